@@ -1,0 +1,34 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint format bench stress dist dist-test clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-app
+
+run: $(VENV)/.installed-app  ## set up and open the app on the default database
+	$(BIN)/python main.py $(ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check desktop tests bench main.py
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format desktop tests bench main.py
+
+test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+"""Decision Checklist: test public-sector decisions against ten leadership principles."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,193 @@
+"""The command line: subcommands for clerks, scripting and tests. No Qt unless the GUI is asked for.
+
+Exit status: 0 success; 1 not found / no match / refused by the record's state; 2 bad input.
+Errors print one line on stderr; a user's mistake never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from desktop.domain.errors import InvalidInput, KnownError
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
+        raise InvalidInput(f"{self.prog}: {message}")
+
+
+def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="database file (default: decisions.db in your user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="decision-checklist", description=(
+        "Test proposed decisions against ten leadership principles and produce the PDF "
+        "assurance record. With no command, opens the window."))
+    _add_db(parser, top=True)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_db(p, top=False)
+        return p
+
+    p = command("import", "add the decisions in a JSON bundle; prints ID<TAB>TITLE for each")
+    p.add_argument("file", metavar="FILE.json")
+    p = command("list", "the register: id, reference, title, status, version, complete, rating")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p = command("export-json", "write a JSON bundle of the given (or all) decisions")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE.json")
+    p = command("export", "write the PDF assurance record of a decision's current version")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--version", dest="record_version", type=int, default=None,
+                   help="an earlier version (default: the current one)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p = command("pack", "write a committee pack: many decisions in one PDF")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p = command("sign-off", "record one sign-off of a decision's current version")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--role", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--minute", default="", metavar="REF")
+    p = command("verify", "say which decision and version a code or printed PDF matches")
+    p.add_argument("code", metavar="CODE-or-FILE.pdf")
+    return parser
+
+
+# Subcommands whose handlers live in their own modules: name -> "module:function".
+# Each handler is called as handler(args, service) and returns an exit status.
+_HANDLERS: dict[str, str] = {
+    "export": "desktop.cli_records:cmd_export",
+    "pack": "desktop.cli_records:cmd_pack",
+    "verify": "desktop.cli_records:cmd_verify",
+    "sign-off": "desktop.cli_lifecycle:cmd_sign_off",
+}
+
+
+def _handler(name: str):
+    import importlib
+
+    module, _, function = _HANDLERS[name].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: {exc.strerror}") from None
+
+
+def cmd_import(args, service) -> int:
+    text = _read_text(args.file)
+    for d in service.import_bundle(text):
+        print(f"{d.id}\t{d.title}")
+    return EXIT_OK
+
+
+def cmd_list(args, service) -> int:
+    from desktop.storage.repository import RegisterQuery
+
+    query = RegisterQuery(sort="title", descending=False)
+    rows = service.register(query, 0, 10**9)
+    if args.json:
+        print(json.dumps([
+            {
+                "id": r.id,
+                "reference": r.reference,
+                "title": r.title,
+                "status": r.status.value,
+                "version": r.version,
+                "complete": r.complete,
+                "overall_rating": r.overall_rating.value if r.overall_rating else None,
+                "decision_maker": r.decision_maker,
+                "meeting_date": r.meeting_date,
+                "review_date": r.review_date,
+                "verification_code": r.verification_code,
+            }
+            for r in rows
+        ], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        rating = r.overall_rating.value if r.overall_rating else "-"
+        print("\t".join([r.id, r.reference or "-", r.title, r.status.value, str(r.version),
+                         f"{r.complete}/10", rating]))
+    return EXIT_OK
+
+
+def cmd_export_json(args, service) -> int:
+    text = service.export_bundle(args.ids)
+    atomic_write(Path(args.out), text.encode("utf-8"))
+    return EXIT_OK
+
+
+_BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
+
+
+def run(argv: list[str]) -> int:
+    """Run a subcommand and return its exit status; -1 means 'no subcommand: open the window'."""
+    try:
+        args = build_parser().parse_args(argv)
+    except InvalidInput as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.version:
+        from desktop import __version__
+
+        print(f"decision-checklist {__version__}")
+        return EXIT_OK
+    if args.command is None:
+        return -1
+    handler = _BUILTIN.get(args.command) or _handler(args.command)
+    service = None
+    try:
+        from desktop.bootstrap import open_service
+
+        service = open_service(args.db)
+        return handler(args, service)
+    except KnownError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if service is not None:
+            service.db.close()

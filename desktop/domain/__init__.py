@@ -1,0 +1,1 @@
+"""The domain: plain dataclasses and rules, with no Qt and no storage."""

@@ -1,0 +1,145 @@
+"""The checklist definition: the ten principles and the sign-off roles, loaded from JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.domain.errors import ChecklistError
+
+SLUGS: tuple[str, ...] = (
+    "values",
+    "outcomes",
+    "staff",
+    "users",
+    "voluntary-sector",
+    "collaboration",
+    "challenge",
+    "long-term",
+    "radical",
+    "perseverance",
+)
+
+
+@dataclass(frozen=True)
+class Principle:
+    """One of the ten principles, with its guidance."""
+
+    slug: str
+    number: int
+    title: str
+    wording: str
+    guidance: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignOffRole:
+    """A role that signs the record; required roles must all sign before it locks."""
+
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A versioned checklist definition."""
+
+    id: str
+    version: int
+    title: str
+    source: str
+    principles: tuple[Principle, ...]
+    sign_off_roles: tuple[SignOffRole, ...]
+    raw_json: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw_json.encode("utf-8")).hexdigest()
+
+    def principle(self, slug: str) -> Principle:
+        for p in self.principles:
+            if p.slug == slug:
+                return p
+        raise KeyError(slug)
+
+    def role(self, name: str) -> SignOffRole | None:
+        """The role whose name matches case-insensitively, or None."""
+        wanted = name.strip().casefold()
+        for r in self.sign_off_roles:
+            if r.name.casefold() == wanted:
+                return r
+        return None
+
+
+def format_path(parts) -> str:
+    """Render a JSON path like principles[3].questions."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _schema(schema_path: Path) -> dict:
+    return json.loads(schema_path.read_text(encoding="utf-8"))
+
+
+def parse_checklist(text: str, schema_path: Path) -> Checklist:
+    """Validate checklist JSON against the schema and build a Checklist."""
+    import jsonschema
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ChecklistError(f"checklist is not valid JSON: line {exc.lineno}: {exc.msg}") from None
+    validator = jsonschema.Draft202012Validator(_schema(schema_path))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
+    slugs = tuple(p["slug"] for p in data["principles"])
+    if slugs != SLUGS:
+        for i, (got, want) in enumerate(zip(slugs, SLUGS, strict=True)):
+            if got != want:
+                raise ChecklistError(
+                    f"checklist principles[{i}].slug: expected '{want}', found '{got}'"
+                )
+    for i, p in enumerate(data["principles"]):
+        if p["number"] != i + 1:
+            raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}")
+    names = [r["name"].casefold() for r in data["sign_off_roles"]]
+    if len(set(names)) != len(names):
+        raise ChecklistError("checklist sign_off_roles: role names must be unique")
+    return Checklist(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        source=data.get("source", ""),
+        principles=tuple(
+            Principle(
+                slug=p["slug"],
+                number=p["number"],
+                title=p["title"],
+                wording=p["wording"],
+                guidance=p["guidance"],
+                questions=tuple(p["questions"]),
+            )
+            for p in data["principles"]
+        ),
+        sign_off_roles=tuple(SignOffRole(r["name"], r["required"]) for r in data["sign_off_roles"]),
+        raw_json=text,
+    )
+
+
+def load_checklist(path: Path, schema_path: Path) -> Checklist:
+    """Load and validate a checklist file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ChecklistError(f"cannot read checklist {path}: {exc.strerror}") from None
+    return parse_checklist(text, schema_path)

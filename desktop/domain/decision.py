@@ -1,0 +1,285 @@
+"""Decision records, answers, ratings, completeness and the lifecycle."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from desktop.domain.checklist import SLUGS
+
+
+class Rating(enum.StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self]
+
+    @property
+    def symbol(self) -> str:
+        return RATING_SYMBOLS[self]
+
+
+RATING_LABELS = {
+    Rating.GREEN: "Green",
+    Rating.AMBER: "Amber",
+    Rating.RED: "Red",
+    Rating.NOT_APPLICABLE: "Not applicable",
+}
+# Shapes carry the rating without colour (print in black and white; colour blindness).
+RATING_SYMBOLS = {
+    Rating.GREEN: "✓",
+    Rating.AMBER: "!",
+    Rating.RED: "✕",
+    Rating.NOT_APPLICABLE: "–",
+}
+_SEVERITY = {Rating.GREEN: 1, Rating.AMBER: 2, Rating.RED: 3}
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    READY = "ready"
+    SIGNED_OFF = "signed-off"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            Status.DRAFT: "Draft",
+            Status.READY: "Ready for sign-off",
+            Status.SIGNED_OFF: "Signed off",
+            Status.WITHDRAWN: "Withdrawn",
+        }[self]
+
+
+# Allowed lifecycle transitions. Amending a signed-off record makes a new version, so
+# signed-off has no outgoing transition on the same version.
+TRANSITIONS: Mapping[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.READY, Status.WITHDRAWN}),
+    Status.READY: frozenset({Status.DRAFT, Status.SIGNED_OFF, Status.WITHDRAWN}),
+    Status.SIGNED_OFF: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+def can_transition(old: Status, new: Status) -> bool:
+    """Whether the lifecycle allows moving from old to new."""
+    return new in TRANSITIONS[old]
+
+
+DELIVERY_MODELS: tuple[str, ...] = (
+    "in-house",
+    "outsource",
+    "shared-service",
+    "social-sector",
+    "co-production",
+    "stop",
+    "other",
+)
+DELIVERY_MODEL_LABELS = {
+    "in-house": "In-house",
+    "outsource": "Outsource",
+    "shared-service": "Shared service",
+    "social-sector": "Social sector (social enterprise, charity, community)",
+    "co-production": "Co-production with users",
+    "stop": "Stop the service",
+    "other": "Other",
+}
+OPTION_STATUSES: tuple[str, ...] = ("recommended", "rejected")
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something to be done where a principle falls short."""
+
+    action: str
+    owner: str = ""
+    due: str | None = None
+    done: bool = False
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.action.strip() and self.owner.strip() and self.due)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one principle."""
+
+    rating: Rating | None = None
+    response: str = ""
+    evidence: str = ""
+    actions: tuple[Action, ...] = ()
+
+
+EMPTY_ANSWER = Answer()
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option considered; one is recommended, the others rejected."""
+
+    name: str
+    status: str = "rejected"
+    delivery_model: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A recorded sign-off by one role."""
+
+    role: str
+    name: str
+    date: str
+    minute_reference: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One version of a decision record."""
+
+    id: str
+    title: str
+    proposal: str = ""
+    reference: str = ""
+    reasons: str = ""
+    organisation: str = ""
+    decision_maker: str = ""
+    proposer: str = ""
+    meeting_date: str | None = None
+    review_date: str | None = None
+    key_decision: bool = False
+    delivery_model: str | None = None
+    options: tuple[Option, ...] = ()
+    conflicts_of_interest: str = ""
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    version: int = 1
+    status: Status = Status.DRAFT
+    checklist_id: str = ""
+    checklist_version: int = 0
+    sign_offs: tuple[SignOff, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+    amendment_reason: str = ""
+
+    def answer(self, slug: str) -> Answer:
+        return self.answers.get(slug, EMPTY_ANSWER)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == Status.SIGNED_OFF
+
+
+# Decision fields a user edits directly (text, dates, flags); the rest are structured.
+TEXT_FIELDS: tuple[str, ...] = (
+    "title",
+    "proposal",
+    "reference",
+    "reasons",
+    "organisation",
+    "decision_maker",
+    "proposer",
+    "conflicts_of_interest",
+)
+DATE_FIELDS: tuple[str, ...] = ("meeting_date", "review_date")
+FIELD_LABELS = {
+    "title": "Title",
+    "proposal": "Proposal",
+    "reference": "Reference",
+    "reasons": "Reasons for the recommendation",
+    "organisation": "Organisation",
+    "decision_maker": "Decision maker",
+    "proposer": "Proposer",
+    "meeting_date": "Meeting date",
+    "review_date": "Review date",
+    "key_decision": "Key decision",
+    "delivery_model": "Recommended delivery model",
+    "options": "Options considered",
+    "conflicts_of_interest": "Conflicts of interest and dispensations",
+}
+
+
+def answer_problems(answer: Answer) -> list[str]:
+    """What is still missing before this principle is complete (empty when complete)."""
+    problems: list[str] = []
+    if answer.rating is None:
+        problems.append("Choose a rating")
+    if not answer.response.strip():
+        if answer.rating == Rating.NOT_APPLICABLE:
+            problems.append("Explain why this principle does not apply")
+        else:
+            problems.append("Explain how the proposal meets this principle")
+    if answer.rating in (Rating.AMBER, Rating.RED) and not any(
+        a.is_complete for a in answer.actions
+    ):
+        problems.append("Add at least one action with an owner and a due date")
+    return problems
+
+
+def is_answer_complete(answer: Answer) -> bool:
+    """A principle is complete when it has a rating, a response and any actions required."""
+    return not answer_problems(answer)
+
+
+def answer_state(answer: Answer) -> str:
+    """Task-list state: 'Not started', 'Incomplete' or 'Completed'."""
+    if answer == EMPTY_ANSWER or (
+        answer.rating is None
+        and not answer.response.strip()
+        and not answer.evidence.strip()
+        and not answer.actions
+    ):
+        return "Not started"
+    return "Completed" if is_answer_complete(answer) else "Incomplete"
+
+
+def completeness(decision: Decision) -> int:
+    """How many of the ten principles are complete (0–10)."""
+    return sum(1 for slug in SLUGS if is_answer_complete(decision.answer(slug)))
+
+
+def is_complete(decision: Decision) -> bool:
+    return completeness(decision) == len(SLUGS)
+
+
+def overall_rating(decision: Decision) -> Rating | None:
+    """The worst rating of the ten (red > amber > green); N/A only if all rated are N/A."""
+    ratings = [decision.answer(s).rating for s in SLUGS]
+    rated = [r for r in ratings if r in _SEVERITY]
+    if rated:
+        return max(rated, key=_SEVERITY.__getitem__)
+    if any(r == Rating.NOT_APPLICABLE for r in ratings):
+        return Rating.NOT_APPLICABLE
+    return None
+
+
+def detail_problems(decision: Decision) -> list[tuple[str, str]]:
+    """Missing decision details as (field, message)."""
+    problems: list[tuple[str, str]] = []
+    if not decision.title.strip():
+        problems.append(("title", "Enter a title"))
+    if not decision.proposal.strip():
+        problems.append(("proposal", "Describe what is proposed"))
+    return problems
+
+
+def derived_status(decision: Decision) -> Status:
+    """Draft and ready follow completeness; other states are set explicitly."""
+    if decision.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
+        return decision.status
+    if is_complete(decision) and not detail_problems(decision):
+        return Status.READY
+    return Status.DRAFT
+
+
+def open_actions(decision: Decision) -> list[tuple[str, Action]]:
+    """(slug, action) for every action not yet done, in principle order."""
+    return [
+        (slug, a) for slug in SLUGS for a in decision.answer(slug).actions if not a.done
+    ]

@@ -1,0 +1,39 @@
+"""Errors the user's environment or input causes, as opposed to bugs."""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """An error with a message fit to show a user; the program keeps going."""
+
+    exit_code = 2
+
+
+class InvalidInput(KnownError):
+    """The user gave something malformed (exit status 2)."""
+
+    exit_code = 2
+
+
+class NotFound(KnownError):
+    """The thing asked for does not exist (exit status 1)."""
+
+    exit_code = 1
+
+
+class Refused(KnownError):
+    """The record's state does not allow this (exit status 1)."""
+
+    exit_code = 1
+
+
+class StorageError(KnownError):
+    """The database file cannot be used; the message says what to do."""
+
+    exit_code = 1
+
+
+class ChecklistError(KnownError):
+    """The checklist definition is broken; the message names the path."""
+
+    exit_code = 2

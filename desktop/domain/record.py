@@ -1,0 +1,163 @@
+"""A decision as a plain JSON-ready record (the bundle's DECISION), and field-level diffs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
+from desktop.domain.verification import verification_code
+
+_OPTIONAL_TEXT = (
+    "reference",
+    "reasons",
+    "organisation",
+    "decision_maker",
+    "proposer",
+    "conflicts_of_interest",
+)
+
+
+def answer_to_record(answer: Answer) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rating": answer.rating.value if answer.rating else None,
+        "response": answer.response,
+        "evidence": answer.evidence,
+    }
+    if answer.actions:
+        out["actions"] = [
+            {"action": a.action, "owner": a.owner, "due": a.due} for a in answer.actions
+        ]
+    return out
+
+
+def content_record(decision: Decision) -> dict[str, Any]:
+    """The bundle record without the export-only keys that change over a version's life."""
+    rec: dict[str, Any] = {"id": decision.id, "title": decision.title, "proposal": decision.proposal}
+    for key in _OPTIONAL_TEXT:
+        rec[key] = getattr(decision, key)
+    for key in ("meeting_date", "review_date", "delivery_model"):
+        value = getattr(decision, key)
+        if value is not None:
+            rec[key] = value
+    rec["key_decision"] = decision.key_decision
+    rec["options"] = []
+    for o in decision.options:
+        opt: dict[str, Any] = {"name": o.name, "status": o.status}
+        if o.delivery_model is not None:
+            opt["delivery_model"] = o.delivery_model
+        opt["reason"] = o.reason
+        rec["options"].append(opt)
+    # Principles not yet started are left out. A started but unrated answer is kept with
+    # "rating": null so that no typed word is lost in a backup or transfer.
+    rec["answers"] = {
+        slug: answer_to_record(decision.answers[slug])
+        for slug in SLUGS
+        if slug in decision.answers and decision.answers[slug] != Answer()
+    }
+    rec["version"] = decision.version
+    rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
+    return rec
+
+
+def to_record(decision: Decision) -> dict[str, Any]:
+    """The full export record, read-only keys included."""
+    rec = content_record(decision)
+    rec["status"] = decision.status.value
+    rec["sign_offs"] = [
+        {"role": s.role, "name": s.name, "date": s.date, "minute_reference": s.minute_reference}
+        for s in decision.sign_offs
+    ]
+    rec["created_at"] = decision.created_at
+    rec["updated_at"] = decision.updated_at
+    rec["verification_code"] = verification_code(rec)
+    return rec
+
+
+def code_for(decision: Decision) -> str:
+    """The verification code of this version's content."""
+    return verification_code(content_record(decision))
+
+
+def from_record(rec: dict[str, Any]) -> Decision:
+    """Build a Decision from an already-validated bundle record."""
+    answers = {}
+    for slug, a in (rec.get("answers") or {}).items():
+        answers[slug] = Answer(
+            rating=Rating(a["rating"]) if a.get("rating") else None,
+            response=a.get("response", ""),
+            evidence=a.get("evidence") or "",
+            actions=tuple(
+                Action(action=x["action"], owner=x["owner"], due=x["due"])
+                for x in a.get("actions") or ()
+            ),
+        )
+    checklist = rec.get("checklist") or {}
+    return Decision(
+        id=rec["id"],
+        title=rec["title"],
+        proposal=rec["proposal"],
+        **{k: rec.get(k) or "" for k in _OPTIONAL_TEXT},
+        meeting_date=rec.get("meeting_date"),
+        review_date=rec.get("review_date"),
+        key_decision=bool(rec.get("key_decision", False)),
+        delivery_model=rec.get("delivery_model"),
+        options=tuple(
+            Option(
+                name=o["name"],
+                status=o["status"],
+                delivery_model=o.get("delivery_model"),
+                reason=o.get("reason") or "",
+            )
+            for o in rec.get("options") or ()
+        ),
+        answers=answers,
+        version=rec.get("version", 1),
+        status=Status(rec.get("status", "draft")),
+        checklist_id=checklist.get("id", ""),
+        checklist_version=checklist.get("version", 0),
+        sign_offs=tuple(
+            SignOff(
+                role=s["role"],
+                name=s["name"],
+                date=s["date"],
+                minute_reference=s.get("minute_reference") or "",
+            )
+            for s in rec.get("sign_offs") or ()
+        ),
+        created_at=rec.get("created_at", ""),
+        updated_at=rec.get("updated_at", ""),
+    )
+
+
+def _flatten(decision: Decision) -> dict[str, str | None]:
+    """Field path -> text value, for audit rows and redlines."""
+    flat: dict[str, str | None] = {}
+    for key in ("title", "proposal", *_OPTIONAL_TEXT, "meeting_date", "review_date"):
+        flat[key] = getattr(decision, key)
+    flat["key_decision"] = "yes" if decision.key_decision else "no"
+    flat["delivery_model"] = decision.delivery_model
+    flat["options"] = json.dumps(
+        content_record(decision)["options"], ensure_ascii=False, sort_keys=True
+    )
+    flat["status"] = decision.status.value
+    for slug in SLUGS:
+        a = decision.answer(slug)
+        flat[f"answers.{slug}.rating"] = a.rating.value if a.rating else None
+        flat[f"answers.{slug}.response"] = a.response
+        flat[f"answers.{slug}.evidence"] = a.evidence
+        flat[f"answers.{slug}.actions"] = json.dumps(
+            [{"action": x.action, "owner": x.owner, "due": x.due} for x in a.actions],
+            ensure_ascii=False,
+        )
+    return flat
+
+
+def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | None, str | None]]:
+    """(field, old value, new value) for every field that differs; old None means created."""
+    after = _flatten(new)
+    if old is None:
+        return [("created", None, new.title)]
+    before = _flatten(old)
+    return [(k, before[k], after[k]) for k in after if before[k] != after[k]]

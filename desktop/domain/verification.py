@@ -1,0 +1,42 @@
+"""The verification code: a short, typeable digest of one version's content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+# Crockford base32: no I, L, O or U, so codes are hard to mistype.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_CHARS = 12
+CODE_PATTERN = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
+
+
+def canonical_content(record: dict) -> bytes:
+    """Canonical UTF-8 JSON of a bundle record, without the keys that change at sign-off."""
+    excluded = {"status", "sign_offs", "created_at", "updated_at", "verification_code"}
+    content = {k: v for k, v in record.items() if k not in excluded}
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def verification_code(record: dict) -> str:
+    """SHA-256 over the canonical content, shown as 12 Crockford base32 characters."""
+    digest = hashlib.sha256(canonical_content(record)).digest()
+    number = int.from_bytes(digest[:8], "big") >> (64 - 5 * _CODE_CHARS)
+    chars = []
+    for _ in range(_CODE_CHARS):
+        chars.append(_ALPHABET[number & 31])
+        number >>= 5
+    code = "".join(reversed(chars))
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def normalise_code(text: str) -> str | None:
+    """Turn what a person typed into a canonical code, or None if it cannot be one."""
+    cleaned = re.sub(r"[\s\-]", "", text.upper())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != _CODE_CHARS or any(c not in _ALPHABET for c in cleaned):
+        return None
+    return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"

@@ -1,0 +1,1 @@
+"""Export: the JSON bundle and the PDF assurance record. No Qt."""

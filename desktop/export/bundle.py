@@ -1,0 +1,273 @@
+"""The JSON bundle (decision-checklist/1): strict, all-or-nothing parsing and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import DELIVERY_MODELS, OPTION_STATUSES, Decision, Status
+from desktop.domain.errors import InvalidInput
+from desktop.domain.record import from_record, to_record
+
+FORMAT = "decision-checklist/1"
+RATINGS = ("green", "amber", "red", "not-applicable")
+STATUSES = tuple(s.value for s in Status)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_NESTING = 64
+
+
+class BundleError(InvalidInput):
+    """A bundle problem, with the key path where it was found."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+def _type_name(value: Any) -> str:
+    return {
+        type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+        str: "a string", list: "a list", dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Checker:
+    """Validates one decision object, naming the key path of the first problem."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def fail(self, path: str, message: str) -> None:
+        raise BundleError(f"{self.prefix}{path}", message)
+
+    def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, found {_type_name(value)}")
+        for key in value:
+            if key not in required and key not in optional:
+                self.fail(f"{path}.{key}" if path else key, "unknown key")
+        for key in sorted(required):
+            if key not in value:
+                self.fail(f"{path}.{key}" if path else key, "is required")
+        return value
+
+    def string(self, value: Any, path: str, *, min_len: int = 0, max_len: int | None = None,
+               nullable: bool = False) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string, found {_type_name(value)}")
+        if len(value.strip()) < min_len:
+            self.fail(path, "must not be empty")
+        if max_len is not None and len(value) > max_len:
+            self.fail(path, f"is {len(value)} characters long; at most {max_len} allowed")
+
+    def date(self, value: Any, path: str, *, nullable: bool = True) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, str):
+            self.fail(path, f"expected a date YYYY-MM-DD, found {_type_name(value)}")
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(path, f"{_short(value)} is not a date in the form YYYY-MM-DD")
+
+    def choice(self, value: Any, path: str, choices: tuple[str, ...], *,
+               nullable: bool = False) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, str) or value not in choices:
+            self.fail(path, f"{_short(value)} is not one of {', '.join(choices)}")
+
+    def boolean(self, value: Any, path: str) -> None:
+        if not isinstance(value, bool):
+            self.fail(path, f"expected true or false, found {_type_name(value)}")
+
+    def integer(self, value: Any, path: str, minimum: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, f"expected a whole number, found {_type_name(value)}")
+        if value < minimum:
+            self.fail(path, f"must be at least {minimum}")
+
+    def items(self, value: Any, path: str, each: Callable[[Any, str], None]) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, found {_type_name(value)}")
+        for i, item in enumerate(value):
+            each(item, f"{path}[{i}]")
+
+
+_DECISION_REQUIRED = {"title", "proposal"}
+_DECISION_OPTIONAL = {
+    "id", "reference", "reasons", "organisation", "decision_maker", "proposer",
+    "meeting_date", "review_date", "key_decision", "delivery_model", "options",
+    "conflicts_of_interest", "answers",
+    # read-only keys written by export; accepted so that an export re-imports
+    "version", "status", "checklist", "sign_offs", "created_at", "updated_at",
+    "verification_code",
+}
+
+
+def validate_decision(value: Any, prefix: str) -> dict:
+    """Check one DECISION object; raise BundleError naming the path of the first problem."""
+    c = _Checker(prefix)
+    d = c.obj(value, "", _DECISION_REQUIRED, _DECISION_OPTIONAL)
+    if "id" in d:
+        c.string(d["id"], "id", min_len=1)
+        try:
+            uuid.UUID(d["id"])
+        except ValueError:
+            c.fail("id", f"{_short(d['id'])} is not a UUID")
+    c.string(d["title"], "title", min_len=1, max_len=200)
+    c.string(d["proposal"], "proposal")
+    c.string(d.get("reference"), "reference", max_len=60, nullable=True)
+    for key in ("reasons", "organisation", "decision_maker", "proposer",
+                "conflicts_of_interest", "created_at", "updated_at", "verification_code"):
+        c.string(d.get(key), key, nullable=True)
+    c.date(d.get("meeting_date"), "meeting_date")
+    c.date(d.get("review_date"), "review_date")
+    if d.get("key_decision") is not None:
+        c.boolean(d["key_decision"], "key_decision")
+    c.choice(d.get("delivery_model"), "delivery_model", DELIVERY_MODELS, nullable=True)
+
+    def option(o: Any, path: str) -> None:
+        c.obj(o, path, {"name", "status"}, {"delivery_model", "reason"})
+        c.string(o["name"], f"{path}.name", min_len=1)
+        c.choice(o["status"], f"{path}.status", OPTION_STATUSES)
+        c.choice(o.get("delivery_model"), f"{path}.delivery_model", DELIVERY_MODELS,
+                 nullable=True)
+        c.string(o.get("reason"), f"{path}.reason", nullable=True)
+
+    c.items(d.get("options"), "options", option)
+
+    def action(a: Any, path: str) -> None:
+        c.obj(a, path, {"action", "owner", "due"}, set())
+        c.string(a["action"], f"{path}.action", min_len=1)
+        c.string(a["owner"], f"{path}.owner")
+        c.date(a["due"], f"{path}.due", nullable=False)
+
+    answers = d.get("answers")
+    if answers is not None:
+        c.obj(answers, "answers", set(), set(SLUGS))
+        for slug, ans in answers.items():
+            path = f"answers.{slug}"
+            c.obj(ans, path, {"rating", "response"}, {"evidence", "actions"})
+            c.choice(ans["rating"], f"{path}.rating", RATINGS, nullable=True)
+            c.string(ans["response"], f"{path}.response")
+            c.string(ans.get("evidence"), f"{path}.evidence", nullable=True)
+            c.items(ans.get("actions"), f"{path}.actions", action)
+
+    if d.get("version") is not None:
+        c.integer(d["version"], "version", 1)
+    c.choice(d.get("status"), "status", STATUSES, nullable=True)
+    if d.get("checklist") is not None:
+        c.obj(d["checklist"], "checklist", {"id", "version"}, set())
+        c.string(d["checklist"]["id"], "checklist.id", min_len=1)
+        c.integer(d["checklist"]["version"], "checklist.version", 1)
+
+    def sign_off(s: Any, path: str) -> None:
+        c.obj(s, path, {"role", "name", "date"}, {"minute_reference"})
+        c.string(s["role"], f"{path}.role", min_len=1)
+        c.string(s["name"], f"{path}.name", min_len=1)
+        c.date(s["date"], f"{path}.date", nullable=False)
+        c.string(s.get("minute_reference"), f"{path}.minute_reference", nullable=True)
+
+    c.items(d.get("sign_offs"), "sign_offs", sign_off)
+    return d
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _depth(value: Any, limit: int) -> int:
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def load_json(text: str) -> Any:
+    """Parse strict JSON (no NaN, no duplicate keys), refusing absurd nesting."""
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InvalidInput("not a bundle: the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise InvalidInput(f"not valid JSON: {exc}") from None
+    if _depth(data, MAX_NESTING) > MAX_NESTING:
+        raise InvalidInput("not a bundle: the JSON is nested too deeply")
+    return data
+
+
+def parse_bundle(text: str) -> list[dict]:
+    """Validate a whole bundle; return its decision objects (ids filled in)."""
+    data = load_json(text)
+    if not isinstance(data, dict):
+        raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
+    for key in data:
+        if key not in ("format", "decisions"):
+            raise BundleError(key, "unknown key")
+    if data.get("format") != FORMAT:
+        raise BundleError("format", f"expected {FORMAT!r}, found {_short(data.get('format'))}")
+    decisions = data.get("decisions")
+    if not isinstance(decisions, list):
+        raise BundleError("decisions", f"expected a list, found {_type_name(decisions)}")
+    seen: dict[str, int] = {}
+    out = []
+    for i, d in enumerate(decisions):
+        prefix = f"decisions[{i}]."
+        validate_decision(d, prefix)
+        d = dict(d)
+        d.setdefault("id", str(uuid.uuid4()))
+        d["id"] = str(uuid.UUID(d["id"]))
+        if d["id"] in seen:
+            raise BundleError(f"{prefix}id", f"the same id as decisions[{seen[d['id']]}]")
+        seen[d["id"]] = i
+        out.append(d)
+    return out
+
+
+def record_to_decision(d: dict) -> Decision:
+    return from_record(d)
+
+
+def bundle_dict(decisions: list[Decision]) -> dict:
+    return {"format": FORMAT, "decisions": [to_record(d) for d in decisions]}
+
+
+def dump_bundle(decisions: list[Decision]) -> str:
+    """The bundle as UTF-8 JSON text (stable key order, human-readable)."""
+    return json.dumps(bundle_dict(decisions), ensure_ascii=False, indent=2) + "\n"

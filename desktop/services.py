@@ -1,0 +1,360 @@
+"""What the window and the command line both call. Validates, writes atomically, returns records.
+
+No Qt here. Every public write is one db.atomic() transaction that also writes its audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
+from desktop.domain.decision import (
+    DELIVERY_MODELS,
+    OPTION_STATUSES,
+    Answer,
+    Decision,
+    Option,
+    Status,
+    derived_status,
+    is_complete,
+)
+from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
+from desktop.storage.repository import RegisterQuery, RegisterRow, Repository
+
+MAX_TITLE = 200
+MAX_REFERENCE = 60
+
+
+def os_user() -> str:
+    """The OS user name, for the audit log."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some sandboxes
+        return "unknown"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_date(value: str | None, label: str) -> str | None:
+    """Accept None/'' or a real YYYY-MM-DD date."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{label}: {value!r} is not a date in the form YYYY-MM-DD") from None
+    return value
+
+
+class DecisionService:
+    """The application's operations on decision records."""
+
+    def __init__(self, db, checklist: Checklist, schema_path, *, user: str | None = None,
+                 now: Callable[[], dt.datetime] = utc_now) -> None:
+        self.db = db
+        self.checklist = checklist
+        self.schema_path = schema_path
+        self.user = user or os_user()
+        self.now = now
+        self.repo = Repository(db, self.user)
+        self._stored_checklist_sha: str | None = None
+
+    # ---- helpers ------------------------------------------------------------------------
+    def timestamp(self) -> str:
+        return _timestamp(self.now())
+
+    def today(self) -> str:
+        return self.now().astimezone().date().isoformat()
+
+    def _write(self, fn):
+        """Run fn inside one transaction, turning SQLite failures into user messages."""
+        import sqlite3
+
+        from desktop.storage.database import describe_os_error
+
+        try:
+            with self.repo.transaction():
+                return fn()
+        except sqlite3.IntegrityError as exc:
+            if "locked" in str(exc):
+                raise Refused(f"This record is signed off and locked ({exc}).") from None
+            raise
+        except sqlite3.OperationalError as exc:
+            raise StorageError(describe_os_error(self.db_path(), exc)) from None
+
+    def db_path(self) -> str:
+        row = self.db.execute("PRAGMA database_list").fetchone()
+        return row[2] if row else "the database"
+
+    def _checklist_sha(self) -> str:
+        if self._stored_checklist_sha is None:
+            self._stored_checklist_sha = self.repo.store_checklist(self.checklist)
+        return self._stored_checklist_sha
+
+    def checklist_for(self, decision: Decision) -> Checklist:
+        """The checklist definition this version was answered against."""
+        text = self.repo.checklist_definition(decision.id, decision.version)
+        return _parse_cached(text, str(self.schema_path))
+
+    # ---- reading -------------------------------------------------------------------------
+    def get(self, decision_id: str, version: int | None = None) -> Decision:
+        decision = self.repo.load(decision_id, version)
+        if decision is None:
+            what = f"version {version} of " if version else ""
+            raise NotFound(f"no decision {what}{decision_id!r} on record")
+        return decision
+
+    def resolve_id(self, text: str) -> str:
+        """A full id, or a unique prefix of one (as shown in `list`)."""
+        text = text.strip()
+        if self.repo.exists(text):
+            return text
+        if len(text) >= 4:
+            rows = self.db.execute(
+                "SELECT id FROM decisions WHERE id LIKE ? LIMIT 2", [text.lower() + "%"]
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0][0]
+        raise NotFound(f"no decision {text!r} on record")
+
+    def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
+        return self.repo.register_page(self._dated(query), offset, limit)
+
+    def register_count(self, query: RegisterQuery) -> int:
+        return self.repo.register_count(self._dated(query))
+
+    def overdue_counts(self) -> tuple[int, int]:
+        return self.repo.overdue_counts(self.today())
+
+    def _dated(self, query: RegisterQuery) -> RegisterQuery:
+        return query if query.today else replace(query, today=self.today())
+
+    # ---- creating and editing ------------------------------------------------------------
+    def create(self, title: str = "Untitled decision", **fields) -> Decision:
+        """A new draft, with 'Do nothing' already among the options considered."""
+        stamp = self.timestamp()
+        decision = Decision(
+            id=str(uuid.uuid4()),
+            title=title,
+            options=(Option(name="Do nothing", status="rejected"),),
+            checklist_id=self.checklist.id,
+            checklist_version=self.checklist.version,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        decision = self._validated(decision, fields)
+
+        def write():
+            self.repo.insert(decision, self._checklist_sha())
+            return decision
+
+        return self._write(write)
+
+    def _validated(self, decision: Decision, changes: dict) -> Decision:
+        allowed = {
+            "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
+            "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
+            "conflicts_of_interest", "options",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
+        out = dict(changes)
+        if "title" in out:
+            title = out["title"]
+            if not isinstance(title, str) or not title.strip():
+                raise InvalidInput("title: enter a title")
+            if len(title) > MAX_TITLE:
+                raise InvalidInput(f"title: at most {MAX_TITLE} characters")
+        if "reference" in out and len(out["reference"]) > MAX_REFERENCE:
+            raise InvalidInput(f"reference: at most {MAX_REFERENCE} characters")
+        for key in ("meeting_date", "review_date"):
+            if key in out:
+                out[key] = check_date(out[key], key)
+        if "delivery_model" in out:
+            if out["delivery_model"] == "":
+                out["delivery_model"] = None
+            if out["delivery_model"] is not None and out["delivery_model"] not in DELIVERY_MODELS:
+                raise InvalidInput(f"delivery_model: {out['delivery_model']!r} is not known")
+        if "key_decision" in out:
+            out["key_decision"] = bool(out["key_decision"])
+        if "options" in out:
+            opts = tuple(out["options"])
+            for i, o in enumerate(opts):
+                if o.status not in OPTION_STATUSES:
+                    raise InvalidInput(f"options[{i}].status: {o.status!r} is not known")
+                if o.delivery_model not in (None, *DELIVERY_MODELS):
+                    raise InvalidInput(f"options[{i}].delivery_model: {o.delivery_model!r}")
+            out["options"] = opts
+        return replace(decision, **out)
+
+    def _editable(self, decision_id: str) -> Decision:
+        decision = self.get(decision_id)
+        if decision.status == Status.SIGNED_OFF:
+            raise Refused(
+                f"{decision.title!r} version {decision.version} is signed off and locked; "
+                "amend it to make changes."
+            )
+        if decision.status == Status.WITHDRAWN:
+            raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
+        return decision
+
+    def _save(self, old: Decision, new: Decision) -> Decision:
+        new = replace(new, updated_at=self.timestamp())
+        new = replace(new, status=derived_status(new))
+        if new == replace(old, updated_at=new.updated_at):
+            return old
+
+        def write():
+            self.repo.update(old, new)
+            return new
+
+        return self._write(write)
+
+    def update(self, decision_id: str, **changes) -> Decision:
+        """Change decision fields (title, dates, options, ...) on an editable version."""
+        old = self._editable(decision_id)
+        return self._save(old, self._validated(old, changes))
+
+    def set_answer(self, decision_id: str, slug: str, answer: Answer) -> Decision:
+        """Replace the answer to one principle."""
+        if slug not in SLUGS:
+            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        for i, a in enumerate(answer.actions):
+            check_date(a.due, f"answers.{slug}.actions[{i}].due")
+        old = self._editable(decision_id)
+        answers = dict(old.answers)
+        answers[slug] = answer
+        return self._save(old, replace(old, answers=answers))
+
+    def duplicate(self, decision_id: str) -> Decision:
+        """A new draft copying the content (not the sign-offs) of an existing decision."""
+        source = self.get(decision_id)
+        stamp = self.timestamp()
+        title = f"Copy of {source.title}"[:MAX_TITLE]
+        copy = replace(
+            source,
+            id=str(uuid.uuid4()),
+            title=title,
+            version=1,
+            status=Status.DRAFT,
+            sign_offs=(),
+            created_at=stamp,
+            updated_at=stamp,
+            amendment_reason="",
+            checklist_id=self.checklist.id,
+            checklist_version=self.checklist.version,
+            answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
+                     for s, a in source.answers.items()},
+        )
+        copy = replace(copy, status=derived_status(copy))
+
+        def write():
+            self.repo.insert(copy, self._checklist_sha())
+            return copy
+
+        return self._write(write)
+
+    def withdraw(self, decision_id: str) -> Decision:
+        """Withdraw a record that has not been signed off."""
+        old = self._editable(decision_id)
+        new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
+
+        def write():
+            self.repo.update(old, new)
+            return new
+
+        return self._write(write)
+
+    def delete(self, decision_id: str) -> None:
+        """Delete a draft that was never signed off. Anything else is refused."""
+        decision = self.get(decision_id)
+        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
+            raise Refused(
+                f"Only drafts can be deleted; {decision.title!r} is "
+                f"{decision.status.label.lower()} (version {decision.version}). Withdraw it instead."
+            )
+        self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
+
+    # ---- bundle ------------------------------------------------------------------------------
+    def import_bundle(self, text: str) -> list[Decision]:
+        """Add every decision in a bundle, or none of them (strict, all-or-nothing)."""
+        from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
+
+        records = parse_bundle(text)
+        decisions: list[Decision] = []
+        stamp = self.timestamp()
+        for i, rec in enumerate(records):
+            prefix = f"decisions[{i}]"
+            if self.repo.exists(rec["id"]):
+                raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
+            checklist = rec.get("checklist")
+            if checklist and (checklist["id"], checklist["version"]) != (
+                self.checklist.id, self.checklist.version
+            ):
+                raise BundleError(
+                    f"{prefix}.checklist",
+                    f"checklist {checklist['id']!r} version {checklist['version']} is not the one "
+                    f"this app ships ({self.checklist.id!r} version {self.checklist.version})",
+                )
+            d = record_to_decision(rec)
+            d = replace(
+                d,
+                checklist_id=self.checklist.id,
+                checklist_version=self.checklist.version,
+                created_at=d.created_at or stamp,
+                updated_at=d.updated_at or stamp,
+            )
+            if rec.get("status") in (None, "draft", "ready"):
+                d = replace(d, status=derived_status(replace(d, status=Status.DRAFT)))
+            elif d.status == Status.SIGNED_OFF:
+                if not is_complete(d):
+                    raise BundleError(f"{prefix}.status", "signed-off but not all ten principles are complete")
+                missing = [r.name for r in self.checklist.sign_off_roles
+                           if r.required and not any(s.role.casefold() == r.name.casefold()
+                                                     for s in d.sign_offs)]
+                if missing:
+                    raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
+            if rec.get("verification_code") is not None:
+                from desktop.domain.record import code_for
+
+                if rec["verification_code"] != code_for(d):
+                    raise BundleError(
+                        f"{prefix}.verification_code",
+                        "does not match the content (the record was changed after export)",
+                    )
+            decisions.append(d)
+
+        def write():
+            for d in decisions:
+                self.repo.insert(d, self._checklist_sha())
+            return decisions
+
+        return self._write(write)
+
+    def export_bundle(self, decision_ids: list[str] | None = None) -> str:
+        """A bundle of the given (default: all) decisions' current versions."""
+        from desktop.export.bundle import dump_bundle
+
+        ids = decision_ids if decision_ids else self.repo.all_ids()
+        return dump_bundle([self.get(self.resolve_id(i)) for i in ids])
+
+
+@lru_cache(maxsize=8)
+def _parse_cached(text: str, schema_path: str) -> Checklist:
+    from pathlib import Path
+
+    return parse_checklist(text, Path(schema_path))

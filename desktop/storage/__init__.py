@@ -1,0 +1,1 @@
+"""Storage: the SQLite schema, opening files safely, and rows <-> dataclasses. No Qt."""

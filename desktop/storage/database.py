@@ -1,0 +1,155 @@
+"""Open a database file safely: refuse anything that is not ours, never modify it first."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+from desktop.domain.errors import StorageError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _inspect(path: Path) -> None:
+    """Raise StorageError if an existing file must not be opened for writing."""
+    from desktop.storage.migrations import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except PermissionError:
+        raise StorageError(
+            f"{path} cannot be read: permission denied. Check the file's permissions."
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"{path} cannot be read: {exc.strerror}.") from None
+    if size == 0:
+        raise StorageError(
+            f"{path} is empty (0 bytes), so it is not a Decision Checklist database. "
+            "It has been left untouched; choose another file or move this one away."
+        )
+    if not header.startswith(SQLITE_HEADER):
+        raise StorageError(
+            f"{path} is not a database (it may be a document or another kind of file). "
+            "It has been left untouched; choose a Decision Checklist database."
+        )
+    raw_page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if raw_page_size == 1 else raw_page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    if len(header) < 100 or size < page_size * page_count:
+        raise StorageError(
+            f"{path} is damaged (the file is truncated). It has been left untouched; "
+            "restore it from a backup."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path} cannot be opened: {exc}.") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id not in (0, APPLICATION_ID) or (
+            app_id == 0 and tables and "_sqlite_migrations" not in tables
+        ):
+            raise StorageError(
+                f"{path} is another program's database, not a Decision Checklist one. "
+                "It has been left untouched; choose a Decision Checklist database."
+            )
+        if "_sqlite_migrations" in tables:
+            sets = {
+                r[0] for r in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")
+            }
+            if MIGRATION_SET not in sets and sets:
+                raise StorageError(
+                    f"{path} is another program's database, not a Decision Checklist one. "
+                    "It has been left untouched; choose a Decision Checklist database."
+                )
+        if user_version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{path} was made by a newer version of Decision Checklist "
+                f"(schema {user_version}; this version understands up to {SCHEMA_VERSION}). "
+                "It has been left untouched; install the newer version to open it."
+            )
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise StorageError(
+                f"{path} is damaged ({result}). It has been left untouched; "
+                "restore it from a backup."
+            )
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            raise StorageError(
+                f"{path} is locked by another program. Close the other program and try again."
+            ) from None
+        raise StorageError(
+            f"{path} is damaged or not a database ({message}). It has been left untouched; "
+            "restore it from a backup."
+        ) from None
+    finally:
+        conn.close()
+
+
+def describe_os_error(path: Path, exc: BaseException) -> str:
+    """A user-facing sentence for an OS or SQLite error while writing."""
+    text = str(exc)
+    err = getattr(exc, "errno", None)
+    if err == errno.ENOSPC or "database or disk is full" in text:
+        return (
+            f"The disk holding {path} is full, so changes cannot be saved. "
+            "Free some space; nothing already saved has been lost."
+        )
+    if err in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
+        return (
+            f"{path} is in a folder you cannot write to. "
+            "Copy it to a folder you own (such as Documents) and open it there."
+        )
+    if "locked" in text or "busy" in text:
+        return f"{path} is locked by another program. Close the other program and try again."
+    if "unable to open" in text:
+        return f"{path} cannot be opened or created: check the folder exists and you can write to it."
+    return f"{path}: {text}"
+
+
+def open_database(path: Path | str, *, migrate: bool = True):
+    """Open (creating if needed) a Decision Checklist database and bring its schema up to date."""
+    from sqlite_utils import Database
+
+    from desktop.storage import migrations
+
+    path = Path(path)
+    if path.exists():
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder, not a database file.")
+        _inspect(path)
+    else:
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.exists():
+            raise StorageError(f"The folder {folder} does not exist.")
+        if not os.access(folder, os.W_OK):
+            raise StorageError(
+                f"Cannot create {path}: the folder {folder} is read-only. "
+                "Choose a folder you can write to."
+            )
+    try:
+        conn = sqlite3.connect(str(path), timeout=2.0)
+        db = Database(conn, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 2000")
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = FULL")
+        if migrate:
+            migrations.apply(db)
+    except sqlite3.Error as exc:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - best effort while reporting the real error
+            pass
+        raise StorageError(describe_os_error(path, exc)) from None
+    return db

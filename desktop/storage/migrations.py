@@ -1,0 +1,247 @@
+"""The database schema, built step by step with sqlite-utils' built-in Migrations.
+
+Each migration is applied once, inside a transaction. Never edit a released migration:
+add a new one. SCHEMA_VERSION is stored in PRAGMA user_version so that an older app can
+recognise a database made by a newer one and refuse it without touching it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+# 'DCK1': marks the file as ours, so another program's SQLite file is recognised.
+APPLICATION_ID = 0x44434B31
+MIGRATION_SET = "decision_checklist"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _exec(
+        db,
+        """
+        CREATE TABLE checklists (
+            sha256 TEXT PRIMARY KEY,
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL
+        );
+        CREATE TABLE decisions (
+            id TEXT PRIMARY KEY,
+            current_version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            decision_id TEXT NOT NULL REFERENCES decisions(id),
+            version INTEGER NOT NULL,
+            is_current INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'ready', 'signed-off', 'withdrawn')),
+            title TEXT NOT NULL,
+            proposal TEXT NOT NULL DEFAULT '',
+            reference TEXT NOT NULL DEFAULT '',
+            reasons TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            decision_maker TEXT NOT NULL DEFAULT '',
+            proposer TEXT NOT NULL DEFAULT '',
+            meeting_date TEXT,
+            review_date TEXT,
+            key_decision INTEGER NOT NULL DEFAULT 0,
+            delivery_model TEXT,
+            conflicts_of_interest TEXT NOT NULL DEFAULT '',
+            checklist_sha256 TEXT NOT NULL REFERENCES checklists(sha256),
+            amendment_reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            complete INTEGER NOT NULL DEFAULT 0,
+            overall_rating TEXT,
+            overall_rank INTEGER NOT NULL DEFAULT 0,
+            verification_code TEXT NOT NULL DEFAULT '',
+            UNIQUE (decision_id, version)
+        );
+        CREATE TABLE options (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('recommended', 'rejected')),
+            delivery_model TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, position)
+        );
+        CREATE TABLE answers (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            slug TEXT NOT NULL,
+            rating TEXT CHECK (rating IN ('green', 'amber', 'red', 'not-applicable')),
+            response TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, slug)
+        );
+        CREATE TABLE actions (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            slug TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            due TEXT,
+            PRIMARY KEY (version_id, slug, position)
+        );
+        -- Follow-up happens after sign-off, so an action's done state lives outside the
+        -- locked rows (and is audited like everything else).
+        CREATE TABLE action_progress (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            slug TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            done_at TEXT NOT NULL,
+            done_by TEXT NOT NULL,
+            PRIMARY KEY (version_id, slug, position)
+        );
+        CREATE TABLE sign_offs (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            role TEXT NOT NULL,
+            name TEXT NOT NULL,
+            date TEXT NOT NULL,
+            minute_reference TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            PRIMARY KEY (version_id, role)
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            decision_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            title, proposal, answers, tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        -- The register lists current versions; these partial indexes let SQLite page
+        -- through 10,000 rows in any sort order without a full scan.
+        CREATE INDEX idx_versions_current_title ON versions(title COLLATE NOCASE)
+            WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_reference ON versions(reference COLLATE NOCASE)
+            WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_maker ON versions(decision_maker COLLATE NOCASE)
+            WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_meeting ON versions(meeting_date) WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_status ON versions(status) WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_complete ON versions(complete) WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_rating ON versions(overall_rank) WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_review ON versions(review_date) WHERE is_current = 1;
+        CREATE INDEX idx_versions_current_updated ON versions(updated_at) WHERE is_current = 1;
+        CREATE INDEX idx_versions_code ON versions(verification_code);
+        CREATE INDEX idx_actions_due ON actions(due);
+        CREATE INDEX idx_audit_decision ON audit_log(decision_id, version);
+
+        -- The lock lives in the database: a signed-off version and everything under it
+        -- cannot be changed or deleted, whatever tool is used.
+        CREATE TRIGGER versions_locked_update BEFORE UPDATE ON versions
+        WHEN OLD.status = 'signed-off'
+             AND NOT (NEW.is_current = 0 AND OLD.is_current = 1 AND
+                      NEW.status = OLD.status AND NEW.title IS OLD.title AND
+                      NEW.proposal IS OLD.proposal AND NEW.updated_at IS OLD.updated_at AND
+                      NEW.verification_code IS OLD.verification_code AND
+                      NEW.reasons IS OLD.reasons AND NEW.reference IS OLD.reference AND
+                      NEW.organisation IS OLD.organisation AND
+                      NEW.decision_maker IS OLD.decision_maker AND
+                      NEW.proposer IS OLD.proposer AND NEW.meeting_date IS OLD.meeting_date AND
+                      NEW.review_date IS OLD.review_date AND
+                      NEW.key_decision IS OLD.key_decision AND
+                      NEW.delivery_model IS OLD.delivery_model AND
+                      NEW.conflicts_of_interest IS OLD.conflicts_of_interest AND
+                      NEW.checklist_sha256 IS OLD.checklist_sha256 AND
+                      NEW.version IS OLD.version AND NEW.decision_id IS OLD.decision_id AND
+                      NEW.id IS OLD.id AND NEW.complete IS OLD.complete AND
+                      NEW.overall_rating IS OLD.overall_rating AND
+                      NEW.overall_rank IS OLD.overall_rank AND
+                      NEW.created_at IS OLD.created_at AND
+                      NEW.amendment_reason IS OLD.amendment_reason)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+        END;
+        CREATE TRIGGER versions_locked_delete BEFORE DELETE ON versions
+        WHEN OLD.status = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be deleted');
+        END;
+        """,
+    )
+    for table in ("options", "answers", "actions"):
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+            _exec(
+                db,
+                f"""
+                CREATE TRIGGER {table}_locked_{event.lower()} BEFORE {event} ON {table}
+                WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+                BEGIN
+                    SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+                END;
+                """,
+            )
+    _exec(
+        db,
+        """
+        CREATE TRIGGER sign_offs_locked_update BEFORE UPDATE ON sign_offs
+        WHEN (SELECT status FROM versions WHERE id = OLD.version_id) = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: sign-offs of a signed-off version cannot be changed');
+        END;
+        CREATE TRIGGER sign_offs_locked_delete BEFORE DELETE ON sign_offs
+        WHEN (SELECT status FROM versions WHERE id = OLD.version_id) = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: sign-offs of a signed-off version cannot be deleted');
+        END;
+        CREATE TRIGGER sign_offs_locked_insert BEFORE INSERT ON sign_offs
+        WHEN (SELECT status FROM versions WHERE id = NEW.version_id) IN ('signed-off', 'withdrawn')
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version cannot take more sign-offs');
+        END;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        """,
+    )
+
+
+def _exec(db: Database, script: str) -> None:
+    """Run several statements inside the migration's transaction (executescript would commit)."""
+    import sqlite3
+
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    assert not statement.strip(), f"incomplete SQL: {statement!r}"
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def apply(db: Database) -> list[str]:
+    """Apply pending migrations; return their names. Sets user_version to SCHEMA_VERSION."""
+    pending = [m.name for m in migrations.pending(db)]
+    if pending:
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return pending
+
+
+def known_migration_names() -> list[str]:
+    return [m.name for m in migrations._migrations]

@@ -1,0 +1,516 @@
+"""Rows <-> dataclasses. Every public write runs inside one db.atomic() transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from desktop.domain.checklist import SLUGS, Checklist
+from desktop.domain.decision import (
+    Action,
+    Answer,
+    Decision,
+    Option,
+    Rating,
+    SignOff,
+    Status,
+    completeness,
+    overall_rating,
+)
+from desktop.domain.record import code_for, field_changes
+
+_RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
+_VERSION_COLUMNS = (
+    "title",
+    "proposal",
+    "reference",
+    "reasons",
+    "organisation",
+    "decision_maker",
+    "proposer",
+    "meeting_date",
+    "review_date",
+    "key_decision",
+    "delivery_model",
+    "conflicts_of_interest",
+    "amendment_reason",
+)
+GENESIS_HASH = "0" * 64
+
+# Register sort keys -> SQL; every one is backed by a partial index on current versions.
+SORT_COLUMNS = {
+    "reference": "v.reference COLLATE NOCASE",
+    "title": "v.title COLLATE NOCASE",
+    "decision_maker": "v.decision_maker COLLATE NOCASE",
+    "meeting_date": "v.meeting_date",
+    "status": "v.status",
+    "complete": "v.complete",
+    "overall_rating": "v.overall_rank",
+    "review_date": "v.review_date",
+    "updated_at": "v.updated_at",
+}
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the register: the current version of a decision."""
+
+    id: str
+    reference: str
+    title: str
+    decision_maker: str
+    meeting_date: str | None
+    status: Status
+    version: int
+    complete: int
+    overall_rating: Rating | None
+    review_date: str | None
+    verification_code: str
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the register shows: search text, filters, sort and a page."""
+
+    search: str = ""
+    statuses: tuple[str, ...] = ()
+    ratings: tuple[str, ...] = ()
+    overdue_only: bool = False
+    today: str = ""
+    sort: str = "updated_at"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    user: str
+    decision_id: str
+    version: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+    prev_hash: str
+    hash: str
+
+
+def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: int, field: str,
+               old_value: str | None, new_value: str | None) -> str:
+    """The chained hash of one audit row."""
+    payload = json.dumps(
+        [prev_hash, at, user, decision_id, version, field, old_value, new_value],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def search_document(decision: Decision) -> tuple[str, str, str]:
+    """(title, proposal, answers) text for the full-text index."""
+    parts = []
+    for slug in SLUGS:
+        a = decision.answer(slug)
+        parts.extend([a.response, a.evidence])
+    return decision.title, decision.proposal, "\n".join(p for p in parts if p)
+
+
+class Repository:
+    """Reads and writes decision records in a sqlite-utils Database."""
+
+    def __init__(self, db, user: str) -> None:
+        self.db = db
+        self.user = user
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    # ---- checklists -------------------------------------------------------------------
+    def store_checklist(self, checklist: Checklist) -> str:
+        sha = checklist.sha256
+        self.db.execute(
+            "INSERT OR IGNORE INTO checklists (sha256, checklist_id, version, definition) "
+            "VALUES (?, ?, ?, ?)",
+            [sha, checklist.id, checklist.version, checklist.raw_json],
+        )
+        return sha
+
+    def checklist_definition(self, decision_id: str, version: int) -> str:
+        row = self.db.execute(
+            "SELECT c.definition FROM versions v JOIN checklists c ON c.sha256 = v.checklist_sha256 "
+            "WHERE v.decision_id = ? AND v.version = ?",
+            [decision_id, version],
+        ).fetchone()
+        if row is None:
+            raise KeyError(decision_id)
+        return row[0]
+
+    # ---- reading ----------------------------------------------------------------------
+    def exists(self, decision_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM decisions WHERE id = ?", [decision_id]).fetchone()
+            is not None
+        )
+
+    def versions_of(self, decision_id: str) -> list[tuple[int, str]]:
+        """(version, status) of every version, oldest first."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT version, status FROM versions WHERE decision_id = ? ORDER BY version",
+                [decision_id],
+            )
+        ]
+
+    def _version_row(self, decision_id: str, version: int | None) -> dict | None:
+        if version is None:
+            sql = "SELECT * FROM versions WHERE decision_id = ? AND is_current = 1"
+            params: list = [decision_id]
+        else:
+            sql = "SELECT * FROM versions WHERE decision_id = ? AND version = ?"
+            params = [decision_id, version]
+        cur = self.db.execute(sql, params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def load(self, decision_id: str, version: int | None = None) -> Decision | None:
+        """The given version (default: current) of a decision, or None."""
+        row = self._version_row(decision_id, version)
+        if row is None:
+            return None
+        vid = row["id"]
+        checklist = self.db.execute(
+            "SELECT checklist_id, version FROM checklists WHERE sha256 = ?",
+            [row["checklist_sha256"]],
+        ).fetchone()
+        actions: dict[str, list[Action]] = {}
+        for slug, text, owner, due, done in self.db.execute(
+            "SELECT a.slug, a.action, a.owner, a.due, p.done_at IS NOT NULL FROM actions a "
+            "LEFT JOIN action_progress p ON p.version_id = a.version_id AND p.slug = a.slug "
+            "AND p.position = a.position WHERE a.version_id = ? ORDER BY a.slug, a.position",
+            [vid],
+        ):
+            actions.setdefault(slug, []).append(Action(text, owner, due, bool(done)))
+        answers = {}
+        for slug, rating, response, evidence in self.db.execute(
+            "SELECT slug, rating, response, evidence FROM answers WHERE version_id = ?", [vid]
+        ):
+            answers[slug] = Answer(
+                rating=Rating(rating) if rating else None,
+                response=response,
+                evidence=evidence,
+                actions=tuple(actions.pop(slug, ())),
+            )
+        for slug, acts in actions.items():  # actions without an answer row
+            answers[slug] = Answer(actions=tuple(acts))
+        options = tuple(
+            Option(name=n, status=s, delivery_model=m, reason=r)
+            for n, s, m, r in self.db.execute(
+                "SELECT name, status, delivery_model, reason FROM options WHERE version_id = ? "
+                "ORDER BY position",
+                [vid],
+            )
+        )
+        sign_offs = tuple(
+            SignOff(role=r, name=n, date=d, minute_reference=m, comment=c)
+            for r, n, d, m, c in self.db.execute(
+                "SELECT role, name, date, minute_reference, comment FROM sign_offs "
+                "WHERE version_id = ? ORDER BY rowid",
+                [vid],
+            )
+        )
+        return Decision(
+            id=row["decision_id"],
+            title=row["title"],
+            proposal=row["proposal"],
+            reference=row["reference"],
+            reasons=row["reasons"],
+            organisation=row["organisation"],
+            decision_maker=row["decision_maker"],
+            proposer=row["proposer"],
+            meeting_date=row["meeting_date"],
+            review_date=row["review_date"],
+            key_decision=bool(row["key_decision"]),
+            delivery_model=row["delivery_model"],
+            options=options,
+            conflicts_of_interest=row["conflicts_of_interest"],
+            answers=answers,
+            version=row["version"],
+            status=Status(row["status"]),
+            checklist_id=checklist[0] if checklist else "",
+            checklist_version=checklist[1] if checklist else 0,
+            sign_offs=sign_offs,
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            amendment_reason=row["amendment_reason"],
+        )
+
+    def _where(self, q: RegisterQuery) -> tuple[str, list]:
+        clauses = ["v.is_current = 1"]
+        params: list = []
+        if q.search.strip():
+            clauses.append(
+                "v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+            )
+            params.append(self.db.quote_fts(q.search.strip()))
+        if q.statuses:
+            clauses.append(f"v.status IN ({','.join('?' * len(q.statuses))})")
+            params.extend(q.statuses)
+        if q.ratings:
+            wanted = list(q.ratings)
+            sql = f"v.overall_rating IN ({','.join('?' * len(wanted))})"
+            if "none" in wanted:
+                sql = f"({sql} OR v.overall_rating IS NULL)"
+            clauses.append(sql)
+            params.extend(wanted)
+        if q.overdue_only:
+            clauses.append(
+                "((v.review_date IS NOT NULL AND v.review_date < ? AND v.status != 'withdrawn') "
+                "OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < ? "
+                "AND NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
+                "AND p.slug = a.slug AND p.position = a.position)))"
+            )
+            params.extend([q.today, q.today])
+        return " AND ".join(clauses), params
+
+    def register_count(self, q: RegisterQuery) -> int:
+        where, params = self._where(q)
+        return self.db.execute(f"SELECT count(*) FROM versions v WHERE {where}", params).fetchone()[0]
+
+    def register_page(self, q: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
+        """One page of the register, filtered and sorted in SQL."""
+        where, params = self._where(q)
+        order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
+        direction = "DESC" if q.descending else "ASC"
+        sql = (
+            "SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
+            "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
+            f"v.verification_code FROM versions v WHERE {where} "
+            f"ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
+        )
+        return [
+            RegisterRow(
+                id=r[0],
+                reference=r[1],
+                title=r[2],
+                decision_maker=r[3],
+                meeting_date=r[4],
+                status=Status(r[5]),
+                version=r[6],
+                complete=r[7],
+                overall_rating=Rating(r[8]) if r[8] else None,
+                review_date=r[9],
+                verification_code=r[10],
+            )
+            for r in self.db.execute(sql, [*params, limit, offset])
+        ]
+
+    def overdue_counts(self, today: str) -> tuple[int, int]:
+        """(overdue reviews, overdue open actions) across current versions."""
+        reviews = self.db.execute(
+            "SELECT count(*) FROM versions WHERE is_current = 1 AND review_date < ? "
+            "AND status != 'withdrawn'",
+            [today],
+        ).fetchone()[0]
+        actions = self.db.execute(
+            "SELECT count(*) FROM actions a JOIN versions v ON v.id = a.version_id "
+            "WHERE v.is_current = 1 AND v.status != 'withdrawn' AND a.due < ? AND NOT EXISTS "
+            "(SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
+            "AND p.slug = a.slug AND p.position = a.position)",
+            [today],
+        ).fetchone()[0]
+        return reviews, actions
+
+    def find_by_code(self, code: str) -> list[tuple[str, int]]:
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT decision_id, version FROM versions WHERE verification_code = ?", [code]
+            )
+        ]
+
+    def all_ids(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT decision_id FROM versions WHERE is_current = 1 ORDER BY created_at, id"
+            )
+        ]
+
+    # ---- writing (call inside transaction()) --------------------------------------------
+    def _version_id(self, decision_id: str, version: int) -> int:
+        row = self.db.execute(
+            "SELECT id FROM versions WHERE decision_id = ? AND version = ?", [decision_id, version]
+        ).fetchone()
+        if row is None:
+            raise KeyError(decision_id)
+        return row[0]
+
+    def _derived(self, decision: Decision) -> dict:
+        rating = overall_rating(decision)
+        return {
+            "complete": completeness(decision),
+            "overall_rating": rating.value if rating else None,
+            "overall_rank": _RANK[rating.value if rating else None],
+            "verification_code": code_for(decision),
+        }
+
+    def insert(self, decision: Decision, checklist_sha: str, *, is_current: bool = True) -> None:
+        """Insert a new decision version (and the decision itself if it is version 1)."""
+        if not self.exists(decision.id):
+            self.db.execute(
+                "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
+                [decision.id, decision.version, decision.created_at],
+            )
+        values = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
+        values["key_decision"] = int(decision.key_decision)
+        values.update(self._derived(decision))
+        values.update(
+            decision_id=decision.id,
+            version=decision.version,
+            is_current=int(is_current),
+            status=Status.DRAFT.value,
+            checklist_sha256=checklist_sha,
+            created_at=decision.created_at,
+            updated_at=decision.updated_at,
+        )
+        cols = ", ".join(values)
+        cur = self.db.execute(
+            f"INSERT INTO versions ({cols}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
+        vid = cur.lastrowid
+        self._write_options(vid, decision.options)
+        for slug, answer in decision.answers.items():
+            self._write_answer(vid, slug, answer, decision.updated_at)
+        self.db.execute(
+            "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
+            [vid, *search_document(decision)],
+        )
+        for s in decision.sign_offs:
+            self.db.execute(
+                "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
+                "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [vid, s.role, s.name, s.date, s.minute_reference, s.comment,
+                 decision.updated_at, self.user],
+            )
+        if decision.status != Status.DRAFT:
+            self.db.execute(
+                "UPDATE versions SET status = ? WHERE id = ?", [decision.status.value, vid]
+            )
+        self.audit(decision.id, decision.version, field_changes(None, decision), decision.updated_at)
+
+    def _write_options(self, vid: int, options: Iterable[Option]) -> None:
+        self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
+        for i, o in enumerate(options):
+            self.db.execute(
+                "INSERT INTO options (version_id, position, name, status, delivery_model, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [vid, i, o.name, o.status, o.delivery_model, o.reason],
+            )
+
+    def _write_answer(self, vid: int, slug: str, answer: Answer, at: str) -> None:
+        self.db.execute("DELETE FROM answers WHERE version_id = ? AND slug = ?", [vid, slug])
+        self.db.execute(
+            "DELETE FROM action_progress WHERE version_id = ? AND slug = ?", [vid, slug]
+        )
+        self.db.execute("DELETE FROM actions WHERE version_id = ? AND slug = ?", [vid, slug])
+        self.db.execute(
+            "INSERT INTO answers (version_id, slug, rating, response, evidence) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [vid, slug, answer.rating.value if answer.rating else None, answer.response,
+             answer.evidence],
+        )
+        for i, a in enumerate(answer.actions):
+            self.db.execute(
+                "INSERT INTO actions (version_id, slug, position, action, owner, due) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [vid, slug, i, a.action, a.owner, a.due],
+            )
+            if a.done:
+                self.db.execute(
+                    "INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [vid, slug, i, at, self.user],
+                )
+
+    def update(self, old: Decision, new: Decision) -> list[tuple[str, str | None, str | None]]:
+        """Write what changed between old and new (same version) and audit it."""
+        changes = field_changes(old, new)
+        vid = self._version_id(new.id, new.version)
+        values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
+        values["key_decision"] = int(new.key_decision)
+        values.update(self._derived(new))
+        values["status"] = new.status.value
+        values["updated_at"] = new.updated_at
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
+        if old.options != new.options:
+            self._write_options(vid, new.options)
+        for slug in SLUGS:
+            if old.answer(slug) != new.answer(slug):
+                self._write_answer(vid, slug, new.answer(slug), new.updated_at)
+        if search_document(old) != search_document(new):
+            self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
+            self.db.execute(
+                "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
+                [vid, *search_document(new)],
+            )
+        self.audit(new.id, new.version, changes, new.updated_at)
+        return changes
+
+    def delete(self, decision_id: str, at: str) -> None:
+        """Remove a decision and all its versions (the service allows this for drafts only)."""
+        vids = [
+            r[0] for r in self.db.execute("SELECT id FROM versions WHERE decision_id = ?",
+                                          [decision_id])
+        ]
+        for vid in vids:
+            for table in ("action_progress", "actions", "answers", "options", "sign_offs"):
+                self.db.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
+            self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
+        self.db.execute("DELETE FROM versions WHERE decision_id = ?", [decision_id])
+        self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
+        self.audit(decision_id, 0, [("deleted", None, None)], at)
+
+    # ---- audit ------------------------------------------------------------------------
+    def audit(self, decision_id: str, version: int,
+              changes: Iterable[tuple[str, str | None, str | None]], at: str) -> None:
+        """Append audit rows, each hash chained to the previous row."""
+        row = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        prev = row[0] if row else GENESIS_HASH
+        for field, old_value, new_value in changes:
+            h = audit_hash(prev, at, self.user, decision_id, version, field, old_value, new_value)
+            self.db.execute(
+                "INSERT INTO audit_log (at, user, decision_id, version, field, old_value, "
+                "new_value, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [at, self.user, decision_id, version, field, old_value, new_value, prev, h],
+            )
+            prev = h
+
+    def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
+        sql = "SELECT * FROM audit_log"
+        params: list = []
+        if decision_id is not None:
+            sql += " WHERE decision_id = ?"
+            params.append(decision_id)
+        return [AuditEntry(*r) for r in self.db.execute(sql + " ORDER BY id", params)]
+
+    def verify_audit_chain(self) -> list[int]:
+        """Ids of audit rows whose hash or chain link does not match (empty when intact)."""
+        bad: list[int] = []
+        prev = GENESIS_HASH
+        for e in self.audit_entries():
+            expected = audit_hash(prev, e.at, e.user, e.decision_id, e.version, e.field,
+                                  e.old_value, e.new_value)
+            if e.prev_hash != prev or e.hash != expected:
+                bad.append(e.id)
+            prev = e.hash
+        return bad
