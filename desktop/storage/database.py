@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -147,9 +148,7 @@ def open_database(path: Path | str, *, migrate: bool = True):
         if migrate:
             migrations.apply(db)
     except sqlite3.Error as exc:
-        try:
+        with contextlib.suppress(Exception):  # best effort while reporting the real error
             conn.close()
-        except Exception:  # noqa: BLE001 - best effort while reporting the real error
-            pass
         raise StorageError(describe_os_error(path, exc)) from None
     return db

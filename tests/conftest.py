@@ -1,0 +1,54 @@
+"""Shared fixtures. QT_QPA_PLATFORM must be set before anything imports Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.load_profile("default")
+
+
+class FakeClock:
+    """A controllable clock for services: starts 2026-11-25 09:00 UTC, ticks 1 s per call."""
+
+    def __init__(self) -> None:
+        self.moment = dt.datetime(2026, 11, 25, 9, 0, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        self.moment += dt.timedelta(seconds=1)
+        return self.moment
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "decisions.db"
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def service(db_path, clock):
+    """A DecisionService on a fresh temporary database."""
+    from desktop.bootstrap import open_service
+
+    svc = open_service(db_path, user="tester", now=clock)
+    yield svc
+    svc.db.close()
+
+
+@pytest.fixture
+def example_bundle_text():
+    from desktop import paths
+
+    return paths.resource("example-bundle.json").read_text(encoding="utf-8")
