@@ -22,10 +22,10 @@ run: $(VENV)/.installed-app  ## set up and open the app on the default database
 	$(BIN)/python main.py $(ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check desktop tests bench main.py
+	$(BIN)/ruff check .
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format desktop tests bench main.py
+	$(BIN)/ruff format .
 
 test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
