@@ -30,5 +30,20 @@ format: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+$(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	@touch $@ $(VENV)/.installed-app
+
+APP_DIR := dist/decision-checklist
+
+dist: $(VENV)/.installed-dist  ## build the one-folder app for this OS in dist/ (docs/building-*.md)
+	rm -rf build/decision-checklist $(APP_DIR)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build \
+		packaging/decision-checklist.spec
+	@du -sh $(APP_DIR)
+
+dist-test:  ## run the built app's smoke test: prints `smoke ok`
+	$(APP_DIR)/decision-checklist --smoke-test
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -21,4 +21,7 @@ def open_service(db_path: Path | str | None = None, **kwargs):
     path = Path(db_path) if db_path else paths.default_database()
     checklist = load_shipped_checklist()
     db = open_database(path)
+    from desktop.storage.backup import daily_backup
+
+    daily_backup(path, db.conn)  # at most once a day; skipped at once when today's exists
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)

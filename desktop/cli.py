@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.domain.errors import InvalidInput, KnownError
+from desktop.domain.errors import InvalidInput, KnownError, NotFound
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         "assurance record. With no command, opens the window."))
     _add_db(parser, top=True)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="check this installation on a throwaway database, print 'smoke ok'")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -67,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minute", default="", metavar="REF")
     p = command("verify", "say which decision and version a code or printed PDF matches")
     p.add_argument("code", metavar="CODE-or-FILE.pdf")
+    p = command("audit", "print a decision's history (or the whole log); --check verifies it")
+    p.add_argument("id", nargs="?", metavar="ID")
+    p.add_argument("--check", action="store_true",
+                   help="check the hash chain and locked records; exit 1 if tampered with")
+    from desktop.cli_backup import add_parsers as add_backup_parsers
+
+    add_backup_parsers(command)
     return parser
 
 
@@ -77,6 +86,9 @@ _HANDLERS: dict[str, str] = {
     "pack": "desktop.cli_records:cmd_pack",
     "verify": "desktop.cli_records:cmd_verify",
     "sign-off": "desktop.cli_lifecycle:cmd_sign_off",
+    "audit": "desktop.cli_lifecycle:cmd_audit",
+    "backup": "desktop.cli_backup:cmd_backup",
+    "restore": "desktop.cli_backup:cmd_restore",
 }
 
 
@@ -89,7 +101,9 @@ def _handler(name: str):
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file."""
-    path = Path(path)
+    if Path(path).is_dir():
+        raise InvalidInput(f"cannot write {path}: it is a folder; give a file name")
+    path = Path(os.path.abspath(path))  # so that '.' or 'x/..' has a name to build on
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with tmp.open("wb") as fh:
@@ -161,6 +175,10 @@ def cmd_export_json(args, service) -> int:
 _BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
 
 
+# Subcommands that may start a new database file; the others need an existing one.
+_CREATES_DATABASE = frozenset({"import", "restore"})
+
+
 def run(argv: list[str]) -> int:
     """Run a subcommand and return its exit status; -1 means 'no subcommand: open the window'."""
     try:
@@ -173,6 +191,10 @@ def run(argv: list[str]) -> int:
 
         print(f"decision-checklist {__version__}")
         return EXIT_OK
+    if args.smoke_test:
+        from desktop.smoke import run_smoke_test
+
+        return run_smoke_test()
     if args.command is None:
         return -1
     handler = _BUILTIN.get(args.command) or _handler(args.command)
@@ -180,7 +202,11 @@ def run(argv: list[str]) -> int:
     try:
         from desktop.bootstrap import open_service
 
-        service = open_service(args.db)
+        if args.db and args.command not in _CREATES_DATABASE and not Path(args.db).exists():
+            # a mistyped --db must not silently create an empty register
+            raise NotFound(f"no database at {args.db}")
+        # restore must work on a file too damaged to open: it opens nothing first
+        service = None if args.command == "restore" else open_service(args.db)
         return handler(args, service)
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -28,6 +29,7 @@ from desktop.storage.repository import RegisterQuery, RegisterRow, Repository
 
 MAX_TITLE = 200
 MAX_REFERENCE = 60
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def os_user() -> str:
@@ -51,7 +53,8 @@ def check_date(value: str | None, label: str) -> str | None:
     if value is None or value == "":
         return None
     try:
-        if len(value) != 10:
+        # fromisoformat alone would also take week dates such as 2026-W01-1
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise ValueError
         dt.date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -210,6 +213,12 @@ class DecisionService:
             )
         if decision.status == Status.WITHDRAWN:
             raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
+        if decision.sign_offs:
+            # The signers signed this content: it must not change under the later signers.
+            raise Refused(
+                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
+                "finish recording them, or remove them, before changing it."
+            )
         return decision
 
     def _save(self, old: Decision, new: Decision) -> Decision:
@@ -311,16 +320,17 @@ class DecisionService:
                     f"this app ships ({self.checklist.id!r} version {self.checklist.version})",
                 )
             d = record_to_decision(rec)
+            follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(
                 d,
                 checklist_id=self.checklist.id,
                 checklist_version=self.checklist.version,
                 created_at=d.created_at or stamp,
                 updated_at=d.updated_at or stamp,
+                # draft/ready follow completeness (d is draft or ready here, never locked)
+                status=derived_status(d) if follows_completeness else d.status,
             )
-            if rec.get("status") in (None, "draft", "ready"):
-                d = replace(d, status=derived_status(replace(d, status=Status.DRAFT)))
-            elif d.status == Status.SIGNED_OFF:
+            if not follows_completeness and d.status == Status.SIGNED_OFF:
                 if not is_complete(d):
                     raise BundleError(f"{prefix}.status", "signed-off but not all ten principles are complete")
                 missing = [r.name for r in self.checklist.sign_off_roles
@@ -328,6 +338,14 @@ class DecisionService:
                                                      for s in d.sign_offs)]
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
+            for j, s in enumerate(d.sign_offs):
+                if self.checklist.role(s.role) is None:
+                    roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
+                    raise BundleError(f"{prefix}.sign_offs[{j}].role",
+                                      f"{s.role!r} is not a sign-off role ({roles})")
+                if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
+                    raise BundleError(f"{prefix}.sign_offs[{j}].role",
+                                      f"{s.role!r} appears twice; each role signs once")
             if rec.get("verification_code") is not None:
                 from desktop.domain.record import code_for
 
@@ -339,8 +357,7 @@ class DecisionService:
             decisions.append(d)
 
         def write():
-            for d in decisions:
-                self.repo.insert(d, self._checklist_sha())
+            self.repo.insert_many(decisions, self._checklist_sha())
             return decisions
 
         return self._write(write)

@@ -27,6 +27,12 @@ class FakeClock:
         return self.moment
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _backups_in_a_temporary_folder(tmp_path_factory):
+    """Daily and pre-migration backups go to a temporary folder, never the user's own."""
+    os.environ["DECISION_CHECKLIST_BACKUP_DIR"] = str(tmp_path_factory.mktemp("backups"))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "decisions.db"

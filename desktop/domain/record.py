@@ -156,8 +156,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
 
 def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | None, str | None]]:
     """(field, old value, new value) for every field that differs; old None means created."""
-    after = _flatten(new)
     if old is None:
         return [("created", None, new.title)]
+    after = _flatten(new)
     before = _flatten(old)
     return [(k, before[k], after[k]) for k in after if before[k] != after[k]]

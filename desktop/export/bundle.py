@@ -17,8 +17,9 @@ from desktop.domain.record import from_record, to_record
 FORMAT = "decision-checklist/1"
 RATINGS = ("green", "amber", "red", "not-applicable")
 STATUSES = tuple(s.value for s in Status)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_NESTING = 64
+MAX_INTEGER = 1_000_000
 
 
 class BundleError(InvalidInput):
@@ -41,6 +42,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _key(key: str) -> str:
+    """A key as it may appear in a one-line message: quoted if blank, odd or very long."""
+    plain = key.isprintable() and key.strip() == key and key and len(key) <= 60
+    return key if plain else _short(key)
+
+
 class _Checker:
     """Validates one decision object, naming the key path of the first problem."""
 
@@ -48,14 +55,14 @@ class _Checker:
         self.prefix = prefix
 
     def fail(self, path: str, message: str) -> None:
-        raise BundleError(f"{self.prefix}{path}", message)
+        raise BundleError(f"{self.prefix}{path}" if path else self.prefix.rstrip("."), message)
 
     def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(value, dict):
             self.fail(path, f"expected an object, found {_type_name(value)}")
         for key in value:
             if key not in required and key not in optional:
-                self.fail(f"{path}.{key}" if path else key, "unknown key")
+                self.fail(f"{path}.{_key(key)}" if path else _key(key), "unknown key")
         for key in sorted(required):
             if key not in value:
                 self.fail(f"{path}.{key}" if path else key, "is required")
@@ -67,6 +74,10 @@ class _Checker:
             return
         if not isinstance(value, str):
             self.fail(path, f"expected a string, found {_type_name(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800" from a \u escape
+            self.fail(path, f"character {exc.start + 1} is not valid Unicode (a lone surrogate)")
         if len(value.strip()) < min_len:
             self.fail(path, "must not be empty")
         if max_len is not None and len(value) > max_len:
@@ -100,6 +111,8 @@ class _Checker:
             self.fail(path, f"expected a whole number, found {_type_name(value)}")
         if value < minimum:
             self.fail(path, f"must be at least {minimum}")
+        if value > MAX_INTEGER:  # SQLite integers are 64-bit; no real version gets near this
+            self.fail(path, f"{value if value < 10**20 else 'the number'} is too large")
 
     def items(self, value: Any, path: str, each: Callable[[Any, str], None]) -> None:
         if value is None:
@@ -145,7 +158,7 @@ def validate_decision(value: Any, prefix: str) -> dict:
 
     def option(o: Any, path: str) -> None:
         c.obj(o, path, {"name", "status"}, {"delivery_model", "reason"})
-        c.string(o["name"], f"{path}.name", min_len=1)
+        c.string(o["name"], f"{path}.name")  # the window saves a new row before it is named
         c.choice(o["status"], f"{path}.status", OPTION_STATUSES)
         c.choice(o.get("delivery_model"), f"{path}.delivery_model", DELIVERY_MODELS,
                  nullable=True)
@@ -155,12 +168,19 @@ def validate_decision(value: Any, prefix: str) -> dict:
 
     def action(a: Any, path: str) -> None:
         c.obj(a, path, {"action", "owner", "due"}, set())
-        c.string(a["action"], f"{path}.action", min_len=1)
+        # An action may still lack its text, owner or due date (the window saves it as it
+        # is typed, and export must re-import); completeness is judged after import.
+        c.string(a["action"], f"{path}.action")
         c.string(a["owner"], f"{path}.owner")
-        c.date(a["due"], f"{path}.due", nullable=False)
+        c.date(a["due"], f"{path}.due")
 
     answers = d.get("answers")
     if answers is not None:
+        if isinstance(answers, dict):
+            for slug in answers:
+                if slug not in SLUGS:
+                    c.fail(f"answers.{_key(slug)}", f"{_short(slug)} is not one of the ten principles "
+                           f"({', '.join(SLUGS)})")
         c.obj(answers, "answers", set(), set(SLUGS))
         for slug, ans in answers.items():
             path = f"answers.{slug}"
@@ -194,26 +214,33 @@ def _reject_constant(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        out[key] = value
+    out = dict(pairs)  # C speed; only a bundle with a repeated key takes the slow path
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return out
 
 
 def _depth(value: Any, limit: int) -> int:
+    """Nesting depth (a scalar counts as one level); only containers are walked, so a
+    bundle's many strings cost nothing here."""
+    if not isinstance(value, dict | list):
+        return 1
     stack = [(value, 1)]
-    deepest = 0
+    deepest = 1
     while stack:
         item, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > limit:
-            return deepest
-        if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, level + 1) for v in item)
+        children = item.values() if isinstance(item, dict) else item
+        if children and level + 1 > deepest:
+            deepest = level + 1
+            if deepest > limit:
+                return deepest
+        for v in children:
+            if isinstance(v, dict | list):
+                stack.append((v, level + 1))
     return deepest
 
 
@@ -239,7 +266,7 @@ def parse_bundle(text: str) -> list[dict]:
         raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
     for key in data:
         if key not in ("format", "decisions"):
-            raise BundleError(key, "unknown key")
+            raise BundleError(_key(key), "unknown key")
     if data.get("format") != FORMAT:
         raise BundleError("format", f"expected {FORMAT!r}, found {_short(data.get('format'))}")
     decisions = data.get("decisions")

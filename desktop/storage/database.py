@@ -46,6 +46,11 @@ def _inspect(path: Path) -> None:
             "restore it from a backup."
         )
     uri = f"{path.resolve().as_uri()}?mode=ro"
+    # Reading a WAL-mode file, even read-only, creates -wal and -shm files beside it that
+    # a read-only connection cannot remove. When no other connection is using the file (no
+    # -wal or -journal exists), read it as immutable so that nothing at all is created.
+    if not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
@@ -96,10 +101,27 @@ def _inspect(path: Path) -> None:
         conn.close()
 
 
+inspect_file = _inspect  # public name, for backups and restores
+
+
+def _nearly_full(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def describe_os_error(path: Path, exc: BaseException) -> str:
     """A user-facing sentence for an OS or SQLite error while writing."""
     text = str(exc)
     err = getattr(exc, "errno", None)
+    folder = Path(path).parent
+    if "disk I/O error" in text and _nearly_full(folder):
+        err = errno.ENOSPC  # SQLite reports a failed -shm/-wal extension as an I/O error
+    if "unable to open" in text and Path(path).exists() and not os.access(folder, os.W_OK):
+        err = errno.EROFS  # the file is there but its -wal/-shm cannot be created beside it
     if err == errno.ENOSPC or "database or disk is full" in text:
         return (
             f"The disk holding {path} is full, so changes cannot be saved. "
@@ -124,7 +146,14 @@ def open_database(path: Path | str, *, migrate: bool = True):
     from desktop.storage import migrations
 
     path = Path(path)
-    if path.exists():
+    try:
+        existed = path.exists()
+    except OSError as exc:  # e.g. a folder on the way that this user may not enter
+        raise StorageError(
+            f"{path} cannot be reached: {exc.strerror}. "
+            "Check that you may open the folders that lead to it."
+        ) from None
+    if existed:
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file.")
         _inspect(path)
@@ -146,7 +175,14 @@ def open_database(path: Path | str, *, migrate: bool = True):
             db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
         if migrate:
+            if existed and migrations.migrations.pending(db):
+                from desktop.storage.backup import before_migration
+
+                before_migration(path, db.conn)  # raises (file untouched) if it cannot
             migrations.apply(db)
+    except StorageError:
+        conn.close()
+        raise
     except sqlite3.Error as exc:
         with contextlib.suppress(Exception):  # best effort while reporting the real error
             conn.close()

@@ -231,6 +231,149 @@ def _exec(db: Database, script: str) -> None:
     assert not statement.strip(), f"incomplete SQL: {statement!r}"
 
 
+@migrations()
+def m002_close_lock_holes(db: Database) -> None:
+    """Close ways round m001's lock found by trying raw SQL against a signed-off record.
+
+    REPLACE conflict resolution deletes rows without firing delete triggers (unless
+    recursive_triggers is on), so INSERT/UPDATE OR REPLACE needed their own guards; rows could
+    be moved into a locked version by changing their version_id; the decision row, the stored
+    checklist and a version's identity were unguarded; a version could be marked signed-off
+    without its sign-offs; and the audit log accepted rows that do not chain on.
+    """
+    for table in ("options", "answers", "actions", "sign_offs"):
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER {table}_locked_move BEFORE UPDATE ON {table}
+            WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+            END;
+            """,
+        )
+    _exec(
+        db,
+        """
+        CREATE TRIGGER versions_identity_update BEFORE UPDATE OF id, decision_id, version
+        ON versions
+        WHEN NEW.id IS NOT OLD.id OR NEW.decision_id IS NOT OLD.decision_id
+             OR NEW.version IS NOT OLD.version
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a version''s identity cannot be changed');
+        END;
+        CREATE TRIGGER versions_locked_insert BEFORE INSERT ON versions
+        WHEN NEW.status = 'signed-off' OR EXISTS (
+            SELECT 1 FROM versions
+            WHERE (id = NEW.id OR (decision_id = NEW.decision_id AND version = NEW.version))
+              AND status = 'signed-off')
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a signed-off version cannot be inserted or replaced');
+        END;
+        -- Signing off needs a complete record and a sign-off by every required role of the
+        -- checklist stored with the version (role names match case-insensitively).
+        CREATE TRIGGER versions_sign_off_requires_roles BEFORE UPDATE OF status ON versions
+        WHEN NEW.status = 'signed-off' AND OLD.status IS NOT 'signed-off' AND (
+            NEW.complete < 10 OR EXISTS (
+                SELECT 1 FROM checklists c, json_each(c.definition, '$.sign_off_roles') r
+                WHERE c.sha256 = NEW.checklist_sha256
+                  AND json_extract(r.value, '$.required')
+                  AND NOT EXISTS (
+                      SELECT 1 FROM sign_offs s
+                      WHERE s.version_id = NEW.id
+                        AND lower(s.role) = lower(json_extract(r.value, '$.name')))))
+        BEGIN
+            SELECT RAISE(ABORT, 'refused: sign-off needs a complete record and every required role');
+        END;
+        CREATE TRIGGER decisions_locked_delete BEFORE DELETE ON decisions
+        WHEN EXISTS (SELECT 1 FROM versions WHERE decision_id = OLD.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a decision cannot be deleted while it has versions');
+        END;
+        CREATE TRIGGER decisions_locked_update BEFORE UPDATE ON decisions
+        WHEN NEW.id IS NOT OLD.id OR NEW.created_at IS NOT OLD.created_at
+             OR NEW.current_version < OLD.current_version
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a decision''s identity cannot be changed');
+        END;
+        CREATE TRIGGER decisions_locked_replace BEFORE INSERT ON decisions
+        WHEN EXISTS (SELECT 1 FROM decisions WHERE id = NEW.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a decision cannot be replaced');
+        END;
+        -- A stored checklist is content-addressed (sha256 of its text): it never changes,
+        -- and it stays while any version refers to it.
+        CREATE TRIGGER checklists_locked_update BEFORE UPDATE ON checklists
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a stored checklist definition cannot be changed');
+        END;
+        CREATE TRIGGER checklists_locked_delete BEFORE DELETE ON checklists
+        WHEN EXISTS (SELECT 1 FROM versions WHERE checklist_sha256 = OLD.sha256)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a checklist in use cannot be deleted');
+        END;
+        CREATE TRIGGER checklists_locked_replace BEFORE INSERT ON checklists
+        WHEN EXISTS (SELECT 1 FROM checklists WHERE sha256 = NEW.sha256)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a stored checklist definition cannot be replaced')
+            WHERE EXISTS (SELECT 1 FROM checklists WHERE sha256 = NEW.sha256
+                          AND (definition IS NOT NEW.definition
+                               OR checklist_id IS NOT NEW.checklist_id
+                               OR version IS NOT NEW.version));
+            SELECT RAISE(IGNORE);
+        END;
+        CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+        WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        CREATE TRIGGER audit_log_chained AFTER INSERT ON audit_log
+        WHEN NEW.id IS NOT (SELECT max(id) FROM audit_log)
+             OR NEW.prev_hash IS NOT coalesce(
+                 (SELECT hash FROM audit_log WHERE id < NEW.id ORDER BY id DESC LIMIT 1),
+                 '0000000000000000000000000000000000000000000000000000000000000000')
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only: a row must chain on from the last');
+        END;
+        """,
+    )
+
+
+@migrations()
+def m003_signed_copies(db: Database) -> None:
+    """Scans of the signed paper record, kept with their SHA-256; add-only, signed-off only."""
+    _exec(
+        db,
+        """
+        CREATE TABLE signed_copies (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            attached_at TEXT NOT NULL,
+            attached_by TEXT NOT NULL
+        );
+        CREATE INDEX idx_signed_copies_version ON signed_copies(version_id);
+        CREATE TRIGGER signed_copies_insert BEFORE INSERT ON signed_copies
+        WHEN (SELECT status FROM versions WHERE id = NEW.version_id) IS NOT 'signed-off'
+             OR EXISTS (SELECT 1 FROM signed_copies WHERE id = NEW.id)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a signed copy is attached once, to a signed-off version');
+        END;
+        CREATE TRIGGER signed_copies_no_update BEFORE UPDATE ON signed_copies
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a signed copy cannot be changed');
+        END;
+        CREATE TRIGGER signed_copies_no_delete BEFORE DELETE ON signed_copies
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a signed copy cannot be deleted');
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
@@ -239,6 +382,9 @@ def apply(db: Database) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     if pending:
         migrations.apply(db)
+    # Also when nothing is pending: a crash between the last migration's commit and this
+    # line would otherwise leave user_version behind for good.
+    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return pending
 

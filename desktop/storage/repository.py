@@ -109,6 +109,15 @@ def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: in
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def fts_query(text: str) -> str:
+    """Each word typed as a quoted FTS5 prefix term, so no input is a syntax error.
+
+    Prefix matching lets search-as-you-type find "library" while the user has typed "libr".
+    """
+    # sqlite-utils' quote_fts turns a lone '"' into an empty query, which FTS5 rejects.
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in text.split())
+
+
 def search_document(decision: Decision) -> tuple[str, str, str]:
     """(title, proposal, answers) text for the full-text index."""
     parts = []
@@ -259,7 +268,7 @@ class Repository:
             clauses.append(
                 "v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
             )
-            params.append(self.db.quote_fts(q.search.strip()))
+            params.append(fts_query(q.search))
         if q.statuses:
             clauses.append(f"v.status IN ({','.join('?' * len(q.statuses))})")
             params.extend(q.statuses)
@@ -271,8 +280,9 @@ class Repository:
             clauses.append(sql)
             params.extend(wanted)
         if q.overdue_only:
+            # Same rules as overdue_counts: nothing on a withdrawn record is overdue.
             clauses.append(
-                "((v.review_date IS NOT NULL AND v.review_date < ? AND v.status != 'withdrawn') "
+                "v.status != 'withdrawn' AND ((v.review_date IS NOT NULL AND v.review_date < ?) "
                 "OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < ? "
                 "AND NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
                 "AND p.slug = a.slug AND p.position = a.position)))"
@@ -364,48 +374,106 @@ class Repository:
 
     def insert(self, decision: Decision, checklist_sha: str, *, is_current: bool = True) -> None:
         """Insert a new decision version (and the decision itself if it is version 1)."""
-        if not self.exists(decision.id):
-            self.db.execute(
-                "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
-                [decision.id, decision.version, decision.created_at],
+        self.insert_many([decision], checklist_sha, is_current=is_current)
+
+    def insert_many(self, decisions: Iterable[Decision], checklist_sha: str, *,
+                    is_current: bool = True) -> None:
+        """Insert new decision versions, one executemany per table for all of them.
+
+        Table by table rather than decision by decision: importing 1,000 decisions spends
+        about half the time it did with one INSERT per row, decision after decision.
+        """
+        decisions = list(decisions)
+        conn = self.db.conn
+        conn.executemany(
+            "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
+            [(d.id, d.version, d.created_at) for d in decisions if not self.exists(d.id)],
+        )
+        # Ids are handed out here so that all versions go in with one executemany. Inside
+        # this write transaction no other connection can take them (WAL: a writer that
+        # slipped in between makes our INSERT fail with "database is locked", never clash).
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM versions").fetchone()[0]
+        vids = list(range(first, first + len(decisions)))
+        codes: list[str] = []
+        version_rows = []
+        sql = None
+        for vid, decision in zip(vids, decisions, strict=True):
+            values = {"id": vid}
+            values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
+            values["key_decision"] = int(decision.key_decision)
+            values.update(self._derived(decision))
+            values.update(
+                decision_id=decision.id,
+                version=decision.version,
+                is_current=int(is_current),
+                # Ready is written at once; signed-off/withdrawn only after the children
+                # and sign-offs, which the lock triggers would refuse under those statuses.
+                status=(Status.READY if decision.status == Status.READY else Status.DRAFT).value,
+                checklist_sha256=checklist_sha,
+                created_at=decision.created_at,
+                updated_at=decision.updated_at,
             )
-        values = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
-        values["key_decision"] = int(decision.key_decision)
-        values.update(self._derived(decision))
-        values.update(
-            decision_id=decision.id,
-            version=decision.version,
-            is_current=int(is_current),
-            status=Status.DRAFT.value,
-            checklist_sha256=checklist_sha,
-            created_at=decision.created_at,
-            updated_at=decision.updated_at,
-        )
-        cols = ", ".join(values)
-        cur = self.db.execute(
-            f"INSERT INTO versions ({cols}) VALUES ({', '.join('?' * len(values))})",
-            list(values.values()),
-        )
-        vid = cur.lastrowid
-        self._write_options(vid, decision.options)
-        for slug, answer in decision.answers.items():
-            self._write_answer(vid, slug, answer, decision.updated_at)
-        self.db.execute(
+            sql = sql or (f"INSERT INTO versions ({', '.join(values)}) "
+                          f"VALUES ({', '.join('?' * len(values))})")
+            version_rows.append(tuple(values.values()))
+            codes.append(values["verification_code"])
+        if sql:
+            conn.executemany(sql, version_rows)
+        self._insert_children(list(zip(vids, decisions, strict=True)))
+        conn.executemany(
             "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
-            [vid, *search_document(decision)],
+            [(vid, *search_document(d)) for vid, d in zip(vids, decisions, strict=True)],
         )
-        for s in decision.sign_offs:
-            self.db.execute(
-                "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
-                "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [vid, s.role, s.name, s.date, s.minute_reference, s.comment,
-                 decision.updated_at, self.user],
-            )
-        if decision.status != Status.DRAFT:
-            self.db.execute(
-                "UPDATE versions SET status = ? WHERE id = ?", [decision.status.value, vid]
-            )
-        self.audit(decision.id, decision.version, field_changes(None, decision), decision.updated_at)
+        conn.executemany(
+            "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
+            "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(vid, s.role, s.name, s.date, s.minute_reference, s.comment, d.updated_at,
+              self.user)
+             for vid, d in zip(vids, decisions, strict=True) for s in d.sign_offs],
+        )
+        audit_rows = []
+        for vid, decision, code in zip(vids, decisions, codes, strict=True):
+            changes = field_changes(None, decision)
+            if decision.status != Status.DRAFT:
+                if decision.status != Status.READY:
+                    conn.execute(
+                        "UPDATE versions SET status = ? WHERE id = ?", [decision.status.value, vid]
+                    )
+                # The audit check expects every signed-off version to have its lock on record.
+                changes.append(("status", None, decision.status.value))
+                if decision.status == Status.SIGNED_OFF:
+                    changes.append(("verification_code", None, code))
+            audit_rows.append((decision.id, decision.version, changes, decision.updated_at))
+        self.audit_many(audit_rows)
+
+    def _insert_children(self, rows: list[tuple[int, Decision]]) -> None:
+        """Options, answers and actions of brand-new versions: nothing to delete first."""
+        conn = self.db.conn
+        conn.executemany(
+            "INSERT INTO options (version_id, position, name, status, delivery_model, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(vid, i, o.name, o.status, o.delivery_model, o.reason)
+             for vid, d in rows for i, o in enumerate(d.options)],
+        )
+        conn.executemany(
+            "INSERT INTO answers (version_id, slug, rating, response, evidence) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(vid, slug, a.rating.value if a.rating else None, a.response, a.evidence)
+             for vid, d in rows for slug, a in d.answers.items()],
+        )
+        conn.executemany(
+            "INSERT INTO actions (version_id, slug, position, action, owner, due) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(vid, slug, i, x.action, x.owner, x.due)
+             for vid, d in rows for slug, a in d.answers.items() for i, x in enumerate(a.actions)],
+        )
+        conn.executemany(
+            "INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(vid, slug, i, d.updated_at, self.user)
+             for vid, d in rows for slug, a in d.answers.items()
+             for i, x in enumerate(a.actions) if x.done],
+        )
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
@@ -484,16 +552,26 @@ class Repository:
     def audit(self, decision_id: str, version: int,
               changes: Iterable[tuple[str, str | None, str | None]], at: str) -> None:
         """Append audit rows, each hash chained to the previous row."""
+        self.audit_many([(decision_id, version, changes, at)])
+
+    def audit_many(self, entries: Iterable[tuple[str, int, Iterable[tuple[str, str | None,
+                                                                      str | None]], str]]) -> None:
+        """Append the audit rows of several (decision_id, version, changes, at) in one go."""
         row = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         prev = row[0] if row else GENESIS_HASH
-        for field, old_value, new_value in changes:
-            h = audit_hash(prev, at, self.user, decision_id, version, field, old_value, new_value)
-            self.db.execute(
-                "INSERT INTO audit_log (at, user, decision_id, version, field, old_value, "
-                "new_value, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [at, self.user, decision_id, version, field, old_value, new_value, prev, h],
-            )
-            prev = h
+        rows = []
+        for decision_id, version, changes, at in entries:
+            for field, old_value, new_value in changes:
+                h = audit_hash(prev, at, self.user, decision_id, version, field, old_value,
+                               new_value)
+                rows.append((at, self.user, decision_id, version, field, old_value, new_value,
+                             prev, h))
+                prev = h
+        self.db.conn.executemany(
+            "INSERT INTO audit_log (at, user, decision_id, version, field, old_value, "
+            "new_value, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
         sql = "SELECT * FROM audit_log"

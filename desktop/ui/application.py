@@ -1,27 +1,174 @@
-"""QApplication start-up: open the database, wire the window, run the event loop."""
+"""Start-up: one running copy per database, open it, wire the window, excepthook, event loop."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QDir, QLockFile, QSettings
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication
+
+from desktop import paths
+
+ACTIVATE = b"activate\n"
 
 
-def run_gui(db_path: str | None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def instance_key(db_path: Path) -> str:
+    """A name for the lock file and local server, unique to one database file."""
+    resolved = str(Path(db_path).expanduser().resolve())
+    return "decision-checklist-" + hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
 
+
+def lock_path(db_path: Path) -> Path:
+    return Path(QDir.tempPath()) / f"{instance_key(db_path)}.lock"
+
+
+class SingleInstance:
+    """Holds the QLockFile and answers 'bring yourself to the front' from a second copy."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.key = instance_key(db_path)
+        self.lock = QLockFile(str(lock_path(db_path)))
+        self.lock.setStaleLockTime(0)  # a crashed copy's lock is stale once its process is gone
+        self.server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        return self.lock.tryLock(100)
+
+    def listen(self, on_activate) -> None:
+        QLocalServer.removeServer(self.key)  # a server left behind by a crash
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.server.newConnection.connect(lambda: self._accept(on_activate))
+        self.server.listen(self.key)
+
+    def _accept(self, on_activate) -> None:
+        while self.server is not None and self.server.hasPendingConnections():
+            sock = self.server.nextPendingConnection()
+            sock.waitForReadyRead(500)
+            if bytes(sock.readAll().data()).startswith(ACTIVATE.strip()):
+                on_activate()
+                sock.write(b"ok\n")
+                sock.flush()
+                sock.waitForBytesWritten(500)
+            sock.disconnectFromServer()
+            sock.deleteLater()
+
+    def ask_running_copy_to_activate(self) -> bool:
+        """True if the running copy answered."""
+        sock = QLocalSocket()
+        sock.connectToServer(self.key)
+        if not sock.waitForConnected(1000):
+            return False
+        sock.write(ACTIVATE)
+        sock.flush()
+        answered = sock.waitForReadyRead(2000) and sock.readAll().data().startswith(b"ok")
+        sock.disconnectFromServer()
+        return bool(answered)
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        self.lock.unlock()
+
+
+def write_crash_log(log_dir: Path, exc_type, exc, tb) -> Path | None:
+    """Append the traceback to errors.log in the user log folder; None if that failed."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "errors.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+            fh.write("".join(traceback.format_exception(exc_type, exc, tb)))
+        return path
+    except OSError:
+        return None
+
+
+def make_excepthook(window_getter, dialogs, log_dir: Path):
+    """Log unexpected exceptions, save what can be saved, tell the user, keep running."""
+    busy = []
+
+    def hook(exc_type, exc, tb) -> None:
+        if busy:  # an error while reporting an error: only log it
+            write_crash_log(log_dir, exc_type, exc, tb)
+            return
+        busy.append(1)
+        try:
+            path = write_crash_log(log_dir, exc_type, exc, tb)
+            window = window_getter()
+            saved = True
+            if window is not None:
+                try:
+                    saved = window.editor.save_now()
+                except Exception:  # noqa: BLE001 - the report must still be shown
+                    saved = False
+            where = f"Details were written to {path}." if path else "Details could not be logged."
+            kept = ("Your work has been saved." if saved else
+                    "Your latest typing is still on screen and will be saved when possible.")
+            print(f"error: unexpected {exc_type.__name__}: {exc}", file=sys.stderr)
+            dialogs.error(window, "Something went wrong",
+                          f"The app met an unexpected problem ({exc_type.__name__}) but is still "
+                          f"running. {kept} {where} Please send that file to your IT support.")
+        finally:
+            busy.clear()
+
+    return hook
+
+
+def default_settings() -> QSettings:
+    return QSettings("DecisionChecklist", "Decision Checklist")
+
+
+def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None) -> int:
+    """Open the window on a database; returns the exit status."""
     from desktop.bootstrap import open_service
     from desktop.domain.errors import KnownError
+    from desktop.ui import theme
+    from desktop.ui.dialogs import Dialogs
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.widgets import FocusRing
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Decision Checklist")
+    app.setOrganizationName("DecisionChecklist")
+    dialogs = dialogs or Dialogs()
+    path = Path(db_path) if db_path else paths.default_database()
+
+    instance = SingleInstance(path)
+    if not instance.acquire():
+        switched = instance.ask_running_copy_to_activate()
+        print(f"error: {path} is already open in another Decision Checklist window"
+              + ("; switched to it." if switched else "; close that window first."),
+              file=sys.stderr)
+        return 1
+
     try:
-        service = open_service(db_path)
+        service = open_service(path)
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        dialogs.error(None, "Cannot open the database", str(exc))
+        instance.release()
         return exc.exit_code
-    window = QMainWindow()
-    window.setWindowTitle("Decision Checklist")
-    count = service.register_count(__import__("desktop.storage.repository", fromlist=["x"]).RegisterQuery())
-    window.setCentralWidget(QLabel(f"{count} decisions"))
-    window.resize(1280, 800)
+
+    theme.apply_theme(app)
+    window = MainWindow(service, settings or default_settings(), dialogs)
+    FocusRing(app)
+    sys.excepthook = make_excepthook(lambda: window, dialogs, paths.user_log_dir())
+    instance.listen(window.bring_to_front)
+    window.restore_state()
+    from desktop.ui.first_paint import exit_after_first_paint
+
+    exit_after_first_paint(app, window)  # only when DECISION_CHECKLIST_EXIT_AFTER_PAINT is set
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = sys.__excepthook__
+        instance.release()
+        service.db.close()

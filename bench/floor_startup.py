@@ -1,0 +1,62 @@
+"""Start-up floor: a bare PySide6 window with a table and a text box that quits after its first paint.
+
+Run as a script (`python bench/floor_startup.py`); the harness times the process from spawn to
+exit. QTimer.singleShot(0, quit) at start would quit before anything is painted, so an event
+filter waits for the table's viewport to receive its first Paint event, then quits once that
+paint pass has finished.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class QuitAfterPaint(QObject):
+    """Quits the application after the watched widget's first paint."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self.app = app
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and not self.seen:
+            self.seen = True
+            QTimer.singleShot(0, self.app.quit)
+        return False
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setWindowTitle("Floor")
+    central = QWidget()
+    layout = QVBoxLayout(central)
+    layout.addWidget(QLineEdit(placeholderText="Search"))
+    model = QStandardItemModel(0, 6)
+    model.setHorizontalHeaderLabels(["Reference", "Title", "Status", "Version", "Complete", "Rating"])
+    table = QTableView()
+    table.setModel(model)
+    layout.addWidget(table)
+    window.setCentralWidget(central)
+    window.resize(1280, 800)
+    watcher = QuitAfterPaint(app)
+    table.viewport().installEventFilter(watcher)
+    window.show()
+    status = app.exec()
+    return status if watcher.seen else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

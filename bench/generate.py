@@ -1,0 +1,202 @@
+"""Seeded synthetic registers: bundle records with realistic text, and databases built from them.
+
+The same seed always gives the same decisions, so figures from different runs compare like
+with like. Registers are written through the real import path (service.import_bundle), in
+chunks, and cached by seed, size and a hash of the code that decides what is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import shutil
+import uuid
+from pathlib import Path
+
+from desktop.domain.checklist import SLUGS
+
+GENERATOR_VERSION = 1
+CHUNK = 500
+
+_WORDS = (
+    "council service residents community outcomes budget contract provider staff partnership "
+    "review consultation delivery savings evidence procurement voluntary sector charity social "
+    "enterprise shared highways library waste collection depot fleet maintenance care adult "
+    "children housing planning democratic accountable committee cabinet portfolio director "
+    "officer finance legal risk resilience capacity demand pressure flexibility long-term "
+    "short-term strategy options transition workforce union engagement survey satisfaction "
+    "performance target quality standard equality impact assessment users families carers "
+    "neighbourhood locality place-based prevention early help commissioning in-house "
+    "outsourcing tender market testing cost benefit value money revenue capital year annual "
+    "forecast assumption baseline benchmark governance scrutiny oversight monitoring report "
+    "the the the the of of of and and and to to to a a in in for for with on by from that is "
+    "will be are as this which their our its"
+).split()
+_PLACES = ("Westmere", "Northbrook", "Eastfold", "Southmoor", "Ashby", "Kingsbridge", "Harrowdene")
+_SERVICES = (
+    "waste collection", "highways maintenance", "the library service", "leisure centres",
+    "street cleansing", "parks and open spaces", "adult day services", "home care",
+    "revenues and benefits", "ICT support", "building control", "school transport",
+)
+_VERBS = (
+    "Outsource", "Bring back in-house", "Share", "Hand to a community trust", "Stop",
+    "Co-produce with users", "Re-tender", "Join a partnership for",
+)
+_DELIVERY = ("in-house", "outsource", "shared-service", "social-sector", "co-production", "stop",
+             "other")
+_RATINGS = ("green", "green", "green", "amber", "amber", "red", "not-applicable")
+
+
+def _text(rng: random.Random, low: int, high: int) -> str:
+    """Sentences of plain words, between low and high characters long."""
+    target = rng.randint(low, high)
+    out: list[str] = []
+    size = 0
+    while size < target:
+        n = rng.randint(8, 22)
+        words = [rng.choice(_WORDS) for _ in range(n)]
+        sentence = " ".join(words).capitalize() + "."
+        out.append(sentence)
+        size += len(sentence) + 1
+    return " ".join(out)[: max(target, 1)].rstrip() or "Text."
+
+
+def _date(rng: random.Random, start: dt.date, span_days: int) -> str:
+    return (start + dt.timedelta(days=rng.randint(0, span_days))).isoformat()
+
+
+def _answer(rng: random.Random, scale: float) -> dict:
+    rating = rng.choice(_RATINGS)
+    answer: dict = {
+        "rating": rating,
+        "response": _text(rng, int(120 * scale), int(1100 * scale)),
+        "evidence": _text(rng, 0, int(350 * scale)),
+    }
+    if rating in ("amber", "red"):
+        answer["actions"] = [
+            {
+                "action": _text(rng, 40, int(160 * scale)),
+                "owner": rng.choice(("Director of Place", "Head of HR", "S151 Officer",
+                                     "Head of Procurement", "Community Engagement Lead")),
+                "due": _date(rng, dt.date(2025, 1, 1), 900),
+            }
+            for _ in range(rng.randint(1, 3))
+        ]
+    return answer
+
+
+def decision_record(rng: random.Random, index: int, *, complete_share: float = 0.6,
+                    scale: float = 1.0) -> dict:
+    """One bundle DECISION with realistic text lengths; scale > 1 makes every text longer."""
+    place = rng.choice(_PLACES)
+    service = rng.choice(_SERVICES)
+    title = f"{rng.choice(_VERBS)} {service} ({place})"
+    if rng.random() < 0.5:
+        title += " — " + _text(rng, 10, 70)
+    options = [{"name": "Do nothing", "status": "rejected", "reason": _text(rng, 40, 250)}]
+    for _ in range(rng.randint(1, 3)):
+        options.append({
+            "name": _text(rng, 15, 80),
+            "delivery_model": rng.choice(_DELIVERY),
+            "status": "rejected",
+            "reason": _text(rng, int(50 * scale), int(300 * scale)),
+        })
+    options[-1]["status"] = "recommended"
+    if rng.random() < complete_share:
+        slugs = list(SLUGS)
+    else:
+        slugs = rng.sample(list(SLUGS), rng.randint(0, 9))
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "title": title[:200],
+        "reference": f"EX/{2020 + index % 7}/{index:05d}",
+        "proposal": _text(rng, int(200 * scale), int(1200 * scale)),
+        "reasons": _text(rng, int(150 * scale), int(800 * scale)),
+        "organisation": f"{place} County Council",
+        "decision_maker": rng.choice(("Cabinet", "Full Council", "Portfolio Holder",
+                                      "Chief Executive", "Executive Director")),
+        "proposer": rng.choice(("Director of Place", "Director of People", "Chief Executive")),
+        "meeting_date": _date(rng, dt.date(2020, 1, 1), 2500),
+        "review_date": _date(rng, dt.date(2021, 1, 1), 2900),
+        "key_decision": rng.random() < 0.4,
+        "delivery_model": rng.choice(_DELIVERY),
+        "options": options,
+        "conflicts_of_interest": _text(rng, 0, 200),
+        "answers": {slug: _answer(rng, scale) for slug in slugs},
+    }
+
+
+def records(n: int, seed: int = 7, *, start: int = 0, complete_share: float = 0.6) -> list[dict]:
+    """n decision records; the same (seed, start) always gives the same ones."""
+    rng = random.Random(f"{seed}:{start}")
+    return [decision_record(rng, start + i, complete_share=complete_share) for i in range(n)]
+
+
+def long_record(seed: int = 7, scale: float = 2.2) -> dict:
+    """One fully answered decision whose texts are long enough for a record of about 12 pages."""
+    rng = random.Random(f"long:{seed}")
+    return decision_record(rng, 1, complete_share=1.0, scale=scale)
+
+
+def bundle_text(recs: list[dict]) -> str:
+    return json.dumps({"format": "decision-checklist/1", "decisions": recs}, ensure_ascii=False)
+
+
+def _code_hash() -> str:
+    """A hash of the code that decides what a generated database contains."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(str(GENERATOR_VERSION).encode())
+    for rel in ("bench/generate.py", "desktop/storage/migrations.py",
+                "desktop/storage/repository.py", "desktop/domain/record.py",
+                "resources/checklist.json"):
+        h.update((root / rel).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def fixed_clock():
+    """A deterministic service clock (1 ms per call from 2026-01-05)."""
+    moment = [dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)]
+
+    def now() -> dt.datetime:
+        moment[0] += dt.timedelta(milliseconds=1)
+        return moment[0]
+
+    return now
+
+
+def build_register(path: Path, n: int, seed: int = 7) -> None:
+    """Write a register of n decisions to a new database at path, via service.import_bundle."""
+    from desktop.bootstrap import open_service
+
+    service = open_service(path, user="bench", now=fixed_clock())
+    try:
+        for start in range(0, n, CHUNK):
+            service.import_bundle(bundle_text(records(min(CHUNK, n - start), seed, start=start)))
+        service.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        service.db.close()
+
+
+def register_db(cache_dir: Path, n: int, seed: int = 7) -> Path:
+    """A cached register of n decisions (built on first use); copy it before writing to it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"register-{n}-s{seed}-{_code_hash()}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp.db")
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+        build_register(tmp, n, seed)
+        for p in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+        tmp.rename(path)
+    return path
+
+
+def copy_db(source: Path, dest: Path) -> Path:
+    """A private copy of a database file (the source is checkpointed, so one file suffices)."""
+    for p in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+        p.unlink(missing_ok=True)
+    shutil.copyfile(source, dest)
+    return dest

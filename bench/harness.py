@@ -1,0 +1,174 @@
+"""Measuring, budgets and reporting: repeated, interleaved runs; median with min-max."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Figure:
+    """One budgeted figure: the subject's samples and, for a ratio budget, its floor's."""
+
+    key: str
+    what: str
+    unit: str  # "ms", "MiB", "s", "MB"
+    limit: float  # a ratio (floor given) or an absolute value in unit
+    samples: list[float]
+    floor: list[float] | None = None
+    floor_what: str = ""
+    ratio: bool = True  # False: the floor is shown for reference; the budget is absolute
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.ratio and self.floor is not None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples) if self.samples else float("nan")
+
+    @property
+    def floor_median(self) -> float | None:
+        return statistics.median(self.floor) if self.floor else None
+
+    @property
+    def value(self) -> float:
+        """The figure held against the budget: ratio of medians, or the median itself."""
+        if self.is_ratio:
+            return self.median / self.floor_median if self.floor_median else float("inf")
+        return self.median
+
+    @property
+    def met(self) -> bool:
+        return bool(self.samples) and self.value <= self.limit
+
+    @property
+    def budget_text(self) -> str:
+        return f"≤ {self.limit:g}× floor" if self.is_ratio else f"≤ {self.limit:g} {self.unit}"
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out.update(median=self.median, floor_median=self.floor_median, value=self.value,
+                   met=self.met, budget=self.budget_text)
+        return out
+
+
+def spread(samples: list[float], unit: str) -> str:
+    """'median (min–max) unit'."""
+    fmt = _fmt(unit)
+    if len(samples) == 1:
+        return f"{fmt(samples[0])} {unit}"
+    return (f"{fmt(statistics.median(samples))} ({fmt(min(samples))}–{fmt(max(samples))}) {unit}")
+
+
+def _fmt(unit: str) -> Callable[[float], str]:
+    if unit in ("ms",):
+        return lambda v: f"{v:.1f}" if v < 100 else f"{v:.0f}"
+    if unit in ("s", "MB", "MiB"):
+        return lambda v: f"{v:.2f}" if v < 10 else f"{v:.1f}"
+    return lambda v: f"{v:g}"
+
+
+def interleaved(subject: Callable[[], float], floor: Callable[[], float] | None, reps: int,
+                *, warmup: int = 1) -> tuple[list[float], list[float] | None]:
+    """Run subject and floor alternately (order swapped every repetition) reps times each.
+
+    Each callable returns its own measurement, so set-up outside the measured part is free.
+    Warm-up runs (not recorded) fill the OS file cache and Python's import caches for both.
+    """
+    for _ in range(warmup):
+        if floor is not None:
+            floor()
+        subject()
+    s_out: list[float] = []
+    f_out: list[float] = []
+    for i in range(reps):
+        order = [("s", subject), ("f", floor)] if i % 2 else [("f", floor), ("s", subject)]
+        for tag, fn in order:
+            if fn is None:
+                continue
+            gc.collect()
+            (s_out if tag == "s" else f_out).append(fn())
+    return s_out, (f_out if floor is not None else None)
+
+
+@dataclass
+class ChildRun:
+    wall_ms: float
+    maxrss_mib: float
+    status: int
+    stderr: str
+
+
+def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> ChildRun:
+    """Spawn a fresh process; wall time from spawn to exit and its own peak RSS (wait4)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.0005)
+    wall = (time.perf_counter() - t0) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    rss_kib = usage.ru_maxrss  # KiB on Linux
+    if sys.platform == "darwin":
+        rss_kib /= 1024  # bytes on macOS
+    return ChildRun(wall, rss_kib / 1024, proc.returncode, stderr)
+
+
+def table(figures: list[Figure]) -> str:
+    """A Markdown table of every figure against its budget."""
+    lines = [
+        "| what | floor | measured: median (min–max) | ratio or value | budget | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        if not f.samples:
+            lines.append(f"| {f.what} | — | not measured: {f.note} | — | {f.budget_text} | **no** |")
+            continue
+        floor = spread(f.floor, f.unit) if f.floor else "—"
+        if f.floor_what and f.floor:
+            floor = f"{f.floor_what}: {floor}"
+        value = f"{f.value:.2f}×" if f.is_ratio else spread([f.median], f.unit)
+        lines.append(
+            f"| {f.what} | {floor} | {spread(f.samples, f.unit)} | {value} | {f.budget_text} | "
+            f"{'yes' if f.met else '**no**'} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(figures: list[Figure]) -> str:
+    met = sum(f.met for f in figures)
+    return f"{met} budgets met, {len(figures) - met} missed"
+
+
+def write_json(figures: list[Figure], path: Path, meta: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"meta": meta, "figures": [f.to_json() for f in figures],
+               "summary": summary(figures)}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

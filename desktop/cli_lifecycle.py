@@ -1,0 +1,60 @@
+"""Command-line handlers for `sign-off` and `audit`; each is handler(args, service) -> exit status."""
+
+from __future__ import annotations
+
+import sys
+
+from desktop import lifecycle
+from desktop.domain.redline import field_label
+
+
+def cmd_sign_off(args, service) -> int:
+    """`sign-off ID --role ROLE --name NAME --date YYYY-MM-DD [--minute REF]`."""
+    decision_id = service.resolve_id(args.id)
+    request = lifecycle.SignOffRequest(
+        role=args.role, name=args.name, date=args.date, minute_reference=args.minute
+    )
+    decision = lifecycle.record_sign_off(service, decision_id, request)
+    signed = decision.sign_offs[-1]
+    print(f"Recorded: {signed.role} signed by {signed.name} on {signed.date}.")
+    if decision.is_locked:
+        print(f"{decision.title} version {decision.version} is signed off and locked "
+              f"(verification code {decision_code(decision)}).")
+    else:
+        missing = lifecycle.missing_roles(service, decision)
+        print(f"Still to sign: {', '.join(missing)}.")
+    return 0
+
+
+def decision_code(decision) -> str:
+    from desktop.domain.record import code_for
+
+    return code_for(decision)
+
+
+def cmd_audit(args, service) -> int:
+    """`audit [ID] [--check]`: a decision's history, or the whole log; --check verifies it."""
+    if args.check:
+        report = lifecycle.check_integrity(service)
+        for line in report.lines():
+            print(f"problem: {line}", file=sys.stderr)
+        print(report.summary())
+        return 0 if report.ok else 1
+    decision_id = service.resolve_id(args.id) if args.id else None
+    if decision_id:
+        checklist = service.checklist_for(service.get(decision_id))
+        entries = lifecycle.history(service, decision_id)
+    else:
+        checklist, entries = None, service.repo.audit_entries()
+    for e in entries:
+        print("\t".join([
+            e.at, e.user, e.decision_id, str(e.version), field_label(e.field, checklist),
+            _one_line(e.old_value), _one_line(e.new_value),
+        ]))
+    return 0
+
+
+def _one_line(value: str | None) -> str:
+    if value is None:
+        return "-"
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

@@ -1,0 +1,71 @@
+"""Command-line handlers for printed records: `export`, `pack` and `verify`. No Qt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop.cli import EXIT_NOT_FOUND, EXIT_OK, atomic_write
+from desktop.domain.errors import InvalidInput
+
+
+def _check_out(out: str) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        raise InvalidInput(f"--out {out}: is a folder; give a file name ending in .pdf")
+    if not path.parent.exists():
+        raise InvalidInput(f"--out {out}: the folder {path.parent} does not exist")
+    return path
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def cmd_export(args, service) -> int:
+    """`export ID [--version N] --out FILE.pdf`: the PDF assurance record of one version."""
+    from desktop.export.pdf import print_record, render_record
+
+    out = _check_out(args.out)
+    if args.record_version is not None and args.record_version < 1:
+        raise InvalidInput(f"--version {args.record_version}: versions start at 1")
+    rendered = render_record(print_record(service, args.id, args.record_version))
+    atomic_write(out, rendered.pdf)
+    _warn(rendered.warnings)
+    return EXIT_OK
+
+
+def cmd_pack(args, service) -> int:
+    """`pack ID ... --out FILE.pdf`: a committee pack of the current versions, in the given order."""
+    from desktop.export.pdf import print_record, render_pack
+
+    out = _check_out(args.out)
+    ids = list(dict.fromkeys(service.resolve_id(i) for i in args.ids))
+    rendered = render_pack([print_record(service, i) for i in ids])
+    atomic_write(out, rendered.pdf)
+    _warn(rendered.warnings)
+    return EXIT_OK
+
+
+def cmd_verify(args, service) -> int:
+    """`verify CODE-or-FILE.pdf`: which decision and version a code or printed PDF matches."""
+    from desktop.domain.verification import normalise_code
+    from desktop.verification_service import describe, verify_code, verify_pdf
+
+    text = args.code
+    if text.lower().endswith(".pdf") or Path(text).is_file():
+        results = verify_pdf(service, text)
+    else:
+        results = [(text, verify_code(service, text))]
+    status = EXIT_OK
+    for code, matches in results:
+        if not matches:
+            print(f"{normalise_code(code) or code}: no match. This code matches no recorded version; the copy may have "
+                  "been altered, or it comes from another database.")
+            status = EXIT_NOT_FOUND
+            continue
+        for match in matches:
+            print(f"{match.code}:")
+            print("\n".join(describe(match)))
+    return status

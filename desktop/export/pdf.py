@@ -1,0 +1,229 @@
+"""The PDF assurance record and the committee pack (ReportLab Platypus). No Qt.
+
+The shape follows pretix's invoice renderer: fonts registered once, a named stylesheet, a page
+template whose onPage callback draws the running header, footer and watermark, a story() of
+flowables, a numbered canvas that writes "Page X of Y" (and the contents page's page numbers)
+once the total is known, and generate() returning bytes. The renderer takes plain records,
+so it can run on any thread.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from desktop.domain.checklist import Checklist
+from desktop.domain.decision import Decision, Status
+from desktop.export.pdf_styles import (
+    BOLD,
+    BORDER,
+    REGULAR,
+    SECONDARY,
+    TEXT,
+    TextGuard,
+    register_fonts,
+    stylesheet,
+)
+
+CODE_MARKER = "decision-checklist-code:"  # in the PDF's Keywords, so `verify FILE.pdf` finds it
+PAGE_MARGIN_MM = 20
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    """Everything one record needs to print: the version, its checklist and its code."""
+
+    decision: Decision
+    checklist: Checklist
+    code: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished PDF and the warnings raised while making it (e.g. unprintable characters)."""
+
+    pdf: bytes
+    warnings: tuple[str, ...]
+    pages: int
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the header, footer and watermark say on the pages of one section."""
+
+    footer_left: str
+    code: str = ""
+    header: str = ""
+    watermark: str = ""
+
+
+def watermark_for(decision: Decision) -> str:
+    """DRAFT unless signed off; a withdrawn record says so instead."""
+    if decision.status == Status.SIGNED_OFF:
+        return ""
+    return "WITHDRAWN" if decision.status == Status.WITHDRAWN else "DRAFT"
+
+
+# ---- canvas and document -----------------------------------------------------------------
+def _numbered_canvas_class():
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        """Keeps each page until save(), then writes what needs the total: "Page X of Y" and
+        the page numbers of forward references (the pack's contents page)."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+            self._later: list[tuple[int, float, float, str]] = []  # page, x, y, anchor key
+            self.anchors: dict[str, int] = {}
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def anchor(self, key: str) -> None:
+            self.anchors[key] = self.getPageNumber()
+
+        def page_number_of(self, key: str, x: float, y: float) -> None:
+            """Draw, at save time, the page number where anchor `key` ends up (right-aligned)."""
+            self._later.append((self.getPageNumber(), *self.absolutePosition(x, y), key))
+
+        def save(self) -> None:
+            total = len(self._pages)
+            later: dict[int, list[tuple[float, float, str]]] = {}
+            for page, x, y, key in self._later:
+                later.setdefault(page, []).append((x, y, key))
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._draw_page_label(number, total)
+                for x, y, key in later.get(number, ()):
+                    self.setFont(REGULAR, 10)
+                    self.setFillColor(TEXT)
+                    self.drawRightString(x, y, str(self.anchors.get(key, "")))
+                super().showPage()
+            super().save()
+
+        def _draw_page_label(self, number: int, total: int) -> None:
+            width, _ = self._pagesize
+            self.saveState()
+            self.setFont(REGULAR, 8.5)
+            self.setFillColor(SECONDARY)
+            self.drawCentredString(width / 2, 11 * _MM, f"Page {number} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+_MM = 72 / 25.4
+
+
+class Renderer:
+    """Base renderer: page layout, footer, watermark and metadata; subclasses supply story()."""
+
+    title = "Decision assurance record"
+
+    def __init__(self) -> None:
+        self.printable = register_fonts()
+        self.styles = stylesheet()
+        self.guard = TextGuard(self.printable)
+        self.context = PageContext(footer_left="")
+        self.section_starts = True  # no running header on the first page of a section
+        self.pages = 0
+
+    # Override points -----------------------------------------------------------------------
+    def story(self) -> list:
+        raise NotImplementedError
+
+    def metadata(self) -> dict[str, str]:
+        return {"title": self.title, "author": "", "subject": "", "keywords": ""}
+
+    # Page decoration ------------------------------------------------------------------------
+    def on_page(self, canvas, doc) -> None:
+        """Running header, watermark and footer of the page that is starting."""
+        ctx = self.context
+        width, height = doc.pagesize
+        left, right = doc.leftMargin, width - doc.rightMargin
+        canvas.saveState()
+        if ctx.watermark:
+            canvas.setFillColor("#d8d8d8")
+            canvas.setFont(BOLD, 110 if len(ctx.watermark) <= 5 else 80)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(50)
+            canvas.drawCentredString(0, -38, ctx.watermark)
+            canvas.rotate(-50)
+            canvas.translate(-width / 2, -height / 2)
+        canvas.setStrokeColor(BORDER)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, 15 * _MM, right, 15 * _MM)
+        canvas.setFont(REGULAR, 8.5)
+        canvas.setFillColor(SECONDARY)
+        canvas.drawString(left, 11 * _MM, _fit(ctx.footer_left, REGULAR, 8.5, 62 * _MM))
+        if ctx.code:
+            canvas.drawRightString(right, 11 * _MM, f"Verification code {ctx.code}")
+        first_of_section, self.section_starts = self.section_starts, False
+        if ctx.header and not first_of_section:
+            canvas.drawString(left, height - 12 * _MM,
+                              _fit(ctx.header, REGULAR, 8.5, right - left))
+            canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
+        canvas.restoreState()
+
+    # Build ------------------------------------------------------------------------------------
+    def generate(self) -> bytes:
+        """Build the whole document in one pass and return the PDF bytes."""
+        from reportlab.lib.pagesizes import A4
+        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+        buffer = io.BytesIO()
+        meta = self.metadata()
+        doc = BaseDocTemplate(
+            buffer, pagesize=A4, leftMargin=PAGE_MARGIN_MM * _MM, rightMargin=PAGE_MARGIN_MM * _MM,
+            topMargin=18 * _MM, bottomMargin=20 * _MM, title=meta["title"],
+            author=meta["author"], subject=meta["subject"], keywords=meta["keywords"],
+            creator="Decision Checklist", lang="en-GB", pageCompression=1,
+            initialFontName=REGULAR, initialFontSize=10,
+        )
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page)])
+        story = self.story()
+        doc.build(story, canvasmaker=_numbered_canvas_class())
+        self.pages = doc.page
+        return buffer.getvalue()
+
+    def render(self) -> Rendered:
+        pdf = self.generate()
+        return Rendered(pdf, tuple(self.guard.warnings()), self.pages)
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten text with an ellipsis so that it fits the width."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[: max(1, int(len(text) * 0.9))] if len(text) > 60 else text[:-1]
+    return text + "…"
+
+
+def print_record(service, decision_id: str, version: int | None = None) -> PrintRecord:
+    """Load a version (default: current) with its checklist and code, ready to render anywhere."""
+    from desktop.domain.record import code_for
+
+    decision = service.get(service.resolve_id(decision_id), version)
+    return PrintRecord(decision, service.checklist_for(decision), code_for(decision))
+
+
+def render_record(record: PrintRecord) -> Rendered:
+    """The PDF assurance record of one version."""
+    from desktop.export.pdf_record import RecordRenderer
+
+    return RecordRenderer(record).render()
+
+
+def render_pack(records: list[PrintRecord], title: str = "Committee pack") -> Rendered:
+    """A committee pack: cover, contents, summary grid, then every record, numbered throughout."""
+    from desktop.export.pdf_pack import PackRenderer
+
+    return PackRenderer(records, title=title).render()

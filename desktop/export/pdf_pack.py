@@ -1,0 +1,139 @@
+"""The committee pack: a cover, contents, a decisions x principles grid, then every record.
+
+One document build, so each font is embedded once and "Page X of Y" runs through the pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, Spacer
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import overall_rating
+from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer
+from desktop.export.pdf_parts import Anchor, PageRef, grid_table, long_date
+from desktop.export.pdf_record import RATING_KEY, RecordStory
+from desktop.export.pdf_styles import LIGHT_FILL, SECONDARY, rating_markup
+
+
+class PackRenderer(Renderer):
+    """Many records in one PDF with continuous page numbers."""
+
+    def __init__(self, records: list[PrintRecord], title: str = "Committee pack",
+                 prepared: dt.date | None = None) -> None:
+        super().__init__()
+        if not records:
+            raise ValueError("a committee pack needs at least one record")
+        self.records = records
+        self.title = title
+        self.prepared = prepared or dt.date.today()
+        self.pack_context = PageContext(footer_left=self.guard.plain(title, "pack title"))
+        self.context = self.pack_context
+
+    def metadata(self) -> dict[str, str]:
+        orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
+        return {
+            "title": self.title,
+            "author": "; ".join(orgs),
+            "subject": f"Committee pack of {len(self.records)} decision assurance record(s)",
+            "keywords": " ".join(f"{CODE_MARKER}{r.code}" for r in self.records),
+        }
+
+    def story(self) -> list:
+        out = self.cover()
+        out += [PageBreak()] + self.contents()
+        out += [PageBreak()] + self.grid()
+        for i, rec in enumerate(self.records):
+            out += RecordStory(self, rec, key=f"record-{i + 1}").flowables()
+        return out
+
+    def cover(self) -> list:
+        s, g = self.styles, self.guard
+        orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
+        meetings = sorted({r.decision.meeting_date for r in self.records if r.decision.meeting_date})
+        makers = sorted({r.decision.decision_maker for r in self.records
+                         if r.decision.decision_maker})
+        out: list = [
+            Anchor("pack-cover", "Cover", 0),
+            Spacer(0, 40 * mm),
+            Paragraph("Committee pack", s["Kicker"]),
+            Paragraph(g.markup(self.title, "pack title"), s["PackTitle"]),
+        ]
+        facts = [
+            ("Organisation", "; ".join(g.markup(o, "organisation") for o in orgs)),
+            ("Decision maker", "; ".join(g.markup(m, "decision_maker") for m in makers)),
+            ("Meeting date", "; ".join(long_date(m) for m in meetings)),
+            ("Decisions", str(len(self.records))),
+            ("Prepared", long_date(self.prepared.isoformat())),
+        ]
+        rows = [[Paragraph(k, s["CellHead"]), Paragraph(v or "–", s["Cell"])] for k, v in facts]
+        out.append(grid_table(rows, [40 * mm, 130 * mm], header=False))
+        out += [Spacer(0, 10 * mm), Paragraph(
+            "Each decision record in this pack tests the proposal against ten leadership "
+            "principles. Every page carries the record's reference, version and verification "
+            "code; the code identifies exactly which recorded version was printed. Anyone can "
+            "check a copy with <b>decision-checklist verify CODE</b>.", s["Body"])]
+        return out
+
+    def contents(self) -> list:
+        s, g = self.styles, self.guard
+        out: list = [Anchor("pack-contents", "Contents", 0), Paragraph("Contents", s["H1"])]
+        rows = [[Paragraph(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
+        rows.append(["", Paragraph("Summary of decisions against the ten principles", s["Cell"]),
+                     "", PageRef("pack-grid")])
+        for i, rec in enumerate(self.records, start=1):
+            d = rec.decision
+            g.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+            ref = g.markup(d.reference, "reference")
+            detail = " · ".join(x for x in (ref, f"version {d.version}", d.status.label) if x)
+            rows.append([
+                Paragraph(str(i), s["Cell"]),
+                [Paragraph(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),
+                 Paragraph(detail, s["Secondary"])],
+                Paragraph(rating_markup(overall_rating(d)), s["Cell"]),
+                PageRef(f"record-{i}"),
+            ])
+        g.scope = ""
+        out.append(grid_table(rows, [10 * mm, 112 * mm, 32 * mm, 16 * mm],
+                              extra=[("ALIGN", (3, 0), (3, -1), "RIGHT")]))
+        return out
+
+    def grid(self) -> list:
+        s, g = self.styles, self.guard
+        principles = self.records[0].checklist.principles
+        out: list = [Anchor("pack-grid", "Summary of decisions", 0),
+                     Paragraph("Summary of decisions against the ten principles", s["H1"]),
+                     Paragraph("Each column is one principle (see the key below); the last column "
+                               "is the overall rating, the worst of the ten.", s["Body"])]
+        head = [Paragraph("Decision", s["CellHead"])]
+        head += [Paragraph(str(p.number), s["CellCentre"]) for p in principles]
+        head.append(Paragraph("Overall", s["CellHead"]))
+        rows = [head]
+        for i, rec in enumerate(self.records, start=1):
+            d = rec.decision
+            g.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+            ref = g.markup(d.reference, "reference")
+            label = f"{i}. {g.markup(d.title, 'title')}"
+            cells: list = [[Paragraph(label, s["Cell"])]
+                           + ([Paragraph(ref, s["Secondary"])] if ref else [])]
+            for slug in SLUGS:
+                rating = d.answer(slug).rating
+                cells.append(Paragraph(rating_markup(rating, word=False) if rating else "",
+                                       s["CellCentre"]))
+            cells.append(Paragraph(rating_markup(overall_rating(d)), s["Cell"]))
+            rows.append(cells)
+        g.scope = ""
+        widths = [62 * mm] + [8.2 * mm] * len(principles) + [26 * mm]
+        out.append(grid_table(rows, widths, extra=[
+            ("ALIGN", (1, 0), (-2, -1), "CENTER"),
+            ("LEFTPADDING", (1, 0), (-2, -1), 1), ("RIGHTPADDING", (1, 0), (-2, -1), 1),
+            ("BACKGROUND", (1, 1), (-2, -1), LIGHT_FILL),
+            ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
+        ]))
+        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
+        out += [Spacer(0, 4 * mm), Paragraph(f"Principles: {key}.", s["Secondary"]),
+                Paragraph(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+                          "rated.</font>", s["Secondary"])]
+        return out

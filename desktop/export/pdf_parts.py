@@ -1,0 +1,112 @@
+"""Small flowables and helpers shared by the record and the pack. No Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.doctemplate import ActionFlowable
+
+from desktop.export.pdf_styles import BORDER, LIGHT_FILL, REGULAR, TEXT
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_date(value: str | None) -> str:
+    """'2026-12-09' -> '9 December 2026' (the form used in committee papers)."""
+    if not value:
+        return ""
+    try:
+        d = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+class SetContext(ActionFlowable):
+    """Switches the header/footer/watermark for the pages that start after this point."""
+
+    def __init__(self, renderer, context) -> None:
+        super().__init__()
+        self.renderer, self.new_context = renderer, context
+
+    def apply(self, doc) -> None:
+        self.renderer.context = self.new_context
+        self.renderer.section_starts = True
+
+
+class Anchor(Flowable):
+    """A named place: a PDF destination, an outline entry, and a page number for the contents."""
+
+    def __init__(self, key: str, outline: str = "", level: int = 0) -> None:
+        super().__init__()
+        self.key, self.outline, self.level = key, outline, level
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.bookmarkHorizontal(self.key, 0, 0)
+        if self.outline:
+            canv.addOutlineEntry(self.outline, self.key, level=self.level, closed=self.level == 0)
+        if hasattr(canv, "anchor"):
+            canv.anchor(self.key)
+
+
+class PageRef(Flowable):
+    """The page number of an anchor, filled in when the document is saved (forward reference)."""
+
+    def __init__(self, key: str, width: float = 14 * mm, height: float = 12) -> None:
+        super().__init__()
+        self.key, self.width, self.height = key, width, height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.page_number_of(self.key, self.width, 2)
+        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+def table(data: list[list], colWidths: list[float], style=(), **kwargs) -> Table:  # noqa: N803
+    """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
+    kwargs.setdefault("hAlign", "LEFT")
+    return Table(data, colWidths=colWidths,
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
+
+
+def grid_table(data: list[list], widths: list[float], *, header: bool = True,
+               extra: list | None = None) -> Table:
+    """A plain ruled table whose rows may split across pages (long text inside cells)."""
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+    ]
+    if header:
+        commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
+                     ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
+    return table(data, widths, commands + (extra or []), repeatRows=1 if header else 0,
+                 splitInRow=1)
+
+
+def qr_drawing(text: str, size: float):
+    """A QR code of the verification code, size points square."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(text, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    drawing.initialFontName = REGULAR  # else the drawing selects (unembedded) Helvetica
+    return drawing

@@ -1,0 +1,318 @@
+"""The story of one PDF assurance record: cover, proposal, summary, principles, actions, sign-off."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
+
+from desktop.domain.decision import (
+    DELIVERY_MODEL_LABELS,
+    answer_state,
+    completeness,
+    open_actions,
+    overall_rating,
+)
+from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer, watermark_for
+from desktop.export.pdf_parts import Anchor, SetContext, grid_table, long_date, qr_drawing, table
+from desktop.export.pdf_styles import BORDER, LIGHT_FILL, SECONDARY, TEXT, rating_markup
+
+RATING_KEY = (
+    "✓ Green: the proposal clearly upholds the principle. "
+    "! Amber: partly; gaps are being addressed. "
+    "✕ Red: it does not; a serious concern. "
+    "– Not applicable: the response says why."
+)
+
+
+def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
+    d = rec.decision
+    r.guard.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+    reference = r.guard.plain(d.reference, "reference") or "No reference"
+    return PageContext(
+        footer_left=f"{reference} · Version {d.version}",
+        code=rec.code,
+        header=r.guard.plain(d.title, "title"),
+        watermark=watermark_for(d),
+    )
+
+
+class RecordStory:
+    """Builds the flowables of one record for a renderer (alone or inside a pack)."""
+
+    def __init__(self, renderer: Renderer, rec: PrintRecord, key: str = "record") -> None:
+        self.r, self.rec, self.d, self.key = renderer, rec, rec.decision, key
+        self.s = renderer.styles
+
+    # text helpers -------------------------------------------------------------------------
+    def text(self, value: str | None, where: str, style: str = "Body") -> list:
+        blocks = self.r.guard.blocks(value, where)
+        if not blocks:
+            return [Paragraph("Not recorded.", self.s["Secondary"])]
+        return [Paragraph(b, self.s[style]) for b in blocks]
+
+    def cell(self, value: str | None, where: str, style: str = "Cell") -> list | Paragraph:
+        blocks = self.r.guard.blocks(value, where)
+        if not blocks:
+            return Paragraph("", self.s[style])
+        if len(blocks) == 1:
+            return Paragraph(blocks[0], self.s[style])
+        return [Paragraph(b, self.s[style]) for b in blocks]
+
+    def heading(self, text: str, style: str = "H2") -> list:
+        """A heading that never ends a page: it moves on unless a few lines fit below it."""
+        return [CondPageBreak(28 * mm), Paragraph(text, self.s[style])]
+
+    def line(self, value: str | None, where: str) -> str:
+        return self.r.guard.markup(value, where)
+
+    # sections -------------------------------------------------------------------------------
+    def flowables(self) -> list:
+        """Everything, starting on a new page with this record's footer and watermark."""
+        out: list = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
+        out += self.cover()
+        out += [PageBreak()] + self.summary()
+        for principle in self.rec.checklist.principles:
+            out += [PageBreak()] + self.principle(principle)
+        out += [PageBreak()] + self.actions() + self.sign_off()
+        return out
+
+    def cover(self) -> list:
+        d, s = self.d, self.s
+        org = self.line(d.organisation, "organisation")
+        kicker = "Decision assurance record" + (f" · {org}" if org else "")
+        title = self.line(d.title, "title")
+        out: list = [
+            Anchor(self.key, self.r.guard.plain(d.title, "title"), level=0),
+            Paragraph(kicker, s["Kicker"]),
+            Paragraph(title, s["Title"]),
+        ]
+        rating = overall_rating(d)
+        rows = [
+            ("Reference", self.line(d.reference, "reference")),
+            ("Organisation", org),
+            ("Decision maker", self.line(d.decision_maker, "decision_maker")),
+            ("Meeting date", long_date(d.meeting_date)),
+            ("Key decision", "Yes" if d.key_decision else "No"),
+            ("Proposer", self.line(d.proposer, "proposer")),
+            ("Recommended model", DELIVERY_MODEL_LABELS.get(d.delivery_model or "", "")),
+            ("Review date", long_date(d.review_date)),
+            ("Version", str(d.version)),
+            ("Status", d.status.label),
+            ("Overall rating", rating_markup(rating)),
+            ("Principles complete", f"{completeness(d)} of 10"),
+        ]
+        details = table(
+            [[Paragraph(k, s["CellHead"]),
+              Paragraph(v or f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])]
+             for k, v in rows],
+            colWidths=[38 * mm, 72 * mm], hAlign="LEFT", splitInRow=1,
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
+                   ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                   ("TOPPADDING", (0, 0), (-1, -1), 3),
+                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)],
+        )
+        code = self.rec.code
+        verify = table(
+            [[qr_drawing(code, 34 * mm)],
+             [Paragraph("Verification code", s["CellHead"])],
+             [Paragraph(code, s["Code"])],
+             [Paragraph("Check this copy against the register: "
+                        f"<b>decision-checklist verify {code}</b>", s["Secondary"])]],
+            colWidths=[54 * mm], hAlign="RIGHT",
+            style=[("BOX", (0, 0), (-1, -1), 0.8, BORDER),
+                   ("BACKGROUND", (0, 1), (-1, -1), LIGHT_FILL),
+                   ("ALIGN", (0, 0), (0, 0), "CENTER"),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                   ("RIGHTPADDING", (0, 0), (-1, -1), 6)],
+        )
+        out.append(table([[details, verify]], colWidths=[114 * mm, 56 * mm], hAlign="LEFT",
+                         style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        if d.version > 1 and d.amendment_reason.strip():
+            out += self.heading("Reason for this amendment")
+            out += self.text(d.amendment_reason, "amendment_reason")
+        out += self.heading("Proposal") + self.text(d.proposal, "proposal")
+        out += self.heading("Reasons for the recommendation")
+        out += self.text(d.reasons, "reasons")
+        out += self.heading("Options considered") + self.options()
+        out += self.heading("Conflicts of interest and dispensations")
+        if d.conflicts_of_interest.strip():
+            out += self.text(d.conflicts_of_interest, "conflicts_of_interest")
+        else:
+            out.append(Paragraph("None declared.", s["Body"]))
+        return out
+
+    def options(self) -> list:
+        s = self.s
+        if not self.d.options:
+            return [Paragraph("No options recorded.", s["Secondary"])]
+        head = [Paragraph(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
+        rows = [head]
+        for i, o in enumerate(self.d.options):
+            where = f"options[{i}]"
+            outcome = "Recommended" if o.status == "recommended" else "Rejected"
+            rows.append([
+                self.cell(o.name, f"{where}.name", "CellBold" if o.status == "recommended"
+                          else "Cell"),
+                Paragraph(DELIVERY_MODEL_LABELS.get(o.delivery_model or "", "–"), s["Cell"]),
+                Paragraph(outcome, s["CellBold" if o.status == "recommended" else "Cell"]),
+                self.cell(o.reason, f"{where}.reason"),
+            ])
+        return [grid_table(rows, [46 * mm, 28 * mm, 28 * mm, 68 * mm])]
+
+    def summary(self) -> list:
+        d, s = self.d, self.s
+        rating = overall_rating(d)
+        out: list = [
+            Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
+            Paragraph("Summary of the ten principles", s["H1"]),
+            Paragraph(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
+                      "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
+            Paragraph(f"{completeness(d)} of 10 principles complete.", s["Body"]),
+            Spacer(0, 2 * mm),
+        ]
+        head = [Paragraph(h, s["CellHead"])
+                for h in ("", "Principle", "Rating", "State", "Open actions")]
+        rows = [head]
+        for p in self.rec.checklist.principles:
+            a = d.answer(p.slug)
+            still_open = sum(1 for x in a.actions if not x.done)
+            rows.append([
+                Paragraph(str(p.number), s["CellBold"]),
+                [Paragraph(f"<b>{self.line(p.title, 'checklist')}</b>", s["Cell"]),
+                 Paragraph(self.line(p.wording, "checklist"), s["Secondary"])],
+                Paragraph(rating_markup(a.rating), s["Cell"]),
+                Paragraph(answer_state(a), s["Cell"]),
+                Paragraph(str(still_open) if still_open else "–", s["Cell"]),
+            ])
+        out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
+        out += [Spacer(0, 3 * mm), Paragraph(RATING_KEY, s["Secondary"])]
+        return out
+
+    def principle(self, p) -> list:
+        d, s = self.d, self.s
+        a = d.answer(p.slug)
+        where = f"answers.{p.slug}"
+        out: list = [
+            Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
+            Paragraph(f"Principle {p.number} of 10", s["Kicker"]),
+            Paragraph(self.line(p.title, "checklist"), s["H1"]),
+            Paragraph(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
+        ]
+        out += self.heading("Guidance questions", "H3")
+        out += [Paragraph(self.line(q, "checklist"), s["Question"], bulletText="•")
+                for q in p.questions]
+        box = table(
+            [[Paragraph("Rating", s["CellHead"]), Paragraph("State", s["CellHead"])],
+             [Paragraph(rating_markup(a.rating), s["Rating"]),
+              Paragraph(answer_state(a), s["Cell"])]],
+            colWidths=[60 * mm, 60 * mm], hAlign="LEFT",
+            style=[("BOX", (0, 0), (-1, -1), 1, TEXT), ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
+                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
+        )
+        out += [Spacer(0, 4 * mm), box]
+        out += self.heading("How the proposal meets this principle")
+        out += self.text(a.response, f"{where}.response")
+        out += self.heading("Evidence") + self.text(a.evidence, f"{where}.evidence")
+        out += self.heading("Actions")
+        if a.actions:
+            rows = [[Paragraph(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
+            for i, x in enumerate(a.actions):
+                rows.append([self.cell(x.action, f"{where}.actions[{i}].action"),
+                             self.cell(x.owner, f"{where}.actions[{i}].owner"),
+                             Paragraph(long_date(x.due) or "–", s["Cell"]),
+                             Paragraph("Done" if x.done else "Open", s["Cell"])])
+            out.append(grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm]))
+        else:
+            out.append(Paragraph("No actions recorded.", s["Secondary"]))
+        return out
+
+    def actions(self) -> list:
+        s = self.s
+        out: list = [Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
+                     Paragraph("Open actions", s["H1"])]
+        items = open_actions(self.d)
+        if not items:
+            return out + [Paragraph("There are no open actions.", s["Body"])]
+        titles = {p.slug: p for p in self.rec.checklist.principles}
+        rows = [[Paragraph(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        for slug, x in items:
+            p = titles.get(slug)
+            name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            rows.append([Paragraph(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
+                         self.cell(x.owner, f"answers.{slug}.actions"),
+                         Paragraph(long_date(x.due) or "–", s["Cell"])])
+        return out + [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm])]
+
+    def sign_off(self) -> list:
+        d, s = self.d, self.s
+        out: list = [CondPageBreak(90 * mm), Paragraph("Sign-off", s["H1"]), Paragraph(
+            f"By signing, each person named confirms that they have read version {d.version} of "
+            f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
+            "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
+        recorded = {x.role.casefold(): x for x in d.sign_offs}
+        roles = [(r.name, r.required) for r in self.rec.checklist.sign_off_roles]
+        known = {name.casefold() for name, _ in roles}
+        roles += [(x.role, False) for x in d.sign_offs if x.role.casefold() not in known]
+        for name, required in roles:
+            out.append(self._signature_block(name, required, recorded.get(name.casefold())))
+        return out
+
+    def _signature_block(self, role: str, required: bool, done) -> KeepTogether:
+        s = self.s
+        label = f"{self.line(role, 'sign_offs.role')}"
+        label += "" if required else f' <font color="{SECONDARY}">(optional)</font>'
+        name = self.line(done.name, "sign_offs.name") if done else ""
+        date = long_date(done.date) if done else ""
+        minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
+
+        def field(caption: str, value: str) -> list:
+            return [Paragraph(caption, s["Secondary"]), Paragraph(value or "&nbsp;", s["Cell"])]
+
+        gap = 6 * mm
+        block = table(
+            [[Paragraph(label, s["CellBold"]), "", "", "", ""],
+             [field("Name", name), "", field("Signature", ""), "", field("Date", date)]],
+            colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm], rowHeights=[None, 17 * mm],
+            hAlign="LEFT",
+            style=[("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                   ("LINEBELOW", (0, 1), (0, 1), 0.8, TEXT),
+                   ("LINEBELOW", (2, 1), (2, 1), 0.8, TEXT),
+                   ("LINEBELOW", (4, 1), (4, 1), 0.8, TEXT),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                   ("BOTTOMPADDING", (0, 1), (-1, 1), 3)],
+        )
+        parts: list = [block]
+        if done:
+            note = f"Sign-off recorded for {long_date(done.date)}"
+            note += f", minute {minute}." if minute else "."
+            parts.append(Paragraph(note, s["Secondary"]))
+        parts.append(Spacer(0, 6 * mm))
+        return KeepTogether(parts)
+
+
+class RecordRenderer(Renderer):
+    """One record as its own document."""
+
+    def __init__(self, rec: PrintRecord) -> None:
+        super().__init__()
+        self.rec = rec
+        self.context = record_context(self, rec)
+
+    def story(self) -> list:
+        return RecordStory(self, self.rec).flowables()[2:]  # the first page needs no break
+
+    def metadata(self) -> dict[str, str]:
+        d = self.rec.decision
+        ref = f"{d.reference} · " if d.reference else ""
+        return {
+            "title": d.title,
+            "author": d.organisation or d.proposer,
+            "subject": f"Decision assurance record · {ref}version {d.version} · "
+                       f"{d.status.label} · verification code {self.rec.code}",
+            "keywords": f"{CODE_MARKER}{self.rec.code}",
+        }
+

@@ -1,0 +1,449 @@
+"""Sign-off, amendment, action follow-up, signed copies, history and the integrity check.
+
+Service operations for the window and the command line; no Qt. Each write is one transaction
+(through DecisionService._write) that also writes its audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+
+from desktop.domain.checklist import SLUGS, Checklist
+from desktop.domain.decision import (
+    Answer,
+    Decision,
+    SignOff,
+    Status,
+    answer_problems,
+    answer_state,
+    derived_status,
+    detail_problems,
+)
+from desktop.domain.errors import InvalidInput, NotFound, Refused
+from desktop.domain.record import code_for
+from desktop.domain.redline import FieldChange, diff_versions, principle_label
+from desktop.storage import lifecycle_store as store
+from desktop.storage.repository import AuditEntry
+
+MAX_NAME = 200
+MAX_MINUTE = 100
+MAX_COMMENT = 2000
+MAX_SIGNED_COPY = 100 * 1024 * 1024
+NOT_STARTED = "not started"
+
+
+@dataclass(frozen=True)
+class RoleState:
+    """A sign-off role of a version and who, if anyone, has signed for it."""
+
+    name: str
+    required: bool
+    sign_off: SignOff | None
+
+    @property
+    def signed(self) -> bool:
+        return self.sign_off is not None
+
+
+@dataclass(frozen=True)
+class SignOffRequest:
+    """What the clerk typed to record one sign-off."""
+
+    role: str
+    name: str
+    date: str
+    minute_reference: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that blocks an action: which field, what to do, and whose fault.
+
+    kind "input" is the user's typing (exit 2); "state" is the record's state (exit 1).
+    """
+
+    field: str
+    message: str
+    kind: str = "input"
+
+
+# ---- sign-off ------------------------------------------------------------------------------
+def role_states(service, decision: Decision) -> list[RoleState]:
+    """Every role of the version's checklist, required first as listed, with its sign-off."""
+    checklist = service.checklist_for(decision)
+    by_role = {s.role.casefold(): s for s in decision.sign_offs}
+    return [
+        RoleState(r.name, r.required, by_role.get(r.name.casefold()))
+        for r in checklist.sign_off_roles
+    ]
+
+
+def missing_roles(service, decision: Decision) -> list[str]:
+    """Required roles that have not signed yet."""
+    return [r.name for r in role_states(service, decision) if r.required and not r.signed]
+
+
+def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
+    """What the record still lacks before anyone can sign it (empty when complete)."""
+    out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
+    for slug in SLUGS:
+        answer = decision.answer(slug)
+        gaps = answer_problems(answer)
+        label = principle_label(slug, checklist)
+        if answer_state(answer) == "Not started":
+            out.append(Problem(f"answers.{slug}", f"{label}: {NOT_STARTED}", "state"))
+        elif gaps:
+            out.append(Problem(f"answers.{slug}", f"{label}: {'; '.join(gaps).lower()}", "state"))
+    return out
+
+
+def sign_off_problems(service, decision: Decision, request: SignOffRequest) -> list[Problem]:
+    """Everything that blocks recording this sign-off, input problems first."""
+    checklist = service.checklist_for(decision)
+    problems: list[Problem] = []
+    role = checklist.role(request.role) if request.role.strip() else None
+    if not request.role.strip():
+        problems.append(Problem("role", "Choose the role that signed"))
+    elif role is None:
+        names = ", ".join(repr(r.name) for r in checklist.sign_off_roles)
+        problems.append(
+            Problem("role", f"{request.role!r} is not a sign-off role; choose one of: {names}")
+        )
+    if not request.name.strip():
+        problems.append(Problem("name", "Enter the name of the person who signed"))
+    elif len(request.name) > MAX_NAME:
+        problems.append(Problem("name", f"The name must be {MAX_NAME} characters or fewer"))
+    problems.extend(_date_problems(service, request.date))
+    if len(request.minute_reference) > MAX_MINUTE:
+        problems.append(
+            Problem("minute_reference", f"The minute reference must be {MAX_MINUTE} characters or fewer")
+        )
+    if len(request.comment) > MAX_COMMENT:
+        problems.append(Problem("comment", f"The comment must be {MAX_COMMENT} characters or fewer"))
+    problems.extend(_state_problems(decision, checklist, role))
+    return problems
+
+
+def _date_problems(service, date: str) -> list[Problem]:
+    if not date.strip():
+        return [Problem("date", "Enter the date it was signed")]
+    try:
+        if len(date) != 10:
+            raise ValueError
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
+    if day.isoformat() > service.today():
+        return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]
+    return []
+
+
+def _state_problems(decision: Decision, checklist: Checklist, role) -> list[Problem]:
+    title = f"{decision.title!r} version {decision.version}"
+    if decision.status == Status.SIGNED_OFF:
+        return [Problem("status", f"{title} is already signed off and locked; amend it to change it",
+                        "state")]
+    if decision.status == Status.WITHDRAWN:
+        return [Problem("status", f"{title} has been withdrawn and cannot be signed", "state")]
+    problems = completeness_problems(decision, checklist)
+    if role is not None:
+        for s in decision.sign_offs:
+            if s.role.casefold() == role.name.casefold():
+                problems.append(Problem(
+                    "role", f"{role.name} has already signed ({s.name}, {s.date})", "state"))
+    return problems
+
+
+def refusal(decision: Decision, problems: list[Problem]) -> Exception:
+    """The one-line error for a list of problems (InvalidInput if any is the user's input)."""
+    bad_input = [p for p in problems if p.kind == "input"]
+    if bad_input:
+        p = bad_input[0]
+        return InvalidInput(f"{p.field.replace('_', ' ')}: {p.message}")
+    gaps = [p for p in problems if p.field not in ("status", "role")]
+    if gaps:
+        started = [p.message for p in gaps if not p.message.endswith(NOT_STARTED)]
+        idle = [p.message.split(".")[0] for p in gaps if p.message.endswith(NOT_STARTED)]
+        if idle:
+            started.append(f"principle{'s' if len(idle) > 1 else ''} {', '.join(idle)} "
+                           f"{NOT_STARTED}")
+        return Refused(
+            f"{decision.title!r} version {decision.version} is not complete, so it cannot be "
+            f"signed off. Still missing: {'; '.join(started)}."
+        )
+    return Refused(problems[0].message + ".")
+
+
+def _sign_off_text(s: SignOff) -> str:
+    bits = [s.name, s.date]
+    if s.minute_reference:
+        bits.append(f"minute {s.minute_reference}")
+    text = ", ".join(bits)
+    return f"{text} ({s.comment})" if s.comment else text
+
+
+def record_sign_off(service, decision_id: str, request: SignOffRequest) -> Decision:
+    """Record one role's sign-off; the last required one locks the version (one transaction)."""
+    decision = service.get(decision_id)
+    problems = sign_off_problems(service, decision, request)
+    if problems:
+        raise refusal(decision, problems)
+    checklist = service.checklist_for(decision)
+    role = checklist.role(request.role)
+    sign_off = SignOff(
+        role=role.name,  # the checklist's spelling, whatever case was typed
+        name=request.name.strip(),
+        date=request.date,
+        minute_reference=request.minute_reference.strip(),
+        comment=request.comment.strip(),
+    )
+    signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
+    locks = not missing_roles(service, signed)
+    stamp = service.timestamp()
+
+    def write() -> Decision:
+        repo = service.repo
+        vid = store.version_id(repo, decision.id, decision.version)
+        store.insert_sign_off(repo, vid, sign_off, stamp)
+        repo.audit(decision.id, decision.version,
+                   [(f"sign_off.{role.name}", None, _sign_off_text(sign_off))], stamp)
+        if not locks:
+            return signed
+        new = replace(signed, status=Status.SIGNED_OFF, updated_at=stamp)
+        repo.update(signed, new)
+        repo.audit(decision.id, decision.version,
+                   [("verification_code", None, code_for(new))], stamp)
+        return new
+
+    return service._write(write)
+
+
+def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
+    """Take back a sign-off recorded by mistake, before the version locks."""
+    decision = service.get(decision_id)
+    if decision.status == Status.SIGNED_OFF:
+        raise Refused(f"{decision.title!r} version {decision.version} is signed off and locked; "
+                      "its sign-offs cannot be removed.")
+    match = [s for s in decision.sign_offs if s.role.casefold() == role_name.strip().casefold()]
+    if not match:
+        raise NotFound(f"no sign-off by {role_name!r} is recorded on {decision.title!r}")
+    s = match[0]
+    stamp = service.timestamp()
+
+    def write() -> Decision:
+        vid = store.version_id(service.repo, decision.id, decision.version)
+        store.delete_sign_off(service.repo, vid, s.role)
+        service.repo.audit(decision.id, decision.version,
+                           [(f"sign_off.{s.role}", _sign_off_text(s), None)], stamp)
+        return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))
+
+    return service._write(write)
+
+
+# ---- amendment -----------------------------------------------------------------------------
+def amend(service, decision_id: str, reason: str) -> Decision:
+    """Start version n+1 of a signed-off record as a draft; version n stays as signed."""
+    old = service.get(decision_id)
+    if old.status != Status.SIGNED_OFF:
+        raise Refused(
+            f"{old.title!r} is {old.status.label.lower()}, not signed off; "
+            "change it directly instead of amending it."
+        )
+    if not reason.strip():
+        raise InvalidInput("reason: give the reason for the amendment")
+    stamp = service.timestamp()
+    new = replace(
+        old,
+        version=old.version + 1,
+        status=Status.DRAFT,
+        sign_offs=(),
+        amendment_reason=reason.strip(),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    new = replace(new, status=derived_status(new))
+
+    def write() -> Decision:
+        repo = service.repo
+        sha = store.checklist_sha(repo, old.id, old.version)  # same questions as signed
+        store.retire_version(repo, old.id, old.version, new.version)
+        repo.insert(new, sha)
+        repo.audit(new.id, new.version, [("amendment_reason", None, new.amendment_reason)], stamp)
+        return new
+
+    return service._write(write)
+
+
+def changes_since(service, decision: Decision, since: int | None = None) -> list[FieldChange]:
+    """Per-field changes from version `since` (default: the one before) to this version."""
+    since = decision.version - 1 if since is None else since
+    if since < 1 or since >= decision.version:
+        return []
+    earlier = service.get(decision.id, since)
+    return diff_versions(earlier, decision, service.checklist_for(decision))
+
+
+def versions(service, decision_id: str) -> list[tuple[int, Status]]:
+    """(version, status) of every version, oldest first."""
+    return [(v, Status(s)) for v, s in service.repo.versions_of(decision_id)]
+
+
+# ---- follow-up -----------------------------------------------------------------------------
+def set_action_done(service, decision_id: str, slug: str, position: int, done: bool,
+                    version: int | None = None) -> Decision:
+    """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
+    decision = service.get(decision_id, version)
+    if decision.status == Status.WITHDRAWN:
+        raise Refused(f"{decision.title!r} has been withdrawn.")
+    if slug not in SLUGS:
+        raise InvalidInput(f"{slug!r} is not one of the ten principles")
+    actions = decision.answer(slug).actions
+    if not 0 <= position < len(actions):
+        raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
+    if actions[position].done == done:
+        return decision
+    stamp = service.timestamp()
+    flags = ("no", "yes") if done else ("yes", "no")
+
+    def write() -> Decision:
+        repo = service.repo
+        vid = store.version_id(repo, decision.id, decision.version)
+        store.set_action_done(repo, vid, slug, position, done, stamp)
+        repo.audit(decision.id, decision.version,
+                   [(f"answers.{slug}.actions[{position}].done", *flags)], stamp)
+        acts = list(actions)
+        acts[position] = replace(acts[position], done=done)
+        answers = dict(decision.answers)
+        answers[slug] = replace(decision.answers.get(slug, Answer()), actions=tuple(acts))
+        return replace(decision, answers=answers)
+
+    return service._write(write)
+
+
+# ---- signed copies -------------------------------------------------------------------------
+def attach_signed_copy(service, decision_id: str, filename: str, data: bytes,
+                       version: int | None = None) -> store.SignedCopy:
+    """Keep the scan of the signed paper record with a signed-off version, with its SHA-256."""
+    decision = service.get(decision_id, version)
+    if decision.status != Status.SIGNED_OFF:
+        raise Refused(f"{decision.title!r} version {decision.version} is not signed off yet; "
+                      "attach the signed copy after recording the sign-offs.")
+    if not data.startswith(b"%PDF-"):
+        raise InvalidInput(f"{filename}: not a PDF file")
+    if len(data) > MAX_SIGNED_COPY:
+        raise InvalidInput(f"{filename}: larger than {MAX_SIGNED_COPY // (1024 * 1024)} MB")
+    sha = hashlib.sha256(data).hexdigest()
+    stamp = service.timestamp()
+
+    def write() -> store.SignedCopy:
+        repo = service.repo
+        vid = store.version_id(repo, decision.id, decision.version)
+        copy_id = store.attach_signed_copy(repo, vid, filename, data, sha, stamp)
+        repo.audit(decision.id, decision.version,
+                   [("signed_copy", None, f"{filename} (SHA-256 {sha})")], stamp)
+        return store.SignedCopy(copy_id, filename, sha, len(data), stamp, repo.user)
+
+    return service._write(write)
+
+
+def signed_copies(service, decision_id: str, version: int | None = None) -> list[store.SignedCopy]:
+    decision = service.get(decision_id, version)
+    return store.signed_copies(service.repo, store.version_id(service.repo, decision.id,
+                                                              decision.version))
+
+
+def signed_copy_data(service, copy_id: int) -> bytes:
+    data = store.signed_copy_data(service.repo, copy_id)
+    if data is None:
+        raise NotFound(f"no signed copy {copy_id}")
+    return data
+
+
+# ---- history and the integrity check -------------------------------------------------------
+def history(service, decision_id: str) -> list[AuditEntry]:
+    """Every audit row of one decision, oldest first."""
+    return service.repo.audit_entries(decision_id)
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What the audit check found; `ok` when nothing."""
+
+    audit_rows: int
+    signed_off_versions: int
+    tampered_rows: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.tampered_rows and not self.problems
+
+    def lines(self) -> list[str]:
+        """Problems, one per line (empty when intact)."""
+        out = []
+        if self.tampered_rows:
+            ids = ", ".join(str(i) for i in self.tampered_rows[:20])
+            more = f" and {len(self.tampered_rows) - 20} more" if len(self.tampered_rows) > 20 else ""
+            out.append(f"Audit rows altered or removed outside the app: {ids}{more}")
+        out.extend(self.problems)
+        return out
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"The audit trail is intact: {self.audit_rows} rows checked, "
+                    f"{self.signed_off_versions} signed-off versions match their codes.")
+        n = len(self.lines())
+        return f"The audit trail has {n} problem{'s' if n != 1 else ''}."
+
+
+def _expected_triggers() -> dict[str, str]:
+    from sqlite_utils import Database
+
+    from desktop.storage import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db)
+    try:
+        return store.triggers(db)
+    finally:
+        db.close()
+
+
+def check_integrity(service) -> IntegrityReport:
+    """Find changes made outside the app: audit chain, locked content, triggers, stored copies."""
+    repo = service.repo
+    tampered = tuple(repo.verify_audit_chain())
+    audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    problems: list[str] = []
+    expected, actual = _expected_triggers(), store.triggers(repo.db)
+    for name in sorted(expected):
+        if name not in actual:
+            problems.append(f"The lock trigger {name} is missing (dropped outside the app)")
+        elif actual[name] != expected[name]:
+            problems.append(f"The lock trigger {name} was changed outside the app")
+    problems.extend(f"An unexpected trigger {name} was added outside the app"
+                    for name in sorted(set(actual) - set(expected)))
+    audited = store.audited_sign_off_codes(repo)
+    signed = store.signed_off_versions(repo)
+    for did, version, stored in signed:
+        where = f"Decision {did} version {version}"
+        decision = repo.load(did, version)
+        now = code_for(decision) if decision else ""
+        if now != stored:
+            problems.append(f"{where}: its content no longer matches its verification code "
+                            f"{stored} (now {now}); it was changed after sign-off")
+        if (did, version) not in audited:
+            problems.append(f"{where}: signed off, but the audit log has no record of it")
+        elif audited[(did, version)] not in (None, stored):
+            problems.append(f"{where}: its verification code {stored} differs from the one "
+                            f"recorded at sign-off ({audited[(did, version)]})")
+    for sha, definition in store.checklist_rows(repo.db):
+        if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
+            problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
+    for copy_id, sha, data in store.signed_copy_hashes(repo.db):
+        if hashlib.sha256(data).hexdigest() != sha:
+            problems.append(f"Signed copy {copy_id} does not match its SHA-256")
+    return IntegrityReport(audit_rows, len(signed), tampered, tuple(problems))

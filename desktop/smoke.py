@@ -1,0 +1,165 @@
+"""`decision-checklist --smoke-test`: prove a build works end to end, on a throwaway database.
+
+It runs the same code an executive's copy runs: the command line imports the example bundle,
+exports the PDF assurance record and verifies it; then the window starts offscreen and closes.
+It prints one line per step and `smoke ok` last, exit status 0; the first failure prints
+`smoke FAILED: <step>: <reason>` and exits 1.
+
+Qt-free except the window step, which imports desktop.ui only after QT_QPA_PLATFORM=offscreen
+is set. Everything is written in a temporary folder, which also stands in for the user's data,
+config and cache folders, so a smoke test never touches a real register or settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop import paths
+
+WINDOW_TIMEOUT_MS = 30_000
+
+
+class SmokeFailure(Exception):
+    """A step did not do what it should; the message says what was seen."""
+
+
+def _cli(*argv: str) -> str:
+    """Run a subcommand in this process; its stdout, or SmokeFailure with its stderr."""
+    from desktop import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.run(list(argv))
+    if status != 0:
+        message = err.getvalue().strip() or out.getvalue().strip()
+        raise SmokeFailure(f"`{' '.join(argv[2:])}` exited {status}: {message}")
+    return out.getvalue()
+
+
+def check_pdf(data: bytes, code: str) -> int:
+    """The page count of a PDF that must carry `code`; SmokeFailure if it is not a whole PDF.
+
+    A light reader that needs no PDF library: the pages are counted from the page objects, and
+    the code is looked for in the uncompressed parts (metadata, e.g. Subject or Keywords).
+    """
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise SmokeFailure("the export is not a complete PDF file")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    if pages < 1:
+        raise SmokeFailure("the PDF has no pages")
+    if code.encode("ascii") not in data:
+        raise SmokeFailure(f"the verification code {code} is not in the PDF's metadata")
+    return pages
+
+
+def _isolate(folder: Path) -> None:
+    """Point the user's data, config, cache and state folders into `folder` (Linux/XDG)."""
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        target = folder / name.lower()
+        target.mkdir(exist_ok=True)
+        os.environ[name] = str(target)
+
+
+class _Smoke:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.db = folder / "smoke.db"
+        self.decision: dict = {}
+
+    def import_example(self) -> str:
+        bundle = paths.resource("example-bundle.json")
+        lines = _cli("--db", str(self.db), "import", str(bundle)).splitlines()
+        if not lines:
+            raise SmokeFailure(f"importing {bundle.name} added no decisions")
+        register = json.loads(_cli("--db", str(self.db), "list", "--json"))
+        if len(register) != len(lines):
+            raise SmokeFailure(f"imported {len(lines)} decisions but the register lists "
+                               f"{len(register)}")
+        self.decision = register[0]
+        return (f"{len(lines)} decision(s); {self.decision['reference']} is "
+                f"{self.decision['complete']}/10 complete")
+
+    def export_pdf(self) -> str:
+        import importlib.util
+
+        if importlib.util.find_spec("desktop.cli_records") is None:
+            raise SmokeFailure("this build has no PDF export (desktop/cli_records.py is missing)")
+        pdf = self.folder / "record.pdf"
+        _cli("--db", str(self.db), "export", self.decision["id"], "--out", str(pdf))
+        code = self.decision["verification_code"]
+        pages = check_pdf(pdf.read_bytes(), code)
+        verified = _cli("--db", str(self.db), "verify", str(pdf))
+        if self.decision["id"] not in verified and self.decision["title"] not in verified:
+            raise SmokeFailure(f"`verify record.pdf` did not name the decision: {verified!r}")
+        return f"{pages} pages, {pdf.stat().st_size:,} bytes, code {code} verified"
+
+    def open_window(self) -> str:
+        """Start the window the way the app does, wait until it is shown, then close it."""
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        from desktop.ui.application import run_gui
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        seen: list[str] = []
+
+        def close_when_shown() -> None:
+            windows = [w for w in app.topLevelWidgets()
+                       if isinstance(w, QMainWindow) and w.isVisible()]
+            if not windows:
+                QTimer.singleShot(50, close_when_shown)
+                return
+            seen.extend(f"{w.windowTitle()!r} {w.width()}x{w.height()}" for w in windows)
+            for w in windows:
+                w.close()
+            app.quit()
+
+        QTimer.singleShot(0, close_when_shown)
+        QTimer.singleShot(WINDOW_TIMEOUT_MS, app.quit)  # never hang CI
+        status = run_gui(str(self.db))
+        if not seen:
+            raise SmokeFailure(f"no main window was shown within {WINDOW_TIMEOUT_MS // 1000} s "
+                               f"(exit status {status})")
+        if status != 0:
+            raise SmokeFailure(f"the window closed with exit status {status}")
+        return "shown offscreen and closed: " + ", ".join(seen)
+
+
+def run_smoke_test(out: Callable[[str], None] = print) -> int:
+    """Run every step; 0 and `smoke ok`, or 1 and the first failure."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="decision-checklist-smoke-") as tmp:
+        _isolate(Path(tmp))
+        smoke = _Smoke(Path(tmp))
+        steps = [
+            ("resources", lambda: f"{paths.resources_dir()}"),
+            ("import example", smoke.import_example),
+            ("pdf", smoke.export_pdf),
+            ("window", smoke.open_window),
+        ]
+        for name, step in steps:
+            try:
+                detail = step()
+            except SmokeFailure as exc:
+                out(f"smoke FAILED: {name}: {exc}")
+                return 1
+            except Exception as exc:  # noqa: BLE001 - a smoke test reports, it does not crash
+                traceback.print_exc()
+                out(f"smoke FAILED: {name}: {type(exc).__name__}: {exc}")
+                return 1
+            out(f"smoke: {name}: {detail}")
+    build = "frozen" if getattr(sys, "frozen", False) else "source"
+    out(f"smoke: all steps passed in {time.perf_counter() - started:.1f} s ({build})")
+    out("smoke ok")
+    return 0

@@ -1,0 +1,149 @@
+"""SQL for sign-offs, amendments, action follow-up, signed copies and integrity checks.
+
+Plain functions over a Repository (its db and user); callers run them inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from desktop.domain.decision import SignOff
+from desktop.storage.repository import Repository
+
+
+@dataclass(frozen=True)
+class SignedCopy:
+    """A scan of the signed paper record, attached to a signed-off version."""
+
+    id: int
+    filename: str
+    sha256: str
+    size: int
+    attached_at: str
+    attached_by: str
+
+
+def version_id(repo: Repository, decision_id: str, version: int) -> int:
+    return repo._version_id(decision_id, version)
+
+
+def checklist_sha(repo: Repository, decision_id: str, version: int) -> str:
+    return repo.db.execute(
+        "SELECT checklist_sha256 FROM versions WHERE decision_id = ? AND version = ?",
+        [decision_id, version],
+    ).fetchone()[0]
+
+
+def insert_sign_off(repo: Repository, vid: int, s: SignOff, at: str) -> None:
+    repo.db.execute(
+        "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
+        "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at, repo.user],
+    )
+
+
+def delete_sign_off(repo: Repository, vid: int, role: str) -> None:
+    repo.db.execute("DELETE FROM sign_offs WHERE version_id = ? AND role = ?", [vid, role])
+
+
+def retire_version(repo: Repository, decision_id: str, version: int, new_version: int) -> None:
+    """Make new_version the current one; the old row changes only its is_current flag."""
+    repo.db.execute(
+        "UPDATE versions SET is_current = 0 WHERE decision_id = ? AND version = ?",
+        [decision_id, version],
+    )
+    repo.db.execute(
+        "UPDATE decisions SET current_version = ? WHERE id = ?", [new_version, decision_id]
+    )
+
+
+def set_action_done(repo: Repository, vid: int, slug: str, position: int, done: bool,
+                    at: str) -> None:
+    if done:
+        repo.db.execute(
+            "INSERT OR IGNORE INTO action_progress (version_id, slug, position, done_at, done_by) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [vid, slug, position, at, repo.user],
+        )
+    else:
+        repo.db.execute(
+            "DELETE FROM action_progress WHERE version_id = ? AND slug = ? AND position = ?",
+            [vid, slug, position],
+        )
+
+
+def attach_signed_copy(repo: Repository, vid: int, filename: str, data: bytes, sha256: str,
+                       at: str) -> int:
+    cur = repo.db.execute(
+        "INSERT INTO signed_copies (version_id, filename, sha256, size, data, attached_at, "
+        "attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [vid, filename, sha256, len(data), data, at, repo.user],
+    )
+    return cur.lastrowid
+
+
+def signed_copies(repo: Repository, vid: int) -> list[SignedCopy]:
+    return [
+        SignedCopy(*r)
+        for r in repo.db.execute(
+            "SELECT id, filename, sha256, size, attached_at, attached_by FROM signed_copies "
+            "WHERE version_id = ? ORDER BY id",
+            [vid],
+        )
+    ]
+
+
+def signed_copy_data(repo: Repository, copy_id: int) -> bytes | None:
+    row = repo.db.execute("SELECT data FROM signed_copies WHERE id = ?", [copy_id]).fetchone()
+    return bytes(row[0]) if row else None
+
+
+# ---- integrity ----------------------------------------------------------------------------
+def triggers(db) -> dict[str, str]:
+    """name -> SQL of every trigger in the database."""
+    return {
+        r[0]: r[1]
+        for r in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
+
+
+def signed_off_versions(repo: Repository) -> list[tuple[str, int, str]]:
+    """(decision id, version, stored verification code) of every signed-off version."""
+    return [
+        (r[0], r[1], r[2])
+        for r in repo.db.execute(
+            "SELECT decision_id, version, verification_code FROM versions "
+            "WHERE status = 'signed-off' ORDER BY decision_id, version"
+        )
+    ]
+
+
+def audited_sign_off_codes(repo: Repository) -> dict[tuple[str, int], str | None]:
+    """(decision id, version) -> code recorded in the audit log when it was signed off.
+
+    None when the audit log says it became signed-off but no code row was written (imports).
+    """
+    out: dict[tuple[str, int], str | None] = {}
+    for did, version, field, value in repo.db.execute(
+        "SELECT decision_id, version, field, new_value FROM audit_log "
+        "WHERE (field = 'status' AND new_value = 'signed-off') OR field = 'verification_code' "
+        "ORDER BY id"
+    ):
+        key = (did, version)
+        if field == "status":
+            out.setdefault(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def checklist_rows(db) -> list[tuple[str, str]]:
+    """(sha256, definition) of every stored checklist."""
+    return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
+
+
+def signed_copy_hashes(db) -> Iterator[tuple[int, str, bytes]]:
+    """(id, stored sha256, bytes) of every signed copy, one at a time."""
+    for r in db.execute("SELECT id, sha256, data FROM signed_copies ORDER BY id"):
+        yield r[0], r[1], bytes(r[2])

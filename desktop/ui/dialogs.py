@@ -1,0 +1,67 @@
+"""Thin wrappers over QMessageBox and QFileDialog, handed to views so tests can replace them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    """Every modal question the window asks goes through one of these methods."""
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Tell the user something failed and what to do about it."""
+        QMessageBox.critical(parent, title, text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        """Ask before something that cannot be undone; `action` names the button (e.g. 'Delete')."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                          parent)
+        yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        no = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def about(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.about(parent, title, text)
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+
+class RecordingDialogs(Dialogs):
+    """A stand-in for tests and scripted runs: records every call, answers from a queue."""
+
+    def __init__(self, confirm_answer: bool = True) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.confirm_answer = confirm_answer
+        self.files: list[str | None] = []
+
+    def error(self, parent, title, text) -> None:
+        self.calls.append(("error", title, text))
+
+    def info(self, parent, title, text) -> None:
+        self.calls.append(("info", title, text))
+
+    def confirm(self, parent, title, text, action) -> bool:
+        self.calls.append(("confirm", title, text))
+        return self.confirm_answer
+
+    def about(self, parent, title, text) -> None:
+        self.calls.append(("about", title, text))
+
+    def open_file(self, parent, title, filters):
+        self.calls.append(("open_file", title, filters))
+        return self.files.pop(0) if self.files else None
+
+    def save_file(self, parent, title, suggested, filters):
+        self.calls.append(("save_file", title, suggested))
+        return self.files.pop(0) if self.files else None

@@ -1,0 +1,70 @@
+"""The short 'How to use' page (F1) and the About text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+HOW_TO_USE = """
+<h1>How to use Decision Checklist</h1>
+<p>Test a proposed decision against ten leadership principles, then print the assurance record
+that the committee signs. Everything you type is saved as you go; there is no Save button.</p>
+<h2>1. Start a decision</h2>
+<p>Choose <b>New decision</b> (Ctrl+N). Fill in the decision details: what is proposed, why,
+and the options considered. &ldquo;Do nothing&rdquo; is already listed as an option.</p>
+<h2>2. Work through the ten principles</h2>
+<p>The list on the left shows each principle and whether it is <i>Not started</i>,
+<i>Incomplete</i> or <i>Completed</i>. Open any of them, in any order. On each page read the
+guidance, choose a rating, say how the proposal meets the principle and what evidence backs it.
+An Amber or Red rating needs at least one action with an owner and a due date.</p>
+<p>Ratings are shown as a word and a shape: &#10003; Green, ! Amber, &#10005; Red,
+&ndash; Not applicable.</p>
+<h2>3. Check your answers</h2>
+<p>The last page lists every principle and anything still missing; each item takes you to the
+field to fix. When all ten are complete the decision is ready for sign-off.</p>
+<h2>Keyboard</h2>
+<table cellpadding="4">
+<tr><td><b>Ctrl+N</b></td><td>New decision</td></tr>
+<tr><td><b>Ctrl+F</b></td><td>Search the register</td></tr>
+<tr><td><b>Ctrl+PgDown / Ctrl+PgUp</b></td><td>Next / previous page of a decision</td></tr>
+<tr><td><b>Tab / Shift+Tab</b></td><td>Move between fields</td></tr>
+<tr><td><b>Arrow keys</b></td><td>Choose a rating</td></tr>
+<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo typing</td></tr>
+<tr><td><b>Enter</b></td><td>Open the decision selected in the register</td></tr>
+<tr><td><b>Ctrl+Q</b></td><td>Quit (your work is already saved)</td></tr>
+</table>
+"""
+
+
+def about_text(version: str, db_path: str) -> str:
+    return (
+        f"<h2>Decision Checklist {version}</h2>"
+        "<p>Tests public-sector decisions against ten leadership principles drawn from "
+        "John Tizard, &ldquo;Challenging the value of traditional outsourcing&rdquo; (2013), "
+        "and produces the PDF assurance record that committees sign.</p>"
+        f"<p>Database: {_escape(db_path)}</p>"
+        "<p>Works offline; your records stay on this computer.</p>"
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class HelpDialog(QDialog):
+    """A non-modal window with the 'How to use' page."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("How to use Decision Checklist")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        browser = QTextBrowser()
+        browser.setAccessibleName("How to use")
+        browser.setHtml(HOW_TO_USE)
+        browser.setOpenExternalLinks(False)
+        layout.addWidget(browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+        self.resize(720, 640)

@@ -1,0 +1,220 @@
+"""A decision's history: every audited change, the versions, the redline, and the audit check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import lifecycle
+from desktop.domain.checklist import Checklist
+from desktop.domain.redline import field_label
+from desktop.storage.repository import AuditEntry
+from desktop.ui import theme
+from desktop.ui.redline import RedlineView
+from desktop.ui.widgets import text_label
+
+COLUMNS = ("When", "Who", "Version", "What changed", "Before", "After")
+ALTERED = "Altered outside the app: "
+
+
+def when_text(at: str) -> str:
+    """An audit timestamp (UTC) in local time, e.g. '25 Nov 2026 09:00:01'."""
+    try:
+        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    return moment.astimezone().strftime("%d %b %Y %H:%M:%S")
+
+
+def value_text(value: str | None) -> str:
+    """An audited value as a reader sees it (lists of options or actions one per line)."""
+    if value is None:
+        return "—"
+    if value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(items, list) and all(isinstance(i, dict) for i in items):
+            return "\n".join(
+                " · ".join(str(v) for v in item.values() if v not in (None, "")) for item in items
+            ) or "(none)"
+    return value
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Rows of the audit log of one decision; rows the check found altered are marked."""
+
+    def __init__(self, entries: list[AuditEntry], checklist: Checklist | None = None,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.entries = list(entries)
+        self.checklist = checklist
+        self.tampered: set[int] = set()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        e = self.entries[row]
+        if column == 0:
+            prefix = ALTERED if e.id in self.tampered else ""
+            return prefix + when_text(e.at)
+        if column == 1:
+            return e.user
+        if column == 2:
+            return str(e.version) if e.version else "—"
+        if column == 3:
+            return field_label(e.field, self.checklist)
+        return value_text(e.old_value if column == 4 else e.new_value)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.text(row, column)
+            return text if len(text) <= 160 else text[:159] + "…"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.text(row, column)
+        tampered = self.entries[row].id in self.tampered
+        if role == Qt.ItemDataRole.FontRole and tampered:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and tampered:
+            return QBrush(QColor("#f6d7d2"))
+        return None
+
+    def set_entries(self, entries: list[AuditEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def mark_tampered(self, ids) -> None:
+        self.tampered = set(ids)
+        if self.entries:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.entries) - 1, len(COLUMNS) - 1))
+
+
+class HistoryView(QDialog):
+    """History of one decision: changes, the redline since an earlier version, the check."""
+
+    def __init__(self, service, decision_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.decision = service.get(decision_id)
+        d = self.decision
+        self.setWindowTitle(f"History — {d.title}")
+        self.resize(1100, 680)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 16, 24, 16)
+        col.setSpacing(12)
+        col.addWidget(text_label(f"History of “{d.title}”", "h1"))
+        versions = lifecycle.versions(service, d.id)
+        col.addWidget(text_label(" · ".join(
+            f"Version {v}: {s.label}{' (current)' if v == d.version else ''}"
+            for v, s in versions), "caption"))
+
+        top = QHBoxLayout()
+        self.check_button = QPushButton("Check audit trail")
+        self.check_button.setToolTip("Check that no change was made outside the app")
+        self.check_button.clicked.connect(self.check)
+        top.addWidget(self.check_button)
+        top.addStretch(1)
+        col.addLayout(top)
+        self.result_box = QFrame()
+        box = QVBoxLayout(self.result_box)
+        self.result = text_label("")
+        box.addWidget(self.result)
+        self.result_box.hide()
+        col.addWidget(self.result_box)
+
+        self.tabs = QTabWidget()
+        self.model = AuditTableModel(lifecycle.history(service, d.id),
+                                     service.checklist_for(d), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for c in range(3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(3, 240)
+        for c in (4, 5):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Every change to this decision")
+        self.tabs.addTab(self.table, "Changes")
+
+        self.redline = RedlineView()
+        self.compare = QComboBox()
+        self.compare.setAccessibleName("Compare with version")
+        for v, s in versions:
+            if v < d.version:
+                self.compare.addItem(f"Changes since version {v} ({s.label.lower()})", v)
+        holder = QWidget()
+        h = QVBoxLayout(holder)
+        h.setContentsMargins(0, 8, 0, 0)
+        h.addWidget(self.compare, 0, Qt.AlignmentFlag.AlignLeft)
+        h.addWidget(self.redline, 1)
+        if self.compare.count():
+            self.compare.setCurrentIndex(self.compare.count() - 1)
+            self.compare.currentIndexChanged.connect(lambda _i: self.show_redline())
+            self.show_redline()
+            self.tabs.addTab(holder, f"Changes since version {d.version - 1}")
+        else:
+            holder.hide()
+        col.addWidget(self.tabs, 1)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        col.addLayout(bottom)
+
+    def show_redline(self) -> None:
+        since = self.compare.currentData()
+        if since is None:
+            return
+        changes = lifecycle.changes_since(self.service, self.decision, since)
+        self.redline.show_changes(changes, since, self.decision.amendment_reason)
+
+    def check(self) -> lifecycle.IntegrityReport:
+        """Run the audit check over the whole database and show what it found."""
+        report = lifecycle.check_integrity(self.service)
+        self.model.mark_tampered(report.tampered_rows)
+        lines = report.lines()
+        text = report.summary() + ("\n" + "\n".join(f"• {x}" for x in lines) if lines else "")
+        self.result.setText(text)
+        colour = theme.GREEN if report.ok else theme.RED
+        self.result_box.setStyleSheet(f"QFrame {{ border-left: 8px solid {colour}; }}")
+        self.result.setAccessibleName(text)
+        self.result_box.show()
+        return report

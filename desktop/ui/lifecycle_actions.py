@@ -1,0 +1,129 @@
+"""Menu items for the lifecycle: record sign-off, amend, history, check audit trail.
+
+The dialogs are imported when first used, so they cost nothing at start-up.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from desktop import lifecycle
+from desktop.domain.decision import Status
+from desktop.domain.errors import KnownError
+
+
+class LifecycleActions:
+    """Owns the four actions and keeps them enabled only when they make sense."""
+
+    def __init__(self, window, service, dialogs) -> None:
+        self.window = window
+        self.service = service
+        self.dialogs = dialogs
+        self.sign_off_action = QAction("Record &sign-off…", window)
+        self.sign_off_action.setStatusTip("Record a sign-off from the signed paper copy")
+        self.amend_action = QAction("&Amend…", window)
+        self.amend_action.setStatusTip("Start a new version of a signed-off decision")
+        self.history_action = QAction("&History", window)
+        self.history_action.setStatusTip("Every change to this decision, and its versions")
+        self.check_action = QAction("Check audit &trail", window)
+        self.check_action.setStatusTip("Check that nothing was changed outside the app")
+        self.sign_off_action.triggered.connect(self.record_sign_off)
+        self.amend_action.triggered.connect(self.amend)
+        self.history_action.triggered.connect(self.show_history)
+        self.check_action.triggered.connect(self.check_audit_trail)
+        self.open_dialog = None  # the dialog shown last, for tests and screenshots
+
+    def current(self):
+        decision_id = self.window.current_decision_id()
+        if decision_id is None:
+            return None
+        try:
+            return self.service.get(decision_id)
+        except KnownError:
+            return None
+
+    def update_enabled(self, *_args) -> None:
+        d = self.current()
+        self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
+        self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
+        self.history_action.setEnabled(d is not None)
+        if d is not None and d.version > 1 and not d.is_locked and self.window.showing_editor():
+            self.window.editor.set_banner(
+                f"Version {d.version} amends signed-off version {d.version - 1}: "
+                f"{d.amendment_reason} — Decision ▸ History shows the changes.")
+
+    def _changed(self, decision_id: str) -> None:
+        self.window.refresh()
+        self.window.record_changed.emit(self.service.get(decision_id))
+        self.update_enabled()
+
+    def record_sign_off(self) -> None:
+        from desktop.ui.signoff_dialog import SignOffDialog
+
+        d = self.current()
+        if d is None:
+            return
+        self.window.editor.save_now()
+        dialog = SignOffDialog(self.service, d.id, self.window)
+        dialog.signed.connect(lambda new: self._changed(new.id))
+        dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
+        self.open_dialog = dialog
+        dialog.open()
+
+    def _go_to(self, decision_id: str, field: str) -> None:
+        """Open the editor at the page an error summary entry is about."""
+        from desktop.domain.checklist import SLUGS
+
+        parts = field.split(".")
+        page, key = 0, field
+        if parts[0] == "answers" and len(parts) > 1 and parts[1] in SLUGS:
+            page, key = SLUGS.index(parts[1]) + 1, "rating"
+        self.window.open_decision(decision_id, page)
+        self.window.editor.go_to(page, key)
+
+    def amend(self) -> None:
+        from desktop.ui.signoff_dialog import AmendDialog
+
+        d = self.current()
+        if d is None:
+            return
+        dialog = AmendDialog(self.service, d.id, self.window)
+        dialog.amended.connect(lambda new: (self._changed(new.id),
+                                            self.window.open_decision(new.id)))
+        self.open_dialog = dialog
+        dialog.open()
+
+    def show_history(self) -> None:
+        from desktop.ui.history_view import HistoryView
+
+        d = self.current()
+        if d is None:
+            return
+        self.window.editor.save_now()
+        dialog = HistoryView(self.service, d.id, self.window)
+        self.open_dialog = dialog
+        dialog.show()
+
+    def check_audit_trail(self) -> lifecycle.IntegrityReport:
+        report = lifecycle.check_integrity(self.service)
+        if report.ok:
+            self.dialogs.info(self.window, "Audit trail intact", report.summary())
+        else:
+            self.dialogs.error(self.window, "The audit trail has been tampered with",
+                               report.summary() + "\n\n" + "\n".join(report.lines()))
+        return report
+
+
+def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
+    """Add 'Record sign-off…', 'Amend…', 'History' and 'Check audit trail' to the window."""
+    actions = LifecycleActions(window, service, dialogs)
+    menu = window.menus["decision"]
+    menu.addSeparator()
+    window.add_record_actions("decision", [actions.sign_off_action, actions.amend_action],
+                              toolbar=True)
+    window.add_record_actions("decision", [actions.history_action])
+    menu.addAction(actions.check_action)  # about the whole database: always available
+    window.current_changed.connect(actions.update_enabled)
+    window.record_changed.connect(actions.update_enabled)
+    actions.update_enabled()
+    return actions

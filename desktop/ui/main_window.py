@@ -1,0 +1,443 @@
+"""The main window: the register and the decision editor, menus, toolbar and status bar.
+
+Other modules hook in through `add_record_actions(menu_name, actions)`, the menus kept as
+attributes (`file_menu`, `decision_menu`, ...), `export_action`, `current_decision_id()`,
+`selected_decision_ids()`, and the `current_changed` / `record_changed` signals.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.domain.decision import Status
+from desktop.domain.errors import KnownError
+from desktop.ui.decision_editor import AUTOSAVE_MS, DecisionEditor
+from desktop.ui.help_page import HelpDialog, about_text
+from desktop.ui.register_view import RegisterView
+
+REGISTER, EDITOR = 0, 1
+
+
+class MainWindow(QMainWindow):
+    """Register + editor over one DecisionService."""
+
+    current_changed = Signal(object)  # the current decision id, or None
+    record_changed = Signal(object)  # a Decision after it was saved, reloaded or changed state
+
+    def __init__(self, service, settings, dialogs, *, autosave_ms: int = AUTOSAVE_MS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.dialogs = dialogs
+        self._record_actions: list[QAction] = []
+        self.setWindowTitle(f"Decision Checklist — {Path(service.db_path()).name}")
+        self.setMinimumSize(800, 560)
+
+        self.stack = QStackedWidget()
+        self.register = RegisterView(service)
+        self.editor = DecisionEditor(service, dialogs, autosave_ms)
+        self.stack.addWidget(self.register)
+        self.stack.addWidget(self.editor)
+        self.setCentralWidget(self.stack)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.count_label = QLabel()
+        self.saved_label = QLabel()
+        self.saved_label.setAccessibleName("Save status")
+        self.statusBar().setContentsMargins(16, 0, 16, 0)
+        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.saved_label)
+
+        self.register.open_requested.connect(self.open_decision)
+        self.register.new_requested.connect(self.new_decision)
+        self.register.example_requested.connect(self.open_example)
+        self.register.counts_changed.connect(self.update_counts)
+        self.register.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._current_changed())
+        self.register.model.modelReset.connect(self._current_changed)
+        self.editor.close_requested.connect(self.show_register)
+        self.editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
+        self.editor.save_failed.connect(
+            lambda _m: self.saved_label.setText("Not saved yet — will try again"))
+        self.editor.record_changed.connect(self.record_changed)
+        self.editor.export_requested.connect(self.export_action.trigger)
+        self.export_action.changed.connect(
+            lambda: self.editor.summary.set_export_enabled(self.export_action.isEnabled()))
+        self.editor.summary.set_export_enabled(self.export_action.isEnabled())
+        self.editor.page_changed.connect(lambda _p: self._update_nav())
+        self.update_counts()
+        self._current_changed()
+        from desktop.ui.lifecycle_actions import install_lifecycle_actions
+
+        self.lifecycle = install_lifecycle_actions(self, service, dialogs)
+
+    # ---- actions and menus ------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey  # noqa: N806
+        self.new_action = self._action("&New decision", self.new_decision, "Ctrl+N",
+                                       "Start a new decision")
+        self.example_action = self._action("Open an &example", self.open_example)
+        self.import_action = self._action("&Import decisions from a file…", self.import_file)
+        # The PDF module connects to this action; until then it is disabled.
+        self.export_action = QAction("&Export for committee…", self)
+        self.export_action.setEnabled(False)
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.find_action = self._action("&Find decisions", self.find, K.Find)
+        self.undo_action = self._action("&Undo\tCtrl+Z", lambda: self._edit_call("undo"))
+        self.redo_action = self._action("&Redo\tCtrl+Shift+Z", lambda: self._edit_call("redo"))
+        self.register_action = self._action("&All decisions", self.show_register, "Ctrl+Home",
+                                            "Back to the register of decisions")
+        self.duplicate_action = self._action("&Duplicate", self.duplicate_decision,
+                                             tip="Make a new draft copying this decision")
+        self.withdraw_action = self._action("&Withdraw…", self.withdraw_decision,
+                                            tip="Withdraw a decision that has not been signed off")
+        self.delete_action = self._action("De&lete draft…", self.delete_decision,
+                                          tip="Delete a draft that was never signed off")
+        self.next_action = self._action("&Next page", self.editor.next_page, "Ctrl+PgDown")
+        self.previous_action = self._action("&Previous page", self.editor.previous_page,
+                                            "Ctrl+PgUp")
+        self.summary_action = self._action("&Check your answers",
+                                           lambda: self.editor.go_to(11))
+        self.help_action = self._action("&How to use", self.show_help, K.HelpContents)
+        if self.help_action.shortcut().isEmpty():
+            self.help_action.setShortcut(QKeySequence("F1"))
+        self.about_action = self._action("&About Decision Checklist", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        for act in (self.next_action, self.previous_action):
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._record_actions = [self.duplicate_action, self.withdraw_action, self.delete_action]
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu: QMenu = bar.addMenu("&File")
+        self.file_menu.addActions([self.new_action, self.example_action, self.import_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.export_action)
+        self._file_tail = self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu: QMenu = bar.addMenu("&Edit")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        self.decision_menu: QMenu = bar.addMenu("&Decision")
+        self.decision_menu.addActions([self.register_action, self.next_action,
+                                       self.previous_action, self.summary_action])
+        self.decision_menu.addSeparator()
+        self.decision_menu.addActions(self._record_actions)
+        self.help_menu: QMenu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.help_action, self.about_action])
+        self.menus = {"file": self.file_menu, "edit": self.edit_menu,
+                      "decision": self.decision_menu, "help": self.help_menu}
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Decision")
+        self.toolbar.setObjectName("decisionToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addActions(self._record_actions)
+        self.addToolBar(self.toolbar)
+
+    def add_record_actions(self, menu_name: str, actions: list[QAction], *,
+                           toolbar: bool = False) -> None:
+        """Add actions about the current decision to a menu ('file', 'decision', ...).
+
+        They are enabled only while a decision is open or selected.
+        """
+        menu = self.menus[menu_name]
+        if menu is self.file_menu:
+            for act in actions:
+                self.file_menu.insertAction(self._file_tail, act)
+        else:
+            menu.addActions(actions)
+        if toolbar:
+            self.toolbar.addActions(actions)
+        self._record_actions.extend(actions)
+        self._current_changed()
+
+    # ---- what is current -------------------------------------------------------------------
+    def showing_editor(self) -> bool:
+        return self.stack.currentIndex() == EDITOR
+
+    def current_decision_id(self) -> str | None:
+        if self.showing_editor() and self.editor.decision is not None:
+            return self.editor.decision.id
+        return self.register.current_id()
+
+    def selected_decision_ids(self) -> list[str]:
+        if self.showing_editor():
+            current = self.current_decision_id()
+            return [current] if current else []
+        ids = self.register.selected_ids()
+        current = self.register.current_id()
+        return ids or ([current] if current else [])
+
+    def _current_changed(self) -> None:
+        current = self.current_decision_id()
+        for act in self._record_actions:
+            act.setEnabled(current is not None)
+        self._update_nav()
+        self.current_changed.emit(current)
+
+    def _update_nav(self) -> None:
+        in_editor = self.showing_editor()
+        page = self.editor.current_page()
+        self.next_action.setEnabled(in_editor and page < 11)
+        self.previous_action.setEnabled(in_editor and page > 0)
+        self.summary_action.setEnabled(in_editor)
+        self.register_action.setEnabled(in_editor)
+
+    def update_counts(self) -> None:
+        from desktop.storage.repository import RegisterQuery
+
+        total = self.service.register_count(RegisterQuery())
+        reviews, actions = self.service.overdue_counts()
+        text = (f"{total:,} decision{'s' if total != 1 else ''}, "
+                f"{reviews:,} overdue review{'s' if reviews != 1 else ''}")
+        if actions:
+            text += f", {actions:,} overdue action{'s' if actions != 1 else ''}"
+        self.count_label.setText(text)
+        # Nothing to act on in an empty register: the greeting is the only thing to see.
+        self.toolbar.setVisible(total > 0 or self.showing_editor())
+
+    # ---- navigation --------------------------------------------------------------------------
+    def open_decision(self, decision_id: str, page: int = 0) -> None:
+        try:
+            self.editor.open(decision_id, page)
+        except KnownError as exc:
+            self.dialogs.error(self, "Cannot open this decision", str(exc))
+            return
+        self.stack.setCurrentIndex(EDITOR)
+        self.toolbar.setVisible(True)
+        self.editor.focus_first_field()
+        self._current_changed()
+
+    def show_register(self) -> None:
+        if self.showing_editor():
+            self.editor.save_now()
+            current = self.editor.decision.id if self.editor.decision else None
+            self.stack.setCurrentIndex(REGISTER)
+            self.register.refresh()
+            if current:
+                self.register.select(current)
+        self.register.table.setFocus()
+        self._current_changed()
+
+    def find(self) -> None:
+        self.show_register()
+        self.register.focus_search()
+
+    def _edit_call(self, name: str) -> None:
+        w = self.focusWidget()
+        if isinstance(w, QLineEdit | QPlainTextEdit):
+            getattr(w, name)()
+
+    def refresh(self) -> None:
+        """Re-read the register and the open record (after an import, restore or sign-off)."""
+        self.register.refresh()
+        if self.showing_editor() and self.editor.decision is not None:
+            self.editor.reload()
+        self.update_counts()
+        self._current_changed()
+
+    # ---- decision actions ----------------------------------------------------------------------
+    def _run(self, title: str, fn):
+        try:
+            return fn()
+        except KnownError as exc:
+            self.dialogs.error(self, title, str(exc))
+            return None
+
+    def new_decision(self) -> None:
+        self.editor.save_now()
+        decision = self._run("Cannot create a decision", self.service.create)
+        if decision is None:
+            return
+        self.register.refresh()
+        self.open_decision(decision.id, 0)
+        title = self.editor.details.inputs["title"]
+        title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        title.selectAll()
+
+    def open_example(self) -> None:
+        text = paths.resource("example-bundle.json").read_text(encoding="utf-8")
+        ids = [d["id"] for d in json.loads(text)["decisions"] if "id" in d]
+        existing = [i for i in ids if self.service.repo.exists(i)]
+        if existing:
+            self.open_decision(existing[0])
+            return
+        imported = self._run("Cannot open the example", lambda: self.service.import_bundle(text))
+        if imported:
+            self.register.refresh()
+            self.update_counts()
+            self.open_decision(imported[0].id)
+
+    def import_file(self) -> None:
+        path = self.dialogs.open_file(self, "Import decisions", "Decision bundles (*.json)")
+        if not path:
+            return
+
+        def run():
+            text = Path(path).read_bytes().decode("utf-8-sig")
+            return self.service.import_bundle(text)
+
+        try:
+            imported = self._run("Cannot import this file", run)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.dialogs.error(self, "Cannot import this file", f"{path}: {exc}")
+            return
+        if imported is not None:
+            self.register.refresh()
+            self.update_counts()
+            self.dialogs.info(self, "Imported",
+                              f"Added {len(imported)} decision{'s' if len(imported) != 1 else ''}.")
+
+    def duplicate_decision(self) -> None:
+        current = self.current_decision_id()
+        if current is None:
+            return
+        self.editor.save_now()
+        copy = self._run("Cannot duplicate", lambda: self.service.duplicate(current))
+        if copy is not None:
+            self.register.refresh()
+            self.update_counts()
+            self.open_decision(copy.id)
+
+    def withdraw_decision(self) -> None:
+        current = self.current_decision_id()
+        if current is None:
+            return
+        decision = self._run("Cannot withdraw", lambda: self.service.get(current))
+        if decision is None:
+            return
+        if not self.dialogs.confirm(
+            self, "Withdraw this decision?",
+            f"“{decision.title}” will be marked as withdrawn and can no longer be changed. "
+            "It stays in the register for the record.", "Withdraw"):
+            return
+        self.editor.save_now()
+        if self._run("Cannot withdraw", lambda: self.service.withdraw(current)) is None:
+            return
+        self._after_state_change(current)
+
+    def delete_decision(self) -> None:
+        current = self.current_decision_id()
+        if current is None:
+            return
+        decision = self._run("Cannot delete", lambda: self.service.get(current))
+        if decision is None:
+            return
+        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
+            self.dialogs.error(
+                self, "Cannot delete",
+                f"Only drafts can be deleted; “{decision.title}” is "
+                f"{decision.status.label.lower()}. Withdraw it instead.")
+            return
+        if not self.dialogs.confirm(
+            self, "Delete this draft?",
+            f"“{decision.title}” and everything typed in it will be deleted. "
+            "This cannot be undone.", "Delete"):
+            return
+        if self.showing_editor():
+            self.editor.clear()
+        if self._run("Cannot delete", lambda: self.service.delete(current)) is None:
+            return
+        self.stack.setCurrentIndex(REGISTER)
+        self.register.refresh()
+        self.update_counts()
+        self._current_changed()
+
+    def _after_state_change(self, decision_id: str) -> None:
+        if self.showing_editor():
+            self.editor.reload()
+        self.register.refresh()
+        self.update_counts()
+        self.record_changed.emit(self.service.get(decision_id))
+        self._current_changed()
+
+    # ---- help ------------------------------------------------------------------------------------
+    def show_help(self) -> None:
+        dialog = HelpDialog(self)
+        dialog.show()
+
+    def show_about(self) -> None:
+        from desktop import __version__
+
+        self.dialogs.about(self, "About Decision Checklist",
+                           about_text(__version__, self.service.db_path()))
+
+    # ---- settings and closing ----------------------------------------------------------------------
+    def restore_state(self) -> None:
+        """Geometry, splitter and the decision that was open last time."""
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1280, 800)
+        self.editor.restore_state(self.settings)
+        last = self.settings.value("editor/last_decision")
+        if isinstance(last, str) and last and self.service.repo.exists(last):
+            page = self.settings.value("editor/last_page", 0)
+            try:
+                page = int(page)
+            except (TypeError, ValueError):
+                page = 0
+            self.open_decision(last, page)
+        elif self.register.model.rowCount():
+            self.register.table.setFocus()
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.editor.save_state(self.settings)
+        if self.showing_editor() and self.editor.decision is not None:
+            self.settings.setValue("editor/last_decision", self.editor.decision.id)
+            self.settings.setValue("editor/last_page", self.editor.current_page())
+        else:
+            self.settings.setValue("editor/last_decision", "")
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.editor.save_now() and not self.dialogs.confirm(
+            self, "Close without saving?",
+            "Your latest changes could not be saved (see the previous message). "
+            "If you close now they will be lost.", "Close anyway"):
+            event.ignore()
+            return
+        self.save_state()
+        event.accept()
+
+    def bring_to_front(self) -> None:
+        """Called when a second copy is started on the same database."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()

@@ -1,0 +1,160 @@
+"""The register as a table model that filters, sorts and pages in SQL (fetchMore)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.storage.repository import RegisterQuery, RegisterRow
+from desktop.ui import theme
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reference", "Reference"),
+    ("title", "Title"),
+    ("decision_maker", "Decision maker"),
+    ("meeting_date", "Meeting date"),
+    ("status", "Status"),
+    ("complete", "Complete"),
+    ("overall_rating", "Overall rating"),
+)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def long_date(iso: str | None) -> str:
+    """'2026-12-09' -> '9 Dec 2026' (blank stays blank)."""
+    if not iso:
+        return ""
+    try:
+        d = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%b')} {d.year}"
+
+
+class RegisterTableModel(QAbstractTableModel):
+    """Rows come from service.register(query, offset, limit); only visible pages are loaded."""
+
+    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._page_size = page_size
+        self._query = RegisterQuery(sort="updated_at", descending=True)
+        self._rows: list[RegisterRow] = []
+        self._total = 0
+        self.refresh()
+
+    # ---- what is shown ------------------------------------------------------------------
+    @property
+    def query(self) -> RegisterQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many decisions match the query (loaded or not)."""
+        return self._total
+
+    def set_query(self, query: RegisterQuery) -> None:
+        if query != self._query:
+            self._query = query
+            self.refresh()
+
+    def update_query(self, **changes) -> None:
+        self.set_query(replace(self._query, **changes))
+
+    def refresh(self) -> None:
+        """Re-run the query from the first page (after an edit or a filter change)."""
+        self.beginResetModel()
+        self._total = self._service.register_count(self._query)
+        self._rows = self._service.register(self._query, 0, self._page_size)
+        self.endResetModel()
+
+    def row_id(self, row: int) -> str | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, decision_id: str) -> int:
+        """The loaded row showing this decision, or -1."""
+        for i, r in enumerate(self._rows):
+            if r.id == decision_id:
+                return i
+        return -1
+
+    # ---- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if parent.isValid():
+            return
+        more = self._service.register(self._query, len(self._rows), self._page_size)
+        more = more[: max(0, self._total - len(self._rows))]
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return COLUMNS[section][1]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, key, role == Qt.ItemDataRole.AccessibleTextRole)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "title":
+                return row.title
+            return self._text(row, key, True) or None
+        if role == ID_ROLE:
+            return row.id
+        if key == "overall_rating":
+            if role == Qt.ItemDataRole.DecorationRole:
+                return theme.rating_icon(row.overall_rating)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return theme.rating_colour(row.overall_rating)
+        return None
+
+    @staticmethod
+    def _text(row: RegisterRow, key: str, spoken: bool) -> str:
+        if key == "meeting_date":
+            return long_date(row.meeting_date)
+        if key == "status":
+            label = row.status.label
+            return f"{label} (version {row.version})" if row.version > 1 else label
+        if key == "complete":
+            return f"{row.complete} of 10" if spoken else f"{row.complete}/10"
+        if key == "overall_rating":
+            if row.overall_rating is None:
+                return "Not rated yet"
+            return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label
+        return getattr(row, key) or ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.update_query(sort=COLUMNS[column][0],
+                          descending=order == Qt.SortOrder.DescendingOrder)

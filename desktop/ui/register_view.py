@@ -1,0 +1,276 @@
+"""The register page: search, filters, the table of decisions, and the empty-register greeting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.decision import Rating, Status
+from desktop.ui import theme
+from desktop.ui.register_model import COLUMNS, RegisterTableModel
+from desktop.ui.widgets import LinkButton, primary_button, text_label
+
+SEARCH_DELAY_MS = 150
+STATUS_CHOICES = [(s.value, s.label) for s in Status]
+RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.AMBER, Rating.GREEN,
+                                                             Rating.NOT_APPLICABLE)]
+RATING_CHOICES.append(("none", "Not rated yet"))
+
+
+class RegisterTable(QTableView):
+    """Enter or Return opens the current decision, as does a double click."""
+
+    open_requested = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class FilterButton(QToolButton):
+    """A drop-down of checkable choices; its label counts how many are ticked."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, choices: list[tuple[str, str]], parent=None) -> None:
+        super().__init__(parent)
+        self._label = label
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setAccessibleName(f"Filter by {label.lower()}")
+        menu = QMenu(self)
+        self.actions_by_value: dict[str, QAction] = {}
+        for value, text in choices:
+            act = menu.addAction(text)
+            act.setCheckable(True)
+            act.toggled.connect(self._toggled)
+            self.actions_by_value[value] = act
+        self.setMenu(menu)
+        self._relabel()
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v, a in self.actions_by_value.items() if a.isChecked())
+
+    def set_values(self, values) -> None:
+        for v, a in self.actions_by_value.items():
+            a.blockSignals(True)
+            a.setChecked(v in values)
+            a.blockSignals(False)
+        self._relabel()
+        self.changed.emit()
+
+    def _toggled(self) -> None:
+        self._relabel()
+        self.changed.emit()
+
+    def _relabel(self) -> None:
+        n = len(self.values())
+        self.setText(f"{self._label} ({n}) ▾" if n else f"{self._label} ▾")
+
+
+class RegisterView(QWidget):
+    """The list of decisions with search and filters; asks the window to open or create one."""
+
+    open_requested = Signal(str)
+    new_requested = Signal()
+    example_requested = Signal()
+    counts_changed = Signal()
+
+    def __init__(self, service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.model = RegisterTableModel(service, parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 8)
+        layout.setSpacing(8)
+
+        heading = text_label("Decisions", "h1")
+        layout.addWidget(heading)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles, proposals and answers")
+        self.search.setAccessibleName("Search decisions")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        bar.addWidget(self.search, 2)
+        self.status_filter = FilterButton("Status", STATUS_CHOICES)
+        self.rating_filter = FilterButton("Rating", RATING_CHOICES)
+        self.overdue_filter = QToolButton()
+        self.overdue_filter.setText("Overdue")
+        self.overdue_filter.setCheckable(True)
+        self.overdue_filter.setAccessibleName("Show only overdue reviews and actions")
+        self.overdue_filter.setToolTip("Review date passed, or an action is past its due date")
+        self.clear_filters = LinkButton("Clear filters")
+        for w in (self.status_filter, self.rating_filter, self.overdue_filter, self.clear_filters):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.new_button = primary_button("New decision")
+        self.new_button.setToolTip("Start a new decision (Ctrl+N)")
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+        self.count_label = text_label("", "hint")
+        layout.addWidget(self.count_label)
+
+        self.stack = QStackedWidget()
+        self.table = RegisterTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Register of decisions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        widths = {"reference": 130, "decision_maker": 170, "meeting_date": 130, "status": 170,
+                  "complete": 100, "overall_rating": 150}
+        for i, (key, _) in enumerate(COLUMNS):
+            if key in widths:
+                self.table.setColumnWidth(i, widths[key])
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self._empty_page())
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.status_filter.changed.connect(self.apply_filters)
+        self.rating_filter.changed.connect(self.apply_filters)
+        self.overdue_filter.toggled.connect(self.apply_filters)
+        self.clear_filters.clicked.connect(self.clear)
+        self.new_button.clicked.connect(self.new_requested)
+        self.table.open_requested.connect(self._open_index)
+        self.table.doubleClicked.connect(self._open_index)
+        self.model.modelReset.connect(self._update_counts)
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.rating_filter)
+        self.setTabOrder(self.rating_filter, self.overdue_filter)
+        self.setTabOrder(self.overdue_filter, self.clear_filters)
+        self.setTabOrder(self.clear_filters, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+        self._update_counts()
+        self._ensure_current()
+
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.setContentsMargins(8, 32, 8, 8)
+        col.setSpacing(16)
+        col.addWidget(text_label("Test a decision against ten leadership principles", "h2"))
+        intro = text_label(
+            "This app walks you through ten leadership principles for a proposed decision, "
+            "one page at a time, and saves every word as you type. When all ten are complete "
+            "you can export the assurance record for committee and record the sign-offs."
+        )
+        intro.setMaximumWidth(720)
+        col.addWidget(intro)
+        buttons = QHBoxLayout()
+        self.start_button = primary_button("Start a new decision")
+        self.example_button = LinkButton("Open an example")
+        self.start_button.clicked.connect(self.new_requested)
+        self.example_button.clicked.connect(self.example_requested)
+        buttons.addWidget(self.start_button)
+        buttons.addSpacing(16)
+        buttons.addWidget(self.example_button)
+        buttons.addStretch(1)
+        col.addLayout(buttons)
+        col.addStretch(1)
+        return page
+
+    # ---- behaviour ------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.update_query(
+            search=self.search.text(),
+            statuses=self.status_filter.values(),
+            ratings=self.rating_filter.values(),
+            overdue_only=self.overdue_filter.isChecked(),
+        )
+        self._ensure_current()
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.status_filter.set_values(())
+        self.rating_filter.set_values(())
+        self.overdue_filter.setChecked(False)
+        self.apply_filters()
+
+    def refresh(self) -> None:
+        """Reload after a change elsewhere, keeping the selection on the same decision."""
+        current = self.current_id()
+        self.model.refresh()
+        if current:
+            self.select(current)
+        self._ensure_current()
+
+    def _ensure_current(self) -> None:
+        # A current row from the start, so Enter opens it and the record actions apply.
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def select(self, decision_id: str) -> None:
+        row = self.model.row_of(decision_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.model.row_id(r) for r in rows]
+        return [i for i in ids if i]
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        decision_id = self.model.row_id(index.row())
+        if decision_id:
+            self.open_requested.emit(decision_id)
+
+    def _update_counts(self) -> None:
+        everything = self.service.register_count(type(self.model.query)())
+        empty = everything == 0
+        self.stack.setCurrentIndex(1 if empty else 0)
+        filtered = self.model.total
+        if empty:
+            self.count_label.setText("No decisions yet.")
+        elif filtered == everything:
+            self.count_label.setText(f"{everything:,} decision{'s' if everything != 1 else ''}")
+        elif filtered == 0:
+            self.count_label.setText(f"No decisions match (of {everything:,}). "
+                                     "Try other words or clear the filters.")
+        else:
+            self.count_label.setText(f"Showing {filtered:,} of {everything:,} decisions")
+        for w in (self.search, self.status_filter, self.rating_filter, self.overdue_filter,
+                  self.clear_filters, self.count_label, self.new_button):
+            w.setVisible(not empty)
+        self.counts_changed.emit()

@@ -1,0 +1,150 @@
+"""'Check your answers': every principle's rating and response, what is missing, the next step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
+
+from desktop.domain.checklist import Checklist
+from desktop.domain.decision import (
+    Decision,
+    Status,
+    answer_problems,
+    answer_state,
+    completeness,
+    detail_problems,
+    overall_rating,
+)
+from desktop.ui import theme
+from desktop.ui.widgets import LinkButton, primary_button, text_label
+
+SUMMARY_PAGE = 11  # details is 0, principles 1..10
+
+
+def first_lines(text: str, limit: int = 180) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def problem_field(message: str) -> str:
+    """Which input a problem message refers to."""
+    if message.startswith("Choose a rating"):
+        return "rating"
+    if message.startswith("Add at least one action"):
+        return "actions"
+    return "response"
+
+
+class SummaryPage(QWidget):
+    """Rebuilt from the saved record each time it is shown."""
+
+    go_to = Signal(int, str)  # page index, field key
+    export_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._body: QWidget | None = None
+        self.links: list[QPushButton] = []
+        self.export_button: QPushButton | None = None
+        self.export_enabled = True
+
+    def show_decision(self, decision: Decision, checklist: Checklist) -> None:
+        if self._body is not None:
+            self._layout.removeWidget(self._body)
+            self._body.hide()
+            self._body.deleteLater()
+        self._body = QWidget()
+        self.links = []
+        col = QVBoxLayout(self._body)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(16)
+        done = completeness(decision)
+        col.addWidget(text_label("Check your answers", "h1"))
+        col.addWidget(text_label(decision.title, "caption"))
+        col.addWidget(text_label(f"{done} of 10 principles completed"))
+        overall = overall_rating(decision)
+        if overall:
+            line = text_label(f"Overall rating: {theme.rating_text(overall)}", "label")
+            line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
+            col.addWidget(line)
+
+        missing: list[tuple[str, int, str]] = [
+            (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
+        ]
+        for p in checklist.principles:
+            for msg in answer_problems(decision.answer(p.slug)):
+                missing.append((f"{p.number}. {p.title}: {msg}", p.number, problem_field(msg)))
+        if missing and decision.status not in (Status.SIGNED_OFF, Status.WITHDRAWN):
+            box = QFrame()
+            box.setObjectName("problemBox")
+            b = QVBoxLayout(box)
+            b.setSpacing(4)
+            b.addWidget(text_label("What is still missing", "h2"))
+            for text, page, key in missing:
+                link = LinkButton(text)
+                link.setAccessibleName(f"Go to {text}")
+                link.clicked.connect(lambda _=False, p=page, k=key: self.go_to.emit(p, k))
+                b.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+                self.links.append(link)
+            col.addWidget(box)
+
+        col.addWidget(text_label("Next step", "h2"))
+        ready = decision.status == Status.READY
+        if decision.status == Status.SIGNED_OFF:
+            text = "This version is signed off. Export it to print or file the signed record."
+            button_text = "Export the assurance record"
+        elif decision.status == Status.WITHDRAWN:
+            text = "This decision has been withdrawn. It is kept for the record."
+            button_text = "Export the assurance record"
+        elif ready:
+            text = ("Ready for sign-off. Export the assurance record for the committee papers; "
+                    "after the meeting, record each sign-off.")
+            button_text = "Export for committee"
+        else:
+            text = (f"Complete the {len(missing)} item{'s' if len(missing) != 1 else ''} above. "
+                    "You can export a draft for discussion at any time.")
+            button_text = "Export a draft"
+        col.addWidget(text_label(text))
+        self.export_button = primary_button(button_text) if ready else QPushButton(button_text)
+        self.export_button.setEnabled(self.export_enabled)
+        self.export_button.clicked.connect(self.export_requested)
+        col.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        col.addWidget(text_label("Principles", "h2"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        for p in checklist.principles:
+            answer = decision.answer(p.slug)
+            grid.addWidget(text_label(f"{p.number}. {p.title}", "label"), row, 0, 1, 2)
+            state = answer_state(answer)
+            rating = text_label(f"{theme.rating_text(answer.rating)}  ·  {state}")
+            rating.setStyleSheet(f"color: {theme.rating_colour(answer.rating).name()};")
+            grid.addWidget(rating, row + 1, 0, 1, 2)
+            change = LinkButton("Change")
+            change.setAccessibleName(f"Change {p.title}")
+            change.clicked.connect(lambda _=False, n=p.number: self.go_to.emit(n, "rating"))
+            grid.addWidget(change, row, 2, Qt.AlignmentFlag.AlignRight)
+            self.links.append(change)
+            response = text_label(first_lines(answer.response) or "No response yet.", "hint")
+            grid.addWidget(response, row + 2, 0, 1, 3)
+            rule = QFrame()
+            rule.setFrameShape(QFrame.Shape.HLine)
+            rule.setStyleSheet(f"color: {theme.BORDER};")
+            grid.addWidget(rule, row + 3, 0, 1, 3)
+            row += 4
+        col.addLayout(grid)
+
+        self._layout.addWidget(self._body)
+
+    def set_export_enabled(self, enabled: bool) -> None:
+        self.export_enabled = enabled
+        if self.export_button is not None:
+            self.export_button.setEnabled(enabled)
+
+    def focus_field(self, _key: str = "") -> None:
+        if self.links:
+            self.links[0].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,158 @@
+"""The look: GOV.UK colours, one font family, focus highlight, and how ratings are drawn."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.decision import Rating
+
+TEXT = "#0b0c0c"
+SECONDARY = "#505a5f"
+LINK = "#1d70b8"
+GREEN = "#00703c"
+RED = "#d4351c"
+ORANGE = "#f47738"
+# #f47738 on white is below 4.5:1 for text, so amber words use a darker orange;
+# the shape and the word carry the meaning anyway.
+AMBER_TEXT = "#8f4400"
+BORDER = "#b1b4b6"
+FOCUS = "#ffdd00"
+LIGHT_GREY = "#f3f2f1"
+BODY_PT = 11
+
+RATING_COLOURS = {
+    Rating.GREEN: GREEN,
+    Rating.AMBER: ORANGE,
+    Rating.RED: RED,
+    Rating.NOT_APPLICABLE: SECONDARY,
+}
+RATING_TEXT_COLOURS = {**RATING_COLOURS, Rating.AMBER: AMBER_TEXT}
+
+
+def rating_text(rating: Rating | None) -> str:
+    """'✓ Green', '! Amber', '✕ Red', '– Not applicable', or 'Not rated'."""
+    return f"{rating.symbol} {rating.label}" if rating else "Not rated"
+
+
+def rating_colour(rating: Rating | None) -> QColor:
+    return QColor(RATING_TEXT_COLOURS[rating] if rating else SECONDARY)
+
+
+_ICONS: dict[Rating, QIcon] = {}
+
+
+def rating_icon(rating: Rating | None) -> QIcon:
+    """A filled shape with the rating's symbol in white: shape and symbol differ per rating."""
+    if rating is None:
+        return QIcon()
+    if rating not in _ICONS:
+        size = 32
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(RATING_COLOURS[rating]))
+        rect = QRectF(2, 2, size - 4, size - 4)
+        if rating == Rating.GREEN:
+            p.drawEllipse(rect)
+        elif rating == Rating.RED:
+            p.drawRect(rect)
+        elif rating == Rating.AMBER:
+            from PySide6.QtCore import QPointF
+            from PySide6.QtGui import QPolygonF
+
+            p.drawPolygon(QPolygonF([QPointF(16, 1), QPointF(31, 30), QPointF(1, 30)]))
+        else:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QColor(SECONDARY))
+            p.drawEllipse(rect)
+        font = QFont(app_font_family())
+        font.setPixelSize(18 if rating != Rating.AMBER else 16)
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor("white") if rating != Rating.NOT_APPLICABLE else QColor(SECONDARY))
+        text_rect = QRectF(0, 4, size, size - 4) if rating == Rating.AMBER else QRectF(0, 0, size, size)
+        p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, rating.symbol)
+        p.end()
+        _ICONS[rating] = QIcon(pix)
+    return _ICONS[rating]
+
+
+_family: list[str] = []
+
+
+def app_font_family() -> str:
+    return _family[0] if _family else QApplication.font().family()
+
+
+def load_fonts() -> str:
+    """Register the shipped DejaVu Sans so every platform looks the same; returns the family."""
+    if _family:
+        return _family[0]
+    from desktop import paths
+
+    family = ""
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"):
+        font_id = QFontDatabase.addApplicationFont(str(paths.resource("fonts", name)))
+        if font_id >= 0 and not family:
+            families = QFontDatabase.applicationFontFamilies(font_id)
+            family = families[0] if families else ""
+    _family.append(family or QApplication.font().family())
+    return _family[0]
+
+
+STYLE = f"""
+QWidget {{ color: {TEXT}; }}
+QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget#page {{ background: white; }}
+QLabel[role="h1"] {{ font-size: 20pt; font-weight: bold; }}
+QLabel[role="h2"] {{ font-size: 15pt; font-weight: bold; }}
+QLabel[role="caption"] {{ color: {SECONDARY}; font-size: 12pt; }}
+QLabel[role="hint"] {{ color: {SECONDARY}; }}
+QLabel[role="error"] {{ color: {RED}; font-weight: bold; }}
+QLabel[role="label"] {{ font-weight: bold; }}
+QLabel[role="quote"] {{ border-width: 0 0 0 8px; border-style: solid; border-color: {BORDER};
+    padding: 4px 0 4px 16px; font-size: 13pt; }}
+QFrame#banner {{ background: {LINK}; }}
+QFrame#banner QLabel {{ color: white; font-weight: bold; }}
+QFrame#problemBox {{ border: 4px solid {RED}; padding: 8px; }}
+QLineEdit, QPlainTextEdit, QComboBox {{ border: 2px solid {TEXT}; padding: 4px; background: white; }}
+QLineEdit:read-only, QPlainTextEdit[readOnly="true"] {{ background: {LIGHT_GREY}; border-color: {BORDER}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; }}
+QPushButton {{ background: {LIGHT_GREY}; border: none; border-bottom: 2px solid #929191;
+    padding: 8px 16px; }}
+QPushButton:hover {{ background: #dbdad9; }}
+QPushButton[primary="true"] {{ background: {GREEN}; color: white; border-bottom: 2px solid #002d18;
+    font-weight: bold; }}
+QPushButton[primary="true"]:hover {{ background: #005a30; }}
+QPushButton[link="true"] {{ background: transparent; border: none; color: {LINK};
+    text-decoration: underline; padding: 2px 4px; text-align: left; }}
+QPushButton:focus, QPushButton[primary="true"]:focus, QPushButton[link="true"]:focus,
+QToolButton:focus {{ background: {FOCUS}; color: {TEXT}; border: none;
+    border-bottom: 4px solid {TEXT}; }}
+QToolButton {{ padding: 6px 12px; border: 2px solid {BORDER}; background: white; }}
+QToolButton:checked {{ background: {TEXT}; color: white; }}
+QToolButton:disabled, QPushButton:disabled {{ color: #8a8f92; border-color: #dedede; }}
+QToolButton::menu-indicator {{ image: none; width: 0; }}
+QRadioButton, QCheckBox {{ padding: 4px; spacing: 8px; }}
+QRadioButton:focus, QCheckBox:focus {{ background: {FOCUS}; }}
+QTableView, QListWidget {{ border: 1px solid {BORDER}; gridline-color: {BORDER};
+    selection-background-color: #c6dbee; selection-color: {TEXT}; alternate-background-color: #f8f8f8; }}
+QTableView:focus, QListWidget:focus {{ border: 3px solid {TEXT};
+    selection-background-color: {FOCUS}; selection-color: {TEXT}; }}
+QHeaderView::section {{ background: white; border: none; border-bottom: 2px solid {TEXT};
+    padding: 6px; font-weight: bold; }}
+QStatusBar {{ border-top: 1px solid {BORDER}; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """One family at >= 11 pt, GOV.UK colours, yellow focus."""
+    family = load_fonts()
+    font = QFont(family)
+    font.setPointSizeF(max(BODY_PT, app.font().pointSizeF()))
+    app.setFont(font)
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE)

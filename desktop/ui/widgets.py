@@ -1,0 +1,225 @@
+"""Small building blocks shared by the pages: headings, link buttons, fields with hints, focus ring."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui import theme
+
+READING_WIDTH = 760  # about 80 characters of body text
+
+
+def text_label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
+    """A QLabel styled by role: h1, h2, caption, hint, error, label, quote."""
+    lab = QLabel(text)
+    if role:
+        lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    return lab
+
+
+def restyle(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class LinkButton(QPushButton):
+    """A button that looks like a GOV.UK link but takes keyboard focus like a button."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setProperty("link", True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFlat(True)
+
+
+def primary_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setProperty("primary", True)
+    return button
+
+
+class PlainText(QPlainTextEdit):
+    """A multi-line text box where Tab moves on (keyboard users must be able to leave it)."""
+
+    def __init__(self, lines: int = 5, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._lines = lines
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.fontMetrics().lineSpacing() * self._lines + 20
+        self.setMinimumHeight(height)
+        self.setMaximumHeight(height * 2)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+
+class Field(QWidget):
+    """A label, a one-line hint under it, an error line, then the input; names the input."""
+
+    def __init__(self, label: str, widget: QWidget, hint: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.widget = widget
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.label = text_label(label, "label")
+        self.label.setBuddy(widget)
+        layout.addWidget(self.label)
+        self.hint = text_label(hint, "hint")
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
+        self.error = text_label("", "error")
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addWidget(widget)
+        widget.setAccessibleName(label)
+        if hint:
+            widget.setAccessibleDescription(hint)
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+def scroll_page(content: QWidget) -> QScrollArea:
+    """Put a page's reading column in a scroll area with generous white margins."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    holder = QWidget()
+    holder.setObjectName("page")
+    outer = QVBoxLayout(holder)
+    outer.setContentsMargins(32, 24, 32, 32)
+    row = QHBoxLayout()
+    content.setMaximumWidth(READING_WIDTH)
+    # No alignment flag here: an aligned item loses height-for-width and wrapped text is cut.
+    row.addWidget(content, 1)
+    row.addStretch(0)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    area.setWidget(holder)
+    return area
+
+
+def ensure_visible(widget: QWidget) -> None:
+    """Scroll any enclosing scroll area so the widget is on screen."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 32, 48)
+            return
+        parent = parent.parentWidget()
+
+
+class FocusRing(QObject):
+    """Draws the GOV.UK yellow ring around the focused text input (QSS cannot draw outlines)."""
+
+    RING = 3
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._overlay: _RingOverlay | None = None
+        self._target: QWidget | None = None
+        app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old, new) -> None:
+        if self._target is not None:
+            self._target.removeEventFilter(self)
+        self._target = None
+        if self._overlay is not None:
+            self._overlay.hide()
+        if not isinstance(new, QLineEdit | QPlainTextEdit | QComboBox):
+            return
+        if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
+            new = new.parentWidget()
+        parent = new.parentWidget()
+        if parent is None or isinstance(new, QAbstractScrollArea) and new.viewport() is None:
+            return
+        if self._overlay is None or self._overlay.parentWidget() is not parent:
+            if self._overlay is not None:
+                self._overlay.deleteLater()
+            self._overlay = _RingOverlay(parent)
+        self._target = new
+        new.installEventFilter(self)
+        self._place()
+
+    def _place(self) -> None:
+        if self._overlay is None or self._target is None:
+            return
+        r = self.RING
+        self._overlay.setGeometry(self._target.geometry().adjusted(-r, -r, r, r))
+        self._overlay.show()
+        self._overlay.raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self._target and event.type() in (
+            QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show
+        ):
+            self._place()
+        elif watched is self._target and event.type() == QEvent.Type.Hide and self._overlay:
+            self._overlay.hide()
+        return False
+
+
+class _RingOverlay(QWidget):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("focus highlight")
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        pen = QPen(QColor(theme.FOCUS))
+        pen.setWidth(FocusRing.RING * 2)
+        p.setPen(pen)
+        p.drawRect(QRect(0, 0, self.width(), self.height()))
+        p.end()
+
+
+class Banner(QFrame):
+    """A full-width notice at the top of the editor (read-only records, amendments)."""
+
+    link_activated = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        self.text = text_label("")
+        layout.addWidget(self.text)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.text.setText(message)
+        self.text.setAccessibleName(message)
+        self.setVisible(bool(message))

@@ -1,0 +1,81 @@
+"""Fixtures for the window tests: a MainWindow on a temp database with recorded dialogs."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def dialogs():
+    from desktop.ui.dialogs import RecordingDialogs
+
+    return RecordingDialogs()
+
+
+@pytest.fixture
+def make_window(qtbot, settings, dialogs):
+    """Build (and afterwards close) MainWindows over a given service."""
+    from desktop.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(service, *, autosave_ms: int = 600, show: bool = True):
+        window = MainWindow(service, settings, dialogs, autosave_ms=autosave_ms)
+        qtbot.addWidget(window)
+        window.restore_state()
+        if show:
+            window.show()
+            window.activateWindow()
+            qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for w in windows:
+        w.close()
+
+
+@pytest.fixture
+def window(make_window, service):
+    return make_window(service)
+
+
+class Keyboard:
+    """Send keys to whatever has the focus, as a user would."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+
+    @staticmethod
+    def focused():
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def press(self, key, modifier=None, times: int = 1) -> None:
+        from PySide6.QtCore import Qt
+
+        for _ in range(times):
+            self.qtbot.keyClick(self.focused(), key, modifier or Qt.KeyboardModifier.NoModifier)
+
+    def ctrl(self, key) -> None:
+        from PySide6.QtCore import Qt
+
+        self.press(key, Qt.KeyboardModifier.ControlModifier)
+
+    def type(self, text: str) -> None:
+        self.qtbot.keyClicks(self.focused(), text)
+
+
+@pytest.fixture
+def keyboard(qtbot):
+    return Keyboard(qtbot)

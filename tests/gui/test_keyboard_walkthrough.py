@@ -1,0 +1,82 @@
+"""A new decision completed with the keyboard alone, checked through the service."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QRadioButton
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import Rating, Status, completeness
+
+Key = Qt.Key
+# How many Down presses from Green reach each rating.
+DOWNS = {Rating.GREEN: 0, Rating.AMBER: 1, Rating.RED: 2, Rating.NOT_APPLICABLE: 3}
+PLAN = {slug: Rating.GREEN for slug in SLUGS} | {
+    "staff": Rating.AMBER, "voluntary-sector": Rating.RED, "radical": Rating.NOT_APPLICABLE,
+}
+
+
+def test_create_and_complete_all_ten_by_keyboard(window, service, keyboard):
+    keyboard.ctrl(Key.Key_N)
+    assert window.showing_editor()
+    title = keyboard.focused()
+    assert isinstance(title, QLineEdit) and title.accessibleName() == "Title"
+    keyboard.type("Close the Riverside depot")
+    keyboard.press(Key.Key_Tab)  # reference
+    keyboard.type("EX/2027/001")
+    keyboard.press(Key.Key_Tab)  # proposal
+    assert keyboard.focused().accessibleName() == "Proposal"
+    keyboard.type("Merge the Riverside depot into the shared highways service.")
+
+    for number, slug in enumerate(SLUGS, start=1):
+        keyboard.ctrl(Key.Key_PageDown)
+        assert window.editor.current_page() == number
+        radio = keyboard.focused()
+        assert isinstance(radio, QRadioButton), radio
+        rating = PLAN[slug]
+        if DOWNS[rating]:
+            keyboard.press(Key.Key_Down, times=DOWNS[rating])
+        keyboard.press(Key.Key_Space)
+        assert window.editor.principles[number - 1].rating() == rating
+        keyboard.press(Key.Key_Tab)
+        assert isinstance(keyboard.focused(), QPlainTextEdit)
+        assert keyboard.focused().accessibleName().startswith("How does the proposal")
+        keyboard.type(f"Response for {slug}.")
+        keyboard.press(Key.Key_Tab)  # evidence
+        keyboard.type(f"Evidence for {slug}.")
+        if rating in (Rating.AMBER, Rating.RED):
+            keyboard.press(Key.Key_Tab)  # "Add an action"
+            assert keyboard.focused().text() == "Add an action"
+            keyboard.press(Key.Key_Space)
+            assert keyboard.focused().accessibleName() == "Action 1"
+            keyboard.type(f"Fix the gap in {slug}")
+            keyboard.press(Key.Key_Tab)
+            keyboard.type("Head of Service")
+            keyboard.press(Key.Key_Tab)
+            assert keyboard.focused().accessibleName() == "Due date of action 1"
+            keyboard.type("2027-03-31")
+
+    keyboard.ctrl(Key.Key_PageDown)  # to "Check your answers"; the page change saves
+    assert window.editor.current_page() == 11
+
+    saved = service.get(window.current_decision_id())
+    assert saved.title == "Close the Riverside depot"
+    assert saved.reference == "EX/2027/001"
+    assert completeness(saved) == 10
+    assert saved.status == Status.READY
+    assert {s: saved.answer(s).rating for s in SLUGS} == PLAN
+    assert saved.answer("staff").actions[0].due == "2027-03-31"
+    assert window.editor.progress_label.text() == "10 of 10 principles completed"
+    assert window.editor.summary.export_button.text() == "Export for committee"
+
+
+def test_ctrl_pgup_goes_back_and_ctrl_f_searches(window, service, keyboard):
+    keyboard.ctrl(Key.Key_N)
+    keyboard.ctrl(Key.Key_PageDown)
+    keyboard.ctrl(Key.Key_PageDown)
+    assert window.editor.current_page() == 2
+    keyboard.ctrl(Key.Key_PageUp)
+    assert window.editor.current_page() == 1
+    keyboard.ctrl(Key.Key_F)
+    assert not window.showing_editor()
+    assert keyboard.focused() is window.register.search

@@ -1,0 +1,221 @@
+"""Domain rules: completeness, the overall rating, task-list states and the lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import (
+    TRANSITIONS,
+    Action,
+    Answer,
+    Decision,
+    Rating,
+    Status,
+    answer_problems,
+    answer_state,
+    can_transition,
+    completeness,
+    derived_status,
+    detail_problems,
+    is_answer_complete,
+    is_complete,
+    open_actions,
+    overall_rating,
+)
+
+GOOD_ACTION = Action("Consult the trade unions", "Head of HR", "2027-01-31")
+
+
+def decision(**answers: Answer) -> Decision:
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+
+
+def all_answered(rating: Rating = Rating.GREEN, **overrides: Answer) -> Decision:
+    answers = {slug: Answer(rating, "We have thought about it.") for slug in SLUGS}
+    answers.update({k.replace("_", "-"): v for k, v in overrides.items()})
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+
+
+# ---- completeness of one answer -------------------------------------------------------------
+
+
+def test_empty_answer_is_not_complete_and_says_what_is_missing():
+    problems = answer_problems(Answer())
+    assert problems == ["Choose a rating", "Explain how the proposal meets this principle"]
+
+
+def test_green_with_response_is_complete():
+    assert is_answer_complete(Answer(Rating.GREEN, "Staff were consulted."))
+
+
+def test_rating_without_response_is_incomplete():
+    assert not is_answer_complete(Answer(Rating.GREEN, ""))
+    assert not is_answer_complete(Answer(Rating.GREEN, "   \n\t"))
+
+
+def test_response_without_rating_is_incomplete():
+    assert answer_problems(Answer(None, "Words")) == ["Choose a rating"]
+
+
+def test_not_applicable_needs_the_reason_in_the_response():
+    assert answer_problems(Answer(Rating.NOT_APPLICABLE, " ")) == [
+        "Explain why this principle does not apply"
+    ]
+    assert is_answer_complete(Answer(Rating.NOT_APPLICABLE, "No staff are affected."))
+
+
+@pytest.mark.parametrize("rating", [Rating.AMBER, Rating.RED])
+def test_amber_and_red_need_an_action_with_owner_and_due_date(rating):
+    base = Answer(rating, "Partly.")
+    missing = "Add at least one action with an owner and a due date"
+    assert answer_problems(base) == [missing]
+    assert answer_problems(replace(base, actions=(Action("Do", "", "2027-01-01"),))) == [missing]
+    assert answer_problems(replace(base, actions=(Action("Do", "Jo", None),))) == [missing]
+    assert answer_problems(replace(base, actions=(Action("Do", "  ", "2027-01-01"),))) == [missing]
+    assert answer_problems(replace(base, actions=(Action("", "Jo", "2027-01-01"),))) == [missing]
+    # one good action among incomplete ones is enough
+    mixed = replace(base, actions=(Action("Do", "", None), GOOD_ACTION))
+    assert is_answer_complete(mixed)
+
+
+def test_green_does_not_need_actions_but_may_have_them():
+    assert is_answer_complete(Answer(Rating.GREEN, "Yes", actions=(Action("x"),)))
+
+
+# ---- answer_state ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "state"),
+    [
+        (Answer(), "Not started"),
+        (Answer(None, "  ", "  "), "Not started"),
+        (Answer(None, "Some words"), "Incomplete"),
+        (Answer(None, "", "evidence only"), "Incomplete"),
+        (Answer(None, "", "", (Action(""),)), "Incomplete"),
+        (Answer(Rating.RED, "Bad"), "Incomplete"),
+        (Answer(Rating.RED, "Bad", actions=(GOOD_ACTION,)), "Completed"),
+        (Answer(Rating.GREEN, "Good"), "Completed"),
+    ],
+)
+def test_answer_state(answer, state):
+    assert answer_state(answer) == state
+
+
+# ---- completeness of a decision and overall rating ----------------------------------------
+
+
+def test_completeness_counts_complete_principles():
+    assert completeness(decision()) == 0
+    d = decision(values=Answer(Rating.GREEN, "x"), staff=Answer(Rating.RED, "no actions"))
+    assert completeness(d) == 1
+    assert completeness(all_answered()) == 10
+    assert is_complete(all_answered())
+
+
+def test_answers_for_unknown_slugs_do_not_count():
+    d = decision(**{"not-a-principle": Answer(Rating.GREEN, "x")})
+    assert completeness(d) == 0
+    assert overall_rating(d) is None
+
+
+def test_overall_rating_is_none_when_nothing_rated():
+    assert overall_rating(decision()) is None
+    assert overall_rating(decision(values=Answer(None, "words"))) is None
+
+
+def test_overall_rating_all_not_applicable():
+    assert overall_rating(all_answered(Rating.NOT_APPLICABLE)) == Rating.NOT_APPLICABLE
+
+
+def test_one_red_is_never_hidden():
+    red = Answer(Rating.RED, "No", actions=(GOOD_ACTION,))
+    for slug in SLUGS:
+        answers = {s: Answer(Rating.GREEN, "ok") for s in SLUGS}
+        answers[slug] = red
+        assert overall_rating(replace(decision(), answers=answers)) == Rating.RED, slug
+
+
+def test_amber_beats_green_and_not_applicable():
+    d = all_answered(Rating.GREEN, perseverance=Answer(Rating.AMBER, "p", actions=(GOOD_ACTION,)))
+    assert overall_rating(d) == Rating.AMBER
+    d = all_answered(Rating.NOT_APPLICABLE, values=Answer(Rating.GREEN, "ok"))
+    assert overall_rating(d) == Rating.GREEN
+
+
+_ORDER = {Rating.GREEN: 1, Rating.AMBER: 2, Rating.RED: 3}
+
+
+@given(st.lists(st.sampled_from([*Rating, None]), min_size=10, max_size=10))
+def test_overall_rating_is_the_worst_of_ten(ratings):
+    d = decision(**{s: Answer(r, "x") for s, r in zip(SLUGS, ratings, strict=True)})
+    graded = [r for r in ratings if r in _ORDER]
+    got = overall_rating(d)
+    if graded:
+        assert got == max(graded, key=_ORDER.__getitem__)
+    elif Rating.NOT_APPLICABLE in ratings:
+        assert got == Rating.NOT_APPLICABLE
+    else:
+        assert got is None
+
+
+def test_ratings_have_text_labels_and_symbols_not_only_colour():
+    assert {r.label for r in Rating} == {"Green", "Amber", "Red", "Not applicable"}
+    assert len({r.symbol for r in Rating}) == 4
+
+
+# ---- lifecycle -----------------------------------------------------------------------------
+
+
+def test_allowed_transitions():
+    assert can_transition(Status.DRAFT, Status.READY)
+    assert can_transition(Status.READY, Status.DRAFT)
+    assert can_transition(Status.READY, Status.SIGNED_OFF)
+    assert can_transition(Status.DRAFT, Status.WITHDRAWN)
+    assert can_transition(Status.READY, Status.WITHDRAWN)
+
+
+def test_forbidden_transitions():
+    assert not can_transition(Status.DRAFT, Status.SIGNED_OFF)  # must be ready first
+    for target in Status:
+        assert not can_transition(Status.SIGNED_OFF, target)  # amend makes a new version
+        assert not can_transition(Status.WITHDRAWN, target)
+    assert set(TRANSITIONS) == set(Status)
+
+
+def test_derived_status_follows_completeness_and_details():
+    assert derived_status(decision()) == Status.DRAFT
+    ready = all_answered()
+    assert derived_status(ready) == Status.READY
+    assert derived_status(replace(ready, proposal=" ")) == Status.DRAFT
+    assert detail_problems(replace(ready, proposal="")) == [
+        ("proposal", "Describe what is proposed")
+    ]
+    # going back from ready when a principle becomes incomplete
+    broken = replace(ready, answers={**ready.answers, "staff": Answer(Rating.RED, "x")})
+    assert derived_status(replace(broken, status=Status.READY)) == Status.DRAFT
+
+
+@pytest.mark.parametrize("status", [Status.SIGNED_OFF, Status.WITHDRAWN])
+def test_derived_status_keeps_explicit_states(status):
+    assert derived_status(replace(decision(), status=status)) == status
+    assert derived_status(replace(all_answered(), status=status)) == status
+
+
+def test_signed_off_is_locked():
+    assert replace(decision(), status=Status.SIGNED_OFF).is_locked
+    assert not decision().is_locked
+
+
+def test_open_actions_in_principle_order_without_done_ones():
+    done = Action("finished", "Jo", "2026-01-01", done=True)
+    a1 = Action("first", "Jo", "2027-01-01")
+    a2 = Action("second", "Al", "2027-02-01")
+    d = decision(perseverance=Answer(Rating.AMBER, "x", actions=(a2,)),
+                 values=Answer(Rating.AMBER, "x", actions=(done, a1)))
+    assert open_actions(d) == [("values", a1), ("perseverance", a2)]

@@ -1,0 +1,53 @@
+"""Printed records across the lifecycle: signers shown, no DRAFT once locked, and an amendment
+leaves the earlier version's PDF text and verification code exactly as they were."""
+
+from __future__ import annotations
+
+import io
+
+from lifecycle_helpers import signed_off_decision
+from pypdf import PdfReader
+
+from desktop import lifecycle
+from desktop.domain.decision import Answer, Rating
+from desktop.domain.record import code_for
+from desktop.export.pdf import PrintRecord, render_record
+
+
+def _pdf(service, decision_id, version=None):
+    d = service.get(decision_id, version)
+    rendered = render_record(PrintRecord(d, service.checklist_for(d), code_for(d)))
+    reader = PdfReader(io.BytesIO(rendered.pdf))
+    pages = [p.extract_text() for p in reader.pages]
+    return pages, reader.metadata.get("/Keywords", "")
+
+
+def test_signed_off_pdf_shows_the_signers_and_no_draft_watermark(service):
+    d = signed_off_decision(service)
+    pages, keywords = _pdf(service, d.id)
+    text = "\n".join(pages)
+    assert "Signer for Section 151 Officer" in text
+    assert "Min 45/26" in text
+    assert "DRAFT" not in text
+    assert code_for(d) in keywords and code_for(d) in pages[-1]
+
+
+def test_amendment_leaves_the_earlier_versions_pdf_and_code_unchanged(service):
+    v1 = signed_off_decision(service)
+    before_pages, before_keywords = _pdf(service, v1.id, 1)
+    lifecycle.amend(service, v1.id, "The committee asked for a longer consultation")
+    staff = service.get(v1.id).answer("staff")
+    service.set_answer(v1.id, "staff", Answer(rating=Rating.RED, response="Consultation extended.",
+                                              actions=staff.actions))
+    service.update(v1.id, title="Bring highways maintenance in-house (amended)")
+    after_pages, after_keywords = _pdf(service, v1.id, 1)
+    assert after_pages == before_pages
+    assert after_keywords == before_keywords
+    assert code_for(service.get(v1.id, 1)) == code_for(v1)
+
+    v2_pages, v2_keywords = _pdf(service, v1.id)
+    v2_text = "\n".join(v2_pages)
+    assert "DRAFT" in v2_text
+    assert "The committee asked for a longer consultation" in v2_text
+    assert code_for(service.get(v1.id)) in v2_keywords
+    assert v2_keywords != before_keywords
