@@ -30,6 +30,12 @@ format: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# The long attacks (200 SIGKILLs of the autosave process, 20 of the typing window, import
+# kills, 10x the fuzzing). `make test` runs the same tests in a reduced form.
+stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for several minutes
+	QT_QPA_PLATFORM=offscreen DC_STRESS_KILLS=200 DC_FUZZ_EXAMPLES=800 $(BIN)/python -m pytest \
+		-q -s --timeout=3600 tests/stress tests/unit/test_import_fuzz.py
+
 $(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dist]'
 	@touch $@ $(VENV)/.installed-app

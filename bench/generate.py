@@ -17,7 +17,7 @@ from pathlib import Path
 
 from desktop.domain.checklist import SLUGS
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CHUNK = 500
 
 _WORDS = (
@@ -71,8 +71,8 @@ def _answer(rng: random.Random, scale: float) -> dict:
     rating = rng.choice(_RATINGS)
     answer: dict = {
         "rating": rating,
-        "response": _text(rng, int(120 * scale), int(1100 * scale)),
-        "evidence": _text(rng, 0, int(350 * scale)),
+        "response": _text(rng, int(80 * scale), int(500 * scale)),
+        "evidence": _text(rng, 0, int(180 * scale)),
     }
     if rating in ("amber", "red"):
         answer["actions"] = [
@@ -89,7 +89,12 @@ def _answer(rng: random.Random, scale: float) -> dict:
 
 def decision_record(rng: random.Random, index: int, *, complete_share: float = 0.6,
                     scale: float = 1.0) -> dict:
-    """One bundle DECISION with realistic text lengths; scale > 1 makes every text longer."""
+    """One bundle DECISION; scale > 1 makes every text longer.
+
+    Text lengths spread around those of the shipped example (resources/example-bundle.json,
+    about 5.5 kB of JSON, responses of 160-230 characters): a fully answered decision averages
+    about 8 kB (responses 80-500 characters, up to three actions where a rating is amber or red).
+    """
     place = rng.choice(_PLACES)
     service = rng.choice(_SERVICES)
     title = f"{rng.choice(_VERBS)} {service} ({place})"
@@ -101,7 +106,7 @@ def decision_record(rng: random.Random, index: int, *, complete_share: float = 0
             "name": _text(rng, 15, 80),
             "delivery_model": rng.choice(_DELIVERY),
             "status": "rejected",
-            "reason": _text(rng, int(50 * scale), int(300 * scale)),
+            "reason": _text(rng, int(40 * scale), int(250 * scale)),
         })
     options[-1]["status"] = "recommended"
     if rng.random() < complete_share:
@@ -112,8 +117,8 @@ def decision_record(rng: random.Random, index: int, *, complete_share: float = 0
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "title": title[:200],
         "reference": f"EX/{2020 + index % 7}/{index:05d}",
-        "proposal": _text(rng, int(200 * scale), int(1200 * scale)),
-        "reasons": _text(rng, int(150 * scale), int(800 * scale)),
+        "proposal": _text(rng, int(150 * scale), int(800 * scale)),
+        "reasons": _text(rng, int(100 * scale), int(500 * scale)),
         "organisation": f"{place} County Council",
         "decision_maker": rng.choice(("Cabinet", "Full Council", "Portfolio Holder",
                                       "Chief Executive", "Executive Director")),

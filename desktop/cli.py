@@ -179,6 +179,15 @@ _BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_js
 _CREATES_DATABASE = frozenset({"import", "restore"})
 
 
+def _missing(path: str) -> bool:
+    """True if path surely does not exist; False if it cannot even be checked (no access to
+    a folder on the way), so that opening it reports what is wrong instead of a traceback."""
+    try:
+        return not Path(path).exists()
+    except OSError:
+        return False
+
+
 def run(argv: list[str]) -> int:
     """Run a subcommand and return its exit status; -1 means 'no subcommand: open the window'."""
     try:
@@ -202,7 +211,7 @@ def run(argv: list[str]) -> int:
     try:
         from desktop.bootstrap import open_service
 
-        if args.db and args.command not in _CREATES_DATABASE and not Path(args.db).exists():
+        if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
         # restore must work on a file too damaged to open: it opens nothing first

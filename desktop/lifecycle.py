@@ -393,8 +393,11 @@ class IntegrityReport:
 
     def summary(self) -> str:
         if self.ok:
-            return (f"The audit trail is intact: {self.audit_rows} rows checked, "
-                    f"{self.signed_off_versions} signed-off versions match their codes.")
+            n = self.signed_off_versions
+            return (f"The audit trail is intact: {self.audit_rows} rows checked; "
+                    f"{n} signed-off version{'s' if n != 1 else ''} "
+                    f"{'match their' if n != 1 else 'matches its'} verification code"
+                    f"{'s' if n != 1 else ''}.")
         n = len(self.lines())
         return f"The audit trail has {n} problem{'s' if n != 1 else ''}."
 
@@ -440,6 +443,9 @@ def check_integrity(service) -> IntegrityReport:
         elif audited[(did, version)] not in (None, stored):
             problems.append(f"{where}: its verification code {stored} differs from the one "
                             f"recorded at sign-off ({audited[(did, version)]})")
+    problems.extend(f"Decision {did} does not have exactly one current version (its "
+                    "current-version flags were changed outside the app)"
+                    for did in store.decisions_without_one_current_version(repo.db))
     for sha, definition in store.checklist_rows(repo.db):
         if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
             problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")

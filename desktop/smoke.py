@@ -104,36 +104,52 @@ class _Smoke:
         return f"{pages} pages, {pdf.stat().st_size:,} bytes, code {code} verified"
 
     def open_window(self) -> str:
-        """Start the window the way the app does, wait until it is shown, then close it."""
+        """Start the window the way the app does; once it has painted, close it."""
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
-        from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication, QMainWindow
+        from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
         from desktop.ui.application import run_gui
+        from desktop.ui.dialogs import RecordingDialogs
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         seen: list[str] = []
+        timed_out: list[bool] = []
 
-        def close_when_shown() -> None:
-            windows = [w for w in app.topLevelWidgets()
-                       if isinstance(w, QMainWindow) and w.isVisible()]
-            if not windows:
-                QTimer.singleShot(50, close_when_shown)
-                return
-            seen.extend(f"{w.windowTitle()!r} {w.width()}x{w.height()}" for w in windows)
-            for w in windows:
-                w.close()
+        class CloseAfterFirstPaint(QObject):
+            def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+                if seen or event.type() != QEvent.Type.Paint or not isinstance(watched, QWidget):
+                    return False
+                window = watched.window()
+                if isinstance(window, QMainWindow) and window.isVisible():
+                    seen.append(f"{window.windowTitle()!r} {window.width()}x{window.height()}")
+                    QTimer.singleShot(0, window.close)  # closing ends the event loop
+                return False
+
+        def give_up() -> None:
+            timed_out.append(True)
             app.quit()
 
-        QTimer.singleShot(0, close_when_shown)
-        QTimer.singleShot(WINDOW_TIMEOUT_MS, app.quit)  # never hang CI
-        status = run_gui(str(self.db))
+        watcher = CloseAfterFirstPaint()
+        app.installEventFilter(watcher)
+        QTimer.singleShot(WINDOW_TIMEOUT_MS, give_up)  # never hang CI
+        # Settings go to a throwaway file (on Windows and macOS the user's real settings live
+        # in the registry / a plist); dialogs are recorded instead of waiting for a click.
+        settings = QSettings(str(self.folder / "settings.ini"), QSettings.Format.IniFormat)
+        dialogs = RecordingDialogs()
+        try:
+            status = run_gui(str(self.db), dialogs=dialogs, settings=settings)
+        finally:
+            app.removeEventFilter(watcher)
+        if dialogs.calls:
+            kind, title, text = dialogs.calls[0]
+            raise SmokeFailure(f"the window showed a {kind} message: {title}: {text}")
         if not seen:
-            raise SmokeFailure(f"no main window was shown within {WINDOW_TIMEOUT_MS // 1000} s "
-                               f"(exit status {status})")
+            waited = f"within {WINDOW_TIMEOUT_MS // 1000} s" if timed_out else "before it quit"
+            raise SmokeFailure(f"no main window was painted {waited} (exit status {status})")
         if status != 0:
             raise SmokeFailure(f"the window closed with exit status {status}")
-        return "shown offscreen and closed: " + ", ".join(seen)
+        return "painted offscreen and closed: " + ", ".join(seen)
 
 
 def run_smoke_test(out: Callable[[str], None] = print) -> int:

@@ -89,19 +89,43 @@ def _schema(schema_path: Path) -> dict:
     return json.loads(schema_path.read_text(encoding="utf-8"))
 
 
+VALIDATED_LIST = "checklist.validated"  # beside the schema
+
+
+def validation_digest(text: str, schema_text: str) -> str:
+    """What identifies one checklist text validated against one schema text."""
+    return hashlib.sha256(schema_text.encode("utf-8") + b"\0" + text.encode("utf-8")).hexdigest()
+
+
+def _validated_before(text: str, schema_path: Path) -> bool:
+    """True for exactly the checklist and schema bytes listed in checklist.validated.
+
+    tests/unit/test_checklist_digest.py validates the shipped checklist with jsonschema and
+    checks that its digest is listed, so start-up need not import jsonschema (70-160 ms) for
+    the same bytes. Any other text, or an edited schema, is validated in full as before.
+    """
+    try:
+        listed = schema_path.with_name(VALIDATED_LIST).read_text(encoding="utf-8").split()
+        schema_text = schema_path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return validation_digest(text, schema_text) in listed
+
+
 def parse_checklist(text: str, schema_path: Path) -> Checklist:
     """Validate checklist JSON against the schema and build a Checklist."""
-    import jsonschema
-
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ChecklistError(f"checklist is not valid JSON: line {exc.lineno}: {exc.msg}") from None
-    validator = jsonschema.Draft202012Validator(_schema(schema_path))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
+    if not _validated_before(text, schema_path):
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(_schema(schema_path))
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if errors:
+            err = errors[0]
+            raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
     slugs = tuple(p["slug"] for p in data["principles"])
     if slugs != SLUGS:
         for i, (got, want) in enumerate(zip(slugs, SLUGS, strict=True)):

@@ -80,23 +80,52 @@ def table(data: list[list], colWidths: list[float], style=(), **kwargs) -> Table
                  style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
 
 
+class Pieces(list):
+    """The paragraphs of one cell's user text; grid_table gives each its own table row."""
+
+
+def _expand(data: list[list]) -> tuple[list[list], list[int]]:
+    """One table row per piece of long cell text, so the table splits between rows (cheap)
+    rather than inside a cell, which makes ReportLab re-measure the whole cell at every page.
+    Returns the rows and the index of the last row of each original row."""
+    rows: list[list] = []
+    ends: list[int] = []
+    for row in data:
+        depth = max((len(c) for c in row if isinstance(c, Pieces)), default=1)
+        for k in range(depth):
+            rows.append([(c[k] if k < len(c) else "") if isinstance(c, Pieces)
+                         else (c if k == 0 else "") for c in row])
+        ends.append(len(rows) - 1)
+    return rows, ends
+
+
 def grid_table(data: list[list], widths: list[float], *, header: bool = True,
                extra: list | None = None) -> Table:
-    """A plain ruled table whose rows may split across pages (long text inside cells)."""
+    """A plain ruled table that flows across pages, its header repeated on each.
+
+    Long cell text arrives as Pieces of a few lines each, one table row apiece, so the table
+    splits between rows. splitInRow stays off: in ReportLab 5.1, splitInRow=1 with
+    repeatRows=1 draws the header a second time in the middle of some pages (reproduced
+    with plain ReportLab), and re-measuring a huge cell at every page is quadratic."""
+    rows, ends = _expand(data)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
     ]
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    for start, end in zip(starts, ends, strict=True):
+        commands += [("TOPPADDING", (0, start), (-1, start), 4),
+                     ("BOTTOMPADDING", (0, end), (-1, end), 5),
+                     ("LINEBELOW", (0, end), (-1, end), 0.5, BORDER)]
     if header:
         commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
                      ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
-    return table(data, widths, commands + (extra or []), repeatRows=1 if header else 0,
-                 splitInRow=1)
+    return table(rows, widths, commands + (extra or []), repeatRows=1 if header else 0,
+                 splitInRow=0)
 
 
 def qr_drawing(text: str, size: float):

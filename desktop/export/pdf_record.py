@@ -13,7 +13,15 @@ from desktop.domain.decision import (
     overall_rating,
 )
 from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer, watermark_for
-from desktop.export.pdf_parts import Anchor, SetContext, grid_table, long_date, qr_drawing, table
+from desktop.export.pdf_parts import (
+    Anchor,
+    Pieces,
+    SetContext,
+    grid_table,
+    long_date,
+    qr_drawing,
+    table,
+)
 from desktop.export.pdf_styles import BORDER, LIGHT_FILL, SECONDARY, TEXT, rating_markup
 
 RATING_KEY = (
@@ -44,19 +52,24 @@ class RecordStory:
         self.s = renderer.styles
 
     # text helpers -------------------------------------------------------------------------
-    def text(self, value: str | None, where: str, style: str = "Body") -> list:
-        blocks = self.r.guard.blocks(value, where)
-        if not blocks:
-            return [Paragraph("Not recorded.", self.s["Secondary"])]
-        return [Paragraph(b, self.s[style]) for b in blocks]
+    def paragraphs(self, value: str | None, where: str, style: str,
+                   chunk: int = 0) -> list[Paragraph]:
+        """User text as paragraphs; pieces of one long paragraph join without a gap."""
+        base = self.s[style]
+        return [Paragraph(markup, base if ends else self.r.joined(base))
+                for markup, ends in self.r.guard.blocks(value, where, chunk)]
 
-    def cell(self, value: str | None, where: str, style: str = "Cell") -> list | Paragraph:
-        blocks = self.r.guard.blocks(value, where)
-        if not blocks:
+    def text(self, value: str | None, where: str, style: str = "Body") -> list:
+        return self.paragraphs(value, where, style) or [
+            Paragraph("Not recorded.", self.s["Secondary"])]
+
+    def cell(self, value: str | None, where: str, style: str = "Cell") -> Pieces | Paragraph:
+        # Cells are narrow: pieces small enough that a table row fits on a page, so tables
+        # split between rows.
+        paras = self.paragraphs(value, where, style, chunk=300)
+        if not paras:
             return Paragraph("", self.s[style])
-        if len(blocks) == 1:
-            return Paragraph(blocks[0], self.s[style])
-        return [Paragraph(b, self.s[style]) for b in blocks]
+        return paras[0] if len(paras) == 1 else Pieces(paras)
 
     def heading(self, text: str, style: str = "H2") -> list:
         """A heading that never ends a page: it moves on unless a few lines fit below it."""
@@ -78,40 +91,42 @@ class RecordStory:
 
     def cover(self) -> list:
         d, s = self.d, self.s
-        org = self.line(d.organisation, "organisation")
+        org = self.line(d.organisation, "organisation") if len(d.organisation) <= 120 else ""
         kicker = "Decision assurance record" + (f" · {org}" if org else "")
-        title = self.line(d.title, "title")
         out: list = [
             Anchor(self.key, self.r.guard.plain(d.title, "title"), level=0),
             Paragraph(kicker, s["Kicker"]),
-            Paragraph(title, s["Title"]),
+            Paragraph(self.line(d.title, "title"), s["Title"]),
         ]
-        rating = overall_rating(d)
-        rows = [
-            ("Reference", self.line(d.reference, "reference")),
-            ("Organisation", org),
-            ("Decision maker", self.line(d.decision_maker, "decision_maker")),
-            ("Meeting date", long_date(d.meeting_date)),
-            ("Key decision", "Yes" if d.key_decision else "No"),
-            ("Proposer", self.line(d.proposer, "proposer")),
-            ("Recommended model", DELIVERY_MODEL_LABELS.get(d.delivery_model or "", "")),
-            ("Review date", long_date(d.review_date)),
-            ("Version", str(d.version)),
-            ("Status", d.status.label),
-            ("Overall rating", rating_markup(rating)),
-            ("Principles complete", f"{completeness(d)} of 10"),
-        ]
-        details = table(
-            [[Paragraph(k, s["CellHead"]),
-              Paragraph(v or f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])]
-             for k, v in rows],
-            colWidths=[38 * mm, 72 * mm], hAlign="LEFT", splitInRow=1,
-            style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
-                   ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER),
-                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                   ("TOPPADDING", (0, 0), (-1, -1), 3),
-                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)],
-        )
+        fixed = {
+            "Meeting date": long_date(d.meeting_date),
+            "Key decision": "Yes" if d.key_decision else "No",
+            "Recommended model": DELIVERY_MODEL_LABELS.get(d.delivery_model or "", ""),
+            "Review date": long_date(d.review_date),
+            "Version": str(d.version),
+            "Status": d.status.label,
+            "Overall rating": rating_markup(overall_rating(d)),
+            "Principles complete": f"{completeness(d)} of 10",
+        }
+        typed = {"Reference": "reference", "Organisation": "organisation",
+                 "Decision maker": "decision_maker", "Proposer": "proposer"}
+        order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
+                 "Proposer", "Recommended model", "Review date", "Version", "Status",
+                 "Overall rating", "Principles complete")
+        not_recorded = Paragraph(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
+        rows = []
+        for label in order:
+            if label in typed:
+                value = getattr(d, typed[label])
+                cell = self.cell(value, typed[label]) if value.strip() else not_recorded
+            else:
+                cell = Paragraph(fixed[label], s["Cell"]) if fixed[label] else not_recorded
+            rows.append([Paragraph(label, s["CellHead"]), cell])
+        # Typed details of ordinary length sit beside the verification box; very long ones
+        # get the full width so that they can flow across pages.
+        long_details = any(len(getattr(d, f)) > 300 for f in typed.values())
+        details = grid_table(rows, [38 * mm, 132 * mm if long_details else 72 * mm],
+                             header=False, extra=[("LEFTPADDING", (0, 0), (-1, -1), 0)])
         code = self.rec.code
         verify = table(
             [[qr_drawing(code, 34 * mm)],
@@ -126,10 +141,13 @@ class RecordStory:
                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
                    ("RIGHTPADDING", (0, 0), (-1, -1), 6)],
         )
-        out.append(table([[details, verify]], colWidths=[114 * mm, 56 * mm], hAlign="LEFT",
-                         style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        if long_details:
+            out += [details, Spacer(0, 4 * mm), verify]
+        else:
+            out.append(table([[details, verify]], colWidths=[114 * mm, 56 * mm],
+                             style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         if d.version > 1 and d.amendment_reason.strip():
             out += self.heading("Reason for this amendment")
             out += self.text(d.amendment_reason, "amendment_reason")

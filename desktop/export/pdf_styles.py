@@ -103,12 +103,19 @@ class TextGuard:
             out = "".join(placeholder(c) if c in bad else c for c in out)
         return out.replace("\n", "<br/>")
 
-    def blocks(self, text: str | None, where: str) -> list[str]:
-        """Markup for each paragraph (split at blank lines), so long text flows and splits cheaply."""
+    def blocks(self, text: str | None, where: str, chunk: int = 0) -> list[tuple[str, bool]]:
+        """(markup, ends_paragraph) pieces: paragraphs split at blank lines, and very long ones
+        cut into pieces of about CHUNK characters at a space. ReportLab re-wraps the rest of a
+        paragraph at every page break, so one 200,000-character paragraph would take minutes."""
         text = _NEWLINES.sub("\n", text or "").strip("\n")
         if not text.strip():
             return []
-        return [self.markup(part, where) for part in _BLANK_LINES.split(text)]
+        out: list[tuple[str, bool]] = []
+        for part in _BLANK_LINES.split(text):
+            pieces = list(_chunks(part, chunk or CHUNK))
+            out += [(self.markup(piece, where), i == len(pieces) - 1)
+                    for i, piece in enumerate(pieces)]
+        return out
 
     def plain(self, text: str | None, where: str) -> str:
         """Text for drawing straight on the canvas (headers, footers): unprintables as [U+XXXX]."""
@@ -126,6 +133,19 @@ class TextGuard:
             f"{', ...' if len(codes) > 8 else ''})"
             for where, codes in self.missing.items()
         ]
+
+
+CHUNK = 3000
+
+
+def _chunks(text: str, size: int):
+    """Pieces of at most about `size` characters, cut after a line break or space."""
+    while len(text) > size:
+        cut = max(text.rfind("\n", size // 2, size), text.rfind(" ", size // 2, size))
+        cut = cut + 1 if cut > 0 else size
+        yield text[:cut]
+        text = text[cut:]
+    yield text
 
 
 def placeholder(char: str) -> str:

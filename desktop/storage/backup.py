@@ -37,13 +37,16 @@ class BackupInfo:
     reason: str
 
     @property
-    def label(self) -> str:
-        """What a person sees in a list: when, and why it was made."""
-        why = {
+    def why(self) -> str:
+        return {
             "daily": "daily", "before-migration": "before an upgrade",
             "before-restore": "before a restore", "manual": "made by hand",
         }.get(self.reason, self.reason)
-        return f"{self.taken_at:%d %b %Y %H:%M:%S} ({why})"
+
+    @property
+    def label(self) -> str:
+        """What a person sees in a list: when, and why it was made."""
+        return f"{self.taken_at:%d %b %Y %H:%M:%S} ({self.why})"
 
 
 def backup_folder() -> Path:
@@ -346,3 +349,20 @@ def _raw_copy(db_path: Path, folder: Path) -> Path:
             f"Could not copy {db_path} aside before restoring: {exc.strerror}. Nothing was changed."
         ) from None
     return dest
+
+
+def restore_open_service(service, backup: Path, *, folder: Path | None = None) -> Path | None:
+    """Restore into the database a running DecisionService has open, then bring it up to date.
+
+    SQLite notices the new content on the service's next read; an older backup's schema is
+    migrated at once, and the service forgets what it had cached about the old content.
+    """
+    from desktop.storage import migrations
+
+    saved = restore(backup, Path(service.db_path()), folder=folder)
+    try:
+        migrations.apply(service.db)
+    except sqlite3.Error as exc:
+        raise StorageError(f"The backup was restored but could not be upgraded: {exc}.") from None
+    service._stored_checklist_sha = None  # the restored file may not hold it yet
+    return saved

@@ -138,6 +138,19 @@ def audited_sign_off_codes(repo: Repository) -> dict[tuple[str, int], str | None
     return out
 
 
+def decisions_without_one_current_version(db) -> list[str]:
+    """Ids of decisions whose current_version is not the one (and only) current row."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT d.id FROM decisions d WHERE (SELECT count(*) FROM versions v "
+            "WHERE v.decision_id = d.id AND v.is_current = 1) != 1 OR NOT EXISTS ("
+            "SELECT 1 FROM versions v WHERE v.decision_id = d.id "
+            "AND v.version = d.current_version AND v.is_current = 1) ORDER BY d.id"
+        )
+    ]
+
+
 def checklist_rows(db) -> list[tuple[str, str]]:
     """(sha256, definition) of every stored checklist."""
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]

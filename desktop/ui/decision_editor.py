@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -172,6 +173,8 @@ class DecisionEditor(QWidget):
         top.addWidget(self.back_to_register)
         top.addSpacing(16)
         self.title_label = text_label("", "caption", wrap=False)
+        # A long title must not widen the window: it is cut here and shown whole in the tooltip.
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.title_label, 1)
         outer.addLayout(top)
         self.banner = Banner()
@@ -190,6 +193,7 @@ class DecisionEditor(QWidget):
         self.progress_label = text_label("", "label")
         s.addWidget(self.progress_label)
         self.task_list = TaskList(titles)
+        self.task_list.setMinimumWidth(220)
         s.addWidget(self.task_list, 1)
 
         self.stack = QStackedWidget()
@@ -216,7 +220,7 @@ class DecisionEditor(QWidget):
         self.splitter.addWidget(side)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 900])
+        self.splitter.setSizes([320, 960])
         outer.addWidget(self.splitter, 1)
 
         self.details.edited.connect(lambda: self._edited(0))

@@ -98,6 +98,8 @@ class DetailsPage(QWidget):
         self.inputs["key_decision"] = self.key_decision
         col.addWidget(self.key_decision)
         model = QComboBox()
+        model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        model.setMinimumContentsLength(20)
         for value, label in MODEL_CHOICES:
             model.addItem(label, value)
         model.currentIndexChanged.connect(self._changed)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop import lifecycle
 from desktop.domain.checklist import Checklist
+from desktop.domain.decision import Rating, Status
 from desktop.domain.redline import field_label
 from desktop.storage.repository import AuditEntry
 from desktop.ui import theme
@@ -41,10 +42,14 @@ def when_text(at: str) -> str:
     return moment.astimezone().strftime("%d %b %Y %H:%M:%S")
 
 
-def value_text(value: str | None) -> str:
-    """An audited value as a reader sees it (lists of options or actions one per line)."""
+def value_text(value: str | None, field: str = "") -> str:
+    """An audited value as a reader sees it (ratings by name, lists one item per line)."""
     if value is None:
         return "—"
+    if field.endswith(".rating") and value in set(Rating):
+        return Rating(value).label
+    if field == "status" and value in set(Status):
+        return Status(value).label
     if value.startswith("["):
         try:
             items = json.loads(value)
@@ -89,7 +94,7 @@ class AuditTableModel(QAbstractTableModel):
             return str(e.version) if e.version else "—"
         if column == 3:
             return field_label(e.field, self.checklist)
-        return value_text(e.old_value if column == 4 else e.new_value)
+        return value_text(e.old_value if column == 4 else e.new_value, e.field)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -147,15 +152,21 @@ class HistoryView(QDialog):
         top.addWidget(self.check_button)
         top.addStretch(1)
         col.addLayout(top)
-        self.result_box = QFrame()
-        box = QVBoxLayout(self.result_box)
+        self.result_box = QWidget()
+        box = QHBoxLayout(self.result_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(12)
+        self.result_strip = QFrame()  # green when intact, red when not; the words say which
+        self.result_strip.setFixedWidth(8)
+        box.addWidget(self.result_strip)
         self.result = text_label("")
-        box.addWidget(self.result)
+        box.addWidget(self.result, 1)
         self.result_box.hide()
         col.addWidget(self.result_box)
 
         self.tabs = QTabWidget()
-        self.model = AuditTableModel(lifecycle.history(service, d.id),
+        # Newest first: the latest change is what a reader usually looks for.
+        self.model = AuditTableModel(lifecycle.history(service, d.id)[::-1],
                                      service.checklist_for(d), self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -167,7 +178,7 @@ class HistoryView(QDialog):
         for c in range(3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(3, 240)
+        self.table.setColumnWidth(3, 320)
         for c in (4, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName("Every change to this decision")
@@ -214,7 +225,7 @@ class HistoryView(QDialog):
         text = report.summary() + ("\n" + "\n".join(f"• {x}" for x in lines) if lines else "")
         self.result.setText(text)
         colour = theme.GREEN if report.ok else theme.RED
-        self.result_box.setStyleSheet(f"QFrame {{ border-left: 8px solid {colour}; }}")
+        self.result_strip.setStyleSheet(f"background: {colour};")
         self.result.setAccessibleName(text)
         self.result_box.show()
         return report

@@ -25,12 +25,15 @@ class LifecycleActions:
         self.amend_action.setStatusTip("Start a new version of a signed-off decision")
         self.history_action = QAction("&History", window)
         self.history_action.setStatusTip("Every change to this decision, and its versions")
+        self.attach_action = QAction("Attach signed &copy…", window)
+        self.attach_action.setStatusTip("Keep the scanned, signed PDF with this version")
         self.check_action = QAction("Check audit &trail", window)
         self.check_action.setStatusTip("Check that nothing was changed outside the app")
         self.sign_off_action.triggered.connect(self.record_sign_off)
         self.amend_action.triggered.connect(self.amend)
         self.history_action.triggered.connect(self.show_history)
         self.check_action.triggered.connect(self.check_audit_trail)
+        self.attach_action.triggered.connect(self.attach_signed_copy)
         self.open_dialog = None  # the dialog shown last, for tests and screenshots
 
     def current(self):
@@ -46,6 +49,7 @@ class LifecycleActions:
         d = self.current()
         self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
         self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
+        self.attach_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
         self.history_action.setEnabled(d is not None)
         if d is not None and d.version > 1 and not d.is_locked and self.window.showing_editor():
             self.window.editor.set_banner(
@@ -104,6 +108,31 @@ class LifecycleActions:
         self.open_dialog = dialog
         dialog.show()
 
+    def attach_signed_copy(self):
+        """Store the scan of the signed paper record, with its SHA-256, on the current version."""
+        from pathlib import Path
+
+        d = self.current()
+        if d is None:
+            return None
+        path = self.dialogs.open_file(self.window, "Attach the signed copy", "PDF files (*.pdf)")
+        if not path:
+            return None
+        try:
+            data = Path(path).read_bytes()
+            copy = lifecycle.attach_signed_copy(self.service, d.id, Path(path).name, data)
+        except OSError as exc:
+            self.dialogs.error(self.window, "Cannot attach the signed copy",
+                               f"{path}: {exc.strerror}")
+            return None
+        except KnownError as exc:
+            self.dialogs.error(self.window, "Cannot attach the signed copy", str(exc))
+            return None
+        self.dialogs.info(self.window, "Signed copy attached",
+                          f"{copy.filename} is kept with version {d.version} "
+                          f"(SHA-256 {copy.sha256}).")
+        return copy
+
     def check_audit_trail(self) -> lifecycle.IntegrityReport:
         report = lifecycle.check_integrity(self.service)
         if report.ok:
@@ -121,7 +150,7 @@ def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
     menu.addSeparator()
     window.add_record_actions("decision", [actions.sign_off_action, actions.amend_action],
                               toolbar=True)
-    window.add_record_actions("decision", [actions.history_action])
+    window.add_record_actions("decision", [actions.attach_action, actions.history_action])
     menu.addAction(actions.check_action)  # about the whole database: always available
     window.current_changed.connect(actions.update_enabled)
     window.record_changed.connect(actions.update_enabled)

@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs
         self._record_actions: list[QAction] = []
         self.setWindowTitle(f"Decision Checklist — {Path(service.db_path()).name}")
-        self.setMinimumSize(800, 560)
+        self.setMinimumSize(640, 440)
 
         self.stack = QStackedWidget()
         self.register = RegisterView(service)
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         from desktop.ui.lifecycle_actions import install_lifecycle_actions
 
         self.lifecycle = install_lifecycle_actions(self, service, dialogs)
+        from desktop.ui.restore_dialog import install_backup_actions
+
+        self.backups = install_backup_actions(self, service, dialogs)
 
     # ---- actions and menus ------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -368,7 +371,7 @@ class MainWindow(QMainWindow):
             return
         if self.showing_editor():
             self.editor.clear()
-        if self._run("Cannot delete", lambda: self.service.delete(current)) is None:
+        if self._run("Cannot delete", lambda: self.service.delete(current) or True) is None:
             return
         self.stack.setCurrentIndex(REGISTER)
         self.register.refresh()
@@ -401,7 +404,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1280, 800)
+            self.fit_to_screen()
         self.editor.restore_state(self.settings)
         last = self.settings.value("editor/last_decision")
         if isinstance(last, str) and last and self.service.repo.exists(last):
@@ -413,6 +416,17 @@ class MainWindow(QMainWindow):
             self.open_decision(last, page)
         elif self.register.model.rowCount():
             self.register.table.setFocus()
+        else:  # the empty register: Enter starts a new decision
+            self.register.start_button.setFocus()
+
+    def fit_to_screen(self) -> None:
+        """1280×800 where it fits; otherwise fill the screen (small screens, 150% scale)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or (screen.width() >= 1280 and screen.height() >= 800):
+            self.resize(1280, 800)
+            return
+        self.resize(min(1280, screen.width()), min(800, screen.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -13,10 +13,10 @@ from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import Field, LinkButton, PlainText, ensure_visible, text_label
 
 RATING_MEANINGS = {
-    Rating.GREEN: "the proposal clearly upholds this principle",
-    Rating.AMBER: "partly; the gaps are being addressed",
-    Rating.RED: "it does not; a serious concern",
-    Rating.NOT_APPLICABLE: "explain why in your response",
+    Rating.GREEN: "clearly upholds it",
+    Rating.AMBER: "partly; gaps being addressed",
+    Rating.RED: "does not; a serious concern",
+    Rating.NOT_APPLICABLE: "say why in the response",
 }
 ACTION_COLUMNS = [
     Column("action", "Action", 4, spoken="Action"),

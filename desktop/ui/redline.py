@@ -36,7 +36,11 @@ def redline_html(changes: list[FieldChange], since: int, reason: str = "") -> st
         elif not c.new:
             parts.append(f"<i>Removed:</i> <s style='color:{theme.RED}'>{_html_text(c.old)}</s>")
         else:
+            previous = ""
             for kind, text in c.segments():
+                if kind == "insert" and previous == "delete":
+                    parts.append(" ")  # keep the removed and the added words apart
+                previous = kind
                 if kind == "equal":
                     parts.append(_html_text(text))
                 elif kind == "delete":

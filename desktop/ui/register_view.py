@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -105,7 +105,7 @@ class RegisterView(QWidget):
         self.search.setPlaceholderText("Search titles, proposals and answers")
         self.search.setAccessibleName("Search decisions")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        self.search.setMinimumWidth(200)
         bar.addWidget(self.search, 2)
         self.status_filter = FilterButton("Status", STATUS_CHOICES)
         self.rating_filter = FilterButton("Rating", RATING_CHOICES)
@@ -144,11 +144,16 @@ class RegisterView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        widths = {"reference": 130, "decision_maker": 170, "meeting_date": 130, "status": 170,
-                  "complete": 100, "overall_rating": 150}
-        for i, (key, _) in enumerate(COLUMNS):
-            if key in widths:
-                self.table.setColumnWidth(i, widths[key])
+        header.setAccessibleName("Column headings: choose one to sort by it")
+        widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
+                  "complete": 90, "overall_rating": 140}
+        header.setMinimumSectionSize(80)
+        bold = header.font()
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        for i, (key, label) in enumerate(COLUMNS):
+            if key in widths:  # never narrower than the bold heading plus the sort arrow
+                self.table.setColumnWidth(i, max(widths[key], fm.horizontalAdvance(label) + 40))
         self.stack.addWidget(self.table)
         self.stack.addWidget(self._empty_page())
         layout.addWidget(self.stack, 1)
@@ -201,6 +206,14 @@ class RegisterView(QWidget):
         col.addLayout(buttons)
         col.addStretch(1)
         return page
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # On a narrow window (small screen, 150% scale) the title matters more than these.
+        super().resizeEvent(event)
+        width = event.size().width()
+        keys = [k for k, _ in COLUMNS]
+        self.table.setColumnHidden(keys.index("decision_maker"), width < 1000)
+        self.table.setColumnHidden(keys.index("meeting_date"), width < 820)
 
     # ---- behaviour ------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -271,6 +284,9 @@ class RegisterView(QWidget):
         else:
             self.count_label.setText(f"Showing {filtered:,} of {everything:,} decisions")
         for w in (self.search, self.status_filter, self.rating_filter, self.overdue_filter,
-                  self.clear_filters, self.count_label, self.new_button):
+                  self.count_label, self.new_button):
             w.setVisible(not empty)
+        q = self.model.query
+        self.clear_filters.setVisible(
+            not empty and bool(q.search.strip() or q.statuses or q.ratings or q.overdue_only))
         self.counts_changed.emit()

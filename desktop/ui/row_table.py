@@ -110,6 +110,10 @@ class RowTable(QWidget):
             name = f"{col.spoken or col.header} {r}"
             if col.choices:
                 w: QWidget = QComboBox()
+                # Long choices must not force the page wider than a small screen.
+                w.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(8)
                 for value, label in col.choices:
                     w.addItem(label, value)
                 i = w.findData(values.get(col.key, col.choices[0][0]))

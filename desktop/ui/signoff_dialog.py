@@ -96,13 +96,18 @@ class SignOffDialog(QDialog):
         signed = [r for r in required if r.signed]
         self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
         col.addWidget(self.progress)
+        self.form = QWidget()
+        form = QVBoxLayout(self.form)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setSpacing(16)
+        col.addWidget(self.form)
         for r in self.states:
             if r.signed:
                 s = r.sign_off
                 line = f"✓ {r.name}: signed by {s.name} on {s.date}"
             else:
                 line = f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
-            col.addWidget(text_label(line, "hint"))
+            form.addWidget(text_label(line, "hint"))
 
         self.role = QComboBox()
         for r in self.states:
@@ -132,15 +137,23 @@ class SignOffDialog(QDialog):
                              "Anything the record should note about this sign-off."),
         }
         for field in self.fields.values():
-            col.addWidget(field)
+            form.addWidget(field)
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
         self.record_button.clicked.connect(self.submit)
         col.addLayout(row)
         blocking = [p for p in lifecycle.sign_off_problems(service, d, self.request())
                     if p.kind == "state"]
-        if blocking:  # nothing can be signed yet: say why before anyone types
+        if blocking:  # nothing can be signed yet: say why, and offer no form to fill in
             self._show([(p.field, p.message) for p in blocking])
+            self.progress.setText(
+                "" if any(p.field == "status" for p in blocking) else
+                "It can be signed once everything above is complete. Choose an item to go to it.")
+            self.progress.setVisible(bool(self.progress.text()))
+            self.form.hide()
             self.record_button.setEnabled(False)
+            self.record_button.hide()
+            self.cancel_button.setText("Close")
+            self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.name.setFocus()
 

@@ -77,7 +77,10 @@ def rating_icon(rating: Rating | None) -> QIcon:
         text_rect = QRectF(0, 4, size, size - 4) if rating == Rating.AMBER else QRectF(0, 0, size, size)
         p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, rating.symbol)
         p.end()
-        _ICONS[rating] = QIcon(pix)
+        icon = QIcon()
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+            icon.addPixmap(pix, mode)  # no tinting on selected rows: the colour is meaning
+        _ICONS[rating] = icon
     return _ICONS[rating]
 
 
@@ -127,6 +130,8 @@ QPushButton:hover {{ background: #dbdad9; }}
 QPushButton[primary="true"] {{ background: {GREEN}; color: white; border-bottom: 2px solid #002d18;
     font-weight: bold; }}
 QPushButton[primary="true"]:hover {{ background: #005a30; }}
+QPushButton[primary="true"]:disabled {{ background: {LIGHT_GREY}; color: #6f777b;
+    border-bottom: 2px solid {BORDER}; }}
 QPushButton[link="true"] {{ background: transparent; border: none; color: {LINK};
     text-decoration: underline; padding: 2px 4px; text-align: left; }}
 QPushButton:focus, QPushButton[primary="true"]:focus, QPushButton[link="true"]:focus,

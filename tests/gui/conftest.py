@@ -38,8 +38,11 @@ def make_window(qtbot, settings, dialogs):
         return window
 
     yield make
+    from shiboken6 import isValid
+
     for w in windows:
-        w.close()
+        if isValid(w):
+            w.close()
 
 
 @pytest.fixture

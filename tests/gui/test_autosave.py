@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.domain.decision import Rating
 from desktop.domain.errors import StorageError
@@ -166,9 +166,8 @@ def test_next_and_back_buttons_walk_the_pages(window):
     assert editor.current_page() == 10
     editor.task_list.setCurrentRow(4)  # clicking a task opens it
     assert editor.current_page() == 4
-    editor.summary_links = None
     window.summary_action.trigger()
     first_missing = editor.summary.links[0]
     first_missing.click()
     assert editor.current_page() == 0  # "Decision details: Describe what is proposed"
-    assert editor.details.inputs["proposal"].hasFocus() or Qt is not None
+    assert QApplication.focusWidget() is editor.details.inputs["proposal"]

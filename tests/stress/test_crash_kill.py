@@ -218,3 +218,28 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
     assert mid_write >= 1, "no kill landed while the import was writing; make the bundle bigger"
     print(f"\nimport: {IMPORT_KILLS} kills of a {IMPORT_SIZE}-decision import ({took:.1f} s), "
           f"{mid_write} while writing; outcomes {outcomes}")
+    _restore_killed_half_way(tmp_path, rng, big_backup=full, small=base)
+
+
+def _restore_killed_half_way(tmp_path: Path, rng: random.Random, *, big_backup: Path,
+                             small: Path) -> None:
+    """`main.py restore` of a big backup over a small database, killed: old content or new."""
+    old_ids, new_ids = _ids(small), _ids(big_backup)
+    cmd = [sys.executable, "main.py", "--db", str(tmp_path / "timing.db"), "restore",
+           str(big_backup)]
+    shutil.copy(small, tmp_path / "timing.db")
+    began = time.monotonic()
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=120).returncode == 0
+    took = time.monotonic() - began
+    outcomes = {"old": 0, "new": 0}
+    for i in range(IMPORT_KILLS):
+        db = tmp_path / f"restore-{i}.db"
+        shutil.copy(small, db)
+        cmd[3] = str(db)
+        _, err, _ = _kill_after(cmd, rng.uniform(0.3 * took, took))
+        assert "Traceback" not in err
+        assert integrity(db) == "ok"
+        ids = _ids(db)
+        assert ids in (old_ids, new_ids), "a restore killed half-way left a mixture"
+        outcomes["new" if ids == new_ids else "old"] += 1
+    print(f"restore: {IMPORT_KILLS} kills of a restore ({took:.1f} s); outcomes {outcomes}")

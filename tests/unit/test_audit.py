@@ -162,3 +162,12 @@ def test_appending_with_the_app_keeps_the_chain(service, rows):
     sign(service, d.id, ROLES[0])
     service.repo.audit(d.id, 1, [("note", None, str(i)) for i in range(rows)], "2026-11-25")
     assert service.repo.verify_audit_chain() == []
+
+
+def test_a_retired_flag_set_outside_the_app_is_reported(service, db_path):
+    """Clearing is_current is the one change the lock allows (amendments need it)."""
+    d = signed_off_decision(service)
+    _raw(db_path, f"UPDATE versions SET is_current = 0 WHERE id = {service.repo._version_id(d.id, 1)}")
+    assert lifecycle.check_integrity(service).lines() == [
+        f"Decision {d.id} does not have exactly one current version (its current-version flags "
+        "were changed outside the app)"]

@@ -146,7 +146,7 @@ def test_bad_file_through_the_real_program(tmp_path):
 def test_folder_instead_of_a_file_and_missing_folder(tmp_path, capsys):
     status, _, err = run_cli(capsys, "--db", str(tmp_path), "list")
     assert_refused(status, err, "is a folder")
-    status, _, err = run_cli(capsys, "--db", str(tmp_path / "nowhere" / "x.db"), "list")
+    status, _, err = run_cli(capsys, "--db", str(tmp_path / "nowhere" / "x.db"), "import", str(EXAMPLE))
     assert_refused(status, err, "does not exist")
     assert not (tmp_path / "nowhere").exists()
 
@@ -187,9 +187,11 @@ def test_read_only_folder_as_another_user(shared_folder):
         done.returncode, done.stderr, "cannot write to", "Copy it to a folder you own")
     private = folder / "private"
     private.mkdir(mode=0o700)
-    done = main_py("--db", str(private / "x.db"), "list", user="nobody")
+    done = main_py("--db", str(private / "x.db"), "import", str(EXAMPLE), user="nobody")
     RESULTS["a folder this user may not enter (as nobody)"] = assert_refused(
         done.returncode, done.stderr, "cannot be reached", "Check that you may open")
+    done = main_py("--db", str(private / "x.db"), "list", user="nobody")
+    assert_refused(done.returncode, done.stderr, "cannot be reached")
     private.rmdir()
     assert snapshot(folder) == before
 
@@ -215,7 +217,7 @@ def test_immutable_folder(tmp_path, capsys):
         status, _, err = run_cli(capsys, "--db", str(folder / "old.db"), "list")
         RESULTS["immutable folder (chattr +i), existing file"] = assert_refused(
             status, err, "cannot write to", "Copy it to a folder you own")
-        status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "list")
+        status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "import", str(EXAMPLE))
         assert_refused(status, err, "read-only")
     assert snapshot(folder) == before
 
@@ -247,7 +249,7 @@ def test_read_only_mount(tmp_path, capsys):
         status, _, err = run_cli(capsys, "--db", str(folder / "old.db"), "list")
         RESULTS["read-only mount, existing file"] = assert_refused(
             status, err, "cannot write to", "Copy it to a folder you own")
-        status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "list")
+        status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "import", str(EXAMPLE))
         assert_refused(status, err, "read-only")
     assert snapshot(folder) == before
 
@@ -304,11 +306,11 @@ def test_full_disk_tmpfs(tmp_path, room_kb):
         before_counts = _table_counts(db)
         free = shutil.disk_usage(folder).free
         (folder / "filler").write_bytes(bytes(max(0, free - room_kb * 1024)))
-        with contextlib.suppress(OSError):  # fill the last blocks too when room_kb is 0
-            with (folder / "filler").open("ab") as fh:
-                while room_kb == 0:
-                    fh.write(bytes(4096))
-                    fh.flush()
+        # fill the last blocks too when room_kb is 0
+        with contextlib.suppress(OSError), (folder / "filler").open("ab") as fh:
+            while room_kb == 0:
+                fh.write(bytes(4096))
+                fh.flush()
         bundle = fresh_bundle(tmp_path, "8")
         done = main_py("--db", str(db), "import", str(bundle))
         RESULTS[f"full disk (tmpfs, {room_kb} KB left), import"] = assert_refused(
@@ -385,6 +387,36 @@ def test_two_command_line_copies_at_once(tmp_path):
     results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
     assert [r[2] for r in results] == [0, 0], results
     assert _table_counts(db)["decisions"] == 7
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX process handling")
+def test_second_running_copy(tmp_path):
+    """The window holds the database: a second window says so and exits 1 at once (no modal
+    dialog); the command line still works beside the window, through SQLite's own locking."""
+    db = _wal_database(tmp_path / "decisions.db")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
+    first = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db)],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("decision-checklist-*.lock")):  # the window's QLockFile
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline, "the window did not start"
+            time.sleep(0.1)
+        second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db)],
+                                env=env, capture_output=True, text=True, timeout=30)
+        assert first.poll() is None, first.communicate()[1]
+        RESULTS["a second running copy of the window"] = assert_refused(
+            second.returncode, second.stderr, "already open in another Decision Checklist window")
+        listing = main_py("--db", str(db), "list")
+        assert listing.returncode == 0 and "Join a shared highways" in listing.stdout
+        added = main_py("--db", str(db), "import", str(fresh_bundle(tmp_path, "9")))
+        assert added.returncode == 0, added.stderr
+        RESULTS["the command line while the window is open"] = "list and import work (exit 0)"
+    finally:
+        first.kill()
+        first.wait()
+    assert _table_counts(db)["decisions"] == 6
 
 
 def test_report(record_property):

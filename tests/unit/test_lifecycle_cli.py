@@ -66,7 +66,7 @@ def test_bad_input_is_exit_2(service, db_path, capsys, date, name, status, messa
     assert message in capsys.readouterr().err
 
 
-def test_unknown_decision_is_exit_1(db_path, capsys):
+def test_unknown_decision_is_exit_1(service, db_path, capsys):
     assert _sign_off(db_path, "nope-nope", "Monitoring Officer") == 1
     assert "no decision 'nope-nope'" in capsys.readouterr().err
 

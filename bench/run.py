@@ -1,0 +1,109 @@
+"""`make bench`: every figure beside its floor, a table, bench/results/latest.json, an exit status.
+
+    python -m bench                  # the full suite (10,000-decision register, 5 repetitions)
+    python -m bench --reps 7         # more repetitions
+    python -m bench --only import,pdf_record
+    python -m bench --update-readme  # also write the table into README.md's Performance section
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench import harness  # noqa: E402
+from bench.context import RESULTS, Context  # noqa: E402
+
+GROUPS = ("startup", "storage", "gui", "pdf")
+README = harness.ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--reps", type=int, default=5, help="repetitions of each figure (default 5)")
+    p.add_argument("--warmup", type=int, default=1, help="unrecorded warm-up runs (default 1)")
+    p.add_argument("--size", type=int, default=10_000, help="decisions in the big register")
+    p.add_argument("--import-size", type=int, default=1_000, help="decisions imported")
+    p.add_argument("--pack-size", type=int, default=100, help="decisions in the pack")
+    p.add_argument("--groups", default=",".join(GROUPS), help=f"any of {', '.join(GROUPS)}")
+    p.add_argument("--only", default="", help="figure keys to keep (comma-separated)")
+    p.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write")
+    p.add_argument("--cache", type=Path, default=RESULTS / "cache",
+                   help="where generated registers are kept between runs")
+    p.add_argument("--update-readme", action="store_true",
+                   help="write the table into README.md between the bench markers")
+    return p.parse_args(argv)
+
+
+def collect(ctx: Context, groups: list[str], log=print) -> list[harness.Figure]:
+    """Run the chosen groups; a group that cannot run reports its figures as not measured."""
+    import importlib
+
+    figures: list[harness.Figure] = []
+    for group in groups:
+        t0 = time.perf_counter()
+        log(f"# {group} …", file=sys.stderr, flush=True)
+        module = importlib.import_module(f"bench.{group}")
+        try:
+            got = module.figures(ctx)
+        except Exception as exc:  # noqa: BLE001 - one broken group must not hide the others
+            import traceback
+
+            traceback.print_exc()
+            got = [harness.Figure(group, f"{group} (failed)", "ms", 0.0, [],
+                                  note=f"{type(exc).__name__}: {exc}")]
+        figures += got
+        log(f"# {group}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    return figures
+
+
+def update_readme(table: str, summary: str, meta: dict) -> None:
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"README.md has no {START} … {END} markers")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    block = (f"{START}\n{table}\n\n{summary} — {meta['when']}, {meta['machine']}, "
+             f"{meta['reps']} repetitions.\n{END}")
+    README.write_text(head + block + tail, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ctx = Context(reps=args.reps, warmup=args.warmup, size=args.size,
+                  import_size=args.import_size, pack_size=args.pack_size, cache_dir=args.cache)
+    groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        raise SystemExit(f"unknown group(s): {', '.join(sorted(unknown))}")
+    figures = collect(ctx, groups)
+    if args.only:
+        keep = {k.strip() for k in args.only.split(",")}
+        figures = [f for f in figures if f.key in keep]
+    table = harness.table(figures)
+    summary = harness.summary(figures)
+    meta = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+                   f"Python {platform.python_version()}",
+        "reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
+    }
+    harness.write_json(figures, args.json, meta)
+    if args.update_readme:
+        update_readme(table, summary, meta)
+    print(table)
+    print()
+    print(summary)
+    return 0 if all(f.met for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Whatever a user types prints literally, or as a visible placeholder with a warning."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from desktop.bootstrap import load_shipped_checklist
+from desktop.domain.decision import Action, Answer, Decision, Option, Rating
+from desktop.domain.record import code_for
+from desktop.export.pdf import PrintRecord, render_record
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_shipped_checklist()
+
+
+def render(checklist, **fields):
+    d = Decision(id="00000000-0000-4000-8000-000000000000", title=fields.pop("title", "T"),
+                 **fields)
+    return render_record(PrintRecord(d, checklist, code_for(d)))
+
+
+def text_of(pdf: bytes) -> str:
+    """All page text with every whitespace character removed (line breaks fall anywhere)."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in pages))
+
+
+LATIN = st.characters(codec="latin-1", categories=("L", "N", "P", "S"))
+WORLD = st.sampled_from(list("ąčęėįšųūžŁłŒœŸĞğİıŞşÆæØøÅåÐðÞþßẞΑαΒβΓγΔδΩωЖжЩщЯяЁёЇїҐґ€£©®™–—‘’“”…•"))
+WORD = st.text(st.one_of(LATIN, WORLD), min_size=1, max_size=12)
+# Right-to-left words are kept whole: PDF text extractors guess the order of mixed runs.
+HEBREW = st.text(st.characters(min_codepoint=0x05D0, max_codepoint=0x05EA), min_size=1,
+                 max_size=8)
+ARABIC = st.text(st.sampled_from("ابتثجحخدذرزسشصضطظعغفقكلمنهوي"), min_size=1, max_size=8)
+SENTENCE = st.lists(st.one_of(WORD, WORD, WORD, HEBREW, ARABIC), min_size=1, max_size=12).map(
+    " ".join)
+MARKUP = ["<b>bold?</b>", "&amp;", "5 < 6", "a > b", "&lt;i&gt;", "<br/>", "<para>",
+          "&nbsp;", "&#169;", "\\n", "R&D", '"quoted"', "'single'", "<font color=red>x</font>"]
+
+
+@settings(max_examples=30)
+@given(title=SENTENCE.filter(lambda t: t.strip()), proposal=SENTENCE, response=SENTENCE,
+       reason=SENTENCE, owner=SENTENCE, markup=st.sampled_from(MARKUP))
+@example(title="<b>bold</b>", proposal="&amp; 5 < 6", response="Zoë’s café — naïve",
+         reason="שלום עולם", owner="مرحبا", markup="<b>")
+def test_typed_text_prints_literally(checklist, title, proposal, response, reason, owner, markup):
+    proposal = f"{proposal} {markup}"
+    rendered = render(
+        checklist, title=title, proposal=proposal,
+        options=(Option("Do nothing", "rejected", None, reason),),
+        answers={"staff": Answer(Rating.AMBER, response, "",
+                                 (Action("Consult", owner, "2027-01-01"),))},
+    )
+    assert rendered.warnings == ()
+    text = text_of(rendered.pdf)
+    for typed in (title, proposal, response, reason, owner):
+        assert re.sub(r"\s+", "", typed) in text
+
+
+@settings(max_examples=25)
+@given(st.text(max_size=300))
+def test_any_text_renders_and_every_unprintable_character_is_reported(checklist, typed):
+    rendered = render(checklist, title="T", proposal=typed, reasons=typed)
+    assert rendered.pdf.startswith(b"%PDF")
+    text = text_of(rendered.pdf)
+    from desktop.export.pdf_styles import register_fonts
+
+    printable = register_fonts()
+    missing = {f"U+{ord(c):04X}" for c in typed if ord(c) not in printable and c not in "\n\t\r"
+               and not (c.isspace() and c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")}
+    warned = "\n".join(rendered.warnings)
+    for code in missing:
+        assert code in warned
+        assert f"[{code}]" in text
+
+
+def test_line_breaks_are_kept(checklist):
+    rendered = render(checklist, proposal="first line\nsecond line\n\nnew paragraph")
+    lines = [ln.strip() for p in PdfReader(io.BytesIO(rendered.pdf)).pages
+             for ln in (p.extract_text() or "").splitlines()]
+    i = lines.index("first line")
+    assert lines[i + 1] == "second line" and lines[i + 2] == "new paragraph"
