@@ -162,9 +162,10 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     sys.excepthook = make_excepthook(lambda: window, dialogs, paths.user_log_dir())
     instance.listen(window.bring_to_front)
     window.restore_state()
-    from desktop.ui.first_paint import exit_after_first_paint
+    from desktop.ui.first_paint import after_first_paint, exit_after_first_paint
 
     exit_after_first_paint(app, window)  # only when DECISION_CHECKLIST_EXIT_AFTER_PAINT is set
+    after_first_paint(app, window, window.build_editor_when_idle)
     window.show()
     try:
         return app.exec()

@@ -106,6 +106,11 @@ class TaskList(QListWidget):
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
+            # Never leave a role unset: PySide6 6.12.0 on Python 3.11 drops a reference to
+            # None each time data() returns None, and the process aborts after a few
+            # thousand task-list paints ("none_dealloc").
+            item.setData(STATE_ROLE, "")
+            item.setData(RATING_ROLE, "")
             self.addItem(item)
         self.currentRowChanged.connect(self._current_changed)
 

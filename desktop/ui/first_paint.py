@@ -1,12 +1,14 @@
-"""A measuring hook: quit once the register has been painted for the first time.
+"""Run something once the register has been painted for the first time.
 
-Set DECISION_CHECKLIST_EXIT_AFTER_PAINT=1 and the app exits right after its first painted
-register; `make bench` times start-up this way against a bare PySide6 window that does the same.
+Work the first screen does not need (building the decision editor) waits for the first paint,
+so the register appears sooner. With DECISION_CHECKLIST_EXIT_AFTER_PAINT=1 the app exits right
+after that paint instead: `make bench` times start-up this way against a bare PySide6 window.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
@@ -18,13 +20,14 @@ def requested() -> bool:
     return os.environ.get(ENV, "") not in ("", "0")
 
 
-class _QuitAfterRegisterPaint(QObject):
-    """Quits after the first paint of a register view that has rows, or of an empty register."""
+class _AfterRegisterPaint(QObject):
+    """Calls back after the first paint of a register view that has rows, or of an empty one."""
 
-    def __init__(self, app: QApplication, window: QWidget) -> None:
+    def __init__(self, app: QApplication, window: QWidget, callback: Callable[[], object]) -> None:
         super().__init__(window)
         self.app = app
         self.window = window
+        self.callback = callback
         self.done = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -37,11 +40,17 @@ class _QuitAfterRegisterPaint(QObject):
         if views and not any(watched is v.viewport() for v in views):
             return False
         self.done = True
-        QTimer.singleShot(0, self.app.quit)  # after this paint pass has been flushed
+        self.app.removeEventFilter(self)
+        QTimer.singleShot(0, self.callback)  # after this paint pass has been flushed
         return False
 
 
+def after_first_paint(app: QApplication, window: QWidget, callback: Callable[[], object]) -> None:
+    """Call callback (on the GUI thread) once the window has first painted its register."""
+    app.installEventFilter(_AfterRegisterPaint(app, window, callback))
+
+
 def exit_after_first_paint(app: QApplication, window: QWidget) -> None:
-    """Install the hook when DECISION_CHECKLIST_EXIT_AFTER_PAINT is set; otherwise do nothing."""
+    """Quit after the first painted register when DECISION_CHECKLIST_EXIT_AFTER_PAINT is set."""
     if requested():
-        app.installEventFilter(_QuitAfterRegisterPaint(app, window))
+        after_first_paint(app, window, app.quit)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
-from desktop.ui.decision_editor import AUTOSAVE_MS, DecisionEditor
 from desktop.ui.help_page import HelpDialog, about_text
 from desktop.ui.register_view import RegisterView
 
@@ -39,7 +38,7 @@ class MainWindow(QMainWindow):
     current_changed = Signal(object)  # the current decision id, or None
     record_changed = Signal(object)  # a Decision after it was saved, reloaded or changed state
 
-    def __init__(self, service, settings, dialogs, *, autosave_ms: int = AUTOSAVE_MS,
+    def __init__(self, service, settings, dialogs, *, autosave_ms: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -51,9 +50,12 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self.register = RegisterView(service)
-        self.editor = DecisionEditor(service, dialogs, autosave_ms)
+        # The editor (twelve pages of widgets) is built on first use or right after the
+        # first paint (see build_editor_when_idle): start-up shows the register sooner.
+        self._editor = None
+        self._autosave_ms = autosave_ms
+        self._editor_settings = None
         self.stack.addWidget(self.register)
-        self.stack.addWidget(self.editor)
         self.setCentralWidget(self.stack)
 
         self._build_actions()
@@ -73,16 +75,9 @@ class MainWindow(QMainWindow):
         self.register.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._current_changed())
         self.register.model.modelReset.connect(self._current_changed)
-        self.editor.close_requested.connect(self.show_register)
-        self.editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
-        self.editor.save_failed.connect(
-            lambda _m: self.saved_label.setText("Not saved yet — will try again"))
-        self.editor.record_changed.connect(self.record_changed)
-        self.editor.export_requested.connect(self.export_action.trigger)
         self.export_action.changed.connect(
-            lambda: self.editor.summary.set_export_enabled(self.export_action.isEnabled()))
-        self.editor.summary.set_export_enabled(self.export_action.isEnabled())
-        self.editor.page_changed.connect(lambda _p: self._update_nav())
+            lambda: self._editor is not None
+            and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
         self.update_counts()
         self._current_changed()
         from desktop.ui.lifecycle_actions import install_lifecycle_actions
@@ -91,6 +86,34 @@ class MainWindow(QMainWindow):
         from desktop.ui.restore_dialog import install_backup_actions
 
         self.backups = install_backup_actions(self, service, dialogs)
+
+    @property
+    def editor(self):
+        """The decision editor, built the first time it is needed."""
+        if self._editor is None:
+            from desktop.ui.decision_editor import AUTOSAVE_MS, DecisionEditor
+
+            editor = DecisionEditor(self.service, self.dialogs,
+                                    AUTOSAVE_MS if self._autosave_ms is None else self._autosave_ms)
+            self._editor = editor
+            self.stack.addWidget(editor)
+            editor.close_requested.connect(self.show_register)
+            editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
+            editor.save_failed.connect(
+                lambda _m: self.saved_label.setText("Not saved yet — will try again"))
+            editor.record_changed.connect(self.record_changed)
+            editor.export_requested.connect(self.export_action.trigger)
+            editor.summary.set_export_enabled(self.export_action.isEnabled())
+            editor.page_changed.connect(lambda _p: self._update_nav())
+            if self._editor_settings is not None:
+                editor.restore_state(self._editor_settings)
+        return self._editor
+
+    def build_editor_when_idle(self) -> None:
+        """Build the editor once the event loop is idle (called after the first paint)."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: self.editor)
 
     # ---- actions and menus ------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -125,8 +148,9 @@ class MainWindow(QMainWindow):
                                             tip="Withdraw a decision that has not been signed off")
         self.delete_action = self._action("De&lete draft…", self.delete_decision,
                                           tip="Delete a draft that was never signed off")
-        self.next_action = self._action("&Next page", self.editor.next_page, "Ctrl+PgDown")
-        self.previous_action = self._action("&Previous page", self.editor.previous_page,
+        self.next_action = self._action("&Next page", lambda: self.editor.next_page(),
+                                        "Ctrl+PgDown")
+        self.previous_action = self._action("&Previous page", lambda: self.editor.previous_page(),
                                             "Ctrl+PgUp")
         self.summary_action = self._action("&Check your answers",
                                            lambda: self.editor.go_to(11))
@@ -212,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()
-        page = self.editor.current_page()
+        page = self._editor.current_page() if self._editor is not None else 0
         self.next_action.setEnabled(in_editor and page < 11)
         self.previous_action.setEnabled(in_editor and page > 0)
         self.summary_action.setEnabled(in_editor)
@@ -405,7 +429,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         else:
             self.fit_to_screen()
-        self.editor.restore_state(self.settings)
+        self._editor_settings = self.settings  # applied when the editor is built
+        if self._editor is not None:
+            self._editor.restore_state(self.settings)
         last = self.settings.value("editor/last_decision")
         if isinstance(last, str) and last and self.service.repo.exists(last):
             page = self.settings.value("editor/last_page", 0)
@@ -430,7 +456,8 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.editor.save_state(self.settings)
+        if self._editor is not None:
+            self._editor.save_state(self.settings)
         if self.showing_editor() and self.editor.decision is not None:
             self.settings.setValue("editor/last_decision", self.editor.decision.id)
             self.settings.setValue("editor/last_page", self.editor.current_page())
@@ -439,7 +466,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.editor.save_now() and not self.dialogs.confirm(
+        if self._editor is not None and not self._editor.save_now() and not self.dialogs.confirm(
             self, "Close without saving?",
             "Your latest changes could not be saved (see the previous message). "
             "If you close now they will be lost.", "Close anyway"):
