@@ -30,6 +30,9 @@ format: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+bench: $(VENV)/.installed-test  ## time each figure against its floor; exit 1 if a budget is missed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(ARGS)
+
 # The long attacks (200 SIGKILLs of the autosave process, 20 of the typing window, import
 # kills, 10x the fuzzing). `make test` runs the same tests in a reduced form.
 stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for several minutes

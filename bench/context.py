@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ class Context:
 
     def scratch(self, stem: str) -> Path:
         """A fresh path in the work folder (nothing there yet)."""
-        return self.work_dir / f"{stem}-{next(self._counter)}.db"
+        return self.work_dir / f"{stem}-{os.getpid()}-{next(self._counter)}.db"
 
     def register_copy(self, stem: str, n: int | None = None) -> Path:
         """A private, writable copy of the register."""

@@ -20,7 +20,7 @@ from desktop.domain.checklist import SLUGS
 GENERATOR_VERSION = 2
 CHUNK = 500
 
-_WORDS = (
+_WORD_TEXT = (
     "council service residents community outcomes budget contract provider staff partnership "
     "review consultation delivery savings evidence procurement voluntary sector charity social "
     "enterprise shared highways library waste collection depot fleet maintenance care adult "
@@ -33,7 +33,8 @@ _WORDS = (
     "forecast assumption baseline benchmark governance scrutiny oversight monitoring report "
     "the the the the of of of and and and to to to a a in in for for with on by from that is "
     "will be are as this which their our its"
-).split()
+)
+_WORDS = tuple(_WORD_TEXT.split())
 _PLACES = ("Westmere", "Northbrook", "Eastfold", "Southmoor", "Ashby", "Kingsbridge", "Harrowdene")
 _SERVICES = (
     "waste collection", "highways maintenance", "the library service", "leisure centres",
@@ -189,6 +190,8 @@ def register_db(cache_dir: Path, n: int, seed: int = 7) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"register-{n}-s{seed}-{_code_hash()}.db"
     if not path.exists():
+        for stale in cache_dir.glob(f"register-{n}-s{seed}-*.db"):  # made by older code
+            stale.unlink(missing_ok=True)
         tmp = path.with_suffix(".tmp.db")
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             p.unlink(missing_ok=True)

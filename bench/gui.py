@@ -36,14 +36,17 @@ class _PaintWatch:
                 return False
 
         self.filter = Filter()
+        self.installed: set = set()
         self.targets: set = set()
         self.painted = False
 
     def watch(self, *widgets) -> None:
-        self.targets = set(widgets)
+        """Watch these widgets from now on (each filter is installed once: few Qt calls)."""
         for w in widgets:
-            w.removeEventFilter(self.filter)
-            w.installEventFilter(self.filter)
+            if w not in self.installed:
+                w.installEventFilter(self.filter)
+                self.installed.add(w)
+        self.targets = set(widgets)
         self.painted = False
 
     def until_painted(self, timeout_s: float = 5.0) -> None:
@@ -64,98 +67,127 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
-def figures(ctx: Context) -> list[Figure]:
-    import os
+PARTS = ("search", "sort", "open")
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPoint, QSettings, Qt
+
+class _Window:
+    """The real main window on a private copy of the big register, shown offscreen."""
+
+    def __init__(self, ctx: Context) -> None:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtCore import QSettings
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        from bench.storage import _open_service
+        from desktop.ui.dialogs import Dialogs
+        from desktop.ui.main_window import MainWindow
+
+        self.app = QApplication.instance() or QApplication(["bench"])
+        self.service = _open_service(ctx.register_copy("gui"))
+        settings = QSettings(str(ctx.work_dir / f"settings-{os.getpid()}.ini"),
+                             QSettings.Format.IniFormat)
+        self.window = MainWindow(self.service, settings, Dialogs())
+        self.window.resize(1280, 800)
+        self.window.show()
+        QTest.qWaitForWindowExposed(self.window)
+        _settle()
+        self.window.editor  # noqa: B018 - built after the first paint in the app, as here
+        _settle()
+        self.register = self.window.register
+        self.table = self.register.table
+        self.viewport = self.table.viewport()
+        self.watch = _PaintWatch()
+
+    def close(self) -> None:
+        self.window.close()
+        self.window.deleteLater()
+        _settle()
+        self.service.db.close()
+
+
+def search_figure(ctx: Context) -> Figure:
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from bench.storage import _open_service
-    from desktop.ui.dialogs import Dialogs
-    from desktop.ui.main_window import MainWindow
     from desktop.ui.register_view import SEARCH_DELAY_MS
 
-    app = QApplication.instance() or QApplication(["bench"])
-    service = _open_service(ctx.register_copy("gui"))
-    settings = QSettings(str(ctx.work_dir / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(service, settings, Dialogs())
-    window.resize(1280, 800)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    _settle()
-    register = window.register
-    table = register.table
-    viewport = table.viewport()
-    watch = _PaintWatch()
-    reps = ctx.reps
-
-    # ---- search keystroke -> results painted ------------------------------------------------
-    search_samples: list[float] = []
-    for _ in range(reps):
+    w = _Window(ctx)
+    register, watch = w.register, w.watch
+    samples: list[float] = []
+    for rep in range(ctx.reps + ctx.warmup):
         for word in SEARCHES:
             register.search.setText(word[:-1])
             register.apply_filters()
             _settle()
             register.search.setFocus()
             register.search.end(False)
-            watch.watch(viewport, register.count_label)
+            watch.watch(w.viewport, register.count_label)
             t0 = time.perf_counter()
             QTest.keyClick(register.search, word[-1])
             register._search_timer.timeout.emit()  # the typing pause, skipped (see above)
             watch.until_painted()
-            search_samples.append((time.perf_counter() - t0) * 1000)
-    register.clear()
-    _settle()
+            if rep >= ctx.warmup:
+                samples.append((time.perf_counter() - t0) * 1000)
+    w.close()
+    return Figure("search", f"{ctx.size:,} decisions: search keystroke → results painted", "ms",
+                  30.0, samples, note=f"excludes the {SEARCH_DELAY_MS} ms typing pause",
+                  extra={"words": list(SEARCHES), "typing_pause_ms": SEARCH_DELAY_MS})
 
-    # ---- sort by each column ------------------------------------------------------------------
-    header = table.horizontalHeader()
-    per_column: dict[str, list[float]] = {}
+
+def sort_figure(ctx: Context) -> Figure:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
     from desktop.ui.register_model import COLUMNS
 
-    for _ in range(reps):
+    w = _Window(ctx)
+    header = w.table.horizontalHeader()
+    per_column: dict[str, list[float]] = {}
+    for rep in range(ctx.reps + ctx.warmup):
         for i, (key, _label) in enumerate(COLUMNS):
-            for _direction in range(2):  # first click sorts one way, the second the other
+            for _direction in range(2):  # one click sorts one way, the next the other
                 x = header.sectionViewportPosition(i) + header.sectionSize(i) // 2
-                watch.watch(viewport)
+                w.watch.watch(w.viewport)
                 t0 = time.perf_counter()
                 QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
                                  Qt.KeyboardModifier.NoModifier, QPoint(x, header.height() // 2))
-                watch.until_painted()
-                per_column.setdefault(key, []).append((time.perf_counter() - t0) * 1000)
-    worst_key = max(per_column, key=lambda k: statistics.median(per_column[k]))
+                w.watch.until_painted()
+                if rep >= ctx.warmup:
+                    per_column.setdefault(key, []).append((time.perf_counter() - t0) * 1000)
+    w.close()
+    worst = max(per_column, key=lambda k: statistics.median(per_column[k]))
+    return Figure("sort", f"{ctx.size:,} decisions: sort by any column (slowest: {worst})", "ms",
+                  50.0, per_column[worst],
+                  extra={k: statistics.median(v) for k, v in per_column.items()})
 
-    # ---- open a decision in the editor ----------------------------------------------------------
-    open_samples: list[float] = []
-    for rep in range(reps + ctx.warmup):
+
+def open_figure(ctx: Context) -> Figure:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    w = _Window(ctx)
+    window, table = w.window, w.table
+    samples: list[float] = []
+    for rep in range(ctx.reps + ctx.warmup):
         window.show_register()
         _settle()
         table.setFocus()
-        table.setCurrentIndex(register.model.index(rep % register.model.rowCount(), 0))
+        table.setCurrentIndex(w.register.model.index(rep % w.register.model.rowCount(), 0))
         _settle()
-        watch.watch(window.editor, *window.editor.findChildren(type(viewport)))
+        w.watch.watch(window.editor, window.editor.task_list.viewport())
         t0 = time.perf_counter()
         QTest.keyClick(table, Qt.Key.Key_Return)
-        watch.until_painted()
+        w.watch.until_painted()
         if rep >= ctx.warmup:
-            open_samples.append((time.perf_counter() - t0) * 1000)
+            samples.append((time.perf_counter() - t0) * 1000)
         assert window.showing_editor(), "Enter did not open the decision"
-    window.show_register()
-    _settle()
-    window.close()
-    window.deleteLater()
-    _settle()
-    service.db.close()
+    w.close()
+    return Figure("open_editor", f"{ctx.size:,} decisions: open a decision in the editor", "ms",
+                  50.0, samples)
 
-    n = f"{ctx.size:,}"
-    return [
-        Figure("search", f"{n} decisions: search keystroke → results painted", "ms", 30.0,
-               search_samples, note=f"excludes the {SEARCH_DELAY_MS} ms typing pause",
-               extra={"words": list(SEARCHES), "typing_pause_ms": SEARCH_DELAY_MS}),
-        Figure("sort", f"{n} decisions: sort by any column (slowest: {worst_key})", "ms", 50.0,
-               per_column[worst_key],
-               extra={k: statistics.median(v) for k, v in per_column.items()}),
-        Figure("open_editor", f"{n} decisions: open a decision in the editor", "ms", 50.0,
-               open_samples),
-    ]
+
+def figures(ctx: Context, part: str = "") -> list[Figure]:
+    makers = {"search": search_figure, "sort": sort_figure, "open": open_figure}
+    return [makers[p](ctx) for p in (PARTS if not part else (part,))]

@@ -76,5 +76,13 @@ def pack_figures(ctx: Context) -> list[Figure]:
     ]
 
 
-def figures(ctx: Context) -> list[Figure]:
-    return [record_figure(ctx), *pack_figures(ctx)]
+PARTS = ("record", "pack")
+
+
+def figures(ctx: Context, part: str = "") -> list[Figure]:
+    out = []
+    if part in ("", "record"):
+        out.append(record_figure(ctx))
+    if part in ("", "pack"):
+        out += pack_figures(ctx)
+    return out

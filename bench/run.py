@@ -40,11 +40,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="where generated registers are kept between runs")
     p.add_argument("--update-readme", action="store_true",
                    help="write the table into README.md between the bench markers")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--spec", help=argparse.SUPPRESS)
+    p.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
+def _run_group_in_child(ctx: Context, group: str, part: str) -> list[harness.Figure]:
+    """One group (or one part of it) in a fresh interpreter: no state, memory or crash leaks
+    from one group into the next, and the start-up children see a quiet parent."""
+    import json
+    import subprocess
+    import tempfile
+
+    out = Path(tempfile.mkstemp(prefix=f"bench-{group}-", suffix=".json")[1])
+    spec = {"reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
+            "import_size": ctx.import_size, "pack_size": ctx.pack_size, "seed": ctx.seed,
+            "cache_dir": str(ctx.cache_dir), "work_dir": str(ctx.work_dir)}
+    cmd = [sys.executable, "-m", "bench.run", "--child", f"{group}:{part}", "--spec",
+           json.dumps(spec), "--child-out", str(out)]
+    proc = subprocess.run(cmd, cwd=harness.ROOT, stdout=sys.stderr, stderr=sys.stderr)
+    try:
+        rows = json.loads(out.read_text(encoding="utf-8") or "[]")
+    finally:
+        out.unlink(missing_ok=True)
+    if proc.returncode != 0 or not rows:
+        return [harness.Figure(f"{group}:{part}", f"{group} {part} (failed)".strip(), "ms", 0.0,
+                               [], note=f"the benchmark process exited with {proc.returncode}")]
+    return [harness.Figure(**row) for row in rows]
+
+
 def collect(ctx: Context, groups: list[str], log=print) -> list[harness.Figure]:
-    """Run the chosen groups; a group that cannot run reports its figures as not measured."""
+    """Run the chosen groups, each part in its own process."""
     import importlib
 
     figures: list[harness.Figure] = []
@@ -52,17 +79,26 @@ def collect(ctx: Context, groups: list[str], log=print) -> list[harness.Figure]:
         t0 = time.perf_counter()
         log(f"# {group} …", file=sys.stderr, flush=True)
         module = importlib.import_module(f"bench.{group}")
-        try:
-            got = module.figures(ctx)
-        except Exception as exc:  # noqa: BLE001 - one broken group must not hide the others
-            import traceback
-
-            traceback.print_exc()
-            got = [harness.Figure(group, f"{group} (failed)", "ms", 0.0, [],
-                                  note=f"{type(exc).__name__}: {exc}")]
-        figures += got
+        for part in getattr(module, "PARTS", ("",)):
+            figures += _run_group_in_child(ctx, group, part)
         log(f"# {group}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     return figures
+
+
+def _child(which: str, spec: str, out: Path) -> int:
+    import dataclasses
+    import importlib
+    import json
+
+    group, _, part = which.partition(":")
+    raw = json.loads(spec)
+    ctx = Context(**{**raw, "cache_dir": Path(raw["cache_dir"]), "work_dir": Path(raw["work_dir"])})
+    module = importlib.import_module(f"bench.{group}")
+    figures = module.figures(ctx, part) if part else module.figures(ctx)
+    fields = {f.name for f in dataclasses.fields(harness.Figure)}
+    out.write_text(json.dumps([{k: v for k, v in dataclasses.asdict(f).items() if k in fields}
+                               for f in figures]), encoding="utf-8")
+    return 0
 
 
 def update_readme(table: str, summary: str, meta: dict) -> None:
@@ -78,13 +114,20 @@ def update_readme(table: str, summary: str, meta: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.child:
+        return _child(args.child, args.spec, args.child_out)
     ctx = Context(reps=args.reps, warmup=args.warmup, size=args.size,
                   import_size=args.import_size, pack_size=args.pack_size, cache_dir=args.cache)
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     unknown = set(groups) - set(GROUPS)
     if unknown:
         raise SystemExit(f"unknown group(s): {', '.join(sorted(unknown))}")
-    figures = collect(ctx, groups)
+    try:
+        figures = collect(ctx, groups)
+    finally:
+        import shutil
+
+        shutil.rmtree(ctx.work_dir, ignore_errors=True)
     if args.only:
         keep = {k.strip() for k in args.only.split(",")}
         figures = [f for f in figures if f.key in keep]

@@ -58,7 +58,7 @@ def startup_runs(ctx: Context, db: Path, reps: int) -> tuple[list[ChildRun], lis
     return app_runs[skip:], floor_runs[skip:]
 
 
-def figures(ctx: Context) -> list[Figure]:
+def figures(ctx: Context, part: str = "") -> list[Figure]:
     empty = ctx.scratch("empty")
     # An empty register: a database that exists and is migrated, as after a first run.
     from desktop.bootstrap import open_service

@@ -129,5 +129,13 @@ def autosave_figure(ctx: Context) -> Figure:
                   ratio=False)
 
 
-def figures(ctx: Context) -> list[Figure]:
-    return [import_figure(ctx), autosave_figure(ctx)]
+PARTS = ("import", "autosave")
+
+
+def figures(ctx: Context, part: str = "") -> list[Figure]:
+    out = []
+    if part in ("", "import"):
+        out.append(import_figure(ctx))
+    if part in ("", "autosave"):
+        out.append(autosave_figure(ctx))
+    return out

@@ -62,6 +62,24 @@ def check_pdf(data: bytes, code: str) -> int:
     return pages
 
 
+# What a build must carry in resources/ (the spec bundles the whole folder).
+REQUIRED_RESOURCES = (
+    "checklist.json", "checklist.schema.json", "example-bundle.json",
+    "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Oblique.ttf",
+    "fonts/LICENSE-DejaVu.txt", "icons/decision-checklist.png",
+)
+
+
+def check_resources() -> str:
+    """SmokeFailure naming the first shipped file that is missing."""
+    folder = paths.resources_dir()
+    missing = [name for name in REQUIRED_RESOURCES if not (folder / name).is_file()]
+    if missing:
+        raise SmokeFailure(f"{folder} lacks {', '.join(missing)}")
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    return f"{files} files in {folder}"
+
+
 def _isolate(folder: Path) -> None:
     """Point the user's data, config, cache and state folders into `folder` (Linux/XDG)."""
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -155,11 +173,14 @@ class _Smoke:
 def run_smoke_test(out: Callable[[str], None] = print) -> int:
     """Run every step; 0 and `smoke ok`, or 1 and the first failure."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="decision-checklist-smoke-") as tmp:
+    # ignore_cleanup_errors: on Windows a file still held open would otherwise fail the run
+    # after every step has passed.
+    with tempfile.TemporaryDirectory(prefix="decision-checklist-smoke-",
+                                     ignore_cleanup_errors=True) as tmp:
         _isolate(Path(tmp))
         smoke = _Smoke(Path(tmp))
         steps = [
-            ("resources", lambda: f"{paths.resources_dir()}"),
+            ("resources", check_resources),
             ("import example", smoke.import_example),
             ("pdf", smoke.export_pdf),
             ("window", smoke.open_window),

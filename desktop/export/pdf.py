@@ -45,6 +45,7 @@ class Rendered:
     pdf: bytes
     warnings: tuple[str, ...]
     pages: int
+    unprintable: frozenset[str] = frozenset()  # code points shown as placeholders, "U+4E2D"
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ class Renderer:
 
     def render(self) -> Rendered:
         pdf = self.generate()
-        return Rendered(pdf, tuple(self.guard.warnings()), self.pages)
+        missing = frozenset().union(*self.guard.missing.values())
+        return Rendered(pdf, tuple(self.guard.warnings()), self.pages, missing)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -139,6 +139,57 @@ def describe_os_error(path: Path, exc: BaseException) -> str:
     return f"{path}: {text}"
 
 
+def _create_atomically(path: Path) -> None:
+    """Build a new, migrated database beside `path`, then link it into place in one step.
+
+    A crash part-way (the crash tests kill the first start) then leaves only a hidden
+    temporary file, never a 0-byte or half-made database under the real name, which the
+    next start would rightly refuse to open.
+    """
+    import time
+
+    from sqlite_utils import Database
+
+    from desktop.storage import migrations
+
+    prefix = f".{path.name}.creating-"
+    with contextlib.suppress(OSError):  # leftovers of a crashed first start
+        for stale in path.parent.iterdir():
+            if stale.name.startswith(prefix) and time.time() - stale.stat().st_mtime > 60:
+                stale.unlink()
+    tmp = path.with_name(f"{prefix}{os.getpid()}")
+    extras = [Path(f"{tmp}{s}") for s in ("", "-wal", "-shm", "-journal")]
+    try:
+        for p in extras:
+            p.unlink(missing_ok=True)
+        conn = sqlite3.connect(str(tmp))
+        try:
+            db = Database(conn, execute_plugins=False)
+            db.enable_wal()
+            migrations.apply(db)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # never replaces a file another copy created meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+        from desktop.storage.backup import _fsync_dir
+
+        _fsync_dir(path.parent)
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(describe_os_error(path, exc)) from None
+    finally:
+        for p in extras:
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+
+
 def open_database(path: Path | str, *, migrate: bool = True):
     """Open (creating if needed) a Decision Checklist database and bring its schema up to date."""
     from sqlite_utils import Database
@@ -166,6 +217,8 @@ def open_database(path: Path | str, *, migrate: bool = True):
                 f"Cannot create {path}: the folder {folder} is read-only. "
                 "Choose a folder you can write to."
             )
+        if migrate:
+            _create_atomically(path)
     try:
         conn = sqlite3.connect(str(path), timeout=2.0)
         db = Database(conn, execute_plugins=False)

@@ -265,8 +265,11 @@ class Repository:
         clauses = ["v.is_current = 1"]
         params: list = []
         if q.search.strip():
+            # The unary + keeps SQLite walking the sort order's index and testing each row
+            # against the list of matches, instead of fetching every match's (large) row and
+            # sorting them: 35 ms -> 1 ms for a common word on 10,000 decisions.
             clauses.append(
-                "v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+                "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
             )
             params.append(fts_query(q.search))
         if q.statuses:
@@ -292,7 +295,10 @@ class Repository:
 
     def register_count(self, q: RegisterQuery) -> int:
         where, params = self._where(q)
-        return self.db.execute(f"SELECT count(*) FROM versions v WHERE {where}", params).fetchone()[0]
+        # Counting matches over the small partial index of current versions, not their rows.
+        source = "versions v INDEXED BY idx_versions_current_updated" if q.search.strip() else (
+            "versions v")
+        return self.db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
 
     def register_page(self, q: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         """One page of the register, filtered and sorted in SQL."""
@@ -329,10 +335,12 @@ class Repository:
             "AND status != 'withdrawn'",
             [today],
         ).fetchone()[0]
+        # The list of current version ids is built once; joining each action to its (large)
+        # versions row instead took 300 ms on 10,000 decisions, this takes 30-40 ms.
         actions = self.db.execute(
-            "SELECT count(*) FROM actions a JOIN versions v ON v.id = a.version_id "
-            "WHERE v.is_current = 1 AND v.status != 'withdrawn' AND a.due < ? AND NOT EXISTS "
-            "(SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
+            "SELECT count(*) FROM actions a WHERE a.due < ? AND a.version_id IN "
+            "(SELECT id FROM versions WHERE is_current = 1 AND status != 'withdrawn') "
+            "AND NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
             "AND p.slug = a.slug AND p.position = a.position)",
             [today],
         ).fetchone()[0]

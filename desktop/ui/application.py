@@ -137,6 +137,11 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Decision Checklist")
     app.setOrganizationName("DecisionChecklist")
+    icon = paths.resource("icons", "decision-checklist.png")
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     dialogs = dialogs or Dialogs()
     path = Path(db_path) if db_path else paths.default_database()
 

@@ -106,11 +106,6 @@ class TaskList(QListWidget):
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
-            # Never leave a role unset: PySide6 6.12.0 on Python 3.11 drops a reference to
-            # None each time data() returns None, and the process aborts after a few
-            # thousand task-list paints ("none_dealloc").
-            item.setData(STATE_ROLE, "")
-            item.setData(RATING_ROLE, "")
             self.addItem(item)
         self.currentRowChanged.connect(self._current_changed)
 
@@ -148,6 +143,7 @@ class DecisionEditor(QWidget):
     page_changed = Signal(int)
     close_requested = Signal()
     export_requested = Signal()
+    sign_off_requested = Signal()
 
     def __init__(self, service, dialogs, autosave_ms: int = AUTOSAVE_MS,
                  parent: QWidget | None = None) -> None:
@@ -231,8 +227,10 @@ class DecisionEditor(QWidget):
         self.details.edited.connect(lambda: self._edited(0))
         for i, page in enumerate(self.principles, start=1):
             page.edited.connect(lambda i=i: self._edited(i))
+            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
         self.summary.go_to.connect(self.go_to)
         self.summary.export_requested.connect(self.export_requested)
+        self.summary.sign_off_requested.connect(self.sign_off_requested)
         self.task_list.page_requested.connect(self.go_to)
         self.back_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
@@ -281,7 +279,8 @@ class DecisionEditor(QWidget):
         self._read_only = d.status in (Status.SIGNED_OFF, Status.WITHDRAWN)
         self.details.load(d, self._read_only)
         for page in self.principles:
-            page.load(d.answer(page.principle.slug), self._read_only)
+            page.load(d.answer(page.principle.slug), self._read_only,
+                      follow_up=d.status != Status.WITHDRAWN)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
                             "To change it, make an amendment; this version will be kept.")
@@ -348,6 +347,25 @@ class DecisionEditor(QWidget):
                     "when you next type, or in a few seconds.")
             return False
         self._last_error = ""
+        self._refresh_tasks()
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.record_changed.emit(self._decision)
+        return True
+
+    def set_action_done(self, page: int, row: int, done: bool) -> bool:
+        """Tick an action done (or not): allowed after sign-off too, and audited."""
+        from desktop import lifecycle
+
+        if self._decision is None or not self.save_now():
+            return False
+        p = self.principles[page - 1]
+        try:
+            self._decision = lifecycle.set_action_done(self.service, self._decision.id,
+                                                       p.principle.slug, row, done)
+        except KnownError as exc:
+            self.dialogs.error(self, "Cannot update this action", str(exc))
+            return False
+        p.set_done(row, done)
         self._refresh_tasks()
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)

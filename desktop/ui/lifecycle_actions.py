@@ -35,6 +35,9 @@ class LifecycleActions:
         self.check_action.triggered.connect(self.check_audit_trail)
         self.attach_action.triggered.connect(self.attach_signed_copy)
         self.open_dialog = None  # the dialog shown last, for tests and screenshots
+        self.checker = None  # the AuditCheckRunner, made on first use
+        self.last_report: lifecycle.IntegrityReport | None = None
+        self._busy = None
 
     def current(self):
         decision_id = self.window.current_decision_id()
@@ -133,14 +136,44 @@ class LifecycleActions:
                           f"(SHA-256 {copy.sha256}).")
         return copy
 
-    def check_audit_trail(self) -> lifecycle.IntegrityReport:
-        report = lifecycle.check_integrity(self.service)
-        if report.ok:
-            self.dialogs.info(self.window, "Audit trail intact", report.summary())
+    def check_audit_trail(self) -> bool:
+        """Start the check off the GUI thread; the result is shown when it is done."""
+        if self.checker is None:
+            from desktop.ui.audit_check import AuditCheckRunner
+
+            self.checker = AuditCheckRunner(self.service, self.window)
+            self.checker.started.connect(self._check_started)
+            self.checker.finished.connect(self._check_finished)
+        return self.checker.start()
+
+    def _check_started(self) -> None:
+        from PySide6.QtWidgets import QProgressBar
+
+        self.check_action.setEnabled(False)
+        if self._busy is None:
+            self._busy = QProgressBar()
+            self._busy.setRange(0, 0)  # busy: the length of the check is not known
+            self._busy.setMaximumWidth(160)
+            self._busy.setTextVisible(False)
+            self._busy.setAccessibleName("Checking the audit trail")
+            self.window.statusBar().addPermanentWidget(self._busy)
+        self._busy.show()
+        self.window.statusBar().showMessage("Checking the audit trail… you can keep working.")
+
+    def _check_finished(self, result) -> None:
+        self.check_action.setEnabled(True)
+        if self._busy is not None:
+            self._busy.hide()
+        self.window.statusBar().clearMessage()
+        self.last_report = result if isinstance(result, lifecycle.IntegrityReport) else None
+        if self.last_report is None:
+            self.dialogs.error(self.window, "Cannot check the audit trail", str(result))
+        elif self.last_report.ok:
+            self.dialogs.info(self.window, "Audit trail intact", self.last_report.summary())
         else:
             self.dialogs.error(self.window, "The audit trail has been tampered with",
-                               report.summary() + "\n\n" + "\n".join(report.lines()))
-        return report
+                               self.last_report.summary() + "\n\n"
+                               + "\n".join(self.last_report.lines()))
 
 
 def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:

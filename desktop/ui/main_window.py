@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.register.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._current_changed())
         self.register.model.modelReset.connect(self._current_changed)
+        self.record_changed.connect(self._update_state_actions)
         self.export_action.changed.connect(
             lambda: self._editor is not None
             and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
                 lambda _m: self.saved_label.setText("Not saved yet — will try again"))
             editor.record_changed.connect(self.record_changed)
             editor.export_requested.connect(self.export_action.trigger)
+            editor.sign_off_requested.connect(lambda: self.lifecycle.sign_off_action.trigger())
             editor.summary.set_export_enabled(self.export_action.isEnabled())
             editor.page_changed.connect(lambda _p: self._update_nav())
             if self._editor_settings is not None:
@@ -231,8 +233,28 @@ class MainWindow(QMainWindow):
         current = self.current_decision_id()
         for act in self._record_actions:
             act.setEnabled(current is not None)
+        self._update_state_actions(self._load(current))
         self._update_nav()
         self.current_changed.emit(current)
+
+    def _load(self, decision_id: str | None):
+        if decision_id is None:
+            return None
+        if self.showing_editor() and self.editor.decision is not None \
+                and self.editor.decision.id == decision_id:
+            return self.editor.decision
+        try:
+            return self.service.get(decision_id)
+        except KnownError:
+            return None
+
+    def _update_state_actions(self, decision) -> None:
+        """Withdraw only before sign-off; delete only a first-version draft."""
+        if decision is not None and decision.id != self.current_decision_id():
+            return
+        open_ = decision is not None and decision.status in (Status.DRAFT, Status.READY)
+        self.withdraw_action.setEnabled(open_)
+        self.delete_action.setEnabled(open_ and decision.version == 1)
 
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()

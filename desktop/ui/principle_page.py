@@ -22,6 +22,8 @@ ACTION_COLUMNS = [
     Column("action", "Action", 4, spoken="Action"),
     Column("owner", "Owner", 2, spoken="Owner of action"),
     Column("due", "Due date", 0, placeholder="YYYY-MM-DD", width=130, spoken="Due date of action"),
+    Column("done", "Progress", 0, check=("Done", "Not done"), live=True, width=120,
+           spoken="Action done"),
 ]
 
 
@@ -29,12 +31,12 @@ class PrinciplePage(QWidget):
     """Shows one principle and edits its Answer. `answer()` returns what is valid to save."""
 
     edited = Signal()
+    action_done = Signal(int, bool)  # action position, done: ticked by the user (audited apart)
 
     def __init__(self, principle: Principle, total: int = 10, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.principle = principle
         self._loading = False
-        self._done: dict[int, bool] = {}
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(16)
@@ -95,6 +97,7 @@ class PrinciplePage(QWidget):
                             "Reports, data or consultation that back this up, with dates."))
         self.actions = RowTable(ACTION_COLUMNS, "action", "Add an action")
         self.actions.edited.connect(self._changed)
+        self.actions.toggled.connect(self._done_toggled)
         self.actions.rows_changed.connect(self.chain_tab_order)
         self.actions.setAccessibleName("Actions")
         self.actions_field = Field(
@@ -103,7 +106,8 @@ class PrinciplePage(QWidget):
         col.addWidget(self.actions_field)
 
     # ---- load / read back ----------------------------------------------------------------
-    def load(self, answer: Answer, read_only: bool) -> None:
+    def load(self, answer: Answer, read_only: bool, follow_up: bool = True) -> None:
+        """Show an answer; `follow_up` keeps the actions' Done boxes live on a read-only record."""
         self._loading = True
         try:
             self.rating_group.setExclusive(False)
@@ -116,10 +120,12 @@ class PrinciplePage(QWidget):
             self.evidence.setPlainText(answer.evidence)
             self.evidence.setReadOnly(read_only)
             self.actions.set_values(
-                [{"action": a.action, "owner": a.owner, "due": a.due or ""} for a in answer.actions],
+                [{"action": a.action, "owner": a.owner, "due": a.due or "",
+                  "done": "yes" if a.done else ""} for a in answer.actions],
                 read_only,
             )
-            self._done = {i: a.done for i, a in enumerate(answer.actions)}
+            for i in range(self.actions.row_count()):
+                self.actions.cell(i, "done").setEnabled(follow_up)
         finally:
             self._loading = False
         self.show_progress(answer)
@@ -139,8 +145,7 @@ class PrinciplePage(QWidget):
             if due and not valid_date(due):
                 bad.append(i + 1)
                 due = ""
-            actions.append(Action(row["action"], row["owner"], due or None,
-                                  self._done.get(i, False)))
+            actions.append(Action(row["action"], row["owner"], due or None, row["done"] == "yes"))
         self.actions_field.set_error(
             f"Enter the due date of action {', '.join(map(str, bad))} as YYYY-MM-DD, "
             "e.g. 2027-03-31" if bad else "")
@@ -152,6 +157,16 @@ class PrinciplePage(QWidget):
         self.progress.setText(
             "To complete this principle: " + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
             if problems else "This principle is complete.")
+
+    def _done_toggled(self, row: int, _key: str, done: bool) -> None:
+        # Undo the tick until the editor has saved any typing and recorded the change (audited):
+        # then set_done() ticks it for real. Until then answer() reports the stored state.
+        self.actions.set_checked(row, "done", not done)
+        if not self._loading:
+            self.action_done.emit(row, done)
+
+    def set_done(self, row: int, done: bool) -> None:
+        self.actions.set_checked(row, "done", done)
 
     def _changed(self, *_args) -> None:
         if not self._loading:
@@ -182,5 +197,7 @@ class PrinciplePage(QWidget):
             target = chain[0]
         else:
             target = self.rating_buttons.get(self.rating() or Rating.GREEN)
+        if not target.isEnabled():  # a locked record: start at the top, not half-way down
+            target = self.guidance_toggle
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         ensure_visible(target)

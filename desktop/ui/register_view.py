@@ -27,6 +27,7 @@ STATUS_CHOICES = [(s.value, s.label) for s in Status]
 RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.AMBER, Rating.GREEN,
                                                              Rating.NOT_APPLICABLE)]
 RATING_CHOICES.append(("none", "Not rated yet"))
+OPTIONAL_COLUMNS = ("meeting_date", "reference", "decision_maker")  # the order they give way
 
 
 class RegisterTable(QTableView):
@@ -151,9 +152,11 @@ class RegisterView(QWidget):
         bold = header.font()
         bold.setBold(True)
         fm = QFontMetrics(bold)
+        self._widths: dict[str, int] = {}
         for i, (key, label) in enumerate(COLUMNS):
             if key in widths:  # never narrower than the bold heading plus the sort arrow
-                self.table.setColumnWidth(i, max(widths[key], fm.horizontalAdvance(label) + 40))
+                self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
+                self.table.setColumnWidth(i, self._widths[key])
         self.stack.addWidget(self.table)
         self.stack.addWidget(self._empty_page())
         layout.addWidget(self.stack, 1)
@@ -171,6 +174,9 @@ class RegisterView(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.table.open_requested.connect(self._open_index)
         self.table.doubleClicked.connect(self._open_index)
+        # Sorting and filtering do not change the data, so the window's totals (and its
+        # overdue counts, 300 ms on 10,000 decisions) are recounted only after refresh().
+        self._data_changed = True
         self.model.modelReset.connect(self._update_counts)
         self.setTabOrder(self.search, self.status_filter)
         self.setTabOrder(self.status_filter, self.rating_filter)
@@ -208,12 +214,22 @@ class RegisterView(QWidget):
         return page
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # On a narrow window (small screen, 150% scale) the title matters more than these.
         super().resizeEvent(event)
-        width = event.size().width()
+        self.fit_columns(event.size().width())
+
+    def fit_columns(self, width: int) -> None:
+        """On a narrow window (small screen, 150% scale) the title matters more than the
+        meeting date, reference and decision maker: show those only while the title keeps
+        about a third of the table."""
         keys = [k for k, _ in COLUMNS]
-        self.table.setColumnHidden(keys.index("decision_maker"), width < 1000)
-        self.table.setColumnHidden(keys.index("meeting_date"), width < 820)
+        table = width - 48  # the page margins
+        shown = sum(w for k, w in self._widths.items() if k not in OPTIONAL_COLUMNS) + 24
+        title = max(240, table * 3 // 10)
+        for key in OPTIONAL_COLUMNS:
+            fits = shown + self._widths[key] + title <= table
+            self.table.setColumnHidden(keys.index(key), not fits)
+            if fits:
+                shown += self._widths[key]
 
     # ---- behaviour ------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -236,6 +252,7 @@ class RegisterView(QWidget):
     def refresh(self) -> None:
         """Reload after a change elsewhere, keeping the selection on the same decision."""
         current = self.current_id()
+        self._data_changed = True
         self.model.refresh()
         if current:
             self.select(current)
@@ -289,4 +306,6 @@ class RegisterView(QWidget):
         q = self.model.query
         self.clear_filters.setVisible(
             not empty and bool(q.search.strip() or q.statuses or q.ratings or q.overdue_only))
-        self.counts_changed.emit()
+        if self._data_changed:
+            self._data_changed = False
+            self.counts_changed.emit()

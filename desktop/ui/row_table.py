@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.ui.widgets import LinkButton, text_label
 
@@ -19,6 +19,8 @@ class Column:
     placeholder: str = ""
     width: int = 0
     spoken: str = field(default="")  # accessible name stem, e.g. "Owner of action"
+    check: tuple[str, str] = ()  # a tick box: (text when ticked, text when not); value "yes"/""
+    live: bool = False  # stays editable when the table is read-only (follow-up after sign-off)
 
 
 class RowTable(QWidget):
@@ -26,6 +28,7 @@ class RowTable(QWidget):
 
     edited = Signal()
     rows_changed = Signal()  # a row was added or removed (the page re-chains its tab order)
+    toggled = Signal(int, str, bool)  # row, column key, ticked: a tick box was changed by the user
 
     def __init__(self, columns: list[Column], noun: str, add_text: str,
                  parent: QWidget | None = None) -> None:
@@ -63,7 +66,10 @@ class RowTable(QWidget):
         for cells in self._rows:
             row = {}
             for col, w in zip(self.columns, cells, strict=True):
-                row[col.key] = w.currentData() if isinstance(w, QComboBox) else w.text()
+                if isinstance(w, QCheckBox):
+                    row[col.key] = "yes" if w.isChecked() else ""
+                else:
+                    row[col.key] = w.currentData() if isinstance(w, QComboBox) else w.text()
             out.append(row)
         return out
 
@@ -108,7 +114,13 @@ class RowTable(QWidget):
         cells: list[QWidget] = []
         for c, col in enumerate(self.columns):
             name = f"{col.spoken or col.header} {r}"
-            if col.choices:
+            if col.check:
+                w = QCheckBox()
+                w.setChecked(values.get(col.key) == "yes")
+                w.setEnabled(col.live or not self._read_only)
+                self._label_check(w, col)
+                w.toggled.connect(lambda on, b=w, c=col: self._check_toggled(b, c, on))
+            elif col.choices:
                 w: QWidget = QComboBox()
                 # Long choices must not force the page wider than a small screen.
                 w.setSizeAdjustPolicy(
@@ -136,6 +148,24 @@ class RowTable(QWidget):
         self.grid.addWidget(remover, r, len(self.columns))
         self._rows.append(cells)
         self._removers.append(remover)
+
+    @staticmethod
+    def _label_check(box: QCheckBox, col: Column) -> None:
+        # The word says the state, so a ticked box never relies on the tick (or colour) alone.
+        box.setText(col.check[0] if box.isChecked() else col.check[1])
+
+    def _check_toggled(self, box: QCheckBox, col: Column, on: bool) -> None:
+        self._label_check(box, col)
+        row = next(i for i, cells in enumerate(self._rows) if box in cells)
+        self.toggled.emit(row, col.key, on)
+
+    def set_checked(self, row: int, key: str, on: bool) -> None:
+        """Set a tick box without reporting it as the user's change."""
+        box = self.cell(row, key)
+        box.blockSignals(True)
+        box.setChecked(on)
+        box.blockSignals(False)
+        self._label_check(box, next(c for c in self.columns if c.key == key))
 
     def _remove_clicked(self, button: LinkButton) -> None:
         index = self._removers.index(button)

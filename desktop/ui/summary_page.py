@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
@@ -35,11 +35,39 @@ def problem_field(message: str) -> str:
     return "response"
 
 
+def long_date(iso: str) -> str:
+    """'2026-11-20' as '20 November 2026' (unchanged if it is not a date)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
+    """Who signed for which role and when, then the roles still to sign."""
+    by_role = {s.role.casefold(): s for s in decision.sign_offs}
+    lines, waiting = [], []
+    for role in checklist.sign_off_roles:
+        s = by_role.get(role.name.casefold())
+        if s is not None:
+            minute = f", minute {s.minute_reference}" if s.minute_reference else ""
+            lines.append(f"✓ {role.name}: signed by {s.name} on {long_date(s.date)}{minute}")
+        elif role.required:
+            waiting.append(role.name)
+    if waiting:
+        lines.append(("Still to sign: " if lines else "To sign: ") + ", ".join(waiting) + ".")
+    return "\n".join(lines)
+
+
 class SummaryPage(QWidget):
     """Rebuilt from the saved record each time it is shown."""
 
     go_to = Signal(int, str)  # page index, field key
     export_requested = Signal()
+    sign_off_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +76,8 @@ class SummaryPage(QWidget):
         self._body: QWidget | None = None
         self.links: list[QPushButton] = []
         self.export_button: QPushButton | None = None
+        self.sign_off_button: QPushButton | None = None
+        self.sign_offs_label = None
         self.export_enabled = True
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:
@@ -93,24 +123,41 @@ class SummaryPage(QWidget):
         col.addWidget(text_label("Next step", "h2"))
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
-            text = "This version is signed off. Export it to print or file the signed record."
+            last = max((s.date for s in decision.sign_offs), default="")
+            text = (f"Version {decision.version} was signed off on {long_date(last)}. "
+                    "Export it to print or file the signed record.")
             button_text = "Export the assurance record"
         elif decision.status == Status.WITHDRAWN:
             text = "This decision has been withdrawn. It is kept for the record."
             button_text = "Export the assurance record"
         elif ready:
             text = ("Ready for sign-off. Export the assurance record for the committee papers; "
-                    "after the meeting, record each sign-off.")
+                    "after the meeting, record each sign-off from the signed copy.")
             button_text = "Export for committee"
         else:
             text = (f"Complete the {len(missing)} item{'s' if len(missing) != 1 else ''} above. "
                     "You can export a draft for discussion at any time.")
             button_text = "Export a draft"
         col.addWidget(text_label(text))
+        self.sign_offs_label = None
+        if decision.sign_offs or ready:
+            self.sign_offs_label = text_label(sign_off_lines(decision, checklist))
+            self.sign_offs_label.setAccessibleName("Sign-offs")
+            col.addWidget(self.sign_offs_label)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(16)
         self.export_button = primary_button(button_text) if ready else QPushButton(button_text)
         self.export_button.setEnabled(self.export_enabled)
         self.export_button.clicked.connect(self.export_requested)
-        col.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons.addWidget(self.export_button)
+        self.sign_off_button = None
+        if ready:
+            self.sign_off_button = QPushButton("Record sign-off…")
+            self.sign_off_button.setToolTip("Record a sign-off from the signed paper copy")
+            self.sign_off_button.clicked.connect(self.sign_off_requested)
+            buttons.addWidget(self.sign_off_button)
+        buttons.addStretch(1)
+        col.addLayout(buttons)
         col.addWidget(text_label("Principles", "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)

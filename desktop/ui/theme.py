@@ -20,6 +20,10 @@ AMBER_TEXT = "#8f4400"
 BORDER = "#b1b4b6"
 FOCUS = "#ffdd00"
 LIGHT_GREY = "#f3f2f1"
+# Disabled text: clearly lighter than secondary text (#505a5f, 7:1) yet legible (3.4:1 on
+# white). Never the only cue: disabled menu items are also italic, and disabled buttons lose
+# their raised edge for a dashed outline. Read-only inputs keep dark text on light grey.
+DISABLED = "#858b8e"
 BODY_PT = 11
 
 RATING_COLOURS = {
@@ -121,17 +125,23 @@ QLabel[role="quote"] {{ border-width: 0 0 0 8px; border-style: solid; border-col
 QFrame#banner {{ background: {LINK}; }}
 QFrame#banner QLabel {{ color: white; font-weight: bold; }}
 QFrame#problemBox {{ border: 4px solid {RED}; padding: 8px; }}
-QLineEdit, QPlainTextEdit, QComboBox {{ border: 2px solid {TEXT}; padding: 4px; background: white; }}
+QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox {{ border: 2px solid {TEXT}; padding: 4px;
+    background: white; }}
 QLineEdit:read-only, QPlainTextEdit[readOnly="true"] {{ background: {LIGHT_GREY}; border-color: {BORDER}; }}
-QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 3px solid {TEXT}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
+    border: 3px solid {TEXT}; }}
+QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ background: {LIGHT_GREY};
+    border-color: {BORDER}; }}
+QComboBox::drop-down, QDateEdit::drop-down {{ border: none; width: 24px; }}
+QComboBox::down-arrow, QDateEdit::down-arrow {{ width: 12px; height: 8px; }}
 QPushButton {{ background: {LIGHT_GREY}; border: none; border-bottom: 2px solid #929191;
     padding: 8px 16px; }}
 QPushButton:hover {{ background: #dbdad9; }}
 QPushButton[primary="true"] {{ background: {GREEN}; color: white; border-bottom: 2px solid #002d18;
     font-weight: bold; }}
 QPushButton[primary="true"]:hover {{ background: #005a30; }}
-QPushButton[primary="true"]:disabled {{ background: {LIGHT_GREY}; color: #6f777b;
-    border-bottom: 2px solid {BORDER}; }}
+QPushButton[primary="true"]:disabled {{ background: {LIGHT_GREY}; color: {DISABLED};
+    font-weight: normal; border: 1px dashed {BORDER}; }}
 QPushButton[link="true"] {{ background: transparent; border: none; color: {LINK};
     text-decoration: underline; padding: 2px 4px; text-align: left; }}
 QPushButton:focus, QPushButton[primary="true"]:focus, QPushButton[link="true"]:focus,
@@ -139,7 +149,14 @@ QToolButton:focus {{ background: {FOCUS}; color: {TEXT}; border: none;
     border-bottom: 4px solid {TEXT}; }}
 QToolButton {{ padding: 6px 12px; border: 2px solid {BORDER}; background: white; }}
 QToolButton:checked {{ background: {TEXT}; color: white; }}
-QToolButton:disabled, QPushButton:disabled {{ color: #8a8f92; border-color: #dedede; }}
+QPushButton:disabled {{ color: {DISABLED}; border: 1px dashed {BORDER}; }}
+QToolButton:disabled {{ color: {DISABLED}; border: 2px dashed {BORDER}; }}
+QMenu {{ background: white; border: 1px solid {BORDER}; padding: 4px 0; }}
+QMenu::item {{ padding: 6px 32px 6px 24px; }}
+QMenu::item:selected {{ background: {LINK}; color: white; }}
+QMenu::item:disabled {{ color: {DISABLED}; font-style: italic; background: transparent; }}
+QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 8px; }}
+QMenuBar::item:disabled {{ color: {DISABLED}; }}
 QToolButton::menu-indicator {{ image: none; width: 0; }}
 QRadioButton, QCheckBox {{ padding: 4px; spacing: 8px; }}
 QRadioButton:focus, QCheckBox:focus {{ background: {FOCUS}; }}
@@ -160,4 +177,16 @@ def apply_theme(app: QApplication) -> None:
     font.setPointSizeF(max(BODY_PT, app.font().pointSizeF()))
     app.setFont(font)
     app.setStyle("Fusion")
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(STYLE + arrow_style())
+
+
+def arrow_style() -> str:
+    """Drop-down arrows for combo boxes and date inputs (styling the box hides Fusion's own)."""
+    from desktop import paths
+
+    def url(name: str) -> str:
+        return paths.resource("icons", name).as_posix()
+
+    return (f"QComboBox::down-arrow, QDateEdit::down-arrow {{ image: url({url('down-arrow.svg')}); }}\n"
+            "QComboBox::down-arrow:disabled, QDateEdit::down-arrow:disabled "
+            f"{{ image: url({url('down-arrow-disabled.svg')}); }}\n")

@@ -79,6 +79,13 @@ class PlainText(QPlainTextEdit):
     def text(self) -> str:
         return self.toPlainText()
 
+    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802 - Qt name
+        # The style sheet matches [readOnly="true"] only when the widget is polished again.
+        changed = read_only != self.isReadOnly()
+        super().setReadOnly(read_only)
+        if changed:
+            restyle(self)
+
 
 class Field(QWidget):
     """A label, a one-line hint under it, an error line, then the input; names the input."""

@@ -175,7 +175,9 @@ def test_new_duplicate_withdraw_delete(window, service, dialogs):
     window.withdraw_action.trigger()
     assert service.get(first).status.value == "withdrawn"
     assert window.editor.read_only
-    window.delete_action.trigger()  # withdrawn: not a draft, so refused with a message
+    # withdrawn: not a draft, so neither Delete nor Withdraw is offered any more
+    assert not window.delete_action.isEnabled() and not window.withdraw_action.isEnabled()
+    window.delete_decision()  # and the handler refuses it all the same
     assert service.repo.exists(first)
     assert dialogs.calls[-1][0] == "error" and "Only drafts" in dialogs.calls[-1][2]
     confirms = [c for c in dialogs.calls if c[0] == "confirm"]

@@ -102,11 +102,13 @@ def test_history_view_lists_changes_shows_the_redline_and_checks(qtbot, qtmodelt
     qtmodeltester.check(view.model)
 
 
-def test_check_audit_trail_menu_item_reports_through_dialogs(make_window, service, dialogs):
+def test_check_audit_trail_menu_item_reports_through_dialogs(qtbot, make_window, service,
+                                                             dialogs):
     complete_decision(service)
     window = make_window(service)
     assert window.lifecycle.check_action.isEnabled()
     window.lifecycle.check_action.trigger()
+    qtbot.waitUntil(lambda: bool(dialogs.calls), timeout=20000)  # runs off the GUI thread
     kind, title, text = dialogs.calls[-1]
     assert (kind, title) == ("info", "Audit trail intact") and "rows checked" in text
 

@@ -26,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("DC_STRESS_KILLS", "20"))
-STARTUP_KILLS = max(4, KILLS // 5)
+STARTUP_KILLS = max(8, KILLS // 5)
 IMPORT_KILLS = max(6, KILLS // 7)
 IMPORT_SIZE = int(os.environ.get("DC_STRESS_IMPORT_SIZE", "1000"))
 SEED = int(os.environ.get("DC_STRESS_SEED", "20261125"))
@@ -35,10 +35,16 @@ pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POS
               pytest.mark.timeout(max(120, KILLS * 6))]
 
 
-def _kill_after(cmd: list[str], delay: float, *, on_kill=None) -> tuple[str, str, bool]:
-    """Start cmd, SIGKILL it after `delay` seconds; (stdout, stderr, killed?)."""
+def _kill_after(cmd: list[str], delay: float, *, on_kill=None,
+                after: str | None = None) -> tuple[str, str, bool]:
+    """Start cmd, SIGKILL it `delay` seconds later (counted from the line `after` if given);
+    return (stdout, stderr, killed?)."""
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8")
+    first = ""
+    if after is not None:
+        first = proc.stdout.readline()
+        assert first.strip() == after, proc.communicate()[1][-2000:]
     try:
         proc.wait(timeout=delay)
         killed = False
@@ -48,7 +54,7 @@ def _kill_after(cmd: list[str], delay: float, *, on_kill=None) -> tuple[str, str
         proc.send_signal(signal.SIGKILL)
         killed = True
     out, err = proc.communicate(timeout=30)
-    return out, err, killed
+    return first + out, err, killed
 
 
 def integrity(path: Path) -> str:
@@ -103,7 +109,11 @@ def test_autosave_survives_sigkill(tmp_path, record_property):
     start, lost, mid_run = 0, [], 0
     for round_no in range(KILLS):
         cmd = [sys.executable, str(Path(driver.__file__)), str(db), str(start)]
-        out, err, killed = _kill_after(cmd, rng.uniform(0.0, 0.7))
+        # one kill in four anywhere from start-up on, the rest while edits are being written
+        if round_no % 4 == 0:
+            out, err, killed = _kill_after(cmd, rng.uniform(0.0, 0.7))
+        else:
+            out, err, killed = _kill_after(cmd, rng.uniform(0.0, 0.4), after="READY")
         assert killed, f"round {round_no}: the driver stopped by itself: {err[-2000:]}"
         acks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK ")]
         mid_run += bool(acks)
@@ -139,6 +149,7 @@ def test_kill_during_first_start_leaves_a_usable_database(tmp_path):
         cmd = [sys.executable, str(Path(driver.__file__)), str(db), "0"]
         _kill_after(cmd, rng.uniform(0.05, 0.4))
         if db.exists():
+            assert db.stat().st_size > 0, "a kill during creation left a 0-byte database"
             assert integrity(db) == "ok"
         service = open_service(db)  # the next start must work, whatever state it was left in
         try:
@@ -183,12 +194,23 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
 
     def run(db: Path, delay: float | None):
         cmd = [sys.executable, "main.py", "--db", str(db), "import", str(bundle)]
-        if delay is None:
-            began = time.monotonic()
-            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
-            assert done.returncode == 0, done.stderr
-            return time.monotonic() - began
         wal = Path(f"{db}-wal")
+        if delay is None:  # a full run, timing when the write phase begins (the WAL grows)
+            import select
+
+            began, writing, committed = time.monotonic(), None, None
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            while committed is None and proc.poll() is None:
+                if writing is None and wal.exists() and wal.stat().st_size > 1_000_000:
+                    writing = time.monotonic() - began
+                # the ids are printed once the transaction has committed
+                if committed is None and select.select([proc.stdout], [], [], 0.01)[0]:
+                    committed = time.monotonic() - began
+            proc.communicate()
+            assert proc.returncode == 0
+            took = time.monotonic() - began
+            return (writing if writing is not None else 0.3 * took), (committed or took)
         state = {}
 
         def note():
@@ -200,14 +222,14 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
 
     full = tmp_path / "full.db"
     shutil.copy(base, full)
-    took = run(full, None)
+    writing, committed = run(full, None)
     assert _ids(full) == before | bundle_ids
     outcomes = {"all": 0, "none": 0}
     mid_write = 0
     for i in range(IMPORT_KILLS):
         db = tmp_path / f"import-{i}.db"
         shutil.copy(base, db)
-        killed, wal_size = run(db, rng.uniform(0.3 * took, 1.0 * took))
+        killed, wal_size = run(db, rng.uniform(0.8 * writing, 1.1 * committed))
         mid_write += killed and wal_size > 1_000_000
         assert integrity(db) == "ok"
         ids = _ids(db)
@@ -216,7 +238,8 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
         assert added in (set(), bundle_ids), f"partial import: {len(added)} of {IMPORT_SIZE}"
         outcomes["all" if added else "none"] += 1
     assert mid_write >= 1, "no kill landed while the import was writing; make the bundle bigger"
-    print(f"\nimport: {IMPORT_KILLS} kills of a {IMPORT_SIZE}-decision import ({took:.1f} s), "
+    print(f"\nimport: {IMPORT_KILLS} kills of a {IMPORT_SIZE}-decision import (writes from "
+          f"{writing:.1f} s, commits at {committed:.1f} s), "
           f"{mid_write} while writing; outcomes {outcomes}")
     _restore_killed_half_way(tmp_path, rng, big_backup=full, small=base)
 

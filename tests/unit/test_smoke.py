@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -79,3 +80,32 @@ def test_check_pdf_counts_pages_not_the_page_tree():
             b"2 0 obj << /Type /Page >> endobj\n3 0 obj << /Type/Page >> endobj\n"
             b"4 0 obj << /Keywords (decision-checklist-code:ABCD-EFGH-JKLM) >> endobj\n%%EOF\n")
     assert smoke.check_pdf(data, "ABCD-EFGH-JKLM") == 2
+
+
+def test_check_pdf_agrees_with_pypdf_on_a_real_record(tmp_path, capsys):
+    """The smoke test's light PDF reader counts the same pages as pypdf on an exported record."""
+    from pypdf import PdfReader
+
+    from desktop import cli, paths
+
+    db, pdf = str(tmp_path / "x.db"), tmp_path / "x.pdf"
+    assert cli.run(["--db", db, "import", str(paths.resource("example-bundle.json"))]) == 0
+    decision_id = capsys.readouterr().out.split("\t")[0]
+    assert cli.run(["--db", db, "export", decision_id, "--out", str(pdf)]) == 0
+    assert cli.run(["--db", db, "list", "--json"]) == 0
+    code = json.loads(capsys.readouterr().out)[0]["verification_code"]
+    assert smoke.check_pdf(pdf.read_bytes(), code) == len(PdfReader(pdf).pages) > 1
+
+
+def test_importing_the_smoke_module_does_not_load_qt():
+    code = ("import sys, desktop.smoke;"
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'desktop.ui'))];"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_missing_resource_is_named(monkeypatch, tmp_path):
+    (tmp_path / "fonts").mkdir()
+    monkeypatch.setattr(smoke.paths, "resources_dir", lambda: tmp_path)
+    with pytest.raises(smoke.SmokeFailure, match="lacks checklist.json, checklist.schema.json"):
+        smoke.check_resources()

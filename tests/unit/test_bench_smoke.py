@@ -1,0 +1,73 @@
+"""`make bench` in miniature: the harness runs every figure on a tiny register (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import generate
+from bench.harness import Figure, interleaved, summary, table
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"startup_empty", "startup_big", "memory_big", "import", "autosave", "search", "sort",
+        "open_editor", "pdf_record", "pack_time", "pack_size"}
+
+
+def test_the_whole_suite_runs_on_a_tiny_register(tmp_path):
+    out = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--size", "30", "--reps", "1", "--warmup", "0",
+         "--import-size", "10", "--pack-size", "2", "--json", str(out),
+         "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, capture_output=True, text=True, timeout=110,
+    )
+    lines = result.stdout.strip().splitlines()
+    match = re.fullmatch(r"(\d+) budgets met, (\d+) missed", lines[-1])
+    assert match, result.stdout + result.stderr
+    met, missed = int(match[1]), int(match[2])
+    assert met + missed == len(KEYS)
+    assert result.returncode == (1 if missed else 0)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    figures = {f["key"]: f for f in data["figures"]}
+    assert set(figures) == KEYS, result.stderr
+    for key, f in figures.items():
+        assert f["samples"], f"{key} was not measured: {f['note']}"
+        assert all(v > 0 for v in f["samples"]), key
+    for key in ("startup_empty", "startup_big", "memory_big", "import", "pdf_record"):
+        assert figures[key]["floor"], f"{key} has no floor measured beside it"
+    assert data["summary"] == lines[-1]
+    assert "| what |" in result.stdout
+
+
+def test_ratio_and_absolute_budgets():
+    ratio = Figure("r", "ratio", "ms", 1.3, [120.0, 130.0, 200.0], [100.0, 100.0, 90.0])
+    assert ratio.value == 1.3 and ratio.met
+    slow = Figure("s", "slow", "ms", 1.3, [131.0], [100.0])
+    assert not slow.met
+    absolute = Figure("a", "absolute", "ms", 10.0, [9.0, 12.0, 8.0], [1.0], ratio=False)
+    assert absolute.value == 9.0 and absolute.met
+    missing = Figure("m", "missing", "ms", 10.0, [], note="crashed")
+    assert not missing.met
+    text = table([ratio, slow, absolute, missing])
+    assert "not measured: crashed" in text and text.count("**no**") == 2
+    assert summary([ratio, slow, absolute, missing]) == "2 budgets met, 2 missed"
+
+
+def test_interleaving_alternates_and_skips_warm_ups():
+    calls: list[str] = []
+    s, f = interleaved(lambda: calls.append("s") or 1.0, lambda: calls.append("f") or 2.0, 3,
+                       warmup=1)
+    assert calls == ["f", "s", "f", "s", "s", "f", "f", "s"]
+    assert s == [1.0, 1.0, 1.0] and f == [2.0, 2.0, 2.0]
+
+
+def test_generator_is_seeded_and_imports_strictly(service):
+    a, b = generate.records(20, seed=3), generate.records(20, seed=3)
+    assert a == b and generate.records(20, seed=4) != a
+    imported = service.import_bundle(generate.bundle_text(a))
+    assert len(imported) == 20
+    full = [r for r in a if len(r["answers"]) == 10]
+    assert full, "some decisions answer all ten principles"
