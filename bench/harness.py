@@ -44,10 +44,17 @@ class Figure:
         return statistics.median(self.floor) if self.floor else None
 
     @property
+    def ratios(self) -> list[float]:
+        """Subject over floor for each repetition (the two ran back to back)."""
+        return [s / f if f else float("inf") for s, f in zip(self.samples, self.floor or [],
+                                                             strict=False)]
+
+    @property
     def value(self) -> float:
-        """The figure held against the budget: ratio of medians, or the median itself."""
+        """The figure held against the budget: the median of the per-repetition ratios (robust
+        to the machine's load drifting during the run), or the median itself."""
         if self.is_ratio:
-            return self.median / self.floor_median if self.floor_median else float("inf")
+            return statistics.median(self.ratios) if self.ratios else float("inf")
         return self.median
 
     @property
@@ -154,7 +161,9 @@ def table(figures: list[Figure]) -> str:
         floor = spread(f.floor, f.unit) if f.floor else "—"
         if f.floor_what and f.floor:
             floor = f"{f.floor_what}: {floor}"
-        value = f"{f.value:.2f}×" if f.is_ratio else spread([f.median], f.unit)
+        value = (f"{f.value:.2f}× ({min(f.ratios):.2f}–{max(f.ratios):.2f})"
+                 if f.is_ratio and len(f.ratios) > 1 else
+                 f"{f.value:.2f}×" if f.is_ratio else spread([f.median], f.unit))
         lines.append(
             f"| {f.what} | {floor} | {spread(f.samples, f.unit)} | {value} | {f.budget_text} | "
             f"{'yes' if f.met else '**no**'} |"

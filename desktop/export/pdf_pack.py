@@ -13,7 +13,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import overall_rating
 from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer
-from desktop.export.pdf_parts import Anchor, PageRef, grid_table, long_date
+from desktop.export.pdf_parts import Anchor, PageRef, Progress, grid_table, long_date
 from desktop.export.pdf_record import RATING_KEY, RecordStory
 from desktop.export.pdf_styles import LIGHT_FILL, SECONDARY, rating_markup
 
@@ -22,8 +22,10 @@ class PackRenderer(Renderer):
     """Many records in one PDF with continuous page numbers."""
 
     def __init__(self, records: list[PrintRecord], title: str = "Committee pack",
-                 prepared: dt.date | None = None) -> None:
+                 prepared: dt.date | None = None, progress=None) -> None:
+        """progress(done, total) is called as each record starts; it may raise to cancel."""
         super().__init__()
+        self.progress = progress
         if not records:
             raise ValueError("a committee pack needs at least one record")
         self.records = records
@@ -45,8 +47,13 @@ class PackRenderer(Renderer):
         out = self.cover()
         out += [PageBreak()] + self.contents()
         out += [PageBreak()] + self.grid()
+        total = len(self.records)
         for i, rec in enumerate(self.records):
+            if self.progress:
+                out.append(Progress(self.progress, i, total))
             out += RecordStory(self, rec, key=f"record-{i + 1}").flowables()
+        if self.progress:
+            out.append(Progress(self.progress, total, total))
         return out
 
     def cover(self) -> list:

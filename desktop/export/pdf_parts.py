@@ -37,6 +37,17 @@ class SetContext(ActionFlowable):
         self.renderer.section_starts = True
 
 
+class Progress(ActionFlowable):
+    """Reports how far the build has got; the callback may raise to cancel the build."""
+
+    def __init__(self, callback, done: int, total: int) -> None:
+        super().__init__()
+        self.callback, self.done, self.total = callback, done, total
+
+    def apply(self, doc) -> None:
+        self.callback(self.done, self.total)
+
+
 class Anchor(Flowable):
     """A named place: a PDF destination, an outline entry, and a page number for the contents."""
 

@@ -395,7 +395,9 @@ class Repository:
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
-            [(d.id, d.version, d.created_at) for d in decisions if not self.exists(d.id)],
+            # A version 1 is always a new decision (a clash fails on the primary key anyway).
+            [(d.id, d.version, d.created_at) for d in decisions
+             if d.version == 1 or not self.exists(d.id)],
         )
         # Ids are handed out here so that all versions go in with one executemany. Inside
         # this write transaction no other connection can take them (WAL: a writer that

@@ -220,7 +220,10 @@ class DecisionEditor(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(side)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
+        # A narrower window (small screen, 150% scale) takes a quarter of its loss from the
+        # task list, which keeps its minimum, so the page keeps room for its inputs.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([320, 960])
         outer.addWidget(self.splitter, 1)
 

@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         from desktop.ui.restore_dialog import install_backup_actions
 
         self.backups = install_backup_actions(self, service, dialogs)
+        from desktop.ui.pdf_actions import install_pdf_actions
+
+        self.pdf = install_pdf_actions(self, service, dialogs)
 
     @property
     def editor(self):

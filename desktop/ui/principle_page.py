@@ -22,8 +22,7 @@ ACTION_COLUMNS = [
     Column("action", "Action", 4, spoken="Action"),
     Column("owner", "Owner", 2, spoken="Owner of action"),
     Column("due", "Due date", 0, placeholder="YYYY-MM-DD", width=130, spoken="Due date of action"),
-    Column("done", "Progress", 0, check=("Done", "Not done"), live=True, width=120,
-           spoken="Action done"),
+    Column("done", "Progress", 0, check=("Done", "Open"), live=True, spoken="Action done"),
 ]
 
 

@@ -134,6 +134,9 @@ class RowTable(QWidget):
                 w.currentIndexChanged.connect(self.edited)
             else:
                 w = QLineEdit(values.get(col.key) or "")
+                w.setCursorPosition(0)  # show the start of a long entry, not its end
+                if col.width and not col.stretch:  # a fixed-size entry such as a date
+                    w.setMaximumWidth(col.width)
                 w.setPlaceholderText(col.placeholder)
                 w.setReadOnly(self._read_only)
                 w.textEdited.connect(self.edited)

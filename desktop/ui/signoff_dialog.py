@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -97,10 +99,19 @@ class SignOffDialog(QDialog):
         self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
         col.addWidget(self.progress)
         self.form = QWidget()
+        self.form.setObjectName("page")  # white, like the rest of the dialog
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(16)
-        col.addWidget(self.form)
+        # The form scrolls, so the Record button stays on screen at 1280×800 and at 150%.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.form)
+        col.addWidget(scroll, 1)
+        self.form_scroll = scroll
         for r in self.states:
             if r.signed:
                 s = r.sign_off
@@ -150,12 +161,22 @@ class SignOffDialog(QDialog):
                 "It can be signed once everything above is complete. Choose an item to go to it.")
             self.progress.setVisible(bool(self.progress.text()))
             self.form.hide()
+            self.form_scroll.hide()
             self.record_button.setEnabled(False)
             self.record_button.hide()
             self.cancel_button.setText("Close")
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.name.setFocus()
+        self._fit_to_screen(parent)
+
+    def _fit_to_screen(self, parent: QWidget | None) -> None:
+        """As tall as the form, but never taller than the screen (the form scrolls)."""
+        screen = (parent or self).screen()
+        hint = self.sizeHint()
+        if screen is not None:
+            hint.setHeight(min(hint.height(), screen.availableGeometry().height() * 9 // 10))
+        self.resize(max(hint.width(), self.minimumWidth()), hint.height())
 
     def request(self) -> lifecycle.SignOffRequest:
         return lifecycle.SignOffRequest(

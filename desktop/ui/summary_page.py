@@ -171,8 +171,10 @@ class SummaryPage(QWidget):
             rating = text_label(f"{theme.rating_text(answer.rating)}  ·  {state}")
             rating.setStyleSheet(f"color: {theme.rating_colour(answer.rating).name()};")
             grid.addWidget(rating, row + 1, 0, 1, 2)
-            change = LinkButton("Change")
-            change.setAccessibleName(f"Change {p.title}")
+            # A locked or withdrawn record cannot be changed: the link only shows the page.
+            verb = "View" if decision.status in (Status.SIGNED_OFF, Status.WITHDRAWN) else "Change"
+            change = LinkButton(verb)
+            change.setAccessibleName(f"{verb} {p.title}")
             change.clicked.connect(lambda _=False, n=p.number: self.go_to.emit(n, "rating"))
             grid.addWidget(change, row, 2, Qt.AlignmentFlag.AlignRight)
             self.links.append(change)

@@ -113,7 +113,7 @@ def load_fonts() -> str:
 
 STYLE = f"""
 QWidget {{ color: {TEXT}; }}
-QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget#page {{ background: white; }}
+QMainWindow, QDialog, QScrollArea, QScrollArea > QWidget > QWidget#page {{ background: white; }}
 QLabel[role="h1"] {{ font-size: 20pt; font-weight: bold; }}
 QLabel[role="h2"] {{ font-size: 15pt; font-weight: bold; }}
 QLabel[role="caption"] {{ color: {SECONDARY}; font-size: 12pt; }}

@@ -164,7 +164,7 @@ def test_a_signed_off_records_action_can_be_ticked_done_and_is_audited(qtbot, ma
     page = window.editor.principles[USERS_PAGE - 1]
     assert window.editor.read_only
     box = page.actions.cell(0, "done")
-    assert box.isEnabled() and box.text() == "Not done"
+    assert box.isEnabled() and box.text() == "Open"
     assert page.actions.cell(0, "action").isReadOnly()
     assert page.response.isReadOnly()
     assert not any(b.isEnabled() for b in page.rating_buttons.values())
@@ -181,7 +181,7 @@ def test_a_signed_off_records_action_can_be_ticked_done_and_is_audited(qtbot, ma
 
     qtbot.keyClick(box, Qt.Key.Key_Space)  # and back again
     assert not service.get(d.id).answer("users").actions[0].done
-    assert box.text() == "Not done"
+    assert box.text() == "Open"
     assert fields.count("answers.users.actions[0].done") + 1 == [
         e.field for e in lifecycle.history(service, d.id)].count("answers.users.actions[0].done")
 

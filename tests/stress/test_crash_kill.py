@@ -225,22 +225,24 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
     writing, committed = run(full, None)
     assert _ids(full) == before | bundle_ids
     outcomes = {"all": 0, "none": 0}
-    mid_write = 0
-    for i in range(IMPORT_KILLS):
-        db = tmp_path / f"import-{i}.db"
+    mid_write = rounds = 0
+    # a busy machine shifts the timing: keep going (up to 3x) until a kill lands mid-write
+    while rounds < IMPORT_KILLS or (mid_write == 0 and rounds < 3 * IMPORT_KILLS):
+        db = tmp_path / f"import-{rounds}.db"
+        rounds += 1
         shutil.copy(base, db)
         killed, wal_size = run(db, rng.uniform(0.8 * writing, 1.1 * committed))
-        mid_write += killed and wal_size > 1_000_000
         assert integrity(db) == "ok"
         ids = _ids(db)
         assert before <= ids, "records that were there before the import were lost"
         added = ids - before
         assert added in (set(), bundle_ids), f"partial import: {len(added)} of {IMPORT_SIZE}"
         outcomes["all" if added else "none"] += 1
+        mid_write += killed and wal_size > 0 and not added
     assert mid_write >= 1, "no kill landed while the import was writing; make the bundle bigger"
-    print(f"\nimport: {IMPORT_KILLS} kills of a {IMPORT_SIZE}-decision import (writes from "
+    print(f"\nimport: {rounds} kills of a {IMPORT_SIZE}-decision import (writes from "
           f"{writing:.1f} s, commits at {committed:.1f} s), "
-          f"{mid_write} while writing; outcomes {outcomes}")
+          f"{mid_write} while writing, before the commit; outcomes {outcomes}")
     _restore_killed_half_way(tmp_path, rng, big_backup=full, small=base)
 
 

@@ -51,8 +51,7 @@ def test_backup_holds_what_is_still_only_in_the_wal(tmp_path, folder, example_bu
         made = backup.make_backup(db, service.db.conn)
     finally:
         service.db.close()
-    with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        rows(raw)  # the file alone does not even have the tables yet
+    assert rows(raw) == []  # the file alone does not have the import yet
     assert rows(made) == rows(db) and len(rows(made)) == 1
     assert made.parent == folder and not Path(f"{made}-wal").exists()
     conn = sqlite3.connect(made)

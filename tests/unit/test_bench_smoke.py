@@ -43,8 +43,8 @@ def test_the_whole_suite_runs_on_a_tiny_register(tmp_path):
 
 
 def test_ratio_and_absolute_budgets():
-    ratio = Figure("r", "ratio", "ms", 1.3, [120.0, 130.0, 200.0], [100.0, 100.0, 90.0])
-    assert ratio.value == 1.3 and ratio.met
+    ratio = Figure("r", "ratio", "ms", 1.3, [120.0, 130.0, 200.0], [100.0, 100.0, 200.0])
+    assert ratio.ratios == [1.2, 1.3, 1.0] and ratio.value == 1.2 and ratio.met
     slow = Figure("s", "slow", "ms", 1.3, [131.0], [100.0])
     assert not slow.met
     absolute = Figure("a", "absolute", "ms", 10.0, [9.0, 12.0, 8.0], [1.0], ratio=False)

@@ -1,0 +1,80 @@
+"""In-app PDF preview (QtPdf, from the PySide6-Pdf wheel) and printing through the system dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+
+def load_document(pdf: bytes, parent=None):
+    """A QPdfDocument over the bytes (the buffer is parented to the document to keep it alive)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument(parent)
+    buffer = QBuffer(document)
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    return document
+
+
+def print_document(document, printer) -> int:
+    """Draw every page of the document onto the printer; returns the number of pages printed."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        count = document.pageCount()
+        for page in range(count):
+            if page:
+                printer.newPage()
+            target = printer.pageLayout().paintRectPixels(printer.resolution())
+            points = document.pagePointSize(page)
+            scale = min(target.width() / points.width(), target.height() / points.height())
+            size = QSize(int(points.width() * scale), int(points.height() * scale))
+            image = document.render(page, size)
+            painter.drawImage(0, 0, image)
+        return count
+    finally:
+        painter.end()
+
+
+class PdfPreviewDialog(QDialog):
+    """Shows a rendered PDF, page after page, with Print and Save buttons."""
+
+    print_requested = Signal()
+    save_requested = Signal()
+
+    def __init__(self, pdf: bytes, title: str, warnings: tuple[str, ...] = (),
+                 parent: QWidget | None = None) -> None:
+        from PySide6.QtPdfWidgets import QPdfView
+
+        super().__init__(parent)
+        self.setWindowTitle(f"Preview — {title}")
+        self.resize(900, 1000)
+        self.pdf = pdf
+        self.document = load_document(pdf, self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("PDF preview")
+        layout = QVBoxLayout(self)
+        if warnings:
+            note = QLabel("Some characters cannot be printed with the shipped font and appear "
+                          "as [U+XXXX] placeholders:\n" + "\n".join(warnings))
+            note.setWordWrap(True)
+            note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = buttons.addButton("Print…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = buttons.addButton("Save PDF…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.clicked.connect(self.print_requested)
+        self.save_button.clicked.connect(self.save_requested)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def page_count(self) -> int:
+        return self.document.pageCount()

@@ -1,0 +1,122 @@
+"""Export PDF, preview, print and the committee pack from the window (dialogs replaced)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from desktop.domain.record import code_for
+from desktop.verification_service import codes_in_pdf
+
+
+@pytest.fixture
+def three(service, example_bundle_text):
+    bundle = json.loads(example_bundle_text)
+    ids = [service.import_bundle(example_bundle_text)[0].id]
+    for n, title in enumerate(("Transfer Eastfield library", "Share the legal service")):
+        d = dict(bundle["decisions"][0], title=title, reference=f"EX/2026/02{n}")
+        d.pop("id")
+        ids.append(service.import_bundle(json.dumps({"format": bundle["format"],
+                                                     "decisions": [d]}))[0].id)
+    return ids
+
+
+def select_row(window, row: int) -> None:
+    table = window.register.table
+    table.setFocus()
+    table.setCurrentIndex(window.register.model.index(row, 0))
+
+
+def test_export_pdf_saves_the_current_record(qtbot, make_window, service, three, dialogs,
+                                           tmp_path):
+    window = make_window(service)
+    select_row(window, 0)
+    current = window.current_decision_id()
+    assert window.pdf.export_action.isEnabled()
+    out = tmp_path / "record.pdf"
+    dialogs.files.append(str(out))
+    assert window.pdf.export_action.shortcut() == QKeySequence("Ctrl+E")
+    window.pdf.export_action.trigger()
+    qtbot.waitUntil(lambda: window.pdf.last_path == out, timeout=20_000)
+    assert dialogs.calls[0][0] == "save_file"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    d = service.get(current)
+    assert d.title in " ".join(text.split())
+    assert codes_in_pdf(out.read_bytes()) == [code_for(d)]
+    assert not list(tmp_path.glob(".record.pdf.tmp-*"))  # written atomically, nothing left over
+
+
+def test_cancelled_save_dialog_writes_nothing(qtbot, make_window, service, three, dialogs,
+                                              tmp_path):
+    window = make_window(service)
+    select_row(window, 0)
+    window.pdf.export_action.trigger()  # the dialog answers None: the user cancelled
+    assert window.pdf.worker is None and window.pdf.last_path is None
+
+
+def test_committee_pack_of_selected_rows(qtbot, make_window, service, three, dialogs,
+                                         tmp_path):
+    window = make_window(service)
+    window.register.table.selectAll()
+    assert sorted(window.selected_decision_ids()) == sorted(three)
+    out = tmp_path / "pack.pdf"
+    dialogs.files.append(str(out))
+    window.pdf.pack_action.trigger()
+    assert window.pdf.progress is not None  # a progress dialog while the worker renders
+    qtbot.waitUntil(lambda: window.pdf.last_path == out, timeout=30_000)
+    assert sorted(codes_in_pdf(out.read_bytes())) == sorted(
+        code_for(service.get(i)) for i in three)
+    assert window.pdf.progress is None
+
+
+def test_committee_pack_can_be_cancelled(qtbot, make_window, service, three, dialogs,
+                                         tmp_path):
+    window = make_window(service)
+    window.register.table.selectAll()
+    out = tmp_path / "pack.pdf"
+    dialogs.files.append(str(out))
+    window.pdf.pack_action.trigger()
+    worker = window.pdf.worker
+    with qtbot.waitSignal(worker.cancelled, timeout=30_000):
+        window.pdf.progress.cancel()
+    qtbot.waitUntil(lambda: window.pdf.worker is None, timeout=10_000)
+    assert not out.exists()
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_preview_shows_every_page_and_prints(qtbot, make_window, service, three, tmp_path,
+                                             monkeypatch):
+    from PySide6.QtPrintSupport import QPrinter
+
+    window = make_window(service)
+    select_row(window, 0)
+    window.pdf.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.pdf.preview is not None, timeout=20_000)
+    preview = window.pdf.preview
+    qtbot.addWidget(preview)
+    assert preview.page_count() >= 12
+    printed = tmp_path / "printed.pdf"
+
+    def to_file(printer) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return True
+
+    monkeypatch.setattr(window.pdf, "ask_printer", to_file)
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(str(printed)).pages) == preview.page_count()
+
+
+def test_print_uses_the_print_dialog(qtbot, make_window, service, three, monkeypatch):
+    window = make_window(service)
+    select_row(window, 0)
+    asked = []
+    monkeypatch.setattr(window.pdf, "ask_printer", lambda printer: asked.append(printer) or False)
+    assert window.pdf.print_action.shortcut() == QKeySequence("Ctrl+P")
+    window.pdf.print_action.trigger()
+    qtbot.waitUntil(lambda: asked, timeout=20_000)
