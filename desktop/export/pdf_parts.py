@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
@@ -87,8 +88,21 @@ class PageRef(Flowable):
 def table(data: list[list], colWidths: list[float], style=(), **kwargs) -> Table:  # noqa: N803
     """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
     kwargs.setdefault("hAlign", "LEFT")
+    style = [tuple(_colour(x) for x in command) for command in style]
     return Table(data, colWidths=colWidths,
                  style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
+
+
+@lru_cache(maxsize=64)
+def _hex(value: str):
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(value)
+
+
+def _colour(value):
+    """'#rrggbb' as a Color object: ReportLab would parse the string again for every cell."""
+    return _hex(value) if isinstance(value, str) and value.startswith("#") else value
 
 
 class Pieces(list):
@@ -139,14 +153,45 @@ def grid_table(data: list[list], widths: list[float], *, header: bool = True,
                  splitInRow=0)
 
 
-def qr_drawing(text: str, size: float):
-    """A QR code of the verification code, size points square."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+class QrCode(Flowable):
+    """A QR code drawn as one filled path of horizontal runs (the graphics widget draws each
+    module as its own shape, which made it a sixth of a record's render time)."""
 
-    widget = QrCodeWidget(text, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    drawing.initialFontName = REGULAR  # else the drawing selects (unembedded) Helvetica
-    return drawing
+    def __init__(self, text: str, size: float) -> None:
+        from reportlab.graphics.barcode import qrencoder
+
+        super().__init__()
+        self.value, self.width, self.height = text, size, size
+        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr.addData(text)
+        qr.make()
+        n = qr.getModuleCount()
+        self.modules = n + 8  # four modules of quiet zone on each side
+        self.runs = []  # (row, first column, length) of dark modules
+        for r in range(n):
+            c = 0
+            while c < n:
+                if qr.isDark(r, c):
+                    start = c
+                    while c < n and qr.isDark(r, c):
+                        c += 1
+                    self.runs.append((r, start, c - start))
+                else:
+                    c += 1
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        unit = self.width / self.modules
+        canv = self.canv
+        path = canv.beginPath()
+        for r, c, length in self.runs:
+            path.rect((c + 4) * unit, self.height - (r + 5) * unit, length * unit, unit)
+        canv.setFillColor("#000000")
+        canv.drawPath(path, stroke=0, fill=1)
+
+
+def qr_drawing(text: str, size: float) -> QrCode:
+    """A QR code of the verification code, size points square."""
+    return QrCode(text, size)

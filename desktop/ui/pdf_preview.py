@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -32,9 +32,12 @@ def print_document(document, printer) -> int:
             target = printer.pageLayout().paintRectPixels(printer.resolution())
             points = document.pagePointSize(page)
             scale = min(target.width() / points.width(), target.height() / points.height())
-            size = QSize(int(points.width() * scale), int(points.height() * scale))
-            image = document.render(page, size)
-            painter.drawImage(0, 0, image)
+            # Rasterise at no more than 300 dpi (plenty for text on paper), then scale to fit.
+            dpi_scale = min(scale, 300 / 72)
+            image = document.render(page, QSize(int(points.width() * dpi_scale),
+                                                int(points.height() * dpi_scale)))
+            painter.drawImage(QRectF(0, 0, points.width() * scale, points.height() * scale),
+                              image)
         return count
     finally:
         painter.end()

@@ -169,9 +169,19 @@ def test_unprintable_characters_become_visible_placeholders(service):
     assert "proposal" in joined and "U+0007" in joined
 
 
-def test_code_and_qr_encode_the_versions_code(service, example_id):
-    from desktop.export.pdf_parts import qr_drawing
+def test_qr_code_matches_reportlabs_qr_widget(service, example_id):
+    """The fast QR flowable draws the same modules as ReportLab's own QR widget."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Rect
+
+    from desktop.export.pdf_parts import QrCode
 
     code = code_for(service.get(example_id))
-    drawing = qr_drawing(code, 100)
-    assert drawing.contents[0].value == code
+    ours = QrCode(code, 100)
+    widget = QrCodeWidget(code, barLevel="M", barBorder=0)
+    shapes = widget.draw().contents  # makes the matrix
+    assert widget.qr.getModuleCount() + 8 == ours.modules
+    n = widget.qr.getModuleCount()
+    dark = {(r, c) for r in range(n) for c in range(n) if widget.qr.isDark(r, c)}
+    assert {(r, c + k) for r, c, length in ours.runs for k in range(length)} == dark
+    assert any(isinstance(s, Rect) for s in shapes)
