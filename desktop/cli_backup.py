@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.domain.errors import InvalidInput, StorageError
+from desktop.domain.errors import InvalidInput, Refused, StorageError
 
 EXIT_OK = 0
 
@@ -68,6 +68,13 @@ def cmd_restore(args, service) -> int:
     source = Path(args.backup)
     if not source.is_file():
         raise InvalidInput(f"{source}: no such backup file (see `backup --list`)")
+    from desktop.instance import is_open_in_window
+
+    if is_open_in_window(db_path):
+        raise Refused(
+            f"{db_path} is open in a Decision Checklist window; restore it from that window "
+            "(File > Restore from a backup) or close the window first."
+        )
     try:
         saved = backup.restore(source, db_path)
     except StorageError as exc:

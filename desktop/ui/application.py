@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
 from desktop import paths
+from desktop.instance import instance_key, lock_path
 
 ACTIVATE = b"activate\n"
-
-
-def instance_key(db_path: Path) -> str:
-    """A name for the lock file and local server, unique to one database file."""
-    resolved = str(Path(db_path).expanduser().resolve())
-    return "decision-checklist-" + hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
-
-
-def lock_path(db_path: Path) -> Path:
-    return Path(QDir.tempPath()) / f"{instance_key(db_path)}.lock"
 
 
 class SingleInstance:

@@ -98,3 +98,16 @@ def test_excepthook_survives_an_unwritable_log_folder(window, dialogs, tmp_path,
     except RuntimeError:
         hook(*sys.exc_info())
     assert "could not be logged" in dialogs.calls[-1][2]
+
+
+def test_the_window_lock_is_visible_to_the_command_line(tmp_path, qapp):
+    from desktop.instance import is_open_in_window
+
+    db = tmp_path / "held.db"
+    instance = SingleInstance(db)
+    assert instance.acquire()
+    try:
+        assert is_open_in_window(db)
+    finally:
+        instance.release()
+    assert not is_open_in_window(db)
