@@ -21,6 +21,7 @@ from desktop.export.pdf_styles import (
     SECONDARY,
     TEXT,
     TextGuard,
+    colour,
     register_fonts,
     stylesheet,
 )
@@ -100,7 +101,7 @@ def _numbered_canvas_class():
                 self._draw_page_label(number, total)
                 for x, y, key in later.get(number, ()):
                     self.setFont(REGULAR, 10)
-                    self.setFillColor(TEXT)
+                    self.setFillColor(colour(TEXT))
                     self.drawRightString(x, y, str(self.anchors.get(key, "")))
                 super().showPage()
             super().save()
@@ -109,7 +110,7 @@ def _numbered_canvas_class():
             width, _ = self._pagesize
             self.saveState()
             self.setFont(REGULAR, 8.5)
-            self.setFillColor(SECONDARY)
+            self.setFillColor(colour(SECONDARY))
             self.drawCentredString(width / 2, 11 * _MM, f"Page {number} of {total}")
             self.restoreState()
 
@@ -157,18 +158,18 @@ class Renderer:
         left, right = doc.leftMargin, width - doc.rightMargin
         canvas.saveState()
         if ctx.watermark:
-            canvas.setFillColor("#d8d8d8")
+            canvas.setFillColor(colour("#d8d8d8"))
             canvas.setFont(BOLD, 110 if len(ctx.watermark) <= 5 else 80)
             canvas.translate(width / 2, height / 2)
             canvas.rotate(50)
             canvas.drawCentredString(0, -38, ctx.watermark)
             canvas.rotate(-50)
             canvas.translate(-width / 2, -height / 2)
-        canvas.setStrokeColor(BORDER)
+        canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
         canvas.line(left, 15 * _MM, right, 15 * _MM)
         canvas.setFont(REGULAR, 8.5)
-        canvas.setFillColor(SECONDARY)
+        canvas.setFillColor(colour(SECONDARY))
         canvas.drawString(left, 11 * _MM, _fit(ctx.footer_left, REGULAR, 8.5, 62 * _MM))
         if ctx.code:
             canvas.drawRightString(right, 11 * _MM, f"Verification code {ctx.code}")

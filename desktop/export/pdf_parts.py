@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from desktop.export.pdf_styles import BORDER, LIGHT_FILL, REGULAR, TEXT
+from desktop.export.pdf_styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -93,16 +92,9 @@ def table(data: list[list], colWidths: list[float], style=(), **kwargs) -> Table
                  style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
 
 
-@lru_cache(maxsize=64)
-def _hex(value: str):
-    from reportlab.lib.colors import HexColor
-
-    return HexColor(value)
-
-
 def _colour(value):
     """'#rrggbb' as a Color object: ReportLab would parse the string again for every cell."""
-    return _hex(value) if isinstance(value, str) and value.startswith("#") else value
+    return colour(value) if isinstance(value, str) and value.startswith("#") else value
 
 
 class Pieces(list):

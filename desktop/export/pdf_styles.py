@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from desktop import paths
@@ -26,6 +27,14 @@ RATING_COLOURS = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c",
                   "not-applicable": "#505a5f"}
 # Amber text on white is too faint for small type; print amber symbols a shade darker.
 RATING_TEXT_COLOURS = {**RATING_COLOURS, "amber": "#b4570f"}
+
+@lru_cache(maxsize=64)
+def colour(value: str):
+    """A '#rrggbb' constant as a ReportLab Color (a string is parsed again at every use)."""
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(value)
+
 
 _lock = threading.Lock()
 _printable: frozenset[int] | None = None
