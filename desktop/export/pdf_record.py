@@ -178,7 +178,7 @@ class RecordStory:
                 Paragraph(outcome, s["CellBold" if o.status == "recommended" else "Cell"]),
                 self.cell(o.reason, f"{where}.reason"),
             ])
-        return [grid_table(rows, [46 * mm, 28 * mm, 28 * mm, 68 * mm])]
+        return [grid_table(rows, [44 * mm, 28 * mm, 32 * mm, 66 * mm])]
 
     def summary(self) -> list:
         d, s = self.d, self.s
