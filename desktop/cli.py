@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
+from desktop.userfiles import atomic_write, read_text
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -99,38 +99,8 @@ def _handler(name: str):
     return getattr(importlib.import_module(module), function)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    if Path(path).is_dir():
-        raise InvalidInput(f"cannot write {path}: it is a folder; give a file name")
-    path = Path(os.path.abspath(path))  # so that '.' or 'x/..' has a name to build on
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
-
-
-def _read_text(path: str) -> str:
-    try:
-        return Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: is a folder, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: {exc.strerror}") from None
-
-
 def cmd_import(args, service) -> int:
-    text = _read_text(args.file)
+    text = read_text(args.file)
     for d in service.import_bundle(text):
         print(f"{d.id}\t{d.title}")
     return EXIT_OK

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_NOT_FOUND, EXIT_OK, atomic_write
+from desktop.cli import EXIT_NOT_FOUND, EXIT_OK
 from desktop.domain.errors import InvalidInput
+from desktop.userfiles import atomic_write
 
 
 def _check_out(out: str) -> Path:

@@ -76,15 +76,9 @@ def _codes_in_page_text(data: bytes) -> list[str]:
 
 
 def read_pdf(path: str | Path) -> bytes:
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: {exc.strerror}") from None
+    from desktop.userfiles import read_bytes
+
+    data = read_bytes(path)
     if not data.startswith(b"%PDF"):
         raise InvalidInput(f"{path}: not a PDF file")
     return data

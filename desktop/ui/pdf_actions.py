@@ -162,7 +162,7 @@ class PdfActions:
         self._start(records, pack=True, on_done=lambda r: self._save(r, path))
 
     def _save(self, rendered, path: str) -> None:
-        from desktop.cli import atomic_write
+        from desktop.userfiles import atomic_write
 
         target = Path(path)
         if target.suffix.lower() != ".pdf":
