@@ -1,10 +1,12 @@
 """PDF floor: plain ReportLab building the same content as one assurance record.
 
 The same text, the same DejaVu fonts (embedded), the same sections in the same order (cover
-with details table and QR code, proposal, reasons, options table, a summary table, one page per
-principle with questions, rating box, response, evidence and actions, open actions, sign-off
-blocks), a footer and a DRAFT watermark on every page: what a competent script would write with
-Paragraphs and Tables, without the app's glyph checks, outline, anchors or "Page X of Y".
+with details table and QR code, proposal, reasons, options table, a summary table on its own
+page, then the principles flowing on, each opening with a rule and kept together with its
+questions and rating box, then response, evidence and actions, open actions, and the sign-off
+blocks kept on one page), a footer and a DRAFT watermark on every page: what a competent script
+would write with Paragraphs and Tables, without the app's glyph checks, outline, anchors or
+"Page X of Y".
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
+    HRFlowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -111,16 +114,21 @@ def story(decision, checklist, code: str) -> list:
                      _p(a.rating.label if a.rating else "Not rated", "Cell"),
                      _p(str(sum(1 for x in a.actions if not x.done)), "Cell")])
     out.append(_grid(rows, [8 * mm, 100 * mm, 32 * mm, 30 * mm]))
-    for p in checklist.principles:
+    out.append(PageBreak())
+    for i, p in enumerate(checklist.principles):
         a = d.answer(p.slug)
-        out += [PageBreak(), _p(f"Principle {p.number} of 10", "H2"), _p(p.title, "H1"),
-                _p(f"“{p.wording}”", "Quote"), _p("Guidance questions", "H2")]
-        out += [Paragraph(escape(q), styles()["Body"], bulletText="•") for q in p.questions]
+        head = [HRFlowable(width="100%", thickness=0.8, spaceBefore=7 * mm, spaceAfter=3 * mm,
+                           color=colors.HexColor("#b1b4b6"))] if i else []
+        head += [_p(f"Principle {p.number} of 10", "H2"), _p(p.title, "H1"),
+                 _p(f"“{p.wording}”", "Quote"), _p("Guidance questions", "H2")]
+        head += [Paragraph(escape(q), styles()["Body"], bulletText="•") for q in p.questions]
         box = Table([[_p("Rating", "CellBold")], [_p(a.rating.label if a.rating else "Not rated")]],
                     colWidths=[120 * mm], hAlign="LEFT")
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black)]))
-        out += [box, _p("How the proposal meets this principle", "H2"), *_paras(a.response),
-                _p("Evidence", "H2"), *_paras(a.evidence), _p("Actions", "H2")]
+        out += [KeepTogether([*head, box]), CondPageBreak(28 * mm),
+                _p("How the proposal meets this principle", "H2"), *_paras(a.response),
+                CondPageBreak(28 * mm), _p("Evidence", "H2"), *_paras(a.evidence),
+                CondPageBreak(28 * mm), _p("Actions", "H2")]
         if a.actions:
             rows = [[_p(h, "CellBold") for h in ("Action", "Owner", "Due", "State")]]
             rows += [[_p(x.action, "Cell"), _p(x.owner, "Cell"), _p(x.due, "Cell"),
@@ -128,19 +136,19 @@ def story(decision, checklist, code: str) -> list:
             out.append(_grid(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm]))
         else:
             out.append(_p("No actions recorded."))
-    out += [PageBreak(), _p("Open actions", "H1")]
+    out += [CondPageBreak(60 * mm), _p("Open actions", "H1")]
     rows = [[_p(h, "CellBold") for h in ("Principle", "Action", "Owner", "Due")]]
     for p in checklist.principles:
         rows += [[_p(p.title, "Cell"), _p(x.action, "Cell"), _p(x.owner, "Cell"), _p(x.due, "Cell")]
                  for x in d.answer(p.slug).actions if not x.done]
     out.append(_grid(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm]))
-    out += [CondPageBreak(90 * mm), _p("Sign-off", "H1")]
+    sign_off = [_p("Sign-off", "H1")]
     for role in checklist.sign_off_roles:
         block = Table([[_p(role.name, "CellBold"), "", ""], ["Name", "Signature", "Date"]],
                       colWidths=[58 * mm, 70 * mm, 42 * mm], rowHeights=[None, 17 * mm])
         block.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.8, colors.black)]))
-        out.append(KeepTogether([block, Spacer(0, 6 * mm)]))
-    return out
+        sign_off.append(KeepTogether([block, Spacer(0, 6 * mm)]))
+    return [*out, KeepTogether(sign_off)]
 
 
 def build(decision, checklist, code: str) -> bytes:

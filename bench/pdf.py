@@ -41,7 +41,7 @@ def record_figure(ctx: Context) -> Figure:
     s, f = interleaved(subject, floor, ctx.reps, warmup=max(1, ctx.warmup))
     return Figure("pdf_record", f"PDF: one {sizes.get('app_pages', '?')}-page record", "ms", 1.3,
                   s, f, floor_what="plain ReportLab", extra=sizes,
-                  note="a fully answered record; every principle starts a page")
+                  note="a fully answered record; the principles flow after the summary page")
 
 
 def pack_figures(ctx: Context) -> list[Figure]:

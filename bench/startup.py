@@ -21,8 +21,11 @@ FLOOR = [sys.executable, str(ROOT / "bench" / "floor_startup.py")]
 def _private_env() -> dict[str, str]:
     """Settings, logs and lock files in a throw-away home, so runs do not see each other."""
     home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    # PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make every run compile the app's
+    # modules from source while PySide6's come precompiled from site-packages: the warm-up
+    # must fill the app's bytecode cache too, as a user's first start (or the built app) does.
     env = {"HOME": str(home), "DECISION_CHECKLIST_EXIT_AFTER_PAINT": "1",
-           "QT_QPA_PLATFORM": "offscreen"}
+           "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": ""}
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
                 "XDG_RUNTIME_DIR"):
         env[var] = str(home / var.lower())

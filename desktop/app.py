@@ -7,12 +7,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """`decision-checklist [--db PATH] [COMMAND ...]`."""
-    from desktop import cli
-
     argv = list(sys.argv[1:] if argv is None else argv)
-    status = cli.run(argv)
-    if status != -1:
-        return status
+    if not _opens_window(argv):  # the command-line parser (argparse, every subcommand) is
+        from desktop import cli  # ~10 ms of start-up the window does not need
+
+        status = cli.run(argv)
+        if status != -1:
+            return status
     db = None
     if "--db" in argv:
         i = argv.index("--db")
@@ -22,3 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.ui.application import run_gui
 
     return run_gui(db)
+
+
+def _opens_window(argv: list[str]) -> bool:
+    """True for a plain start (`[--db PATH]`), which needs no argument parsing."""
+    if not argv:
+        return True
+    if len(argv) == 1:
+        return argv[0].startswith("--db=") and len(argv[0]) > len("--db=")
+    return len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-")

@@ -25,3 +25,22 @@ def open_service(db_path: Path | str | None = None, **kwargs):
 
     daily_backup(path, db.conn)  # at most once a day; skipped at once when today's exists
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
+
+
+def open_service_for_window(db_path: Path | str, report=None, **kwargs):
+    """(DecisionService, BackgroundCheck) for the window: the slow checks come later.
+
+    The integrity check and the daily backup run in a worker thread once `check.start()`
+    is called (after the first paint); the first write waits for the check, and a damaged
+    file is never written to. report(problem or None) is called from the worker thread.
+    """
+    from desktop.services import DecisionService
+    from desktop.storage.database import open_database
+    from desktop.storage.integrity import BackgroundCheck
+
+    path = Path(db_path)
+    checklist = load_shipped_checklist()
+    db = open_database(path, check_integrity=False)
+    check = BackgroundCheck(path, report=report)
+    db.hold_writes_until(check.verdict)
+    return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs), check

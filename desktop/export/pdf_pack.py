@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer
+from reportlab.platypus import PageBreak, Spacer
 
 from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import overall_rating
@@ -65,8 +65,8 @@ class PackRenderer(Renderer):
         out: list = [
             Anchor("pack-cover", "Cover", 0),
             Spacer(0, 40 * mm),
-            Paragraph("Committee pack", s["Kicker"]),
-            Paragraph(g.markup(self.title, "pack title"), s["PackTitle"]),
+            self.para("Committee pack", s["Kicker"]),
+            self.para(g.markup(self.title, "pack title"), s["PackTitle"]),
         ]
         facts = [
             ("Organisation", "; ".join(g.markup(o, "organisation") for o in orgs)),
@@ -75,9 +75,9 @@ class PackRenderer(Renderer):
             ("Decisions", str(len(self.records))),
             ("Prepared", long_date(self.prepared.isoformat())),
         ]
-        rows = [[Paragraph(k, s["CellHead"]), Paragraph(v or "–", s["Cell"])] for k, v in facts]
+        rows = [[self.para(k, s["CellHead"]), self.para(v or "–", s["Cell"])] for k, v in facts]
         out.append(grid_table(rows, [40 * mm, 130 * mm], header=False))
-        out += [Spacer(0, 10 * mm), Paragraph(
+        out += [Spacer(0, 10 * mm), self.para(
             "Each decision record in this pack tests the proposal against ten leadership "
             "principles. Every page carries the record's reference, version and verification "
             "code; the code identifies exactly which recorded version was printed. Anyone can "
@@ -86,9 +86,9 @@ class PackRenderer(Renderer):
 
     def contents(self) -> list:
         s, g = self.styles, self.guard
-        out: list = [Anchor("pack-contents", "Contents", 0), Paragraph("Contents", s["H1"])]
-        rows = [[Paragraph(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
-        rows.append(["", Paragraph("Summary of decisions against the ten principles", s["Cell"]),
+        out: list = [Anchor("pack-contents", "Contents", 0), self.para("Contents", s["H1"])]
+        rows = [[self.para(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
+        rows.append(["", self.para("Summary of decisions against the ten principles", s["Cell"]),
                      "", PageRef("pack-grid")])
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
@@ -96,10 +96,10 @@ class PackRenderer(Renderer):
             ref = g.markup(d.reference, "reference")
             detail = " · ".join(x for x in (ref, f"version {d.version}", d.status.label) if x)
             rows.append([
-                Paragraph(str(i), s["Cell"]),
-                [Paragraph(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),
-                 Paragraph(detail, s["Secondary"])],
-                Paragraph(rating_markup(overall_rating(d)), s["Cell"]),
+                self.para(str(i), s["Cell"]),
+                [self.para(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),
+                 self.para(detail, s["Secondary"])],
+                self.para(rating_markup(overall_rating(d)), s["Cell"]),
                 PageRef(f"record-{i}"),
             ])
         g.scope = ""
@@ -111,25 +111,25 @@ class PackRenderer(Renderer):
         s, g = self.styles, self.guard
         principles = self.records[0].checklist.principles
         out: list = [Anchor("pack-grid", "Summary of decisions", 0),
-                     Paragraph("Summary of decisions against the ten principles", s["H1"]),
-                     Paragraph("Each column is one principle (see the key below); the last column "
+                     self.para("Summary of decisions against the ten principles", s["H1"]),
+                     self.para("Each column is one principle (see the key below); the last column "
                                "is the overall rating, the worst of the ten.", s["Body"])]
-        head = [Paragraph("Decision", s["CellHead"])]
-        head += [Paragraph(str(p.number), s["CellCentre"]) for p in principles]
-        head.append(Paragraph("Overall", s["CellHead"]))
+        head = [self.para("Decision", s["CellHead"])]
+        head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
+        head.append(self.para("Overall", s["CellHead"]))
         rows = [head]
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
             g.scope = f"{d.reference or d.title[:40]} version {d.version}: "
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
-            cells: list = [[Paragraph(label, s["Cell"])]
-                           + ([Paragraph(ref, s["Secondary"])] if ref else [])]
+            cells: list = [[self.para(label, s["Cell"])]
+                           + ([self.para(ref, s["Secondary"])] if ref else [])]
             for slug in SLUGS:
                 rating = d.answer(slug).rating
-                cells.append(Paragraph(rating_markup(rating, word=False) if rating else "",
+                cells.append(self.para(rating_markup(rating, word=False) if rating else "",
                                        s["CellCentre"]))
-            cells.append(Paragraph(rating_markup(overall_rating(d)), s["Cell"]))
+            cells.append(self.para(rating_markup(overall_rating(d)), s["Cell"]))
             rows.append(cells)
         g.scope = ""
         widths = [62 * mm] + [8.2 * mm] * len(principles) + [26 * mm]
@@ -140,7 +140,7 @@ class PackRenderer(Renderer):
             ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
         ]))
         key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
-        out += [Spacer(0, 4 * mm), Paragraph(f"Principles: {key}.", s["Secondary"]),
-                Paragraph(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+        out += [Spacer(0, 4 * mm), self.para(f"Principles: {key}.", s["Secondary"]),
+                self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
                           "rated.</font>", s["Secondary"])]
         return out

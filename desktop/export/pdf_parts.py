@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from desktop.export.pdf_styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
@@ -23,6 +23,92 @@ def long_date(value: str | None) -> str:
     except ValueError:
         return value
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+class SharedParagraph(Paragraph):
+    """A Paragraph that remembers how it wrapped at each width, in a dict shared by every copy
+    of the same text and style: a table wraps each cell once to measure it and again to draw
+    it, and "Completed" or "Rating" wrap the same way in every record of a pack. Line-breaking
+    was the largest single cost of a pack's build.
+
+    The lines are only read when drawn. Splitting can change them, so a paragraph about to be
+    split breaks its lines afresh first. The pieces of a split are plain SharedParagraphs
+    without a shared dict, which wrap as usual."""
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        shared = self.__dict__.get("_shared")
+        if shared is None:
+            return super().wrap(availWidth, availHeight)
+        hit = shared.get(availWidth)
+        if hit is None:
+            width, height = super().wrap(availWidth, availHeight)
+            if height < 0x7FFFFFFF:
+                shared[availWidth] = (self.blPara, height, self._wrapWidths)
+            return width, height
+        self.blPara, self.height, self._wrapWidths = hit
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        """Draws; a copy of a paragraph already drawn at this width replays its operators.
+
+        What a paragraph draws depends on its lines and on the font state it starts from
+        (ReportLab leaves out a font change that the canvas has already made), so the
+        operators are kept per width and starting font. Their positions are relative to the
+        paragraph's origin, and fonts and colours are named document-wide, so the same
+        operators are right on any page. Text with links or images (which add annotations
+        or resources as they draw) is always drawn afresh."""
+        shared = self.__dict__.get("_shared")
+        if shared is None or not self.__dict__.get("_replayable"):
+            return super().draw()
+        canv = self.canv
+        key = ("ops", self.width, canv._fontname, canv._fontsize, canv._leading)
+        ops = shared.get(key)
+        code = canv._code
+        if ops is None:
+            start = len(code)
+            super().draw()
+            shared[key] = code[start:]
+        else:
+            code.extend(ops)
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        if self.__dict__.get("_shared") is not None:
+            self._shared = None
+            super().wrap(availWidth, availHeight)
+        return super().split(availWidth, availHeight)
+
+
+class ParaCache:
+    """Paragraphs made through one cache per document: each distinct (text, style) is parsed
+    once. Nine in ten paragraphs of a pack repeat ("Rating", "Evidence", guidance questions,
+    role names...), and parsing their markup was a quarter of a pack's build time.
+
+    A hit is a new paragraph sharing the parsed fragments, which ReportLab only reads when it
+    wraps, splits or draws (it clones a fragment before changing one)."""
+
+    LIMIT = 600  # longer text (a user's paragraph) is rarely repeated: not kept
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, dict] = {}
+
+    def __call__(self, text: str, style, bulletText: str | None = None) -> Paragraph:  # noqa: N803
+        if len(text) > self.LIMIT:
+            para = SharedParagraph(text, style, bulletText)
+            para._shared = {}
+            return para
+        key = (text, id(style), bulletText)  # the made dict keeps the style alive
+        made = self._made.get(key)
+        if made is None:
+            para = SharedParagraph(text, style, bulletText)
+            para._shared = {}
+            para._replayable = not any(hasattr(f, "cbDefn") or getattr(f, "link", None)
+                                       or getattr(f, "us_lines", None) for f in para.frags)
+            self._made[key] = dict(para.__dict__)
+            return para
+        para = SharedParagraph.__new__(SharedParagraph)
+        para.__dict__.update(made)
+        return para
 
 
 class SetContext(ActionFlowable):
@@ -187,3 +273,85 @@ class QrCode(Flowable):
 def qr_drawing(text: str, size: float) -> QrCode:
     """A QR code of the verification code, size points square."""
     return QrCode(text, size)
+
+
+_BIG = 1e6
+
+
+class KeepWithStart(Flowable):
+    """Zero height: starts a new page unless `head` (headings) and the start of `following`
+    (a table's heading row and first row, or a paragraph's first few lines) fit below this
+    point. A heading never ends a page, yet a long table or text after it still starts on
+    the same page (ReportLab's keepWithNext would move the whole table)."""
+
+    # Not _ZEROSIZE: with no room left at all, the frame must refuse this (and turn the page)
+    # without asking it, or the page would turn twice.
+
+    def __init__(self, head: list, following, lines: int = 3) -> None:
+        super().__init__()
+        self.head, self.following, self.lines = head, following, lines
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not getattr(frame, "_atTop", 0):
+            need = sum(_full_height(f, available_width) for f in self.head)
+            need += _start_height(self.following, available_width, self.lines)
+            if available_height < need:
+                from reportlab.platypus.doctemplate import FrameBreak
+
+                self._doctemplateAttr("frame").add_generated_content(FrameBreak)
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _full_height(f, width: float) -> float:
+    return f.wrap(width, _BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+
+
+def _start_height(f, width: float, lines: int) -> float:
+    if f is None:
+        return 0
+    if isinstance(f, Paragraph):
+        if len(f.text) > 240:  # long text: its first lines, without wrapping all of it
+            return lines * f.style.leading + f.getSpaceBefore()
+        return min(f.wrap(width, _BIG)[1], lines * f.style.leading) + f.getSpaceBefore()
+    if isinstance(f, Table):
+        rows = f._cellvalues[: f.repeatRows + 1]
+        height = 0.0
+        for row in rows:
+            tallest = 0.0
+            for value, col_width in zip(row, f._argW, strict=False):
+                items = value if isinstance(value, list | tuple) else [value]
+                tallest = max(tallest, sum(_full_height(x, col_width - 8) for x in items
+                                           if isinstance(x, Flowable)))
+            height += tallest + 9
+        return height
+    return _full_height(f, width)
+
+
+class SectionRule(Flowable):
+    """A thin rule that opens a section flowing on from the last one; nothing at a page top.
+    Put it inside what keeps the section's start together, so that it moves with it."""
+
+    def __init__(self, space_before: float = 7 * mm, space_after: float = 3 * mm) -> None:
+        super().__init__()
+        self.spaceBefore, self._after, self.height = space_before, space_after, 0
+
+    def wrap(self, available_width, available_height):
+        # Measured ahead (inside KeepTogether, KeepWithStart): as if drawn, to be safe.
+        frame = getattr(self, "_frame", None)
+        self.top = frame is not None and bool(getattr(frame, "_atTop", 0))
+        self.width, self.height = available_width, 0 if self.top else 0.8
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - ReportLab's name
+        return 0 if getattr(self, "top", False) else self._after
+
+    def draw(self) -> None:
+        if not self.top:
+            self.canv.setStrokeColor(colour(BORDER))
+            self.canv.setLineWidth(0.8)
+            self.canv.line(0, 0.4, self.width, 0.4)

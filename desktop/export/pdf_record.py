@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -15,7 +15,9 @@ from desktop.domain.decision import (
 from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer, watermark_for
 from desktop.export.pdf_parts import (
     Anchor,
+    KeepWithStart,
     Pieces,
+    SectionRule,
     SetContext,
     grid_table,
     long_date,
@@ -44,49 +46,59 @@ def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
     )
 
 
+def keep(head: list, content: list) -> list:
+    """Headings followed by their content, the headings kept with the content's start."""
+    return [KeepWithStart(head, content[0] if content else None), *head, *content]
+
+
 class RecordStory:
     """Builds the flowables of one record for a renderer (alone or inside a pack)."""
 
     def __init__(self, renderer: Renderer, rec: PrintRecord, key: str = "record") -> None:
         self.r, self.rec, self.d, self.key = renderer, rec, rec.decision, key
         self.s = renderer.styles
+        self.P = renderer.para  # noqa: N815 - reads like the Paragraph it makes
 
     # text helpers -------------------------------------------------------------------------
     def paragraphs(self, value: str | None, where: str, style: str,
                    chunk: int = 0) -> list[Paragraph]:
         """User text as paragraphs; pieces of one long paragraph join without a gap."""
         base = self.s[style]
-        return [Paragraph(markup, base if ends else self.r.joined(base))
+        return [self.P(markup, base if ends else self.r.joined(base))
                 for markup, ends in self.r.guard.blocks(value, where, chunk)]
 
     def text(self, value: str | None, where: str, style: str = "Body") -> list:
         return self.paragraphs(value, where, style) or [
-            Paragraph("Not recorded.", self.s["Secondary"])]
+            self.P("Not recorded.", self.s["Secondary"])]
 
     def cell(self, value: str | None, where: str, style: str = "Cell") -> Pieces | Paragraph:
         # Cells are narrow: pieces small enough that a table row fits on a page, so tables
         # split between rows.
         paras = self.paragraphs(value, where, style, chunk=300)
         if not paras:
-            return Paragraph("", self.s[style])
+            return self.P("", self.s[style])
         return paras[0] if len(paras) == 1 else Pieces(paras)
 
-    def heading(self, text: str, style: str = "H2") -> list:
-        """A heading that never ends a page: it moves on unless a few lines fit below it."""
-        return [CondPageBreak(28 * mm), Paragraph(text, self.s[style])]
+    def section(self, text: str, content: list, style: str = "H2") -> list:
+        """A heading and its content; the heading never ends a page."""
+        return keep([self.P(text, self.s[style])], content)
 
     def line(self, value: str | None, where: str) -> str:
         return self.r.guard.markup(value, where)
 
     # sections -------------------------------------------------------------------------------
     def flowables(self) -> list:
-        """Everything, starting on a new page with this record's footer and watermark."""
+        """Everything, starting on a new page with this record's footer and watermark.
+
+        The cover and the summary of the ten ratings each have their own page; the principles,
+        the open actions and the sign-off then flow on, each principle opening with a rule and
+        a heading kept with its content, like the sections of a committee paper."""
         out: list = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
         out += self.cover()
-        out += [PageBreak()] + self.summary()
-        for principle in self.rec.checklist.principles:
-            out += [PageBreak()] + self.principle(principle)
-        out += [PageBreak()] + self.actions() + self.sign_off()
+        out += [PageBreak()] + self.summary() + [PageBreak()]
+        for i, principle in enumerate(self.rec.checklist.principles):
+            out += self.principle(principle, rule=i > 0)
+        out += self.actions() + self.sign_off()
         return out
 
     def cover(self) -> list:
@@ -95,8 +107,8 @@ class RecordStory:
         kicker = "Decision assurance record" + (f" · {org}" if org else "")
         out: list = [
             Anchor(self.key, self.r.guard.plain(d.title, "title"), level=0),
-            Paragraph(kicker, s["Kicker"]),
-            Paragraph(self.line(d.title, "title"), s["Title"]),
+            self.P(kicker, s["Kicker"]),
+            self.P(self.line(d.title, "title"), s["Title"]),
         ]
         fixed = {
             "Meeting date": long_date(d.meeting_date),
@@ -113,15 +125,15 @@ class RecordStory:
         order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
                  "Proposer", "Recommended model", "Review date", "Version", "Status",
                  "Overall rating", "Principles complete")
-        not_recorded = Paragraph(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
+        not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
         rows = []
         for label in order:
             if label in typed:
                 value = getattr(d, typed[label])
                 cell = self.cell(value, typed[label]) if value.strip() else not_recorded
             else:
-                cell = Paragraph(fixed[label], s["Cell"]) if fixed[label] else not_recorded
-            rows.append([Paragraph(label, s["CellHead"]), cell])
+                cell = self.P(fixed[label], s["Cell"]) if fixed[label] else not_recorded
+            rows.append([self.P(label, s["CellHead"]), cell])
         # Typed details of ordinary length sit beside the verification box; very long ones
         # get the full width so that they can flow across pages.
         long_details = any(len(getattr(d, f)) > 300 for f in typed.values())
@@ -130,9 +142,9 @@ class RecordStory:
         code = self.rec.code
         verify = table(
             [[qr_drawing(code, 34 * mm)],
-             [Paragraph("Verification code", s["CellHead"])],
-             [Paragraph(code, s["Code"])],
-             [Paragraph("Check this copy against the register: "
+             [self.P("Verification code", s["CellHead"])],
+             [self.P(code, s["Code"])],
+             [self.P("Check this copy against the register: "
                         f"<b>decision-checklist verify {code}</b>", s["Secondary"])]],
             colWidths=[54 * mm], hAlign="RIGHT",
             style=[("BOX", (0, 0), (-1, -1), 0.8, BORDER),
@@ -149,24 +161,21 @@ class RecordStory:
                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         if d.version > 1 and d.amendment_reason.strip():
-            out += self.heading("Reason for this amendment")
-            out += self.text(d.amendment_reason, "amendment_reason")
-        out += self.heading("Proposal") + self.text(d.proposal, "proposal")
-        out += self.heading("Reasons for the recommendation")
-        out += self.text(d.reasons, "reasons")
-        out += self.heading("Options considered") + self.options()
-        out += self.heading("Conflicts of interest and dispensations")
-        if d.conflicts_of_interest.strip():
-            out += self.text(d.conflicts_of_interest, "conflicts_of_interest")
-        else:
-            out.append(Paragraph("None declared.", s["Body"]))
+            out += self.section("Reason for this amendment",
+                                self.text(d.amendment_reason, "amendment_reason"))
+        out += self.section("Proposal", self.text(d.proposal, "proposal"))
+        out += self.section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
+        out += self.section("Options considered", self.options())
+        conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
+                     if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
+        out += self.section("Conflicts of interest and dispensations", conflicts)
         return out
 
     def options(self) -> list:
         s = self.s
         if not self.d.options:
-            return [Paragraph("No options recorded.", s["Secondary"])]
-        head = [Paragraph(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
+            return [self.P("No options recorded.", s["Secondary"])]
+        head = [self.P(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
         rows = [head]
         for i, o in enumerate(self.d.options):
             where = f"options[{i}]"
@@ -174,8 +183,8 @@ class RecordStory:
             rows.append([
                 self.cell(o.name, f"{where}.name", "CellBold" if o.status == "recommended"
                           else "Cell"),
-                Paragraph(DELIVERY_MODEL_LABELS.get(o.delivery_model or "", "–"), s["Cell"]),
-                Paragraph(outcome, s["CellBold" if o.status == "recommended" else "Cell"]),
+                self.P(DELIVERY_MODEL_LABELS.get(o.delivery_model or "", "–"), s["Cell"]),
+                self.P(outcome, s["CellBold" if o.status == "recommended" else "Cell"]),
                 self.cell(o.reason, f"{where}.reason"),
             ])
         return [grid_table(rows, [44 * mm, 28 * mm, 32 * mm, 66 * mm])]
@@ -185,89 +194,90 @@ class RecordStory:
         rating = overall_rating(d)
         out: list = [
             Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
-            Paragraph("Summary of the ten principles", s["H1"]),
-            Paragraph(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
+            self.P("Summary of the ten principles", s["H1"]),
+            self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
                       "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
-            Paragraph(f"{completeness(d)} of 10 principles complete.", s["Body"]),
+            self.P(f"{completeness(d)} of 10 principles complete.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
-        head = [Paragraph(h, s["CellHead"])
+        head = [self.P(h, s["CellHead"])
                 for h in ("", "Principle", "Rating", "State", "Open actions")]
         rows = [head]
         for p in self.rec.checklist.principles:
             a = d.answer(p.slug)
             still_open = sum(1 for x in a.actions if not x.done)
             rows.append([
-                Paragraph(str(p.number), s["CellBold"]),
-                [Paragraph(f"<b>{self.line(p.title, 'checklist')}</b>", s["Cell"]),
-                 Paragraph(self.line(p.wording, "checklist"), s["Secondary"])],
-                Paragraph(rating_markup(a.rating), s["Cell"]),
-                Paragraph(answer_state(a), s["Cell"]),
-                Paragraph(str(still_open) if still_open else "–", s["Cell"]),
+                self.P(str(p.number), s["CellBold"]),
+                [self.P(f"<b>{self.line(p.title, 'checklist')}</b>", s["Cell"]),
+                 self.P(self.line(p.wording, "checklist"), s["Secondary"])],
+                self.P(rating_markup(a.rating), s["Cell"]),
+                self.P(answer_state(a), s["Cell"]),
+                self.P(str(still_open) if still_open else "–", s["Cell"]),
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
-        out += [Spacer(0, 3 * mm), Paragraph(RATING_KEY, s["Secondary"])]
+        out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
         return out
 
-    def principle(self, p) -> list:
+    def principle(self, p, rule: bool = True) -> list:
         d, s = self.d, self.s
         a = d.answer(p.slug)
         where = f"answers.{p.slug}"
-        out: list = [
+        head: list = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            Paragraph(f"Principle {p.number} of 10", s["Kicker"]),
-            Paragraph(self.line(p.title, "checklist"), s["H1"]),
-            Paragraph(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
+            self.P(f"Principle {p.number} of 10", s["Kicker"]),
+            self.P(self.line(p.title, "checklist"), s["H1"]),
+            self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
+            self.P("Guidance questions", s["H3"]),
         ]
-        out += self.heading("Guidance questions", "H3")
-        out += [Paragraph(self.line(q, "checklist"), s["Question"], bulletText="•")
-                for q in p.questions]
+        questions = [self.P(self.line(q, "checklist"), s["Question"], bulletText="•")
+                     for q in p.questions]
         box = table(
-            [[Paragraph("Rating", s["CellHead"]), Paragraph("State", s["CellHead"])],
-             [Paragraph(rating_markup(a.rating), s["Rating"]),
-              Paragraph(answer_state(a), s["Cell"])]],
+            [[self.P("Rating", s["CellHead"]), self.P("State", s["CellHead"])],
+             [self.P(rating_markup(a.rating), s["Rating"]),
+              self.P(answer_state(a), s["Cell"])]],
             colWidths=[60 * mm, 60 * mm], hAlign="LEFT",
             style=[("BOX", (0, 0), (-1, -1), 1, TEXT), ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 8),
                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
         )
-        out += [Spacer(0, 4 * mm), box]
-        out += self.heading("How the proposal meets this principle")
-        out += self.text(a.response, f"{where}.response")
-        out += self.heading("Evidence") + self.text(a.evidence, f"{where}.evidence")
-        out += self.heading("Actions")
+        # The principle's heading, its questions and its rating stay together on one page.
+        out = [KeepTogether([*([SectionRule()] if rule else []), *head, *questions,
+                             Spacer(0, 4 * mm), box])]
+        out += self.section("How the proposal meets this principle",
+                            self.text(a.response, f"{where}.response"))
+        out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
         if a.actions:
-            rows = [[Paragraph(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
+            rows = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
             for i, x in enumerate(a.actions):
                 rows.append([self.cell(x.action, f"{where}.actions[{i}].action"),
                              self.cell(x.owner, f"{where}.actions[{i}].owner"),
-                             Paragraph(long_date(x.due) or "–", s["Cell"]),
-                             Paragraph("Done" if x.done else "Open", s["Cell"])])
-            out.append(grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm]))
+                             self.P(long_date(x.due) or "–", s["Cell"]),
+                             self.P("Done" if x.done else "Open", s["Cell"])])
+            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm])]
         else:
-            out.append(Paragraph("No actions recorded.", s["Secondary"]))
-        return out
+            actions = [self.P("No actions recorded.", s["Secondary"])]
+        return out + self.section("Actions", actions)
 
     def actions(self) -> list:
         s = self.s
-        out: list = [Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
-                     Paragraph("Open actions", s["H1"])]
+        head: list = [SectionRule(), Anchor(f"{self.key}-actions", "Open actions and sign-off",
+                                            level=1), self.P("Open actions", s["H1"])]
         items = open_actions(self.d)
         if not items:
-            return out + [Paragraph("There are no open actions.", s["Body"])]
+            return keep(head, [self.P("There are no open actions.", s["Body"])])
         titles = {p.slug: p for p in self.rec.checklist.principles}
-        rows = [[Paragraph(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        rows = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
         for slug, x in items:
             p = titles.get(slug)
             name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
-            rows.append([Paragraph(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
+            rows.append([self.P(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
                          self.cell(x.owner, f"answers.{slug}.actions"),
-                         Paragraph(long_date(x.due) or "–", s["Cell"])])
-        return out + [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm])]
+                         self.P(long_date(x.due) or "–", s["Cell"])])
+        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm])])
 
     def sign_off(self) -> list:
         d, s = self.d, self.s
-        out: list = [CondPageBreak(90 * mm), Paragraph("Sign-off", s["H1"]), Paragraph(
+        out: list = [SectionRule(), self.P("Sign-off", s["H1"]), self.P(
             f"By signing, each person named confirms that they have read version {d.version} of "
             f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
             "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
@@ -276,10 +286,12 @@ class RecordStory:
         known = {name.casefold() for name, _ in roles}
         roles += [(x.role, False) for x in d.sign_offs if x.role.casefold() not in known]
         for name, required in roles:
-            out.append(self._signature_block(name, required, recorded.get(name.casefold())))
-        return out
+            out += self._signature_block(name, required, recorded.get(name.casefold()))
+        # The whole block on one page (a new one if it does not fit below the actions);
+        # if there are ever too many roles for a page, it breaks between roles.
+        return [KeepTogether(out)]
 
-    def _signature_block(self, role: str, required: bool, done) -> KeepTogether:
+    def _signature_block(self, role: str, required: bool, done) -> list:
         s = self.s
         label = f"{self.line(role, 'sign_offs.role')}"
         label += "" if required else f' <font color="{SECONDARY}">(optional)</font>'
@@ -288,11 +300,11 @@ class RecordStory:
         minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
 
         def field(caption: str, value: str) -> list:
-            return [Paragraph(caption, s["Secondary"]), Paragraph(value or "&nbsp;", s["Cell"])]
+            return [self.P(caption, s["Secondary"]), self.P(value or "&nbsp;", s["Cell"])]
 
         gap = 6 * mm
         block = table(
-            [[Paragraph(label, s["CellBold"]), "", "", "", ""],
+            [[self.P(label, s["CellBold"]), "", "", "", ""],
              [field("Name", name), "", field("Signature", ""), "", field("Date", date)]],
             colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm], rowHeights=[None, 17 * mm],
             hAlign="LEFT",
@@ -307,9 +319,9 @@ class RecordStory:
         if done:
             note = f"Sign-off recorded for {long_date(done.date)}"
             note += f", minute {minute}." if minute else "."
-            parts.append(Paragraph(note, s["Secondary"]))
+            parts.append(self.P(note, s["Secondary"]))
         parts.append(Spacer(0, 6 * mm))
-        return KeepTogether(parts)
+        return [KeepTogether(parts)]
 
 
 class RecordRenderer(Renderer):

@@ -13,9 +13,32 @@ from desktop.domain.errors import StorageError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def _inspect(path: Path) -> None:
-    """Raise StorageError if an existing file must not be opened for writing."""
-    from desktop.storage.migrations import APPLICATION_ID, MIGRATION_SET, SCHEMA_VERSION
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise StorageError unless SQLite's quick_check passes (it reads the whole file)."""
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # too damaged to even check
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        result = str(exc)
+    if result != "ok":
+        raise StorageError(
+            f"{path} is damaged ({result}). It has been left untouched; "
+            "restore it from a backup."
+        )
+
+
+def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
+    """Raise StorageError if an existing file must not be opened for writing.
+
+    Returns (user_version, in WAL mode). integrity=False leaves out quick_check, for a caller
+    that runs it later (desktop/storage/integrity.py) before anything is written.
+    """
+    from desktop.storage import schema_info
+
+    APPLICATION_ID = schema_info.APPLICATION_ID  # noqa: N806 - read at call time (tests patch)
+    MIGRATION_SET = schema_info.MIGRATION_SET  # noqa: N806
+    SCHEMA_VERSION = schema_info.SCHEMA_VERSION  # noqa: N806
 
     try:
         size = path.stat().st_size
@@ -81,12 +104,9 @@ def _inspect(path: Path) -> None:
                 f"(schema {user_version}; this version understands up to {SCHEMA_VERSION}). "
                 "It has been left untouched; install the newer version to open it."
             )
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise StorageError(
-                f"{path} is damaged ({result}). It has been left untouched; "
-                "restore it from a backup."
-            )
+        if integrity or user_version < SCHEMA_VERSION:  # never migrate an unchecked file
+            quick_check(conn, path)
+        return user_version, header[18] == 2 and header[19] == 2
     except sqlite3.DatabaseError as exc:
         message = str(exc)
         if "locked" in message or "busy" in message:
@@ -190,11 +210,18 @@ def _create_atomically(path: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
-def open_database(path: Path | str, *, migrate: bool = True):
-    """Open (creating if needed) a Decision Checklist database and bring its schema up to date."""
-    from sqlite_utils import Database
+def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True):
+    """Open (creating if needed) a Decision Checklist database and bring its schema up to date.
 
-    from desktop.storage import migrations
+    Returns a LazyDatabase: the sqlite3 connection with WAL, foreign keys and
+    synchronous=FULL, which becomes a sqlite-utils Database on first need. sqlite-utils (and
+    the migrations) are imported only when a migration is pending. With
+    check_integrity=False, quick_check is left to the caller (desktop/storage/integrity.py)
+    for a file of ours that is up to date and in WAL mode, which opening does not modify;
+    any other file is checked here first.
+    """
+    from desktop.storage import schema_info
+    from desktop.storage.connection import LazyDatabase
 
     path = Path(path)
     try:
@@ -204,10 +231,13 @@ def open_database(path: Path | str, *, migrate: bool = True):
             f"{path} cannot be reached: {exc.strerror}. "
             "Check that you may open the folders that lead to it."
         ) from None
+    user_version = 0
     if existed:
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file.")
-        _inspect(path)
+        user_version, wal = _inspect(path, integrity=check_integrity)
+        if not check_integrity and not wal:  # switching it to WAL writes to it: check first
+            _inspect(path)
     else:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.exists():
@@ -219,19 +249,23 @@ def open_database(path: Path | str, *, migrate: bool = True):
             )
         if migrate:
             _create_atomically(path)
+            user_version = schema_info.SCHEMA_VERSION
     try:
         conn = sqlite3.connect(str(path), timeout=2.0)
-        db = Database(conn, execute_plugins=False)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 2000")
-        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.enable_wal()
-        db.execute("PRAGMA synchronous = FULL")
-        if migrate:
-            if existed and migrations.migrations.pending(db):
+        db = LazyDatabase(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 2000")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if migrate and (user_version < schema_info.SCHEMA_VERSION
+                        or not _all_migrations_recorded(conn)):
+            from desktop.storage import migrations
+
+            if existed and migrations.migrations.pending(db.database):
                 from desktop.storage.backup import before_migration
 
-                before_migration(path, db.conn)  # raises (file untouched) if it cannot
+                before_migration(path, conn)  # raises (file untouched) if it cannot
             migrations.apply(db)
     except StorageError:
         conn.close()
@@ -241,3 +275,16 @@ def open_database(path: Path | str, *, migrate: bool = True):
             conn.close()
         raise StorageError(describe_os_error(path, exc)) from None
     return db
+
+
+def _all_migrations_recorded(conn: sqlite3.Connection) -> bool:
+    """True when every known migration is in _sqlite_migrations (a cheap indexed read)."""
+    from desktop.storage import schema_info
+
+    try:
+        names = {r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+            [schema_info.MIGRATION_SET])}
+    except sqlite3.OperationalError:  # no such table
+        return False
+    return set(schema_info.MIGRATION_NAMES) <= names

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-# 'DCK1': marks the file as ours, so another program's SQLite file is recognised.
-APPLICATION_ID = 0x44434B31
-MIGRATION_SET = "decision_checklist"
+from desktop.storage.schema_info import APPLICATION_ID, MIGRATION_SET
+
+__all__ = ["APPLICATION_ID", "MIGRATION_SET", "SCHEMA_VERSION", "apply", "migrations"]
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -379,6 +379,9 @@ SCHEMA_VERSION = len(migrations._migrations)
 
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; return their names. Sets user_version to SCHEMA_VERSION."""
+    from desktop.storage.connection import as_sqlite_utils
+
+    db = as_sqlite_utils(db)
     pending = [m.name for m in migrations.pending(db)]
     if pending:
         migrations.apply(db)

@@ -8,7 +8,6 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QSettings
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
 from desktop import paths
@@ -24,12 +23,14 @@ class SingleInstance:
         self.key = instance_key(db_path)
         self.lock = QLockFile(str(lock_path(db_path)))
         self.lock.setStaleLockTime(0)  # a crashed copy's lock is stale once its process is gone
-        self.server: QLocalServer | None = None
+        self.server = None  # a QLocalServer once listening (QtNetwork loads after first paint)
 
     def acquire(self) -> bool:
         return self.lock.tryLock(100)
 
     def listen(self, on_activate) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         QLocalServer.removeServer(self.key)  # a server left behind by a crash
         self.server = QLocalServer()
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -50,6 +51,8 @@ class SingleInstance:
 
     def ask_running_copy_to_activate(self) -> bool:
         """True if the running copy answered."""
+        from PySide6.QtNetwork import QLocalSocket
+
         sock = QLocalSocket()
         sock.connectToServer(self.key)
         if not sock.waitForConnected(1000):
@@ -117,7 +120,7 @@ def default_settings() -> QSettings:
 
 def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None) -> int:
     """Open the window on a database; returns the exit status."""
-    from desktop.bootstrap import open_service
+    from desktop.bootstrap import open_service_for_window
     from desktop.domain.errors import KnownError
     from desktop.ui import theme
     from desktop.ui.dialogs import Dialogs
@@ -143,8 +146,11 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
               file=sys.stderr)
         return 1
 
+    from desktop.ui.start_up import StartUpChecks
+
+    checks = StartUpChecks(dialogs)
     try:
-        service = open_service(path)
+        service, check = open_service_for_window(path, report=checks.report)
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)
         dialogs.error(None, "Cannot open the database", str(exc))
@@ -152,19 +158,29 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
         return exc.exit_code
 
     theme.apply_theme(app)
-    window = MainWindow(service, settings or default_settings(), dialogs)
+    window = MainWindow(service, settings or default_settings(), dialogs, defer_extras=True)
+    checks.attach(window, service)
     FocusRing(app)
     sys.excepthook = make_excepthook(lambda: window, dialogs, paths.user_log_dir())
-    instance.listen(window.bring_to_front)
     window.restore_state()
-    from desktop.ui.first_paint import after_first_paint, exit_after_first_paint
+    from desktop.ui import first_paint
 
-    exit_after_first_paint(app, window)  # only when DECISION_CHECKLIST_EXIT_AFTER_PAINT is set
-    after_first_paint(app, window, window.build_editor_when_idle)
+    def after_paint() -> None:
+        # What the first frame does not show waits for it: answering a second copy, the
+        # integrity check and daily backup (a worker thread), then the window's own extras.
+        instance.listen(window.bring_to_front)
+        check.start()
+        window.finish_start_up()
+
+    if first_paint.requested():  # DECISION_CHECKLIST_EXIT_AFTER_PAINT: time the start-up only
+        first_paint.exit_after_first_paint(app, window)
+    else:
+        first_paint.after_first_paint(app, window, after_paint)
     window.show()
     try:
         return app.exec()
     finally:
         sys.excepthook = sys.__excepthook__
+        check.join()  # a daily backup in progress finishes before the file is let go
         instance.release()
         service.db.close()

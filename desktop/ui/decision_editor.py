@@ -45,11 +45,30 @@ RATING_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class TaskDelegate(QStyledItemDelegate):
-    """Two lines per task: the name, then the status on the left and the rating on the right."""
+    """Two lines per task: the name, then the status on the left and the rating on the right.
+
+    In a narrow list (150% scale) the rating goes on a third line rather than over the status.
+    """
+
+    @staticmethod
+    def _crowded(option, index, width: int) -> bool:
+        rating = index.data(RATING_ROLE)
+        if not rating:
+            return False
+        bold = QFont(option.font)
+        bold.setBold(True)
+        state = index.data(STATE_ROLE) or ""
+        state_font = bold if state not in ("Completed", "") else QFont(option.font)
+        needed = (QFontMetrics(state_font).horizontalAdvance(state) + 16
+                  + QFontMetrics(bold).horizontalAdvance(theme.rating_text(Rating(rating))))
+        return needed > width - 24  # the inner margins, as in paint()
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
         fm = option.fontMetrics
-        return QSize(200, fm.lineSpacing() * 2 + 14)
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListWidget) else 200
+        lines = 3 if self._crowded(option, index, width) else 2
+        return QSize(200, fm.lineSpacing() * lines + 14)
 
     def paint(self, painter: QPainter, option, index) -> None:
         painter.save()
@@ -86,7 +105,10 @@ class TaskDelegate(QStyledItemDelegate):
             rating_font.setBold(True)
             painter.setFont(rating_font)
             painter.setPen(theme.rating_colour(rating))
-            painter.drawText(second, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            place, align = second, Qt.AlignmentFlag.AlignRight
+            if self._crowded(option, index, rect.width()):
+                place, align = second.translated(0, line), Qt.AlignmentFlag.AlignLeft
+            painter.drawText(place, align | Qt.AlignmentFlag.AlignVCenter,
                              theme.rating_text(rating))
         painter.restore()
 
@@ -103,6 +125,7 @@ class TaskList(QListWidget):
         self.setItemDelegate(TaskDelegate(self))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
@@ -201,6 +224,8 @@ class DecisionEditor(QWidget):
         self.scrolls = [scroll_page(p) for p in (self.details, *self.principles, self.summary)]
         for area in self.scrolls:
             self.stack.addWidget(area)
+        for page, area in zip(self.principles, self.scrolls[1:], strict=False):
+            page.follow_viewport(area.viewport())  # two columns when there is room
         right = QWidget()
         r = QVBoxLayout(right)
         r.setContentsMargins(0, 0, 0, 0)
@@ -231,6 +256,7 @@ class DecisionEditor(QWidget):
         for i, page in enumerate(self.principles, start=1):
             page.edited.connect(lambda i=i: self._edited(i))
             page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
+            page.guidance_toggled.connect(self.set_guidance_visible)
         self.summary.go_to.connect(self.go_to)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
@@ -407,11 +433,21 @@ class DecisionEditor(QWidget):
         self.go_to(self.current_page() - 1)
         self.focus_first_field()
 
+    def guidance_visible(self) -> bool:
+        return self.principles[0].guidance_visible()
+
+    def set_guidance_visible(self, visible: bool) -> None:
+        """Show or hide the guidance on every principle page: the choice follows the user."""
+        for page in self.principles:
+            page.set_guidance_visible(visible)
+
     # ---- settings -------------------------------------------------------------------------------
     def save_state(self, settings) -> None:
         settings.setValue("editor/splitter", self.splitter.saveState())
+        settings.setValue("editor/guidance", "shown" if self.guidance_visible() else "hidden")
 
     def restore_state(self, settings) -> None:
         state = settings.value("editor/splitter")
         if isinstance(state, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(state))
+        self.set_guidance_visible(settings.value("editor/guidance") != "hidden")

@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
     record_changed = Signal(object)  # a Decision after it was saved, reloaded or changed state
 
     def __init__(self, service, settings, dialogs, *, autosave_ms: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, defer_extras: bool = False) -> None:
         super().__init__(parent)
         self.service = service
         self.settings = settings
@@ -79,17 +79,35 @@ class MainWindow(QMainWindow):
         self.export_action.changed.connect(
             lambda: self._editor is not None
             and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
-        self.update_counts()
         self._current_changed()
+        self._started = False
+        if defer_extras:  # the window's start-up: finish_start_up() after the first paint
+            self.update_counts(overdue=False)
+        else:
+            self.finish_start_up(build_editor=False)
+
+    def finish_start_up(self, *, build_editor: bool = True) -> None:
+        """What the first painted register does not need: the overdue counts in the status
+        bar, the sign-off, backup and PDF actions, sqlite-utils, and (when the event loop is
+        next idle) the editor. Called once, right after the first paint."""
+        if self._started:
+            return
+        self._started = True
+        self.update_counts()
         from desktop.ui.lifecycle_actions import install_lifecycle_actions
 
-        self.lifecycle = install_lifecycle_actions(self, service, dialogs)
+        self.lifecycle = install_lifecycle_actions(self, self.service, self.dialogs)
         from desktop.ui.restore_dialog import install_backup_actions
 
-        self.backups = install_backup_actions(self, service, dialogs)
+        self.backups = install_backup_actions(self, self.service, self.dialogs)
         from desktop.ui.pdf_actions import install_pdf_actions
 
-        self.pdf = install_pdf_actions(self, service, dialogs)
+        self.pdf = install_pdf_actions(self, self.service, self.dialogs)
+        if build_editor:
+            preload = getattr(self.service.db, "preload", None)
+            if preload is not None:
+                preload()  # import sqlite-utils now rather than at the first save
+            self.build_editor_when_idle()
 
     @property
     def editor(self):
@@ -267,13 +285,15 @@ class MainWindow(QMainWindow):
         self.summary_action.setEnabled(in_editor)
         self.register_action.setEnabled(in_editor)
 
-    def update_counts(self) -> None:
+    def update_counts(self, *, overdue: bool = True) -> None:
+        """'1,204 decisions, 3 overdue reviews' (overdue=False: the cheap total alone)."""
         from desktop.storage.repository import RegisterQuery
 
         total = self.service.register_count(RegisterQuery())
-        reviews, actions = self.service.overdue_counts()
-        text = (f"{total:,} decision{'s' if total != 1 else ''}, "
-                f"{reviews:,} overdue review{'s' if reviews != 1 else ''}")
+        reviews, actions = self.service.overdue_counts() if overdue else (0, 0)
+        text = f"{total:,} decision{'s' if total != 1 else ''}"
+        if overdue:
+            text += f", {reviews:,} overdue review{'s' if reviews != 1 else ''}"
         if actions:
             text += f", {actions:,} overdue action{'s' if actions != 1 else ''}"
         self.count_label.setText(text)

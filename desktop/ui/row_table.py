@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.ui.widgets import LinkButton, text_label
+from desktop.ui.theme import BORDER
+from desktop.ui.widgets import LinkButton, PlainText, text_label
 
 
 @dataclass(frozen=True)
@@ -21,10 +30,16 @@ class Column:
     spoken: str = field(default="")  # accessible name stem, e.g. "Owner of action"
     check: tuple[str, str] = ()  # a tick box: (text when ticked, text when not); value "yes"/""
     live: bool = False  # stays editable when the table is read-only (follow-up after sign-off)
+    line: int = 0  # in a stacked table, the line of each item this cell sits on (0 = first)
+    lines: int = 0  # > 0: a text box this many lines high that wraps long entries
 
 
 class RowTable(QWidget):
-    """Rows of QLineEdit/QComboBox cells with a header, 'Remove' links and an 'Add' button."""
+    """Rows of QLineEdit/QComboBox cells with a header, 'Remove' links and an 'Add' button.
+
+    When a column has `line` > 0 the table is stacked: each item is a small block of labelled
+    lines, so a long first cell (an action) gets the whole width of a narrow column.
+    """
 
     edited = Signal()
     rows_changed = Signal()  # a row was added or removed (the page re-chains its tab order)
@@ -37,7 +52,9 @@ class RowTable(QWidget):
         self.noun = noun
         self._rows: list[list[QWidget]] = []
         self._removers: list[LinkButton] = []
+        self._cards: list[QWidget] = []
         self._read_only = False
+        self.stacked = any(col.line for col in columns)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(8)
@@ -47,6 +64,8 @@ class RowTable(QWidget):
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(8)
         for c, col in enumerate(columns):
+            if self.stacked:  # each item labels its own cells
+                break
             self.grid.addWidget(text_label(col.header, "label"), 0, c)
             self.grid.setColumnStretch(c, col.stretch)
             if col.width:
@@ -120,6 +139,12 @@ class RowTable(QWidget):
                 w.setEnabled(col.live or not self._read_only)
                 self._label_check(w, col)
                 w.toggled.connect(lambda on, b=w, c=col: self._check_toggled(b, c, on))
+            elif col.lines:
+                w = WrappingLine(col.lines)
+                w.setPlainText(values.get(col.key) or "")
+                w.setPlaceholderText(col.placeholder)
+                w.setReadOnly(self._read_only)
+                w.textChanged.connect(self.edited)
             elif col.choices:
                 w: QWidget = QComboBox()
                 # Long choices must not force the page wider than a small screen.
@@ -142,15 +167,48 @@ class RowTable(QWidget):
                 w.textEdited.connect(self.edited)
             w.setAccessibleName(name)
             w.setMinimumWidth(60)
-            self.grid.addWidget(w, r, c)
+            if not self.stacked:
+                self.grid.addWidget(w, r, c)
             cells.append(w)
         remover = LinkButton("Remove")
         remover.setAccessibleName(f"Remove {self.noun} {r}")
         remover.setVisible(not self._read_only)
         remover.clicked.connect(lambda _=False, b=remover: self._remove_clicked(b))
-        self.grid.addWidget(remover, r, len(self.columns))
+        if self.stacked:
+            card = self._card(r, cells, remover)
+            self.grid.addWidget(card, r, 0, 1, len(self.columns) + 1)
+            self._cards.append(card)
+        else:
+            self.grid.addWidget(remover, r, len(self.columns))
         self._rows.append(cells)
         self._removers.append(remover)
+
+    def _card(self, r: int, cells: list[QWidget], remover: LinkButton) -> QWidget:
+        """One item as labelled lines: the first line's cell is named with the item's number."""
+        card = _Card()
+        box = QVBoxLayout(card)
+        box.setContentsMargins(0, 0, 0, 12)
+        box.setSpacing(8)
+        lines = sorted({col.line for col in self.columns})
+        for n, line in enumerate(lines):
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(16)
+            grid.setVerticalSpacing(4)
+            members = [(col, w) for col, w in zip(self.columns, cells, strict=True)
+                       if col.line == line]
+            for c, (col, w) in enumerate(members):
+                label = text_label(f"{col.header} {r}" if n == 0 and c == 0 else col.header,
+                                   "label", wrap=False)
+                label.setBuddy(w)
+                grid.addWidget(label, 0, c)
+                grid.addWidget(w, 1, c)
+                grid.setColumnStretch(c, col.stretch)
+                if col.width:
+                    grid.setColumnMinimumWidth(c, col.width)
+            if n == len(lines) - 1:
+                grid.addWidget(remover, 1, len(members))
+            box.addLayout(grid)
+        return card
 
     @staticmethod
     def _label_check(box: QCheckBox, col: Column) -> None:
@@ -181,7 +239,10 @@ class RowTable(QWidget):
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _drop(self, index: int) -> None:
-        for w in [*self._rows[index], self._removers[index]]:
+        # A stacked item goes with its block (the cells are the block's children).
+        doomed = [self._cards.pop(index)] if self.stacked else [*self._rows[index],
+                                                                 self._removers[index]]
+        for w in doomed:
             self.grid.removeWidget(w)
             w.hide()
             w.deleteLater()
@@ -191,3 +252,68 @@ class RowTable(QWidget):
     def _sync_empty(self) -> None:
         self.grid_holder.setVisible(bool(self._rows))
         self.empty_label.setVisible(not self._rows)
+
+
+class _Card(QWidget):
+    """One item of a stacked table, ruled off from the next by a thin grey line."""
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.setPen(QColor(BORDER))
+        p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        p.end()
+
+
+class WrappingLine(PlainText):
+    """One entry that wraps onto the next line instead of scrolling sideways: Enter adds no break.
+
+    At least `lines` high, it grows with what is typed (up to MAX_LINES) so all of it shows.
+    """
+
+    MAX_LINES = 6
+
+    def __init__(self, lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(lines, parent)
+        self.textChanged.connect(self._grow)
+
+    def _fit(self) -> None:
+        self._grow()
+
+    def _grow(self) -> None:
+        doc = self.document()
+        first = doc.firstBlock()
+        # The laid-out line is a little taller than lineSpacing(): measure it where we can.
+        per_line = float(self.fontMetrics().lineSpacing() + 2)
+        if first.layout() and first.layout().lineCount():
+            per_line = self.blockBoundingRect(first).height() / first.layout().lineCount()
+        shown = sum(b.layout().lineCount() if b.layout() else 1 for b in _blocks(doc))
+        lines = min(max(shown, self._lines), self.MAX_LINES)
+        chrome = self.height() - self.viewport().height() if self.isVisible() else 16
+        height = int(per_line * lines + 2 * doc.documentMargin() + chrome + 1)
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self, self._grow)  # after the text is wrapped to the new width
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._grow()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def text(self) -> str:
+        return " ".join(self.toPlainText().split("\n"))
+
+
+def _blocks(doc):
+    block = doc.firstBlock()
+    while block.isValid():
+        yield block
+        block = block.next()

@@ -98,6 +98,10 @@ def _with_extra_migration(monkeypatch):
 
     monkeypatch.setattr(migrations, "migrations", extra)
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(extra._migrations))
+    from desktop.storage import schema_info
+
+    monkeypatch.setattr(schema_info, "MIGRATION_NAMES", tuple(m.name for m in extra._migrations))
+    monkeypatch.setattr(schema_info, "SCHEMA_VERSION", len(extra._migrations))
 
 
 def test_every_migration_is_preceded_by_a_backup(tmp_path, folder, monkeypatch,

@@ -59,6 +59,39 @@ def test_schema_objects_exist(db_path):
     assert {"idx_versions_current_title", "idx_versions_current_updated"} <= names
 
 
+def test_schema_info_matches_the_registered_migrations():
+    """Opening a file decides 'nothing pending' from schema_info, without sqlite-utils."""
+    from desktop.storage import schema_info
+
+    assert list(schema_info.MIGRATION_NAMES) == schema.known_migration_names()
+    assert schema_info.SCHEMA_VERSION == schema.SCHEMA_VERSION == len(schema.migrations._migrations)
+    assert (schema_info.APPLICATION_ID, schema_info.MIGRATION_SET) == (
+        schema.APPLICATION_ID, schema.MIGRATION_SET)
+
+
+def test_a_migration_recorded_as_missing_is_applied_even_at_the_current_version(db_path):
+    """user_version alone is not trusted: a file missing a migration's row gets it applied."""
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TABLE signed_copies")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_signed_copies'")
+    conn.commit()
+    conn.close()
+    db = open_database(db_path)
+    try:
+        assert db.execute("SELECT count(*) FROM signed_copies").fetchone()[0] == 0
+        assert [n for _, n, _ in applied_rows(db)][-1] == "m003_signed_copies"
+    finally:
+        db.close()
+
+
+def _also_in_schema_info(monkeypatch, extended) -> None:
+    from desktop.storage import schema_info
+
+    monkeypatch.setattr(schema_info, "MIGRATION_NAMES", tuple(m.name for m in extended._migrations))
+    monkeypatch.setattr(schema_info, "SCHEMA_VERSION", len(extended._migrations))
+
+
 def _with_extra_migration(monkeypatch, fn):
     """Pretend a newer app version added one migration after the real ones."""
     extended = Migrations(schema.MIGRATION_SET)
@@ -67,6 +100,7 @@ def _with_extra_migration(monkeypatch, fn):
     extended(name="m999_test")(fn)
     monkeypatch.setattr(schema, "migrations", extended)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(extended._migrations))
+    _also_in_schema_info(monkeypatch, extended)
     return len(extended._migrations)
 
 

@@ -37,7 +37,7 @@ def pack(service, three_ids):
 def test_pages_numbered_continuously(pack):
     reader = PdfReader(io.BytesIO(pack.pdf))
     total = len(reader.pages)
-    assert total == pack.pages > 40
+    assert total == pack.pages > 20  # three records of several pages each
     for i, page in enumerate(reader.pages, start=1):
         assert f"Page {i} of {total}" in squash(page.extract_text())
     assert reader.page_labels == [str(i) for i in range(1, total + 1)]

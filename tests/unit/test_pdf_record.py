@@ -78,7 +78,7 @@ def test_every_field_prints(service, example_id, example_pdf):
 def test_footer_on_every_page(service, example_id, example_pdf):
     d = service.get(example_id)
     pages = page_texts(example_pdf.pdf)
-    assert len(pages) == example_pdf.pages >= 12
+    assert len(pages) == example_pdf.pages >= 6  # principles flow; not one page apiece
     for i, page in enumerate(pages, start=1):
         assert f"{d.reference} · Version 1" in page
         assert f"Page {i} of {len(pages)}" in page
