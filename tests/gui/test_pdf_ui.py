@@ -103,7 +103,7 @@ def test_preview_shows_every_page_and_prints(qtbot, make_window, service, three,
     qtbot.waitUntil(lambda: window.pdf.preview is not None, timeout=20_000)
     preview = window.pdf.preview
     qtbot.addWidget(preview)
-    assert preview.page_count() >= 12
+    assert preview.page_count() >= 6  # a multi-page record (principles flow, not a page each)
     printed = tmp_path / "printed.pdf"
 
     def to_file(printer) -> bool:
