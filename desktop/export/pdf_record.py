@@ -319,7 +319,7 @@ class RecordStory:
         if done:
             note = f"Sign-off recorded for {long_date(done.date)}"
             note += f", minute {minute}." if minute else "."
-            parts.append(self.P(note, s["Secondary"]))
+            parts += [Spacer(0, 2 * mm), self.P(note, s["Secondary"])]
         parts.append(Spacer(0, 6 * mm))
         return [KeepTogether(parts)]
 
