@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision, Status
+from desktop.domain.redline import FieldChange, diff_versions
 from desktop.export.pdf_styles import (
     BOLD,
     BORDER,
@@ -39,6 +40,8 @@ class PrintRecord:
     decision: Decision
     checklist: Checklist
     code: str
+    # An amended version prints a redline of what changed since the version before it.
+    changes: tuple[FieldChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,12 @@ def print_record(service, decision_id: str, version: int | None = None) -> Print
     from desktop.domain.record import code_for
 
     decision = service.get(service.resolve_id(decision_id), version)
-    return PrintRecord(decision, service.checklist_for(decision), code_for(decision))
+    checklist = service.checklist_for(decision)
+    changes: tuple[FieldChange, ...] = ()
+    if decision.version > 1:
+        earlier = service.get(decision.id, decision.version - 1)
+        changes = tuple(diff_versions(earlier, decision, checklist))
+    return PrintRecord(decision, checklist, code_for(decision), changes)
 
 
 def render_record(record: PrintRecord) -> Rendered:

@@ -26,6 +26,11 @@ from desktop.export.pdf_parts import (
 )
 from desktop.export.pdf_styles import BORDER, LIGHT_FILL, SECONDARY, TEXT, rating_markup
 
+# The redline shows unchanged text around each change, and at most REDLINE_MAX characters of
+# any one removal or addition: the full new text is printed in its own section anyway.
+REDLINE_CONTEXT = 200
+REDLINE_MAX = 1500
+
 RATING_KEY = (
     "✓ Green: the proposal clearly upholds the principle. "
     "! Amber: partly; gaps are being addressed. "
@@ -85,6 +90,34 @@ class RecordStory:
 
     def line(self, value: str | None, where: str) -> str:
         return self.r.guard.markup(value, where)
+
+    def redline(self) -> list:
+        """Each changed field: removed words struck through, added words underlined."""
+        s = self.s
+        out: list = [self.P("Removed words are struck through; added words are underlined.",
+                            s["Secondary"])]
+        for change in self.rec.changes:
+            where = f"changes.{change.field}"
+            parts = []
+            previous = ""
+            for kind, text in change.segments():
+                if previous == "delete" and kind == "insert":
+                    parts.append(" ")  # "Amber Green", not "AmberGreen"
+                previous = kind
+                if kind == "equal" and len(text) > 2 * REDLINE_CONTEXT:
+                    text = f"{text[:REDLINE_CONTEXT]} … {text[-REDLINE_CONTEXT:]}"
+                elif kind != "equal" and len(text) > REDLINE_MAX:
+                    text = f"{text[:REDLINE_MAX]} … ({len(text) - REDLINE_MAX:,} more characters)"
+                markup = self.line(text, where)
+                parts.append({"equal": markup, "delete": f"<strike>{markup}</strike>",
+                              "insert": f"<u>{markup}</u>"}[kind])
+            if not change.old:
+                parts.insert(0, "<i>Added:</i> ")
+            elif not change.new:
+                parts.insert(0, "<i>Removed:</i> ")
+            out += keep([self.P(self.line(change.label, where), s["CellBold"])],
+                        [self.P("".join(parts) or "&nbsp;", s["Body"])])
+        return out
 
     # sections -------------------------------------------------------------------------------
     def flowables(self) -> list:
@@ -163,6 +196,8 @@ class RecordStory:
         if d.version > 1 and d.amendment_reason.strip():
             out += self.section("Reason for this amendment",
                                 self.text(d.amendment_reason, "amendment_reason"))
+        if self.rec.changes:
+            out += self.section(f"Changes since version {d.version - 1}", self.redline())
         out += self.section("Proposal", self.text(d.proposal, "proposal"))
         out += self.section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
         out += self.section("Options considered", self.options())

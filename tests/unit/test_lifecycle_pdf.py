@@ -11,12 +11,11 @@ from pypdf import PdfReader
 from desktop import lifecycle
 from desktop.domain.decision import Answer, Rating
 from desktop.domain.record import code_for
-from desktop.export.pdf import PrintRecord, render_record
+from desktop.export.pdf import print_record, render_record
 
 
 def _pdf(service, decision_id, version=None):
-    d = service.get(decision_id, version)
-    rendered = render_record(PrintRecord(d, service.checklist_for(d), code_for(d)))
+    rendered = render_record(print_record(service, decision_id, version))
     reader = PdfReader(io.BytesIO(rendered.pdf))
     pages = [p.extract_text() for p in reader.pages]
     return pages, reader.metadata.get("/Keywords", "")
@@ -51,3 +50,20 @@ def test_amendment_leaves_the_earlier_versions_pdf_and_code_unchanged(service):
     assert "The committee asked for a longer consultation" in v2_text
     assert code_for(service.get(v1.id)) in v2_keywords
     assert v2_keywords != before_keywords
+
+
+def test_the_amended_pdf_prints_the_redline_and_the_earlier_one_does_not(service):
+    v1 = signed_off_decision(service)
+    lifecycle.amend(service, v1.id, "Consultation extended")
+    service.update(v1.id, title=v1.title + " with a break clause")
+    staff = service.get(v1.id).answer("staff")
+    service.set_answer(v1.id, "staff", Answer(rating=Rating.RED, response="Unions <oppose> & c.",
+                                              actions=staff.actions))
+    v1_text = " ".join(" ".join(_pdf(service, v1.id, 1)[0]).split())
+    v2_text = " ".join(" ".join(_pdf(service, v1.id)[0]).split())
+    assert "Changes since version" not in v1_text
+    assert "Changes since version 1" in v2_text
+    assert "Removed words are struck through; added words are underlined." in v2_text
+    redline = v2_text[v2_text.index("Changes since version 1"):]
+    assert "with a break clause" in redline
+    assert "Unions <oppose> & c." in redline  # escaped, printed literally
