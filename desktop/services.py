@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -38,6 +37,13 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some sandboxes
         return "unknown"
+
+
+def new_id() -> str:
+    """A random id for a new decision (uuid, ~3 ms to import, loads when first needed)."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def utc_now() -> dt.datetime:
@@ -150,7 +156,7 @@ class DecisionService:
         """A new draft, with 'Do nothing' already among the options considered."""
         stamp = self.timestamp()
         decision = Decision(
-            id=str(uuid.uuid4()),
+            id=new_id(),
             title=title,
             options=(Option(name="Do nothing", status="rejected"),),
             checklist_id=self.checklist.id,
@@ -256,7 +262,7 @@ class DecisionService:
         title = f"Copy of {source.title}"[:MAX_TITLE]
         copy = replace(
             source,
-            id=str(uuid.uuid4()),
+            id=new_id(),
             title=title,
             version=1,
             status=Status.DRAFT,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the window is painted before any of these is first needed
+    from PySide6.QtWidgets import QWidget
 
 
 class Dialogs:
@@ -10,13 +13,19 @@ class Dialogs:
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         """Tell the user something failed and what to do about it."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(parent, title, text)
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
     def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
         """Ask before something that cannot be undone; `action` names the button (e.g. 'Delete')."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
                           parent)
         yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
@@ -26,13 +35,19 @@ class Dialogs:
         return box.clickedButton() is yes
 
     def about(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(parent, title, text)
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
         return path or None
 

@@ -7,11 +7,11 @@ attributes (`file_menu`, `decision_menu`, ...), `export_action`, `current_decisi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
-from desktop.ui.help_page import HelpDialog, about_text
 from desktop.ui.register_view import RegisterView
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 REGISTER, EDITOR = 0, 1
 
@@ -360,6 +362,8 @@ class MainWindow(QMainWindow):
         title.selectAll()
 
     def open_example(self) -> None:
+        import json
+
         text = paths.resource("example-bundle.json").read_text(encoding="utf-8")
         ids = [d["id"] for d in json.loads(text)["decisions"] if "id" in d]
         existing = [i for i in ids if self.service.repo.exists(i)]
@@ -457,11 +461,14 @@ class MainWindow(QMainWindow):
 
     # ---- help ------------------------------------------------------------------------------------
     def show_help(self) -> None:
+        from desktop.ui.help_page import HelpDialog
+
         dialog = HelpDialog(self)
         dialog.show()
 
     def show_about(self) -> None:
         from desktop import __version__
+        from desktop.ui.help_page import about_text
 
         self.dialogs.about(self, "About Decision Checklist",
                            about_text(__version__, self.service.db_path()))

@@ -130,20 +130,23 @@ class RegisterView(QWidget):
 
         self.stack = QStackedWidget()
         self.table = RegisterTable()
+        header = self.table.horizontalHeader()
+        # No column's arrow: the model starts newest first (updated_at). Sorting is switched on
+        # before the model is set, because switching it on sorts by the indicated column (the
+        # first, by default): that loaded the first page twice, the second time by reference.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Register of decisions")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)

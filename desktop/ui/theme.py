@@ -170,13 +170,15 @@ QStatusBar {{ border-top: 1px solid {BORDER}; }}
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """One family at >= 11 pt, GOV.UK colours, yellow focus."""
+def apply_theme(app: QApplication, *, set_style: bool = True) -> None:
+    """One family at >= 11 pt, GOV.UK colours, yellow focus, on the Fusion style (set_style=False:
+    the application was started with `-style Fusion`)."""
     family = load_fonts()
     font = QFont(family)
     font.setPointSizeF(max(BODY_PT, app.font().pointSizeF()))
     app.setFont(font)
-    app.setStyle("Fusion")
+    if set_style:
+        app.setStyle("Fusion")
     app.setStyleSheet(STYLE + arrow_style())
 
 
