@@ -23,7 +23,16 @@ from PySide6.QtWidgets import (
 
 
 class QuitAfterPaint(QObject):
-    """Quits the application after the watched widget's first paint."""
+    """Quits the application after the watched widget's first paint.
+
+    Like the app (desktop/ui/first_paint.py), it prints the wall-clock moment that paint
+    finished, so both are timed from spawn to first paint, not to exit."""
+
+    def report_and_quit(self) -> None:
+        import time
+
+        print(f"first-paint-epoch {time.time():.6f}", file=sys.stderr, flush=True)
+        self.app.quit()
 
     def __init__(self, app: QApplication) -> None:
         super().__init__()
@@ -33,7 +42,7 @@ class QuitAfterPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
-            QTimer.singleShot(0, self.app.quit)
+            QTimer.singleShot(0, self.report_and_quit)
         return False
 
 

@@ -117,6 +117,12 @@ class ChildRun:
     maxrss_mib: float
     status: int
     stderr: str
+    paint_ms: float | None = None  # spawn to the child's reported first paint, if it reported
+
+    @property
+    def startup_ms(self) -> float:
+        """Spawn to first paint when the child reported it, else spawn to exit."""
+        return self.paint_ms if self.paint_ms is not None else self.wall_ms
 
 
 def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> ChildRun:
@@ -124,6 +130,7 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    spawned_at = time.time()
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -145,7 +152,11 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     rss_kib = usage.ru_maxrss  # KiB on Linux
     if sys.platform == "darwin":
         rss_kib /= 1024  # bytes on macOS
-    return ChildRun(wall, rss_kib / 1024, proc.returncode, stderr)
+    paint_ms = None
+    for line in stderr.splitlines():
+        if line.startswith("first-paint-epoch "):
+            paint_ms = (float(line.split()[1]) - spawned_at) * 1000
+    return ChildRun(wall, rss_kib / 1024, proc.returncode, stderr, paint_ms)
 
 
 def table(figures: list[Figure]) -> str:
