@@ -26,6 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     # frees few: collections before the first paint cost ~4 ms and find nothing. run_gui turns
     # collection back on once the window is built.
     gc.disable()
+    # What the window needs that does not use Qt is imported before PySide6: once PySide6 is
+    # in, its __feature__ import hook reads the source of every module each later `import`
+    # statement names (inspect.getsource), ~4 ms over these modules and what they import.
+    import desktop.bootstrap
+    import desktop.domain.decision
+    import desktop.instance
+    import desktop.services
+    import desktop.storage.database
+    import desktop.storage.integrity
+    import desktop.storage.repository  # noqa: F401
     from desktop.ui.application import run_gui
 
     return run_gui(db)

@@ -166,7 +166,7 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
         instance.release()
         return exc.exit_code
 
-    theme.apply_theme(app, set_style=not created)
+    theme.apply_theme(app, set_style=not created, oblique=False)
     window = MainWindow(service, settings or default_settings(), dialogs, defer_extras=True)
     checks.attach(window, service)
     FocusRing(app)
@@ -177,6 +177,7 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     def after_paint() -> None:
         # What the first frame does not show waits for it: answering a second copy, the
         # integrity check and daily backup (a worker thread), then the window's own extras.
+        theme.load_oblique_font()
         instance.listen(window.bring_to_front)
         check.start()
         window.finish_start_up()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -51,7 +51,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 440)
 
         self.stack = QStackedWidget()
-        self.register = RegisterView(service)
+        # PySide's `Qt` namespace (~15 ms of enums) is named only once the first frame needs it
+        # or has been painted: see RegisterView's defer.
+        self.register = RegisterView(service, defer=defer_extras)
         # The editor (twelve pages of widgets) is built on first use or right after the
         # first paint (see build_editor_when_idle): start-up shows the register sooner.
         self._editor = None
@@ -74,8 +76,7 @@ class MainWindow(QMainWindow):
         self.register.new_requested.connect(self.new_decision)
         self.register.example_requested.connect(self.open_example)
         self.register.counts_changed.connect(self.update_counts)
-        self.register.table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._current_changed())
+        self.register.current_row_changed.connect(self._current_changed)
         self.register.model.modelReset.connect(self._current_changed)
         self.record_changed.connect(self._update_state_actions)
         self.export_action.changed.connect(
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        self.register.finish_start_up()
         self.update_counts()
         from desktop.ui.lifecycle_actions import install_lifecycle_actions
 
@@ -144,7 +146,10 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+            # setShortcuts([k]) is what setShortcut(k) does, but PySide resolves setShortcut's
+            # overloads by naming `Qt` (~15 ms of enums before the first paint).
+            key = QKeySequence(shortcut)
+            act.setShortcuts([key] if not key.isEmpty() else [])
         if tip:
             act.setStatusTip(tip)
             act.setToolTip(tip)
@@ -181,11 +186,10 @@ class MainWindow(QMainWindow):
                                            lambda: self.editor.go_to(11))
         self.help_action = self._action("&How to use", self.show_help, K.HelpContents)
         if self.help_action.shortcut().isEmpty():
-            self.help_action.setShortcut(QKeySequence("F1"))
+            self.help_action.setShortcuts([QKeySequence("F1")])
         self.about_action = self._action("&About Decision Checklist", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        for act in (self.next_action, self.previous_action):
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # next/previous page: Qt.ShortcutContext.WindowShortcut, QAction's default
         self._record_actions = [self.duplicate_action, self.withdraw_action, self.delete_action]
 
     def _build_menus(self) -> None:
@@ -214,9 +218,17 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Decision")
         self.toolbar.setObjectName("decisionToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._toolbar_styled = False  # text only, set when first shown (see _show_toolbar)
         self.toolbar.addActions(self._record_actions)
         self.addToolBar(self.toolbar)
+
+    def _show_toolbar(self, visible: bool) -> None:
+        if visible and not self._toolbar_styled:
+            from PySide6.QtCore import Qt
+
+            self._toolbar_styled = True
+            self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setVisible(visible)
 
     def add_record_actions(self, menu_name: str, actions: list[QAction], *,
                            toolbar: bool = False) -> None:
@@ -300,7 +312,7 @@ class MainWindow(QMainWindow):
             text += f", {actions:,} overdue action{'s' if actions != 1 else ''}"
         self.count_label.setText(text)
         # Nothing to act on in an empty register: the greeting is the only thing to see.
-        self.toolbar.setVisible(total > 0 or self.showing_editor())
+        self._show_toolbar(total > 0 or self.showing_editor())
 
     # ---- navigation --------------------------------------------------------------------------
     def open_decision(self, decision_id: str, page: int = 0) -> None:
@@ -310,7 +322,7 @@ class MainWindow(QMainWindow):
             self.dialogs.error(self, "Cannot open this decision", str(exc))
             return
         self.stack.setCurrentIndex(EDITOR)
-        self.toolbar.setVisible(True)
+        self._show_toolbar(True)
         self.editor.focus_first_field()
         self._current_changed()
 
@@ -357,6 +369,8 @@ class MainWindow(QMainWindow):
             return
         self.register.refresh()
         self.open_decision(decision.id, 0)
+        from PySide6.QtCore import Qt
+
         title = self.editor.details.inputs["title"]
         title.setFocus(Qt.FocusReason.ShortcutFocusReason)
         title.selectAll()
@@ -504,6 +518,8 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
             return
         self.resize(min(1280, screen.width()), min(800, screen.height()))
+        from PySide6.QtCore import Qt
+
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_state(self) -> None:

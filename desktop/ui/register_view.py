@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,8 @@ class RegisterTable(QTableView):
     open_requested = Signal(QModelIndex)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit(self.currentIndex())
             return
@@ -91,16 +93,25 @@ class RegisterView(QWidget):
     new_requested = Signal()
     example_requested = Signal()
     counts_changed = Signal()
+    current_row_changed = Signal()  # the table's current row
 
-    def __init__(self, service, parent: QWidget | None = None) -> None:
+    def __init__(self, service, parent: QWidget | None = None, *, defer: bool = False) -> None:
+        """defer=True (the window's start-up): what the first frame does not show waits for
+        finish_start_up(). PySide builds the ~95 enums of its `Qt` namespace (~15 ms) the first
+        time anything names it, and the bare window the bench compares against never does: an
+        empty register paints its greeting without building the table (its sort indicator,
+        and Qt's calls to the model's headerData, name `Qt`), and the labels get their
+        plain-text format and the link its hand cursor (both `Qt` enums) just after."""
         super().__init__(parent)
         self.service = service
+        self._later: list | None = [] if defer else None
+        self._table: RegisterTable | None = None
         self.model = RegisterTableModel(service, parent=self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 8)
         layout.setSpacing(8)
 
-        heading = text_label("Decisions", "h1")
+        heading = text_label("Decisions", "h1", later=self._later)
         layout.addWidget(heading)
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -117,7 +128,7 @@ class RegisterView(QWidget):
         self.overdue_filter.setCheckable(True)
         self.overdue_filter.setAccessibleName("Show only overdue reviews and actions")
         self.overdue_filter.setToolTip("Review date passed, or an action is past its due date")
-        self.clear_filters = LinkButton("Clear filters")
+        self.clear_filters = LinkButton("Clear filters", later=self._later)
         for w in (self.status_filter, self.rating_filter, self.overdue_filter, self.clear_filters):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -125,27 +136,74 @@ class RegisterView(QWidget):
         self.new_button.setToolTip("Start a new decision (Ctrl+N)")
         bar.addWidget(self.new_button)
         layout.addLayout(bar)
-        self.count_label = text_label("", "hint")
+        self.count_label = text_label("", "hint", later=self._later)
         layout.addWidget(self.count_label)
 
         self.stack = QStackedWidget()
-        self.table = RegisterTable()
-        header = self.table.horizontalHeader()
+        self._table_slot = QWidget()  # index 0 until the table is built
+        self.stack.addWidget(self._table_slot)
+        self.stack.addWidget(self._empty_page())
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.status_filter.changed.connect(self.apply_filters)
+        self.rating_filter.changed.connect(self.apply_filters)
+        self.overdue_filter.toggled.connect(self.apply_filters)
+        self.clear_filters.clicked.connect(self.clear)
+        self.new_button.clicked.connect(self.new_requested)
+        # Sorting and filtering do not change the data, so the window's totals (and its
+        # overdue counts, 300 ms on 10,000 decisions) are recounted only after refresh().
+        self._data_changed = True
+        self.model.modelReset.connect(self._update_counts)
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.rating_filter)
+        self.setTabOrder(self.rating_filter, self.overdue_filter)
+        self.setTabOrder(self.overdue_filter, self.clear_filters)
+        self.setTabOrder(self.clear_filters, self.new_button)
+        if not defer:
+            self._build_table()
+        self._update_counts()
+        self._ensure_current()
+
+    def finish_start_up(self) -> None:
+        """After the first paint (defer=True): the plain-text formats, the hand cursor, the table."""
+        later, self._later = self._later or [], None
+        for fn in later:
+            fn()
+        self._build_table()
+
+    @property
+    def table(self) -> RegisterTable:
+        """The register's table, built the first time it is needed."""
+        return self._build_table()
+
+    def _build_table(self) -> RegisterTable:
+        if self._table is not None:
+            return self._table
+        from PySide6.QtCore import Qt
+
+        table = self._table = RegisterTable()
+        header = table.horizontalHeader()
         # No column's arrow: the model starts newest first (updated_at). Sorting is switched on
         # before the model is set, because switching it on sorts by the indicated column (the
         # first, by default): that loaded the first page twice, the second time by reference.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Register of decisions")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        table.setSortingEnabled(True)
+        table.setModel(self.model)
+        table.setAccessibleName("Register of decisions")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -161,53 +219,38 @@ class RegisterView(QWidget):
         for i, (key, label) in enumerate(COLUMNS):
             if key in widths:  # never narrower than the bold heading plus the sort arrow
                 self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
-                self.table.setColumnWidth(i, self._widths[key])
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self._empty_page())
-        layout.addWidget(self.stack, 1)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._search_timer.start)
-        self.search.returnPressed.connect(self.apply_filters)
-        self.status_filter.changed.connect(self.apply_filters)
-        self.rating_filter.changed.connect(self.apply_filters)
-        self.overdue_filter.toggled.connect(self.apply_filters)
-        self.clear_filters.clicked.connect(self.clear)
-        self.new_button.clicked.connect(self.new_requested)
-        self.table.open_requested.connect(self._open_index)
-        self.table.doubleClicked.connect(self._open_index)
-        # Sorting and filtering do not change the data, so the window's totals (and its
-        # overdue counts, 300 ms on 10,000 decisions) are recounted only after refresh().
-        self._data_changed = True
-        self.model.modelReset.connect(self._update_counts)
-        self.setTabOrder(self.search, self.status_filter)
-        self.setTabOrder(self.status_filter, self.rating_filter)
-        self.setTabOrder(self.rating_filter, self.overdue_filter)
-        self.setTabOrder(self.overdue_filter, self.clear_filters)
-        self.setTabOrder(self.clear_filters, self.new_button)
-        self.setTabOrder(self.new_button, self.table)
-        self._update_counts()
-        self._ensure_current()
+                table.setColumnWidth(i, self._widths[key])
+        table.open_requested.connect(self._open_index)
+        table.doubleClicked.connect(self._open_index)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self.current_row_changed.emit())
+        on_greeting = self.stack.currentIndex() == 1
+        self.stack.removeWidget(self._table_slot)
+        self._table_slot.deleteLater()
+        self.stack.insertWidget(0, table)
+        self.stack.setCurrentIndex(1 if on_greeting else 0)
+        self.setTabOrder(self.new_button, table)
+        if self.isVisible():  # built after the first paint: resizeEvent has been and gone
+            self.fit_columns(self.width())
+        return table
 
     def _empty_page(self) -> QWidget:
         page = QWidget()
         col = QVBoxLayout(page)
         col.setContentsMargins(8, 32, 8, 8)
         col.setSpacing(16)
-        col.addWidget(text_label("Test a decision against ten leadership principles", "h2"))
+        col.addWidget(text_label("Test a decision against ten leadership principles", "h2",
+                                 later=self._later))
         intro = text_label(
             "This app walks you through ten leadership principles for a proposed decision, "
             "one page at a time, and saves every word as you type. When all ten are complete "
-            "you can export the assurance record for committee and record the sign-offs."
+            "you can export the assurance record for committee and record the sign-offs.",
+            later=self._later,
         )
         intro.setMaximumWidth(720)
         col.addWidget(intro)
         buttons = QHBoxLayout()
         self.start_button = primary_button("Start a new decision")
-        self.example_button = LinkButton("Open an example")
+        self.example_button = LinkButton("Open an example", later=self._later)
         self.start_button.clicked.connect(self.new_requested)
         self.example_button.clicked.connect(self.example_requested)
         buttons.addWidget(self.start_button)
@@ -226,6 +269,8 @@ class RegisterView(QWidget):
         """On a narrow window (small screen, 150% scale) the title matters more than the
         meeting date, reference and decision maker: show those only while the title keeps
         about a third of the table."""
+        if self._table is None:
+            return
         keys = [k for k, _ in COLUMNS]
         table = width - 48  # the page margins
         shown = sum(w for k, w in self._widths.items() if k not in OPTIONAL_COLUMNS) + 24
@@ -265,7 +310,7 @@ class RegisterView(QWidget):
 
     def _ensure_current(self) -> None:
         # A current row from the start, so Enter opens it and the record actions apply.
-        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+        if self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
 
     def select(self, decision_id: str) -> None:
@@ -274,15 +319,21 @@ class RegisterView(QWidget):
             self.table.selectRow(row)
 
     def current_id(self) -> str | None:
+        if self._table is None:  # not built yet: nothing is current
+            return None
         index = self.table.currentIndex()
         return self.model.row_id(index.row()) if index.isValid() else None
 
     def selected_ids(self) -> list[str]:
+        if self._table is None:
+            return []
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         ids = [self.model.row_id(r) for r in rows]
         return [i for i in ids if i]
 
     def focus_search(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
@@ -294,6 +345,8 @@ class RegisterView(QWidget):
     def _update_counts(self) -> None:
         everything = self.service.register_count(type(self.model.query)())
         empty = everything == 0
+        if not empty:
+            self._build_table()
         self.stack.setCurrentIndex(1 if empty else 0)
         filtered = self.model.total
         if empty:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -24,14 +23,27 @@ from desktop.ui import theme
 READING_WIDTH = 760  # about 80 characters of body text
 
 
-def text_label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
-    """A QLabel styled by role: h1, h2, caption, hint, error, label, quote."""
+def text_label(text: str = "", role: str | None = None, *, wrap: bool = True,
+               later: list | None = None) -> QLabel:
+    """A QLabel styled by role: h1, h2, caption, hint, error, label, quote.
+
+    later: a list to append the plain-text format to instead of setting it now (a label of
+    plain words looks the same either way; see RegisterView's defer)."""
     lab = QLabel(text)
     if role:
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
-    lab.setTextFormat(Qt.TextFormat.PlainText)
+    if later is None:
+        plain_text(lab)
+    else:
+        later.append(lambda: plain_text(lab))
     return lab
+
+
+def plain_text(label: QLabel) -> None:
+    from PySide6.QtCore import Qt
+
+    label.setTextFormat(Qt.TextFormat.PlainText)
 
 
 def restyle(widget: QWidget) -> None:
@@ -43,11 +55,20 @@ def restyle(widget: QWidget) -> None:
 class LinkButton(QPushButton):
     """A button that looks like a GOV.UK link but takes keyboard focus like a button."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, text: str, parent: QWidget | None = None, *,
+                 later: list | None = None) -> None:
         super().__init__(text, parent)
         self.setProperty("link", True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        if later is None:
+            self._hand_cursor()
+        else:  # the pointer cannot be over it before the first paint
+            later.append(self._hand_cursor)
         self.setFlat(True)
+
+    def _hand_cursor(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
 def primary_button(text: str) -> QPushButton:
@@ -199,11 +220,15 @@ class FocusRing(QObject):
 class _RingOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        from PySide6.QtCore import Qt
+
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName("focus highlight")
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtGui import QColor, QPainter, QPen  # QPainter's enums: not at start-up
+
         p = QPainter(self)
         pen = QPen(QColor(theme.FOCUS))
         pen.setWidth(FocusRing.RING * 2)
