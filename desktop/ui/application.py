@@ -130,6 +130,7 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     from desktop.domain.errors import KnownError
     from desktop.ui import theme
     from desktop.ui.dialogs import Dialogs
+    from desktop.ui.gc_collector import MainThreadCollector
     from desktop.ui.main_window import MainWindow
     from desktop.ui.widgets import FocusRing
 
@@ -189,10 +190,13 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     window.show()
     if created:  # this process's own start-up: later collections need not walk its objects
         gc.freeze()
-    gc.enable()
+    # Collections from now on run on this thread only (never in the PDF or check workers).
+    collector = MainThreadCollector(app)
     try:
         return app.exec()
     finally:
+        collector.stop()
+        collector.deleteLater()
         sys.excepthook = sys.__excepthook__
         check.join()  # a daily backup in progress finishes before the file is let go
         instance.release()

@@ -45,10 +45,21 @@ RATING_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class TaskDelegate(QStyledItemDelegate):
-    """Two lines per task: the name, then the status on the left and the rating on the right.
+    """Per task: the name (wrapped, never cut off), then the status on the left and the rating
+    on the right.
 
-    In a narrow list (150% scale) the rating goes on a third line rather than over the status.
+    In a narrow list (150% scale) the rating goes on a line of its own rather than over the status.
     """
+
+    @staticmethod
+    def _name_lines(option, name: str, width: int) -> int:
+        """How many lines the bold name needs in the list's inner width."""
+        bold = QFont(option.font)
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        box = fm.boundingRect(QRect(0, 0, max(width - 24, 40), 10_000),
+                              int(Qt.TextFlag.TextWordWrap), name)
+        return max(1, round(box.height() / fm.lineSpacing()))
 
     @staticmethod
     def _crowded(option, index, width: int) -> bool:
@@ -67,7 +78,9 @@ class TaskDelegate(QStyledItemDelegate):
         fm = option.fontMetrics
         view = self.parent()
         width = view.viewport().width() if isinstance(view, QListWidget) else 200
-        lines = 3 if self._crowded(option, index, width) else 2
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        lines = self._name_lines(option, name, width) + 1
+        lines += 1 if self._crowded(option, index, width) else 0
         return QSize(200, fm.lineSpacing() * lines + 14)
 
     def paint(self, painter: QPainter, option, index) -> None:
@@ -88,13 +101,13 @@ class TaskDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(QColor(theme.LINK if not selected else theme.TEXT))
         name = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), line),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
-                                                       inner.width()))
+        name_height = line * self._name_lines(option, name, rect.width())
+        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), name_height),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                         | Qt.TextFlag.TextWordWrap, name)
         state = index.data(STATE_ROLE) or ""
         rating = Rating(index.data(RATING_ROLE)) if index.data(RATING_ROLE) else None
-        second = QRect(inner.left(), inner.top() + line, inner.width(), line)
+        second = QRect(inner.left(), inner.top() + name_height, inner.width(), line)
         plain = QFont(option.font)
         plain.setBold(state not in ("Completed", ""))
         painter.setFont(plain)

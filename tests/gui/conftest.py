@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="package")
+def _collect_on_the_gui_thread_only(qapp):
+    """As in the app (desktop/ui/gc_collector.py): no cycle collection on worker threads,
+    where freeing Qt objects left over from earlier tests crashed the PDF worker."""
+    from desktop.ui.gc_collector import MainThreadCollector
+
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(_collect_on_the_gui_thread_only):
+    yield
+    gc.collect()
 
 
 @pytest.fixture
