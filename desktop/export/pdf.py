@@ -84,13 +84,19 @@ def _numbered_canvas_class():
             self._pages: list[dict] = []
             self._later: list[tuple[int, float, float, str]] = []  # page, x, y, anchor key
             self.anchors: dict[str, int] = {}
+            self._marks: dict[int, list[tuple[str, float, float, str, int]]] = {}
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
-        def anchor(self, key: str) -> None:
+        def anchor(self, key: str, outline: str = "", level: int = 0) -> None:
+            """A named destination here (and an outline entry), made when the page is written:
+            until then ReportLab's document is still on page 1, so a bookmark made now would
+            point there."""
             self.anchors[key] = self.getPageNumber()
+            x, y = self.absolutePosition(0, 0)
+            self._marks.setdefault(self.getPageNumber(), []).append((key, x, y, outline, level))
 
         def page_number_of(self, key: str, x: float, y: float) -> None:
             """Draw, at save time, the page number where anchor `key` ends up (right-aligned)."""
@@ -108,6 +114,10 @@ def _numbered_canvas_class():
                     self.setFont(REGULAR, 10)
                     self.setFillColor(colour(TEXT))
                     self.drawRightString(x, y, str(self.anchors.get(key, "")))
+                for key, x, y, outline, level in self._marks.get(number, ()):
+                    self.bookmarkPage(key, fit="XYZ", left=x, top=y)
+                    if outline:
+                        self.addOutlineEntry(outline, key, level=level, closed=level == 0)
                 super().showPage()
             super().save()
 

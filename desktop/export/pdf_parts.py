@@ -147,11 +147,12 @@ class Anchor(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
+        if hasattr(canv, "anchor"):  # the renderer's NumberedCanvas: made when the page is written
+            canv.anchor(self.key, self.outline, self.level)
+            return
         canv.bookmarkHorizontal(self.key, 0, 0)
         if self.outline:
             canv.addOutlineEntry(self.outline, self.key, level=self.level, closed=self.level == 0)
-        if hasattr(canv, "anchor"):
-            canv.anchor(self.key)
 
 
 class PageRef(Flowable):

@@ -63,6 +63,28 @@ def test_contents_page_numbers_point_at_each_record(service, three_ids, pack):
     assert starts[0] == 4
 
 
+def test_outline_and_contents_links_go_to_the_pages_they_name(service, three_ids, pack):
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    page_of = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, start=1)}
+    pages = [squash(p.extract_text()) for p in reader.pages]
+    tops = [entry for entry in reader.outline if not isinstance(entry, list)]
+    landed = {entry.title: page_of[entry.page.idnum] for entry in tops}
+    assert landed["Cover"] == 1 and landed["Contents"] == 2
+    for decision_id in three_ids:
+        title = service.get(decision_id).title
+        assert "Decision assurance record" in pages[landed[title] - 1]
+        assert title in pages[landed[title] - 1]
+    # Each principle's bookmark lands on the page that prints its heading.
+    children = next(entry for entry in reader.outline if isinstance(entry, list))
+    for entry in children:
+        if entry.title.startswith("3. "):
+            assert "Principle 3 of 10" in pages[page_of[entry.page.idnum] - 1]
+    # The contents page's links go where its printed numbers say.
+    linked = sorted({page_of[a.get_object()["/Dest"][0].idnum]
+                     for a in reader.pages[1]["/Annots"]})
+    assert linked == sorted({3, *(landed[service.get(i).title] for i in three_ids)})
+
+
 def test_summary_grid_lists_every_decision(service, three_ids, pack):
     pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(pack.pdf)).pages]
     grid = pages[2]
