@@ -59,6 +59,7 @@ class PageContext:
     """What the header, footer and watermark say on the pages of one section."""
 
     footer_left: str
+    footer_keep: str = ""  # printed whole after footer_left, which is shortened to make room
     code: str = ""
     header: str = ""
     watermark: str = ""
@@ -183,7 +184,11 @@ class Renderer:
         canvas.line(left, 15 * _MM, right, 15 * _MM)
         canvas.setFont(REGULAR, 8.5)
         canvas.setFillColor(colour(SECONDARY))
-        canvas.drawString(left, 11 * _MM, _fit(ctx.footer_left, REGULAR, 8.5, 62 * _MM))
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        room = 62 * _MM - stringWidth(ctx.footer_keep, REGULAR, 8.5)
+        canvas.drawString(left, 11 * _MM,
+                          _fit(ctx.footer_left, REGULAR, 8.5, room) + ctx.footer_keep)
         if ctx.code:
             canvas.drawRightString(right, 11 * _MM, f"Verification code {ctx.code}")
         first_of_section, self.section_starts = self.section_starts, False

@@ -44,7 +44,8 @@ def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
     r.guard.scope = f"{d.reference or d.title[:40]} version {d.version}: "
     reference = r.guard.plain(d.reference, "reference") or "No reference"
     return PageContext(
-        footer_left=f"{reference} · Version {d.version}",
+        footer_left=reference,
+        footer_keep=f" · Version {d.version}",
         code=rec.code,
         header=r.guard.plain(d.title, "title"),
         watermark=watermark_for(d),
@@ -187,7 +188,7 @@ class RecordStory:
                    ("RIGHTPADDING", (0, 0), (-1, -1), 6)],
         )
         if long_details:
-            out += [details, Spacer(0, 4 * mm), verify]
+            out += [verify, Spacer(0, 4 * mm), details]  # the code stays on the cover
         else:
             out.append(table([[details, verify]], colWidths=[114 * mm, 56 * mm],
                              style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -338,10 +339,15 @@ class RecordStory:
             return [self.P(caption, s["Secondary"]), self.P(value or "&nbsp;", s["Cell"])]
 
         gap = 6 * mm
+        # Room to sign: the row is at least 17 mm high, and grows (rather than letting the text
+        # climb over the role's name) when a recorded name or date needs more lines.
+        signature = field("Signature", "")
+        used = sum(p.wrap(64 * mm, 100 * mm)[1] for p in signature) + 6  # + the paddings
+        signature.insert(0, Spacer(0, max(0.0, 17 * mm - used)))
         block = table(
             [[self.P(label, s["CellBold"]), "", "", "", ""],
-             [field("Name", name), "", field("Signature", ""), "", field("Date", date)]],
-            colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm], rowHeights=[None, 17 * mm],
+             [field("Name", name), "", signature, "", field("Date", date)]],
+            colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm],
             hAlign="LEFT",
             style=[("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                    ("LINEBELOW", (0, 1), (0, 1), 0.8, TEXT),

@@ -128,3 +128,59 @@ def test_summary_has_its_own_page_and_principles_flow(example_pages):
 def test_sign_off_block_is_on_one_page(example_pages):
     page = next(p for p in example_pages if "By signing, each person named" in p)
     assert all(role in page for role in ROLES)
+
+
+def _text_positions(pdf: bytes, page_number: int) -> list[tuple[str, float]]:
+    """(text, y) of each text run on a page, in drawing order."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            runs.append((text.strip(), (tm[5] * cm[3]) + cm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[page_number].extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_long_signed_name_grows_its_row_instead_of_covering_the_role(service,
+                                                                      example_bundle_text):
+    from desktop.lifecycle import SignOffRequest, record_sign_off
+
+    decision = service.import_bundle(example_bundle_text)[0]
+    name = ("Dr Alexandra Catherine Montgomery-Fitzwilliam-Hargreaves-Smythe OBE, "
+            "Director of Place and Environmental Services")
+    record_sign_off(service, decision.id,
+                    SignOffRequest("Proposing Director", name, "2026-11-24", "CAB/1"))
+    pdf = render_record(print_record(service, decision.id)).pdf
+    page = next(i for i, t in enumerate(page_texts(pdf)) if "By signing, each person" in t)
+    runs = _text_positions(pdf, page)
+    role = next(y for t, y in runs if t == "Proposing Director")
+    caption = next(y for t, y in runs if t == "Name")
+    first_line = next(y for t, y in runs if t.startswith("Dr Alexandra"))
+    # Top to bottom: the role, the "Name" caption, then the name (PDF y grows upwards).
+    assert role > caption > first_line
+    assert "Environmental Services" in page_texts(pdf)[page]
+
+
+def test_a_long_reference_keeps_the_version_in_every_footer(service, example_bundle_text):
+    import json
+
+    bundle = json.loads(example_bundle_text)
+    bundle["decisions"][0]["reference"] = "Cabinet 9 December 2026 item 7 / " + "X" * 27
+    decision = service.import_bundle(json.dumps(bundle))[0]
+    pages = page_texts(render_record(print_record(service, decision.id)).pdf)
+    assert all("· Version 1" in p for p in pages)
+    assert all("Cabinet 9 December" in p for p in pages)  # the reference, shortened
+
+
+def test_long_cover_details_leave_the_verification_code_on_the_cover(service,
+                                                                    example_bundle_text):
+    import json
+
+    bundle = json.loads(example_bundle_text)
+    for key in ("decision_maker", "organisation", "proposer"):  # a page of details
+        bundle["decisions"][0][key] = "Cabinet, " * 120
+    decision = service.import_bundle(json.dumps(bundle))[0]
+    rec = print_record(service, decision.id)
+    pages = page_texts(render_record(rec).pdf)
+    assert f"decision-checklist verify {rec.code}" in pages[0]
