@@ -292,6 +292,21 @@ def versions(service, decision_id: str) -> list[tuple[int, Status]]:
 
 
 # ---- follow-up -----------------------------------------------------------------------------
+def as_signed(service, decision: Decision) -> Decision:
+    """A signed-off version as it stood when signed: actions marked done since then show as
+    open, so its PDF never changes with follow-up (which the verification code leaves out)."""
+    if decision.status != Status.SIGNED_OFF:
+        return decision
+    vid = store.version_id(service.repo, decision.id, decision.version)
+    done = store.done_when_signed(service.repo, vid)
+    answers = {
+        slug: replace(a, actions=tuple(replace(x, done=(slug, i) in done)
+                                       for i, x in enumerate(a.actions)))
+        for slug, a in decision.answers.items()
+    }
+    return replace(decision, answers=answers)
+
+
 def set_action_done(service, decision_id: str, slug: str, position: int, done: bool,
                     version: int | None = None) -> Decision:
     """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""

@@ -280,8 +280,10 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 def print_record(service, decision_id: str, version: int | None = None) -> PrintRecord:
     """Load a version (default: current) with its checklist and code, ready to render anywhere."""
     from desktop.domain.record import code_for
+    from desktop.lifecycle import as_signed
 
-    decision = service.get(service.resolve_id(decision_id), version)
+    # A signed-off version prints as it was signed, whatever follow-up has been marked since.
+    decision = as_signed(service, service.get(service.resolve_id(decision_id), version))
     checklist = service.checklist_for(decision)
     changes: tuple[FieldChange, ...] = ()
     if decision.version > 1:

@@ -73,6 +73,16 @@ def set_action_done(repo: Repository, vid: int, slug: str, position: int, done: 
         )
 
 
+def done_when_signed(repo: Repository, vid: int) -> set[tuple[str, int]]:
+    """(slug, position) of the actions already marked done when the last sign-off was recorded."""
+    rows = repo.db.execute(
+        "SELECT slug, position FROM action_progress WHERE version_id = ? "
+        "AND done_at <= (SELECT MAX(recorded_at) FROM sign_offs WHERE version_id = ?)",
+        [vid, vid],
+    ).fetchall()
+    return {(slug, position) for slug, position in rows}
+
+
 def attach_signed_copy(repo: Repository, vid: int, filename: str, data: bytes, sha256: str,
                        at: str) -> int:
     cur = repo.db.execute(

@@ -67,3 +67,30 @@ def test_the_amended_pdf_prints_the_redline_and_the_earlier_one_does_not(service
     redline = v2_text[v2_text.index("Changes since version 1"):]
     assert "with a break clause" in redline
     assert "Unions <oppose> & c." in redline  # escaped, printed literally
+
+
+def test_follow_up_after_sign_off_leaves_the_signed_pdf_unchanged(service):
+    v1 = signed_off_decision(service)
+    staff = v1.answer("staff")
+    assert staff.actions and not staff.actions[0].done
+    before_pages, before_keywords = _pdf(service, v1.id, 1)
+    assert "Open" in "\n".join(before_pages)
+    # The action is done after the meeting: the register knows, the signed record does not.
+    marked = lifecycle.set_action_done(service, v1.id, "staff", 0, True)
+    assert marked.answer("staff").actions[0].done
+    assert service.get(v1.id).answer("staff").actions[0].done
+    after_pages, after_keywords = _pdf(service, v1.id, 1)
+    assert after_pages == before_pages
+    assert after_keywords == before_keywords
+
+
+def test_an_action_done_before_sign_off_prints_as_done(service):
+    from lifecycle_helpers import ROLES, complete_decision, sign
+
+    d = complete_decision(service)
+    lifecycle.set_action_done(service, d.id, "staff", 0, True)
+    for role in ROLES:
+        sign(service, d.id, role)
+    pages, _ = _pdf(service, d.id)
+    text = "\n".join(pages)
+    assert "Done" in text
