@@ -284,8 +284,10 @@ class DecisionService:
         return self._write(write)
 
     def withdraw(self, decision_id: str) -> Decision:
-        """Withdraw a record that has not been signed off."""
-        old = self._editable(decision_id)
+        """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
+        old = self.get(decision_id)
+        if old.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
+            self._editable(decision_id)  # refused, with the reason
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
         def write():
@@ -301,6 +303,11 @@ class DecisionService:
             raise Refused(
                 f"Only drafts can be deleted; {decision.title!r} is "
                 f"{decision.status.label.lower()} (version {decision.version}). Withdraw it instead."
+            )
+        if decision.sign_offs:
+            raise Refused(
+                f"{decision.title!r} has sign-offs recorded, so it is kept. Remove them first "
+                "if they were recorded by mistake, or withdraw it."
             )
         self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
 

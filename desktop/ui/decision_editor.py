@@ -318,7 +318,10 @@ class DecisionEditor(QWidget):
 
     def _load_all(self) -> None:
         d = self._decision
-        self._read_only = d.status in (Status.SIGNED_OFF, Status.WITHDRAWN)
+        # Once anyone has signed, the content they signed must not change under the later
+        # signers (the service refuses it too): the pages are read-only until the last sign-off
+        # locks the version, or the sign-offs are removed.
+        self._read_only = d.status in (Status.SIGNED_OFF, Status.WITHDRAWN) or bool(d.sign_offs)
         self.details.load(d, self._read_only)
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
@@ -329,6 +332,12 @@ class DecisionEditor(QWidget):
         elif d.status == Status.WITHDRAWN:
             self.set_banner("This decision has been withdrawn. It is kept for the record "
                             "and cannot be changed.")
+        elif d.sign_offs:
+            signed = len(d.sign_offs)
+            self.set_banner(
+                f"{signed} sign-off{'s' if signed != 1 else ''} recorded, so this version cannot "
+                "change now. Record the rest (Decision ▸ Record sign-off…), or remove one "
+                "recorded by mistake (Decision ▸ Remove a recorded sign-off…).")
         else:
             self.set_banner("")
         self._refresh_tasks()

@@ -39,6 +39,14 @@ class Dialogs:
 
         QMessageBox.about(parent, title, text)
 
+    def choose(self, parent: QWidget | None, title: str, label: str,
+               choices: list[str]) -> str | None:
+        """One of `choices`, or None if the user cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
+        picked, ok = QInputDialog.getItem(parent, title, label, choices, 0, False)
+        return picked if ok else None
+
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -59,6 +67,7 @@ class RecordingDialogs(Dialogs):
         self.calls: list[tuple[str, str, str]] = []
         self.confirm_answer = confirm_answer
         self.files: list[str | None] = []
+        self.choices: list[str | int] = []  # answers to choose(): a choice or its position
 
     def error(self, parent, title, text) -> None:
         self.calls.append(("error", title, text))
@@ -72,6 +81,13 @@ class RecordingDialogs(Dialogs):
 
     def about(self, parent, title, text) -> None:
         self.calls.append(("about", title, text))
+
+    def choose(self, parent, title, label, choices):
+        self.calls.append(("choose", title, label))
+        if not self.choices:
+            return None
+        picked = self.choices.pop(0)
+        return choices[picked] if isinstance(picked, int) else picked
 
     def open_file(self, parent, title, filters):
         self.calls.append(("open_file", title, filters))

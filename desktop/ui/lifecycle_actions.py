@@ -25,12 +25,16 @@ class LifecycleActions:
         self.amend_action.setStatusTip("Start a new version of a signed-off decision")
         self.history_action = QAction("&History", window)
         self.history_action.setStatusTip("Every change to this decision, and its versions")
+        self.remove_sign_off_action = QAction("&Remove a recorded sign-off…", window)
+        self.remove_sign_off_action.setStatusTip(
+            "Take back a sign-off recorded by mistake, before the record locks")
         self.attach_action = QAction("Attach signed &copy…", window)
         self.attach_action.setStatusTip("Keep the scanned, signed PDF with this version")
         self.check_action = QAction("Check audit &trail", window)
         self.check_action.setStatusTip("Check that nothing was changed outside the app")
         self.sign_off_action.triggered.connect(self.record_sign_off)
         self.amend_action.triggered.connect(self.amend)
+        self.remove_sign_off_action.triggered.connect(self.remove_sign_off)
         self.history_action.triggered.connect(self.show_history)
         self.check_action.triggered.connect(self.check_audit_trail)
         self.attach_action.triggered.connect(self.attach_signed_copy)
@@ -53,8 +57,11 @@ class LifecycleActions:
         self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
         self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
         self.attach_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
+        self.remove_sign_off_action.setEnabled(
+            d is not None and bool(d.sign_offs) and d.status == Status.READY)
         self.history_action.setEnabled(d is not None)
-        if d is not None and d.version > 1 and not d.is_locked and self.window.showing_editor():
+        if (d is not None and d.version > 1 and not d.is_locked and not d.sign_offs
+                and self.window.showing_editor()):
             self.window.editor.set_banner(
                 f"Version {d.version} amends signed-off version {d.version - 1}: "
                 f"{d.amendment_reason} — Decision ▸ History shows the changes.")
@@ -76,6 +83,31 @@ class LifecycleActions:
         dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
         self.open_dialog = dialog
         dialog.open()
+
+    def remove_sign_off(self) -> None:
+        """Take back one sign-off recorded by mistake (the audit trail keeps it)."""
+        d = self.current()
+        if d is None or not d.sign_offs:
+            return
+        choices = [f"{s.role}: {s.name}, {s.date}" for s in d.sign_offs]
+        picked = self.dialogs.choose(self.window, "Remove a recorded sign-off",
+                                     "Which sign-off was recorded by mistake?", choices)
+        if picked is None:
+            return
+        s = d.sign_offs[choices.index(picked)]
+        if not self.dialogs.confirm(
+                self.window, "Remove this sign-off?",
+                f"The sign-off by {s.name} as {s.role} will be removed from version "
+                f"{d.version}. The audit trail keeps a record of it.", "Remove sign-off"):
+            return
+        try:
+            lifecycle.remove_sign_off(self.service, d.id, s.role)
+        except KnownError as exc:
+            self.dialogs.error(self.window, "Cannot remove the sign-off", str(exc))
+            return
+        self._changed(d.id)  # the editor reloads: editable again once no sign-off is left
+        self.window.statusBar().showMessage(f"Removed the sign-off by {s.name} as {s.role}.",
+                                            8000)
 
     def _go_to(self, decision_id: str, field: str) -> None:
         """Open the editor at the page an error summary entry is about."""
@@ -183,6 +215,7 @@ def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
     menu.addSeparator()
     window.add_record_actions("decision", [actions.sign_off_action, actions.amend_action],
                               toolbar=True)
+    window.add_record_actions("decision", [actions.remove_sign_off_action])
     window.add_record_actions("decision", [actions.attach_action, actions.history_action])
     menu.addAction(actions.check_action)  # about the whole database: always available
     window.current_changed.connect(actions.update_enabled)

@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
             return
         open_ = decision is not None and decision.status in (Status.DRAFT, Status.READY)
         self.withdraw_action.setEnabled(open_)
-        self.delete_action.setEnabled(open_ and decision.version == 1)
+        self.delete_action.setEnabled(open_ and decision.version == 1 and not decision.sign_offs)
 
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()

@@ -130,3 +130,58 @@ def test_attach_signed_copy_from_the_menu(qtbot, make_window, service, dialogs, 
     (copy,) = lifecycle.signed_copies(service, d.id)
     assert copy.filename == "signed scan.pdf"
     assert lifecycle.signed_copy_data(service, copy.id) == scan.read_bytes()
+
+
+def _sign_first_role_through_the_window(qtbot, window, decision_id):
+    window.open_decision(decision_id)
+    window.lifecycle.sign_off_action.trigger()
+    dialog = window.lifecycle.open_dialog
+    qtbot.keyClicks(dialog.name, "First Signer")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_first_sign_off_makes_the_record_read_only_until_it_is_removed(
+        qtbot, make_window, service, dialogs):
+    d = complete_decision(service)
+    window = make_window(service)
+    _sign_first_role_through_the_window(qtbot, window, d.id)
+    assert service.get(d.id).status == Status.READY and len(service.get(d.id).sign_offs) == 1
+    # Nothing typed could be saved now, so nothing can be typed, and the banner says why.
+    assert window.editor.read_only
+    assert window.editor.details.inputs["title"].isReadOnly()
+    assert "1 sign-off recorded" in window.editor.banner.text.text()
+    assert not window.delete_action.isEnabled()
+    assert window.withdraw_action.isEnabled()
+    remove = window.lifecycle.remove_sign_off_action
+    assert remove.isEnabled()
+    dialogs.choices.append(0)
+    remove.trigger()
+    assert ("choose", "Remove a recorded sign-off", "Which sign-off was recorded by mistake?") \
+        in dialogs.calls
+    assert service.get(d.id).sign_offs == ()
+    assert not window.editor.read_only
+    assert not window.editor.details.inputs["title"].isReadOnly()
+    assert window.editor.banner.text.text() == "" or window.editor.banner.isHidden()
+    assert not remove.isEnabled() and window.delete_action.isEnabled()
+    assert any("sign_off." in row.field for row in lifecycle.history(service, d.id))
+
+
+def test_cancelling_the_choice_removes_nothing(qtbot, make_window, service, dialogs):
+    d = complete_decision(service)
+    window = make_window(service)
+    _sign_first_role_through_the_window(qtbot, window, d.id)
+    window.lifecycle.remove_sign_off_action.trigger()  # no answer queued: cancelled
+    assert len(service.get(d.id).sign_offs) == 1 and window.editor.read_only
+
+
+def test_a_part_signed_record_can_be_withdrawn_but_not_deleted(service):
+    import pytest
+
+    from desktop.domain.errors import Refused
+
+    d = complete_decision(service)
+    lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+        role=ROLES[0], name="First Signer", date="2026-11-20"))
+    with pytest.raises(Refused, match="sign-offs recorded"):
+        service.delete(d.id)
+    assert service.withdraw(d.id).status == Status.WITHDRAWN
