@@ -370,6 +370,12 @@ class DecisionEditor(QWidget):
         if not self._timer.isActive():
             self._timer.start()
 
+    def unsaveable(self) -> list[str]:
+        """Typed text that autosave cannot store (each page shows its own error beside it)."""
+        if self._decision is None or self._read_only:
+            return []
+        return [*self.details.unsaveable(), *(x for p in self.principles for x in p.unsaveable())]
+
     def save_now(self) -> bool:
         """Write every pending edit now. False (and the text kept on screen) if it failed."""
         self._timer.stop()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
@@ -14,6 +12,7 @@ from desktop.domain.decision import (
     Decision,
     Option,
 )
+from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
 
@@ -25,8 +24,8 @@ HINTS = {
     "organisation": "The council or body making the decision.",
     "decision_maker": "Who takes the decision, e.g. Cabinet, or the Portfolio Holder.",
     "proposer": "The director or officer putting the proposal forward.",
-    "meeting_date": "The date of the meeting that decides, as YYYY-MM-DD, e.g. 2026-12-09.",
-    "review_date": "When the decision's results will be reviewed, as YYYY-MM-DD.",
+    "meeting_date": "The date of the meeting that decides, e.g. 09/12/2026.",
+    "review_date": "When the decision's results will be reviewed, e.g. 31/03/2028.",
     "delivery_model": "How the service would be delivered if the proposal goes ahead.",
     "options": "Every option considered, including doing nothing, and why each was rejected.",
     "conflicts_of_interest": "Interests declared by anyone involved, and any dispensation granted.",
@@ -46,12 +45,6 @@ TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")
 DATES = ("meeting_date", "review_date")
 
 
-def valid_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
 
 
 class DetailsPage(QWidget):
@@ -167,11 +160,13 @@ class DetailsPage(QWidget):
             self.fields["reference"].set_error("")
         for key in DATES:
             text = self.inputs[key].text().strip()
-            if text and not valid_date(text):
-                self.fields[key].set_error("Enter a real date in the form YYYY-MM-DD")
+            iso = parse_typed_date(text)
+            if text and iso is None:
+                # Kept on screen and reported; never_saved() names it before the window closes.
+                self.fields[key].set_error("Enter a real date, such as 31/03/2027 or 2027-03-31")
             else:
                 self.fields[key].set_error("")
-                out[key] = text or None
+                out[key] = iso
         out["key_decision"] = self.key_decision.isChecked()
         out["delivery_model"] = self.inputs["delivery_model"].currentData() or None
         out["options"] = tuple(
@@ -179,6 +174,15 @@ class DetailsPage(QWidget):
                    delivery_model=r["delivery_model"] or None, reason=r["reason"])
             for r in self.options.values()
         )
+        return out
+
+    def unsaveable(self) -> list[str]:
+        """What is typed here but cannot be saved (dates that are not dates)."""
+        out = []
+        for key in DATES:
+            text = self.inputs[key].text().strip()
+            if text and parse_typed_date(text) is None:
+                out.append(f"{FIELD_LABELS[key]}: “{text}” is not a date")
         return out
 
     def _changed(self, *_args) -> None:

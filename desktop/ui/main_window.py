@@ -315,7 +315,24 @@ class MainWindow(QMainWindow):
         self._show_toolbar(total > 0 or self.showing_editor())
 
     # ---- navigation --------------------------------------------------------------------------
+    def _may_drop_unsaveable(self, doing: str) -> bool:
+        """True unless the open record has typing that cannot be saved and the user keeps it."""
+        items = self._editor.unsaveable() if self._editor is not None else []
+        if not items:
+            return True
+        return self.dialogs.confirm(
+            self, "Some of what you typed cannot be saved",
+            "These are not real dates, so they have not been saved:\n\n"
+            + "\n".join(f"• {x}" for x in items)
+            + "\n\nCancel to go back and correct them (for example 31/03/2027), or "
+            f"{doing.lower()} anyway and lose them.", f"{doing} anyway")
+
     def open_decision(self, decision_id: str, page: int = 0) -> None:
+        editor = self._editor
+        if (editor is not None and editor.decision is not None
+                and editor.decision.id != decision_id
+                and not self._may_drop_unsaveable("Open another decision")):
+            return
         try:
             self.editor.open(decision_id, page)
         except KnownError as exc:
@@ -534,6 +551,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._may_drop_unsaveable("Close"):
+            event.ignore()
+            return
         if self._editor is not None and not self._editor.save_now() and not self.dialogs.confirm(
             self, "Close without saving?",
             "Your latest changes could not be saved (see the previous message). "

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.checklist import Principle
 from desktop.domain.decision import Action, Answer, Rating, answer_problems
+from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui import theme
-from desktop.ui.details_page import valid_date
 from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import (
     READING_WIDTH,
@@ -39,7 +39,7 @@ RATING_MEANINGS = {
 ACTION_COLUMNS = [
     Column("action", "Action", 1, spoken="Action", lines=2),
     Column("owner", "Owner", 1, spoken="Owner of action", line=1),
-    Column("due", "Due date", 0, placeholder="YYYY-MM-DD", width=130, spoken="Due date of action",
+    Column("due", "Due date", 0, placeholder="DD/MM/YYYY", width=130, spoken="Due date of action",
            line=1),
     Column("done", "Progress", 0, check=("Done", "Open"), live=True, spoken="Action done", line=1),
 ]
@@ -239,16 +239,22 @@ class PrinciplePage(QWidget):
         actions = []
         bad = []
         for i, row in enumerate(self.actions.values()):
-            due = row["due"].strip()
-            if due and not valid_date(due):
+            typed = row["due"].strip()
+            due = parse_typed_date(typed)
+            if typed and due is None:
                 bad.append(i + 1)
-                due = ""
-            actions.append(Action(row["action"], row["owner"], due or None, row["done"] == "yes"))
+            actions.append(Action(row["action"], row["owner"], due, row["done"] == "yes"))
         self.actions_field.set_error(
-            f"Enter the due date of action {', '.join(map(str, bad))} as YYYY-MM-DD, "
-            "e.g. 2027-03-31" if bad else "")
+            f"Enter the due date of action {', '.join(map(str, bad))} as a real date, "
+            "e.g. 31/03/2027" if bad else "")
         return Answer(rating=self.rating(), response=self.response.toPlainText(),
                       evidence=self.evidence.toPlainText(), actions=tuple(actions))
+
+    def unsaveable(self) -> list[str]:
+        """What is typed here but cannot be saved (due dates that are not dates)."""
+        return [f"{self.principle.title}, action {i}: due date “{row['due'].strip()}” is not a date"
+                for i, row in enumerate(self.actions.values(), start=1)
+                if row["due"].strip() and parse_typed_date(row["due"]) is None]
 
     def show_progress(self, answer: Answer) -> None:
         problems = answer_problems(answer)

@@ -171,3 +171,35 @@ def test_next_and_back_buttons_walk_the_pages(window):
     first_missing.click()
     assert editor.current_page() == 0  # "Decision details: Describe what is proposed"
     assert QApplication.focusWidget() is editor.details.inputs["proposal"]
+
+
+def test_uk_dates_are_understood_and_stored_as_iso(window, service, qtbot):
+    decision_id = _new_on_page(window, 0)
+    details = window.editor.details
+    qtbot.keyClicks(details.inputs["meeting_date"], "31/03/2027")
+    qtbot.waitUntil(lambda: service.get(decision_id).meeting_date == "2027-03-31", timeout=1500)
+    assert details.fields["meeting_date"].error.isHidden()
+    window.editor.go_to(3)
+    page = window.editor.principles[2]
+    page.actions.add_row()
+    assert page.actions.row_count() == 1
+    qtbot.keyClicks(page.actions.cell(0, "due"), "28/2/2027")
+    assert window.editor.save_now()
+    assert service.get(decision_id).answer("staff").actions[0].due == "2027-02-28"
+
+
+def test_closing_with_a_date_that_cannot_be_saved_asks_first(window, service, qtbot, dialogs):
+    decision_id = _new_on_page(window, 0)
+    details = window.editor.details
+    qtbot.keyClicks(details.inputs["review_date"], "next spring")
+    assert window.editor.save_now()
+    dialogs.confirm_answer = False  # "Cancel": stay and correct it
+    assert not window.close()
+    asked = [c for c in dialogs.calls if c[0] == "confirm"]
+    assert asked and asked[-1][1] == "Some of what you typed cannot be saved"
+    assert "Review date: “next spring” is not a date" in asked[-1][2]
+    assert window.isVisible() and details.inputs["review_date"].text() == "next spring"
+    details.inputs["review_date"].clear()
+    qtbot.keyClicks(details.inputs["review_date"], "1 April 2028")
+    assert window.close()  # nothing left that cannot be saved: no question
+    assert service.get(decision_id).review_date == "2028-04-01"
