@@ -99,10 +99,12 @@ class RegisterTableModel(QAbstractTableModel):
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and len(self._rows) < self._total
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+    def fetchMore(self, parent: _Index = QModelIndex(), *, everything: bool = False) -> None:  # noqa: N802, B008
+        """The next page of rows; everything=True: every row still to come, in one query."""
         if parent.isValid():
             return
-        more = self._service.register(self._query, len(self._rows), self._page_size)
+        size = max(self._total - len(self._rows), 1) if everything else self._page_size
+        more = self._service.register(self._query, len(self._rows), size)
         more = more[: max(0, self._total - len(self._rows))]
         if not more:
             self._total = len(self._rows)

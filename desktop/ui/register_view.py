@@ -45,6 +45,14 @@ class RegisterTable(QTableView):
             return
         super().keyPressEvent(event)
 
+    def selectAll(self) -> None:  # noqa: N802 - Qt override
+        # Rows arrive a page at a time: "all" must mean every decision that matches, not
+        # only those scrolled into view (a committee pack of "all" silently held the first 100).
+        model = self.model()
+        if model is not None and model.canFetchMore():
+            model.fetchMore(everything=True)
+        super().selectAll()
+
 
 class FilterButton(QToolButton):
     """A drop-down of checkable choices; its label counts how many are ticked."""

@@ -195,3 +195,20 @@ def test_record_actions_follow_the_selection(window, service):
     window.new_decision()
     assert extra.isEnabled()
     assert window.selected_decision_ids() == [window.current_decision_id()]
+
+
+def test_select_all_selects_every_matching_decision_not_only_the_loaded_page(
+        make_window, seeded, qtbot):
+    from PySide6.QtCore import Qt
+
+    window = make_window(seeded)
+    table = window.register.table
+    assert window.register.model.rowCount() < 150  # the register loads a page at a time
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    ids = window.register.selected_ids()
+    assert len(ids) == len(set(ids)) == 150
+    window.register.search.setText("libraries")
+    qtbot.waitUntil(lambda: window.register.model.total < 150)
+    table.selectAll()
+    assert len(window.register.selected_ids()) == window.register.model.total
