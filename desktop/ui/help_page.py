@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.ui.widgets import fit_to_screen
+
 HOW_TO_USE = """
 <h1>How to use Decision Checklist</h1>
 <p>Test a proposed decision against ten leadership principles, then print the assurance record
@@ -22,6 +24,32 @@ An Amber or Red rating needs at least one action with an owner and a due date.</
 <h2>3. Check your answers</h2>
 <p>The last page lists every principle and anything still missing; each item takes you to the
 field to fix. When all ten are complete the decision is ready for sign-off.</p>
+<h2>4. Export for committee</h2>
+<p><b>File &#9656; Export PDF</b> (Ctrl+E) saves the assurance record for the committee papers;
+<b>Preview PDF</b> (Ctrl+Shift+V) shows it first and <b>Print</b> (Ctrl+P) prints it. Every page
+carries a verification code. To put several decisions in one document with a contents page,
+select them in the register (Ctrl+click, or Ctrl+A for all) and choose
+<b>File &#9656; Export committee pack</b>.</p>
+<h2>5. Record the sign-offs</h2>
+<p>After the meeting, open the decision and choose <b>Decision &#9656; Record sign-off</b> once for
+each person who signed the paper copy: name, role, date and minute reference. From the first
+sign-off the record cannot change; when every required role has signed it is locked for good.
+A sign-off recorded by mistake can be removed before then
+(<b>Decision &#9656; Remove a recorded sign-off</b>).</p>
+<h2>6. Change a signed-off decision</h2>
+<p><b>Decision &#9656; Amend</b> starts a new version with your reason; the signed version is kept
+exactly as it was. <b>Decision &#9656; History</b> shows every change, who made it and when, and
+what changed since the previous version.</p>
+<h2>Checking a printed copy</h2>
+<p>Anyone can check a printed or emailed copy against the register: run
+<code>decision-checklist verify CODE</code> with the code from its footer, or
+<code>decision-checklist verify FILE.pdf</code>.</p>
+<h2>Backups</h2>
+<p>A backup is made when you first start the app each day and before every upgrade.
+<b>File &#9656; Back up now</b> makes one at any time; <b>File &#9656; Restore from a backup</b>
+shows a backup's register before you restore it (the current file is backed up first).</p>
+<h2>Dates</h2>
+<p>Type dates as you would write them, day first: 31/03/2027, 31 March 2027 or 2027-03-31.</p>
 <h2>Keyboard</h2>
 <table cellpadding="4">
 <tr><td><b>Ctrl+N</b></td><td>New decision</td></tr>
@@ -31,6 +59,11 @@ field to fix. When all ten are complete the decision is ready for sign-off.</p>
 <tr><td><b>Arrow keys</b></td><td>Choose a rating</td></tr>
 <tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo typing</td></tr>
 <tr><td><b>Enter</b></td><td>Open the decision selected in the register</td></tr>
+<tr><td><b>Ctrl+E</b></td><td>Export the PDF assurance record</td></tr>
+<tr><td><b>Ctrl+Shift+V</b></td><td>Preview the PDF</td></tr>
+<tr><td><b>Ctrl+P</b></td><td>Print the PDF</td></tr>
+<tr><td><b>Ctrl+Home</b></td><td>Back to all decisions</td></tr>
+<tr><td><b>F1</b></td><td>This page</td></tr>
 <tr><td><b>Ctrl+Q</b></td><td>Quit (your work is already saved)</td></tr>
 </table>
 """
@@ -67,4 +100,4 @@ class HelpDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640, parent)

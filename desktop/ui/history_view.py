@@ -27,7 +27,7 @@ from desktop.domain.redline import field_label
 from desktop.storage.repository import AuditEntry
 from desktop.ui import theme
 from desktop.ui.redline import RedlineView
-from desktop.ui.widgets import text_label
+from desktop.ui.widgets import fit_to_screen, text_label
 
 COLUMNS = ("When", "Who", "Version", "What changed", "Before", "After")
 ALTERED = "Altered outside the app: "
@@ -135,7 +135,7 @@ class HistoryView(QDialog):
         self.decision = service.get(decision_id)
         d = self.decision
         self.setWindowTitle(f"History — {d.title}")
-        self.resize(1100, 680)
+        fit_to_screen(self, 1100, 680, parent)
         col = QVBoxLayout(self)
         col.setContentsMargins(24, 16, 24, 16)
         col.setSpacing(12)

@@ -21,14 +21,14 @@ class LifecycleActions:
         self.dialogs = dialogs
         self.sign_off_action = QAction("Record &sign-off…", window)
         self.sign_off_action.setStatusTip("Record a sign-off from the signed paper copy")
-        self.amend_action = QAction("&Amend…", window)
+        self.amend_action = QAction("A&mend…", window)
         self.amend_action.setStatusTip("Start a new version of a signed-off decision")
         self.history_action = QAction("&History", window)
         self.history_action.setStatusTip("Every change to this decision, and its versions")
         self.remove_sign_off_action = QAction("&Remove a recorded sign-off…", window)
         self.remove_sign_off_action.setStatusTip(
             "Take back a sign-off recorded by mistake, before the record locks")
-        self.attach_action = QAction("Attach signed &copy…", window)
+        self.attach_action = QAction("Attach signed cop&y…", window)
         self.attach_action.setStatusTip("Keep the scanned, signed PDF with this version")
         self.check_action = QAction("Check audit &trail", window)
         self.check_action.setStatusTip("Check that nothing was changed outside the app")

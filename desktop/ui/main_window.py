@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         K = QKeySequence.StandardKey  # noqa: N806
         self.new_action = self._action("&New decision", self.new_decision, "Ctrl+N",
                                        "Start a new decision")
-        self.example_action = self._action("Open an &example", self.open_example)
+        self.example_action = self._action("Open an e&xample", self.open_example)
         self.import_action = self._action("&Import decisions from a file…", self.import_file)
         # The PDF module connects to this action; until then it is disabled.
         self.export_action = QAction("&Export for committee…", self)
@@ -494,8 +494,15 @@ class MainWindow(QMainWindow):
     def show_help(self) -> None:
         from desktop.ui.help_page import HelpDialog
 
-        dialog = HelpDialog(self)
+        # One help window: F1 again brings it forward rather than opening another.
+        from shiboken6 import isValid
+
+        dialog = getattr(self, "_help", None)
+        if dialog is None or not isValid(dialog):
+            dialog = self._help = HelpDialog(self)
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def show_about(self) -> None:
         from desktop import __version__

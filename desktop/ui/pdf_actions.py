@@ -102,7 +102,7 @@ class PdfActions:
         self.print_action = QAction("&Print…", window)
         self.print_action.setShortcut(QKeySequence("Ctrl+P"))
         self.print_action.triggered.connect(self.print_current)
-        self.pack_action = QAction("Export committee &pack…", window)
+        self.pack_action = QAction("Export &committee pack…", window)
         self.pack_action.setStatusTip("One PDF of the selected decisions, with contents and summary")
         self.pack_action.triggered.connect(self.export_pack)
         window.add_record_actions("file", [self.preview_action, self.print_action,

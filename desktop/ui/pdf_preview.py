@@ -6,6 +6,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Si
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from desktop.ui.widgets import fit_to_screen
+
 
 def load_document(pdf: bytes, parent=None):
     """A QPdfDocument over the bytes (the buffer is parented to the document to keep it alive)."""
@@ -55,7 +57,7 @@ class PdfPreviewDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle(f"Preview — {title}")
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000, parent)
         self.pdf = pdf
         self.document = load_document(pdf, self)
         self.view = QPdfView(self)

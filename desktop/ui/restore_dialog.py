@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import KnownError
 from desktop.storage import backup
 from desktop.ui import theme
-from desktop.ui.widgets import LinkButton, primary_button, text_label
+from desktop.ui.widgets import LinkButton, fit_to_screen, primary_button, text_label
 
 PREVIEW_ROWS = 500
 COLUMNS = ("Reference", "Title", "Status", "Complete", "Overall rating")
@@ -49,7 +49,7 @@ class RestoreDialog(QDialog):
         self.db_path = Path(service.db_path())
         self.setWindowTitle("Restore from a backup")
         self.setModal(True)
-        self.resize(1040, 600)
+        fit_to_screen(self, 1040, 600, parent)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)

@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 from desktop import lifecycle
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
-from desktop.ui.widgets import Field, LinkButton, PlainText, primary_button, text_label
+from desktop.ui.widgets import (
+    Field,
+    LinkButton,
+    PlainText,
+    fit_to_screen,
+    primary_button,
+    text_label,
+)
 
 DIALOG_FIELDS = ("role", "name", "date", "minute_reference", "comment", "reason")
 
@@ -172,11 +179,8 @@ class SignOffDialog(QDialog):
 
     def _fit_to_screen(self, parent: QWidget | None) -> None:
         """As tall as the form, but never taller than the screen (the form scrolls)."""
-        screen = (parent or self).screen()
         hint = self.sizeHint()
-        if screen is not None:
-            hint.setHeight(min(hint.height(), screen.availableGeometry().height() * 9 // 10))
-        self.resize(max(hint.width(), self.minimumWidth()), hint.height())
+        fit_to_screen(self, max(hint.width(), self.minimumWidth()), hint.height(), parent)
 
     def request(self) -> lifecycle.SignOffRequest:
         return lifecycle.SignOffRequest(

@@ -157,6 +157,18 @@ def scroll_page(content: QWidget) -> QScrollArea:
     return area
 
 
+def fit_to_screen(window: QWidget, width: int, height: int,
+                  parent: QWidget | None = None) -> None:
+    """Resize a dialog to width x height, but never beyond 90% of the screen it opens on
+    (at 150% scale a 1100-pixel dialog hid its buttons below the screen's edge)."""
+    screen = (parent or window).screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width() * 9 // 10)
+        height = min(height, room.height() * 9 // 10)
+    window.resize(width, height)
+
+
 def ensure_visible(widget: QWidget) -> None:
     """Scroll any enclosing scroll area so the widget is on screen."""
     parent = widget.parentWidget()

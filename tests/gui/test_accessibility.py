@@ -108,3 +108,18 @@ def test_no_leaked_top_level_widgets(service, settings, dialogs, qtbot, with_hel
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     leaked = [w for w in QApplication.topLevelWidgets() if w not in before]
     assert not leaked, leaked
+
+
+def test_no_two_items_of_a_menu_share_an_access_key(window):
+    import re
+
+    window.finish_start_up(build_editor=False)  # every menu item, the late ones included
+    for name, menu in [*window.menus.items(), ("menu bar", window.menuBar())]:
+        keys: dict[str, str] = {}
+        for action in menu.actions():
+            match = re.search(r"&([^&])", action.text())
+            if action.isSeparator() or not match:
+                continue
+            key = match.group(1).casefold()
+            assert key not in keys, f"{name}: {action.text()!r} and {keys[key]!r} share Alt+{key}"
+            keys[key] = action.text()

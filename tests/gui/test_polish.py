@@ -296,3 +296,22 @@ def test_narrow_register_gives_way_to_the_title(qtbot, make_window, service):
         qtbot.waitUntil(lambda: table.columnWidth(title) >= 0.3 * table.viewport().width() - 2)
     hidden = [table.isColumnHidden(i) for i in range(len(COLUMNS))]
     assert not any(hidden), "a wide window shows every column"
+
+
+def test_big_dialogs_never_open_larger_than_the_screen(qtbot, service, dialogs, tmp_path):
+    from desktop.export.pdf import print_record, render_record
+    from desktop.ui.help_page import HelpDialog
+    from desktop.ui.history_view import HistoryView
+    from desktop.ui.pdf_preview import PdfPreviewDialog
+    from desktop.ui.restore_dialog import RestoreDialog
+
+    decision = service.create("Stop the mobile library")
+    pdf = render_record(print_record(service, decision.id)).pdf
+    for make in (lambda: HelpDialog(None), lambda: HistoryView(service, decision.id, None),
+                 lambda: RestoreDialog(service, dialogs, None, folder=tmp_path),
+                 lambda: PdfPreviewDialog(pdf, "Record", (), None)):
+        dialog = make()
+        qtbot.addWidget(dialog)
+        room = dialog.screen().availableGeometry()
+        assert dialog.width() <= room.width() and dialog.height() <= room.height(), (
+            type(dialog).__name__, dialog.size(), room.size())
