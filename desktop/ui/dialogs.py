@@ -11,6 +11,26 @@ if TYPE_CHECKING:  # the window is painted before any of these is first needed
 class Dialogs:
     """Every modal question the window asks goes through one of these methods."""
 
+    def __init__(self) -> None:
+        self._folder: str | None = None  # where the last file was chosen, this session
+
+    def _start_folder(self) -> str:
+        """The folder a file dialog opens in: the last one used, else the user's Documents
+        (not the folder the app happened to be started from)."""
+        if self._folder is None:
+            from PySide6.QtCore import QStandardPaths
+
+            self._folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation) or ""
+        return self._folder
+
+    def _remember(self, path: str) -> str | None:
+        if path:
+            from pathlib import Path
+
+            self._folder = str(Path(path).parent)
+        return path or None
+
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         """Tell the user something failed and what to do about it."""
         from PySide6.QtWidgets import QMessageBox
@@ -50,20 +70,24 @@ class Dialogs:
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return path or None
+        path, _ = QFileDialog.getOpenFileName(parent, title, self._start_folder(), filters)
+        return self._remember(path)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+        from pathlib import Path
+
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return path or None
+        start = str(Path(self._start_folder(), suggested)) if self._start_folder() else suggested
+        path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
+        return self._remember(path)
 
 
 class RecordingDialogs(Dialogs):
     """A stand-in for tests and scripted runs: records every call, answers from a queue."""
 
     def __init__(self, confirm_answer: bool = True) -> None:
+        super().__init__()
         self.calls: list[tuple[str, str, str]] = []
         self.confirm_answer = confirm_answer
         self.files: list[str | None] = []

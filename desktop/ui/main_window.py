@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         # The editor (twelve pages of widgets) is built on first use or right after the
         # first paint (see build_editor_when_idle): start-up shows the register sooner.
         self._editor = None
+        self._help = None  # the one "How to use" window, once opened
         self._autosave_ms = autosave_ms
         self._editor_settings = None
         self.stack.addWidget(self.register)
@@ -492,12 +493,12 @@ class MainWindow(QMainWindow):
 
     # ---- help ------------------------------------------------------------------------------------
     def show_help(self) -> None:
-        from desktop.ui.help_page import HelpDialog
-
         # One help window: F1 again brings it forward rather than opening another.
         from shiboken6 import isValid
 
-        dialog = getattr(self, "_help", None)
+        from desktop.ui.help_page import HelpDialog
+
+        dialog = self._help
         if dialog is None or not isValid(dialog):
             dialog = self._help = HelpDialog(self)
         dialog.show()

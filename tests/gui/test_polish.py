@@ -4,6 +4,7 @@ after sign-off, the summary's next step, and the audit check off the GUI thread.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -315,3 +316,30 @@ def test_big_dialogs_never_open_larger_than_the_screen(qtbot, service, dialogs, 
         room = dialog.screen().availableGeometry()
         assert dialog.width() <= room.width() and dialog.height() <= room.height(), (
             type(dialog).__name__, dialog.size(), room.size())
+
+
+def test_file_dialogs_open_in_documents_then_where_the_user_last_chose(monkeypatch, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.ui.dialogs import Dialogs
+
+    starts = []
+    chosen = tmp_path / "papers" / "record.pdf"
+
+    def fake_save(parent, title, start, filters):
+        starts.append(start)
+        return str(chosen), filters
+
+    def fake_open(parent, title, start, filters):
+        starts.append(start)
+        return "", filters  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    dialogs = Dialogs()
+    assert dialogs.save_file(None, "Export", "EX-2026-014-v1.pdf", "PDF (*.pdf)") == str(chosen)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert starts[0] == str(Path(documents, "EX-2026-014-v1.pdf"))
+    assert dialogs.open_file(None, "Import", "JSON (*.json)") is None
+    assert starts[1] == str(chosen.parent)  # the folder chosen last time
