@@ -99,10 +99,18 @@ def _handler(name: str):
     return getattr(importlib.import_module(module), function)
 
 
+def one_line(value: str | None) -> str:
+    """A field for tab-separated output: tabs, newlines and backslashes escaped, '-' for none."""
+    if value is None:
+        return "-"
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
 def cmd_import(args, service) -> int:
-    text = read_text(args.file)
+    text = args.bundle_text if hasattr(args, "bundle_text") else read_text(args.file)
     for d in service.import_bundle(text):
-        print(f"{d.id}\t{d.title}")
+        print(f"{d.id}\t{one_line(d.title)}")
     return EXIT_OK
 
 
@@ -131,8 +139,8 @@ def cmd_list(args, service) -> int:
         return EXIT_OK
     for r in rows:
         rating = r.overall_rating.value if r.overall_rating else "-"
-        print("\t".join([r.id, r.reference or "-", r.title, r.status.value, str(r.version),
-                         f"{r.complete}/10", rating]))
+        print("\t".join([r.id, one_line(r.reference or None), one_line(r.title), r.status.value,
+                         str(r.version), f"{r.complete}/10", rating]))
     return EXIT_OK
 
 
@@ -158,6 +166,39 @@ def _missing(path: str) -> bool:
         return False
 
 
+def _utf8_output() -> None:
+    """Print UTF-8 whatever the locale says: a title with an emoji, redirected to a file on a
+    Windows machine (cp1252), raised UnicodeEncodeError after the import had been committed."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Refuse what a shell can pass but no one can have meant: an empty --db (an unset
+    variable, which would have opened the default register) and bytes that are not text."""
+    if args.db == "":
+        raise InvalidInput("--db: give a database file name (it was empty)")
+    for key, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise InvalidInput(f"--{key.replace('_', '-')}: contains bytes that are "
+                                       "not text in UTF-8") from None
+
+
+def _stdout_gone() -> int:
+    """The reader of our output went away (`list | head -1`): stop quietly, no traceback."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
 def run(argv: list[str]) -> int:
     """Run a subcommand and return its exit status; -1 means 'no subcommand: open the window'."""
     try:
@@ -165,6 +206,13 @@ def run(argv: list[str]) -> int:
     except InvalidInput as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+    try:
+        _check_arguments(args)
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.command is not None:
+        _utf8_output()
     if args.version:
         from desktop import __version__
 
@@ -184,9 +232,18 @@ def run(argv: list[str]) -> int:
         if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
+        if args.command == "import":
+            # A bundle that cannot be read or is refused leaves no new database file behind.
+            args.bundle_text = read_text(args.file)
+            if args.db is None or _missing(args.db):
+                from desktop.export.bundle import parse_bundle
+
+                parse_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(args.db)
         return handler(args, service)
+    except BrokenPipeError:
+        return _stdout_gone()
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

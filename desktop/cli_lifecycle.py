@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from desktop import lifecycle
+from desktop.cli import one_line
 from desktop.domain.redline import field_label
 
 
@@ -49,12 +50,8 @@ def cmd_audit(args, service) -> int:
     for e in entries:
         print("\t".join([
             e.at, e.user, e.decision_id, str(e.version), field_label(e.field, checklist),
-            _one_line(e.old_value), _one_line(e.new_value),
+            one_line(e.old_value), one_line(e.new_value),
         ]))
     return 0
 
 
-def _one_line(value: str | None) -> str:
-    if value is None:
-        return "-"
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

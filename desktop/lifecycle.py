@@ -24,6 +24,7 @@ from desktop.domain.decision import (
 from desktop.domain.errors import InvalidInput, NotFound, Refused
 from desktop.domain.record import code_for
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
+from desktop.services import check_date
 from desktop.storage import lifecycle_store as store
 from desktop.storage.repository import AuditEntry
 
@@ -131,10 +132,8 @@ def _date_problems(service, date: str) -> list[Problem]:
     if not date.strip():
         return [Problem("date", "Enter the date it was signed")]
     try:
-        if len(date) != 10:
-            raise ValueError
-        day = dt.date.fromisoformat(date)
-    except ValueError:
+        day = dt.date.fromisoformat(check_date(date, "date") or "")
+    except (InvalidInput, ValueError):  # check_date refuses week dates such as 2026-W45-1
         return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
     if day.isoformat() > service.today():
         return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]

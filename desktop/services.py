@@ -380,7 +380,10 @@ class DecisionService:
         from desktop.export.bundle import dump_bundle
 
         ids = decision_ids if decision_ids else self.repo.all_ids()
-        return dump_bundle([self.get(self.resolve_id(i)) for i in ids])
+        # Each decision once, however often (or by whatever prefix) it was named: a bundle
+        # with one id twice would be refused on import.
+        unique = dict.fromkeys(self.resolve_id(i) for i in ids)
+        return dump_bundle([self.get(i) for i in unique])
 
 
 @lru_cache(maxsize=8)

@@ -62,6 +62,11 @@ def _codes_in_page_text(data: bytes) -> list[str]:
         from pypdf.errors import PyPdfError
     except ImportError:  # pragma: no cover - pypdf is a dependency; be graceful without it
         return []
+    import logging
+
+    # pypdf logs what it repairs ("EOF marker not found") to stderr; the command's own
+    # one-line answer is all the user should see.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
         codes: list[str] = []

@@ -15,7 +15,7 @@ from desktop.domain.decision import overall_rating
 from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer
 from desktop.export.pdf_parts import Anchor, PageRef, Progress, grid_table, long_date
 from desktop.export.pdf_record import RATING_KEY, RecordStory
-from desktop.export.pdf_styles import LIGHT_FILL, SECONDARY, rating_markup
+from desktop.export.pdf_styles import LIGHT_FILL, SECONDARY, rating_markup, warning_scope
 
 
 class PackRenderer(Renderer):
@@ -92,7 +92,7 @@ class PackRenderer(Renderer):
                      "", PageRef("pack-grid")])
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
-            g.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+            g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             detail = " · ".join(x for x in (ref, f"version {d.version}", d.status.label) if x)
             rows.append([
@@ -120,7 +120,7 @@ class PackRenderer(Renderer):
         rows = [head]
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
-            g.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+            g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
             cells: list = [[self.para(label, s["Cell"])]

@@ -24,7 +24,14 @@ from desktop.export.pdf_parts import (
     qr_drawing,
     table,
 )
-from desktop.export.pdf_styles import BORDER, LIGHT_FILL, SECONDARY, TEXT, rating_markup
+from desktop.export.pdf_styles import (
+    BORDER,
+    LIGHT_FILL,
+    SECONDARY,
+    TEXT,
+    rating_markup,
+    warning_scope,
+)
 
 # The redline shows unchanged text around each change, and at most REDLINE_MAX characters of
 # any one removal or addition: the full new text is printed in its own section anyway.
@@ -41,7 +48,7 @@ RATING_KEY = (
 
 def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
     d = rec.decision
-    r.guard.scope = f"{d.reference or d.title[:40]} version {d.version}: "
+    r.guard.scope = warning_scope(d)
     reference = r.guard.plain(d.reference, "reference") or "No reference"
     return PageContext(
         footer_left=reference,

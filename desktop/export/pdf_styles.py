@@ -86,6 +86,14 @@ def visual_order(text: str) -> str:
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
+def warning_scope(decision) -> str:
+    """How warnings name a record ("EX/2026/014 version 2: "), printable on any terminal:
+    a control character typed into a reference must not reach the user's console as one."""
+    name = decision.reference or decision.title[:40]
+    name = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in name)
+    return f"{name} version {decision.version}: "
+
+
 @dataclass
 class TextGuard:
     """Turns user text into safe Paragraph markup and collects a warning per unprintable character."""
