@@ -18,6 +18,7 @@ FORMAT = "decision-checklist/1"
 RATINGS = ("green", "amber", "red", "not-applicable")
 STATUSES = tuple(s.value for s in Status)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 MAX_NESTING = 64
 MAX_INTEGER = 1_000_000
 
@@ -57,12 +58,18 @@ class _Checker:
     def fail(self, path: str, message: str) -> None:
         raise BundleError(f"{self.prefix}{path}" if path else self.prefix.rstrip("."), message)
 
-    def obj(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
+    def obj(self, value: Any, path: str, required: set[str], optional: set[str],
+            nulls: frozenset[str] = frozenset()) -> dict:
+        """An object with these keys; null only for the keys in `nulls` (an optional key that
+        has no value is left out, as export does, rather than given as null)."""
         if not isinstance(value, dict):
             self.fail(path, f"expected an object, found {_type_name(value)}")
         for key in value:
+            where = f"{path}.{_key(key)}" if path else _key(key)
             if key not in required and key not in optional:
-                self.fail(f"{path}.{_key(key)}" if path else _key(key), "unknown key")
+                self.fail(where, "unknown key")
+            if value[key] is None and key not in nulls and key not in required:
+                self.fail(where, "null is not allowed here; leave the key out instead")
         for key in sorted(required):
             if key not in value:
                 self.fail(f"{path}.{key}" if path else key, "is required")
@@ -82,6 +89,15 @@ class _Checker:
             self.fail(path, "must not be empty")
         if max_len is not None and len(value) > max_len:
             self.fail(path, f"is {len(value)} characters long; at most {max_len} allowed")
+
+    def timestamp(self, value: str, path: str) -> None:
+        """A moment as export writes it: 2026-11-25T09:00:01.000000Z (UTC)."""
+        try:
+            if not _TIMESTAMP.fullmatch(value):
+                raise ValueError
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(path, f"{_short(value)} is not a UTC time such as 2026-11-25T09:00:00Z")
 
     def date(self, value: Any, path: str, *, nullable: bool = True) -> None:
         if value is None and nullable:
@@ -150,6 +166,9 @@ def validate_decision(value: Any, prefix: str) -> dict:
     for key in ("reasons", "organisation", "decision_maker", "proposer",
                 "conflicts_of_interest", "created_at", "updated_at", "verification_code"):
         c.string(d.get(key), key, nullable=True)
+    for key in ("created_at", "updated_at"):
+        if key in d:
+            c.timestamp(d[key], key)
     c.date(d.get("meeting_date"), "meeting_date")
     c.date(d.get("review_date"), "review_date")
     if d.get("key_decision") is not None:
@@ -167,7 +186,7 @@ def validate_decision(value: Any, prefix: str) -> dict:
     c.items(d.get("options"), "options", option)
 
     def action(a: Any, path: str) -> None:
-        c.obj(a, path, {"action", "owner", "due"}, set())
+        c.obj(a, path, {"action", "owner", "due"}, set(), nulls=frozenset({"due"}))
         # An action may still lack its text, owner or due date (the window saves it as it
         # is typed, and export must re-import); completeness is judged after import.
         c.string(a["action"], f"{path}.action")
@@ -184,7 +203,9 @@ def validate_decision(value: Any, prefix: str) -> dict:
         c.obj(answers, "answers", set(), set(SLUGS))
         for slug, ans in answers.items():
             path = f"answers.{slug}"
-            c.obj(ans, path, {"rating", "response"}, {"evidence", "actions"})
+            # null: not rated yet, or no due date yet (a draft, as export writes it)
+            c.obj(ans, path, {"rating", "response"}, {"evidence", "actions"},
+                  nulls=frozenset({"rating"}))
             c.choice(ans["rating"], f"{path}.rating", RATINGS, nullable=True)
             c.string(ans["response"], f"{path}.response")
             c.string(ans.get("evidence"), f"{path}.evidence", nullable=True)
