@@ -68,20 +68,46 @@ _NEWLINES = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
-def visual_order(text: str) -> str:
-    """Right-to-left runs (Hebrew, Arabic) reordered for display, line by line.
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_reshapers: list = []
+
+
+def _shaped(text: str, printable: frozenset[int] | None) -> str:
+    """Arabic-script letters in their joined forms (initial, medial, final), which the font
+    holds as presentation forms: ReportLab draws each code point as it is, so without this
+    every letter printed in its isolated form. Ligatures stay off: DejaVu Sans lacks most."""
+    if not _ARABIC.search(text):
+        return text
+    if not _reshapers:
+        from arabic_reshaper import ArabicReshaper
+
+        _reshapers.append(ArabicReshaper(configuration={"support_ligatures": False,
+                                                        "delete_harakat": False}))
+    reshape = _reshapers[0].reshape
+    if printable is None:
+        return reshape(text)
+    # A joined form the font lacks would print as a placeholder: keep that word unjoined.
+    words = []
+    for word in text.split(" "):
+        joined = reshape(word)
+        words.append(joined if all(ord(c) in printable for c in joined) else word)
+    return " ".join(words)
+
+
+def visual_order(text: str, printable: frozenset[int] | None = None) -> str:
+    """Right-to-left runs (Hebrew, Arabic) shaped and reordered for display, line by line.
 
     ReportLab lays text out left to right; the document's base direction is left to right
     (en-GB). A right-to-left run that wraps onto a second line keeps its words in order but
-    reads line by line from the top, which is the best we can do without a shaping engine.
+    reads line by line from the top: ReportLab's own line-by-line reordering needs rlbidi,
+    which is not published where this project installs from.
     """
     if not _RTL.search(text):
         return text
-    try:
-        from bidi import get_display
-    except ImportError:  # pragma: no cover - python-bidi is a dependency
-        return text
-    return "\n".join(get_display(line, base_dir="L") if _RTL.search(line) else line
+    from bidi import get_display
+
+    return "\n".join(get_display(_shaped(line, printable), base_dir="L") if _RTL.search(line)
+                     else line
                      for line in text.split("\n"))
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
@@ -111,7 +137,8 @@ class TextGuard:
 
     def markup(self, text: str | None, where: str) -> str:
         """Escaped markup of one block of user text: line breaks kept, unprintables marked."""
-        text = visual_order(_NEWLINES.sub("\n", text or "").replace("\t", "    "))
+        text = visual_order(_NEWLINES.sub("\n", text or "").replace("\t", "    "),
+                            self.printable)
         bad = self._bad(text)
         out = escape(text)
         if bad:
@@ -136,7 +163,7 @@ class TextGuard:
 
     def plain(self, text: str | None, where: str) -> str:
         """Text for drawing straight on the canvas (headers, footers): unprintables as [U+XXXX]."""
-        text = visual_order(" ".join((text or "").split()))
+        text = visual_order(" ".join((text or "").split()), self.printable)
         bad = self._bad(text)
         for c in bad:
             self._note(where, c)
