@@ -351,14 +351,7 @@ class DecisionService:
                                                      for s in d.sign_offs)]
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
-            for j, s in enumerate(d.sign_offs):
-                if self.checklist.role(s.role) is None:
-                    roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
-                    raise BundleError(f"{prefix}.sign_offs[{j}].role",
-                                      f"{s.role!r} is not a sign-off role ({roles})")
-                if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
-                    raise BundleError(f"{prefix}.sign_offs[{j}].role",
-                                      f"{s.role!r} appears twice; each role signs once")
+            d = self._imported_sign_offs(d, prefix)
             if rec.get("verification_code") is not None:
                 from desktop.domain.record import code_for
 
@@ -374,6 +367,35 @@ class DecisionService:
             return decisions
 
         return self._write(write)
+
+    def _imported_sign_offs(self, d: Decision, prefix: str) -> Decision:
+        """Check a bundle's sign-offs as the sign-off command would, and name each role as the
+        checklist does. A ready record that every required role has signed is signed off, as
+        it would have been in the app; an incomplete one cannot carry sign-offs."""
+        from desktop.export.bundle import BundleError
+
+        named = []
+        for j, s in enumerate(d.sign_offs):
+            role = self.checklist.role(s.role)
+            if role is None:
+                roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
+                raise BundleError(f"{prefix}.sign_offs[{j}].role",
+                                  f"{s.role!r} is not a sign-off role ({roles})")
+            if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
+                raise BundleError(f"{prefix}.sign_offs[{j}].role",
+                                  f"{s.role!r} appears twice; each role signs once")
+            named.append(replace(s, role=role.name))
+        d = replace(d, sign_offs=tuple(named))
+        if not named:
+            return d
+        if d.status == Status.DRAFT:
+            raise BundleError(f"{prefix}.sign_offs",
+                              "sign-offs are recorded on a record that is not complete")
+        signed = {s.role.casefold() for s in named}
+        if d.status == Status.READY and all(
+                r.name.casefold() in signed for r in self.checklist.sign_off_roles if r.required):
+            d = replace(d, status=Status.SIGNED_OFF)
+        return d
 
     def export_bundle(self, decision_ids: list[str] | None = None) -> str:
         """A bundle of the given (default: all) decisions' current versions."""

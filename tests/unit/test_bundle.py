@@ -285,3 +285,39 @@ def test_changed_content_with_old_code_is_refused(service, example_bundle_text):
     with pytest.raises(InvalidInput, match=r"decisions\[0\]\.verification_code"):
         service.import_bundle(json.dumps(data))
     assert [r.id for r in service.register(RegisterQuery())] == [first.id]
+
+
+def _with_sign_offs(example_bundle_text: str, roles: list[str], **changes) -> str:
+    data = json.loads(example_bundle_text)
+    rec = data["decisions"][0]
+    rec.update(changes)
+    rec["sign_offs"] = [{"role": role, "name": f"Name {i}", "date": "2026-11-20"}
+                        for i, role in enumerate(roles)]
+    return json.dumps(data)
+
+
+def test_imported_sign_offs_take_the_checklists_role_names(fresh, example_bundle_text):
+    svc = fresh()
+    [d] = svc.import_bundle(_with_sign_offs(example_bundle_text, ["monitoring officer"]))
+    stored = svc.get(d.id)
+    assert [s.role for s in stored.sign_offs] == ["Monitoring Officer"]
+    assert stored.status == Status.READY  # one of four: not locked yet
+
+
+def test_a_ready_record_signed_by_every_required_role_imports_locked(fresh, example_bundle_text):
+    svc = fresh()
+    roles = ["Proposing Director", "section 151 officer", "Monitoring Officer",
+             "Chair or Portfolio Holder"]
+    [d] = svc.import_bundle(_with_sign_offs(example_bundle_text, roles, status="ready"))
+    assert svc.get(d.id).status == Status.SIGNED_OFF and svc.get(d.id).is_locked
+
+
+def test_sign_offs_on_an_incomplete_record_are_refused(fresh, example_bundle_text):
+    from desktop.export.bundle import BundleError
+
+    data = json.loads(_with_sign_offs(example_bundle_text, ["Monitoring Officer"]))
+    del data["decisions"][0]["answers"]["staff"]
+    svc = fresh()
+    with pytest.raises(BundleError, match=r"decisions\[0\]\.sign_offs: .*not complete"):
+        svc.import_bundle(json.dumps(data))
+    assert svc.repo.all_ids() == []
