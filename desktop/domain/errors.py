@@ -33,6 +33,10 @@ class StorageError(KnownError):
     exit_code = 1
 
 
+class DamagedDatabase(StorageError):
+    """The file was ours but is damaged: restoring a backup is the cure."""
+
+
 class ChecklistError(KnownError):
     """The checklist definition is broken; the message names the path."""
 

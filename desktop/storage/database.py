@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from desktop.domain.errors import StorageError
+from desktop.domain.errors import DamagedDatabase, StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -22,7 +22,7 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
             raise
         result = str(exc)
     if result != "ok":
-        raise StorageError(
+        raise DamagedDatabase(
             f"{path} is damaged ({result}). It has been left untouched; "
             "restore it from a backup."
         )
@@ -64,7 +64,7 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     page_size = 65536 if raw_page_size == 1 else raw_page_size
     page_count = int.from_bytes(header[28:32], "big")
     if len(header) < 100 or size < page_size * page_count:
-        raise StorageError(
+        raise DamagedDatabase(
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."
         )
@@ -113,7 +113,7 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             raise StorageError(
                 f"{path} is locked by another program. Close the other program and try again."
             ) from None
-        raise StorageError(
+        raise DamagedDatabase(
             f"{path} is damaged or not a database ({message}). It has been left untouched; "
             "restore it from a backup."
         ) from None

@@ -124,10 +124,34 @@ def default_settings() -> QSettings:
     return QSettings("DecisionChecklist", "Decision Checklist")
 
 
+def offer_newest_backup(path: Path, exc: Exception, dialogs) -> bool:
+    """A damaged register at start-up: offer its newest backup rather than a dead end. True if
+    it was restored (the damaged file's bytes are kept in the backups folder first)."""
+    from desktop.domain.errors import KnownError
+    from desktop.storage import backup
+
+    backups = backup.list_backups(path)
+    if not backups:
+        return False
+    newest = backups[0]
+    if not dialogs.confirm(
+            None, "Restore from a backup?",
+            f"{exc}\n\nThe newest backup of this file was made on {newest.label}. Restore it and "
+            "open the app? Anything saved since then is not in the backup; the damaged file is "
+            f"kept in {newest.path.parent} first.", "Restore this backup"):
+        return False
+    try:
+        backup.restore(newest.path, path)
+    except KnownError as restore_error:
+        dialogs.error(None, "Cannot restore the backup", str(restore_error))
+        return False
+    return True
+
+
 def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None) -> int:
     """Open the window on a database; returns the exit status."""
     from desktop.bootstrap import open_service_for_window
-    from desktop.domain.errors import KnownError
+    from desktop.domain.errors import DamagedDatabase, KnownError
     from desktop.ui import theme
     from desktop.ui.dialogs import Dialogs
     from desktop.ui.gc_collector import MainThreadCollector
@@ -160,7 +184,12 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
 
     checks = StartUpChecks(dialogs)
     try:
-        service, check = open_service_for_window(path, report=checks.report)
+        try:
+            service, check = open_service_for_window(path, report=checks.report)
+        except DamagedDatabase as exc:
+            if not offer_newest_backup(path, exc, dialogs):
+                raise
+            service, check = open_service_for_window(path, report=checks.report)
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)
         dialogs.error(None, "Cannot open the database", str(exc))

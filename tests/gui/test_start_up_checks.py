@@ -33,3 +33,48 @@ def test_a_clean_verdict_changes_nothing(qtbot, window, service, dialogs):
     qtbot.wait(50)
     assert not dialogs.calls and service.db.refused is None
     assert service.create("Saved").title == "Saved"
+
+
+def test_a_damaged_register_at_start_up_offers_its_newest_backup(tmp_path, dialogs):
+    from desktop.bootstrap import open_service
+    from desktop.domain.errors import DamagedDatabase
+    from desktop.storage import backup
+    from desktop.storage.database import open_database
+    from desktop.ui.application import offer_newest_backup
+
+    path = tmp_path / "register.db"
+    svc = open_service(path, user="tester")
+    kept = svc.create("Keep the libraries open").id
+    svc.db.close()
+    backup.make_backup(path)
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # truncated
+    damaged = path.read_bytes()
+    try:
+        open_database(path).close()
+        raise AssertionError("a truncated file opened")
+    except DamagedDatabase as exc:
+        error = exc
+    dialogs.confirm_answer = False  # the user says no: nothing changes
+    assert not offer_newest_backup(path, error, dialogs)
+    assert path.read_bytes() == damaged
+    dialogs.confirm_answer = True
+    assert offer_newest_backup(path, error, dialogs)
+    title, text = dialogs.calls[-1][1:]
+    assert title == "Restore from a backup?" and "is damaged" in text
+    reopened = open_service(path, user="tester")
+    try:
+        assert reopened.get(kept).title == "Keep the libraries open"
+    finally:
+        reopened.db.close()
+    assert any(p.read_bytes() == damaged for p in backup.backup_folder().iterdir()
+               if p.is_file())
+
+
+def test_no_backup_means_no_offer(tmp_path, dialogs):
+    from desktop.domain.errors import DamagedDatabase
+    from desktop.ui.application import offer_newest_backup
+
+    path = tmp_path / "never-backed-up.db"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    assert not offer_newest_backup(path, DamagedDatabase("damaged"), dialogs)
+    assert dialogs.calls == []
