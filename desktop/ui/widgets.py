@@ -116,7 +116,10 @@ class Field(QWidget):
         super().__init__(parent)
         self.widget = widget
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Room round the input for the focus ring (FocusRing.RING), which is drawn in this
+        # widget: with no margin it was cut off on three sides.
+        ring = FocusRing.RING + 1
+        layout.setContentsMargins(ring, 0, ring, ring)
         layout.setSpacing(4)
         self.label = text_label(label, "label")
         self.label.setBuddy(widget)

@@ -343,3 +343,21 @@ def test_file_dialogs_open_in_documents_then_where_the_user_last_chose(monkeypat
     assert starts[0] == str(Path(documents, "EX-2026-014-v1.pdf"))
     assert dialogs.open_file(None, "Import", "JSON (*.json)") is None
     assert starts[1] == str(chosen.parent)  # the folder chosen last time
+
+
+def test_the_focus_ring_is_drawn_whole_round_a_field(window, qtbot, qapp):
+    from desktop.ui.widgets import FocusRing
+
+    ring = FocusRing(qapp)
+    window.new_decision()
+    proposal = window.editor.details.inputs["proposal"]
+    proposal.setFocus()
+    qtbot.waitUntil(lambda: ring._overlay is not None and ring._overlay.isVisible())
+    overlay = ring._overlay
+    try:
+        assert overlay.parentWidget().rect().contains(overlay.geometry())  # not clipped
+        assert overlay.geometry().contains(proposal.geometry())
+    finally:
+        qapp.focusChanged.disconnect(ring._focus_changed)
+        overlay.deleteLater()
+        ring.deleteLater()
