@@ -177,6 +177,13 @@ class SignOffDialog(QDialog):
             self.name.setFocus()
         self._fit_to_screen(parent)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # On a short screen (150% scale) the form scrolls: bring the focused field into view.
+        focused = self.focusWidget()
+        if focused is not None and self.form_scroll.isVisible() and self.form.isAncestorOf(focused):
+            self.form_scroll.ensureWidgetVisible(focused, 16, 48)
+
     def _fit_to_screen(self, parent: QWidget | None) -> None:
         """As tall as the form, but never taller than the screen (the form scrolls)."""
         hint = self.sizeHint()
