@@ -39,8 +39,8 @@ class BackupInfo:
     @property
     def why(self) -> str:
         return {
-            "daily": "daily", "before-migration": "before an upgrade",
-            "before-restore": "before a restore", "manual": "made by hand",
+            "daily": "daily backup", "before-migration": "made before an upgrade",
+            "before-restore": "made before a restore", "manual": "made by hand",
         }.get(self.reason, self.reason)
 
     @property

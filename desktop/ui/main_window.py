@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.edit_menu: QMenu = bar.addMenu("&Edit")
         self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.aboutToShow.connect(self._update_edit_menu)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.find_action)
         self.decision_menu: QMenu = bar.addMenu("&Decision")
@@ -363,6 +364,20 @@ class MainWindow(QMainWindow):
         w = self.focusWidget()
         if isinstance(w, QLineEdit | QPlainTextEdit):
             getattr(w, name)()
+
+    def _update_edit_menu(self) -> None:
+        """Undo and Redo are offered only when the field being typed in has something to undo
+        or redo (the field's own Ctrl+Z and Ctrl+Shift+Z do the work)."""
+        w = self.focusWidget()
+        editable = isinstance(w, QLineEdit | QPlainTextEdit) and not w.isReadOnly()
+        if isinstance(w, QPlainTextEdit):
+            undo, redo = w.document().isUndoAvailable(), w.document().isRedoAvailable()
+        elif isinstance(w, QLineEdit):
+            undo, redo = w.isUndoAvailable(), w.isRedoAvailable()
+        else:
+            undo = redo = False
+        self.undo_action.setEnabled(editable and undo)
+        self.redo_action.setEnabled(editable and redo)
 
     def refresh(self) -> None:
         """Re-read the register and the open record (after an import, restore or sign-off)."""

@@ -361,3 +361,20 @@ def test_the_focus_ring_is_drawn_whole_round_a_field(window, qtbot, qapp):
         qapp.focusChanged.disconnect(ring._focus_changed)
         overlay.deleteLater()
         ring.deleteLater()
+
+
+def test_undo_and_redo_are_offered_only_when_there_is_something_to_undo(window, qtbot):
+    window.new_decision()
+    title = window.editor.details.inputs["title"]
+    title.setFocus()
+    window._update_edit_menu()
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    qtbot.keyClicks(title, " (draft)")
+    window._update_edit_menu()
+    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    window.undo_action.trigger()
+    window._update_edit_menu()
+    assert window.redo_action.isEnabled()
+    window.show_register()
+    window._update_edit_menu()
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
