@@ -166,6 +166,7 @@ class HistoryView(QDialog):
         col.addWidget(self.result_box)
 
         self.tabs = QTabWidget()
+        self._redline_tab: int | None = None  # the "Changes since version N" tab, if any
         # Newest first: the latest change is what a reader usually looks for.
         self.model = AuditTableModel(lifecycle.history(service, d.id)[::-1],
                                      service.checklist_for(d), self)
@@ -200,7 +201,7 @@ class HistoryView(QDialog):
             self.compare.setCurrentIndex(self.compare.count() - 1)
             self.compare.currentIndexChanged.connect(lambda _i: self.show_redline())
             self.show_redline()
-            self.tabs.addTab(holder, f"Changes since version {d.version - 1}")
+            self._redline_tab = self.tabs.addTab(holder, f"Changes since version {d.version - 1}")
         else:
             holder.hide()
         col.addWidget(self.tabs, 1)
@@ -217,6 +218,8 @@ class HistoryView(QDialog):
             return
         changes = lifecycle.changes_since(self.service, self.decision, since)
         self.redline.show_changes(changes, since, self.decision.amendment_reason)
+        if self._redline_tab is not None:  # the tab names the version it compares with
+            self.tabs.setTabText(self._redline_tab, f"Changes since version {since}")
 
     def check_in_background(self) -> None:
         """The button: run the check off the GUI thread (seconds on a large register)."""

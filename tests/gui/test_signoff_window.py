@@ -185,3 +185,17 @@ def test_a_part_signed_record_can_be_withdrawn_but_not_deleted(service):
     with pytest.raises(Refused, match="sign-offs recorded"):
         service.delete(d.id)
     assert service.withdraw(d.id).status == Status.WITHDRAWN
+
+
+def test_the_redline_tab_names_the_version_chosen(qtbot, service):
+    d = complete_decision(service)
+    for version in (1, 2):
+        for role in ROLES:
+            lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+                role=role, name="N", date="2026-11-20"))
+        lifecycle.amend(service, d.id, f"Amendment {version}")
+    view = HistoryView(service, d.id, None)
+    qtbot.addWidget(view)
+    assert view.tabs.tabText(view._redline_tab) == "Changes since version 2"
+    view.compare.setCurrentIndex(view.compare.findData(1))
+    assert view.tabs.tabText(view._redline_tab) == "Changes since version 1"
