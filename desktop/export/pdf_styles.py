@@ -182,11 +182,19 @@ class TextGuard:
 CHUNK = 3000
 
 
+_SENTENCE_END = re.compile(r"[.!?;:][\"'’”)\]]*[ \n]")
+
+
 def _chunks(text: str, size: int):
-    """Pieces of at most about `size` characters, cut after a line break or space."""
+    """Pieces of at most about `size` characters, cut after a line break or, better, a
+    sentence's end: each piece starts a new line, and a line that stops short mid-sentence
+    reads as a mistake where one that ends a sentence does not."""
     while len(text) > size:
-        cut = max(text.rfind("\n", size // 2, size), text.rfind(" ", size // 2, size))
-        cut = cut + 1 if cut > 0 else size
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, size // 2, size)]
+        cut = max(text.rfind("\n", size // 2, size) + 1, ends[-1] if ends else 0)
+        if cut <= 0:
+            cut = text.rfind(" ", size // 2, size) + 1
+        cut = cut if cut > 0 else size
         yield text[:cut]
         text = text[cut:]
     yield text
