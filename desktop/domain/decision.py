@@ -245,7 +245,7 @@ def completeness(decision: Decision) -> int:
 
 
 def is_complete(decision: Decision) -> bool:
-    return completeness(decision) == len(SLUGS)
+    return all(is_answer_complete(decision.answer(slug)) for slug in SLUGS)
 
 
 def overall_rating(decision: Decision) -> Rating | None:

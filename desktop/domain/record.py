@@ -19,6 +19,9 @@ _OPTIONAL_TEXT = (
 )
 
 
+_NOT_STARTED = Answer()
+
+
 def answer_to_record(answer: Answer) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rating": answer.rating.value if answer.rating else None,
@@ -51,10 +54,11 @@ def content_record(decision: Decision) -> dict[str, Any]:
         rec["options"].append(opt)
     # Principles not yet started are left out. A started but unrated answer is kept with
     # "rating": null so that no typed word is lost in a backup or transfer.
+    answers = decision.answers
     rec["answers"] = {
-        slug: answer_to_record(decision.answers[slug])
+        slug: answer_to_record(answers[slug])
         for slug in SLUGS
-        if slug in decision.answers and decision.answers[slug] != Answer()
+        if slug in answers and answers[slug] != _NOT_STARTED
     }
     rec["version"] = decision.version
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
