@@ -31,6 +31,7 @@ from desktop.export.pdf_styles import (
 
 CODE_MARKER = "decision-checklist-code:"  # in the PDF's Keywords, so `verify FILE.pdf` finds it
 PAGE_MARGIN_MM = 20
+BODY_WIDTH = (210 - 2 * PAGE_MARGIN_MM) * 72 / 25.4  # A4's text column, in points
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from desktop.domain.decision import (
     open_actions,
     overall_rating,
 )
-from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer, watermark_for
+from desktop.export.pdf import (
+    BODY_WIDTH,
+    CODE_MARKER,
+    PageContext,
+    PrintRecord,
+    Renderer,
+    watermark_for,
+)
 from desktop.export.pdf_parts import (
     Anchor,
     KeepWithStart,
@@ -64,6 +71,15 @@ def keep(head: list, content: list) -> list:
     return [KeepWithStart(head, content[0] if content else None), *head, *content]
 
 
+def _fits_body(style):
+    """Whether text fits on one line of the page's text column in this style (a little room
+    kept for ReportLab's own measure)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = BODY_WIDTH * 0.97
+    return lambda text: stringWidth(text, style.fontName, style.fontSize) <= width
+
+
 class RecordStory:
     """Builds the flowables of one record for a renderer (alone or inside a pack)."""
 
@@ -77,8 +93,9 @@ class RecordStory:
                    chunk: int = 0) -> list[Paragraph]:
         """User text as paragraphs; pieces of one long paragraph join without a gap."""
         base = self.s[style]
+        fits = _fits_body(base) if style == "Body" else None
         return [self.P(markup, base if ends else self.r.joined(base))
-                for markup, ends in self.r.guard.blocks(value, where, chunk)]
+                for markup, ends in self.r.guard.blocks(value, where, chunk, fits)]
 
     def text(self, value: str | None, where: str, style: str = "Body") -> list:
         return self.paragraphs(value, where, style) or [

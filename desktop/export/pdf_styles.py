@@ -94,21 +94,44 @@ def _shaped(text: str, printable: frozenset[int] | None) -> str:
     return " ".join(words)
 
 
-def visual_order(text: str, printable: frozenset[int] | None = None) -> str:
+def _display_lines(line: str, fits) -> list[str]:
+    """A logical line (already shaped) cut into the lines it will print on, in reading order:
+    words are added while `fits` says the line still fits."""
+    out: list[str] = []
+    current: list[str] = []
+    for word in line.split(" "):
+        if current and not fits(" ".join([*current, word])):
+            out.append(" ".join(current))
+            current = []
+        current.append(word)
+    out.append(" ".join(current))
+    return out
+
+
+def visual_order(text: str, printable: frozenset[int] | None = None, fits=None) -> str:
     """Right-to-left runs (Hebrew, Arabic) shaped and reordered for display, line by line.
 
-    ReportLab lays text out left to right; the document's base direction is left to right
-    (en-GB). A right-to-left run that wraps onto a second line keeps its words in order but
-    reads line by line from the top: ReportLab's own line-by-line reordering needs rlbidi,
-    which is not published where this project installs from.
+    ReportLab lays text out left to right (its own bidi support needs rlbidi, which is not
+    published where this project installs from), and the document's base direction is left
+    to right (en-GB). With `fits`, a right-to-left line longer than the column is cut into
+    printed lines first, so that it reads from the top line down; lines stay left-aligned.
     """
     if not _RTL.search(text):
         return text
     from bidi import get_display
 
-    return "\n".join(get_display(_shaped(line, printable), base_dir="L") if _RTL.search(line)
-                     else line
-                     for line in text.split("\n"))
+    out = []
+    for line in text.split("\n"):
+        if not _RTL.search(line):
+            out.append(line)
+            continue
+        shaped = _shaped(line, printable)
+        # Reordered line by line once it is cut into the lines it prints on, so that a
+        # right-to-left paragraph longer than a line reads from its first line down. Without
+        # `fits` (narrow table cells) the whole line is reordered and ReportLab wraps it.
+        parts = _display_lines(shaped, fits) if fits is not None and not fits(shaped) else [shaped]
+        out.extend(get_display(part, base_dir="L") for part in parts)
+    return "\n".join(out)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -135,10 +158,13 @@ class TextGuard:
         ok = self.printable
         return {c for c in set(text) if ord(c) not in ok and c not in "\n\t"}
 
-    def markup(self, text: str | None, where: str) -> str:
-        """Escaped markup of one block of user text: line breaks kept, unprintables marked."""
+    def markup(self, text: str | None, where: str, fits=None) -> str:
+        """Escaped markup of one block of user text: line breaks kept, unprintables marked.
+
+        fits(text) -> bool, if given, says whether text fits on one printed line: right-to-left
+        text is then cut into lines before it is reordered."""
         text = visual_order(_NEWLINES.sub("\n", text or "").replace("\t", "    "),
-                            self.printable)
+                            self.printable, fits)
         bad = self._bad(text)
         out = escape(text)
         if bad:
@@ -147,7 +173,8 @@ class TextGuard:
             out = "".join(placeholder(c) if c in bad else c for c in out)
         return out.replace("\n", "<br/>")
 
-    def blocks(self, text: str | None, where: str, chunk: int = 0) -> list[tuple[str, bool]]:
+    def blocks(self, text: str | None, where: str, chunk: int = 0,
+               fits=None) -> list[tuple[str, bool]]:
         """(markup, ends_paragraph) pieces: paragraphs split at blank lines, and very long ones
         cut into pieces of about CHUNK characters at a space. ReportLab re-wraps the rest of a
         paragraph at every page break, so one 200,000-character paragraph would take minutes."""
@@ -157,7 +184,7 @@ class TextGuard:
         out: list[tuple[str, bool]] = []
         for part in _BLANK_LINES.split(text):
             pieces = list(_chunks(part, chunk or CHUNK))
-            out += [(self.markup(piece, where), i == len(pieces) - 1)
+            out += [(self.markup(piece, where, fits), i == len(pieces) - 1)
                     for i, piece in enumerate(pieces)]
         return out
 

@@ -130,3 +130,15 @@ def test_long_text_is_cut_at_a_sentence_end_when_there_is_one(words):
     for piece in pieces[:-1]:
         assert len(piece) <= 300
         assert piece.endswith(". ") or "." not in piece[150:], piece[-40:]
+
+
+def test_a_right_to_left_paragraph_reads_from_its_first_line_down(checklist):
+    words = [f"מילה{i}" for i in range(1, 120)]
+    rendered = render(checklist, proposal=" ".join(words))
+    page = PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
+    lines = [line for line in page.splitlines() if "מילה" in line]
+    assert len(lines) > 5  # it wraps
+    numbers = [sorted(int(n) for n in re.findall(r"\d+", line)) for line in lines]
+    assert numbers[0][0] == 1 and numbers[-1][-1] == 119
+    # Each printed line holds the words that follow the previous line's, in order.
+    assert [n for line in numbers for n in line] == list(range(1, 120))
