@@ -99,12 +99,19 @@ def _handler(name: str):
     return getattr(importlib.import_module(module), function)
 
 
+# Characters that end a line for some reader (Python's splitlines counts all of these).
+_LINE_ENDS = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+              for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_ONE_LINE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r",
+                           **{chr(c): e for c, e in _LINE_ENDS.items()}})
+
+
 def one_line(value: str | None) -> str:
-    """A field for tab-separated output: tabs, newlines and backslashes escaped, '-' for none."""
+    """A field for tab-separated output: tabs, line breaks of every kind and backslashes
+    escaped, '-' for none."""
     if value is None:
         return "-"
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    return value.translate(_ONE_LINE)
 
 
 def cmd_import(args, service) -> int:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cli import HAND_WRITTEN, ROOT, main_py, run, write_bundle
 
 SIGNED_ID = HAND_WRITTEN["decisions"][0]["id"]
@@ -148,3 +150,18 @@ def test_warnings_never_pass_control_characters_to_the_terminal(tmp_path, capsys
     status, _, err = run(capsys, "--db", db, "export", decision_id, "--out", tmp_path / "w.pdf")
     assert status == 0 and "warning: R\\u0007\\u001b[31m version 1: title" in err
     assert "\x07" not in err and "\x1b" not in err
+
+
+@given(st.text())
+def test_one_line_output_never_breaks_a_line_or_a_column(text):
+    from desktop.cli import one_line
+
+    import re
+
+    out = one_line(text)
+    assert len(out.splitlines()) <= 1 and "\t" not in out
+    # The escapes undo exactly: nothing typed is lost from the output.
+    simple = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+    back = re.sub(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|.)",
+                  lambda m: simple.get(m[1]) or chr(int(m[1][1:], 16)), out)
+    assert back == text
