@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -155,8 +156,6 @@ def test_warnings_never_pass_control_characters_to_the_terminal(tmp_path, capsys
 @given(st.text())
 def test_one_line_output_never_breaks_a_line_or_a_column(text):
     from desktop.cli import one_line
-
-    import re
 
     out = one_line(text)
     assert len(out.splitlines()) <= 1 and "\t" not in out
