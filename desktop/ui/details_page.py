@@ -162,7 +162,7 @@ class DetailsPage(QWidget):
             text = self.inputs[key].text().strip()
             iso = parse_typed_date(text)
             if text and iso is None:
-                # Kept on screen and reported; never_saved() names it before the window closes.
+                # Kept on screen and reported; unsaveable() names it before the window closes.
                 self.fields[key].set_error("Enter a real date, such as 31/03/2027 or 2027-03-31")
             else:
                 self.fields[key].set_error("")
@@ -177,8 +177,13 @@ class DetailsPage(QWidget):
         return out
 
     def unsaveable(self) -> list[str]:
-        """What is typed here but cannot be saved (dates that are not dates)."""
+        """What is typed here but cannot be saved (too long, or dates that are not dates)."""
         out = []
+        for key, limit in (("title", 200), ("reference", 60)):
+            length = len(self.inputs[key].text())
+            if length > limit:
+                out.append(f"{FIELD_LABELS[key]}: {length:,} characters, and at most {limit} "
+                           "can be saved")
         for key in DATES:
             text = self.inputs[key].text().strip()
             if text and parse_typed_date(text) is None:

@@ -324,9 +324,9 @@ class MainWindow(QMainWindow):
             return True
         return self.dialogs.confirm(
             self, "Some of what you typed cannot be saved",
-            "These are not real dates, so they have not been saved:\n\n"
+            "These have not been saved:\n\n"
             + "\n".join(f"• {x}" for x in items)
-            + "\n\nCancel to go back and correct them (for example 31/03/2027), or "
+            + "\n\nCancel to go back and correct them (a date such as 31/03/2027), or "
             f"{doing.lower()} anyway and lose them.", f"{doing} anyway")
 
     def open_decision(self, decision_id: str, page: int = 0) -> None:

@@ -203,3 +203,16 @@ def test_closing_with_a_date_that_cannot_be_saved_asks_first(window, service, qt
     qtbot.keyClicks(details.inputs["review_date"], "1 April 2028")
     assert window.close()  # nothing left that cannot be saved: no question
     assert service.get(decision_id).review_date == "2028-04-01"
+
+
+def test_a_title_too_long_to_save_is_not_dropped_without_asking(window, service, dialogs):
+    decision_id = _new_on_page(window, 0)
+    title = window.editor.details.inputs["title"]
+    title.selectAll()
+    title.insert("x" * 250)
+    assert window.editor.save_now()
+    assert service.get(decision_id).title != "x" * 250  # too long to store...
+    dialogs.confirm_answer = False
+    assert not window.close()  # ...so closing asks first
+    asked = [c for c in dialogs.calls if c[0] == "confirm"][-1]
+    assert "Title: 250 characters, and at most 200 can be saved" in asked[2]
