@@ -179,7 +179,8 @@ class TextGuard:
         cut into pieces of about CHUNK characters at a space. ReportLab re-wraps the rest of a
         paragraph at every page break, so one 200,000-character paragraph would take minutes."""
         text = _NEWLINES.sub("\n", text or "").strip("\n")
-        if not text.strip():
+        # Python counts U+001C-U+001F as white space; they still print, as placeholders.
+        if not text.strip() and not self._bad(text):
             return []
         out: list[tuple[str, bool]] = []
         for part in _BLANK_LINES.split(text):

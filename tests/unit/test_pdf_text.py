@@ -94,6 +94,8 @@ def test_right_to_left_words_print_in_reading_order(checklist):
 
 @settings(max_examples=25)
 @given(st.text(max_size=300))
+@example(typed="\x1f")  # white space to Python, unprintable to the font
+@example(typed=" \x1c\n\x1d ")
 def test_any_text_renders_and_every_unprintable_character_is_reported(checklist, typed):
     rendered = render(checklist, title="T", proposal=typed, reasons=typed)
     assert rendered.pdf.startswith(b"%PDF")
