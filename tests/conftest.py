@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 import desktop.ui  # noqa: E402,F401 - applies the PySide6 6.12.0 refcount guard before any Qt call
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-settings.load_profile("default")
+# `make test` (and so CI) draws the same examples every run, so a red build always means a
+# change broke something; `make stress` explores new ones each time (DC_HYPOTHESIS=explore).
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+settings.register_profile("default", derandomize=True, **_COMMON)
+settings.register_profile("explore", derandomize=False, **_COMMON)
+settings.load_profile(os.environ.get("DC_HYPOTHESIS", "default"))
 
 
 class FakeClock:
