@@ -115,8 +115,7 @@ def one_line(value: str | None) -> str:
 
 
 def cmd_import(args, service) -> int:
-    text = args.bundle_text if hasattr(args, "bundle_text") else read_text(args.file)
-    for d in service.import_bundle(text):
+    for d in service.import_bundle(args.bundle_text):  # read by run(), before the db opened
         print(f"{d.id}\t{one_line(d.title)}")
     return EXIT_OK
 

@@ -6,7 +6,6 @@ Service operations for the window and the command line; no Qt. Each write is one
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 
@@ -24,7 +23,7 @@ from desktop.domain.decision import (
 from desktop.domain.errors import InvalidInput, NotFound, Refused
 from desktop.domain.record import code_for
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
-from desktop.services import check_date
+from desktop.domain.typed_dates import is_iso_date
 from desktop.storage import lifecycle_store as store
 from desktop.storage.repository import AuditEntry
 
@@ -131,11 +130,9 @@ def sign_off_problems(service, decision: Decision, request: SignOffRequest) -> l
 def _date_problems(service, date: str) -> list[Problem]:
     if not date.strip():
         return [Problem("date", "Enter the date it was signed")]
-    try:
-        day = dt.date.fromisoformat(check_date(date, "date") or "")
-    except (InvalidInput, ValueError):  # check_date refuses week dates such as 2026-W45-1
+    if not is_iso_date(date):
         return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
-    if day.isoformat() > service.today():
+    if date > service.today():
         return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]
     return []
 

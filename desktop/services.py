@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -24,11 +23,11 @@ from desktop.domain.decision import (
     is_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
+from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.repository import RegisterQuery, RegisterRow, Repository
 
 MAX_TITLE = 200
 MAX_REFERENCE = 60
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def os_user() -> str:
@@ -58,13 +57,8 @@ def check_date(value: str | None, label: str) -> str | None:
     """Accept None/'' or a real YYYY-MM-DD date."""
     if value is None or value == "":
         return None
-    try:
-        # fromisoformat alone would also take week dates such as 2026-W01-1
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{label}: {value!r} is not a date in the form YYYY-MM-DD") from None
+    if not is_iso_date(value):
+        raise InvalidInput(f"{label}: {value!r} is not a date in the form YYYY-MM-DD")
     return value
 
 
@@ -211,6 +205,17 @@ class DecisionService:
         return replace(decision, **out)
 
     def _editable(self, decision_id: str) -> Decision:
+        decision = self._open(decision_id)
+        if decision.sign_offs:
+            # The signers signed this content: it must not change under the later signers.
+            raise Refused(
+                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
+                "finish recording them, or remove them, before changing it."
+            )
+        return decision
+
+    def _open(self, decision_id: str) -> Decision:
+        """The decision, unless it is signed off or withdrawn (refused, saying why)."""
         decision = self.get(decision_id)
         if decision.status == Status.SIGNED_OFF:
             raise Refused(
@@ -219,12 +224,6 @@ class DecisionService:
             )
         if decision.status == Status.WITHDRAWN:
             raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
-        if decision.sign_offs:
-            # The signers signed this content: it must not change under the later signers.
-            raise Refused(
-                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
-                "finish recording them, or remove them, before changing it."
-            )
         return decision
 
     def _save(self, old: Decision, new: Decision) -> Decision:
@@ -285,9 +284,7 @@ class DecisionService:
 
     def withdraw(self, decision_id: str) -> Decision:
         """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
-        old = self.get(decision_id)
-        if old.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
-            self._editable(decision_id)  # refused, with the reason
+        old = self._open(decision_id)
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
         def write():
@@ -346,9 +343,7 @@ class DecisionService:
             if not follows_completeness and d.status == Status.SIGNED_OFF:
                 if not is_complete(d):
                     raise BundleError(f"{prefix}.status", "signed-off but not all ten principles are complete")
-                missing = [r.name for r in self.checklist.sign_off_roles
-                           if r.required and not any(s.role.casefold() == r.name.casefold()
-                                                     for s in d.sign_offs)]
+                missing = self._unsigned_roles(d)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
             d = self._imported_sign_offs(d, prefix)
@@ -368,12 +363,20 @@ class DecisionService:
 
         return self._write(write)
 
+    def _unsigned_roles(self, d: Decision) -> list[str]:
+        """The checklist's required roles that no sign-off of `d` is by (any letter case)."""
+        signed = {s.role.casefold() for s in d.sign_offs}
+        return [r.name for r in self.checklist.sign_off_roles
+                if r.required and r.name.casefold() not in signed]
+
     def _imported_sign_offs(self, d: Decision, prefix: str) -> Decision:
         """Check a bundle's sign-offs as the sign-off command would, and name each role as the
         checklist does. A ready record that every required role has signed is signed off, as
         it would have been in the app; an incomplete one cannot carry sign-offs."""
         from desktop.export.bundle import BundleError
 
+        if not d.sign_offs:
+            return d
         named = []
         for j, s in enumerate(d.sign_offs):
             role = self.checklist.role(s.role)
@@ -386,14 +389,10 @@ class DecisionService:
                                   f"{s.role!r} appears twice; each role signs once")
             named.append(replace(s, role=role.name))
         d = replace(d, sign_offs=tuple(named))
-        if not named:
-            return d
         if d.status == Status.DRAFT:
             raise BundleError(f"{prefix}.sign_offs",
                               "sign-offs are recorded on a record that is not complete")
-        signed = {s.role.casefold() for s in named}
-        if d.status == Status.READY and all(
-                r.name.casefold() in signed for r in self.checklist.sign_off_roles if r.required):
+        if d.status == Status.READY and not self._unsigned_roles(d):
             d = replace(d, status=Status.SIGNED_OFF)
         return d
 

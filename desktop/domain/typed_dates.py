@@ -1,4 +1,5 @@
-"""Dates as people type them into the window: ISO, or the UK's day-first forms."""
+"""Dates: the strict YYYY-MM-DD of bundles and the command line, and the forms people type
+into the window (ISO, or the UK's day-first forms)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,19 @@ _MONTHS = {name: i for i, names in enumerate(
      ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
      ("dec", "december")], start=1) for name in names}
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_STRICT_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_iso_date(value: object) -> bool:
+    """True for a real date written YYYY-MM-DD (date.fromisoformat alone also takes week
+    dates such as 2026-W45-1, and other forms a bundle must not hold)."""
+    if not isinstance(value, str) or not _STRICT_ISO.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 _DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
 

@@ -13,11 +13,11 @@ from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import DELIVERY_MODELS, OPTION_STATUSES, Decision, Status
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import from_record, to_record
+from desktop.domain.typed_dates import is_iso_date
 
 FORMAT = "decision-checklist/1"
 RATINGS = ("green", "amber", "red", "not-applicable")
 STATUSES = tuple(s.value for s in Status)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 MAX_NESTING = 64
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -108,11 +108,7 @@ class _Checker:
             return
         if not isinstance(value, str):
             self.fail(path, f"expected a date YYYY-MM-DD, found {_type_name(value)}")
-        try:
-            if not _DATE.fullmatch(value):
-                raise ValueError
-            dt.date.fromisoformat(value)
-        except ValueError:
+        if not is_iso_date(value):
             self.fail(path, f"{_short(value)} is not a date in the form YYYY-MM-DD")
 
     def choice(self, value: Any, path: str, choices: tuple[str, ...], *,

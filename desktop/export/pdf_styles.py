@@ -69,7 +69,11 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff
 
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-_reshapers: list = []
+@lru_cache(maxsize=1)
+def _reshaper():
+    from arabic_reshaper import ArabicReshaper
+
+    return ArabicReshaper(configuration={"support_ligatures": False, "delete_harakat": False})
 
 
 def _shaped(text: str, printable: frozenset[int] | None) -> str:
@@ -78,12 +82,7 @@ def _shaped(text: str, printable: frozenset[int] | None) -> str:
     every letter printed in its isolated form. Ligatures stay off: DejaVu Sans lacks most."""
     if not _ARABIC.search(text):
         return text
-    if not _reshapers:
-        from arabic_reshaper import ArabicReshaper
-
-        _reshapers.append(ArabicReshaper(configuration={"support_ligatures": False,
-                                                        "delete_harakat": False}))
-    reshape = _reshapers[0].reshape
+    reshape = _reshaper().reshape
     if printable is None:
         return reshape(text)
     # A joined form the font lacks would print as a placeholder: keep that word unjoined.

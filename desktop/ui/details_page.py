@@ -13,6 +13,7 @@ from desktop.domain.decision import (
     Option,
 )
 from desktop.domain.typed_dates import parse_typed_date
+from desktop.services import MAX_REFERENCE, MAX_TITLE
 from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
 
@@ -43,6 +44,7 @@ OPTION_COLUMNS = [
 LINE_FIELDS = ("title", "reference", "organisation", "decision_maker", "proposer")
 TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")
 DATES = ("meeting_date", "review_date")
+LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE}  # characters that can be saved
 
 
 
@@ -148,25 +150,25 @@ class DetailsPage(QWidget):
         if not title.strip():
             self.fields["title"].set_error("Enter a title")
             del out["title"]
-        elif len(title) > 200:
-            self.fields["title"].set_error("The title must be 200 characters or fewer")
+        elif len(title) > LIMITS["title"]:
+            self.fields["title"].set_error(
+                f"The title must be {LIMITS['title']} characters or fewer")
             del out["title"]
         else:
             self.fields["title"].set_error("")
-        if len(out["reference"]) > 60:
-            self.fields["reference"].set_error("The reference must be 60 characters or fewer")
+        if len(out["reference"]) > LIMITS["reference"]:
+            self.fields["reference"].set_error(
+                f"The reference must be {LIMITS['reference']} characters or fewer")
             del out["reference"]
         else:
             self.fields["reference"].set_error("")
         for key in DATES:
-            text = self.inputs[key].text().strip()
-            iso = parse_typed_date(text)
-            if text and iso is None:
+            if self._not_a_date(key):
                 # Kept on screen and reported; unsaveable() names it before the window closes.
                 self.fields[key].set_error("Enter a real date, such as 31/03/2027 or 2027-03-31")
             else:
                 self.fields[key].set_error("")
-                out[key] = iso
+                out[key] = parse_typed_date(self.inputs[key].text())
         out["key_decision"] = self.key_decision.isChecked()
         out["delivery_model"] = self.inputs["delivery_model"].currentData() or None
         out["options"] = tuple(
@@ -179,16 +181,20 @@ class DetailsPage(QWidget):
     def unsaveable(self) -> list[str]:
         """What is typed here but cannot be saved (too long, or dates that are not dates)."""
         out = []
-        for key, limit in (("title", 200), ("reference", 60)):
+        for key, limit in LIMITS.items():
             length = len(self.inputs[key].text())
             if length > limit:
                 out.append(f"{FIELD_LABELS[key]}: {length:,} characters, and at most {limit} "
                            "can be saved")
         for key in DATES:
-            text = self.inputs[key].text().strip()
-            if text and parse_typed_date(text) is None:
-                out.append(f"{FIELD_LABELS[key]}: “{text}” is not a date")
+            if self._not_a_date(key):
+                out.append(f"{FIELD_LABELS[key]}: “{self.inputs[key].text().strip()}” is not a date")
         return out
+
+    def _not_a_date(self, key: str) -> bool:
+        """Something is typed in this date field, and it is not a date."""
+        text = self.inputs[key].text().strip()
+        return bool(text) and parse_typed_date(text) is None
 
     def _changed(self, *_args) -> None:
         if not self._loading:

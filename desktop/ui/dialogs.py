@@ -78,7 +78,8 @@ class Dialogs:
 
         from PySide6.QtWidgets import QFileDialog
 
-        start = str(Path(self._start_folder(), suggested)) if self._start_folder() else suggested
+        folder = self._start_folder()
+        start = str(Path(folder, suggested)) if folder else suggested
         path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
         return self._remember(path)
 
