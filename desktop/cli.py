@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--minute", default="", metavar="REF")
+    p.add_argument("--code", default=None, metavar="CODE",
+                   help="the verification code printed on the copy that was signed; refused "
+                        "if the record has changed since that copy was printed")
     p = command("verify", "say which decision and version a code or printed PDF matches")
     p.add_argument("code", metavar="CODE-or-FILE.pdf")
     p = command("audit", "print a decision's history (or the whole log); --check verifies it")

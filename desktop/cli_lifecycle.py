@@ -10,12 +10,12 @@ from desktop.domain.redline import field_label
 
 
 def cmd_sign_off(args, service) -> int:
-    """`sign-off ID --role ROLE --name NAME --date YYYY-MM-DD [--minute REF]`."""
+    """`sign-off ID --role ROLE --name NAME --date YYYY-MM-DD [--minute REF] [--code CODE]`."""
     decision_id = service.resolve_id(args.id)
     request = lifecycle.SignOffRequest(
         role=args.role, name=args.name, date=args.date, minute_reference=args.minute
     )
-    decision = lifecycle.record_sign_off(service, decision_id, request)
+    decision = lifecycle.record_sign_off(service, decision_id, request, code=args.code)
     signed = decision.sign_offs[-1]
     print(f"Recorded: {signed.role} signed by {signed.name} on {signed.date}.")
     if decision.is_locked:

@@ -21,9 +21,11 @@ from desktop.domain.decision import (
     detail_problems,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused
-from desktop.domain.record import code_for
+from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.typed_dates import is_iso_date
+from desktop.integrity import IntegrityReport as IntegrityReport  # re-exported
+from desktop.integrity import check_integrity as check_integrity
 from desktop.storage import lifecycle_store as store
 from desktop.storage.repository import AuditEntry
 
@@ -173,40 +175,40 @@ def refusal(decision: Decision, problems: list[Problem]) -> Exception:
     return Refused(problems[0].message + ".")
 
 
-def _sign_off_text(s: SignOff) -> str:
-    bits = [s.name, s.date]
-    if s.minute_reference:
-        bits.append(f"minute {s.minute_reference}")
-    text = ", ".join(bits)
-    return f"{text} ({s.comment})" if s.comment else text
+def record_sign_off(service, decision_id: str, request: SignOffRequest,
+                    code: str | None = None) -> Decision:
+    """Record one role's sign-off; the last required one locks the version.
 
-
-def record_sign_off(service, decision_id: str, request: SignOffRequest) -> Decision:
-    """Record one role's sign-off; the last required one locks the version (one transaction)."""
-    decision = service.get(decision_id)
-    problems = sign_off_problems(service, decision, request)
-    if problems:
-        raise refusal(decision, problems)
-    checklist = service.checklist_for(decision)
-    role = checklist.role(request.role)
-    sign_off = SignOff(
-        role=role.name,  # the checklist's spelling, whatever case was typed
-        name=request.name.strip(),
-        date=request.date,
-        minute_reference=request.minute_reference.strip(),
-        comment=request.comment.strip(),
-    )
-    signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
-    locks = not missing_roles(service, signed)
+    Everything is decided inside the write transaction (BEGIN IMMEDIATE): two clerks
+    recording the last two roles at once queue, and the second one sees the first one's
+    sign-off, so the version always locks. With `code`, the sign-off is bound to the printed
+    copy that was signed: a copy whose code is not the current content's is refused.
+    """
     stamp = service.timestamp()
 
     def write() -> Decision:
         repo = service.repo
+        decision = service.get(decision_id)
+        problems = sign_off_problems(service, decision, request)
+        if problems:
+            raise refusal(decision, problems)
+        if code is not None:
+            _check_signed_copy(decision, code)
+        checklist = service.checklist_for(decision)
+        role = checklist.role(request.role)
+        sign_off = SignOff(
+            role=role.name,  # the checklist's spelling, whatever case was typed
+            name=request.name.strip(),
+            date=request.date,
+            minute_reference=request.minute_reference.strip(),
+            comment=request.comment.strip(),
+        )
+        signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
         vid = store.version_id(repo, decision.id, decision.version)
         store.insert_sign_off(repo, vid, sign_off, stamp)
         repo.audit(decision.id, decision.version,
-                   [(f"sign_off.{role.name}", None, _sign_off_text(sign_off))], stamp)
-        if not locks:
+                   [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
+        if missing_roles(service, signed):
             return signed
         new = replace(signed, status=Status.SIGNED_OFF, updated_at=stamp)
         repo.update(signed, new)
@@ -215,6 +217,23 @@ def record_sign_off(service, decision_id: str, request: SignOffRequest) -> Decis
         return new
 
     return service._write(write)
+
+
+def _check_signed_copy(decision: Decision, typed: str) -> None:
+    """Refuse a sign-off of a printed copy whose code is not the current content's."""
+    from desktop.domain.verification import normalise_code
+
+    code = normalise_code(typed)
+    if code is None:
+        raise InvalidInput(f"code: {typed.strip()!r} is not a verification code "
+                           "(12 letters and digits, like ABCD-EFGH-JKMN)")
+    current = content_code(decision)
+    if code != current:
+        raise Refused(
+            f"The signed copy's code {code} is not the code of {decision.title!r} version "
+            f"{decision.version} as it stands ({current}): the record changed after that copy "
+            "was printed. Print it again and have the new copy signed."
+        )
 
 
 def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
@@ -233,7 +252,7 @@ def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
         vid = store.version_id(service.repo, decision.id, decision.version)
         store.delete_sign_off(service.repo, vid, s.role)
         service.repo.audit(decision.id, decision.version,
-                           [(f"sign_off.{s.role}", _sign_off_text(s), None)], stamp)
+                           [(f"sign_off.{s.role}", sign_off_text(s), None)], stamp)
         return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))
 
     return service._write(write)
@@ -241,32 +260,36 @@ def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
 
 # ---- amendment -----------------------------------------------------------------------------
 def amend(service, decision_id: str, reason: str) -> Decision:
-    """Start version n+1 of a signed-off record as a draft; version n stays as signed."""
-    old = service.get(decision_id)
-    if old.status != Status.SIGNED_OFF:
-        raise Refused(
-            f"{old.title!r} is {old.status.label.lower()}, not signed off; "
-            "change it directly instead of amending it."
-        )
+    """Start version n+1 of a signed-off record as a draft; version n stays as signed.
+
+    Decided inside the write transaction, so two amendments at once make one new version
+    and the other is refused (the record is then a draft, not signed off).
+    """
     if not reason.strip():
         raise InvalidInput("reason: give the reason for the amendment")
     stamp = service.timestamp()
-    new = replace(
-        old,
-        version=old.version + 1,
-        status=Status.DRAFT,
-        sign_offs=(),
-        amendment_reason=reason.strip(),
-        created_at=stamp,
-        updated_at=stamp,
-    )
-    new = replace(new, status=derived_status(new))
 
     def write() -> Decision:
+        old = service.get(decision_id)
+        if old.status != Status.SIGNED_OFF:
+            raise Refused(
+                f"{old.title!r} is {old.status.label.lower()}, not signed off; "
+                "change it directly instead of amending it."
+            )
+        new = replace(
+            old,
+            version=old.version + 1,
+            status=Status.DRAFT,
+            sign_offs=(),
+            amendment_reason=reason.strip(),
+            created_at=stamp,
+            updated_at=stamp,
+            code_scheme=CODE_SCHEME,
+        )
+        new = replace(new, status=derived_status(new))
         repo = service.repo
-        sha = store.checklist_sha(repo, old.id, old.version)  # same questions as signed
         store.retire_version(repo, old.id, old.version, new.version)
-        repo.insert(new, sha)
+        repo.insert(new, old.checklist_sha256)  # same questions as signed
         repo.audit(new.id, new.version, [("amendment_reason", None, new.amendment_reason)], stamp)
         return new
 
@@ -379,88 +402,3 @@ def history(service, decision_id: str) -> list[AuditEntry]:
     return service.repo.audit_entries(decision_id)
 
 
-@dataclass(frozen=True)
-class IntegrityReport:
-    """What the audit check found; `ok` when nothing."""
-
-    audit_rows: int
-    signed_off_versions: int
-    tampered_rows: tuple[int, ...] = ()
-    problems: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.tampered_rows and not self.problems
-
-    def lines(self) -> list[str]:
-        """Problems, one per line (empty when intact)."""
-        out = []
-        if self.tampered_rows:
-            ids = ", ".join(str(i) for i in self.tampered_rows[:20])
-            more = f" and {len(self.tampered_rows) - 20} more" if len(self.tampered_rows) > 20 else ""
-            out.append(f"Audit rows altered or removed outside the app: {ids}{more}")
-        out.extend(self.problems)
-        return out
-
-    def summary(self) -> str:
-        if self.ok:
-            n = self.signed_off_versions
-            return (f"The audit trail is intact: {self.audit_rows} rows checked; "
-                    f"{n} signed-off version{'s' if n != 1 else ''} "
-                    f"{'match their' if n != 1 else 'matches its'} verification code"
-                    f"{'s' if n != 1 else ''}.")
-        n = len(self.lines())
-        return f"The audit trail has {n} problem{'s' if n != 1 else ''}."
-
-
-def _expected_triggers() -> dict[str, str]:
-    from sqlite_utils import Database
-
-    from desktop.storage import migrations
-
-    db = Database(memory=True)
-    migrations.apply(db)
-    try:
-        return store.triggers(db)
-    finally:
-        db.close()
-
-
-def check_integrity(service) -> IntegrityReport:
-    """Find changes made outside the app: audit chain, locked content, triggers, stored copies."""
-    repo = service.repo
-    tampered = tuple(repo.verify_audit_chain())
-    audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    problems: list[str] = []
-    expected, actual = _expected_triggers(), store.triggers(repo.db)
-    for name in sorted(expected):
-        if name not in actual:
-            problems.append(f"The lock trigger {name} is missing (dropped outside the app)")
-        elif actual[name] != expected[name]:
-            problems.append(f"The lock trigger {name} was changed outside the app")
-    problems.extend(f"An unexpected trigger {name} was added outside the app"
-                    for name in sorted(set(actual) - set(expected)))
-    audited = store.audited_sign_off_codes(repo)
-    signed = store.signed_off_versions(repo)
-    for did, version, stored in signed:
-        where = f"Decision {did} version {version}"
-        decision = repo.load(did, version)
-        now = code_for(decision) if decision else ""
-        if now != stored:
-            problems.append(f"{where}: its content no longer matches its verification code "
-                            f"{stored} (now {now}); it was changed after sign-off")
-        if (did, version) not in audited:
-            problems.append(f"{where}: signed off, but the audit log has no record of it")
-        elif audited[(did, version)] not in (None, stored):
-            problems.append(f"{where}: its verification code {stored} differs from the one "
-                            f"recorded at sign-off ({audited[(did, version)]})")
-    problems.extend(f"Decision {did} does not have exactly one current version (its "
-                    "current-version flags were changed outside the app)"
-                    for did in store.decisions_without_one_current_version(repo.db))
-    for sha, definition in store.checklist_rows(repo.db):
-        if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
-            problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
-    for copy_id, sha, data in store.signed_copy_hashes(repo.db):
-        if hashlib.sha256(data).hexdigest() != sha:
-            problems.append(f"Signed copy {copy_id} does not match its SHA-256")
-    return IntegrityReport(audit_rows, len(signed), tampered, tuple(problems))

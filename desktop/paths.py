@@ -33,6 +33,21 @@ def user_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 
 
+def user_config_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def audit_key_dir() -> Path:
+    """Where each register's audit key and chain head live (DECISION_CHECKLIST_KEY_DIR, or
+    audit-keys/ in the user's config folder): outside the register, readable by its owner only."""
+    import os
+
+    override = os.environ.get("DECISION_CHECKLIST_KEY_DIR")
+    return Path(override) if override else user_config_dir() / "audit-keys"
+
+
 def default_database() -> Path:
     """decisions.db in the user data folder (created on first use)."""
     folder = user_data_dir()

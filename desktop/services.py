@@ -23,6 +23,7 @@ from desktop.domain.decision import (
     is_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
+from desktop.domain.record import CODE_SCHEME
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.repository import RegisterQuery, RegisterRow, Repository
 
@@ -66,13 +67,15 @@ class DecisionService:
     """The application's operations on decision records."""
 
     def __init__(self, db, checklist: Checklist, schema_path, *, user: str | None = None,
-                 now: Callable[[], dt.datetime] = utc_now) -> None:
+                 now: Callable[[], dt.datetime] = utc_now, key_dir=None) -> None:
+        from desktop import paths
+
         self.db = db
         self.checklist = checklist
         self.schema_path = schema_path
         self.user = user or os_user()
         self.now = now
-        self.repo = Repository(db, self.user)
+        self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir())
         self._stored_checklist_sha: str | None = None
 
     # ---- helpers ------------------------------------------------------------------------
@@ -94,6 +97,8 @@ class DecisionService:
         except sqlite3.IntegrityError as exc:
             if "locked" in str(exc):
                 raise Refused(f"This record is signed off and locked ({exc}).") from None
+            if "UNIQUE constraint failed: sign_offs" in str(exc):
+                raise Refused("That role has already signed this version.") from None
             raise
         except sqlite3.OperationalError as exc:
             raise StorageError(describe_os_error(self.db_path(), exc)) from None
@@ -161,8 +166,9 @@ class DecisionService:
         decision = self._validated(decision, fields)
 
         def write():
-            self.repo.insert(decision, self._checklist_sha())
-            return decision
+            stored = replace(decision, checklist_sha256=self._checklist_sha())
+            self.repo.insert(stored, stored.checklist_sha256)
+            return stored
 
         return self._write(write)
 
@@ -277,8 +283,9 @@ class DecisionService:
         copy = replace(copy, status=derived_status(copy))
 
         def write():
-            self.repo.insert(copy, self._checklist_sha())
-            return copy
+            stored = replace(copy, checklist_sha256=self._checklist_sha(), code_scheme=CODE_SCHEME)
+            self.repo.insert(stored, stored.checklist_sha256)
+            return stored
 
         return self._write(write)
 
@@ -314,6 +321,7 @@ class DecisionService:
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         records = parse_bundle(text)
+        sha = self.checklist.sha256  # stored by the write below
         decisions: list[Decision] = []
         stamp = self.timestamp()
         for i, rec in enumerate(records):
@@ -346,15 +354,9 @@ class DecisionService:
                 missing = self._unsigned_roles(d)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
-            d = self._imported_sign_offs(d, prefix)
+            d = replace(self._imported_sign_offs(d, prefix), checklist_sha256=sha)
             if rec.get("verification_code") is not None:
-                from desktop.domain.record import code_for
-
-                if rec["verification_code"] != code_for(d):
-                    raise BundleError(
-                        f"{prefix}.verification_code",
-                        "does not match the content (the record was changed after export)",
-                    )
+                d = self._with_code_scheme(d, rec["verification_code"], prefix)
             decisions.append(d)
 
         def write():
@@ -362,6 +364,20 @@ class DecisionService:
             return decisions
 
         return self._write(write)
+
+    @staticmethod
+    def _with_code_scheme(d: Decision, code: str, prefix: str) -> Decision:
+        """The decision under the code scheme that gives the bundle's code (a record made
+        before scheme 2 keeps its code); refused if none does."""
+        from desktop.domain.record import code_for
+        from desktop.export.bundle import BundleError
+
+        for scheme in (CODE_SCHEME, 1):
+            candidate = replace(d, code_scheme=scheme)
+            if code_for(candidate) == code:
+                return candidate
+        raise BundleError(f"{prefix}.verification_code",
+                          "does not match the content (the record was changed after export)")
 
     def _unsigned_roles(self, d: Decision) -> list[str]:
         """The checklist's required roles that no sign-off of `d` is by (any letter case)."""

@@ -37,6 +37,12 @@ def _backups_in_a_temporary_folder(tmp_path_factory):
     os.environ["DECISION_CHECKLIST_BACKUP_DIR"] = str(tmp_path_factory.mktemp("backups"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_keys_in_a_temporary_folder(tmp_path_factory):
+    """Each register's audit key and chain head go to a temporary folder, never the user's."""
+    os.environ["DECISION_CHECKLIST_KEY_DIR"] = str(tmp_path_factory.mktemp("audit-keys"))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "decisions.db"

@@ -167,6 +167,11 @@ class Decision:
     created_at: str = ""
     updated_at: str = ""
     amendment_reason: str = ""
+    # SHA-256 of the stored checklist definition this version was answered against, and
+    # how its verification code is derived (1: before definitions and sign-offs were part
+    # of the code; kept so that codes printed then still verify). See domain/record.py.
+    checklist_sha256: str = ""
+    code_scheme: int = 2
 
     def answer(self, slug: str) -> Answer:
         return self.answers.get(slug, EMPTY_ANSWER)

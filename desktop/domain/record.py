@@ -75,13 +75,41 @@ def to_record(decision: Decision) -> dict[str, Any]:
     ]
     rec["created_at"] = decision.created_at
     rec["updated_at"] = decision.updated_at
-    rec["verification_code"] = verification_code(rec)
+    rec["verification_code"] = code_for(decision)
     return rec
 
 
+CODE_SCHEME = 2  # the scheme of every version written now
+
+
+def content_code(decision: Decision) -> str:
+    """The code of the version's content: what the copy for signature prints.
+
+    Scheme 2 covers the checklist definition itself (its SHA-256), not only its id and
+    version, so a definition swapped under a record changes the code. A sign-off recorded
+    with `--code` is bound to this code.
+    """
+    record = content_record(decision)
+    if decision.code_scheme >= 2:
+        record["checklist_sha256"] = decision.checklist_sha256
+    return verification_code(record)
+
+
 def code_for(decision: Decision) -> str:
-    """The verification code of this version's content."""
-    return verification_code(content_record(decision))
+    """The verification code a printout of this version carries now.
+
+    Once signed off (scheme 2), the code also pins the recorded sign-offs (role, name, date,
+    minute), so a sign-off changed afterwards no longer verifies. Before that it is the
+    content code, which stays the same while sign-offs are being recorded.
+    """
+    if decision.code_scheme < 2 or decision.status != Status.SIGNED_OFF:
+        return content_code(decision)
+    record = content_record(decision)
+    record["checklist_sha256"] = decision.checklist_sha256
+    record["signed_by"] = sorted(
+        [s.role.casefold(), s.name, s.date, s.minute_reference] for s in decision.sign_offs
+    )
+    return verification_code(record)
 
 
 def from_record(rec: dict[str, Any]) -> Decision:
@@ -165,3 +193,12 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
     after = _flatten(new)
     before = _flatten(old)
     return [(k, before[k], after[k]) for k in after if before[k] != after[k]]
+
+
+def sign_off_text(s: SignOff) -> str:
+    """A sign-off as the audit log records it."""
+    bits = [s.name, s.date]
+    if s.minute_reference:
+        bits.append(f"minute {s.minute_reference}")
+    text = ", ".join(bits)
+    return f"{text} ({s.comment})" if s.comment else text

@@ -13,7 +13,8 @@ failed it is switched to `PRAGMA query_only`, so SQLite itself refuses to modify
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from desktop.domain.errors import StorageError
@@ -73,9 +74,17 @@ class LazyDatabase:
         return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
 
     def atomic(self):
-        """sqlite-utils' atomic(): one transaction (or a savepoint inside one)."""
+        """One write transaction, begun with BEGIN IMMEDIATE (a savepoint inside one).
+
+        IMMEDIATE takes the write lock at the start, so everything read inside the block
+        is what the write will be judged against: two processes recording the last two
+        sign-offs queue one after the other instead of both deciding from a stale read.
+        """
         self._before_write()
-        return self.database.atomic()
+        database = self.database
+        if self.conn.in_transaction:
+            return database.atomic()
+        return _immediate(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -107,6 +116,19 @@ class LazyDatabase:
                 self.refuse_writes(str(exc))
         if self._refused is not None:
             raise StorageError(self._refused)
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # a RAISE(ROLLBACK) trigger may have ended it already
+            conn.rollback()
+        raise
+    else:
+        conn.commit()
 
 
 def as_sqlite_utils(db):

@@ -28,13 +28,6 @@ def version_id(repo: Repository, decision_id: str, version: int) -> int:
     return repo._version_id(decision_id, version)
 
 
-def checklist_sha(repo: Repository, decision_id: str, version: int) -> str:
-    return repo.db.execute(
-        "SELECT checklist_sha256 FROM versions WHERE decision_id = ? AND version = ?",
-        [decision_id, version],
-    ).fetchone()[0]
-
-
 def insert_sign_off(repo: Repository, vid: int, s: SignOff, at: str) -> None:
     repo.db.execute(
         "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "

@@ -374,6 +374,46 @@ def m003_signed_copies(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_sealed_register(db: Database) -> None:
+    """Codes that cover the checklist definition and pin sign-offs; a keyed audit chain.
+
+    Rows from before keep code_scheme 1 (their printed codes still verify) and an empty
+    content_code (the same as their verification_code). Audit rows written from now on carry
+    an HMAC-SHA-256 seal made with a key kept outside this file (storage/seal.py), which is
+    found through the register's random id.
+    """
+    import uuid
+
+    _exec(
+        db,
+        """
+        ALTER TABLE versions ADD COLUMN content_code TEXT NOT NULL DEFAULT '';
+        ALTER TABLE versions ADD COLUMN code_scheme INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX idx_versions_content_code ON versions(content_code);
+        ALTER TABLE audit_log ADD COLUMN key_id TEXT;
+        ALTER TABLE audit_log ADD COLUMN seal TEXT;
+        CREATE TRIGGER versions_locked_codes BEFORE UPDATE OF content_code, code_scheme
+        ON versions
+        WHEN OLD.status = 'signed-off' AND (NEW.content_code IS NOT OLD.content_code
+                                            OR NEW.code_scheme IS NOT OLD.code_scheme)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+        END;
+        CREATE TABLE register_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TRIGGER register_meta_locked BEFORE UPDATE ON register_meta
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: the register''s identity cannot be changed');
+        END;
+        """,
+    )
+    db.execute("INSERT INTO register_meta (key, value) VALUES ('register_id', ?)",
+               [str(uuid.uuid4())])
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from desktop.domain.checklist import SLUGS, Checklist
 from desktop.domain.decision import (
@@ -20,7 +22,8 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
-from desktop.domain.record import code_for, field_changes
+from desktop.domain.record import code_for, content_code, field_changes, sign_off_text
+from desktop.storage.seal import AuditSeal
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
 _VERSION_COLUMNS = (
@@ -130,14 +133,57 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
 class Repository:
     """Reads and writes decision records in a sqlite-utils Database."""
 
-    def __init__(self, db, user: str) -> None:
+    def __init__(self, db, user: str, key_dir: Path | None = None) -> None:
         self.db = db
         self.user = user
+        self.key_dir = key_dir  # where the audit seal's key and head live; None: no seal
+        self._seal: AuditSeal | None = None
+        self._head: tuple[int, str] | None = None  # newest row appended, until committed
+        self._written: tuple[int, str] | None = None  # the head this process last recorded
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
-            yield
+        """One write transaction (BEGIN IMMEDIATE; a savepoint when nested).
+
+        When the outermost one commits rows to the audit log, the seal's head is moved on.
+        """
+        outer = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            if outer:
+                self._head = None
+            raise
+        if outer and self._head is not None:
+            head, self._head = self._head, None
+            seal = self.seal()
+            if seal is not None:
+                seal.write_head(*head)
+                self._written = head
+
+    # ---- the register's identity and seal -------------------------------------------------
+    def register_id(self) -> str | None:
+        try:
+            row = self.db.execute(
+                "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()
+        except sqlite3.OperationalError:  # no such table: altered outside the app
+            return None
+        return row[0] if row else None
+
+    def seal(self) -> AuditSeal | None:
+        """The audit seal of this register, or None when sealing is off (no key folder)."""
+        if self._seal is None and self.key_dir is not None:
+            register_id = self.register_id()
+            if register_id is None:
+                import uuid
+
+                register_id = str(uuid.uuid4())
+                self.db.execute(
+                    "INSERT INTO register_meta (key, value) VALUES ('register_id', ?)",
+                    [register_id])
+            self._seal = AuditSeal(self.key_dir, register_id)
+        return self._seal
 
     # ---- checklists -------------------------------------------------------------------
     def store_checklist(self, checklist: Checklist) -> str:
@@ -259,6 +305,8 @@ class Repository:
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             amendment_reason=row["amendment_reason"],
+            checklist_sha256=row["checklist_sha256"],
+            code_scheme=row["code_scheme"],
         )
 
     def _where(self, q: RegisterQuery) -> tuple[str, list]:
@@ -350,7 +398,9 @@ class Repository:
         return [
             (r[0], r[1])
             for r in self.db.execute(
-                "SELECT decision_id, version FROM versions WHERE verification_code = ?", [code]
+                "SELECT decision_id, version FROM versions WHERE verification_code = ? "
+                "UNION SELECT decision_id, version FROM versions WHERE content_code = ?",
+                [code, code],
             )
         ]
 
@@ -378,6 +428,8 @@ class Repository:
             "overall_rating": rating.value if rating else None,
             "overall_rank": _RANK[rating.value if rating else None],
             "verification_code": code_for(decision),
+            "content_code": content_code(decision) if decision.code_scheme >= 2 else "",
+            "code_scheme": decision.code_scheme,
         }
 
     def insert(self, decision: Decision, checklist_sha: str, *, is_current: bool = True) -> None:
@@ -391,7 +443,7 @@ class Repository:
         Table by table rather than decision by decision: importing 1,000 decisions spends
         about half the time it did with one INSERT per row, decision after decision.
         """
-        decisions = list(decisions)
+        decisions = [replace(d, checklist_sha256=checklist_sha) for d in decisions]
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
@@ -444,6 +496,8 @@ class Repository:
         audit_rows = []
         for vid, decision, code in zip(vids, decisions, codes, strict=True):
             changes = field_changes(None, decision)
+            changes.extend((f"sign_off.{s.role}", None, sign_off_text(s))
+                           for s in decision.sign_offs)
             if decision.status != Status.DRAFT:
                 if decision.status != Status.READY:
                     conn.execute(
@@ -565,26 +619,58 @@ class Repository:
         self.audit_many([(decision_id, version, changes, at)])
 
     def audit_many(self, entries: Iterable[tuple[str, int, Iterable[tuple[str, str | None,
-                                                                      str | None]], str]]) -> None:
+                                                                      str | None]], str]],
+                   *, accept_behind: bool = False) -> None:
         """Append the audit rows of several (decision_id, version, changes, at) in one go."""
-        row = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        prev = row[0] if row else GENESIS_HASH
+        row = self.db.execute(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        last_id, prev = (row[0], row[1]) if row else (0, GENESIS_HASH)
+        seal = self.seal()
+        entries = list(entries)
+        if seal is not None and self._written != (last_id, prev):
+            behind = self._behind(seal, last_id, prev)
+            if behind and not accept_behind:
+                # Rows the seal saw are gone (deleted, or an older copy put in place). Say
+                # so in the chain itself before carrying on, so the next write cannot hide it.
+                entries.insert(0, ("", 0, [("audit_seal", behind, None)], entries[0][3]
+                                   if entries else ""))
         rows = []
         for decision_id, version, changes, at in entries:
             for field, old_value, new_value in changes:
                 h = audit_hash(prev, at, self.user, decision_id, version, field, old_value,
                                new_value)
-                rows.append((at, self.user, decision_id, version, field, old_value, new_value,
-                             prev, h))
+                key_id, mac = seal.seal(h) if seal is not None else (None, None)
+                last_id += 1
+                rows.append((last_id, at, self.user, decision_id, version, field, old_value,
+                             new_value, prev, h, key_id, mac))
                 prev = h
+        if not rows:
+            return
         self.db.conn.executemany(
-            "INSERT INTO audit_log (at, user, decision_id, version, field, old_value, "
-            "new_value, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (id, at, user, decision_id, version, field, old_value, "
+            "new_value, prev_hash, hash, key_id, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?)",
             rows,
         )
+        self._head = (last_id, prev)
+
+    def _behind(self, seal: AuditSeal, last_id: int, last_hash: str) -> str | None:
+        """How the file falls short of the seal's head, or None if it holds the head row."""
+        head = seal.head()
+        if head is None:
+            return None
+        if head.authentic and head.last_id <= last_id:
+            row = self.db.execute("SELECT hash FROM audit_log WHERE id = ?",
+                                  [head.last_id]).fetchone()
+            if row is not None and row[0] == head.last_hash:
+                return None
+        what = "" if head.authentic else " (the head record itself does not authenticate)"
+        return (f"the audit seal records row {head.last_id} (hash {head.last_hash[:16]}), "
+                f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
-        sql = "SELECT * FROM audit_log"
+        sql = ("SELECT id, at, user, decision_id, version, field, old_value, new_value, "
+               "prev_hash, hash FROM audit_log")
         params: list = []
         if decision_id is not None:
             sql += " WHERE decision_id = ?"
@@ -592,13 +678,60 @@ class Repository:
         return [AuditEntry(*r) for r in self.db.execute(sql + " ORDER BY id", params)]
 
     def verify_audit_chain(self) -> list[int]:
-        """Ids of audit rows whose hash or chain link does not match (empty when intact)."""
+        """Ids of audit rows whose hash, chain link or seal does not match (empty when intact)."""
+        return list(self.check_audit_log().tampered)
+
+    def check_audit_log(self) -> AuditLogCheck:
+        """Re-derive the whole chain: every link, every seal, and the seal's head."""
         bad: list[int] = []
+        unverifiable: dict[str, int] = {}
+        seal = self.seal() if self.key_dir is not None else None
         prev = GENESIS_HASH
-        for e in self.audit_entries():
-            expected = audit_hash(prev, e.at, e.user, e.decision_id, e.version, e.field,
-                                  e.old_value, e.new_value)
-            if e.prev_hash != prev or e.hash != expected:
-                bad.append(e.id)
-            prev = e.hash
-        return bad
+        last_id = 0
+        sealed_from: int | None = None
+        events: list[str] = []
+        for row in self.db.execute(
+            "SELECT id, at, user, decision_id, version, field, old_value, new_value, "
+            "prev_hash, hash, key_id, seal FROM audit_log ORDER BY id"
+        ):
+            (rid, at, user, did, version, field, old_value, new_value, prev_hash, h,
+             key_id, mac) = row
+            expected = audit_hash(prev, at, user, did, version, field, old_value, new_value)
+            ok = prev_hash == prev and h == expected
+            if mac is None:
+                ok = ok and sealed_from is None  # once sealing began, every row is sealed
+            else:
+                sealed_from = rid if sealed_from is None else sealed_from
+                verdict = seal.check(key_id or "", h, mac) if seal is not None else None
+                if verdict is None:
+                    unverifiable[key_id or "?"] = unverifiable.get(key_id or "?", 0) + 1
+                ok = ok and verdict is not False
+            if not ok:
+                bad.append(rid)
+            if field == "audit_seal":
+                events.append(f"At {at} the register was found behind its own audit seal: "
+                              f"{old_value}")
+            prev, last_id = h, rid
+        problems = list(events)
+        if seal is not None:
+            head = seal.head()
+            if head is None and sealed_from is not None and seal.holds_key():
+                problems.append("The audit seal's record of the newest row is missing from "
+                                f"{seal.folder}, so the end of the chain cannot be checked")
+            elif head is not None:
+                behind = self._behind(seal, last_id, prev)
+                if behind:
+                    problems.append(f"The register is behind its own audit seal: {behind}. "
+                                    "Rows were removed, or an older copy of the file was put "
+                                    "in place")
+        return AuditLogCheck(tuple(bad), unverifiable, tuple(problems), sealed_from)
+
+
+@dataclass(frozen=True)
+class AuditLogCheck:
+    """What re-deriving the audit log found."""
+
+    tampered: tuple[int, ...]
+    unverifiable: dict[str, int]  # key id -> rows sealed with a key this computer lacks
+    problems: tuple[str, ...]
+    sealed_from: int | None  # the first sealed row, None if no row is sealed

@@ -64,7 +64,7 @@ ATTACKS = [
     ("update audit row", "UPDATE audit_log SET user = 'x' WHERE id = 1"),
     ("delete audit row", "DELETE FROM audit_log WHERE id = 1"),
     ("replace audit row", "INSERT OR REPLACE INTO audit_log VALUES "
-                          "(1, 'a', 'b', 'c', 1, 'f', NULL, NULL, 'p', 'h')"),
+                          "(1, 'a', 'b', 'c', 1, 'f', NULL, NULL, 'p', 'h', NULL, NULL)"),
     ("append unchained audit row", "INSERT INTO audit_log (at, user, decision_id, version, "
                                    "field, prev_hash, hash) VALUES ('a', 'b', 'c', 1, 'f', 'p', 'h')"),
 ]

@@ -1,0 +1,267 @@
+"""The integrity check: re-derive everything the register claims, trust nothing stored. No Qt.
+
+`audit --check`, the window's check and `verify` all judge a version here, so one rule
+decides whether a record still agrees with itself and with its audit log:
+- the audit chain: every link, every HMAC seal (storage/seal.py), and the seal's head;
+- every version: its verification code, completeness and overall rating re-derived from its
+  stored content (and the stored checklist definition) must equal the stored ones;
+- every version the audit log records as signed off must still exist, signed off, with the
+  code recorded at the lock and the sign-offs recorded one by one;
+- the lock triggers as the migrations made them, the stored checklists and signed copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from desktop.domain.decision import Decision, SignOff, Status, completeness, overall_rating
+from desktop.domain.record import code_for, content_code, sign_off_text
+from desktop.storage import lifecycle_store as store
+from desktop.storage.repository import audit_hash
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What the audit check found; `ok` when nothing."""
+
+    audit_rows: int
+    signed_off_versions: int
+    tampered_rows: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+    unauthenticated: tuple[str, ...] = ()  # why part of the chain cannot be authenticated
+
+    @property
+    def ok(self) -> bool:
+        return not self.tampered_rows and not self.problems and not self.unauthenticated
+
+    def lines(self) -> list[str]:
+        """Problems, one per line (empty when intact)."""
+        out = []
+        if self.tampered_rows:
+            ids = ", ".join(str(i) for i in self.tampered_rows[:20])
+            more = f" and {len(self.tampered_rows) - 20} more" if len(self.tampered_rows) > 20 else ""
+            out.append(f"Audit rows altered or removed outside the app: {ids}{more}")
+        out.extend(self.problems)
+        out.extend(self.unauthenticated)
+        return out
+
+    def summary(self) -> str:
+        if self.ok:
+            n = self.signed_off_versions
+            return (f"The audit trail is intact: {self.audit_rows} rows checked; "
+                    f"{n} signed-off version{'s' if n != 1 else ''} "
+                    f"{'match their' if n != 1 else 'matches its'} verification code"
+                    f"{'s' if n != 1 else ''}.")
+        if not self.tampered_rows and not self.problems:
+            return ("The audit trail cannot be authenticated on this computer: nothing was "
+                    "found altered, but part of it was sealed with a key this computer does "
+                    "not hold.")
+        n = len(self.lines()) - len(self.unauthenticated)
+        return f"The audit trail has {n} problem{'s' if n != 1 else ''}."
+
+
+@dataclass
+class AuditedVersion:
+    """What the audit log says about one version."""
+
+    signed_off: bool = False
+    lock_code: str | None = None
+    sign_offs: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # role -> text
+    imported: str | None = None  # the bundle it was imported from
+
+
+def audited_versions(repo, decision_id: str | None = None) -> dict[tuple[str, int],
+                                                                    AuditedVersion]:
+    """(decision id, version) -> what the audit log records of its sign-off, in one pass."""
+    sql = ("SELECT decision_id, version, field, new_value FROM audit_log WHERE "
+           "(field = 'status' AND new_value = 'signed-off') OR field = 'verification_code' "
+           "OR field LIKE 'sign\\_off.%' ESCAPE '\\' OR field = 'imported'")
+    params: list = []
+    if decision_id is not None:
+        sql += " AND decision_id = ?"
+        params.append(decision_id)
+    out: dict[tuple[str, int], AuditedVersion] = {}
+    for did, version, name, value in repo.db.execute(sql + " ORDER BY id", params):
+        facts = out.setdefault((did, version), AuditedVersion())
+        if name == "status":
+            facts.signed_off = True
+        elif name == "verification_code":
+            facts.signed_off = True
+            facts.lock_code = value
+        elif name == "imported":
+            facts.imported = value
+        else:
+            role = name.removeprefix("sign_off.")
+            facts.sign_offs[role.casefold()] = (role, value)
+    return out
+
+
+def _stored_derived(repo, decision: Decision) -> tuple[int, str | None, str, str]:
+    row = repo.db.execute(
+        "SELECT complete, overall_rating, verification_code, content_code FROM versions "
+        "WHERE decision_id = ? AND version = ?", [decision.id, decision.version]).fetchone()
+    return row[0], row[1], row[2], row[3]
+
+
+def _changed_field(recorded: str, s: SignOff) -> str:
+    """Which part of a sign-off differs from the text the audit log recorded for it."""
+    if not recorded.startswith(f"{s.name}, "):
+        return "name"
+    if not recorded.startswith(f"{s.name}, {s.date}"):
+        return "date"
+    if s.minute_reference and f"minute {s.minute_reference}" not in recorded:
+        return "minute reference"
+    if not s.minute_reference and ", minute " in recorded.removeprefix(f"{s.name}, {s.date}")[:9]:
+        return "minute reference"
+    return "comment"
+
+
+def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
+                     code: str | None = None) -> list[str]:
+    """Why this stored version no longer agrees with itself or its audit log (empty: it does).
+
+    `code`, when given, is the code a printed copy carries: it must be one this version's
+    stored content still produces.
+    """
+    where = f"Decision {decision.id} version {decision.version}"
+    problems: list[str] = []
+    complete, rating, stored_code, stored_content_code = _stored_derived(repo, decision)
+    now = code_for(decision)
+    when = "after sign-off" if decision.status == Status.SIGNED_OFF else "outside the app"
+    if now != stored_code:
+        problems.append(f"{where}: its content no longer matches its verification code "
+                        f"{stored_code} (now {now}); it was changed {when}")
+    elif decision.code_scheme >= 2 and content_code(decision) != stored_content_code:
+        problems.append(f"{where}: its content no longer matches the code of its copy for "
+                        f"signature {stored_content_code}; it was changed outside the app")
+    if code is not None and code not in (now, content_code(decision)):
+        problems.append(f"{where}: its stored content no longer produces the code {code}")
+    if complete != completeness(decision):
+        problems.append(f"{where}: the register says {complete} sections are complete, but "
+                        f"its answers give {completeness(decision)}")
+    derived = overall_rating(decision)
+    if rating != (derived.value if derived else None):
+        problems.append(f"{where}: the register shows its overall rating as "
+                        f"{rating or 'none'}, but its answers give "
+                        f"{derived.value if derived else 'none'}")
+    signed = decision.status == Status.SIGNED_OFF
+    if facts is None or not facts.signed_off:
+        if signed:
+            problems.append(f"{where}: signed off, but the audit log has no record of it")
+        return problems
+    if not signed:
+        problems.append(f"{where}: the audit log records it as signed off, but the register "
+                        f"has it as {decision.status.label.lower()} (changed outside the app)")
+    if facts.lock_code is not None and facts.lock_code != stored_code:
+        problems.append(f"{where}: its verification code {stored_code} differs from the one "
+                        f"recorded at sign-off ({facts.lock_code})")
+    if facts.sign_offs or decision.code_scheme >= 2:
+        problems.extend(_sign_off_problems(where, decision, facts))
+    return problems
+
+
+def _sign_off_problems(where: str, decision: Decision, facts: AuditedVersion) -> list[str]:
+    problems = []
+    recorded = {k: v for k, v in facts.sign_offs.items() if v[1] is not None}
+    held = {s.role.casefold(): s for s in decision.sign_offs}
+    for key, (role, text) in recorded.items():
+        s = held.get(key)
+        if s is None:
+            problems.append(f"{where}: the sign-off by {role} recorded in the audit log "
+                            f"({text}) is missing from the register")
+        elif sign_off_text(s) != text:
+            problems.append(f"{where}: the sign-off by {role} was changed outside the app "
+                            f"({_changed_field(text or '', s)}: the audit log recorded "
+                            f"{text!r}, the register now says {sign_off_text(s)!r})")
+    for key, s in held.items():
+        if key not in recorded:
+            problems.append(f"{where}: a sign-off by {s.role} ({sign_off_text(s)}) is in the "
+                            "register but not in the audit log (added outside the app)")
+    return problems
+
+
+def sealed_rows_problems(repo, decision_id: str) -> list[str]:
+    """Row-local check of one decision's audit rows: each hash and, where held, its seal."""
+    seal = repo.seal() if repo.key_dir is not None else None
+    bad = []
+    for rid, at, user, did, version, name, old, new, prev, h, key_id, mac in repo.db.execute(
+        "SELECT id, at, user, decision_id, version, field, old_value, new_value, prev_hash, "
+        "hash, key_id, seal FROM audit_log WHERE decision_id = ? ORDER BY id", [decision_id]
+    ):
+        ok = audit_hash(prev, at, user, did, version, name, old, new) == h
+        if mac is not None and seal is not None:
+            ok = ok and seal.check(key_id or "", h, mac) is not False
+        if not ok:
+            bad.append(rid)
+    if not bad:
+        return []
+    return [f"The audit log of decision {decision_id} was altered outside the app (rows "
+            f"{', '.join(map(str, bad[:10]))})"]
+
+
+def decision_problems(repo, decision: Decision, code: str | None = None) -> list[str]:
+    """Everything `verify` needs to know about one stored version."""
+    facts = audited_versions(repo, decision.id).get((decision.id, decision.version))
+    return sealed_rows_problems(repo, decision.id) + version_problems(repo, decision, facts,
+                                                                      code)
+
+
+def _expected_triggers() -> dict[str, str]:
+    from sqlite_utils import Database
+
+    from desktop.storage import migrations
+
+    db = Database(memory=True)
+    migrations.apply(db)
+    try:
+        return store.triggers(db)
+    finally:
+        db.close()
+
+
+def check_integrity(service) -> IntegrityReport:
+    """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
+    repo = service.repo
+    chain = repo.check_audit_log()
+    audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    problems: list[str] = list(chain.problems)
+    expected, actual = _expected_triggers(), store.triggers(repo.db)
+    for name in sorted(expected):
+        if name not in actual:
+            problems.append(f"The lock trigger {name} is missing (dropped outside the app)")
+        elif actual[name] != expected[name]:
+            problems.append(f"The lock trigger {name} was changed outside the app")
+    problems.extend(f"An unexpected trigger {name} was added outside the app"
+                    for name in sorted(set(actual) - set(expected)))
+    audited = audited_versions(repo)
+    seen: set[tuple[str, int]] = set()
+    signed = 0
+    for did, version in repo.db.execute(
+            "SELECT decision_id, version FROM versions ORDER BY decision_id, version").fetchall():
+        decision = repo.load(did, version)
+        if decision is None:
+            continue
+        seen.add((did, version))
+        signed += decision.status == Status.SIGNED_OFF
+        problems.extend(version_problems(repo, decision, audited.get((did, version))))
+    for (did, version), facts in sorted(audited.items()):
+        if facts.signed_off and (did, version) not in seen:
+            problems.append(f"Decision {did} version {version}: the audit log records it as "
+                            "signed off, but it is missing from the register (deleted outside "
+                            "the app)")
+    problems.extend(f"Decision {did} does not have exactly one current version (its "
+                    "current-version flags were changed outside the app)"
+                    for did in store.decisions_without_one_current_version(repo.db))
+    for sha, definition in store.checklist_rows(repo.db):
+        if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
+            problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
+    for copy_id, sha, data in store.signed_copy_hashes(repo.db):
+        if hashlib.sha256(data).hexdigest() != sha:
+            problems.append(f"Signed copy {copy_id} does not match its SHA-256")
+    unauthenticated = tuple(
+        f"{n} audit row{'s' if n != 1 else ''} sealed with key {key_id} cannot be authenticated: "
+        "this computer does not hold that key (copy the register's audit key folder "
+        "with the register)"
+        for key_id, n in sorted(chain.unverifiable.items()))
+    return IntegrityReport(audit_rows, signed, chain.tampered, tuple(problems), unauthenticated)

@@ -1,0 +1,154 @@
+"""The audit chain's anchor outside the database file: a key and the chain's head. No Qt.
+
+Every audit row is chained to the one before by a plain SHA-256 (checked in the file by a
+trigger), which anyone holding the file could recompute after editing rows. So each row
+written now also carries a seal, HMAC-SHA-256 of its hash under a per-register key that is
+kept in the user's own folder (0600, in a 0700 folder), never in the register. Beside the key
+lies the chain's head: the id and hash of the newest row this register has written, sealed
+too. Deleting the newest rows, or putting an older copy of the file in place, leaves the file
+behind its own head, which the integrity check reports.
+
+Someone who holds both the file and this folder can still rewrite history; only printed
+copies and backups kept elsewhere show that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def key_id_of(key: bytes) -> str:
+    """A short public name for a key (the first 16 hex digits of its SHA-256)."""
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest audit row the register had written, as recorded beside its key."""
+
+    last_id: int
+    last_hash: str
+    authentic: bool  # its MAC checked out with the register's key
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+
+
+def _write_private(path: Path, data: bytes, *, fsync: bool) -> None:
+    """Write a file only its owner can read, replacing the old one in one step."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        if fsync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+class AuditSeal:
+    """The key and head of one register, kept in `folder` under the register's id."""
+
+    def __init__(self, folder: Path, register_id: str) -> None:
+        self.folder = Path(folder)
+        self.register_id = register_id
+        self._key: bytes | None = None
+        self._keys_by_id: dict[str, bytes] | None = None
+
+    @property
+    def _key_path(self) -> Path:
+        return self.folder / f"{self.register_id}.key"
+
+    @property
+    def _head_path(self) -> Path:
+        return self.folder / f"{self.register_id}.head"
+
+    # ---- the key --------------------------------------------------------------------------
+    def _load_key(self) -> bytes | None:
+        try:
+            text = self._key_path.read_text(encoding="ascii").strip()
+            return bytes.fromhex(text) if len(text) == 64 else None
+        except (OSError, ValueError):
+            return None
+
+    def writing_key(self) -> tuple[str, bytes]:
+        """(key id, key) to seal new rows with; made on the first write of a register."""
+        if self._key is None:
+            key = self._load_key()
+            if key is None:
+                _private_folder(self.folder)
+                key = secrets.token_bytes(32)
+                try:  # O_EXCL: two processes making the first key never get two keys
+                    fd = os.open(self._key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    key = self._load_key() or key
+                else:
+                    try:
+                        os.write(fd, key.hex().encode("ascii") + b"\n")
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+            self._key = key
+        return key_id_of(self._key), self._key
+
+    def holds_key(self) -> bool:
+        """Whether this computer holds the register's key."""
+        return self._load_key() is not None
+
+    def key(self, key_id: str) -> bytes | None:
+        """The key with this id, if this computer holds it."""
+        if self._keys_by_id is None:
+            key = self._load_key()
+            self._keys_by_id = {key_id_of(key): key} if key else {}
+        return self._keys_by_id.get(key_id)
+
+    def seal(self, row_hash: str) -> tuple[str, str]:
+        """(key id, seal) for an audit row with this chained hash."""
+        key_id, key = self.writing_key()
+        return key_id, hmac.new(key, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def check(self, key_id: str, row_hash: str, seal: str) -> bool | None:
+        """Whether a row's seal is right; None if this computer does not hold its key."""
+        key = self.key(key_id)
+        if key is None:
+            return None
+        expected = hmac.new(key, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, seal)
+
+    # ---- the head -------------------------------------------------------------------------
+    def _head_mac(self, key: bytes, last_id: int, last_hash: str) -> str:
+        message = f"{self.register_id}:{last_id}:{last_hash}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def write_head(self, last_id: int, last_hash: str) -> None:
+        """Record the newest row after a commit (best effort: the file is what counts)."""
+        key_id, key = self.writing_key()
+        data = json.dumps({"last_id": last_id, "last_hash": last_hash, "key_id": key_id,
+                           "mac": self._head_mac(key, last_id, last_hash)}).encode("ascii")
+        try:
+            _private_folder(self.folder)
+            _write_private(self._head_path, data, fsync=False)
+        except OSError:
+            pass  # a head that lags only weakens the check; it never blocks a save
+
+    def head(self) -> Head | None:
+        """The recorded head, or None if there is none (or it cannot be read)."""
+        try:
+            raw = json.loads(self._head_path.read_text(encoding="ascii"))
+            last_id, last_hash = int(raw["last_id"]), str(raw["last_hash"])
+            key = self.key(str(raw["key_id"]))
+            authentic = key is not None and hmac.compare_digest(
+                self._head_mac(key, last_id, last_hash), str(raw["mac"]))
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return None
+        return Head(last_id, last_hash, authentic)
