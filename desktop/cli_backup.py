@@ -62,13 +62,13 @@ def cmd_backup(args, service) -> int:
 
 def cmd_restore(args, service) -> int:
     """Runs without opening the database first: restoring is the cure for a damaged one."""
-    from desktop.storage import backup
 
     db_path = _db_path(args)
     source = Path(args.backup)
     if not source.is_file():
         raise InvalidInput(f"{source}: no such backup file (see `backup --list`)")
     from desktop.instance import is_open_in_window
+    from desktop.restoring import restore_register
 
     if is_open_in_window(db_path):
         raise Refused(
@@ -76,7 +76,7 @@ def cmd_restore(args, service) -> int:
             "(File > Restore from a backup) or close the window first."
         )
     try:
-        saved = backup.restore(source, db_path)
+        saved = restore_register(source, db_path)
     except StorageError as exc:
         raise StorageError(f"not restored: {exc}") from None
     if saved is not None:

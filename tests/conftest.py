@@ -38,6 +38,12 @@ def _backups_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _locks_in_a_temporary_folder(tmp_path_factory):
+    """Window lock files go to a temporary folder of the test run's own."""
+    os.environ["DECISION_CHECKLIST_LOCK_DIR"] = str(tmp_path_factory.mktemp("locks"))
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _audit_keys_in_a_temporary_folder(tmp_path_factory):
     """Each register's audit key and chain head go to a temporary folder, never the user's."""
     os.environ["DECISION_CHECKLIST_KEY_DIR"] = str(tmp_path_factory.mktemp("audit-keys"))

@@ -268,6 +268,23 @@ def open_preview(backup: Path):
     return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
 
 
+def chain_end(db_path: Path) -> tuple[int, str] | None:
+    """(id, hash) of the newest audit row of a register, read-only; None if unreadable."""
+    if not Path(db_path).is_file():
+        return None
+    try:
+        conn = _open_read_only(db_path)
+    except StorageError:
+        return None
+    try:
+        row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return (row[0], row[1]) if row else None
+
+
 def restore(backup: Path, db_path: Path, *, folder: Path | None = None) -> Path | None:
     """Replace the database's content with a backup's; return the backup of what was there.
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop import paths
-from desktop.instance import instance_key, lock_path
+from desktop.instance import instance_key, lock_folder, lock_path, path_key
 
 ACTIVATE = b"activate\n"
 
@@ -22,13 +22,34 @@ class SingleInstance:
     """Holds the QLockFile and answers 'bring yourself to the front' from a second copy."""
 
     def __init__(self, db_path: Path) -> None:
-        self.key = instance_key(db_path)
-        self.lock = QLockFile(str(lock_path(db_path)))
+        self.db_path = db_path
+        self.key = path_key(db_path)  # the local server's name
+        self.lock = QLockFile(str(lock_folder() / f"{self.key}.lock"))
         self.lock.setStaleLockTime(0)  # a crashed copy's lock is stale once its process is gone
+        self.file_lock: QLockFile | None = None  # by device and inode, once the file exists
         self.server = None  # a QLocalServer once listening (QtNetwork loads after first paint)
 
     def acquire(self) -> bool:
-        return self.lock.tryLock(100)
+        """Lock the path and, if the file exists, the file itself (another path to it, such as
+        a hard link, finds that one held)."""
+        if not self.lock.tryLock(100):
+            return False
+        if not self.pin():
+            self.lock.unlock()
+            return False
+        return True
+
+    def pin(self) -> bool:
+        """Hold the lock by the file's device and inode too, once the file exists."""
+        key = instance_key(self.db_path)
+        if key == self.key or self.file_lock is not None:
+            return True
+        lock = QLockFile(str(lock_path(self.db_path)))
+        lock.setStaleLockTime(0)
+        if not lock.tryLock(100):
+            return False
+        self.file_lock = lock
+        return True
 
     def listen(self, on_activate) -> None:
         from PySide6.QtNetwork import QLocalServer
@@ -69,6 +90,8 @@ class SingleInstance:
         if self.server is not None:
             self.server.close()
             self.server = None
+        if self.file_lock is not None:
+            self.file_lock.unlock()
         self.lock.unlock()
 
 
@@ -140,8 +163,10 @@ def offer_newest_backup(path: Path, exc: Exception, dialogs) -> bool:
             "open the app? Anything saved since then is not in the backup; the damaged file is "
             f"kept in {newest.path.parent} first.", "Restore this backup"):
         return False
+    from desktop.restoring import restore_register
+
     try:
-        backup.restore(newest.path, path)
+        restore_register(newest.path, path)
     except KnownError as restore_error:
         dialogs.error(None, "Cannot restore the backup", str(restore_error))
         return False
@@ -196,6 +221,7 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
         instance.release()
         return exc.exit_code
 
+    instance.pin()
     theme.apply_theme(app, set_style=not created, oblique=False)
     window = MainWindow(service, settings or default_settings(), dialogs, defer_extras=True)
     checks.attach(window, service)

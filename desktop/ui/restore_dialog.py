@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import KnownError
+from desktop.restoring import restore_open_register
 from desktop.storage import backup
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, fit_to_screen, primary_button, text_label
@@ -176,7 +177,7 @@ class RestoreDialog(QDialog):
         ):
             return False
         try:
-            saved = backup.restore_open_service(self.service, path, folder=self.folder)
+            saved = restore_open_register(self.service, path, folder=self.folder)
         except KnownError as exc:
             self.dialogs.error(self, "The backup was not restored", str(exc))
             return False

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop import lifecycle
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
+from desktop.domain.record import content_code
 from desktop.ui.widgets import (
     Field,
     LinkButton,
@@ -100,6 +101,15 @@ class SignOffDialog(QDialog):
         col.addWidget(text_label("Record a sign-off", "h1"))
         d = self.decision
         col.addWidget(text_label(f"{d.title} — version {d.version}", "caption"))
+        # The sign-off is bound to this code: the copy the members signed must show it.
+        self.code = content_code(d)
+        self.code_line = text_label(
+            f"The signed copy must show the verification code {self.code} in its footer. "
+            "If it shows another code, the record has changed since it was printed: print it "
+            "again and have the new copy signed.", "hint")
+        self.code_line.setAccessibleName(
+            f"Verification code of this version: {' '.join(self.code)}")
+        col.addWidget(self.code_line)
         self.states = lifecycle.role_states(service, d)
         required = [r for r in self.states if r.required]
         signed = [r for r in required if r.signed]
@@ -204,7 +214,7 @@ class SignOffDialog(QDialog):
         if not problems:
             try:
                 decision = lifecycle.record_sign_off(self.service, self.decision.id,
-                                                     self.request())
+                                                     self.request(), code=self.code)
             except KnownError as exc:
                 problems = [lifecycle.Problem("status", str(exc), "state")]
             else:

@@ -146,3 +146,16 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     assert (current.version, current.amendment_reason) == (
         2, "Scrutiny asked for a longer consultation")
     assert service.get(ready.id, 1).is_locked
+
+
+def test_the_dialog_shows_the_code_and_refuses_a_record_changed_since(qtbot, service, ready):
+    from desktop.domain.record import content_code
+
+    dialog = make_dialog(qtbot, service, ready.id)
+    assert content_code(ready) in dialog.code_line.text()
+    service.update(ready.id, proposal="Changed after the copy was printed")
+    qtbot.keyClicks(dialog.name, "Me")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.isVisible()
+    assert "Print it again" in dialog.summary.links[0].text()
+    assert not service.get(ready.id).sign_offs

@@ -394,7 +394,8 @@ def test_second_running_copy(tmp_path):
     """The window holds the database: a second window says so and exits 1 at once (no modal
     dialog); the command line still works beside the window, through SQLite's own locking."""
     db = _wal_database(tmp_path / "decisions.db")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path),
+               DECISION_CHECKLIST_LOCK_DIR=str(tmp_path))
     first = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db)],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

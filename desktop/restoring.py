@@ -1,0 +1,56 @@
+"""Restoring a backup is itself an audited event in the restored register. No Qt.
+
+The restored file's audit chain ends wherever the backup's did, behind the seal's head of the
+register it replaces (storage/seal.py). So a restore appends one row to the restored chain,
+saying what was replaced, where the replaced chain ended, from which backup, when and by whom,
+and moves the seal's head on. A file put in place any other way stays behind its seal, and
+the integrity check says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.storage import backup as backups
+
+
+def _describe(source: Path, replaced: tuple[int, str] | None, saved: Path | None) -> str:
+    if replaced is None:
+        was = "a register with no readable audit log"
+    else:
+        was = f"a register whose audit chain ended at row {replaced[0]} (hash {replaced[1]})"
+    kept = f"; the replaced file was saved to {saved}" if saved else ""
+    return f"restored from {source}, replacing {was}{kept}"
+
+
+def record_restore(service, source: Path, replaced: tuple[int, str] | None,
+                   saved: Path | None) -> None:
+    """Append the restore to the restored register's audit chain (sealed, head moved on)."""
+    stamp = service.timestamp()
+    repo = service.repo
+    with repo.transaction():
+        repo.audit_many([("", 0, [("restored", None, _describe(source, replaced, saved))],
+                          stamp)], accept_behind=True)
+
+
+def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
+                     **service_options) -> Path | None:
+    """Restore a backup over a register that no window has open; returns the saved copy."""
+    from desktop.bootstrap import open_service
+
+    replaced = backups.chain_end(db_path)
+    saved = backups.restore(source, db_path, folder=folder)
+    service = open_service(db_path, **service_options)
+    try:
+        record_restore(service, Path(source), replaced, saved)
+    finally:
+        service.db.close()
+    return saved
+
+
+def restore_open_register(service, source: Path, *, folder: Path | None = None) -> Path | None:
+    """Restore into the register an open DecisionService holds (the window's)."""
+    replaced = backups.chain_end(Path(service.db_path()))
+    saved = backups.restore_open_service(service, source, folder=folder)
+    record_restore(service, Path(source), replaced, saved)
+    return saved
