@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -70,6 +71,36 @@ class LinkButton(QPushButton):
         from PySide6.QtCore import Qt
 
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+
+class Radio(QRadioButton):
+    """A radio button whose arrow keys move and select together, as in every native radio group
+    (and GOV.UK's). Qt's own arrows only move the focus when no button of the group is checked
+    yet, so a user could go through every page believing a rating had been chosen.
+
+    Down and Right go to the next button of the group, Up and Left to the previous one, round
+    from the last to the first; the button reached is clicked, so it is checked and saved.
+    """
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1}.get(event.key())
+        group = self.group()
+        if step is None or group is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        buttons = [b for b in group.buttons() if b.isEnabled() and b.isVisible()]
+        if self not in buttons:
+            super().keyPressEvent(event)
+            return
+        target = buttons[(buttons.index(self) + step) % len(buttons)]
+        target.setFocus(Qt.FocusReason.TabFocusReason if step > 0
+                        else Qt.FocusReason.BacktabFocusReason)
+        if not target.isChecked():
+            target.click()
+        event.accept()
 
 
 def primary_button(text: str) -> QPushButton:
