@@ -108,19 +108,34 @@ def write_crash_log(log_dir: Path, exc_type, exc, tb) -> Path | None:
         return None
 
 
+def error_signature(exc_type, tb) -> tuple:
+    """What makes two errors "the same": the exception type and where it was raised (every
+    frame's file and line), not its message, which may name a different object each time."""
+    return (exc_type.__qualname__,
+            *((f.filename, f.lineno) for f in traceback.extract_tb(tb)))
+
+
 def make_excepthook(window_getter, dialogs, log_dir: Path | Callable[[], Path]):
     """Log unexpected exceptions, save what can be saved, tell the user, keep running.
 
     log_dir may be a function: the user log folder is looked up only when something failed.
+
+    The hook never re-enters itself: an error raised while its dialog is open (the dialog's own
+    focus changes run the window's slots) is only logged. And an error already reported once is
+    only logged when it happens again: one broken slot that runs on every focus change must not
+    open a new dialog each time the last one is closed.
     """
     busy = []
+    reported: set[tuple] = set()
 
     def hook(exc_type, exc, tb) -> None:
         folder = log_dir() if callable(log_dir) else log_dir
-        if busy:  # an error while reporting an error: only log it
+        signature = error_signature(exc_type, tb)
+        if busy or signature in reported:  # while reporting an error, or again: only log it
             write_crash_log(folder, exc_type, exc, tb)
             return
         busy.append(1)
+        reported.add(signature)
         try:
             path = write_crash_log(folder, exc_type, exc, tb)
             window = window_getter()

@@ -11,8 +11,10 @@ if TYPE_CHECKING:  # the window is painted before any of these is first needed
 class Dialogs:
     """Every modal question the window asks goes through one of these methods."""
 
-    def __init__(self) -> None:
+    def __init__(self, file_dialog_options=None) -> None:
         self._folder: str | None = None  # where the last file was chosen, this session
+        # QFileDialog.Option flags for every file dialog (None: the platform's default)
+        self.file_dialog_options = file_dialog_options
 
     def _start_folder(self) -> str:
         """The folder a file dialog opens in: the last one used, else the user's Documents
@@ -68,20 +70,32 @@ class Dialogs:
         return picked if ok else None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(parent, title, self._start_folder(), filters)
-        return self._remember(path)
+        return self._remember(self._file_dialog(parent, title, self._start_folder(), filters,
+                                                save=False))
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         folder = self._start_folder()
         start = str(Path(folder, suggested)) if folder else suggested
-        path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
-        return self._remember(path)
+        return self._remember(self._file_dialog(parent, title, start, filters, save=True))
+
+    def _file_dialog(self, parent: QWidget | None, title: str, start: str, filters: str, *,
+                     save: bool) -> str:
+        """Every file dialog of the app (export, pack, import, attach, restore, save from the
+        preview) is this one: Qt's QFileDialog, run modally; "" when the user cancels.
+
+        The dialog is deleted as soon as it returns, with whatever widgets the window had put
+        into it (the focus ring: see widgets.FocusRing). `file_dialog_options` lets a test ask
+        for Qt's own dialog rather than the platform's, so it can drive it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        if self.file_dialog_options is None:
+            path, _ = ask(parent, title, start, filters)
+        else:
+            path, _ = ask(parent, title, start, filters, options=self.file_dialog_options)
+        return path or ""
 
 
 class RecordingDialogs(Dialogs):

@@ -25,7 +25,7 @@ An Amber or Red rating needs at least one action with an owner and a due date.</
 <p>The last page lists every principle and anything still missing; each item takes you to the
 field to fix. When all ten are complete the decision is ready for sign-off.</p>
 <h2>4. Export for committee</h2>
-<p><b>File &#9656; Export PDF</b> (Ctrl+E) saves the assurance record for the committee papers;
+<p><b>File &#9656; Export PDF</b> (Ctrl+Shift+E) saves the assurance record for the committee papers;
 <b>Preview PDF</b> (Ctrl+Shift+V) shows it first and <b>Print</b> (Ctrl+P) prints it. Every page
 carries a verification code. To put several decisions in one document with a contents page,
 select them in the register (Ctrl+click, or Ctrl+A for all) and choose
@@ -56,13 +56,14 @@ shows a backup's register before you restore it (the current file is backed up f
 <tr><td><b>Ctrl+F</b></td><td>Search the register</td></tr>
 <tr><td><b>Ctrl+PgDown / Ctrl+PgUp</b></td><td>Next / previous page of a decision</td></tr>
 <tr><td><b>Tab / Shift+Tab</b></td><td>Move between fields</td></tr>
-<tr><td><b>Arrow keys</b></td><td>Choose a rating</td></tr>
+<tr><td><b>Arrow keys</b></td><td>Choose a rating (each arrow selects the next one)</td></tr>
 <tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo typing</td></tr>
-<tr><td><b>Enter</b></td><td>Open the decision selected in the register</td></tr>
-<tr><td><b>Ctrl+E</b></td><td>Export the PDF assurance record</td></tr>
+<tr><td><b>Enter / Space</b></td><td>Press the button or link that has the yellow focus; in the register, open the selected decision</td></tr>
+<tr><td><b>Ctrl+Shift+E</b></td><td>Export the PDF assurance record</td></tr>
 <tr><td><b>Ctrl+Shift+V</b></td><td>Preview the PDF</td></tr>
 <tr><td><b>Ctrl+P</b></td><td>Print the PDF</td></tr>
-<tr><td><b>Ctrl+Home</b></td><td>Back to all decisions</td></tr>
+<tr><td><b>Alt+Home</b></td><td>Back to all decisions</td></tr>
+<tr><td><b>Esc / Alt+Left</b></td><td>Back: the previous page of a decision, then all decisions</td></tr>
 <tr><td><b>F1</b></td><td>This page</td></tr>
 <tr><td><b>Ctrl+Q</b></td><td>Quit (your work is already saved)</td></tr>
 </table>

@@ -34,6 +34,23 @@ if TYPE_CHECKING:
 REGISTER, EDITOR = 0, 1
 
 
+def activate_focused_button(window: QWidget, event) -> bool:
+    """Click the window's focused push or tool button if `event` is Enter; True if it did."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QToolButton
+
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.isAutoRepeat():
+        return False
+    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        return False  # Ctrl+Enter, Shift+Enter: not a plain Enter
+    button = window.focusWidget()
+    if not isinstance(button, QPushButton | QToolButton) or not button.isEnabled() \
+            or not button.isVisible():
+        return False
+    button.click()
+    return True
+
+
 class MainWindow(QMainWindow):
     """Register + editor over one DecisionService."""
 
@@ -171,8 +188,14 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find decisions", self.find, K.Find)
         self.undo_action = self._action("&Undo\tCtrl+Z", lambda: self._edit_call("undo"))
         self.redo_action = self._action("&Redo\tCtrl+Shift+Z", lambda: self._edit_call("redo"))
-        self.register_action = self._action("&All decisions", self.show_register, "Ctrl+Home",
+        # Shortcuts that work with the cursor in a text field: none a text field takes for
+        # itself (Ctrl+Home is its start of text). WindowShortcut, QAction's default: a dialog
+        # is a window of its own and keeps its own keys (Escape closes it).
+        self.register_action = self._action("&All decisions", self.show_register, "Alt+Home",
                                             "Back to the register of decisions")
+        self.back_action = self._action("Go &back", self.go_back, "Alt+Left",
+                                        "The previous page; from the first, all decisions")
+        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence("Esc")])
         self.duplicate_action = self._action("&Duplicate", self.duplicate_decision,
                                              tip="Make a new draft copying this decision")
         self.withdraw_action = self._action("&Withdraw…", self.withdraw_decision,
@@ -207,7 +230,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.find_action)
         self.decision_menu: QMenu = bar.addMenu("&Decision")
-        self.decision_menu.addActions([self.register_action, self.next_action,
+        self.decision_menu.addActions([self.register_action, self.back_action, self.next_action,
                                        self.previous_action, self.summary_action])
         self.decision_menu.addSeparator()
         self.decision_menu.addActions(self._record_actions)
@@ -300,6 +323,7 @@ class MainWindow(QMainWindow):
         self.previous_action.setEnabled(in_editor and page > 0)
         self.summary_action.setEnabled(in_editor)
         self.register_action.setEnabled(in_editor)
+        self.back_action.setEnabled(in_editor)
 
     def update_counts(self, *, overdue: bool = True) -> None:
         """'1,204 decisions, 3 overdue reviews' (overdue=False: the cheap total alone)."""
@@ -355,6 +379,16 @@ class MainWindow(QMainWindow):
                 self.register.select(current)
         self.register.table.setFocus()
         self._current_changed()
+
+    def go_back(self) -> None:
+        """Escape or Alt+Left in the editor: the previous page, and from the first page (the
+        decision's details) back to all decisions."""
+        if not self.showing_editor():
+            return
+        if self.editor.current_page() > 0:
+            self.editor.previous_page()
+        else:
+            self.show_register()
 
     def find(self) -> None:
         self.show_register()
@@ -585,6 +619,14 @@ class MainWindow(QMainWindow):
             return
         self.save_state()
         event.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Enter (Return or the keypad's Enter) activates the focused button or link, as Space
+        does. Qt's buttons take Enter only in a dialog (for its default button); here the key
+        comes up to the window unused. Dialogs are windows of their own and keep their rules."""
+        if activate_focused_button(self, event):
+            return
+        super().keyPressEvent(event)
 
     def bring_to_front(self) -> None:
         """Called when a second copy is started on the same database."""

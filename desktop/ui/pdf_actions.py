@@ -1,4 +1,4 @@
-"""Window actions for the PDF: Export PDF (Ctrl+E), Preview, Print (Ctrl+P), committee pack.
+"""Window actions for the PDF: Export PDF (Ctrl+Shift+E), Preview, Print (Ctrl+P), committee pack.
 
 Records are loaded on the GUI thread (the sqlite connection belongs to it) and rendered as
 plain records in a worker thread, so the window stays responsive and a pack can be cancelled.
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog
 from desktop.domain.errors import KnownError
 
 PDF_FILTER = "PDF files (*.pdf)"
+EXPORT_KEYS = "Ctrl+Shift+E"
 
 
 class _CloseWatcher(QObject):
@@ -93,7 +94,9 @@ class PdfActions:
         self.window, self.service, self.dialogs = window, service, dialogs
         self.export_action: QAction = window.export_action
         self.export_action.setText("&Export PDF…")
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        # Not Ctrl+E: on Linux a text field takes it (end of line), and the shortcut must work
+        # with the cursor in a field. Main window only (WindowShortcut): dialogs keep their keys.
+        self.export_action.setShortcut(QKeySequence(EXPORT_KEYS))
         self.export_action.setStatusTip("Save the PDF assurance record for the committee papers")
         self.export_action.triggered.connect(self.export_current)
         self.preview_action = QAction("Pre&view PDF", window)

@@ -25,6 +25,7 @@ from desktop.ui.widgets import (
     Field,
     LinkButton,
     PlainText,
+    Radio,
     ensure_visible,
     text_label,
 )
@@ -131,7 +132,7 @@ class PrinciplePage(QWidget):
         self.rating_group = QButtonGroup(self)
         self.rating_buttons: dict[Rating, QRadioButton] = {}
         for rating in (Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_APPLICABLE):
-            b = QRadioButton(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
+            b = Radio(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
             b.setAccessibleName(f"Rating: {rating.label}")
             b.setAccessibleDescription(RATING_MEANINGS[rating])
             self.rating_group.addButton(b)

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.ui import theme
 
@@ -69,6 +71,36 @@ class LinkButton(QPushButton):
         from PySide6.QtCore import Qt
 
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+
+class Radio(QRadioButton):
+    """A radio button whose arrow keys move and select together, as in every native radio group
+    (and GOV.UK's). Qt's own arrows only move the focus when no button of the group is checked
+    yet, so a user could go through every page believing a rating had been chosen.
+
+    Down and Right go to the next button of the group, Up and Left to the previous one, round
+    from the last to the first; the button reached is clicked, so it is checked and saved.
+    """
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1}.get(event.key())
+        group = self.group()
+        if step is None or group is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        buttons = [b for b in group.buttons() if b.isEnabled() and b.isVisible()]
+        if self not in buttons:
+            super().keyPressEvent(event)
+            return
+        target = buttons[(buttons.index(self) + step) % len(buttons)]
+        target.setFocus(Qt.FocusReason.TabFocusReason if step > 0
+                        else Qt.FocusReason.BacktabFocusReason)
+        if not target.isChecked():
+            target.click()
+        event.accept()
 
 
 def primary_button(text: str) -> QPushButton:
@@ -183,7 +215,15 @@ def ensure_visible(widget: QWidget) -> None:
 
 
 class FocusRing(QObject):
-    """Draws the GOV.UK yellow ring around the focused text input (QSS cannot draw outlines)."""
+    """Draws the GOV.UK yellow ring around the focused text input (QSS cannot draw outlines).
+
+    The ring is a child of the focused input's parent, so it goes wherever the focus goes,
+    into dialogs too. A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
+    say) takes the ring and the input with it: the Python wrappers kept here then point at
+    deleted C++ objects, and touching one raised RuntimeError on every later focus change (an
+    endless "Something went wrong" loop after any Export PDF). So nothing is touched without
+    checking it is still alive, and the ring is dropped when its parent goes.
+    """
 
     RING = 3
 
@@ -194,12 +234,14 @@ class FocusRing(QObject):
         app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, new) -> None:
-        if self._target is not None:
+        if self._target is not None and isValid(self._target):
             self._target.removeEventFilter(self)
         self._target = None
+        if self._overlay is not None and not isValid(self._overlay):
+            self._overlay = None  # deleted with the dialog it was drawn in
         if self._overlay is not None:
             self._overlay.hide()
-        if not isinstance(new, QLineEdit | QPlainTextEdit | QComboBox):
+        if not isinstance(new, QLineEdit | QPlainTextEdit | QComboBox) or not isValid(new):
             return
         if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
             new = new.parentWidget()
@@ -217,6 +259,9 @@ class FocusRing(QObject):
     def _place(self) -> None:
         if self._overlay is None or self._target is None:
             return
+        if not (isValid(self._overlay) and isValid(self._target)):
+            self._overlay = self._target = None
+            return
         r = self.RING
         self._overlay.setGeometry(self._target.geometry().adjusted(-r, -r, r, r))
         self._overlay.show()
@@ -227,7 +272,8 @@ class FocusRing(QObject):
             QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show
         ):
             self._place()
-        elif watched is self._target and event.type() == QEvent.Type.Hide and self._overlay:
+        elif (watched is self._target and event.type() == QEvent.Type.Hide
+              and self._overlay is not None and isValid(self._overlay)):
             self._overlay.hide()
         return False
 

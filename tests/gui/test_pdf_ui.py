@@ -40,7 +40,7 @@ def test_export_pdf_saves_the_current_record(qtbot, make_window, service, three,
     assert window.pdf.export_action.isEnabled()
     out = tmp_path / "record.pdf"
     dialogs.files.append(str(out))
-    assert window.pdf.export_action.shortcut() == QKeySequence("Ctrl+E")
+    assert window.pdf.export_action.shortcut() == QKeySequence("Ctrl+Shift+E")
     window.pdf.export_action.trigger()
     qtbot.waitUntil(lambda: window.pdf.last_path == out, timeout=20_000)
     assert dialogs.calls[0][0] == "save_file"
