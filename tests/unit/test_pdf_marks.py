@@ -227,3 +227,22 @@ def test_the_pack_marks_each_decision_as_its_own_record(service, example_bundle_
     text = " ".join(pages)
     assert "Superseded by version 2 on 15 Sep 2027" in text  # in the contents
     assert not any(word in text for word in MARK_WORDS)
+
+
+def test_the_packaged_app_includes_the_font_tables_the_mark_reads():
+    """fontTools imports a table's module by name when it first reads the table; the
+    PyInstaller spec must list every one the mark needs, or the built app's marks break."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    from desktop.export.pdf_marks import layout
+
+    layout(READY_MARK, 595.0, 842.0)
+    root = Path(__file__).resolve().parents[2]
+    spec = (root / "packaging" / "decision-checklist.spec").read_text(encoding="utf-8")
+    listed = ast.literal_eval(re.search(r"FONTTOOLS_TABLES = \[\s*\"fontTools\.ttLib\.tables\.\" "
+                                        r"\+ m for m in (\(.*?\))\s*\]", spec, re.S).group(1))
+    loaded = {m.rsplit(".", 1)[1] for m in sys.modules
+              if m.startswith("fontTools.ttLib.tables.") and m.count(".") == 3}
+    assert loaded - {"DefaultTable"} <= set(listed)
