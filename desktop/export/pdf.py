@@ -201,7 +201,8 @@ class Renderer:
 
         self.para = ParaCache()
         self.section_starts = True  # no running header on the first page of a section
-        self._forms: set[str] = set()
+        self._forms: dict[tuple[str, ...], str] = {}  # a mark's lines -> its form's name
+        self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
 
     def joined(self, style):
@@ -222,13 +223,13 @@ class Renderer:
 
     # Page decoration ------------------------------------------------------------------------
     def on_page(self, canvas, doc) -> None:
-        """Running header, status mark and footer of the page that is starting."""
+        """Running header and footer of the page that is starting (and which status mark it
+        gets at its end)."""
         ctx = self.context
         width, height = doc.pagesize
         left, right = doc.leftMargin, width - doc.rightMargin
+        self._page_mark = ctx.mark  # the context may change before the page ends (a pack)
         canvas.saveState()
-        if ctx.mark:
-            canvas.doForm(self._mark_form(canvas, ctx.mark, width, height))
         canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
         canvas.line(left, 15 * _MM, right, 15 * _MM)
@@ -248,20 +249,26 @@ class Renderer:
             canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
         canvas.restoreState()
 
+    def on_page_end(self, canvas, doc) -> None:
+        """The status mark, over everything on the page, multiplied into it: it shows on the
+        white page and on shaded table cells alike, and black text stays black."""
+        if self._page_mark:
+            width, height = doc.pagesize
+            canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
+
     def _mark_form(self, canvas, lines: tuple[str, ...], width: float, height: float) -> str:
         """The status mark drawn once per document as a form XObject that every page refers
         to (drawn on each page, it was the same operators a thousand times over in a pack),
-        as filled outlines, so that it never enters the text a reader copies."""
-        import hashlib
+        as filled outlines, so that it never enters the text a reader copies. The form brings
+        its own resources (its blend mode), so the pages' resources stay as they were."""
+        from desktop.export.pdf_marks import draw_mark, form_resources
 
-        from desktop.export.pdf_marks import draw_mark
-
-        name = "mark-" + hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
-        if name not in self._forms:
-            self._forms.add(name)
+        name = self._forms.get(lines)
+        if name is None:
+            self._forms[lines] = name = f"mark{len(self._forms) + 1}"
             canvas.beginForm(name, lowerx=0, lowery=0, upperx=width, uppery=height)
             draw_mark(canvas, lines, width, height)
-            canvas.endForm()
+            canvas.endForm(Resources=form_resources())
         return name
 
     # Build ------------------------------------------------------------------------------------
@@ -281,7 +288,8 @@ class Renderer:
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page)])
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page,
+                                                  onPageEnd=self.on_page_end)])
         from reportlab import rl_config
 
         # Compressed streams stored as binary, not re-encoded as ASCII85 text: 15% smaller

@@ -96,11 +96,27 @@ def layout(lines: tuple[str, ...], width: float, height: float) -> float:
     return min(MARK_SIZE, (width - 2 * MARK_MARGIN) / across, (height - 2 * MARK_MARGIN) / up)
 
 
+MULTIPLY = "MarkMultiply"  # the form's graphics state: its colour multiplied into the page's
+
+
+def form_resources():
+    """The resources of the mark's form XObject: only its blend mode. (ReportLab's own
+    setBlendMode would name it in every page's resources instead: 60 bytes a page.)"""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFResourceDictionary
+
+    resources = PDFResourceDictionary()
+    resources.basicProcs()
+    resources.ExtGState = PDFDictionary({MULTIPLY: PDFDictionary({"BM": PDFName("Multiply")})})
+    return resources
+
+
 _drawn: dict[tuple, list[str]] = {}  # (lines, width, height) -> the operators draw_mark made
 
 
 def draw_mark(canvas, lines: tuple[str, ...], width: float, height: float) -> None:
-    """Fill the lines' outlines across the page's centre, each line centred, light grey.
+    """Fill the lines' outlines across the page's centre, each line centred, light grey,
+    multiplied into what is under them: drawn over the page, the mark shows on shaded table
+    cells too, and black text stays black. For a form with form_resources().
 
     The operators depend only on the lines and the page size (the colour and the transforms
     are set and undone inside them), so they are made once per process and replayed."""
@@ -125,6 +141,7 @@ def _draw(canvas, lines: tuple[str, ...], width: float, height: float) -> None:
     upm, cap = _font()[2], _font()[4]
     lead = LINE_GAP * size
     canvas.saveState()
+    canvas._code.append(f"/{MULTIPLY} gs")  # named in form_resources()
     canvas.setFillColor(colour(MARK_COLOUR))
     canvas.translate(width / 2, height / 2)
     canvas.rotate(MARK_ANGLE)

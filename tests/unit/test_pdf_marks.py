@@ -99,6 +99,15 @@ def test_ready_record_prints_for_signature_on_every_page_and_no_draft(service, e
     marks = mark_streams(rendered.pdf)
     assert len(marks) == rendered.pages and all(marks)  # the sign-off page too
     assert len(set(marks)) == 1  # one form, drawn on every page
+    # drawn last, multiplied into the page: over shaded cells too, and black text stays black
+    for page in PdfReader(io.BytesIO(rendered.pdf)).pages:
+        content = page.get_contents().get_data()
+        after = content[content.rfind(b" Do"):]
+        assert after.count(b"Tj") == 1 and b"(Page " in after  # only "Page X of Y" comes later
+        forms = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+        (form,) = [f for f in forms if f.get_data() in marks]
+        states = form["/Resources"]["/ExtGState"]
+        assert [g.get_object()["/BM"] for g in states.values()] == ["/Multiply"]
 
 
 def test_draft_withdrawn_and_signed_off_marks(service, example_id):
