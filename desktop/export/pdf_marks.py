@@ -4,12 +4,14 @@ A mark drawn as text gets into what a reader copies and what a screen reader rea
 "FT" in the middle of a paragraph of Reasons). Drawn as filled paths it is only ink: nothing
 that extracts text can find it. The outlines are the glyphs of the shipped DejaVu Sans Bold,
 read with fontTools (imported only when a mark is first drawn) and kept per process, so a
-mark costs its reading once; each document then draws it once, as a form XObject.
+mark costs its reading once; each document then draws it once, as a form XObject, which every
+page draws last, multiplied into the page (see draw_mark).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from functools import lru_cache
 
 MARK_FONT = "DejaVuSans-Bold.ttf"
@@ -23,9 +25,17 @@ LINE_GAP = 1.2  # baseline to baseline, in sizes
 Op = tuple[str, tuple[int, ...]]
 
 
+_reading = threading.RLock()  # fontTools reads tables and glyphs lazily: one thread at a time
+
+
 @lru_cache(maxsize=1)
 def _font():
     """(glyph set, cmap, units per em, advance widths, cap height in em) of the mark's font."""
+    with _reading:
+        return _read_font()
+
+
+def _read_font():
     from fontTools.ttLib import TTFont
 
     from desktop import paths
@@ -72,6 +82,11 @@ def _pen_class():
 def outline(text: str) -> tuple[tuple[Op, ...], int]:
     """The outline of one line of text, starting at x = 0 on the baseline, and its advance
     width, in font units. A character the font lacks takes its .notdef box (never text)."""
+    with _reading:
+        return _outline(text)
+
+
+def _outline(text: str) -> tuple[tuple[Op, ...], int]:
     glyphs, cmap, _, hmtx, _ = _font()
     pen_class = _pen_class()
     ops: list[Op] = []
