@@ -4,14 +4,16 @@ The same text, the same DejaVu fonts (embedded), the same sections in the same o
 with details table and QR code, proposal, reasons, options table, a summary table on its own
 page, then the principles flowing on, each opening with a rule and kept together with its
 questions and rating box, then response, evidence and actions, open actions, and the sign-off
-blocks kept on one page), a footer and a DRAFT watermark on every page: what a competent script
-would write with Paragraphs and Tables, without the app's glyph checks, outline, anchors or
-"Page X of Y".
+blocks kept on one page), a footer and the record's status mark (DRAFT, FOR SIGNATURE — NOT
+YET SIGNED, ...) on every page, in the same size and place: what a competent script would write
+with Paragraphs and Tables, without the app's glyph checks, outline, anchors or "Page X of Y",
+and with the mark as plain text (which leaks into the copied text; the app draws outlines).
 """
 
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -151,23 +153,32 @@ def story(decision, checklist, code: str) -> list:
     return [*out, KeepTogether(sign_off)]
 
 
-def build(decision, checklist, code: str) -> bytes:
-    """The PDF bytes of one record, built with plain ReportLab."""
+def build(decision, checklist, code: str, mark: tuple[str, ...] = ("DRAFT",)) -> bytes:
+    """The PDF bytes of one record, built with plain ReportLab; mark: the lines of its status
+    mark (the app's, so that both draw the same)."""
     footer = f"{decision.reference} · Version {decision.version}"
+    styles()
+    # The app's size: the rotated block fits 25 mm inside the page, 110 pt at most.
+    a = math.radians(50)
+    widest = max((pdfmetrics.stringWidth(line, BOLD, 1) for line in mark), default=0)
+    tall = (len(mark) - 1) * 1.2 + 0.73
+    size = min(110, (A4[0] - 50 * mm) / (widest * math.cos(a) + tall * math.sin(a)),
+               (A4[1] - 50 * mm) / (widest * math.sin(a) + tall * math.cos(a))) if mark else 0
 
     def on_page(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFillColor(colors.HexColor("#d8d8d8"))
-        canvas.setFont(BOLD, 110)
+        canvas.setFont(BOLD, size or 1)
         canvas.translate(A4[0] / 2, A4[1] / 2)
         canvas.rotate(50)
-        canvas.drawCentredString(0, -38, "DRAFT")
+        top = (len(mark) - 1) * 1.2 * size / 2 - 0.73 * size / 2
+        for i, line in enumerate(mark):
+            canvas.drawCentredString(0, top - i * 1.2 * size, line)
         canvas.restoreState()
         canvas.setFont(REGULAR, 8.5)
         canvas.drawString(20 * mm, 11 * mm, f"{footer} · Page {doc.page}")
         canvas.drawRightString(A4[0] - 20 * mm, 11 * mm, f"Verification code {code}")
 
-    styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=18 * mm, bottomMargin=20 * mm, title=decision.title,

@@ -32,7 +32,8 @@ def record_figure(ctx: Context) -> Figure:
 
     def floor() -> float:
         t0 = time.perf_counter()
-        pdf = floor_pdf.build(printable.decision, printable.checklist, printable.code)
+        pdf = floor_pdf.build(printable.decision, printable.checklist, printable.code,
+                              printable.mark)
         ms = (time.perf_counter() - t0) * 1000
         sizes.update(floor_bytes=len(pdf), floor_pages=pdf.count(b"/Type /Page\n")
                      or pdf.count(b"/Type /Page "))

@@ -6,6 +6,7 @@ Service operations for the window and the command line; no Qt. Each write is one
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 
@@ -303,6 +304,19 @@ def changes_since(service, decision: Decision, since: int | None = None) -> list
         return []
     earlier = service.get(decision.id, since)
     return diff_versions(earlier, decision, service.checklist_for(decision))
+
+
+def superseded_by(service, decision: Decision) -> tuple[int, str] | None:
+    """(the version that replaced this one, the day it was started) for an earlier version;
+    None for the current one."""
+    started = store.version_started(service.repo, decision.id, decision.version + 1)
+    if not started:
+        return None
+    try:  # stored in UTC; the day is the local one, as service.today() gives it
+        day = dt.datetime.fromisoformat(started).astimezone().date().isoformat()
+    except ValueError:
+        day = started[:10]
+    return decision.version + 1, day
 
 
 def versions(service, decision_id: str) -> list[tuple[int, Status]]:

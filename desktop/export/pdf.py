@@ -1,7 +1,7 @@
 """The PDF assurance record and the committee pack (ReportLab Platypus). No Qt.
 
 The shape follows pretix's invoice renderer: fonts registered once, a named stylesheet, a page
-template whose onPage callback draws the running header, footer and watermark, a story() of
+template whose onPage callback draws the running header, footer and status mark, a story() of
 flowables, a numbered canvas that writes "Page X of Y" (and the contents page's page numbers)
 once the total is known, and generate() returning bytes. The renderer takes plain records,
 so it can run on any thread.
@@ -18,7 +18,6 @@ from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision, Status
 from desktop.domain.redline import FieldChange, diff_versions
 from desktop.export.pdf_styles import (
-    BOLD,
     BORDER,
     REGULAR,
     SECONDARY,
@@ -35,6 +34,15 @@ BODY_WIDTH = (210 - 2 * PAGE_MARGIN_MM) * 72 / 25.4  # A4's text column, in poin
 
 
 @dataclass(frozen=True)
+class Superseded:
+    """An earlier version printed again: the version that replaced it and the day that one
+    was started (the amendment), as an ISO date."""
+
+    by_version: int
+    on: str
+
+
+@dataclass(frozen=True)
 class PrintRecord:
     """Everything one record needs to print: the version, its checklist and its code."""
 
@@ -43,6 +51,24 @@ class PrintRecord:
     code: str
     # An amended version prints a redline of what changed since the version before it.
     changes: tuple[FieldChange, ...] = ()
+    superseded: Superseded | None = None
+    # The status mark across every page, one entry a line; () for none. Left out, it is the
+    # one for the decision's status (and `superseded`): see mark_for.
+    mark: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.mark is None:
+            object.__setattr__(self, "mark", mark_for(self.decision, self.superseded))
+
+    @property
+    def status(self) -> str:
+        """The status as the cover and the pack's contents print it."""
+        label = self.decision.status.label
+        if self.superseded is None:
+            return label
+        s = self.superseded
+        return (f"Superseded by version {s.by_version} on {short_date(s.on)} "
+                f"(this version was {label.lower()})")
 
 
 @dataclass(frozen=True)
@@ -57,20 +83,43 @@ class Rendered:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What the header, footer and watermark say on the pages of one section."""
+    """What the header, footer and status mark say on the pages of one section."""
 
     footer_left: str
     footer_keep: str = ""  # printed whole after footer_left, which is shortened to make room
     code: str = ""
     header: str = ""
-    watermark: str = ""
+    mark: tuple[str, ...] = ()  # the status mark's lines (pdf_marks draws them)
 
 
-def watermark_for(decision: Decision) -> str:
-    """DRAFT unless signed off; a withdrawn record says so instead."""
-    if decision.status == Status.SIGNED_OFF:
-        return ""
-    return "WITHDRAWN" if decision.status == Status.WITHDRAWN else "DRAFT"
+MARKS = {
+    Status.DRAFT: ("DRAFT",),
+    Status.READY: ("FOR SIGNATURE —", "NOT YET SIGNED"),
+    Status.SIGNED_OFF: (),
+    Status.WITHDRAWN: ("WITHDRAWN",),
+}
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(value: str) -> str:
+    """'2027-09-15' (or a timestamp of that day) -> '15 Sep 2027'."""
+    import datetime as dt
+
+    try:
+        d = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{d.day} {SHORT_MONTHS[d.month - 1]} {d.year}"
+
+
+def mark_for(decision: Decision, superseded: Superseded | None = None) -> tuple[str, ...]:
+    """The printed status mark, one entry a line: DRAFT; FOR SIGNATURE — NOT YET SIGNED once
+    ready; none once signed off; WITHDRAWN; and, for an earlier version printed again,
+    SUPERSEDED BY VERSION N with the day it was started (a withdrawn decision's earlier
+    versions too: they were superseded before it was withdrawn)."""
+    if superseded is not None:
+        return (f"SUPERSEDED BY VERSION {superseded.by_version}", short_date(superseded.on))
+    return MARKS[decision.status]
 
 
 # ---- canvas and document -----------------------------------------------------------------
@@ -138,7 +187,7 @@ _MM = 72 / 25.4
 
 
 class Renderer:
-    """Base renderer: page layout, footer, watermark and metadata; subclasses supply story()."""
+    """Base renderer: page layout, footer, status mark and metadata; subclasses supply story()."""
 
     title = "Decision assurance record"
 
@@ -152,7 +201,8 @@ class Renderer:
 
         self.para = ParaCache()
         self.section_starts = True  # no running header on the first page of a section
-        self._forms: set[str] = set()
+        self._forms: dict[tuple[str, ...], str] = {}  # a mark's lines -> its form's name
+        self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
 
     def joined(self, style):
@@ -173,13 +223,13 @@ class Renderer:
 
     # Page decoration ------------------------------------------------------------------------
     def on_page(self, canvas, doc) -> None:
-        """Running header, watermark and footer of the page that is starting."""
+        """Running header and footer of the page that is starting (and which status mark it
+        gets at its end)."""
         ctx = self.context
         width, height = doc.pagesize
         left, right = doc.leftMargin, width - doc.rightMargin
+        self._page_mark = ctx.mark  # the context may change before the page ends (a pack)
         canvas.saveState()
-        if ctx.watermark:
-            canvas.doForm(self._watermark_form(canvas, ctx.watermark, width, height))
         canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
         canvas.line(left, 15 * _MM, right, 15 * _MM)
@@ -199,19 +249,26 @@ class Renderer:
             canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
         canvas.restoreState()
 
-    def _watermark_form(self, canvas, text: str, width: float, height: float) -> str:
-        """The watermark drawn once per document as a form XObject that every page refers to
-        (drawn on each page, it was the same operators a thousand times over in a pack)."""
-        name = f"watermark-{text}"
-        if name not in self._forms:
-            self._forms.add(name)
+    def on_page_end(self, canvas, doc) -> None:
+        """The status mark, over everything on the page, multiplied into it: it shows on the
+        white page and on shaded table cells alike, and black text stays black."""
+        if self._page_mark:
+            width, height = doc.pagesize
+            canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
+
+    def _mark_form(self, canvas, lines: tuple[str, ...], width: float, height: float) -> str:
+        """The status mark drawn once per document as a form XObject that every page refers
+        to (drawn on each page, it was the same operators a thousand times over in a pack),
+        as filled outlines, so that it never enters the text a reader copies. The form brings
+        its own resources (its blend mode), so the pages' resources stay as they were."""
+        from desktop.export.pdf_marks import draw_mark, form_resources
+
+        name = self._forms.get(lines)
+        if name is None:
+            self._forms[lines] = name = f"mark{len(self._forms) + 1}"
             canvas.beginForm(name, lowerx=0, lowery=0, upperx=width, uppery=height)
-            canvas.setFillColor(colour("#d8d8d8"))
-            canvas.setFont(BOLD, 110 if len(text) <= 5 else 80)
-            canvas.translate(width / 2, height / 2)
-            canvas.rotate(50)
-            canvas.drawCentredString(0, -38, text)
-            canvas.endForm()
+            draw_mark(canvas, lines, width, height)
+            canvas.endForm(Resources=form_resources())
         return name
 
     # Build ------------------------------------------------------------------------------------
@@ -231,7 +288,8 @@ class Renderer:
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page)])
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page,
+                                                  onPageEnd=self.on_page_end)])
         from reportlab import rl_config
 
         # Compressed streams stored as binary, not re-encoded as ASCII85 text: 15% smaller
@@ -279,9 +337,10 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def print_record(service, decision_id: str, version: int | None = None) -> PrintRecord:
-    """Load a version (default: current) with its checklist and code, ready to render anywhere."""
+    """Load a version (default: current) with its checklist, code and status mark, ready to
+    render anywhere. An earlier version than the current one prints as superseded."""
     from desktop.domain.record import code_for
-    from desktop.lifecycle import as_signed
+    from desktop.lifecycle import as_signed, superseded_by
 
     # A signed-off version prints as it was signed, whatever follow-up has been marked since.
     decision = as_signed(service, service.get(service.resolve_id(decision_id), version))
@@ -290,7 +349,11 @@ def print_record(service, decision_id: str, version: int | None = None) -> Print
     if decision.version > 1:
         earlier = service.get(decision.id, decision.version - 1)
         changes = tuple(diff_versions(earlier, decision, checklist))
-    return PrintRecord(decision, checklist, code_for(decision), changes)
+    superseded = None
+    if version is not None:
+        later = superseded_by(service, decision)
+        superseded = Superseded(*later) if later else None
+    return PrintRecord(decision, checklist, code_for(decision), changes, superseded)
 
 
 def render_record(record: PrintRecord) -> Rendered:

@@ -94,7 +94,7 @@ class PackRenderer(Renderer):
             d = rec.decision
             g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
-            detail = " · ".join(x for x in (ref, f"version {d.version}", d.status.label) if x)
+            detail = " · ".join(x for x in (ref, f"version {d.version}", rec.status) if x)
             rows.append([
                 self.para(str(i), s["Cell"]),
                 [self.para(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),

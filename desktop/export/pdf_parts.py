@@ -112,7 +112,7 @@ class ParaCache:
 
 
 class SetContext(ActionFlowable):
-    """Switches the header/footer/watermark for the pages that start after this point."""
+    """Switches the header/footer/status mark for the pages that start after this point."""
 
     def __init__(self, renderer, context) -> None:
         super().__init__()

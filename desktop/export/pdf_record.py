@@ -18,7 +18,6 @@ from desktop.export.pdf import (
     PageContext,
     PrintRecord,
     Renderer,
-    watermark_for,
 )
 from desktop.export.pdf_parts import (
     Anchor,
@@ -62,7 +61,7 @@ def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
         footer_keep=f" · Version {d.version}",
         code=rec.code,
         header=r.guard.plain(d.title, "title"),
-        watermark=watermark_for(d),
+        mark=rec.mark or (),
     )
 
 
@@ -146,7 +145,7 @@ class RecordStory:
 
     # sections -------------------------------------------------------------------------------
     def flowables(self) -> list:
-        """Everything, starting on a new page with this record's footer and watermark.
+        """Everything, starting on a new page with this record's footer and status mark.
 
         The cover and the summary of the ten ratings each have their own page; the principles,
         the open actions and the sign-off then flow on, each principle opening with a rule and
@@ -174,7 +173,7 @@ class RecordStory:
             "Recommended model": DELIVERY_MODEL_LABELS.get(d.delivery_model or "", ""),
             "Review date": long_date(d.review_date),
             "Version": str(d.version),
-            "Status": d.status.label,
+            "Status": self.rec.status,
             "Overall rating": rating_markup(overall_rating(d)),
             "Principles complete": f"{completeness(d)} of 10",
         }
@@ -407,7 +406,7 @@ class RecordRenderer(Renderer):
             "title": d.title,
             "author": d.organisation or d.proposer,
             "subject": f"Decision assurance record · {ref}version {d.version} · "
-                       f"{d.status.label} · verification code {self.rec.code}",
+                       f"{self.rec.status} · verification code {self.rec.code}",
             "keywords": f"{CODE_MARKER}{self.rec.code}",
         }
 

@@ -51,6 +51,15 @@ def retire_version(repo: Repository, decision_id: str, version: int, new_version
     )
 
 
+def version_started(repo: Repository, decision_id: str, version: int) -> str | None:
+    """When a version was created (its amendment started), or None if there is no such one."""
+    row = repo.db.execute(
+        "SELECT created_at FROM versions WHERE decision_id = ? AND version = ?",
+        [decision_id, version],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def set_action_done(repo: Repository, vid: int, slug: str, position: int, done: bool,
                     at: str) -> None:
     if done:

@@ -1,5 +1,6 @@
-"""Printed records across the lifecycle: signers shown, no DRAFT once locked, and an amendment
-leaves the earlier version's PDF text and verification code exactly as they were."""
+"""Printed records across the lifecycle: signers shown, no mark once locked, and an amendment
+leaves the earlier version's PDF text and verification code as they were, but for its status:
+superseded."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from desktop.domain.record import code_for
 from desktop.export.pdf import print_record, render_record
 
 
+def _rec(service, decision_id, version=None):
+    return print_record(service, decision_id, version)
+
+
 def _pdf(service, decision_id, version=None):
-    rendered = render_record(print_record(service, decision_id, version))
+    rendered = render_record(_rec(service, decision_id, version))
     reader = PdfReader(io.BytesIO(rendered.pdf))
     pages = [p.extract_text() for p in reader.pages]
     return pages, reader.metadata.get("/Keywords", "")
 
 
-def test_signed_off_pdf_shows_the_signers_and_no_draft_watermark(service):
+def test_signed_off_pdf_shows_the_signers_and_no_mark(service):
     d = signed_off_decision(service)
+    assert _rec(service, d.id).mark == ()
     pages, keywords = _pdf(service, d.id)
     text = "\n".join(pages)
     assert "Signer for Section 151 Officer" in text
@@ -40,13 +46,18 @@ def test_amendment_leaves_the_earlier_versions_pdf_and_code_unchanged(service):
                                               actions=staff.actions))
     service.update(v1.id, title="Bring highways maintenance in-house (amended)")
     after_pages, after_keywords = _pdf(service, v1.id, 1)
-    assert after_pages == before_pages
+    # Only its status changes: superseded, on the cover and in its mark.
+    status = "Superseded by version 2 on 25 Nov 2026\n(this version was signed off)"
+    assert status in after_pages[0] and "Signed off" in before_pages[0]
+    assert after_pages[0].replace(status, "Signed off") == before_pages[0]
+    assert after_pages[1:] == before_pages[1:]
     assert after_keywords == before_keywords
     assert code_for(service.get(v1.id, 1)) == code_for(v1)
+    assert _rec(service, v1.id, 1).mark == ("SUPERSEDED BY VERSION 2", "25 Nov 2026")
 
     v2_pages, v2_keywords = _pdf(service, v1.id)
     v2_text = "\n".join(v2_pages)
-    assert "DRAFT" in v2_text
+    assert _rec(service, v1.id).mark == ("FOR SIGNATURE —", "NOT YET SIGNED")  # complete
     assert "The committee asked for a longer consultation" in v2_text
     assert code_for(service.get(v1.id)) in v2_keywords
     assert v2_keywords != before_keywords

@@ -122,15 +122,19 @@ def test_every_font_embedded(example_pdf, tmp_path):
         assert re.search(r"\byes\s+yes\s+yes\b", row), row
 
 
-def test_draft_has_watermark_signed_off_has_none(service, example_id):
-    draft = page_texts(render_record(print_record(service, example_id)).pdf)
-    assert all("DRAFT" in p for p in draft)
+def test_ready_has_a_mark_signed_off_has_none(service, example_id):
+    from test_pdf_marks import mark_streams
+
+    ready = render_record(print_record(service, example_id))
+    assert all(mark_streams(ready.pdf))
     sign_off_in_sql(service, example_id)
     d = service.get(example_id)
     assert d.status == Status.SIGNED_OFF
-    signed = render_record(print_record(service, example_id))
+    rec = print_record(service, example_id)
+    assert rec.mark == ()
+    signed = render_record(rec)
+    assert not any(mark_streams(signed.pdf))
     pages = page_texts(signed.pdf)
-    assert not any("DRAFT" in p for p in pages)
     last = pages[-1]
     for name in ("A Director", "B Finance", "C Legal", "Cllr D Chair"):
         assert name in last
@@ -140,8 +144,11 @@ def test_draft_has_watermark_signed_off_has_none(service, example_id):
 def test_withdrawn_says_withdrawn(service):
     d = service.create("Stop the mobile library")
     service.withdraw(d.id)
-    pages = page_texts(render_record(print_record(service, d.id)).pdf)
-    assert all("WITHDRAWN" in p for p in pages)
+    from test_pdf_marks import mark_streams
+
+    rec = print_record(service, d.id)
+    assert rec.mark == ("WITHDRAWN",)
+    assert all(mark_streams(render_record(rec).pdf))
 
 
 def test_long_text_flows_across_pages_and_table_cells(service):
