@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--minute", default="", metavar="REF")
+    p = command("amend", "start the next version of a signed-off decision (the signed one "
+                         "stays, read-only); prints ID<TAB>VERSION")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is being amended")
     p = command("verify", "say which decision and version a code or printed PDF matches")
     p.add_argument("code", metavar="CODE-or-FILE.pdf")
     p = command("audit", "print a decision's history (or the whole log); --check verifies it")
@@ -86,6 +90,7 @@ _HANDLERS: dict[str, str] = {
     "pack": "desktop.cli_records:cmd_pack",
     "verify": "desktop.cli_records:cmd_verify",
     "sign-off": "desktop.cli_lifecycle:cmd_sign_off",
+    "amend": "desktop.cli_lifecycle:cmd_amend",
     "audit": "desktop.cli_lifecycle:cmd_audit",
     "backup": "desktop.cli_backup:cmd_backup",
     "restore": "desktop.cli_backup:cmd_restore",
@@ -115,9 +120,29 @@ def one_line(value: str | None) -> str:
 
 
 def cmd_import(args, service) -> int:
-    for d in service.import_bundle(args.bundle_text):  # read by run(), before the db opened
+    # The text was read by run(), before the db opened; the audit log names the file.
+    for d in service.import_bundle(args.bundle_text, source=Path(args.file).name):
         print(f"{d.id}\t{one_line(d.title)}")
     return EXIT_OK
+
+
+def _check_bundle(text: str) -> None:
+    """Every check import makes, against an empty register in memory: a bundle refused
+    for any reason (a future sign-off date as much as bad JSON) creates no database file."""
+    from sqlite_utils import Database
+
+    from desktop import paths
+    from desktop.bootstrap import load_shipped_checklist
+    from desktop.services import DecisionService
+    from desktop.storage import migrations
+
+    db = Database(memory=True)
+    try:
+        migrations.apply(db)
+        DecisionService(db, load_shipped_checklist(), paths.checklist_schema_path(),
+                        user="-").prepare_import(text)
+    finally:
+        db.close()
 
 
 def cmd_list(args, service) -> int:
@@ -242,9 +267,7 @@ def run(argv: list[str]) -> int:
             # A bundle that cannot be read or is refused leaves no new database file behind.
             args.bundle_text = read_text(args.file)
             if args.db is None or _missing(args.db):
-                from desktop.export.bundle import parse_bundle
-
-                parse_bundle(args.bundle_text)
+                _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(args.db)
         return handler(args, service)
