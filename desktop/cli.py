@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
-from desktop.userfiles import atomic_write, read_text
+from desktop.userfiles import atomic_write, read_text, require_regular_file, shown
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -20,6 +20,29 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
         raise InvalidInput(f"{self.prog}: {message}")
+
+
+MAX_VERSION = 1_000_000  # as a bundle's version: SQLite's integers end at 2**63, and no
+# record gets near a million versions
+
+
+def whole_number(option: str, lowest: int, highest: int):
+    """An argparse type: a whole number in lowest..highest, or a one-line refusal (a number
+    of 30 digits reached SQLite as an OverflowError traceback)."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        digits = stripped.lstrip("+-")
+        if not digits.isascii() or not digits.isdigit() or len(stripped) - len(digits) > 1:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number")
+        if len(digits) > 18 or not lowest <= int(stripped) <= highest:
+            shown = stripped if len(stripped) <= 20 else f"{stripped[:12]}… ({len(digits)} digits)"
+            raise argparse.ArgumentTypeError(
+                f"{shown} is out of range; give a whole number from {lowest} to {highest:,}")
+        return int(stripped)
+
+    parse.__name__ = option  # argparse names the type in some messages
+    return parse
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -55,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.json")
     p = command("export", "write the PDF assurance record of a decision's current version")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--version", dest="record_version", type=int, default=None,
+    p.add_argument("--version", dest="record_version", default=None,
+                   type=whole_number("--version", 1, MAX_VERSION),
                    help="an earlier version (default: the current one)")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p = command("pack", "write a committee pack: many decisions in one PDF")
@@ -197,6 +221,15 @@ def _missing(path: str) -> bool:
         return False
 
 
+def _present(path: str) -> bool:
+    """True if path surely exists (stat answered); a folder on the way that cannot be entered
+    is left to opening, which says so."""
+    try:
+        return Path(path).exists()
+    except OSError:
+        return False
+
+
 def _utf8_output() -> None:
     """Print UTF-8 whatever the locale says: a title with an emoji, redirected to a file on a
     Windows machine (cp1252), raised UnicodeEncodeError after the import had been committed."""
@@ -263,6 +296,10 @@ def run(argv: list[str]) -> int:
         if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
+        if args.db and _present(args.db):
+            # a FIFO would hang the open, a device or a folder is no database: stat only
+            require_regular_file(args.db, label=f"--db {shown(args.db)}",
+                                 what="a database file")
         if args.command == "import":
             # A bundle that cannot be read or is refused leaves no new database file behind.
             args.bundle_text = read_text(args.file)
