@@ -76,6 +76,23 @@ def test_os_user_without_a_passwd_entry_is_the_number(monkeypatch):
     assert services.os_user() == f"uid {os.geteuid()}"
 
 
+def test_on_windows_who_comes_from_getusernamew_not_the_environment(monkeypatch):
+    import ctypes
+
+    from desktop import services
+
+    class Advapi32:
+        @staticmethod
+        def GetUserNameW(buffer, size):  # noqa: N802 - the Windows API's name
+            buffer.value = "COUNCIL\\jsmith"
+            return 1
+
+    monkeypatch.setattr(ctypes, "WinDLL", lambda name, **kw: Advapi32(), raising=False)
+    monkeypatch.setattr(services.os, "name", "nt")
+    monkeypatch.setenv("USERNAME", "Chief Executive")
+    assert services.os_user() == "COUNCIL\\jsmith"
+
+
 # ---- imported sign-offs ----------------------------------------------------------------------
 def _signed_bundle(*, dates=("2026-11-20",) * 4, status=None) -> dict:
     data = copy.deepcopy(HAND_WRITTEN)
