@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
-from desktop.userfiles import atomic_write, read_text
+from desktop.userfiles import atomic_write, read_text, require_regular_file, shown
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -20,6 +20,29 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
         raise InvalidInput(f"{self.prog}: {message}")
+
+
+MAX_VERSION = 1_000_000  # as a bundle's version: SQLite's integers end at 2**63, and no
+# record gets near a million versions
+
+
+def whole_number(option: str, lowest: int, highest: int):
+    """An argparse type: a whole number in lowest..highest, or a one-line refusal (a number
+    of 30 digits reached SQLite as an OverflowError traceback)."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        digits = stripped.lstrip("+-")
+        if not digits.isascii() or not digits.isdigit() or len(stripped) - len(digits) > 1:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number")
+        if len(digits) > 18 or not lowest <= int(stripped) <= highest:
+            shown = stripped if len(stripped) <= 20 else f"{stripped[:12]}… ({len(digits)} digits)"
+            raise argparse.ArgumentTypeError(
+                f"{shown} is out of range; give a whole number from {lowest} to {highest:,}")
+        return int(stripped)
+
+    parse.__name__ = option  # argparse names the type in some messages
+    return parse
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -55,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.json")
     p = command("export", "write the PDF assurance record of a decision's current version")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--version", dest="record_version", type=int, default=None,
+    p.add_argument("--version", dest="record_version", default=None,
+                   type=whole_number("--version", 1, MAX_VERSION),
                    help="an earlier version (default: the current one)")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p = command("pack", "write a committee pack: many decisions in one PDF")
@@ -70,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", default=None, metavar="CODE",
                    help="the verification code printed on the copy that was signed; refused "
                         "if the record has changed since that copy was printed")
+    p = command("amend", "start the next version of a signed-off decision (the signed one "
+                         "stays, read-only); prints ID<TAB>VERSION")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is being amended")
     p = command("verify", "say which decision and version a code or printed PDF matches")
     p.add_argument("code", metavar="CODE-or-FILE.pdf")
     p = command("audit", "print a decision's history (or the whole log); --check verifies it")
@@ -89,6 +117,7 @@ _HANDLERS: dict[str, str] = {
     "pack": "desktop.cli_records:cmd_pack",
     "verify": "desktop.cli_records:cmd_verify",
     "sign-off": "desktop.cli_lifecycle:cmd_sign_off",
+    "amend": "desktop.cli_lifecycle:cmd_amend",
     "audit": "desktop.cli_lifecycle:cmd_audit",
     "backup": "desktop.cli_backup:cmd_backup",
     "restore": "desktop.cli_backup:cmd_restore",
@@ -118,9 +147,29 @@ def one_line(value: str | None) -> str:
 
 
 def cmd_import(args, service) -> int:
-    for d in service.import_bundle(args.bundle_text):  # read by run(), before the db opened
+    # The text was read by run(), before the db opened; the audit log names the file.
+    for d in service.import_bundle(args.bundle_text, source=Path(args.file).name):
         print(f"{d.id}\t{one_line(d.title)}")
     return EXIT_OK
+
+
+def _check_bundle(text: str) -> None:
+    """Every check import makes, against an empty register in memory: a bundle refused
+    for any reason (a future sign-off date as much as bad JSON) creates no database file."""
+    from sqlite_utils import Database
+
+    from desktop import paths
+    from desktop.bootstrap import load_shipped_checklist
+    from desktop.services import DecisionService
+    from desktop.storage import migrations
+
+    db = Database(memory=True)
+    try:
+        migrations.apply(db)
+        DecisionService(db, load_shipped_checklist(), paths.checklist_schema_path(),
+                        user="-").prepare_import(text)
+    finally:
+        db.close()
 
 
 def cmd_list(args, service) -> int:
@@ -171,6 +220,15 @@ def _missing(path: str) -> bool:
     a folder on the way), so that opening it reports what is wrong instead of a traceback."""
     try:
         return not Path(path).exists()
+    except OSError:
+        return False
+
+
+def _present(path: str) -> bool:
+    """True if path surely exists (stat answered); a folder on the way that cannot be entered
+    is left to opening, which says so."""
+    try:
+        return Path(path).exists()
     except OSError:
         return False
 
@@ -241,13 +299,15 @@ def run(argv: list[str]) -> int:
         if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
+        if args.db and _present(args.db):
+            # a FIFO would hang the open, a device or a folder is no database: stat only
+            require_regular_file(args.db, label=f"--db {shown(args.db)}",
+                                 what="a database file")
         if args.command == "import":
             # A bundle that cannot be read or is refused leaves no new database file behind.
             args.bundle_text = read_text(args.file)
             if args.db is None or _missing(args.db):
-                from desktop.export.bundle import parse_bundle
-
-                parse_bundle(args.bundle_text)
+                _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(args.db)
         return handler(args, service)

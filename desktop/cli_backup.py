@@ -6,18 +6,22 @@ import sys
 from pathlib import Path
 
 from desktop.domain.errors import InvalidInput, Refused, StorageError
+from desktop.userfiles import check_new_file, require_regular_file, shown
 
 EXIT_OK = 0
+MAX_KEEP = 1000
 
 
 def add_parsers(command) -> None:
     """Add the two subcommands; `command(name, help)` is cli.build_parser's helper."""
+    from desktop.cli import whole_number
+
     p = command("backup", "copy the database with SQLite's backup API (into the backups "
                           "folder, keeping the newest ones, unless --out is given)")
     p.add_argument("--out", default=None, metavar="FILE",
                    help="write the copy to FILE instead (never overwrites an existing file)")
     p.add_argument("--list", action="store_true", help="list this database's backups, newest first")
-    p.add_argument("--keep", type=int, default=None, metavar="N",
+    p.add_argument("--keep", type=whole_number("--keep", 1, MAX_KEEP), default=None, metavar="N",
                    help="from now on keep the newest N backups of each database (default 10)")
     p = command("restore", "replace the database's content with a backup; the current "
                            "content is backed up first")
@@ -47,12 +51,13 @@ def cmd_backup(args, service) -> int:
         return EXIT_OK
     if args.keep is not None and args.out is None:
         return EXIT_OK
-    if args.out:
+    if args.out is not None:
+        if not args.out.strip():
+            raise InvalidInput("backup --out: give a file name (it was empty)")
         out = Path(args.out)
-        if out.exists():
-            raise InvalidInput(f"{out} already exists; choose a new file name")
-        if not out.parent.is_dir():
-            raise InvalidInput(f"{out.parent}: no such folder")
+        # a new regular file in a folder that takes one: refused here, exit 2, not after
+        # the copy was made (a read-only folder, a device, a 5,000-character name)
+        check_new_file(out)
         dest = backup.copy_database(service.db.conn, out)
     else:
         dest = backup.make_backup(db_path, service.db.conn, reason="manual")
@@ -65,8 +70,9 @@ def cmd_restore(args, service) -> int:
 
     db_path = _db_path(args)
     source = Path(args.backup)
-    if not source.is_file():
-        raise InvalidInput(f"{source}: no such backup file (see `backup --list`)")
+    if not source.exists():
+        raise InvalidInput(f"{shown(source)}: no such backup file (see `backup --list`)")
+    require_regular_file(source, what="a backup file")  # a FIFO or a device: at once
     from desktop.instance import is_open_in_window
     from desktop.restoring import restore_register
 

@@ -6,6 +6,7 @@ import sys
 
 from desktop import lifecycle
 from desktop.cli import one_line
+from desktop.domain.errors import InvalidInput
 from desktop.domain.redline import field_label
 
 
@@ -24,6 +25,15 @@ def cmd_sign_off(args, service) -> int:
     else:
         missing = lifecycle.missing_roles(service, decision)
         print(f"Still to sign: {', '.join(missing)}.")
+    return 0
+
+
+def cmd_amend(args, service) -> int:
+    """`amend ID --reason TEXT`: version n+1 as a draft; prints ID<TAB>VERSION."""
+    if not args.reason.strip():
+        raise InvalidInput("--reason: give the reason for the amendment (it was empty)")
+    decision = lifecycle.amend(service, service.resolve_id(args.id), args.reason)
+    print(f"{decision.id}\t{decision.version}")
     return 0
 
 

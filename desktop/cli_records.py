@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from desktop.cli import EXIT_NOT_FOUND, EXIT_OK
 from desktop.domain.errors import InvalidInput
-from desktop.userfiles import atomic_write
+from desktop.userfiles import atomic_write, check_output, require_regular_file
 
 
 def _check_out(out: str) -> Path:
+    """Refused before the PDF is drawn: a folder, a device, a FIFO, a database, a name too
+    long (userfiles.check_output, which atomic_write applies again when writing)."""
     path = Path(out)
-    if path.is_dir():
-        raise InvalidInput(f"--out {out}: is a folder; give a file name ending in .pdf")
-    if not path.parent.exists():
-        raise InvalidInput(f"--out {out}: the folder {path.parent} does not exist")
+    check_output(path)
     return path
 
 
@@ -55,6 +55,8 @@ def cmd_verify(args, service) -> int:
     from desktop.verification_service import describe, verify_code, verify_pdf
 
     text = args.code
+    if os.path.exists(text):
+        require_regular_file(text)  # a FIFO, a device or a folder: refused, never opened
     if text.lower().endswith(".pdf") or Path(text).is_file():
         results = verify_pdf(service, text)
     else:

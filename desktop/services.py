@@ -6,7 +6,7 @@ No Qt here. Every public write is one db.atomic() transaction that also writes i
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -32,11 +32,33 @@ MAX_REFERENCE = 60
 
 
 def os_user() -> str:
-    """The OS user name, for the audit log."""
+    """The operating-system account running this process, for the audit log's "who".
+
+    Asked of the system, never of the environment: getpass.getuser() reads LOGNAME, USER,
+    LNAME and USERNAME first, so `LOGNAME="Chief Executive" main.py sign-off ...` put
+    "Chief Executive" in the audit log."""
+    if os.name == "nt":
+        return _windows_user()
+    import pwd
+
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some sandboxes
-        return "unknown"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # no passwd entry (a container run with an arbitrary uid)
+        return f"uid {uid}"
+
+
+def _windows_user() -> str:
+    """GetUserNameW: the account of this process's token, not %USERNAME%."""
+    import ctypes
+    from ctypes import wintypes
+
+    size = wintypes.DWORD(257)  # UNLEN + 1
+    buffer = ctypes.create_unicode_buffer(size.value)
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"
+    return buffer.value
 
 
 def new_id() -> str:
@@ -316,8 +338,24 @@ class DecisionService:
         self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
 
     # ---- bundle ------------------------------------------------------------------------------
-    def import_bundle(self, text: str) -> list[Decision]:
-        """Add every decision in a bundle, or none of them (strict, all-or-nothing)."""
+    def import_bundle(self, text: str, source: str | None = None) -> list[Decision]:
+        """Add every decision in a bundle, or none of them (strict, all-or-nothing).
+
+        `source` names the bundle (its file name) in the audit log: each imported version
+        that carries sign-offs gets a sign_off.<Role> row per sign-off and one `imported` row,
+        by the importing user, in the same transaction as the records."""
+        decisions = self.prepare_import(text)
+        stamp = self.timestamp()
+
+        def write():
+            self.repo.insert_many(decisions, self._checklist_sha())
+            self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
+            return decisions
+
+        return self._write(write)
+
+    def prepare_import(self, text: str) -> list[Decision]:
+        """The decisions a bundle would add, checked as import checks them; writes nothing."""
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         records = parse_bundle(text)
@@ -358,12 +396,7 @@ class DecisionService:
             if rec.get("verification_code") is not None:
                 d = self._with_code_scheme(d, rec["verification_code"], prefix)
             decisions.append(d)
-
-        def write():
-            self.repo.insert_many(decisions, self._checklist_sha())
-            return decisions
-
-        return self._write(write)
+        return decisions
 
     @staticmethod
     def _with_code_scheme(d: Decision, code: str, prefix: str) -> Decision:
@@ -390,18 +423,31 @@ class DecisionService:
         checklist does. A ready record that every required role has signed is signed off, as
         it would have been in the app; an incomplete one cannot carry sign-offs."""
         from desktop.export.bundle import BundleError
+        from desktop.lifecycle import MAX_MINUTE, MAX_NAME
 
         if not d.sign_offs:
             return d
+        if d.status == Status.WITHDRAWN:
+            raise BundleError(f"{prefix}.sign_offs", "a withdrawn record cannot carry sign-offs")
         named = []
+        today = self.today()
         for j, s in enumerate(d.sign_offs):
+            path = f"{prefix}.sign_offs[{j}]"
+            if s.date > today:  # an ISO date (checked by parse_bundle): compares as text
+                raise BundleError(f"{path}.date", f"{s.date} is in the future")
+            if len(s.name) > MAX_NAME:
+                raise BundleError(f"{path}.name", f"is {len(s.name)} characters long; at most "
+                                  f"{MAX_NAME} allowed")
+            if len(s.minute_reference) > MAX_MINUTE:
+                raise BundleError(f"{path}.minute_reference",
+                                  f"is {len(s.minute_reference)} characters long; at most "
+                                  f"{MAX_MINUTE} allowed")
             role = self.checklist.role(s.role)
             if role is None:
                 roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
-                raise BundleError(f"{prefix}.sign_offs[{j}].role",
-                                  f"{s.role!r} is not a sign-off role ({roles})")
+                raise BundleError(f"{path}.role", f"{s.role!r} is not a sign-off role ({roles})")
             if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
-                raise BundleError(f"{prefix}.sign_offs[{j}].role",
+                raise BundleError(f"{path}.role",
                                   f"{s.role!r} appears twice; each role signs once")
             named.append(replace(s, role=role.name))
         d = replace(d, sign_offs=tuple(named))
@@ -421,6 +467,17 @@ class DecisionService:
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
         return dump_bundle([self.get(i) for i in unique])
+
+
+def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str):
+    """The audit rows saying which sign-offs arrived in a bundle, and from which file."""
+    from desktop.domain.record import sign_off_text  # as the sign-off command writes it
+
+    for d in decisions:
+        if d.sign_offs:
+            changes = [(f"sign_off.{s.role}", None, sign_off_text(s)) for s in d.sign_offs]
+            changes.append(("imported", None, source or "(a bundle without a file name)"))
+            yield d.id, d.version, changes, at
 
 
 @lru_cache(maxsize=8)

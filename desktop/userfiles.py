@@ -1,32 +1,135 @@
-"""Reading and writing files a user names (bundles, PDFs), with one-line messages. No Qt."""
+"""Reading and writing files a user names (bundles, PDFs, backups, --db), with one-line
+messages. No Qt.
+
+The one rule for every file the program is told to read or write: it must be a regular file
+(or, for a write, not exist yet). A named pipe, a device, a folder or a socket is refused at
+once, from its stat, before anything opens it: opening a FIFO for reading waits for a writer
+for ever, and /dev/zero never ends. A file read whole into memory is at most MAX_INPUT_BYTES.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from desktop.domain.errors import InvalidInput
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # the largest file read whole (a bundle, a PDF, a scan)
+_MB = 1024 * 1024
+_SHOWN_CHARS = 120
 
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or InvalidInput saying why it cannot be read."""
-    path = Path(path)
+
+def shown(path: str | Path) -> str:
+    """A path as a message shows it: whole unless absurdly long (a 5,000-character --out)."""
+    text = str(path)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[:60]}…{text[-40:]} ({len(text):,} characters)"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long for the file system"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of the path is a file, not a folder"
+    return exc.strerror or str(exc)
+
+
+def _stat(path: Path, label: str) -> os.stat_result:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: is a folder, not a file") from None
+        return os.stat(path)
     except OSError as exc:
-        raise InvalidInput(f"{path}: {exc.strerror}") from None
+        raise InvalidInput(f"{label}: {_reason(exc)}") from None
+    except ValueError:  # an embedded NUL
+        raise InvalidInput(f"{label}: not a usable file name") from None
 
 
-def read_text(path: str | Path) -> str:
+def _refuse_unless_regular(st: os.stat_result, label: str, what: str) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        kind = _kind(st.st_mode)
+        raise InvalidInput(f"{label}: is {kind}, not {what}" if kind != "not a regular file"
+                           else f"{label}: is not {what}")
+
+
+def require_regular_file(path: str | Path, *, label: str | None = None,
+                         what: str = "a regular file") -> os.stat_result:
+    """The file's stat if it is a regular file (following symbolic links); otherwise
+    InvalidInput, at once. Never opens the file. `label` begins the message (default: the
+    path); `what` says what was wanted ("a database file")."""
+    path = Path(path)
+    label = label or shown(path)
+    st = _stat(path, label)
+    _refuse_unless_regular(st, label, what)
+    return st
+
+
+def _open_regular(path: Path, label: str) -> int:
+    """A read-only descriptor of a regular file: stat first (a FIFO is never opened), then
+    open without blocking and fstat the descriptor, so a file swapped for a FIFO or a device
+    between the two is refused too."""
+    require_regular_file(path, label=label)
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InvalidInput(f"{label}: {_reason(exc)}") from None
+    try:
+        _refuse_unless_regular(os.fstat(fd), label, "a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _too_large(label: str, limit: int, size: int | None = None) -> InvalidInput:
+    was = f" (it is {size / _MB:,.0f} MB)" if size is not None else ""
+    return InvalidInput(f"{label}: is larger than {limit // _MB} MB{was}, the most this "
+                        "program reads")
+
+
+def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or InvalidInput saying why not."""
+    path = Path(path)
+    label = shown(path)
+    fd = _open_regular(path, label)
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise _too_large(label, limit, size)
+        try:
+            data = fh.read(limit + 1)  # it may have grown since the fstat
+        except OSError as exc:
+            raise InvalidInput(f"{label}: {_reason(exc)}") from None
+    if len(data) > limit:
+        raise _too_large(label, limit)
+    return data
+
+
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     """UTF-8 text (a byte-order mark is allowed)."""
     try:
-        return read_bytes(path).decode("utf-8-sig")
+        return read_bytes(path, limit=limit).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise InvalidInput(f"{shown(path)}: not UTF-8 text (byte {exc.start})") from None
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,30 +143,99 @@ def _is_database(path: Path) -> bool:
             path = path.with_name(path.name[: -len(suffix)])
             break
     try:
-        with path.open("rb") as fh:
-            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-    except OSError:
+        fd = _open_regular(path, str(path))
+    except InvalidInput:
         return False
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+        except OSError:
+            return False
+
+
+def check_output(path: str | Path) -> None:
+    """Refuse an output path that is not a regular file or a new name: a device (a device
+    node was once replaced by a regular file), a FIFO, a folder, a name too long to create,
+    or a database (a mistyped --out once turned the open register into a JSON file)."""
+    path = Path(path)
+    label = f"cannot write {shown(path)}"
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise InvalidInput(f"{label}: {_reason(exc)}") from None
+    except ValueError:
+        raise InvalidInput(f"{label}: not a usable file name") from None
+    if st is None:
+        try:
+            os.stat(path.parent)
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError | NotADirectoryError):
+                raise InvalidInput(f"{label}: the folder {shown(path.parent)} does not exist"
+                                   ) from None
+            raise InvalidInput(f"{label}: {_reason(exc)}") from None
+        max_name = _max_name_length(path.parent)
+        if len(os.fsencode(path.name)) > max_name:
+            raise InvalidInput(f"{label}: the name is too long for the file system (at most "
+                               f"{max_name} bytes)")
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise InvalidInput(f"{label}: it is a folder; give a file name")
+    if not stat.S_ISREG(st.st_mode):
+        raise InvalidInput(f"{label}: it is {_kind(st.st_mode)}; only a regular file (or a new "
+                           "one) is written")
+    if _is_database(path):
+        raise InvalidInput(f"{label}: it is a database (or part of one), which an "
+                           "export must never replace; choose another file name")
+
+
+def check_new_file(path: str | Path) -> None:
+    """Refuse a new output file that cannot be created here (a read-only folder, one not
+    ours, a name too long, /proc): created and removed at once, exclusively, so nothing
+    that exists is touched. For writers that build the file themselves (a backup)."""
+    path = Path(path)
+    label = f"cannot write {shown(path)}"
+    if os.path.isfile(path):
+        raise InvalidInput(f"{label}: it already exists; choose a new file name")
+    check_output(path)  # a folder, a device, a FIFO, a name too long
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o600)
+    except OSError as exc:
+        why = _reason(exc)
+        if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+            why = (f"the folder {shown(path.parent)} does not let you create files in it "
+                   f"({exc.strerror})")
+        elif isinstance(exc, FileNotFoundError):  # /proc: a folder that takes no new files
+            why = f"the folder {shown(path.parent)} does not let you create files in it"
+        raise InvalidInput(f"{label}: {why}") from None
+    os.close(fd)
+    os.unlink(path)
+
+
+def _max_name_length(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file.
 
-    A database (this app's register or any other) is never replaced by an export: a
-    mistyped --out once turned the open register into a JSON file."""
-    if Path(path).is_dir():
-        raise InvalidInput(f"cannot write {path}: it is a folder; give a file name")
-    if _is_database(Path(path)):
-        raise InvalidInput(f"cannot write {path}: it is a database (or part of one), which an "
-                           "export must never replace; choose another file name")
+    Only a regular file, or a new one, is written (see check_output): never a device, a FIFO,
+    a folder or a database."""
+    check_output(path)
     path = Path(os.path.abspath(path))  # so that '.' or 'x/..' has a name to build on
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name[:200]}.tmp-{os.getpid()}")
     try:
-        with tmp.open("wb") as fh:
+        tmp.unlink(missing_ok=True)  # one left by a crash of an earlier process with our pid
+        with tmp.open("xb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+        raise InvalidInput(f"cannot write {shown(path)}: {_reason(exc)}") from None

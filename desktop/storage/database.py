@@ -235,6 +235,9 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
     if existed:
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file.")
+        if not path.is_file():  # opening a named pipe would wait for ever
+            raise StorageError(f"{path} is not a regular file (a device or a named pipe), "
+                               "so it is not a database file.")
         user_version, wal = _inspect(path, integrity=check_integrity)
         if not check_integrity and not wal:  # switching it to WAL writes to it: check first
             _inspect(path)

@@ -22,7 +22,7 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
-from desktop.domain.record import code_for, content_code, field_changes, sign_off_text
+from desktop.domain.record import code_for, content_code, field_changes
 from desktop.storage.seal import AuditSeal
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -496,8 +496,6 @@ class Repository:
         audit_rows = []
         for vid, decision, code in zip(vids, decisions, codes, strict=True):
             changes = field_changes(None, decision)
-            changes.extend((f"sign_off.{s.role}", None, sign_off_text(s))
-                           for s in decision.sign_offs)
             if decision.status != Status.DRAFT:
                 if decision.status != Status.READY:
                     conn.execute(
@@ -622,18 +620,20 @@ class Repository:
                                                                       str | None]], str]],
                    *, accept_behind: bool = False) -> None:
         """Append the audit rows of several (decision_id, version, changes, at) in one go."""
+        entries = [(did, version, list(changes), at) for did, version, changes, at in entries]
+        entries = [e for e in entries if e[2]]
+        if not entries:
+            return
         row = self.db.execute(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         last_id, prev = (row[0], row[1]) if row else (0, GENESIS_HASH)
         seal = self.seal()
-        entries = list(entries)
         if seal is not None and self._written != (last_id, prev):
             behind = self._behind(seal, last_id, prev)
             if behind and not accept_behind:
                 # Rows the seal saw are gone (deleted, or an older copy put in place). Say
                 # so in the chain itself before carrying on, so the next write cannot hide it.
-                entries.insert(0, ("", 0, [("audit_seal", behind, None)], entries[0][3]
-                                   if entries else ""))
+                entries.insert(0, ("", 0, [("audit_seal", behind, None)], entries[0][3]))
         rows = []
         for decision_id, version, changes, at in entries:
             for field, old_value, new_value in changes:

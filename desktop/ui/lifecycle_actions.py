@@ -154,7 +154,10 @@ class LifecycleActions:
         if not path:
             return None
         try:
-            data = Path(path).read_bytes()
+            from desktop.userfiles import read_bytes
+
+            # a regular file only (a FIFO would hang the window); the size is checked below
+            data = read_bytes(path, limit=lifecycle.MAX_SIGNED_COPY)
             copy = lifecycle.attach_signed_copy(self.service, d.id, Path(path).name, data)
         except OSError as exc:
             self.dialogs.error(self.window, "Cannot attach the signed copy",

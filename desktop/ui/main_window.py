@@ -451,7 +451,8 @@ class MainWindow(QMainWindow):
         if existing:
             self.open_decision(existing[0])
             return
-        imported = self._run("Cannot open the example", lambda: self.service.import_bundle(text))
+        imported = self._run("Cannot open the example", lambda: self.service.import_bundle(
+            text, source="example-bundle.json"))
         if imported:
             self.register.refresh()
             self.update_counts()
@@ -463,14 +464,12 @@ class MainWindow(QMainWindow):
             return
 
         def run():
-            text = Path(path).read_bytes().decode("utf-8-sig")
-            return self.service.import_bundle(text)
+            from desktop.userfiles import read_text
 
-        try:
-            imported = self._run("Cannot import this file", run)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.dialogs.error(self, "Cannot import this file", f"{path}: {exc}")
-            return
+            # the same rules as the command line's: a regular file under the size cap
+            return self.service.import_bundle(read_text(path), source=Path(path).name)
+
+        imported = self._run("Cannot import this file", run)
         if imported is not None:
             self.register.refresh()
             self.update_counts()

@@ -214,7 +214,7 @@ def _signed_off_bundle(example_bundle_text: str, status: str) -> str:
     rec["status"] = status
     if status == "signed-off":
         rec["sign_offs"] = [
-            {"role": role, "name": f"Name {i}", "date": "2026-12-09", "minute_reference": "M/12"}
+            {"role": role, "name": f"Name {i}", "date": "2026-11-20", "minute_reference": "M/12"}
             for i, role in enumerate(["Proposing Director", "Section 151 Officer",
                                       "Monitoring Officer", "Chair or Portfolio Holder"])
         ]

@@ -171,7 +171,7 @@ def signed_off(service, example_bundle_text):
     rec = data["decisions"][0]
     rec["status"] = "signed-off"
     rec["sign_offs"] = [
-        {"role": r, "name": "N", "date": "2026-12-09"}
+        {"role": r, "name": "N", "date": "2026-11-20"}
         for r in ("Proposing Director", "Section 151 Officer", "Monitoring Officer",
                   "Chair or Portfolio Holder")
     ]
