@@ -67,8 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--minute", default="", metavar="REF")
-    p = command("verify", "say which decision and version a code or printed PDF matches")
-    p.add_argument("code", metavar="CODE-or-FILE.pdf")
+    p = command("verify", "say which decision and version a code, a printed PDF or a scan "
+                "(PNG, JPEG, image-only PDF) matches; exit 0 match, 3 superseded or withdrawn, "
+                "1 no match or altered")
+    p.add_argument("code", metavar="CODE-or-FILE")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     p = command("audit", "print a decision's history (or the whole log); --check verifies it")
     p.add_argument("id", nargs="?", metavar="ID")
     p.add_argument("--check", action="store_true",

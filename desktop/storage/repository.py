@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from desktop.domain.decision import (
     overall_rating,
 )
 from desktop.domain.record import code_for, field_changes
+from desktop.domain.verification import normalise_code
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
 _VERSION_COLUMNS = (
@@ -268,10 +270,18 @@ class Repository:
             # The unary + keeps SQLite walking the sort order's index and testing each row
             # against the list of matches, instead of fetching every match's (large) row and
             # sorting them: 35 ms -> 1 ms for a common word on 10,000 decisions.
-            clauses.append(
-                "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
-            )
-            params.append(fts_query(q.search))
+            # Besides the text, a reference (any part of it) or a verification code (as
+            # typed: any case, spaces, O for 0) finds its decision, whichever version has it.
+            found = ["+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
+                     "v.reference LIKE ? ESCAPE '\\'"]
+            typed = q.search.strip()
+            params += [fts_query(q.search), "%" + re.sub(r"([\\%_])", r"\\\1", typed) + "%"]
+            code = normalise_code(typed)
+            if code is not None:
+                found.append("v.decision_id IN (SELECT decision_id FROM versions "
+                             "WHERE verification_code = ?)")
+                params.append(code)
+            clauses.append(f"({' OR '.join(found)})")
         if q.statuses:
             clauses.append(f"v.status IN ({','.join('?' * len(q.statuses))})")
             params.extend(q.statuses)
@@ -353,6 +363,23 @@ class Repository:
                 "SELECT decision_id, version FROM versions WHERE verification_code = ?", [code]
             )
         ]
+
+    def stored_derived(self, decision_id: str, version: int) -> dict | None:
+        """What was stored as derived from a version's content when it was last written:
+        complete, overall_rating and verification_code (None if there is no such version)."""
+        row = self.db.execute(
+            "SELECT complete, overall_rating, verification_code FROM versions "
+            "WHERE decision_id = ? AND version = ?", [decision_id, version]
+        ).fetchone()
+        if row is None:
+            return None
+        return {"complete": row[0], "overall_rating": row[1], "verification_code": row[2]}
+
+    def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
+        """The audit rows of one field of one version, oldest first."""
+        return [AuditEntry(*r) for r in self.db.execute(
+            "SELECT * FROM audit_log WHERE decision_id = ? AND version = ? AND field = ? "
+            "ORDER BY id", [decision_id, version, field])]
 
     def all_ids(self) -> list[str]:
         return [
