@@ -29,6 +29,10 @@ _HEADS = {MATCH: "MATCH", SUPERSEDED: "SUPERSEDED", WITHDRAWN: "WITHDRAWN",
           NO_MATCH: "NO MATCH", ALTERED: "ALTERED"}
 EXIT_FOR = {MATCH: 0, SUPERSEDED: 3, WITHDRAWN: 3, NO_MATCH: 1, ALTERED: 1}
 _WORST = {0: 0, 3: 1, 1: 2}  # exit status -> how bad: 1 (no match, altered) > 3 > 0
+# What the window's heading says for the answer's exit status.
+HEADINGS = {0: "This copy matches the register",
+            3: "This copy is of an earlier or withdrawn version",
+            1: "This copy does not match the register"}
 
 CODE_MARKER = "decision-checklist-code:"  # desktop.export.pdf writes it into the Keywords
 _MARKED = re.compile(re.escape(CODE_MARKER).encode("ascii")
