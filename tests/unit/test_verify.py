@@ -60,6 +60,7 @@ def test_cli_export_then_verify_file(service, decision, db_path, tmp_path, capsy
     assert printed.startswith(f"MATCH: {code} is version 1 of “{decision.title}”")
     assert printed.splitlines()[1] == "Status: Ready for sign-off"
     assert run(db_path, "verify", code) == 0
+    capsys.readouterr()
     assert run(db_path, "verify", altered(code)) == 1
     assert capsys.readouterr().out.startswith(
         "NO MATCH: no record has this code; check the characters")
