@@ -98,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                          "stays, read-only); prints ID<TAB>VERSION")
     p.add_argument("id", metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT", help="why it is being amended")
-    p = command("verify", "say which decision and version a code or printed PDF matches")
-    p.add_argument("code", metavar="CODE-or-FILE.pdf")
+    p = command("verify", "say which decision and version a code, a printed PDF or a scan "
+                "(PNG, JPEG, image-only PDF) matches; exit 0 match, 3 superseded or withdrawn, "
+                "1 no match or altered")
+    p.add_argument("code", metavar="CODE-or-FILE")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     p = command("audit", "print a decision's history (or the whole log); --check verifies it")
     p.add_argument("id", nargs="?", metavar="ID")
     p.add_argument("--check", action="store_true",

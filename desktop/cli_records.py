@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_NOT_FOUND, EXIT_OK
+from desktop.cli import EXIT_OK
 from desktop.domain.errors import InvalidInput
 from desktop.userfiles import atomic_write, check_output, require_regular_file
 
@@ -50,25 +50,18 @@ def cmd_pack(args, service) -> int:
 
 
 def cmd_verify(args, service) -> int:
-    """`verify CODE-or-FILE.pdf`: which decision and version a code or printed PDF matches."""
-    from desktop.domain.verification import normalise_code
-    from desktop.verification_service import describe, verify_code, verify_pdf
+    """`verify CODE-or-FILE [--json]`: which decision and version a typed code, a PDF or a scan
+    (PNG, JPEG, image-only PDF) matches. Exit 0 match, 3 superseded or withdrawn, 1 no match
+    or altered (the worst over a pack's codes), 2 bad input."""
+    import json
 
-    text = args.code
-    if os.path.exists(text):
-        require_regular_file(text)  # a FIFO, a device or a folder: refused, never opened
-    if text.lower().endswith(".pdf") or Path(text).is_file():
-        results = verify_pdf(service, text)
+    if os.path.exists(args.code):
+        require_regular_file(args.code)  # a FIFO, a device or a folder: refused, never opened
+    from desktop.verification_service import as_json, check, exit_status, format_findings
+
+    findings = check(service, args.code)
+    if args.json:
+        print(json.dumps(as_json(findings), ensure_ascii=False, indent=2))
     else:
-        results = [(text, verify_code(service, text))]
-    status = EXIT_OK
-    for code, matches in results:
-        if not matches:
-            print(f"{normalise_code(code) or code}: no match. This code matches no recorded version; the copy may have "
-                  "been altered, or it comes from another database.")
-            status = EXIT_NOT_FOUND
-            continue
-        for match in matches:
-            print(f"{match.code}:")
-            print("\n".join(describe(match)))
-    return status
+        print(format_findings(findings))
+    return exit_status(findings)

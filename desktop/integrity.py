@@ -97,13 +97,6 @@ def audited_versions(repo, decision_id: str | None = None) -> dict[tuple[str, in
     return out
 
 
-def _stored_derived(repo, decision: Decision) -> tuple[int, str | None, str, str]:
-    row = repo.db.execute(
-        "SELECT complete, overall_rating, verification_code, content_code FROM versions "
-        "WHERE decision_id = ? AND version = ?", [decision.id, decision.version]).fetchone()
-    return row[0], row[1], row[2], row[3]
-
-
 def _changed_field(recorded: str, s: SignOff) -> str:
     """Which part of a sign-off differs from the text the audit log recorded for it."""
     if not recorded.startswith(f"{s.name}, "):
@@ -126,7 +119,9 @@ def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
     """
     where = f"Decision {decision.id} version {decision.version}"
     problems: list[str] = []
-    complete, rating, stored_code, stored_content_code = _stored_derived(repo, decision)
+    stored = repo.stored_derived(decision.id, decision.version)
+    complete, rating = stored["complete"], stored["overall_rating"]
+    stored_code, stored_content_code = stored["verification_code"], stored["content_code"]
     now = code_for(decision)
     when = "after sign-off" if decision.status == Status.SIGNED_OFF else "outside the app"
     if now != stored_code:
@@ -183,7 +178,7 @@ def _sign_off_problems(where: str, decision: Decision, facts: AuditedVersion) ->
 
 def sealed_rows_problems(repo, decision_id: str) -> list[str]:
     """Row-local check of one decision's audit rows: each hash and, where held, its seal."""
-    seal = repo.seal() if repo.key_dir is not None else None
+    seal = repo.seal(for_writing=False)
     bad = []
     for rid, at, user, did, version, name, old, new, prev, h, key_id, mac in repo.db.execute(
         "SELECT id, at, user, decision_id, version, field, old_value, new_value, prev_hash, "

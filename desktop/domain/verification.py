@@ -34,8 +34,11 @@ def verification_code(record: dict) -> str:
 
 
 def normalise_code(text: str) -> str | None:
-    """Turn what a person typed into a canonical code, or None if it cannot be one."""
-    cleaned = re.sub(r"[\s\-]", "", text.upper())
+    """Turn what a person typed into a canonical code, or None if it cannot be one.
+
+    Forgives letter case, spaces, missing or extra hyphens (and the dashes a word processor
+    puts in their place), O for 0 and I or L for 1."""
+    cleaned = re.sub(r"[\s\-\u2010-\u2015\u2212]", "", text.upper())
     cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     if len(cleaned) != _CODE_CHARS or any(c not in _ALPHABET for c in cleaned):
         return None

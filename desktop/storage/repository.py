@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from desktop.domain.decision import (
     overall_rating,
 )
 from desktop.domain.record import code_for, content_code, field_changes
+from desktop.domain.verification import normalise_code
 from desktop.storage.seal import AuditSeal
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -42,6 +44,8 @@ _VERSION_COLUMNS = (
     "amendment_reason",
 )
 GENESIS_HASH = "0" * 64
+_AUDIT_SELECT = ("SELECT id, at, user, decision_id, version, field, old_value, new_value, "
+                 "prev_hash, hash FROM audit_log")
 
 # Register sort keys -> SQL; every one is backed by a partial index on current versions.
 SORT_COLUMNS = {
@@ -171,10 +175,13 @@ class Repository:
             return None
         return row[0] if row else None
 
-    def seal(self) -> AuditSeal | None:
-        """The audit seal of this register, or None when sealing is off (no key folder)."""
+    def seal(self, *, for_writing: bool = True) -> AuditSeal | None:
+        """The audit seal of this register, or None when sealing is off (no key folder), or
+        when only reading a register that has no identity (it is given one on its next write)."""
         if self._seal is None and self.key_dir is not None:
             register_id = self.register_id()
+            if register_id is None and not for_writing:
+                return None
             if register_id is None:
                 import uuid
 
@@ -316,10 +323,18 @@ class Repository:
             # The unary + keeps SQLite walking the sort order's index and testing each row
             # against the list of matches, instead of fetching every match's (large) row and
             # sorting them: 35 ms -> 1 ms for a common word on 10,000 decisions.
-            clauses.append(
-                "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
-            )
-            params.append(fts_query(q.search))
+            # Besides the text, a reference (any part of it) or a verification code (as
+            # typed: any case, spaces, O for 0) finds its decision, whichever version has it.
+            found = ["+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
+                     "v.reference LIKE ? ESCAPE '\\'"]
+            typed = q.search.strip()
+            params += [fts_query(q.search), "%" + re.sub(r"([\\%_])", r"\\\1", typed) + "%"]
+            code = normalise_code(typed)
+            if code is not None:
+                found.append("v.decision_id IN (SELECT decision_id FROM versions "
+                             "WHERE verification_code = ?)")
+                params.append(code)
+            clauses.append(f"({' OR '.join(found)})")
         if q.statuses:
             clauses.append(f"v.status IN ({','.join('?' * len(q.statuses))})")
             params.extend(q.statuses)
@@ -403,6 +418,31 @@ class Repository:
                 [code, code],
             )
         ]
+
+    def stored_derived(self, decision_id: str, version: int) -> dict | None:
+        """What was stored as derived from a version's content when it was last written:
+        complete, overall_rating, verification_code and content_code (None if there is no
+        such version)."""
+        row = self.db.execute(
+            "SELECT complete, overall_rating, verification_code, content_code FROM versions "
+            "WHERE decision_id = ? AND version = ?", [decision_id, version]
+        ).fetchone()
+        if row is None:
+            return None
+        return {"complete": row[0], "overall_rating": row[1], "verification_code": row[2],
+                "content_code": row[3]}
+
+    def audited_lock_code(self, code: str) -> list[tuple[str, int]]:
+        """(decision id, version) that the audit log says were signed off with this code."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT DISTINCT decision_id, version FROM audit_log "
+            "WHERE field = 'verification_code' AND new_value = ?", [code])]
+
+    def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
+        """The audit rows of one field of one version, oldest first."""
+        return [AuditEntry(*r) for r in self.db.execute(
+            f"{_AUDIT_SELECT} WHERE decision_id = ? AND version = ? AND field = ? ORDER BY id",
+            [decision_id, version, field])]
 
     def all_ids(self) -> list[str]:
         return [
@@ -654,6 +694,15 @@ class Repository:
         )
         self._head = (last_id, prev)
 
+    def behind_seal(self) -> str | None:
+        """How the file falls short of its seal's head (None: it does not, or no seal)."""
+        seal = self.seal(for_writing=False)
+        if seal is None:
+            return None
+        row = self.db.execute(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        return self._behind(seal, *(row if row else (0, GENESIS_HASH)))
+
     def _behind(self, seal: AuditSeal, last_id: int, last_hash: str) -> str | None:
         """How the file falls short of the seal's head, or None if it holds the head row."""
         head = seal.head()
@@ -669,8 +718,7 @@ class Repository:
                 f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
-        sql = ("SELECT id, at, user, decision_id, version, field, old_value, new_value, "
-               "prev_hash, hash FROM audit_log")
+        sql = _AUDIT_SELECT
         params: list = []
         if decision_id is not None:
             sql += " WHERE decision_id = ?"
@@ -685,7 +733,7 @@ class Repository:
         """Re-derive the whole chain: every link, every seal, and the seal's head."""
         bad: list[int] = []
         unverifiable: dict[str, int] = {}
-        seal = self.seal() if self.key_dir is not None else None
+        seal = self.seal(for_writing=False)
         prev = GENESIS_HASH
         last_id = 0
         sealed_from: int | None = None

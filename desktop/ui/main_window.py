@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
         from desktop.ui.pdf_actions import install_pdf_actions
 
         self.pdf = install_pdf_actions(self, self.service, self.dialogs)
+        from desktop.ui.verify_dialog import install_verify_action
+
+        self.verify_action = install_verify_action(self, self.service, self.dialogs)
         if build_editor:
             preload = getattr(self.service.db, "preload", None)
             if preload is not None:

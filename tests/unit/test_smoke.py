@@ -33,7 +33,7 @@ def test_smoke_test_passes_from_source(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[-1] == "smoke ok"
     steps = [line.split(":")[1].strip() for line in lines if line.startswith("smoke: ")]
-    assert steps[:4] == ["resources", "import example", "pdf", "window"]
+    assert steps[:5] == ["resources", "import example", "pdf", "scan", "window"]
     assert "verified" in next(line for line in lines if line.startswith("smoke: pdf:"))
     # It wrote nothing in the user's folders and left nothing behind in the temp folder.
     assert [p for p in home.rglob("*")] == []

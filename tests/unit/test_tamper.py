@@ -191,12 +191,15 @@ def test_the_check_catches(name, service, db_path, capsys):
     assert phrase in err, err
     if service.repo.exists(d.id):
         stored = service.get(d.id)
-        assert integrity.decision_problems(service.repo, stored, d_code(d)), \
+        assert integrity.decision_problems(service.repo, stored, code_for(d)), \
             "verify would call this record intact"
-
-
-def d_code(d):
-    return code_for(d)
+    # the copy printed before the attack
+    status = cli.run(["--db", str(db_path), "verify", code_for(d)])
+    out = capsys.readouterr().out
+    if name == "whole signed-off decision deleted":
+        assert status == 1 and out.startswith("ALTERED: the audit log records"), out
+    else:
+        assert status == 1 and out.startswith("ALTERED: "), out
 
 
 def test_a_register_without_its_key_cannot_be_called_intact(service, db_path, tmp_path):

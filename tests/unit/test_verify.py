@@ -57,11 +57,13 @@ def test_cli_export_then_verify_file(service, decision, db_path, tmp_path, capsy
     capsys.readouterr()
     assert run(db_path, "verify", str(out)) == 0
     printed = capsys.readouterr().out
-    assert decision.title in printed and "Version: 1" in printed
-    assert "Ready for sign-off" in printed
+    assert printed.startswith(f"MATCH: {code} is version 1 of “{decision.title}”")
+    assert printed.splitlines()[1] == "Status: Ready for sign-off"
     assert run(db_path, "verify", code) == 0
+    capsys.readouterr()
     assert run(db_path, "verify", altered(code)) == 1
-    assert "no match" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(
+        "NO MATCH: no record has this code; check the characters")
 
 
 def test_verify_reads_the_footer_when_the_keywords_are_gone(service, decision, tmp_path):
