@@ -313,3 +313,17 @@ def test_a_hard_link_to_the_open_register_cannot_be_restored_over(service, db_pa
         sleeper.wait()
         lock_path(db_path).unlink()
     assert "is open in a Decision Checklist window" in capsys.readouterr().err
+
+
+def test_the_copy_for_signature_still_verifies_after_the_lock(service, db_path, capsys):
+    d = complete_decision(service)
+    printed = code_for(d)  # the copy the members sign
+    for role in ROLES:
+        d = sign(service, d.id, role, name=f"Signer for {role}")
+    assert code_for(d) != printed  # the signed record pins its sign-offs
+    for code in (printed, code_for(d)):
+        assert cli.run(["--db", str(db_path), "verify", code]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("MATCH: ") and "Status: Signed off" in out
+    assert cli.run(["--db", str(db_path), "verify", printed]) == 0
+    assert "copy for signature" in capsys.readouterr().out.splitlines()[0]
