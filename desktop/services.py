@@ -381,6 +381,7 @@ class DecisionService:
                 d,
                 checklist_id=self.checklist.id,
                 checklist_version=self.checklist.version,
+                checklist_sha256=sha,
                 created_at=d.created_at or stamp,
                 updated_at=d.updated_at or stamp,
                 # draft/ready follow completeness (d is draft or ready here, never locked)
@@ -392,7 +393,7 @@ class DecisionService:
                 missing = self._unsigned_roles(d)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
-            d = replace(self._imported_sign_offs(d, prefix), checklist_sha256=sha)
+            d = self._imported_sign_offs(d, prefix)
             if rec.get("verification_code") is not None:
                 d = self._with_code_scheme(d, rec["verification_code"], prefix)
             decisions.append(d)

@@ -102,14 +102,23 @@ def code_for(decision: Decision) -> str:
     minute), so a sign-off changed afterwards no longer verifies. Before that it is the
     content code, which stays the same while sign-offs are being recorded.
     """
-    if decision.code_scheme < 2 or decision.status != Status.SIGNED_OFF:
-        return content_code(decision)
+    return codes(decision)[0]
+
+
+def codes(decision: Decision) -> tuple[str, str]:
+    """(the code printed now, the content code), the content serialised once."""
     record = content_record(decision)
+    if decision.code_scheme < 2:
+        code = verification_code(record)
+        return code, code
     record["checklist_sha256"] = decision.checklist_sha256
+    content = verification_code(record)
+    if decision.status != Status.SIGNED_OFF:
+        return content, content
     record["signed_by"] = sorted(
         [s.role.casefold(), s.name, s.date, s.minute_reference] for s in decision.sign_offs
     )
-    return verification_code(record)
+    return verification_code(record), content
 
 
 def from_record(rec: dict[str, Any]) -> Decision:
