@@ -67,16 +67,20 @@ class AuditedVersion:
 
     signed_off: bool = False
     lock_code: str | None = None
+    lock_content_code: str | None = None  # the copy for signature's code, at the lock
     sign_offs: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # role -> text
     imported: str | None = None  # the bundle it was imported from
+    amendment_reason: str | None = None
+    created: bool = False  # the log records the version being made
 
 
 def audited_versions(repo, decision_id: str | None = None) -> dict[tuple[str, int],
                                                                     AuditedVersion]:
     """(decision id, version) -> what the audit log records of its sign-off, in one pass."""
     sql = ("SELECT decision_id, version, field, new_value FROM audit_log WHERE "
-           "(field = 'status' AND new_value = 'signed-off') OR field = 'verification_code' "
-           "OR field LIKE 'sign\\_off.%' ESCAPE '\\' OR field = 'imported'")
+           "((field = 'status' AND new_value = 'signed-off') OR field IN ('verification_code', "
+           "'content_code', 'imported', 'amendment_reason', 'created') "
+           "OR field LIKE 'sign\\_off.%' ESCAPE '\\')")
     params: list = []
     if decision_id is not None:
         sql += " AND decision_id = ?"
@@ -89,8 +93,15 @@ def audited_versions(repo, decision_id: str | None = None) -> dict[tuple[str, in
         elif name == "verification_code":
             facts.signed_off = True
             facts.lock_code = value
+        elif name == "content_code":
+            facts.lock_content_code = value
         elif name == "imported":
             facts.imported = value
+        elif name == "amendment_reason":
+            facts.amendment_reason = value
+            facts.created = True
+        elif name == "created":
+            facts.created = True
         else:
             role = name.removeprefix("sign_off.")
             facts.sign_offs[role.casefold()] = (role, value)
@@ -132,6 +143,15 @@ def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
                         f"signature {stored_content_code}; it was changed outside the app")
     if code is not None and code not in (now, content_code(decision)):
         problems.append(f"{where}: its stored content no longer produces the code {code}")
+    if decision.code_scheme >= 2:
+        definition = repo.checklist_definition(decision.id, decision.version)
+        if hashlib.sha256(definition.encode("utf-8")).hexdigest() != decision.checklist_sha256:
+            problems.append(f"{where}: the checklist definition it was answered against was "
+                            "changed outside the app (its questions no longer match the code)")
+    if facts is not None and facts.amendment_reason is not None and \
+            decision.amendment_reason != facts.amendment_reason:
+        problems.append(f"{where}: its reason for amendment was changed outside the app (the "
+                        f"audit log recorded {facts.amendment_reason!r})")
     if complete != completeness(decision):
         problems.append(f"{where}: the register says {complete} sections are complete, but "
                         f"its answers give {completeness(decision)}")
@@ -151,6 +171,9 @@ def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
     if facts.lock_code is not None and facts.lock_code != stored_code:
         problems.append(f"{where}: its verification code {stored_code} differs from the one "
                         f"recorded at sign-off ({facts.lock_code})")
+    if facts.lock_content_code is not None and facts.lock_content_code != stored_content_code:
+        problems.append(f"{where}: the code of its copy for signature {stored_content_code} "
+                        f"differs from the one recorded at sign-off ({facts.lock_content_code})")
     if facts.sign_offs or decision.code_scheme >= 2:
         problems.extend(_sign_off_problems(where, decision, facts))
     return problems
@@ -179,13 +202,16 @@ def _sign_off_problems(where: str, decision: Decision, facts: AuditedVersion) ->
 def sealed_rows_problems(repo, decision_id: str) -> list[str]:
     """Row-local check of one decision's audit rows: each hash and, where held, its seal."""
     seal = repo.seal(for_writing=False)
+    sealed_from = repo.sealed_from()
     bad = []
     for rid, at, user, did, version, name, old, new, prev, h, key_id, mac in repo.db.execute(
         "SELECT id, at, user, decision_id, version, field, old_value, new_value, prev_hash, "
         "hash, key_id, seal FROM audit_log WHERE decision_id = ? ORDER BY id", [decision_id]
     ):
         ok = audit_hash(prev, at, user, did, version, name, old, new) == h
-        if mac is not None and seal is not None:
+        if mac is None:
+            ok = ok and rid < sealed_from
+        elif seal is not None:
             ok = ok and seal.check(key_id or "", h, mac) is not False
         if not ok:
             bad.append(rid)
@@ -196,10 +222,42 @@ def sealed_rows_problems(repo, decision_id: str) -> list[str]:
 
 
 def decision_problems(repo, decision: Decision, code: str | None = None) -> list[str]:
-    """Everything `verify` needs to know about one stored version."""
-    facts = audited_versions(repo, decision.id).get((decision.id, decision.version))
-    return sealed_rows_problems(repo, decision.id) + version_problems(repo, decision, facts,
-                                                                      code)
+    """Everything `verify` needs to know about one stored version: its own agreement, its
+    decision's audit rows, the versions the log says the decision has, and the seal's head."""
+    audited = audited_versions(repo, decision.id)
+    facts = audited.get((decision.id, decision.version))
+    problems = sealed_rows_problems(repo, decision.id)
+    behind = repo.behind_seal()
+    if behind:
+        problems.append(f"The register's audit seal cannot vouch for it: {behind}")
+    copies = store.signed_copies(repo, repo._version_id(decision.id, decision.version))
+    if copies:
+        logged = {r[0] for r in repo.db.execute(
+            "SELECT new_value FROM audit_log WHERE field = 'signed_copy' AND decision_id = ?",
+            [decision.id])}
+        problems.extend(f"{decision.title!r}: signed copy {c.filename} is not in the audit log "
+                        "(added outside the app)" for c in copies
+                        if not any(f"(SHA-256 {c.sha256})" in (v or "") for v in logged))
+    held = {v for v, _ in repo.versions_of(decision.id)}
+    problems.extend(_missing_versions(decision.id, audited, held))
+    for (_, version), other in audited.items():  # a later version's reason is shown too
+        if version != decision.version and version in held and other.amendment_reason:
+            later = repo.load(decision.id, version)
+            if later is not None and later.amendment_reason != other.amendment_reason:
+                problems.append(f"Decision {decision.id} version {version}: its reason for "
+                                "amendment was changed outside the app (the audit log recorded "
+                                f"{other.amendment_reason!r})")
+    return problems + version_problems(repo, decision, facts, code)
+
+
+def _missing_versions(decision_id: str, audited: dict[tuple[str, int], AuditedVersion],
+                      held: set[int]) -> list[str]:
+    return [f"Decision {decision_id} version {version}: the audit log records it"
+            f"{' as signed off' if facts.signed_off else ''}, but it is missing from the "
+            "register (removed outside the app)"
+            for (did, version), facts in sorted(audited.items())
+            if did == decision_id and version not in held and version > 0
+            and (facts.created or facts.signed_off)]
 
 
 def _expected_triggers() -> dict[str, str]:
@@ -240,11 +298,20 @@ def check_integrity(service) -> IntegrityReport:
         seen.add((did, version))
         signed += decision.status == Status.SIGNED_OFF
         problems.extend(version_problems(repo, decision, audited.get((did, version))))
+    deleted = {r[0] for r in repo.db.execute(
+        "SELECT DISTINCT decision_id FROM audit_log WHERE field = 'deleted'")}
     for (did, version), facts in sorted(audited.items()):
-        if facts.signed_off and (did, version) not in seen:
+        if (did, version) in seen or version == 0:
+            continue
+        if facts.signed_off:
             problems.append(f"Decision {did} version {version}: the audit log records it as "
                             "signed off, but it is missing from the register (deleted outside "
                             "the app)")
+        elif facts.created and did not in deleted:
+            problems.append(f"Decision {did} version {version}: the audit log records it, but "
+                            "it is missing from the register (removed outside the app)")
+    audited_copies = {r[0] for r in repo.db.execute(
+        "SELECT new_value FROM audit_log WHERE field = 'signed_copy'")}
     problems.extend(f"Decision {did} does not have exactly one current version (its "
                     "current-version flags were changed outside the app)"
                     for did in store.decisions_without_one_current_version(repo.db))
@@ -254,6 +321,9 @@ def check_integrity(service) -> IntegrityReport:
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")
+        elif not any(f"(SHA-256 {sha})" in (v or "") for v in audited_copies):
+            problems.append(f"Signed copy {copy_id} is not in the audit log (added outside "
+                            "the app)")
     unauthenticated = tuple(
         f"{n} audit row{'s' if n != 1 else ''} sealed with key {key_id} cannot be authenticated: "
         "this computer does not hold that key (copy the register's audit key folder "

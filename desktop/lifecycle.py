@@ -214,7 +214,8 @@ def record_sign_off(service, decision_id: str, request: SignOffRequest,
         new = replace(signed, status=Status.SIGNED_OFF, updated_at=stamp)
         repo.update(signed, new)
         repo.audit(decision.id, decision.version,
-                   [("verification_code", None, code_for(new))], stamp)
+                   [("verification_code", None, code_for(new)),
+                    ("content_code", None, content_code(new))], stamp)
         return new
 
     return service._write(write)

@@ -149,9 +149,9 @@ def findings_for(service, code: str, file_problems: tuple[str, ...] = ()) -> lis
              for did, version in service.repo.audited_lock_code(code)]
     behind = service.repo.behind_seal()
     if not found and behind:
-        found = [Finding(ALTERED, code, f"no record has this code, but the register is behind "
-                         f"its own audit seal ({behind}), so a record may have been removed",
-                         (behind,))]
+        found = [Finding(ALTERED, code, f"no record has this code, but the register's audit "
+                         f"seal cannot vouch for it ({behind}), so a record may have been "
+                         "changed or removed", (behind,))]
     return found
 
 

@@ -414,6 +414,23 @@ def m004_sealed_register(db: Database) -> None:
                [str(uuid.uuid4())])
 
 
+@migrations()
+def m005_seal_from(db: Database) -> None:
+    """Where sealing begins, and the register's identity kept: rows from `sealed_from` on must
+    all carry a seal, so stripping the seals and recomputing the plain chain is caught."""
+    _exec(
+        db,
+        """
+        INSERT INTO register_meta (key, value)
+            SELECT 'sealed_from', coalesce(max(id), 0) + 1 FROM audit_log;
+        CREATE TRIGGER register_meta_kept BEFORE DELETE ON register_meta
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: the register''s identity cannot be removed');
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -144,6 +144,7 @@ class Repository:
         self._seal: AuditSeal | None = None
         self._head: tuple[int, str] | None = None  # newest row appended, until committed
         self._written: tuple[int, str] | None = None  # the head this process last recorded
+        self._identity_lost = False  # set when a write had to give the register a new id
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -167,17 +168,33 @@ class Repository:
                 self._written = head
 
     # ---- the register's identity and seal -------------------------------------------------
-    def register_id(self) -> str | None:
+    def _meta(self, key: str) -> str | None:
         try:
-            row = self.db.execute(
-                "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()
+            row = self.db.execute("SELECT value FROM register_meta WHERE key = ?",
+                                  [key]).fetchone()
         except sqlite3.OperationalError:  # no such table: altered outside the app
             return None
         return row[0] if row else None
 
+    def register_id(self) -> str | None:
+        return self._meta("register_id")
+
+    def sealed_from(self) -> int:
+        """The first audit row that must carry a seal (1 if the record of it is missing:
+        then every row must)."""
+        value = self._meta("sealed_from")
+        try:
+            return int(value) if value is not None else 1
+        except ValueError:
+            return 1
+
     def seal(self, *, for_writing: bool = True) -> AuditSeal | None:
         """The audit seal of this register, or None when sealing is off (no key folder), or
-        when only reading a register that has no identity (it is given one on its next write)."""
+        when only reading a register that has no identity.
+
+        A register whose identity was removed is given a new one on its next write, and that
+        write records the loss in the chain (the old key, and so the old rows' seals, can no
+        longer be found)."""
         if self._seal is None and self.key_dir is not None:
             register_id = self.register_id()
             if register_id is None and not for_writing:
@@ -186,6 +203,8 @@ class Repository:
                 import uuid
 
                 register_id = str(uuid.uuid4())
+                self._identity_lost = self.db.execute(
+                    "SELECT count(*) FROM audit_log").fetchone()[0] > 0
                 self.db.execute(
                     "INSERT INTO register_meta (key, value) VALUES ('register_id', ?)",
                     [register_id])
@@ -436,7 +455,7 @@ class Repository:
         """(decision id, version) that the audit log says were signed off with this code."""
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT DISTINCT decision_id, version FROM audit_log "
-            "WHERE field = 'verification_code' AND new_value = ?", [code])]
+            "WHERE field IN ('verification_code', 'content_code') AND new_value = ?", [code])]
 
     def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
         """The audit rows of one field of one version, oldest first."""
@@ -498,7 +517,7 @@ class Repository:
         # slipped in between makes our INSERT fail with "database is locked", never clash).
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM versions").fetchone()[0]
         vids = list(range(first, first + len(decisions)))
-        codes: list[str] = []
+        codes: list[tuple[str, str]] = []
         version_rows = []
         sql = None
         for vid, decision in zip(vids, decisions, strict=True):
@@ -520,7 +539,7 @@ class Repository:
             sql = sql or (f"INSERT INTO versions ({', '.join(values)}) "
                           f"VALUES ({', '.join('?' * len(values))})")
             version_rows.append(tuple(values.values()))
-            codes.append(values["verification_code"])
+            codes.append((values["verification_code"], values["content_code"]))
         if sql:
             conn.executemany(sql, version_rows)
         self._insert_children(list(zip(vids, decisions, strict=True)))
@@ -536,7 +555,7 @@ class Repository:
              for vid, d in zip(vids, decisions, strict=True) for s in d.sign_offs],
         )
         audit_rows = []
-        for vid, decision, code in zip(vids, decisions, codes, strict=True):
+        for vid, decision, (code, content) in zip(vids, decisions, codes, strict=True):
             changes = field_changes(None, decision)
             if decision.status != Status.DRAFT:
                 if decision.status != Status.READY:
@@ -547,6 +566,7 @@ class Repository:
                 changes.append(("status", None, decision.status.value))
                 if decision.status == Status.SIGNED_OFF:
                     changes.append(("verification_code", None, code))
+                    changes.append(("content_code", None, content))
             audit_rows.append((decision.id, decision.version, changes, decision.updated_at))
         self.audit_many(audit_rows)
 
@@ -670,7 +690,13 @@ class Repository:
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         last_id, prev = (row[0], row[1]) if row else (0, GENESIS_HASH)
         seal = self.seal()
-        if seal is not None and self._written != (last_id, prev):
+        if self._identity_lost:
+            self._identity_lost = False
+            entries.insert(0, ("", 0, [("audit_seal", "the register's identity (register_meta) "
+                                        "was missing, removed outside the app; a new one was "
+                                        "made, and rows sealed before cannot be checked", None)],
+                               entries[0][3]))
+        elif seal is not None and (last_id, prev) not in (self._written, self._head):
             behind = self._behind(seal, last_id, prev)
             if behind and not accept_behind:
                 # Rows the seal saw are gone (deleted, or an older copy put in place). Say
@@ -697,7 +723,13 @@ class Repository:
         self._head = (last_id, prev)
 
     def behind_seal(self) -> str | None:
-        """How the file falls short of its seal's head (None: it does not, or no seal)."""
+        """Why the register's audit seal cannot vouch for the file (None: it can, or sealing
+        is off): its identity is gone, or the file falls short of the seal's head."""
+        if self.key_dir is None:
+            return None
+        if self.register_id() is None or self._meta("sealed_from") is None:
+            return ("the register's identity (register_meta) was removed or changed outside "
+                    "the app, so its audit seal cannot be found")
         seal = self.seal(for_writing=False)
         if seal is None:
             return None
@@ -706,15 +738,24 @@ class Repository:
         return self._behind(seal, *(row if row else (0, GENESIS_HASH)))
 
     def _behind(self, seal: AuditSeal, last_id: int, last_hash: str) -> str | None:
-        """How the file falls short of the seal's head, or None if it holds the head row."""
+        """How the file falls short of the seal's head, or None if it holds the head row (or a
+        restore of the file says where the head went)."""
         head = seal.head()
         if head is None:
+            if seal.holds_key() and last_id >= self.sealed_from():
+                return ("the audit seal's record of the newest row is missing from "
+                        f"{seal.folder} (removed, or lost in a crash between a save and its "
+                        "seal), so rows removed from the end cannot be ruled out")
             return None
         if head.authentic and head.last_id <= last_id:
             row = self.db.execute("SELECT hash FROM audit_log WHERE id = ?",
                                   [head.last_id]).fetchone()
             if row is not None and row[0] == head.last_hash:
                 return None
+        if head.authentic and self.db.execute(
+                "SELECT 1 FROM audit_log WHERE field = 'restored' AND instr(new_value, ?) > 0",
+                [f"ended at row {head.last_id} (hash {head.last_hash})"]).fetchone():
+            return None  # a restore replaced the file the head was of, and says so
         what = "" if head.authentic else " (the head record itself does not authenticate)"
         return (f"the audit seal records row {head.last_id} (hash {head.last_hash[:16]}), "
                 f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
@@ -735,11 +776,17 @@ class Repository:
         """Re-derive the whole chain: every link, every seal, and the seal's head."""
         bad: list[int] = []
         unverifiable: dict[str, int] = {}
+        problems: list[str] = []
+        register_id = self.register_id()
+        if register_id is None or self._meta("sealed_from") is None:
+            problems.append("The register's identity (register_meta) was removed or changed "
+                            "outside the app, so its audit seal cannot be found")
         seal = self.seal(for_writing=False)
+        sealed_from = self.sealed_from()
+        holds_key = seal is not None and seal.holds_key()
         prev = GENESIS_HASH
         last_id = 0
-        sealed_from: int | None = None
-        events: list[str] = []
+        first_sealed: int | None = None
         for row in self.db.execute(
             "SELECT id, at, user, decision_id, version, field, old_value, new_value, "
             "prev_hash, hash, key_id, seal FROM audit_log ORDER BY id"
@@ -749,9 +796,10 @@ class Repository:
             expected = audit_hash(prev, at, user, did, version, field, old_value, new_value)
             ok = prev_hash == prev and h == expected
             if mac is None:
-                ok = ok and sealed_from is None  # once sealing began, every row is sealed
+                # rows from sealed_from on, and any after the first sealed one, are sealed
+                ok = ok and rid < sealed_from and first_sealed is None
             else:
-                sealed_from = rid if sealed_from is None else sealed_from
+                first_sealed = rid if first_sealed is None else first_sealed
                 verdict = seal.check(key_id or "", h, mac) if seal is not None else None
                 if verdict is None:
                     unverifiable[key_id or "?"] = unverifiable.get(key_id or "?", 0) + 1
@@ -759,22 +807,18 @@ class Repository:
             if not ok:
                 bad.append(rid)
             if field == "audit_seal":
-                events.append(f"At {at} the register was found behind its own audit seal: "
-                              f"{old_value}")
+                problems.append(f"At {at} the register was found behind its own audit seal: "
+                                f"{old_value}")
             prev, last_id = h, rid
-        problems = list(events)
+        if last_id >= sealed_from and not holds_key and not unverifiable:
+            unverifiable["(this register's key)"] = last_id - sealed_from + 1
         if seal is not None:
-            head = seal.head()
-            if head is None and sealed_from is not None and seal.holds_key():
-                problems.append("The audit seal's record of the newest row is missing from "
-                                f"{seal.folder}, so the end of the chain cannot be checked")
-            elif head is not None:
-                behind = self._behind(seal, last_id, prev)
-                if behind:
-                    problems.append(f"The register is behind its own audit seal: {behind}. "
-                                    "Rows were removed, or an older copy of the file was put "
-                                    "in place")
-        return AuditLogCheck(tuple(bad), unverifiable, tuple(problems), sealed_from)
+            behind = self._behind(seal, last_id, prev)
+            if behind:
+                problems.append(f"The register is behind its own audit seal: {behind}. "
+                                "Rows were removed, or an older copy of the file was put "
+                                "in place")
+        return AuditLogCheck(tuple(bad), unverifiable, tuple(problems), first_sealed)
 
 
 @dataclass(frozen=True)

@@ -12,5 +12,5 @@ APPLICATION_ID = 0x44434B31
 MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
-                   "m004_sealed_register")
+                   "m004_sealed_register", "m005_seal_from")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied

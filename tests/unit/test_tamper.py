@@ -18,7 +18,8 @@ import pytest
 from lifecycle_helpers import ROLES, complete_decision, sign, signed_off_decision
 
 from desktop import cli, integrity, lifecycle
-from desktop.domain.record import code_for
+from desktop.domain.decision import Status
+from desktop.domain.record import code_for, content_code
 from desktop.storage.repository import audit_hash
 
 
@@ -117,6 +118,57 @@ def _edit_and_rechain(service, d):
     return [attack]
 
 
+def _strip_seals_and_forge(service, d):
+    """The whole forgery without the key: edit a sign-off and its audit row, strip every
+    seal, forget the register's identity, recompute the plain chain, store the new code."""
+    def attack(conn):
+        vid = _vid(service, d)
+        conn.execute(f"UPDATE sign_offs SET name = 'Eve' WHERE version_id = {vid} "
+                     "AND role = 'Section 151 Officer'")
+        conn.execute("UPDATE audit_log SET new_value = replace(new_value, "
+                     "'Signer for Section 151 Officer', 'Eve') "
+                     "WHERE field = 'sign_off.Section 151 Officer'")
+        forged = replace(d, sign_offs=tuple(
+            replace(x, name="Eve") if x.role == "Section 151 Officer" else x
+            for x in d.sign_offs))
+        conn.execute("UPDATE versions SET verification_code = ? WHERE id = ?",
+                     [code_for(forged), vid])
+        conn.execute("UPDATE audit_log SET new_value = ? WHERE field = 'verification_code'",
+                     [code_for(forged)])
+        conn.execute("UPDATE audit_log SET key_id = NULL, seal = NULL")
+        conn.execute("DELETE FROM register_meta")
+        _rechain(conn, 10**9, lambda _i, row: row)
+    return [attack]
+
+
+def _amended(service):
+    d = signed_off_decision(service)
+    lifecycle.amend(service, d.id, "New figures from the finance team")
+    return d
+
+
+def _erase_amendment(service, d):
+    v2 = _vid(service, d, 2)
+    return [f"DELETE FROM {t} WHERE version_id = {v2}"
+            for t in ("sign_offs", "answers", "actions", "options", "action_progress")] + [
+        f"DELETE FROM search_index WHERE rowid = {v2}",
+        f"DELETE FROM versions WHERE id = {v2}",
+        f"UPDATE versions SET is_current = 1 WHERE id = {_vid(service, d)}",
+        f"UPDATE decisions SET current_version = 1 WHERE id = '{d.id}'"]
+
+
+def _checklist_in_place(service, d):
+    def attack(conn):
+        sha = conn.execute("SELECT checklist_sha256 FROM versions WHERE decision_id = ?",
+                           [d.id]).fetchone()[0]
+        definition = json.loads(conn.execute(
+            "SELECT definition FROM checklists WHERE sha256 = ?", [sha]).fetchone()[0])
+        definition["principles"][0]["questions"][0] = "FORGED QUESTION?"
+        conn.execute("UPDATE checklists SET definition = ? WHERE sha256 = ?",
+                     [json.dumps(definition), sha])
+    return [attack]
+
+
 # name -> (how to build the record, the attack, a phrase the check must print)
 ATTACKS = {
     "sign-off name changed": (
@@ -167,6 +219,33 @@ ATTACKS = {
     "signed title and its code changed, the code's audit row deleted": (
         signed_off_decision, _title_and_code,
         "behind its own audit seal"),
+    "seals stripped, identity removed, chain recomputed, a sign-off forged": (
+        signed_off_decision, _strip_seals_and_forge,
+        "The register's identity (register_meta) was removed"),
+    "the register's identity removed": (
+        signed_off_decision, lambda s, d: ["DELETE FROM register_meta"],
+        "The register's identity (register_meta) was removed"),
+    "an amendment erased (version 2 deleted, version 1 made current)": (
+        _amended, _erase_amendment,
+        "version 2: the audit log records it, but it is missing from the register"),
+    "the checklist definition changed in place": (
+        signed_off_decision, _checklist_in_place,
+        "The stored checklist"),
+    "the newest audit row (the lock's code) deleted": (
+        signed_off_decision,
+        lambda s, d: ["DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)"],
+        "behind its own audit seal"),
+    "the copy for signature's code changed": (
+        signed_off_decision,
+        lambda s, d: [f"UPDATE versions SET content_code = 'AAAA-BBBB-CCCC' WHERE id = "
+                      f"{_vid(s, d)}"],
+        "copy for signature"),
+    "a signed copy added without the app": (
+        signed_off_decision,
+        lambda s, d: [f"INSERT INTO signed_copies (version_id, filename, sha256, size, data, "
+                      f"attached_at, attached_by) VALUES ({_vid(s, d)}, 'x.pdf', "
+                      f"'{hashlib.sha256(b'%PDF-x').hexdigest()}', 6, X'255044462D78', 'a', 'b')"],
+        "is not in the audit log"),
     "draft content edited without its code": (
         complete_decision,
         lambda s, d: [f"UPDATE answers SET response = 'Edited' WHERE version_id = {_vid(s, d)} "
@@ -193,13 +272,14 @@ def test_the_check_catches(name, service, db_path, capsys):
         stored = service.get(d.id)
         assert integrity.decision_problems(service.repo, stored, code_for(d)), \
             "verify would call this record intact"
-    # the copy printed before the attack
-    status = cli.run(["--db", str(db_path), "verify", code_for(d)])
-    out = capsys.readouterr().out
-    if name == "whole signed-off decision deleted":
-        assert status == 1 and out.startswith("ALTERED: the audit log records"), out
-    else:
-        assert status == 1 and out.startswith("ALTERED: "), out
+    # the copies printed before the attack: the signed record, and the copy for signature
+    printed = [code_for(d)]
+    if d.status == Status.SIGNED_OFF:
+        printed.append(content_code(d))
+    for code in printed:
+        status = cli.run(["--db", str(db_path), "verify", code])
+        out = capsys.readouterr().out
+        assert status == 1 and out.startswith("ALTERED: "), (code, out)
 
 
 def test_a_register_without_its_key_cannot_be_called_intact(service, db_path, tmp_path):
