@@ -14,6 +14,7 @@ from desktop.domain.decision import (
 )
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.services import MAX_REFERENCE, MAX_TITLE
+from desktop.ui.date_field import DateField
 from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
 
@@ -25,8 +26,8 @@ HINTS = {
     "organisation": "The council or body making the decision.",
     "decision_maker": "Who takes the decision, e.g. Cabinet, or the Portfolio Holder.",
     "proposer": "The director or officer putting the proposal forward.",
-    "meeting_date": "The date of the meeting that decides, e.g. 09/12/2026.",
-    "review_date": "When the decision's results will be reviewed, e.g. 31/03/2028.",
+    "meeting_date": "The date of the meeting that decides, e.g. 9/12/2026 (Alt+Down: calendar).",
+    "review_date": "When the results will be reviewed, e.g. 31/03/2028 (Alt+Down: calendar).",
     "delivery_model": "How the service would be delivered if the proposal goes ahead.",
     "options": "Every option considered, including doing nothing, and why each was rejected.",
     "conflicts_of_interest": "Interests declared by anyone involved, and any dispensation granted.",
@@ -79,11 +80,8 @@ class DetailsPage(QWidget):
                 w: QWidget = PlainText(6 if key == "proposal" else 4)
                 w.textChanged.connect(self._changed)
             else:
-                w = QLineEdit()
+                w = DateField() if key in DATES else QLineEdit()
                 w.textEdited.connect(self._changed)
-                if key in DATES:
-                    w.setMaximumWidth(200)
-                    w.setPlaceholderText("YYYY-MM-DD")
             add(key, w)
         self.key_decision = QCheckBox("This is a key decision")
         self.key_decision.setAccessibleName(FIELD_LABELS["key_decision"])

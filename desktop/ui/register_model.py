@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
+from desktop.domain.typed_dates import uk_date
 from desktop.storage.repository import RegisterQuery, RegisterRow
 from desktop.ui import theme
 
@@ -29,17 +29,6 @@ DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE = 0, 1, 3
 TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, ACCESSIBLE_TEXT_ROLE = 7, 9, 11
 ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def long_date(iso: str | None) -> str:
-    """'2026-12-09' -> '9 Dec 2026' (blank stays blank)."""
-    if not iso:
-        return ""
-    try:
-        d = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d.strftime('%b')} {d.year}"
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -151,7 +140,7 @@ class RegisterTableModel(QAbstractTableModel):
     @staticmethod
     def _text(row: RegisterRow, key: str, spoken: bool) -> str:
         if key == "meeting_date":
-            return long_date(row.meeting_date)
+            return uk_date(row.meeting_date)
         if key == "status":
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label
