@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
+from desktop.domain.decision import Status
 from desktop.domain.typed_dates import uk_date
 from desktop.storage.repository import RegisterQuery, RegisterRow
 from desktop.ui import theme
@@ -29,6 +30,16 @@ DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE = 0, 1, 3
 TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, ACCESSIBLE_TEXT_ROLE = 7, 9, 11
 ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
+
+
+SECTIONS = 10  # the shipped checklist's principles, as the Complete column counts them
+
+
+def _rated(row: RegisterRow):
+    """The overall rating the register shows: none until every principle is complete, so an
+    early draft (three greens) never looks assured beside a finished record."""
+    done = row.complete >= SECTIONS or row.status in (Status.READY, Status.SIGNED_OFF)
+    return row.overall_rating if done else None
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -131,10 +142,11 @@ class RegisterTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.id
         if key == "overall_rating":
+            rated = _rated(row)
             if role == DECORATION_ROLE:
-                return theme.rating_icon(row.overall_rating)
+                return theme.rating_icon(rated)
             if role == FOREGROUND_ROLE:
-                return theme.rating_colour(row.overall_rating)
+                return theme.rating_colour(rated)
         return None
 
     @staticmethod
@@ -145,8 +157,10 @@ class RegisterTableModel(QAbstractTableModel):
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label
         if key == "complete":
-            return f"{row.complete} of 10" if spoken else f"{row.complete}/10"
+            return f"{row.complete} of {SECTIONS}" if spoken else f"{row.complete}/{SECTIONS}"
         if key == "overall_rating":
+            if row.overall_rating is not None and _rated(row) is None:
+                return f"Not yet rated ({row.complete} of {SECTIONS})"
             if row.overall_rating is None:
                 return "Not rated yet"
             return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label
