@@ -240,8 +240,10 @@ class RegisterView(QWidget):
         bold.setBold(True)
         fm = QFontMetrics(bold)
         self._widths: dict[str, int] = {}
+        self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
         for i, (key, label) in enumerate(COLUMNS):
-            if key in widths:  # never narrower than the bold heading plus the sort arrow
+            if key in widths:
+                self._least[key] = fm.horizontalAdvance(label) + 32
                 self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
                 table.setColumnWidth(i, self._widths[key])
         table.open_requested.connect(self._open_index)
@@ -292,18 +294,25 @@ class RegisterView(QWidget):
     def fit_columns(self, width: int) -> None:
         """On a narrow window (small screen, 150% scale) the title matters more than the
         meeting date and decision maker: show those only while the title keeps about a third
-        of the table."""
+        of the table. Narrower still (1024 px at 150%), the columns that stay give up room in
+        proportion, down to their headings, so the title still reads."""
         if self._table is None:
             return
         keys = [k for k, _ in COLUMNS]
         table = width - 48  # the page margins
-        shown = sum(w for k, w in self._widths.items() if k not in OPTIONAL_COLUMNS) + 24
+        kept = [k for k in self._widths if k not in OPTIONAL_COLUMNS]
+        shown = sum(self._widths[k] for k in kept) + 24
         title = max(240, table * 3 // 10)
         for key in OPTIONAL_COLUMNS:
             fits = shown + self._widths[key] + title <= table
             self.table.setColumnHidden(keys.index(key), not fits)
             if fits:
                 shown += self._widths[key]
+        room = table - 24 - max(160, table * 3 // 10)
+        wanted = sum(self._widths[k] for k in kept)
+        for key in kept:
+            share = self._widths[key] if wanted <= room else self._widths[key] * room // wanted
+            self.table.setColumnWidth(keys.index(key), max(self._least[key], share))
 
     # ---- behaviour ------------------------------------------------------------------------
     def apply_filters(self) -> None:
