@@ -34,13 +34,15 @@ HINTS = {
 }
 MODEL_CHOICES = (("", "Not chosen yet"),
                  *((m, DELIVERY_MODEL_LABELS[m]) for m in DELIVERY_MODELS))
+# Each option is a small block, so what was typed reads back whole at 1024 px and at 150%:
+# its name across the column (wrapping), then delivery model and outcome, then the reason.
 OPTION_COLUMNS = [
-    Column("name", "Option", 3, spoken="Option"),
-    Column("delivery_model", "Delivery model", 2, MODEL_CHOICES,
-           spoken="Delivery model of option"),
-    Column("status", "Outcome", 2, (("rejected", "Rejected"), ("recommended", "Recommended")),
-           spoken="Outcome of option"),
-    Column("reason", "Reason", 3, spoken="Reason for option"),
+    Column("name", "Option", 1, spoken="Option", lines=1),
+    Column("delivery_model", "Delivery model", 1, MODEL_CHOICES,
+           spoken="Delivery model of option", line=1),
+    Column("status", "Outcome", 1, (("rejected", "Rejected"), ("recommended", "Recommended")),
+           spoken="Outcome of option", line=1),
+    Column("reason", "Reason", 1, spoken="Reason for option", lines=2, line=2),
 ]
 LINE_FIELDS = ("title", "reference", "organisation", "decision_maker", "proposer")
 TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")

@@ -236,6 +236,10 @@ class RegisterView(QWidget):
         widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
                   "complete": 90, "overall_rating": 140}
         header.setMinimumSectionSize(80)
+        # "Not yet rated (3 of 10)" reads whole beside the others' "✓ Green".
+        widths["overall_rating"] = max(widths["overall_rating"],
+                                       table.fontMetrics().horizontalAdvance(
+                                           "Not yet rated (10 of 10)") + 16)
         bold = header.font()
         bold.setBold(True)
         fm = QFontMetrics(bold)

@@ -159,6 +159,7 @@ class RowTable(QWidget):
                 w.setMinimumContentsLength(8)
                 for value, label in col.choices:
                     w.addItem(label, value)
+                    w.setItemData(w.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
                 i = w.findData(values.get(col.key, col.choices[0][0]))
                 w.setCurrentIndex(max(i, 0))
                 w.setEnabled(not self._read_only)
