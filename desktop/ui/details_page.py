@@ -14,6 +14,7 @@ from desktop.domain.decision import (
 )
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.services import MAX_REFERENCE, MAX_TITLE
+from desktop.ui.date_field import DateField
 from desktop.ui.row_table import Column, RowTable
 from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
 
@@ -25,21 +26,23 @@ HINTS = {
     "organisation": "The council or body making the decision.",
     "decision_maker": "Who takes the decision, e.g. Cabinet, or the Portfolio Holder.",
     "proposer": "The director or officer putting the proposal forward.",
-    "meeting_date": "The date of the meeting that decides, e.g. 09/12/2026.",
-    "review_date": "When the decision's results will be reviewed, e.g. 31/03/2028.",
+    "meeting_date": "The date of the meeting that decides, e.g. 9/12/2026 (Alt+Down: calendar).",
+    "review_date": "When the results will be reviewed, e.g. 31/03/2028 (Alt+Down: calendar).",
     "delivery_model": "How the service would be delivered if the proposal goes ahead.",
     "options": "Every option considered, including doing nothing, and why each was rejected.",
     "conflicts_of_interest": "Interests declared by anyone involved, and any dispensation granted.",
 }
 MODEL_CHOICES = (("", "Not chosen yet"),
                  *((m, DELIVERY_MODEL_LABELS[m]) for m in DELIVERY_MODELS))
+# Each option is a small block, so what was typed reads back whole at 1024 px and at 150%:
+# its name across the column (wrapping), then delivery model and outcome, then the reason.
 OPTION_COLUMNS = [
-    Column("name", "Option", 3, spoken="Option"),
-    Column("delivery_model", "Delivery model", 2, MODEL_CHOICES,
-           spoken="Delivery model of option"),
-    Column("status", "Outcome", 2, (("rejected", "Rejected"), ("recommended", "Recommended")),
-           spoken="Outcome of option"),
-    Column("reason", "Reason", 3, spoken="Reason for option"),
+    Column("name", "Option", 1, spoken="Option", lines=1),
+    Column("delivery_model", "Delivery model", 1, MODEL_CHOICES,
+           spoken="Delivery model of option", line=1),
+    Column("status", "Outcome", 1, (("rejected", "Rejected"), ("recommended", "Recommended")),
+           spoken="Outcome of option", line=1),
+    Column("reason", "Reason", 1, spoken="Reason for option", lines=2, line=2),
 ]
 LINE_FIELDS = ("title", "reference", "organisation", "decision_maker", "proposer")
 TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")
@@ -79,11 +82,8 @@ class DetailsPage(QWidget):
                 w: QWidget = PlainText(6 if key == "proposal" else 4)
                 w.textChanged.connect(self._changed)
             else:
-                w = QLineEdit()
+                w = DateField() if key in DATES else QLineEdit()
                 w.textEdited.connect(self._changed)
-                if key in DATES:
-                    w.setMaximumWidth(200)
-                    w.setPlaceholderText("YYYY-MM-DD")
             add(key, w)
         self.key_decision = QCheckBox("This is a key decision")
         self.key_decision.setAccessibleName(FIELD_LABELS["key_decision"])

@@ -24,6 +24,7 @@ from desktop import lifecycle
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Rating, Status
 from desktop.domain.redline import field_label
+from desktop.domain.typed_dates import uk_date
 from desktop.storage.repository import AuditEntry
 from desktop.ui import theme
 from desktop.ui.redline import RedlineView
@@ -39,7 +40,8 @@ def when_text(at: str) -> str:
         moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
     except ValueError:
         return at
-    return moment.astimezone().strftime("%d %b %Y %H:%M:%S")
+    local = moment.astimezone()
+    return f"{uk_date(local.date().isoformat())} {local:%H:%M:%S}"
 
 
 def value_text(value: str | None, field: str = "") -> str:

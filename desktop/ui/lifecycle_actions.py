@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from desktop import lifecycle
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
+from desktop.domain.typed_dates import uk_date
 
 
 class LifecycleActions:
@@ -39,6 +40,9 @@ class LifecycleActions:
         self.check_action.triggered.connect(self.check_audit_trail)
         self.attach_action.triggered.connect(self.attach_signed_copy)
         self.open_dialog = None  # the dialog shown last, for tests and screenshots
+        # decision id -> the date its last sign-off was recorded with, this session: the four
+        # roles of one meeting usually sign on the same day.
+        self.sign_off_dates: dict[str, str] = {}
         self.checker = None  # the AuditCheckRunner, made on first use
         self.last_report: lifecycle.IntegrityReport | None = None
         self._busy = None
@@ -78,18 +82,23 @@ class LifecycleActions:
         if d is None:
             return
         self.window.editor.save_now()
-        dialog = SignOffDialog(self.service, d.id, self.window)
-        dialog.signed.connect(lambda new: self._changed(new.id))
+        dialog = SignOffDialog(self.service, d.id, self.window,
+                               last_date=self.sign_off_dates.get(d.id))
+        dialog.signed.connect(lambda new: self._signed(new.id, dialog.request().date))
         dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
         self.open_dialog = dialog
         dialog.open()
+
+    def _signed(self, decision_id: str, date: str) -> None:
+        self.sign_off_dates[decision_id] = date
+        self._changed(decision_id)
 
     def remove_sign_off(self) -> None:
         """Take back one sign-off recorded by mistake (the audit trail keeps it)."""
         d = self.current()
         if d is None or not d.sign_offs:
             return
-        choices = [f"{s.role}: {s.name}, {s.date}" for s in d.sign_offs]
+        choices = [f"{s.role}: {s.name}, {uk_date(s.date)}" for s in d.sign_offs]
         picked = self.dialogs.choose(self.window, "Remove a recorded sign-off",
                                      "Which sign-off was recorded by mistake?", choices)
         if picked is None:

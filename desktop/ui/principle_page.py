@@ -39,9 +39,8 @@ RATING_MEANINGS = {
 # Each action is a small block: the action across the whole column, then owner, date, progress.
 ACTION_COLUMNS = [
     Column("action", "Action", 1, spoken="Action", lines=2),
-    Column("owner", "Owner", 1, spoken="Owner of action", line=1),
-    Column("due", "Due date", 0, placeholder="DD/MM/YYYY", width=130, spoken="Due date of action",
-           line=1),
+    Column("owner", "Owner", 1, spoken="Owner of action", line=1, lines=1),  # wraps: never cut
+    Column("due", "Due date", 0, width=150, spoken="Due date of action", line=1, date=True),
     Column("done", "Progress", 0, check=("Done", "Open"), live=True, spoken="Action done", line=1),
 ]
 # Two columns (inputs, then guidance on the right) when the scroll viewport is at least this

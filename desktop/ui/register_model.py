@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
+from desktop.domain.decision import Status
+from desktop.domain.typed_dates import uk_date
 from desktop.storage.repository import RegisterQuery, RegisterRow
 from desktop.ui import theme
 
@@ -31,15 +32,14 @@ ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def long_date(iso: str | None) -> str:
-    """'2026-12-09' -> '9 Dec 2026' (blank stays blank)."""
-    if not iso:
-        return ""
-    try:
-        d = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d.strftime('%b')} {d.year}"
+SECTIONS = 10  # the shipped checklist's principles, as the Complete column counts them
+
+
+def _rated(row: RegisterRow):
+    """The overall rating the register shows: none until every principle is complete, so an
+    early draft (three greens) never looks assured beside a finished record."""
+    done = row.complete >= SECTIONS or row.status in (Status.READY, Status.SIGNED_OFF)
+    return row.overall_rating if done else None
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -142,22 +142,25 @@ class RegisterTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.id
         if key == "overall_rating":
+            rated = _rated(row)
             if role == DECORATION_ROLE:
-                return theme.rating_icon(row.overall_rating)
+                return theme.rating_icon(rated)
             if role == FOREGROUND_ROLE:
-                return theme.rating_colour(row.overall_rating)
+                return theme.rating_colour(rated)
         return None
 
     @staticmethod
     def _text(row: RegisterRow, key: str, spoken: bool) -> str:
         if key == "meeting_date":
-            return long_date(row.meeting_date)
+            return uk_date(row.meeting_date)
         if key == "status":
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label
         if key == "complete":
-            return f"{row.complete} of 10" if spoken else f"{row.complete}/10"
+            return f"{row.complete} of {SECTIONS}" if spoken else f"{row.complete}/{SECTIONS}"
         if key == "overall_rating":
+            if row.overall_rating is not None and _rated(row) is None:
+                return f"Not yet rated ({row.complete} of {SECTIONS})"
             if row.overall_rating is None:
                 return "Not rated yet"
             return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.decision import Rating, Status
 from desktop.ui import theme
 from desktop.ui.register_model import COLUMNS, RegisterTableModel
-from desktop.ui.widgets import LinkButton, primary_button, text_label
+from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
 
 # A search over 10,000 decisions takes about 15 ms, so results follow each keystroke at once.
 # A zero-interval timer still coalesces keystrokes that arrive while a query is running.
@@ -29,7 +29,9 @@ STATUS_CHOICES = [(s.value, s.label) for s in Status]
 RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.AMBER, Rating.GREEN,
                                                              Rating.NOT_APPLICABLE)]
 RATING_CHOICES.append(("none", "Not rated yet"))
-OPTIONAL_COLUMNS = ("meeting_date", "reference", "decision_maker")  # the order they give way
+# The order they give way on a narrow window; the reference always stays (it is how a clerk
+# finds a decision), as do the title, status, completeness and rating.
+OPTIONAL_COLUMNS = ("meeting_date", "decision_maker")
 
 
 class RegisterTable(QTableView):
@@ -72,6 +74,12 @@ class FilterButton(QToolButton):
             act.toggled.connect(self._toggled)
             self.actions_by_value[value] = act
         self.setMenu(menu)
+        # As wide as its widest label ("Status (5) ▾"), so ticking a choice moves nothing.
+        widths = []
+        for n in (0, len(choices)):
+            self._relabel(n)
+            widths.append(self.sizeHint().width())
+        self.setFixedWidth(max(widths))
         self._relabel()
 
     def values(self) -> tuple[str, ...]:
@@ -89,8 +97,8 @@ class FilterButton(QToolButton):
         self._relabel()
         self.changed.emit()
 
-    def _relabel(self) -> None:
-        n = len(self.values())
+    def _relabel(self, n: int | None = None) -> None:
+        n = len(self.values()) if n is None else n
         self.setText(f"{self._label} ({n}) ▾" if n else f"{self._label} ▾")
 
 
@@ -121,14 +129,17 @@ class RegisterView(QWidget):
 
         heading = text_label("Decisions", "h1", later=self._later)
         layout.addWidget(heading)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
+        # Two rows, so nothing overlaps at 1024 px or 150%: the search on its own line, then
+        # the filters and the primary button (in reading order, which is the tab order).
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles, proposals and answers")
         self.search.setAccessibleName("Search decisions")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
-        bar.addWidget(self.search, 2)
+        self.search.setMaximumWidth(READING_WIDTH)
+        layout.addWidget(self.search)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
         self.status_filter = FilterButton("Status", STATUS_CHOICES)
         self.rating_filter = FilterButton("Rating", RATING_CHOICES)
         self.overdue_filter = QToolButton()
@@ -137,11 +148,16 @@ class RegisterView(QWidget):
         self.overdue_filter.setAccessibleName("Show only overdue reviews and actions")
         self.overdue_filter.setToolTip("Review date passed, or an action is past its due date")
         self.clear_filters = LinkButton("Clear filters", later=self._later)
+        # Hidden until a filter is on, but its room is kept, so nothing moves when it appears.
+        policy = self.clear_filters.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.clear_filters.setSizePolicy(policy)
         for w in (self.status_filter, self.rating_filter, self.overdue_filter, self.clear_filters):
             bar.addWidget(w)
         bar.addStretch(1)
         self.new_button = primary_button("New decision")
         self.new_button.setToolTip("Start a new decision (Ctrl+N)")
+        self.new_button.setMinimumWidth(self.new_button.sizeHint().width())  # never clipped
         bar.addWidget(self.new_button)
         layout.addLayout(bar)
         self.count_label = text_label("", "hint", later=self._later)
@@ -220,12 +236,18 @@ class RegisterView(QWidget):
         widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
                   "complete": 90, "overall_rating": 140}
         header.setMinimumSectionSize(80)
+        # "Not yet rated (3 of 10)" reads whole beside the others' "✓ Green".
+        widths["overall_rating"] = max(widths["overall_rating"],
+                                       table.fontMetrics().horizontalAdvance(
+                                           "Not yet rated (10 of 10)") + 16)
         bold = header.font()
         bold.setBold(True)
         fm = QFontMetrics(bold)
         self._widths: dict[str, int] = {}
+        self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
         for i, (key, label) in enumerate(COLUMNS):
-            if key in widths:  # never narrower than the bold heading plus the sort arrow
+            if key in widths:
+                self._least[key] = fm.horizontalAdvance(label) + 32
                 self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
                 table.setColumnWidth(i, self._widths[key])
         table.open_requested.connect(self._open_index)
@@ -275,19 +297,26 @@ class RegisterView(QWidget):
 
     def fit_columns(self, width: int) -> None:
         """On a narrow window (small screen, 150% scale) the title matters more than the
-        meeting date, reference and decision maker: show those only while the title keeps
-        about a third of the table."""
+        meeting date and decision maker: show those only while the title keeps about a third
+        of the table. Narrower still (1024 px at 150%), the columns that stay give up room in
+        proportion, down to their headings, so the title still reads."""
         if self._table is None:
             return
         keys = [k for k, _ in COLUMNS]
         table = width - 48  # the page margins
-        shown = sum(w for k, w in self._widths.items() if k not in OPTIONAL_COLUMNS) + 24
+        kept = [k for k in self._widths if k not in OPTIONAL_COLUMNS]
+        shown = sum(self._widths[k] for k in kept) + 24
         title = max(240, table * 3 // 10)
         for key in OPTIONAL_COLUMNS:
             fits = shown + self._widths[key] + title <= table
             self.table.setColumnHidden(keys.index(key), not fits)
             if fits:
                 shown += self._widths[key]
+        room = table - 24 - max(160, table * 3 // 10)
+        wanted = sum(self._widths[k] for k in kept)
+        for key in kept:
+            share = self._widths[key] if wanted <= room else self._widths[key] * room // wanted
+            self.table.setColumnWidth(keys.index(key), max(self._least[key], share))
 
     # ---- behaviour ------------------------------------------------------------------------
     def apply_filters(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.date_field import DateField
 from desktop.ui.theme import BORDER
 from desktop.ui.widgets import LinkButton, PlainText, text_label
 
@@ -32,6 +33,7 @@ class Column:
     live: bool = False  # stays editable when the table is read-only (follow-up after sign-off)
     line: int = 0  # in a stacked table, the line of each item this cell sits on (0 = first)
     lines: int = 0  # > 0: a text box this many lines high that wraps long entries
+    date: bool = False  # a DateField (typed UK dates, a calendar, shown as 15 Sep 2027)
 
 
 class RowTable(QWidget):
@@ -145,6 +147,10 @@ class RowTable(QWidget):
                 w.setPlaceholderText(col.placeholder)
                 w.setReadOnly(self._read_only)
                 w.textChanged.connect(self.edited)
+            elif col.date:
+                w = DateField(values.get(col.key) or "")
+                w.setReadOnly(self._read_only)
+                w.textEdited.connect(self.edited)
             elif col.choices:
                 w: QWidget = QComboBox()
                 # Long choices must not force the page wider than a small screen.
@@ -153,6 +159,7 @@ class RowTable(QWidget):
                 w.setMinimumContentsLength(8)
                 for value, label in col.choices:
                     w.addItem(label, value)
+                    w.setItemData(w.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
                 i = w.findData(values.get(col.key, col.choices[0][0]))
                 w.setCurrentIndex(max(i, 0))
                 w.setEnabled(not self._read_only)

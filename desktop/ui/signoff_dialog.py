@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -21,6 +20,8 @@ from desktop import lifecycle
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.record import content_code
+from desktop.domain.typed_dates import parse_typed_date, uk_date
+from desktop.ui.date_field import DateField
 from desktop.ui.widgets import (
     Field,
     LinkButton,
@@ -84,14 +85,17 @@ class SignOffDialog(QDialog):
     problem_outside = Signal(str)  # a record field (e.g. 'answers.staff') to fix in the editor
 
     def __init__(self, service, decision_id: str, parent: QWidget | None = None,
-                 today: QDate | None = None) -> None:
+                 today: str | None = None, last_date: str | None = None) -> None:
+        """today: YYYY-MM-DD (the service's clock by default). last_date: the date the
+        previous sign-off of this decision recorded in this session, which the next role of
+        the same meeting most likely signed on too."""
         super().__init__(parent)
         self.service = service
         self.decision: Decision = service.get(decision_id)
         self.setWindowTitle("Record a sign-off")
         self.setMinimumWidth(560)
         # The service's clock decides what 'today' is, as it does for the date check.
-        today = today or QDate.fromString(service.today(), Qt.DateFormat.ISODate)
+        today = today or service.today()
         col = QVBoxLayout(self)
         col.setContentsMargins(32, 24, 32, 24)
         col.setSpacing(16)
@@ -132,7 +136,7 @@ class SignOffDialog(QDialog):
         for r in self.states:
             if r.signed:
                 s = r.sign_off
-                line = f"✓ {r.name}: signed by {s.name} on {s.date}"
+                line = f"✓ {r.name}: signed by {s.name} on {uk_date(s.date)}"
             else:
                 line = f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
             form.addWidget(text_label(line, "hint"))
@@ -148,16 +152,18 @@ class SignOffDialog(QDialog):
         first = next((i for i, r in enumerate(self.states) if not r.signed), -1)
         self.role.setCurrentIndex(first)
         self.name = QLineEdit()
-        self.date = QDateEdit(today)
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMMM yyyy")
-        self.date.setMaximumDate(today)
+        meeting = d.meeting_date if d.meeting_date and d.meeting_date <= today else None
+        self.date = DateField(last_date or meeting or today)
+        self.date.set_latest(today)
+        self.date.textChanged.connect(self._check_date)
         self.minute = QLineEdit()
         self.comment = PlainText(3)
         self.fields = {
             "role": Field("Role", self.role, "The role the person signed for."),
             "name": Field("Name", self.name, "Full name, as written on the signed copy."),
-            "date": Field("Date signed", self.date, "The date written beside the signature."),
+            "date": Field("Date signed", self.date,
+                          "The date written beside the signature, e.g. 9/12/2026 "
+                          "(Alt+Down: calendar)."),
             "minute_reference": Field(
                 "Minute reference (optional)", self.minute,
                 "For example, Cabinet minute 45/26."),
@@ -166,6 +172,12 @@ class SignOffDialog(QDialog):
         }
         for field in self.fields.values():
             form.addWidget(field)
+        # Not a problem that blocks (a late sign-off is possible), but usually a slip of the pen.
+        self.date_warning = text_label("", "warning")
+        self.date_warning.hide()
+        date_box = self.fields["date"].layout()
+        date_box.insertWidget(date_box.indexOf(self.date), self.date_warning)
+        self._check_date()
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
         self.record_button.clicked.connect(self.submit)
         col.addLayout(row)
@@ -203,14 +215,37 @@ class SignOffDialog(QDialog):
         return lifecycle.SignOffRequest(
             role=self.role.currentData() or "",
             name=self.name.text(),
-            date=self.date.date().toString("yyyy-MM-dd"),
+            date=self.date.iso() or self.date.text().strip(),
             minute_reference=self.minute.text(),
             comment=self.comment.text(),
         )
 
+    def _check_date(self) -> None:
+        """Warn (without blocking) when the date is before the meeting that decided."""
+        iso, meeting = self.date.iso(), self.decision.meeting_date
+        early = bool(iso and meeting and iso < meeting)
+        self.date_warning.setText(
+            f"Warning: this is before the meeting date ({uk_date(meeting)}). Check the date "
+            "written on the signed copy." if early else "")
+        self.date_warning.setVisible(early)
+        self.date.setAccessibleDescription(
+            self.fields["date"].hint.text() + (" " + self.date_warning.text() if early else ""))
+
+    def date_problems(self) -> list[lifecycle.Problem]:
+        typed = self.date.text().strip()
+        if typed and parse_typed_date(typed) is None:
+            return [lifecycle.Problem(
+                "date", "Enter the date it was signed as a real date, such as 9/12/2026")]
+        return []
+
     def submit(self) -> None:
         """Validate, then record; problems go to the error summary, which takes focus."""
         problems = lifecycle.sign_off_problems(self.service, self.decision, self.request())
+        if self.date_problems():  # the window's words for a mistyped date, not the CLI's
+            problems = [p for p in problems if p.field != "date"] + self.date_problems()
+        problems = [lifecycle.Problem(p.field, p.message.replace(
+            f"({self.request().date})", f"({uk_date(self.request().date)})"), p.kind)
+            if p.field == "date" else p for p in problems]
         if not problems:
             try:
                 decision = lifecycle.record_sign_off(self.service, self.decision.id,

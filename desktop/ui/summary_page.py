@@ -15,6 +15,7 @@ from desktop.domain.decision import (
     detail_problems,
     overall_rating,
 )
+from desktop.domain.typed_dates import uk_date
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
@@ -35,17 +36,6 @@ def problem_field(message: str) -> str:
     return "response"
 
 
-def long_date(iso: str) -> str:
-    """'2026-11-20' as '20 November 2026' (unchanged if it is not a date)."""
-    import datetime as dt
-
-    try:
-        day = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%B %Y}"
-
-
 def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
     """Who signed for which role and when, then the roles still to sign."""
     by_role = {s.role.casefold(): s for s in decision.sign_offs}
@@ -54,7 +44,7 @@ def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
         s = by_role.get(role.name.casefold())
         if s is not None:
             minute = f", minute {s.minute_reference}" if s.minute_reference else ""
-            lines.append(f"✓ {role.name}: signed by {s.name} on {long_date(s.date)}{minute}")
+            lines.append(f"✓ {role.name}: signed by {s.name} on {uk_date(s.date)}{minute}")
         elif role.required:
             waiting.append(role.name)
     if waiting:
@@ -124,7 +114,7 @@ class SummaryPage(QWidget):
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
             last = max((s.date for s in decision.sign_offs), default="")
-            text = (f"Version {decision.version} was signed off on {long_date(last)}. "
+            text = (f"Version {decision.version} was signed off on {uk_date(last)}. "
                     "Export it to print or file the signed record.")
             button_text = "Export the assurance record"
         elif decision.status == Status.WITHDRAWN:

@@ -174,9 +174,15 @@ class Field(QWidget):
 
 def scroll_page(content: QWidget) -> QScrollArea:
     """Put a page's reading column in a scroll area with generous white margins."""
+    from PySide6.QtCore import Qt
+
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # Not a tab stop of its own (it showed no focus ring: an invisible stop); the page scrolls
+    # to whatever has the focus instead (FollowFocus).
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    FollowFocus(area)
     holder = QWidget()
     holder.setObjectName("page")
     outer = QVBoxLayout(holder)
@@ -190,6 +196,60 @@ def scroll_page(content: QWidget) -> QScrollArea:
     outer.addStretch(1)
     area.setWidget(holder)
     return area
+
+
+class FollowFocus(QObject):
+    """Keeps the focused control of a scroll area in view, and the caret line too while
+    typing in a text box: scrolled clear of the edges, so never half-hidden above the
+    Back/Continue bar under the page."""
+
+    MARGIN = 24
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self._area = area
+        self._editor: QWidget | None = None
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old, new) -> None:
+        if not isValid(self) or not isValid(self._area):
+            return
+        if self._editor is not None and isValid(self._editor):
+            self._editor.cursorPositionChanged.disconnect(self._caret_moved)
+        self._editor = None
+        content = self._area.widget()
+        if new is None or not isValid(new) or content is None or not content.isAncestorOf(new):
+            return
+        if isinstance(new, QPlainTextEdit | QLineEdit):
+            self._editor = new
+            new.cursorPositionChanged.connect(self._caret_moved)
+        self.show(new)
+
+    def show(self, widget: QWidget) -> None:
+        """The whole control if it fits, then (in a text box) the caret's line."""
+        viewport = self._area.viewport()
+        if widget.height() + 2 * self.MARGIN <= viewport.height():
+            self._area.ensureWidgetVisible(widget, self.MARGIN, self.MARGIN)
+        else:
+            top = widget.mapTo(self._area.widget(), widget.rect().topLeft())
+            self._area.ensureVisible(top.x(), top.y(), self.MARGIN, self.MARGIN)
+        self._follow_caret()
+
+    def _caret_moved(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        # After the box has grown to its new text and the page is laid out again.
+        QTimer.singleShot(0, self, self._follow_caret)
+
+    def _follow_caret(self, *_args) -> None:
+        editor = self._editor
+        if editor is None or not isValid(editor) or not editor.isVisible():
+            return
+        host = editor.viewport() if isinstance(editor, QPlainTextEdit) else editor
+        caret = editor.cursorRect()
+        centre = host.mapTo(self._area.widget(), caret.center())
+        self._area.ensureVisible(centre.x(), centre.y(), self.MARGIN,
+                                 caret.height() // 2 + self.MARGIN)
 
 
 def fit_to_screen(window: QWidget, width: int, height: int,

@@ -238,10 +238,10 @@ def test_signed_off_summary_says_who_signed(make_window, service):
     assert summary.sign_off_button is None
     text = summary.sign_offs_label.text()
     for role in ROLES:
-        assert f"✓ {role}: signed by Signer {role.split()[0]} on 20 November 2026" in text
+        assert f"✓ {role}: signed by Signer {role.split()[0]} on 20 Nov 2026" in text
     assert "Still to sign" not in text
     page_text = " ".join(w.text() for w in summary.findChildren(type(summary.sign_offs_label)))
-    assert "Version 1 was signed off on 20 November 2026" in page_text
+    assert "Version 1 was signed off on 20 Nov 2026" in page_text
 
 
 # ---- 5. the audit check runs off the GUI thread ----------------------------------------------
