@@ -26,6 +26,7 @@ from desktop.export.pdf_parts import (
     SectionRule,
     SetContext,
     grid_table,
+    line_pieces,
     long_date,
     qr_drawing,
     table,
@@ -43,6 +44,12 @@ from desktop.export.pdf_styles import (
 # any one removal or addition: the full new text is printed in its own section anyway.
 REDLINE_CONTEXT = 200
 REDLINE_MAX = 1500
+
+# A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
+# text longer than CELL_PIECE_CHARS is cut into table rows (pdf_parts.CELL_LINES lines).
+BODY_PIECE_CHARS = 2400
+BODY_LINES = 24
+CELL_PIECE_CHARS = 240
 
 RATING_KEY = (
     "✓ Green: the proposal clearly upholds the principle. "
@@ -88,25 +95,32 @@ class RecordStory:
         self.P = renderer.para  # noqa: N815 - reads like the Paragraph it makes
 
     # text helpers -------------------------------------------------------------------------
-    def paragraphs(self, value: str | None, where: str, style: str,
-                   chunk: int = 0) -> list[Paragraph]:
-        """User text as paragraphs; pieces of one long paragraph join without a gap."""
+    def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
+        """User text as paragraphs. A long one is cut into pieces at its printed lines (for
+        speed); its pieces join without a gap, so it reads as the author typed it."""
         base = self.s[style]
         fits = _fits_body(base) if style == "Body" else None
-        return [self.P(markup, base if ends else self.r.joined(base))
-                for markup, ends in self.r.guard.blocks(value, where, chunk, fits)]
+        out: list[Paragraph] = []
+        for markup in self.r.guard.blocks(value, where, fits):
+            para = self.P(markup, base)
+            if style == "Body" and len(markup) > BODY_PIECE_CHARS:
+                out += line_pieces(para, BODY_WIDTH, BODY_LINES, self.r.joined(base))
+            else:
+                out.append(para)
+        return out
 
     def text(self, value: str | None, where: str, style: str = "Body") -> list:
         return self.paragraphs(value, where, style) or [
             self.P("Not recorded.", self.s["Secondary"])]
 
     def cell(self, value: str | None, where: str, style: str = "Cell") -> Pieces | Paragraph:
-        # Cells are narrow: pieces small enough that a table row fits on a page, so tables
-        # split between rows.
-        paras = self.paragraphs(value, where, style, chunk=300)
+        # Long cell text goes to grid_table as Pieces, which it cuts at their printed lines
+        # into table rows, so that a table splits between rows.
+        paras = self.paragraphs(value, where, style)
         if not paras:
             return self.P("", self.s[style])
-        return paras[0] if len(paras) == 1 else Pieces(paras)
+        short = len(paras) == 1 and len(value or "") <= CELL_PIECE_CHARS
+        return paras[0] if short else Pieces(paras)
 
     def section(self, text: str, content: list, style: str = "H2") -> list:
         """A heading and its content; the heading never ends a page."""

@@ -1,0 +1,106 @@
+"""The printed page as a committee reads it: the author's line breaks only, continued pages
+that say what they continue, a sign-off block to write on, Red that survives black and white."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+
+import pytest
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from desktop.bootstrap import load_shipped_checklist
+from desktop.domain.decision import Action, Answer, Decision, Rating
+from desktop.domain.record import code_for
+from desktop.export.pdf import BODY_WIDTH, PrintRecord, render_record
+from desktop.export.pdf_styles import REGULAR
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_shipped_checklist()
+
+
+def numbered_text(prefix: str, length: int, seed: int, breaks: int = 0) -> tuple[str, set[int]]:
+    """Sentences of numbered words (t1 t2 ...), `breaks` of them ended by a typed line break;
+    returns the text and the numbers of the words a typed break follows."""
+    rng = random.Random(seed)
+    words, ends, i = [], set(), 0
+    while sum(len(w) + 1 for w in words) < length:
+        i += 1
+        word = f"{prefix}{i}"
+        words.append(word + ("." if rng.random() < 0.12 else ""))
+    for k in rng.sample(range(len(words) // 10, len(words) - 10), breaks):
+        ends.add(k + 1)
+    text = "".join(w + ("\n" if n in ends else " ") for n, w in enumerate(words, 1)).strip()
+    return text, ends
+
+
+def layout_lines(pdf: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return out.splitlines()
+
+
+def runs_of(lines: list[str], prefix: str) -> list[list[list[str]]]:
+    """The printed lines holding numbered words, in runs (a run restarts at word 1), a blank
+    line between two of them kept as [] (not where other text, a page's foot, comes between)."""
+    token = re.compile(rf"\b{prefix}(\d+)\.?")
+    runs: list[list[list[str]]] = []
+    between = False  # other text since the last numbered line
+    for line in lines:
+        words = [m.group(0) for m in token.finditer(line)]
+        if not words:
+            if runs and line.strip() == "" and not between:
+                runs[-1].append([])
+            elif runs and line.strip():
+                between = True
+                while runs[-1] and runs[-1][-1] == []:
+                    runs[-1].pop()
+            continue
+        between = False
+        if int(token.match(words[0]).group(1)) == 1:
+            runs.append([])
+        runs[-1].append(words)
+    for run in runs:
+        while run and run[-1] == []:
+            run.pop()
+    return runs
+
+
+def assert_only_typed_breaks(run: list[list[str]], ends: set[int], width: float, size: float):
+    """Every printed line but those the author ended is full: the next word would not fit."""
+    lines = [x for x in run if x]
+    number = re.compile(r"\d+")
+    for line, following in zip(lines, lines[1:], strict=False):
+        last = int(number.search(line[-1]).group())
+        if last in ends:
+            continue
+        longer = " ".join([*line, following[0]])
+        assert stringWidth(longer, REGULAR, size) > width * 0.985, (
+            f"a break the author did not type after {line[-1]}: {' '.join(line)[-60:]}")
+
+
+def test_long_text_keeps_only_the_authors_line_breaks(checklist, tmp_path):
+    body, body_ends = numbered_text("t", 10_000, 1, breaks=3)
+    cell, cell_ends = numbered_text("c", 1_000, 2, breaks=1)
+    d = Decision(id="00000000-0000-4000-8000-000000000000", title="Fidelity", proposal=body,
+                 answers={"long-term": Answer(Rating.RED, "r", "", (
+                     Action(cell, "Jo Bloggs", "2027-01-01"),))})
+    lines = layout_lines(render_record(PrintRecord(d, checklist, code_for(d))).pdf, tmp_path)
+
+    (paragraph,) = runs_of(lines, "t")
+    assert [] not in paragraph  # one paragraph: no gap inside it
+    words = [w for line in paragraph for w in line]
+    assert len(words) == len(body.split())
+    assert_only_typed_breaks(paragraph, body_ends, BODY_WIDTH, 10.5)
+
+    in_principle, in_open_actions = runs_of(lines, "c")
+    for run, column in ((in_principle, 88 * mm), (in_open_actions, 78 * mm)):
+        assert [] not in run  # the pieces of a cell join without a gap
+        assert sum(len(x) for x in run) == len(cell.split())
+        assert_only_typed_breaks(run, cell_ends, column - 8, 9.5)
