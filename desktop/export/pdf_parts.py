@@ -121,6 +121,25 @@ class SetContext(ActionFlowable):
     def apply(self, doc) -> None:
         self.renderer.context = self.new_context
         self.renderer.section_starts = True
+        self.renderer.part = ""
+
+
+class PartMark(Flowable):
+    """Zero size: a part of the record starts here ("8. Long term and strategic", or "" for
+    none); a page that starts inside it names it at its top, "…, continued"."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, renderer, label: str) -> None:
+        super().__init__()
+        self.renderer, self.label = renderer, label
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.renderer.part_starts(self.label, self.canv.absolutePosition(0, 0)[1])
 
 
 class Progress(ActionFlowable):

@@ -22,6 +22,7 @@ from desktop.export.pdf import (
 from desktop.export.pdf_parts import (
     Anchor,
     KeepWithStart,
+    PartMark,
     Pieces,
     SectionRule,
     SetContext,
@@ -126,6 +127,10 @@ class RecordStory:
         """A heading and its content; the heading never ends a page."""
         return keep([self.P(text, self.s[style])], content)
 
+    def part_section(self, text: str, content: list) -> list:
+        """A section of the cover: a page that starts inside it names it at its top."""
+        return keep([PartMark(self.r, text), self.P(text, self.s["H2"])], content)
+
     def line(self, value: str | None, where: str) -> str:
         return self.r.guard.markup(value, where)
 
@@ -209,7 +214,7 @@ class RecordStory:
         # get the full width so that they can flow across pages.
         long_details = any(len(getattr(d, f)) > 300 for f in typed.values())
         details = grid_table(rows, [38 * mm, 132 * mm if long_details else 72 * mm],
-                             header=False, extra=[("LEFTPADDING", (0, 0), (-1, -1), 0)])
+                             header=False, padding=(0, 4))
         code = self.rec.code
         verify = table(
             [[qr_drawing(code, 34 * mm)],
@@ -232,16 +237,16 @@ class RecordStory:
                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         if d.version > 1 and d.amendment_reason.strip():
-            out += self.section("Reason for this amendment",
+            out += self.part_section("Reason for this amendment",
                                 self.text(d.amendment_reason, "amendment_reason"))
         if self.rec.changes:
-            out += self.section(f"Changes since version {d.version - 1}", self.redline())
-        out += self.section("Proposal", self.text(d.proposal, "proposal"))
-        out += self.section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
-        out += self.section("Options considered", self.options())
+            out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
+        out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
+        out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
+        out += self.part_section("Options considered", self.options())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
-        out += self.section("Conflicts of interest and dispensations", conflicts)
+        out += self.part_section("Conflicts of interest and dispensations", conflicts)
         return out
 
     def options(self) -> list:
@@ -266,6 +271,7 @@ class RecordStory:
         d, s = self.d, self.s
         rating = overall_rating(d)
         out: list = [
+            PartMark(self.r, "Summary of the ten principles"),
             Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
             self.P("Summary of the ten principles", s["H1"]),
             self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
@@ -314,7 +320,8 @@ class RecordStory:
                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
         )
         # The principle's heading, its questions and its rating stay together on one page.
-        out = [KeepTogether([*([SectionRule()] if rule else []), *head, *questions,
+        part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
+        out = [KeepTogether([part, *([SectionRule()] if rule else []), *head, *questions,
                              Spacer(0, 4 * mm), box])]
         out += self.section("How the proposal meets this principle",
                             self.text(a.response, f"{where}.response"))
@@ -326,15 +333,17 @@ class RecordStory:
                              self.cell(x.owner, f"{where}.actions[{i}].owner"),
                              self.P(long_date(x.due) or "–", s["Cell"]),
                              self.P("Done" if x.done else "Open", s["Cell"])])
-            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm])]
+            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm],
+                                  continued_style=s["Secondary"])]
         else:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
 
     def actions(self) -> list:
         s = self.s
-        head: list = [SectionRule(), Anchor(f"{self.key}-actions", "Open actions and sign-off",
-                                            level=1), self.P("Open actions", s["H1"])]
+        head: list = [PartMark(self.r, "Open actions"), SectionRule(),
+                      Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
+                      self.P("Open actions", s["H1Kept"])]
         items = open_actions(self.d)
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
@@ -346,11 +355,12 @@ class RecordStory:
             rows.append([self.P(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
                          self.cell(x.owner, f"answers.{slug}.actions"),
                          self.P(long_date(x.due) or "–", s["Cell"])])
-        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm])])
+        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm],
+                                      continued_style=s["Secondary"])])
 
     def sign_off(self) -> list:
         d, s = self.d, self.s
-        out: list = [SectionRule(), self.P("Sign-off", s["H1"]), self.P(
+        out: list = [PartMark(self.r, "Sign-off"), SectionRule(), self.P("Sign-off", s["H1"]), self.P(
             f"By signing, each person named confirms that they have read version {d.version} of "
             f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
             "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]

@@ -225,6 +225,9 @@ def stylesheet():
                        spaceAfter=10))
     add(ParagraphStyle("H1", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=4,
                        spaceAfter=8, keepWithNext=1))
+    # A heading that keep() holds with its content's start: keepWithNext would move it, and a
+    # whole long table after it, to the next page, away from its anchor.
+    add(ParagraphStyle("H1Kept", parent=sheet["H1"], keepWithNext=0))
     # H2/H3 are kept with what follows by heading() (a conditional page break), not by
     # keepWithNext, which would push a whole table to the next page with its heading.
     add(ParagraphStyle("H2", parent=base, fontName=BOLD, fontSize=12.5, leading=16,

@@ -38,12 +38,16 @@ def numbered_text(prefix: str, length: int, seed: int, breaks: int = 0) -> tuple
     return text, ends
 
 
-def layout_lines(pdf: bytes, tmp_path) -> list[str]:
+def layout_text(pdf: bytes, tmp_path) -> str:
+    """pdftotext -layout: the pages' text, each page ended by a form feed."""
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    return out.splitlines()
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def layout_lines(pdf: bytes, tmp_path) -> list[str]:
+    return layout_text(pdf, tmp_path).splitlines()
 
 
 def runs_of(lines: list[str], prefix: str) -> list[list[list[str]]]:
@@ -104,3 +108,58 @@ def test_long_text_keeps_only_the_authors_line_breaks(checklist, tmp_path):
         assert [] not in run  # the pieces of a cell join without a gap
         assert sum(len(x) for x in run) == len(cell.split())
         assert_only_typed_breaks(run, cell_ends, column - 8, 9.5)
+
+
+def page_lines(pdf: bytes, tmp_path) -> list[list[str]]:
+    """Each page's non-blank lines (pdftotext -layout)."""
+    return [[ln for ln in page.splitlines() if ln.strip()]
+            for page in layout_text(pdf, tmp_path).split("\f") if page.strip()]
+
+
+def long_record(checklist, actions: int = 2) -> Decision:
+    answers = {}
+    for p in checklist.principles:
+        text, _ = numbered_text("w", 2500 + 300 * p.number, p.number)
+        acts = tuple(Action(numbered_text("a", 700 + 100 * (i % 4), i)[0], f"Owner{p.number}x{i}",
+                            "2027-01-01") for i in range(actions))
+        answers[p.slug] = Answer(Rating.AMBER, text, text[: 1500 + 100 * p.number], acts)
+    return Decision(id="00000000-0000-4000-8000-000000000000", title="Continued pages",
+                    proposal=numbered_text("p", 4000, 99)[0], answers=answers)
+
+
+def test_a_page_that_continues_a_principle_says_which(checklist, tmp_path):
+    d = long_record(checklist)
+    pages = page_lines(render_record(PrintRecord(d, checklist, code_for(d))).pdf, tmp_path)
+    titles = {f"Principle {p.number} of 10": f"{p.number}. {p.title}"
+              for p in checklist.principles}
+    starts = re.compile(r"Principle \d+ of 10$|Summary of the ten principles$|Open actions$"
+                        r"|Sign-off$|Decision assurance record")
+    part, checked = "Proposal", 0
+    for number, lines in enumerate(pages, start=1):
+        body = lines[1:] if number > 1 else lines
+        if number > 1 and not starts.match(body[0].strip()):
+            assert lines[0].rstrip().endswith(f"{part}, continued"), (number, lines[:2])
+            checked += 1
+        else:
+            assert "continued" not in lines[0], (number, lines[:2])
+        for line in body:
+            key = line.strip()
+            if key in titles:
+                part = titles[key]
+            elif key == "Open actions":
+                part = "Open actions"
+    assert checked >= 8
+
+
+def test_an_action_row_split_across_pages_repeats_its_owner_and_due_date(checklist, tmp_path):
+    d = long_record(checklist, actions=8)
+    pages = page_lines(render_record(PrintRecord(d, checklist, code_for(d))).pdf, tmp_path)
+    continued = 0
+    for lines in pages:
+        for i, line in enumerate(lines[:4]):
+            if re.match(r"\s*(Principle\s+)?Action\s+Owner\s+Due", line):
+                row = lines[i + 1]
+                assert re.search(r"Owner\d+x\d+", row), row  # never blank owner/due cells
+                assert re.search(r"January", row), row
+                continued += "continued" in lines[i + 2] or "continued" in lines[i + 3]
+    assert continued >= 1
