@@ -49,6 +49,10 @@ REDLINE_MAX = 1500
 # A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
 # text longer than CELL_PIECE_CHARS is cut into table rows (pdf_parts.CELL_LINES lines).
 BODY_PIECE_CHARS = 2400
+# The sign-off block: clear room to sign above the signature line, and to write a name,
+# a post or a date above the other lines.
+SIGN_SPACE = 18 * mm
+WRITE_SPACE = 10 * mm
 BODY_LINES = 24
 CELL_PIECE_CHARS = 240
 
@@ -375,40 +379,49 @@ class RecordStory:
         return [KeepTogether(out)]
 
     def _signature_block(self, role: str, required: bool, done) -> list:
+        """One role's block, to be signed with a pen: SIGN_SPACE clear above the signature
+        line, then lines for the printed name, the post held and the date, each with room
+        to write. A recorded sign-off prints its name and date on their lines."""
         s = self.s
-        label = f"{self.line(role, 'sign_offs.role')}"
-        label += "" if required else f' <font color="{SECONDARY}">(optional)</font>'
+        role_text = self.line(role, "sign_offs.role")
+        label = role_text + ("" if required else f' <font color="{SECONDARY}">(optional)</font>')
         name = self.line(done.name, "sign_offs.name") if done else ""
         date = long_date(done.date) if done else ""
         minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
 
-        def field(caption: str, value: str) -> list:
-            return [self.P(caption, s["Secondary"]), self.P(value or "&nbsp;", s["Cell"])]
+        def written(value: str, room: float, width: float) -> list:
+            """Room to write, a recorded value sitting on the line at its foot."""
+            if not value:
+                return [Spacer(0, room)]
+            para = self.P(value, s["Cell"])
+            return [Spacer(0, max(0.0, room - para.wrap(width, 100 * mm)[1])), para]
 
-        gap = 6 * mm
-        # Room to sign: the row is at least 17 mm high, and grows (rather than letting the text
-        # climb over the role's name) when a recorded name or date needs more lines.
-        signature = field("Signature", "")
-        used = sum(p.wrap(64 * mm, 100 * mm)[1] for p in signature) + 6  # + the paddings
-        signature.insert(0, Spacer(0, max(0.0, 17 * mm - used)))
+        wide, gap, narrow = 108 * mm, 8 * mm, 54 * mm
+        rows = [
+            [self.P(label, s["CellBold"]), "", ""],
+            [written("", SIGN_SPACE, wide), "", written(date, SIGN_SPACE, narrow)],
+            [self.P(f"Signed on behalf of the {role_text}", s["Secondary"]), "",
+             self.P("Date", s["Secondary"])],
+            [written(name, WRITE_SPACE, wide), "", written("", WRITE_SPACE, narrow)],
+            [self.P("Printed name", s["Secondary"]), "", self.P("Post held", s["Secondary"])],
+        ]
         block = table(
-            [[self.P(label, s["CellBold"]), "", "", "", ""],
-             [field("Name", name), "", signature, "", field("Date", date)]],
-            colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm],
-            hAlign="LEFT",
+            rows, colWidths=[wide, gap, narrow], hAlign="LEFT",
             style=[("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                    ("LINEBELOW", (0, 1), (0, 1), 0.8, TEXT),
                    ("LINEBELOW", (2, 1), (2, 1), 0.8, TEXT),
-                   ("LINEBELOW", (4, 1), (4, 1), 0.8, TEXT),
+                   ("LINEBELOW", (0, 3), (0, 3), 0.8, TEXT),
+                   ("LINEBELOW", (2, 3), (2, 3), 0.8, TEXT),
                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                   ("BOTTOMPADDING", (0, 1), (-1, 1), 3)],
+                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                   ("BOTTOMPADDING", (0, 2), (-1, 2), 0)],
         )
         parts: list = [block]
         if done:
-            note = f"Sign-off recorded for {long_date(done.date)}"
+            note = f"Recorded in the register: signed on {long_date(done.date)}"
             note += f", minute {minute}." if minute else "."
             parts += [Spacer(0, 2 * mm), self.P(note, s["Secondary"])]
-        parts.append(Spacer(0, 6 * mm))
+        parts.append(Spacer(0, 7 * mm))
         return [KeepTogether(parts)]
 
 

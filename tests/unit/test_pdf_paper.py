@@ -163,3 +163,60 @@ def test_an_action_row_split_across_pages_repeats_its_owner_and_due_date(checkli
                 assert re.search(r"January", row), row
                 continued += "continued" in lines[i + 2] or "continued" in lines[i + 3]
     assert continued >= 1
+
+
+def drawn(page) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, float]]]:
+    """A page's text (x, baseline y, text) and horizontal lines (x1, x2, y), in points."""
+    texts: list[tuple[float, float, str]] = []
+    lines: list[tuple[float, float, float]] = []
+    start: list[tuple[float, float]] = []
+
+    def apply(cm, x, y):
+        return cm[0] * x + cm[2] * y + cm[4], cm[1] * x + cm[3] * y + cm[5]
+
+    def operator(op, args, cm, tm):
+        if op == b"m":
+            start[:] = [apply(cm, float(args[0]), float(args[1]))]
+        elif op == b"l" and start:
+            (x1, y1), (x2, y2) = start[0], apply(cm, float(args[0]), float(args[1]))
+            if abs(y1 - y2) < 0.01 and abs(x2 - x1) > 20:
+                lines.append((min(x1, x2), max(x1, x2), y1))
+
+    def text(value, cm, tm, font, size):
+        if value.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            texts.append((x, y, value.strip()))
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts, lines
+
+
+def test_the_sign_off_block_has_room_to_sign_with_a_pen(checklist):
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.domain.decision import SignOff
+
+    d = Decision(id="00000000-0000-4000-8000-000000000000", title="Sign here",
+                 sign_offs=(SignOff("Section 151 Officer", "Priya Shah", "2026-12-09", "M/42"),))
+    pdf = render_record(PrintRecord(d, checklist, code_for(d))).pdf
+    page = PdfReader(io.BytesIO(pdf)).pages[-1]
+    texts, lines = drawn(page)
+    everything = " ".join(t for _, _, t in texts)
+    assert "Sign-off recorded for" not in everything
+    roles = [r.name for r in checklist.sign_off_roles]
+    captions = [(x, y, t) for x, y, t in texts if t.startswith("Signed on behalf of the")]
+    assert sorted(t for _, _, t in captions) == sorted(f"Signed on behalf of the {r}"
+                                                       for r in roles)
+    for x, y, caption in captions:
+        # The signature line just above the caption, and the nearest text above that line.
+        line = min((ln for ln in lines if ln[2] > y and ln[0] - 1 <= x <= ln[1]),
+                   key=lambda ln: ln[2] - y)
+        above = min(ty for tx, ty, _ in texts if ty > line[2] and line[0] - 1 <= tx < line[1])
+        clear = above - 3 - line[2]  # from the line to the descenders of the text above
+        assert clear >= 15 * mm, (caption, clear / mm)
+        for needed in ("Printed name", "Post held", "Date"):
+            assert any(t == needed and -1 < y - ty < 20 * mm for _, ty, t in texts), needed
+    assert "Priya Shah" in everything and "9 December 2026" in everything
