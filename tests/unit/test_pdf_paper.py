@@ -220,3 +220,44 @@ def test_the_sign_off_block_has_room_to_sign_with_a_pen(checklist):
         for needed in ("Printed name", "Post held", "Date"):
             assert any(t == needed and -1 < y - ty < 20 * mm for _, ty, t in texts), needed
     assert "Priya Shah" in everything and "9 December 2026" in everything
+
+
+def test_one_red_in_the_packs_summary_grid_stands_out_in_black_and_white(checklist, tmp_path):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from desktop.domain.checklist import SLUGS
+    from desktop.export.pdf import render_pack
+
+    records = []
+    for i in range(6):
+        answers = {slug: Answer(Rating.GREEN, "ok", "", ()) for slug in SLUGS}
+        if i == 2:
+            answers["staff"] = Answer(Rating.RED, "no", "", ())
+        d = Decision(id=f"00000000-0000-4000-8000-00000000000{i}", title=f"Decision {i}",
+                     answers=answers)
+        records.append(PrintRecord(d, checklist, code_for(d)))
+    pdf = render_pack(records).pdf
+    page = PdfReader(io.BytesIO(pdf)).pages[2]
+    texts, _ = drawn(page)
+    assert any("Summary of decisions" in t for _, _, t in texts)
+    (path := tmp_path / "pack.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-f", "3", "-l", "3", "-r", "72", "-gray", "-png", str(path),
+                    str(tmp_path / "grid")], check=True)
+    (png,) = tmp_path.glob("grid*.png")
+    grey = Image.open(png).convert("L")
+    height = grey.height
+
+    def darkness(x: float, y: float) -> float:
+        """How dark the cell around a symbol drawn at (x, y) is: 0 white, 255 black."""
+        box = grey.crop((int(x - 6), int(height - y - 10), int(x + 12), int(height - y + 5)))
+        histogram = box.histogram()  # 256 counts of grey levels
+        return 255 - sum(i * n for i, n in enumerate(histogram)) / sum(histogram)
+
+    red = [darkness(x, y) for x, y, t in texts if t == "✕"]
+    green = [darkness(x, y) for x, y, t in texts if t == "✓"]
+    assert red and len(green) >= 50
+    assert min(red) > 120, red  # a dark cell, not a light grey cross
+    assert min(red) > 3 * max(green), (red, max(green))
