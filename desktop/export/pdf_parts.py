@@ -282,10 +282,13 @@ class GridTable(Table):
         rest._origin = origin[:top] + origin[n:]
         rest._heads, rest._continued_style = self._heads, self._continued_style
         if top < len(rest._cellvalues) and n < len(origin) and origin[n] == origin[n - 1]:
-            head = self._heads[origin[n]]
-            rest._cellvalues[top] = [
-                _continued(head[j], self._continued_style) if value == "" and head[j] != ""
-                else value for j, value in enumerate(rest._cellvalues[top])]
+            head, style = self._heads[origin[n]], self._continued_style
+            row = list(rest._cellvalues[top])
+            for j, value in enumerate(row):
+                if value == "" and head[j] != "":
+                    row[j] = _continued(head[j], style)
+                    style = None  # "(continued)" once, under the first repeated cell
+            rest._cellvalues[top] = row
         return parts
 
 
