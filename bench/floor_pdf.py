@@ -146,10 +146,16 @@ def story(decision, checklist, code: str) -> list:
     out.append(_grid(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm]))
     sign_off = [_p("Sign-off", "H1")]
     for role in checklist.sign_off_roles:
-        block = Table([[_p(role.name, "CellBold"), "", ""], ["Name", "Signature", "Date"]],
-                      colWidths=[58 * mm, 70 * mm, 42 * mm], rowHeights=[None, 17 * mm])
-        block.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.8, colors.black)]))
-        sign_off.append(KeepTogether([block, Spacer(0, 6 * mm)]))
+        block = Table([[_p(role.name, "CellBold"), "", ""], ["", "", ""],
+                       [f"Signed on behalf of the {role.name}", "", "Date"], ["", "", ""],
+                       ["Printed name", "", "Post held"]],
+                      colWidths=[108 * mm, 8 * mm, 54 * mm],
+                      rowHeights=[None, 18 * mm, None, 10 * mm, None])
+        block.setStyle(TableStyle([("LINEBELOW", (0, 1), (0, 1), 0.8, colors.black),
+                                   ("LINEBELOW", (2, 1), (2, 1), 0.8, colors.black),
+                                   ("LINEBELOW", (0, 3), (0, 3), 0.8, colors.black),
+                                   ("LINEBELOW", (2, 3), (2, 3), 0.8, colors.black)]))
+        sign_off.append(KeepTogether([block, Spacer(0, 7 * mm)]))
     return [*out, KeepTogether(sign_off)]
 
 

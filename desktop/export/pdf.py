@@ -201,6 +201,12 @@ class Renderer:
 
         self.para = ParaCache()
         self.section_starts = True  # no running header on the first page of a section
+        # The part of a record being laid out ("8. Long term and strategic"): a page that
+        # starts inside one says so at its top (set by pdf_parts.PartMark).
+        self.part = ""
+        self._page_part = ""  # the part the page being laid out continues, if any
+        self._page_header = ""  # the running header of that page ("" on a section's first)
+        self.frame_top = 0.0
         self._forms: dict[tuple[str, ...], str] = {}  # a mark's lines -> its form's name
         self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
@@ -223,8 +229,8 @@ class Renderer:
 
     # Page decoration ------------------------------------------------------------------------
     def on_page(self, canvas, doc) -> None:
-        """Running header and footer of the page that is starting (and which status mark it
-        gets at its end)."""
+        """The footer of the page that is starting, and what its header and status mark will
+        be (drawn at its end)."""
         ctx = self.context
         width, height = doc.pagesize
         left, right = doc.leftMargin, width - doc.rightMargin
@@ -243,17 +249,47 @@ class Renderer:
         if ctx.code:
             canvas.drawRightString(right, 11 * _MM, f"Verification code {ctx.code}")
         first_of_section, self.section_starts = self.section_starts, False
-        if ctx.header and not first_of_section:
-            canvas.drawString(left, height - 12 * _MM,
-                              _fit(ctx.header, REGULAR, 8.5, right - left))
-            canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
+        self._page_header = "" if first_of_section else ctx.header
+        self._page_part = self.part
         canvas.restoreState()
 
+    def part_starts(self, label: str, y: float) -> None:
+        """A part begins at height y of the page being laid out; at the top, the page does
+        not continue the one before."""
+        if y >= self.frame_top - 1:
+            self._page_part = ""
+        self.part = label
+
     def on_page_end(self, canvas, doc) -> None:
-        """The status mark, over everything on the page, multiplied into it: it shows on the
-        white page and on shaded table cells alike, and black text stays black."""
+        """The running header, naming the part the page continues ("8. Long term and
+        strategic, continued"), now that the page's content is known; then the status mark,
+        over everything on the page, multiplied into it: it shows on the white page and on
+        shaded table cells alike, and black text stays black."""
+        width, height = doc.pagesize
+        if self._page_header:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            from desktop.export.pdf_styles import BOLD
+
+            left, right = doc.leftMargin, width - doc.rightMargin
+            canvas.saveState()
+            canvas.setFont(REGULAR, 8.5)
+            canvas.setFillColor(colour(SECONDARY))
+            room = right - left
+            if self._page_part:
+                part = _fit(f"{self._page_part}, continued", BOLD, 8.5, (right - left) * 0.6)
+                canvas.setFont(BOLD, 8.5)
+                canvas.setFillColor(colour(TEXT))
+                canvas.drawRightString(right, height - 12 * _MM, part)
+                room -= stringWidth(part, BOLD, 8.5) + 6 * _MM
+                canvas.setFont(REGULAR, 8.5)
+                canvas.setFillColor(colour(SECONDARY))
+            canvas.drawString(left, height - 12 * _MM, _fit(self._page_header, REGULAR, 8.5, room))
+            canvas.setStrokeColor(colour(BORDER))
+            canvas.setLineWidth(0.5)
+            canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
+            canvas.restoreState()
         if self._page_mark:
-            width, height = doc.pagesize
             canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
 
     def _mark_form(self, canvas, lines: tuple[str, ...], width: float, height: float) -> str:
@@ -288,6 +324,7 @@ class Renderer:
         )
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.frame_top = doc.bottomMargin + doc.height
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page,
                                                   onPageEnd=self.on_page_end)])
         from reportlab import rl_config

@@ -15,7 +15,43 @@ from desktop.domain.decision import overall_rating
 from desktop.export.pdf import CODE_MARKER, PageContext, PrintRecord, Renderer
 from desktop.export.pdf_parts import Anchor, PageRef, Progress, grid_table, long_date
 from desktop.export.pdf_record import RATING_KEY, RecordStory
-from desktop.export.pdf_styles import LIGHT_FILL, SECONDARY, rating_markup, warning_scope
+from desktop.export.pdf_styles import (
+    BOLD,
+    LIGHT_FILL,
+    SECONDARY,
+    TEXT,
+    rating_markup,
+    warning_scope,
+)
+
+# In the summary grid a Red is a dark cell with a heavy black box and a white bold cross,
+# an Amber a mid-tone cell: in black and white one Red among a hundred decisions stands out,
+# where a red symbol printed as light a grey as a green tick did not.
+RED_FILL = "#8e2410"
+AMBER_FILL = "#f5a46a"
+
+
+def grid_mark(rating, *, word: bool = False) -> str:
+    """A rating in the summary grid: its symbol (and word), white on the dark Red fill."""
+    if rating is None:
+        return "" if not word else rating_markup(None)
+    if rating.value == "red":
+        text = f"{rating.symbol}&nbsp;RED" if word else rating.symbol
+        return f'<font name="{BOLD}" color="#ffffff">{text}</font>'
+    if rating.value == "amber":
+        text = f"{rating.symbol}&nbsp;&nbsp;{rating.label}" if word else rating.symbol
+        return f'<font name="{BOLD}" color="{TEXT}">{text}</font>'
+    return rating_markup(rating, word=word)
+
+
+def grid_fill(rating, col: int, row: int) -> list:
+    """The table commands that fill (and, for Red, box) one rated cell."""
+    if rating is None or rating.value not in ("red", "amber"):
+        return []
+    if rating.value == "amber":
+        return [("BACKGROUND", (col, row), (col, row), AMBER_FILL)]
+    return [("BACKGROUND", (col, row), (col, row), RED_FILL),
+            ("BOX", (col, row), (col, row), 1.6, TEXT)]
 
 
 class PackRenderer(Renderer):
@@ -118,6 +154,7 @@ class PackRenderer(Renderer):
         head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
         head.append(self.para("Overall", s["CellHead"]))
         rows = [head]
+        marks: list = []  # each rated cell's fill and box: Red must survive black and white
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
             g.scope = warning_scope(d)
@@ -125,11 +162,13 @@ class PackRenderer(Renderer):
             label = f"{i}. {g.markup(d.title, 'title')}"
             cells: list = [[self.para(label, s["Cell"])]
                            + ([self.para(ref, s["Secondary"])] if ref else [])]
-            for slug in SLUGS:
+            for col, slug in enumerate(SLUGS, start=1):
                 rating = d.answer(slug).rating
-                cells.append(self.para(rating_markup(rating, word=False) if rating else "",
-                                       s["CellCentre"]))
-            cells.append(self.para(rating_markup(overall_rating(d)), s["Cell"]))
+                cells.append(self.para(grid_mark(rating), s["CellCentre"]))
+                marks += grid_fill(rating, col, i)
+            overall = overall_rating(d)
+            cells.append(self.para(grid_mark(overall, word=True), s["Cell"]))
+            marks += grid_fill(overall, len(principles) + 1, i)
             rows.append(cells)
         g.scope = ""
         widths = [62 * mm] + [8.2 * mm] * len(principles) + [26 * mm]
@@ -138,6 +177,7 @@ class PackRenderer(Renderer):
             ("LEFTPADDING", (1, 0), (-2, -1), 1), ("RIGHTPADDING", (1, 0), (-2, -1), 1),
             ("BACKGROUND", (1, 1), (-2, -1), LIGHT_FILL),
             ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
+            *marks,
         ]))
         key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
         out += [Spacer(0, 4 * mm), self.para(f"Principles: {key}.", s["Secondary"]),

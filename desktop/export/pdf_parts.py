@@ -121,6 +121,25 @@ class SetContext(ActionFlowable):
     def apply(self, doc) -> None:
         self.renderer.context = self.new_context
         self.renderer.section_starts = True
+        self.renderer.part = ""
+
+
+class PartMark(Flowable):
+    """Zero size: a part of the record starts here ("8. Long term and strategic", or "" for
+    none); a page that starts inside it names it at its top, "…, continued"."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, renderer, label: str) -> None:
+        super().__init__()
+        self.renderer, self.label = renderer, label
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.renderer.part_starts(self.label, self.canv.absolutePosition(0, 0)[1])
 
 
 class Progress(ActionFlowable):
@@ -171,11 +190,12 @@ class PageRef(Flowable):
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
 
-def table(data: list[list], colWidths: list[float], style=(), **kwargs) -> Table:  # noqa: N803
+def table(data: list[list], colWidths: list[float], style=(), cls=Table,  # noqa: N803
+          **kwargs) -> Table:
     """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
     kwargs.setdefault("hAlign", "LEFT")
     style = [tuple(_colour(x) for x in command) for command in style]
-    return Table(data, colWidths=colWidths,
+    return cls(data, colWidths=colWidths,
                  style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
 
 
@@ -184,38 +204,119 @@ def _colour(value):
     return colour(value) if isinstance(value, str) and value.startswith("#") else value
 
 
+def line_pieces(para: Paragraph, width: float, lines: int, joined=None) -> list[Paragraph]:
+    """A long paragraph cut, for speed, into pieces of `lines` printed lines each, at the
+    ends of the lines it prints on at this width: each piece wraps exactly as its lines did
+    in the whole paragraph, so the pieces read as one paragraph, with no break the author did
+    not type. (ReportLab re-wraps the rest of a paragraph at every page break, which made one
+    200,000-character paragraph take minutes; a piece is re-wrapped alone.)
+
+    Every piece but the last takes `joined` (the style without space after). A last piece of
+    fewer than three lines joins the one before it, so that no page starts with a widow."""
+    para.wrap(width, _BIG)
+    bl = para.blPara
+    total = len(bl.lines)
+    if total <= lines + 2:
+        return [para]
+    cut = para._get_split_blParaFunc()
+    stops = list(range(lines, total, lines))
+    if total - stops[-1] < 3:
+        stops.pop()
+    stops.append(total)
+    out: list[Paragraph] = []
+    start = 0
+    for stop in stops:
+        style = para.style if stop == total or joined is None else joined
+        piece = Paragraph(None, style, frags=cut(bl, start, stop))
+        out.append(piece)
+        start = stop
+    return out
+
+
 class Pieces(list):
-    """The paragraphs of one cell's user text; grid_table gives each its own table row."""
+    """The paragraphs of one cell's user text; grid_table cuts each long one at its printed
+    lines (line_pieces) and gives each piece its own table row."""
 
 
-def _expand(data: list[list]) -> tuple[list[list], list[int]]:
+CELL_LINES = 6  # printed lines of cell text in one table row
+
+
+def _expand(data: list[list], widths: list[float],
+            padding: float) -> tuple[list[list], list[int], list[int]]:
     """One table row per piece of long cell text, so the table splits between rows (cheap)
     rather than inside a cell, which makes ReportLab re-measure the whole cell at every page.
-    Returns the rows and the index of the last row of each original row."""
+    Returns the rows, the index of the last row of each original row, and the index of the
+    original row each row comes from."""
     rows: list[list] = []
     ends: list[int] = []
-    for row in data:
+    origin: list[int] = []
+    for n, row in enumerate(data):
+        row = [Pieces(piece for para in c for piece in
+                      line_pieces(para, widths[j] - padding, CELL_LINES))
+               if isinstance(c, Pieces) else c for j, c in enumerate(row)]
         depth = max((len(c) for c in row if isinstance(c, Pieces)), default=1)
         for k in range(depth):
             rows.append([(c[k] if k < len(c) else "") if isinstance(c, Pieces)
                          else (c if k == 0 else "") for c in row])
+            origin.append(n)
         ends.append(len(rows) - 1)
-    return rows, ends
+    return rows, ends, origin
+
+
+class GridTable(Table):
+    """A grid_table: when it splits inside one row's pieces, the rest of that row starts the
+    next page with its other cells (an action's owner and due date) repeated and marked
+    "continued", never as a row with blank cells under the repeated header."""
+
+    _origin: list[int] | None = None  # per table row: which row of the caller's data
+    _heads: dict | None = None  # caller's row -> the cells of its first table row
+    _continued_style = None
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        parts = super().split(availWidth, availHeight)
+        origin = self._origin
+        if len(parts) != 2 or not origin:
+            return parts
+        first, rest = parts
+        n, top = len(first._cellvalues), rest.repeatRows
+        rest._origin = origin[:top] + origin[n:]
+        rest._heads, rest._continued_style = self._heads, self._continued_style
+        if top < len(rest._cellvalues) and n < len(origin) and origin[n] == origin[n - 1]:
+            head, style = self._heads[origin[n]], self._continued_style
+            row = list(rest._cellvalues[top])
+            for j, value in enumerate(row):
+                if value == "" and head[j] != "":
+                    row[j] = _continued(head[j], style)
+                    style = None  # "(continued)" once, under the first repeated cell
+            rest._cellvalues[top] = row
+        return parts
+
+
+def _continued(value, style):
+    """A cell repeated at the top of a page: its content again, marked as continued."""
+    import copy
+
+    note = [Paragraph("(continued)", style)] if style is not None else []
+    if isinstance(value, list):
+        return [copy.copy(v) for v in value] + note
+    return [copy.copy(value), *note]
 
 
 def grid_table(data: list[list], widths: list[float], *, header: bool = True,
-               extra: list | None = None) -> Table:
+               extra: list | None = None, padding: tuple[float, float] = (4, 4),
+               continued_style=None) -> Table:
     """A plain ruled table that flows across pages, its header repeated on each.
 
-    Long cell text arrives as Pieces of a few lines each, one table row apiece, so the table
-    splits between rows. splitInRow stays off: in ReportLab 5.1, splitInRow=1 with
+    Long cell text arrives as Pieces, cut at their printed lines, one table row apiece, so
+    the table splits between rows. splitInRow stays off: in ReportLab 5.1, splitInRow=1 with
     repeatRows=1 draws the header a second time in the middle of some pages (reproduced
-    with plain ReportLab), and re-measuring a huge cell at every page is quadratic."""
-    rows, ends = _expand(data)
+    with plain ReportLab), and re-measuring a huge cell at every page is quadratic.
+    `padding` is each cell's left and right padding (the text column is that much narrower)."""
+    rows, ends, origin = _expand(data, widths, sum(padding))
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding[0]),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding[1]),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
@@ -228,8 +329,11 @@ def grid_table(data: list[list], widths: list[float], *, header: bool = True,
     if header:
         commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
                      ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
-    return table(rows, widths, commands + (extra or []), repeatRows=1 if header else 0,
-                 splitInRow=0)
+    out = table(rows, widths, commands + (extra or []), repeatRows=1 if header else 0,
+                splitInRow=0, cls=GridTable)
+    out._origin, out._continued_style = origin, continued_style
+    out._heads = {origin[i]: rows[i] for i in starts}
+    return out
 
 
 class QrCode(Flowable):
@@ -316,7 +420,7 @@ def _start_height(f, width: float, lines: int) -> float:
     if f is None:
         return 0
     if isinstance(f, Paragraph):
-        if len(f.text) > 240:  # long text: its first lines, without wrapping all of it
+        if f.text is None or len(f.text) > 240:  # long text (or a piece of it): its first lines
             return lines * f.style.leading + f.getSpaceBefore()
         return min(f.wrap(width, _BIG)[1], lines * f.style.leading) + f.getSpaceBefore()
     if isinstance(f, Table):

@@ -22,10 +22,12 @@ from desktop.export.pdf import (
 from desktop.export.pdf_parts import (
     Anchor,
     KeepWithStart,
+    PartMark,
     Pieces,
     SectionRule,
     SetContext,
     grid_table,
+    line_pieces,
     long_date,
     qr_drawing,
     table,
@@ -43,6 +45,16 @@ from desktop.export.pdf_styles import (
 # any one removal or addition: the full new text is printed in its own section anyway.
 REDLINE_CONTEXT = 200
 REDLINE_MAX = 1500
+
+# A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
+# text longer than CELL_PIECE_CHARS is cut into table rows (pdf_parts.CELL_LINES lines).
+BODY_PIECE_CHARS = 2400
+# The sign-off block: clear room to sign above the signature line, and to write a name,
+# a post or a date above the other lines.
+SIGN_SPACE = 18 * mm
+WRITE_SPACE = 10 * mm
+BODY_LINES = 24
+CELL_PIECE_CHARS = 240
 
 RATING_KEY = (
     "✓ Green: the proposal clearly upholds the principle. "
@@ -88,29 +100,40 @@ class RecordStory:
         self.P = renderer.para  # noqa: N815 - reads like the Paragraph it makes
 
     # text helpers -------------------------------------------------------------------------
-    def paragraphs(self, value: str | None, where: str, style: str,
-                   chunk: int = 0) -> list[Paragraph]:
-        """User text as paragraphs; pieces of one long paragraph join without a gap."""
+    def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
+        """User text as paragraphs. A long one is cut into pieces at its printed lines (for
+        speed); its pieces join without a gap, so it reads as the author typed it."""
         base = self.s[style]
         fits = _fits_body(base) if style == "Body" else None
-        return [self.P(markup, base if ends else self.r.joined(base))
-                for markup, ends in self.r.guard.blocks(value, where, chunk, fits)]
+        out: list[Paragraph] = []
+        for markup in self.r.guard.blocks(value, where, fits):
+            para = self.P(markup, base)
+            if style == "Body" and len(markup) > BODY_PIECE_CHARS:
+                out += line_pieces(para, BODY_WIDTH, BODY_LINES, self.r.joined(base))
+            else:
+                out.append(para)
+        return out
 
     def text(self, value: str | None, where: str, style: str = "Body") -> list:
         return self.paragraphs(value, where, style) or [
             self.P("Not recorded.", self.s["Secondary"])]
 
     def cell(self, value: str | None, where: str, style: str = "Cell") -> Pieces | Paragraph:
-        # Cells are narrow: pieces small enough that a table row fits on a page, so tables
-        # split between rows.
-        paras = self.paragraphs(value, where, style, chunk=300)
+        # Long cell text goes to grid_table as Pieces, which it cuts at their printed lines
+        # into table rows, so that a table splits between rows.
+        paras = self.paragraphs(value, where, style)
         if not paras:
             return self.P("", self.s[style])
-        return paras[0] if len(paras) == 1 else Pieces(paras)
+        short = len(paras) == 1 and len(value or "") <= CELL_PIECE_CHARS
+        return paras[0] if short else Pieces(paras)
 
     def section(self, text: str, content: list, style: str = "H2") -> list:
         """A heading and its content; the heading never ends a page."""
         return keep([self.P(text, self.s[style])], content)
+
+    def part_section(self, text: str, content: list) -> list:
+        """A section of the cover: a page that starts inside it names it at its top."""
+        return keep([PartMark(self.r, text), self.P(text, self.s["H2"])], content)
 
     def line(self, value: str | None, where: str) -> str:
         return self.r.guard.markup(value, where)
@@ -195,7 +218,7 @@ class RecordStory:
         # get the full width so that they can flow across pages.
         long_details = any(len(getattr(d, f)) > 300 for f in typed.values())
         details = grid_table(rows, [38 * mm, 132 * mm if long_details else 72 * mm],
-                             header=False, extra=[("LEFTPADDING", (0, 0), (-1, -1), 0)])
+                             header=False, padding=(0, 4))
         code = self.rec.code
         verify = table(
             [[qr_drawing(code, 34 * mm)],
@@ -218,16 +241,16 @@ class RecordStory:
                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         if d.version > 1 and d.amendment_reason.strip():
-            out += self.section("Reason for this amendment",
+            out += self.part_section("Reason for this amendment",
                                 self.text(d.amendment_reason, "amendment_reason"))
         if self.rec.changes:
-            out += self.section(f"Changes since version {d.version - 1}", self.redline())
-        out += self.section("Proposal", self.text(d.proposal, "proposal"))
-        out += self.section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
-        out += self.section("Options considered", self.options())
+            out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
+        out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
+        out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
+        out += self.part_section("Options considered", self.options())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
-        out += self.section("Conflicts of interest and dispensations", conflicts)
+        out += self.part_section("Conflicts of interest and dispensations", conflicts)
         return out
 
     def options(self) -> list:
@@ -252,6 +275,7 @@ class RecordStory:
         d, s = self.d, self.s
         rating = overall_rating(d)
         out: list = [
+            PartMark(self.r, "Summary of the ten principles"),
             Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
             self.P("Summary of the ten principles", s["H1"]),
             self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
@@ -300,7 +324,8 @@ class RecordStory:
                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
         )
         # The principle's heading, its questions and its rating stay together on one page.
-        out = [KeepTogether([*([SectionRule()] if rule else []), *head, *questions,
+        part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
+        out = [KeepTogether([part, *([SectionRule()] if rule else []), *head, *questions,
                              Spacer(0, 4 * mm), box])]
         out += self.section("How the proposal meets this principle",
                             self.text(a.response, f"{where}.response"))
@@ -312,15 +337,17 @@ class RecordStory:
                              self.cell(x.owner, f"{where}.actions[{i}].owner"),
                              self.P(long_date(x.due) or "–", s["Cell"]),
                              self.P("Done" if x.done else "Open", s["Cell"])])
-            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm])]
+            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm],
+                                  continued_style=s["Secondary"])]
         else:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
 
     def actions(self) -> list:
         s = self.s
-        head: list = [SectionRule(), Anchor(f"{self.key}-actions", "Open actions and sign-off",
-                                            level=1), self.P("Open actions", s["H1"])]
+        head: list = [PartMark(self.r, "Open actions"), SectionRule(),
+                      Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
+                      self.P("Open actions", s["H1Kept"])]
         items = open_actions(self.d)
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
@@ -332,11 +359,12 @@ class RecordStory:
             rows.append([self.P(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
                          self.cell(x.owner, f"answers.{slug}.actions"),
                          self.P(long_date(x.due) or "–", s["Cell"])])
-        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm])])
+        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm],
+                                      continued_style=s["Secondary"])])
 
     def sign_off(self) -> list:
         d, s = self.d, self.s
-        out: list = [SectionRule(), self.P("Sign-off", s["H1"]), self.P(
+        out: list = [PartMark(self.r, "Sign-off"), SectionRule(), self.P("Sign-off", s["H1"]), self.P(
             f"By signing, each person named confirms that they have read version {d.version} of "
             f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
             "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
@@ -351,40 +379,49 @@ class RecordStory:
         return [KeepTogether(out)]
 
     def _signature_block(self, role: str, required: bool, done) -> list:
+        """One role's block, to be signed with a pen: SIGN_SPACE clear above the signature
+        line, then lines for the printed name, the post held and the date, each with room
+        to write. A recorded sign-off prints its name and date on their lines."""
         s = self.s
-        label = f"{self.line(role, 'sign_offs.role')}"
-        label += "" if required else f' <font color="{SECONDARY}">(optional)</font>'
+        role_text = self.line(role, "sign_offs.role")
+        label = role_text + ("" if required else f' <font color="{SECONDARY}">(optional)</font>')
         name = self.line(done.name, "sign_offs.name") if done else ""
         date = long_date(done.date) if done else ""
         minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
 
-        def field(caption: str, value: str) -> list:
-            return [self.P(caption, s["Secondary"]), self.P(value or "&nbsp;", s["Cell"])]
+        def written(value: str, room: float, width: float) -> list:
+            """Room to write, a recorded value sitting on the line at its foot."""
+            if not value:
+                return [Spacer(0, room)]
+            para = self.P(value, s["Cell"])
+            return [Spacer(0, max(0.0, room - para.wrap(width, 100 * mm)[1])), para]
 
-        gap = 6 * mm
-        # Room to sign: the row is at least 17 mm high, and grows (rather than letting the text
-        # climb over the role's name) when a recorded name or date needs more lines.
-        signature = field("Signature", "")
-        used = sum(p.wrap(64 * mm, 100 * mm)[1] for p in signature) + 6  # + the paddings
-        signature.insert(0, Spacer(0, max(0.0, 17 * mm - used)))
+        wide, gap, narrow = 108 * mm, 8 * mm, 54 * mm
+        rows = [
+            [self.P(label, s["CellBold"]), "", ""],
+            [written("", SIGN_SPACE, wide), "", written(date, SIGN_SPACE, narrow)],
+            [self.P(f"Signed on behalf of the {role_text}", s["Secondary"]), "",
+             self.P("Date", s["Secondary"])],
+            [written(name, WRITE_SPACE, wide), "", written("", WRITE_SPACE, narrow)],
+            [self.P("Printed name", s["Secondary"]), "", self.P("Post held", s["Secondary"])],
+        ]
         block = table(
-            [[self.P(label, s["CellBold"]), "", "", "", ""],
-             [field("Name", name), "", signature, "", field("Date", date)]],
-            colWidths=[58 * mm, gap, 64 * mm, gap, 36 * mm],
-            hAlign="LEFT",
+            rows, colWidths=[wide, gap, narrow], hAlign="LEFT",
             style=[("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                    ("LINEBELOW", (0, 1), (0, 1), 0.8, TEXT),
                    ("LINEBELOW", (2, 1), (2, 1), 0.8, TEXT),
-                   ("LINEBELOW", (4, 1), (4, 1), 0.8, TEXT),
+                   ("LINEBELOW", (0, 3), (0, 3), 0.8, TEXT),
+                   ("LINEBELOW", (2, 3), (2, 3), 0.8, TEXT),
                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                   ("BOTTOMPADDING", (0, 1), (-1, 1), 3)],
+                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                   ("BOTTOMPADDING", (0, 2), (-1, 2), 0)],
         )
         parts: list = [block]
         if done:
-            note = f"Sign-off recorded for {long_date(done.date)}"
+            note = f"Recorded in the register: signed on {long_date(done.date)}"
             note += f", minute {minute}." if minute else "."
             parts += [Spacer(0, 2 * mm), self.P(note, s["Secondary"])]
-        parts.append(Spacer(0, 6 * mm))
+        parts.append(Spacer(0, 7 * mm))
         return [KeepTogether(parts)]
 
 

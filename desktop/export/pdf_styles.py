@@ -172,21 +172,15 @@ class TextGuard:
             out = "".join(placeholder(c) if c in bad else c for c in out)
         return out.replace("\n", "<br/>")
 
-    def blocks(self, text: str | None, where: str, chunk: int = 0,
-               fits=None) -> list[tuple[str, bool]]:
-        """(markup, ends_paragraph) pieces: paragraphs split at blank lines, and very long ones
-        cut into pieces of about CHUNK characters at a space. ReportLab re-wraps the rest of a
-        paragraph at every page break, so one 200,000-character paragraph would take minutes."""
+    def blocks(self, text: str | None, where: str, fits=None) -> list[str]:
+        """The markup of each paragraph of user text (split at blank lines), whole: a long one
+        is cut for speed later, at its printed lines (pdf_parts.line_pieces), so that the
+        pieces read as one paragraph with only the author's line breaks."""
         text = _NEWLINES.sub("\n", text or "").strip("\n")
         # Python counts U+001C-U+001F as white space; they still print, as placeholders.
         if not text.strip() and not self._bad(text):
             return []
-        out: list[tuple[str, bool]] = []
-        for part in _BLANK_LINES.split(text):
-            pieces = list(_chunks(part, chunk or CHUNK))
-            out += [(self.markup(piece, where, fits), i == len(pieces) - 1)
-                    for i, piece in enumerate(pieces)]
-        return out
+        return [self.markup(part, where, fits) for part in _BLANK_LINES.split(text)]
 
     def plain(self, text: str | None, where: str) -> str:
         """Text for drawing straight on the canvas (headers, footers): unprintables as [U+XXXX]."""
@@ -204,27 +198,6 @@ class TextGuard:
             f"{', ...' if len(codes) > 8 else ''})"
             for where, codes in self.missing.items()
         ]
-
-
-CHUNK = 3000
-
-
-_SENTENCE_END = re.compile(r"[.!?;:][\"'’”)\]]*[ \n]")
-
-
-def _chunks(text: str, size: int):
-    """Pieces of at most about `size` characters, cut after a line break or, better, a
-    sentence's end: each piece starts a new line, and a line that stops short mid-sentence
-    reads as a mistake where one that ends a sentence does not."""
-    while len(text) > size:
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, size // 2, size)]
-        cut = max(text.rfind("\n", size // 2, size) + 1, ends[-1] if ends else 0)
-        if cut <= 0:
-            cut = text.rfind(" ", size // 2, size) + 1
-        cut = cut if cut > 0 else size
-        yield text[:cut]
-        text = text[cut:]
-    yield text
 
 
 def placeholder(char: str) -> str:
@@ -252,6 +225,9 @@ def stylesheet():
                        spaceAfter=10))
     add(ParagraphStyle("H1", parent=base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=4,
                        spaceAfter=8, keepWithNext=1))
+    # A heading that keep() holds with its content's start: keepWithNext would move it, and a
+    # whole long table after it, to the next page, away from its anchor.
+    add(ParagraphStyle("H1Kept", parent=sheet["H1"], keepWithNext=0))
     # H2/H3 are kept with what follows by heading() (a conditional page break), not by
     # keepWithNext, which would push a whole table to the next page with its heading.
     add(ParagraphStyle("H2", parent=base, fontName=BOLD, fontSize=12.5, leading=16,

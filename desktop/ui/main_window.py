@@ -258,6 +258,12 @@ class MainWindow(QMainWindow):
             self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setVisible(visible)
 
+    def add_file_actions(self, actions: list[QAction]) -> None:
+        """Add actions that do not need a current decision (Print committee pack…, Actions)
+        to the File menu, above Quit."""
+        for act in actions:
+            self.file_menu.insertAction(self._file_tail, act)
+
     def add_record_actions(self, menu_name: str, actions: list[QAction], *,
                            toolbar: bool = False) -> None:
         """Add actions about the current decision to a menu ('file', 'decision', ...).

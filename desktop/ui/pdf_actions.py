@@ -87,6 +87,14 @@ def suggested_name(decision) -> str:
     return f"{base}-v{decision.version}.pdf"
 
 
+def pack_name(title: str) -> str:
+    """A file name for a pack: its title, filesystem-safe."""
+    import re
+
+    stem = re.sub(r"[^\w\- ]+", "", title).strip().replace(" ", "-").lower()[:60]
+    return f"{stem or 'committee-pack'}.pdf"
+
+
 class PdfActions:
     """Owns the PDF actions of one window."""
 
@@ -108,8 +116,15 @@ class PdfActions:
         self.pack_action = QAction("Export &committee pack…", window)
         self.pack_action.setStatusTip("One PDF of the selected decisions, with contents and summary")
         self.pack_action.triggered.connect(self.export_pack)
+        # Not tied to the current decision: the chooser lists the whole register.
+        self.choose_pack_action = QAction("Print committee pac&k…", window)
+        self.choose_pack_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.choose_pack_action.setStatusTip("Tick the decisions of a committee pack, then "
+                                             "preview or save it")
+        self.choose_pack_action.triggered.connect(self.choose_pack)
         window.add_record_actions("file", [self.preview_action, self.print_action,
                                            self.pack_action])
+        window.add_file_actions([self.choose_pack_action])
         window.current_changed.connect(self._update_enabled)
         self._closer = _CloseWatcher(self, window)
         self._update_enabled(window.current_decision_id())
@@ -117,6 +132,7 @@ class PdfActions:
         self.progress: QProgressDialog | None = None
         self.preview: object | None = None  # the last preview dialog, for tests
         self.last_path: Path | None = None
+        self.pack_dialog: object | None = None  # the last pack chooser, for tests
 
     def _update_enabled(self, current) -> None:
         self.export_action.setEnabled(current is not None)
@@ -164,6 +180,35 @@ class PdfActions:
             return
         self._start(records, pack=True, on_done=lambda r: self._save(r, path))
 
+    def choose_pack(self) -> None:
+        """Print committee pack…: tick decisions (the register's selection arrives ticked),
+        then the pack goes the way one record does: preview, or save."""
+        from desktop.ui.pack_dialog import PackDialog
+
+        if self.window.showing_editor():
+            self.window.editor.save_now()
+        dialog = PackDialog(self.service, self.window.selected_decision_ids(), self.window)
+        self.pack_dialog = dialog
+        if not self.ask_pack(dialog):
+            return
+        records = self._records(dialog.ticked_ids())
+        if not records:
+            return
+        title = dialog.pack_title()
+        if dialog.choice == "preview":
+            self._start(records, pack=True, title=title,
+                        on_done=lambda r: self._show_preview(r, title, pack_name(title),
+                                                                 "Export committee pack"))
+            return
+        path = self.dialogs.save_file(self.window, "Export committee pack", pack_name(title),
+                                      PDF_FILTER)
+        if path:
+            self._start(records, pack=True, title=title, on_done=lambda r: self._save(r, path))
+
+    def ask_pack(self, dialog) -> bool:
+        """Show the pack chooser; tests replace this method."""
+        return dialog.exec() == dialog.DialogCode.Accepted
+
     def _save(self, rendered, path: str) -> None:
         from desktop.userfiles import atomic_write
 
@@ -188,21 +233,22 @@ class PdfActions:
     def preview_current(self) -> None:
         record = self._current_record()
         if record is not None:
-            self._start([record], pack=False, on_done=lambda r: self._show_preview(r, record))
+            self._start([record], pack=False, on_done=lambda r: self._show_preview(
+                r, record.decision.title, suggested_name(record.decision)))
 
-    def _show_preview(self, rendered, record) -> None:
+    def _show_preview(self, rendered, title: str, suggested: str,
+                      save_title: str = "Export PDF assurance record") -> None:
         from desktop.ui.pdf_preview import PdfPreviewDialog
 
-        dialog = PdfPreviewDialog(rendered.pdf, record.decision.title, rendered.warnings,
-                                  self.window)
+        dialog = PdfPreviewDialog(rendered.pdf, title, rendered.warnings, self.window)
         dialog.print_requested.connect(lambda: self._print(dialog.document))
-        dialog.save_requested.connect(lambda: self._save_from_preview(rendered, record))
+        dialog.save_requested.connect(lambda: self._save_from_preview(rendered, suggested,
+                                                                       save_title))
         self.preview = dialog
         dialog.show()
 
-    def _save_from_preview(self, rendered, record) -> None:
-        path = self.dialogs.save_file(self.window, "Export PDF assurance record",
-                                      suggested_name(record.decision), PDF_FILTER)
+    def _save_from_preview(self, rendered, suggested: str, save_title: str) -> None:
+        path = self.dialogs.save_file(self.window, save_title, suggested, PDF_FILTER)
         if path:
             self._save(rendered, path)
 
@@ -237,12 +283,11 @@ class PdfActions:
         return print_document(document, printer)
 
     # ---- the worker -------------------------------------------------------------------------
-    def _start(self, records, *, pack: bool, on_done) -> None:
+    def _start(self, records, *, pack: bool, on_done, title: str = "Committee pack") -> None:
         if self.worker is not None and self.worker.isRunning():
             self.dialogs.info(self.window, "Still making a PDF",
                               "Wait for the PDF being made to finish, or cancel it.")
             return
-        title = "Committee pack"
         worker = RenderWorker(records, pack=pack, title=title, parent=self.window)
         self.worker = worker
         if pack:

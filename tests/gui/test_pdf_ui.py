@@ -124,3 +124,59 @@ def test_print_uses_the_print_dialog(qtbot, make_window, service, three, monkeyp
     assert window.pdf.print_action.shortcut() == QKeySequence("Ctrl+P")
     window.pdf.print_action.trigger()
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=20_000)
+
+
+def test_print_committee_pack_lets_the_user_tick_decisions_then_saves(qtbot, make_window,
+                                                                     service, three, dialogs,
+                                                                     tmp_path):
+    from desktop.ui.pack_dialog import PackDialog
+
+    window = make_window(service)
+    select_row(window, 0)
+    first = window.current_decision_id()
+    action = window.pdf.choose_pack_action
+    assert action in window.file_menu.actions() and action.isEnabled()
+    chosen = []
+
+    def tick(dialog: PackDialog) -> bool:
+        assert dialog.ticked_ids() == [first]  # the register's selection arrives ticked
+        others = [i for i in three if i != first]
+        dialog.set_ticked(others[0], True)
+        dialog.title.setText("Cabinet 9 December")
+        chosen.extend([first, others[0]])
+        dialog.save_button.click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    window.pdf.ask_pack = tick
+    out = tmp_path / "pack.pdf"
+    dialogs.files.append(str(out))
+    action.trigger()
+    qtbot.waitUntil(lambda: window.pdf.last_path == out, timeout=30_000)
+    assert dialogs.calls[-1][0] == "save_file"
+    pdf = out.read_bytes()
+    assert codes_in_pdf(pdf) == [code_for(service.get(i)) for i in chosen]
+    assert "Cabinet 9 December" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_print_committee_pack_can_preview_the_pack(qtbot, make_window, service, three,
+                                                   dialogs):
+    window = make_window(service)
+
+    def tick_all(dialog) -> bool:
+        for ticked in dialog.ticked_ids():
+            dialog.set_ticked(ticked, False)
+        assert not dialog.preview_button.isEnabled()  # nothing ticked, nothing to print
+        dialog.search.setText("Eastfield")  # the search narrows the list; ticks stay
+        assert dialog.list.count() == 1
+        dialog.set_ticked(three[1], True)
+        dialog.search.setText("")
+        dialog.set_ticked(three[2], True)
+        assert dialog.ticked_ids() == [three[1], three[2]]
+        dialog.preview_button.click()
+        return True
+
+    window.pdf.ask_pack = tick_all
+    window.pdf.choose_pack_action.trigger()
+    qtbot.waitUntil(lambda: window.pdf.preview is not None, timeout=30_000)
+    assert window.pdf.preview.windowTitle()
+    window.pdf.preview.close()

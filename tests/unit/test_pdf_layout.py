@@ -155,10 +155,11 @@ def test_a_long_signed_name_grows_its_row_instead_of_covering_the_role(service,
     page = next(i for i, t in enumerate(page_texts(pdf)) if "By signing, each person" in t)
     runs = _text_positions(pdf, page)
     role = next(y for t, y in runs if t == "Proposing Director")
-    caption = next(y for t, y in runs if t == "Name")
+    caption = next(y for t, y in runs if t == "Printed name")
     first_line = next(y for t, y in runs if t.startswith("Dr Alexandra"))
-    # Top to bottom: the role, the "Name" caption, then the name (PDF y grows upwards).
-    assert role > caption > first_line
+    # Top to bottom: the role, the name on its line, then the "Printed name" caption under
+    # the line (PDF y grows upwards).
+    assert role > first_line > caption
     assert "Environmental Services" in page_texts(pdf)[page]
 
 

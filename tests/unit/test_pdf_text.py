@@ -120,20 +120,6 @@ def test_line_breaks_are_kept(checklist):
     assert lines[i + 1] == "second line" and lines[i + 2] == "new paragraph"
 
 
-@settings(max_examples=30)
-@given(st.lists(st.text(st.characters(codec="ascii", categories=("L",)), min_size=1, max_size=14),
-                min_size=200, max_size=900))
-def test_long_text_is_cut_at_a_sentence_end_when_there_is_one(words):
-    from desktop.export.pdf_styles import _chunks
-
-    text = " ".join(f"{w}." if i % 9 == 8 else w for i, w in enumerate(words))
-    pieces = list(_chunks(text, 300))
-    assert "".join(pieces) == text  # nothing lost or repeated
-    for piece in pieces[:-1]:
-        assert len(piece) <= 300
-        assert piece.endswith(". ") or "." not in piece[150:], piece[-40:]
-
-
 def test_a_right_to_left_paragraph_reads_from_its_first_line_down(checklist):
     words = [f"מילה{i}" for i in range(1, 120)]
     rendered = render(checklist, proposal=" ".join(words))
