@@ -260,13 +260,24 @@ def _check_arguments(args: argparse.Namespace) -> None:
                                        "not text in UTF-8") from None
 
 
-def _stdout_gone() -> int:
-    """The reader of our output went away (`list | head -1`): stop quietly, no traceback."""
+def _stdout_gone(status: int = EXIT_OK) -> int:
+    """The reader of our output went away (`list | head -1`): stop quietly, no traceback,
+    with the status the command had reached (a verdict keeps its exit status)."""
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    return EXIT_OK
+    return status
+
+
+def print_verdict(text: str, status: int) -> int:
+    """Print a command's verdict; its exit status holds even if the reader has gone."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_gone(status)
+    return status
 
 
 def run(argv: list[str]) -> int:
@@ -313,9 +324,14 @@ def run(argv: list[str]) -> int:
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(args.db)
-        return handler(args, service)
+        status = handler(args, service)
+        sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit
+        return status
     except BrokenPipeError:
         return _stdout_gone()
+    except OSError as exc:  # writing the output failed (`> /dev/full`)
+        print(f"error: could not write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
     except KnownError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

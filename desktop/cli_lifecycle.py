@@ -18,9 +18,9 @@ def cmd_sign_off(args, service) -> int:
     )
     decision = lifecycle.record_sign_off(service, decision_id, request, code=args.code)
     signed = decision.sign_offs[-1]
-    print(f"Recorded: {signed.role} signed by {signed.name} on {signed.date}.")
+    print(f"Recorded: {signed.role} signed by {one_line(signed.name)} on {signed.date}.")
     if decision.is_locked:
-        print(f"{decision.title} version {decision.version} is signed off and locked "
+        print(f"{one_line(decision.title)} version {decision.version} is signed off and locked "
               f"(verification code {decision_code(decision)}).")
     else:
         missing = lifecycle.missing_roles(service, decision)
@@ -46,11 +46,14 @@ def decision_code(decision) -> str:
 def cmd_audit(args, service) -> int:
     """`audit [ID] [--check]`: a decision's history, or the whole log; --check verifies it."""
     if args.check:
+        from desktop.cli import print_verdict
+
+        if args.id:
+            service.resolve_id(args.id)  # an unknown id is refused, not ignored
         report = lifecycle.check_integrity(service)
         for line in report.lines():
-            print(f"problem: {line}", file=sys.stderr)
-        print(report.summary())
-        return 0 if report.ok else 1
+            print(f"problem: {one_line(line)}", file=sys.stderr)
+        return print_verdict(report.summary(), 0 if report.ok else 1)
     decision_id = service.resolve_id(args.id) if args.id else None
     if decision_id:
         checklist = service.checklist_for(service.get(decision_id))

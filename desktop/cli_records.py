@@ -57,11 +57,10 @@ def cmd_verify(args, service) -> int:
 
     if os.path.exists(args.code):
         require_regular_file(args.code)  # a FIFO, a device or a folder: refused, never opened
+    from desktop.cli import print_verdict
     from desktop.verification_service import as_json, check, exit_status, format_findings
 
     findings = check(service, args.code)
-    if args.json:
-        print(json.dumps(as_json(findings), ensure_ascii=False, indent=2))
-    else:
-        print(format_findings(findings))
-    return exit_status(findings)
+    text = (json.dumps(as_json(findings), ensure_ascii=False, indent=2) if args.json
+            else format_findings(findings))
+    return print_verdict(text, exit_status(findings))

@@ -33,16 +33,57 @@ def record_restore(service, source: Path, replaced: tuple[int, str] | None,
                           stamp)], accept_behind=True)
 
 
+def _stage(source: Path, replaced: tuple[int, str] | None, service_options: dict):
+    """The prepare step of backup.restore: the restore's audit row written into the staged
+    copy (migrated first), so the restored file never stands without it."""
+    def prepare(staged: Path, saved: Path | None) -> None:
+        from desktop import bootstrap, paths
+        from desktop.services import DecisionService
+        from desktop.storage import migrations
+        from desktop.storage.database import open_database
+
+        db = open_database(staged, migrate=False)
+        try:
+            migrations.apply(db)
+            service = DecisionService(db, bootstrap.load_shipped_checklist(),
+                                      paths.checklist_schema_path(), **service_options)
+            record_restore(service, Path(source), replaced, saved)
+        finally:
+            db.close()
+    return prepare
+
+
+def _catch_up(service, source: Path) -> None:
+    """A write that reached the replaced file while the restore ran moved the seal's head on
+    past the chain end the restore recorded: say so in the restored chain, so the check can
+    tell it from rows removed behind the app's back."""
+    repo = service.repo
+    repo.forget()
+    seal = repo.seal(for_writing=False)
+    if seal is None or repo.behind_seal() is None:
+        return
+    head = seal.head()
+    if head is None or not head.authentic:
+        return
+    stamp = service.timestamp()
+    with repo.transaction():
+        repo.audit_many([("", 0, [("restored", None, (
+            f"restored from {source}: while it ran, the replaced register moved on; its audit "
+            f"chain ended at row {head.last_id} (hash {head.last_hash})"))], stamp)],
+            accept_behind=True)
+
+
 def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
                      **service_options) -> Path | None:
     """Restore a backup over a register that no window has open; returns the saved copy."""
     from desktop.bootstrap import open_service
 
     replaced = backups.chain_end(db_path)
-    saved = backups.restore(source, db_path, folder=folder)
+    saved = backups.restore(source, db_path, folder=folder,
+                            prepare=_stage(source, replaced, service_options))
     service = open_service(db_path, **service_options)
     try:
-        record_restore(service, Path(source), replaced, saved)
+        _catch_up(service, Path(source))
     finally:
         service.db.close()
     return saved
@@ -51,6 +92,9 @@ def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
 def restore_open_register(service, source: Path, *, folder: Path | None = None) -> Path | None:
     """Restore into the register an open DecisionService holds (the window's)."""
     replaced = backups.chain_end(Path(service.db_path()))
-    saved = backups.restore_open_service(service, source, folder=folder)
-    record_restore(service, Path(source), replaced, saved)
+    saved = backups.restore_open_service(
+        service, source, folder=folder,
+        prepare=_stage(source, replaced, {"user": service.user,
+                                          "key_dir": service.repo.key_dir}))
+    _catch_up(service, Path(source))
     return saved

@@ -285,7 +285,8 @@ def chain_end(db_path: Path) -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
-def restore(backup: Path, db_path: Path, *, folder: Path | None = None) -> Path | None:
+def restore(backup: Path, db_path: Path, *, folder: Path | None = None,
+            prepare=None) -> Path | None:
     """Replace the database's content with a backup's; return the backup of what was there.
 
     The backup is checked first (ours, not from a newer version, not damaged). The current
@@ -311,14 +312,30 @@ def restore(backup: Path, db_path: Path, *, folder: Path | None = None) -> Path 
             healthy = False
         saved = (make_backup(db_path, reason="before-restore", folder=folder) if healthy
                  else _raw_copy(db_path, folder or backup_folder()))
-    src = _open_read_only(backup)
+    staged = None
+    if prepare is not None:
+        # prepare(staged, saved) readies a copy of the backup (the restore's own audit row)
+        # before it goes in, so the file is never in place without it.
+        staged = db_path.with_name(f".{db_path.name}.restoring-{os.getpid()}")
+        first = _open_read_only(backup)
+        try:
+            copy_database(first, staged)
+        finally:
+            first.close()
+        prepare(staged, saved)
     try:
-        if healthy and db_path.exists():
-            _copy_into(src, db_path)
-        else:
-            _replace_file(src, db_path)
+        src = _open_read_only(staged or backup)
+        try:
+            if healthy and db_path.exists():
+                _copy_into(src, db_path)
+            else:
+                _replace_file(src, db_path)
+        finally:
+            src.close()
     finally:
-        src.close()
+        if staged is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{staged}{suffix}").unlink(missing_ok=True)
     return saved
 
 
@@ -368,7 +385,8 @@ def _raw_copy(db_path: Path, folder: Path) -> Path:
     return dest
 
 
-def restore_open_service(service, backup: Path, *, folder: Path | None = None) -> Path | None:
+def restore_open_service(service, backup: Path, *, folder: Path | None = None,
+                         prepare=None) -> Path | None:
     """Restore into the database a running DecisionService has open, then bring it up to date.
 
     SQLite notices the new content on the service's next read; an older backup's schema is
@@ -376,10 +394,11 @@ def restore_open_service(service, backup: Path, *, folder: Path | None = None) -
     """
     from desktop.storage import migrations
 
-    saved = restore(backup, Path(service.db_path()), folder=folder)
+    saved = restore(backup, Path(service.db_path()), folder=folder, prepare=prepare)
     try:
         migrations.apply(service.db)
     except sqlite3.Error as exc:
         raise StorageError(f"The backup was restored but could not be upgraded: {exc}.") from None
     service._stored_checklist_sha = None  # the restored file may not hold it yet
+    service.repo.forget()  # another file now: its identity, seal and head are its own
     return saved

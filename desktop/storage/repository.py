@@ -168,6 +168,13 @@ class Repository:
                 self._written = head
 
     # ---- the register's identity and seal -------------------------------------------------
+    def forget(self) -> None:
+        """Drop what was cached about the file (its seal, the head last written): after a
+        restore put other content in place."""
+        self._seal = None
+        self._written = None
+        self._head = None
+
     def _meta(self, key: str) -> str | None:
         try:
             row = self.db.execute("SELECT value FROM register_meta WHERE key = ?",

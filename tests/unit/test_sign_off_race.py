@@ -55,3 +55,26 @@ def test_the_same_role_twice_at_once_one_wins(service, db_path):
         assert len(loser[2].strip().splitlines()) == 1
         (only,) = service.get(d.id).sign_offs
         assert only.name in loser[2]  # "already signed (A. One, ...)"
+
+
+def test_a_restore_racing_a_sign_off_leaves_no_false_alarm(service, db_path, tmp_path):
+    """The restore's own audit row is in the file the moment it is in place, so a writer that
+    comes in straight after the restore finds a chain that accounts for its seal's head."""
+    from desktop import lifecycle
+
+    for i in range(RUNS):
+        d = complete_decision(service, f"Race {i}")
+        for role in ROLES[:3]:
+            sign(service, d.id, role)
+        older = tmp_path / f"older-{i}.db"
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "backup",
+                        "--out", str(older)], check=True, capture_output=True)
+        service.create(f"After the backup {i}")
+        restore = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "restore",
+             str(older)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        signing = _sign_off(db_path, d.id, ROLES[3], "Last signer")
+        results = _both([restore, signing])
+        assert results[0][0] == 0, results
+        report = lifecycle.check_integrity(service)
+        assert report.ok, (results, report.lines())
