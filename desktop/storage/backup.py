@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.domain.errors import StorageError
+from desktop.domain.errors import NotOurs, StorageError
 
 DEFAULT_KEEP = 10
 BACKUP_DIR_ENV = "DECISION_CHECKLIST_BACKUP_DIR"
@@ -270,11 +270,13 @@ def open_preview(backup: Path):
 
 def chain_end(db_path: Path) -> tuple[int, str] | None:
     """(id, hash) of the newest audit row of a register, read-only; None if unreadable."""
+    from desktop.storage.database import read_only_uri
+
     if not Path(db_path).is_file():
         return None
     try:
-        conn = _open_read_only(db_path)
-    except StorageError:
+        conn = sqlite3.connect(read_only_uri(Path(db_path)), uri=True)
+    except sqlite3.Error:
         return None
     try:
         row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -288,9 +290,12 @@ def chain_end(db_path: Path) -> tuple[int, str] | None:
 def restore(backup: Path, db_path: Path, *, folder: Path | None = None) -> Path | None:
     """Replace the database's content with a backup's; return the backup of what was there.
 
-    The backup is checked first (ours, not from a newer version, not damaged). The current
-    file is backed up before anything changes ("before-restore"); if it is too damaged for
-    SQLite to read, its raw bytes are copied instead. The content is then copied in with the
+    The backup is checked first (ours, not from a newer version, not damaged), and so is the
+    file it would replace: another program's database, one from a newer version, or one
+    locked by another program is refused, both files untouched; only a register of ours that
+    is damaged may be replaced. The current file is backed up before anything changes
+    ("before-restore"); if it is too damaged for SQLite to read, its raw bytes are copied
+    instead. The content is then copied in with the
     backup API, which goes through SQLite's journal, so a crash mid-restore leaves the old
     content, never a mix.
     """
@@ -307,7 +312,11 @@ def restore(backup: Path, db_path: Path, *, folder: Path | None = None) -> Path 
     if db_path.exists() and db_path.stat().st_size > 0:
         try:
             inspect_file(db_path)
-        except StorageError:
+        except StorageError as exc:
+            # another program's file, a newer version's, one in use: refused, both untouched;
+            # a damaged register of ours, or bytes that are no database at all, is replaced
+            if isinstance(exc, NotOurs) or "is locked" in str(exc):
+                raise
             healthy = False
         saved = (make_backup(db_path, reason="before-restore", folder=folder) if healthy
                  else _raw_copy(db_path, folder or backup_folder()))

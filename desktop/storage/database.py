@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from desktop.domain.errors import DamagedDatabase, StorageError
+from desktop.domain.errors import DamagedDatabase, NotOurs, StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -26,6 +26,20 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is damaged ({result}). It has been left untouched; "
             "restore it from a backup."
         )
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that reads `path` without creating anything beside it.
+
+    Reading a WAL-mode file, even read-only, creates -wal and -shm files beside it that
+    a read-only connection cannot remove. When no other connection is using the file (no
+    -wal or -journal exists), read it as immutable so that nothing at all is created.
+    """
+    path = Path(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
+        uri += "&immutable=1"
+    return uri
 
 
 def schema_problem(conn: sqlite3.Connection) -> str | None:
@@ -97,12 +111,7 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."
         )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    # Reading a WAL-mode file, even read-only, creates -wal and -shm files beside it that
-    # a read-only connection cannot remove. When no other connection is using the file (no
-    # -wal or -journal exists), read it as immutable so that nothing at all is created.
-    if not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
-        uri += "&immutable=1"
+    uri = read_only_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
@@ -114,7 +123,7 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
         if app_id not in (0, APPLICATION_ID) or (
             app_id == 0 and tables and "_sqlite_migrations" not in tables
         ):
-            raise StorageError(
+            raise NotOurs(
                 f"{path} is another program's database, not a Decision Checklist one. "
                 "It has been left untouched; choose a Decision Checklist database."
             )
@@ -124,14 +133,14 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
                 r[0] for r in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")
             }
             if MIGRATION_SET not in sets and sets:
-                raise StorageError(
+                raise NotOurs(
                     f"{path} is another program's database, not a Decision Checklist one. "
                     "It has been left untouched; choose a Decision Checklist database."
                 )
             recorded = {r[0] for r in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
         if user_version > SCHEMA_VERSION:
-            raise StorageError(
+            raise NotOurs(
                 f"{path} was made by a newer version of Decision Checklist "
                 f"(schema {user_version}; this version understands up to {SCHEMA_VERSION}). "
                 "It has been left untouched; install the newer version to open it."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "example-bundle.json"
 EXAMPLE_ID = "6f1c2a3e-8b4d-4c2a-9e55-2d7a1c0b9f10"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+RESULTS: dict[str, str] = {}  # printed by test_report, for the README's table
 
 
 def main_py(*argv, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -93,3 +95,44 @@ def test_schema_info_lists_what_the_migrations_build():
             "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' ORDER BY m.name, p.cid"):
         built[table] = (*built.get(table, ()), column)
     assert built == schema_info.EXPECTED_COLUMNS
+
+
+# ---- row 5: restore over a file that is not ours ----------------------------------------------
+def _foreign(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript("PRAGMA journal_mode = WAL; CREATE TABLE photos (id INTEGER PRIMARY KEY, "
+                       "name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');")
+    conn.close()
+    return path
+
+
+def _newer(path: Path) -> Path:
+    shutil.copy(ROOT / "tests" / "fixtures" / "schema-v1.db", path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("make, phrase", [(_foreign, "another program's database"),
+                                          (_newer, "made by a newer version")],
+                         ids=["another program's SQLite file", "a newer version's register"])
+def test_restore_over_a_file_that_is_not_ours_is_refused(register, tmp_path, make, phrase):
+    copy = tmp_path / "copy.db"
+    assert main_py("--db", register, "backup", "--out", copy).returncode == 0
+    target = make(tmp_path / "place" / "theirs.db")
+    backups = Path(os.environ["DECISION_CHECKLIST_BACKUP_DIR"])
+    backups.mkdir(exist_ok=True)
+    before, kept, backed_up = snapshot(target.parent), copy.read_bytes(), snapshot(backups)
+    message = refused(main_py("--db", target, "restore", copy), "not restored", phrase,
+                      "left untouched")
+    assert snapshot(target.parent) == before and copy.read_bytes() == kept
+    assert snapshot(backups) == backed_up  # its bytes were not moved to backups/ either
+    RESULTS[f"restore over {phrase}"] = message
+
+
+
+def test_report():
+    """Last in the file: the messages, for the README's bad-file table (`pytest -s`)."""
+    for case, message in RESULTS.items():
+        print(f"{case}: {message}")
