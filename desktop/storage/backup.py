@@ -120,6 +120,47 @@ def _atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+_PARTIAL = ".partial-"
+_STALE_AFTER = 24 * 3600  # seconds untouched: a copy that old is dead whoever holds its PID
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (POSIX). On Windows os.kill(pid, 0) would end
+    the process, so there a partial copy counts as stale only by its age."""
+    if os.name == "nt" or pid <= 0:
+        return os.name == "nt"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, another account's
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete the hidden `.NAME.partial-PID` copies a killed backup left (up to the size of
+    the register each): those whose process is gone, or untouched for a day."""
+    import time
+
+    removed = []
+    with contextlib.suppress(OSError):
+        for p in folder.iterdir():
+            if not (p.name.startswith(".") and _PARTIAL in p.name):
+                continue
+            pid = p.name.rsplit(_PARTIAL, 1)[1]
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                old = time.time() - p.lstat().st_mtime > _STALE_AFTER
+                if old or not _running(int(pid)):
+                    p.unlink()
+                    removed.append(p)
+            except OSError:
+                continue
+    return removed
+
+
 def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
     """Write a checked, self-contained copy of `source` to `dest` via the backup API.
 
@@ -127,7 +168,7 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
     quick_check, so a crash or a full disk never leaves a half-written file under `dest`.
     """
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    tmp = dest.with_name(f".{dest.name}{_PARTIAL}{os.getpid()}")
     tmp.unlink(missing_ok=True)
     out = None
     try:
@@ -176,6 +217,7 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
     while dest.exists():
         n += 1
         dest = folder / f"{base}.{n}.db"
+    remove_stale_partials(folder)
     own = source is None
     conn = _open_read_only(db_path) if own else source
     try:
@@ -188,7 +230,9 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
 
 
 def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
-    """Delete all but the newest `keep` backups of a database; return what was deleted."""
+    """Delete all but the newest `keep` backups of a database; return what was deleted
+    (any copy a killed backup left behind goes too)."""
+    remove_stale_partials(folder or backup_folder())
     removed = []
     for info in list_backups(db_path, folder)[max(keep, 1):]:
         with contextlib.suppress(OSError):

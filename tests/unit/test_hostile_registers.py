@@ -132,6 +132,32 @@ def test_restore_over_a_file_that_is_not_ours_is_refused(register, tmp_path, mak
 
 
 
+# ---- row 6: a backup killed part-way --------------------------------------------------------
+def test_partial_copies_of_killed_backups_are_removed_by_the_next_backup_or_prune(register,
+                                                                                  tmp_path):
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stale = backups / f".decisions-1234abcd-20260101-000000-daily.db.partial-{dead}"
+        running = backups / f".decisions-1234abcd-20260101-000000-daily.db.partial-{alive.pid}"
+        for p in (stale, running):
+            p.write_bytes(b"SQLite format 3\x00" + bytes(100_000))
+        env = {"DECISION_CHECKLIST_BACKUP_DIR": str(backups)}
+        assert main_py("--db", register, "backup", env=env).returncode == 0
+        assert not stale.exists() and running.exists()  # a copy still being made is left
+        stale.write_bytes(b"half")
+        done = main_py("--db", register, "backup", "--keep", "3", env=env)
+        assert done.returncode == 0, done.stderr
+        assert "removed" not in done.stdout  # only backups are counted as removed
+        assert not stale.exists() and running.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
 def test_report():
     """Last in the file: the messages, for the README's bad-file table (`pytest -s`)."""
     for case, message in RESULTS.items():
