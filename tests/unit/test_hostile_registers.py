@@ -158,6 +158,92 @@ def test_partial_copies_of_killed_backups_are_removed_by_the_next_backup_or_prun
         alive.wait()
 
 
+# ---- row 9: control characters in a title ---------------------------------------------------
+SPOOF = "Harmless\u001b[2K\r\u001b[32mSIGNED OFF BY ALL\u0007\u009b"
+BIDI = "Approve \u202eSIGNED\u202c ref \u2066x\u2069"
+RAW = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
+                        *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def _bundle_with(tmp_path: Path, title: str, reference: str = "REF/1") -> Path:
+    import json
+
+    bundle = json.loads(EXAMPLE.read_text("utf-8"))
+    bundle["decisions"][0].update(title=title, reference=reference)
+    path = tmp_path / "spoof.json"
+    path.write_text(json.dumps(bundle), "utf-8")
+    return path
+
+
+def _no_raw_controls(text: str) -> None:
+    found = sorted({f"U+{ord(c):04X}" for c in text if c in RAW})
+    assert not found, (found, text)
+
+
+def test_control_characters_reach_the_terminal_escaped(tmp_path):
+    db = tmp_path / "decisions.db"
+    done = main_py("--db", db, "import", _bundle_with(tmp_path, SPOOF, BIDI))
+    assert done.returncode == 0, done.stderr
+    _no_raw_controls(done.stdout)
+    assert "Harmless\\x1b[2K\\r\\x1b[32mSIGNED OFF BY ALL\\x07\\x9b" in done.stdout
+    for argv in (["list"], ["list", "--json"], ["audit"], ["audit", EXAMPLE_ID],
+                 ["verify", "ABCD-EFGH"], ["audit", "--check"]):
+        done = main_py("--db", db, *argv)
+        assert "Traceback" not in done.stderr
+        _no_raw_controls(done.stdout + done.stderr)
+    listed = main_py("--db", db, "list").stdout
+    assert "\\u202eSIGNED\\u202c ref \\u2066x\\u2069" in listed
+    assert "\\x1b[2K" in main_py("--db", db, "audit", EXAMPLE_ID).stdout
+
+
+def test_cli_escaping_is_one_function():
+    from desktop.cli import json_text, one_line, shown_message
+
+    for c in RAW:
+        assert c not in one_line(f"a{c}b") and c not in shown_message(f"a{c}b")
+        assert c not in json_text([f"a{c}b"])
+    assert one_line("C:\\x\tend") == "C:\\\\x\\tend"  # a backslash is escaped in a field
+    assert shown_message("C:\\Users\\me") == "C:\\Users\\me"  # but not in a message
+
+
+def test_import_refuses_a_nul_naming_its_key_path(tmp_path):
+    db = tmp_path / "decisions.db"
+    done = main_py("--db", db, "import", _bundle_with(tmp_path, "Before\u0000after"))
+    message = refused(done, "decisions[0].title", "NUL", status=2)
+    RESULTS["import of a title with a NUL"] = message
+    assert not db.exists()
+
+
+def test_bidi_overrides_are_shown_in_the_register_and_the_pdf(tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from desktop.domain.visible import visible_controls
+
+    assert visible_controls(BIDI) == "Approve ⟨U+202E⟩SIGNED⟨U+202C⟩ ref ⟨U+2066⟩x⟨U+2069⟩"
+    assert visible_controls(None) is None and visible_controls("plain") == "plain"
+    db = tmp_path / "decisions.db"
+    assert main_py("--db", db, "import", _bundle_with(tmp_path, BIDI, "R\u202eF")).returncode == 0
+    out = tmp_path / "r.pdf"
+    done = main_py("--db", db, "export", EXAMPLE_ID, "--out", out)
+    assert done.returncode == 0, done.stderr
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "⟨U+202E⟩SIGNED⟨U+202C⟩" in text and "R⟨U+202E⟩F" in text
+    assert "\u202e" not in text
+
+
+def test_bidi_overrides_are_shown_in_the_windows_register(service, tmp_path):
+    from desktop.ui.register_model import COLUMNS, RegisterTableModel
+
+    service.import_bundle(_bundle_with(tmp_path, BIDI, "R\u202eF").read_text("utf-8"))
+    model = RegisterTableModel(service, page_size=40)
+    columns = [key for key, _ in COLUMNS]
+    shown = {key: model.data(model.index(0, columns.index(key))) for key in ("title", "reference")}
+    assert shown == {"title": "Approve ⟨U+202E⟩SIGNED⟨U+202C⟩ ref ⟨U+2066⟩x⟨U+2069⟩",
+                     "reference": "R⟨U+202E⟩F"}
+
+
 def test_report():
     """Last in the file: the messages, for the README's bad-file table (`pytest -s`)."""
     for case, message in RESULTS.items():
