@@ -73,8 +73,9 @@ def set_keep(keep: int, folder: Path | None = None) -> None:
     """Change how many backups of each database are kept (at least 1)."""
     if keep < 1:
         raise StorageError("Keep at least one backup.")
-    folder = folder or backup_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    from desktop.paths import private_folder
+
+    folder = private_folder(folder or backup_folder())
     _atomic_text(folder / _SETTINGS, json.dumps({"keep": keep}))
 
 
@@ -172,6 +173,9 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
     tmp.unlink(missing_ok=True)
     out = None
     try:
+        from desktop.paths import private_file
+
+        private_file(tmp)  # a copy of the register is as private as the register
         out = sqlite3.connect(str(tmp))
         source.backup(out)  # all pages in one step: a consistent snapshot
         out.execute("PRAGMA journal_mode = DELETE")
@@ -202,9 +206,11 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
                 keep: int | None = None, now: dt.datetime | None = None) -> Path:
     """Back up one database into the backups folder, then drop all but the newest `keep`."""
     db_path = Path(db_path)
+    from desktop.paths import private_folder
+
     folder = folder or backup_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise StorageError(
             f"Cannot create the backup folder {folder}: {exc.strerror}. "
@@ -405,15 +411,17 @@ def _replace_file(src: sqlite3.Connection, db_path: Path) -> None:
 
 def _raw_copy(db_path: Path, folder: Path) -> Path:
     """Keep the exact bytes of a file SQLite cannot read (and its WAL), before replacing it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from desktop.paths import private_file, private_folder
+
     stamp = dt.datetime.now().strftime(_STAMP)
     dest = folder / f"{_prefix(db_path)}{stamp}-damaged.db.bytes"
     try:
-        shutil.copy2(db_path, dest)
-        for suffix in ("-wal", "-journal"):
+        private_folder(folder)
+        for suffix in ("", "-wal", "-journal"):
             extra = Path(f"{db_path}{suffix}")
             if extra.exists():
-                shutil.copy2(extra, Path(f"{dest}{suffix}"))
+                copy = private_file(Path(f"{dest}{suffix}"))  # 0600 first: copyfile keeps it
+                shutil.copyfile(extra, copy)
     except OSError as exc:
         raise StorageError(
             f"Could not copy {db_path} aside before restoring: {exc.strerror}. Nothing was changed."

@@ -227,6 +227,9 @@ def _create_atomically(path: Path) -> None:
     try:
         for p in extras:
             p.unlink(missing_ok=True)
+        from desktop.paths import private_file
+
+        private_file(tmp)  # 0600 before SQLite writes a byte; its -wal/-shm inherit that
         conn = sqlite3.connect(str(tmp))
         try:
             db = Database(conn, execute_plugins=False)

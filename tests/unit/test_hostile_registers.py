@@ -244,6 +244,81 @@ def test_bidi_overrides_are_shown_in_the_windows_register(service, tmp_path):
                      "reference": "R⟨U+202E⟩F"}
 
 
+# ---- row 10: a second account on the same computer -----------------------------------------
+needs_nobody = pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv") or os.name != "posix",
+                                  reason="needs root, setpriv and POSIX permissions")
+
+
+def _as_nobody(*cmd) -> subprocess.CompletedProcess:
+    import pwd
+
+    uid = pwd.getpwnam("nobody").pw_uid
+    return subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                           *map(str, cmd)], capture_output=True, timeout=30)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def home():
+    """A folder anyone may enter (the tests' own tmp_path is root's alone)."""
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="dc-home-"))
+    os.chmod(top, 0o755)
+    yield top
+    shutil.rmtree(top, ignore_errors=True)
+
+
+@needs_nobody
+def test_another_account_cannot_read_the_register_its_backups_or_logs(home):
+    env = {**os.environ, "XDG_DATA_HOME": str(home / "data"), "DECISION_CHECKLIST_BACKUP_DIR": ""}
+    run = {"capture_output": True, "text": True, "timeout": 60, "env": env, "cwd": "/",
+           "umask": 0}  # the loosest umask: the modes must not come from it
+    done = subprocess.run([sys.executable, ROOT / "main.py", "import", EXAMPLE], **run)
+    assert done.returncode == 0, done.stderr
+    data = home / "data" / "DecisionChecklist"
+    register, backups = data / "decisions.db", data / "backups"
+    done = subprocess.run([sys.executable, ROOT / "main.py", "backup"], **run)
+    assert done.returncode == 0, done.stderr
+    copy = Path(done.stdout.strip())
+    restored = data / "restored.db"
+    done = subprocess.run([sys.executable, ROOT / "main.py", "--db", restored, "restore", copy],
+                          **run)
+    assert done.returncode == 0, done.stderr
+    (data / "damaged.db").write_bytes(b"junk" * 1000)
+    done = subprocess.run([sys.executable, ROOT / "main.py", "--db", data / "damaged.db",
+                           "restore", copy], **run)
+    assert done.returncode == 0, done.stderr
+    raw = next(backups.glob("damaged-*.db.bytes"))
+    from desktop.ui.application import write_crash_log
+
+    old = os.umask(0)
+    try:
+        log = write_crash_log(home / "log" / "DecisionChecklist", ValueError, ValueError("x"),
+                              None)
+    finally:
+        os.umask(old)
+    conn = sqlite3.connect(register)  # a connection holds it: -wal and -shm exist
+    try:
+        conn.execute("INSERT INTO register_meta (key, value) VALUES ('probe', 'x')")
+        conn.commit()
+        wal, shm = Path(f"{register}-wal"), Path(f"{register}-shm")
+        folders = [data, backups, log.parent]
+        files = [register, wal, shm, copy, restored, raw, log]
+        assert {str(p): _mode(p) for p in folders} == {str(p): 0o700 for p in folders}
+        assert {str(p): _mode(p) for p in files} == {str(p): 0o600 for p in files}
+        for p in folders:  # even with the folders opened up, the files stay closed
+            os.chmod(p, 0o755)
+        for p in files:
+            done = _as_nobody("cat", p)
+            assert done.returncode != 0 and b"Permission denied" in done.stderr, (p, done)
+    finally:
+        conn.close()
+
+
 def test_report():
     """Last in the file: the messages, for the README's bad-file table (`pytest -s`)."""
     for case, message in RESULTS.items():
