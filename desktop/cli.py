@@ -239,6 +239,9 @@ _BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_js
 
 # Subcommands that may start a new database file; the others need an existing one.
 _CREATES_DATABASE = frozenset({"import", "restore"})
+# Subcommands that only read the register: they never trigger the daily backup, and they
+# read a register that cannot be written (a read-only file, read-only media) read-only.
+READING = frozenset({"list", "export", "export-json", "pack", "verify", "audit", "backup"})
 
 
 def _missing(path: str) -> bool:
@@ -257,6 +260,13 @@ def _present(path: str) -> bool:
         return Path(path).exists()
     except OSError:
         return False
+
+
+def _own_register(db: str | None) -> bool:
+    """The default register, or one in the user's data folder: those get daily backups."""
+    from desktop.storage.backup import is_own_register
+
+    return db is None or is_own_register(Path(db))
 
 
 def _utf8_output() -> None:
@@ -335,7 +345,8 @@ def run(argv: list[str]) -> int:
             if args.db is None or _missing(args.db):
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
-        service = None if args.command == "restore" else open_service(args.db)
+        service = None if args.command == "restore" else open_service(
+            args.db, daily_backup=args.command not in READING and _own_register(args.db))
         return handler(args, service)
     except BrokenPipeError:
         return _stdout_gone()

@@ -267,6 +267,18 @@ def daily_backup(db_path: Path, source: sqlite3.Connection, *, folder: Path | No
         return None
 
 
+def is_own_register(db_path: Path) -> bool:
+    """Whether the command line makes daily backups of this register: the default one and
+    any other kept in the user's data folder. A register on a USB stick or a shared drive,
+    opened with --db, is someone's to back up, but not into this user's folder every day."""
+    from desktop import paths
+
+    try:
+        return Path(db_path).resolve().is_relative_to(paths.user_data_dir().resolve())
+    except (OSError, ValueError):
+        return False
+
+
 def _has_records(conn: sqlite3.Connection) -> bool:
     try:
         return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM decisions)").fetchone()[0])

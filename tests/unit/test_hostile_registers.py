@@ -68,7 +68,7 @@ def _raw(db: Path, *statements: str) -> None:
     ("ALTER TABLE sign_offs DROP COLUMN comment", "missing column sign_offs.comment"),
     ("DROP TABLE signed_copies", "missing table signed_copies"),
 ])
-@pytest.mark.parametrize("command", [["verify", "ABCD-EFGH"], ["audit", "--check"],
+@pytest.mark.parametrize("command", [["verify", "ABCD-EFGH-JKMN"], ["audit", "--check"],
                                      ["export", EXAMPLE_ID, "--out", "{out}"], ["list"]])
 def test_altered_schema_is_refused_and_left_untouched(register, tmp_path, statement, missing,
                                                       command):
@@ -187,7 +187,7 @@ def test_control_characters_reach_the_terminal_escaped(tmp_path):
     _no_raw_controls(done.stdout)
     assert "Harmless\\x1b[2K\\r\\x1b[32mSIGNED OFF BY ALL\\x07\\x9b" in done.stdout
     for argv in (["list"], ["list", "--json"], ["audit"], ["audit", EXAMPLE_ID],
-                 ["verify", "ABCD-EFGH"], ["audit", "--check"]):
+                 ["verify", "ABCD-EFGH-JKMN"], ["audit", "--check"]):
         done = main_py("--db", db, *argv)
         assert "Traceback" not in done.stderr
         _no_raw_controls(done.stdout + done.stderr)
@@ -317,6 +317,36 @@ def test_another_account_cannot_read_the_register_its_backups_or_logs(home):
             assert done.returncode != 0 and b"Permission denied" in done.stderr, (p, done)
     finally:
         conn.close()
+
+
+# ---- row 12: daily backups of the user's own registers only ------------------------------------
+def test_daily_backups_only_of_own_registers_and_never_from_reading(tmp_path):
+    backups = tmp_path / "backups"
+    data = tmp_path / "data"
+    env = {"DECISION_CHECKLIST_BACKUP_DIR": str(backups), "XDG_DATA_HOME": str(data)}
+    stick = tmp_path / "usb-stick" / "theirs.db"
+    stick.parent.mkdir()
+    own = data / "DecisionChecklist" / "decisions.db"  # the default register
+    own.parent.mkdir(parents=True)
+    for db in (stick, own):
+        assert main_py("--db", db, "import", EXAMPLE, env=env).returncode == 0
+    shutil.rmtree(backups, ignore_errors=True)  # what creating them left: none is daily
+    for argv in (["list"], ["export-json", "--out", tmp_path / "b.json"], ["audit"],
+                 ["audit", "--check"], ["verify", "ABCD-EFGH-JKMN"],
+                 ["export", EXAMPLE_ID, "--out", tmp_path / "r.pdf"]):
+        for db in (stick, own):
+            (tmp_path / "b.json").unlink(missing_ok=True)
+            (tmp_path / "r.pdf").unlink(missing_ok=True)
+            assert main_py("--db", db, *argv, env=env).returncode in (0, 1)
+    assert not backups.exists() or not list(backups.iterdir())  # reading backs up nothing
+    for db in (stick, own):  # a write: only the user's own register is backed up
+        done = main_py("--db", db, "amend", EXAMPLE_ID, "--reason", "r", env=env)
+        assert "Traceback" not in done.stderr
+        done = main_py("--db", db, "sign-off", EXAMPLE_ID, "--role", "Monitoring Officer",
+                       "--name", "A", "--date", "2026-01-01", env=env)
+        assert "Traceback" not in done.stderr
+    made = sorted(p.name for p in backups.glob("*.db"))
+    assert len(made) == 1 and made[0].startswith("decisions-") and "-daily" in made[0], made
 
 
 def test_report():
