@@ -262,6 +262,19 @@ def _present(path: str) -> bool:
         return False
 
 
+def _cannot_be_written(db: str | None) -> bool:
+    """An existing register that a reading command must read read-only (a read-only file,
+    read-only media, a folder that takes no -wal/-shm): nothing is then created beside it."""
+    from desktop import paths
+    from desktop.storage.database import unwritable
+
+    path = Path(db) if db else paths.default_database()
+    try:
+        return path.is_file() and unwritable(path) is not None
+    except OSError:
+        return False
+
+
 def _own_register(db: str | None) -> bool:
     """The default register, or one in the user's data folder: those get daily backups."""
     from desktop.storage.backup import is_own_register
@@ -346,7 +359,8 @@ def run(argv: list[str]) -> int:
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(
-            args.db, daily_backup=args.command not in READING and _own_register(args.db))
+            args.db, daily_backup=args.command not in READING and _own_register(args.db),
+            read_only=args.command in READING and _cannot_be_written(args.db))
         return handler(args, service)
     except BrokenPipeError:
         return _stdout_gone()

@@ -42,6 +42,26 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates nothing beside the file (read_only_uri).
+
+    A -journal beside the file (a stray copy, junk, or left by a crash) makes SQLite want to
+    roll it back first, which a read-only connection cannot: "attempt to write a readonly
+    database". That is no damage: opening the file for writing deals with the journal as
+    SQLite always does (a journal that is not one is ignored and removed). So the file itself
+    is read as immutable instead, here, where only what it is made of is being looked at.
+    """
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+            return conn  # the caller's first query reports it as before
+        conn.close()
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    return conn
+
+
 def schema_problem(conn: sqlite3.Connection) -> str | None:
     """What is missing from a file of ours at the current version ("missing column
     sign_offs.comment"), or None. One query over sqlite_master and pragma_table_info: a
@@ -111,9 +131,8 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."
         )
-    uri = read_only_uri(path)
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise StorageError(f"{path} cannot be opened: {exc}.") from None
     try:
@@ -178,6 +197,32 @@ def _nearly_full(folder: Path) -> bool:
         return False
 
 
+def _read_only_media(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs (Windows)
+        return False
+
+
+def unwritable(path: Path) -> str | None:
+    """Why an existing register cannot be changed here, or None: read-only media, a file
+    whose permissions do not let this user change it, or a folder that takes no -wal/-shm."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if _read_only_media(folder):
+        return (f"{path} is on a read-only disk or mount, so it cannot be changed. Reading it "
+                "works (list, export, verify, audit); to change it, copy it to a folder you "
+                "own (such as Documents) and open it there.")
+    if not os.access(path, os.W_OK):
+        return (f"{path} is read-only (its permissions do not let you change it). Reading it "
+                "works (list, export, verify, audit); to change it, copy it to a folder you "
+                "own (such as Documents) and open it there.")
+    if not os.access(folder, os.W_OK):
+        return (f"{path} is in a folder you cannot write to. "
+                "Copy it to a folder you own (such as Documents) and open it there.")
+    return None
+
+
 def describe_os_error(path: Path, exc: BaseException) -> str:
     """A user-facing sentence for an OS or SQLite error while writing."""
     text = str(exc)
@@ -193,6 +238,10 @@ def describe_os_error(path: Path, exc: BaseException) -> str:
             "Free some space; nothing already saved has been lost."
         )
     if err in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
+        with contextlib.suppress(OSError):
+            problem = Path(path).exists() and unwritable(Path(path))
+            if problem:
+                return problem
         return (
             f"{path} is in a folder you cannot write to. "
             "Copy it to a folder you own (such as Documents) and open it there."
@@ -258,7 +307,8 @@ def _create_atomically(path: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
-def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True):
+def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True,
+                  read_only: bool = False):
     """Open (creating if needed) a Decision Checklist database and bring its schema up to date.
 
     Returns a LazyDatabase: the sqlite3 connection with WAL, foreign keys and
@@ -267,6 +317,10 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
     check_integrity=False, quick_check is left to the caller (desktop/storage/integrity.py)
     for a file of ours that is up to date and in WAL mode, which opening does not modify;
     any other file is checked here first.
+
+    read_only=True (for reading commands, on a register that unwritable() says cannot be
+    changed): the file is read with a read-only connection that creates nothing beside it,
+    nothing is migrated, and every write is refused with the reason.
     """
     from desktop.storage import schema_info
     from desktop.storage.connection import LazyDatabase
@@ -287,6 +341,11 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
             raise StorageError(f"{path} is not a regular file (a device or a named pipe), "
                                "so it is not a database file.")
         user_version, wal = _inspect(path, integrity=check_integrity)
+        if read_only:
+            return _open_read_only(path, user_version)
+        problem = unwritable(path)
+        if problem:  # said now, not as "attempt to write a readonly database" later
+            raise StorageError(problem)
         if not check_integrity and not wal:  # switching it to WAL writes to it: check first
             _inspect(path)
     else:
@@ -328,6 +387,28 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
         with contextlib.suppress(Exception):  # best effort while reporting the real error
             conn.close()
         raise StorageError(describe_os_error(path, exc)) from None
+    return db
+
+
+def _open_read_only(path: Path, user_version: int):
+    from desktop.storage import schema_info
+    from desktop.storage.connection import LazyDatabase
+
+    why = unwritable(path) or f"{path} is open for reading only."
+    try:
+        conn = connect_read_only(path)
+        conn.execute("PRAGMA busy_timeout = 2000")
+        current = (user_version == schema_info.SCHEMA_VERSION
+                   and _all_migrations_recorded(conn))
+    except sqlite3.Error as exc:
+        raise StorageError(describe_os_error(path, exc)) from None
+    if not current:
+        conn.close()
+        raise StorageError(f"{path} was made by an older version of Decision Checklist and "
+                           f"needs upgrading before it can be read, which cannot be done here: "
+                           f"{why}")
+    db = LazyDatabase(conn)
+    db.refuse_writes(why)
     return db
 
 

@@ -20,6 +20,9 @@ EXAMPLE = ROOT / "resources" / "example-bundle.json"
 EXAMPLE_ID = "6f1c2a3e-8b4d-4c2a-9e55-2d7a1c0b9f10"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 RESULTS: dict[str, str] = {}  # printed by test_report, for the README's table
+needs_nobody = pytest.mark.skipif(
+    not IS_ROOT or not shutil.which("setpriv") or os.name != "posix",
+    reason="needs root, setpriv and POSIX permissions")
 
 
 def main_py(*argv, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -244,9 +247,84 @@ def test_bidi_overrides_are_shown_in_the_windows_register(service, tmp_path):
                      "reference": "R⟨U+202E⟩F"}
 
 
+# ---- row 7: a stray or junk -journal beside a healthy WAL register -----------------------------
+JOURNALS = {
+    "junk bytes": bytes((i * 151 + 7) % 256 for i in range(3000)),
+    "a journal header, then junk": bytes.fromhex("d9d505f920a163d7") + bytes(504)
+    + b"x" * 3000,
+}
+
+
+@pytest.mark.parametrize("kind", list(JOURNALS))
+def test_a_stale_journal_is_not_damage(register, kind):
+    Path(f"{register}-journal").write_bytes(JOURNALS[kind])
+    for argv in (["list"], ["audit", "--check"], ["export-json", "--out",
+                                                  register.parent.parent / "b.json"]):
+        done = main_py("--db", register, *argv)
+        assert done.returncode == 0 and "damaged" not in done.stderr, (argv, done.stderr)
+    assert EXAMPLE_ID in main_py("--db", register, "list").stdout  # nothing was lost
+    done = main_py("--db", register, "amend", EXAMPLE_ID, "--reason", "still writable")
+    assert "damaged" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# ---- row 8: a read-only register, read-only media ------------------------------------------
+READING = [["list"], ["list", "--json"], ["export-json", "--out", "{out}/b.json"],
+           ["export", EXAMPLE_ID, "--out", "{out}/r.pdf"], ["verify", "ABCD-EFGH-JKMN"],
+           ["audit"], ["audit", "--check"], ["audit", EXAMPLE_ID]]
+
+
+def _reads_and_refuses(register: Path, out: Path, run, phrase: str) -> None:
+    """Every reading command works and creates nothing beside the file; a write says why."""
+    before = snapshot(register.parent)
+    for argv in READING:
+        done = run(*[str(a).replace("{out}", str(out)) for a in argv])
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (argv, done)
+        assert "error" not in done.stderr, (argv, done.stderr)
+        assert snapshot(register.parent) == before, argv  # no -wal, no -shm
+    for argv in (["import", EXAMPLE], ["amend", EXAMPLE_ID, "--reason", "r"],
+                 ["sign-off", EXAMPLE_ID, "--role", "Monitoring Officer", "--name", "A",
+                  "--date", "2026-01-01"]):
+        done = run(*argv)
+        RESULTS[f"{phrase}: {argv[0]}"] = refused(done, phrase)
+        assert snapshot(register.parent) == before, argv
+    assert (out / "b.json").exists() and (out / "r.pdf").exists()
+
+
+@needs_nobody
+def test_a_read_only_register_in_a_writable_folder(home):
+    folder = home / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o777)  # anyone may create files here; the register is root's, 0644
+    register = folder / "decisions.db"
+    assert main_py("--db", register, "import", EXAMPLE).returncode == 0
+    os.chmod(register, 0o644)
+    out = home / "out"
+    out.mkdir()
+    os.chmod(out, 0o777)
+    _reads_and_refuses(register, out, lambda *a: _main_as_nobody("--db", register, *a),
+                       "is read-only (its permissions do not let you change it)")
+
+
+@pytest.mark.skipif(not IS_ROOT or not shutil.which("mount"), reason="needs root and mount")
+def test_a_register_on_read_only_media(tmp_path):
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    register = folder / "decisions.db"
+    assert main_py("--db", register, "import", EXAMPLE).returncode == 0
+    for cmd in (["mount", "--bind", str(folder), str(folder)],
+                ["mount", "-o", "remount,ro,bind", str(folder)]):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            subprocess.run(["umount", str(folder)], capture_output=True)
+            pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+    try:
+        _reads_and_refuses(register, tmp_path, lambda *a: main_py("--db", register, *a),
+                           "is on a read-only disk or mount")
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
 # ---- row 10: a second account on the same computer -----------------------------------------
-needs_nobody = pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv") or os.name != "posix",
-                                  reason="needs root, setpriv and POSIX permissions")
 
 
 def _as_nobody(*cmd) -> subprocess.CompletedProcess:
@@ -255,6 +333,15 @@ def _as_nobody(*cmd) -> subprocess.CompletedProcess:
     uid = pwd.getpwnam("nobody").pw_uid
     return subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                            *map(str, cmd)], capture_output=True, timeout=30)
+
+
+def _main_as_nobody(*argv) -> subprocess.CompletedProcess:
+    import pwd
+
+    uid = pwd.getpwnam("nobody").pw_uid
+    return subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                           sys.executable, ROOT / "main.py", *map(str, argv)], cwd="/",
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
 
 
 def _mode(path: Path) -> int:
