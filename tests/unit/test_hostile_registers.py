@@ -338,6 +338,37 @@ def test_a_register_on_read_only_media(tmp_path):
         subprocess.run(["umount", str(folder)], capture_output=True)
 
 
+# ---- a flipped byte in the WAL a crash left: SQLite drops the frame, the seal says so ----------
+def test_a_sign_off_lost_from_a_damaged_wal_is_reported_by_audit_check(register, tmp_path):
+    holder = sqlite3.connect(register)  # while it is open, the WAL is neither merged nor removed
+    holder.execute("SELECT count(*) FROM decisions").fetchone()
+    try:
+        done = main_py("--db", register, "sign-off", EXAMPLE_ID, "--role", "Monitoring Officer",
+                       "--name", "A. Officer", "--date", "2026-01-05")
+        assert done.returncode == 0, done.stderr  # acknowledged
+        wal = Path(f"{register}-wal")
+        crashed = {p: p.read_bytes() for p in (register, wal)}  # what a crash would leave
+        assert len(crashed[wal]) > 32
+    finally:
+        holder.close()
+    page_size = int.from_bytes(crashed[wal][8:12], "big")
+    frames = (len(crashed[wal]) - 32) // (24 + page_size)
+    last = 32 + (frames - 1) * (24 + page_size)
+    damaged = bytearray(crashed[wal])
+    damaged[last + 24 + 200] ^= 0x01  # one bit of the commit frame's page
+    register.write_bytes(crashed[register])
+    wal.write_bytes(bytes(damaged))
+    Path(f"{register}-shm").unlink(missing_ok=True)
+    listed = main_py("--db", register, "audit", EXAMPLE_ID)
+    assert "Monitoring Officer" not in listed.stdout  # SQLite dropped it, by design
+    done = main_py("--db", register, "audit", "--check")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "the register is behind its own audit seal" in (done.stdout + done.stderr).lower(), (
+        done.stdout, done.stderr)
+    RESULTS["a sign-off lost from a WAL with one flipped bit: audit --check"] = next(
+        line for line in (done.stdout + done.stderr).splitlines() if "behind" in line)
+
+
 # ---- row 10: a second account on the same computer -----------------------------------------
 
 
