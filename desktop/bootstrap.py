@@ -13,17 +13,24 @@ def load_shipped_checklist():
     return load_checklist(paths.checklist_path(), paths.checklist_schema_path())
 
 
-def open_service(db_path: Path | str | None = None, **kwargs):
-    """A DecisionService on the given (default: the user's) database."""
+def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
+                 read_only: bool = False, **kwargs):
+    """A DecisionService on the given (default: the user's) database.
+
+    daily_backup=False leaves out the daily backup (the command line asks for one only
+    before a write to one of the user's own registers: storage.backup.is_own_register).
+    read_only=True reads a register that cannot be changed without creating anything beside
+    it; every write is refused (storage.database.open_database)."""
     from desktop.services import DecisionService
     from desktop.storage.database import open_database
 
     path = Path(db_path) if db_path else paths.default_database()
     checklist = load_shipped_checklist()
-    db = open_database(path)
-    from desktop.storage.backup import daily_backup
+    db = open_database(path, read_only=read_only)
+    if daily_backup and not read_only:
+        from desktop.storage import backup
 
-    daily_backup(path, db.conn)  # at most once a day; skipped at once when today's exists
+        backup.daily_backup(path, db.conn)  # at most once a day; skipped when today's exists
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
 
 

@@ -134,19 +134,42 @@ def _handler(name: str):
     return getattr(importlib.import_module(module), function)
 
 
-# Characters that end a line for some reader (Python's splitlines counts all of these).
-_LINE_ENDS = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-              for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
-_ONE_LINE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r",
-                           **{chr(c): e for c, e in _LINE_ENDS.items()}})
+# What must never reach a terminal raw: every C0 control and DEL (ESC starts an escape
+# sequence that can rewrite the line: "Harmless\x1b[2K\r\x1b[32mSIGNED OFF BY ALL"), every
+# C1 control (U+009B is a one-character CSI), the line and paragraph separators (a line end
+# for some readers) and the bidirectional embeddings, overrides and isolates, which reorder
+# what follows them. Each is shown as \xNN or \uNNNN. This is the one place it is decided.
+_CONTROLS = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029,
+             *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_SHOWN = {chr(c): f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS}
+_ONE_LINE = str.maketrans({**_SHOWN, "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_MESSAGE = str.maketrans({**_SHOWN, "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Inside JSON strings: json.dumps escapes C0 itself; the rest as \uNNNN (still valid JSON).
+_JSON = str.maketrans({chr(c): f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F})
 
 
 def one_line(value: str | None) -> str:
-    """A field for tab-separated output: tabs, line breaks of every kind and backslashes
-    escaped, '-' for none."""
+    """A field for tab-separated output: backslashes, tabs, line breaks of every kind and
+    every control or bidirectional override escaped, '-' for none."""
     if value is None:
         return "-"
     return value.translate(_ONE_LINE)
+
+
+def shown_message(text: str) -> str:
+    """A message for the terminal (an error, a warning, a sentence naming a title): one
+    line, every control escaped; backslashes (a Windows path) left as they are."""
+    return str(text).translate(_MESSAGE)
+
+
+def shown_lines(text: str) -> str:
+    """Several lines for the terminal: each as shown_message, the line breaks kept."""
+    return "\n".join(shown_message(line) for line in str(text).split("\n"))
+
+
+def json_text(value) -> str:
+    """json.dumps for the terminal: UTF-8 kept, controls and overrides escaped."""
+    return json.dumps(value, ensure_ascii=False, indent=2).translate(_JSON)
 
 
 def cmd_import(args, service) -> int:
@@ -181,7 +204,7 @@ def cmd_list(args, service) -> int:
     query = RegisterQuery(sort="title", descending=False)
     rows = service.register(query, 0, 10**9)
     if args.json:
-        print(json.dumps([
+        print(json_text([
             {
                 "id": r.id,
                 "reference": r.reference,
@@ -196,7 +219,7 @@ def cmd_list(args, service) -> int:
                 "verification_code": r.verification_code,
             }
             for r in rows
-        ], ensure_ascii=False, indent=2))
+        ]))
         return EXIT_OK
     for r in rows:
         rating = r.overall_rating.value if r.overall_rating else "-"
@@ -216,6 +239,9 @@ _BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_js
 
 # Subcommands that may start a new database file; the others need an existing one.
 _CREATES_DATABASE = frozenset({"import", "restore"})
+# Subcommands that only read the register: they never trigger the daily backup, and they
+# read a register that cannot be written (a read-only file, read-only media) read-only.
+READING = frozenset({"list", "export", "export-json", "pack", "verify", "audit", "backup"})
 
 
 def _missing(path: str) -> bool:
@@ -234,6 +260,26 @@ def _present(path: str) -> bool:
         return Path(path).exists()
     except OSError:
         return False
+
+
+def _cannot_be_written(db: str | None) -> bool:
+    """An existing register that a reading command must read read-only (a read-only file,
+    read-only media, a folder that takes no -wal/-shm): nothing is then created beside it."""
+    from desktop import paths
+    from desktop.storage.database import unwritable
+
+    path = Path(db) if db else paths.default_database()
+    try:
+        return path.is_file() and unwritable(path) is not None
+    except OSError:
+        return False
+
+
+def _own_register(db: str | None) -> bool:
+    """The default register, or one in the user's data folder: those get daily backups."""
+    from desktop.storage.backup import is_own_register
+
+    return db is None or is_own_register(Path(db))
 
 
 def _utf8_output() -> None:
@@ -285,12 +331,12 @@ def run(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
     except InvalidInput as exc:
-        print(str(exc), file=sys.stderr)
+        print(shown_message(str(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         _check_arguments(args)
     except InvalidInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown_message(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.command is not None:
         _utf8_output()
@@ -323,7 +369,9 @@ def run(argv: list[str]) -> int:
             if args.db is None or _missing(args.db):
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
-        service = None if args.command == "restore" else open_service(args.db)
+        service = None if args.command == "restore" else open_service(
+            args.db, daily_backup=args.command not in READING and _own_register(args.db),
+            read_only=args.command in READING and _cannot_be_written(args.db))
         status = handler(args, service)
         sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit
         return status
@@ -333,7 +381,7 @@ def run(argv: list[str]) -> int:
         print(f"error: could not write the output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
     except KnownError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown_message(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from desktop import lifecycle
-from desktop.cli import one_line
+from desktop.cli import one_line, shown_message
 from desktop.domain.errors import InvalidInput
 from desktop.domain.redline import field_label
 
@@ -18,13 +18,13 @@ def cmd_sign_off(args, service) -> int:
     )
     decision = lifecycle.record_sign_off(service, decision_id, request, code=args.code)
     signed = decision.sign_offs[-1]
-    print(f"Recorded: {signed.role} signed by {one_line(signed.name)} on {signed.date}.")
+    print(shown_message(f"Recorded: {signed.role} signed by {signed.name} on {signed.date}."))
     if decision.is_locked:
-        print(f"{one_line(decision.title)} version {decision.version} is signed off and locked "
-              f"(verification code {decision_code(decision)}).")
+        print(shown_message(f"{decision.title} version {decision.version} is signed off and "
+                            f"locked (verification code {decision_code(decision)})."))
     else:
         missing = lifecycle.missing_roles(service, decision)
-        print(f"Still to sign: {', '.join(missing)}.")
+        print(shown_message(f"Still to sign: {', '.join(missing)}."))
     return 0
 
 
@@ -52,8 +52,8 @@ def cmd_audit(args, service) -> int:
             service.resolve_id(args.id)  # an unknown id is refused, not ignored
         report = lifecycle.check_integrity(service)
         for line in report.lines():
-            print(f"problem: {one_line(line)}", file=sys.stderr)
-        return print_verdict(report.summary(), 0 if report.ok else 1)
+            print(f"problem: {shown_message(line)}", file=sys.stderr)
+        return print_verdict(shown_message(report.summary()), 0 if report.ok else 1)
     decision_id = service.resolve_id(args.id) if args.id else None
     if decision_id:
         checklist = service.checklist_for(service.get(decision_id))
@@ -62,8 +62,9 @@ def cmd_audit(args, service) -> int:
         checklist, entries = None, service.repo.audit_entries()
     for e in entries:
         print("\t".join([
-            e.at, e.user, e.decision_id, str(e.version), field_label(e.field, checklist),
-            one_line(e.old_value), one_line(e.new_value),
+            one_line(e.at), one_line(e.user), one_line(e.decision_id), str(e.version),
+            one_line(field_label(e.field, checklist)), one_line(e.old_value),
+            one_line(e.new_value),
         ]))
     return 0
 

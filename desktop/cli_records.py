@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_OK
+from desktop.cli import EXIT_OK, json_text, shown_lines, shown_message
 from desktop.domain.errors import InvalidInput
 from desktop.userfiles import atomic_write, check_output, require_regular_file
 
@@ -21,7 +21,7 @@ def _check_out(out: str) -> Path:
 
 def _warn(warnings) -> None:
     for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {shown_message(w)}", file=sys.stderr)
 
 
 def cmd_export(args, service) -> int:
@@ -53,14 +53,11 @@ def cmd_verify(args, service) -> int:
     """`verify CODE-or-FILE [--json]`: which decision and version a typed code, a PDF or a scan
     (PNG, JPEG, image-only PDF) matches. Exit 0 match, 3 superseded or withdrawn, 1 no match
     or altered (the worst over a pack's codes), 2 bad input."""
-    import json
-
     if os.path.exists(args.code):
         require_regular_file(args.code)  # a FIFO, a device or a folder: refused, never opened
     from desktop.cli import print_verdict
     from desktop.verification_service import as_json, check, exit_status, format_findings
 
     findings = check(service, args.code)
-    text = (json.dumps(as_json(findings), ensure_ascii=False, indent=2) if args.json
-            else format_findings(findings))
+    text = json_text(as_json(findings)) if args.json else shown_lines(format_findings(findings))
     return print_verdict(text, exit_status(findings))

@@ -48,11 +48,49 @@ def audit_key_dir() -> Path:
     return Path(override) if override else user_config_dir() / "audit-keys"
 
 
+# Who else may read what this program writes: no one. Another account on the same computer
+# must not read the register (with its -wal and -shm, which SQLite creates with the main
+# file's permissions), its backups, the copies made before a restore, or the crash logs. On
+# POSIX the folders are made 0700 and the files 0600 whatever the umask; on Windows the
+# user's own profile folders (AppData) are already private to that account, so nothing is
+# changed there.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(folder: Path) -> Path:
+    """Create `folder` (and its parents) if needed, and make it the user's alone (POSIX)."""
+    import os
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    if os.name != "nt":
+        try:
+            if folder.stat().st_uid == os.geteuid():
+                os.chmod(folder, PRIVATE_FOLDER)  # mkdir's mode is cut by the umask
+        except OSError:
+            pass
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty if it does not exist, readable and writable by the user alone;
+    an existing file of this user's is made so too (POSIX)."""
+    import os
+
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
+    try:
+        if os.name != "nt" and os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, PRIVATE_FILE)  # os.open's mode is cut by the umask too
+    finally:
+        os.close(fd)
+    return path
+
+
 def default_database() -> Path:
-    """decisions.db in the user data folder (created on first use)."""
-    folder = user_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "decisions.db"
+    """decisions.db in the user data folder (created on first use, private to the user)."""
+    return private_folder(user_data_dir()) / "decisions.db"
 
 
 def checklist_path() -> Path:

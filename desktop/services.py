@@ -359,6 +359,8 @@ class DecisionService:
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         records = parse_bundle(text)
+        for i, rec in enumerate(records):
+            _refuse_nul(rec, f"decisions[{i}]")
         sha = self.checklist.sha256  # stored by the write below
         decisions: list[Decision] = []
         stamp = self.timestamp()
@@ -468,6 +470,24 @@ class DecisionService:
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
         return dump_bundle([self.get(i) for i in unique])
+
+
+def _refuse_nul(value, path: str) -> None:
+    """A NUL in any text of a bundle is refused, naming its key path: no title, name or
+    answer has one, and SQLite, C libraries and terminals cut text short at it."""
+    from desktop.export.bundle import BundleError
+
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BundleError(path, "contains a NUL character (\\u0000), which no text may hold")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                raise BundleError(path, "has a key containing a NUL character (\\u0000)")
+            _refuse_nul(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{n}]")
 
 
 def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str):

@@ -37,6 +37,10 @@ class DamagedDatabase(StorageError):
     """The file was ours but is damaged: restoring a backup is the cure."""
 
 
+class NotOurs(StorageError):
+    """Another program's database, or one from a newer version: never opened, never replaced."""
+
+
 class ChecklistError(KnownError):
     """The checklist definition is broken; the message names the path."""
 

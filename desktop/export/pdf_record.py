@@ -12,6 +12,7 @@ from desktop.domain.decision import (
     open_actions,
     overall_rating,
 )
+from desktop.domain.visible import visible_controls
 from desktop.export.pdf import (
     BODY_WIDTH,
     CODE_MARKER,
@@ -67,12 +68,12 @@ RATING_KEY = (
 def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
     d = rec.decision
     r.guard.scope = warning_scope(d)
-    reference = r.guard.plain(d.reference, "reference") or "No reference"
+    reference = r.guard.plain(visible_controls(d.reference), "reference") or "No reference"
     return PageContext(
         footer_left=reference,
         footer_keep=f" · Version {d.version}",
         code=rec.code,
-        header=r.guard.plain(d.title, "title"),
+        header=r.guard.plain(visible_controls(d.title), "title"),
         mark=rec.mark or (),
     )
 
@@ -185,10 +186,11 @@ class RecordStory:
         d, s = self.d, self.s
         org = self.line(d.organisation, "organisation") if len(d.organisation) <= 120 else ""
         kicker = "Decision assurance record" + (f" · {org}" if org else "")
+        title = visible_controls(d.title)  # a bidi override shown, never obeyed
         out: list = [
-            Anchor(self.key, self.r.guard.plain(d.title, "title"), level=0),
+            Anchor(self.key, self.r.guard.plain(title, "title"), level=0),
             self.P(kicker, s["Kicker"]),
-            self.P(self.line(d.title, "title"), s["Title"]),
+            self.P(self.line(title, "title"), s["Title"]),
         ]
         fixed = {
             "Meeting date": long_date(d.meeting_date),
@@ -210,6 +212,8 @@ class RecordStory:
         for label in order:
             if label in typed:
                 value = getattr(d, typed[label])
+                if label == "Reference":
+                    value = visible_controls(value)
                 cell = self.cell(value, typed[label]) if value.strip() else not_recorded
             else:
                 cell = self.P(fixed[label], s["Cell"]) if fixed[label] else not_recorded

@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.domain.errors import StorageError
+from desktop.domain.errors import NotOurs, StorageError
 
 DEFAULT_KEEP = 10
 BACKUP_DIR_ENV = "DECISION_CHECKLIST_BACKUP_DIR"
@@ -73,8 +73,9 @@ def set_keep(keep: int, folder: Path | None = None) -> None:
     """Change how many backups of each database are kept (at least 1)."""
     if keep < 1:
         raise StorageError("Keep at least one backup.")
-    folder = folder or backup_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    from desktop.paths import private_folder
+
+    folder = private_folder(folder or backup_folder())
     _atomic_text(folder / _SETTINGS, json.dumps({"keep": keep}))
 
 
@@ -120,6 +121,47 @@ def _atomic_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+_PARTIAL = ".partial-"
+_STALE_AFTER = 24 * 3600  # seconds untouched: a copy that old is dead whoever holds its PID
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (POSIX). On Windows os.kill(pid, 0) would end
+    the process, so there a partial copy counts as stale only by its age."""
+    if os.name == "nt" or pid <= 0:
+        return os.name == "nt"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, another account's
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete the hidden `.NAME.partial-PID` copies a killed backup left (up to the size of
+    the register each): those whose process is gone, or untouched for a day."""
+    import time
+
+    removed = []
+    with contextlib.suppress(OSError):
+        for p in folder.iterdir():
+            if not (p.name.startswith(".") and _PARTIAL in p.name):
+                continue
+            pid = p.name.rsplit(_PARTIAL, 1)[1]
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                old = time.time() - p.lstat().st_mtime > _STALE_AFTER
+                if old or not _running(int(pid)):
+                    p.unlink()
+                    removed.append(p)
+            except OSError:
+                continue
+    return removed
+
+
 def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
     """Write a checked, self-contained copy of `source` to `dest` via the backup API.
 
@@ -127,10 +169,13 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
     quick_check, so a crash or a full disk never leaves a half-written file under `dest`.
     """
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    tmp = dest.with_name(f".{dest.name}{_PARTIAL}{os.getpid()}")
     tmp.unlink(missing_ok=True)
     out = None
     try:
+        from desktop.paths import private_file
+
+        private_file(tmp)  # a copy of the register is as private as the register
         out = sqlite3.connect(str(tmp))
         source.backup(out)  # all pages in one step: a consistent snapshot
         out.execute("PRAGMA journal_mode = DELETE")
@@ -161,9 +206,11 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
                 keep: int | None = None, now: dt.datetime | None = None) -> Path:
     """Back up one database into the backups folder, then drop all but the newest `keep`."""
     db_path = Path(db_path)
+    from desktop.paths import private_folder
+
     folder = folder or backup_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise StorageError(
             f"Cannot create the backup folder {folder}: {exc.strerror}. "
@@ -176,6 +223,7 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
     while dest.exists():
         n += 1
         dest = folder / f"{base}.{n}.db"
+    remove_stale_partials(folder)
     own = source is None
     conn = _open_read_only(db_path) if own else source
     try:
@@ -188,7 +236,9 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
 
 
 def prune(db_path: Path, keep: int, folder: Path | None = None) -> list[Path]:
-    """Delete all but the newest `keep` backups of a database; return what was deleted."""
+    """Delete all but the newest `keep` backups of a database; return what was deleted
+    (any copy a killed backup left behind goes too)."""
+    remove_stale_partials(folder or backup_folder())
     removed = []
     for info in list_backups(db_path, folder)[max(keep, 1):]:
         with contextlib.suppress(OSError):
@@ -215,6 +265,18 @@ def daily_backup(db_path: Path, source: sqlite3.Connection, *, folder: Path | No
         return make_backup(db_path, source, reason="daily", folder=folder)
     except (StorageError, sqlite3.Error, OSError):
         return None
+
+
+def is_own_register(db_path: Path) -> bool:
+    """Whether the command line makes daily backups of this register: the default one and
+    any other kept in the user's data folder. A register on a USB stick or a shared drive,
+    opened with --db, is someone's to back up, but not into this user's folder every day."""
+    from desktop import paths
+
+    try:
+        return Path(db_path).resolve().is_relative_to(paths.user_data_dir().resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def _has_records(conn: sqlite3.Connection) -> bool:
@@ -270,11 +332,13 @@ def open_preview(backup: Path):
 
 def chain_end(db_path: Path) -> tuple[int, str] | None:
     """(id, hash) of the newest audit row of a register, read-only; None if unreadable."""
+    from desktop.storage.database import read_only_uri
+
     if not Path(db_path).is_file():
         return None
     try:
-        conn = _open_read_only(db_path)
-    except StorageError:
+        conn = sqlite3.connect(read_only_uri(Path(db_path)), uri=True)
+    except sqlite3.Error:
         return None
     try:
         row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -289,9 +353,12 @@ def restore(backup: Path, db_path: Path, *, folder: Path | None = None,
             prepare=None) -> Path | None:
     """Replace the database's content with a backup's; return the backup of what was there.
 
-    The backup is checked first (ours, not from a newer version, not damaged). The current
-    file is backed up before anything changes ("before-restore"); if it is too damaged for
-    SQLite to read, its raw bytes are copied instead. The content is then copied in with the
+    The backup is checked first (ours, not from a newer version, not damaged), and so is the
+    file it would replace: another program's database, one from a newer version, or one
+    locked by another program is refused, both files untouched; only a register of ours that
+    is damaged may be replaced. The current file is backed up before anything changes
+    ("before-restore"); if it is too damaged for SQLite to read, its raw bytes are copied
+    instead. The content is then copied in with the
     backup API, which goes through SQLite's journal, so a crash mid-restore leaves the old
     content, never a mix.
     """
@@ -308,7 +375,11 @@ def restore(backup: Path, db_path: Path, *, folder: Path | None = None,
     if db_path.exists() and db_path.stat().st_size > 0:
         try:
             inspect_file(db_path)
-        except StorageError:
+        except StorageError as exc:
+            # another program's file, a newer version's, one in use: refused, both untouched;
+            # a damaged register of ours, or bytes that are no database at all, is replaced
+            if isinstance(exc, NotOurs) or "is locked" in str(exc):
+                raise
             healthy = False
         saved = (make_backup(db_path, reason="before-restore", folder=folder) if healthy
                  else _raw_copy(db_path, folder or backup_folder()))
@@ -369,15 +440,17 @@ def _replace_file(src: sqlite3.Connection, db_path: Path) -> None:
 
 def _raw_copy(db_path: Path, folder: Path) -> Path:
     """Keep the exact bytes of a file SQLite cannot read (and its WAL), before replacing it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from desktop.paths import private_file, private_folder
+
     stamp = dt.datetime.now().strftime(_STAMP)
     dest = folder / f"{_prefix(db_path)}{stamp}-damaged.db.bytes"
     try:
-        shutil.copy2(db_path, dest)
-        for suffix in ("-wal", "-journal"):
+        private_folder(folder)
+        for suffix in ("", "-wal", "-journal"):
             extra = Path(f"{db_path}{suffix}")
             if extra.exists():
-                shutil.copy2(extra, Path(f"{dest}{suffix}"))
+                copy = private_file(Path(f"{dest}{suffix}"))  # 0600 first: copyfile keeps it
+                shutil.copyfile(extra, copy)
     except OSError as exc:
         raise StorageError(
             f"Could not copy {db_path} aside before restoring: {exc.strerror}. Nothing was changed."

@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from desktop.domain.errors import DamagedDatabase, StorageError
+from desktop.domain.errors import DamagedDatabase, NotOurs, StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -26,6 +26,69 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is damaged ({result}). It has been left untouched; "
             "restore it from a backup."
         )
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that reads `path` without creating anything beside it.
+
+    Reading a WAL-mode file, even read-only, creates -wal and -shm files beside it that
+    a read-only connection cannot remove. When no other connection is using the file (no
+    -wal or -journal exists), read it as immutable so that nothing at all is created.
+    """
+    path = Path(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
+        uri += "&immutable=1"
+    return uri
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates nothing beside the file (read_only_uri).
+
+    A -journal beside the file (a stray copy, junk, or left by a crash) makes SQLite want to
+    roll it back first, which a read-only connection cannot: "attempt to write a readonly
+    database". That is no damage: opening the file for writing deals with the journal as
+    SQLite always does (a journal that is not one is ignored and removed). So the file itself
+    is read as immutable instead, here, where only what it is made of is being looked at.
+    """
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+            return conn  # the caller's first query reports it as before
+        conn.close()
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    return conn
+
+
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """What is missing from a file of ours at the current version ("missing column
+    sign_offs.comment"), or None. One query over sqlite_master and pragma_table_info: a
+    dropped table or column otherwise surfaced later as a traceback (verify, audit, export)."""
+    from desktop.storage import schema_info
+
+    found: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+            "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p "
+            "WHERE m.type = 'table'"):
+        found.setdefault(table, set()).add(column)
+    missing = []
+    for table, columns in schema_info.EXPECTED_COLUMNS.items():
+        if table not in found:
+            missing.append(f"missing table {table}")
+            continue
+        missing += [f"missing column {table}.{c}" for c in columns if c not in found[table]]
+    if not missing:
+        return None
+    more = f", and {len(missing) - 1} more" if len(missing) > 1 else ""
+    return f"{missing[0]}{more}"
+
+
+def altered(path: Path, problem: str) -> DamagedDatabase:
+    return DamagedDatabase(
+        f"{path} has been altered outside Decision Checklist ({problem}). It has been left "
+        "untouched; restore it from a backup.")
 
 
 def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
@@ -68,14 +131,8 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."
         )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    # Reading a WAL-mode file, even read-only, creates -wal and -shm files beside it that
-    # a read-only connection cannot remove. When no other connection is using the file (no
-    # -wal or -journal exists), read it as immutable so that nothing at all is created.
-    if not any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal")):
-        uri += "&immutable=1"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise StorageError(f"{path} cannot be opened: {exc}.") from None
     try:
@@ -85,25 +142,32 @@ def _inspect(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
         if app_id not in (0, APPLICATION_ID) or (
             app_id == 0 and tables and "_sqlite_migrations" not in tables
         ):
-            raise StorageError(
+            raise NotOurs(
                 f"{path} is another program's database, not a Decision Checklist one. "
                 "It has been left untouched; choose a Decision Checklist database."
             )
+        recorded: set[str] = set()
         if "_sqlite_migrations" in tables:
             sets = {
                 r[0] for r in conn.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")
             }
             if MIGRATION_SET not in sets and sets:
-                raise StorageError(
+                raise NotOurs(
                     f"{path} is another program's database, not a Decision Checklist one. "
                     "It has been left untouched; choose a Decision Checklist database."
                 )
+            recorded = {r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
         if user_version > SCHEMA_VERSION:
-            raise StorageError(
+            raise NotOurs(
                 f"{path} was made by a newer version of Decision Checklist "
                 f"(schema {user_version}; this version understands up to {SCHEMA_VERSION}). "
                 "It has been left untouched; install the newer version to open it."
             )
+        if user_version == SCHEMA_VERSION and set(schema_info.MIGRATION_NAMES) <= recorded:
+            problem = schema_problem(conn)  # nothing pending: all of it must be there
+            if problem:
+                raise altered(path, problem)
         if integrity or user_version < SCHEMA_VERSION:  # never migrate an unchecked file
             quick_check(conn, path)
         return user_version, header[18] == 2 and header[19] == 2
@@ -133,6 +197,32 @@ def _nearly_full(folder: Path) -> bool:
         return False
 
 
+def _read_only_media(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs (Windows)
+        return False
+
+
+def unwritable(path: Path) -> str | None:
+    """Why an existing register cannot be changed here, or None: read-only media, a file
+    whose permissions do not let this user change it, or a folder that takes no -wal/-shm."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if _read_only_media(folder):
+        return (f"{path} is on a read-only disk or mount, so it cannot be changed. Reading it "
+                "works (list, export, verify, audit); to change it, copy it to a folder you "
+                "own (such as Documents) and open it there.")
+    if not os.access(path, os.W_OK):
+        return (f"{path} is read-only (its permissions do not let you change it). Reading it "
+                "works (list, export, verify, audit); to change it, copy it to a folder you "
+                "own (such as Documents) and open it there.")
+    if not os.access(folder, os.W_OK):
+        return (f"{path} is in a folder you cannot write to. "
+                "Copy it to a folder you own (such as Documents) and open it there.")
+    return None
+
+
 def describe_os_error(path: Path, exc: BaseException) -> str:
     """A user-facing sentence for an OS or SQLite error while writing."""
     text = str(exc)
@@ -148,6 +238,10 @@ def describe_os_error(path: Path, exc: BaseException) -> str:
             "Free some space; nothing already saved has been lost."
         )
     if err in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
+        with contextlib.suppress(OSError):
+            problem = Path(path).exists() and unwritable(Path(path))
+            if problem:
+                return problem
         return (
             f"{path} is in a folder you cannot write to. "
             "Copy it to a folder you own (such as Documents) and open it there."
@@ -182,6 +276,9 @@ def _create_atomically(path: Path) -> None:
     try:
         for p in extras:
             p.unlink(missing_ok=True)
+        from desktop.paths import private_file
+
+        private_file(tmp)  # 0600 before SQLite writes a byte; its -wal/-shm inherit that
         conn = sqlite3.connect(str(tmp))
         try:
             db = Database(conn, execute_plugins=False)
@@ -210,7 +307,8 @@ def _create_atomically(path: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
-def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True):
+def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True,
+                  read_only: bool = False):
     """Open (creating if needed) a Decision Checklist database and bring its schema up to date.
 
     Returns a LazyDatabase: the sqlite3 connection with WAL, foreign keys and
@@ -219,6 +317,10 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
     check_integrity=False, quick_check is left to the caller (desktop/storage/integrity.py)
     for a file of ours that is up to date and in WAL mode, which opening does not modify;
     any other file is checked here first.
+
+    read_only=True (for reading commands, on a register that unwritable() says cannot be
+    changed): the file is read with a read-only connection that creates nothing beside it,
+    nothing is migrated, and every write is refused with the reason.
     """
     from desktop.storage import schema_info
     from desktop.storage.connection import LazyDatabase
@@ -239,6 +341,11 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
             raise StorageError(f"{path} is not a regular file (a device or a named pipe), "
                                "so it is not a database file.")
         user_version, wal = _inspect(path, integrity=check_integrity)
+        if read_only:
+            return _open_read_only(path, user_version)
+        problem = unwritable(path)
+        if problem:  # said now, not as "attempt to write a readonly database" later
+            raise StorageError(problem)
         if not check_integrity and not wal:  # switching it to WAL writes to it: check first
             _inspect(path)
     else:
@@ -270,6 +377,9 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
 
                 before_migration(path, conn)  # raises (file untouched) if it cannot
             migrations.apply(db)
+            problem = schema_problem(conn)
+            if problem:  # the migrations ran, yet something is missing: altered by hand
+                raise altered(path, problem)
     except StorageError:
         conn.close()
         raise
@@ -277,6 +387,28 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
         with contextlib.suppress(Exception):  # best effort while reporting the real error
             conn.close()
         raise StorageError(describe_os_error(path, exc)) from None
+    return db
+
+
+def _open_read_only(path: Path, user_version: int):
+    from desktop.storage import schema_info
+    from desktop.storage.connection import LazyDatabase
+
+    why = unwritable(path) or f"{path} is open for reading only."
+    try:
+        conn = connect_read_only(path)
+        conn.execute("PRAGMA busy_timeout = 2000")
+        current = (user_version == schema_info.SCHEMA_VERSION
+                   and _all_migrations_recorded(conn))
+    except sqlite3.Error as exc:
+        raise StorageError(describe_os_error(path, exc)) from None
+    if not current:
+        conn.close()
+        raise StorageError(f"{path} was made by an older version of Decision Checklist and "
+                           f"needs upgrading before it can be read, which cannot be done here: "
+                           f"{why}")
+    db = LazyDatabase(conn)
+    db.refuse_writes(why)
     return db
 
 

@@ -14,3 +14,41 @@ MIGRATION_SET = "decision_checklist"
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
+
+# Every table and its columns, as the migrations above build them: a file of ours at the
+# current version that lacks one has been altered outside this program (database._inspect
+# compares, with one query). tests/unit/test_migrations.py checks this against the migrations.
+EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    '_sqlite_migrations': ('id', 'migration_set', 'name', 'applied_at'),
+    'action_progress': ('version_id', 'slug', 'position', 'done_at', 'done_by'),
+    'actions': ('version_id', 'slug', 'position', 'action', 'owner', 'due'),
+    'answers': ('version_id', 'slug', 'rating', 'response', 'evidence'),
+    'audit_log': (
+        'id', 'at', 'user', 'decision_id', 'version', 'field', 'old_value', 'new_value',
+        'prev_hash', 'hash', 'key_id', 'seal',
+    ),
+    'checklists': ('sha256', 'checklist_id', 'version', 'definition'),
+    'decisions': ('id', 'current_version', 'created_at'),
+    'options': ('version_id', 'position', 'name', 'status', 'delivery_model', 'reason'),
+    'register_meta': ('key', 'value'),
+    'search_index': ('title', 'proposal', 'answers'),
+    'search_index_config': ('k', 'v'),
+    'search_index_content': ('id', 'c0', 'c1', 'c2'),
+    'search_index_data': ('id', 'block'),
+    'search_index_docsize': ('id', 'sz'),
+    'search_index_idx': ('segid', 'term', 'pgno'),
+    'sign_offs': (
+        'version_id', 'role', 'name', 'date', 'minute_reference', 'comment', 'recorded_at',
+        'recorded_by',
+    ),
+    'signed_copies': (
+        'id', 'version_id', 'filename', 'sha256', 'size', 'data', 'attached_at', 'attached_by',
+    ),
+    'versions': (
+        'id', 'decision_id', 'version', 'is_current', 'status', 'title', 'proposal', 'reference',
+        'reasons', 'organisation', 'decision_maker', 'proposer', 'meeting_date', 'review_date',
+        'key_decision', 'delivery_model', 'conflicts_of_interest', 'checklist_sha256',
+        'amendment_reason', 'created_at', 'updated_at', 'complete', 'overall_rating',
+        'overall_rank', 'verification_code', 'content_code', 'code_scheme',
+    ),
+}

@@ -98,8 +98,9 @@ class SingleInstance:
 def write_crash_log(log_dir: Path, exc_type, exc, tb) -> Path | None:
     """Append the traceback to errors.log in the user log folder; None if that failed."""
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / "errors.log"
+        from desktop.paths import private_file, private_folder
+
+        path = private_file(private_folder(log_dir) / "errors.log")  # 0700 / 0600 (POSIX)
         with path.open("a", encoding="utf-8") as fh:
             fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
             fh.write("".join(traceback.format_exception(exc_type, exc, tb)))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from desktop.domain.decision import Status
 from desktop.domain.typed_dates import uk_date
+from desktop.domain.visible import visible_controls
 from desktop.storage.repository import RegisterQuery, RegisterRow
 from desktop.ui import theme
 
@@ -137,7 +138,7 @@ class RegisterTableModel(QAbstractTableModel):
             return self._text(row, key, role == ACCESSIBLE_TEXT_ROLE)
         if role == TOOLTIP_ROLE:
             if key == "title":
-                return row.title
+                return visible_controls(row.title)
             return self._text(row, key, True) or None
         if role == ID_ROLE:
             return row.id
@@ -164,6 +165,8 @@ class RegisterTableModel(QAbstractTableModel):
             if row.overall_rating is None:
                 return "Not rated yet"
             return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label
+        if key in ("title", "reference"):  # a bidi override cannot disguise one as another
+            return visible_controls(getattr(row, key)) or ""
         return getattr(row, key) or ""
 
     def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:

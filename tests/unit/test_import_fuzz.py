@@ -158,7 +158,7 @@ NASTY = {
     "duplicate keys": '{"format": "decision-checklist/1", "format": "x", "decisions": []}',
     "lone surrogate": '{"format": "decision-checklist/1", "decisions": [{"title": "\\ud800",'
                       ' "proposal": "p"}]}',
-    "NUL in a title (accepted, kept as written)": '{"format": "decision-checklist/1", "decisions": [{"title": "a\\u0000b",'
+    "NUL in a title (refused, naming its key path)": '{"format": "decision-checklist/1", "decisions": [{"title": "a\\u0000b",'
                       ' "proposal": "p"}]}',
     "not UTF-8": b'{"format": "decision-checklist/1", "decisions": [{"title": "\xff\xfe"}]}',
     "UTF-16 with BOM": '{"format": "decision-checklist/1", "decisions": []}'.encode("utf-16"),
