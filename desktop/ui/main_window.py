@@ -594,9 +594,11 @@ class MainWindow(QMainWindow):
             self.register.start_button.setFocus()
 
     def fit_to_screen(self) -> None:
-        """1280×800 where it fits; otherwise fill the screen (small screens, 150% scale)."""
+        """1280×800 where it fits with its title bar; otherwise fill the screen (a 1280×800
+        screen, small screens, 150% scale), so the status bar is never below the screen."""
         screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is None or (screen.width() >= 1280 and screen.height() >= 800):
+        title_bar = 48  # the window manager's frame is not known before the first show
+        if screen is None or (screen.width() >= 1280 and screen.height() >= 800 + title_bar):
             self.resize(1280, 800)
             return
         self.resize(min(1280, screen.width()), min(800, screen.height()))
