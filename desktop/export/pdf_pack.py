@@ -105,9 +105,11 @@ class PackRenderer(Renderer):
             self.para(g.markup(self.title, "pack title"), s["PackTitle"]),
         ]
         facts = [
-            ("Organisation", "; ".join(g.markup(o, "organisation") for o in orgs)),
-            ("Decision maker", "; ".join(g.markup(m, "decision_maker") for m in makers)),
-            ("Meeting date", "; ".join(long_date(m) for m in meetings)),
+            ("Organisation", _listed([g.markup(o, "organisation") for o in orgs],
+                                     "organisations")),
+            ("Decision maker", _listed([g.markup(m, "decision_maker") for m in makers],
+                                       "decision makers")),
+            ("Meeting date", _dates(meetings)),
             ("Decisions", str(len(self.records))),
             ("Prepared", long_date(self.prepared.isoformat())),
         ]
@@ -184,3 +186,21 @@ class PackRenderer(Renderer):
                 self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
                           "rated.</font>", s["Secondary"])]
         return out
+
+
+COVER_LIST = 6  # more than this on the cover is summarised: the cell must fit one page
+
+
+def _listed(items: list[str], noun: str) -> str:
+    """Items for one cover cell, summarised when there are many (each decision's own page
+    names its own)."""
+    if len(items) <= COVER_LIST:
+        return "; ".join(items)
+    return f"{'; '.join(items[:3])} and {len(items) - 3:,} other {noun}"
+
+
+def _dates(dates: list[str]) -> str:
+    """Meeting dates for the cover: each one, or the range when there are many."""
+    if len(dates) <= COVER_LIST:
+        return "; ".join(long_date(d) for d in dates)
+    return f"{len(dates):,} meetings, from {long_date(dates[0])} to {long_date(dates[-1])}"

@@ -110,3 +110,21 @@ def test_pack_keywords_carry_every_code(service, three_ids, pack):
     from desktop.verification_service import codes_in_pdf
 
     assert codes_in_pdf(pack.pdf) == [code_for(service.get(i)) for i in three_ids]
+
+
+def test_a_pack_with_hundreds_of_meeting_dates_builds(service):
+    """The cover once put every meeting date in one table cell that cannot split, and a pack
+    past about 260 dates failed with a LayoutError. `make stress` builds 1,000."""
+    import datetime as dt
+    import os
+
+    n = int(os.environ.get("DC_PACK_DATES", "270"))
+    first = dt.date(2020, 1, 1)
+    ids = [service.create(f"Decision {i}", meeting_date=(first + dt.timedelta(days=i)).isoformat(),
+                          organisation=f"Council {i}").id for i in range(n)]
+    rendered = render_pack([print_record(service, i) for i in ids], title="Every meeting")
+    cover = PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
+    last = first + dt.timedelta(days=n - 1)
+    assert f"{n:,} meetings, from 1 January 2020 to" in squash(cover)
+    assert str(last.year) in cover
+    assert f"and {n - 3:,} other organisations" in squash(cover)
