@@ -199,13 +199,16 @@ def _check_bundle(text: str) -> None:
 
 
 def cmd_list(args, service) -> int:
+    """The register, streamed row by row: memory stays flat however many decisions there are
+    (the JSON is exactly what json.dumps(indent=2) gives for the whole list)."""
     from desktop.storage.repository import RegisterQuery
 
-    query = RegisterQuery(sort="title", descending=False)
-    rows = service.register(query, 0, 10**9)
+    rows = service.iter_register(RegisterQuery(sort="title", descending=False))
+    write = sys.stdout.write
     if args.json:
-        print(json_text([
-            {
+        first = True
+        for r in rows:
+            item = json_text({
                 "id": r.id,
                 "reference": r.reference,
                 "title": r.title,
@@ -217,14 +220,15 @@ def cmd_list(args, service) -> int:
                 "meeting_date": r.meeting_date,
                 "review_date": r.review_date,
                 "verification_code": r.verification_code,
-            }
-            for r in rows
-        ]))
+            })
+            write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+            first = False
+        write("[]\n" if first else "\n]\n")
         return EXIT_OK
     for r in rows:
         rating = r.overall_rating.value if r.overall_rating else "-"
-        print("\t".join([r.id, one_line(r.reference or None), one_line(r.title), r.status.value,
-                         str(r.version), f"{r.complete}/10", rating]))
+        write("\t".join([r.id, one_line(r.reference or None), one_line(r.title), r.status.value,
+                         str(r.version), f"{r.complete}/10", rating]) + "\n")
     return EXIT_OK
 
 

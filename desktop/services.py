@@ -163,6 +163,10 @@ class DecisionService:
     def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         return self.repo.register_page(self._dated(query), offset, limit)
 
+    def iter_register(self, query: RegisterQuery):
+        """Every row of the register, streamed (for `list`)."""
+        return self.repo.iter_register(self._dated(query))
+
     def register_count(self, query: RegisterQuery) -> int:
         return self.repo.register_count(self._dated(query))
 

@@ -391,6 +391,13 @@ class Repository:
 
     def register_page(self, q: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         """One page of the register, filtered and sorted in SQL."""
+        return list(self._register_rows(q, offset, limit))
+
+    def iter_register(self, q: RegisterQuery) -> Iterator[RegisterRow]:
+        """The whole register, one row at a time (memory does not grow with the register)."""
+        return self._register_rows(q, 0, -1)
+
+    def _register_rows(self, q: RegisterQuery, offset: int, limit: int) -> Iterator[RegisterRow]:
         where, params = self._where(q)
         order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
         direction = "DESC" if q.descending else "ASC"
@@ -400,8 +407,8 @@ class Repository:
             f"v.verification_code FROM versions v WHERE {where} "
             f"ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         )
-        return [
-            RegisterRow(
+        for r in self.db.execute(sql, [*params, limit, offset]):
+            yield RegisterRow(
                 id=r[0],
                 reference=r[1],
                 title=r[2],
@@ -414,8 +421,6 @@ class Repository:
                 review_date=r[9],
                 verification_code=r[10],
             )
-            for r in self.db.execute(sql, [*params, limit, offset])
-        ]
 
     def overdue_counts(self, today: str) -> tuple[int, int]:
         """(overdue reviews, overdue open actions) across current versions."""
