@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -146,6 +147,13 @@ _ONE_LINE = str.maketrans({**_SHOWN, "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r
 _MESSAGE = str.maketrans({**_SHOWN, "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # Inside JSON strings: json.dumps escapes C0 itself; the rest as \uNNNN (still valid JSON).
 _JSON = str.maketrans({chr(c): f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F})
+_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+_JSON_NEEDED = re.compile("[" + "".join(re.escape(k) for k in map(chr, _JSON)) + "]")
+
+
+def _json_shown(text: str) -> str:
+    """JSON text with the controls json.dumps leaves raw escaped (fast when there are none)."""
+    return text.translate(_JSON) if _JSON_NEEDED.search(text) else text
 
 
 def one_line(value: str | None) -> str:
@@ -169,7 +177,21 @@ def shown_lines(text: str) -> str:
 
 def json_text(value) -> str:
     """json.dumps for the terminal: UTF-8 kept, controls and overrides escaped."""
-    return json.dumps(value, ensure_ascii=False, indent=2).translate(_JSON)
+    return _json_shown(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _json_value(value) -> str:
+    if isinstance(value, str):
+        return _encode_string(value)
+    return "null" if value is None else json.dumps(value)
+
+
+def _json_row(row: dict, indent: str = "  ") -> str:
+    """One flat object exactly as json.dumps(indent=2) writes it inside a list, but with the C
+    string encoder (json.dumps with indent runs the slow pure-Python one)."""
+    inner = indent + "  "
+    fields = ",\n".join(f'{inner}"{k}": {_json_value(v)}' for k, v in row.items())
+    return _json_shown(f"{{\n{fields}\n{indent}}}")
 
 
 def cmd_import(args, service) -> int:
@@ -204,11 +226,18 @@ def cmd_list(args, service) -> int:
     from desktop.storage.repository import RegisterQuery
 
     rows = service.iter_register(RegisterQuery(sort="title", descending=False))
-    write = sys.stdout.write
+    chunk: list[str] = []
+
+    def write(text: str) -> None:  # a few large writes, not one per row
+        chunk.append(text)
+        if len(chunk) >= 500:
+            sys.stdout.write("".join(chunk))
+            chunk.clear()
+
     if args.json:
         first = True
         for r in rows:
-            item = json_text({
+            item = _json_row({
                 "id": r.id,
                 "reference": r.reference,
                 "title": r.title,
@@ -221,14 +250,15 @@ def cmd_list(args, service) -> int:
                 "review_date": r.review_date,
                 "verification_code": r.verification_code,
             })
-            write(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
+            write(("[\n  " if first else ",\n  ") + item)
             first = False
         write("[]\n" if first else "\n]\n")
-        return EXIT_OK
-    for r in rows:
-        rating = r.overall_rating.value if r.overall_rating else "-"
-        write("\t".join([r.id, one_line(r.reference or None), one_line(r.title), r.status.value,
-                         str(r.version), f"{r.complete}/10", rating]) + "\n")
+    else:
+        for r in rows:
+            rating = r.overall_rating.value if r.overall_rating else "-"
+            write("\t".join([r.id, one_line(r.reference or None), one_line(r.title),
+                             r.status.value, str(r.version), f"{r.complete}/10", rating]) + "\n")
+    sys.stdout.write("".join(chunk))
     return EXIT_OK
 
 
