@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -106,7 +107,8 @@ class ActionsModel(PagedTableModel):
         if key == "due":
             if not row.due:
                 return "No due date"
-            return f"{uk_date(row.due)} (overdue)" if row.overdue else uk_date(row.due)
+            # the word first, so it is never cut off and never left to the colour alone
+            return f"Overdue: {uk_date(row.due)}" if row.overdue else uk_date(row.due)
         if key == "decision":
             return " · ".join(x for x in (row.reference, row.title) if x)
         if key == "principle":
@@ -138,16 +140,26 @@ class ActionsView(QWidget):
             "Every action not yet done, on decisions that are not withdrawn. Overdue actions "
             "come first. Press Enter on one to open its decision at that principle.", "hint"))
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
+        # Two rows, so nothing overlaps at 1024 px or 150%: the owner filter with its hint,
+        # then the sort and the export (reading order, which is the tab order).
+        owners = QHBoxLayout()
+        owners.setSpacing(8)
         owner_label = QLabel("&Owner")
         self.owner = QLineEdit()
-        self.owner.setPlaceholderText("Type a name to see that person's actions")
         self.owner.setAccessibleName("Filter by owner")
+        self.owner.setAccessibleDescription("Any part of the owner's name; your own name "
+                                            "lists your actions")
         self.owner.setClearButtonEnabled(True)
-        self.owner.setMinimumWidth(200)
+        self.owner.setMinimumWidth(160)
         self.owner.setMaximumWidth(READING_WIDTH // 2)
         owner_label.setBuddy(self.owner)
+        owners.addWidget(owner_label)
+        owners.addWidget(self.owner, 1)
+        owners.addWidget(text_label("Any part of a name: your own lists your actions.", "hint"),
+                         1)
+        layout.addLayout(owners)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
         sort_label = QLabel("&Sort by")
         self.sort_choice = QComboBox()
         self.sort_choice.setAccessibleName("Sort actions by")
@@ -158,9 +170,6 @@ class ActionsView(QWidget):
         self.export_button = QPushButton("&Export as CSV…")
         self.export_button.setToolTip("Save the actions listed (all of them, not only those "
                                       "in view) as a spreadsheet file")
-        for w in (owner_label, self.owner):
-            bar.addWidget(w)
-        bar.addSpacing(16)
         for w in (sort_label, self.sort_choice):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -190,9 +199,18 @@ class ActionsView(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         fm = table.fontMetrics()
-        table.setColumnWidth(0, fm.horizontalAdvance("30 Sep 2027 (overdue)") + 24)
-        table.setColumnWidth(1, fm.horizontalAdvance("Community Engagement Lead") + 16)
-        table.setColumnWidth(4, fm.horizontalAdvance("10. Perseverance") + 32)
+        bold = header.font()
+        bold.setBold(True)
+        heading = QFontMetrics(bold)
+        longest = max((name for name, _page in self.model.principles.values()),
+                      key=fm.horizontalAdvance, default="")
+        # The widths the date, owner and principle want, and the least they give way to: the
+        # whole date, and the others' headings and sort arrow (see fit_columns).
+        self._wanted = {0: fm.horizontalAdvance("Overdue: 30 Sep 2027") + 24,
+                        1: fm.horizontalAdvance("Community Engagement Lead") + 24,
+                        4: min(fm.horizontalAdvance(longest) + 24, fm.averageCharWidth() * 30)}
+        self._least = {c: heading.horizontalAdvance(COLUMNS[c][1]) + 32 for c in self._wanted}
+        self._least[0] = max(self._least[0], self._wanted[0])
         layout.addWidget(table, 1)
 
         self._owner_timer = QTimer(self)
@@ -210,6 +228,23 @@ class ActionsView(QWidget):
         self.setTabOrder(self.sort_choice, self.export_button)
         self.setTabOrder(self.export_button, table)
         self._after_reset()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit_columns(event.size().width())
+
+    def fit_columns(self, width: int) -> None:
+        """The action and the decision (which stretch) keep at least 40% of the table: on a
+        narrow window (1024 px, 150%) the owner and principle give up room in proportion,
+        down to their headings; the date stays whole. Every cell's text is in its tooltip."""
+        room = (width - 48) * 6 // 10  # the page margins, then 60%
+        self.table.setColumnWidth(0, self._wanted[0])
+        room -= self._wanted[0]
+        wanted = self._wanted[1] + self._wanted[4]
+        for column in (1, 4):
+            want = self._wanted[column]
+            share = want if wanted <= room else want * room // wanted
+            self.table.setColumnWidth(column, max(self._least[column], share))
 
     # ---- behaviour ------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         view = self.actions_view
         view.refresh()
         self.stack.setCurrentWidget(view)
+        self._show_toolbar(False)  # its record actions are about one decision, not a list
         view.focus_table()
         self._current_changed()
 
@@ -439,7 +440,8 @@ class MainWindow(QMainWindow):
                 self.register.select(current)
         elif self.showing_actions():
             self.stack.setCurrentIndex(REGISTER)
-            self.register.refresh()  # an action marked done on the way may have changed counts
+            # an action marked done on the way changes the counts (and shows the toolbar again)
+            self.register.refresh()
         self.register.table.setFocus()
         self._current_changed()
 

@@ -81,7 +81,7 @@ def test_menu_shortcut_and_status_bar_link_lead_to_the_view(qtbot, make_window, 
     view = window.actions_view
     assert window.focusWidget() is view.table
     assert texts(view) == ["Consult staff", "Survey users", "Brief unions", "No date yet"]
-    assert texts(view, 0)[0].endswith("(overdue)") and texts(view, 0)[3] == "No due date"
+    assert texts(view, 0)[0].startswith("Overdue: ") and texts(view, 0)[3] == "No due date"
     assert texts(view, 4)[0] == "3. Staff"
     assert view.count_label.text() == "4 open actions"
     # Escape goes back to the register
