@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._editor = None
         self._help = None  # the one "How to use" window, once opened
         self._actions_view = None  # the open actions page, built when first shown
+        self._untouched = None  # the Decision as "New decision" made it, until the user leaves
         self._autosave_ms = autosave_ms
         self._editor_settings = None
         self.stack.addWidget(self.register)
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
     def show_actions(self) -> None:
         """Every open action across the register, overdue first (View ▸ Open actions)."""
         self.editor.save_now()  # built first, so the stack's indexes stay REGISTER, EDITOR, ...
+        self._discard_untouched()
         view = self.actions_view
         view.refresh()
         self.stack.setCurrentWidget(view)
@@ -417,6 +419,8 @@ class MainWindow(QMainWindow):
                 and editor.decision.id != decision_id
                 and not self._may_drop_unsaveable("Open another decision")):
             return
+        if self._untouched is not None and self._untouched.id != decision_id:
+            self._discard_untouched()
         try:
             self.editor.open(decision_id, page)
         except KnownError as exc:
@@ -430,8 +434,26 @@ class MainWindow(QMainWindow):
             self.editor.focus_first_field()
         self._current_changed()
 
+    def _discard_untouched(self) -> None:
+        """A decision made by "New decision" and left without a single change is deleted as
+        the user leaves it (through the service, which deletes only drafts), rather than
+        left in the register as an empty "Untitled decision"."""
+        created, self._untouched = self._untouched, None
+        if created is None or self._editor is None:
+            return
+        self._editor.save_now()
+        try:
+            if self.service.get(created.id) != created:
+                return  # something was typed, ticked or chosen: it is the user's record
+        except KnownError:
+            return  # already gone
+        if self._editor.decision is not None and self._editor.decision.id == created.id:
+            self._editor.clear()
+        self._run("Cannot discard the empty decision", lambda: self.service.delete(created.id))
+
     def show_register(self) -> None:
         if self.showing_editor():
+            self._discard_untouched()
             self.editor.save_now()
             current = self.editor.decision.id if self.editor.decision else None
             self.stack.setCurrentIndex(REGISTER)
@@ -442,7 +464,10 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(REGISTER)
             # an action marked done on the way changes the counts (and shows the toolbar again)
             self.register.refresh()
-        self.register.table.setFocus()
+        if self.register.stack.currentIndex() == 1:  # the empty register's greeting
+            self.register.start_button.setFocus()
+        else:
+            self.register.table.setFocus()
         self._current_changed()
 
     def go_back(self) -> None:
@@ -504,6 +529,7 @@ class MainWindow(QMainWindow):
             return
         self.register.refresh()
         self.open_decision(decision.id, 0)
+        self._untouched = decision
         from PySide6.QtCore import Qt
 
         title = self.editor.details.inputs["title"]
@@ -549,6 +575,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return
         self.editor.save_now()
+        self._untouched = None  # duplicated on purpose: both are the user's
         copy = self._run("Cannot duplicate", lambda: self.service.duplicate(current))
         if copy is not None:
             self.register.refresh()
@@ -684,6 +711,7 @@ class MainWindow(QMainWindow):
             "If you close now they will be lost.", "Close anyway"):
             event.ignore()
             return
+        self._discard_untouched()
         self.save_state()
         event.accept()
 
