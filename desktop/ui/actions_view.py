@@ -64,6 +64,8 @@ EXPORT_LIMIT = 1_000_000  # every matching action: the file is the whole list, n
 class ActionsModel(PagedTableModel):
     """Open actions a page at a time from service.open_actions."""
 
+    columns = COLUMNS
+
     def __init__(self, service, parent=None) -> None:
         self._service = service
         # principle slug -> ("3. Staff", page number in the editor)
@@ -79,18 +81,6 @@ class ActionsModel(PagedTableModel):
 
     def principle_name(self, slug: str) -> str:
         return self.principles.get(slug, (slug, 0))[0]
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = DISPLAY_ROLE):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
-                return COLUMNS[section][1]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def data(self, index: _Index, role: int = DISPLAY_ROLE):
         row = self.row_at(index.row()) if index.isValid() else None
@@ -183,19 +173,7 @@ class ActionsView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.setModel(self.model)
-        table.setAccessibleName("Open actions")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().hide()
-        header.setSortIndicatorShown(True)
-        header.setHighlightSections(False)
-        header.setAccessibleName("Column headings: choose one to sort by it")
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.list_of("Open actions", QAbstractItemView.SelectionMode.SingleSelection)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         fm = table.fontMetrics()

@@ -44,7 +44,10 @@ def _rated(row: RegisterRow):
 
 class PagedTableModel(QAbstractTableModel):
     """Rows that come a page at a time from a query run in SQL: `_count(query)` and
-    `_page(query, offset, limit)` say how; only the pages scrolled into view are loaded."""
+    `_page(query, offset, limit)` say how; only the pages scrolled into view are loaded.
+    `columns` are (key, heading) pairs."""
+
+    columns: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, query, page_size: int = 100, parent=None) -> None:
         super().__init__(parent)
@@ -92,6 +95,9 @@ class PagedTableModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._rows)
 
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and len(self._rows) < self._total
 
@@ -110,9 +116,22 @@ class PagedTableModel(QAbstractTableModel):
         self._rows.extend(more)
         self.endInsertRows()
 
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = DISPLAY_ROLE):
+        from PySide6.QtCore import Qt
+
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
+                return self.columns[section][1]
+            if role == TEXT_ALIGNMENT_ROLE:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
 
 class RegisterTableModel(PagedTableModel):
     """Rows come from service.register(query, offset, limit); only visible pages are loaded."""
+
+    columns = COLUMNS
 
     def __init__(self, service, page_size: int = 100, parent=None) -> None:
         self._service = service
@@ -134,22 +153,8 @@ class RegisterTableModel(PagedTableModel):
                 return i
         return -1
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     # flags(): QAbstractTableModel's own (enabled, selectable, never has children; nothing for
     # an invalid index) is what the register needs, without a Python call per cell.
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = DISPLAY_ROLE):
-        from PySide6.QtCore import Qt
-
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
-                return COLUMNS[section][1]
-            if role == TEXT_ALIGNMENT_ROLE:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def data(self, index: _Index, role: int = DISPLAY_ROLE):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
