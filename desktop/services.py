@@ -25,7 +25,13 @@ from desktop.domain.decision import (
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.typed_dates import is_iso_date
-from desktop.storage.repository import RegisterQuery, RegisterRow, Repository
+from desktop.storage.repository import (
+    ActionQuery,
+    ActionRow,
+    RegisterQuery,
+    RegisterRow,
+    Repository,
+)
 
 MAX_TITLE = 200
 MAX_REFERENCE = 60
@@ -173,7 +179,15 @@ class DecisionService:
     def overdue_counts(self) -> tuple[int, int]:
         return self.repo.overdue_counts(self.today())
 
-    def _dated(self, query: RegisterQuery) -> RegisterQuery:
+    def open_actions(self, query: ActionQuery, offset: int = 0,
+                     limit: int = 200) -> list[ActionRow]:
+        """Open actions across the register, overdue first (the rule of overdue_counts)."""
+        return self.repo.open_actions(self._dated(query), offset, limit)
+
+    def open_actions_count(self, query: ActionQuery) -> int:
+        return self.repo.open_actions_count(self._dated(query))
+
+    def _dated(self, query: RegisterQuery | ActionQuery):
         return query if query.today else replace(query, today=self.today())
 
     # ---- creating and editing ------------------------------------------------------------

@@ -54,6 +54,7 @@ shows a backup's register before you restore it (the current file is backed up f
 <table cellpadding="4">
 <tr><td><b>Ctrl+N</b></td><td>New decision</td></tr>
 <tr><td><b>Ctrl+F</b></td><td>Search the register</td></tr>
+<tr><td><b>Ctrl+Shift+A</b></td><td>Open actions across all decisions, overdue first (Enter opens one)</td></tr>
 <tr><td><b>Ctrl+PgDown / Ctrl+PgUp</b></td><td>Next / previous page of a decision</td></tr>
 <tr><td><b>Tab / Shift+Tab</b></td><td>Move between fields</td></tr>
 <tr><td><b>Arrow keys</b></td><td>Choose a rating (each arrow selects the next one)</td></tr>

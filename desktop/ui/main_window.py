@@ -27,11 +27,13 @@ from desktop import paths
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
 from desktop.ui.register_view import RegisterView
+from desktop.ui.widgets import LinkButton
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-REGISTER, EDITOR = 0, 1
+REGISTER, EDITOR, ACTIONS = 0, 1, 2
+ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 
 
 def activate_focused_button(window: QWidget, event) -> bool:
@@ -75,6 +77,8 @@ class MainWindow(QMainWindow):
         # first paint (see build_editor_when_idle): start-up shows the register sooner.
         self._editor = None
         self._help = None  # the one "How to use" window, once opened
+        self._actions_view = None  # the open actions page, built when first shown
+        self._untouched = None  # the Decision as "New decision" made it, until the user leaves
         self._autosave_ms = autosave_ms
         self._editor_settings = None
         self.stack.addWidget(self.register)
@@ -84,10 +88,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.count_label = QLabel()
+        # "51,984 overdue actions" leads to them: a link, reachable by Tab as well as the menu.
+        self._link_later: list | None = [] if defer_extras else None  # its hand cursor
+        self.overdue_link = LinkButton("", later=self._link_later)
+        self.overdue_link.setToolTip(f"List the open actions, overdue first ({ACTIONS_KEYS})")
+        self.overdue_link.clicked.connect(self.show_actions)
+        self.overdue_link.hide()
         self.saved_label = QLabel()
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().setContentsMargins(16, 0, 16, 0)
-        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addWidget(self.overdue_link)
+        self.statusBar().addWidget(QWidget(), 1)
         self.statusBar().addPermanentWidget(self.saved_label)
 
         self.register.open_requested.connect(self.open_decision)
@@ -115,6 +127,8 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         self.register.finish_start_up()
+        for fn in self._link_later or ():
+            fn()
         self.update_counts()
         from desktop.ui.lifecycle_actions import install_lifecycle_actions
 
@@ -156,6 +170,33 @@ class MainWindow(QMainWindow):
             if self._editor_settings is not None:
                 editor.restore_state(self._editor_settings)
         return self._editor
+
+    @property
+    def actions_view(self):
+        """The open actions page, built the first time it is shown."""
+        if self._actions_view is None:
+            from desktop.ui.actions_view import ActionsView
+
+            view = self._actions_view = ActionsView(self.service, self.dialogs)
+            self.stack.addWidget(view)  # index ACTIONS: the editor is built before it
+            view.open_requested.connect(
+                lambda decision_id, page: self.open_decision(decision_id, page, "actions"))
+            view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return self._actions_view
+
+    def showing_actions(self) -> bool:
+        return self._actions_view is not None and self.stack.currentWidget() is self._actions_view
+
+    def show_actions(self) -> None:
+        """Every open action across the register, overdue first (View ▸ Open actions)."""
+        self.editor.save_now()  # built first, so the stack's indexes stay REGISTER, EDITOR, ...
+        self._discard_untouched()
+        view = self.actions_view
+        view.refresh()
+        self.stack.setCurrentWidget(view)
+        self._show_toolbar(False)  # its record actions are about one decision, not a list
+        view.focus_table()
+        self._current_changed()
 
     def build_editor_when_idle(self) -> None:
         """Build the editor once the event loop is idle (called after the first paint)."""
@@ -211,6 +252,9 @@ class MainWindow(QMainWindow):
                                             "Ctrl+PgUp")
         self.summary_action = self._action("&Check your answers",
                                            lambda: self.editor.go_to(11))
+        self.actions_action = self._action("Open &actions", self.show_actions, ACTIONS_KEYS,
+                                           "Every open action across the register, "
+                                           "overdue first")
         self.help_action = self._action("&How to use", self.show_help, K.HelpContents)
         if self.help_action.shortcut().isEmpty():
             self.help_action.setShortcuts([QKeySequence("F1")])
@@ -232,6 +276,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.aboutToShow.connect(self._update_edit_menu)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.find_action)
+        self.view_menu: QMenu = bar.addMenu("&View")
+        self.view_menu.addAction(self.actions_action)
         self.decision_menu: QMenu = bar.addMenu("&Decision")
         self.decision_menu.addActions([self.register_action, self.back_action, self.next_action,
                                        self.previous_action, self.summary_action])
@@ -239,7 +285,7 @@ class MainWindow(QMainWindow):
         self.decision_menu.addActions(self._record_actions)
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.help_menu.addActions([self.help_action, self.about_action])
-        self.menus = {"file": self.file_menu, "edit": self.edit_menu,
+        self.menus = {"file": self.file_menu, "edit": self.edit_menu, "view": self.view_menu,
                       "decision": self.decision_menu, "help": self.help_menu}
 
     def _build_toolbar(self) -> None:
@@ -288,6 +334,8 @@ class MainWindow(QMainWindow):
     def current_decision_id(self) -> str | None:
         if self.showing_editor() and self.editor.decision is not None:
             return self.editor.decision.id
+        if self.showing_actions():
+            return None  # a list of actions, not of decisions: nothing to withdraw or print
         return self.register.current_id()
 
     def selected_decision_ids(self) -> list[str]:
@@ -331,8 +379,9 @@ class MainWindow(QMainWindow):
         self.next_action.setEnabled(in_editor and page < 11)
         self.previous_action.setEnabled(in_editor and page > 0)
         self.summary_action.setEnabled(in_editor)
-        self.register_action.setEnabled(in_editor)
-        self.back_action.setEnabled(in_editor)
+        away = self.stack.currentIndex() != REGISTER  # the editor or the open actions
+        self.register_action.setEnabled(away)
+        self.back_action.setEnabled(away)
 
     def update_counts(self, *, overdue: bool = True) -> None:
         """'1,204 decisions, 3 overdue reviews' (overdue=False: the cheap total alone)."""
@@ -343,9 +392,10 @@ class MainWindow(QMainWindow):
         text = f"{total:,} decision{'s' if total != 1 else ''}"
         if overdue:
             text += f", {reviews:,} overdue review{'s' if reviews != 1 else ''}"
-        if actions:
-            text += f", {actions:,} overdue action{'s' if actions != 1 else ''}"
-        self.count_label.setText(text)
+        self.count_label.setText(text + ("," if actions else ""))
+        self.overdue_link.setText(f"{actions:,} overdue action{'s' if actions != 1 else ''}")
+        self.overdue_link.setAccessibleName(f"{actions:,} overdue actions: list them")
+        self.overdue_link.setVisible(bool(actions))
         # Nothing to act on in an empty register: the greeting is the only thing to see.
         self._show_toolbar(total > 0 or self.showing_editor())
 
@@ -362,12 +412,15 @@ class MainWindow(QMainWindow):
             + "\n\nCancel to go back and correct them (a date such as 31/03/2027), or "
             f"{doing.lower()} anyway and lose them.", f"{doing} anyway")
 
-    def open_decision(self, decision_id: str, page: int = 0) -> None:
+    def open_decision(self, decision_id: str, page: int = 0, field: str = "") -> None:
+        """Show a decision at a page; `field` ("actions", "response") is focused there."""
         editor = self._editor
         if (editor is not None and editor.decision is not None
                 and editor.decision.id != decision_id
                 and not self._may_drop_unsaveable("Open another decision")):
             return
+        if self._untouched is not None and self._untouched.id != decision_id:
+            self._discard_untouched()
         try:
             self.editor.open(decision_id, page)
         except KnownError as exc:
@@ -375,23 +428,54 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(EDITOR)
         self._show_toolbar(True)
-        self.editor.focus_first_field()
+        if field:
+            self.editor.page_widget(self.editor.current_page()).focus_field(field)
+        else:
+            self.editor.focus_first_field()
         self._current_changed()
+
+    def _discard_untouched(self) -> None:
+        """A decision made by "New decision" and left without a single change is deleted as
+        the user leaves it (through the service, which deletes only drafts), rather than
+        left in the register as an empty "Untitled decision"."""
+        created, self._untouched = self._untouched, None
+        if created is None or self._editor is None:
+            return
+        self._editor.save_now()
+        try:
+            if self.service.get(created.id) != created:
+                return  # something was typed, ticked or chosen: it is the user's record
+        except KnownError:
+            return  # already gone
+        if self._editor.decision is not None and self._editor.decision.id == created.id:
+            self._editor.clear()
+        self._run("Cannot discard the empty decision", lambda: self.service.delete(created.id))
 
     def show_register(self) -> None:
         if self.showing_editor():
+            self._discard_untouched()
             self.editor.save_now()
             current = self.editor.decision.id if self.editor.decision else None
             self.stack.setCurrentIndex(REGISTER)
             self.register.refresh()
             if current:
                 self.register.select(current)
-        self.register.table.setFocus()
+        elif self.showing_actions():
+            self.stack.setCurrentIndex(REGISTER)
+            # an action marked done on the way changes the counts (and shows the toolbar again)
+            self.register.refresh()
+        if self.register.stack.currentIndex() == 1:  # the empty register's greeting
+            self.register.start_button.setFocus()
+        else:
+            self.register.table.setFocus()
         self._current_changed()
 
     def go_back(self) -> None:
         """Escape or Alt+Left in the editor: the previous page, and from the first page (the
         decision's details) back to all decisions."""
+        if self.showing_actions():
+            self.show_register()
+            return
         if not self.showing_editor():
             return
         if self.editor.current_page() > 0:
@@ -445,6 +529,7 @@ class MainWindow(QMainWindow):
             return
         self.register.refresh()
         self.open_decision(decision.id, 0)
+        self._untouched = decision
         from PySide6.QtCore import Qt
 
         title = self.editor.details.inputs["title"]
@@ -490,6 +575,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return
         self.editor.save_now()
+        self._untouched = None  # duplicated on purpose: both are the user's
         copy = self._run("Cannot duplicate", lambda: self.service.duplicate(current))
         if copy is not None:
             self.register.refresh()
@@ -627,6 +713,7 @@ class MainWindow(QMainWindow):
             "If you close now they will be lost.", "Close anyway"):
             event.ignore()
             return
+        self._discard_untouched()
         self.save_state()
         event.accept()
 

@@ -43,29 +43,38 @@ def _rated(row: RegisterRow):
     return row.overall_rating if done else None
 
 
-class RegisterTableModel(QAbstractTableModel):
-    """Rows come from service.register(query, offset, limit); only visible pages are loaded."""
+class PagedTableModel(QAbstractTableModel):
+    """Rows that come a page at a time from a query run in SQL: `_count(query)` and
+    `_page(query, offset, limit)` say how; only the pages scrolled into view are loaded.
+    `columns` are (key, heading) pairs."""
 
-    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, query, page_size: int = 100, parent=None) -> None:
         super().__init__(parent)
-        self._service = service
         self._page_size = page_size
-        self._query = RegisterQuery(sort="updated_at", descending=True)
-        self._rows: list[RegisterRow] = []
+        self._query = query
+        self._rows: list = []
         self._total = 0
         self.refresh()
 
+    def _count(self, query) -> int:
+        raise NotImplementedError
+
+    def _page(self, query, offset: int, limit: int) -> list:
+        raise NotImplementedError
+
     # ---- what is shown ------------------------------------------------------------------
     @property
-    def query(self) -> RegisterQuery:
+    def query(self):
         return self._query
 
     @property
     def total(self) -> int:
-        """How many decisions match the query (loaded or not)."""
+        """How many rows match the query (loaded or not)."""
         return self._total
 
-    def set_query(self, query: RegisterQuery) -> None:
+    def set_query(self, query) -> None:
         if query != self._query:
             self._query = query
             self.refresh()
@@ -76,9 +85,64 @@ class RegisterTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-run the query from the first page (after an edit or a filter change)."""
         self.beginResetModel()
-        self._total = self._service.register_count(self._query)
-        self._rows = self._service.register(self._query, 0, self._page_size)
+        self._total = self._count(self._query)
+        self._rows = self._page(self._query, 0, self._page_size)
         self.endResetModel()
+
+    def row_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # ---- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex(), *, everything: bool = False) -> None:  # noqa: N802, B008
+        """The next page of rows; everything=True: every row still to come, in one query."""
+        if parent.isValid():
+            return
+        size = max(self._total - len(self._rows), 1) if everything else self._page_size
+        more = self._page(self._query, len(self._rows), size)
+        more = more[: max(0, self._total - len(self._rows))]
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = DISPLAY_ROLE):
+        from PySide6.QtCore import Qt
+
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
+                return self.columns[section][1]
+            if role == TEXT_ALIGNMENT_ROLE:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class RegisterTableModel(PagedTableModel):
+    """Rows come from service.register(query, offset, limit); only visible pages are loaded."""
+
+    columns = COLUMNS
+
+    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+        self._service = service
+        super().__init__(RegisterQuery(sort="updated_at", descending=True), page_size, parent)
+
+    def _count(self, query: RegisterQuery) -> int:
+        return self._service.register_count(query)
+
+    def _page(self, query: RegisterQuery, offset: int, limit: int) -> list[RegisterRow]:
+        return self._service.register(query, offset, limit)
 
     def row_id(self, row: int) -> str | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
@@ -90,44 +154,8 @@ class RegisterTableModel(QAbstractTableModel):
                 return i
         return -1
 
-    # ---- Qt model API ------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: _Index = QModelIndex(), *, everything: bool = False) -> None:  # noqa: N802, B008
-        """The next page of rows; everything=True: every row still to come, in one query."""
-        if parent.isValid():
-            return
-        size = max(self._total - len(self._rows), 1) if everything else self._page_size
-        more = self._service.register(self._query, len(self._rows), size)
-        more = more[: max(0, self._total - len(self._rows))]
-        if not more:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
     # flags(): QAbstractTableModel's own (enabled, selectable, never has children; nothing for
     # an invalid index) is what the register needs, without a Python call per cell.
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = DISPLAY_ROLE):
-        from PySide6.QtCore import Qt
-
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
-                return COLUMNS[section][1]
-            if role == TEXT_ALIGNMENT_ROLE:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
     def data(self, index: _Index, role: int = DISPLAY_ROLE):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

@@ -39,6 +39,24 @@ class RegisterTable(QTableView):
 
     open_requested = Signal(QModelIndex)
 
+    def list_of(self, name: str, selection: QAbstractItemView.SelectionMode) -> None:
+        """A read-only list of rows, one line each, sorted by its headings (the register's,
+        the open actions')."""
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(selection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        header.setAccessibleName("Column headings: choose one to sort by it")
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         from PySide6.QtCore import Qt
 
@@ -219,20 +237,9 @@ class RegisterView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.setModel(self.model)
-        table.setAccessibleName("Register of decisions")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().hide()
-        header.setSortIndicatorShown(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.list_of("Register of decisions",
+                      QAbstractItemView.SelectionMode.ExtendedSelection)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
-        header.setAccessibleName("Column headings: choose one to sort by it")
         widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
                   "complete": 90, "overall_rating": 140}
         header.setMinimumSectionSize(80)

@@ -145,7 +145,7 @@ def test_principle_text_field_shortcuts(qtbot, window, dialogs):
 @pytest.mark.parametrize(("key", "modifier"), [(Key.Key_Escape, Mod.NoModifier),
                                                (Key.Key_Left, Mod.AltModifier)])
 def test_escape_and_alt_left_go_back(qtbot, window, key, modifier):
-    window.new_decision()
+    window.open_decision(window.service.create("Library hours").id)  # kept when left
     window.editor.go_to(3)
     press(qtbot, window.editor.principles[2].response, key, modifier)  # from a text field
     assert window.editor.current_page() == 2
