@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the window is painted before any of these is first needed
@@ -15,6 +16,7 @@ class Dialogs:
         self._folder: str | None = None  # where the last file was chosen, this session
         # QFileDialog.Option flags for every file dialog (None: the platform's default)
         self.file_dialog_options = file_dialog_options
+        self._icons = None  # the file dialogs' icon provider (see _file_dialog)
 
     def _start_folder(self) -> str:
         """The folder a file dialog opens in: the last one used, else the user's Documents
@@ -87,15 +89,64 @@ class Dialogs:
 
         The dialog is deleted as soon as it returns, with whatever widgets the window had put
         into it (the focus ring: see widgets.FocusRing). `file_dialog_options` lets a test ask
-        for Qt's own dialog rather than the platform's, so it can drive it."""
+        for Qt's own dialog rather than the platform's, so it can drive it.
+
+        It never opens the files it lists. Qt's own dialog guessed each file's type from its
+        first bytes, the open register included; on Linux and macOS closing that file dropped
+        every lock SQLite held on it in this process (fcntl locks belong to the process), and
+        the next command-line run deleted the register's -wal under the window. So Qt's own
+        dialog is used wherever an in-process one would be (not Windows, whose locks are not
+        dropped so, nor macOS, whose panel runs in another process), with an icon provider
+        that looks only at names."""
         from PySide6.QtWidgets import QFileDialog
 
-        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        if self.file_dialog_options is None:
-            path, _ = ask(parent, title, start, filters)
+        dialog = QFileDialog(parent, title, start, filters)
+        options = self.file_dialog_options
+        if options is None:
+            options = QFileDialog.Option(0)
+            if sys.platform not in ("win32", "darwin"):
+                options |= QFileDialog.Option.DontUseNativeDialog
+        dialog.setOptions(options)
+        if options & QFileDialog.Option.DontUseNativeDialog:
+            if self._icons is None:  # the dialog does not own its provider: keep it here
+                self._icons = _icons_by_name()
+            dialog.setIconProvider(self._icons)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         else:
-            path, _ = ask(parent, title, start, filters, options=self.file_dialog_options)
-        return path or ""
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        try:
+            if not dialog.exec():
+                return ""
+            files = dialog.selectedFiles()
+            return files[0] if files else ""
+        finally:
+            dialog.deleteLater()
+
+
+def _icons_by_name():
+    """A QAbstractFileIconProvider that never opens a file: a folder or a file icon and a
+    type from the name alone."""
+    from PySide6.QtGui import QAbstractFileIconProvider
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    class ByName(QAbstractFileIconProvider):
+        def icon(self, what):  # QFileInfo, or an IconType
+            style = QApplication.style()
+            folder = (what == QAbstractFileIconProvider.IconType.Folder
+                      if isinstance(what, QAbstractFileIconProvider.IconType)
+                      else what.isDir())
+            return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon if folder
+                                      else QStyle.StandardPixmap.SP_FileIcon)
+
+        def type(self, info) -> str:
+            if info.isDir():
+                return "Folder"
+            suffix = info.suffix()
+            return f"{suffix.upper()} file" if suffix else "File"
+
+    return ByName()
 
 
 class RecordingDialogs(Dialogs):
