@@ -73,3 +73,24 @@ def test_the_hint_uses_the_pdfs_own_check():
     assert glyph_warning("plain text\nand tabs\t") == ""
     assert unprintable("a漢", register_fonts()) == {"漢"}
     assert "U+6F22" in glyph_warning("a漢")
+
+
+def test_history_folds_a_fields_rapid_autosaves_into_one_entry(qtbot, service):
+    from desktop import lifecycle
+    from desktop.ui.history_view import HistoryView
+
+    d = service.create(title="First")
+    for text in ("Fi", "First d", "First draft"):  # the test clock: a second apart
+        d = service.update(d.id, title=text)
+    rows = [e for e in lifecycle.history(service, d.id) if e.field == "title"]
+    assert len(rows) >= 3
+    view = HistoryView(service, d.id)
+    qtbot.addWidget(view)
+    model = view.model
+    titles = [r for r in range(model.rowCount()) if model.entries[r].field == "title"]
+    assert len(titles) == 1, "one entry for the person's edit of the title"
+    edit = model.entries[titles[0]]
+    assert edit.saves == len(rows)
+    assert model.text(titles[0], 4) == (rows[0].old_value or "—")
+    assert model.text(titles[0], 5) == "First draft"
+    assert f"({len(rows)} saves)" in model.text(titles[0], 0)
