@@ -105,6 +105,7 @@ class DecisionService:
         self.now = now
         self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir())
         self._stored_checklist_sha: str | None = None
+        self._example_ids: frozenset[str] | None = None
 
     # ---- helpers ------------------------------------------------------------------------
     def timestamp(self) -> str:
@@ -172,6 +173,40 @@ class DecisionService:
     def iter_register(self, query: RegisterQuery):
         """Every row of the register, streamed (for `list`)."""
         return self.repo.iter_register(self._dated(query))
+
+    @property
+    def example_text(self) -> str:
+        """The shipped example bundle ("Open an example" imports it)."""
+        from desktop import paths
+
+        return paths.resource("example-bundle.json").read_text(encoding="utf-8")
+
+    @property
+    def example_ids(self) -> frozenset[str]:
+        """The ids of the shipped example's decisions, marked as examples wherever they show."""
+        if self._example_ids is None:
+            import json
+
+            self._example_ids = frozenset(
+                d["id"] for d in json.loads(self.example_text)["decisions"] if "id" in d)
+        return self._example_ids
+
+    def is_example(self, decision_id: str) -> bool:
+        return decision_id in self.example_ids
+
+    def search_matches(self, search: str, rows) -> dict[str, str]:
+        """Where a search found each register row, in words (by decision id): "title",
+        "proposal", "answers: 3. Staff", "reference", "verification code"."""
+        shown: dict[str, str] = {}
+        for decision_id, match in self.repo.search_matches(search, rows).items():
+            parts = []
+            for place in match.places:
+                if place == "answers":
+                    named = [self.checklist.principle(s) for s in match.answer_slugs]
+                    place = "answers: " + ", ".join(f"{p.number}. {p.title}" for p in named)
+                parts.append(place)
+            shown[decision_id] = "; ".join(parts)
+        return shown
 
     def register_count(self, query: RegisterQuery) -> int:
         return self.repo.register_count(self._dated(query))

@@ -63,6 +63,15 @@ def register_fonts() -> frozenset[int]:
         return _printable
 
 
+def unprintable(text: str, printable: frozenset[int] | None = None) -> set[str]:
+    """The characters of `text` that no shipped font can draw (the PDF prints them as [U+XXXX]
+    placeholders): the one check behind the PDF's warnings and the editor's hint."""
+    if text.isascii() and text.isprintable():
+        return set()  # plain ASCII text: nothing to look up (and no fonts to load)
+    ok = register_fonts() if printable is None else printable
+    return {c for c in set(text) if ord(c) not in ok and c not in "\n\t"}
+
+
 # ---- safe text ---------------------------------------------------------------------------
 _NEWLINES = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
@@ -154,8 +163,7 @@ class TextGuard:
         self.missing.setdefault(f"{self.scope}{where}", set()).add(f"U+{ord(char):04X}")
 
     def _bad(self, text: str) -> set[str]:
-        ok = self.printable
-        return {c for c in set(text) if ord(c) not in ok and c not in "\n\t"}
+        return unprintable(text, self.printable)
 
     def markup(self, text: str | None, where: str, fits=None) -> str:
         """Escaped markup of one block of user text: line breaks kept, unprintables marked.

@@ -6,7 +6,8 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -76,6 +77,16 @@ class RegisterRow:
     overall_rating: Rating | None
     review_date: str | None
     verification_code: str
+    version_id: int = 0  # the current version's row (where a search's matches are looked up)
+
+
+@dataclass(frozen=True)
+class SearchMatch:
+    """Where a search found one decision: the places ("title", "proposal", "answers",
+    "reference", "verification code") and, for answers, which principles' (slugs)."""
+
+    places: tuple[str, ...]
+    answer_slugs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,37 @@ def fts_query(text: str) -> str:
     """
     # sqlite-utils' quote_fts turns a lone '"' into an empty query, which FTS5 rejects.
     return " ".join('"' + word.replace('"', '""') + '"*' for word in text.split())
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def search_tokens(text: str) -> list[str]:
+    """Words as the full-text index's tokenizer (unicode61, remove_diacritics 2) sees them:
+    runs of letters and digits, case-folded, accents dropped."""
+    return _TOKEN.findall(_plain(text).casefold())
+
+
+def _plain(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def prefix_finder(words: Iterable[str]) -> Callable[[str], bool]:
+    """Whether any of the (tokenized) search words begins a word of a text, as the index's
+    prefix search matches it (one regular expression, so a page of answers reads quickly)."""
+    words = sorted(set(words), key=len, reverse=True)
+    if not words:
+        return lambda text: False
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + ")")
+
+    def found(text: str) -> bool:
+        plain = _plain(text).casefold()
+        # A plain substring test first, in C: most texts without the word are passed over.
+        return any(w in plain for w in words) and pattern.search(plain) is not None
+
+    return found
 
 
 def _containing(text: str) -> str:
@@ -448,12 +490,37 @@ class Repository:
 
     def _register_rows(self, q: RegisterQuery, offset: int, limit: int) -> Iterator[RegisterRow]:
         where, params = self._where(q)
+        if not q.search.strip() or not fts_query(q.search):
+            yield from self._sorted_rows(where, params, q, offset, limit)
+            return
+        # Ranked: the decisions whose title has every word come first, then the rest, each
+        # part in the chosen sort (two queries, so each still walks its sort index).
+        titled = "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+        title_match = "{title} : (" + fts_query(q.search) + ")"
+        first = [*params, title_match]
+        taken = 0
+        for row in self._sorted_rows(f"{where} AND {titled}", first, q, offset, limit):
+            taken += 1
+            yield row
+        if 0 <= limit <= taken:
+            return
+        if taken:
+            rest_offset = 0
+        else:  # the page starts past the title matches: how many there are says where
+            rest_offset = offset - (self.db.execute(
+                f"SELECT count(*) FROM versions v WHERE {where} AND {titled}", first,
+            ).fetchone()[0] if offset else 0)
+        yield from self._sorted_rows(f"{where} AND NOT {titled}", first, q, max(0, rest_offset),
+                                     limit - taken if limit >= 0 else -1)
+
+    def _sorted_rows(self, where: str, params: list, q: RegisterQuery, offset: int,
+                     limit: int) -> Iterator[RegisterRow]:
         order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
         direction = "DESC" if q.descending else "ASC"
         sql = (
             "SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
             "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-            f"v.verification_code FROM versions v WHERE {where} "
+            f"v.verification_code, v.id FROM versions v WHERE {where} "
             f"ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         )
         for r in self.db.execute(sql, [*params, limit, offset]):
@@ -469,7 +536,50 @@ class Repository:
                 overall_rating=Rating(r[8]) if r[8] else None,
                 review_date=r[9],
                 verification_code=r[10],
+                version_id=r[11],
             )
+
+    def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
+        """Where `search` found each of these register rows (by decision id), read from the
+        rows' own text: a page of the register at a time, only while searching."""
+        rows = list(rows)
+        typed = search.strip()
+        if not typed or not rows:
+            return {}
+        words = search_tokens(typed)
+        has = prefix_finder(words)
+        vids = [r.version_id for r in rows]
+        marks = ",".join("?" * len(vids))
+        proposals = dict(self.db.execute(
+            f"SELECT id, proposal FROM versions WHERE id IN ({marks})", vids).fetchall())
+        answers: dict[int, list[str]] = {}
+        if words:
+            for vid, slug, response, evidence in self.db.execute(
+                    f"SELECT version_id, slug, response, evidence FROM answers "
+                    f"WHERE version_id IN ({marks})", vids):
+                if has(response) or has(evidence):
+                    answers.setdefault(vid, []).append(slug)
+        code = normalise_code(typed)
+        coded: set[str] = set()
+        if code is not None:
+            coded = {r[0] for r in self.db.execute(
+                "SELECT decision_id FROM versions WHERE verification_code = ?", [code])}
+        found: dict[str, SearchMatch] = {}
+        for r in rows:
+            places = []
+            if has(r.title):
+                places.append("title")
+            if has(proposals.get(r.version_id) or ""):
+                places.append("proposal")
+            slugs = sorted(answers.get(r.version_id, ()), key=SLUGS.index)
+            if slugs:
+                places.append("answers")
+            if typed.casefold() in r.reference.casefold():
+                places.append("reference")
+            if r.id in coded:
+                places.append("verification code")
+            found[r.id] = SearchMatch(tuple(places), tuple(slugs))
+        return found
 
     def overdue_counts(self, today: str) -> tuple[int, int]:
         """(overdue reviews, overdue open actions) across current versions."""

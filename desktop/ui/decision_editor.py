@@ -350,8 +350,11 @@ class DecisionEditor(QWidget):
         d = self._decision
         if d is None:
             return
-        self.title_label.setText(d.title)
-        self.title_label.setToolTip(d.title)
+        from desktop.ui.register_model import EXAMPLE_PREFIX
+
+        title = (EXAMPLE_PREFIX if self.service.is_example(d.id) else "") + d.title
+        self.title_label.setText(title)
+        self.title_label.setToolTip(title)
         self.task_list.set_state(0, "Incomplete" if detail_problems(d) else "Completed")
         for i, page in enumerate(self.principles, start=1):
             answer = d.answer(page.principle.slug)

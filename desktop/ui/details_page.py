@@ -52,6 +52,13 @@ LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE}  # characters that can
 
 
 
+EDITABLE_INTRO = ("Describe the proposal before you test it against the principles. "
+                  "Everything you type is saved as you go.")
+# A record that cannot be changed (signed, locked or withdrawn) does not promise saving.
+READ_ONLY_INTRO = ("The details of the proposal, as recorded. They cannot be changed now; "
+                   "the notice at the top says why.")
+
+
 class DetailsPage(QWidget):
     """Edits the decision fields. `changes()` returns what is valid to save."""
 
@@ -64,9 +71,8 @@ class DetailsPage(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(24)
         col.addWidget(text_label("Decision details", "h1"))
-        col.addWidget(text_label(
-            "Describe the proposal before you test it against the principles. "
-            "Everything you type is saved as you go.", "caption"))
+        self.intro = text_label(EDITABLE_INTRO, "caption")
+        col.addWidget(self.intro)
         self.fields: dict[str, Field] = {}
         self.inputs: dict[str, QWidget] = {}
 
@@ -113,6 +119,7 @@ class DetailsPage(QWidget):
 
     # ---- load / read back ----------------------------------------------------------------
     def load(self, decision: Decision, read_only: bool) -> None:
+        self.intro.setText(READ_ONLY_INTRO if read_only else EDITABLE_INTRO)
         self._loading = True
         try:
             for key in LINE_FIELDS + DATES:

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from desktop import lifecycle
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Rating, Status
+from desktop.domain.history import Edit, fold_edits
 from desktop.domain.redline import field_label
 from desktop.domain.typed_dates import uk_date
-from desktop.storage.repository import AuditEntry
 from desktop.ui import theme
 from desktop.ui.redline import RedlineView
 from desktop.ui.widgets import fit_to_screen, text_label
@@ -65,9 +65,10 @@ def value_text(value: str | None, field: str = "") -> str:
 
 
 class AuditTableModel(QAbstractTableModel):
-    """Rows of the audit log of one decision; rows the check found altered are marked."""
+    """A person's edits to one decision (fold_edits: a field's rapid autosaves read as one
+    edit, the value before and after); edits with a row the check found altered are marked."""
 
-    def __init__(self, entries: list[AuditEntry], checklist: Checklist | None = None,
+    def __init__(self, entries: list[Edit], checklist: Checklist | None = None,
                  parent=None) -> None:
         super().__init__(parent)
         self.entries = list(entries)
@@ -88,8 +89,13 @@ class AuditTableModel(QAbstractTableModel):
     def text(self, row: int, column: int) -> str:
         e = self.entries[row]
         if column == 0:
-            prefix = ALTERED if e.id in self.tampered else ""
-            return prefix + when_text(e.at)
+            prefix = ALTERED if self._tampered(e) else ""
+            when = when_text(e.at)
+            if e.saves > 1:  # "25 Nov 2026 09:00:01 – 09:03:12 (5 saves)"
+                start = when_text(e.started_at)
+                same_day = start[:-8] == when[:-8]
+                when = f"{start} – {when[-8:] if same_day else when} ({e.saves} saves)"
+            return prefix + when
         if column == 1:
             return e.user
         if column == 2:
@@ -107,7 +113,7 @@ class AuditTableModel(QAbstractTableModel):
             return text if len(text) <= 160 else text[:159] + "…"
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.text(row, column)
-        tampered = self.entries[row].id in self.tampered
+        tampered = self._tampered(self.entries[row])
         if role == Qt.ItemDataRole.FontRole and tampered:
             font = QFont()
             font.setBold(True)
@@ -116,7 +122,10 @@ class AuditTableModel(QAbstractTableModel):
             return QBrush(QColor("#f6d7d2"))
         return None
 
-    def set_entries(self, entries: list[AuditEntry]) -> None:
+    def _tampered(self, e: Edit) -> bool:
+        return any(i in self.tampered for i in e.ids)
+
+    def set_entries(self, entries: list[Edit]) -> None:
         self.beginResetModel()
         self.entries = list(entries)
         self.endResetModel()
@@ -170,7 +179,7 @@ class HistoryView(QDialog):
         self.tabs = QTabWidget()
         self._redline_tab: int | None = None  # the "Changes since version N" tab, if any
         # Newest first: the latest change is what a reader usually looks for.
-        self.model = AuditTableModel(lifecycle.history(service, d.id)[::-1],
+        self.model = AuditTableModel(fold_edits(lifecycle.history(service, d.id))[::-1],
                                      service.checklist_for(d), self)
         self.table = QTableView()
         self.table.setModel(self.model)

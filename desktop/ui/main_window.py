@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import paths
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
 from desktop.ui.register_view import RegisterView
@@ -537,11 +536,8 @@ class MainWindow(QMainWindow):
         title.selectAll()
 
     def open_example(self) -> None:
-        import json
-
-        text = paths.resource("example-bundle.json").read_text(encoding="utf-8")
-        ids = [d["id"] for d in json.loads(text)["decisions"] if "id" in d]
-        existing = [i for i in ids if self.service.repo.exists(i)]
+        text = self.service.example_text
+        existing = [i for i in sorted(self.service.example_ids) if self.service.repo.exists(i)]
         if existing:
             self.open_decision(existing[0])
             return

@@ -24,7 +24,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("complete", "Complete"),
     ("overall_rating", "Overall rating"),
+    ("matched_in", "Matched in"),  # shown only while searching
 )
+EXAMPLE_PREFIX = "Example: "  # the shipped example, wherever it shows
+MATCH_BATCH = 40  # rows whose "Matched in" is read at once: about a screenful
 # Qt.ItemDataRole values as ints (Qt passes roles to data() as plain ints): naming PySide's
 # `Qt` namespace builds its ~95 enums, ~15 ms that an empty register's first paint never needs.
 DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE = 0, 1, 3
@@ -136,6 +139,9 @@ class RegisterTableModel(PagedTableModel):
 
     def __init__(self, service, page_size: int = 100, parent=None) -> None:
         self._service = service
+        self._matches: dict[str, str] = {}
+        examples = getattr(service, "example_ids", frozenset())
+        self._examples = examples if isinstance(examples, frozenset) else frozenset()
         super().__init__(RegisterQuery(sort="updated_at", descending=True), page_size, parent)
 
     def _count(self, query: RegisterQuery) -> int:
@@ -143,6 +149,23 @@ class RegisterTableModel(PagedTableModel):
 
     def _page(self, query: RegisterQuery, offset: int, limit: int) -> list[RegisterRow]:
         return self._service.register(query, offset, limit)
+
+    def refresh(self) -> None:
+        self._matches = {}
+        super().refresh()
+
+    def matched_in(self, row: int) -> str:
+        """Where the search found this row ("title", "answers: 3. Staff", ...); "" when not
+        searching. Worked out for the rows painted, a page at a time."""
+        search = self._query.search
+        if not search.strip() or not 0 <= row < len(self._rows):
+            return ""
+        r = self._rows[row]
+        if r.id not in self._matches:
+            batch = [x for x in self._rows[row:row + MATCH_BATCH] if x.id not in self._matches]
+            found = self._service.search_matches(search, batch)
+            self._matches.update({x.id: found.get(x.id, "") for x in batch})
+        return self._matches[r.id]
 
     def row_id(self, row: int) -> str | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
@@ -162,11 +185,18 @@ class RegisterTableModel(PagedTableModel):
             return None
         row = self._rows[index.row()]
         key = COLUMNS[index.column()][0]
+        if key == "matched_in":
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE, TOOLTIP_ROLE):
+                found = self.matched_in(index.row())
+                return f"Matched in {found}" if role == TOOLTIP_ROLE and found else found
+            return None
+        example = EXAMPLE_PREFIX if row.id in self._examples else ""
         if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
-            return self._text(row, key, role == ACCESSIBLE_TEXT_ROLE)
+            text = self._text(row, key, role == ACCESSIBLE_TEXT_ROLE)
+            return example + text if key == "title" else text
         if role == TOOLTIP_ROLE:
             if key == "title":
-                return visible_controls(row.title)
+                return example + (visible_controls(row.title) or "")
             return self._text(row, key, True) or None
         if role == ID_ROLE:
             return row.id
@@ -200,7 +230,7 @@ class RegisterTableModel(PagedTableModel):
     def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
         from PySide6.QtCore import Qt
 
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] == "matched_in":
             return
         self.update_query(sort=COLUMNS[column][0],
                           descending=order == Qt.SortOrder.DescendingOrder)

@@ -241,7 +241,7 @@ class RegisterView(QWidget):
                       QAbstractItemView.SelectionMode.ExtendedSelection)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
-                  "complete": 90, "overall_rating": 140}
+                  "complete": 90, "overall_rating": 140, "matched_in": 200}
         header.setMinimumSectionSize(80)
         # "Not yet rated (3 of 10)" reads whole beside the others' "✓ Green".
         widths["overall_rating"] = max(widths["overall_rating"],
@@ -311,7 +311,10 @@ class RegisterView(QWidget):
             return
         keys = [k for k, _ in COLUMNS]
         table = width - 48  # the page margins
-        kept = [k for k in self._widths if k not in OPTIONAL_COLUMNS]
+        searching = bool(self.model.query.search.strip())
+        self.table.setColumnHidden(keys.index("matched_in"), not searching)
+        kept = [k for k in self._widths if k not in OPTIONAL_COLUMNS
+                and (searching or k != "matched_in")]
         shown = sum(self._widths[k] for k in kept) + 24
         title = max(240, table * 3 // 10)
         for key in OPTIONAL_COLUMNS:
@@ -334,6 +337,10 @@ class RegisterView(QWidget):
             ratings=self.rating_filter.values(),
             overdue_only=self.overdue_filter.isChecked(),
         )
+        searching = bool(self.model.query.search.strip())
+        if self._table is not None and searching == self.table.isColumnHidden(
+                [k for k, _ in COLUMNS].index("matched_in")):
+            self.fit_columns(self.width())  # "Matched in" shows only while searching
         self._ensure_current()
 
     def clear(self) -> None:

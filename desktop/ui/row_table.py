@@ -29,7 +29,7 @@ class Column:
     placeholder: str = ""
     width: int = 0
     spoken: str = field(default="")  # accessible name stem, e.g. "Owner of action"
-    check: tuple[str, str] = ()  # a tick box: (text when ticked, text when not); value "yes"/""
+    check: str = ""  # a tick box with this fixed label ("Done"; the tick shows the state); "yes"/""
     live: bool = False  # stays editable when the table is read-only (follow-up after sign-off)
     line: int = 0  # in a stacked table, the line of each item this cell sits on (0 = first)
     lines: int = 0  # > 0: a text box this many lines high that wraps long entries
@@ -136,10 +136,11 @@ class RowTable(QWidget):
         for c, col in enumerate(self.columns):
             name = f"{col.spoken or col.header} {r}"
             if col.check:
-                w = QCheckBox()
+                # A fixed label: one that changed with the tick ("Open" / "Done") read as the
+                # action to take, so the box seemed to say the opposite of its state.
+                w = QCheckBox(col.check)
                 w.setChecked(values.get(col.key) == "yes")
                 w.setEnabled(col.live or not self._read_only)
-                self._label_check(w, col)
                 w.toggled.connect(lambda on, b=w, c=col: self._check_toggled(b, c, on))
             elif col.lines:
                 w = WrappingLine(col.lines)
@@ -217,13 +218,7 @@ class RowTable(QWidget):
             box.addLayout(grid)
         return card
 
-    @staticmethod
-    def _label_check(box: QCheckBox, col: Column) -> None:
-        # The word says the state, so a ticked box never relies on the tick (or colour) alone.
-        box.setText(col.check[0] if box.isChecked() else col.check[1])
-
     def _check_toggled(self, box: QCheckBox, col: Column, on: bool) -> None:
-        self._label_check(box, col)
         row = next(i for i, cells in enumerate(self._rows) if box in cells)
         self.toggled.emit(row, col.key, on)
 
@@ -233,7 +228,6 @@ class RowTable(QWidget):
         box.blockSignals(True)
         box.setChecked(on)
         box.blockSignals(False)
-        self._label_check(box, next(c for c in self.columns if c.key == key))
 
     def _remove_clicked(self, button: LinkButton) -> None:
         index = self._removers.index(button)

@@ -18,6 +18,10 @@ ORANGE = "#f47738"
 AMBER_TEXT = "#8f4400"
 BORDER = "#b1b4b6"
 FOCUS = "#ffdd00"
+# Radio buttons and tick boxes are large targets: at least 24 px high (WCAG 2.5.8), the box
+# or circle itself 20 px.
+TARGET = 24
+INDICATOR = 20
 LIGHT_GREY = "#f3f2f1"
 # Disabled text: clearly lighter than secondary text (#505a5f, 7:1) yet legible (3.4:1 on
 # white). Never the only cue: disabled menu items are also italic, and disabled buttons lose
@@ -182,7 +186,8 @@ QMenu::item:disabled {{ color: {DISABLED}; font-style: italic; background: trans
 QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 8px; }}
 QMenuBar::item:disabled {{ color: {DISABLED}; }}
 QToolButton::menu-indicator {{ image: none; width: 0; }}
-QRadioButton, QCheckBox {{ padding: 4px; spacing: 8px; }}
+QRadioButton, QCheckBox {{ padding: 4px; spacing: 8px; min-height: {TARGET}px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: {INDICATOR}px; height: {INDICATOR}px; }}
 QRadioButton:focus, QCheckBox:focus {{ background: {FOCUS}; }}
 QTableView, QListWidget {{ border: 1px solid {BORDER}; gridline-color: {BORDER};
     selection-background-color: #c6dbee; selection-color: {TEXT}; alternate-background-color: #f8f8f8; }}

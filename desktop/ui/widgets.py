@@ -163,13 +163,46 @@ class Field(QWidget):
         self.error.hide()
         layout.addWidget(self.error)
         layout.addWidget(widget)
+        # Under the input: a character the printed record cannot draw, as the PDF warns of it.
+        self.glyphs = text_label("", "hint")
+        self.glyphs.hide()
+        layout.addWidget(self.glyphs)
         widget.setAccessibleName(label)
         if hint:
             widget.setAccessibleDescription(hint)
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            widget.textChanged.connect(self._check_glyphs)
 
     def set_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+
+    def _check_glyphs(self, *_args) -> None:
+        w = self.widget
+        text = w.text() if isinstance(w, QLineEdit) else w.toPlainText()
+        self.set_glyph_warning(glyph_warning(text))
+
+    def set_glyph_warning(self, message: str) -> None:
+        if message != self.glyphs.text():
+            self.glyphs.setText(message)
+            self.glyphs.setVisible(bool(message))
+
+
+def glyph_warning(text: str) -> str:
+    """The hint under a field whose text has characters no shipped font can draw; "" if none."""
+    if text.isascii() and text.isprintable():
+        return ""
+    from desktop.export.pdf_styles import unprintable
+
+    bad = sorted(unprintable(text))
+    if not bad:
+        return ""
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}"
+                      for c in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return (f"The printed record cannot show {shown}{more}: no font it uses has "
+            f"{'this character' if len(bad) == 1 else 'these characters'}. "
+            "It prints a [U+XXXX] placeholder instead.")
 
 
 def scroll_page(content: QWidget) -> QScrollArea:

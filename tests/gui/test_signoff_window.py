@@ -9,6 +9,7 @@ from test_signoff_dialog import ROLES, complete_decision
 
 from desktop import lifecycle
 from desktop.domain.decision import Answer, Rating, Status
+from desktop.domain.history import fold_edits
 from desktop.ui.history_view import ALTERED, HistoryView
 from desktop.ui.signoff_dialog import AmendDialog, SignOffDialog
 
@@ -68,7 +69,7 @@ def test_history_view_lists_changes_shows_the_redline_and_checks(qtbot, qtmodelt
     qtbot.addWidget(view)
     view.show()
     qtmodeltester.check(view.model)
-    assert view.model.rowCount() == len(lifecycle.history(service, d.id))
+    assert view.model.rowCount() == len(fold_edits(lifecycle.history(service, d.id)))
     fields = [view.model.text(r, 3) for r in range(view.model.rowCount())]
     assert "Sign-off: Monitoring Officer" in fields
     users = service.checklist_for(d).principle("users").title
@@ -95,7 +96,7 @@ def test_history_view_lists_changes_shows_the_redline_and_checks(qtbot, qtmodelt
     report = view.check()
     assert report.tampered_rows == (victim.id,)
     assert f"Audit rows altered or removed outside the app: {victim.id}" in view.result.text()
-    row = next(r for r, e in enumerate(view.model.entries) if e.id == victim.id)
+    row = next(r for r, e in enumerate(view.model.entries) if victim.id in e.ids)
     assert view.model.text(row, 0).startswith(ALTERED)
     assert not any(view.model.text(r, 0).startswith(ALTERED)
                    for r in range(view.model.rowCount()) if r != row)

@@ -255,7 +255,8 @@ def test_bidi_overrides_are_shown_in_the_windows_register(service, tmp_path):
     model = RegisterTableModel(service, page_size=40)
     columns = [key for key, _ in COLUMNS]
     shown = {key: model.data(model.index(0, columns.index(key))) for key in ("title", "reference")}
-    assert shown == {"title": "Approve ⟨U+202E⟩SIGNED⟨U+202C⟩ ref ⟨U+2066⟩x⟨U+2069⟩",
+    # the bundle keeps the example's id, so it is marked as the example
+    assert shown == {"title": "Example: Approve ⟨U+202E⟩SIGNED⟨U+202C⟩ ref ⟨U+2066⟩x⟨U+2069⟩",
                      "reference": "R⟨U+202E⟩F"}
 
 
