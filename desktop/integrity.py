@@ -240,6 +240,9 @@ def decision_problems(repo, decision: Decision, code: str | None = None) -> list
                         if not any(f"(SHA-256 {c.sha256})" in (v or "") for v in logged))
     held = {v for v, _ in repo.versions_of(decision.id)}
     problems.extend(_missing_versions(decision.id, audited, held))
+    if decision.id in store.decisions_without_one_current_version(repo.db, decision.id):
+        problems.append(f"Decision {decision.id} does not have exactly one current version "
+                        "(its current-version flags were changed outside the app)")
     for (_, version), other in audited.items():  # a later version's reason is shown too
         if version != decision.version and version in held and other.amendment_reason:
             later = repo.load(decision.id, version)

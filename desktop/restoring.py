@@ -73,11 +73,25 @@ def _catch_up(service, source: Path) -> None:
             accept_behind=True)
 
 
+def _same_register(source: Path, db_path: Path) -> None:
+    """A restore puts back an earlier state of the same register. Another register's file
+    would make this one's records vanish (its signed copies would then match nothing): that
+    is opened with --db, not restored over this one."""
+    from desktop.domain.errors import Refused
+
+    current, other = backups.register_id_of(db_path), backups.register_id_of(source)
+    if current and other and current != other:
+        raise Refused(f"{source} is a backup of another register (id {other}), not of "
+                      f"{db_path} (id {current}); nothing was changed. To look at it, open it "
+                      "as a register of its own (main.py --db FILE).")
+
+
 def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
                      **service_options) -> Path | None:
     """Restore a backup over a register that no window has open; returns the saved copy."""
     from desktop.bootstrap import open_service
 
+    _same_register(Path(source), Path(db_path))
     replaced = backups.chain_end(db_path)
     saved = backups.restore(source, db_path, folder=folder,
                             prepare=_stage(source, replaced, service_options))
@@ -91,6 +105,7 @@ def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
 
 def restore_open_register(service, source: Path, *, folder: Path | None = None) -> Path | None:
     """Restore into the register an open DecisionService holds (the window's)."""
+    _same_register(Path(source), Path(service.db_path()))
     replaced = backups.chain_end(Path(service.db_path()))
     saved = backups.restore_open_service(
         service, source, folder=folder,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.domain.decision import Decision, Status
@@ -67,6 +67,7 @@ class Finding:
     sections: tuple[tuple[str, str, str | None], ...] = ()  # (slug, "1. Title", rating label)
     amended: tuple[int, str, str] | None = None  # (next version, its date, its reason)
     imported: tuple[str, str] | None = None  # (date, bundle file) if the sign-offs came so
+    caution: str | None = None  # why the register's audit trail cannot be authenticated here
 
     @property
     def exit_status(self) -> int:
@@ -139,7 +140,11 @@ def findings_for(service, code: str, file_problems: tuple[str, ...] = ()) -> lis
     signed off, is ALTERED: that record was changed or deleted outside the app. So is any
     code at all while the register is behind its own audit seal: rows, and perhaps the
     record, were removed, so "no match" cannot be vouched for."""
+    caution = service.repo.unauthenticated()
     found = [_finding(service, m, file_problems) for m in _matches(service, code)]
+    if caution:  # said on the first line: the answer rests on the file alone
+        found = [replace(f, caution=caution, headline=f"{f.headline}; but this register's "
+                         "audit trail cannot be authenticated on this computer") for f in found]
     if found:
         return found
     found = [Finding(ALTERED, code, f"the audit log records {code} as the code of decision "
@@ -152,6 +157,10 @@ def findings_for(service, code: str, file_problems: tuple[str, ...] = ()) -> lis
         found = [Finding(ALTERED, code, f"no record has this code, but the register's audit "
                          f"seal cannot vouch for it ({behind}), so a record may have been "
                          "changed or removed", (behind,))]
+    if not found and caution:
+        found = [Finding(NO_MATCH, code, "no record has this code, and this register's audit "
+                         f"trail cannot be authenticated on this computer ({caution}), so the "
+                         "register itself may have been changed", caution=caution)]
     return found
 
 
@@ -418,6 +427,9 @@ def format_finding(f: Finding) -> list[str]:
     """The lines that say what a finding is: the first starts 'MATCH:', 'SUPERSEDED:',
     'WITHDRAWN:', 'NO MATCH:' or 'ALTERED:'."""
     lines = [f"{_HEADS[f.result]}: {f.headline}"]
+    if f.caution and f.decision is not None:
+        lines.append(f"Caution: this register's audit trail cannot be authenticated on this "
+                     f"computer ({f.caution}); this answer rests on the file alone")
     d = f.decision
     if d is None:
         if f.code and f.result == NO_MATCH and "check the characters" in f.headline:
@@ -463,7 +475,7 @@ def as_json(findings: list[Finding]) -> list[dict]:
     for f in findings:
         d = f.decision
         rec: dict = {"result": f.result, "code": f.code, "message": f.headline,
-                     "problems": list(f.problems)}
+                     "problems": list(f.problems), "authenticated": f.caution is None}
         if d is None:
             rec.update(dict.fromkeys(("decision_id", "version", "current_version", "title",
                                       "reference", "status", "overall_rating", "ratings",

@@ -330,6 +330,28 @@ def open_preview(backup: Path):
     return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
 
 
+def register_id_of(db_path: Path) -> str | None:
+    """The register id a file carries, read-only; None if it has none, cannot be read, or is
+    not one of ours (then nothing is opened: restore refuses such a file itself)."""
+    from desktop.storage.database import inspect_file
+
+    if not Path(db_path).is_file():
+        return None
+    try:
+        inspect_file(Path(db_path))
+        conn = _open_read_only(db_path)
+    except StorageError:
+        return None
+    try:
+        row = conn.execute(
+            "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
 def chain_end(db_path: Path) -> tuple[int, str] | None:
     """(id, hash) of the newest audit row of a register, read-only; None if unreadable."""
     from desktop.storage.database import read_only_uri

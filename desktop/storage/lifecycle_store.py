@@ -150,15 +150,18 @@ def audited_sign_off_codes(repo: Repository) -> dict[tuple[str, int], str | None
     return out
 
 
-def decisions_without_one_current_version(db) -> list[str]:
-    """Ids of decisions whose current_version is not the one (and only) current row."""
+def decisions_without_one_current_version(db, decision_id: str | None = None) -> list[str]:
+    """Ids of decisions (or of this one) whose current_version is not the one (and only)
+    current row."""
+    only = " AND d.id = ?" if decision_id is not None else ""
     return [
         r[0]
         for r in db.execute(
-            "SELECT d.id FROM decisions d WHERE (SELECT count(*) FROM versions v "
+            "SELECT d.id FROM decisions d WHERE ((SELECT count(*) FROM versions v "
             "WHERE v.decision_id = d.id AND v.is_current = 1) != 1 OR NOT EXISTS ("
             "SELECT 1 FROM versions v WHERE v.decision_id = d.id "
-            "AND v.version = d.current_version AND v.is_current = 1) ORDER BY d.id"
+            f"AND v.version = d.current_version AND v.is_current = 1)){only} ORDER BY d.id",
+            [decision_id] if decision_id is not None else [],
         )
     ]
 

@@ -917,6 +917,23 @@ class Repository:
         )
         self._head = (last_id, prev)
 
+    def unauthenticated(self) -> str | None:
+        """Why this computer cannot authenticate the register's audit trail (None: it can, or
+        sealing is off, or there is nothing yet to authenticate). The seal's head, found by
+        the register's id, vouches for every row up to it; without it the file vouches only
+        for itself, and anyone holding the file alone could have rewritten it."""
+        if self.key_dir is None:
+            return None
+        if self.db.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is None:
+            return None
+        seal = self.seal(for_writing=False)
+        if seal is None:
+            return "the register has no identity, so its audit seal cannot be found"
+        if not seal.holds_key():
+            return (f"this computer holds no audit seal for this register ({seal.register_id}), "
+                    "so its audit trail rests on the file alone")
+        return None  # a key without its head is a break, reported by _behind
+
     def behind_seal(self) -> str | None:
         """Why the register's audit seal cannot vouch for the file (None: it can, or sealing
         is off): its identity is gone, or the file falls short of the seal's head."""
@@ -1005,9 +1022,19 @@ class Repository:
                 problems.append(f"At {at} the register was found behind its own audit seal: "
                                 f"{old_value}")
             prev, last_id = h, rid
-        if last_id >= sealed_from and not holds_key and not unverifiable:
-            unverifiable["(this register's key)"] = last_id - sealed_from + 1
-        if seal is not None:
+        if sealed_from > last_id + 1 and last_id > 0:
+            problems.append(f"The register says sealing began at row {sealed_from}, after its "
+                            f"newest row {last_id}: register_meta was changed outside the app")
+        moved = {key_id: seal.owner_of(key_id) for key_id in unverifiable} if seal else {}
+        for key_id, owner in moved.items():
+            if owner and owner != register_id:
+                problems.append(f"Audit rows are sealed with the key of register {owner}, but "
+                                f"the file now calls itself {register_id}: its identity was "
+                                "changed outside the app")
+                unverifiable.pop(key_id)
+        if self.unauthenticated() and not unverifiable:
+            unverifiable["(no seal on this computer)"] = last_id
+        elif seal is not None and holds_key:
             behind = self._behind(seal, last_id, prev)
             if behind:
                 problems.append(f"The register is behind its own audit seal: {behind}. "

@@ -22,6 +22,28 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+_KEY_BYTES, _HEAD_BYTES = 256, 4096  # a key file is 65 bytes, a head about 250
+
+
+def _read_small(path: Path, limit: int) -> bytes | None:
+    """The bytes of a small regular file, or None: a FIFO, a device, a folder or anything
+    bigger than `limit` is never read (it could hang the program or fill its memory)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        return os.read(fd, limit + 1)[:limit]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
 
 def key_id_of(key: bytes) -> str:
     """A short public name for a key (the first 16 hex digits of its SHA-256)."""
@@ -74,11 +96,12 @@ class AuditSeal:
         return self.folder / f"{self.register_id}.head"
 
     # ---- the key --------------------------------------------------------------------------
-    def _load_key(self) -> bytes | None:
+    def _load_key(self, path: Path | None = None) -> bytes | None:
+        data = _read_small(path or self._key_path, _KEY_BYTES)
         try:
-            text = self._key_path.read_text(encoding="ascii").strip()
+            text = data.decode("ascii").strip() if data is not None else ""
             return bytes.fromhex(text) if len(text) == 64 else None
-        except (OSError, ValueError):
+        except (UnicodeDecodeError, ValueError):
             return None
 
     def writing_key(self) -> tuple[str, bytes]:
@@ -112,6 +135,19 @@ class AuditSeal:
             self._keys_by_id = {key_id_of(key): key} if key else {}
         return self._keys_by_id.get(key_id)
 
+    def owner_of(self, key_id: str) -> str | None:
+        """The register id whose key has this id, among all this computer holds (a row sealed
+        with another register's key means the file's identity was changed)."""
+        try:
+            files = sorted(self.folder.glob("*.key"))
+        except OSError:
+            return None
+        for path in files[:10_000]:
+            key = self._load_key(path)
+            if key is not None and key_id_of(key) == key_id:
+                return path.stem
+        return None
+
     def seal(self, row_hash: str) -> tuple[str, str]:
         """(key id, seal) for an audit row with this chained hash."""
         key_id, key = self.writing_key()
@@ -143,8 +179,11 @@ class AuditSeal:
 
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""
+        data = _read_small(self._head_path, _HEAD_BYTES)
+        if data is None:
+            return None
         try:
-            raw = json.loads(self._head_path.read_text(encoding="ascii"))
+            raw = json.loads(data.decode("ascii"))
             last_id, last_hash = int(raw["last_id"]), str(raw["last_hash"])
             key = self.key(str(raw["key_id"]))
             authentic = key is not None and hmac.compare_digest(

@@ -22,10 +22,16 @@ class Dialogs:
         """The folder a file dialog opens in: the last one used, else the user's Documents
         (not the folder the app happened to be started from)."""
         if self._folder is None:
+            from pathlib import Path
+
             from PySide6.QtCore import QStandardPaths
 
-            self._folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation) or ""
+            documents = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)
+            # a Documents folder that does not exist would open the dialog wherever the app
+            # was started from: the home folder instead
+            self._folder = documents if documents and Path(documents).is_dir() else str(
+                Path.home())
         return self._folder
 
     def _remember(self, path: str) -> str | None:
@@ -98,9 +104,16 @@ class Dialogs:
         dialog is used wherever an in-process one would be (not Windows, whose locks are not
         dropped so, nor macOS, whose panel runs in another process), with an icon provider
         that looks only at names."""
+        from pathlib import Path
+
         from PySide6.QtWidgets import QFileDialog
 
-        dialog = QFileDialog(parent, title, start, filters)
+        start_path = Path(start)
+        folder, name = ((str(start_path.parent), start_path.name) if save and start
+                        else (start, ""))
+        dialog = QFileDialog(parent, title, folder, filters)
+        if name:
+            dialog.selectFile(name)
         options = self.file_dialog_options
         if options is None:
             options = QFileDialog.Option(0)

@@ -326,20 +326,23 @@ def test_file_dialogs_open_in_documents_then_where_the_user_last_chose(monkeypat
 
     starts = []
     chosen = tmp_path / "papers" / "record.pdf"
+    chosen.parent.mkdir()
 
-    def fake_save(parent, title, start, filters):
-        starts.append(start)
-        return str(chosen), filters
+    def fake_exec(dialog):  # the real dialog, answered at once: where did it open?
+        selected = dialog.selectedFiles()
+        starts.append(selected[0] if dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+                      else dialog.directory().absolutePath())
+        if dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
+            dialog.selectFile(str(chosen))
+            return 1
+        return 0  # cancelled
 
-    def fake_open(parent, title, start, filters):
-        starts.append(start)
-        return "", filters  # cancelled
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    monkeypatch.setattr(QFileDialog, "exec", fake_exec)
     dialogs = Dialogs()
     assert dialogs.save_file(None, "Export", "EX-2026-014-v1.pdf", "PDF (*.pdf)") == str(chosen)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if not Path(documents).is_dir():  # then the home folder, never the working directory
+        documents = str(Path.home())
     assert starts[0] == str(Path(documents, "EX-2026-014-v1.pdf"))
     assert dialogs.open_file(None, "Import", "JSON (*.json)") is None
     assert starts[1] == str(chosen.parent)  # the folder chosen last time

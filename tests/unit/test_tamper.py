@@ -169,6 +169,27 @@ def _checklist_in_place(service, d):
     return [attack]
 
 
+def _forge_under_a_new_identity(service, d):
+    """Round 2's forgery: the sign-off and its audit row changed, the seals stripped, a new
+    register id and a sealing start after the newest row, the plain chain recomputed."""
+    def attack(conn):
+        _strip_seals_and_forge(service, d)[0](conn)
+        last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+        conn.execute("INSERT INTO register_meta VALUES "
+                     "('register_id', '11111111-2222-3333-4444-555555555555')")
+        conn.execute("INSERT INTO register_meta VALUES ('sealed_from', ?)", [str(last + 1)])
+    return [attack]
+
+
+def _new_identity_only(service, d):
+    """The register id changed, a forged sign-off row recomputed, the old seals left in."""
+    return [
+        "UPDATE register_meta SET value = '11111111-2222-3333-4444-555555555555' "
+        "WHERE key = 'register_id'",
+        f"UPDATE sign_offs SET name = 'Mallory' WHERE version_id = {_vid(service, d)} "
+        "AND role = 'Monitoring Officer'"]
+
+
 # name -> (how to build the record, the attack, a phrase the check must print)
 ATTACKS = {
     "sign-off name changed": (
@@ -222,6 +243,16 @@ ATTACKS = {
     "seals stripped, identity removed, chain recomputed, a sign-off forged": (
         signed_off_decision, _strip_seals_and_forge,
         "The register's identity (register_meta) was removed"),
+    "a sign-off forged under a new register identity (round 2)": (
+        signed_off_decision, _forge_under_a_new_identity,
+        "cannot be authenticated"),
+    "the register's identity changed, old seals left in": (
+        signed_off_decision, _new_identity_only,
+        "its identity was changed outside the app"),
+    "the current-version flag cleared": (
+        signed_off_decision,
+        lambda s, d: [f"UPDATE versions SET is_current = 0 WHERE id = {_vid(s, d)}"],
+        "does not have exactly one current version"),
     "the register's identity removed": (
         signed_off_decision, lambda s, d: ["DELETE FROM register_meta"],
         "The register's identity (register_meta) was removed"),
@@ -266,10 +297,10 @@ def test_the_check_catches(name, service, db_path, capsys):
     assert lifecycle.check_integrity(service).ok  # intact before
     behind_the_back(db_path, *attack(service, d))
     assert cli.run(["--db", str(db_path), "audit", "--check"]) == 1
-    err = capsys.readouterr().err
-    assert phrase in err, err
+    captured = capsys.readouterr()
+    assert phrase in captured.err + captured.out, captured
     if service.repo.exists(d.id):
-        stored = service.get(d.id)
+        stored = service.get(d.id, d.version)
         assert integrity.decision_problems(service.repo, stored, code_for(d)), \
             "verify would call this record intact"
     # the copies printed before the attack: the signed record, and the copy for signature
@@ -279,7 +310,10 @@ def test_the_check_catches(name, service, db_path, capsys):
     for code in printed:
         status = cli.run(["--db", str(db_path), "verify", code])
         out = capsys.readouterr().out
-        assert status == 1 and out.startswith("ALTERED: "), (code, out)
+        if phrase == "cannot be authenticated":  # the file alone vouches for itself: say so
+            assert "cannot be authenticated" in out.splitlines()[0], (code, out)
+        else:
+            assert status == 1 and out.startswith("ALTERED: "), (code, out)
 
 
 def test_a_register_without_its_key_cannot_be_called_intact(service, db_path, tmp_path):
@@ -407,3 +441,37 @@ def test_the_copy_for_signature_still_verifies_after_the_lock(service, db_path, 
         assert out.startswith("MATCH: ") and "Status: Signed off" in out
     assert cli.run(["--db", str(db_path), "verify", printed]) == 0
     assert "copy for signature" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_a_backup_of_another_register_is_not_restored_over_this_one(service, db_path,
+                                                                    tmp_path, capsys):
+    from desktop.bootstrap import open_service
+
+    signed_off_decision(service)
+    other = open_service(tmp_path / "other.db")
+    other.create("Another register's record")
+    other.db.close()
+    before = db_path.read_bytes()
+    assert cli.run(["--db", str(db_path), "restore", str(tmp_path / "other.db")]) == 1
+    assert "is a backup of another register" in capsys.readouterr().err
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("planted", ["fifo", "big"])
+def test_a_fifo_or_a_huge_file_in_the_key_folder_never_hangs(service, db_path, planted,
+                                                             capsys):
+    import os
+
+    signed_off_decision(service)
+    seal = service.repo.seal()
+    key = seal.folder / f"{seal.register_id}.key"
+    key.unlink()
+    if planted == "fifo":
+        os.mkfifo(key)
+    else:
+        with key.open("wb") as fh:
+            fh.truncate(300 * 1024 * 1024)  # sparse: no disk, but 300 MB to whoever reads it
+    service.db.close()
+    assert cli.run(["--db", str(db_path), "audit", "--check"]) == 1
+    assert "cannot be authenticated" in capsys.readouterr().out
