@@ -47,6 +47,9 @@ def lock_folder() -> Path:
         folder = Path(override)
     elif runtime and Path(runtime).is_dir() and os.access(runtime, os.W_OK):
         folder = Path(runtime) / paths.APP_NAME
+    elif sys.platform.startswith("linux"):  # platformdirs' answer, without importing it
+        data = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local/share")
+        folder = Path(data) / paths.APP_NAME / "locks"
     else:
         folder = paths.user_data_dir() / "locks"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)

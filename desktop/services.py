@@ -103,7 +103,7 @@ class DecisionService:
         self.schema_path = schema_path
         self.user = user or os_user()
         self.now = now
-        self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir())
+        self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir)
         self._stored_checklist_sha: str | None = None
         self._example_ids: frozenset[str] | None = None
 
@@ -412,14 +412,16 @@ class DecisionService:
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         records = parse_bundle(text)
-        for i, rec in enumerate(records):
-            _refuse_nul(rec, f"decisions[{i}]")
+        if "\\u0000" in text or "\x00" in text:  # JSON can hold a NUL only so: walk then
+            for i, rec in enumerate(records):
+                _refuse_nul(rec, f"decisions[{i}]")
         sha = self.checklist.sha256  # stored by the write below
         decisions: list[Decision] = []
         stamp = self.timestamp()
+        taken = self.repo.existing_ids([rec["id"] for rec in records])  # one query
         for i, rec in enumerate(records):
             prefix = f"decisions[{i}]"
-            if self.repo.exists(rec["id"]):
+            if rec["id"] in taken:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
             checklist = rec.get("checklist")
             if checklist and (checklist["id"], checklist["version"]) != (

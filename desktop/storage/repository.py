@@ -229,10 +229,12 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
 class Repository:
     """Reads and writes decision records in a sqlite-utils Database."""
 
-    def __init__(self, db, user: str, key_dir: Path | None = None) -> None:
+    def __init__(self, db, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
         self.db = db
         self.user = user
-        self.key_dir = key_dir  # where the audit seal's key and head live; None: no seal
+        # where the audit seal's key and head live (a function: found when first needed, so
+        # start-up does not pay for finding the user's folders); None: no seal
+        self._key_dir = key_dir
         self._seal: AuditSeal | None = None
         self._head: tuple[int, str] | None = None  # newest row appended, until committed
         self._written: tuple[int, str] | None = None  # the head this process last recorded
@@ -260,6 +262,12 @@ class Repository:
                 self._written = head
 
     # ---- the register's identity and seal -------------------------------------------------
+    @property
+    def key_dir(self) -> Path | None:
+        if callable(self._key_dir):
+            self._key_dir = self._key_dir()
+        return self._key_dir
+
     def forget(self) -> None:
         """Drop what was cached about the file (its seal, the head last written): after a
         restore put other content in place."""
@@ -336,6 +344,16 @@ class Repository:
             self.db.execute("SELECT 1 FROM decisions WHERE id = ?", [decision_id]).fetchone()
             is not None
         )
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these decision ids are already in the register (a few queries for any
+        number: an import of 1,000 asked 1,000 times)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM decisions WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def versions_of(self, decision_id: str) -> list[tuple[int, str]]:
         """(version, status) of every version, oldest first."""
