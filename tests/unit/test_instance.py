@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 from desktop import cli
 from desktop.instance import is_open_in_window, lock_path
@@ -49,3 +52,39 @@ def test_restore_is_refused_while_a_window_has_the_file(tmp_path, capsys, exampl
     assert status == 1
     assert "is open in a Decision Checklist window" in err and err.count("\n") == 1
     assert db.read_bytes() == before
+
+
+def test_locks_live_in_a_private_folder_not_the_shared_temporary_one(tmp_path, monkeypatch):
+    from desktop.instance import lock_folder
+
+    monkeypatch.delenv("DECISION_CHECKLIST_LOCK_DIR", raising=False)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    folder = lock_folder()
+    assert folder.parent == runtime and folder.stat().st_mode & 0o077 == 0
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = lock_folder()
+    assert folder == tmp_path / "data" / "DecisionChecklist" / "locks"
+    assert os.stat(folder).st_mode & 0o077 == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="needs root to give the lock file to another account")
+def test_a_lock_planted_by_another_account_is_not_honoured(tmp_path):
+    import pwd
+
+    db = tmp_path / "d.db"
+    db.write_bytes(b"")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        _lock(db, sleeper.pid)
+        assert is_open_in_window(db)  # our own account's lock holds
+        nobody = pwd.getpwnam("nobody")
+        os.chown(lock_path(db), nobody.pw_uid, nobody.pw_gid)
+        assert not is_open_in_window(db)  # another account's does not
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        lock_path(db).unlink()
