@@ -360,9 +360,14 @@ class RegisterView(QWidget):
         self._ensure_current()
 
     def _ensure_current(self) -> None:
-        # A current row from the start, so Enter opens it and the record actions apply.
+        # A current row from the start, so Enter opens it and the record actions apply; and
+        # the highlighted row is always that row (a decision that vanished in a refresh, such
+        # as an untouched new one, once left one row highlighted and another acted on).
         if self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
+        current = self.table.currentIndex()
+        if current.isValid() and not self.table.selectionModel().isRowSelected(current.row()):
+            self.table.selectRow(current.row())
 
     def select(self, decision_id: str) -> None:
         row = self.model.row_of(decision_id)

@@ -86,6 +86,7 @@ class RestoreDialog(QDialog):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview.verticalHeader().setVisible(False)
+        self.preview.setTabKeyNavigation(False)  # Tab leaves the table: no keyboard trap
         header = self.preview.horizontalHeader()
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

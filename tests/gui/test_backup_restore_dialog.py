@@ -98,3 +98,19 @@ def test_every_input_has_an_accessible_name(qtbot, window, service):
         if button.objectName().startswith("qt_"):  # Qt's own table corner button
             continue
         assert button.accessibleName() or button.text()
+
+
+def test_tab_leaves_the_preview_table(qtbot, window, service):
+    """The hostile tester's keyboard trap: Tab cycled through the preview's cells for ever."""
+    from PySide6.QtCore import Qt
+
+    service.create("x")
+    service.create("y")
+    window.backups.back_up_now()
+    dialog = window.backups.open_restore_dialog()
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.preview.setFocus()
+    assert not dialog.preview.tabKeyNavigation()
+    qtbot.keyClick(dialog.preview, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is not dialog.preview

@@ -42,3 +42,21 @@ def test_an_untouched_new_decision_is_discarded_on_close_and_on_opening_another(
     assert not service.repo.exists(third)
     assert service.repo.exists(kept.id)
     assert window.settings.value("editor/last_decision") == ""
+
+
+def test_after_a_discarded_new_decision_the_highlighted_row_is_the_one_acted_on(
+        qtbot, make_window, service):
+    """The hostile tester's find: one row highlighted, another withdrawn or opened."""
+    for title in ("Outsource waste collection", "Date test", "Stop the mobile library"):
+        service.create(title)
+    window = make_window(service)
+    qtbot.waitUntil(window.isActiveWindow)
+    window.register.table.selectRow(1)
+    window.register.table.setCurrentIndex(window.register.model.index(1, 0))
+    window.new_decision()
+    qtbot.keyClick(window.editor.details.inputs["title"], Qt.Key.Key_Escape)
+    assert not window.showing_editor()
+    table = window.register.table
+    selected = [i.row() for i in table.selectionModel().selectedRows()]
+    assert selected == [table.currentIndex().row()]
+    assert window.register.selected_ids() == [window.register.current_id()]
