@@ -363,7 +363,9 @@ class RegisterView(QWidget):
         # A current row from the start, so Enter opens it and the record actions apply; and
         # the highlighted row is always that row (a decision that vanished in a refresh, such
         # as an untouched new one, once left one row highlighted and another acted on).
-        if self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
+        if self.model.rowCount() == 0:  # the empty register's table is not even built yet
+            return
+        if not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
         current = self.table.currentIndex()
         if current.isValid() and not self.table.selectionModel().isRowSelected(current.row()):
