@@ -377,7 +377,13 @@ class DecisionEditor(QWidget):
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
         if self._decision is None or self._read_only:
             return []
-        return [*self.details.unsaveable(), *(x for p in self.principles for x in p.unsaveable())]
+        refused = []
+        if self._dirty and self._last_error:  # typed, but the register refused to save it
+            pages = ", ".join("the details" if page == 0 else
+                              f"principle {page}" for page in sorted(self._dirty))
+            refused.append(f"what you typed on {pages}: {self._last_error}")
+        return [*refused, *self.details.unsaveable(),
+                *(x for p in self.principles for x in p.unsaveable())]
 
     def save_now(self) -> bool:
         """Write every pending edit now. False (and the text kept on screen) if it failed."""

@@ -454,6 +454,8 @@ class MainWindow(QMainWindow):
         if self.showing_editor():
             self._discard_untouched()
             self.editor.save_now()
+            if not self._may_drop_unsaveable("Go to all decisions"):
+                return  # what was typed stays on screen, to be copied or corrected
             current = self.editor.decision.id if self.editor.decision else None
             self.stack.setCurrentIndex(REGISTER)
             self.register.refresh()

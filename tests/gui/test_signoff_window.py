@@ -200,3 +200,26 @@ def test_the_redline_tab_names_the_version_chosen(qtbot, service):
     assert view.tabs.tabText(view._redline_tab) == "Changes since version 2"
     view.compare.setCurrentIndex(view.compare.findData(1))
     assert view.tabs.tabText(view._redline_tab) == "Changes since version 1"
+
+
+def test_typing_refused_by_a_sign_off_from_elsewhere_is_not_dropped_without_asking(
+        qtbot, make_window, service, dialogs):
+    """The keyboard tester's find: a clerk records a sign-off from the command line while the
+    proposer types; the save is refused, and leaving for the register dropped the text."""
+    d = complete_decision(service)
+    window = make_window(service)
+    window.open_decision(d.id, 1)
+    page = window.editor.principles[0]
+    lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+        ROLES[0], "Clerk elsewhere", "2026-11-20"))  # another process, as far as the window knows
+    page.response.setPlainText("A new paragraph the proposer is typing")
+    window.editor.save_now()
+    assert window.editor.unsaveable()  # what was typed is known to be unsaved
+    dialogs.confirm_answer = False  # "Cancel": go back to the text
+    window.show_register()
+    assert window.showing_editor()
+    assert page.response.toPlainText() == "A new paragraph the proposer is typing"
+    assert any(c[0] == "confirm" and "cannot be saved" in c[1] for c in dialogs.calls)
+    dialogs.confirm_answer = True  # now the user chooses to leave anyway
+    window.show_register()
+    assert not window.showing_editor()
