@@ -112,11 +112,12 @@ def _changed_field(recorded: str, s: SignOff) -> str:
     """Which part of a sign-off differs from the text the audit log recorded for it."""
     if not recorded.startswith(f"{s.name}, "):
         return "name"
-    if not recorded.startswith(f"{s.name}, {s.date}"):
+    rest = recorded.removeprefix(f"{s.name}, ")
+    if not rest.startswith(s.date):
         return "date"
-    if s.minute_reference and f"minute {s.minute_reference}" not in recorded:
-        return "minute reference"
-    if not s.minute_reference and ", minute " in recorded.removeprefix(f"{s.name}, {s.date}")[:9]:
+    minute = f", minute {s.minute_reference}" if s.minute_reference else ""
+    if not rest.removeprefix(s.date).startswith(minute) or (
+            not minute and rest.removeprefix(s.date).startswith(", minute ")):
         return "minute reference"
     return "comment"
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import InvalidInput
+from desktop.domain.record import code_for
 from desktop.domain.verification import CODE_PATTERN, normalise_code
 
 MATCH, SUPERSEDED, WITHDRAWN, NO_MATCH, ALTERED = (
@@ -173,12 +174,6 @@ def _matches(service, code: str) -> list[Match]:
     return matches
 
 
-def d_code(d: Decision) -> str:
-    from desktop.domain.record import code_for
-
-    return code_for(d)
-
-
 def _finding(service, match: Match, file_problems: tuple[str, ...]) -> Finding:
     d, code = match.decision, match.code
     problems = tuple(file_problems) + tuple(version_problems(service, d, code))
@@ -212,11 +207,11 @@ def _finding(service, match: Match, file_problems: tuple[str, ...]) -> Finding:
     elif amended:
         result = SUPERSEDED
         headline = f"{code} is {what}; version {match.current_version} is now current"
-    elif d.status == Status.SIGNED_OFF and code != d_code(d):
+    elif d.status == Status.SIGNED_OFF and code != code_for(d):
         result = MATCH
         headline = (f"{code} is the copy for signature of {what}, the current version, "
                     "since signed off (the signed record prints the code "
-                    f"{d_code(d)})")
+                    f"{code_for(d)})")
     else:
         result, headline = MATCH, f"{code} is {what}, the current version"
     return Finding(result, code, headline, problems, d, match.current_version, sections,

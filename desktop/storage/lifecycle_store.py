@@ -120,36 +120,6 @@ def triggers(db) -> dict[str, str]:
     }
 
 
-def signed_off_versions(repo: Repository) -> list[tuple[str, int, str]]:
-    """(decision id, version, stored verification code) of every signed-off version."""
-    return [
-        (r[0], r[1], r[2])
-        for r in repo.db.execute(
-            "SELECT decision_id, version, verification_code FROM versions "
-            "WHERE status = 'signed-off' ORDER BY decision_id, version"
-        )
-    ]
-
-
-def audited_sign_off_codes(repo: Repository) -> dict[tuple[str, int], str | None]:
-    """(decision id, version) -> code recorded in the audit log when it was signed off.
-
-    None when the audit log says it became signed-off but no code row was written (imports).
-    """
-    out: dict[tuple[str, int], str | None] = {}
-    for did, version, field, value in repo.db.execute(
-        "SELECT decision_id, version, field, new_value FROM audit_log "
-        "WHERE (field = 'status' AND new_value = 'signed-off') OR field = 'verification_code' "
-        "ORDER BY id"
-    ):
-        key = (did, version)
-        if field == "status":
-            out.setdefault(key, None)
-        else:
-            out[key] = value
-    return out
-
-
 def decisions_without_one_current_version(db, decision_id: str | None = None) -> list[str]:
     """Ids of decisions (or of this one) whose current_version is not the one (and only)
     current row."""

@@ -1058,7 +1058,7 @@ class Repository:
                 problems.append(f"The register is behind its own audit seal: {behind}. "
                                 "Rows were removed, or an older copy of the file was put "
                                 "in place")
-        return AuditLogCheck(tuple(bad), unverifiable, tuple(problems), first_sealed)
+        return AuditLogCheck(tuple(bad), unverifiable, tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -1068,4 +1068,3 @@ class AuditLogCheck:
     tampered: tuple[int, ...]
     unverifiable: dict[str, int]  # key id -> rows sealed with a key this computer lacks
     problems: tuple[str, ...]
-    sealed_from: int | None  # the first sealed row, None if no row is sealed
