@@ -41,10 +41,10 @@ bench: $(VENV)/.installed-test  ## time each figure against its floor; exit 1 if
 stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for several minutes
 	QT_QPA_PLATFORM=offscreen DC_STRESS_KILLS=200 DC_FUZZ_EXAMPLES=800 DC_HYPOTHESIS=explore DC_STRESS_HOSTILE_ROUNDS=50 \
 		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 $(BIN)/python -m pytest -q -s --timeout=3600 tests/stress \
-		tests/unit/test_import_fuzz.py tests/unit/test_pdf_text.py tests/unit/test_cli_hardening.py \
-		tests/unit/test_typed_dates.py tests/unit/test_sign_off_race.py \
-		tests/unit/test_pdf_pack.py::test_a_pack_with_hundreds_of_meeting_dates_builds \
-		tests/unit/test_list_streaming.py
+		tests/unit/cli/test_import_fuzz.py tests/unit/export/test_pdf_text.py tests/unit/cli/test_cli_hardening.py \
+		tests/unit/domain/test_typed_dates.py tests/unit/application/test_sign_off_race.py \
+		tests/unit/export/test_pdf_pack.py::test_a_pack_with_hundreds_of_meeting_dates_builds \
+		tests/unit/cli/test_list_streaming.py
 
 $(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dist]'

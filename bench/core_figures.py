@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.bootstrap import open_service  # noqa: E402
+from desktop.application.bootstrap import open_service  # noqa: E402
 from desktop.domain.checklist import SLUGS  # noqa: E402
-from desktop.storage.repository import SORT_COLUMNS, RegisterQuery  # noqa: E402
+from desktop.domain.queries import RegisterQuery  # noqa: E402
+from desktop.storage.repository import SORT_COLUMNS  # noqa: E402
 
 WORDS = ("waste", "libraries", "highways", "trust", "staff", "contract", "savings", "community",
          "outcomes", "budget", "partnership", "depot", "consultation", "pension", "lease",

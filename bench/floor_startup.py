@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 class QuitAfterPaint(QObject):
     """Quits the application after the watched widget's first paint.
 
-    Like the app (desktop/ui/first_paint.py), it prints the wall-clock moment that paint
+    Like the app (desktop/ui/startup/first_paint.py), it prints the wall-clock moment that paint
     finished, so both are timed from spawn to first paint, not to exit."""
 
     def report_and_quit(self) -> None:

@@ -174,7 +174,7 @@ def fixed_clock():
 
 def build_register(path: Path, n: int, seed: int = 7) -> None:
     """Write a register of n decisions to a new database at path, via service.import_bundle."""
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     service = open_service(path, user="bench", now=fixed_clock())
     try:

@@ -109,7 +109,7 @@ class _Window:
 def search_figure(ctx: Context) -> Figure:
     from PySide6.QtTest import QTest
 
-    from desktop.ui.register_view import SEARCH_DELAY_MS
+    from desktop.ui.register.view import SEARCH_DELAY_MS
 
     w = _Window(ctx)
     register, watch = w.register, w.watch
@@ -137,7 +137,7 @@ def sort_figure(ctx: Context) -> Figure:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from desktop.ui.register_model import COLUMNS
+    from desktop.ui.register.model import COLUMNS
 
     w = _Window(ctx)
     header = w.table.horizontalHeader()

@@ -14,7 +14,8 @@ def record_figure(ctx: Context) -> Figure:
     """render_record of one fully answered record vs bench/floor_pdf.py, same content and fonts."""
     from bench import floor_pdf
     from bench.storage import _open_service
-    from desktop.export.pdf import print_record, render_record
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_record
 
     service = _open_service(ctx.scratch("pdf-record"))
     rec = generate.decision_record(random.Random(f"pdf:{ctx.seed}"), 1, complete_share=1.0)
@@ -48,7 +49,8 @@ def record_figure(ctx: Context) -> Figure:
 def pack_figures(ctx: Context) -> list[Figure]:
     """Loading and rendering a pack of pack_size decisions from the big register; its size."""
     from bench.storage import _open_service
-    from desktop.export.pdf import print_record, render_pack
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_pack
 
     service = _open_service(ctx.register_copy("pack"))
     ids = [r[0] for r in service.db.execute(

@@ -2,7 +2,7 @@
 
 Every run is a fresh process, timed from spawn to the first paint it reports (wall clock, on
 stderr), so the figure never includes the process's exit. The app quits right after its first
-painted register (DECISION_CHECKLIST_EXIT_AFTER_PAINT=1, see desktop/ui/first_paint.py); the
+painted register (DECISION_CHECKLIST_EXIT_AFTER_PAINT=1, see desktop/ui/startup/first_paint.py); the
 floor (bench/floor_startup.py) quits right after its own first paint. Peak memory is each
 child's own ru_maxrss (os.wait4), so runs never mix.
 """
@@ -65,7 +65,7 @@ def startup_runs(ctx: Context, db: Path, reps: int) -> tuple[list[ChildRun], lis
 def figures(ctx: Context, part: str = "") -> list[Figure]:
     empty = ctx.scratch("empty")
     # An empty register: a database that exists and is migrated, as after a first run.
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     open_service(empty, user="bench").db.close()
     app_e, floor_e = startup_runs(ctx, empty, ctx.reps)

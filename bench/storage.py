@@ -16,7 +16,7 @@ TABLES = ("checklists", "decisions", "versions", "options", "answers", "actions"
 
 
 def _open_service(path: Path):
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     return open_service(path, user="bench", now=generate.fixed_clock())
 

@@ -9,10 +9,15 @@ def main(argv: list[str] | None = None) -> int:
     """`decision-checklist [--db PATH] [COMMAND ...]`."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not _opens_window(argv):  # the command-line parser (argparse, every subcommand) is
-        from desktop import cli  # ~10 ms of start-up the window does not need
+        from desktop.cli import _output
+        from desktop.cli.main import run  # ~10 ms of start-up the window does not need
 
-        status = cli.run(argv)
-        if status != -1:
+        status = run(argv)
+        if status == _output.RUN_SMOKE_TEST:
+            from desktop.smoke import run_smoke_test
+
+            return run_smoke_test()
+        if status != _output.OPEN_WINDOW:
             return status
     db = None
     if "--db" in argv:
@@ -29,14 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     # What the window needs that does not use Qt is imported before PySide6: once PySide6 is
     # in, its __feature__ import hook reads the source of every module each later `import`
     # statement names (inspect.getsource), ~4 ms over these modules and what they import.
-    import desktop.bootstrap
+    import desktop.application.bootstrap
+    import desktop.application.decisions
+    import desktop.application.instance
     import desktop.domain.decision
-    import desktop.instance
-    import desktop.services
+    import desktop.storage.background_check
     import desktop.storage.database
-    import desktop.storage.integrity
     import desktop.storage.repository  # noqa: F401
-    from desktop.ui.application import run_gui
+    from desktop.ui.startup.application import run_gui
 
     return run_gui(db)
 

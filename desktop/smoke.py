@@ -35,7 +35,7 @@ class SmokeFailure(Exception):
 
 def _cli(*argv: str) -> str:
     """Run a subcommand in this process; its stdout, or SmokeFailure with its stderr."""
-    from desktop import cli
+    from desktop.cli import main as cli
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -110,8 +110,8 @@ class _Smoke:
     def export_pdf(self) -> str:
         import importlib.util
 
-        if importlib.util.find_spec("desktop.cli_records") is None:
-            raise SmokeFailure("this build has no PDF export (desktop/cli_records.py is missing)")
+        if importlib.util.find_spec("desktop.cli.records") is None:
+            raise SmokeFailure("this build has no PDF export (desktop/cli/records.py is missing)")
         pdf = self.folder / "record.pdf"
         _cli("--db", str(self.db), "export", self.decision["id"], "--out", str(pdf))
         code = self.decision["verification_code"]
@@ -126,7 +126,7 @@ class _Smoke:
         the build (they are imported only when a scan is read)."""
         from PIL import Image, ImageDraw
 
-        from desktop.export.pdf_parts import QrCode
+        from desktop.export.pdf.parts import QrCode
 
         code = self.decision["verification_code"]
         qr, unit = QrCode(code, 1), 6
@@ -148,8 +148,8 @@ class _Smoke:
         from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
         from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-        from desktop.ui.application import run_gui
         from desktop.ui.dialogs import RecordingDialogs
+        from desktop.ui.startup.application import run_gui
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         seen: list[str] = []

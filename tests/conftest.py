@@ -62,7 +62,7 @@ def clock():
 @pytest.fixture
 def service(db_path, clock):
     """A DecisionService on a fresh temporary database."""
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     svc = open_service(db_path, user="tester", now=clock)
     yield svc

@@ -100,7 +100,7 @@ def validation_digest(text: str, schema_text: str) -> str:
 def _validated_before(text: str, schema_path: Path) -> bool:
     """True for exactly the checklist and schema bytes listed in checklist.validated.
 
-    tests/unit/test_checklist_digest.py validates the shipped checklist with jsonschema and
+    tests/unit/domain/test_checklist_digest.py validates the shipped checklist with jsonschema and
     checks that its digest is listed, so start-up need not import jsonschema (70-160 ms) for
     the same bytes. Any other text, or an edited schema, is validated in full as before.
     """

@@ -1,6 +1,6 @@
 """Per-field differences between two versions of a decision, for the window and the PDF.
 
-No Qt here: the window (desktop/ui/redline.py) and the PDF renderer both draw these.
+No Qt here: the window (desktop/ui/lifecycle/redline.py) and the PDF renderer both draw these.
 """
 
 from __future__ import annotations

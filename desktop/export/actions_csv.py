@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from desktop.storage.repository import ActionRow
+from desktop.domain.queries import ActionRow
 
 HEADER = ("Due date", "Overdue", "Owner", "Action", "Decision reference", "Decision",
           "Principle")

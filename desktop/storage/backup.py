@@ -21,6 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.errors import NotOurs, StorageError
+from desktop.storage.files import (
+    atomic_text,
+    describe_os_error,
+    fsync_dir,
+    inspect_file,
+    read_only_uri,
+)
 
 DEFAULT_KEEP = 10
 BACKUP_DIR_ENV = "DECISION_CHECKLIST_BACKUP_DIR"
@@ -76,7 +83,7 @@ def set_keep(keep: int, folder: Path | None = None) -> None:
     from desktop.paths import private_folder
 
     folder = private_folder(folder or backup_folder())
-    _atomic_text(folder / _SETTINGS, json.dumps({"keep": keep}))
+    atomic_text(folder / _SETTINGS, json.dumps({"keep": keep}))
 
 
 def _prefix(db_path: Path) -> str:
@@ -104,21 +111,6 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
 
 def glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not possible on every platform (Windows)
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 _PARTIAL = ".partial-"
@@ -187,10 +179,8 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except (sqlite3.Error, OSError) as exc:
-        from desktop.storage.database import describe_os_error
-
         raise StorageError(
             f"Could not write the backup {dest}: {describe_os_error(dest, exc)}"
         ) from None
@@ -313,28 +303,17 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         raise StorageError(f"{path} cannot be opened: {exc}.") from None
 
 
-def open_preview(backup: Path):
-    """A read-only DecisionService on a backup, for previewing its register.
-
-    Nothing is written to the backup: the connection is opened with mode=ro.
-    """
+def open_read_only(backup: Path):
+    """A sqlite-utils Database on a backup, opened with mode=ro: nothing is written to it."""
     from sqlite_utils import Database
 
-    from desktop import bootstrap, paths
-    from desktop.services import DecisionService
-    from desktop.storage.database import inspect_file
-
     inspect_file(Path(backup))
-    conn = _open_read_only(backup)
-    db = Database(conn, execute_plugins=False)
-    return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
+    return Database(_open_read_only(backup), execute_plugins=False)
 
 
 def register_id_of(db_path: Path) -> str | None:
     """The register id a file carries, read-only; None if it has none, cannot be read, or is
     not one of ours (then nothing is opened: restore refuses such a file itself)."""
-    from desktop.storage.database import inspect_file
-
     if not Path(db_path).is_file():
         return None
     try:
@@ -354,8 +333,6 @@ def register_id_of(db_path: Path) -> str | None:
 
 def chain_end(db_path: Path) -> tuple[int, str] | None:
     """(id, hash) of the newest audit row of a register, read-only; None if unreadable."""
-    from desktop.storage.database import read_only_uri
-
     if not Path(db_path).is_file():
         return None
     try:
@@ -384,8 +361,6 @@ def restore(backup: Path, db_path: Path, *, folder: Path | None = None,
     backup API, which goes through SQLite's journal, so a crash mid-restore leaves the old
     content, never a mix.
     """
-    from desktop.storage.database import inspect_file
-
     backup, db_path = Path(backup), Path(db_path)
     if not backup.is_file():
         raise StorageError(f"{backup}: no such backup file.")
@@ -442,8 +417,6 @@ def _copy_into(src: sqlite3.Connection, db_path: Path) -> None:
         finally:
             dest.close()
     except sqlite3.Error as exc:
-        from desktop.storage.database import describe_os_error
-
         raise StorageError(
             f"Could not restore into {db_path}: {describe_os_error(db_path, exc)} "
             "The current content has not been changed."
@@ -457,7 +430,7 @@ def _replace_file(src: sqlite3.Connection, db_path: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):  # they belong to the damaged file (copied)
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
 
 
 def _raw_copy(db_path: Path, folder: Path) -> Path:
@@ -478,22 +451,3 @@ def _raw_copy(db_path: Path, folder: Path) -> Path:
             f"Could not copy {db_path} aside before restoring: {exc.strerror}. Nothing was changed."
         ) from None
     return dest
-
-
-def restore_open_service(service, backup: Path, *, folder: Path | None = None,
-                         prepare=None) -> Path | None:
-    """Restore into the database a running DecisionService has open, then bring it up to date.
-
-    SQLite notices the new content on the service's next read; an older backup's schema is
-    migrated at once, and the service forgets what it had cached about the old content.
-    """
-    from desktop.storage import migrations
-
-    saved = restore(backup, Path(service.db_path()), folder=folder, prepare=prepare)
-    try:
-        migrations.apply(service.db)
-    except sqlite3.Error as exc:
-        raise StorageError(f"The backup was restored but could not be upgraded: {exc}.") from None
-    service._stored_checklist_sha = None  # the restored file may not hold it yet
-    service.repo.forget()  # another file now: its identity, seal and head are its own
-    return saved

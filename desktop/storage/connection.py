@@ -6,7 +6,7 @@ register only reads. So reads go straight to the connection, and the sqlite-util
 connection the first time anything asks for it, or at an idle moment after start-up.
 
 Writes can be held behind a gate: while the file's integrity check runs in the background
-(see desktop/storage/integrity.py), the first write waits for its verdict, and a file that
+(see desktop/storage/background_check.py), the first write waits for its verdict, and a file that
 failed it is switched to `PRAGMA query_only`, so SQLite itself refuses to modify it.
 """
 

@@ -24,6 +24,14 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
+from desktop.domain.queries import (
+    ActionQuery,
+    ActionRow,
+    AuditEntry,
+    RegisterQuery,
+    RegisterRow,
+    SearchMatch,
+)
 from desktop.domain.record import codes, field_changes
 from desktop.domain.verification import normalise_code
 from desktop.storage.seal import AuditSeal
@@ -62,46 +70,6 @@ SORT_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class RegisterRow:
-    """One line of the register: the current version of a decision."""
-
-    id: str
-    reference: str
-    title: str
-    decision_maker: str
-    meeting_date: str | None
-    status: Status
-    version: int
-    complete: int
-    overall_rating: Rating | None
-    review_date: str | None
-    verification_code: str
-    version_id: int = 0  # the current version's row (where a search's matches are looked up)
-
-
-@dataclass(frozen=True)
-class SearchMatch:
-    """Where a search found one decision: the places ("title", "proposal", "answers",
-    "reference", "verification code") and, for answers, which principles' (slugs)."""
-
-    places: tuple[str, ...]
-    answer_slugs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RegisterQuery:
-    """What the register shows: search text, filters, sort and a page."""
-
-    search: str = ""
-    statuses: tuple[str, ...] = ()
-    ratings: tuple[str, ...] = ()
-    overdue_only: bool = False
-    today: str = ""
-    sort: str = "updated_at"
-    descending: bool = True
-
-
 # An open action, the one rule for the overdue counts, the register's Overdue filter and the
 # list of open actions: on the current version of a decision that is not withdrawn, and not
 # marked done (its done state lives in action_progress, outside the locked rows).
@@ -119,46 +87,6 @@ ACTION_SORT_COLUMNS = {
     "principle": "CASE a.slug " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SLUGS))
                  + " END",
 }
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """One open action, with the decision and principle it belongs to."""
-
-    decision_id: str
-    reference: str
-    title: str
-    slug: str
-    position: int
-    action: str
-    owner: str
-    due: str | None
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class ActionQuery:
-    """Which open actions to list: an owner filter (any part of the name, any case) and a sort.
-    Overdue actions always come first; the sort orders each group."""
-
-    owner: str = ""
-    today: str = ""
-    sort: str = "due"
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    user: str
-    decision_id: str
-    version: int
-    field: str
-    old_value: str | None
-    new_value: str | None
-    prev_hash: str
-    hash: str
 
 
 def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: int, field: str,

@@ -2,7 +2,7 @@
 
 Opening a file reads these to decide whether it is ours, too new, or needs migrating; the
 migrations themselves (and sqlite-utils) are imported only when one is pending.
-tests/unit/test_migrations.py checks that these match the registered migrations.
+tests/unit/storage/test_migrations.py checks that these match the registered migrations.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies"
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
-# current version that lacks one has been altered outside this program (database._inspect
-# compares, with one query). tests/unit/test_migrations.py checks this against the migrations.
+# current version that lacks one has been altered outside this program (files.inspect_file
+# compares, with one query). tests/unit/storage/test_migrations.py checks this against the migrations.
 EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     '_sqlite_migrations': ('id', 'migration_set', 'name', 'applied_at'),
     'action_progress': ('version_id', 'slug', 'position', 'done_at', 'done_by'),

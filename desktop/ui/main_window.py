@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
-from desktop.ui.register_view import RegisterView
+from desktop.ui.register.view import RegisterView
 from desktop.ui.widgets import LinkButton
 
 if TYPE_CHECKING:
@@ -129,16 +129,16 @@ class MainWindow(QMainWindow):
         for fn in self._link_later or ():
             fn()
         self.update_counts()
-        from desktop.ui.lifecycle_actions import install_lifecycle_actions
+        from desktop.ui.lifecycle.actions import install_lifecycle_actions
 
         self.lifecycle = install_lifecycle_actions(self, self.service, self.dialogs)
-        from desktop.ui.restore_dialog import install_backup_actions
+        from desktop.ui.backup.restore_dialog import install_backup_actions
 
         self.backups = install_backup_actions(self, self.service, self.dialogs)
-        from desktop.ui.pdf_actions import install_pdf_actions
+        from desktop.ui.pdf.actions import install_pdf_actions
 
         self.pdf = install_pdf_actions(self, self.service, self.dialogs)
-        from desktop.ui.verify_dialog import install_verify_action
+        from desktop.ui.lifecycle.verify_dialog import install_verify_action
 
         self.verify_action = install_verify_action(self, self.service, self.dialogs)
         if build_editor:
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
     def editor(self):
         """The decision editor, built the first time it is needed."""
         if self._editor is None:
-            from desktop.ui.decision_editor import AUTOSAVE_MS, DecisionEditor
+            from desktop.ui.editor.decision_editor import AUTOSAVE_MS, DecisionEditor
 
             editor = DecisionEditor(self.service, self.dialogs,
                                     AUTOSAVE_MS if self._autosave_ms is None else self._autosave_ms)
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
     def actions_view(self):
         """The open actions page, built the first time it is shown."""
         if self._actions_view is None:
-            from desktop.ui.actions_view import ActionsView
+            from desktop.ui.register.actions_view import ActionsView
 
             view = self._actions_view = ActionsView(self.service, self.dialogs)
             self.stack.addWidget(view)  # index ACTIONS: the editor is built before it
@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
 
     def update_counts(self, *, overdue: bool = True) -> None:
         """'1,204 decisions, 3 overdue reviews' (overdue=False: the cheap total alone)."""
-        from desktop.storage.repository import RegisterQuery
+        from desktop.domain.queries import RegisterQuery
 
         total = self.service.register_count(RegisterQuery())
         reviews, actions = self.service.overdue_counts() if overdue else (0, 0)
@@ -556,7 +556,7 @@ class MainWindow(QMainWindow):
             return
 
         def run():
-            from desktop.userfiles import read_text
+            from desktop.application.userfiles import read_text
 
             # the same rules as the command line's: a regular file under the size cap
             return self.service.import_bundle(read_text(path), source=Path(path).name)

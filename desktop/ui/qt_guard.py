@@ -6,7 +6,7 @@ happens, but on 3.11 its count (about 5,000 in a fresh process) reaches zero aft
 thousand such calls and the interpreter aborts with "Fatal Python error: none_dealloc"; opening
 about fifteen decisions in a row was enough. PySide6 6.11.3 does not have the bug, but QtPdf
 (PySide6-Pdf) exists only for 6.12.0, so we keep 6.12.0 and give None, True and False a
-reference count so large that no session can exhaust it. tests/gui/test_qt_guard.py checks
+reference count so large that no session can exhaust it. tests/gui/startup/test_qt_guard.py checks
 both that the bug is still there (so this can be deleted when it is fixed) and that the guard
 holds.
 """

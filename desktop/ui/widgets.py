@@ -192,7 +192,7 @@ def glyph_warning(text: str) -> str:
     """The hint under a field whose text has characters no shipped font can draw; "" if none."""
     if text.isascii() and text.isprintable():
         return ""
-    from desktop.export.pdf_styles import unprintable
+    from desktop.export.pdf.styles import unprintable
 
     bad = sorted(unprintable(text))
     if not bad:

@@ -9,9 +9,9 @@ import pytest
 
 @pytest.fixture(autouse=True, scope="package")
 def _collect_on_the_gui_thread_only(qapp):
-    """As in the app (desktop/ui/gc_collector.py): no cycle collection on worker threads,
+    """As in the app (desktop/ui/startup/gc_collector.py): no cycle collection on worker threads,
     where freeing Qt objects left over from earlier tests crashed the PDF worker."""
-    from desktop.ui.gc_collector import MainThreadCollector
+    from desktop.ui.startup.gc_collector import MainThreadCollector
 
     collector = MainThreadCollector(qapp)
     yield collector
@@ -101,3 +101,18 @@ class Keyboard:
 @pytest.fixture
 def keyboard(qtbot):
     return Keyboard(qtbot)
+
+
+@pytest.fixture
+def themed():
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import theme
+
+    app = QApplication.instance()
+    before_font, before_sheet, before_style = app.font(), app.styleSheet(), app.style().name()
+    theme.apply_theme(app)
+    yield theme
+    app.setFont(before_font)
+    app.setStyleSheet(before_sheet)
+    app.setStyle(before_style)

@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from shiboken6 import isValid
 
-from desktop.ui.application import make_excepthook
 from desktop.ui.dialogs import Dialogs, RecordingDialogs
+from desktop.ui.startup.application import make_excepthook
 from desktop.ui.widgets import FocusRing
 
 QT_OWN = QFileDialog.Option.DontUseNativeDialog

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from desktop.ui.summary_page import SUMMARY_PAGE
+from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from desktop.ui.widgets import FollowFocus
 
 VISIBLE_KINDS = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton, QListWidget, QTableView)

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QRadioButton
-from test_polish import USERS_PAGE, sign_all, themed  # noqa: F401 - the themed fixture
-from test_signoff_dialog import complete_decision
 
 from desktop.ui import theme
-from desktop.ui.details_page import EDITABLE_INTRO, READ_ONLY_INTRO
+from desktop.ui.editor.details_page import EDITABLE_INTRO, READ_ONLY_INTRO
 from desktop.ui.widgets import glyph_warning
+from tests.helpers.gui import USERS_PAGE, complete_decision, sign_all
 
 
 def test_a_locked_record_does_not_say_typing_is_saved(make_window, service):
@@ -68,7 +67,7 @@ def test_a_character_no_font_has_is_hinted_under_the_field(make_window, service)
 
 
 def test_the_hint_uses_the_pdfs_own_check():
-    from desktop.export.pdf_styles import register_fonts, unprintable
+    from desktop.export.pdf.styles import register_fonts, unprintable
 
     assert glyph_warning("plain text\nand tabs\t") == ""
     assert unprintable("a漢", register_fonts()) == {"漢"}
@@ -76,8 +75,8 @@ def test_the_hint_uses_the_pdfs_own_check():
 
 
 def test_history_folds_a_fields_rapid_autosaves_into_one_entry(qtbot, service):
-    from desktop import lifecycle
-    from desktop.ui.history_view import HistoryView
+    from desktop.application import lifecycle
+    from desktop.ui.lifecycle.history_view import HistoryView
 
     d = service.create(title="First")
     for text in ("Fi", "First d", "First draft"):  # the test clock: a second apart

@@ -6,27 +6,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
-from test_signoff_dialog import ROLES, complete_decision
 
-from desktop import lifecycle
+from desktop.application import lifecycle
 from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Rating, Status
 from desktop.domain.record import code_for
-from desktop.ui.signoff_dialog import SignOffDialog
-from desktop.ui.summary_page import SUMMARY_PAGE
-
-USERS_PAGE = SLUGS.index("users") + 1  # complete_decision gives "users" one action
-
-
-def sign_all(service, decision_id):
-    for role in ROLES:
-        lifecycle.record_sign_off(service, decision_id, lifecycle.SignOffRequest(
-            role, f"Signer {role.split()[0]}", "2026-11-20", "Cab 12/26"))
-    return service.get(decision_id)
+from desktop.ui.editor.summary_page import SUMMARY_PAGE
+from desktop.ui.lifecycle.signoff_dialog import SignOffDialog
+from tests.helpers.gui import ROLES, USERS_PAGE, complete_decision, sign_all
 
 
 def select(window, decision_id):
@@ -94,19 +84,6 @@ def test_actions_update_when_the_open_record_changes(qtbot, make_window, service
 
 
 # ---- 2. disabled looks disabled ------------------------------------------------------------
-@pytest.fixture
-def themed():
-    from desktop.ui import theme
-
-    app = QApplication.instance()
-    before_font, before_sheet, before_style = app.font(), app.styleSheet(), app.style().name()
-    theme.apply_theme(app)
-    yield theme
-    app.setFont(before_font)
-    app.setStyleSheet(before_sheet)
-    app.setStyle(before_style)
-
-
 def darkest(image, rect) -> int:
     """The lightness (0-255) of the darkest pixel in rect: the text colour."""
     return min(QColor(image.pixel(x, y)).lightness()
@@ -284,7 +261,7 @@ def test_audit_check_in_the_background_finds_a_tampered_row(qtbot, make_window, 
 
 # ---- 6. the register at 150% scale ----------------------------------------------------------
 def test_narrow_register_gives_way_to_the_title(qtbot, make_window, service):
-    from desktop.ui.register_model import COLUMNS
+    from desktop.ui.register.model import COLUMNS
 
     complete_decision(service)
     window = make_window(service)
@@ -300,11 +277,12 @@ def test_narrow_register_gives_way_to_the_title(qtbot, make_window, service):
 
 
 def test_big_dialogs_never_open_larger_than_the_screen(qtbot, service, dialogs, tmp_path):
-    from desktop.export.pdf import print_record, render_record
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_record
+    from desktop.ui.backup.restore_dialog import RestoreDialog
     from desktop.ui.help_page import HelpDialog
-    from desktop.ui.history_view import HistoryView
-    from desktop.ui.pdf_preview import PdfPreviewDialog
-    from desktop.ui.restore_dialog import RestoreDialog
+    from desktop.ui.lifecycle.history_view import HistoryView
+    from desktop.ui.pdf.preview import PdfPreviewDialog
 
     decision = service.create("Stop the mobile library")
     pdf = render_record(print_record(service, decision.id)).pdf

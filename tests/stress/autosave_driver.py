@@ -2,7 +2,7 @@
 
     python autosave_driver.py DB START
 
-Opens DB through desktop.bootstrap.open_service (as the window does), then edits one decision
+Opens DB through desktop.application.bootstrap.open_service (as the window does), then edits one decision
 for ever, the way autosave writes it: a title, a proposal, or one principle's answer, each a
 committed service call. After each call returns it prints "ACK <n>" (n counts up from START),
 so whatever prints ACK had been reported saved to the user. Every value written is
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.bootstrap import open_service  # noqa: E402
+from desktop.application.bootstrap import open_service  # noqa: E402
 from desktop.domain.checklist import SLUGS  # noqa: E402
 from desktop.domain.decision import Answer, Rating  # noqa: E402
 

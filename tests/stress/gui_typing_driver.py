@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen python gui_typing_driver.py DB INTERVAL_MS
 
-Builds the MainWindow exactly as desktop.ui.application.run_gui does (same service, same
+Builds the MainWindow exactly as desktop.ui.startup.application.run_gui does (same service, same
 autosave interval), opens the one decision in the database at principle 1, puts the cursor
 in the response box, and sends one key press every INTERVAL_MS with QTest.keyClick, as a
 fast typist would, never pausing. After each key it prints "TYPED <chars> <CLOCK_MONOTONIC>",
@@ -29,7 +29,7 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
     from desktop.ui.dialogs import RecordingDialogs
     from desktop.ui.main_window import MainWindow
 

@@ -141,7 +141,7 @@ def test_autosave_survives_sigkill(tmp_path, record_property):
 
 def test_kill_during_first_start_leaves_a_usable_database(tmp_path):
     """Kills while the database is being created and migrated: it opens afterwards."""
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     rng = random.Random(SEED + 1)
     for i in range(STARTUP_KILLS):
@@ -187,7 +187,7 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
     bundle_ids = _big_bundle(bundle, IMPORT_SIZE)
     base = tmp_path / "base.db"
     shutil.copy(ROOT / "tests" / "fixtures" / "schema-v1.db", base)
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     open_service(base).db.close()  # upgrade once, so every round starts from the same file
     before = _ids(base)

@@ -33,7 +33,7 @@ def saved_response(db: Path) -> str:
 
 
 def test_typing_survives_a_killed_window(tmp_path):
-    from desktop.bootstrap import open_service
+    from desktop.application.bootstrap import open_service
 
     rng = random.Random(SEED)
     worst = 0.0

@@ -46,7 +46,7 @@ def test_cli_commands_do_not_load_qt(tmp_path):
     db = str(tmp_path / "x.db")
     bundle = str(PACKAGE.parent / "resources" / "example-bundle.json")
     code = (
-        "import sys; from desktop import cli;"
+        "import sys; from desktop.cli import main as cli;"
         f"rc = cli.run(['--db', {db!r}, 'import', {bundle!r}]);"
         "assert rc == 0, rc;"
         f"rc = cli.run(['--db', {db!r}, 'list']);"

@@ -86,7 +86,8 @@ def test_check_pdf_agrees_with_pypdf_on_a_real_record(tmp_path, capsys):
     """The smoke test's light PDF reader counts the same pages as pypdf on an exported record."""
     from pypdf import PdfReader
 
-    from desktop import cli, paths
+    from desktop import paths
+    from desktop.cli import main as cli
 
     db, pdf = str(tmp_path / "x.db"), tmp_path / "x.pdf"
     assert cli.run(["--db", db, "import", str(paths.resource("example-bundle.json"))]) == 0

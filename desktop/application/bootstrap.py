@@ -1,0 +1,71 @@
+"""Wire the non-GUI objects: open the database, load the checklist, build the service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop import paths
+
+if TYPE_CHECKING:
+    from desktop.application.integrity import IntegrityReport
+
+
+def load_shipped_checklist():
+    from desktop.domain.checklist import load_checklist
+
+    return load_checklist(paths.checklist_path(), paths.checklist_schema_path())
+
+
+def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
+                 read_only: bool = False, **kwargs):
+    """A DecisionService on the given (default: the user's) database.
+
+    daily_backup=False leaves out the daily backup (the command line asks for one only
+    before a write to one of the user's own registers: storage.backup.is_own_register).
+    read_only=True reads a register that cannot be changed without creating anything beside
+    it; every write is refused (storage.database.open_database)."""
+    from desktop.application.decisions import DecisionService
+    from desktop.storage.database import open_database
+
+    path = Path(db_path) if db_path else paths.default_database()
+    checklist = load_shipped_checklist()
+    db = open_database(path, read_only=read_only)
+    if daily_backup and not read_only:
+        from desktop.storage import backup
+
+        backup.daily_backup(path, db.conn)  # at most once a day; skipped when today's exists
+    return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
+
+
+def open_service_for_window(db_path: Path | str, report=None, **kwargs):
+    """(DecisionService, BackgroundCheck) for the window: the slow checks come later.
+
+    The integrity check and the daily backup run in a worker thread once `check.start()`
+    is called (after the first paint); the first write waits for the check, and a damaged
+    file is never written to. report(problem or None) is called from the worker thread.
+    """
+    from desktop.application.decisions import DecisionService
+    from desktop.storage.background_check import BackgroundCheck
+    from desktop.storage.database import open_database
+
+    path = Path(db_path)
+    checklist = load_shipped_checklist()
+    db = open_database(path, check_integrity=False)
+    check = BackgroundCheck(path, report=report)
+    db.hold_writes_until(check.verdict)
+    return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs), check
+
+
+def check_file(db_path: str, service) -> IntegrityReport:
+    """check_integrity on a fresh connection to db_path (safe to call from any thread)."""
+    from desktop.application.decisions import DecisionService
+    from desktop.application.integrity import check_integrity
+    from desktop.storage.database import open_database
+
+    db = open_database(db_path, migrate=False)
+    try:
+        own = DecisionService(db, service.checklist, service.schema_path, user=service.user)
+        return check_integrity(own)
+    finally:
+        db.close()

@@ -1,0 +1,564 @@
+"""What the window and the command line both call. Validates, writes atomically, returns records.
+
+No Qt here. Every public write is one db.atomic() transaction that also writes its audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+
+from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
+from desktop.domain.decision import (
+    DELIVERY_MODELS,
+    OPTION_STATUSES,
+    Answer,
+    Decision,
+    Option,
+    Status,
+    derived_status,
+    is_complete,
+)
+from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
+from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
+from desktop.domain.record import CODE_SCHEME
+from desktop.domain.typed_dates import is_iso_date
+from desktop.storage.repository import Repository
+
+MAX_TITLE = 200
+MAX_REFERENCE = 60
+
+
+def os_user() -> str:
+    """The operating-system account running this process, for the audit log's "who".
+
+    Asked of the system, never of the environment: getpass.getuser() reads LOGNAME, USER,
+    LNAME and USERNAME first, so `LOGNAME="Chief Executive" main.py sign-off ...` put
+    "Chief Executive" in the audit log."""
+    if os.name == "nt":
+        return _windows_user()
+    import pwd
+
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # no passwd entry (a container run with an arbitrary uid)
+        return f"uid {uid}"
+
+
+def _windows_user() -> str:
+    """GetUserNameW: the account of this process's token, not %USERNAME%."""
+    import ctypes
+    from ctypes import wintypes
+
+    size = wintypes.DWORD(257)  # UNLEN + 1
+    buffer = ctypes.create_unicode_buffer(size.value)
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"
+    return buffer.value
+
+
+def new_id() -> str:
+    """A random id for a new decision (uuid, ~3 ms to import, loads when first needed)."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_date(value: str | None, label: str) -> str | None:
+    """Accept None/'' or a real YYYY-MM-DD date."""
+    if value is None or value == "":
+        return None
+    if not is_iso_date(value):
+        raise InvalidInput(f"{label}: {value!r} is not a date in the form YYYY-MM-DD")
+    return value
+
+
+class DecisionService:
+    """The application's operations on decision records."""
+
+    def __init__(self, db, checklist: Checklist, schema_path, *, user: str | None = None,
+                 now: Callable[[], dt.datetime] = utc_now, key_dir=None) -> None:
+        from desktop import paths
+
+        self.db = db
+        self.checklist = checklist
+        self.schema_path = schema_path
+        self.user = user or os_user()
+        self.now = now
+        self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir)
+        self._stored_checklist_sha: str | None = None
+        self._example_ids: frozenset[str] | None = None
+
+    def forget_file(self) -> None:
+        """Drop what was cached about the file's content (its stored checklist row, its
+        identity, seal and head): after a restore put another copy of the register in place."""
+        self._stored_checklist_sha = None
+        self.repo.forget()
+
+    # ---- helpers ------------------------------------------------------------------------
+    def timestamp(self) -> str:
+        return _timestamp(self.now())
+
+    def today(self) -> str:
+        return self.now().astimezone().date().isoformat()
+
+    def _write(self, fn):
+        """Run fn inside one transaction, turning SQLite failures into user messages."""
+        import sqlite3
+
+        from desktop.storage.files import describe_os_error
+
+        try:
+            with self.repo.transaction():
+                return fn()
+        except sqlite3.IntegrityError as exc:
+            if "locked" in str(exc):
+                raise Refused(f"This record is signed off and locked ({exc}).") from None
+            if "UNIQUE constraint failed: sign_offs" in str(exc):
+                raise Refused("That role has already signed this version.") from None
+            raise
+        except sqlite3.OperationalError as exc:
+            raise StorageError(describe_os_error(self.db_path(), exc)) from None
+
+    def db_path(self) -> str:
+        row = self.db.execute("PRAGMA database_list").fetchone()
+        return row[2] if row else "the database"
+
+    def _checklist_sha(self) -> str:
+        if self._stored_checklist_sha is None:
+            self._stored_checklist_sha = self.repo.store_checklist(self.checklist)
+        return self._stored_checklist_sha
+
+    def checklist_for(self, decision: Decision) -> Checklist:
+        """The checklist definition this version was answered against."""
+        text = self.repo.checklist_definition(decision.id, decision.version)
+        return _parse_cached(text, str(self.schema_path))
+
+    # ---- reading -------------------------------------------------------------------------
+    def get(self, decision_id: str, version: int | None = None) -> Decision:
+        decision = self.repo.load(decision_id, version)
+        if decision is None:
+            what = f"version {version} of " if version else ""
+            raise NotFound(f"no decision {what}{decision_id!r} on record")
+        return decision
+
+    def resolve_id(self, text: str) -> str:
+        """A full id, or a unique prefix of one (as shown in `list`)."""
+        text = text.strip()
+        if self.repo.exists(text):
+            return text
+        if len(text) >= 4:
+            rows = self.db.execute(
+                "SELECT id FROM decisions WHERE id LIKE ? LIMIT 2", [text.lower() + "%"]
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0][0]
+        raise NotFound(f"no decision {text!r} on record")
+
+    def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
+        return self.repo.register_page(self._dated(query), offset, limit)
+
+    def iter_register(self, query: RegisterQuery):
+        """Every row of the register, streamed (for `list`)."""
+        return self.repo.iter_register(self._dated(query))
+
+    @property
+    def example_text(self) -> str:
+        """The shipped example bundle ("Open an example" imports it)."""
+        from desktop import paths
+
+        return paths.resource("example-bundle.json").read_text(encoding="utf-8")
+
+    @property
+    def example_ids(self) -> frozenset[str]:
+        """The ids of the shipped example's decisions, marked as examples wherever they show."""
+        if self._example_ids is None:
+            import json
+
+            self._example_ids = frozenset(
+                d["id"] for d in json.loads(self.example_text)["decisions"] if "id" in d)
+        return self._example_ids
+
+    def is_example(self, decision_id: str) -> bool:
+        return decision_id in self.example_ids
+
+    def search_matches(self, search: str, rows) -> dict[str, str]:
+        """Where a search found each register row, in words (by decision id): "title",
+        "proposal", "answers: 3. Staff", "reference", "verification code"."""
+        shown: dict[str, str] = {}
+        for decision_id, match in self.repo.search_matches(search, rows).items():
+            parts = []
+            for place in match.places:
+                if place == "answers":
+                    named = [self.checklist.principle(s) for s in match.answer_slugs]
+                    place = "answers: " + ", ".join(f"{p.number}. {p.title}" for p in named)
+                parts.append(place)
+            shown[decision_id] = "; ".join(parts)
+        return shown
+
+    def register_count(self, query: RegisterQuery) -> int:
+        return self.repo.register_count(self._dated(query))
+
+    def overdue_counts(self) -> tuple[int, int]:
+        return self.repo.overdue_counts(self.today())
+
+    def open_actions(self, query: ActionQuery, offset: int = 0,
+                     limit: int = 200) -> list[ActionRow]:
+        """Open actions across the register, overdue first (the rule of overdue_counts)."""
+        return self.repo.open_actions(self._dated(query), offset, limit)
+
+    def open_actions_count(self, query: ActionQuery) -> int:
+        return self.repo.open_actions_count(self._dated(query))
+
+    def _dated(self, query: RegisterQuery | ActionQuery):
+        return query if query.today else replace(query, today=self.today())
+
+    # ---- creating and editing ------------------------------------------------------------
+    def create(self, title: str = "Untitled decision", **fields) -> Decision:
+        """A new draft, with 'Do nothing' already among the options considered."""
+        stamp = self.timestamp()
+        decision = Decision(
+            id=new_id(),
+            title=title,
+            options=(Option(name="Do nothing", status="rejected"),),
+            checklist_id=self.checklist.id,
+            checklist_version=self.checklist.version,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        decision = self._validated(decision, fields)
+
+        def write():
+            stored = replace(decision, checklist_sha256=self._checklist_sha())
+            self.repo.insert(stored, stored.checklist_sha256)
+            return stored
+
+        return self._write(write)
+
+    def _validated(self, decision: Decision, changes: dict) -> Decision:
+        allowed = {
+            "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
+            "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
+            "conflicts_of_interest", "options",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
+        out = dict(changes)
+        if "title" in out:
+            title = out["title"]
+            if not isinstance(title, str) or not title.strip():
+                raise InvalidInput("title: enter a title")
+            if len(title) > MAX_TITLE:
+                raise InvalidInput(f"title: at most {MAX_TITLE} characters")
+        if "reference" in out and len(out["reference"]) > MAX_REFERENCE:
+            raise InvalidInput(f"reference: at most {MAX_REFERENCE} characters")
+        for key in ("meeting_date", "review_date"):
+            if key in out:
+                out[key] = check_date(out[key], key)
+        if "delivery_model" in out:
+            if out["delivery_model"] == "":
+                out["delivery_model"] = None
+            if out["delivery_model"] is not None and out["delivery_model"] not in DELIVERY_MODELS:
+                raise InvalidInput(f"delivery_model: {out['delivery_model']!r} is not known")
+        if "key_decision" in out:
+            out["key_decision"] = bool(out["key_decision"])
+        if "options" in out:
+            opts = tuple(out["options"])
+            for i, o in enumerate(opts):
+                if o.status not in OPTION_STATUSES:
+                    raise InvalidInput(f"options[{i}].status: {o.status!r} is not known")
+                if o.delivery_model not in (None, *DELIVERY_MODELS):
+                    raise InvalidInput(f"options[{i}].delivery_model: {o.delivery_model!r}")
+            out["options"] = opts
+        return replace(decision, **out)
+
+    def _editable(self, decision_id: str) -> Decision:
+        decision = self._open(decision_id)
+        if decision.sign_offs:
+            # The signers signed this content: it must not change under the later signers.
+            raise Refused(
+                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
+                "finish recording them, or remove them, before changing it."
+            )
+        return decision
+
+    def _open(self, decision_id: str) -> Decision:
+        """The decision, unless it is signed off or withdrawn (refused, saying why)."""
+        decision = self.get(decision_id)
+        if decision.status == Status.SIGNED_OFF:
+            raise Refused(
+                f"{decision.title!r} version {decision.version} is signed off and locked; "
+                "amend it to make changes."
+            )
+        if decision.status == Status.WITHDRAWN:
+            raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
+        return decision
+
+    def _save(self, old: Decision, new: Decision) -> Decision:
+        new = replace(new, updated_at=self.timestamp())
+        new = replace(new, status=derived_status(new))
+        if new == replace(old, updated_at=new.updated_at):
+            return old
+
+        def write():
+            self.repo.update(old, new)
+            return new
+
+        return self._write(write)
+
+    def update(self, decision_id: str, **changes) -> Decision:
+        """Change decision fields (title, dates, options, ...) on an editable version."""
+        old = self._editable(decision_id)
+        return self._save(old, self._validated(old, changes))
+
+    def set_answer(self, decision_id: str, slug: str, answer: Answer) -> Decision:
+        """Replace the answer to one principle."""
+        if slug not in SLUGS:
+            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        for i, a in enumerate(answer.actions):
+            check_date(a.due, f"answers.{slug}.actions[{i}].due")
+        old = self._editable(decision_id)
+        answers = dict(old.answers)
+        answers[slug] = answer
+        return self._save(old, replace(old, answers=answers))
+
+    def duplicate(self, decision_id: str) -> Decision:
+        """A new draft copying the content (not the sign-offs) of an existing decision."""
+        source = self.get(decision_id)
+        stamp = self.timestamp()
+        title = f"Copy of {source.title}"[:MAX_TITLE]
+        copy = replace(
+            source,
+            id=new_id(),
+            title=title,
+            version=1,
+            status=Status.DRAFT,
+            sign_offs=(),
+            created_at=stamp,
+            updated_at=stamp,
+            amendment_reason="",
+            checklist_id=self.checklist.id,
+            checklist_version=self.checklist.version,
+            answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
+                     for s, a in source.answers.items()},
+        )
+        copy = replace(copy, status=derived_status(copy))
+
+        def write():
+            stored = replace(copy, checklist_sha256=self._checklist_sha(), code_scheme=CODE_SCHEME)
+            self.repo.insert(stored, stored.checklist_sha256)
+            return stored
+
+        return self._write(write)
+
+    def withdraw(self, decision_id: str) -> Decision:
+        """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
+        old = self._open(decision_id)
+        new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
+
+        def write():
+            self.repo.update(old, new)
+            return new
+
+        return self._write(write)
+
+    def delete(self, decision_id: str) -> None:
+        """Delete a draft that was never signed off. Anything else is refused."""
+        decision = self.get(decision_id)
+        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
+            raise Refused(
+                f"Only drafts can be deleted; {decision.title!r} is "
+                f"{decision.status.label.lower()} (version {decision.version}). Withdraw it instead."
+            )
+        if decision.sign_offs:
+            raise Refused(
+                f"{decision.title!r} has sign-offs recorded, so it is kept. Remove them first "
+                "if they were recorded by mistake, or withdraw it."
+            )
+        self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
+
+    # ---- bundle ------------------------------------------------------------------------------
+    def import_bundle(self, text: str, source: str | None = None) -> list[Decision]:
+        """Add every decision in a bundle, or none of them (strict, all-or-nothing).
+
+        `source` names the bundle (its file name) in the audit log: each imported version
+        that carries sign-offs gets a sign_off.<Role> row per sign-off and one `imported` row,
+        by the importing user, in the same transaction as the records."""
+        decisions = self.prepare_import(text)
+        stamp = self.timestamp()
+
+        def write():
+            self.repo.insert_many(decisions, self._checklist_sha())
+            self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
+            return decisions
+
+        return self._write(write)
+
+    def prepare_import(self, text: str) -> list[Decision]:
+        """The decisions a bundle would add, checked as import checks them; writes nothing."""
+        from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
+
+        records = parse_bundle(text)
+        if "\\u0000" in text or "\x00" in text:  # JSON can hold a NUL only so: walk then
+            for i, rec in enumerate(records):
+                _refuse_nul(rec, f"decisions[{i}]")
+        sha = self.checklist.sha256  # stored by the write below
+        decisions: list[Decision] = []
+        stamp = self.timestamp()
+        taken = self.repo.existing_ids([rec["id"] for rec in records])  # one query
+        for i, rec in enumerate(records):
+            prefix = f"decisions[{i}]"
+            if rec["id"] in taken:
+                raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
+            checklist = rec.get("checklist")
+            if checklist and (checklist["id"], checklist["version"]) != (
+                self.checklist.id, self.checklist.version
+            ):
+                raise BundleError(
+                    f"{prefix}.checklist",
+                    f"checklist {checklist['id']!r} version {checklist['version']} is not the one "
+                    f"this app ships ({self.checklist.id!r} version {self.checklist.version})",
+                )
+            d = record_to_decision(rec)
+            follows_completeness = rec.get("status") in (None, "draft", "ready")
+            d = replace(
+                d,
+                checklist_id=self.checklist.id,
+                checklist_version=self.checklist.version,
+                checklist_sha256=sha,
+                created_at=d.created_at or stamp,
+                updated_at=d.updated_at or stamp,
+                # draft/ready follow completeness (d is draft or ready here, never locked)
+                status=derived_status(d) if follows_completeness else d.status,
+            )
+            if not follows_completeness and d.status == Status.SIGNED_OFF:
+                if not is_complete(d):
+                    raise BundleError(f"{prefix}.status", "signed-off but not all ten principles are complete")
+                missing = self._unsigned_roles(d)
+                if missing:
+                    raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
+            d = self._imported_sign_offs(d, prefix)
+            if rec.get("verification_code") is not None:
+                d = self._with_code_scheme(d, rec["verification_code"], prefix)
+            decisions.append(d)
+        return decisions
+
+    @staticmethod
+    def _with_code_scheme(d: Decision, code: str, prefix: str) -> Decision:
+        """The decision under the code scheme that gives the bundle's code (a record made
+        before scheme 2 keeps its code); refused if none does."""
+        from desktop.domain.record import code_for
+        from desktop.export.bundle import BundleError
+
+        for scheme in (CODE_SCHEME, 1):
+            candidate = replace(d, code_scheme=scheme)
+            if code_for(candidate) == code:
+                return candidate
+        raise BundleError(f"{prefix}.verification_code",
+                          "does not match the content (the record was changed after export)")
+
+    def _unsigned_roles(self, d: Decision) -> list[str]:
+        """The checklist's required roles that no sign-off of `d` is by (any letter case)."""
+        signed = {s.role.casefold() for s in d.sign_offs}
+        return [r.name for r in self.checklist.sign_off_roles
+                if r.required and r.name.casefold() not in signed]
+
+    def _imported_sign_offs(self, d: Decision, prefix: str) -> Decision:
+        """Check a bundle's sign-offs as the sign-off command would, and name each role as the
+        checklist does. A ready record that every required role has signed is signed off, as
+        it would have been in the app; an incomplete one cannot carry sign-offs."""
+        from desktop.application.lifecycle import MAX_MINUTE, MAX_NAME
+        from desktop.export.bundle import BundleError
+
+        if not d.sign_offs:
+            return d
+        if d.status == Status.WITHDRAWN:
+            raise BundleError(f"{prefix}.sign_offs", "a withdrawn record cannot carry sign-offs")
+        named = []
+        today = self.today()
+        for j, s in enumerate(d.sign_offs):
+            path = f"{prefix}.sign_offs[{j}]"
+            if s.date > today:  # an ISO date (checked by parse_bundle): compares as text
+                raise BundleError(f"{path}.date", f"{s.date} is in the future")
+            if len(s.name) > MAX_NAME:
+                raise BundleError(f"{path}.name", f"is {len(s.name)} characters long; at most "
+                                  f"{MAX_NAME} allowed")
+            if len(s.minute_reference) > MAX_MINUTE:
+                raise BundleError(f"{path}.minute_reference",
+                                  f"is {len(s.minute_reference)} characters long; at most "
+                                  f"{MAX_MINUTE} allowed")
+            role = self.checklist.role(s.role)
+            if role is None:
+                roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
+                raise BundleError(f"{path}.role", f"{s.role!r} is not a sign-off role ({roles})")
+            if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
+                raise BundleError(f"{path}.role",
+                                  f"{s.role!r} appears twice; each role signs once")
+            named.append(replace(s, role=role.name))
+        d = replace(d, sign_offs=tuple(named))
+        if d.status == Status.DRAFT:
+            raise BundleError(f"{prefix}.sign_offs",
+                              "sign-offs are recorded on a record that is not complete")
+        if d.status == Status.READY and not self._unsigned_roles(d):
+            d = replace(d, status=Status.SIGNED_OFF)
+        return d
+
+    def export_bundle(self, decision_ids: list[str] | None = None) -> str:
+        """A bundle of the given (default: all) decisions' current versions."""
+        from desktop.export.bundle import dump_bundle
+
+        ids = decision_ids if decision_ids else self.repo.all_ids()
+        # Each decision once, however often (or by whatever prefix) it was named: a bundle
+        # with one id twice would be refused on import.
+        unique = dict.fromkeys(self.resolve_id(i) for i in ids)
+        return dump_bundle([self.get(i) for i in unique])
+
+
+def _refuse_nul(value, path: str) -> None:
+    """A NUL in any text of a bundle is refused, naming its key path: no title, name or
+    answer has one, and SQLite, C libraries and terminals cut text short at it."""
+    from desktop.export.bundle import BundleError
+
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BundleError(path, "contains a NUL character (\\u0000), which no text may hold")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                raise BundleError(path, "has a key containing a NUL character (\\u0000)")
+            _refuse_nul(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{n}]")
+
+
+def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str):
+    """The audit rows saying which sign-offs arrived in a bundle, and from which file."""
+    from desktop.domain.record import sign_off_text  # as the sign-off command writes it
+
+    for d in decisions:
+        if d.sign_offs:
+            changes = [(f"sign_off.{s.role}", None, sign_off_text(s)) for s in d.sign_offs]
+            changes.append(("imported", None, source or "(a bundle without a file name)"))
+            yield d.id, d.version, changes, at
+
+
+@lru_cache(maxsize=8)
+def _parse_cached(text: str, schema_path: str) -> Checklist:
+    from pathlib import Path
+
+    return parse_checklist(text, Path(schema_path))

@@ -1,0 +1,206 @@
+"""The committee pack: a cover, contents, a decisions x principles grid, then every record.
+
+One document build, so each font is embedded once and "Page X of Y" runs through the pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Spacer
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import overall_rating
+from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
+from desktop.export.pdf.parts import Anchor, PageRef, Progress, grid_table, long_date
+from desktop.export.pdf.record import RATING_KEY, RecordStory
+from desktop.export.pdf.styles import (
+    BOLD,
+    LIGHT_FILL,
+    SECONDARY,
+    TEXT,
+    rating_markup,
+    warning_scope,
+)
+
+# In the summary grid a Red is a dark cell with a heavy black box and a white bold cross,
+# an Amber a mid-tone cell: in black and white one Red among a hundred decisions stands out,
+# where a red symbol printed as light a grey as a green tick did not.
+RED_FILL = "#8e2410"
+AMBER_FILL = "#f5a46a"
+
+
+def grid_mark(rating, *, word: bool = False) -> str:
+    """A rating in the summary grid: its symbol (and word), white on the dark Red fill."""
+    if rating is None:
+        return "" if not word else rating_markup(None)
+    if rating.value == "red":
+        text = f"{rating.symbol}&nbsp;RED" if word else rating.symbol
+        return f'<font name="{BOLD}" color="#ffffff">{text}</font>'
+    if rating.value == "amber":
+        text = f"{rating.symbol}&nbsp;&nbsp;{rating.label}" if word else rating.symbol
+        return f'<font name="{BOLD}" color="{TEXT}">{text}</font>'
+    return rating_markup(rating, word=word)
+
+
+def grid_fill(rating, col: int, row: int) -> list:
+    """The table commands that fill (and, for Red, box) one rated cell."""
+    if rating is None or rating.value not in ("red", "amber"):
+        return []
+    if rating.value == "amber":
+        return [("BACKGROUND", (col, row), (col, row), AMBER_FILL)]
+    return [("BACKGROUND", (col, row), (col, row), RED_FILL),
+            ("BOX", (col, row), (col, row), 1.6, TEXT)]
+
+
+class PackRenderer(Renderer):
+    """Many records in one PDF with continuous page numbers."""
+
+    def __init__(self, records: list[PrintRecord], title: str = "Committee pack",
+                 prepared: dt.date | None = None, progress=None) -> None:
+        """progress(done, total) is called as each record starts; it may raise to cancel."""
+        super().__init__()
+        self.progress = progress
+        if not records:
+            raise ValueError("a committee pack needs at least one record")
+        self.records = records
+        self.title = title
+        self.prepared = prepared or dt.date.today()
+        self.pack_context = PageContext(footer_left=self.guard.plain(title, "pack title"))
+        self.context = self.pack_context
+
+    def metadata(self) -> dict[str, str]:
+        orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
+        return {
+            "title": self.title,
+            "author": "; ".join(orgs),
+            "subject": f"Committee pack of {len(self.records)} decision assurance record(s)",
+            "keywords": " ".join(f"{CODE_MARKER}{r.code}" for r in self.records),
+        }
+
+    def story(self) -> list:
+        out = self.cover()
+        out += [PageBreak()] + self.contents()
+        out += [PageBreak()] + self.grid()
+        total = len(self.records)
+        for i, rec in enumerate(self.records):
+            if self.progress:
+                out.append(Progress(self.progress, i, total))
+            out += RecordStory(self, rec, key=f"record-{i + 1}").flowables()
+        if self.progress:
+            out.append(Progress(self.progress, total, total))
+        return out
+
+    def cover(self) -> list:
+        s, g = self.styles, self.guard
+        orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
+        meetings = sorted({r.decision.meeting_date for r in self.records if r.decision.meeting_date})
+        makers = sorted({r.decision.decision_maker for r in self.records
+                         if r.decision.decision_maker})
+        out: list = [
+            Anchor("pack-cover", "Cover", 0),
+            Spacer(0, 40 * mm),
+            self.para("Committee pack", s["Kicker"]),
+            self.para(g.markup(self.title, "pack title"), s["PackTitle"]),
+        ]
+        facts = [
+            ("Organisation", _listed([g.markup(o, "organisation") for o in orgs],
+                                     "organisations")),
+            ("Decision maker", _listed([g.markup(m, "decision_maker") for m in makers],
+                                       "decision makers")),
+            ("Meeting date", _dates(meetings)),
+            ("Decisions", str(len(self.records))),
+            ("Prepared", long_date(self.prepared.isoformat())),
+        ]
+        rows = [[self.para(k, s["CellHead"]), self.para(v or "–", s["Cell"])] for k, v in facts]
+        out.append(grid_table(rows, [40 * mm, 130 * mm], header=False))
+        out += [Spacer(0, 10 * mm), self.para(
+            "Each decision record in this pack tests the proposal against ten leadership "
+            "principles. Every page carries the record's reference, version and verification "
+            "code; the code identifies exactly which recorded version was printed. Anyone can "
+            "check a copy with <b>decision-checklist verify CODE</b>.", s["Body"])]
+        return out
+
+    def contents(self) -> list:
+        s, g = self.styles, self.guard
+        out: list = [Anchor("pack-contents", "Contents", 0), self.para("Contents", s["H1"])]
+        rows = [[self.para(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
+        rows.append(["", self.para("Summary of decisions against the ten principles", s["Cell"]),
+                     "", PageRef("pack-grid")])
+        for i, rec in enumerate(self.records, start=1):
+            d = rec.decision
+            g.scope = warning_scope(d)
+            ref = g.markup(d.reference, "reference")
+            detail = " · ".join(x for x in (ref, f"version {d.version}", rec.status) if x)
+            rows.append([
+                self.para(str(i), s["Cell"]),
+                [self.para(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),
+                 self.para(detail, s["Secondary"])],
+                self.para(rating_markup(overall_rating(d)), s["Cell"]),
+                PageRef(f"record-{i}"),
+            ])
+        g.scope = ""
+        out.append(grid_table(rows, [10 * mm, 112 * mm, 32 * mm, 16 * mm],
+                              extra=[("ALIGN", (3, 0), (3, -1), "RIGHT")]))
+        return out
+
+    def grid(self) -> list:
+        s, g = self.styles, self.guard
+        principles = self.records[0].checklist.principles
+        out: list = [Anchor("pack-grid", "Summary of decisions", 0),
+                     self.para("Summary of decisions against the ten principles", s["H1"]),
+                     self.para("Each column is one principle (see the key below); the last column "
+                               "is the overall rating, the worst of the ten.", s["Body"])]
+        head = [self.para("Decision", s["CellHead"])]
+        head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
+        head.append(self.para("Overall", s["CellHead"]))
+        rows = [head]
+        marks: list = []  # each rated cell's fill and box: Red must survive black and white
+        for i, rec in enumerate(self.records, start=1):
+            d = rec.decision
+            g.scope = warning_scope(d)
+            ref = g.markup(d.reference, "reference")
+            label = f"{i}. {g.markup(d.title, 'title')}"
+            cells: list = [[self.para(label, s["Cell"])]
+                           + ([self.para(ref, s["Secondary"])] if ref else [])]
+            for col, slug in enumerate(SLUGS, start=1):
+                rating = d.answer(slug).rating
+                cells.append(self.para(grid_mark(rating), s["CellCentre"]))
+                marks += grid_fill(rating, col, i)
+            overall = overall_rating(d)
+            cells.append(self.para(grid_mark(overall, word=True), s["Cell"]))
+            marks += grid_fill(overall, len(principles) + 1, i)
+            rows.append(cells)
+        g.scope = ""
+        widths = [62 * mm] + [8.2 * mm] * len(principles) + [26 * mm]
+        out.append(grid_table(rows, widths, extra=[
+            ("ALIGN", (1, 0), (-2, -1), "CENTER"),
+            ("LEFTPADDING", (1, 0), (-2, -1), 1), ("RIGHTPADDING", (1, 0), (-2, -1), 1),
+            ("BACKGROUND", (1, 1), (-2, -1), LIGHT_FILL),
+            ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
+            *marks,
+        ]))
+        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
+        out += [Spacer(0, 4 * mm), self.para(f"Principles: {key}.", s["Secondary"]),
+                self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+                          "rated.</font>", s["Secondary"])]
+        return out
+
+
+COVER_LIST = 6  # more than this on the cover is summarised: the cell must fit one page
+
+
+def _listed(items: list[str], noun: str) -> str:
+    """Items for one cover cell, summarised when there are many (each decision's own page
+    names its own)."""
+    if len(items) <= COVER_LIST:
+        return "; ".join(items)
+    return f"{'; '.join(items[:3])} and {len(items) - 3:,} other {noun}"
+
+
+def _dates(dates: list[str]) -> str:
+    """Meeting dates for the cover: each one, or the range when there are many."""
+    if len(dates) <= COVER_LIST:
+        return "; ".join(long_date(d) for d in dates)
+    return f"{len(dates):,} meetings, from {long_date(dates[0])} to {long_date(dates[-1])}"

@@ -1,0 +1,462 @@
+"""Small flowables and helpers shared by the record and the pack. No Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import ActionFlowable
+
+from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_date(value: str | None) -> str:
+    """'2026-12-09' -> '9 December 2026' (the form used in committee papers)."""
+    if not value:
+        return ""
+    try:
+        d = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+class SharedParagraph(Paragraph):
+    """A Paragraph that remembers how it wrapped at each width, in a dict shared by every copy
+    of the same text and style: a table wraps each cell once to measure it and again to draw
+    it, and "Completed" or "Rating" wrap the same way in every record of a pack. Line-breaking
+    was the largest single cost of a pack's build.
+
+    The lines are only read when drawn. Splitting can change them, so a paragraph about to be
+    split breaks its lines afresh first. The pieces of a split are plain SharedParagraphs
+    without a shared dict, which wrap as usual."""
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        shared = self.__dict__.get("_shared")
+        if shared is None:
+            return super().wrap(availWidth, availHeight)
+        hit = shared.get(availWidth)
+        if hit is None:
+            width, height = super().wrap(availWidth, availHeight)
+            if height < 0x7FFFFFFF:
+                shared[availWidth] = (self.blPara, height, self._wrapWidths)
+            return width, height
+        self.blPara, self.height, self._wrapWidths = hit
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        """Draws; a copy of a paragraph already drawn at this width replays its operators.
+
+        What a paragraph draws depends on its lines and on the font state it starts from
+        (ReportLab leaves out a font change that the canvas has already made), so the
+        operators are kept per width and starting font. Their positions are relative to the
+        paragraph's origin, and fonts and colours are named document-wide, so the same
+        operators are right on any page. Text with links or images (which add annotations
+        or resources as they draw) is always drawn afresh."""
+        shared = self.__dict__.get("_shared")
+        if shared is None or not self.__dict__.get("_replayable"):
+            return super().draw()
+        canv = self.canv
+        key = ("ops", self.width, canv._fontname, canv._fontsize, canv._leading)
+        ops = shared.get(key)
+        code = canv._code
+        if ops is None:
+            start = len(code)
+            super().draw()
+            shared[key] = code[start:]
+        else:
+            code.extend(ops)
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        if self.__dict__.get("_shared") is not None:
+            self._shared = None
+            super().wrap(availWidth, availHeight)
+        return super().split(availWidth, availHeight)
+
+
+class ParaCache:
+    """Paragraphs made through one cache per document: each distinct (text, style) is parsed
+    once. Nine in ten paragraphs of a pack repeat ("Rating", "Evidence", guidance questions,
+    role names...), and parsing their markup was a quarter of a pack's build time.
+
+    A hit is a new paragraph sharing the parsed fragments, which ReportLab only reads when it
+    wraps, splits or draws (it clones a fragment before changing one)."""
+
+    LIMIT = 600  # longer text (a user's paragraph) is rarely repeated: not kept
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, dict] = {}
+
+    def __call__(self, text: str, style, bulletText: str | None = None) -> Paragraph:  # noqa: N803
+        if len(text) > self.LIMIT:
+            para = SharedParagraph(text, style, bulletText)
+            para._shared = {}
+            return para
+        key = (text, id(style), bulletText)  # the made dict keeps the style alive
+        made = self._made.get(key)
+        if made is None:
+            para = SharedParagraph(text, style, bulletText)
+            para._shared = {}
+            para._replayable = not any(hasattr(f, "cbDefn") or getattr(f, "link", None)
+                                       or getattr(f, "us_lines", None) for f in para.frags)
+            self._made[key] = dict(para.__dict__)
+            return para
+        para = SharedParagraph.__new__(SharedParagraph)
+        para.__dict__.update(made)
+        return para
+
+
+class SetContext(ActionFlowable):
+    """Switches the header/footer/status mark for the pages that start after this point."""
+
+    def __init__(self, renderer, context) -> None:
+        super().__init__()
+        self.renderer, self.new_context = renderer, context
+
+    def apply(self, doc) -> None:
+        self.renderer.context = self.new_context
+        self.renderer.section_starts = True
+        self.renderer.part = ""
+
+
+class PartMark(Flowable):
+    """Zero size: a part of the record starts here ("8. Long term and strategic", or "" for
+    none); a page that starts inside it names it at its top, "…, continued"."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, renderer, label: str) -> None:
+        super().__init__()
+        self.renderer, self.label = renderer, label
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.renderer.part_starts(self.label, self.canv.absolutePosition(0, 0)[1])
+
+
+class Progress(ActionFlowable):
+    """Reports how far the build has got; the callback may raise to cancel the build."""
+
+    def __init__(self, callback, done: int, total: int) -> None:
+        super().__init__()
+        self.callback, self.done, self.total = callback, done, total
+
+    def apply(self, doc) -> None:
+        self.callback(self.done, self.total)
+
+
+class Anchor(Flowable):
+    """A named place: a PDF destination, an outline entry, and a page number for the contents."""
+
+    def __init__(self, key: str, outline: str = "", level: int = 0) -> None:
+        super().__init__()
+        self.key, self.outline, self.level = key, outline, level
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        canv = self.canv
+        if hasattr(canv, "anchor"):  # the renderer's NumberedCanvas: made when the page is written
+            canv.anchor(self.key, self.outline, self.level)
+            return
+        canv.bookmarkHorizontal(self.key, 0, 0)
+        if self.outline:
+            canv.addOutlineEntry(self.outline, self.key, level=self.level, closed=self.level == 0)
+
+
+class PageRef(Flowable):
+    """The page number of an anchor, filled in when the document is saved (forward reference)."""
+
+    def __init__(self, key: str, width: float = 14 * mm, height: float = 12) -> None:
+        super().__init__()
+        self.key, self.width, self.height = key, width, height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.page_number_of(self.key, self.width, 2)
+        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+def table(data: list[list], colWidths: list[float], style=(), cls=Table,  # noqa: N803
+          **kwargs) -> Table:
+    """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
+    kwargs.setdefault("hAlign", "LEFT")
+    style = [tuple(_colour(x) for x in command) for command in style]
+    return cls(data, colWidths=colWidths,
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
+
+
+def _colour(value):
+    """'#rrggbb' as a Color object: ReportLab would parse the string again for every cell."""
+    return colour(value) if isinstance(value, str) and value.startswith("#") else value
+
+
+def line_pieces(para: Paragraph, width: float, lines: int, joined=None) -> list[Paragraph]:
+    """A long paragraph cut, for speed, into pieces of `lines` printed lines each, at the
+    ends of the lines it prints on at this width: each piece wraps exactly as its lines did
+    in the whole paragraph, so the pieces read as one paragraph, with no break the author did
+    not type. (ReportLab re-wraps the rest of a paragraph at every page break, which made one
+    200,000-character paragraph take minutes; a piece is re-wrapped alone.)
+
+    Every piece but the last takes `joined` (the style without space after). A last piece of
+    fewer than three lines joins the one before it, so that no page starts with a widow."""
+    para.wrap(width, _BIG)
+    bl = para.blPara
+    total = len(bl.lines)
+    if total <= lines + 2:
+        return [para]
+    cut = para._get_split_blParaFunc()
+    stops = list(range(lines, total, lines))
+    if total - stops[-1] < 3:
+        stops.pop()
+    stops.append(total)
+    out: list[Paragraph] = []
+    start = 0
+    for stop in stops:
+        style = para.style if stop == total or joined is None else joined
+        piece = Paragraph(None, style, frags=cut(bl, start, stop))
+        out.append(piece)
+        start = stop
+    return out
+
+
+class Pieces(list):
+    """The paragraphs of one cell's user text; grid_table cuts each long one at its printed
+    lines (line_pieces) and gives each piece its own table row."""
+
+
+CELL_LINES = 6  # printed lines of cell text in one table row
+
+
+def _expand(data: list[list], widths: list[float],
+            padding: float) -> tuple[list[list], list[int], list[int]]:
+    """One table row per piece of long cell text, so the table splits between rows (cheap)
+    rather than inside a cell, which makes ReportLab re-measure the whole cell at every page.
+    Returns the rows, the index of the last row of each original row, and the index of the
+    original row each row comes from."""
+    rows: list[list] = []
+    ends: list[int] = []
+    origin: list[int] = []
+    for n, row in enumerate(data):
+        row = [Pieces(piece for para in c for piece in
+                      line_pieces(para, widths[j] - padding, CELL_LINES))
+               if isinstance(c, Pieces) else c for j, c in enumerate(row)]
+        depth = max((len(c) for c in row if isinstance(c, Pieces)), default=1)
+        for k in range(depth):
+            rows.append([(c[k] if k < len(c) else "") if isinstance(c, Pieces)
+                         else (c if k == 0 else "") for c in row])
+            origin.append(n)
+        ends.append(len(rows) - 1)
+    return rows, ends, origin
+
+
+class GridTable(Table):
+    """A grid_table: when it splits inside one row's pieces, the rest of that row starts the
+    next page with its other cells (an action's owner and due date) repeated and marked
+    "continued", never as a row with blank cells under the repeated header."""
+
+    _origin: list[int] | None = None  # per table row: which row of the caller's data
+    _heads: dict | None = None  # caller's row -> the cells of its first table row
+    _continued_style = None
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        parts = super().split(availWidth, availHeight)
+        origin = self._origin
+        if len(parts) != 2 or not origin:
+            return parts
+        first, rest = parts
+        n, top = len(first._cellvalues), rest.repeatRows
+        rest._origin = origin[:top] + origin[n:]
+        rest._heads, rest._continued_style = self._heads, self._continued_style
+        if top < len(rest._cellvalues) and n < len(origin) and origin[n] == origin[n - 1]:
+            head, style = self._heads[origin[n]], self._continued_style
+            row = list(rest._cellvalues[top])
+            for j, value in enumerate(row):
+                if value == "" and head[j] != "":
+                    row[j] = _continued(head[j], style)
+                    style = None  # "(continued)" once, under the first repeated cell
+            rest._cellvalues[top] = row
+        return parts
+
+
+def _continued(value, style):
+    """A cell repeated at the top of a page: its content again, marked as continued."""
+    import copy
+
+    note = [Paragraph("(continued)", style)] if style is not None else []
+    if isinstance(value, list):
+        return [copy.copy(v) for v in value] + note
+    return [copy.copy(value), *note]
+
+
+def grid_table(data: list[list], widths: list[float], *, header: bool = True,
+               extra: list | None = None, padding: tuple[float, float] = (4, 4),
+               continued_style=None) -> Table:
+    """A plain ruled table that flows across pages, its header repeated on each.
+
+    Long cell text arrives as Pieces, cut at their printed lines, one table row apiece, so
+    the table splits between rows. splitInRow stays off: in ReportLab 5.1, splitInRow=1 with
+    repeatRows=1 draws the header a second time in the middle of some pages (reproduced
+    with plain ReportLab), and re-measuring a huge cell at every page is quadratic.
+    `padding` is each cell's left and right padding (the text column is that much narrower)."""
+    rows, ends, origin = _expand(data, widths, sum(padding))
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding[0]),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding[1]),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
+    ]
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    for start, end in zip(starts, ends, strict=True):
+        commands += [("TOPPADDING", (0, start), (-1, start), 4),
+                     ("BOTTOMPADDING", (0, end), (-1, end), 5),
+                     ("LINEBELOW", (0, end), (-1, end), 0.5, BORDER)]
+    if header:
+        commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
+                     ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
+    out = table(rows, widths, commands + (extra or []), repeatRows=1 if header else 0,
+                splitInRow=0, cls=GridTable)
+    out._origin, out._continued_style = origin, continued_style
+    out._heads = {origin[i]: rows[i] for i in starts}
+    return out
+
+
+class QrCode(Flowable):
+    """A QR code drawn as one filled path of horizontal runs (the graphics widget draws each
+    module as its own shape, which made it a sixth of a record's render time)."""
+
+    def __init__(self, text: str, size: float) -> None:
+        from reportlab.graphics.barcode import qrencoder
+
+        super().__init__()
+        self.value, self.width, self.height = text, size, size
+        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr.addData(text)
+        qr.make()
+        n = qr.getModuleCount()
+        self.modules = n + 8  # four modules of quiet zone on each side
+        self.runs = []  # (row, first column, length) of dark modules
+        for r in range(n):
+            c = 0
+            while c < n:
+                if qr.isDark(r, c):
+                    start = c
+                    while c < n and qr.isDark(r, c):
+                        c += 1
+                    self.runs.append((r, start, c - start))
+                else:
+                    c += 1
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        unit = self.width / self.modules
+        canv = self.canv
+        path = canv.beginPath()
+        for r, c, length in self.runs:
+            path.rect((c + 4) * unit, self.height - (r + 5) * unit, length * unit, unit)
+        canv.setFillColor("#000000")
+        canv.drawPath(path, stroke=0, fill=1)
+
+
+def qr_drawing(text: str, size: float) -> QrCode:
+    """A QR code of the verification code, size points square."""
+    return QrCode(text, size)
+
+
+_BIG = 1e6
+
+
+class KeepWithStart(Flowable):
+    """Zero height: starts a new page unless `head` (headings) and the start of `following`
+    (a table's heading row and first row, or a paragraph's first few lines) fit below this
+    point. A heading never ends a page, yet a long table or text after it still starts on
+    the same page (ReportLab's keepWithNext would move the whole table)."""
+
+    # Not _ZEROSIZE: with no room left at all, the frame must refuse this (and turn the page)
+    # without asking it, or the page would turn twice.
+
+    def __init__(self, head: list, following, lines: int = 3) -> None:
+        super().__init__()
+        self.head, self.following, self.lines = head, following, lines
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not getattr(frame, "_atTop", 0):
+            need = sum(_full_height(f, available_width) for f in self.head)
+            need += _start_height(self.following, available_width, self.lines)
+            if available_height < need:
+                from reportlab.platypus.doctemplate import FrameBreak
+
+                self._doctemplateAttr("frame").add_generated_content(FrameBreak)
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _full_height(f, width: float) -> float:
+    return f.wrap(width, _BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+
+
+def _start_height(f, width: float, lines: int) -> float:
+    if f is None:
+        return 0
+    if isinstance(f, Paragraph):
+        if f.text is None or len(f.text) > 240:  # long text (or a piece of it): its first lines
+            return lines * f.style.leading + f.getSpaceBefore()
+        return min(f.wrap(width, _BIG)[1], lines * f.style.leading) + f.getSpaceBefore()
+    if isinstance(f, Table):
+        rows = f._cellvalues[: f.repeatRows + 1]
+        height = 0.0
+        for row in rows:
+            tallest = 0.0
+            for value, col_width in zip(row, f._argW, strict=False):
+                items = value if isinstance(value, list | tuple) else [value]
+                tallest = max(tallest, sum(_full_height(x, col_width - 8) for x in items
+                                           if isinstance(x, Flowable)))
+            height += tallest + 9
+        return height
+    return _full_height(f, width)
+
+
+class SectionRule(Flowable):
+    """A thin rule that opens a section flowing on from the last one; nothing at a page top.
+    Put it inside what keeps the section's start together, so that it moves with it."""
+
+    def __init__(self, space_before: float = 7 * mm, space_after: float = 3 * mm) -> None:
+        super().__init__()
+        self.spaceBefore, self._after, self.height = space_before, space_after, 0
+
+    def wrap(self, available_width, available_height):
+        # Measured ahead (inside KeepTogether, KeepWithStart): as if drawn, to be safe.
+        frame = getattr(self, "_frame", None)
+        self.top = frame is not None and bool(getattr(frame, "_atTop", 0))
+        self.width, self.height = available_width, 0 if self.top else 0.8
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - ReportLab's name
+        return 0 if getattr(self, "top", False) else self._after
+
+    def draw(self) -> None:
+        if not self.top:
+            self.canv.setStrokeColor(colour(BORDER))
+            self.canv.setLineWidth(0.8)
+            self.canv.line(0, 0.4, self.width, 0.4)

@@ -1,0 +1,453 @@
+"""The story of one PDF assurance record: cover, proposal, summary, principles, actions, sign-off."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
+
+from desktop.domain.decision import (
+    DELIVERY_MODEL_LABELS,
+    answer_state,
+    completeness,
+    open_actions,
+    overall_rating,
+)
+from desktop.domain.visible import visible_controls
+from desktop.export.pdf.base import (
+    BODY_WIDTH,
+    CODE_MARKER,
+    PageContext,
+    PrintRecord,
+    Renderer,
+)
+from desktop.export.pdf.parts import (
+    Anchor,
+    KeepWithStart,
+    PartMark,
+    Pieces,
+    SectionRule,
+    SetContext,
+    grid_table,
+    line_pieces,
+    long_date,
+    qr_drawing,
+    table,
+)
+from desktop.export.pdf.styles import (
+    BORDER,
+    LIGHT_FILL,
+    SECONDARY,
+    TEXT,
+    rating_markup,
+    warning_scope,
+)
+
+# The redline shows unchanged text around each change, and at most REDLINE_MAX characters of
+# any one removal or addition: the full new text is printed in its own section anyway.
+REDLINE_CONTEXT = 200
+REDLINE_MAX = 1500
+
+# A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
+# text longer than CELL_PIECE_CHARS is cut into table rows (parts.CELL_LINES lines).
+BODY_PIECE_CHARS = 2400
+# The sign-off block: clear room to sign above the signature line, and to write a name,
+# a post or a date above the other lines.
+SIGN_SPACE = 18 * mm
+WRITE_SPACE = 10 * mm
+BODY_LINES = 24
+CELL_PIECE_CHARS = 240
+
+RATING_KEY = (
+    "✓ Green: the proposal clearly upholds the principle. "
+    "! Amber: partly; gaps are being addressed. "
+    "✕ Red: it does not; a serious concern. "
+    "– Not applicable: the response says why."
+)
+
+
+def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
+    d = rec.decision
+    r.guard.scope = warning_scope(d)
+    reference = r.guard.plain(visible_controls(d.reference), "reference") or "No reference"
+    return PageContext(
+        footer_left=reference,
+        footer_keep=f" · Version {d.version}",
+        code=rec.code,
+        header=r.guard.plain(visible_controls(d.title), "title"),
+        mark=rec.mark or (),
+    )
+
+
+def keep(head: list, content: list) -> list:
+    """Headings followed by their content, the headings kept with the content's start."""
+    return [KeepWithStart(head, content[0] if content else None), *head, *content]
+
+
+def _fits_body(style):
+    """Whether text fits on one line of the page's text column in this style (a little room
+    kept for ReportLab's own measure)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = BODY_WIDTH * 0.97
+    return lambda text: stringWidth(text, style.fontName, style.fontSize) <= width
+
+
+class RecordStory:
+    """Builds the flowables of one record for a renderer (alone or inside a pack)."""
+
+    def __init__(self, renderer: Renderer, rec: PrintRecord, key: str = "record") -> None:
+        self.r, self.rec, self.d, self.key = renderer, rec, rec.decision, key
+        self.s = renderer.styles
+        self.P = renderer.para  # noqa: N815 - reads like the Paragraph it makes
+
+    # text helpers -------------------------------------------------------------------------
+    def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
+        """User text as paragraphs. A long one is cut into pieces at its printed lines (for
+        speed); its pieces join without a gap, so it reads as the author typed it."""
+        base = self.s[style]
+        fits = _fits_body(base) if style == "Body" else None
+        out: list[Paragraph] = []
+        for markup in self.r.guard.blocks(value, where, fits):
+            para = self.P(markup, base)
+            if style == "Body" and len(markup) > BODY_PIECE_CHARS:
+                out += line_pieces(para, BODY_WIDTH, BODY_LINES, self.r.joined(base))
+            else:
+                out.append(para)
+        return out
+
+    def text(self, value: str | None, where: str, style: str = "Body") -> list:
+        return self.paragraphs(value, where, style) or [
+            self.P("Not recorded.", self.s["Secondary"])]
+
+    def cell(self, value: str | None, where: str, style: str = "Cell") -> Pieces | Paragraph:
+        # Long cell text goes to grid_table as Pieces, which it cuts at their printed lines
+        # into table rows, so that a table splits between rows.
+        paras = self.paragraphs(value, where, style)
+        if not paras:
+            return self.P("", self.s[style])
+        short = len(paras) == 1 and len(value or "") <= CELL_PIECE_CHARS
+        return paras[0] if short else Pieces(paras)
+
+    def section(self, text: str, content: list, style: str = "H2") -> list:
+        """A heading and its content; the heading never ends a page."""
+        return keep([self.P(text, self.s[style])], content)
+
+    def part_section(self, text: str, content: list) -> list:
+        """A section of the cover: a page that starts inside it names it at its top."""
+        return keep([PartMark(self.r, text), self.P(text, self.s["H2"])], content)
+
+    def line(self, value: str | None, where: str) -> str:
+        return self.r.guard.markup(value, where)
+
+    def redline(self) -> list:
+        """Each changed field: removed words struck through, added words underlined."""
+        s = self.s
+        out: list = [self.P("Removed words are struck through; added words are underlined.",
+                            s["Secondary"])]
+        for change in self.rec.changes:
+            where = f"changes.{change.field}"
+            parts = []
+            previous = ""
+            for kind, text in change.segments():
+                if previous == "delete" and kind == "insert":
+                    parts.append(" ")  # "Amber Green", not "AmberGreen"
+                previous = kind
+                if kind == "equal" and len(text) > 2 * REDLINE_CONTEXT:
+                    text = f"{text[:REDLINE_CONTEXT]} … {text[-REDLINE_CONTEXT:]}"
+                elif kind != "equal" and len(text) > REDLINE_MAX:
+                    text = f"{text[:REDLINE_MAX]} … ({len(text) - REDLINE_MAX:,} more characters)"
+                markup = self.line(text, where)
+                parts.append({"equal": markup, "delete": f"<strike>{markup}</strike>",
+                              "insert": f"<u>{markup}</u>"}[kind])
+            if not change.old:
+                parts.insert(0, "<i>Added:</i> ")
+            elif not change.new:
+                parts.insert(0, "<i>Removed:</i> ")
+            out += keep([self.P(self.line(change.label, where), s["CellBold"])],
+                        [self.P("".join(parts) or "&nbsp;", s["Body"])])
+        return out
+
+    # sections -------------------------------------------------------------------------------
+    def flowables(self) -> list:
+        """Everything, starting on a new page with this record's footer and status mark.
+
+        The cover and the summary of the ten ratings each have their own page; the principles,
+        the open actions and the sign-off then flow on, each principle opening with a rule and
+        a heading kept with its content, like the sections of a committee paper."""
+        out: list = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
+        out += self.cover()
+        out += [PageBreak()] + self.summary() + [PageBreak()]
+        for i, principle in enumerate(self.rec.checklist.principles):
+            out += self.principle(principle, rule=i > 0)
+        out += self.actions() + self.sign_off()
+        return out
+
+    def cover(self) -> list:
+        d, s = self.d, self.s
+        org = self.line(d.organisation, "organisation") if len(d.organisation) <= 120 else ""
+        kicker = "Decision assurance record" + (f" · {org}" if org else "")
+        title = visible_controls(d.title)  # a bidi override shown, never obeyed
+        out: list = [
+            Anchor(self.key, self.r.guard.plain(title, "title"), level=0),
+            self.P(kicker, s["Kicker"]),
+            self.P(self.line(title, "title"), s["Title"]),
+        ]
+        fixed = {
+            "Meeting date": long_date(d.meeting_date),
+            "Key decision": "Yes" if d.key_decision else "No",
+            "Recommended model": DELIVERY_MODEL_LABELS.get(d.delivery_model or "", ""),
+            "Review date": long_date(d.review_date),
+            "Version": str(d.version),
+            "Status": self.rec.status,
+            "Overall rating": rating_markup(overall_rating(d)),
+            "Principles complete": f"{completeness(d)} of 10",
+        }
+        typed = {"Reference": "reference", "Organisation": "organisation",
+                 "Decision maker": "decision_maker", "Proposer": "proposer"}
+        order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
+                 "Proposer", "Recommended model", "Review date", "Version", "Status",
+                 "Overall rating", "Principles complete")
+        not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
+        rows = []
+        for label in order:
+            if label in typed:
+                value = getattr(d, typed[label])
+                if label == "Reference":
+                    value = visible_controls(value)
+                cell = self.cell(value, typed[label]) if value.strip() else not_recorded
+            else:
+                cell = self.P(fixed[label], s["Cell"]) if fixed[label] else not_recorded
+            rows.append([self.P(label, s["CellHead"]), cell])
+        # Typed details of ordinary length sit beside the verification box; very long ones
+        # get the full width so that they can flow across pages.
+        long_details = any(len(getattr(d, f)) > 300 for f in typed.values())
+        details = grid_table(rows, [38 * mm, 132 * mm if long_details else 72 * mm],
+                             header=False, padding=(0, 4))
+        code = self.rec.code
+        verify = table(
+            [[qr_drawing(code, 34 * mm)],
+             [self.P("Verification code", s["CellHead"])],
+             [self.P(code, s["Code"])],
+             [self.P("Check this copy against the register: "
+                        f"<b>decision-checklist verify {code}</b>", s["Secondary"])]],
+            colWidths=[54 * mm], hAlign="RIGHT",
+            style=[("BOX", (0, 0), (-1, -1), 0.8, BORDER),
+                   ("BACKGROUND", (0, 1), (-1, -1), LIGHT_FILL),
+                   ("ALIGN", (0, 0), (0, 0), "CENTER"),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                   ("RIGHTPADDING", (0, 0), (-1, -1), 6)],
+        )
+        if long_details:
+            out += [verify, Spacer(0, 4 * mm), details]  # the code stays on the cover
+        else:
+            out.append(table([[details, verify]], colWidths=[114 * mm, 56 * mm],
+                             style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        if d.version > 1 and d.amendment_reason.strip():
+            out += self.part_section("Reason for this amendment",
+                                self.text(d.amendment_reason, "amendment_reason"))
+        if self.rec.changes:
+            out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
+        out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
+        out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
+        out += self.part_section("Options considered", self.options())
+        conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
+                     if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
+        out += self.part_section("Conflicts of interest and dispensations", conflicts)
+        return out
+
+    def options(self) -> list:
+        s = self.s
+        if not self.d.options:
+            return [self.P("No options recorded.", s["Secondary"])]
+        head = [self.P(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
+        rows = [head]
+        for i, o in enumerate(self.d.options):
+            where = f"options[{i}]"
+            outcome = "Recommended" if o.status == "recommended" else "Rejected"
+            rows.append([
+                self.cell(o.name, f"{where}.name", "CellBold" if o.status == "recommended"
+                          else "Cell"),
+                self.P(DELIVERY_MODEL_LABELS.get(o.delivery_model or "", "–"), s["Cell"]),
+                self.P(outcome, s["CellBold" if o.status == "recommended" else "Cell"]),
+                self.cell(o.reason, f"{where}.reason"),
+            ])
+        return [grid_table(rows, [44 * mm, 28 * mm, 32 * mm, 66 * mm])]
+
+    def summary(self) -> list:
+        d, s = self.d, self.s
+        rating = overall_rating(d)
+        out: list = [
+            PartMark(self.r, "Summary of the ten principles"),
+            Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
+            self.P("Summary of the ten principles", s["H1"]),
+            self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
+                      "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
+            self.P(f"{completeness(d)} of 10 principles complete.", s["Body"]),
+            Spacer(0, 2 * mm),
+        ]
+        head = [self.P(h, s["CellHead"])
+                for h in ("", "Principle", "Rating", "State", "Open actions")]
+        rows = [head]
+        for p in self.rec.checklist.principles:
+            a = d.answer(p.slug)
+            still_open = sum(1 for x in a.actions if not x.done)
+            rows.append([
+                self.P(str(p.number), s["CellBold"]),
+                [self.P(f"<b>{self.line(p.title, 'checklist')}</b>", s["Cell"]),
+                 self.P(self.line(p.wording, "checklist"), s["Secondary"])],
+                self.P(rating_markup(a.rating), s["Cell"]),
+                self.P(answer_state(a), s["Cell"]),
+                self.P(str(still_open) if still_open else "–", s["Cell"]),
+            ])
+        out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
+        out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
+        return out
+
+    def principle(self, p, rule: bool = True) -> list:
+        d, s = self.d, self.s
+        a = d.answer(p.slug)
+        where = f"answers.{p.slug}"
+        head: list = [
+            Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
+            self.P(f"Principle {p.number} of 10", s["Kicker"]),
+            self.P(self.line(p.title, "checklist"), s["H1"]),
+            self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
+            self.P("Guidance questions", s["H3"]),
+        ]
+        questions = [self.P(self.line(q, "checklist"), s["Question"], bulletText="•")
+                     for q in p.questions]
+        box = table(
+            [[self.P("Rating", s["CellHead"]), self.P("State", s["CellHead"])],
+             [self.P(rating_markup(a.rating), s["Rating"]),
+              self.P(answer_state(a), s["Cell"])]],
+            colWidths=[60 * mm, 60 * mm], hAlign="LEFT",
+            style=[("BOX", (0, 0), (-1, -1), 1, TEXT), ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
+                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
+        )
+        # The principle's heading, its questions and its rating stay together on one page.
+        part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
+        out = [KeepTogether([part, *([SectionRule()] if rule else []), *head, *questions,
+                             Spacer(0, 4 * mm), box])]
+        out += self.section("How the proposal meets this principle",
+                            self.text(a.response, f"{where}.response"))
+        out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
+        if a.actions:
+            rows = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
+            for i, x in enumerate(a.actions):
+                rows.append([self.cell(x.action, f"{where}.actions[{i}].action"),
+                             self.cell(x.owner, f"{where}.actions[{i}].owner"),
+                             self.P(long_date(x.due) or "–", s["Cell"]),
+                             self.P("Done" if x.done else "Open", s["Cell"])])
+            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm],
+                                  continued_style=s["Secondary"])]
+        else:
+            actions = [self.P("No actions recorded.", s["Secondary"])]
+        return out + self.section("Actions", actions)
+
+    def actions(self) -> list:
+        s = self.s
+        head: list = [PartMark(self.r, "Open actions"), SectionRule(),
+                      Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
+                      self.P("Open actions", s["H1Kept"])]
+        items = open_actions(self.d)
+        if not items:
+            return keep(head, [self.P("There are no open actions.", s["Body"])])
+        titles = {p.slug: p for p in self.rec.checklist.principles}
+        rows = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        for slug, x in items:
+            p = titles.get(slug)
+            name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            rows.append([self.P(name, s["Cell"]), self.cell(x.action, f"answers.{slug}.actions"),
+                         self.cell(x.owner, f"answers.{slug}.actions"),
+                         self.P(long_date(x.due) or "–", s["Cell"])])
+        return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm],
+                                      continued_style=s["Secondary"])])
+
+    def sign_off(self) -> list:
+        d, s = self.d, self.s
+        out: list = [PartMark(self.r, "Sign-off"), SectionRule(), self.P("Sign-off", s["H1"]), self.P(
+            f"By signing, each person named confirms that they have read version {d.version} of "
+            f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
+            "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
+        recorded = {x.role.casefold(): x for x in d.sign_offs}
+        roles = [(r.name, r.required) for r in self.rec.checklist.sign_off_roles]
+        known = {name.casefold() for name, _ in roles}
+        roles += [(x.role, False) for x in d.sign_offs if x.role.casefold() not in known]
+        for name, required in roles:
+            out += self._signature_block(name, required, recorded.get(name.casefold()))
+        # The whole block on one page (a new one if it does not fit below the actions);
+        # if there are ever too many roles for a page, it breaks between roles.
+        return [KeepTogether(out)]
+
+    def _signature_block(self, role: str, required: bool, done) -> list:
+        """One role's block, to be signed with a pen: SIGN_SPACE clear above the signature
+        line, then lines for the printed name, the post held and the date, each with room
+        to write. A recorded sign-off prints its name and date on their lines."""
+        s = self.s
+        role_text = self.line(role, "sign_offs.role")
+        label = role_text + ("" if required else f' <font color="{SECONDARY}">(optional)</font>')
+        name = self.line(done.name, "sign_offs.name") if done else ""
+        date = long_date(done.date) if done else ""
+        minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
+
+        def written(value: str, room: float, width: float) -> list:
+            """Room to write, a recorded value sitting on the line at its foot."""
+            if not value:
+                return [Spacer(0, room)]
+            para = self.P(value, s["Cell"])
+            return [Spacer(0, max(0.0, room - para.wrap(width, 100 * mm)[1])), para]
+
+        wide, gap, narrow = 108 * mm, 8 * mm, 54 * mm
+        rows = [
+            [self.P(label, s["CellBold"]), "", ""],
+            [written("", SIGN_SPACE, wide), "", written(date, SIGN_SPACE, narrow)],
+            [self.P(f"Signed on behalf of the {role_text}", s["Secondary"]), "",
+             self.P("Date", s["Secondary"])],
+            [written(name, WRITE_SPACE, wide), "", written("", WRITE_SPACE, narrow)],
+            [self.P("Printed name", s["Secondary"]), "", self.P("Post held", s["Secondary"])],
+        ]
+        block = table(
+            rows, colWidths=[wide, gap, narrow], hAlign="LEFT",
+            style=[("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                   ("LINEBELOW", (0, 1), (0, 1), 0.8, TEXT),
+                   ("LINEBELOW", (2, 1), (2, 1), 0.8, TEXT),
+                   ("LINEBELOW", (0, 3), (0, 3), 0.8, TEXT),
+                   ("LINEBELOW", (2, 3), (2, 3), 0.8, TEXT),
+                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                   ("BOTTOMPADDING", (0, 2), (-1, 2), 0)],
+        )
+        parts: list = [block]
+        if done:
+            note = f"Recorded in the register: signed on {long_date(done.date)}"
+            note += f", minute {minute}." if minute else "."
+            parts += [Spacer(0, 2 * mm), self.P(note, s["Secondary"])]
+        parts.append(Spacer(0, 7 * mm))
+        return [KeepTogether(parts)]
+
+
+class RecordRenderer(Renderer):
+    """One record as its own document."""
+
+    def __init__(self, rec: PrintRecord) -> None:
+        super().__init__()
+        self.rec = rec
+        self.context = record_context(self, rec)
+
+    def story(self) -> list:
+        return RecordStory(self, self.rec).flowables()[2:]  # the first page needs no break
+
+    def metadata(self) -> dict[str, str]:
+        d = self.rec.decision
+        ref = f"{d.reference} · " if d.reference else ""
+        return {
+            "title": d.title,
+            "author": d.organisation or d.proposer,
+            "subject": f"Decision assurance record · {ref}version {d.version} · "
+                       f"{self.rec.status} · verification code {self.rec.code}",
+            "keywords": f"{CODE_MARKER}{self.rec.code}",
+        }
+

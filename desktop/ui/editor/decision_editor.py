@@ -1,0 +1,490 @@
+"""The editor for one decision: a task list beside the pages, Back/Continue, and autosave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.decision import (
+    Decision,
+    Rating,
+    Status,
+    answer_state,
+    completeness,
+    detail_problems,
+)
+from desktop.domain.errors import KnownError
+from desktop.ui import theme
+from desktop.ui.editor.details_page import DetailsPage
+from desktop.ui.editor.principle_page import PrinciplePage
+from desktop.ui.editor.summary_page import SUMMARY_PAGE, SummaryPage
+from desktop.ui.widgets import Banner, LinkButton, primary_button, scroll_page, text_label
+
+AUTOSAVE_MS = 600
+RETRY_MS = 5000
+
+
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+RATING_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class TaskDelegate(QStyledItemDelegate):
+    """Per task: the name (wrapped, never cut off), then the status on the left and the rating
+    on the right.
+
+    In a narrow list (150% scale) the rating goes on a line of its own rather than over the status.
+    """
+
+    @staticmethod
+    def _name_lines(option, name: str, width: int) -> int:
+        """How many lines the bold name needs in the list's inner width."""
+        bold = QFont(option.font)
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        box = fm.boundingRect(QRect(0, 0, max(width - 24, 40), 10_000),
+                              int(Qt.TextFlag.TextWordWrap), name)
+        return max(1, round(box.height() / fm.lineSpacing()))
+
+    @staticmethod
+    def _crowded(option, index, width: int) -> bool:
+        rating = index.data(RATING_ROLE)
+        if not rating:
+            return False
+        bold = QFont(option.font)
+        bold.setBold(True)
+        state = index.data(STATE_ROLE) or ""
+        state_font = bold if state not in ("Completed", "") else QFont(option.font)
+        needed = (QFontMetrics(state_font).horizontalAdvance(state) + 16
+                  + QFontMetrics(bold).horizontalAdvance(theme.rating_text(Rating(rating))))
+        return needed > width - 24  # the inner margins, as in paint()
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
+        fm = option.fontMetrics
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListWidget) else 200
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        lines = self._name_lines(option, name, width) + 1
+        lines += 1 if self._crowded(option, index, width) else 0
+        return QSize(200, fm.lineSpacing() * lines + 14)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        if selected:
+            colour = theme.FOCUS if focused else "#c6dbee"
+            painter.fillRect(rect, QColor(colour))
+        painter.setPen(QColor(theme.BORDER))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        inner = rect.adjusted(12, 6, -12, -6)
+        fm = option.fontMetrics
+        line = fm.lineSpacing()
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.LINK if not selected else theme.TEXT))
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        name_height = line * self._name_lines(option, name, rect.width())
+        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), name_height),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                         | Qt.TextFlag.TextWordWrap, name)
+        state = index.data(STATE_ROLE) or ""
+        rating = Rating(index.data(RATING_ROLE)) if index.data(RATING_ROLE) else None
+        second = QRect(inner.left(), inner.top() + name_height, inner.width(), line)
+        plain = QFont(option.font)
+        plain.setBold(state not in ("Completed", ""))
+        painter.setFont(plain)
+        painter.setPen(QColor(theme.TEXT if state == "Completed" or selected else theme.SECONDARY))
+        painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, state)
+        if rating is not None:
+            rating_font = QFont(option.font)
+            rating_font.setBold(True)
+            painter.setFont(rating_font)
+            painter.setPen(theme.rating_colour(rating))
+            place, align = second, Qt.AlignmentFlag.AlignRight
+            if self._crowded(option, index, rect.width()):
+                place, align = second.translated(0, line), Qt.AlignmentFlag.AlignLeft
+            painter.drawText(place, align | Qt.AlignmentFlag.AlignVCenter,
+                             theme.rating_text(rating))
+        painter.restore()
+
+
+class TaskList(QListWidget):
+    """The side list: details, the ten principles with state and rating, and the summary."""
+
+    page_requested = Signal(int)
+
+    def __init__(self, titles: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Sections of this decision")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setItemDelegate(TaskDelegate(self))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
+        for title in titles:
+            item = QListWidgetItem(title)
+            item.setToolTip(title)
+            self.addItem(item)
+        self.currentRowChanged.connect(self._current_changed)
+
+    def _current_changed(self, row: int) -> None:
+        if row >= 0:
+            self.page_requested.emit(row)
+
+    def set_current(self, page: int) -> None:
+        self.blockSignals(True)
+        self.setCurrentRow(page)
+        self.blockSignals(False)
+        self.viewport().update()
+
+    def title(self, page: int) -> str:
+        return self.item(page).text()
+
+    def state(self, page: int) -> str:
+        return self.item(page).data(STATE_ROLE) or ""
+
+    def set_state(self, page: int, state: str, rating=None) -> None:
+        item = self.item(page)
+        item.setData(STATE_ROLE, state)
+        item.setData(RATING_ROLE, rating.value if rating else "")
+        spoken = f"{item.text()}: {state}" + (f", {theme.rating_text(rating)}" if rating else "")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+        item.setToolTip(spoken)
+
+
+class DecisionEditor(QWidget):
+    """Edits one decision; every change reaches the database within about a second."""
+
+    saved = Signal(str)  # "HH:MM:SS"
+    save_failed = Signal(str)
+    record_changed = Signal(object)  # the Decision, after a save or reload
+    page_changed = Signal(int)
+    close_requested = Signal()
+    export_requested = Signal()
+    sign_off_requested = Signal()
+
+    def __init__(self, service, dialogs, autosave_ms: int = AUTOSAVE_MS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.dialogs = dialogs
+        self._decision: Decision | None = None
+        self._read_only = False
+        self._dirty: set[int] = set()
+        self._last_error = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(autosave_ms)
+        self._timer.timeout.connect(self.save_now)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.save_now)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QHBoxLayout()
+        top.setContentsMargins(24, 8, 24, 8)
+        self.back_to_register = LinkButton("← All decisions")
+        self.back_to_register.setAccessibleName("Back to all decisions")
+        self.back_to_register.clicked.connect(self.close_requested)
+        top.addWidget(self.back_to_register)
+        top.addSpacing(16)
+        self.title_label = text_label("", "caption", wrap=False)
+        # A long title must not widen the window: it is cut here and shown whole in the tooltip.
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.title_label, 1)
+        outer.addLayout(top)
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+
+        checklist = service.checklist
+        self.details = DetailsPage()
+        self.principles = [PrinciplePage(p) for p in checklist.principles]
+        self.summary = SummaryPage()
+        titles = ["Decision details", *(f"{p.number}. {p.title}" for p in checklist.principles),
+                  "Check your answers"]
+        side = QWidget()
+        s = QVBoxLayout(side)
+        s.setContentsMargins(24, 16, 8, 16)
+        s.setSpacing(8)
+        self.progress_label = text_label("", "label")
+        s.addWidget(self.progress_label)
+        self.task_list = TaskList(titles)
+        self.task_list.setMinimumWidth(220)
+        s.addWidget(self.task_list, 1)
+
+        self.stack = QStackedWidget()
+        self.scrolls = [scroll_page(p) for p in (self.details, *self.principles, self.summary)]
+        for area in self.scrolls:
+            self.stack.addWidget(area)
+        for page, area in zip(self.principles, self.scrolls[1:], strict=False):
+            page.follow_viewport(area.viewport())  # two columns when there is room
+        right = QWidget()
+        r = QVBoxLayout(right)
+        r.setContentsMargins(0, 0, 0, 0)
+        r.setSpacing(0)
+        r.addWidget(self.stack, 1)
+        footer = QHBoxLayout()
+        footer.setContentsMargins(32, 8, 32, 16)
+        self.back_button = QPushButton("Back")
+        self.next_button = primary_button("Continue")
+        footer.addWidget(self.back_button)
+        footer.addSpacing(16)
+        footer.addWidget(self.next_button)
+        footer.addStretch(1)
+        r.addLayout(footer)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(right)
+        # A narrower window (small screen, 150% scale) takes a quarter of its loss from the
+        # task list, which keeps its minimum, so the page keeps room for its inputs.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([320, 960])
+        outer.addWidget(self.splitter, 1)
+
+        self.details.edited.connect(lambda: self._edited(0))
+        for i, page in enumerate(self.principles, start=1):
+            page.edited.connect(lambda i=i: self._edited(i))
+            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
+            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.summary.go_to.connect(self.go_to)
+        self.summary.export_requested.connect(self.export_requested)
+        self.summary.sign_off_requested.connect(self.sign_off_requested)
+        self.task_list.page_requested.connect(self.go_to)
+        self.back_button.clicked.connect(self.previous_page)
+        self.next_button.clicked.connect(self.next_page)
+        QWidget.setTabOrder(self.task_list, self.details.focus_chain()[0])
+
+    # ---- state ------------------------------------------------------------------------------
+    @property
+    def decision(self) -> Decision | None:
+        return self._decision
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def current_page(self) -> int:
+        return self.stack.currentIndex()
+
+    def is_dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def open(self, decision_id: str, page: int = 0) -> None:
+        """Show a decision (saving whatever was open before)."""
+        self.save_now()
+        self._dirty.clear()
+        self._decision = self.service.get(decision_id)
+        self._load_all()
+        self.go_to(page)
+
+    def reload(self) -> None:
+        """Re-read the record after a change made elsewhere (sign-off, amendment)."""
+        if self._decision is None:
+            return
+        self.save_now()
+        self._decision = self.service.get(self._decision.id)
+        self._load_all()
+        self.go_to(self.current_page())
+        self.record_changed.emit(self._decision)
+
+    def clear(self) -> None:
+        self.save_now()
+        self._decision = None
+        self._dirty.clear()
+
+    def _load_all(self) -> None:
+        d = self._decision
+        # Once anyone has signed, the content they signed must not change under the later
+        # signers (the service refuses it too): the pages are read-only until the last sign-off
+        # locks the version, or the sign-offs are removed.
+        self._read_only = d.status in (Status.SIGNED_OFF, Status.WITHDRAWN) or bool(d.sign_offs)
+        self.details.load(d, self._read_only)
+        for page in self.principles:
+            page.load(d.answer(page.principle.slug), self._read_only,
+                      follow_up=d.status != Status.WITHDRAWN)
+        if d.status == Status.SIGNED_OFF:
+            self.set_banner(f"Version {d.version} is signed off and locked. "
+                            "To change it, make an amendment; this version will be kept.")
+        elif d.status == Status.WITHDRAWN:
+            self.set_banner("This decision has been withdrawn. It is kept for the record "
+                            "and cannot be changed.")
+        elif d.sign_offs:
+            signed = len(d.sign_offs)
+            self.set_banner(
+                f"{signed} sign-off{'s' if signed != 1 else ''} recorded, so this version cannot "
+                "change now. Record the rest (Decision ▸ Record sign-off…), or remove one "
+                "recorded by mistake (Decision ▸ Remove a recorded sign-off…).")
+        else:
+            self.set_banner("")
+        self._refresh_tasks()
+
+    def set_banner(self, text: str) -> None:
+        """The notice above the pages; sign-off and amendment code may set its own text."""
+        self.banner.show_message(text)
+
+    def _refresh_tasks(self) -> None:
+        d = self._decision
+        if d is None:
+            return
+        from desktop.ui.register.model import EXAMPLE_PREFIX
+
+        title = (EXAMPLE_PREFIX if self.service.is_example(d.id) else "") + d.title
+        self.title_label.setText(title)
+        self.title_label.setToolTip(title)
+        self.task_list.set_state(0, "Incomplete" if detail_problems(d) else "Completed")
+        for i, page in enumerate(self.principles, start=1):
+            answer = d.answer(page.principle.slug)
+            self.task_list.set_state(i, answer_state(answer), answer.rating)
+            page.show_progress(answer)
+        self.task_list.set_state(SUMMARY_PAGE, d.status.label)
+        self.progress_label.setText(f"{completeness(d)} of 10 principles completed")
+
+    # ---- autosave ------------------------------------------------------------------------------
+    def _edited(self, page: int) -> None:
+        if self._read_only or self._decision is None:
+            return
+        self._dirty.add(page)
+        # Not restarted on every key: someone typing without a pause must still be saved
+        # within AUTOSAVE_MS of the first unsaved key (the crash test kills a typing window).
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def unsaveable(self) -> list[str]:
+        """Typed text that autosave cannot store (each page shows its own error beside it)."""
+        if self._decision is None or self._read_only:
+            return []
+        refused = []
+        if self._dirty and self._last_error:  # typed, but the register refused to save it
+            pages = ", ".join("the details" if page == 0 else
+                              f"principle {page}" for page in sorted(self._dirty))
+            refused.append(f"what you typed on {pages}: {self._last_error}")
+        return [*refused, *self.details.unsaveable(),
+                *(x for p in self.principles for x in p.unsaveable())]
+
+    def save_now(self) -> bool:
+        """Write every pending edit now. False (and the text kept on screen) if it failed."""
+        self._timer.stop()
+        self._retry.stop()
+        if not self._dirty or self._decision is None or self._read_only:
+            return True
+        decision_id = self._decision.id
+        try:
+            for page in sorted(self._dirty):
+                if page == 0:
+                    self._decision = self.service.update(decision_id, **self.details.changes())
+                else:
+                    p = self.principles[page - 1]
+                    self._decision = self.service.set_answer(decision_id, p.principle.slug,
+                                                             p.answer())
+                self._dirty.discard(page)
+        except KnownError as exc:
+            message = str(exc)
+            self.save_failed.emit(message)
+            self._retry.start()
+            if message != self._last_error:
+                self._last_error = message
+                self.dialogs.error(
+                    self, "Your changes are not saved yet",
+                    f"{message}\n\nWhat you typed is still on screen. The app will try again "
+                    "when you next type, or in a few seconds.")
+            return False
+        self._last_error = ""
+        self._refresh_tasks()
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.record_changed.emit(self._decision)
+        return True
+
+    def set_action_done(self, page: int, row: int, done: bool) -> bool:
+        """Tick an action done (or not): allowed after sign-off too, and audited."""
+        from desktop.application import lifecycle
+
+        if self._decision is None or not self.save_now():
+            return False
+        p = self.principles[page - 1]
+        try:
+            self._decision = lifecycle.set_action_done(self.service, self._decision.id,
+                                                       p.principle.slug, row, done)
+        except KnownError as exc:
+            self.dialogs.error(self, "Cannot update this action", str(exc))
+            return False
+        p.set_done(row, done)
+        self._refresh_tasks()
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.record_changed.emit(self._decision)
+        return True
+
+    # ---- navigation ------------------------------------------------------------------------------
+    def go_to(self, page: int, field: str = "") -> None:
+        self.save_now()
+        page = max(0, min(SUMMARY_PAGE, page))
+        if page == SUMMARY_PAGE and self._decision is not None:
+            self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
+        self.stack.setCurrentIndex(page)
+        self.task_list.set_current(page)
+        self.back_button.setEnabled(page > 0)
+        self.next_button.setVisible(page < SUMMARY_PAGE)
+        nxt = self.task_list.title(min(page + 1, SUMMARY_PAGE))
+        self.next_button.setToolTip(f"Go to {nxt} (Ctrl+PgDown)")
+        self.next_button.setAccessibleDescription(f"Go to {nxt}")
+        self.page_changed.emit(page)
+        if field:
+            self.page_widget(page).focus_field(field)
+        else:
+            self.scrolls[page].verticalScrollBar().setValue(0)
+
+    def page_widget(self, page: int):
+        return ([self.details, *self.principles, self.summary])[page]
+
+    def focus_first_field(self) -> None:
+        self.page_widget(self.current_page()).focus_field()
+
+    def next_page(self) -> None:
+        self.go_to(self.current_page() + 1)
+        self.focus_first_field()
+
+    def previous_page(self) -> None:
+        self.go_to(self.current_page() - 1)
+        self.focus_first_field()
+
+    def guidance_visible(self) -> bool:
+        return self.principles[0].guidance_visible()
+
+    def set_guidance_visible(self, visible: bool) -> None:
+        """Show or hide the guidance on every principle page: the choice follows the user."""
+        for page in self.principles:
+            page.set_guidance_visible(visible)
+
+    # ---- settings -------------------------------------------------------------------------------
+    def save_state(self, settings) -> None:
+        settings.setValue("editor/splitter", self.splitter.saveState())
+        settings.setValue("editor/guidance", "shown" if self.guidance_visible() else "hidden")
+
+    def restore_state(self, settings) -> None:
+        state = settings.value("editor/splitter")
+        if isinstance(state, QByteArray | bytes):
+            self.splitter.restoreState(QByteArray(state))
+        self.set_guidance_visible(settings.value("editor/guidance") != "hidden")

@@ -1,0 +1,231 @@
+"""The decision's own fields: what is proposed, why, options considered, delivery model."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.application.decisions import MAX_REFERENCE, MAX_TITLE
+from desktop.domain.decision import (
+    DELIVERY_MODEL_LABELS,
+    DELIVERY_MODELS,
+    FIELD_LABELS,
+    Decision,
+    Option,
+)
+from desktop.domain.typed_dates import parse_typed_date
+from desktop.ui.editor.date_field import DateField
+from desktop.ui.editor.row_table import Column, RowTable
+from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
+
+HINTS = {
+    "title": "A short name a committee member would recognise, e.g. 'Outsource waste collection'.",
+    "reference": "The forward plan or committee reference, if there is one.",
+    "proposal": "What exactly is proposed: the service, the change, and when it would happen.",
+    "reasons": "Why this option is recommended over the others.",
+    "organisation": "The council or body making the decision.",
+    "decision_maker": "Who takes the decision, e.g. Cabinet, or the Portfolio Holder.",
+    "proposer": "The director or officer putting the proposal forward.",
+    "meeting_date": "The date of the meeting that decides, e.g. 9/12/2026 (Alt+Down: calendar).",
+    "review_date": "When the results will be reviewed, e.g. 31/03/2028 (Alt+Down: calendar).",
+    "delivery_model": "How the service would be delivered if the proposal goes ahead.",
+    "options": "Every option considered, including doing nothing, and why each was rejected.",
+    "conflicts_of_interest": "Interests declared by anyone involved, and any dispensation granted.",
+}
+MODEL_CHOICES = (("", "Not chosen yet"),
+                 *((m, DELIVERY_MODEL_LABELS[m]) for m in DELIVERY_MODELS))
+# Each option is a small block, so what was typed reads back whole at 1024 px and at 150%:
+# its name across the column (wrapping), then delivery model and outcome, then the reason.
+OPTION_COLUMNS = [
+    Column("name", "Option", 1, spoken="Option", lines=1),
+    Column("delivery_model", "Delivery model", 1, MODEL_CHOICES,
+           spoken="Delivery model of option", line=1),
+    Column("status", "Outcome", 1, (("rejected", "Rejected"), ("recommended", "Recommended")),
+           spoken="Outcome of option", line=1),
+    Column("reason", "Reason", 1, spoken="Reason for option", lines=2, line=2),
+]
+LINE_FIELDS = ("title", "reference", "organisation", "decision_maker", "proposer")
+TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")
+DATES = ("meeting_date", "review_date")
+LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE}  # characters that can be saved
+
+
+
+
+EDITABLE_INTRO = ("Describe the proposal before you test it against the principles. "
+                  "Everything you type is saved as you go.")
+# A record that cannot be changed (signed, locked or withdrawn) does not promise saving.
+READ_ONLY_INTRO = ("The details of the proposal, as recorded. They cannot be changed now; "
+                   "the notice at the top says why.")
+
+
+class DetailsPage(QWidget):
+    """Edits the decision fields. `changes()` returns what is valid to save."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(24)
+        col.addWidget(text_label("Decision details", "h1"))
+        self.intro = text_label(EDITABLE_INTRO, "caption")
+        col.addWidget(self.intro)
+        self.fields: dict[str, Field] = {}
+        self.inputs: dict[str, QWidget] = {}
+
+        def add(key: str, widget: QWidget) -> None:
+            f = Field(FIELD_LABELS[key], widget, HINTS.get(key, ""))
+            self.fields[key] = f
+            self.inputs[key] = widget
+            col.addWidget(f)
+
+        for key in ("title", "reference", "proposal", "reasons", "organisation",
+                    "decision_maker", "proposer", "meeting_date", "review_date"):
+            if key in TEXT_FIELDS:
+                w: QWidget = PlainText(6 if key == "proposal" else 4)
+                w.textChanged.connect(self._changed)
+            else:
+                w = DateField() if key in DATES else QLineEdit()
+                w.textEdited.connect(self._changed)
+            add(key, w)
+        self.key_decision = QCheckBox("This is a key decision")
+        self.key_decision.setAccessibleName(FIELD_LABELS["key_decision"])
+        self.key_decision.setAccessibleDescription(
+            "Tick if it is on the forward plan as a key decision (significant spending or effect)")
+        self.key_decision.toggled.connect(self._changed)
+        self.inputs["key_decision"] = self.key_decision
+        col.addWidget(self.key_decision)
+        model = QComboBox()
+        model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        model.setMinimumContentsLength(20)
+        for value, label in MODEL_CHOICES:
+            model.addItem(label, value)
+        model.currentIndexChanged.connect(self._changed)
+        add("delivery_model", model)
+        self.options = RowTable(OPTION_COLUMNS, "option", "Add an option")
+        self.options.edited.connect(self._changed)
+        self.options.rows_changed.connect(self.chain_tab_order)
+        opt_field = Field(FIELD_LABELS["options"], self.options, HINTS["options"])
+        self.fields["options"] = opt_field
+        self.inputs["options"] = self.options
+        col.addWidget(opt_field)
+        self.options.setAccessibleName(FIELD_LABELS["options"])
+        conflicts = PlainText(3)
+        conflicts.textChanged.connect(self._changed)
+        add("conflicts_of_interest", conflicts)
+
+    # ---- load / read back ----------------------------------------------------------------
+    def load(self, decision: Decision, read_only: bool) -> None:
+        self.intro.setText(READ_ONLY_INTRO if read_only else EDITABLE_INTRO)
+        self._loading = True
+        try:
+            for key in LINE_FIELDS + DATES:
+                w = self.inputs[key]
+                w.setText(getattr(decision, key) or "")
+                w.setReadOnly(read_only)
+            for key in TEXT_FIELDS:
+                w = self.inputs[key]
+                w.setPlainText(getattr(decision, key) or "")
+                w.setReadOnly(read_only)
+            self.key_decision.setChecked(decision.key_decision)
+            self.key_decision.setEnabled(not read_only)
+            model = self.inputs["delivery_model"]
+            model.setCurrentIndex(max(0, model.findData(decision.delivery_model or "")))
+            model.setEnabled(not read_only)
+            self.options.set_values(
+                [{"name": o.name, "delivery_model": o.delivery_model or "", "status": o.status,
+                  "reason": o.reason} for o in decision.options],
+                read_only,
+            )
+            for f in self.fields.values():
+                f.set_error("")
+        finally:
+            self._loading = False
+        self.chain_tab_order()
+
+    def changes(self) -> dict:
+        """The fields as typed, leaving out (and flagging) values that cannot be saved yet."""
+        out: dict = {}
+        for key in LINE_FIELDS:
+            out[key] = self.inputs[key].text()
+        for key in TEXT_FIELDS:
+            out[key] = self.inputs[key].toPlainText()
+        title = out["title"]
+        if not title.strip():
+            self.fields["title"].set_error("Enter a title")
+            del out["title"]
+        elif len(title) > LIMITS["title"]:
+            self.fields["title"].set_error(
+                f"The title must be {LIMITS['title']} characters or fewer")
+            del out["title"]
+        else:
+            self.fields["title"].set_error("")
+        if len(out["reference"]) > LIMITS["reference"]:
+            self.fields["reference"].set_error(
+                f"The reference must be {LIMITS['reference']} characters or fewer")
+            del out["reference"]
+        else:
+            self.fields["reference"].set_error("")
+        for key in DATES:
+            if self._not_a_date(key):
+                # Kept on screen and reported; unsaveable() names it before the window closes.
+                self.fields[key].set_error("Enter a real date, such as 31/03/2027 or 2027-03-31")
+            else:
+                self.fields[key].set_error("")
+                out[key] = parse_typed_date(self.inputs[key].text())
+        out["key_decision"] = self.key_decision.isChecked()
+        out["delivery_model"] = self.inputs["delivery_model"].currentData() or None
+        out["options"] = tuple(
+            Option(name=r["name"], status=r["status"] or "rejected",
+                   delivery_model=r["delivery_model"] or None, reason=r["reason"])
+            for r in self.options.values()
+        )
+        return out
+
+    def unsaveable(self) -> list[str]:
+        """What is typed here but cannot be saved (too long, or dates that are not dates)."""
+        out = []
+        for key, limit in LIMITS.items():
+            length = len(self.inputs[key].text())
+            if length > limit:
+                out.append(f"{FIELD_LABELS[key]}: {length:,} characters, and at most {limit} "
+                           "can be saved")
+        for key in DATES:
+            if self._not_a_date(key):
+                out.append(f"{FIELD_LABELS[key]}: “{self.inputs[key].text().strip()}” is not a date")
+        return out
+
+    def _not_a_date(self, key: str) -> bool:
+        """Something is typed in this date field, and it is not a date."""
+        text = self.inputs[key].text().strip()
+        return bool(text) and parse_typed_date(text) is None
+
+    def _changed(self, *_args) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    # ---- navigation ----------------------------------------------------------------------
+    def focus_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = []
+        for key in ("title", "reference", "proposal", "reasons", "organisation",
+                    "decision_maker", "proposer", "meeting_date", "review_date",
+                    "key_decision", "delivery_model"):
+            chain.append(self.inputs[key])
+        chain.extend(self.options.focus_chain())
+        chain.append(self.inputs["conflicts_of_interest"])
+        return chain
+
+    def chain_tab_order(self) -> None:
+        chain = self.focus_chain()
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    def focus_field(self, key: str = "title") -> None:
+        widget = self.inputs.get(key, self.inputs["title"])
+        if widget is self.options:
+            widget = self.options.focus_chain()[0]
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        ensure_visible(widget)

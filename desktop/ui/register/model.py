@@ -1,0 +1,236 @@
+"""The register as a table model that filters, sorts and pages in SQL (fetchMore)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+
+from desktop.domain.decision import Status
+from desktop.domain.queries import RegisterQuery, RegisterRow
+from desktop.domain.typed_dates import uk_date
+from desktop.domain.visible import visible_controls
+from desktop.ui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reference", "Reference"),
+    ("title", "Title"),
+    ("decision_maker", "Decision maker"),
+    ("meeting_date", "Meeting date"),
+    ("status", "Status"),
+    ("complete", "Complete"),
+    ("overall_rating", "Overall rating"),
+    ("matched_in", "Matched in"),  # shown only while searching
+)
+EXAMPLE_PREFIX = "Example: "  # the shipped example, wherever it shows
+MATCH_BATCH = 40  # rows whose "Matched in" is read at once: about a screenful
+# Qt.ItemDataRole values as ints (Qt passes roles to data() as plain ints): naming PySide's
+# `Qt` namespace builds its ~95 enums, ~15 ms that an empty register's first paint never needs.
+DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE = 0, 1, 3
+TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, ACCESSIBLE_TEXT_ROLE = 7, 9, 11
+ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+SECTIONS = 10  # the shipped checklist's principles, as the Complete column counts them
+
+
+def _rated(row: RegisterRow):
+    """The overall rating the register shows: none until every principle is complete, so an
+    early draft (three greens) never looks assured beside a finished record."""
+    done = row.complete >= SECTIONS or row.status in (Status.READY, Status.SIGNED_OFF)
+    return row.overall_rating if done else None
+
+
+class PagedTableModel(QAbstractTableModel):
+    """Rows that come a page at a time from a query run in SQL: `_count(query)` and
+    `_page(query, offset, limit)` say how; only the pages scrolled into view are loaded.
+    `columns` are (key, heading) pairs."""
+
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, query, page_size: int = 100, parent=None) -> None:
+        super().__init__(parent)
+        self._page_size = page_size
+        self._query = query
+        self._rows: list = []
+        self._total = 0
+        self.refresh()
+
+    def _count(self, query) -> int:
+        raise NotImplementedError
+
+    def _page(self, query, offset: int, limit: int) -> list:
+        raise NotImplementedError
+
+    # ---- what is shown ------------------------------------------------------------------
+    @property
+    def query(self):
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many rows match the query (loaded or not)."""
+        return self._total
+
+    def set_query(self, query) -> None:
+        if query != self._query:
+            self._query = query
+            self.refresh()
+
+    def update_query(self, **changes) -> None:
+        self.set_query(replace(self._query, **changes))
+
+    def refresh(self) -> None:
+        """Re-run the query from the first page (after an edit or a filter change)."""
+        self.beginResetModel()
+        self._total = self._count(self._query)
+        self._rows = self._page(self._query, 0, self._page_size)
+        self.endResetModel()
+
+    def row_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # ---- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex(), *, everything: bool = False) -> None:  # noqa: N802, B008
+        """The next page of rows; everything=True: every row still to come, in one query."""
+        if parent.isValid():
+            return
+        size = max(self._total - len(self._rows), 1) if everything else self._page_size
+        more = self._page(self._query, len(self._rows), size)
+        more = more[: max(0, self._total - len(self._rows))]
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = DISPLAY_ROLE):
+        from PySide6.QtCore import Qt
+
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
+                return self.columns[section][1]
+            if role == TEXT_ALIGNMENT_ROLE:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class RegisterTableModel(PagedTableModel):
+    """Rows come from service.register(query, offset, limit); only visible pages are loaded."""
+
+    columns = COLUMNS
+
+    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+        self._service = service
+        self._matches: dict[str, str] = {}
+        examples = getattr(service, "example_ids", frozenset())
+        self._examples = examples if isinstance(examples, frozenset) else frozenset()
+        super().__init__(RegisterQuery(sort="updated_at", descending=True), page_size, parent)
+
+    def _count(self, query: RegisterQuery) -> int:
+        return self._service.register_count(query)
+
+    def _page(self, query: RegisterQuery, offset: int, limit: int) -> list[RegisterRow]:
+        return self._service.register(query, offset, limit)
+
+    def refresh(self) -> None:
+        self._matches = {}
+        super().refresh()
+
+    def matched_in(self, row: int) -> str:
+        """Where the search found this row ("title", "answers: 3. Staff", ...); "" when not
+        searching. Worked out for the rows painted, a page at a time."""
+        search = self._query.search
+        if not search.strip() or not 0 <= row < len(self._rows):
+            return ""
+        r = self._rows[row]
+        if r.id not in self._matches:
+            batch = [x for x in self._rows[row:row + MATCH_BATCH] if x.id not in self._matches]
+            found = self._service.search_matches(search, batch)
+            self._matches.update({x.id: found.get(x.id, "") for x in batch})
+        return self._matches[r.id]
+
+    def row_id(self, row: int) -> str | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, decision_id: str) -> int:
+        """The loaded row showing this decision, or -1."""
+        for i, r in enumerate(self._rows):
+            if r.id == decision_id:
+                return i
+        return -1
+
+    # flags(): QAbstractTableModel's own (enabled, selectable, never has children; nothing for
+    # an invalid index) is what the register needs, without a Python call per cell.
+
+    def data(self, index: _Index, role: int = DISPLAY_ROLE):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if key == "matched_in":
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE, TOOLTIP_ROLE):
+                found = self.matched_in(index.row())
+                return f"Matched in {found}" if role == TOOLTIP_ROLE and found else found
+            return None
+        example = EXAMPLE_PREFIX if row.id in self._examples else ""
+        if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
+            text = self._text(row, key, role == ACCESSIBLE_TEXT_ROLE)
+            return example + text if key == "title" else text
+        if role == TOOLTIP_ROLE:
+            if key == "title":
+                return example + (visible_controls(row.title) or "")
+            return self._text(row, key, True) or None
+        if role == ID_ROLE:
+            return row.id
+        if key == "overall_rating":
+            rated = _rated(row)
+            if role == DECORATION_ROLE:
+                return theme.rating_icon(rated)
+            if role == FOREGROUND_ROLE:
+                return theme.rating_colour(rated)
+        return None
+
+    @staticmethod
+    def _text(row: RegisterRow, key: str, spoken: bool) -> str:
+        if key == "meeting_date":
+            return uk_date(row.meeting_date)
+        if key == "status":
+            label = row.status.label
+            return f"{label} (version {row.version})" if row.version > 1 else label
+        if key == "complete":
+            return f"{row.complete} of {SECTIONS}" if spoken else f"{row.complete}/{SECTIONS}"
+        if key == "overall_rating":
+            if row.overall_rating is not None and _rated(row) is None:
+                return f"Not yet rated ({row.complete} of {SECTIONS})"
+            if row.overall_rating is None:
+                return "Not rated yet"
+            return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label
+        if key in ("title", "reference"):  # a bidi override cannot disguise one as another
+            return visible_controls(getattr(row, key)) or ""
+        return getattr(row, key) or ""
+
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
+        from PySide6.QtCore import Qt
+
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] == "matched_in":
+            return
+        self.update_query(sort=COLUMNS[column][0],
+                          descending=order == Qt.SortOrder.DescendingOrder)

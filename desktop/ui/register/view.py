@@ -1,0 +1,427 @@
+"""The register page: search, filters, the table of decisions, and the empty-register greeting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.decision import Rating, Status
+from desktop.ui import theme
+from desktop.ui.register.model import COLUMNS, RegisterTableModel
+from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
+
+# A search over 10,000 decisions takes about 15 ms, so results follow each keystroke at once.
+# A zero-interval timer still coalesces keystrokes that arrive while a query is running.
+SEARCH_DELAY_MS = 0
+STATUS_CHOICES = [(s.value, s.label) for s in Status]
+RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.AMBER, Rating.GREEN,
+                                                             Rating.NOT_APPLICABLE)]
+RATING_CHOICES.append(("none", "Not rated yet"))
+# The order they give way on a narrow window; the reference always stays (it is how a clerk
+# finds a decision), as do the title, status, completeness and rating.
+OPTIONAL_COLUMNS = ("meeting_date", "decision_maker")
+
+
+class RegisterTable(QTableView):
+    """Enter or Return opens the current decision, as does a double click."""
+
+    open_requested = Signal(QModelIndex)
+
+    def list_of(self, name: str, selection: QAbstractItemView.SelectionMode) -> None:
+        """A read-only list of rows, one line each, sorted by its headings (the register's,
+        the open actions')."""
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(selection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        header.setAccessibleName("Column headings: choose one to sort by it")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def selectAll(self) -> None:  # noqa: N802 - Qt override
+        # Rows arrive a page at a time: "all" must mean every decision that matches, not
+        # only those scrolled into view (a committee pack of "all" silently held the first 100).
+        model = self.model()
+        if model is not None and model.canFetchMore():
+            model.fetchMore(everything=True)
+        super().selectAll()
+
+
+class FilterButton(QToolButton):
+    """A drop-down of checkable choices; its label counts how many are ticked."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, choices: list[tuple[str, str]], parent=None) -> None:
+        super().__init__(parent)
+        self._label = label
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setAccessibleName(f"Filter by {label.lower()}")
+        menu = QMenu(self)
+        self.actions_by_value: dict[str, QAction] = {}
+        for value, text in choices:
+            act = menu.addAction(text)
+            act.setCheckable(True)
+            act.toggled.connect(self._toggled)
+            self.actions_by_value[value] = act
+        self.setMenu(menu)
+        # As wide as its widest label ("Status (5) ▾"), so ticking a choice moves nothing.
+        widths = []
+        for n in (0, len(choices)):
+            self._relabel(n)
+            widths.append(self.sizeHint().width())
+        self.setFixedWidth(max(widths))
+        self._relabel()
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v, a in self.actions_by_value.items() if a.isChecked())
+
+    def set_values(self, values) -> None:
+        for v, a in self.actions_by_value.items():
+            a.blockSignals(True)
+            a.setChecked(v in values)
+            a.blockSignals(False)
+        self._relabel()
+        self.changed.emit()
+
+    def _toggled(self) -> None:
+        self._relabel()
+        self.changed.emit()
+
+    def _relabel(self, n: int | None = None) -> None:
+        n = len(self.values()) if n is None else n
+        self.setText(f"{self._label} ({n}) ▾" if n else f"{self._label} ▾")
+
+
+class RegisterView(QWidget):
+    """The list of decisions with search and filters; asks the window to open or create one."""
+
+    open_requested = Signal(str)
+    new_requested = Signal()
+    example_requested = Signal()
+    counts_changed = Signal()
+    current_row_changed = Signal()  # the table's current row
+
+    def __init__(self, service, parent: QWidget | None = None, *, defer: bool = False) -> None:
+        """defer=True (the window's start-up): what the first frame does not show waits for
+        finish_start_up(). PySide builds the ~95 enums of its `Qt` namespace (~15 ms) the first
+        time anything names it, and the bare window the bench compares against never does: an
+        empty register paints its greeting without building the table (its sort indicator,
+        and Qt's calls to the model's headerData, name `Qt`), and the labels get their
+        plain-text format and the link its hand cursor (both `Qt` enums) just after."""
+        super().__init__(parent)
+        self.service = service
+        self._later: list | None = [] if defer else None
+        self._table: RegisterTable | None = None
+        self.model = RegisterTableModel(service, parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 8)
+        layout.setSpacing(8)
+
+        heading = text_label("Decisions", "h1", later=self._later)
+        layout.addWidget(heading)
+        # Two rows, so nothing overlaps at 1024 px or 150%: the search on its own line, then
+        # the filters and the primary button (in reading order, which is the tab order).
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles, proposals and answers")
+        self.search.setAccessibleName("Search decisions")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(READING_WIDTH)
+        layout.addWidget(self.search)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.status_filter = FilterButton("Status", STATUS_CHOICES)
+        self.rating_filter = FilterButton("Rating", RATING_CHOICES)
+        self.overdue_filter = QToolButton()
+        self.overdue_filter.setText("Overdue")
+        self.overdue_filter.setCheckable(True)
+        self.overdue_filter.setAccessibleName("Show only overdue reviews and actions")
+        self.overdue_filter.setToolTip("Review date passed, or an action is past its due date")
+        self.clear_filters = LinkButton("Clear filters", later=self._later)
+        # Hidden until a filter is on, but its room is kept, so nothing moves when it appears.
+        policy = self.clear_filters.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.clear_filters.setSizePolicy(policy)
+        for w in (self.status_filter, self.rating_filter, self.overdue_filter, self.clear_filters):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.new_button = primary_button("New decision")
+        self.new_button.setToolTip("Start a new decision (Ctrl+N)")
+        self.new_button.setMinimumWidth(self.new_button.sizeHint().width())  # never clipped
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+        self.count_label = text_label("", "hint", later=self._later)
+        layout.addWidget(self.count_label)
+
+        self.stack = QStackedWidget()
+        self._table_slot = QWidget()  # index 0 until the table is built
+        self.stack.addWidget(self._table_slot)
+        self.stack.addWidget(self._empty_page())
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.status_filter.changed.connect(self.apply_filters)
+        self.rating_filter.changed.connect(self.apply_filters)
+        self.overdue_filter.toggled.connect(self.apply_filters)
+        self.clear_filters.clicked.connect(self.clear)
+        self.new_button.clicked.connect(self.new_requested)
+        # Sorting and filtering do not change the data, so the window's totals (and its
+        # overdue counts, 300 ms on 10,000 decisions) are recounted only after refresh().
+        self._data_changed = True
+        self.model.modelReset.connect(self._update_counts)
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.rating_filter)
+        self.setTabOrder(self.rating_filter, self.overdue_filter)
+        self.setTabOrder(self.overdue_filter, self.clear_filters)
+        self.setTabOrder(self.clear_filters, self.new_button)
+        if not defer:
+            self._build_table()
+        self._update_counts()
+        self._ensure_current()
+
+    def finish_start_up(self) -> None:
+        """After the first paint (defer=True): the plain-text formats, the hand cursor, the table."""
+        later, self._later = self._later or [], None
+        for fn in later:
+            fn()
+        self._build_table()
+
+    @property
+    def table(self) -> RegisterTable:
+        """The register's table, built the first time it is needed."""
+        return self._build_table()
+
+    def _build_table(self) -> RegisterTable:
+        if self._table is not None:
+            return self._table
+        from PySide6.QtCore import Qt
+
+        table = self._table = RegisterTable()
+        header = table.horizontalHeader()
+        # No column's arrow: the model starts newest first (updated_at). Sorting is switched on
+        # before the model is set, because switching it on sorts by the indicated column (the
+        # first, by default): that loaded the first page twice, the second time by reference.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.setModel(self.model)
+        table.list_of("Register of decisions",
+                      QAbstractItemView.SelectionMode.ExtendedSelection)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
+                  "complete": 90, "overall_rating": 140, "matched_in": 200}
+        header.setMinimumSectionSize(80)
+        # "Not yet rated (3 of 10)" reads whole beside the others' "✓ Green".
+        widths["overall_rating"] = max(widths["overall_rating"],
+                                       table.fontMetrics().horizontalAdvance(
+                                           "Not yet rated (10 of 10)") + 16)
+        bold = header.font()
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        self._widths: dict[str, int] = {}
+        self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
+        for i, (key, label) in enumerate(COLUMNS):
+            if key in widths:
+                self._least[key] = fm.horizontalAdvance(label) + 32
+                self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
+                table.setColumnWidth(i, self._widths[key])
+        table.open_requested.connect(self._open_index)
+        table.doubleClicked.connect(self._open_index)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self.current_row_changed.emit())
+        on_greeting = self.stack.currentIndex() == 1
+        self.stack.removeWidget(self._table_slot)
+        self._table_slot.deleteLater()
+        self.stack.insertWidget(0, table)
+        self.stack.setCurrentIndex(1 if on_greeting else 0)
+        self.setTabOrder(self.new_button, table)
+        if self.isVisible():  # built after the first paint: resizeEvent has been and gone
+            self.fit_columns(self.width())
+        return table
+
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.setContentsMargins(8, 32, 8, 8)
+        col.setSpacing(16)
+        col.addWidget(text_label("Test a decision against ten leadership principles", "h2",
+                                 later=self._later))
+        intro = text_label(
+            "This app walks you through ten leadership principles for a proposed decision, "
+            "one page at a time, and saves every word as you type. When all ten are complete "
+            "you can export the assurance record for committee and record the sign-offs.",
+            later=self._later,
+        )
+        intro.setMaximumWidth(720)
+        col.addWidget(intro)
+        buttons = QHBoxLayout()
+        self.start_button = primary_button("Start a new decision")
+        self.example_button = LinkButton("Open an example", later=self._later)
+        self.start_button.clicked.connect(self.new_requested)
+        self.example_button.clicked.connect(self.example_requested)
+        buttons.addWidget(self.start_button)
+        buttons.addSpacing(16)
+        buttons.addWidget(self.example_button)
+        buttons.addStretch(1)
+        col.addLayout(buttons)
+        col.addStretch(1)
+        return page
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit_columns(event.size().width())
+
+    def fit_columns(self, width: int) -> None:
+        """On a narrow window (small screen, 150% scale) the title matters more than the
+        meeting date and decision maker: show those only while the title keeps about a third
+        of the table. Narrower still (1024 px at 150%), the columns that stay give up room in
+        proportion, down to their headings, so the title still reads."""
+        if self._table is None:
+            return
+        keys = [k for k, _ in COLUMNS]
+        table = width - 48  # the page margins
+        searching = bool(self.model.query.search.strip())
+        self.table.setColumnHidden(keys.index("matched_in"), not searching)
+        kept = [k for k in self._widths if k not in OPTIONAL_COLUMNS
+                and (searching or k != "matched_in")]
+        shown = sum(self._widths[k] for k in kept) + 24
+        title = max(240, table * 3 // 10)
+        for key in OPTIONAL_COLUMNS:
+            fits = shown + self._widths[key] + title <= table
+            self.table.setColumnHidden(keys.index(key), not fits)
+            if fits:
+                shown += self._widths[key]
+        room = table - 24 - max(160, table * 3 // 10)
+        wanted = sum(self._widths[k] for k in kept)
+        for key in kept:
+            share = self._widths[key] if wanted <= room else self._widths[key] * room // wanted
+            self.table.setColumnWidth(keys.index(key), max(self._least[key], share))
+
+    # ---- behaviour ------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.update_query(
+            search=self.search.text(),
+            statuses=self.status_filter.values(),
+            ratings=self.rating_filter.values(),
+            overdue_only=self.overdue_filter.isChecked(),
+        )
+        searching = bool(self.model.query.search.strip())
+        if self._table is not None and searching == self.table.isColumnHidden(
+                [k for k, _ in COLUMNS].index("matched_in")):
+            self.fit_columns(self.width())  # "Matched in" shows only while searching
+        self._ensure_current()
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.status_filter.set_values(())
+        self.rating_filter.set_values(())
+        self.overdue_filter.setChecked(False)
+        self.apply_filters()
+
+    def refresh(self) -> None:
+        """Reload after a change elsewhere, keeping the selection on the same decision."""
+        current = self.current_id()
+        self._data_changed = True
+        self.model.refresh()
+        if current:
+            self.select(current)
+        self._ensure_current()
+
+    def _ensure_current(self) -> None:
+        # A current row from the start, so Enter opens it and the record actions apply; and
+        # the highlighted row is always that row (a decision that vanished in a refresh, such
+        # as an untouched new one, once left one row highlighted and another acted on).
+        if self.model.rowCount() == 0:  # the empty register's table is not even built yet
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        current = self.table.currentIndex()
+        if current.isValid() and not self.table.selectionModel().isRowSelected(current.row()):
+            self.table.selectRow(current.row())
+
+    def select(self, decision_id: str) -> None:
+        row = self.model.row_of(decision_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def current_id(self) -> str | None:
+        if self._table is None:  # not built yet: nothing is current
+            return None
+        index = self.table.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[str]:
+        if self._table is None:
+            return []
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.model.row_id(r) for r in rows]
+        return [i for i in ids if i]
+
+    def focus_search(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        decision_id = self.model.row_id(index.row())
+        if decision_id:
+            self.open_requested.emit(decision_id)
+
+    def _update_counts(self) -> None:
+        everything = self.service.register_count(type(self.model.query)())
+        empty = everything == 0
+        if not empty:
+            self._build_table()
+        self.stack.setCurrentIndex(1 if empty else 0)
+        filtered = self.model.total
+        if empty:
+            self.count_label.setText("No decisions yet.")
+        elif filtered == everything:
+            self.count_label.setText(f"{everything:,} decision{'s' if everything != 1 else ''}")
+        elif filtered == 0:
+            self.count_label.setText(f"No decisions match (of {everything:,}). "
+                                     "Try other words or clear the filters.")
+        else:
+            self.count_label.setText(f"Showing {filtered:,} of {everything:,} decisions")
+        for w in (self.search, self.status_filter, self.rating_filter, self.overdue_filter,
+                  self.count_label, self.new_button):
+            w.setVisible(not empty)
+        q = self.model.query
+        self.clear_filters.setVisible(
+            not empty and bool(q.search.strip() or q.statuses or q.ratings or q.overdue_only))
+        if self._data_changed:
+            self._data_changed = False
+            self.counts_changed.emit()

@@ -1,0 +1,65 @@
+"""The register at 1024 px and 150%: nothing overlaps, nothing moves, no rating before its time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.checklist import SLUGS
+from desktop.domain.decision import Answer, Rating
+from desktop.ui.register.model import COLUMNS
+from tests.helpers.gui import complete_decision
+
+KEYS = [k for k, _ in COLUMNS]
+
+
+def _toolbar(view):
+    return [view.search, view.status_filter, view.rating_filter, view.overdue_filter,
+            view.clear_filters, view.new_button]
+
+
+def _geometry(view, w):
+    return w.geometry().translated(w.parentWidget().mapTo(view, w.parentWidget().rect().topLeft()))
+
+
+def test_toolbar_never_overlaps_or_clips_and_the_reference_stays(qtbot, make_window, service):
+    complete_decision(service)
+    window = make_window(service)
+    view = window.register
+    window.showNormal()
+    for width in (683, 853, 1024, 1280):  # 1024 and 1280 px screens, at 150% and at 100%
+        window.resize(width, 600)
+        qtbot.waitUntil(lambda w=width: window.width() == w)
+        boxes = [_geometry(view, w) for w in _toolbar(view)]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not a.intersects(b), (width, a, b)
+        assert view.new_button.width() >= view.new_button.sizeHint().width()
+        assert boxes[-1].right() <= view.width()
+        assert not view.table.isColumnHidden(KEYS.index("reference")), width
+
+
+def test_switching_a_filter_on_moves_nothing(qtbot, make_window, service):
+    complete_decision(service)
+    window = make_window(service)
+    view = window.register
+    before = [_geometry(view, w) for w in _toolbar(view)[:-2]] + [_geometry(view, view.new_button)]
+    view.status_filter.actions_by_value["draft"].setChecked(True)
+    view.rating_filter.actions_by_value["green"].setChecked(True)
+    qtbot.waitUntil(view.clear_filters.isVisible)
+    after = [_geometry(view, w) for w in _toolbar(view)[:-2]] + [_geometry(view, view.new_button)]
+    assert view.status_filter.text().startswith("Status (1)")
+    assert before == after
+
+
+def test_an_incomplete_draft_is_not_yet_rated(qtbot, make_window, service):
+    draft = service.create("Close the depot")
+    for slug in SLUGS[:3]:
+        draft = service.set_answer(draft.id, slug, Answer(rating=Rating.GREEN, response="Yes."))
+    ready = complete_decision(service)
+    window = make_window(service)
+    model = window.register.model
+    column = KEYS.index("overall_rating")
+    cell = model.index(model.row_of(draft.id), column)
+    assert cell.data() == "Not yet rated (3 of 10)"
+    assert cell.data(Qt.ItemDataRole.DecorationRole).isNull()  # no green tick either
+    assert model.index(model.row_of(ready.id), column).data() == "Amber"

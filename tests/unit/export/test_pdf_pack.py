@@ -1,0 +1,131 @@
+"""The committee pack: cover, contents with correct page numbers, grid, continuous numbering."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from desktop.application.printing import print_record
+from desktop.domain.record import code_for
+from desktop.export.pdf import render_pack
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def three_ids(service, example_bundle_text):
+    bundle = json.loads(example_bundle_text)
+    first = service.import_bundle(example_bundle_text)[0].id
+    second = dict(bundle["decisions"][0], title="Transfer Eastfield library to a trust",
+                  reference="EX/2026/021")
+    second.pop("id")
+    other = service.import_bundle(json.dumps({"format": bundle["format"],
+                                              "decisions": [second]}))[0].id
+    empty = service.create("Stop the mobile library", reference="EX/2026/030").id
+    return [first, other, empty]
+
+
+@pytest.fixture
+def pack(service, three_ids):
+    return render_pack([print_record(service, i) for i in three_ids], title="Cabinet pack")
+
+
+def test_pages_numbered_continuously(pack):
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    total = len(reader.pages)
+    assert total == pack.pages > 20  # three records of several pages each
+    for i, page in enumerate(reader.pages, start=1):
+        assert f"Page {i} of {total}" in squash(page.extract_text())
+    assert reader.page_labels == [str(i) for i in range(1, total + 1)]
+
+
+def test_contents_page_numbers_point_at_each_record(service, three_ids, pack):
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    pages = [squash(p.extract_text()) for p in reader.pages]
+    assert "Committee pack" in pages[0] and "Cabinet pack" in pages[0]
+    contents = reader.pages[1].extract_text()
+    assert "Contents" in contents
+    starts = []
+    for decision_id in three_ids:
+        d = service.get(decision_id)
+        assert d.title in squash(contents)
+        start = next(i for i, p in enumerate(pages, start=1)
+                     if "Decision assurance record" in p and d.title in p)
+        assert f"Verification code {code_for(d)}" in pages[start - 1]
+        starts.append(start)
+    # Page numbers are written when the document is saved, so they come last in the text.
+    numbers = contents.split(f"Page 2 of {len(pages)}")[1].split()
+    assert numbers == [str(n) for n in [3, *starts]]
+    assert starts[0] == 4
+
+
+def test_outline_and_contents_links_go_to_the_pages_they_name(service, three_ids, pack):
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    page_of = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, start=1)}
+    pages = [squash(p.extract_text()) for p in reader.pages]
+    tops = [entry for entry in reader.outline if not isinstance(entry, list)]
+    landed = {entry.title: page_of[entry.page.idnum] for entry in tops}
+    assert landed["Cover"] == 1 and landed["Contents"] == 2
+    for decision_id in three_ids:
+        title = service.get(decision_id).title
+        assert "Decision assurance record" in pages[landed[title] - 1]
+        assert title in pages[landed[title] - 1]
+    # Each principle's bookmark lands on the page that prints its heading.
+    children = next(entry for entry in reader.outline if isinstance(entry, list))
+    for entry in children:
+        if entry.title.startswith("3. "):
+            assert "Principle 3 of 10" in pages[page_of[entry.page.idnum] - 1]
+    # The contents page's links go where its printed numbers say.
+    linked = sorted({page_of[a.get_object()["/Dest"][0].idnum]
+                     for a in reader.pages[1]["/Annots"]})
+    assert linked == sorted({3, *(landed[service.get(i).title] for i in three_ids)})
+
+
+def test_summary_grid_lists_every_decision(service, three_ids, pack):
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(pack.pdf)).pages]
+    grid = pages[2]
+    assert "Summary of decisions against the ten principles" in grid
+    for decision_id in three_ids:
+        assert service.get(decision_id).title in grid
+    assert "✓" in grid and "!" in grid and "Not rated" in grid
+
+
+def test_each_font_embedded_once(pack):
+    seen: dict[str, set] = {}
+    for page in PdfReader(io.BytesIO(pack.pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            seen.setdefault(font["/BaseFont"], set()).add(ref.idnum)
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+    assert all(len(ids) == 1 for ids in seen.values()), seen
+    assert {name.split("+")[-1] for name in seen} <= {
+        "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"}
+
+
+def test_pack_keywords_carry_every_code(service, three_ids, pack):
+    from desktop.application.verification import codes_in_pdf
+
+    assert codes_in_pdf(pack.pdf) == [code_for(service.get(i)) for i in three_ids]
+
+
+def test_a_pack_with_hundreds_of_meeting_dates_builds(service):
+    """The cover once put every meeting date in one table cell that cannot split, and a pack
+    past about 260 dates failed with a LayoutError. `make stress` builds 1,000."""
+    import datetime as dt
+    import os
+
+    n = int(os.environ.get("DC_PACK_DATES", "270"))
+    first = dt.date(2020, 1, 1)
+    ids = [service.create(f"Decision {i}", meeting_date=(first + dt.timedelta(days=i)).isoformat(),
+                          organisation=f"Council {i}").id for i in range(n)]
+    rendered = render_pack([print_record(service, i) for i in ids], title="Every meeting")
+    cover = PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
+    last = first + dt.timedelta(days=n - 1)
+    assert f"{n:,} meetings, from 1 January 2020 to" in squash(cover)
+    assert str(last.year) in cover
+    assert f"and {n - 3:,} other organisations" in squash(cover)
