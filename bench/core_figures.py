@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop.application.bootstrap import open_service  # noqa: E402
-from desktop.domain.checklist import SLUGS  # noqa: E402
-from desktop.domain.queries import RegisterQuery  # noqa: E402
-from desktop.storage.repository import SORT_COLUMNS  # noqa: E402
+from desktop.application.bootstrap import open_service
+from desktop.domain.checklist import SLUGS
+from desktop.domain.queries import RegisterQuery
+from desktop.storage.repository import SORT_COLUMNS
 
 WORDS = ("waste", "libraries", "highways", "trust", "staff", "contract", "savings", "community",
          "outcomes", "budget", "partnership", "depot", "consultation", "pension", "lease",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import harness  # noqa: E402
-from bench.context import RESULTS, Context  # noqa: E402
+from bench import harness
+from bench.context import RESULTS, Context
 
 GROUPS = ("startup", "storage", "gui", "pdf")
 README = harness.ROOT / "README.md"

@@ -7,10 +7,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+import pytest
+from hypothesis import HealthCheck, settings
 
-import desktop.ui  # noqa: E402,F401 - applies the PySide6 6.12.0 refcount guard before any Qt call
+import desktop.ui  # noqa: F401 - applies the PySide6 6.12.0 refcount guard before any Qt call
 
 # `make test` (and so CI) draws the same examples every run, so a red build always means a
 # change broke something; `make stress` explores new ones each time (DC_HYPOTHESIS=explore).

@@ -103,6 +103,23 @@ def open_preview(backup: Path):
     return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
 
 
+def preview_register(backup: Path, limit: int):
+    """(the first `limit` rows by title, the total) of a backup's register, read-only. The
+    total is None when the register cannot be listed (a backup from an older version)."""
+    import sqlite3
+
+    from desktop.domain.queries import RegisterQuery
+
+    preview = open_preview(backup)
+    try:
+        query = RegisterQuery(sort="title", descending=False)
+        return preview.register(query, 0, limit), preview.register_count(query)
+    except sqlite3.Error:
+        return [], None
+    finally:
+        preview.db.close()
+
+
 def _restore_open_service(service, backup: Path, *, folder: Path | None = None,
                           prepare=None) -> Path | None:
     """Restore into the database a running DecisionService has open, then bring it up to date.

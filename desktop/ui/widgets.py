@@ -339,7 +339,7 @@ class FocusRing(QObject):
         if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
             new = new.parentWidget()
         parent = new.parentWidget()
-        if parent is None or isinstance(new, QAbstractScrollArea) and new.viewport() is None:
+        if parent is None or (isinstance(new, QAbstractScrollArea) and new.viewport() is None):
             return
         if self._overlay is None or self._overlay.parentWidget() is not parent:
             if self._overlay is not None:

@@ -232,7 +232,7 @@ class Renderer:
         """The footer of the page that is starting, and what its header and status mark will
         be (drawn at its end)."""
         ctx = self.context
-        width, height = doc.pagesize
+        width, _height = doc.pagesize
         left, right = doc.leftMargin, width - doc.rightMargin
         self._page_mark = ctx.mark  # the context may change before the page ends (a pack)
         canvas.saveState()

@@ -73,7 +73,7 @@ def _pen_class():
         def _closePath(self) -> None:  # noqa: N802
             self.ops.append(("h", ()))
 
-        _endPath = _closePath
+        _endPath = _closePath  # noqa: N815 - fontTools calls the pen by this name
 
     return OpsPen
 

@@ -81,8 +81,8 @@ class PackRenderer(Renderer):
 
     def story(self) -> list:
         out = self.cover()
-        out += [PageBreak()] + self.contents()
-        out += [PageBreak()] + self.grid()
+        out += [PageBreak(), *self.contents()]
+        out += [PageBreak(), *self.grid()]
         total = len(self.records)
         for i, rec in enumerate(self.records):
             if self.progress:

@@ -98,7 +98,7 @@ class RecordStory:
     def __init__(self, renderer: Renderer, rec: PrintRecord, key: str = "record") -> None:
         self.r, self.rec, self.d, self.key = renderer, rec, rec.decision, key
         self.s = renderer.styles
-        self.P = renderer.para  # noqa: N815 - reads like the Paragraph it makes
+        self.P = renderer.para
 
     # text helpers -------------------------------------------------------------------------
     def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
@@ -176,7 +176,7 @@ class RecordStory:
         a heading kept with its content, like the sections of a committee paper."""
         out: list = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
         out += self.cover()
-        out += [PageBreak()] + self.summary() + [PageBreak()]
+        out += [PageBreak(), *self.summary(), PageBreak()]
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
         out += self.actions() + self.sign_off()

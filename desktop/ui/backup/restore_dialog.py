@@ -7,7 +7,6 @@ what is in the database now is backed up first. The work is done by desktop.appl
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.application import backups as backup
-from desktop.application.backups import open_preview, restore_open_register
+from desktop.application.backups import preview_register, restore_open_register
 from desktop.domain.errors import KnownError
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, fit_to_screen, primary_button, text_label
@@ -141,12 +140,10 @@ class RestoreDialog(QDialog):
             return
         path = Path(item.data(Qt.ItemDataRole.UserRole))
         try:
-            rows, total = _register_of(path)
+            rows, total = preview_register(path, PREVIEW_ROWS)
         except KnownError as exc:
             self.summary.setText(f"This file cannot be restored. {exc}")
             return
-        except sqlite3.Error:
-            rows, total = [], None
         if total is None:
             self.summary.setText("This backup was made by an older version: it can be "
                                  "restored, but its register cannot be shown here.")
@@ -187,18 +184,6 @@ class RestoreDialog(QDialog):
         self.restored.emit(saved)
         self.accept()
         return True
-
-
-def _register_of(path: Path):
-    """(first rows, total) of a backup's register, read-only; total None if not readable."""
-    from desktop.domain.queries import RegisterQuery
-
-    preview = open_preview(path)
-    try:
-        query = RegisterQuery(sort="title", descending=False)
-        return preview.register(query, 0, PREVIEW_ROWS), preview.register_count(query)
-    finally:
-        preview.db.close()
 
 
 class BackupActions:

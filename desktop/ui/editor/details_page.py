@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
@@ -220,7 +222,7 @@ class DetailsPage(QWidget):
 
     def chain_tab_order(self) -> None:
         chain = self.focus_chain()
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
     def focus_field(self, key: str = "title") -> None:

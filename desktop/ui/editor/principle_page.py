@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -298,7 +300,7 @@ class PrinciplePage(QWidget):
 
     def chain_tab_order(self) -> None:
         chain = self.focus_chain()
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
     def focus_field(self, key: str = "rating") -> None:

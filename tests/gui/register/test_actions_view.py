@@ -35,7 +35,7 @@ def actions_service(service):
 
 
 def test_the_query_lists_open_actions_overdue_first_with_the_counts_rule(actions_service):
-    service, _today, a, b = actions_service
+    service, _today, _a, _b = actions_service
     rows = service.open_actions(ActionQuery())
     assert [r.action for r in rows] == ["Consult staff", "Survey users", "Brief unions",
                                         "No date yet"]

@@ -19,7 +19,7 @@ def test_a_damaged_verdict_from_the_worker_thread_warns_and_stops_writes(qtbot, 
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: any(c[0] == "error" for c in dialogs.calls), timeout=5000)
-    kind, title, text = next(c for c in dialogs.calls if c[0] == "error")[:3]
+    _kind, title, text = next(c for c in dialogs.calls if c[0] == "error")[:3]
     assert title == "This database is damaged" and problem in text
     assert service.db.refused == problem
     with pytest.raises(StorageError, match="damaged"):

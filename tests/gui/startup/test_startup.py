@@ -81,7 +81,7 @@ def test_excepthook_logs_saves_and_tells_the_user(window, service, dialogs, tmp_
         hook(*sys.exc_info())
     log = (tmp_path / "logs" / "errors.log").read_text(encoding="utf-8")
     assert "ZeroDivisionError: a bug" in log and "Traceback" in log
-    kind, title, text = dialogs.calls[-1]
+    kind, _title, text = dialogs.calls[-1]
     assert kind == "error" and "still running" in text and "errors.log" in text
     assert service.get(window.current_decision_id()).answer("values").response == (
         "typed before the bug")

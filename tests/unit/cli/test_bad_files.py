@@ -405,7 +405,7 @@ def test_two_command_line_copies_at_once(tmp_path):
     procs = [subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db), "import",
                                str(b)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for b in bundles]
-    results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+    results = [(*p.communicate(timeout=60), p.returncode) for p in procs]
     assert [r[2] for r in results] == [0, 0], results
     assert _table_counts(db)["decisions"] == 7
 

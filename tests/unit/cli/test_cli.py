@@ -95,7 +95,7 @@ def test_list_of_an_empty_database(tmp_path, capsys):
 
 def test_a_mistyped_db_path_is_not_created(tmp_path, capsys):
     missing = tmp_path / "typo.db"
-    status, out, err = run(capsys, "--db", missing, "list")
+    status, _out, err = run(capsys, "--db", missing, "list")
     assert status == 1
     assert err.strip() == f"error: no database at {missing}"
     assert not missing.exists()

@@ -230,7 +230,7 @@ def test_lifecycle_state_survives_the_round_trip(fresh, example_bundle_text, sta
     rec = json.loads(export1)["decisions"][0]
     assert rec["status"] == status
     if status == "signed-off":
-        assert [s["role"] for s in rec["sign_offs"]][0] == "Proposing Director"
+        assert next(s["role"] for s in rec["sign_offs"]) == "Proposing Director"
 
 
 def test_signed_off_import_is_locked(fresh, example_bundle_text):

@@ -357,14 +357,14 @@ def test_limits_are_inclusive(seeded, tmp_path, capsys):
     set_in(data, [*D1, "meeting_date"], "2028-02-29")
     f = tmp_path / "edge.json"
     f.write_text(json.dumps(data), encoding="utf-8")
-    status, out, err = run_import(seeded, f, capsys)
+    status, _out, err = run_import(seeded, f, capsys)
     assert (status, err) == (0, "")
 
 
 @pytest.mark.parametrize("arg", ["missing.json", "."])
 def test_unreadable_bundle_file(seeded, tmp_path, capsys, arg):
     before = snapshot(seeded)
-    status, out, err = run_import(seeded, tmp_path / arg, capsys)
+    status, _out, err = run_import(seeded, tmp_path / arg, capsys)
     assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert snapshot(seeded) == before
 

@@ -3,6 +3,7 @@ that say what they continue, a sign-off block to write on, Red that survives bla
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import subprocess
@@ -80,7 +81,7 @@ def assert_only_typed_breaks(run: list[list[str]], ends: set[int], width: float,
     """Every printed line but those the author ended is full: the next word would not fit."""
     lines = [x for x in run if x]
     number = re.compile(r"\d+")
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         last = int(number.search(line[-1]).group())
         if last in ends:
             continue

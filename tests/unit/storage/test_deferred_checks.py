@@ -76,7 +76,7 @@ def test_a_damaged_file_is_never_written_to(filled):
     service, check = open_service_for_window(filled, report=reports.append, user="tester")
     try:
         # The check has not run: the first write waits for it, then is refused.
-        with pytest.raises(StorageError, match="damaged.*restore it from a backup"):
+        with pytest.raises(StorageError, match=r"damaged.*restore it from a backup"):
             service.create("Must not be written")
         assert reports and "damaged" in reports[0]
         assert service.db.refused and "damaged" in service.db.refused
