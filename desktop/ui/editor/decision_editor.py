@@ -394,6 +394,7 @@ class DecisionEditor(QWidget):
         decision_id = self._decision.id
         try:
             for page in sorted(self._dirty):
+                self.page_widget(page).show_problems()
                 if page == 0:
                     self._decision = self.service.update(decision_id, **self.details.changes())
                 else:
