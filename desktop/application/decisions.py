@@ -286,8 +286,8 @@ class DecisionService:
             out["options"] = opts
         return replace(decision, **out)
 
-    def _editable(self, decision_id: str) -> Decision:
-        decision = self._open(decision_id)
+    def _editable(self, decision_id: str, held: Decision | None = None) -> Decision:
+        decision = self._open(decision_id, held)
         if decision.sign_offs:
             # The signers signed this content: it must not change under the later signers.
             raise Refused(
@@ -296,9 +296,10 @@ class DecisionService:
             )
         return decision
 
-    def _open(self, decision_id: str) -> Decision:
-        """The decision, unless it is signed off or withdrawn (refused, saying why)."""
-        decision = self.get(decision_id)
+    def _open(self, decision_id: str, held: Decision | None = None) -> Decision:
+        """The decision (`held`, if the caller holds it), unless it is signed off or withdrawn
+        (refused, saying why)."""
+        decision = held if held is not None else self.get(decision_id)
         if decision.status == Status.SIGNED_OFF:
             raise Refused(
                 f"{decision.title!r} version {decision.version} is signed off and locked; "
@@ -308,33 +309,44 @@ class DecisionService:
             raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
         return decision
 
-    def _save(self, old: Decision, new: Decision) -> Decision:
-        new = replace(new, updated_at=self.timestamp())
-        new = replace(new, status=derived_status(new))
-        if new == replace(old, updated_at=new.updated_at):
+    def _save(self, decision: str | Decision, change: Callable[[Decision], Decision]) -> Decision:
+        """Write change(the editable current version) and return the record as written.
+
+        `decision` is an id, or the record as the caller holds it, which saves reading it:
+        inside the write transaction one SELECT confirms it is still what is stored (its
+        lock state included), and only if it is not is the record read again and checked."""
+        decision_id, held = (decision, None) if isinstance(decision, str) else (decision.id,
+                                                                                 decision)
+        old = self._editable(decision_id, held)
+        if _with_status(change(old)) == old:
             return old
 
         def write():
-            self.repo.update(old, new)
+            vid = self.repo.current_version_id(old)
+            current = old if vid is not None else self._editable(decision_id)
+            new = _with_status(change(current))
+            if new == current:
+                return current
+            new = replace(new, updated_at=self.timestamp())
+            self.repo.update(current, new, vid=vid)
             return new
 
         return self._write(write)
 
-    def update(self, decision_id: str, **changes) -> Decision:
-        """Change decision fields (title, dates, options, ...) on an editable version."""
-        old = self._editable(decision_id)
-        return self._save(old, self._validated(old, changes))
+    def update(self, decision: str | Decision, **changes) -> Decision:
+        """Change decision fields (title, dates, options, ...) on an editable version.
 
-    def set_answer(self, decision_id: str, slug: str, answer: Answer) -> Decision:
-        """Replace the answer to one principle."""
+        `decision`: its id, or the record as the caller holds it (saves reading it)."""
+        return self._save(decision, lambda old: self._validated(old, changes))
+
+    def set_answer(self, decision: str | Decision, slug: str, answer: Answer) -> Decision:
+        """Replace the answer to one principle (`decision` as for update)."""
         if slug not in SLUGS:
             raise InvalidInput(f"{slug!r} is not one of the ten principles")
         for i, a in enumerate(answer.actions):
             check_date(a.due, f"answers.{slug}.actions[{i}].due")
-        old = self._editable(decision_id)
-        answers = dict(old.answers)
-        answers[slug] = answer
-        return self._save(old, replace(old, answers=answers))
+        return self._save(decision, lambda old: replace(old, answers={**old.answers,
+                                                                      slug: answer}))
 
     def duplicate(self, decision_id: str) -> Decision:
         """A new draft copying the content (not the sign-offs) of an existing decision."""
@@ -526,6 +538,11 @@ class DecisionService:
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
         return dump_bundle([self.get(i) for i in unique])
+
+
+def _with_status(decision: Decision) -> Decision:
+    """The decision with the status its content gives it (draft or ready)."""
+    return replace(decision, status=derived_status(decision))
 
 
 def _refuse_nul(value, path: str) -> None:

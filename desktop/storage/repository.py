@@ -774,10 +774,27 @@ class Repository:
                     [vid, slug, i, at, self.user],
                 )
 
-    def update(self, old: Decision, new: Decision) -> list[tuple[str, str | None, str | None]]:
-        """Write what changed between old and new (same version) and audit it."""
+    def current_version_id(self, decision: Decision) -> int | None:
+        """The row id of `decision`'s version if it is still the current one, stored as the
+        caller holds it: same status, sign-offs, actions done, content and time of the last
+        save (one SELECT). None if anything differs: then read the record again."""
+        row = self.db.execute(
+            "SELECT id, version, status, updated_at, verification_code, "
+            "(SELECT count(*) FROM sign_offs s WHERE s.version_id = v.id), "
+            "(SELECT count(*) FROM action_progress p WHERE p.version_id = v.id) "
+            "FROM versions v WHERE decision_id = ? AND is_current = 1", [decision.id],
+        ).fetchone()
+        done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
+        held = (decision.version, decision.status.value, decision.updated_at,
+                codes(decision)[0], len(decision.sign_offs), done)
+        return row[0] if row is not None and tuple(row[1:]) == held else None
+
+    def update(self, old: Decision, new: Decision, *,
+               vid: int | None = None) -> list[tuple[str, str | None, str | None]]:
+        """Write what changed between old and new (same version) and audit it (`vid`: the
+        version's row id, if the caller has it)."""
         changes = field_changes(old, new)
-        vid = self._version_id(new.id, new.version)
+        vid = vid if vid is not None else self._version_id(new.id, new.version)
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
         values.update(self._derived(new))

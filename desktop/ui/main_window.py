@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.decision import Status
+from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import KnownError
 from desktop.ui.register.view import RegisterView
 from desktop.ui.widgets import LinkButton
@@ -593,9 +593,10 @@ class MainWindow(QMainWindow):
             "It stays in the register for the record.", "Withdraw"):
             return
         self.editor.save_now()
-        if self._run("Cannot withdraw", lambda: self.service.withdraw(current)) is None:
+        withdrawn = self._run("Cannot withdraw", lambda: self.service.withdraw(current))
+        if withdrawn is None:
             return
-        self._after_state_change(current)
+        self._after_state_change(withdrawn)
 
     def delete_decision(self) -> None:
         current = self.current_decision_id()
@@ -624,12 +625,13 @@ class MainWindow(QMainWindow):
         self.update_counts()
         self._current_changed()
 
-    def _after_state_change(self, decision_id: str) -> None:
+    def _after_state_change(self, decision: Decision) -> None:
+        """After a change of state: `decision` is the record as the service wrote it."""
         if self.showing_editor():
             self.editor.reload()
         self.register.refresh()
         self.update_counts()
-        self.record_changed.emit(self.service.get(decision_id))
+        self.record_changed.emit(decision)
         self._current_changed()
 
     # ---- help ------------------------------------------------------------------------------------

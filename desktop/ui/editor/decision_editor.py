@@ -391,14 +391,16 @@ class DecisionEditor(QWidget):
         self._retry.stop()
         if not self._dirty or self._decision is None or self._read_only:
             return True
-        decision_id = self._decision.id
         try:
             for page in sorted(self._dirty):
+                # The service writes from the record held here and returns it as written.
+                self.page_widget(page).show_problems()
                 if page == 0:
-                    self._decision = self.service.update(decision_id, **self.details.changes())
+                    self._decision = self.service.update(self._decision,
+                                                         **self.details.changes())
                 else:
                     p = self.principles[page - 1]
-                    self._decision = self.service.set_answer(decision_id, p.principle.slug,
+                    self._decision = self.service.set_answer(self._decision, p.principle.slug,
                                                              p.answer())
                 self._dirty.discard(page)
         except KnownError as exc:

@@ -62,7 +62,8 @@ READ_ONLY_INTRO = ("The details of the proposal, as recorded. They cannot be cha
 
 
 class DetailsPage(QWidget):
-    """Edits the decision fields. `changes()` returns what is valid to save."""
+    """Edits the decision fields. `changes()` returns what is valid to save, `show_problems()`
+    flags the rest."""
 
     edited = Signal()
 
@@ -149,34 +150,18 @@ class DetailsPage(QWidget):
         self.chain_tab_order()
 
     def changes(self) -> dict:
-        """The fields as typed, leaving out (and flagging) values that cannot be saved yet."""
+        """The fields as typed, leaving out values that cannot be saved yet (see problems())."""
+        problems = self.problems()
         out: dict = {}
         for key in LINE_FIELDS:
             out[key] = self.inputs[key].text()
         for key in TEXT_FIELDS:
             out[key] = self.inputs[key].toPlainText()
-        title = out["title"]
-        if not title.strip():
-            self.fields["title"].set_error("Enter a title")
-            del out["title"]
-        elif len(title) > LIMITS["title"]:
-            self.fields["title"].set_error(
-                f"The title must be {LIMITS['title']} characters or fewer")
-            del out["title"]
-        else:
-            self.fields["title"].set_error("")
-        if len(out["reference"]) > LIMITS["reference"]:
-            self.fields["reference"].set_error(
-                f"The reference must be {LIMITS['reference']} characters or fewer")
-            del out["reference"]
-        else:
-            self.fields["reference"].set_error("")
+        for key in ("title", "reference"):
+            if key in problems:
+                del out[key]
         for key in DATES:
-            if self._not_a_date(key):
-                # Kept on screen and reported; unsaveable() names it before the window closes.
-                self.fields[key].set_error("Enter a real date, such as 31/03/2027 or 2027-03-31")
-            else:
-                self.fields[key].set_error("")
+            if key not in problems:
                 out[key] = parse_typed_date(self.inputs[key].text())
         out["key_decision"] = self.key_decision.isChecked()
         out["delivery_model"] = self.inputs["delivery_model"].currentData() or None
@@ -186,6 +171,27 @@ class DetailsPage(QWidget):
             for r in self.options.values()
         )
         return out
+
+    def problems(self) -> dict[str, str]:
+        """Field -> why what is typed there cannot be saved yet (changes() leaves it out)."""
+        out: dict[str, str] = {}
+        typed = {key: self.inputs[key].text() for key in LIMITS}
+        if not typed["title"].strip():
+            out["title"] = "Enter a title"
+        for key, limit in LIMITS.items():
+            if len(typed[key]) > limit:
+                out[key] = f"The {FIELD_LABELS[key].lower()} must be {limit} characters or fewer"
+        for key in DATES:
+            if self._not_a_date(key):
+                # Kept on screen and reported; unsaveable() names it before the window closes.
+                out[key] = "Enter a real date, such as 31/03/2027 or 2027-03-31"
+        return out
+
+    def show_problems(self) -> None:
+        """Show beside each field what problems() finds there, and clear the rest."""
+        problems = self.problems()
+        for key in ("title", "reference", *DATES):
+            self.fields[key].set_error(problems.get(key, ""))
 
     def unsaveable(self) -> list[str]:
         """What is typed here but cannot be saved (too long, or dates that are not dates)."""

@@ -54,7 +54,8 @@ WIDE_WIDTH = READING_WIDTH + COLUMN_GAP + GUIDANCE_WIDTH
 
 
 class PrinciplePage(QWidget):
-    """Shows one principle and edits its Answer. `answer()` returns what is valid to save."""
+    """Shows one principle and edits its Answer. `answer()` returns what is valid to save,
+    `show_problems()` flags the rest."""
 
     edited = Signal()
     action_done = Signal(int, bool)  # action position, done: ticked by the user (audited apart)
@@ -237,26 +238,28 @@ class PrinciplePage(QWidget):
         return None
 
     def answer(self) -> Answer:
-        """The answer as typed; a due date that is not a real date yet is left out and flagged."""
-        actions = []
-        bad = []
-        for i, row in enumerate(self.actions.values()):
-            typed = row["due"].strip()
-            due = parse_typed_date(typed)
-            if typed and due is None:
-                bad.append(i + 1)
-            actions.append(Action(row["action"], row["owner"], due, row["done"] == "yes"))
-        self.actions_field.set_error(
-            f"Enter the due date of action {', '.join(map(str, bad))} as a real date, "
-            "e.g. 31/03/2027" if bad else "")
+        """The answer as typed; a due date that is not a real date yet is left out."""
+        actions = [Action(row["action"], row["owner"], parse_typed_date(row["due"].strip()),
+                          row["done"] == "yes") for row in self.actions.values()]
         return Answer(rating=self.rating(), response=self.response.toPlainText(),
                       evidence=self.evidence.toPlainText(), actions=tuple(actions))
 
+    def show_problems(self) -> None:
+        """Flag, beside the actions, due dates that answer() leaves out (or clear the flag)."""
+        bad = [str(i) for i, _typed in self._bad_due_dates()]
+        self.actions_field.set_error(
+            f"Enter the due date of action {', '.join(bad)} as a real date, e.g. 31/03/2027"
+            if bad else "")
+
     def unsaveable(self) -> list[str]:
         """What is typed here but cannot be saved (due dates that are not dates)."""
-        return [f"{self.principle.title}, action {i}: due date “{row['due'].strip()}” is not a date"
-                for i, row in enumerate(self.actions.values(), start=1)
-                if row["due"].strip() and parse_typed_date(row["due"]) is None]
+        return [f"{self.principle.title}, action {i}: due date “{typed}” is not a date"
+                for i, typed in self._bad_due_dates()]
+
+    def _bad_due_dates(self) -> list[tuple[int, str]]:
+        """(action number, what is typed) of each due date that is not a date."""
+        return [(i, typed) for i, row in enumerate(self.actions.values(), start=1)
+                if (typed := row["due"].strip()) and parse_typed_date(typed) is None]
 
     def show_progress(self, answer: Answer) -> None:
         problems = answer_problems(answer)

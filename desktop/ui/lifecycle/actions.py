@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
-from desktop.domain.decision import Status
+from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import KnownError
 from desktop.domain.typed_dates import uk_date
 
@@ -57,7 +57,17 @@ class LifecycleActions:
             return None
 
     def update_enabled(self, *_args) -> None:
-        d = self.current()
+        self._show_state(self.current())
+
+    def record_changed(self, decision: Decision) -> None:
+        """A record was saved or changed state: the one it carries is what is stored now."""
+        if decision.id == self.window.current_decision_id():
+            self._show_state(decision)
+        else:
+            self.update_enabled()
+
+    def _show_state(self, d: Decision | None) -> None:
+        """Enable the actions that make sense for the current record `d`."""
         self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
         self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
         self.attach_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
@@ -70,10 +80,10 @@ class LifecycleActions:
                 f"Version {d.version} amends signed-off version {d.version - 1}: "
                 f"{d.amendment_reason} — Decision ▸ History shows the changes.")
 
-    def _changed(self, decision_id: str) -> None:
+    def _changed(self, decision: Decision) -> None:
+        """After a lifecycle change: `decision` is the record as the service wrote it."""
         self.window.refresh()
-        self.window.record_changed.emit(self.service.get(decision_id))
-        self.update_enabled()
+        self.window.record_changed.emit(decision)  # and so record_changed() above
 
     def record_sign_off(self) -> None:
         from desktop.ui.lifecycle.signoff_dialog import SignOffDialog
@@ -84,14 +94,14 @@ class LifecycleActions:
         self.window.editor.save_now()
         dialog = SignOffDialog(self.service, d.id, self.window,
                                last_date=self.sign_off_dates.get(d.id))
-        dialog.signed.connect(lambda new: self._signed(new.id, dialog.request().date))
+        dialog.signed.connect(lambda new: self._signed(new, dialog.request().date))
         dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
         self.open_dialog = dialog
         dialog.open()
 
-    def _signed(self, decision_id: str, date: str) -> None:
-        self.sign_off_dates[decision_id] = date
-        self._changed(decision_id)
+    def _signed(self, decision: Decision, date: str) -> None:
+        self.sign_off_dates[decision.id] = date
+        self._changed(decision)
 
     def remove_sign_off(self) -> None:
         """Take back one sign-off recorded by mistake (the audit trail keeps it)."""
@@ -110,11 +120,11 @@ class LifecycleActions:
                 f"{d.version}. The audit trail keeps a record of it.", "Remove sign-off"):
             return
         try:
-            lifecycle.remove_sign_off(self.service, d.id, s.role)
+            changed = lifecycle.remove_sign_off(self.service, d.id, s.role)
         except KnownError as exc:
             self.dialogs.error(self.window, "Cannot remove the sign-off", str(exc))
             return
-        self._changed(d.id)  # the editor reloads: editable again once no sign-off is left
+        self._changed(changed)  # the editor reloads: editable again once no sign-off is left
         self.window.statusBar().showMessage(f"Removed the sign-off by {s.name} as {s.role}.",
                                             8000)
 
@@ -136,7 +146,7 @@ class LifecycleActions:
         if d is None:
             return
         dialog = AmendDialog(self.service, d.id, self.window)
-        dialog.amended.connect(lambda new: (self._changed(new.id),
+        dialog.amended.connect(lambda new: (self._changed(new),
                                             self.window.open_decision(new.id)))
         self.open_dialog = dialog
         dialog.open()
@@ -231,6 +241,6 @@ def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
     window.add_record_actions("decision", [actions.attach_action, actions.history_action])
     menu.addAction(actions.check_action)  # about the whole database: always available
     window.current_changed.connect(actions.update_enabled)
-    window.record_changed.connect(actions.update_enabled)
+    window.record_changed.connect(actions.record_changed)
     actions.update_enabled()
     return actions

@@ -1,0 +1,42 @@
+"""Reading what a page holds paints nothing: its errors are shown only when asked."""
+
+from __future__ import annotations
+
+from desktop.domain.checklist import SLUGS
+from desktop.ui.editor.details_page import DetailsPage
+from desktop.ui.editor.principle_page import PrinciplePage
+
+
+def test_reading_the_details_leaves_the_errors_alone(qtbot):
+    page = DetailsPage()
+    qtbot.addWidget(page)
+    page.inputs["title"].setText("")
+    page.inputs["meeting_date"].setText("2026-13-45")
+    changes = page.changes()
+    assert "title" not in changes and "meeting_date" not in changes  # left out...
+    assert page.fields["title"].error.isHidden()  # ...but not flagged by reading
+    assert page.fields["meeting_date"].error.isHidden()
+    assert set(page.problems()) == {"title", "meeting_date"}
+    page.show_problems()
+    assert page.fields["title"].error.text() == "Enter a title"
+    assert page.fields["meeting_date"].error.text().startswith("Enter a real date")
+    page.inputs["meeting_date"].setText("9/12/2026")
+    assert page.changes()["meeting_date"] == "2026-12-09"
+    page.show_problems()
+    assert page.fields["meeting_date"].error.isHidden()
+
+
+def test_reading_an_answer_leaves_the_errors_alone(qtbot, service):
+    page = PrinciplePage(service.checklist.principle(SLUGS[0]))
+    qtbot.addWidget(page)
+    page.actions.add_row()
+    page.actions.cell(0, "action").setPlainText("Consult")
+    page.actions.cell(0, "due").setText("soon")
+    assert page.answer().actions[0].due is None  # left out...
+    assert page.actions_field.error.isHidden()  # ...but not flagged by reading
+    page.show_problems()
+    assert page.actions_field.error.text().startswith("Enter the due date of action 1")
+    page.actions.cell(0, "due").setText("31/03/2027")
+    assert page.answer().actions[0].due == "2027-03-31"
+    page.show_problems()
+    assert page.actions_field.error.isHidden()
