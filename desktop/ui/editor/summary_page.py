@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.checklist import Checklist
+from desktop.domain.dates import short_date
 from desktop.domain.decision import (
     Decision,
     Status,
@@ -15,7 +16,6 @@ from desktop.domain.decision import (
     detail_problems,
     overall_rating,
 )
-from desktop.domain.typed_dates import uk_date
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
@@ -44,7 +44,7 @@ def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
         s = by_role.get(role.name.casefold())
         if s is not None:
             minute = f", minute {s.minute_reference}" if s.minute_reference else ""
-            lines.append(f"✓ {role.name}: signed by {s.name} on {uk_date(s.date)}{minute}")
+            lines.append(f"✓ {role.name}: signed by {s.name} on {short_date(s.date)}{minute}")
         elif role.required:
             waiting.append(role.name)
     if waiting:
@@ -114,7 +114,7 @@ class SummaryPage(QWidget):
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
             last = max((s.date for s in decision.sign_offs), default="")
-            text = (f"Version {decision.version} was signed off on {uk_date(last)}. "
+            text = (f"Version {decision.version} was signed off on {short_date(last)}. "
                     "Export it to print or file the signed record.")
             button_text = "Export the assurance record"
         elif decision.status == Status.WITHDRAWN:
