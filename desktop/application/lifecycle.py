@@ -268,7 +268,7 @@ def amend(service, decision_id: str, reason: str) -> Decision:
     and the other is refused (the record is then a draft, not signed off).
     """
     if not reason.strip():
-        raise InvalidInput("reason: give the reason for the amendment")
+        raise InvalidInput("reason: give the reason for the amendment", field="reason")
     stamp = service.timestamp()
 
     def write() -> Decision:

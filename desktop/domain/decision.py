@@ -210,21 +210,27 @@ FIELD_LABELS = {
 }
 
 
-def answer_problems(answer: Answer) -> list[str]:
-    """What is still missing before this principle is complete (empty when complete)."""
-    problems: list[str] = []
+def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
+    """(field, message) of what is still missing before this principle is complete: the field
+    is the answer's input it is about, "rating", "response" or "actions"."""
+    gaps: list[tuple[str, str]] = []
     if answer.rating is None:
-        problems.append("Choose a rating")
+        gaps.append(("rating", "Choose a rating"))
     if not answer.response.strip():
         if answer.rating == Rating.NOT_APPLICABLE:
-            problems.append("Explain why this principle does not apply")
+            gaps.append(("response", "Explain why this principle does not apply"))
         else:
-            problems.append("Explain how the proposal meets this principle")
+            gaps.append(("response", "Explain how the proposal meets this principle"))
     if answer.rating in (Rating.AMBER, Rating.RED) and not any(
         a.is_complete for a in answer.actions
     ):
-        problems.append("Add at least one action with an owner and a due date")
-    return problems
+        gaps.append(("actions", "Add at least one action with an owner and a due date"))
+    return gaps
+
+
+def answer_problems(answer: Answer) -> list[str]:
+    """What is still missing before this principle is complete (empty when complete)."""
+    return [message for _field, message in answer_gaps(answer)]
 
 
 def is_answer_complete(answer: Answer) -> bool:

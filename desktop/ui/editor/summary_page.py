@@ -10,7 +10,7 @@ from desktop.domain.dates import short_date
 from desktop.domain.decision import (
     Decision,
     Status,
-    answer_problems,
+    answer_gaps,
     answer_state,
     completeness,
     detail_problems,
@@ -25,15 +25,6 @@ SUMMARY_PAGE = 11  # details is 0, principles 1..10
 def first_lines(text: str, limit: int = 180) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def problem_field(message: str) -> str:
-    """Which input a problem message refers to."""
-    if message.startswith("Choose a rating"):
-        return "rating"
-    if message.startswith("Add at least one action"):
-        return "actions"
-    return "response"
 
 
 def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
@@ -94,8 +85,8 @@ class SummaryPage(QWidget):
             (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
         ]
         for p in checklist.principles:
-            for msg in answer_problems(decision.answer(p.slug)):
-                missing.append((f"{p.number}. {p.title}: {msg}", p.number, problem_field(msg)))
+            for key, msg in answer_gaps(decision.answer(p.slug)):
+                missing.append((f"{p.number}. {p.title}: {msg}", p.number, key))
         if missing and decision.status not in (Status.SIGNED_OFF, Status.WITHDRAWN):
             box = QFrame()
             box.setObjectName("problemBox")

@@ -310,9 +310,7 @@ class AmendDialog(QDialog):
         try:
             new = lifecycle.amend(self.service, self.decision.id, self.reason.text())
         except KnownError as exc:
-            message = str(exc)
-            if message.startswith("reason: "):
-                message = "Enter the reason for the amendment"
+            message = "Enter the reason for the amendment" if exc.field == "reason" else str(exc)
             self.summary.show_problems([("reason", message)])
             self.field.set_error(message)
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
