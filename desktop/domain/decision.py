@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from desktop.domain.checklist import SLUGS
+from desktop.domain.fields import LABELS
 
 
 class Rating(enum.StrEnum):
@@ -181,33 +182,7 @@ class Decision:
         return self.status == Status.SIGNED_OFF
 
 
-# Decision fields a user edits directly (text, dates, flags); the rest are structured.
-TEXT_FIELDS: tuple[str, ...] = (
-    "title",
-    "proposal",
-    "reference",
-    "reasons",
-    "organisation",
-    "decision_maker",
-    "proposer",
-    "conflicts_of_interest",
-)
-DATE_FIELDS: tuple[str, ...] = ("meeting_date", "review_date")
-FIELD_LABELS = {
-    "title": "Title",
-    "proposal": "Proposal",
-    "reference": "Reference",
-    "reasons": "Reasons for the recommendation",
-    "organisation": "Organisation",
-    "decision_maker": "Decision maker",
-    "proposer": "Proposer",
-    "meeting_date": "Meeting date",
-    "review_date": "Review date",
-    "key_decision": "Key decision",
-    "delivery_model": "Recommended delivery model",
-    "options": "Options considered",
-    "conflicts_of_interest": "Conflicts of interest and dispensations",
-}
+FIELD_LABELS = LABELS  # each detail's label (desktop/domain/fields.py)
 
 
 def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
