@@ -23,13 +23,15 @@ from desktop.domain.decision import (
     is_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
+from desktop.domain.fields import max_length
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.typed_dates import is_iso_date
+from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
 
-MAX_TITLE = 200
-MAX_REFERENCE = 60
+MAX_TITLE = max_length("title")
+MAX_REFERENCE = max_length("reference")
 
 
 def os_user() -> str:
@@ -98,7 +100,8 @@ class DecisionService:
         self.schema_path = schema_path
         self.user = user or os_user()
         self.now = now
-        self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir)
+        self.repo: DecisionRepository = Repository(db, self.user,
+                                                   key_dir or paths.audit_key_dir)
         self._stored_checklist_sha: str | None = None
         self._example_ids: frozenset[str] | None = None
 

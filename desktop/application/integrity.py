@@ -231,7 +231,7 @@ def decision_problems(repo, decision: Decision, code: str | None = None) -> list
     behind = repo.behind_seal()
     if behind:
         problems.append(f"The register's audit seal cannot vouch for it: {behind}")
-    copies = store.signed_copies(repo, repo._version_id(decision.id, decision.version))
+    copies = repo.signed_copies(repo.version_id(decision.id, decision.version))
     if copies:
         logged = {r[0] for r in repo.db.execute(
             "SELECT new_value FROM audit_log WHERE field = 'signed_copy' AND decision_id = ?",

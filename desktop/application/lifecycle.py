@@ -205,8 +205,8 @@ def record_sign_off(service, decision_id: str, request: SignOffRequest,
             comment=request.comment.strip(),
         )
         signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
-        vid = store.version_id(repo, decision.id, decision.version)
-        store.insert_sign_off(repo, vid, sign_off, stamp)
+        vid = repo.version_id(decision.id, decision.version)
+        repo.insert_sign_off(vid, sign_off, stamp)
         repo.audit(decision.id, decision.version,
                    [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
         if missing_roles(service, signed):
@@ -251,8 +251,8 @@ def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
     stamp = service.timestamp()
 
     def write() -> Decision:
-        vid = store.version_id(service.repo, decision.id, decision.version)
-        store.delete_sign_off(service.repo, vid, s.role)
+        vid = service.repo.version_id(decision.id, decision.version)
+        service.repo.delete_sign_off(vid, s.role)
         service.repo.audit(decision.id, decision.version,
                            [(f"sign_off.{s.role}", sign_off_text(s), None)], stamp)
         return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))
@@ -268,7 +268,7 @@ def amend(service, decision_id: str, reason: str) -> Decision:
     and the other is refused (the record is then a draft, not signed off).
     """
     if not reason.strip():
-        raise InvalidInput("reason: give the reason for the amendment")
+        raise InvalidInput("reason: give the reason for the amendment", field="reason")
     stamp = service.timestamp()
 
     def write() -> Decision:
@@ -290,7 +290,7 @@ def amend(service, decision_id: str, reason: str) -> Decision:
         )
         new = replace(new, status=derived_status(new))
         repo = service.repo
-        store.retire_version(repo, old.id, old.version, new.version)
+        repo.retire_version(old.id, old.version, new.version)
         repo.insert(new, old.checklist_sha256)  # same questions as signed
         repo.audit(new.id, new.version, [("amendment_reason", None, new.amendment_reason)], stamp)
         return new
@@ -310,7 +310,7 @@ def changes_since(service, decision: Decision, since: int | None = None) -> list
 def superseded_by(service, decision: Decision) -> tuple[int, str] | None:
     """(the version that replaced this one, the day it was started) for an earlier version;
     None for the current one."""
-    started = store.version_started(service.repo, decision.id, decision.version + 1)
+    started = service.repo.version_started(decision.id, decision.version + 1)
     if not started:
         return None
     try:  # stored in UTC; the day is the local one, as service.today() gives it
@@ -331,8 +331,8 @@ def as_signed(service, decision: Decision) -> Decision:
     open, so its PDF never changes with follow-up (which the verification code leaves out)."""
     if decision.status != Status.SIGNED_OFF:
         return decision
-    vid = store.version_id(service.repo, decision.id, decision.version)
-    done = store.done_when_signed(service.repo, vid)
+    vid = service.repo.version_id(decision.id, decision.version)
+    done = service.repo.done_when_signed(vid)
     answers = {
         slug: replace(a, actions=tuple(replace(x, done=(slug, i) in done)
                                        for i, x in enumerate(a.actions)))
@@ -359,8 +359,8 @@ def set_action_done(service, decision_id: str, slug: str, position: int, done: b
 
     def write() -> Decision:
         repo = service.repo
-        vid = store.version_id(repo, decision.id, decision.version)
-        store.set_action_done(repo, vid, slug, position, done, stamp)
+        vid = repo.version_id(decision.id, decision.version)
+        repo.set_action_done(vid, slug, position, done, stamp)
         repo.audit(decision.id, decision.version,
                    [(f"answers.{slug}.actions[{position}].done", *flags)], stamp)
         acts = list(actions)
@@ -389,8 +389,8 @@ def attach_signed_copy(service, decision_id: str, filename: str, data: bytes,
 
     def write() -> store.SignedCopy:
         repo = service.repo
-        vid = store.version_id(repo, decision.id, decision.version)
-        copy_id = store.attach_signed_copy(repo, vid, filename, data, sha, stamp)
+        vid = repo.version_id(decision.id, decision.version)
+        copy_id = repo.attach_signed_copy(vid, filename, data, sha, stamp)
         repo.audit(decision.id, decision.version,
                    [("signed_copy", None, f"{filename} (SHA-256 {sha})")], stamp)
         return store.SignedCopy(copy_id, filename, sha, len(data), stamp, repo.user)
@@ -400,12 +400,11 @@ def attach_signed_copy(service, decision_id: str, filename: str, data: bytes,
 
 def signed_copies(service, decision_id: str, version: int | None = None) -> list[store.SignedCopy]:
     decision = service.get(decision_id, version)
-    return store.signed_copies(service.repo, store.version_id(service.repo, decision.id,
-                                                              decision.version))
+    return service.repo.signed_copies(service.repo.version_id(decision.id, decision.version))
 
 
 def signed_copy_data(service, copy_id: int) -> bytes:
-    data = store.signed_copy_data(service.repo, copy_id)
+    data = service.repo.signed_copy_data(copy_id)
     if data is None:
         raise NotFound(f"no signed copy {copy_id}")
     return data

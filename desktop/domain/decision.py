@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from desktop.domain.checklist import SLUGS
+from desktop.domain.fields import LABELS
 
 
 class Rating(enum.StrEnum):
@@ -181,50 +182,30 @@ class Decision:
         return self.status == Status.SIGNED_OFF
 
 
-# Decision fields a user edits directly (text, dates, flags); the rest are structured.
-TEXT_FIELDS: tuple[str, ...] = (
-    "title",
-    "proposal",
-    "reference",
-    "reasons",
-    "organisation",
-    "decision_maker",
-    "proposer",
-    "conflicts_of_interest",
-)
-DATE_FIELDS: tuple[str, ...] = ("meeting_date", "review_date")
-FIELD_LABELS = {
-    "title": "Title",
-    "proposal": "Proposal",
-    "reference": "Reference",
-    "reasons": "Reasons for the recommendation",
-    "organisation": "Organisation",
-    "decision_maker": "Decision maker",
-    "proposer": "Proposer",
-    "meeting_date": "Meeting date",
-    "review_date": "Review date",
-    "key_decision": "Key decision",
-    "delivery_model": "Recommended delivery model",
-    "options": "Options considered",
-    "conflicts_of_interest": "Conflicts of interest and dispensations",
-}
+FIELD_LABELS = LABELS  # each detail's label (desktop/domain/fields.py)
+
+
+def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
+    """(field, message) of what is still missing before this principle is complete: the field
+    is the answer's input it is about, "rating", "response" or "actions"."""
+    gaps: list[tuple[str, str]] = []
+    if answer.rating is None:
+        gaps.append(("rating", "Choose a rating"))
+    if not answer.response.strip():
+        if answer.rating == Rating.NOT_APPLICABLE:
+            gaps.append(("response", "Explain why this principle does not apply"))
+        else:
+            gaps.append(("response", "Explain how the proposal meets this principle"))
+    if answer.rating in (Rating.AMBER, Rating.RED) and not any(
+        a.is_complete for a in answer.actions
+    ):
+        gaps.append(("actions", "Add at least one action with an owner and a due date"))
+    return gaps
 
 
 def answer_problems(answer: Answer) -> list[str]:
     """What is still missing before this principle is complete (empty when complete)."""
-    problems: list[str] = []
-    if answer.rating is None:
-        problems.append("Choose a rating")
-    if not answer.response.strip():
-        if answer.rating == Rating.NOT_APPLICABLE:
-            problems.append("Explain why this principle does not apply")
-        else:
-            problems.append("Explain how the proposal meets this principle")
-    if answer.rating in (Rating.AMBER, Rating.RED) and not any(
-        a.is_complete for a in answer.actions
-    ):
-        problems.append("Add at least one action with an owner and a due date")
-    return problems
+    return [message for _field, message in answer_gaps(answer)]
 
 
 def is_answer_complete(answer: Answer) -> bool:

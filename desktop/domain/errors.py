@@ -4,9 +4,17 @@ from __future__ import annotations
 
 
 class KnownError(Exception):
-    """An error with a message fit to show a user; the program keeps going."""
+    """An error with a message fit to show a user; the program keeps going.
+
+    `field` names the input it is about ("reason", "title"...), when there is one, so that a
+    form can put the message beside it without reading the message.
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class InvalidInput(KnownError):

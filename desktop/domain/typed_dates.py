@@ -51,28 +51,3 @@ def parse_typed_date(text: str) -> str | None:
         except ValueError:
             return None
     return None
-
-
-_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                 "Dec")
-
-
-def uk_date(iso: str | None) -> str:
-    """The one form the window shows a date in: '2027-09-15' -> '15 Sep 2027'.
-
-    Blank stays blank; anything that is not a date is shown as it is (never hidden). The
-    month names are English whatever the machine's locale, as parse_typed_date reads them.
-    """
-    if not iso:
-        return ""
-    if not is_iso_date(iso):
-        return iso
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {_SHORT_MONTHS[d.month - 1]} {d.year}"
-
-
-def shown_date(text: str) -> str:
-    """What a date field shows for `text` typed or stored: the UK form when it is a date,
-    otherwise the text as it is (so a mistyped date stays on screen to be corrected)."""
-    iso = parse_typed_date(text)
-    return uk_date(iso) if iso else text

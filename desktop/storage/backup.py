@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.domain.dates import padded_date
 from desktop.domain.errors import NotOurs, StorageError
 from desktop.storage.files import (
     atomic_text,
@@ -53,7 +54,7 @@ class BackupInfo:
     @property
     def label(self) -> str:
         """What a person sees in a list: when, and why it was made."""
-        return f"{self.taken_at:%d %b %Y %H:%M:%S} ({self.why})"
+        return f"{padded_date(self.taken_at)} {self.taken_at:%H:%M:%S} ({self.why})"
 
 
 def backup_folder() -> Path:

@@ -1,15 +1,16 @@
 """SQL for sign-offs, amendments, action follow-up, signed copies and integrity checks.
 
-Plain functions over a Repository (its db and user); callers run them inside one transaction.
+`LifecycleTables` is the part of the SQLite `Repository` that writes them; the integrity
+checks at the end are plain functions over the sqlite-utils Database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.domain.decision import SignOff
-from desktop.storage.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -24,91 +25,88 @@ class SignedCopy:
     attached_by: str
 
 
-def version_id(repo: Repository, decision_id: str, version: int) -> int:
-    return repo._version_id(decision_id, version)
+class LifecycleTables:
+    """The SQLite repository's sign-offs, action follow-up and signed copies, by version row id.
 
+    A part of `Repository` (it inherits these); callers run them inside one transaction.
+    """
 
-def insert_sign_off(repo: Repository, vid: int, s: SignOff, at: str) -> None:
-    repo.db.execute(
-        "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
-        "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at, repo.user],
-    )
+    db: Any  # the repository's sqlite-utils Database
+    user: str  # who is recorded as having done it
 
-
-def delete_sign_off(repo: Repository, vid: int, role: str) -> None:
-    repo.db.execute("DELETE FROM sign_offs WHERE version_id = ? AND role = ?", [vid, role])
-
-
-def retire_version(repo: Repository, decision_id: str, version: int, new_version: int) -> None:
-    """Make new_version the current one; the old row changes only its is_current flag."""
-    repo.db.execute(
-        "UPDATE versions SET is_current = 0 WHERE decision_id = ? AND version = ?",
-        [decision_id, version],
-    )
-    repo.db.execute(
-        "UPDATE decisions SET current_version = ? WHERE id = ?", [new_version, decision_id]
-    )
-
-
-def version_started(repo: Repository, decision_id: str, version: int) -> str | None:
-    """When a version was created (its amendment started), or None if there is no such one."""
-    row = repo.db.execute(
-        "SELECT created_at FROM versions WHERE decision_id = ? AND version = ?",
-        [decision_id, version],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def set_action_done(repo: Repository, vid: int, slug: str, position: int, done: bool,
-                    at: str) -> None:
-    if done:
-        repo.db.execute(
-            "INSERT OR IGNORE INTO action_progress (version_id, slug, position, done_at, done_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [vid, slug, position, at, repo.user],
-        )
-    else:
-        repo.db.execute(
-            "DELETE FROM action_progress WHERE version_id = ? AND slug = ? AND position = ?",
-            [vid, slug, position],
+    def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
+        self.db.execute(
+            "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
+            "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at, self.user],
         )
 
+    def delete_sign_off(self, vid: int, role: str) -> None:
+        self.db.execute("DELETE FROM sign_offs WHERE version_id = ? AND role = ?", [vid, role])
 
-def done_when_signed(repo: Repository, vid: int) -> set[tuple[str, int]]:
-    """(slug, position) of the actions already marked done when the last sign-off was recorded."""
-    rows = repo.db.execute(
-        "SELECT slug, position FROM action_progress WHERE version_id = ? "
-        "AND done_at <= (SELECT MAX(recorded_at) FROM sign_offs WHERE version_id = ?)",
-        [vid, vid],
-    ).fetchall()
-    return {(slug, position) for slug, position in rows}
-
-
-def attach_signed_copy(repo: Repository, vid: int, filename: str, data: bytes, sha256: str,
-                       at: str) -> int:
-    cur = repo.db.execute(
-        "INSERT INTO signed_copies (version_id, filename, sha256, size, data, attached_at, "
-        "attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [vid, filename, sha256, len(data), data, at, repo.user],
-    )
-    return cur.lastrowid
-
-
-def signed_copies(repo: Repository, vid: int) -> list[SignedCopy]:
-    return [
-        SignedCopy(*r)
-        for r in repo.db.execute(
-            "SELECT id, filename, sha256, size, attached_at, attached_by FROM signed_copies "
-            "WHERE version_id = ? ORDER BY id",
-            [vid],
+    def retire_version(self, decision_id: str, version: int, new_version: int) -> None:
+        """Make new_version the current one; the old row changes only its is_current flag."""
+        self.db.execute(
+            "UPDATE versions SET is_current = 0 WHERE decision_id = ? AND version = ?",
+            [decision_id, version],
         )
-    ]
+        self.db.execute(
+            "UPDATE decisions SET current_version = ? WHERE id = ?", [new_version, decision_id]
+        )
 
+    def version_started(self, decision_id: str, version: int) -> str | None:
+        """When a version was created (its amendment started), or None if there is no such one."""
+        row = self.db.execute(
+            "SELECT created_at FROM versions WHERE decision_id = ? AND version = ?",
+            [decision_id, version],
+        ).fetchone()
+        return row[0] if row else None
 
-def signed_copy_data(repo: Repository, copy_id: int) -> bytes | None:
-    row = repo.db.execute("SELECT data FROM signed_copies WHERE id = ?", [copy_id]).fetchone()
-    return bytes(row[0]) if row else None
+    def set_action_done(self, vid: int, slug: str, position: int, done: bool,
+                        at: str) -> None:
+        if done:
+            self.db.execute(
+                "INSERT OR IGNORE INTO action_progress (version_id, slug, position, done_at, done_by) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [vid, slug, position, at, self.user],
+            )
+        else:
+            self.db.execute(
+                "DELETE FROM action_progress WHERE version_id = ? AND slug = ? AND position = ?",
+                [vid, slug, position],
+            )
+
+    def done_when_signed(self, vid: int) -> set[tuple[str, int]]:
+        """(slug, position) of the actions already marked done when the last sign-off was recorded."""
+        rows = self.db.execute(
+            "SELECT slug, position FROM action_progress WHERE version_id = ? "
+            "AND done_at <= (SELECT MAX(recorded_at) FROM sign_offs WHERE version_id = ?)",
+            [vid, vid],
+        ).fetchall()
+        return {(slug, position) for slug, position in rows}
+
+    def attach_signed_copy(self, vid: int, filename: str, data: bytes, sha256: str,
+                           at: str) -> int:
+        cur = self.db.execute(
+            "INSERT INTO signed_copies (version_id, filename, sha256, size, data, attached_at, "
+            "attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [vid, filename, sha256, len(data), data, at, self.user],
+        )
+        return cur.lastrowid
+
+    def signed_copies(self, vid: int) -> list[SignedCopy]:
+        return [
+            SignedCopy(*r)
+            for r in self.db.execute(
+                "SELECT id, filename, sha256, size, attached_at, attached_by FROM signed_copies "
+                "WHERE version_id = ? ORDER BY id",
+                [vid],
+            )
+        ]
+
+    def signed_copy_data(self, copy_id: int) -> bytes | None:
+        row = self.db.execute("SELECT data FROM signed_copies WHERE id = ?", [copy_id]).fetchone()
+        return bytes(row[0]) if row else None
 
 
 # ---- integrity ----------------------------------------------------------------------------

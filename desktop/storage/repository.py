@@ -34,6 +34,7 @@ from desktop.domain.queries import (
 )
 from desktop.domain.record import codes, field_changes
 from desktop.domain.verification import normalise_code
+from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -154,8 +155,11 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 
-class Repository:
-    """Reads and writes decision records in a sqlite-utils Database."""
+class Repository(LifecycleTables):
+    """Reads and writes decision records in a sqlite-utils Database.
+
+    The SQLite implementation of `desktop.storage.interface.DecisionRepository`.
+    """
 
     def __init__(self, db, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
         self.db = db
@@ -613,7 +617,8 @@ class Repository:
         ]
 
     # ---- writing (call inside transaction()) --------------------------------------------
-    def _version_id(self, decision_id: str, version: int) -> int:
+    def version_id(self, decision_id: str, version: int) -> int:
+        """The row id of a version (KeyError if there is none)."""
         row = self.db.execute(
             "SELECT id FROM versions WHERE decision_id = ? AND version = ?", [decision_id, version]
         ).fetchone()
@@ -794,7 +799,7 @@ class Repository:
         """Write what changed between old and new (same version) and audit it (`vid`: the
         version's row id, if the caller has it)."""
         changes = field_changes(old, new)
-        vid = vid if vid is not None else self._version_id(new.id, new.version)
+        vid = vid if vid is not None else self.version_id(new.id, new.version)
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
         values.update(self._derived(new))

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 
 from desktop.domain.checklist import Checklist
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Decision, Status
 from desktop.domain.redline import FieldChange
 from desktop.export.pdf.styles import (
@@ -98,20 +99,6 @@ MARKS = {
     Status.SIGNED_OFF: (),
     Status.WITHDRAWN: ("WITHDRAWN",),
 }
-SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_date(value: str) -> str:
-    """'2027-09-15' (or a timestamp of that day) -> '15 Sep 2027'."""
-    import datetime as dt
-
-    try:
-        d = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{d.day} {SHORT_MONTHS[d.month - 1]} {d.year}"
-
-
 def mark_for(decision: Decision, superseded: Superseded | None = None) -> tuple[str, ...]:
     """The printed status mark, one entry a line: DRAFT; FOR SIGNATURE — NOT YET SIGNED once
     ready; none once signed off; WITHDRAWN; and, for an earlier version printed again,

@@ -11,9 +11,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
 from desktop.domain.checklist import SLUGS
+from desktop.domain.dates import long_date
 from desktop.domain.decision import overall_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
-from desktop.export.pdf.parts import Anchor, PageRef, Progress, grid_table, long_date
+from desktop.export.pdf.parts import Anchor, PageRef, Progress, grid_table
 from desktop.export.pdf.record import RATING_KEY, RecordStory
 from desktop.export.pdf.styles import (
     BOLD,

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def long_date(value: str | None) -> str:
-    """'2026-12-09' -> '9 December 2026' (the form used in committee papers)."""
-    if not value:
-        return ""
-    try:
-        d = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 class SharedParagraph(Paragraph):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     answer_state,
@@ -29,7 +30,6 @@ from desktop.export.pdf.parts import (
     SetContext,
     grid_table,
     line_pieces,
-    long_date,
     qr_drawing,
     table,
 )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.application import backups as backup
 from desktop.application.backups import preview_register, restore_open_register
+from desktop.domain.dates import padded_date
 from desktop.domain.errors import KnownError
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, fit_to_screen, primary_button, text_label
@@ -110,7 +111,8 @@ class RestoreDialog(QDialog):
     def reload(self) -> None:
         self.backups.clear()
         for info in backup.list_backups(self.db_path, self.folder):
-            self._add(info.path, f"{info.taken_at:%a %d %b %Y, %H:%M:%S}\n{info.why}")
+            when = f"{padded_date(info.taken_at, weekday=True)}, {info.taken_at:%H:%M:%S}"
+            self._add(info.path, f"{when}\n{info.why}")
         if self.backups.count():
             self.backups.setCurrentRow(0)
         else:

@@ -14,7 +14,8 @@ from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QToolButton, QWidget
 
 from desktop import paths
-from desktop.domain.typed_dates import parse_typed_date, shown_date
+from desktop.domain.dates import shown_date
+from desktop.domain.typed_dates import parse_typed_date
 
 CALENDAR_KEYS = "Alt+Down or F4"
 

@@ -15,6 +15,7 @@ from desktop.domain.decision import (
     Decision,
     Option,
 )
+from desktop.domain.fields import names
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.editor.row_table import Column, RowTable
@@ -46,9 +47,9 @@ OPTION_COLUMNS = [
            spoken="Outcome of option", line=1),
     Column("reason", "Reason", 1, spoken="Reason for option", lines=2, line=2),
 ]
-LINE_FIELDS = ("title", "reference", "organisation", "decision_maker", "proposer")
-TEXT_FIELDS = ("proposal", "reasons", "conflicts_of_interest")
-DATES = ("meeting_date", "review_date")
+LINE_FIELDS = names("line")
+TEXT_FIELDS = names("text")
+DATES = names("date")
 LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE}  # characters that can be saved
 
 

@@ -6,16 +6,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.checklist import Checklist
+from desktop.domain.dates import short_date
 from desktop.domain.decision import (
     Decision,
     Status,
-    answer_problems,
+    answer_gaps,
     answer_state,
     completeness,
     detail_problems,
     overall_rating,
 )
-from desktop.domain.typed_dates import uk_date
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
@@ -27,15 +27,6 @@ def first_lines(text: str, limit: int = 180) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def problem_field(message: str) -> str:
-    """Which input a problem message refers to."""
-    if message.startswith("Choose a rating"):
-        return "rating"
-    if message.startswith("Add at least one action"):
-        return "actions"
-    return "response"
-
-
 def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
     """Who signed for which role and when, then the roles still to sign."""
     by_role = {s.role.casefold(): s for s in decision.sign_offs}
@@ -44,7 +35,7 @@ def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
         s = by_role.get(role.name.casefold())
         if s is not None:
             minute = f", minute {s.minute_reference}" if s.minute_reference else ""
-            lines.append(f"✓ {role.name}: signed by {s.name} on {uk_date(s.date)}{minute}")
+            lines.append(f"✓ {role.name}: signed by {s.name} on {short_date(s.date)}{minute}")
         elif role.required:
             waiting.append(role.name)
     if waiting:
@@ -94,8 +85,8 @@ class SummaryPage(QWidget):
             (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
         ]
         for p in checklist.principles:
-            for msg in answer_problems(decision.answer(p.slug)):
-                missing.append((f"{p.number}. {p.title}: {msg}", p.number, problem_field(msg)))
+            for key, msg in answer_gaps(decision.answer(p.slug)):
+                missing.append((f"{p.number}. {p.title}: {msg}", p.number, key))
         if missing and decision.status not in (Status.SIGNED_OFF, Status.WITHDRAWN):
             box = QFrame()
             box.setObjectName("problemBox")
@@ -114,7 +105,7 @@ class SummaryPage(QWidget):
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
             last = max((s.date for s in decision.sign_offs), default="")
-            text = (f"Version {decision.version} was signed off on {uk_date(last)}. "
+            text = (f"Version {decision.version} was signed off on {short_date(last)}. "
                     "Export it to print or file the signed record.")
             button_text = "Export the assurance record"
         elif decision.status == Status.WITHDRAWN:

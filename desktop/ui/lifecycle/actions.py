@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import KnownError
-from desktop.domain.typed_dates import uk_date
 
 
 class LifecycleActions:
@@ -108,7 +108,7 @@ class LifecycleActions:
         d = self.current()
         if d is None or not d.sign_offs:
             return
-        choices = [f"{s.role}: {s.name}, {uk_date(s.date)}" for s in d.sign_offs]
+        choices = [f"{s.role}: {s.name}, {short_date(s.date)}" for s in d.sign_offs]
         picked = self.dialogs.choose(self.window, "Remove a recorded sign-off",
                                      "Which sign-off was recorded by mistake?", choices)
         if picked is None:

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from desktop.application import lifecycle
 from desktop.domain.checklist import Checklist
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Rating, Status
 from desktop.domain.history import Edit, fold_edits
 from desktop.domain.redline import field_label
-from desktop.domain.typed_dates import uk_date
 from desktop.ui import theme
 from desktop.ui.lifecycle.redline import RedlineView
 from desktop.ui.widgets import fit_to_screen, text_label
@@ -41,7 +41,7 @@ def when_text(at: str) -> str:
     except ValueError:
         return at
     local = moment.astimezone()
-    return f"{uk_date(local.date().isoformat())} {local:%H:%M:%S}"
+    return f"{short_date(local.date().isoformat())} {local:%H:%M:%S}"
 
 
 def value_text(value: str | None, field: str = "") -> str:

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.application import lifecycle
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.record import content_code
-from desktop.domain.typed_dates import parse_typed_date, uk_date
+from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.widgets import (
     Field,
@@ -136,7 +137,7 @@ class SignOffDialog(QDialog):
         for r in self.states:
             if r.signed:
                 s = r.sign_off
-                line = f"✓ {r.name}: signed by {s.name} on {uk_date(s.date)}"
+                line = f"✓ {r.name}: signed by {s.name} on {short_date(s.date)}"
             else:
                 line = f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
             form.addWidget(text_label(line, "hint"))
@@ -225,7 +226,7 @@ class SignOffDialog(QDialog):
         iso, meeting = self.date.iso(), self.decision.meeting_date
         early = bool(iso and meeting and iso < meeting)
         self.date_warning.setText(
-            f"Warning: this is before the meeting date ({uk_date(meeting)}). Check the date "
+            f"Warning: this is before the meeting date ({short_date(meeting)}). Check the date "
             "written on the signed copy." if early else "")
         self.date_warning.setVisible(early)
         self.date.setAccessibleDescription(
@@ -244,7 +245,7 @@ class SignOffDialog(QDialog):
         if self.date_problems():  # the window's words for a mistyped date, not the CLI's
             problems = [p for p in problems if p.field != "date"] + self.date_problems()
         problems = [lifecycle.Problem(p.field, p.message.replace(
-            f"({self.request().date})", f"({uk_date(self.request().date)})"), p.kind)
+            f"({self.request().date})", f"({short_date(self.request().date)})"), p.kind)
             if p.field == "date" else p for p in problems]
         if not problems:
             try:
@@ -309,9 +310,7 @@ class AmendDialog(QDialog):
         try:
             new = lifecycle.amend(self.service, self.decision.id, self.reason.text())
         except KnownError as exc:
-            message = str(exc)
-            if message.startswith("reason: "):
-                message = "Enter the reason for the amendment"
+            message = "Enter the reason for the amendment" if exc.field == "reason" else str(exc)
             self.summary.show_problems([("reason", message)])
             self.field.set_error(message)
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,20 +1,21 @@
 """Window actions for the PDF: Export PDF (Ctrl+Shift+E), Preview, Print (Ctrl+P), committee pack.
 
 Records are loaded on the GUI thread (the sqlite connection belongs to it) and rendered as
-plain records in a worker thread, so the window stays responsive and a pack can be cancelled.
+plain records in a BackgroundOp (desktop/ui/ops.py), so the window stays responsive and a
+pack can be cancelled.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QThread, Signal
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QProgressDialog
 
 from desktop.domain.errors import KnownError
+from desktop.ui.ops import BackgroundOp, Context
 
 PDF_FILTER = "PDF files (*.pdf)"
 EXPORT_KEYS = "Ctrl+Shift+E"
@@ -34,50 +35,14 @@ class _CloseWatcher(QObject):
         return False
 
 
-class Cancelled(Exception):
-    """The user cancelled a render."""
+def render(records, *, pack: bool, title: str, context: Context):
+    """The work of a BackgroundOp: plain records to a Rendered PDF (a pack reports progress,
+    and stops at the next record once cancelled)."""
+    from desktop.export.pdf import render_pack, render_record
 
-
-class RenderWorker(QThread):
-    """Renders plain records to PDF bytes off the GUI thread; reports progress by signal."""
-
-    progressed = Signal(int, int)
-    rendered = Signal(object)  # desktop.export.pdf.Rendered
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, records, *, pack: bool, title: str = "Committee pack",
-                 parent=None) -> None:
-        super().__init__(parent)
-        self.records, self.pack, self.title = records, pack, title
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._cancel.is_set():
-            raise Cancelled
-        self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        from desktop.export.pdf import render_pack, render_record
-
-        try:
-            if self.pack:
-                result = render_pack(self.records, self.title, progress=self._progress)
-            else:
-                result = render_record(self.records[0])
-        except Cancelled:
-            self.cancelled.emit()
-            return
-        except Exception as exc:  # noqa: BLE001 - shown to the user; the window keeps going
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        if self._cancel.is_set():
-            self.cancelled.emit()
-        else:
-            self.rendered.emit(result)
+    if pack:
+        return render_pack(records, title, progress=context.progress)
+    return render_record(records[0])
 
 
 def suggested_name(decision) -> str:
@@ -128,7 +93,7 @@ class PdfActions:
         window.current_changed.connect(self._update_enabled)
         self._closer = _CloseWatcher(self, window)
         self._update_enabled(window.current_decision_id())
-        self.worker: RenderWorker | None = None
+        self.worker: BackgroundOp | None = None  # the render running, one at a time
         self.progress: QProgressDialog | None = None
         self.preview: object | None = None  # the last preview dialog, for tests
         self.last_path: Path | None = None
@@ -284,12 +249,11 @@ class PdfActions:
 
     # ---- the worker -------------------------------------------------------------------------
     def _start(self, records, *, pack: bool, on_done, title: str = "Committee pack") -> None:
-        if self.worker is not None and self.worker.isRunning():
+        if self.worker is not None and self.worker.running():
             self.dialogs.info(self.window, "Still making a PDF",
                               "Wait for the PDF being made to finish, or cancel it.")
             return
-        worker = RenderWorker(records, pack=pack, title=title, parent=self.window)
-        self.worker = worker
+        progress: QProgressDialog | None = None
         if pack:
             progress = QProgressDialog(f"Rendering {len(records)} decision records…", "Cancel",
                                        0, len(records), self.window)
@@ -297,34 +261,48 @@ class PdfActions:
             progress.setMinimumDuration(300)
             progress.setAutoClose(False)
             progress.setAutoReset(False)
-            progress.canceled.connect(worker.cancel)
-            worker.progressed.connect(lambda done, _total: progress.setValue(done))
             self.progress = progress
         else:
             self.window.statusBar().showMessage("Making the PDF…")
 
         def finish() -> None:
+            self._forget(worker)
             if self.progress is not None:
                 self.progress.close()
                 self.progress.deleteLater()
                 self.progress = None
             self.window.statusBar().clearMessage()
 
-        worker.rendered.connect(lambda r: (finish(), on_done(r)))
-        worker.failed.connect(lambda message: (finish(), self.dialogs.error(
-            self.window, "Cannot make the PDF", message)))
-        worker.cancelled.connect(lambda: (finish(), self.window.statusBar().showMessage(
-            "Committee pack cancelled; nothing was saved.", 8000)))
-        worker.finished.connect(lambda: self._forget(worker))
+        def succeeded(rendered) -> None:
+            finish()
+            on_done(rendered)
+
+        def failed(exc: Exception) -> None:
+            finish()
+            self.dialogs.error(self.window, "Cannot make the PDF", f"{type(exc).__name__}: {exc}")
+
+        def cancelled() -> None:
+            finish()
+            self.window.statusBar().showMessage("Committee pack cancelled; nothing was saved.",
+                                                8000)
+
+        worker = BackgroundOp(
+            lambda context: render(records, pack=pack, title=title, context=context),
+            success=succeeded, failure=failed, cancelled=cancelled,
+            progress=(lambda done, _total: progress.setValue(done)) if progress else None,
+            parent=self.window)
+        if progress is not None:
+            progress.canceled.connect(worker.cancel)
+        self.worker = worker
         worker.start()
 
-    def _forget(self, worker: RenderWorker) -> None:
+    def _forget(self, worker: BackgroundOp) -> None:
         if self.worker is worker:
             self.worker = None
         worker.deleteLater()
 
     def shutdown(self) -> None:
-        """Stop a running render before the window goes (a QThread must not outlive it)."""
+        """Stop a running render before the window goes (its thread must not outlive it)."""
         worker = self.worker
         if worker is not None:
             worker.cancel()

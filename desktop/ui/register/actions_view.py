@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Rating
 from desktop.domain.errors import KnownError
 from desktop.domain.queries import ActionQuery, ActionRow
-from desktop.domain.typed_dates import uk_date
 from desktop.ui import theme
 from desktop.ui.register.model import (
     ACCESSIBLE_TEXT_ROLE,
@@ -98,7 +98,7 @@ class ActionsModel(PagedTableModel):
             if not row.due:
                 return "No due date"
             # the word first, so it is never cut off and never left to the colour alone
-            return f"Overdue: {uk_date(row.due)}" if row.overdue else uk_date(row.due)
+            return f"Overdue: {short_date(row.due)}" if row.overdue else short_date(row.due)
         if key == "decision":
             return " · ".join(x for x in (row.reference, row.title) if x)
         if key == "principle":

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
+from desktop.domain.dates import short_date
 from desktop.domain.decision import Status
 from desktop.domain.queries import RegisterQuery, RegisterRow
-from desktop.domain.typed_dates import uk_date
 from desktop.domain.visible import visible_controls
 from desktop.ui import theme
 
@@ -211,7 +211,7 @@ class RegisterTableModel(PagedTableModel):
     @staticmethod
     def _text(row: RegisterRow, key: str, spoken: bool) -> str:
         if key == "meeting_date":
-            return uk_date(row.meeting_date)
+            return short_date(row.meeting_date)
         if key == "status":
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label

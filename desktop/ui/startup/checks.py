@@ -1,26 +1,27 @@
 """Bring the background integrity check's verdict to the GUI thread and tell the user.
 
-The check runs in a worker thread (desktop/storage/background_check.py). Its report arrives here
-through a queued signal, so widgets and the database connection are only touched on the GUI
+The check runs in a worker thread (desktop/storage/background_check.py, which knows nothing of
+Qt and must start before the window exists). Its report arrives here through a GuiThreadCall
+(desktop/ui/ops.py), so widgets and the database connection are only touched on the GUI
 thread. A damaged file is switched to refusing writes and the user is told what to do.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
+
+from desktop.ui.ops import GuiThreadCall
 
 
 class StartUpChecks(QObject):
     """Receives report(problem) from the worker thread; acts on the GUI thread."""
-
-    damaged = Signal(str)
 
     def __init__(self, dialogs) -> None:
         super().__init__()
         self.dialogs = dialogs
         self.window = None
         self.service = None
-        self.damaged.connect(self._on_damaged)
+        self._on_gui_thread = GuiThreadCall(self._on_damaged, self)
 
     def attach(self, window, service) -> None:
         self.window = window
@@ -29,7 +30,7 @@ class StartUpChecks(QObject):
     def report(self, problem: str | None) -> None:
         """Called in the worker thread: None when the file passed."""
         if problem:
-            self.damaged.emit(problem)  # queued to the GUI thread (this object lives there)
+            self._on_gui_thread(problem)
 
     def _on_damaged(self, problem: str) -> None:
         if self.service is not None and self.service.db.refused is None:

@@ -86,7 +86,7 @@ def test_a_row_removed_from_the_middle_is_detected(service, db_path):
 
 def test_locked_content_changed_with_the_triggers_dropped_is_detected(service, db_path):
     d = signed_off_decision(service)
-    vid = service.repo._version_id(d.id, 1)
+    vid = service.repo.version_id(d.id, 1)
     guards = [_trigger_sql(service, n) for n in ("answers_locked_update", "answers_locked_move")]
     _raw(db_path, "DROP TRIGGER answers_locked_update", "DROP TRIGGER answers_locked_move",
          f"UPDATE answers SET rating = 'green' WHERE version_id = {vid} AND slug = 'staff'",
@@ -103,7 +103,7 @@ def test_locked_content_changed_with_the_triggers_dropped_is_detected(service, d
 
 def test_content_and_code_both_rewritten_are_caught_by_the_code_on_record(service, db_path):
     d = signed_off_decision(service)
-    vid = service.repo._version_id(d.id, 1)
+    vid = service.repo.version_id(d.id, 1)
     trigger = _trigger_sql(service, "versions_locked_update")
     _raw(db_path, "DROP TRIGGER versions_locked_update",
          f"UPDATE versions SET title = 'Quietly changed' WHERE id = {vid}")
@@ -153,7 +153,7 @@ def test_imported_signed_off_record_passes_the_check(service, tmp_path):
 
 def test_signed_off_status_forged_with_sign_off_rows_shows_no_audit_record(service, db_path):
     d = complete_decision(service)
-    vid = service.repo._version_id(d.id, 1)
+    vid = service.repo.version_id(d.id, 1)
     statements = [f"INSERT INTO sign_offs VALUES ({vid}, '{r}', 'Forger', '2026-01-01', '', '', "
                   "'x', 'y')" for r in ROLES]
     _raw(db_path, *statements, f"UPDATE versions SET status = 'signed-off' WHERE id = {vid}")
@@ -172,7 +172,7 @@ def test_appending_with_the_app_keeps_the_chain(service, rows):
 def test_a_retired_flag_set_outside_the_app_is_reported(service, db_path):
     """Clearing is_current is the one change the lock allows (amendments need it)."""
     d = signed_off_decision(service)
-    _raw(db_path, f"UPDATE versions SET is_current = 0 WHERE id = {service.repo._version_id(d.id, 1)}")
+    _raw(db_path, f"UPDATE versions SET is_current = 0 WHERE id = {service.repo.version_id(d.id, 1)}")
     assert lifecycle.check_integrity(service).lines() == [
         f"Decision {d.id} does not have exactly one current version (its current-version flags "
         "were changed outside the app)"]

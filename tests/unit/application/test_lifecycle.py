@@ -161,8 +161,10 @@ def test_amend_needs_a_signed_off_record_and_a_reason(service):
     with pytest.raises(Refused, match="not signed off"):
         lifecycle.amend(service, d.id, "Typo")
     d = signed_off_decision(service, "Other")
-    with pytest.raises(InvalidInput, match="reason"):
+    with pytest.raises(InvalidInput, match="reason") as refused:
         lifecycle.amend(service, d.id, "   ")
+    assert refused.value.field == "reason"  # the dialog puts its own words beside that input
+    assert str(refused.value) == "reason: give the reason for the amendment"  # as the CLI says
     assert lifecycle.versions(service, d.id) == [(1, Status.SIGNED_OFF)]
 
 

@@ -45,7 +45,7 @@ def behind_the_back(db_path, *statements, params=None):
 
 
 def _vid(service, d, version=1):
-    return service.repo._version_id(d.id, version)
+    return service.repo.version_id(d.id, version)
 
 
 def _rechain(conn, from_id, edit):

@@ -16,6 +16,7 @@ from desktop.domain.decision import (
     Decision,
     Rating,
     Status,
+    answer_gaps,
     answer_problems,
     answer_state,
     can_transition,
@@ -47,6 +48,18 @@ def all_answered(rating: Rating = Rating.GREEN, **overrides: Answer) -> Decision
 def test_empty_answer_is_not_complete_and_says_what_is_missing():
     problems = answer_problems(Answer())
     assert problems == ["Choose a rating", "Explain how the proposal meets this principle"]
+
+
+def test_each_gap_names_the_input_it_is_about():
+    assert answer_gaps(Answer()) == [
+        ("rating", "Choose a rating"),
+        ("response", "Explain how the proposal meets this principle"),
+    ]
+    assert answer_gaps(Answer(Rating.NOT_APPLICABLE, "")) == [
+        ("response", "Explain why this principle does not apply")]
+    assert answer_gaps(Answer(Rating.RED, "Partly.")) == [
+        ("actions", "Add at least one action with an owner and a due date")]
+    assert answer_gaps(Answer(Rating.GREEN, "Staff were consulted.")) == []
 
 
 def test_green_with_response_is_complete():

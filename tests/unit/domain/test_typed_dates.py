@@ -33,28 +33,3 @@ def test_what_is_not_a_date_is_refused(typed):
 def test_day_first_wins_where_both_would_be_valid():
     assert parse_typed_date("04/05/2027") == "2027-05-04"
     assert parse_typed_date("1st March 2027") == "2027-03-01"
-
-
-@given(st.dates(min_value=dt.date(1000, 1, 1)))
-def test_the_shown_form_is_uk_and_reads_back(day):
-    from desktop.domain.typed_dates import shown_date, uk_date
-
-    shown = uk_date(day.isoformat())
-    assert shown == f"{day.day} {day.strftime('%b')} {day.year}"
-    assert parse_typed_date(shown) == day.isoformat()
-    assert shown_date(day.isoformat()) == shown == shown_date(shown)
-
-
-@given(st.text(max_size=20))
-def test_shown_date_keeps_what_is_not_a_date(text):
-    from desktop.domain.typed_dates import shown_date
-
-    assert shown_date(text) == text or parse_typed_date(text) is not None
-
-
-def test_uk_date_blank_and_junk():
-    from desktop.domain.typed_dates import uk_date
-
-    assert uk_date(None) == uk_date("") == ""
-    assert uk_date("2027-02-30") == "2027-02-30"
-    assert uk_date("2027-09-15") == "15 Sep 2027"

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.application.printing import print_record
+from desktop.domain.dates import long_date
 from desktop.domain.decision import Answer, Option, Rating, Status
 from desktop.domain.record import code_for
 from desktop.export.pdf import render_record
-from desktop.export.pdf.parts import long_date
 
 ROLES = ("Proposing Director", "Section 151 Officer", "Monitoring Officer",
          "Chair or Portfolio Holder")

@@ -77,12 +77,12 @@ def locked(service):
     d = signed_off_decision(service)
     draft = complete_decision(service, "A draft")
     sign(service, draft.id, "Monitoring Officer")
-    vid = service.repo._version_id(d.id, 1)
+    vid = service.repo.version_id(d.id, 1)
     sha = service.db.execute("SELECT checklist_sha256 FROM versions WHERE id = ?",
                              [vid]).fetchone()[0]
     before = _snapshot(service)
     return {"service": service, "decision": d, "before": before,
-            "values": {"vid": vid, "did": d.id, "dvid": service.repo._version_id(draft.id, 1),
+            "values": {"vid": vid, "did": d.id, "dvid": service.repo.version_id(draft.id, 1),
                        "sha": sha}}
 
 
