@@ -25,6 +25,7 @@ from desktop.domain.decision import (
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
+from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.repository import Repository
 
@@ -287,25 +288,9 @@ class DecisionService:
         return replace(decision, **out)
 
     def _editable(self, decision_id: str) -> Decision:
-        decision = self._open(decision_id)
-        if decision.sign_offs:
-            # The signers signed this content: it must not change under the later signers.
-            raise Refused(
-                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
-                "finish recording them, or remove them, before changing it."
-            )
-        return decision
-
-    def _open(self, decision_id: str) -> Decision:
-        """The decision, unless it is signed off or withdrawn (refused, saying why)."""
+        """The decision, unless its content may not change now (refused, saying why)."""
         decision = self.get(decision_id)
-        if decision.status == Status.SIGNED_OFF:
-            raise Refused(
-                f"{decision.title!r} version {decision.version} is signed off and locked; "
-                "amend it to make changes."
-            )
-        if decision.status == Status.WITHDRAWN:
-            raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
+        allowed(decision).require("edit")
         return decision
 
     def _save(self, old: Decision, new: Decision) -> Decision:
@@ -367,7 +352,8 @@ class DecisionService:
 
     def withdraw(self, decision_id: str) -> Decision:
         """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
-        old = self._open(decision_id)
+        old = self.get(decision_id)
+        allowed(old).require("withdraw")
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
         def write():
@@ -378,17 +364,7 @@ class DecisionService:
 
     def delete(self, decision_id: str) -> None:
         """Delete a draft that was never signed off. Anything else is refused."""
-        decision = self.get(decision_id)
-        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
-            raise Refused(
-                f"Only drafts can be deleted; {decision.title!r} is "
-                f"{decision.status.label.lower()} (version {decision.version}). Withdraw it instead."
-            )
-        if decision.sign_offs:
-            raise Refused(
-                f"{decision.title!r} has sign-offs recorded, so it is kept. Remove them first "
-                "if they were recorded by mistake, or withdraw it."
-            )
+        allowed(self.get(decision_id)).require("delete")
         self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
 
     # ---- bundle ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from desktop.domain.errors import InvalidInput, NotFound, Refused
 from desktop.domain.queries import AuditEntry
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
+from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage import lifecycle_store as store
 
@@ -141,13 +142,10 @@ def _date_problems(service, date: str) -> list[Problem]:
 
 
 def _state_problems(decision: Decision, checklist: Checklist, role) -> list[Problem]:
-    title = f"{decision.title!r} version {decision.version}"
-    if decision.status == Status.SIGNED_OFF:
-        return [Problem("status", f"{title} is already signed off and locked; amend it to change it",
-                        "state")]
-    if decision.status == Status.WITHDRAWN:
-        return [Problem("status", f"{title} has been withdrawn and cannot be signed", "state")]
-    problems = completeness_problems(decision, checklist)
+    rules = allowed(decision)
+    if not rules.sign_off and decision.status != Status.DRAFT:  # signed off or withdrawn
+        return [Problem("status", rules.why_not("sign_off").removesuffix("."), "state")]
+    problems = completeness_problems(decision, checklist)  # a draft's: what it still lacks
     if role is not None:
         for s in decision.sign_offs:
             if s.role.casefold() == role.name.casefold():
@@ -241,9 +239,9 @@ def _check_signed_copy(decision: Decision, typed: str) -> None:
 def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
     """Take back a sign-off recorded by mistake, before the version locks."""
     decision = service.get(decision_id)
-    if decision.status == Status.SIGNED_OFF:
-        raise Refused(f"{decision.title!r} version {decision.version} is signed off and locked; "
-                      "its sign-offs cannot be removed.")
+    rules = allowed(decision)
+    if decision.sign_offs and not rules.remove_sign_off:  # none at all: NotFound names the role
+        raise Refused(rules.why_not("remove_sign_off"))
     match = [s for s in decision.sign_offs if s.role.casefold() == role_name.strip().casefold()]
     if not match:
         raise NotFound(f"no sign-off by {role_name!r} is recorded on {decision.title!r}")
@@ -273,11 +271,7 @@ def amend(service, decision_id: str, reason: str) -> Decision:
 
     def write() -> Decision:
         old = service.get(decision_id)
-        if old.status != Status.SIGNED_OFF:
-            raise Refused(
-                f"{old.title!r} is {old.status.label.lower()}, not signed off; "
-                "change it directly instead of amending it."
-            )
+        allowed(old).require("amend")
         new = replace(
             old,
             version=old.version + 1,
@@ -345,8 +339,7 @@ def set_action_done(service, decision_id: str, slug: str, position: int, done: b
                     version: int | None = None) -> Decision:
     """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
     decision = service.get(decision_id, version)
-    if decision.status == Status.WITHDRAWN:
-        raise Refused(f"{decision.title!r} has been withdrawn.")
+    allowed(decision).require("mark_actions")
     if slug not in SLUGS:
         raise InvalidInput(f"{slug!r} is not one of the ten principles")
     actions = decision.answer(slug).actions
@@ -377,9 +370,7 @@ def attach_signed_copy(service, decision_id: str, filename: str, data: bytes,
                        version: int | None = None) -> store.SignedCopy:
     """Keep the scan of the signed paper record with a signed-off version, with its SHA-256."""
     decision = service.get(decision_id, version)
-    if decision.status != Status.SIGNED_OFF:
-        raise Refused(f"{decision.title!r} version {decision.version} is not signed off yet; "
-                      "attach the signed copy after recording the sign-offs.")
+    allowed(decision).require("attach_signed_copy")
     if not data.startswith(b"%PDF-"):
         raise InvalidInput(f"{filename}: not a PDF file")
     if len(data) > MAX_SIGNED_COPY:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
-from desktop.domain.decision import Status
 from desktop.domain.errors import KnownError
+from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import uk_date
 
 
@@ -58,11 +58,11 @@ class LifecycleActions:
 
     def update_enabled(self, *_args) -> None:
         d = self.current()
-        self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
-        self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
-        self.attach_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
-        self.remove_sign_off_action.setEnabled(
-            d is not None and bool(d.sign_offs) and d.status == Status.READY)
+        rules = allowed(d) if d is not None else None
+        self.sign_off_action.setEnabled(rules is not None and rules.sign_off)
+        self.amend_action.setEnabled(rules is not None and rules.amend)
+        self.attach_action.setEnabled(rules is not None and rules.attach_signed_copy)
+        self.remove_sign_off_action.setEnabled(rules is not None and rules.remove_sign_off)
         self.history_action.setEnabled(d is not None)
         if (d is not None and d.version > 1 and not d.is_locked and not d.sign_offs
                 and self.window.showing_editor()):
