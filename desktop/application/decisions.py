@@ -9,7 +9,8 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
 from desktop.domain.decision import (
@@ -28,6 +29,9 @@ from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from desktop.application.lifecycle import LifecycleService
 
 MAX_TITLE = 200
 MAX_REFERENCE = 60
@@ -103,6 +107,13 @@ class DecisionService:
         self._stored_checklist_sha: str | None = None
         self._example_ids: frozenset[str] | None = None
 
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        """Sign-off, amendment, follow-up and history of these records (made on first use)."""
+        from desktop.application.lifecycle import LifecycleService
+
+        return LifecycleService(self, self.repo)
+
     def forget_file(self) -> None:
         """Drop what was cached about the file's content (its stored checklist row, its
         identity, seal and head): after a restore put another copy of the register in place."""
@@ -116,7 +127,7 @@ class DecisionService:
     def today(self) -> str:
         return self.now().astimezone().date().isoformat()
 
-    def _write(self, fn):
+    def write(self, fn):
         """Run fn inside one transaction, turning SQLite failures into user messages."""
         import sqlite3
 
@@ -247,7 +258,7 @@ class DecisionService:
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
-        return self._write(write)
+        return self.write(write)
 
     def _validated(self, decision: Decision, changes: dict) -> Decision:
         allowed = {
@@ -303,7 +314,7 @@ class DecisionService:
             self.repo.update(old, new)
             return new
 
-        return self._write(write)
+        return self.write(write)
 
     def update(self, decision_id: str, **changes) -> Decision:
         """Change decision fields (title, dates, options, ...) on an editable version."""
@@ -348,7 +359,7 @@ class DecisionService:
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
-        return self._write(write)
+        return self.write(write)
 
     def withdraw(self, decision_id: str) -> Decision:
         """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
@@ -360,12 +371,12 @@ class DecisionService:
             self.repo.update(old, new)
             return new
 
-        return self._write(write)
+        return self.write(write)
 
     def delete(self, decision_id: str) -> None:
         """Delete a draft that was never signed off. Anything else is refused."""
         allowed(self.get(decision_id)).require("delete")
-        self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
+        self.write(lambda: self.repo.delete(decision_id, self.timestamp()))
 
     # ---- bundle ------------------------------------------------------------------------------
     def import_bundle(self, text: str, source: str | None = None) -> list[Decision]:
@@ -382,7 +393,7 @@ class DecisionService:
             self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
             return decisions
 
-        return self._write(write)
+        return self.write(write)
 
     def prepare_import(self, text: str) -> list[Decision]:
         """The decisions a bundle would add, checked as import checks them; writes nothing."""

@@ -422,14 +422,12 @@ class DecisionEditor(QWidget):
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
-        from desktop.application import lifecycle
-
         if self._decision is None or not self.save_now():
             return False
         p = self.principles[page - 1]
         try:
-            self._decision = lifecycle.set_action_done(self.service, self._decision.id,
-                                                       p.principle.slug, row, done)
+            self._decision = self.service.lifecycle.set_action_done(
+                self._decision.id, p.principle.slug, row, done)
         except KnownError as exc:
             self.dialogs.error(self, "Cannot update this action", str(exc))
             return False

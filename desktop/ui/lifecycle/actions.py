@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
+from desktop.application.integrity import IntegrityReport
 from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import uk_date
@@ -44,7 +45,7 @@ class LifecycleActions:
         # roles of one meeting usually sign on the same day.
         self.sign_off_dates: dict[str, str] = {}
         self.checker = None  # the AuditCheckRunner, made on first use
-        self.last_report: lifecycle.IntegrityReport | None = None
+        self.last_report: IntegrityReport | None = None
         self._busy = None
 
     def current(self):
@@ -110,7 +111,7 @@ class LifecycleActions:
                 f"{d.version}. The audit trail keeps a record of it.", "Remove sign-off"):
             return
         try:
-            lifecycle.remove_sign_off(self.service, d.id, s.role)
+            self.service.lifecycle.remove_sign_off(d.id, s.role)
         except KnownError as exc:
             self.dialogs.error(self.window, "Cannot remove the sign-off", str(exc))
             return
@@ -167,7 +168,7 @@ class LifecycleActions:
 
             # a regular file only (a FIFO would hang the window); the size is checked below
             data = read_bytes(path, limit=lifecycle.MAX_SIGNED_COPY)
-            copy = lifecycle.attach_signed_copy(self.service, d.id, Path(path).name, data)
+            copy = self.service.lifecycle.attach_signed_copy(d.id, Path(path).name, data)
         except OSError as exc:
             self.dialogs.error(self.window, "Cannot attach the signed copy",
                                f"{path}: {exc.strerror}")
@@ -209,7 +210,7 @@ class LifecycleActions:
         if self._busy is not None:
             self._busy.hide()
         self.window.statusBar().clearMessage()
-        self.last_report = result if isinstance(result, lifecycle.IntegrityReport) else None
+        self.last_report = result if isinstance(result, IntegrityReport) else None
         if self.last_report is None:
             self.dialogs.error(self.window, "Cannot check the audit trail", str(result))
         elif self.last_report.ok:

@@ -11,7 +11,7 @@ from tests.helpers.gui import ROLES, USERS_PAGE, complete_decision, sign_all
 
 
 def _sign_one(service, d):
-    return lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+    return service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(
         ROLES[0], "Signer Proposing", "2026-11-20", "Cab 12/26"))
 
 
@@ -22,7 +22,7 @@ STAGES = {
     "signed off": lambda s: sign_all(s, complete_decision(s).id),
     "withdrawn": lambda s: s.withdraw(complete_decision(s).id),
     "withdrawn part signed": lambda s: s.withdraw(_sign_one(s, complete_decision(s)).id),
-    "amendment": lambda s: lifecycle.amend(s, sign_all(s, complete_decision(s).id).id,
+    "amendment": lambda s: s.lifecycle.amend(sign_all(s, complete_decision(s).id).id,
                                            "Add the trust's business plan"),
 }
 

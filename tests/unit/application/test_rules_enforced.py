@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.application import lifecycle
 from desktop.domain.decision import Status
 from desktop.domain.errors import NotFound, Refused
 from desktop.domain.rules import ACTIONS, allowed
@@ -31,7 +30,7 @@ def _withdrawn_part_signed(service):
 
 def _amendment(service):
     d = signed_off_decision(service)
-    return lifecycle.amend(service, d.id, "Add the business plan")
+    return service.lifecycle.amend(d.id, "Add the business plan")
 
 
 STAGES = {
@@ -53,12 +52,11 @@ def _attempt(service, d, action):
         "withdraw": lambda: service.withdraw(d.id),
         "delete": lambda: service.delete(d.id),
         "sign_off": lambda: sign(service, d.id, (unsigned or ROLES)[0]),
-        "remove_sign_off": lambda: lifecycle.remove_sign_off(service, d.id,
-                                                             (signed or ROLES)[0]),
-        "amend": lambda: lifecycle.amend(service, d.id, "Another change"),
-        "mark_actions": lambda: lifecycle.set_action_done(service, d.id, "staff", 0, True),
-        "attach_signed_copy": lambda: lifecycle.attach_signed_copy(
-            service, d.id, "signed.pdf", b"%PDF-1.4 scan"),
+        "remove_sign_off": lambda: service.lifecycle.remove_sign_off(d.id, (signed or ROLES)[0]),
+        "amend": lambda: service.lifecycle.amend(d.id, "Another change"),
+        "mark_actions": lambda: service.lifecycle.set_action_done(d.id, "staff", 0, True),
+        "attach_signed_copy": lambda: service.lifecycle.attach_signed_copy(
+            d.id, "signed.pdf", b"%PDF-1.4 scan"),
     }[action]
 
 
@@ -92,12 +90,12 @@ def test_an_earlier_version_is_judged_as_it_was_signed(service, action):
     """A version an amendment replaced stays signed off: its actions can still be ticked and
     its signed copy attached."""
     v1 = signed_off_decision(service)
-    lifecycle.amend(service, v1.id, "Add the business plan")
+    service.lifecycle.amend(v1.id, "Add the business plan")
     superseded = service.get(v1.id, 1)
     assert getattr(allowed(superseded), action)
     if action == "mark_actions":
-        lifecycle.set_action_done(service, v1.id, "staff", 0, True, version=1)
+        service.lifecycle.set_action_done(v1.id, "staff", 0, True, version=1)
         assert service.get(v1.id, 1).answer("staff").actions[0].done
     else:
-        lifecycle.attach_signed_copy(service, v1.id, "signed.pdf", b"%PDF-1.4", version=1)
-        assert len(lifecycle.signed_copies(service, v1.id, version=1)) == 1
+        service.lifecycle.attach_signed_copy(v1.id, "signed.pdf", b"%PDF-1.4", version=1)
+        assert len(service.lifecycle.signed_copies(v1.id, version=1)) == 1
