@@ -9,7 +9,8 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
 from desktop.domain.decision import (
@@ -26,9 +27,13 @@ from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.fields import max_length
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
+from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from desktop.application.lifecycle import LifecycleService
 
 MAX_TITLE = max_length("title")
 MAX_REFERENCE = max_length("reference")
@@ -105,6 +110,13 @@ class DecisionService:
         self._stored_checklist_sha: str | None = None
         self._example_ids: frozenset[str] | None = None
 
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        """Sign-off, amendment, follow-up and history of these records (made on first use)."""
+        from desktop.application.lifecycle import LifecycleService
+
+        return LifecycleService(self, self.repo)
+
     def forget_file(self) -> None:
         """Drop what was cached about the file's content (its stored checklist row, its
         identity, seal and head): after a restore put another copy of the register in place."""
@@ -118,7 +130,7 @@ class DecisionService:
     def today(self) -> str:
         return self.now().astimezone().date().isoformat()
 
-    def _write(self, fn):
+    def write(self, fn):
         """Run fn inside one transaction, turning SQLite failures into user messages."""
         import sqlite3
 
@@ -249,7 +261,7 @@ class DecisionService:
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
-        return self._write(write)
+        return self.write(write)
 
     def _validated(self, decision: Decision, changes: dict) -> Decision:
         allowed = {
@@ -290,26 +302,10 @@ class DecisionService:
         return replace(decision, **out)
 
     def _editable(self, decision_id: str, held: Decision | None = None) -> Decision:
-        decision = self._open(decision_id, held)
-        if decision.sign_offs:
-            # The signers signed this content: it must not change under the later signers.
-            raise Refused(
-                f"{decision.title!r} version {decision.version} has sign-offs recorded; "
-                "finish recording them, or remove them, before changing it."
-            )
-        return decision
-
-    def _open(self, decision_id: str, held: Decision | None = None) -> Decision:
-        """The decision (`held`, if the caller holds it), unless it is signed off or withdrawn
-        (refused, saying why)."""
+        """The decision (`held`, if the caller holds it), unless its content may not change
+        now (refused, saying why)."""
         decision = held if held is not None else self.get(decision_id)
-        if decision.status == Status.SIGNED_OFF:
-            raise Refused(
-                f"{decision.title!r} version {decision.version} is signed off and locked; "
-                "amend it to make changes."
-            )
-        if decision.status == Status.WITHDRAWN:
-            raise Refused(f"{decision.title!r} has been withdrawn and cannot be changed.")
+        allowed(decision).require("edit")
         return decision
 
     def _save(self, decision: str | Decision, change: Callable[[Decision], Decision]) -> Decision:
@@ -334,7 +330,7 @@ class DecisionService:
             self.repo.update(current, new, vid=vid)
             return new
 
-        return self._write(write)
+        return self.write(write)
 
     def update(self, decision: str | Decision, **changes) -> Decision:
         """Change decision fields (title, dates, options, ...) on an editable version.
@@ -378,33 +374,24 @@ class DecisionService:
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
-        return self._write(write)
+        return self.write(write)
 
     def withdraw(self, decision_id: str) -> Decision:
         """Withdraw a record that has not been signed off (sign-offs may be part recorded)."""
-        old = self._open(decision_id)
+        old = self.get(decision_id)
+        allowed(old).require("withdraw")
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
         def write():
             self.repo.update(old, new)
             return new
 
-        return self._write(write)
+        return self.write(write)
 
     def delete(self, decision_id: str) -> None:
         """Delete a draft that was never signed off. Anything else is refused."""
-        decision = self.get(decision_id)
-        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
-            raise Refused(
-                f"Only drafts can be deleted; {decision.title!r} is "
-                f"{decision.status.label.lower()} (version {decision.version}). Withdraw it instead."
-            )
-        if decision.sign_offs:
-            raise Refused(
-                f"{decision.title!r} has sign-offs recorded, so it is kept. Remove them first "
-                "if they were recorded by mistake, or withdraw it."
-            )
-        self._write(lambda: self.repo.delete(decision_id, self.timestamp()))
+        allowed(self.get(decision_id)).require("delete")
+        self.write(lambda: self.repo.delete(decision_id, self.timestamp()))
 
     # ---- bundle ------------------------------------------------------------------------------
     def import_bundle(self, text: str, source: str | None = None) -> list[Decision]:
@@ -421,7 +408,7 @@ class DecisionService:
             self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
             return decisions
 
-        return self._write(write)
+        return self.write(write)
 
     def prepare_import(self, text: str) -> list[Decision]:
         """The decisions a bundle would add, checked as import checks them; writes nothing."""

@@ -1,17 +1,17 @@
-"""Sign-off, amendment, action follow-up, signed copies, history and the integrity check.
+"""Sign-off, amendment, action follow-up, signed copies and history: the LifecycleService.
 
-Service operations for the window and the command line; no Qt. Each write is one transaction
-(through DecisionService._write) that also writes its audit rows.
+Service operations for the window and the command line (as `DecisionService.lifecycle`); no Qt.
+Each write is one transaction (through DecisionService.write) that also writes its audit rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
-from desktop.application.integrity import IntegrityReport as IntegrityReport  # re-exported
-from desktop.application.integrity import check_integrity as check_integrity
 from desktop.domain.checklist import SLUGS, Checklist
 from desktop.domain.decision import (
     Answer,
@@ -27,8 +27,10 @@ from desktop.domain.errors import InvalidInput, NotFound, Refused
 from desktop.domain.queries import AuditEntry
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
+from desktop.domain.rules import allowed
 from desktop.domain.typed_dates import is_iso_date
-from desktop.storage import lifecycle_store as store
+from desktop.storage.interface import DecisionRepository
+from desktop.storage.lifecycle_store import SignedCopy
 
 MAX_NAME = 200
 MAX_MINUTE = 100
@@ -73,22 +75,7 @@ class Problem:
     kind: str = "input"
 
 
-# ---- sign-off ------------------------------------------------------------------------------
-def role_states(service, decision: Decision) -> list[RoleState]:
-    """Every role of the version's checklist, required first as listed, with its sign-off."""
-    checklist = service.checklist_for(decision)
-    by_role = {s.role.casefold(): s for s in decision.sign_offs}
-    return [
-        RoleState(r.name, r.required, by_role.get(r.name.casefold()))
-        for r in checklist.sign_off_roles
-    ]
-
-
-def missing_roles(service, decision: Decision) -> list[str]:
-    """Required roles that have not signed yet."""
-    return [r.name for r in role_states(service, decision) if r.required and not r.signed]
-
-
+# ---- sign-off rules that need no service -----------------------------------------------
 def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
     """What the record still lacks before anyone can sign it (empty when complete)."""
     out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
@@ -103,51 +90,11 @@ def completeness_problems(decision: Decision, checklist: Checklist | None) -> li
     return out
 
 
-def sign_off_problems(service, decision: Decision, request: SignOffRequest) -> list[Problem]:
-    """Everything that blocks recording this sign-off, input problems first."""
-    checklist = service.checklist_for(decision)
-    problems: list[Problem] = []
-    role = checklist.role(request.role) if request.role.strip() else None
-    if not request.role.strip():
-        problems.append(Problem("role", "Choose the role that signed"))
-    elif role is None:
-        names = ", ".join(repr(r.name) for r in checklist.sign_off_roles)
-        problems.append(
-            Problem("role", f"{request.role!r} is not a sign-off role; choose one of: {names}")
-        )
-    if not request.name.strip():
-        problems.append(Problem("name", "Enter the name of the person who signed"))
-    elif len(request.name) > MAX_NAME:
-        problems.append(Problem("name", f"The name must be {MAX_NAME} characters or fewer"))
-    problems.extend(_date_problems(service, request.date))
-    if len(request.minute_reference) > MAX_MINUTE:
-        problems.append(
-            Problem("minute_reference", f"The minute reference must be {MAX_MINUTE} characters or fewer")
-        )
-    if len(request.comment) > MAX_COMMENT:
-        problems.append(Problem("comment", f"The comment must be {MAX_COMMENT} characters or fewer"))
-    problems.extend(_state_problems(decision, checklist, role))
-    return problems
-
-
-def _date_problems(service, date: str) -> list[Problem]:
-    if not date.strip():
-        return [Problem("date", "Enter the date it was signed")]
-    if not is_iso_date(date):
-        return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
-    if date > service.today():
-        return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]
-    return []
-
-
 def _state_problems(decision: Decision, checklist: Checklist, role) -> list[Problem]:
-    title = f"{decision.title!r} version {decision.version}"
-    if decision.status == Status.SIGNED_OFF:
-        return [Problem("status", f"{title} is already signed off and locked; amend it to change it",
-                        "state")]
-    if decision.status == Status.WITHDRAWN:
-        return [Problem("status", f"{title} has been withdrawn and cannot be signed", "state")]
-    problems = completeness_problems(decision, checklist)
+    rules = allowed(decision)
+    if not rules.sign_off and decision.status != Status.DRAFT:  # signed off or withdrawn
+        return [Problem("status", rules.why_not("sign_off").removesuffix("."), "state")]
+    problems = completeness_problems(decision, checklist)  # a draft's: what it still lacks
     if role is not None:
         for s in decision.sign_offs:
             if s.role.casefold() == role.name.casefold():
@@ -176,51 +123,6 @@ def refusal(decision: Decision, problems: list[Problem]) -> Exception:
     return Refused(problems[0].message + ".")
 
 
-def record_sign_off(service, decision_id: str, request: SignOffRequest,
-                    code: str | None = None) -> Decision:
-    """Record one role's sign-off; the last required one locks the version.
-
-    Everything is decided inside the write transaction (BEGIN IMMEDIATE): two clerks
-    recording the last two roles at once queue, and the second one sees the first one's
-    sign-off, so the version always locks. With `code`, the sign-off is bound to the printed
-    copy that was signed: a copy whose code is not the current content's is refused.
-    """
-    stamp = service.timestamp()
-
-    def write() -> Decision:
-        repo = service.repo
-        decision = service.get(decision_id)
-        problems = sign_off_problems(service, decision, request)
-        if problems:
-            raise refusal(decision, problems)
-        if code is not None:
-            _check_signed_copy(decision, code)
-        checklist = service.checklist_for(decision)
-        role = checklist.role(request.role)
-        sign_off = SignOff(
-            role=role.name,  # the checklist's spelling, whatever case was typed
-            name=request.name.strip(),
-            date=request.date,
-            minute_reference=request.minute_reference.strip(),
-            comment=request.comment.strip(),
-        )
-        signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
-        vid = repo.version_id(decision.id, decision.version)
-        repo.insert_sign_off(vid, sign_off, stamp)
-        repo.audit(decision.id, decision.version,
-                   [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
-        if missing_roles(service, signed):
-            return signed
-        new = replace(signed, status=Status.SIGNED_OFF, updated_at=stamp)
-        repo.update(signed, new)
-        repo.audit(decision.id, decision.version,
-                   [("verification_code", None, code_for(new)),
-                    ("content_code", None, content_code(new))], stamp)
-        return new
-
-    return service._write(write)
-
-
 def _check_signed_copy(decision: Decision, typed: str) -> None:
     """Refuse a sign-off of a printed copy whose code is not the current content's."""
     from desktop.domain.verification import normalise_code
@@ -238,181 +140,278 @@ def _check_signed_copy(decision: Decision, typed: str) -> None:
         )
 
 
-def remove_sign_off(service, decision_id: str, role_name: str) -> Decision:
-    """Take back a sign-off recorded by mistake, before the version locks."""
-    decision = service.get(decision_id)
-    if decision.status == Status.SIGNED_OFF:
-        raise Refused(f"{decision.title!r} version {decision.version} is signed off and locked; "
-                      "its sign-offs cannot be removed.")
-    match = [s for s in decision.sign_offs if s.role.casefold() == role_name.strip().casefold()]
-    if not match:
-        raise NotFound(f"no sign-off by {role_name!r} is recorded on {decision.title!r}")
-    s = match[0]
-    stamp = service.timestamp()
-
-    def write() -> Decision:
-        vid = service.repo.version_id(decision.id, decision.version)
-        service.repo.delete_sign_off(vid, s.role)
-        service.repo.audit(decision.id, decision.version,
-                           [(f"sign_off.{s.role}", sign_off_text(s), None)], stamp)
-        return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))
-
-    return service._write(write)
+_T = TypeVar("_T")
 
 
-# ---- amendment -----------------------------------------------------------------------------
-def amend(service, decision_id: str, reason: str) -> Decision:
-    """Start version n+1 of a signed-off record as a draft; version n stays as signed.
+class Decisions(Protocol):
+    """What the lifecycle needs of DecisionService: a Protocol, so that this module does not
+    import decisions.py, which builds the LifecycleService (DecisionService.lifecycle)."""
 
-    Decided inside the write transaction, so two amendments at once make one new version
-    and the other is refused (the record is then a draft, not signed off).
-    """
-    if not reason.strip():
-        raise InvalidInput("reason: give the reason for the amendment", field="reason")
-    stamp = service.timestamp()
+    def get(self, decision_id: str, version: int | None = None) -> Decision: ...
+    def checklist_for(self, decision: Decision) -> Checklist: ...
+    def timestamp(self) -> str: ...
+    def today(self) -> str: ...
+    def write(self, fn: Callable[[], _T]) -> _T: ...
 
-    def write() -> Decision:
-        old = service.get(decision_id)
-        if old.status != Status.SIGNED_OFF:
-            raise Refused(
-                f"{old.title!r} is {old.status.label.lower()}, not signed off; "
-                "change it directly instead of amending it."
+
+class LifecycleService:
+    """Sign-off, amendment, follow-up, signed copies and history of the records `decisions`
+    keeps. Each write is one transaction (decisions.write) that also writes its audit rows."""
+
+    def __init__(self, decisions: Decisions, repo: DecisionRepository) -> None:
+        self.decisions = decisions
+        self.repo = repo
+
+    # ---- sign-off -----------------------------------------------------------------------
+    def role_states(self, decision: Decision) -> list[RoleState]:
+        """Every role of the version's checklist, required first as listed, with its sign-off."""
+        checklist = self.decisions.checklist_for(decision)
+        by_role = {s.role.casefold(): s for s in decision.sign_offs}
+        return [
+            RoleState(r.name, r.required, by_role.get(r.name.casefold()))
+            for r in checklist.sign_off_roles
+        ]
+
+    def missing_roles(self, decision: Decision) -> list[str]:
+        """Required roles that have not signed yet."""
+        return [r.name for r in self.role_states(decision) if r.required and not r.signed]
+
+    def sign_off_problems(self, decision: Decision, request: SignOffRequest) -> list[Problem]:
+        """Everything that blocks recording this sign-off, input problems first."""
+        checklist = self.decisions.checklist_for(decision)
+        problems: list[Problem] = []
+        role = checklist.role(request.role) if request.role.strip() else None
+        if not request.role.strip():
+            problems.append(Problem("role", "Choose the role that signed"))
+        elif role is None:
+            names = ", ".join(repr(r.name) for r in checklist.sign_off_roles)
+            problems.append(
+                Problem("role", f"{request.role!r} is not a sign-off role; choose one of: {names}")
             )
-        new = replace(
-            old,
-            version=old.version + 1,
-            status=Status.DRAFT,
-            sign_offs=(),
-            amendment_reason=reason.strip(),
-            created_at=stamp,
-            updated_at=stamp,
-            code_scheme=CODE_SCHEME,
-        )
-        new = replace(new, status=derived_status(new))
-        repo = service.repo
-        repo.retire_version(old.id, old.version, new.version)
-        repo.insert(new, old.checklist_sha256)  # same questions as signed
-        repo.audit(new.id, new.version, [("amendment_reason", None, new.amendment_reason)], stamp)
-        return new
+        if not request.name.strip():
+            problems.append(Problem("name", "Enter the name of the person who signed"))
+        elif len(request.name) > MAX_NAME:
+            problems.append(Problem("name", f"The name must be {MAX_NAME} characters or fewer"))
+        problems.extend(self._date_problems(request.date))
+        if len(request.minute_reference) > MAX_MINUTE:
+            problems.append(
+                Problem("minute_reference", f"The minute reference must be {MAX_MINUTE} characters or fewer")
+            )
+        if len(request.comment) > MAX_COMMENT:
+            problems.append(Problem("comment", f"The comment must be {MAX_COMMENT} characters or fewer"))
+        problems.extend(_state_problems(decision, checklist, role))
+        return problems
 
-    return service._write(write)
-
-
-def changes_since(service, decision: Decision, since: int | None = None) -> list[FieldChange]:
-    """Per-field changes from version `since` (default: the one before) to this version."""
-    since = decision.version - 1 if since is None else since
-    if since < 1 or since >= decision.version:
+    def _date_problems(self, date: str) -> list[Problem]:
+        if not date.strip():
+            return [Problem("date", "Enter the date it was signed")]
+        if not is_iso_date(date):
+            return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
+        if date > self.decisions.today():
+            return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]
         return []
-    earlier = service.get(decision.id, since)
-    return diff_versions(earlier, decision, service.checklist_for(decision))
 
+    def record_sign_off(self, decision_id: str, request: SignOffRequest,
+                        code: str | None = None) -> Decision:
+        """Record one role's sign-off; the last required one locks the version.
 
-def superseded_by(service, decision: Decision) -> tuple[int, str] | None:
-    """(the version that replaced this one, the day it was started) for an earlier version;
-    None for the current one."""
-    started = service.repo.version_started(decision.id, decision.version + 1)
-    if not started:
-        return None
-    try:  # stored in UTC; the day is the local one, as service.today() gives it
-        day = dt.datetime.fromisoformat(started).astimezone().date().isoformat()
-    except ValueError:
-        day = started[:10]
-    return decision.version + 1, day
+        Everything is decided inside the write transaction (BEGIN IMMEDIATE): two clerks
+        recording the last two roles at once queue, and the second one sees the first one's
+        sign-off, so the version always locks. With `code`, the sign-off is bound to the printed
+        copy that was signed: a copy whose code is not the current content's is refused.
+        """
+        stamp = self.decisions.timestamp()
 
+        def write() -> Decision:
+            repo = self.repo
+            decision = self.decisions.get(decision_id)
+            problems = self.sign_off_problems(decision, request)
+            if problems:
+                raise refusal(decision, problems)
+            if code is not None:
+                _check_signed_copy(decision, code)
+            checklist = self.decisions.checklist_for(decision)
+            role = checklist.role(request.role)
+            sign_off = SignOff(
+                role=role.name,  # the checklist's spelling, whatever case was typed
+                name=request.name.strip(),
+                date=request.date,
+                minute_reference=request.minute_reference.strip(),
+                comment=request.comment.strip(),
+            )
+            signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
+            vid = repo.version_id(decision.id, decision.version)
+            repo.insert_sign_off(vid, sign_off, stamp)
+            repo.audit(decision.id, decision.version,
+                       [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
+            if self.missing_roles(signed):
+                return signed
+            new = replace(signed, status=Status.SIGNED_OFF, updated_at=stamp)
+            repo.update(signed, new)
+            repo.audit(decision.id, decision.version,
+                       [("verification_code", None, code_for(new)),
+                        ("content_code", None, content_code(new))], stamp)
+            return new
 
-def versions(service, decision_id: str) -> list[tuple[int, Status]]:
-    """(version, status) of every version, oldest first."""
-    return [(v, Status(s)) for v, s in service.repo.versions_of(decision_id)]
+        return self.decisions.write(write)
 
+    def remove_sign_off(self, decision_id: str, role_name: str) -> Decision:
+        """Take back a sign-off recorded by mistake, before the version locks."""
+        decision = self.decisions.get(decision_id)
+        rules = allowed(decision)
+        if decision.sign_offs and not rules.remove_sign_off:  # none at all: NotFound names the role
+            raise Refused(rules.why_not("remove_sign_off"))
+        match = [s for s in decision.sign_offs if s.role.casefold() == role_name.strip().casefold()]
+        if not match:
+            raise NotFound(f"no sign-off by {role_name!r} is recorded on {decision.title!r}")
+        s = match[0]
+        stamp = self.decisions.timestamp()
 
-# ---- follow-up -----------------------------------------------------------------------------
-def as_signed(service, decision: Decision) -> Decision:
-    """A signed-off version as it stood when signed: actions marked done since then show as
-    open, so its PDF never changes with follow-up (which the verification code leaves out)."""
-    if decision.status != Status.SIGNED_OFF:
-        return decision
-    vid = service.repo.version_id(decision.id, decision.version)
-    done = service.repo.done_when_signed(vid)
-    answers = {
-        slug: replace(a, actions=tuple(replace(x, done=(slug, i) in done)
-                                       for i, x in enumerate(a.actions)))
-        for slug, a in decision.answers.items()
-    }
-    return replace(decision, answers=answers)
+        def write() -> Decision:
+            vid = self.repo.version_id(decision.id, decision.version)
+            self.repo.delete_sign_off(vid, s.role)
+            self.repo.audit(decision.id, decision.version,
+                            [(f"sign_off.{s.role}", sign_off_text(s), None)], stamp)
+            return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))
 
+        return self.decisions.write(write)
 
-def set_action_done(service, decision_id: str, slug: str, position: int, done: bool,
-                    version: int | None = None) -> Decision:
-    """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
-    decision = service.get(decision_id, version)
-    if decision.status == Status.WITHDRAWN:
-        raise Refused(f"{decision.title!r} has been withdrawn.")
-    if slug not in SLUGS:
-        raise InvalidInput(f"{slug!r} is not one of the ten principles")
-    actions = decision.answer(slug).actions
-    if not 0 <= position < len(actions):
-        raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
-    if actions[position].done == done:
-        return decision
-    stamp = service.timestamp()
-    flags = ("no", "yes") if done else ("yes", "no")
+    # ---- amendment ----------------------------------------------------------------------
+    def amend(self, decision_id: str, reason: str) -> Decision:
+        """Start version n+1 of a signed-off record as a draft; version n stays as signed.
 
-    def write() -> Decision:
-        repo = service.repo
-        vid = repo.version_id(decision.id, decision.version)
-        repo.set_action_done(vid, slug, position, done, stamp)
-        repo.audit(decision.id, decision.version,
-                   [(f"answers.{slug}.actions[{position}].done", *flags)], stamp)
-        acts = list(actions)
-        acts[position] = replace(acts[position], done=done)
-        answers = dict(decision.answers)
-        answers[slug] = replace(decision.answers.get(slug, Answer()), actions=tuple(acts))
+        Decided inside the write transaction, so two amendments at once make one new version
+        and the other is refused (the record is then a draft, not signed off).
+        """
+        if not reason.strip():
+            raise InvalidInput("reason: give the reason for the amendment", field="reason")
+        stamp = self.decisions.timestamp()
+
+        def write() -> Decision:
+            old = self.decisions.get(decision_id)
+            allowed(old).require("amend")
+            new = replace(
+                old,
+                version=old.version + 1,
+                status=Status.DRAFT,
+                sign_offs=(),
+                amendment_reason=reason.strip(),
+                created_at=stamp,
+                updated_at=stamp,
+                code_scheme=CODE_SCHEME,
+            )
+            new = replace(new, status=derived_status(new))
+            repo = self.repo
+            repo.retire_version(old.id, old.version, new.version)
+            repo.insert(new, old.checklist_sha256)  # same questions as signed
+            repo.audit(new.id, new.version, [("amendment_reason", None, new.amendment_reason)], stamp)
+            return new
+
+        return self.decisions.write(write)
+
+    def changes_since(self, decision: Decision, since: int | None = None) -> list[FieldChange]:
+        """Per-field changes from version `since` (default: the one before) to this version."""
+        since = decision.version - 1 if since is None else since
+        if since < 1 or since >= decision.version:
+            return []
+        earlier = self.decisions.get(decision.id, since)
+        return diff_versions(earlier, decision, self.decisions.checklist_for(decision))
+
+    def superseded_by(self, decision: Decision) -> tuple[int, str] | None:
+        """(the version that replaced this one, the day it was started) for an earlier version;
+        None for the current one."""
+        started = self.repo.version_started(decision.id, decision.version + 1)
+        if not started:
+            return None
+        try:  # stored in UTC; the day is the local one, as DecisionService.today() gives it
+            day = dt.datetime.fromisoformat(started).astimezone().date().isoformat()
+        except ValueError:
+            day = started[:10]
+        return decision.version + 1, day
+
+    def versions(self, decision_id: str) -> list[tuple[int, Status]]:
+        """(version, status) of every version, oldest first."""
+        return [(v, Status(s)) for v, s in self.repo.versions_of(decision_id)]
+
+    # ---- follow-up ----------------------------------------------------------------------
+    def as_signed(self, decision: Decision) -> Decision:
+        """A signed-off version as it stood when signed: actions marked done since then show as
+        open, so its PDF never changes with follow-up (which the verification code leaves out)."""
+        if decision.status != Status.SIGNED_OFF:
+            return decision
+        vid = self.repo.version_id(decision.id, decision.version)
+        done = self.repo.done_when_signed(vid)
+        answers = {
+            slug: replace(a, actions=tuple(replace(x, done=(slug, i) in done)
+                                           for i, x in enumerate(a.actions)))
+            for slug, a in decision.answers.items()
+        }
         return replace(decision, answers=answers)
 
-    return service._write(write)
+    def set_action_done(self, decision_id: str, slug: str, position: int, done: bool,
+                        version: int | None = None) -> Decision:
+        """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
+        decision = self.decisions.get(decision_id, version)
+        allowed(decision).require("mark_actions")
+        if slug not in SLUGS:
+            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        actions = decision.answer(slug).actions
+        if not 0 <= position < len(actions):
+            raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
+        if actions[position].done == done:
+            return decision
+        stamp = self.decisions.timestamp()
+        flags = ("no", "yes") if done else ("yes", "no")
 
+        def write() -> Decision:
+            repo = self.repo
+            vid = repo.version_id(decision.id, decision.version)
+            repo.set_action_done(vid, slug, position, done, stamp)
+            repo.audit(decision.id, decision.version,
+                       [(f"answers.{slug}.actions[{position}].done", *flags)], stamp)
+            acts = list(actions)
+            acts[position] = replace(acts[position], done=done)
+            answers = dict(decision.answers)
+            answers[slug] = replace(decision.answers.get(slug, Answer()), actions=tuple(acts))
+            return replace(decision, answers=answers)
 
-# ---- signed copies -------------------------------------------------------------------------
-def attach_signed_copy(service, decision_id: str, filename: str, data: bytes,
-                       version: int | None = None) -> store.SignedCopy:
-    """Keep the scan of the signed paper record with a signed-off version, with its SHA-256."""
-    decision = service.get(decision_id, version)
-    if decision.status != Status.SIGNED_OFF:
-        raise Refused(f"{decision.title!r} version {decision.version} is not signed off yet; "
-                      "attach the signed copy after recording the sign-offs.")
-    if not data.startswith(b"%PDF-"):
-        raise InvalidInput(f"{filename}: not a PDF file")
-    if len(data) > MAX_SIGNED_COPY:
-        raise InvalidInput(f"{filename}: larger than {MAX_SIGNED_COPY // (1024 * 1024)} MB")
-    sha = hashlib.sha256(data).hexdigest()
-    stamp = service.timestamp()
+        return self.decisions.write(write)
 
-    def write() -> store.SignedCopy:
-        repo = service.repo
-        vid = repo.version_id(decision.id, decision.version)
-        copy_id = repo.attach_signed_copy(vid, filename, data, sha, stamp)
-        repo.audit(decision.id, decision.version,
-                   [("signed_copy", None, f"{filename} (SHA-256 {sha})")], stamp)
-        return store.SignedCopy(copy_id, filename, sha, len(data), stamp, repo.user)
+    # ---- signed copies ------------------------------------------------------------------
+    def attach_signed_copy(self, decision_id: str, filename: str, data: bytes,
+                           version: int | None = None) -> SignedCopy:
+        """Keep the scan of the signed paper record with a signed-off version, with its SHA-256."""
+        decision = self.decisions.get(decision_id, version)
+        allowed(decision).require("attach_signed_copy")
+        if not data.startswith(b"%PDF-"):
+            raise InvalidInput(f"{filename}: not a PDF file")
+        if len(data) > MAX_SIGNED_COPY:
+            raise InvalidInput(f"{filename}: larger than {MAX_SIGNED_COPY // (1024 * 1024)} MB")
+        sha = hashlib.sha256(data).hexdigest()
+        stamp = self.decisions.timestamp()
 
-    return service._write(write)
+        def write() -> SignedCopy:
+            repo = self.repo
+            vid = repo.version_id(decision.id, decision.version)
+            copy_id = repo.attach_signed_copy(vid, filename, data, sha, stamp)
+            repo.audit(decision.id, decision.version,
+                       [("signed_copy", None, f"{filename} (SHA-256 {sha})")], stamp)
+            return SignedCopy(copy_id, filename, sha, len(data), stamp, repo.user)
 
+        return self.decisions.write(write)
 
-def signed_copies(service, decision_id: str, version: int | None = None) -> list[store.SignedCopy]:
-    decision = service.get(decision_id, version)
-    return service.repo.signed_copies(service.repo.version_id(decision.id, decision.version))
+    def signed_copies(self, decision_id: str, version: int | None = None) -> list[SignedCopy]:
+        decision = self.decisions.get(decision_id, version)
+        return self.repo.signed_copies(self.repo.version_id(decision.id,
+                                                               decision.version))
 
+    def signed_copy_data(self, copy_id: int) -> bytes:
+        data = self.repo.signed_copy_data(copy_id)
+        if data is None:
+            raise NotFound(f"no signed copy {copy_id}")
+        return data
 
-def signed_copy_data(service, copy_id: int) -> bytes:
-    data = service.repo.signed_copy_data(copy_id)
-    if data is None:
-        raise NotFound(f"no signed copy {copy_id}")
-    return data
-
-
-# ---- history and the integrity check -------------------------------------------------------
-def history(service, decision_id: str) -> list[AuditEntry]:
-    """Every audit row of one decision, oldest first."""
-    return service.repo.audit_entries(decision_id)
-
-
+    # ---- history ------------------------------------------------------------------------
+    def history(self, decision_id: str) -> list[AuditEntry]:
+        """Every audit row of one decision, oldest first."""
+        return self.repo.audit_entries(decision_id)

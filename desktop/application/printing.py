@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from desktop.application.lifecycle import as_signed, superseded_by
 from desktop.domain.record import code_for
 from desktop.domain.redline import FieldChange, diff_versions
 from desktop.export.pdf.base import PrintRecord, Superseded
@@ -12,7 +11,7 @@ def print_record(service, decision_id: str, version: int | None = None) -> Print
     """Load a version (default: current) with its checklist, code and status mark, ready to
     render anywhere. An earlier version than the current one prints as superseded."""
     # A signed-off version prints as it was signed, whatever follow-up has been marked since.
-    decision = as_signed(service, service.get(service.resolve_id(decision_id), version))
+    decision = service.lifecycle.as_signed(service.get(service.resolve_id(decision_id), version))
     checklist = service.checklist_for(decision)
     changes: tuple[FieldChange, ...] = ()
     if decision.version > 1:
@@ -20,6 +19,6 @@ def print_record(service, decision_id: str, version: int | None = None) -> Print
         changes = tuple(diff_versions(earlier, decision, checklist))
     superseded = None
     if version is not None:
-        later = superseded_by(service, decision)
+        later = service.lifecycle.superseded_by(decision)
         superseded = Superseded(*later) if later else None
     return PrintRecord(decision, checklist, code_for(decision), changes, superseded)

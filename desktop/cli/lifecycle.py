@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from desktop.application import lifecycle
+from desktop.application.integrity import check_integrity
 from desktop.cli._output import one_line, shown_message
 from desktop.domain.errors import InvalidInput
 from desktop.domain.redline import field_label
@@ -16,14 +17,14 @@ def cmd_sign_off(args, service) -> int:
     request = lifecycle.SignOffRequest(
         role=args.role, name=args.name, date=args.date, minute_reference=args.minute
     )
-    decision = lifecycle.record_sign_off(service, decision_id, request, code=args.code)
+    decision = service.lifecycle.record_sign_off(decision_id, request, code=args.code)
     signed = decision.sign_offs[-1]
     print(shown_message(f"Recorded: {signed.role} signed by {signed.name} on {signed.date}."))
     if decision.is_locked:
         print(shown_message(f"{decision.title} version {decision.version} is signed off and "
                             f"locked (verification code {decision_code(decision)})."))
     else:
-        missing = lifecycle.missing_roles(service, decision)
+        missing = service.lifecycle.missing_roles(decision)
         print(shown_message(f"Still to sign: {', '.join(missing)}."))
     return 0
 
@@ -32,7 +33,7 @@ def cmd_amend(args, service) -> int:
     """`amend ID --reason TEXT`: version n+1 as a draft; prints ID<TAB>VERSION."""
     if not args.reason.strip():
         raise InvalidInput("--reason: give the reason for the amendment (it was empty)")
-    decision = lifecycle.amend(service, service.resolve_id(args.id), args.reason)
+    decision = service.lifecycle.amend(service.resolve_id(args.id), args.reason)
     print(f"{decision.id}\t{decision.version}")
     return 0
 
@@ -50,14 +51,14 @@ def cmd_audit(args, service) -> int:
 
         if args.id:
             service.resolve_id(args.id)  # an unknown id is refused, not ignored
-        report = lifecycle.check_integrity(service)
+        report = check_integrity(service)
         for line in report.lines():
             print(f"problem: {shown_message(line)}", file=sys.stderr)
         return print_verdict(shown_message(report.summary()), 0 if report.ok else 1)
     decision_id = service.resolve_id(args.id) if args.id else None
     if decision_id:
         checklist = service.checklist_for(service.get(decision_id))
-        entries = lifecycle.history(service, decision_id)
+        entries = service.lifecycle.history(decision_id)
     else:
         checklist, entries = None, service.repo.audit_entries()
     for e in entries:

@@ -57,21 +57,6 @@ class Status(enum.StrEnum):
         }[self]
 
 
-# Allowed lifecycle transitions. Amending a signed-off record makes a new version, so
-# signed-off has no outgoing transition on the same version.
-TRANSITIONS: Mapping[Status, frozenset[Status]] = {
-    Status.DRAFT: frozenset({Status.READY, Status.WITHDRAWN}),
-    Status.READY: frozenset({Status.DRAFT, Status.SIGNED_OFF, Status.WITHDRAWN}),
-    Status.SIGNED_OFF: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
-
-
-def can_transition(old: Status, new: Status) -> bool:
-    """Whether the lifecycle allows moving from old to new."""
-    return new in TRANSITIONS[old]
-
-
 DELIVERY_MODELS: tuple[str, ...] = (
     "in-house",
     "outsource",

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.decision import Decision, Status
+from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
+from desktop.domain.rules import allowed
 from desktop.ui.register.view import RegisterView
 from desktop.ui.widgets import LinkButton
 
@@ -368,9 +369,9 @@ class MainWindow(QMainWindow):
         """Withdraw only before sign-off; delete only a first-version draft."""
         if decision is not None and decision.id != self.current_decision_id():
             return
-        open_ = decision is not None and decision.status in (Status.DRAFT, Status.READY)
-        self.withdraw_action.setEnabled(open_)
-        self.delete_action.setEnabled(open_ and decision.version == 1 and not decision.sign_offs)
+        rules = allowed(decision) if decision is not None else None
+        self.withdraw_action.setEnabled(rules is not None and rules.withdraw)
+        self.delete_action.setEnabled(rules is not None and rules.delete)
 
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()
@@ -605,11 +606,9 @@ class MainWindow(QMainWindow):
         decision = self._run("Cannot delete", lambda: self.service.get(current))
         if decision is None:
             return
-        if decision.version > 1 or decision.status not in (Status.DRAFT, Status.READY):
-            self.dialogs.error(
-                self, "Cannot delete",
-                f"Only drafts can be deleted; “{decision.title}” is "
-                f"{decision.status.label.lower()}. Withdraw it instead.")
+        rules = allowed(decision)
+        if not rules.delete:
+            self.dialogs.error(self, "Cannot delete", rules.why_not("delete"))
             return
         if not self.dialogs.confirm(
             self, "Delete this draft?",

@@ -75,13 +75,12 @@ def test_the_hint_uses_the_pdfs_own_check():
 
 
 def test_history_folds_a_fields_rapid_autosaves_into_one_entry(qtbot, service):
-    from desktop.application import lifecycle
     from desktop.ui.lifecycle.history_view import HistoryView
 
     d = service.create(title="First")
     for text in ("Fi", "First d", "First draft"):  # the test clock: a second apart
         d = service.update(d.id, title=text)
-    rows = [e for e in lifecycle.history(service, d.id) if e.field == "title"]
+    rows = [e for e in service.lifecycle.history(d.id) if e.field == "title"]
     assert len(rows) >= 3
     view = HistoryView(service, d.id)
     qtbot.addWidget(view)

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 
-from desktop.application import lifecycle
 from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Rating, Status
 from desktop.domain.record import code_for
@@ -40,7 +39,7 @@ def test_record_actions_follow_the_selected_records_state(make_window, service):
     signed = sign_all(service, complete_decision(service).id)
     withdrawn = service.withdraw(service.create("Sell the depot").id)
     amended = sign_all(service, complete_decision(service).id)
-    lifecycle.amend(service, amended.id, "New costs")
+    service.lifecycle.amend(amended.id, "New costs")
     window = make_window(service)
 
     expected = {
@@ -154,14 +153,14 @@ def test_a_signed_off_records_action_can_be_ticked_done_and_is_audited(qtbot, ma
     assert stored.answer("users").actions[0].done
     assert stored.status == Status.SIGNED_OFF and code_for(stored) == code_for(d)
     assert box.isChecked() and box.text() == "Done"  # a fixed label: the tick says the state
-    fields = [e.field for e in lifecycle.history(service, d.id)]
+    fields = [e.field for e in service.lifecycle.history(d.id)]
     assert "answers.users.actions[0].done" in fields
 
     qtbot.keyClick(box, Qt.Key.Key_Space)  # and back again
     assert not service.get(d.id).answer("users").actions[0].done
     assert not box.isChecked() and box.text() == "Done"
     assert fields.count("answers.users.actions[0].done") + 1 == [
-        e.field for e in lifecycle.history(service, d.id)].count("answers.users.actions[0].done")
+        e.field for e in service.lifecycle.history(d.id)].count("answers.users.actions[0].done")
 
 
 def test_ticking_done_on_a_draft_keeps_the_typing_and_audits_the_tick(qtbot, make_window,
@@ -178,7 +177,7 @@ def test_ticking_done_on_a_draft_keeps_the_typing_and_audits_the_tick(qtbot, mak
     stored = service.get(d.id).answer("users")
     assert "Survey closes in March." in stored.response
     assert stored.actions[0].done
-    assert "answers.users.actions[0].done" in [e.field for e in lifecycle.history(service, d.id)]
+    assert "answers.users.actions[0].done" in [e.field for e in service.lifecycle.history(d.id)]
 
 
 def test_a_withdrawn_records_actions_stay_read_only(make_window, service):
@@ -241,7 +240,7 @@ def test_audit_check_runs_in_the_background_and_reports_when_done(qtbot, make_wi
 def test_audit_check_in_the_background_finds_a_tampered_row(qtbot, make_window, service,
                                                             dialogs, db_path):
     d = complete_decision(service)
-    victim = lifecycle.history(service, d.id)[1]
+    victim = service.lifecycle.history(d.id)[1]
     guard = service.db.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
     conn = sqlite3.connect(db_path)

@@ -27,6 +27,6 @@ USERS_PAGE = SLUGS.index("users") + 1  # complete_decision gives "users" one act
 
 def sign_all(service, decision_id):
     for role in ROLES:
-        lifecycle.record_sign_off(service, decision_id, lifecycle.SignOffRequest(
+        service.lifecycle.record_sign_off(decision_id, lifecycle.SignOffRequest(
             role, f"Signer {role.split()[0]}", "2026-11-20", "Cab 12/26"))
     return service.get(decision_id)

@@ -25,8 +25,8 @@ def complete_decision(service, title: str = "Bring highways maintenance in-house
 
 def sign(service, decision_id: str, role: str, name: str = "A. Signer",
          date: str = "2026-11-20", minute: str = "Min 45/26"):
-    return lifecycle.record_sign_off(
-        service, decision_id,
+    return service.lifecycle.record_sign_off(
+        decision_id,
         lifecycle.SignOffRequest(role=role, name=name, date=date, minute_reference=minute),
     )
 

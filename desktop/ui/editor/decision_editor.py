@@ -30,6 +30,7 @@ from desktop.domain.decision import (
     detail_problems,
 )
 from desktop.domain.errors import KnownError
+from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
@@ -321,11 +322,12 @@ class DecisionEditor(QWidget):
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
         # locks the version, or the sign-offs are removed.
-        self._read_only = d.status in (Status.SIGNED_OFF, Status.WITHDRAWN) or bool(d.sign_offs)
+        rules = allowed(d)
+        self._read_only = not rules.edit
         self.details.load(d, self._read_only)
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
-                      follow_up=d.status != Status.WITHDRAWN)
+                      follow_up=rules.mark_actions)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
                             "To change it, make an amendment; this version will be kept.")
@@ -422,14 +424,12 @@ class DecisionEditor(QWidget):
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
-        from desktop.application import lifecycle
-
         if self._decision is None or not self.save_now():
             return False
         p = self.principles[page - 1]
         try:
-            self._decision = lifecycle.set_action_done(self.service, self._decision.id,
-                                                       p.principle.slug, row, done)
+            self._decision = self.service.lifecycle.set_action_done(
+                self._decision.id, p.principle.slug, row, done)
         except KnownError as exc:
             self.dialogs.error(self, "Cannot update this action", str(exc))
             return False

@@ -16,6 +16,7 @@ from desktop.domain.decision import (
     detail_problems,
     overall_rating,
 )
+from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
@@ -87,7 +88,8 @@ class SummaryPage(QWidget):
         for p in checklist.principles:
             for key, msg in answer_gaps(decision.answer(p.slug)):
                 missing.append((f"{p.number}. {p.title}: {msg}", p.number, key))
-        if missing and decision.status not in (Status.SIGNED_OFF, Status.WITHDRAWN):
+        rules = allowed(decision)
+        if missing and rules.edit:
             box = QFrame()
             box.setObjectName("problemBox")
             b = QVBoxLayout(box)
@@ -132,7 +134,7 @@ class SummaryPage(QWidget):
         self.export_button.clicked.connect(self.export_requested)
         buttons.addWidget(self.export_button)
         self.sign_off_button = None
-        if ready:
+        if rules.sign_off:
             self.sign_off_button = QPushButton("Record sign-off…")
             self.sign_off_button.setToolTip("Record a sign-off from the signed paper copy")
             self.sign_off_button.clicked.connect(self.sign_off_requested)
@@ -152,8 +154,8 @@ class SummaryPage(QWidget):
             rating = text_label(f"{theme.rating_text(answer.rating)}  ·  {state}")
             rating.setStyleSheet(f"color: {theme.rating_colour(answer.rating).name()};")
             grid.addWidget(rating, row + 1, 0, 1, 2)
-            # A locked or withdrawn record cannot be changed: the link only shows the page.
-            verb = "View" if decision.status in (Status.SIGNED_OFF, Status.WITHDRAWN) else "Change"
+            # A record that cannot be changed now: the link only shows the page.
+            verb = "Change" if rules.edit else "View"
             change = LinkButton(verb)
             change.setAccessibleName(f"{verb} {p.title}")
             change.clicked.connect(lambda _=False, n=p.number: self.go_to.emit(n, "rating"))

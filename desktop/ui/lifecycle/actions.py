@@ -8,9 +8,11 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
+from desktop.application.integrity import IntegrityReport
 from desktop.domain.dates import short_date
-from desktop.domain.decision import Decision, Status
+from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
+from desktop.domain.rules import allowed
 
 
 class LifecycleActions:
@@ -44,7 +46,7 @@ class LifecycleActions:
         # roles of one meeting usually sign on the same day.
         self.sign_off_dates: dict[str, str] = {}
         self.checker = None  # the AuditCheckRunner, made on first use
-        self.last_report: lifecycle.IntegrityReport | None = None
+        self.last_report: IntegrityReport | None = None
         self._busy = None
 
     def current(self):
@@ -68,11 +70,11 @@ class LifecycleActions:
 
     def _show_state(self, d: Decision | None) -> None:
         """Enable the actions that make sense for the current record `d`."""
-        self.sign_off_action.setEnabled(d is not None and d.status == Status.READY)
-        self.amend_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
-        self.attach_action.setEnabled(d is not None and d.status == Status.SIGNED_OFF)
-        self.remove_sign_off_action.setEnabled(
-            d is not None and bool(d.sign_offs) and d.status == Status.READY)
+        rules = allowed(d) if d is not None else None
+        self.sign_off_action.setEnabled(rules is not None and rules.sign_off)
+        self.amend_action.setEnabled(rules is not None and rules.amend)
+        self.attach_action.setEnabled(rules is not None and rules.attach_signed_copy)
+        self.remove_sign_off_action.setEnabled(rules is not None and rules.remove_sign_off)
         self.history_action.setEnabled(d is not None)
         if (d is not None and d.version > 1 and not d.is_locked and not d.sign_offs
                 and self.window.showing_editor()):
@@ -120,7 +122,7 @@ class LifecycleActions:
                 f"{d.version}. The audit trail keeps a record of it.", "Remove sign-off"):
             return
         try:
-            changed = lifecycle.remove_sign_off(self.service, d.id, s.role)
+            changed = self.service.lifecycle.remove_sign_off(d.id, s.role)
         except KnownError as exc:
             self.dialogs.error(self.window, "Cannot remove the sign-off", str(exc))
             return
@@ -177,7 +179,7 @@ class LifecycleActions:
 
             # a regular file only (a FIFO would hang the window); the size is checked below
             data = read_bytes(path, limit=lifecycle.MAX_SIGNED_COPY)
-            copy = lifecycle.attach_signed_copy(self.service, d.id, Path(path).name, data)
+            copy = self.service.lifecycle.attach_signed_copy(d.id, Path(path).name, data)
         except OSError as exc:
             self.dialogs.error(self.window, "Cannot attach the signed copy",
                                f"{path}: {exc.strerror}")
@@ -219,7 +221,7 @@ class LifecycleActions:
         if self._busy is not None:
             self._busy.hide()
         self.window.statusBar().clearMessage()
-        self.last_report = result if isinstance(result, lifecycle.IntegrityReport) else None
+        self.last_report = result if isinstance(result, IntegrityReport) else None
         if self.last_report is None:
             self.dialogs.error(self.window, "Cannot check the audit trail", str(result))
         elif self.last_report.ok:

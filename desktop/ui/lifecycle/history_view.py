@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.application import lifecycle
+from desktop.application.integrity import IntegrityReport, check_integrity
 from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
 from desktop.domain.decision import Rating, Status
@@ -151,7 +151,7 @@ class HistoryView(QDialog):
         col.setContentsMargins(24, 16, 24, 16)
         col.setSpacing(12)
         col.addWidget(text_label(f"History of “{d.title}”", "h1"))
-        versions = lifecycle.versions(service, d.id)
+        versions = service.lifecycle.versions(d.id)
         col.addWidget(text_label(" · ".join(
             f"Version {v}: {s.label}{' (current)' if v == d.version else ''}"
             for v, s in versions), "caption"))
@@ -179,7 +179,7 @@ class HistoryView(QDialog):
         self.tabs = QTabWidget()
         self._redline_tab: int | None = None  # the "Changes since version N" tab, if any
         # Newest first: the latest change is what a reader usually looks for.
-        self.model = AuditTableModel(fold_edits(lifecycle.history(service, d.id))[::-1],
+        self.model = AuditTableModel(fold_edits(service.lifecycle.history(d.id))[::-1],
                                      service.checklist_for(d), self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -227,7 +227,7 @@ class HistoryView(QDialog):
         since = self.compare.currentData()
         if since is None:
             return
-        changes = lifecycle.changes_since(self.service, self.decision, since)
+        changes = self.service.lifecycle.changes_since(self.decision, since)
         self.redline.show_changes(changes, since, self.decision.amendment_reason)
         if self._redline_tab is not None:  # the tab names the version it compares with
             self.tabs.setTabText(self._redline_tab, f"Changes since version {since}")
@@ -246,18 +246,18 @@ class HistoryView(QDialog):
     def _checked(self, result) -> None:
         self.check_button.setEnabled(True)
         self.check_button.setText("Check audit trail")
-        if isinstance(result, lifecycle.IntegrityReport):
+        if isinstance(result, IntegrityReport):
             self.show_report(result)
         else:
             self.result.setText(str(result))
             self.result_strip.setStyleSheet(f"background: {theme.RED};")
             self.result_box.show()
 
-    def check(self) -> lifecycle.IntegrityReport:
+    def check(self) -> IntegrityReport:
         """Run the audit check over the whole database now and show what it found."""
-        return self.show_report(lifecycle.check_integrity(self.service))
+        return self.show_report(check_integrity(self.service))
 
-    def show_report(self, report: lifecycle.IntegrityReport) -> lifecycle.IntegrityReport:
+    def show_report(self, report: IntegrityReport) -> IntegrityReport:
         self.model.mark_tampered(report.tampered_rows)
         lines = report.lines()
         text = report.summary() + ("\n" + "\n".join(f"• {x}" for x in lines) if lines else "")

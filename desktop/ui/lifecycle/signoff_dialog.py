@@ -115,7 +115,7 @@ class SignOffDialog(QDialog):
         self.code_line.setAccessibleName(
             f"Verification code of this version: {' '.join(self.code)}")
         col.addWidget(self.code_line)
-        self.states = lifecycle.role_states(service, d)
+        self.states = service.lifecycle.role_states(d)
         required = [r for r in self.states if r.required]
         signed = [r for r in required if r.signed]
         self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
@@ -182,7 +182,7 @@ class SignOffDialog(QDialog):
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
         self.record_button.clicked.connect(self.submit)
         col.addLayout(row)
-        blocking = [p for p in lifecycle.sign_off_problems(service, d, self.request())
+        blocking = [p for p in service.lifecycle.sign_off_problems(d, self.request())
                     if p.kind == "state"]
         if blocking:  # nothing can be signed yet: say why, and offer no form to fill in
             self._show([(p.field, p.message) for p in blocking])
@@ -241,7 +241,7 @@ class SignOffDialog(QDialog):
 
     def submit(self) -> None:
         """Validate, then record; problems go to the error summary, which takes focus."""
-        problems = lifecycle.sign_off_problems(self.service, self.decision, self.request())
+        problems = self.service.lifecycle.sign_off_problems(self.decision, self.request())
         if self.date_problems():  # the window's words for a mistyped date, not the CLI's
             problems = [p for p in problems if p.field != "date"] + self.date_problems()
         problems = [lifecycle.Problem(p.field, p.message.replace(
@@ -249,8 +249,8 @@ class SignOffDialog(QDialog):
             if p.field == "date" else p for p in problems]
         if not problems:
             try:
-                decision = lifecycle.record_sign_off(self.service, self.decision.id,
-                                                     self.request(), code=self.code)
+                decision = self.service.lifecycle.record_sign_off(
+                    self.decision.id, self.request(), code=self.code)
             except KnownError as exc:
                 problems = [lifecycle.Problem("status", str(exc), "state")]
             else:
@@ -308,7 +308,7 @@ class AmendDialog(QDialog):
 
     def submit(self) -> None:
         try:
-            new = lifecycle.amend(self.service, self.decision.id, self.reason.text())
+            new = self.service.lifecycle.amend(self.decision.id, self.reason.text())
         except KnownError as exc:
             message = "Enter the reason for the amendment" if exc.field == "reason" else str(exc)
             self.summary.show_problems([("reason", message)])

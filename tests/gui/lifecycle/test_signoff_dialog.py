@@ -27,7 +27,7 @@ def make_dialog(qtbot, service, decision_id):
 
 
 def test_roles_come_from_the_checklist_with_required_and_signed_shown(qtbot, service, ready):
-    lifecycle.record_sign_off(service, ready.id, lifecycle.SignOffRequest(
+    service.lifecycle.record_sign_off(ready.id, lifecycle.SignOffRequest(
         "Proposing Director", "Ann Director", "2026-11-20"))
     dialog = make_dialog(qtbot, service, ready.id)
     items = [dialog.role.itemText(i) for i in range(dialog.role.count())]
@@ -103,7 +103,7 @@ def test_an_incomplete_record_says_why_and_links_to_the_principle(qtbot, service
 
 def test_a_duplicate_from_elsewhere_is_reported_not_raised(qtbot, service, ready):
     dialog = make_dialog(qtbot, service, ready.id)
-    lifecycle.record_sign_off(service, ready.id, lifecycle.SignOffRequest(
+    service.lifecycle.record_sign_off(ready.id, lifecycle.SignOffRequest(
         "Proposing Director", "Someone at the same time", "2026-11-20"))
     qtbot.keyClicks(dialog.name, "Me")
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
@@ -114,8 +114,8 @@ def test_a_duplicate_from_elsewhere_is_reported_not_raised(qtbot, service, ready
 
 def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, ready):
     for role in ROLES:
-        lifecycle.record_sign_off(service, ready.id,
-                                  lifecycle.SignOffRequest(role, "N", "2026-11-20"))
+        service.lifecycle.record_sign_off(ready.id,
+                                          lifecycle.SignOffRequest(role, "N", "2026-11-20"))
     dialog = AmendDialog(service, ready.id)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -61,15 +61,15 @@ def test_history_view_lists_changes_shows_the_redline_and_checks(qtbot, qtmodelt
                                                                  db_path):
     d = complete_decision(service)
     for role in ROLES:
-        lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(role, "N", "2026-11-20"))
-    lifecycle.amend(service, d.id, "Add the business plan")
+        service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(role, "N", "2026-11-20"))
+    service.lifecycle.amend(d.id, "Add the business plan")
     service.set_answer(d.id, "users", Answer(rating=Rating.GREEN,
                                              response="Consultation done: 84% in favour."))
     view = HistoryView(service, d.id)
     qtbot.addWidget(view)
     view.show()
     qtmodeltester.check(view.model)
-    assert view.model.rowCount() == len(fold_edits(lifecycle.history(service, d.id)))
+    assert view.model.rowCount() == len(fold_edits(service.lifecycle.history(d.id)))
     fields = [view.model.text(r, 3) for r in range(view.model.rowCount())]
     assert "Sign-off: Monitoring Officer" in fields
     users = service.checklist_for(d).principle("users").title
@@ -84,7 +84,7 @@ def test_history_view_lists_changes_shows_the_redline_and_checks(qtbot, qtmodelt
     report = view.check()
     assert report.ok and "intact" in view.result.text()
 
-    victim = lifecycle.history(service, d.id)[2]
+    victim = service.lifecycle.history(d.id)[2]
     guard = service.db.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'").fetchone()[0]
     conn = sqlite3.connect(db_path)
@@ -120,7 +120,7 @@ def test_attach_signed_copy_from_the_menu(qtbot, make_window, service, dialogs, 
     window.open_decision(d.id)
     assert not window.lifecycle.attach_action.isEnabled()
     for role in ROLES:
-        lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(role, "N", "2026-11-20"))
+        service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(role, "N", "2026-11-20"))
     window.refresh()
     assert window.lifecycle.attach_action.isEnabled()
     scan = tmp_path / "signed scan.pdf"
@@ -128,9 +128,9 @@ def test_attach_signed_copy_from_the_menu(qtbot, make_window, service, dialogs, 
     dialogs.files.append(str(scan))
     window.lifecycle.attach_action.trigger()
     assert dialogs.calls[-1][:2] == ("info", "Signed copy attached")
-    (copy,) = lifecycle.signed_copies(service, d.id)
+    (copy,) = service.lifecycle.signed_copies(d.id)
     assert copy.filename == "signed scan.pdf"
-    assert lifecycle.signed_copy_data(service, copy.id) == scan.read_bytes()
+    assert service.lifecycle.signed_copy_data(copy.id) == scan.read_bytes()
 
 
 def _sign_first_role_through_the_window(qtbot, window, decision_id):
@@ -164,7 +164,7 @@ def test_the_first_sign_off_makes_the_record_read_only_until_it_is_removed(
     assert not window.editor.details.inputs["title"].isReadOnly()
     assert window.editor.banner.text.text() == "" or window.editor.banner.isHidden()
     assert not remove.isEnabled() and window.delete_action.isEnabled()
-    assert any("sign_off." in row.field for row in lifecycle.history(service, d.id))
+    assert any("sign_off." in row.field for row in service.lifecycle.history(d.id))
 
 
 def test_cancelling_the_choice_removes_nothing(qtbot, make_window, service, dialogs):
@@ -181,7 +181,7 @@ def test_a_part_signed_record_can_be_withdrawn_but_not_deleted(service):
     from desktop.domain.errors import Refused
 
     d = complete_decision(service)
-    lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+    service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(
         role=ROLES[0], name="First Signer", date="2026-11-20"))
     with pytest.raises(Refused, match="sign-offs recorded"):
         service.delete(d.id)
@@ -192,9 +192,9 @@ def test_the_redline_tab_names_the_version_chosen(qtbot, service):
     d = complete_decision(service)
     for version in (1, 2):
         for role in ROLES:
-            lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+            service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(
                 role=role, name="N", date="2026-11-20"))
-        lifecycle.amend(service, d.id, f"Amendment {version}")
+        service.lifecycle.amend(d.id, f"Amendment {version}")
     view = HistoryView(service, d.id, None)
     qtbot.addWidget(view)
     assert view.tabs.tabText(view._redline_tab) == "Changes since version 2"
@@ -210,7 +210,7 @@ def test_typing_refused_by_a_sign_off_from_elsewhere_is_not_dropped_without_aski
     window = make_window(service)
     window.open_decision(d.id, 1)
     page = window.editor.principles[0]
-    lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+    service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(
         ROLES[0], "Clerk elsewhere", "2026-11-20"))  # another process, as far as the window knows
     page.response.setPlainText("A new paragraph the proposer is typing")
     window.editor.save_now()

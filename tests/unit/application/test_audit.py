@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from desktop.application import lifecycle
+from desktop.application.integrity import check_integrity
 from desktop.cli import main as cli
 from desktop.domain.redline import field_label
 from tests.helpers.lifecycle import ROLES, complete_decision, sign, signed_off_decision
@@ -29,7 +30,7 @@ def _trigger_sql(service, name):
 def test_history_records_when_who_which_field_old_and_new(service):
     d = complete_decision(service)
     service.update(d.id, title="Insource highways")
-    rows = lifecycle.history(service, d.id)
+    rows = service.lifecycle.history(d.id)
     title = [r for r in rows if r.field == "title"][-1]
     assert (title.old_value, title.new_value, title.user, title.version) == (
         "Bring highways maintenance in-house", "Insource highways", "tester", 1)
@@ -42,8 +43,8 @@ def test_history_records_when_who_which_field_old_and_new(service):
 
 def test_intact_trail_passes_the_check_in_code_and_on_the_command_line(service, db_path, capsys):
     d = signed_off_decision(service)
-    lifecycle.amend(service, d.id, "Fix a typo")
-    report = lifecycle.check_integrity(service)
+    service.lifecycle.amend(d.id, "Fix a typo")
+    report = check_integrity(service)
     assert report.ok, report.lines()
     assert report.signed_off_versions == 1 and report.audit_rows > 10
     assert cli.run(["--db", str(db_path), "audit", "--check"]) == 0
@@ -54,21 +55,21 @@ def test_audit_subcommand_prints_a_decisions_history(service, db_path, capsys):
     d = signed_off_decision(service)
     assert cli.run(["audit", d.id[:8], "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(lifecycle.history(service, d.id))
+    assert len(lines) == len(service.lifecycle.history(d.id))
     assert any("\tSign-off: Monitoring Officer\t-\tSigner for Monitoring Officer" in x
                for x in lines)
 
 
 def test_an_audit_row_edited_outside_the_app_is_detected(service, db_path, capsys):
     d = signed_off_decision(service)
-    victim = lifecycle.history(service, d.id)[3]
+    victim = service.lifecycle.history(d.id)[3]
     trigger = _trigger_sql(service, "audit_log_no_update")
     # Someone with the sqlite3 tool removes the guard, edits a row and puts the guard back.
     _raw(db_path, "DROP TRIGGER audit_log_no_update",
          f"UPDATE audit_log SET new_value = 'Someone Else' WHERE id = {victim.id}", trigger)
     assert _trigger_sql(service, "audit_log_no_update") == trigger
     assert service.repo.verify_audit_chain() == [victim.id]
-    report = lifecycle.check_integrity(service)
+    report = check_integrity(service)
     assert report.tampered_rows == (victim.id,)
     assert cli.run(["audit", "--check", "--db", str(db_path)]) == 1
     err = capsys.readouterr().err
@@ -77,7 +78,7 @@ def test_an_audit_row_edited_outside_the_app_is_detected(service, db_path, capsy
 
 def test_a_row_removed_from_the_middle_is_detected(service, db_path):
     d = signed_off_decision(service)
-    victim = lifecycle.history(service, d.id)[2]
+    victim = service.lifecycle.history(d.id)[2]
     trigger = _trigger_sql(service, "audit_log_no_delete")
     _raw(db_path, "DROP TRIGGER audit_log_no_delete",
          f"DELETE FROM audit_log WHERE id = {victim.id}", trigger)
@@ -91,7 +92,7 @@ def test_locked_content_changed_with_the_triggers_dropped_is_detected(service, d
     _raw(db_path, "DROP TRIGGER answers_locked_update", "DROP TRIGGER answers_locked_move",
          f"UPDATE answers SET rating = 'green' WHERE version_id = {vid} AND slug = 'staff'",
          *guards)
-    lines = lifecycle.check_integrity(service).lines()
+    lines = check_integrity(service).lines()
     assert lines == [
         f"Decision {d.id} version 1: its content no longer matches its verification code "
         f"{lifecycle.code_for(d)} (now {lifecycle.code_for(service.get(d.id))}); "
@@ -109,7 +110,7 @@ def test_content_and_code_both_rewritten_are_caught_by_the_code_on_record(servic
          f"UPDATE versions SET title = 'Quietly changed' WHERE id = {vid}")
     forged = lifecycle.code_for(service.get(d.id, 1))
     _raw(db_path, f"UPDATE versions SET verification_code = '{forged}' WHERE id = {vid}", trigger)
-    lines = lifecycle.check_integrity(service).lines()
+    lines = check_integrity(service).lines()
     assert f"Decision {d.id} version 1: its verification code {forged} differs from " \
         f"the one recorded at sign-off ({lifecycle.code_for(d)})" in lines
     # the copy for signature's code, kept beside it, gives the rewrite away too
@@ -120,20 +121,20 @@ def test_a_missing_trigger_and_an_added_one_are_reported(service, db_path):
     signed_off_decision(service)
     _raw(db_path, "DROP TRIGGER sign_offs_locked_delete",
          "CREATE TRIGGER sneaky AFTER INSERT ON answers BEGIN SELECT 1; END")
-    lines = lifecycle.check_integrity(service).lines()
+    lines = check_integrity(service).lines()
     assert "The lock trigger sign_offs_locked_delete is missing (dropped outside the app)" in lines
     assert "An unexpected trigger sneaky was added outside the app" in lines
 
 
 def test_a_signed_copy_altered_outside_the_app_is_detected(service, db_path):
     d = signed_off_decision(service)
-    copy = lifecycle.attach_signed_copy(service, d.id, "signed.pdf", b"%PDF-1.4 scan")
+    copy = service.lifecycle.attach_signed_copy(d.id, "signed.pdf", b"%PDF-1.4 scan")
     trigger = _trigger_sql(service, "signed_copies_no_update")
     _raw(db_path, "DROP TRIGGER signed_copies_no_update",
          f"UPDATE signed_copies SET data = x'255044462d312e34206f74686572' WHERE id = {copy.id}",
          trigger)
     assert f"Signed copy {copy.id} does not match its SHA-256" in (
-        lifecycle.check_integrity(service).lines())
+        check_integrity(service).lines())
 
 
 def test_imported_signed_off_record_passes_the_check(service, tmp_path):
@@ -145,7 +146,7 @@ def test_imported_signed_off_record_passes_the_check(service, tmp_path):
     try:
         (imported,) = other.import_bundle(bundle)
         assert imported.is_locked
-        report = lifecycle.check_integrity(other)
+        report = check_integrity(other)
         assert report.ok, report.lines()
     finally:
         other.db.close()
@@ -157,7 +158,7 @@ def test_signed_off_status_forged_with_sign_off_rows_shows_no_audit_record(servi
     statements = [f"INSERT INTO sign_offs VALUES ({vid}, '{r}', 'Forger', '2026-01-01', '', '', "
                   "'x', 'y')" for r in ROLES]
     _raw(db_path, *statements, f"UPDATE versions SET status = 'signed-off' WHERE id = {vid}")
-    text = "\n".join(lifecycle.check_integrity(service).lines())
+    text = "\n".join(check_integrity(service).lines())
     assert "signed off, but the audit log has no record of it" in text
 
 
@@ -173,6 +174,6 @@ def test_a_retired_flag_set_outside_the_app_is_reported(service, db_path):
     """Clearing is_current is the one change the lock allows (amendments need it)."""
     d = signed_off_decision(service)
     _raw(db_path, f"UPDATE versions SET is_current = 0 WHERE id = {service.repo.version_id(d.id, 1)}")
-    assert lifecycle.check_integrity(service).lines() == [
+    assert check_integrity(service).lines() == [
         f"Decision {d.id} does not have exactly one current version (its current-version flags "
         "were changed outside the app)"]

@@ -27,7 +27,7 @@ def test_complete_record_is_ready_and_sign_offs_lock_it_only_when_all_required_s
         assert stored.status == expected
         assert d == stored
     assert service.get(d.id).is_locked
-    assert lifecycle.missing_roles(service, d) == []
+    assert service.lifecycle.missing_roles(d) == []
 
 
 def test_last_sign_off_and_lock_are_one_transaction_with_audit_rows(service):
@@ -116,7 +116,7 @@ def test_bad_sign_off_input_is_exit_2(service, field, value, match):
     d = complete_decision(service)
     request = lifecycle.SignOffRequest(role="Monitoring Officer", name="N", date="2026-11-20")
     with pytest.raises(InvalidInput, match=match):
-        lifecycle.record_sign_off(service, d.id, replace(request, **{field: value}))
+        service.lifecycle.record_sign_off(d.id, replace(request, **{field: value}))
 
 
 def test_signed_off_record_cannot_be_edited_signed_again_or_withdrawn(service):
@@ -139,13 +139,13 @@ def test_edits_wait_while_sign_offs_are_partly_recorded(service):
     sign(service, d.id, ROLES[0])
     with pytest.raises(Refused, match="has sign-offs recorded"):
         service.update(d.id, title="Changed under the signer")
-    d = lifecycle.remove_sign_off(service, d.id, ROLES[0].upper())
+    d = service.lifecycle.remove_sign_off(d.id, ROLES[0].upper())
     assert d.sign_offs == () and service.get(d.id).sign_offs == ()
     assert service.update(d.id, title="Changed").title == "Changed"
-    fields = [e.field for e in lifecycle.history(service, d.id)]
+    fields = [e.field for e in service.lifecycle.history(d.id)]
     assert fields.count("sign_off.Proposing Director") == 2  # recorded, then removed
     with pytest.raises(NotFound):
-        lifecycle.remove_sign_off(service, d.id, ROLES[1])
+        service.lifecycle.remove_sign_off(d.id, ROLES[1])
 
 
 def test_withdraw_before_sign_off_then_signing_is_refused(service):
@@ -159,13 +159,13 @@ def test_withdraw_before_sign_off_then_signing_is_refused(service):
 def test_amend_needs_a_signed_off_record_and_a_reason(service):
     d = complete_decision(service)
     with pytest.raises(Refused, match="not signed off"):
-        lifecycle.amend(service, d.id, "Typo")
+        service.lifecycle.amend(d.id, "Typo")
     d = signed_off_decision(service, "Other")
     with pytest.raises(InvalidInput, match="reason") as refused:
-        lifecycle.amend(service, d.id, "   ")
+        service.lifecycle.amend(d.id, "   ")
     assert refused.value.field == "reason"  # the dialog puts its own words beside that input
     assert str(refused.value) == "reason: give the reason for the amendment"  # as the CLI says
-    assert lifecycle.versions(service, d.id) == [(1, Status.SIGNED_OFF)]
+    assert service.lifecycle.versions(d.id) == [(1, Status.SIGNED_OFF)]
 
 
 def test_amend_makes_version_two_and_keeps_version_one_exactly(service):
@@ -174,12 +174,12 @@ def test_amend_makes_version_two_and_keeps_version_one_exactly(service):
         "SELECT verification_code FROM versions WHERE decision_id = ? AND version = 1", [v1.id]
     ).fetchone()[0]
     assert code1 == code_for(v1)
-    v2 = lifecycle.amend(service, v1.id, "Committee asked for a longer consultation")
+    v2 = service.lifecycle.amend(v1.id, "Committee asked for a longer consultation")
     assert (v2.version, v2.sign_offs, v2.amendment_reason) == (
         2, (), "Committee asked for a longer consultation")
     assert v2.status == Status.READY  # content copied, so still complete
     assert service.get(v1.id) == v2  # the current version
-    assert lifecycle.versions(service, v1.id) == [(1, Status.SIGNED_OFF), (2, Status.READY)]
+    assert service.lifecycle.versions(v1.id) == [(1, Status.SIGNED_OFF), (2, Status.READY)]
     service.set_answer(v1.id, "staff", Answer(
         rating=Rating.RED, response="Consultation extended to 12 weeks.",
         actions=service.get(v1.id).answer("staff").actions))
@@ -191,21 +191,21 @@ def test_amend_makes_version_two_and_keeps_version_one_exactly(service):
     current = service.repo.db.execute(
         "SELECT current_version FROM decisions WHERE id = ?", [v1.id]).fetchone()[0]
     assert current == 2
-    changes = lifecycle.changes_since(service, service.get(v1.id))
+    changes = service.lifecycle.changes_since(service.get(v1.id))
     assert [c.field for c in changes] == ["answers.staff.rating", "answers.staff.response"]
     assert changes[0].label == "3. Staff: rating"
     assert (changes[0].old, changes[0].new) == ("Amber", "Red")
-    assert lifecycle.changes_since(service, old) == []
+    assert service.lifecycle.changes_since(old) == []
 
 
 def test_version_two_can_be_signed_and_amended_again(service):
     v1 = signed_off_decision(service)
-    lifecycle.amend(service, v1.id, "First amendment")
+    service.lifecycle.amend(v1.id, "First amendment")
     for role in ROLES:
         v2 = sign(service, v1.id, role, date="2026-11-24")
     assert v2.is_locked and v2.version == 2
-    v3 = lifecycle.amend(service, v1.id, "Second amendment")
-    assert [v for v, _ in lifecycle.versions(service, v1.id)] == [1, 2, 3]
+    v3 = service.lifecycle.amend(v1.id, "Second amendment")
+    assert [v for v, _ in service.lifecycle.versions(v1.id)] == [1, 2, 3]
     assert service.get(v1.id, 1).sign_offs[0].date == "2026-11-20"
     assert v3.version == 3
 
@@ -215,7 +215,7 @@ def test_action_done_after_sign_off_is_recorded_and_audited(service):
     assert service.overdue_counts() == (0, 0)
     service.now = lambda: dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)
     assert service.overdue_counts() == (0, 1)
-    d = lifecycle.set_action_done(service, d.id, "staff", 0, True)
+    d = service.lifecycle.set_action_done(d.id, "staff", 0, True)
     assert d.answer("staff").actions[0].done
     assert service.get(d.id).answer("staff").actions[0].done
     assert service.get(d.id).is_locked
@@ -224,16 +224,16 @@ def test_action_done_after_sign_off_is_recorded_and_audited(service):
     last = service.repo.audit_entries(d.id)[-1]
     assert (last.field, last.old_value, last.new_value) == (
         "answers.staff.actions[0].done", "no", "yes")
-    d = lifecycle.set_action_done(service, d.id, "staff", 0, False)
+    d = service.lifecycle.set_action_done(d.id, "staff", 0, False)
     assert not service.get(d.id).answer("staff").actions[0].done
     with pytest.raises(NotFound):
-        lifecycle.set_action_done(service, d.id, "staff", 5, True)
+        service.lifecycle.set_action_done(d.id, "staff", 5, True)
 
 
 def test_amendment_carries_done_actions_over(service):
     d = signed_off_decision(service)
-    lifecycle.set_action_done(service, d.id, "staff", 0, True)
-    v2 = lifecycle.amend(service, d.id, "Update")
+    service.lifecycle.set_action_done(d.id, "staff", 0, True)
+    v2 = service.lifecycle.amend(d.id, "Update")
     assert service.get(v2.id).answer("staff").actions[0].done
 
 
@@ -243,15 +243,15 @@ def test_signed_copy_is_kept_with_its_sha256(service):
     d = complete_decision(service)
     pdf = b"%PDF-1.4\n% scanned\n"
     with pytest.raises(Refused, match="not signed off"):
-        lifecycle.attach_signed_copy(service, d.id, "signed.pdf", pdf)
+        service.lifecycle.attach_signed_copy(d.id, "signed.pdf", pdf)
     for role in ROLES:
         sign(service, d.id, role)
     with pytest.raises(InvalidInput, match="not a PDF"):
-        lifecycle.attach_signed_copy(service, d.id, "photo.jpg", b"\xff\xd8\xff")
-    copy = lifecycle.attach_signed_copy(service, d.id, "signed.pdf", pdf)
+        service.lifecycle.attach_signed_copy(d.id, "photo.jpg", b"\xff\xd8\xff")
+    copy = service.lifecycle.attach_signed_copy(d.id, "signed.pdf", pdf)
     assert copy.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert lifecycle.signed_copies(service, d.id) == [copy]
-    assert lifecycle.signed_copy_data(service, copy.id) == pdf
+    assert service.lifecycle.signed_copies(d.id) == [copy]
+    assert service.lifecycle.signed_copy_data(copy.id) == pdf
     assert service.repo.audit_entries(d.id)[-1].field == "signed_copy"
     for sql in ("UPDATE signed_copies SET data = x'00'", "DELETE FROM signed_copies"):
         with pytest.raises(sqlite3.IntegrityError, match="locked"):

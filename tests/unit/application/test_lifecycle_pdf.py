@@ -8,7 +8,6 @@ import io
 
 from pypdf import PdfReader
 
-from desktop.application import lifecycle
 from desktop.application.printing import print_record
 from desktop.domain.decision import Answer, Rating
 from desktop.domain.record import code_for
@@ -41,7 +40,7 @@ def test_signed_off_pdf_shows_the_signers_and_no_mark(service):
 def test_amendment_leaves_the_earlier_versions_pdf_and_code_unchanged(service):
     v1 = signed_off_decision(service)
     before_pages, before_keywords = _pdf(service, v1.id, 1)
-    lifecycle.amend(service, v1.id, "The committee asked for a longer consultation")
+    service.lifecycle.amend(v1.id, "The committee asked for a longer consultation")
     staff = service.get(v1.id).answer("staff")
     service.set_answer(v1.id, "staff", Answer(rating=Rating.RED, response="Consultation extended.",
                                               actions=staff.actions))
@@ -66,7 +65,7 @@ def test_amendment_leaves_the_earlier_versions_pdf_and_code_unchanged(service):
 
 def test_the_amended_pdf_prints_the_redline_and_the_earlier_one_does_not(service):
     v1 = signed_off_decision(service)
-    lifecycle.amend(service, v1.id, "Consultation extended")
+    service.lifecycle.amend(v1.id, "Consultation extended")
     service.update(v1.id, title=v1.title + " with a break clause")
     staff = service.get(v1.id).answer("staff")
     service.set_answer(v1.id, "staff", Answer(rating=Rating.RED, response="Unions <oppose> & c.",
@@ -88,7 +87,7 @@ def test_follow_up_after_sign_off_leaves_the_signed_pdf_unchanged(service):
     before_pages, before_keywords = _pdf(service, v1.id, 1)
     assert "Open" in "\n".join(before_pages)
     # The action is done after the meeting: the register knows, the signed record does not.
-    marked = lifecycle.set_action_done(service, v1.id, "staff", 0, True)
+    marked = service.lifecycle.set_action_done(v1.id, "staff", 0, True)
     assert marked.answer("staff").actions[0].done
     assert service.get(v1.id).answer("staff").actions[0].done
     after_pages, after_keywords = _pdf(service, v1.id, 1)
@@ -100,7 +99,7 @@ def test_an_action_done_before_sign_off_prints_as_done(service):
     from tests.helpers.lifecycle import ROLES, complete_decision, sign
 
     d = complete_decision(service)
-    lifecycle.set_action_done(service, d.id, "staff", 0, True)
+    service.lifecycle.set_action_done(d.id, "staff", 0, True)
     for role in ROLES:
         sign(service, d.id, role)
     pages, _ = _pdf(service, d.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.application import lifecycle
 from desktop.domain.decision import Action, Answer, Rating
 from desktop.domain.queries import RegisterQuery
 from tests.helpers.lifecycle import signed_off_decision
@@ -58,7 +57,7 @@ def test_marking_the_action_done_clears_it_even_after_sign_off(service):
     d = signed_off_decision(service)  # staff action due 2027-01-31, review 2027-06-30
     assert _overdue_titles(service) == [d.title]
     assert service.repo.overdue_counts(TODAY) == (0, 1)
-    lifecycle.set_action_done(service, d.id, "staff", 0, True)
+    service.lifecycle.set_action_done(d.id, "staff", 0, True)
     assert _overdue_titles(service) == []
     assert service.repo.overdue_counts("2027-07-01") == (1, 0)
     assert _overdue_titles(service) == [] and service.register(
@@ -67,7 +66,7 @@ def test_marking_the_action_done_clears_it_even_after_sign_off(service):
 
 def test_overdue_follows_the_current_version_after_an_amendment(service):
     d = signed_off_decision(service)
-    lifecycle.amend(service, d.id, "New review date")
+    service.lifecycle.amend(d.id, "New review date")
     service.update(d.id, review_date="2026-12-01")
     assert service.repo.overdue_counts(TODAY) == (1, 1)
     rows = service.register(RegisterQuery(overdue_only=True, today=TODAY))

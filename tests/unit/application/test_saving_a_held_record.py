@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from desktop.application import lifecycle
 from desktop.application.bootstrap import open_service
 from desktop.domain.decision import Answer, Rating, Status
 from desktop.domain.errors import Refused
@@ -92,7 +91,7 @@ def test_a_change_saved_elsewhere_at_the_same_moment_is_not_undone(service, db_p
 
 def test_an_action_ticked_done_elsewhere_stays_done(service, elsewhere):
     held = complete_decision(service)
-    lifecycle.set_action_done(elsewhere, held.id, "staff", 0, True)
+    elsewhere.lifecycle.set_action_done(held.id, "staff", 0, True)
     saved = service.set_answer(held, "values", Answer(rating=Rating.GREEN, response="Still met."))
     assert saved == service.get(held.id)
     assert saved.answer("staff").actions[0].done

@@ -59,7 +59,7 @@ def test_the_same_role_twice_at_once_one_wins(service, db_path):
 def test_a_restore_racing_a_sign_off_leaves_no_false_alarm(service, db_path, tmp_path):
     """The restore's own audit row is in the file the moment it is in place, so a writer that
     comes in straight after the restore finds a chain that accounts for its seal's head."""
-    from desktop.application import lifecycle
+    from desktop.application.integrity import check_integrity
 
     for i in range(RUNS):
         d = complete_decision(service, f"Race {i}")
@@ -75,5 +75,5 @@ def test_a_restore_racing_a_sign_off_leaves_no_false_alarm(service, db_path, tmp
         signing = _sign_off(db_path, d.id, ROLES[3], "Last signer")
         results = _both([restore, signing])
         assert results[0][0] == 0, results
-        report = lifecycle.check_integrity(service)
+        report = check_integrity(service)
         assert report.ok, (results, report.lines())

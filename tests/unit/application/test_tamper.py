@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import pytest
 
-from desktop.application import integrity, lifecycle
+from desktop.application import integrity
 from desktop.cli import main as cli
 from desktop.domain.decision import Status
 from desktop.domain.record import code_for, content_code
@@ -144,7 +144,7 @@ def _strip_seals_and_forge(service, d):
 
 def _amended(service):
     d = signed_off_decision(service)
-    lifecycle.amend(service, d.id, "New figures from the finance team")
+    service.lifecycle.amend(d.id, "New figures from the finance team")
     return d
 
 
@@ -295,7 +295,7 @@ ATTACKS = {
 def test_the_check_catches(name, service, db_path, capsys):
     build, attack, phrase = ATTACKS[name]
     d = build(service)
-    assert lifecycle.check_integrity(service).ok  # intact before
+    assert integrity.check_integrity(service).ok  # intact before
     behind_the_back(db_path, *attack(service, d))
     assert cli.run(["--db", str(db_path), "audit", "--check"]) == 1
     captured = capsys.readouterr()
@@ -323,7 +323,7 @@ def test_a_register_without_its_key_cannot_be_called_intact(service, db_path, tm
     signed_off_decision(service)
     elsewhere = open_service(db_path, key_dir=tmp_path / "no-keys-here")
     try:
-        report = lifecycle.check_integrity(elsewhere)
+        report = integrity.check_integrity(elsewhere)
     finally:
         elsewhere.db.close()
     assert not report.ok
@@ -345,7 +345,7 @@ def test_writing_after_rows_were_removed_leaves_the_removal_on_record(service, d
     d = signed_off_decision(service)
     behind_the_back(db_path, *_delete_newest_audit_rows(service, d))
     service.create("A new draft after the rows went")
-    lines = lifecycle.check_integrity(service).lines()
+    lines = integrity.check_integrity(service).lines()
     assert any("found behind its own audit seal" in line for line in lines), lines
 
 
@@ -358,7 +358,7 @@ def test_a_sign_off_bound_to_a_stale_printed_copy_is_refused(service, db_path, c
     # members signed the paper; then someone edits the proposal... which is refused while
     # sign-offs are recorded, so remove them, edit, and sign again with the old paper
     for role in ROLES[:2]:
-        lifecycle.remove_sign_off(service, d.id, role)
+        service.lifecycle.remove_sign_off(d.id, role)
     service.update(d.id, proposal="A different proposal")
     capsys.readouterr()
     assert cli.run(["--db", str(db_path), "sign-off", d.id, "--role", ROLES[0], "--name", "A",
@@ -373,7 +373,7 @@ def _older_backup(service, db_path, tmp_path, capsys):
     d = signed_off_decision(service)
     older = tmp_path / "older.db"
     assert cli.run(["--db", str(db_path), "backup", "--out", str(older)]) == 0
-    lifecycle.amend(service, d.id, "New figures from the finance team")
+    service.lifecycle.amend(d.id, "New figures from the finance team")
     capsys.readouterr()
     return d, older
 
@@ -391,7 +391,7 @@ def test_a_restore_is_an_audited_event_in_the_restored_register(service, db_path
     from desktop.application.decisions import os_user
 
     assert row.user == os_user()  # the clerk's own account, not the register's last writer
-    report = lifecycle.check_integrity(service)
+    report = integrity.check_integrity(service)
     assert report.ok, report.lines()
 
 

@@ -130,7 +130,7 @@ def test_superseded_names_the_current_version_and_why(service, db_path, tmp_path
     old_code = code_for(d)
     pdf = tmp_path / "v1.pdf"
     pdf.write_bytes(record_pdf(service, d.id))
-    lifecycle.amend(service, d.id, "Cabinet asked for a longer consultation")
+    service.lifecycle.amend(d.id, "Cabinet asked for a longer consultation")
     service.update(d.id, proposal="Consult for twelve weeks first.")
     for target in (old_code, str(pdf)):
         status, out, _ = verify(db_path, capsys, target)
@@ -164,7 +164,7 @@ def test_pack_gives_one_block_per_code_and_the_worst_status(service, decision, d
     status, out, _ = verify(db_path, capsys, str(pack))
     assert status == 0
     assert [b.split(":")[0] for b in out.split("\n\n")] == ["MATCH"] * 3
-    lifecycle.amend(service, amended.id, "New figures")
+    service.lifecycle.amend(amended.id, "New figures")
     status, out, _ = verify(db_path, capsys, str(pack), "--json")
     assert status == 3
     assert [r["result"] for r in json.loads(out)] == ["match", "superseded", "match"]
@@ -207,7 +207,7 @@ _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_si
 @given(title=_TEXT, name=_TEXT, minute=_TEXT)
 def test_user_text_never_breaks_the_lines(service, db_path, capsys, title, name, minute):
     d = complete_decision(service, title)
-    d = lifecycle.record_sign_off(service, d.id, lifecycle.SignOffRequest(
+    d = service.lifecycle.record_sign_off(d.id, lifecycle.SignOffRequest(
         role=ROLES[0], name=name, date="2026-11-20", minute_reference=minute))
     status, out, _ = verify(db_path, capsys, code_for(d))
     assert status == 0
@@ -353,7 +353,7 @@ def test_register_search_finds_a_reference_and_a_code(service, decision):
 def test_register_search_finds_a_decision_by_an_earlier_versions_code(service):
     d = signed_off_decision(service)
     old = code_for(d)
-    lifecycle.amend(service, d.id, "Revised costs")
+    service.lifecycle.amend(d.id, "Revised costs")
     service.set_answer(d.id, "staff", service.get(d.id).answer("staff").__class__(
         Rating.GREEN, "Agreed with the unions"))
     assert code_for(service.get(d.id)) != old

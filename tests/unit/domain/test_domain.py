@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import (
-    TRANSITIONS,
     Action,
     Answer,
     Decision,
@@ -19,7 +18,6 @@ from desktop.domain.decision import (
     answer_gaps,
     answer_problems,
     answer_state,
-    can_transition,
     completeness,
     derived_status,
     detail_problems,
@@ -183,22 +181,6 @@ def test_ratings_have_text_labels_and_symbols_not_only_colour():
 
 
 # ---- lifecycle -----------------------------------------------------------------------------
-
-
-def test_allowed_transitions():
-    assert can_transition(Status.DRAFT, Status.READY)
-    assert can_transition(Status.READY, Status.DRAFT)
-    assert can_transition(Status.READY, Status.SIGNED_OFF)
-    assert can_transition(Status.DRAFT, Status.WITHDRAWN)
-    assert can_transition(Status.READY, Status.WITHDRAWN)
-
-
-def test_forbidden_transitions():
-    assert not can_transition(Status.DRAFT, Status.SIGNED_OFF)  # must be ready first
-    for target in Status:
-        assert not can_transition(Status.SIGNED_OFF, target)  # amend makes a new version
-        assert not can_transition(Status.WITHDRAWN, target)
-    assert set(TRANSITIONS) == set(Status)
 
 
 def test_derived_status_follows_completeness_and_details():

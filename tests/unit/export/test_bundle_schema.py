@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from desktop import paths
-from desktop.application import lifecycle
 from desktop.domain.decision import Action, Answer, Option
 from desktop.domain.errors import InvalidInput
 from tests.helpers.lifecycle import ROLES, complete_decision, sign, signed_off_decision
@@ -49,7 +48,7 @@ def test_exports_in_every_state_validate(service):
     ready = complete_decision(service, "Ready one")
     sign(service, ready.id, ROLES[0])
     signed = signed_off_decision(service, "Signed one")
-    lifecycle.amend(service, signed.id, "New figures")
+    service.lifecycle.amend(signed.id, "New figures")
     withdrawn = complete_decision(service, "Withdrawn one")
     service.withdraw(withdrawn.id)
     bundle = json.loads(service.export_bundle())

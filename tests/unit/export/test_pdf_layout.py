@@ -145,13 +145,13 @@ def _text_positions(pdf: bytes, page_number: int) -> list[tuple[str, float]]:
 
 def test_a_long_signed_name_grows_its_row_instead_of_covering_the_role(service,
                                                                       example_bundle_text):
-    from desktop.application.lifecycle import SignOffRequest, record_sign_off
+    from desktop.application.lifecycle import SignOffRequest
 
     decision = service.import_bundle(example_bundle_text)[0]
     name = ("Dr Alexandra Catherine Montgomery-Fitzwilliam-Hargreaves-Smythe OBE, "
             "Director of Place and Environmental Services")
-    record_sign_off(service, decision.id,
-                    SignOffRequest("Proposing Director", name, "2026-11-24", "CAB/1"))
+    service.lifecycle.record_sign_off(
+        decision.id, SignOffRequest("Proposing Director", name, "2026-11-24", "CAB/1"))
     pdf = render_record(print_record(service, decision.id)).pdf
     page = next(i for i, t in enumerate(page_texts(pdf)) if "By signing, each person" in t)
     runs = _text_positions(pdf, page)

@@ -13,7 +13,6 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from desktop.application import lifecycle
 from desktop.application.printing import print_record
 from desktop.domain.decision import Status
 from desktop.export.pdf import PrintRecord, render_pack, render_record
@@ -66,7 +65,7 @@ def _superseded(service, clock):
     """Version 1 signed off, then amended on 15 September 2027: (decision id, v1's record)."""
     v1 = signed_off_decision(service)
     clock.moment = dt.datetime(2027, 9, 15, 11, 0, tzinfo=dt.UTC)
-    lifecycle.amend(service, v1.id, "The committee asked for a longer consultation")
+    service.lifecycle.amend(v1.id, "The committee asked for a longer consultation")
     return v1.id, print_record(service, v1.id, 1)
 
 

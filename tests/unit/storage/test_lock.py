@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from desktop.application import lifecycle
+from desktop.application.integrity import check_integrity
 from desktop.domain.record import code_for
 from tests.helpers.lifecycle import complete_decision, sign, signed_off_decision
 
@@ -97,7 +97,7 @@ def _assert_untouched(locked):
     assert _snapshot(service) == locked["before"]
     d = service.get(locked["decision"].id, 1)
     assert d == locked["decision"] and code_for(d) == code_for(locked["decision"])
-    assert lifecycle.check_integrity(service).ok
+    assert check_integrity(service).ok
 
 
 @pytest.mark.parametrize(("name", "sql"), ATTACKS, ids=[a[0] for a in ATTACKS])
@@ -167,7 +167,7 @@ def test_removing_the_triggers_is_possible_but_the_check_finds_it(locked, db_pat
     assert run.returncode == 0, run.stderr
     subprocess.run(["sqlite3", str(db_path), f"UPDATE versions SET title = 'x' WHERE id = "
                     f"{locked['values']['vid']};"], capture_output=True, timeout=30)
-    report = lifecycle.check_integrity(locked["service"])
+    report = check_integrity(locked["service"])
     assert not report.ok
     text = "\n".join(report.lines())
     assert "no longer matches its verification code" in text
