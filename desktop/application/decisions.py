@@ -480,10 +480,10 @@ class DecisionService:
                 if r.required and r.name.casefold() not in signed]
 
     def _imported_sign_offs(self, d: Decision, prefix: str) -> Decision:
-        """Check a bundle's sign-offs as the sign-off command would, and name each role as the
-        checklist does. A ready record that every required role has signed is signed off, as
-        it would have been in the app; an incomplete one cannot carry sign-offs."""
-        from desktop.application.lifecycle import MAX_MINUTE, MAX_NAME
+        """Check a bundle's sign-offs as the sign-off command would (the schema has checked the
+        lengths of names and minutes), and name each role as the checklist does. A ready
+        record that every required role has signed is signed off, as it would have been in
+        the app; an incomplete one cannot carry sign-offs."""
         from desktop.export.bundle import BundleError
 
         if not d.sign_offs:
@@ -496,13 +496,6 @@ class DecisionService:
             path = f"{prefix}.sign_offs[{j}]"
             if s.date > today:  # an ISO date (checked by parse_bundle): compares as text
                 raise BundleError(f"{path}.date", f"{s.date} is in the future")
-            if len(s.name) > MAX_NAME:
-                raise BundleError(f"{path}.name", f"is {len(s.name)} characters long; at most "
-                                  f"{MAX_NAME} allowed")
-            if len(s.minute_reference) > MAX_MINUTE:
-                raise BundleError(f"{path}.minute_reference",
-                                  f"is {len(s.minute_reference)} characters long; at most "
-                                  f"{MAX_MINUTE} allowed")
             role = self.checklist.role(s.role)
             if role is None:
                 roles = ", ".join(r.name for r in self.checklist.sign_off_roles)

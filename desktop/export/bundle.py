@@ -10,18 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.domain.checklist import SLUGS
-from desktop.domain.decision import DELIVERY_MODELS, OPTION_STATUSES, Decision, Status
+from desktop.domain.decision import Decision
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import from_record, to_record
-from desktop.domain.typed_dates import is_iso_date
 
 FORMAT = "decision-checklist/1"
-RATINGS = ("green", "amber", "red", "not-applicable")
-STATUSES = tuple(s.value for s in Status)
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 MAX_NESTING = 64
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-MAX_INTEGER = 1_000_000
 
 
 class BundleError(InvalidInput):
@@ -50,184 +45,150 @@ def _key(key: str) -> str:
     return key if plain else _short(key)
 
 
-class _Checker:
-    """Validates one decision object, naming the key path of the first problem."""
+def _real(parse: Callable[[str], object]) -> Callable[[str], bool]:
+    """A format check: the text is a real date or moment (the schema's pattern has checked
+    its form: 2026-11-25, 2026-11-25T09:00:01.000000Z)."""
+    def check(value: str) -> bool:
+        try:
+            parse(value)
+        except ValueError:
+            return False
+        return True
 
-    def __init__(self, prefix: str, *, surrogates: bool = True) -> None:
-        self.prefix = prefix
-        self.surrogates = surrogates  # False: the JSON text has no escape that could make one
+    return check
 
-    def fail(self, path: str, message: str) -> None:
-        raise BundleError(f"{self.prefix}{path}" if path else self.prefix.rstrip("."), message)
 
-    def obj(self, value: Any, path: str, required: set[str], optional: set[str],
-            nulls: frozenset[str] = frozenset()) -> dict:
-        """An object with these keys; null only for the keys in `nulls` (an optional key that
-        has no value is left out, as export does, rather than given as null)."""
-        if not isinstance(value, dict):
-            self.fail(path, f"expected an object, found {_type_name(value)}")
+# What the generated validator's formats mean (desktop/export/bundle_schema.py).
+_FORMATS = {"date": _real(dt.date.fromisoformat), "date-time": _real(dt.datetime.fromisoformat)}
+_EXPECTED = {"string": "a string", "object": "an object", "array": "a list",
+             "boolean": "true or false", "integer": "a whole number"}
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    return (None in schema.get("enum", ()) or "null" in schema.get("type", ())
+            or any(_allows_null(s) for s in schema.get("anyOf", ())))
+
+
+def _key_problem(value: dict[str, Any], schema: dict[str, Any], path: str) -> BundleError | None:
+    """An object's first unknown key, null that should have been left out, or missing key."""
+    known = schema.get("properties", {})
+    required = schema.get("required", ())
+    slugs = "additionalProperties" in schema and not known  # answers: slug -> answer
+    for key, item in value.items():
+        if slugs and key not in SLUGS:
+            return BundleError(f"{path}.{_key(key)}", f"{_short(key)} is not one of the ten "
+                               f"principles ({', '.join(SLUGS)})")
+        if key not in known and not slugs:
+            return BundleError(f"{path}.{_key(key)}", "unknown key")
+        if item is None and key not in required and not _allows_null(known.get(key, {})):
+            return BundleError(f"{path}.{_key(key)}",
+                               "null is not allowed here; leave the key out instead")
+    for key in sorted(required):
+        if key not in value:
+            return BundleError(f"{path}.{key}", "is required")
+    return None
+
+
+def _value_problem(value: Any, schema: dict[str, Any], rule: str | None,
+                   path: str) -> BundleError:
+    """What is wrong with one value, as a user reads it."""
+    key = path.rsplit(".", 1)[-1]
+    date = schema.get("format") == "date" or any(
+        s.get("format") == "date" for s in schema.get("anyOf", ()))
+    if date and (rule in ("pattern", "format", "anyOf") and isinstance(value, str)):
+        return BundleError(path, f"{_short(value)} is not a date in the form YYYY-MM-DD")
+    if date:
+        return BundleError(path, f"expected a date YYYY-MM-DD, found {_type_name(value)}")
+    if rule == "type":
+        expected = _EXPECTED.get(str(schema["type"]), str(schema["type"]))
+        return BundleError(path, f"expected {expected}, found {_type_name(value)}")
+    if rule == "enum":
+        choices = ", ".join(c for c in schema["enum"] if c is not None)
+        return BundleError(path, f"{_short(value)} is not one of {choices}")
+    if schema.get("format") == "date-time":
+        return BundleError(path, f"{_short(value)} is not a UTC time such as 2026-11-25T09:00:00Z")
+    if rule == "minLength" or (rule == "pattern" and schema["pattern"] == r"\S"):
+        return BundleError(path, "must not be empty")
+    if rule == "maxLength":
+        return BundleError(path, f"is {len(value)} characters long; at most "
+                           f"{schema['maxLength']} allowed")
+    if rule == "minimum":
+        return BundleError(path, f"must be at least {schema['minimum']}")
+    if rule == "maximum":  # SQLite integers are 64-bit; no real version gets near this
+        return BundleError(path, f"{value if value < 10**20 else 'the number'} is too large")
+    if key == "verification_code":
+        return BundleError(path, f"{_short(value)} is not a verification code (three groups of "
+                           "four letters and digits, such as 7K3M-Q9XA-2BDP)")
+    return BundleError(path, f"{_short(value)} is not allowed here ({rule})")
+
+
+def _schema_error(exc: Any, decision: Any, prefix: str) -> BundleError:
+    """The generated validator's first complaint as one line naming the key path. Key
+    problems (unknown, null, missing) are named first from the top down, as in the
+    checklist's own order: they are what a hand-edited bundle most often gets wrong."""
+    from desktop.export.bundle_schema import importer_schema, published_schema
+
+    value, schema, path = decision, importer_schema(published_schema()), prefix
+    for step in exc.path[1:]:  # "data", then keys and indexes
+        if isinstance(value, dict):
+            problem = _key_problem(value, schema, path)
+            if problem:
+                return problem
+            value = value[step]
+            schema = schema.get("properties", {}).get(step) or schema["additionalProperties"]
+            path = f"{path}.{step}"
+        else:
+            value, schema, path = value[int(step)], schema["items"], f"{path}[{step}]"
+    if isinstance(value, dict) and schema.get("type") == "object":
+        problem = _key_problem(value, schema, path)
+        if problem:
+            return problem
+    return _value_problem(value, schema, exc.rule, path)
+
+
+def _lone_surrogate(value: Any, path: str) -> None:
+    """A lone surrogate such as "\\ud800" (only a \\u escape can make one) in any text."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BundleError(path, f"character {exc.start + 1} is not valid Unicode (a lone "
+                              "surrogate)") from None
+    elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in required and key not in optional:
-                self.fail(f"{path}.{_key(key)}" if path else _key(key), "unknown key")
-            if item is None and key not in nulls and key not in required:
-                self.fail(f"{path}.{_key(key)}" if path else _key(key),
-                          "null is not allowed here; leave the key out instead")
-        for key in sorted(required):
-            if key not in value:
-                self.fail(f"{path}.{key}" if path else key, "is required")
-        return value
-
-    def string(self, value: Any, path: str, *, min_len: int = 0, max_len: int | None = None,
-               nullable: bool = False) -> None:
-        if value is None and nullable:
-            return
-        if not isinstance(value, str):
-            self.fail(path, f"expected a string, found {_type_name(value)}")
-        if self.surrogates:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800" from \u escapes
-                self.fail(path,
-                          f"character {exc.start + 1} is not valid Unicode (a lone surrogate)")
-        if len(value.strip()) < min_len:
-            self.fail(path, "must not be empty")
-        if max_len is not None and len(value) > max_len:
-            self.fail(path, f"is {len(value)} characters long; at most {max_len} allowed")
-
-    def timestamp(self, value: str, path: str) -> None:
-        """A moment as export writes it: 2026-11-25T09:00:01.000000Z (UTC)."""
-        try:
-            if not _TIMESTAMP.fullmatch(value):
-                raise ValueError
-            dt.datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(path, f"{_short(value)} is not a UTC time such as 2026-11-25T09:00:00Z")
-
-    def date(self, value: Any, path: str, *, nullable: bool = True) -> None:
-        if value is None and nullable:
-            return
-        if not isinstance(value, str):
-            self.fail(path, f"expected a date YYYY-MM-DD, found {_type_name(value)}")
-        if not is_iso_date(value):
-            self.fail(path, f"{_short(value)} is not a date in the form YYYY-MM-DD")
-
-    def choice(self, value: Any, path: str, choices: tuple[str, ...], *,
-               nullable: bool = False) -> None:
-        if value is None and nullable:
-            return
-        if not isinstance(value, str) or value not in choices:
-            self.fail(path, f"{_short(value)} is not one of {', '.join(choices)}")
-
-    def boolean(self, value: Any, path: str) -> None:
-        if not isinstance(value, bool):
-            self.fail(path, f"expected true or false, found {_type_name(value)}")
-
-    def integer(self, value: Any, path: str, minimum: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, found {_type_name(value)}")
-        if value < minimum:
-            self.fail(path, f"must be at least {minimum}")
-        if value > MAX_INTEGER:  # SQLite integers are 64-bit; no real version gets near this
-            self.fail(path, f"{value if value < 10**20 else 'the number'} is too large")
-
-    def items(self, value: Any, path: str, each: Callable[[Any, str], None]) -> None:
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.fail(path, f"expected a list, found {_type_name(value)}")
-        for i, item in enumerate(value):
-            each(item, f"{path}[{i}]")
+            _lone_surrogate(item, f"{path}.{_key(key)}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _lone_surrogate(item, f"{path}[{n}]")
 
 
-_DECISION_REQUIRED = {"title", "proposal"}
-_DECISION_OPTIONAL = {
-    "id", "reference", "reasons", "organisation", "decision_maker", "proposer",
-    "meeting_date", "review_date", "key_decision", "delivery_model", "options",
-    "conflicts_of_interest", "answers",
-    # read-only keys written by export; accepted so that an export re-imports
-    "version", "status", "checklist", "sign_offs", "created_at", "updated_at",
-    "verification_code",
-}
+def validate_decision(value: Any, prefix: str, *, surrogates: bool = True) -> dict[str, Any]:
+    """Check one DECISION object; raise BundleError naming the path of the first problem.
 
+    The schema's rules are checked by the validator generated from it; the rules below are
+    those no schema says: the ten principles, a version that is a whole number (JSON Schema
+    counts 1.0 as one) and text that is valid Unicode. The id is read by _validated."""
+    from fastjsonschema import JsonSchemaValueException
 
-def validate_decision(value: Any, prefix: str, *, surrogates: bool = True) -> dict:
-    """Check one DECISION object; raise BundleError naming the path of the first problem."""
-    c = _Checker(prefix, surrogates=surrogates)
-    d = c.obj(value, "", _DECISION_REQUIRED, _DECISION_OPTIONAL)
-    if "id" in d:
-        c.string(d["id"], "id", min_len=1)
-        try:
-            uuid.UUID(d["id"])
-        except ValueError:
-            c.fail("id", f"{_short(d['id'])} is not a UUID")
-    c.string(d["title"], "title", min_len=1, max_len=200)
-    c.string(d["proposal"], "proposal")
-    c.string(d.get("reference"), "reference", max_len=60, nullable=True)
-    for key in ("reasons", "organisation", "decision_maker", "proposer",
-                "conflicts_of_interest", "created_at", "updated_at", "verification_code"):
-        c.string(d.get(key), key, nullable=True)
-    for key in ("created_at", "updated_at"):
-        if key in d:
-            c.timestamp(d[key], key)
-    c.date(d.get("meeting_date"), "meeting_date")
-    c.date(d.get("review_date"), "review_date")
-    if d.get("key_decision") is not None:
-        c.boolean(d["key_decision"], "key_decision")
-    c.choice(d.get("delivery_model"), "delivery_model", DELIVERY_MODELS, nullable=True)
+    from desktop.export import _bundle_validator
 
-    def option(o: Any, path: str) -> None:
-        c.obj(o, path, {"name", "status"}, {"delivery_model", "reason"})
-        c.string(o["name"], f"{path}.name")  # the window saves a new row before it is named
-        c.choice(o["status"], f"{path}.status", OPTION_STATUSES)
-        c.choice(o.get("delivery_model"), f"{path}.delivery_model", DELIVERY_MODELS,
-                 nullable=True)
-        c.string(o.get("reason"), f"{path}.reason", nullable=True)
-
-    c.items(d.get("options"), "options", option)
-
-    def action(a: Any, path: str) -> None:
-        c.obj(a, path, {"action", "owner", "due"}, set(), nulls=frozenset({"due"}))
-        # An action may still lack its text, owner or due date (the window saves it as it
-        # is typed, and export must re-import); completeness is judged after import.
-        c.string(a["action"], f"{path}.action")
-        c.string(a["owner"], f"{path}.owner")
-        c.date(a["due"], f"{path}.due")
-
-    answers = d.get("answers")
-    if answers is not None:
-        if isinstance(answers, dict):
-            for slug in answers:
-                if slug not in SLUGS:
-                    c.fail(f"answers.{_key(slug)}", f"{_short(slug)} is not one of the ten principles "
-                           f"({', '.join(SLUGS)})")
-        c.obj(answers, "answers", set(), set(SLUGS))
-        for slug, ans in answers.items():
-            path = f"answers.{slug}"
-            # null: not rated yet, or no due date yet (a draft, as export writes it)
-            c.obj(ans, path, {"rating", "response"}, {"evidence", "actions"},
-                  nulls=frozenset({"rating"}))
-            c.choice(ans["rating"], f"{path}.rating", RATINGS, nullable=True)
-            c.string(ans["response"], f"{path}.response")
-            c.string(ans.get("evidence"), f"{path}.evidence", nullable=True)
-            c.items(ans.get("actions"), f"{path}.actions", action)
-
-    if d.get("version") is not None:
-        c.integer(d["version"], "version", 1)
-    c.choice(d.get("status"), "status", STATUSES, nullable=True)
-    if d.get("checklist") is not None:
-        c.obj(d["checklist"], "checklist", {"id", "version"}, set())
-        c.string(d["checklist"]["id"], "checklist.id", min_len=1)
-        c.integer(d["checklist"]["version"], "checklist.version", 1)
-
-    def sign_off(s: Any, path: str) -> None:
-        c.obj(s, path, {"role", "name", "date"}, {"minute_reference"})
-        c.string(s["role"], f"{path}.role", min_len=1)
-        c.string(s["name"], f"{path}.name", min_len=1)
-        c.date(s["date"], f"{path}.date", nullable=False)
-        c.string(s.get("minute_reference"), f"{path}.minute_reference", nullable=True)
-
-    c.items(d.get("sign_offs"), "sign_offs", sign_off)
-    return d
+    validate: Callable[..., object] = _bundle_validator.validate  # generated: no annotations
+    try:
+        validate(value, _FORMATS)
+    except JsonSchemaValueException as exc:
+        raise _schema_error(exc, value, prefix) from None
+    problem = _key_problem(value.get("answers") or {}, {"additionalProperties": True},
+                           f"{prefix}.answers")
+    if problem:
+        raise problem
+    for where, number in (("version", value.get("version")),
+                          ("checklist.version", (value.get("checklist") or {}).get("version"))):
+        if isinstance(number, float):
+            raise BundleError(f"{prefix}.{where}", "expected a whole number, found a number")
+    if surrogates:
+        _lone_surrogate(value, prefix)
+    decision: dict[str, Any] = value
+    return decision
 
 
 def _reject_constant(name: str) -> Any:
@@ -293,6 +254,16 @@ def parse_bundle(text: str) -> list[dict]:
         raise
 
 
+def _uuid(value: str, path: str) -> str:
+    """The id in its canonical form; uuid.UUID also reads {...}, urn:uuid:... and no hyphens."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        if not value.strip():
+            raise BundleError(path, "must not be empty") from None
+        raise BundleError(path, f"{_short(value)} is not a UUID") from None
+
+
 def _validated(data: Any, *, surrogates: bool = True) -> list[dict]:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
@@ -307,13 +278,12 @@ def _validated(data: Any, *, surrogates: bool = True) -> list[dict]:
     seen: dict[str, int] = {}
     out = []
     for i, d in enumerate(decisions):
-        prefix = f"decisions[{i}]."
+        prefix = f"decisions[{i}]"
         validate_decision(d, prefix, surrogates=surrogates)
         d = dict(d)
-        d.setdefault("id", str(uuid.uuid4()))
-        d["id"] = str(uuid.UUID(d["id"]))
+        d["id"] = _uuid(d["id"], f"{prefix}.id") if "id" in d else str(uuid.uuid4())
         if d["id"] in seen:
-            raise BundleError(f"{prefix}id", f"the same id as decisions[{seen[d['id']]}]")
+            raise BundleError(f"{prefix}.id", f"the same id as decisions[{seen[d['id']]}]")
         seen[d["id"]] = i
         out.append(d)
     return out
