@@ -312,7 +312,8 @@ def _sign_off(d, checklist, code: str) -> list:
         done = recorded.get(role.casefold())
         label = escape(role) + ("" if required else f' <font color="{SECONDARY}">(optional)</font>')
         rows = [[_p(label, "CellBold"), "", ""],
-                [_room("", SIGN_SPACE), "", _room(long_date(done.date) if done else "", SIGN_SPACE)],
+                [_room("", SIGN_SPACE), "",
+                 _room(long_date(done.date) if done else "", SIGN_SPACE)],
                 [_p(f"Signed on behalf of the {escape(role)}", "Secondary"), "",
                  _p("Date", "Secondary")],
                 [_room(done.name if done else "", WRITE_SPACE), "", _room("", WRITE_SPACE)],

@@ -76,6 +76,11 @@ def _run_group_in_child(ctx: Context, group: str, part: str) -> list[harness.Fig
     return [harness.Figure(**row) for row in rows]
 
 
+def parts_for(module, only: set[str] | None) -> list[str]:
+    """The parts of a group's module to run: all, or those making a figure in `only`."""
+    return [part for part, keys in module.PARTS.items() if not only or only & set(keys)]
+
+
 def collect(ctx: Context, groups: list[str], log=print,
             only: set[str] | None = None) -> list[harness.Figure]:
     """Run the chosen groups, each part in its own process; with `only`, just the parts that
@@ -84,8 +89,7 @@ def collect(ctx: Context, groups: list[str], log=print,
 
     figures: list[harness.Figure] = []
     for group in groups:
-        module = importlib.import_module(f"bench.{group}")
-        parts = [part for part, keys in module.PARTS.items() if not only or only & set(keys)]
+        parts = parts_for(importlib.import_module(f"bench.{group}"), only)
         if not parts:
             continue
         t0 = time.perf_counter()
