@@ -10,10 +10,12 @@ with a rule and kept together with its questions and rating box, then response, 
 actions; open actions; the sign-off blocks kept on one page), a footer, a running header and
 the record's status mark on every page.
 
-Drawn as the app draws: the QR code as one filled path of horizontal runs (as
-desktop/export/pdf/parts.py QrCode does, not one shape per module) and compressed page
-streams stored as binary (rl_config.useA85 = 0 for the build, as desktop/export/pdf/base.py
-does), so the floor pays for no more bytes than the app writes.
+Drawn as the app draws: the QR code as one filled path of horizontal runs and the section
+rules (the app's own two small flowables, desktop/export/pdf/parts.py QrCode and SectionRule:
+the same drawing, not one shape per module), and compressed page streams stored as binary
+(rl_config.useA85 = 0 for the build, as desktop/export/pdf/base.py does), so the floor pays
+for no more bytes than the app writes. Nothing else of the app's PDF code is used: no
+paragraph cache, no shared line-breaking, no cut tables, no numbered canvas.
 
 Left out, as plain ReportLab does not do them: the app's glyph checks and placeholders, its
 outline and anchors, "Page X of Y" (this prints "Page X"), "…, continued" in the header,
@@ -31,14 +33,12 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
-    Flowable,
     Frame,
     KeepTogether,
     PageBreak,
@@ -56,7 +56,7 @@ from desktop.domain.decision import (
     open_actions,
     overall_rating,
 )
-from desktop.export.pdf.parts import long_date
+from desktop.export.pdf.parts import QrCode, SectionRule, long_date
 from desktop.export.pdf.record import RATING_KEY, SIGN_SPACE, WRITE_SPACE
 from desktop.export.pdf.styles import (
     BOLD,
@@ -121,67 +121,6 @@ def _boxed(rows: list[list], widths_mm: list[float], commands: list, align: str 
                  style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *commands]))
 
 
-class QrPath(Flowable):
-    """A QR code (error correction M, four modules of quiet zone) as one filled path of runs."""
-
-    def __init__(self, text: str, size: float) -> None:
-        super().__init__()
-        self.width = self.height = size
-        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        qr.addData(text)
-        qr.make()
-        n = qr.getModuleCount()
-        self.modules = n + 8
-        self.runs = []
-        for r in range(n):
-            c = 0
-            while c < n:
-                start = c
-                while c < n and qr.isDark(r, c):
-                    c += 1
-                if c > start:
-                    self.runs.append((r, start, c - start))
-                else:
-                    c += 1
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self) -> None:
-        unit = self.width / self.modules
-        path = self.canv.beginPath()
-        for r, c, length in self.runs:
-            path.rect((c + 4) * unit, self.height - (r + 5) * unit, length * unit, unit)
-        self.canv.setFillColor(colour("#000000"))
-        self.canv.drawPath(path, stroke=0, fill=1)
-
-
-class Rule(Flowable):
-    """The thin rule that opens a section flowing on from the last; nothing at a page top.
-
-    Its space before adds to the space after the text above it, as in the app (whose section
-    opens with a zero-size mark): kept inside a KeepTogether behind a zero-size Spacer, so
-    the frame does not merge the two."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.spaceBefore, self.spaceAfter = 7 * mm, 3 * mm
-
-    def wrap(self, available_width, available_height):
-        self.top = bool(getattr(getattr(self, "_frame", None), "_atTop", 0))
-        self.width, self.height = available_width, 0 if self.top else 0.8
-        return self.width, self.height
-
-    def getSpaceAfter(self) -> float:  # noqa: N802 - ReportLab's name
-        return 0 if getattr(self, "top", False) else self.spaceAfter
-
-    def draw(self) -> None:
-        if not self.top:
-            self.canv.setStrokeColor(colour(BORDER))
-            self.canv.setLineWidth(0.8)
-            self.canv.line(0, 0.4, self.width, 0.4)
-
-
 def _section(heading: str, content: list, style: str = "H2") -> list:
     return [CondPageBreak(KEEP_WITH_START), _p(heading, style), *content]
 
@@ -203,7 +142,7 @@ def _cover(rec) -> list:
     details = _grid([[_p(k, "CellHead"), _p(v.strip() or missing, "Cell")]
                      for k, v in values.items()], [38, 72], header=False, padding=(0, 4))
     verify = _boxed(
-        [[QrPath(rec.code, 34 * mm)], [_p("Verification code", "CellHead")],
+        [[QrCode(rec.code, 34 * mm)], [_p("Verification code", "CellHead")],
          [_p(rec.code, "Code")],
          [_p(f"Check this copy against the register: <b>decision-checklist verify {rec.code}</b>",
              "Secondary")]],
@@ -250,7 +189,10 @@ def _summary(d, checklist) -> list:
 
 def _principle(d, p, rule: bool) -> list:
     a = d.answer(p.slug)
-    head = [*([Spacer(0, 0), Rule()] if rule else []), _p(f"Principle {p.number} of 10", "Kicker"),
+    # The rule's space before adds to the space after the text above it, as in the app
+    # (whose principle opens with a zero-size part mark): a zero-size Spacer comes first.
+    head = [*([Spacer(0, 0), SectionRule()] if rule else []),
+            _p(f"Principle {p.number} of 10", "Kicker"),
             _p(escape(p.title), "H1"), _p(f"“{escape(p.wording)}”", "Quote"),
             _p("Guidance questions", "H3")]
     head += [Paragraph(escape(q), styles()["Question"], bulletText="•") for q in p.questions]
@@ -278,7 +220,8 @@ def _principle(d, p, rule: bool) -> list:
 def _open_actions(d, checklist) -> list:
     # A zero-size Spacer keeps the heading's space before from merging into the rule's
     # space after, as the app's zero-size anchor there does.
-    head = [CondPageBreak(KEEP_WITH_START), Rule(), Spacer(0, 0), _p("Open actions", "H1Kept")]
+    head = [CondPageBreak(KEEP_WITH_START), SectionRule(), Spacer(0, 0),
+            _p("Open actions", "H1Kept")]
     items = open_actions(d)
     if not items:
         return [*head, _p("There are no open actions.", "Body")]
@@ -300,7 +243,7 @@ def _room(value: str, room: float) -> list:
 
 
 def _sign_off(d, checklist, code: str) -> list:
-    out: list = [Rule(), _p("Sign-off", "H1"), _p(
+    out: list = [SectionRule(), _p("Sign-off", "H1"), _p(
         f"By signing, each person named confirms that they have read version {d.version} of "
         f"this record (verification code <b>{code}</b>) and that it is a fair account "
         "of the assessment.", "Body"), Spacer(0, 2 * mm)]
