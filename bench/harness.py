@@ -129,16 +129,17 @@ class ChildRun:
         return self.paint_ms if self.paint_ms is not None else self.wall_ms
 
 
-def private_env(**extra: str) -> dict[str, str]:
-    """Settings, logs, lock files and the user data folder in a throw-away home, so that runs
-    do not see each other or the user's own files.
+def private_env(under: Path, **extra: str) -> dict[str, str]:
+    """Settings, logs, lock files and the user data folder in a throw-away home inside `under`
+    (the run's work folder, removed at its end), so that runs do not see each other or the
+    user's own files.
 
     PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make every run compile the app's
     modules from source while PySide6's come precompiled from site-packages: the warm-up
     must fill the app's bytecode cache too, as a user's first start (or the built app) does."""
     import tempfile
 
-    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=under))
     env = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": ""}
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
                 "XDG_RUNTIME_DIR"):

@@ -62,7 +62,7 @@ def _pack_runs(ctx: Context, db: Path, ids: list[str], reps: int, warmup: int,
     spawn to exit, file sizes in bytes, pages of the last)."""
     from pypdf import PdfReader
 
-    env = private_env()
+    env = private_env(ctx.work_dir)
     out = ctx.work_dir / f"pack-{len(ids)}.pdf"
     argv = [sys.executable, str(ROOT / "main.py"), "pack", *ids, "--db", str(db),
             "--out", str(out)]

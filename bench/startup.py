@@ -25,7 +25,7 @@ class Runs:
     """The app's runs and both floors' runs on one register, interleaved."""
 
     def __init__(self, ctx: Context, db: Path, reps: int) -> None:
-        env = private_env(DECISION_CHECKLIST_EXIT_AFTER_PAINT="1")
+        env = private_env(ctx.work_dir, DECISION_CHECKLIST_EXIT_AFTER_PAINT="1")
         app_argv = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
         self.app: list[ChildRun] = []
         self.bare: list[ChildRun] = []
