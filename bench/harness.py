@@ -162,8 +162,27 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
 
 
+def _own_peak_kib(pid: int) -> int:
+    """The process's own peak resident memory so far (Linux's VmHWM), 0 if unknown.
+
+    Not ru_maxrss: on Linux a child's ru_maxrss counts the memory of the process it was
+    spawned from (exec records the high-water mark of the address space it replaces, the
+    parent's under vfork), so a child smaller than the bench process read as big as it.
+    VmHWM belongs to the child's own address space; it only rises, and a process frees,
+    not allocates, as it exits, so the last reading before exit is its peak."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> ChildRun:
-    """Spawn a fresh process; wall time from spawn to exit and its own peak RSS (wait4)."""
+    """Spawn a fresh process; wall time from spawn to exit and its own peak RSS (VmHWM,
+    read while it runs; wait4's ru_maxrss where there is no /proc)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -172,6 +191,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = t0 + timeout
+    hwm_kib = 0
+    polls = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -180,6 +201,9 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
+        if polls % 8 == 0:
+            hwm_kib = max(hwm_kib, _own_peak_kib(proc.pid))
+        polls += 1
         time.sleep(0.0005)
     wall = (time.perf_counter() - t0) * 1000
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -189,6 +213,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     rss_kib = usage.ru_maxrss  # KiB on Linux
     if sys.platform == "darwin":
         rss_kib /= 1024  # bytes on macOS
+    if hwm_kib:
+        rss_kib = hwm_kib
     paint_ms = None
     for line in stderr.splitlines():
         if line.startswith("first-paint-epoch "):
