@@ -20,14 +20,17 @@ class Context:
     size: int = 10_000  # the "10,000 decisions" register
     import_size: int = 1_000
     pack_size: int = 100
+    dated_pack_size: int = 1_000  # the pack whose decisions each have their own meeting date
     seed: int = 7
     cache_dir: Path = RESULTS / "cache"
     work_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-")))
     _counter: itertools.count = field(default_factory=itertools.count)
 
-    def register(self, n: int | None = None) -> Path:
-        """The cached, read-only register of n (default: size) decisions."""
-        return generate.register_db(self.cache_dir, self.size if n is None else n, self.seed)
+    def register(self, n: int | None = None, *, distinct_dates: bool = False) -> Path:
+        """The cached, read-only register of n (default: size) decisions; distinct_dates: no
+        two of them share a meeting date."""
+        return generate.register_db(self.cache_dir, self.size if n is None else n, self.seed,
+                                    distinct_dates=distinct_dates)
 
     def scratch(self, stem: str) -> Path:
         """A fresh path in the work folder (nothing there yet)."""

@@ -1,13 +1,28 @@
-"""PDF floor: plain ReportLab building the same content as one assurance record.
+"""PDF floor: plain ReportLab laying out the same assurance record as the app, page for page.
 
-The same text, the same DejaVu fonts (embedded), the same sections in the same order (cover
-with details table and QR code, proposal, reasons, options table, a summary table on its own
-page, then the principles flowing on, each opening with a rule and kept together with its
-questions and rating box, then response, evidence and actions, open actions, and the sign-off
-blocks kept on one page), a footer and the record's status mark (DRAFT, FOR SIGNATURE — NOT
-YET SIGNED, ...) on every page, in the same size and place: what a competent script would write
-with Paragraphs and Tables, without the app's glyph checks, outline, anchors or "Page X of Y",
-and with the mark as plain text (which leaks into the copied text; the app draws outlines).
+What a competent script would write with Paragraphs and Tables for the same document: the same
+text (the app's own labels, dates and rating words), the same paragraph styles and fonts (the
+app's stylesheet: ParagraphStyle data, registered once per process, as any script would), the
+same page size, margins and frame, the same sections in the same order with the same tables,
+column widths and paddings (cover with details and verification box, proposal, reasons,
+options, conflicts; the summary table on its own page; the principles flowing on, each opening
+with a rule and kept together with its questions and rating box, then response, evidence and
+actions; open actions; the sign-off blocks kept on one page), a footer, a running header and
+the record's status mark on every page.
+
+Drawn as the app draws: the QR code as one filled path of horizontal runs and the section
+rules (the app's own two small flowables, desktop/export/pdf/parts.py QrCode and SectionRule:
+the same drawing, not one shape per module), and compressed page streams stored as binary
+(rl_config.useA85 = 0 for the build, as desktop/export/pdf/base.py does), so the floor pays
+for no more bytes than the app writes. Nothing else of the app's PDF code is used: no
+paragraph cache, no shared line-breaking, no cut tables, no numbered canvas.
+
+Left out, as plain ReportLab does not do them: the app's glyph checks and placeholders, its
+outline and anchors, "Page X of Y" (this prints "Page X"), "…, continued" in the header,
+cutting long text into pieces, and the status mark as filled outlines (here plain text, drawn
+on each page). Headings are kept with their content by a conditional page break.
+
+bench/pdf.py checks that the floor and the app lay out the same number of pages.
 """
 
 from __future__ import annotations
@@ -17,177 +32,317 @@ import math
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
-    HRFlowable,
+    Frame,
     KeepTogether,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from desktop import paths
+from desktop.domain.dates import long_date
+from desktop.domain.decision import (
+    DELIVERY_MODEL_LABELS,
+    answer_state,
+    completeness,
+    open_actions,
+    overall_rating,
+)
+from desktop.export.pdf.parts import QrCode, SectionRule
+from desktop.export.pdf.record import RATING_KEY, SIGN_SPACE, WRITE_SPACE
+from desktop.export.pdf.styles import (
+    BOLD,
+    BORDER,
+    LIGHT_FILL,
+    REGULAR,
+    SECONDARY,
+    TEXT,
+    colour,
+    rating_markup,
+    stylesheet,
+)
 
-REGULAR, BOLD, ITALIC = "FloorSans", "FloorSans-Bold", "FloorSans-Oblique"
-GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b1b4b6")),
-                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1"))])
+# A heading is kept with its content's first lines: about what the app's KeepWithStart asks
+# for a heading and three lines of text or a table's header and first row.
+KEEP_WITH_START = 28 * mm
 
 
 @lru_cache(maxsize=1)
-def styles() -> dict[str, ParagraphStyle]:
-    """Fonts registered once per process, as any script would."""
-    for name, file in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
-                       (ITALIC, "DejaVuSans-Oblique.ttf")):
-        pdfmetrics.registerFont(TTFont(name, str(paths.resource("fonts", file))))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC,
-                                  boldItalic=BOLD)
-    body = ParagraphStyle("Body", fontName=REGULAR, fontSize=10.5, leading=14.5, spaceAfter=6)
-    return {
-        "Body": body,
-        "Title": ParagraphStyle("Title", parent=body, fontName=BOLD, fontSize=20, leading=25),
-        "H1": ParagraphStyle("H1", parent=body, fontName=BOLD, fontSize=16, leading=20),
-        "H2": ParagraphStyle("H2", parent=body, fontName=BOLD, fontSize=13, leading=17),
-        "Quote": ParagraphStyle("Quote", parent=body, fontName=ITALIC, leftIndent=10),
-        "Cell": ParagraphStyle("Cell", parent=body, fontSize=9.5, leading=12.5, spaceAfter=0),
-        "CellBold": ParagraphStyle("CellBold", parent=body, fontName=BOLD, fontSize=9.5,
-                                   leading=12.5, spaceAfter=0),
+def styles():
+    """The app's named paragraph styles (and its fonts), made once per process."""
+    return stylesheet()
+
+
+def _p(markup: str, style: str) -> Paragraph:
+    return Paragraph(markup, styles()[style])
+
+
+def _text(value: str | None, style: str = "Body") -> list[Paragraph]:
+    """User text: one paragraph per block between blank lines, line breaks kept."""
+    blocks = [b for b in (value or "").strip("\n").split("\n\n") if b.strip()]
+    return ([_p(escape(b).replace("\n", "<br/>"), style) for b in blocks]
+            or [_p("Not recorded.", "Secondary")])
+
+
+def _cell(value: str | None, style: str = "Cell") -> list[Paragraph] | Paragraph:
+    paras = [_p(escape(b).replace("\n", "<br/>"), style)
+             for b in (value or "").strip("\n").split("\n\n") if b.strip()]
+    return paras[0] if len(paras) == 1 else (paras or _p("", style))
+
+
+def _grid(rows: list[list], widths_mm: list[float], *, header: bool = True,
+          padding: tuple[float, float] = (4, 4)) -> Table:
+    """A ruled table that splits between rows, its header repeated on each page."""
+    commands = [("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding[0]),
+                ("RIGHTPADDING", (0, 0), (-1, -1), padding[1]),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), colour(TEXT)),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colour(BORDER))]
+    if header:
+        commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, colour(TEXT)),
+                     ("BACKGROUND", (0, 0), (-1, 0), colour(LIGHT_FILL))]
+    return Table(rows, colWidths=[w * mm for w in widths_mm], repeatRows=1 if header else 0,
+                 hAlign="LEFT", style=TableStyle(commands))
+
+
+def _boxed(rows: list[list], widths_mm: list[float], commands: list, align: str = "LEFT"):
+    return Table(rows, colWidths=[w * mm for w in widths_mm], hAlign=align,
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *commands]))
+
+
+def _section(heading: str, content: list, style: str = "H2") -> list:
+    return [CondPageBreak(KEEP_WITH_START), _p(heading, style), *content]
+
+
+def _cover(rec) -> list:
+    d = rec.decision
+    kicker = "Decision assurance record" + (f" · {escape(d.organisation)}"
+                                            if d.organisation else "")
+    missing = f'<font color="{SECONDARY}">Not recorded</font>'
+    values = {
+        "Reference": escape(d.reference), "Organisation": escape(d.organisation),
+        "Decision maker": escape(d.decision_maker), "Meeting date": long_date(d.meeting_date),
+        "Key decision": "Yes" if d.key_decision else "No", "Proposer": escape(d.proposer),
+        "Recommended model": DELIVERY_MODEL_LABELS.get(d.delivery_model or "", ""),
+        "Review date": long_date(d.review_date), "Version": str(d.version),
+        "Status": rec.status, "Overall rating": rating_markup(overall_rating(d)),
+        "Principles complete": f"{completeness(d)} of 10",
     }
+    details = _grid([[_p(k, "CellHead"), _p(v.strip() or missing, "Cell")]
+                     for k, v in values.items()], [38, 72], header=False, padding=(0, 4))
+    verify = _boxed(
+        [[QrCode(rec.code, 34 * mm)], [_p("Verification code", "CellHead")],
+         [_p(rec.code, "Code")],
+         [_p(f"Check this copy against the register: <b>decision-checklist verify {rec.code}</b>",
+             "Secondary")]],
+        [54], [("BOX", (0, 0), (-1, -1), 0.8, colour(BORDER)),
+               ("BACKGROUND", (0, 1), (-1, -1), colour(LIGHT_FILL)),
+               ("ALIGN", (0, 0), (0, 0), "CENTER")], align="RIGHT")
+    out: list = [_p(kicker, "Kicker"), _p(escape(d.title), "Title"),
+                 _boxed([[details, verify]], [114, 56],
+                        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
+    out += _section("Proposal", _text(d.proposal))
+    out += _section("Reasons for the recommendation", _text(d.reasons))
+    rows = [[_p(h, "CellHead") for h in ("Option", "Model", "Outcome", "Reason")]]
+    for o in d.options:
+        chosen = "CellBold" if o.status == "recommended" else "Cell"
+        rows.append([_cell(o.name, chosen),
+                     _p(DELIVERY_MODEL_LABELS.get(o.delivery_model or "", "–"), "Cell"),
+                     _p("Recommended" if o.status == "recommended" else "Rejected", chosen),
+                     _cell(o.reason)])
+    out += _section("Options considered", [_grid(rows, [44, 28, 32, 66])] if d.options
+                    else [_p("No options recorded.", "Secondary")])
+    conflicts = (_text(d.conflicts_of_interest) if d.conflicts_of_interest.strip()
+                 else [_p("None declared.", "Body")])
+    return out + _section("Conflicts of interest and dispensations", conflicts)
 
 
-def _p(text: str | None, style: str = "Body") -> Paragraph:
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), styles()[style])
-
-
-def _paras(text: str | None) -> list[Paragraph]:
-    blocks = [b for b in (text or "").split("\n\n") if b.strip()]
-    return [_p(b) for b in blocks] or [_p("Not recorded.")]
-
-
-def _grid(rows: list[list], widths: list[float]) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    t.setStyle(GRID)
-    return t
-
-
-def _qr(text: str, size: float) -> Drawing:
-    widget = QrCodeWidget(text)
-    x0, y0, x1, y1 = widget.getBounds()
-    d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    d.add(widget)
-    return d
-
-
-def story(decision, checklist, code: str) -> list:
-    d = decision
-    out: list = [_p("Decision assurance record", "H2"), _p(d.title, "Title")]
-    details = [[_p(k, "CellBold"), _p(v, "Cell")] for k, v in (
-        ("Reference", d.reference), ("Organisation", d.organisation),
-        ("Decision maker", d.decision_maker), ("Meeting date", d.meeting_date),
-        ("Key decision", "Yes" if d.key_decision else "No"), ("Proposer", d.proposer),
-        ("Recommended model", d.delivery_model), ("Review date", d.review_date),
-        ("Version", str(d.version)), ("Status", d.status.label), ("Verification code", code))]
-    out.append(Table([[Table(details, colWidths=[38 * mm, 72 * mm]), _qr(code, 34 * mm)]],
-                     colWidths=[114 * mm, 56 * mm]))
-    for heading, text in (("Proposal", d.proposal), ("Reasons for the recommendation", d.reasons)):
-        out += [CondPageBreak(28 * mm), _p(heading, "H2"), *_paras(text)]
-    rows = [[_p(h, "CellBold") for h in ("Option", "Model", "Outcome", "Reason")]]
-    rows += [[_p(o.name, "Cell"), _p(o.delivery_model or "–", "Cell"),
-              _p(o.status.capitalize(), "Cell"), _p(o.reason, "Cell")] for o in d.options]
-    out += [_p("Options considered", "H2"), _grid(rows, [46 * mm, 28 * mm, 28 * mm, 68 * mm])]
-    out += [_p("Conflicts of interest and dispensations", "H2"),
-            *_paras(d.conflicts_of_interest or "None declared.")]
-    out += [PageBreak(), _p("Summary of the ten principles", "H1")]
-    rows = [[_p(h, "CellBold") for h in ("", "Principle", "Rating", "Open actions")]]
+def _summary(d, checklist) -> list:
+    out: list = [
+        _p("Summary of the ten principles", "H1"),
+        _p(f"Overall rating: <b>{rating_markup(overall_rating(d))}</b>. The overall rating is "
+           "the worst of the ten, so a single red principle is never hidden.", "Body"),
+        _p(f"{completeness(d)} of 10 principles complete.", "Body"), Spacer(0, 2 * mm)]
+    rows = [[_p(h, "CellHead") for h in ("", "Principle", "Rating", "State", "Open actions")]]
     for p in checklist.principles:
         a = d.answer(p.slug)
-        rows.append([_p(str(p.number), "CellBold"), [_p(p.title, "CellBold"), _p(p.wording, "Cell")],
-                     _p(a.rating.label if a.rating else "Not rated", "Cell"),
-                     _p(str(sum(1 for x in a.actions if not x.done)), "Cell")])
-    out.append(_grid(rows, [8 * mm, 100 * mm, 32 * mm, 30 * mm]))
-    out.append(PageBreak())
+        still_open = sum(1 for x in a.actions if not x.done)
+        rows.append([_p(str(p.number), "CellBold"),
+                     [_p(f"<b>{escape(p.title)}</b>", "Cell"), _p(escape(p.wording), "Secondary")],
+                     _p(rating_markup(a.rating), "Cell"), _p(answer_state(a), "Cell"),
+                     _p(str(still_open) if still_open else "–", "Cell")])
+    return [*out, _grid(rows, [8, 84, 32, 24, 22]), Spacer(0, 3 * mm),
+            _p(RATING_KEY, "Secondary")]
+
+
+def _principle(d, p, rule: bool) -> list:
+    a = d.answer(p.slug)
+    # The rule's space before adds to the space after the text above it, as in the app
+    # (whose principle opens with a zero-size part mark): a zero-size Spacer comes first.
+    head = [*([Spacer(0, 0), SectionRule()] if rule else []),
+            _p(f"Principle {p.number} of 10", "Kicker"),
+            _p(escape(p.title), "H1"), _p(f"“{escape(p.wording)}”", "Quote"),
+            _p("Guidance questions", "H3")]
+    head += [Paragraph(escape(q), styles()["Question"], bulletText="•") for q in p.questions]
+    box = _boxed([[_p("Rating", "CellHead"), _p("State", "CellHead")],
+                  [_p(rating_markup(a.rating), "Rating"), _p(answer_state(a), "Cell")]],
+                 [60, 60], [("BOX", (0, 0), (-1, -1), 1, colour(TEXT)),
+                            ("BACKGROUND", (0, 0), (-1, -1), colour(LIGHT_FILL)),
+                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                            ("TOPPADDING", (0, 0), (-1, -1), 4),
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])
+    out = [KeepTogether([*head, Spacer(0, 4 * mm), box])]
+    out += _section("How the proposal meets this principle", _text(a.response))
+    out += _section("Evidence", _text(a.evidence))
+    if a.actions:
+        rows = [[_p(h, "CellHead") for h in ("Action", "Owner", "Due", "State")]]
+        rows += [[_cell(x.action), _cell(x.owner), _p(long_date(x.due) or "–", "Cell"),
+                  _p("Done" if x.done else "Open", "Cell")] for x in a.actions]
+        actions = [_grid(rows, [88, 40, 26, 16])]
+    else:
+        actions = [_p("No actions recorded.", "Secondary")]
+    return out + _section("Actions", actions)
+
+
+def _open_actions(d, checklist) -> list:
+    # A zero-size Spacer keeps the heading's space before from merging into the rule's
+    # space after, as the app's zero-size anchor there does.
+    head = [CondPageBreak(KEEP_WITH_START), SectionRule(), Spacer(0, 0),
+            _p("Open actions", "H1Kept")]
+    items = open_actions(d)
+    if not items:
+        return [*head, _p("There are no open actions.", "Body")]
+    titles = {p.slug: p for p in checklist.principles}
+    rows = [[_p(h, "CellHead") for h in ("Principle", "Action", "Owner", "Due")]]
+    for slug, x in items:
+        p = titles.get(slug)
+        rows.append([_p(f"{p.number}. {escape(p.title)}" if p else escape(slug), "Cell"),
+                     _cell(x.action), _cell(x.owner), _p(long_date(x.due) or "–", "Cell")])
+    return [*head, _grid(rows, [36, 78, 32, 24])]
+
+
+def _room(value: str, room: float) -> list:
+    """Room to write by hand, a recorded value sitting at its foot."""
+    if not value:
+        return [Spacer(0, room)]
+    para = _p(escape(value), "Cell")
+    return [Spacer(0, max(0.0, room - para.wrap(100 * mm, 100 * mm)[1])), para]
+
+
+def _sign_off(d, checklist, code: str) -> list:
+    out: list = [SectionRule(), _p("Sign-off", "H1"), _p(
+        f"By signing, each person named confirms that they have read version {d.version} of "
+        f"this record (verification code <b>{code}</b>) and that it is a fair account "
+        "of the assessment.", "Body"), Spacer(0, 2 * mm)]
+    recorded = {x.role.casefold(): x for x in d.sign_offs}
+    roles = [(r.name, r.required) for r in checklist.sign_off_roles]
+    known = {name.casefold() for name, _ in roles}
+    roles += [(x.role, False) for x in d.sign_offs if x.role.casefold() not in known]
+    for role, required in roles:
+        done = recorded.get(role.casefold())
+        label = escape(role) + ("" if required else f' <font color="{SECONDARY}">(optional)</font>')
+        rows = [[_p(label, "CellBold"), "", ""],
+                [_room("", SIGN_SPACE), "",
+                 _room(long_date(done.date) if done else "", SIGN_SPACE)],
+                [_p(f"Signed on behalf of the {escape(role)}", "Secondary"), "",
+                 _p("Date", "Secondary")],
+                [_room(done.name if done else "", WRITE_SPACE), "", _room("", WRITE_SPACE)],
+                [_p("Printed name", "Secondary"), "", _p("Post held", "Secondary")]]
+        block = _boxed(rows, [108, 8, 54], [
+            ("SPAN", (0, 0), (-1, 0)), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            *[("LINEBELOW", (c, r), (c, r), 0.8, colour(TEXT)) for r in (1, 3) for c in (0, 2)],
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 2), (-1, 2), 0)])
+        parts: list = [block]
+        if done:
+            parts += [Spacer(0, 2 * mm),
+                      _p(f"Recorded in the register: signed on {long_date(done.date)}.",
+                         "Secondary")]
+        out.append(KeepTogether([*parts, Spacer(0, 7 * mm)]))
+    return [KeepTogether(out)]
+
+
+def story(rec) -> list:
+    d, checklist = rec.decision, rec.checklist
+    out = [*_cover(rec), PageBreak(), *_summary(d, checklist), PageBreak()]
     for i, p in enumerate(checklist.principles):
-        a = d.answer(p.slug)
-        head = [HRFlowable(width="100%", thickness=0.8, spaceBefore=7 * mm, spaceAfter=3 * mm,
-                           color=colors.HexColor("#b1b4b6"))] if i else []
-        head += [_p(f"Principle {p.number} of 10", "H2"), _p(p.title, "H1"),
-                 _p(f"“{p.wording}”", "Quote"), _p("Guidance questions", "H2")]
-        head += [Paragraph(escape(q), styles()["Body"], bulletText="•") for q in p.questions]
-        box = Table([[_p("Rating", "CellBold")], [_p(a.rating.label if a.rating else "Not rated")]],
-                    colWidths=[120 * mm], hAlign="LEFT")
-        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black)]))
-        out += [KeepTogether([*head, box]), CondPageBreak(28 * mm),
-                _p("How the proposal meets this principle", "H2"), *_paras(a.response),
-                CondPageBreak(28 * mm), _p("Evidence", "H2"), *_paras(a.evidence),
-                CondPageBreak(28 * mm), _p("Actions", "H2")]
-        if a.actions:
-            rows = [[_p(h, "CellBold") for h in ("Action", "Owner", "Due", "State")]]
-            rows += [[_p(x.action, "Cell"), _p(x.owner, "Cell"), _p(x.due, "Cell"),
-                      _p("Done" if x.done else "Open", "Cell")] for x in a.actions]
-            out.append(_grid(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm]))
-        else:
-            out.append(_p("No actions recorded."))
-    out += [CondPageBreak(60 * mm), _p("Open actions", "H1")]
-    rows = [[_p(h, "CellBold") for h in ("Principle", "Action", "Owner", "Due")]]
-    for p in checklist.principles:
-        rows += [[_p(p.title, "Cell"), _p(x.action, "Cell"), _p(x.owner, "Cell"), _p(x.due, "Cell")]
-                 for x in d.answer(p.slug).actions if not x.done]
-    out.append(_grid(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm]))
-    sign_off = [_p("Sign-off", "H1")]
-    for role in checklist.sign_off_roles:
-        block = Table([[_p(role.name, "CellBold"), "", ""], ["", "", ""],
-                       [f"Signed on behalf of the {role.name}", "", "Date"], ["", "", ""],
-                       ["Printed name", "", "Post held"]],
-                      colWidths=[108 * mm, 8 * mm, 54 * mm],
-                      rowHeights=[None, 18 * mm, None, 10 * mm, None])
-        block.setStyle(TableStyle([("LINEBELOW", (0, 1), (0, 1), 0.8, colors.black),
-                                   ("LINEBELOW", (2, 1), (2, 1), 0.8, colors.black),
-                                   ("LINEBELOW", (0, 3), (0, 3), 0.8, colors.black),
-                                   ("LINEBELOW", (2, 3), (2, 3), 0.8, colors.black)]))
-        sign_off.append(KeepTogether([block, Spacer(0, 7 * mm)]))
-    return [*out, KeepTogether(sign_off)]
+        out += _principle(d, p, rule=i > 0)
+    return out + _open_actions(d, checklist) + _sign_off(d, checklist, rec.code)
 
 
-def build(decision, checklist, code: str, mark: tuple[str, ...] = ("DRAFT",)) -> bytes:
-    """The PDF bytes of one record, built with plain ReportLab; mark: the lines of its status
-    mark (the app's, so that both draw the same)."""
-    footer = f"{decision.reference} · Version {decision.version}"
-    styles()
-    # The app's size: the rotated block fits 25 mm inside the page, 110 pt at most.
+def _mark_size(mark: tuple[str, ...]) -> float:
+    """The app's size for the status mark: the rotated block fits 25 mm inside the page."""
+    if not mark:
+        return 0
     a = math.radians(50)
-    widest = max((pdfmetrics.stringWidth(line, BOLD, 1) for line in mark), default=0)
+    widest = max(pdfmetrics.stringWidth(line, BOLD, 1) for line in mark)
     tall = (len(mark) - 1) * 1.2 + 0.73
-    size = min(110, (A4[0] - 50 * mm) / (widest * math.cos(a) + tall * math.sin(a)),
-               (A4[1] - 50 * mm) / (widest * math.sin(a) + tall * math.cos(a))) if mark else 0
+    return min(110, (A4[0] - 50 * mm) / (widest * math.cos(a) + tall * math.sin(a)),
+               (A4[1] - 50 * mm) / (widest * math.sin(a) + tall * math.cos(a)))
+
+
+def build(rec) -> tuple[bytes, int]:
+    """(the PDF bytes, the number of pages) of one PrintRecord, built with plain ReportLab."""
+    d, code, mark = rec.decision, rec.code, tuple(rec.mark or ())
+    styles()
+    size = _mark_size(mark)
+    footer = f"{d.reference or 'No reference'} · Version {d.version}"
+    width, height = A4
+    left, right = 20 * mm, width - 20 * mm
 
     def on_page(canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFillColor(colors.HexColor("#d8d8d8"))
-        canvas.setFont(BOLD, size or 1)
-        canvas.translate(A4[0] / 2, A4[1] / 2)
-        canvas.rotate(50)
-        top = (len(mark) - 1) * 1.2 * size / 2 - 0.73 * size / 2
-        for i, line in enumerate(mark):
-            canvas.drawCentredString(0, top - i * 1.2 * size, line)
-        canvas.restoreState()
+        if mark:
+            canvas.saveState()
+            canvas.setFillColor(colour("#d8d8d8"))
+            canvas.setFont(BOLD, size)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(50)
+            top = (len(mark) - 1) * 1.2 * size / 2 - 0.73 * size / 2
+            for i, line in enumerate(mark):
+                canvas.drawCentredString(0, top - i * 1.2 * size, line)
+            canvas.restoreState()
+        canvas.setStrokeColor(colour(BORDER))
+        canvas.setLineWidth(0.5)
+        canvas.line(left, 15 * mm, right, 15 * mm)
         canvas.setFont(REGULAR, 8.5)
-        canvas.drawString(20 * mm, 11 * mm, f"{footer} · Page {doc.page}")
-        canvas.drawRightString(A4[0] - 20 * mm, 11 * mm, f"Verification code {code}")
+        canvas.setFillColor(colour(SECONDARY))
+        canvas.drawString(left, 11 * mm, footer)
+        canvas.drawCentredString(width / 2, 11 * mm, f"Page {doc.page}")
+        canvas.drawRightString(right, 11 * mm, f"Verification code {code}")
+        if doc.page > 1:
+            canvas.drawString(left, height - 12 * mm, d.title)
+            canvas.line(left, height - 13.5 * mm, right, height - 13.5 * mm)
+        canvas.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=18 * mm, bottomMargin=20 * mm, title=decision.title,
-                            pageCompression=1)
-    doc.build(story(decision, checklist, code), onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    doc = BaseDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+                          topMargin=18 * mm, bottomMargin=20 * mm, title=d.title,
+                          author=d.organisation or d.proposer,
+                          subject=f"Decision assurance record · {d.reference}",
+                          keywords=f"decision-checklist-code:{code}", pageCompression=1,
+                          initialFontName=REGULAR, initialFontSize=10)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(frames=[frame], onPage=on_page)])
+    a85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(story(rec))
+    finally:
+        rl_config.useA85 = a85
+    return buffer.getvalue(), doc.page

@@ -134,10 +134,16 @@ def decision_record(rng: random.Random, index: int, *, complete_share: float = 0
     }
 
 
-def records(n: int, seed: int = 7, *, start: int = 0, complete_share: float = 0.6) -> list[dict]:
-    """n decision records; the same (seed, start) always gives the same ones."""
+def records(n: int, seed: int = 7, *, start: int = 0, complete_share: float = 0.6,
+            distinct_dates: bool = False) -> list[dict]:
+    """n decision records; the same (seed, start) always gives the same ones. distinct_dates:
+    decision i meets on day i (from 1 January 2020), so no two share a meeting date."""
     rng = random.Random(f"{seed}:{start}")
-    return [decision_record(rng, start + i, complete_share=complete_share) for i in range(n)]
+    out = [decision_record(rng, start + i, complete_share=complete_share) for i in range(n)]
+    if distinct_dates:
+        for i, rec in enumerate(out, start=start):
+            rec["meeting_date"] = (dt.date(2020, 1, 1) + dt.timedelta(days=i)).isoformat()
+    return out
 
 
 def long_record(seed: int = 7, scale: float = 2.2) -> dict:
@@ -172,30 +178,32 @@ def fixed_clock():
     return now
 
 
-def build_register(path: Path, n: int, seed: int = 7) -> None:
+def build_register(path: Path, n: int, seed: int = 7, *, distinct_dates: bool = False) -> None:
     """Write a register of n decisions to a new database at path, via service.import_bundle."""
     from desktop.application.bootstrap import open_service
 
     service = open_service(path, user="bench", now=fixed_clock())
     try:
         for start in range(0, n, CHUNK):
-            service.import_bundle(bundle_text(records(min(CHUNK, n - start), seed, start=start)))
+            service.import_bundle(bundle_text(records(min(CHUNK, n - start), seed, start=start,
+                                                      distinct_dates=distinct_dates)))
         service.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         service.db.close()
 
 
-def register_db(cache_dir: Path, n: int, seed: int = 7) -> Path:
+def register_db(cache_dir: Path, n: int, seed: int = 7, *, distinct_dates: bool = False) -> Path:
     """A cached register of n decisions (built on first use); copy it before writing to it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"register-{n}-s{seed}-{_code_hash()}.db"
+    stem = f"register-{n}{'-dated' if distinct_dates else ''}-s{seed}"
+    path = cache_dir / f"{stem}-{_code_hash()}.db"
     if not path.exists():
-        for stale in cache_dir.glob(f"register-{n}-s{seed}-*.db"):  # made by older code
+        for stale in cache_dir.glob(f"{stem}-*.db"):  # made by older code
             stale.unlink(missing_ok=True)
         tmp = path.with_suffix(".tmp.db")
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             p.unlink(missing_ok=True)
-        build_register(tmp, n, seed)
+        build_register(tmp, n, seed, distinct_dates=distinct_dates)
         for p in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             p.unlink(missing_ok=True)
         tmp.rename(path)

@@ -65,7 +65,7 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
-PARTS = ("search", "sort", "open")
+PARTS = {"search": ("search",), "sort": ("sort",), "open": ("open_editor",)}
 
 
 class _Window:

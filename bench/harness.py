@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -22,8 +23,9 @@ class Figure:
 
     key: str
     what: str
-    unit: str  # "ms", "MiB", "s", "MB"
-    limit: float  # a ratio (floor given) or an absolute value in unit
+    unit: str  # "ms", "MiB", "s", "MB", "kB"
+    limit: float | None  # a ratio (floor given), an absolute value in unit, or None: reported
+    # only (met if it was measured at all)
     samples: list[float]
     floor: list[float] | None = None
     floor_what: str = ""
@@ -59,10 +61,12 @@ class Figure:
 
     @property
     def met(self) -> bool:
-        return bool(self.samples) and self.value <= self.limit
+        return bool(self.samples) and (self.limit is None or self.value <= self.limit)
 
     @property
     def budget_text(self) -> str:
+        if self.limit is None:
+            return "reported"
         return f"≤ {self.limit:g}× floor" if self.is_ratio else f"≤ {self.limit:g} {self.unit}"
 
     def to_json(self) -> dict:
@@ -83,7 +87,7 @@ def spread(samples: list[float], unit: str) -> str:
 def _fmt(unit: str) -> Callable[[float], str]:
     if unit in ("ms",):
         return lambda v: f"{v:.1f}" if v < 100 else f"{v:.0f}"
-    if unit in ("s", "MB", "MiB"):
+    if unit in ("s", "MB", "MiB", "kB"):
         return lambda v: f"{v:.2f}" if v < 10 else f"{v:.1f}"
     return lambda v: f"{v:g}"
 
@@ -125,8 +129,60 @@ class ChildRun:
         return self.paint_ms if self.paint_ms is not None else self.wall_ms
 
 
+def private_env(under: Path, **extra: str) -> dict[str, str]:
+    """Settings, logs, lock files and the user data folder in a throw-away home inside `under`
+    (the run's work folder, removed at its end), so that runs do not see each other or the
+    user's own files.
+
+    PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make every run compile the app's
+    modules from source while PySide6's come precompiled from site-packages: the warm-up
+    must fill the app's bytecode cache too, as a user's first start (or the built app) does."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=under))
+    env = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": ""}
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+                "XDG_RUNTIME_DIR"):
+        env[var] = str(home / var.lower())
+        Path(env[var]).mkdir(mode=0o700)
+    env.update(extra)
+    return env
+
+
+def checked(run: ChildRun, what: str) -> ChildRun:
+    """The run, if it exited with status 0 (else RuntimeError with the end of its stderr)."""
+    if run.status != 0:
+        raise RuntimeError(f"{what} exited with status {run.status}: {run.stderr.strip()[-500:]}")
+    return run
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """The value below which `share` (0-1) of the samples lie (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
+
+
+def _own_peak_kib(pid: int) -> int:
+    """The process's own peak resident memory so far (Linux's VmHWM), 0 if unknown.
+
+    Not ru_maxrss: on Linux a child's ru_maxrss counts the memory of the process it was
+    spawned from (exec records the high-water mark of the address space it replaces, the
+    parent's under vfork), so a child smaller than the bench process read as big as it.
+    VmHWM belongs to the child's own address space; it only rises, and a process frees,
+    not allocates, as it exits, so the last reading before exit is its peak."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float = 120) -> ChildRun:
-    """Spawn a fresh process; wall time from spawn to exit and its own peak RSS (wait4)."""
+    """Spawn a fresh process; wall time from spawn to exit and its own peak RSS (VmHWM,
+    read while it runs; wait4's ru_maxrss where there is no /proc)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -135,6 +191,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = t0 + timeout
+    hwm_kib = 0
+    polls = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -143,6 +201,9 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
             break
+        if polls % 8 == 0:
+            hwm_kib = max(hwm_kib, _own_peak_kib(proc.pid))
+        polls += 1
         time.sleep(0.0005)
     wall = (time.perf_counter() - t0) * 1000
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -152,6 +213,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None, timeout: float
     rss_kib = usage.ru_maxrss  # KiB on Linux
     if sys.platform == "darwin":
         rss_kib /= 1024  # bytes on macOS
+    if hwm_kib:
+        rss_kib = hwm_kib
     paint_ms = None
     for line in stderr.splitlines():
         if line.startswith("first-paint-epoch "):

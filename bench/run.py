@@ -2,7 +2,9 @@
 
     python -m bench                  # the full suite (10,000-decision register, 5 repetitions)
     python -m bench --reps 7         # more repetitions
-    python -m bench --only import,pdf_record
+    python -m bench --only import,pdf_record   # only the parts that make these figures
+    python -m bench --size 100000    # the 100,000-decision figures (the register takes a while
+                                     # to build the first time; it is cached)
     python -m bench --update-readme  # also write the table into README.md's Performance section
 """
 
@@ -20,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench import harness
 from bench.context import RESULTS, Context
 
-GROUPS = ("startup", "storage", "gui", "pdf")
+GROUPS = ("startup", "storage", "gui", "cli", "pdf")
 README = harness.ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -33,8 +35,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--size", type=int, default=10_000, help="decisions in the big register")
     p.add_argument("--import-size", type=int, default=1_000, help="decisions imported")
     p.add_argument("--pack-size", type=int, default=100, help="decisions in the pack")
+    p.add_argument("--dated-pack-size", type=int, default=1_000,
+                   help="decisions (each with its own meeting date) in the big pack")
     p.add_argument("--groups", default=",".join(GROUPS), help=f"any of {', '.join(GROUPS)}")
-    p.add_argument("--only", default="", help="figure keys to keep (comma-separated)")
+    p.add_argument("--only", default="",
+                   help="figure keys to run and keep (comma-separated); the rest are skipped")
     p.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write")
     p.add_argument("--cache", type=Path, default=RESULTS / "cache",
                    help="where generated registers are kept between runs")
@@ -55,7 +60,8 @@ def _run_group_in_child(ctx: Context, group: str, part: str) -> list[harness.Fig
 
     out = Path(tempfile.mkstemp(prefix=f"bench-{group}-", suffix=".json")[1])
     spec = {"reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
-            "import_size": ctx.import_size, "pack_size": ctx.pack_size, "seed": ctx.seed,
+            "import_size": ctx.import_size, "pack_size": ctx.pack_size,
+            "dated_pack_size": ctx.dated_pack_size, "seed": ctx.seed,
             "cache_dir": str(ctx.cache_dir), "work_dir": str(ctx.work_dir)}
     cmd = [sys.executable, "-m", "bench.run", "--child", f"{group}:{part}", "--spec",
            json.dumps(spec), "--child-out", str(out)]
@@ -70,16 +76,25 @@ def _run_group_in_child(ctx: Context, group: str, part: str) -> list[harness.Fig
     return [harness.Figure(**row) for row in rows]
 
 
-def collect(ctx: Context, groups: list[str], log=print) -> list[harness.Figure]:
-    """Run the chosen groups, each part in its own process."""
+def parts_for(module, only: set[str] | None) -> list[str]:
+    """The parts of a group's module to run: all, or those making a figure in `only`."""
+    return [part for part, keys in module.PARTS.items() if not only or only & set(keys)]
+
+
+def collect(ctx: Context, groups: list[str], log=print,
+            only: set[str] | None = None) -> list[harness.Figure]:
+    """Run the chosen groups, each part in its own process; with `only`, just the parts that
+    make one of those figures (each module's PARTS names the figures of each part)."""
     import importlib
 
     figures: list[harness.Figure] = []
     for group in groups:
+        parts = parts_for(importlib.import_module(f"bench.{group}"), only)
+        if not parts:
+            continue
         t0 = time.perf_counter()
         log(f"# {group} …", file=sys.stderr, flush=True)
-        module = importlib.import_module(f"bench.{group}")
-        for part in getattr(module, "PARTS", ("",)):
+        for part in parts:
             figures += _run_group_in_child(ctx, group, part)
         log(f"# {group}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     return figures
@@ -117,20 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return _child(args.child, args.spec, args.child_out)
     ctx = Context(reps=args.reps, warmup=args.warmup, size=args.size,
-                  import_size=args.import_size, pack_size=args.pack_size, cache_dir=args.cache)
+                  import_size=args.import_size, pack_size=args.pack_size,
+                  dated_pack_size=args.dated_pack_size, cache_dir=args.cache)
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     unknown = set(groups) - set(GROUPS)
     if unknown:
         raise SystemExit(f"unknown group(s): {', '.join(sorted(unknown))}")
+    keep = {k.strip() for k in args.only.split(",") if k.strip()}
     try:
-        figures = collect(ctx, groups)
+        figures = collect(ctx, groups, only=keep)
     finally:
         import shutil
 
         shutil.rmtree(ctx.work_dir, ignore_errors=True)
-    if args.only:
-        keep = {k.strip() for k in args.only.split(",")}
-        figures = [f for f in figures if f.key in keep]
+    if keep:
+        figures = [f for f in figures if f.key in keep or f.key.partition(":")[0] in groups]
     table = harness.table(figures)
     summary = harness.summary(figures)
     meta = {

@@ -2,84 +2,84 @@
 
 Every run is a fresh process, timed from spawn to the first paint it reports (wall clock, on
 stderr), so the figure never includes the process's exit. The app quits right after its first
-painted register (DECISION_CHECKLIST_EXIT_AFTER_PAINT=1, see desktop/ui/startup/first_paint.py); the
-floor (bench/floor_startup.py) quits right after its own first paint. Peak memory is each
-child's own ru_maxrss (os.wait4), so runs never mix.
+painted register (DECISION_CHECKLIST_EXIT_AFTER_PAINT=1, see desktop/ui/startup/first_paint.py).
+The floor (bench/floor_startup.py) is a bare QMainWindow that quits right after its own first
+paint; the floor before issue 18, the same window holding a table and a text box, runs beside
+it and is reported as a second, unbudgeted figure. Peak memory is each child's own ru_maxrss
+(os.wait4), so runs never mix.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 from bench.context import Context
-from bench.harness import ROOT, ChildRun, Figure, interleaved, run_child
+from bench.harness import ROOT, ChildRun, Figure, checked, interleaved, private_env, run_child
 
 FLOOR = [sys.executable, str(ROOT / "bench" / "floor_startup.py")]
+TABLE_FLOOR = [*FLOOR, "--table"]
 
 
-def _private_env() -> dict[str, str]:
-    """Settings, logs and lock files in a throw-away home, so runs do not see each other."""
-    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
-    # PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make every run compile the app's
-    # modules from source while PySide6's come precompiled from site-packages: the warm-up
-    # must fill the app's bytecode cache too, as a user's first start (or the built app) does.
-    env = {"HOME": str(home), "DECISION_CHECKLIST_EXIT_AFTER_PAINT": "1",
-           "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": ""}
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-                "XDG_RUNTIME_DIR"):
-        env[var] = str(home / var.lower())
-        Path(env[var]).mkdir(mode=0o700)
-    return env
+class Runs:
+    """The app's runs and both floors' runs on one register, interleaved."""
+
+    def __init__(self, ctx: Context, db: Path, reps: int) -> None:
+        env = private_env(ctx.work_dir, DECISION_CHECKLIST_EXIT_AFTER_PAINT="1")
+        app_argv = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
+        self.app: list[ChildRun] = []
+        self.bare: list[ChildRun] = []
+        self.table: list[ChildRun] = []
+
+        def app() -> float:
+            run = checked(run_child(app_argv, env), "the app")
+            self.app.append(run)
+            return run.startup_ms
+
+        def floors() -> float:
+            """Both floors, back to back (their order swapped each time)."""
+            pair = [(TABLE_FLOOR, self.table), (FLOOR, self.bare)]
+            for argv, out in pair if len(self.bare) % 2 else reversed(pair):
+                out.append(checked(run_child(argv, env), "the start-up floor"))
+            return self.bare[-1].startup_ms
+
+        interleaved(app, floors, reps, warmup=ctx.warmup)
+        skip = ctx.warmup  # interleaved() ran the warm-ups first
+        self.app, self.bare, self.table = self.app[skip:], self.bare[skip:], self.table[skip:]
+
+    def figures(self, key: str, what: str, limit: float) -> list[Figure]:
+        app = [r.startup_ms for r in self.app]
+        return [
+            Figure(key, what, "ms", limit, app, [r.startup_ms for r in self.bare],
+                   floor_what="bare QMainWindow"),
+            Figure(f"{key}_table_floor", f"{what}, against the old floor", "ms", None, app,
+                   [r.startup_ms for r in self.table],
+                   floor_what="window with a table and a text box"),
+        ]
 
 
-def _checked(run: ChildRun, what: str) -> ChildRun:
-    if run.status != 0:
-        raise RuntimeError(f"{what} exited with status {run.status}: {run.stderr.strip()[-500:]}")
-    return run
-
-
-def startup_runs(ctx: Context, db: Path, reps: int) -> tuple[list[ChildRun], list[ChildRun]]:
-    """(app runs, floor runs), interleaved."""
-    env = _private_env()
-    app_argv = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
-    app_runs: list[ChildRun] = []
-    floor_runs: list[ChildRun] = []
-
-    def app() -> float:
-        run = _checked(run_child(app_argv, env), "the app")
-        app_runs.append(run)
-        return run.startup_ms
-
-    def floor() -> float:
-        run = _checked(run_child(FLOOR, env), "the start-up floor")
-        floor_runs.append(run)
-        return run.startup_ms
-
-    interleaved(app, floor, reps, warmup=ctx.warmup)
-    skip = ctx.warmup  # interleaved() ran the warm-ups first
-    return app_runs[skip:], floor_runs[skip:]
+PARTS = {"empty": ("startup_empty", "startup_empty_table_floor"),
+         "big": ("startup_big", "startup_big_table_floor", "memory_big")}
 
 
 def figures(ctx: Context, part: str = "") -> list[Figure]:
-    empty = ctx.scratch("empty")
-    # An empty register: a database that exists and is migrated, as after a first run.
-    from desktop.application.bootstrap import open_service
+    out: list[Figure] = []
+    if part in ("", "empty"):
+        # An empty register: a database that exists and is migrated, as after a first run.
+        from desktop.application.bootstrap import open_service
 
-    open_service(empty, user="bench").db.close()
-    app_e, floor_e = startup_runs(ctx, empty, ctx.reps)
-    big = ctx.register_copy("startup-big")
-    app_b, floor_b = startup_runs(ctx, big, ctx.reps)
-    n = f"{ctx.size:,}"
-    return [
-        Figure("startup_empty", "Start-up to first painted register, empty database", "ms", 1.3,
-               [r.startup_ms for r in app_e], [r.startup_ms for r in floor_e],
-               floor_what="bare PySide6 window"),
-        Figure("startup_big", f"Start-up to first painted register, {n} decisions", "ms", 1.6,
-               [r.startup_ms for r in app_b], [r.startup_ms for r in floor_b],
-               floor_what="bare PySide6 window"),
-        Figure("memory_big", f"Peak memory at start, {n} decisions", "MiB", 1.3,
-               [r.maxrss_mib for r in app_b], [r.maxrss_mib for r in floor_b],
-               floor_what="bare PySide6 window"),
-    ]
+        empty = ctx.scratch("empty")
+        open_service(empty, user="bench").db.close()
+        runs = Runs(ctx, empty, ctx.reps)
+        out += runs.figures("startup_empty", "Start-up to first painted register, empty database",
+                            1.3)
+    if part in ("", "big"):
+        n = f"{ctx.size:,}"
+        runs = Runs(ctx, ctx.register_copy("startup-big"), ctx.reps)
+        out += runs.figures("startup_big", f"Start-up to first painted register, {n} decisions",
+                            1.5)
+        out.append(Figure("memory_big", f"Peak memory at start, {n} decisions", "MiB", 1.3,
+                          [r.maxrss_mib for r in runs.app], [r.maxrss_mib for r in runs.bare],
+                          floor_what="bare QMainWindow",
+                          extra={"table_floor_mib": [r.maxrss_mib for r in runs.table]}))
+    return out

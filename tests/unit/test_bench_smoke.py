@@ -9,20 +9,26 @@ import sys
 from pathlib import Path
 
 from bench import generate
-from bench.harness import Figure, interleaved, summary, table
+from bench.harness import Figure, interleaved, percentile, summary, table
+from bench.run import parts_for
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"startup_empty", "startup_big", "memory_big", "import", "autosave", "search", "sort",
-        "open_editor", "pdf_record", "pack_time", "pack_size"}
+KEYS = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
+        "memory_big", "import", "autosave", "autosave_p95", "search", "sort", "open_editor",
+        "list_json", "list_json_memory", "first_of_day", "pdf_record", "pack_time", "pack_size",
+        "dated_pack_time", "dated_pack_size"}
+FLOORED = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
+           "memory_big", "import", "autosave", "list_json", "list_json_memory", "first_of_day",
+           "pdf_record"}
 
 
 def test_the_whole_suite_runs_on_a_tiny_register(tmp_path):
     out = tmp_path / "latest.json"
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--size", "30", "--reps", "1", "--warmup", "0",
-         "--import-size", "10", "--pack-size", "2", "--json", str(out),
-         "--cache", str(tmp_path / "cache")],
-        cwd=ROOT, capture_output=True, text=True, timeout=110,
+         "--import-size", "10", "--pack-size", "2", "--dated-pack-size", "3",
+         "--json", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, capture_output=True, text=True, timeout=150,
     )
     lines = result.stdout.strip().splitlines()
     match = re.fullmatch(r"(\d+) budgets met, (\d+) missed", lines[-1])
@@ -36,8 +42,12 @@ def test_the_whole_suite_runs_on_a_tiny_register(tmp_path):
     for key, f in figures.items():
         assert f["samples"], f"{key} was not measured: {f['note']}"
         assert all(v > 0 for v in f["samples"]), key
-    for key in ("startup_empty", "startup_big", "memory_big", "import", "pdf_record"):
+    for key in FLOORED:
         assert figures[key]["floor"], f"{key} has no floor measured beside it"
+    record = figures["pdf_record"]["extra"]
+    assert record["app_pages"] == record["floor_pages"], "the PDF floor lays out other pages"
+    assert figures["dated_pack_time"]["extra"]["decisions"] == 3
+    assert figures["startup_big_table_floor"]["budget"] == "reported"
     assert data["summary"] == lines[-1]
     assert "| what |" in result.stdout
 
@@ -51,9 +61,29 @@ def test_ratio_and_absolute_budgets():
     assert absolute.value == 9.0 and absolute.met
     missing = Figure("m", "missing", "ms", 10.0, [], note="crashed")
     assert not missing.met
-    text = table([ratio, slow, absolute, missing])
+    reported = Figure("p", "reported", "s", None, [85.0])
+    assert reported.met and reported.budget_text == "reported"
+    assert not Figure("q", "reported, failed", "s", None, [], note="LayoutError").met
+    text = table([ratio, slow, absolute, missing, reported])
     assert "not measured: crashed" in text and text.count("**no**") == 2
-    assert summary([ratio, slow, absolute, missing]) == "2 budgets met, 2 missed"
+    assert summary([ratio, slow, absolute, missing, reported]) == "3 budgets met, 2 missed"
+
+
+def test_percentile_is_nearest_rank():
+    samples = [float(v) for v in range(1, 101)]
+    assert percentile(samples, 0.95) == 95.0 and percentile(samples, 0.5) == 50.0
+    assert percentile([3.0, 1.0, 2.0], 0.95) == 3.0 and percentile([7.0], 0.95) == 7.0
+
+
+def test_only_runs_the_parts_that_make_the_figures_asked_for():
+    from bench import cli, pdf, startup
+
+    assert parts_for(pdf, {"pdf_record"}) == ["record"]
+    assert parts_for(pdf, {"dated_pack_size", "list_json"}) == ["dated_pack"]
+    assert parts_for(cli, {"list_json"}) == ["list"]
+    assert parts_for(startup, {"memory_big"}) == ["big"]
+    assert parts_for(startup, set()) == ["empty", "big"]
+    assert parts_for(startup, None) == ["empty", "big"]
 
 
 def test_interleaving_alternates_and_skips_warm_ups():
