@@ -428,11 +428,11 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(EDITOR)
         self._show_toolbar(True)
+        self._current_changed()  # first: the summary's next step (Export) is enabled with it
         if field:
             self.editor.page_widget(self.editor.current_page()).focus_field(field)
         else:
             self.editor.focus_first_field()
-        self._current_changed()
 
     def _discard_untouched(self) -> None:
         """A decision made by "New decision" and left without a single change is deleted as

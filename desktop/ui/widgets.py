@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
@@ -307,8 +308,24 @@ def ensure_visible(widget: QWidget) -> None:
         parent = parent.parentWidget()
 
 
+RING_PROPERTY = "focusRing"  # set True on any other widget the ring should go round
+
+
+def takes_ring(widget: QWidget) -> bool:
+    """Whether the focus ring goes round `widget` when it has the focus: text inputs, drop-down
+    lists, tables and lists (whose own focus cue was a thin border), and widgets that ask for
+    it (the error summary). Not a list inside a pop-up (a drop-down's own list)."""
+    from PySide6.QtCore import Qt
+
+    if isinstance(widget, QAbstractItemView):
+        return widget.window().windowType() != Qt.WindowType.Popup
+    return (isinstance(widget, QLineEdit | QPlainTextEdit | QComboBox)
+            or widget.property(RING_PROPERTY) is True)
+
+
 class FocusRing(QObject):
-    """Draws the GOV.UK yellow ring around the focused text input (QSS cannot draw outlines).
+    """Draws the GOV.UK yellow ring around the focused input, table, list or error summary
+    (QSS cannot draw outlines; see takes_ring).
 
     The ring is a child of the focused input's parent, so it goes wherever the focus goes,
     into dialogs too. A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
@@ -334,7 +351,7 @@ class FocusRing(QObject):
             self._overlay = None  # deleted with the dialog it was drawn in
         if self._overlay is not None:
             self._overlay.hide()
-        if not isinstance(new, QLineEdit | QPlainTextEdit | QComboBox) or not isValid(new):
+        if new is None or not isValid(new) or not takes_ring(new):
             return
         if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
             new = new.parentWidget()

@@ -116,3 +116,26 @@ def themed():
     app.setFont(before_font)
     app.setStyleSheet(before_sheet)
     app.setStyle(before_style)
+
+
+@pytest.fixture
+def focus_ring(qapp):
+    """The yellow focus ring, installed as the app installs it (run_gui)."""
+    from desktop.ui.widgets import FocusRing
+
+    ring = FocusRing(qapp)
+    yield ring
+    qapp.focusChanged.disconnect(ring._focus_changed)
+    ring.deleteLater()
+
+
+def ring_shown_round(ring, widget) -> bool:
+    """The ring is drawn, whole, round `widget`."""
+    from shiboken6 import isValid
+
+    overlay = ring._overlay
+    if overlay is None or not isValid(overlay) or not overlay.isVisible():
+        return False
+    if overlay.parentWidget() is not widget.parentWidget():
+        return False
+    return overlay.geometry().contains(widget.geometry()) and overlay.geometry() != widget.geometry()

@@ -5,7 +5,10 @@ The dialogs are imported when first used, so they cost nothing at start-up.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from desktop.application import lifecycle
 from desktop.application.integrity import IntegrityReport
@@ -97,9 +100,27 @@ class LifecycleActions:
         dialog = SignOffDialog(self.service, d.id, self.window,
                                last_date=self.sign_off_dates.get(d.id))
         dialog.signed.connect(lambda new: self._signed(new, dialog.request().date))
-        dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
+        went: list[str] = []  # an error summary link led to the editor, which has the focus
+        dialog.problem_outside.connect(lambda field: (went.append(field),
+                                                      self._go_to(d.id, field)))
+        before = QApplication.focusWidget()
+        dialog.finished.connect(lambda _result: went or self._refocus(before))
         self.open_dialog = dialog
         dialog.open()
+
+    def _refocus(self, before: QWidget | None) -> None:
+        """After the sign-off dialog: the focus back where it was, or, if that went with the
+        page it was on (the summary is rebuilt after a sign-off), on the record's next step:
+        never on whatever control Qt finds next ("← All decisions"). The toolbar's buttons
+        take no focus, so `before` is a control of the page."""
+        window = self.window
+        if (before is not None and isValid(before) and before.isVisible()
+                and before.isEnabled() and before.window() is window):
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif window.showing_editor():
+            window.editor.focus_first_field()  # on the summary: its next step
+        else:
+            window.register.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _signed(self, decision: Decision, date: str) -> None:
         self.sign_off_dates[decision.id] = date

@@ -24,6 +24,7 @@ from desktop.domain.record import content_code
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.widgets import (
+    RING_PROPERTY,
     Field,
     LinkButton,
     PlainText,
@@ -36,7 +37,11 @@ DIALOG_FIELDS = ("role", "name", "date", "minute_reference", "comment", "reason"
 
 
 class ErrorSummary(QFrame):
-    """'There is a problem' and one link per problem; a link moves focus to its field."""
+    """'There is a problem' and one link per problem; a link moves focus to its field.
+
+    As in GOV.UK's pattern the box takes the focus when it appears, shown by the yellow focus
+    ring; Tab then goes through its links, and from the last one to the first field in error
+    (see FormDialog)."""
 
     activated = Signal(str)  # the field the chosen problem is about
 
@@ -44,6 +49,8 @@ class ErrorSummary(QFrame):
         super().__init__(parent)
         self.setObjectName("problemBox")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty(RING_PROPERTY, True)
+        self.first_field: QWidget | None = None  # the first input in error, after the links
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
         self.heading = text_label("There is a problem", "h2")
@@ -51,8 +58,10 @@ class ErrorSummary(QFrame):
         self.links: list[LinkButton] = []
         self.hide()
 
-    def show_problems(self, problems: list[tuple[str, str]]) -> None:
-        """(field, message) pairs; an empty list hides the box."""
+    def show_problems(self, problems: list[tuple[str, str]],
+                      first_field: QWidget | None = None) -> None:
+        """(field, message) pairs; an empty list hides the box. `first_field`: the input the
+        first problem is about, where Tab goes after the last link."""
         for link in self.links:
             self._layout.removeWidget(link)
             link.deleteLater()
@@ -62,9 +71,35 @@ class ErrorSummary(QFrame):
             link.setAccessibleName(message)
             link.clicked.connect(lambda _=False, f=field: self.activated.emit(f))
             self._layout.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+            # Links made now would come last in the Tab order: they follow the box instead.
+            QWidget.setTabOrder(self.links[-1] if self.links else self, link)
             self.links.append(link)
+        self.first_field = first_field
         self.setAccessibleName("There is a problem: " + "; ".join(m for _, m in problems))
         self.setVisible(bool(problems))
+
+    def tab_after(self, focused: QWidget | None) -> QWidget | None:
+        """Where Tab goes from `focused` if the box decides it: from its last stop (the last
+        link, or the box itself) to the first field in error; None to follow the Tab order."""
+        last = self.links[-1] if self.links else self
+        field = self.first_field
+        if (focused is last and self.isVisible() and field is not None
+                and field.isVisible() and field.isEnabled()):
+            return field
+        return None
+
+
+class FormDialog(QDialog):
+    """A dialog whose form has an ErrorSummary (self.summary)."""
+
+    summary: ErrorSummary
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        target = self.summary.tab_after(self.focusWidget()) if forward else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().focusNextPrevChild(forward)
 
 
 def _buttons(dialog: QDialog, action: str) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
@@ -79,7 +114,7 @@ def _buttons(dialog: QDialog, action: str) -> tuple[QHBoxLayout, QPushButton, QP
     return row, ok, cancel
 
 
-class SignOffDialog(QDialog):
+class SignOffDialog(FormDialog):
     """Record one role's sign-off of the current version (the clerk, after the meeting)."""
 
     signed = Signal(object)  # the Decision after the sign-off was recorded
@@ -262,7 +297,8 @@ class SignOffDialog(QDialog):
         self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show(self, problems: list[tuple[str, str]]) -> None:
-        self.summary.show_problems(problems)
+        first = next((self.fields[f].widget for f, _m in problems if f in self.fields), None)
+        self.summary.show_problems(problems, first)
         for key, field in self.fields.items():
             field.set_error(next((m for f, m in problems if f == key), ""))
 
@@ -275,7 +311,7 @@ class SignOffDialog(QDialog):
             self.reject()
 
 
-class AmendDialog(QDialog):
+class AmendDialog(FormDialog):
     """Start an amendment: version n+1 as a draft, with the reason on record."""
 
     amended = Signal(object)  # the new version
@@ -311,7 +347,7 @@ class AmendDialog(QDialog):
             new = self.service.lifecycle.amend(self.decision.id, self.reason.text())
         except KnownError as exc:
             message = "Enter the reason for the amendment" if exc.field == "reason" else str(exc)
-            self.summary.show_problems([("reason", message)])
+            self.summary.show_problems([("reason", message)], self.reason)
             self.field.set_error(message)
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
             return
