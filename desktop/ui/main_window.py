@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
+from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
 from desktop.ui.widgets import LinkButton
 
@@ -590,7 +591,7 @@ class MainWindow(QMainWindow):
             return
         if not self.dialogs.confirm(
             self, "Withdraw this decision?",
-            f"“{decision.title}” will be marked as withdrawn and can no longer be changed. "
+            f"“{isolated(decision.title)}” will be marked as withdrawn and can no longer be changed. "
             "It stays in the register for the record.", "Withdraw"):
             return
         self.editor.save_now()
@@ -612,7 +613,7 @@ class MainWindow(QMainWindow):
             return
         if not self.dialogs.confirm(
             self, "Delete this draft?",
-            f"“{decision.title}” and everything typed in it will be deleted. "
+            f"“{isolated(decision.title)}” and everything typed in it will be deleted. "
             "This cannot be undone.", "Delete"):
             return
         if self.showing_editor():

@@ -22,6 +22,7 @@ from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.record import content_code
 from desktop.domain.typed_dates import parse_typed_date
+from desktop.domain.visible import isolated
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.widgets import (
     RING_PROPERTY,
@@ -331,7 +332,7 @@ class AmendDialog(FormDialog):
         col.addWidget(self.summary)
         col.addWidget(text_label("Amend a signed-off decision", "h1"))
         col.addWidget(text_label(
-            f"Version {d.version} of “{d.title}” stays on record exactly as it was signed. "
+            f"Version {d.version} of “{isolated(d.title)}” stays on record exactly as it was signed. "
             f"The amendment starts as version {d.version + 1}, a draft with no sign-offs."))
         self.reason = PlainText(4)
         self.field = Field("Reason for the amendment", self.reason,
