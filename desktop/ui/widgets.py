@@ -315,9 +315,9 @@ def takes_ring(widget: QWidget) -> bool:
     """Whether the focus ring goes round `widget` when it has the focus: text inputs, drop-down
     lists, tables and lists (whose own focus cue was a thin border), and widgets that ask for
     it (the error summary). Not a list inside a pop-up (a drop-down's own list)."""
-    from PySide6.QtCore import Qt
-
     if isinstance(widget, QAbstractItemView):
+        from PySide6.QtCore import Qt  # not before the first paint: no list has focus then
+
         return widget.window().windowType() != Qt.WindowType.Popup
     return (isinstance(widget, QLineEdit | QPlainTextEdit | QComboBox)
             or widget.property(RING_PROPERTY) is True)
