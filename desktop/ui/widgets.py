@@ -260,14 +260,38 @@ class FollowFocus(QObject):
         self.show(new)
 
     def show(self, widget: QWidget) -> None:
-        """The whole control if it fits, then (in a text box) the caret's line."""
-        viewport = self._area.viewport()
-        if widget.height() + 2 * self.MARGIN <= viewport.height():
-            self._area.ensureWidgetVisible(widget, self.MARGIN, self.MARGIN)
-        else:
-            top = widget.mapTo(self._area.widget(), widget.rect().topLeft())
-            self._area.ensureVisible(top.x(), top.y(), self.MARGIN, self.MARGIN)
+        """The whole control if it fits, then (in a text box) the caret's line; once more
+        when the page has been laid out, since positions may be stale now (a page just
+        brought forward, a box that grew)."""
+        from PySide6.QtCore import QTimer
+
+        self._show_now(widget)
+        QTimer.singleShot(0, self, lambda: self._show_now(widget))
+
+    def _show_now(self, widget: QWidget) -> None:
+        if not isValid(widget) or QApplication.focusWidget() is not widget:
+            return
+        self._scroll_to(widget)
         self._follow_caret()
+
+    def _scroll_to(self, widget: QWidget) -> bool:
+        """Scroll so the whole of `widget` (and its focus ring) is clear of the edges, if it
+        fits; else so its top is. True if it fits.
+
+        Not QScrollArea.ensureWidgetVisible: for a text box that shows only the caret, so a
+        tall box just focused stayed mostly below the page, under the Back/Continue bar."""
+        content = self._area.widget()
+        if not widget.isVisible() or content is None:
+            return False
+        corner = widget.mapTo(content, widget.rect().topLeft())
+        viewport = self._area.viewport()
+        fits = _bring_into_view(self._area.verticalScrollBar(), corner.y(), widget.height(),
+                                viewport.height(), self.MARGIN)
+        # A page wider than the window at 150% scrolls sideways too: the box's left edge and
+        # its ring, and the whole of it if it fits.
+        _bring_into_view(self._area.horizontalScrollBar(), corner.x(), widget.width(),
+                         viewport.width(), FocusRing.RING + 1)
+        return fits
 
     def _caret_moved(self) -> None:
         from PySide6.QtCore import QTimer
@@ -276,14 +300,32 @@ class FollowFocus(QObject):
         QTimer.singleShot(0, self, self._follow_caret)
 
     def _follow_caret(self, *_args) -> None:
+        """The caret's line in view; and the whole box, if it fits, as it grows with what is
+        typed."""
         editor = self._editor
         if editor is None or not isValid(editor) or not editor.isVisible():
             return
+        self._scroll_to(editor)
         host = editor.viewport() if isinstance(editor, QPlainTextEdit) else editor
         caret = editor.cursorRect()
         centre = host.mapTo(self._area.widget(), caret.center())
-        self._area.ensureVisible(centre.x(), centre.y(), self.MARGIN,
+        self._area.ensureVisible(centre.x(), centre.y(), FocusRing.RING + 1,
                                  caret.height() // 2 + self.MARGIN)
+
+
+def _bring_into_view(bar, start: int, size: int, room: int, margin: int) -> bool:
+    """Move a scroll bar so [start, start + size) is in view, with up to `margin` either side,
+    if it fits (True); else so its start is, near the top."""
+    value = bar.value()
+    fits = size <= room
+    if fits:
+        margin = min(margin, (room - size) // 2)  # as much of the margin as there is room for
+        value = max(min(value, start - margin), start + size + margin - room)
+    elif not value <= start - margin <= value + room // 2:
+        value = start - margin
+    if value != bar.value():
+        bar.setValue(value)
+    return fits
 
 
 def fit_to_screen(window: QWidget, width: int, height: int,
