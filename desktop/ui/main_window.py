@@ -687,50 +687,16 @@ class MainWindow(QMainWindow):
         if screen is None or (screen.width() >= 1280 and screen.height() >= 800 + title_bar):
             self.resize(1280, 800)
             return
-        # Its size when un-maximised: the screen, less the title bar (fit_within_screen
-        # checks it against the real frame then).
-        self.resize(min(1280, screen.width()), min(800, screen.height() - title_bar))
+        # Where it goes when un-maximised: the screen's available area less room for the
+        # window manager's frame and title bar (it came back as large as the screen, its
+        # status bar under the bottom edge, on a 1024×768 screen at 150%).
+        frame = 8
+        normal = screen.adjusted(frame, title_bar, -frame, -frame)
+        self.setGeometry(normal.x(), normal.y(), min(1280, normal.width()),
+                         min(800, normal.height()))
         from PySide6.QtCore import Qt
 
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    _large = False  # maximised or full screen, as of the last change of state
-
-    def fit_within_screen(self) -> None:
-        """A window that is neither maximised nor minimised lies wholly on the screen's
-        available area, title bar and frame included (a window un-maximised on a 1024×768
-        screen at 150% came back as tall as the screen, its status bar below the edge)."""
-        if (self.isMaximized() or self.isFullScreen() or self.isMinimized()
-                or self.screen() is None):
-            return
-        room = self.screen().availableGeometry()
-        frame = self.frameGeometry()
-        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
-        width = max(self.minimumWidth(), min(self.width(), room.width() - extra_w))
-        height = max(self.minimumHeight(), min(self.height(), room.height() - extra_h))
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        x = max(room.left(), min(frame.x(), room.left() + room.width() - width - extra_w))
-        y = max(room.top(), min(frame.y(), room.top() + room.height() - height - extra_h))
-        if (x, y) != (frame.x(), frame.y()):
-            self.move(x, y)
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().changeEvent(event)
-        from PySide6.QtCore import QEvent
-
-        if event.type() != QEvent.Type.WindowStateChange:
-            return
-        # Told apart without the Qt namespace's enums (~15 ms), as start-up may come here.
-        large = self.isMaximized() or self.isFullScreen()
-        was, self._large = self._large, large
-        if was and not large and not self.isMinimized():
-            from PySide6.QtCore import QTimer
-
-            # Un-maximised: refit once the window manager has given back the old geometry
-            # (it may come just after the state change, or a little later).
-            QTimer.singleShot(0, self, self.fit_within_screen)
-            QTimer.singleShot(250, self, self.fit_within_screen)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -243,6 +243,7 @@ class FollowFocus(QObject):
         super().__init__(area)
         self._area = area
         self._editor: QWidget | None = None
+        self._shown: QWidget | None = None  # the control shown last
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, new) -> None:
@@ -265,11 +266,12 @@ class FollowFocus(QObject):
         brought forward, a box that grew)."""
         from PySide6.QtCore import QTimer
 
+        self._shown = widget
         self._show_now(widget)
         QTimer.singleShot(0, self, lambda: self._show_now(widget))
 
     def _show_now(self, widget: QWidget) -> None:
-        if not isValid(widget) or QApplication.focusWidget() is not widget:
+        if not isValid(widget) or self._shown is not widget:  # the focus has moved on
             return
         self._scroll_to(widget)
         self._follow_caret()

@@ -1,37 +1,21 @@
-"""Issue 13: a window un-maximised on a small screen (1024 px, 150%) is refitted to the
-screen's available area, rather than coming back taller than the screen."""
+"""Issue 13: on a screen too small for 1280×800 and its title bar (1024×768 at 150%, or the
+test screen) the window opens maximised, and un-maximised it fits the screen's available area
+with room for the window manager's frame: it came back as large as the screen, its status bar
+under the bottom edge. (Un-maximising itself is the window manager's: offscreen, Qt's test
+platform restores a geometry of its own, so that is checked on a real desktop.)"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+ROOM_FOR_TITLE_BAR = 24  # at least: a title bar is 19 to 30 px high at 100% to 150%
+ROOM_FOR_BORDERS = 2
 
 
-def fits(window) -> bool:
+def test_the_size_it_un_maximises_to_fits_the_screen_with_its_frame(qtbot, window):
     room = window.screen().availableGeometry()
-    return room.contains(window.frameGeometry())
-
-
-def test_a_window_too_big_for_the_screen_fits_once_un_maximised(qtbot, window):
-    room = window.screen().availableGeometry()
-    window.showNormal()
-    window.setMinimumSize(0, 0)
-    window.resize(room.width() + 300, room.height() + 200)  # as saved on a larger screen
-    window.move(room.topLeft())
-    window.showMaximized()
-    qtbot.waitUntil(lambda: bool(window.windowState() & Qt.WindowState.WindowMaximized))
-    window.showNormal()
-    qtbot.waitUntil(lambda: not window.windowState() & Qt.WindowState.WindowMaximized)
-    qtbot.waitUntil(lambda: fits(window), timeout=2000)
-    assert window.width() <= room.width() and window.height() <= room.height()
-
-
-def test_a_window_off_the_edge_is_moved_back_on_screen(qtbot, window):
-    room = window.screen().availableGeometry()
-    window.showNormal()
-    window.setMinimumSize(0, 0)
-    window.resize(room.width() // 2, room.height() // 2)
-    window.move(room.right() - 40, room.bottom() - 40)  # mostly off the screen
-    qtbot.waitUntil(lambda: window.frameGeometry().x() == room.right() - 40)
-    window.fit_within_screen()
-    assert fits(window)
-    assert window.size().width() == room.width() // 2  # moved, not shrunk
+    assert room.width() < 1280 or room.height() < 848  # the small-screen case
+    assert window.isMaximized()
+    normal = window.normalGeometry()
+    assert normal.top() >= room.top() + ROOM_FOR_TITLE_BAR
+    assert normal.left() >= room.left() + ROOM_FOR_BORDERS
+    assert normal.right() <= room.right() - ROOM_FOR_BORDERS
+    assert normal.bottom() <= room.bottom() - ROOM_FOR_BORDERS
