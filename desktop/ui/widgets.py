@@ -372,7 +372,9 @@ class FocusRing(QObject):
     (QSS cannot draw outlines; see takes_ring).
 
     The ring is a child of the focused input's parent, so it goes wherever the focus goes,
-    into dialogs too. A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
+    into dialogs too; or of the nearest ancestor with room round the input for it (a table
+    that fills its parent had its ring cut off on every side), short of leaving a scroll area.
+    A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
     say) takes the ring and the input with it: the Python wrappers kept here then point at
     deleted C++ objects, and touching one raised RuntimeError on every later focus change (an
     endless "Something went wrong" loop after any Export PDF). So nothing is touched without
@@ -385,11 +387,14 @@ class FocusRing(QObject):
         super().__init__(app)
         self._overlay: _RingOverlay | None = None
         self._target: QWidget | None = None
+        self._watched: list[QWidget] = []  # the target and its parents below the ring's host
         app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, new) -> None:
-        if self._target is not None and isValid(self._target):
-            self._target.removeEventFilter(self)
+        for w in self._watched:
+            if isValid(w):
+                w.removeEventFilter(self)
+        self._watched = []
         self._target = None
         if self._overlay is not None and not isValid(self._overlay):
             self._overlay = None  # deleted with the dialog it was drawn in
@@ -399,16 +404,36 @@ class FocusRing(QObject):
             return
         if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
             new = new.parentWidget()
-        parent = new.parentWidget()
-        if parent is None or (isinstance(new, QAbstractScrollArea) and new.viewport() is None):
+        if new.parentWidget() is None or (
+                isinstance(new, QAbstractScrollArea) and new.viewport() is None):
             return
-        if self._overlay is None or self._overlay.parentWidget() is not parent:
+        host, watched = self._host(new)
+        if self._overlay is None or self._overlay.parentWidget() is not host:
             if self._overlay is not None:
                 self._overlay.deleteLater()
-            self._overlay = _RingOverlay(parent)
+            self._overlay = _RingOverlay(host)
         self._target = new
-        new.installEventFilter(self)
+        self._watched = watched
+        for w in watched:
+            w.installEventFilter(self)
         self._place()
+
+    def _host(self, target: QWidget) -> tuple[QWidget, list[QWidget]]:
+        """The widget to draw the ring in, and the widgets from the target up to it (not
+        included), whose moves move the ring."""
+        r = self.RING
+        watched = [target]
+        host = target.parentWidget()
+        while True:
+            ring = QRect(target.mapTo(host, target.rect().topLeft()), target.size()).adjusted(
+                -r, -r, r, r)
+            above = host.parentWidget()
+            if (host.rect().contains(ring) or above is None or host.isWindow()
+                    or isinstance(above, QAbstractScrollArea)  # a viewport: stay inside
+                    or isinstance(above.parentWidget(), QAbstractScrollArea)):  # its content
+                return host, watched
+            watched.append(host)
+            host = above
 
     def _place(self) -> None:
         if self._overlay is None or self._target is None:
@@ -417,16 +442,18 @@ class FocusRing(QObject):
             self._overlay = self._target = None
             return
         r = self.RING
-        self._overlay.setGeometry(self._target.geometry().adjusted(-r, -r, r, r))
+        host = self._overlay.parentWidget()
+        corner = self._target.mapTo(host, self._target.rect().topLeft())
+        self._overlay.setGeometry(QRect(corner, self._target.size()).adjusted(-r, -r, r, r))
         self._overlay.show()
         self._overlay.raise_()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self._target and event.type() in (
-            QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show
-        ):
+        kind = event.type()
+        moved = watched in self._watched and kind in (QEvent.Type.Move, QEvent.Type.Resize)
+        if moved or (watched is self._target and kind == QEvent.Type.Show):
             self._place()
-        elif (watched is self._target and event.type() == QEvent.Type.Hide
+        elif (watched is self._target and kind == QEvent.Type.Hide
               and self._overlay is not None and isValid(self._overlay)):
             self._overlay.hide()
         return False

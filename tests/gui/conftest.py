@@ -130,12 +130,17 @@ def focus_ring(qapp):
 
 
 def ring_shown_round(ring, widget) -> bool:
-    """The ring is drawn, whole, round `widget`."""
+    """The ring is drawn round `widget`, with room for it: not cut off by the widget it is
+    drawn in."""
+    from PySide6.QtCore import QRect
     from shiboken6 import isValid
 
     overlay = ring._overlay
     if overlay is None or not isValid(overlay) or not overlay.isVisible():
         return False
-    if overlay.parentWidget() is not widget.parentWidget():
+    host = overlay.parentWidget()
+    if not host.isAncestorOf(widget):
         return False
-    return overlay.geometry().contains(widget.geometry()) and overlay.geometry() != widget.geometry()
+    box = QRect(widget.mapTo(host, widget.rect().topLeft()), widget.size())
+    around = overlay.geometry()
+    return (around.contains(box) and around != box and host.rect().contains(around))
