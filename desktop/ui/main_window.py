@@ -251,8 +251,7 @@ class MainWindow(QMainWindow):
                                         "Ctrl+PgDown")
         self.previous_action = self._action("&Previous page", lambda: self.editor.previous_page(),
                                             "Ctrl+PgUp")
-        self.summary_action = self._action("&Check your answers",
-                                           lambda: self.editor.go_to(11))
+        self.summary_action = self._action("&Check your answers", self.show_summary)
         self.actions_action = self._action("Open &actions", self.show_actions, ACTIONS_KEYS,
                                            "Every open action across the register, "
                                            "overdue first")
@@ -472,6 +471,13 @@ class MainWindow(QMainWindow):
         else:
             self.register.table.setFocus()
         self._current_changed()
+
+    def show_summary(self) -> None:
+        """View ▸ Check your answers: the page, with the focus on its next step."""
+        from desktop.ui.editor.summary_page import SUMMARY_PAGE
+
+        self.editor.go_to(SUMMARY_PAGE)
+        self.editor.focus_first_field()
 
     def go_back(self) -> None:
         """Escape or Alt+Left in the editor: the previous page, and from the first page (the

@@ -43,3 +43,11 @@ def test_an_incomplete_draft_opens_on_the_first_missing_item(window, service):
     summary, focused = open_summary(window, d.id)
     assert focused is summary.links[0]
     assert focused.text().startswith("1. ")  # a missing item, not a "Change" link
+
+
+def test_view_check_your_answers_puts_the_focus_on_the_next_step(window, service):
+    ready = complete_decision(service)
+    window.open_decision(ready.id, 3)
+    window.summary_action.trigger()
+    assert window.editor.current_page() == SUMMARY_PAGE
+    assert QApplication.focusWidget() is window.editor.summary.export_button
