@@ -27,6 +27,7 @@ from desktop.ui.editor.date_field import DateField
 from desktop.ui.widgets import (
     RING_PROPERTY,
     Field,
+    FollowFocus,
     LinkButton,
     PlainText,
     fit_to_screen,
@@ -133,9 +134,27 @@ class SignOffDialog(FormDialog):
         self.setMinimumWidth(560)
         # The service's clock decides what 'today' is, as it does for the date check.
         today = today or service.today()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(32, 24, 32, 24)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 24)
+        outer.setSpacing(16)
+        # Everything but the buttons scrolls, so the Record button stays on screen at
+        # 1280×800 and at 150%, and nothing is squeezed (the error summary and the lines
+        # above the form were cut through when the summary appeared in a short dialog).
+        body = QWidget()
+        body.setObjectName("page")  # white, like the rest of the dialog
+        col = QVBoxLayout(body)
+        col.setContentsMargins(32, 24, 32, 0)
         col.setSpacing(16)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        FollowFocus(scroll)  # the focused field and the caret clear of the edges
+        outer.addWidget(scroll, 1)
+        self.form_scroll = scroll
         self.summary = ErrorSummary()
         self.summary.activated.connect(self.focus_field)
         col.addWidget(self.summary)
@@ -157,19 +176,10 @@ class SignOffDialog(FormDialog):
         self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
         col.addWidget(self.progress)
         self.form = QWidget()
-        self.form.setObjectName("page")  # white, like the rest of the dialog
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(16)
-        # The form scrolls, so the Record button stays on screen at 1280×800 and at 150%.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
-        col.addWidget(scroll, 1)
-        self.form_scroll = scroll
+        col.addWidget(self.form)
         for r in self.states:
             if r.signed:
                 s = r.sign_off
@@ -217,7 +227,9 @@ class SignOffDialog(FormDialog):
         self._check_date()
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
         self.record_button.clicked.connect(self.submit)
-        col.addLayout(row)
+        col.addStretch(1)
+        row.setContentsMargins(32, 0, 32, 0)
+        outer.addLayout(row)
         blocking = [p for p in service.lifecycle.sign_off_problems(d, self.request())
                     if p.kind == "state"]
         if blocking:  # nothing can be signed yet: say why, and offer no form to fill in
@@ -227,7 +239,6 @@ class SignOffDialog(FormDialog):
                 "It can be signed once everything above is complete. Choose an item to go to it.")
             self.progress.setVisible(bool(self.progress.text()))
             self.form.hide()
-            self.form_scroll.hide()
             self.record_button.setEnabled(False)
             self.record_button.hide()
             self.cancel_button.setText("Close")
@@ -238,9 +249,9 @@ class SignOffDialog(FormDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        # On a short screen (150% scale) the form scrolls: bring the focused field into view.
+        # On a short screen (150% scale) the dialog scrolls: bring the focused field into view.
         focused = self.focusWidget()
-        if focused is not None and self.form_scroll.isVisible() and self.form.isAncestorOf(focused):
+        if focused is not None and self.form.isAncestorOf(focused):
             self.form_scroll.ensureWidgetVisible(focused, 16, 48)
 
     def _fit_to_screen(self, parent: QWidget | None) -> None:
@@ -295,6 +306,7 @@ class SignOffDialog(FormDialog):
                 self.accept()
                 return
         self._show([(p.field, p.message) for p in problems])
+        self.form_scroll.verticalScrollBar().setValue(0)  # the summary is at the top
         self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show(self, problems: list[tuple[str, str]]) -> None:
