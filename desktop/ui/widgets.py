@@ -245,6 +245,18 @@ class FollowFocus(QObject):
         self._editor: QWidget | None = None
         self._shown: QWidget | None = None  # the control shown last
         QApplication.instance().focusChanged.connect(self._focus_changed)
+        # A notice above the page, or a smaller window, shrinks the page: the focus stays
+        # in view.
+        area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Resize and self._shown is not None
+                and isValid(self._shown) and self._shown.hasFocus()):
+            from PySide6.QtCore import QTimer
+
+            shown = self._shown  # once the scroll bars have their new range
+            QTimer.singleShot(0, self, lambda: self._show_now(shown))
+        return False
 
     def _focus_changed(self, _old, new) -> None:
         if not isValid(self) or not isValid(self._area):

@@ -5,6 +5,7 @@ so at the top of the page: no modal "not saved yet", no page left editable."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.application import lifecycle
 from desktop.application.bootstrap import open_service
@@ -59,3 +60,38 @@ def test_a_sign_off_from_the_command_line_locks_the_page_and_keeps_the_typing(
     window.show_register()
     assert dialogs.calls[-1][:2] == ("confirm", "Some of what you typed cannot be saved")
     assert window.showing_editor()
+
+
+def test_the_box_being_typed_in_stays_in_view_when_the_notice_appears(
+        qtbot, window, service, db_path, clock):
+    """The notice at the top shrinks the page: the focused box is scrolled back into view."""
+    from PySide6.QtCore import QPoint
+
+    window.showNormal()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    ready = complete_decision(service)
+    window.open_decision(ready.id, 0)
+    details, area = window.editor.details, window.editor.scrolls[0]
+    box = details.inputs["conflicts_of_interest"]  # low on the page: at its foot
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    box.moveCursor(box.textCursor().MoveOperation.End)
+    qtbot.keyClicks(box, " More.")
+    qtbot.wait(50)  # the page has followed the caret; then the sign-off, then the autosave
+    cli = open_service(db_path, user="clerk", now=clock)
+    try:
+        cli.lifecycle.record_sign_off(ready.id, lifecycle.SignOffRequest(
+            ROLES[0], "Ann Director", "2026-11-20"))
+    finally:
+        cli.db.close()
+    window.editor.save_now()
+    assert window.editor.banner.isVisible()
+
+    def whole() -> bool:
+        shown = box.rect().translated(box.mapTo(area.viewport(), QPoint(0, 0)))
+        return area.viewport().rect().contains(shown)
+
+    qtbot.waitUntil(whole, timeout=1000)

@@ -65,3 +65,34 @@ def test_a_box_growing_as_one_types_stays_whole_in_view(window, qtbot, keyboard,
         assert _caret_in_view(action, area), n
         if action.height() + 48 <= area.viewport().height():
             qtbot.waitUntil(lambda: _whole_in_view(action, area), timeout=1000)
+
+
+def test_the_focused_box_stays_in_view_when_the_page_shrinks(qtbot):
+    """A notice appearing above the page (or a smaller window) shrinks it: the focused box is
+    scrolled back into view, not left under the bar below."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from desktop.ui.widgets import PlainText, scroll_page
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    outer = QVBoxLayout(window)
+    notice = QLabel("A notice\nof four\nlines\nabove the page")
+    notice.hide()
+    outer.addWidget(notice)
+    content = QWidget()
+    column = QVBoxLayout(content)
+    column.addSpacing(900)
+    box = PlainText(4)
+    column.addWidget(box)
+    area = scroll_page(content)
+    outer.addWidget(area)
+    window.resize(600, 500)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box.setFocus()
+    qtbot.waitUntil(lambda: _whole_in_view(box, area), timeout=1000)
+    notice.show()
+    qtbot.waitUntil(lambda: area.viewport().height() < 420)
+    qtbot.waitUntil(lambda: _whole_in_view(box, area), timeout=1000)
