@@ -436,6 +436,7 @@ class FocusRing(QObject):
         r = self.RING
         watched = [target]
         host = target.parentWidget()
+        assert host is not None  # the caller checked
         while True:
             ring = QRect(target.mapTo(host, target.rect().topLeft()), target.size()).adjusted(
                 -r, -r, r, r)
