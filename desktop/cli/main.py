@@ -174,6 +174,7 @@ def cmd_list(args, service) -> int:
                 "status": r.status.value,
                 "version": r.version,
                 "complete": r.complete,
+                "sections": r.sections,
                 "overall_rating": r.overall_rating.value if r.overall_rating else None,
                 "decision_maker": r.decision_maker,
                 "meeting_date": r.meeting_date,
@@ -187,7 +188,7 @@ def cmd_list(args, service) -> int:
         for r in rows:
             rating = r.overall_rating.value if r.overall_rating else "-"
             write("\t".join([r.id, one_line(r.reference or None), one_line(r.title),
-                             r.status.value, str(r.version), f"{r.complete}/10", rating]) + "\n")
+                             r.status.value, str(r.version), f"{r.complete}/{r.sections}", rating]) + "\n")
     sys.stdout.write("".join(chunk))
     return EXIT_OK
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.domain.checklist import SLUGS
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
+from tests.helpers.shipped import SLUGS
 
 
 def test_reading_the_details_leaves_the_errors_alone(qtbot):
