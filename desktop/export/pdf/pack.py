@@ -228,7 +228,9 @@ class PackRenderer(Renderer):
             ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
             *marks,
         ]))
-        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
+        mixed = checklist.kind == "section"  # principles and duties: each says which it is
+        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}"
+                        + (f" ({p.kind})" if mixed else "") for p in principles)
         out += [Spacer(0, 4 * mm),
                 self.para(f"{checklist.noun.capitalize()}: {key}.", s["Secondary"])]
         return out
