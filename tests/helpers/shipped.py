@@ -6,3 +6,4 @@ from __future__ import annotations
 from desktop.application.bootstrap import load_shipped_checklist
 
 SLUGS: tuple[str, ...] = load_shipped_checklist().slugs
+SUMMARY_PAGE = len(SLUGS) + 1  # the editor's "Check your answers" for such a record

@@ -61,7 +61,8 @@ class PrinciplePage(QWidget):
     action_done = Signal(int, bool)  # action position, done: ticked by the user (audited apart)
     guidance_toggled = Signal(bool)  # the user showed or hid the guidance (visible)
 
-    def __init__(self, principle: Principle, total: int = 10, parent: QWidget | None = None) -> None:
+    def __init__(self, principle: Principle, total: int, parent: QWidget | None = None) -> None:
+        """`total`: how many sections its checklist has ("Principle 3 of 12")."""
         super().__init__(parent)
         self.principle = principle
         self._loading = False
@@ -73,9 +74,11 @@ class PrinciplePage(QWidget):
         h = QVBoxLayout(self.heading)
         h.setContentsMargins(0, 0, 0, 0)
         h.setSpacing(8)
-        h.addWidget(text_label(f"Principle {principle.number} of {total}", "caption"))
+        kind = principle.kind_label
+        h.addWidget(text_label(f"{kind} {principle.number} of {total}", "caption"))
         self.title = text_label(principle.title, "h1")
-        self.title.setAccessibleName(f"{principle.title}, principle {principle.number} of {total}")
+        self.title.setAccessibleName(
+            f"{principle.title}, {kind.lower()} {principle.number} of {total}")
         h.addWidget(self.title)
         h.addSpacing(8)
         quote = text_label(f"“{principle.wording[0].upper()}{principle.wording[1:]}.”", "quote")
