@@ -342,7 +342,7 @@ class RecordStory:
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
         out = [KeepTogether([part, *([SectionRule()] if rule else []), *head, *questions,
                              Spacer(0, 4 * mm), box])]
-        out += self.section("How the proposal meets this principle",
+        out += self.section(f"How the proposal meets this {p.kind}",
                             self.text(a.response, f"{where}.response"))
         out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
         if a.actions:

@@ -152,7 +152,7 @@ class PrinciplePage(QWidget):
         self.response = PlainText(6)
         self.response.textChanged.connect(self._changed)
         self.response_field = Field(
-            "How does the proposal meet this principle?", self.response,
+            f"How does the proposal meet this {principle.kind}?", self.response,
             "Answer the questions in the guidance in plain words: what the proposal does, for whom, "
             "and any gaps.")
         col.addWidget(self.response_field)
@@ -267,8 +267,9 @@ class PrinciplePage(QWidget):
     def show_progress(self, answer: Answer) -> None:
         problems = answer_problems(answer)
         self.progress.setText(
-            "To complete this principle: " + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
-            if problems else "This principle is complete.")
+            f"To complete this {self.principle.kind}: "
+            + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
+            if problems else f"This {self.principle.kind} is complete.")
 
     def _done_toggled(self, row: int, _key: str, done: bool) -> None:
         # Undo the tick until the editor has saved any typing and recorded the change (audited):

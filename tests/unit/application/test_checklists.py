@@ -93,3 +93,20 @@ def test_an_answer_to_another_checklists_section_is_refused(service):
 def test_with_one_checklist_the_default_is_the_shipped_one(service):
     assert [c.id for c in service.checklists.newest()] == [service.checklist.id]
     assert service.checklists.default() == service.checklist
+
+
+def test_sections_listed_apart_from_their_definition_are_checked(service):
+    from pathlib import Path
+
+    from desktop.application.integrity import check_integrity
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "checklist-twelve.json"
+    twelve = service.checklists.import_text(fixture.read_text(encoding="utf-8"))
+    d = service.create("On twelve", checklist=twelve)
+    assert check_integrity(service).problems == ()
+    with pytest.raises(Exception, match="locked"):  # in use: the rows cannot change
+        service.db.execute("DELETE FROM checklist_sections WHERE sha256 = ?", [twelve.sha256])
+    service.delete(d.id)  # a draft: the checklist is no longer in use
+    service.db.execute("DELETE FROM checklist_sections WHERE sha256 = ? AND slug = 'places'",
+                       [twelve.sha256])
+    assert any("no longer match its definition" in p for p in check_integrity(service).problems)
