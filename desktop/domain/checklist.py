@@ -128,11 +128,14 @@ def parse_checklist(text: str, schema_path: Path) -> Checklist:
             raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
     slugs = tuple(p["slug"] for p in data["principles"])
     if slugs != SLUGS:
-        for i, (got, want) in enumerate(zip(slugs, SLUGS, strict=True)):
+        for i, (got, want) in enumerate(zip(slugs, SLUGS, strict=False)):
             if got != want:
                 raise ChecklistError(
                     f"checklist principles[{i}].slug: expected '{want}', found '{got}'"
                 )
+        raise ChecklistError(
+            f"checklist principles: expected {len(SLUGS)} principles, found {len(slugs)}"
+        )
     for i, p in enumerate(data["principles"]):
         if p["number"] != i + 1:
             raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}")

@@ -79,6 +79,8 @@ def _broken(shipped: dict, mutate) -> str:
         (lambda d: d["principles"][0].__setitem__("colour", "red"), "principles[0]"),
         (lambda d: d["principles"][4].__setitem__("slug", "nonsense"), "principles[4].slug"),
         (lambda d: d["principles"].pop(), "principles"),
+        (lambda d: d["principles"].append({**d["principles"][0], "slug": "extra", "number": 11}),
+         "principles"),
         (lambda d: d.__setitem__("version", "one"), "version"),
         (lambda d: d["sign_off_roles"][1].__setitem__("required", "yes"),
          "sign_off_roles[1].required"),
