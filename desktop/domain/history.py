@@ -27,14 +27,14 @@ class Change(Protocol):
 class Edit:
     """One or more audit rows read as one edit: the value before the first, after the last."""
 
-    rows: tuple  # the audit rows, oldest first
+    rows: tuple[Change, ...]  # the audit rows, oldest first
 
     @property
-    def first(self):
+    def first(self) -> Change:
         return self.rows[0]
 
     @property
-    def last(self):
+    def last(self) -> Change:
         return self.rows[-1]
 
     @property
@@ -93,7 +93,7 @@ def fold_edits(rows: Iterable[Change], window_s: float = FOLD_WINDOW_S) -> list[
     version, less than `window_s` after that edit's last row; anyone else's change to the
     field in between starts a new edit. Rows of other fields in between (one autosave writes
     several) do not break an edit. Nothing is dropped: every row is in exactly one edit."""
-    groups: list[list] = []
+    groups: list[list[Change]] = []
     latest: dict[str, int] = {}  # field -> index in groups of its latest edit
     for row in rows:
         i = latest.get(row.field)
@@ -111,6 +111,6 @@ def fold_edits(rows: Iterable[Change], window_s: float = FOLD_WINDOW_S) -> list[
     return [Edit(tuple(g)) for g in groups]
 
 
-def edit_rows(edits: Sequence[Edit]) -> list:
+def edit_rows(edits: Sequence[Edit]) -> list[Change]:
     """Every audit row of these edits, in the edits' order (the inverse of fold_edits)."""
     return [r for e in edits for r in e.rows]
