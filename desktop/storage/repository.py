@@ -38,7 +38,9 @@ from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+
     from desktop.storage.connection import LazyDatabase
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -165,7 +167,7 @@ class Repository(LifecycleTables):
     The SQLite implementation of `desktop.storage.interface.DecisionRepository`.
     """
 
-    def __init__(self, db: LazyDatabase, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
+    def __init__(self, db: LazyDatabase | Database, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
         self.db = db
         self.user = user
         # where the audit seal's key and head live (a function: found when first needed, so
