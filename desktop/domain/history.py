@@ -12,15 +12,22 @@ FOLD_WINDOW_S = 5 * 60  # saves of one field by one person less than this apart 
 
 
 class Change(Protocol):
-    """An audit row (desktop.domain.queries.AuditEntry has these)."""
+    """An audit row (desktop.domain.queries.AuditEntry has these), read only."""
 
-    id: int
-    at: str
-    user: str
-    version: int
-    field: str
-    old_value: str | None
-    new_value: str | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def at(self) -> str: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old_value(self) -> str | None: ...
+    @property
+    def new_value(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
