@@ -156,7 +156,8 @@ def draw_mark(canvas: Canvas, lines: tuple[str, ...], width: float, height: floa
 
 
 def _draw(canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -> None:
-    from reportlab.pdfgen.canvas import FILL_NON_ZERO  # type: ignore[attr-defined]  # not in the stubs
+    # ReportLab's fill rule constant; the stubs leave it out.
+    from reportlab.pdfgen.canvas import FILL_NON_ZERO  # type: ignore[attr-defined]
 
     from desktop.export.pdf.styles import colour
 
@@ -164,7 +165,8 @@ def _draw(canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -
     upm, cap = _font()[2], _font()[4]
     lead = LINE_GAP * size
     canvas.saveState()
-    canvas._code.append(f"/{MULTIPLY} gs")  # type: ignore[attr-defined]  # in form_resources()
+    # The graphics state named in form_resources(), on ReportLab's private operator list.
+    canvas._code.append(f"/{MULTIPLY} gs")  # type: ignore[attr-defined]
     canvas.setFillColor(colour(MARK_COLOUR))
     canvas.translate(width / 2, height / 2)
     canvas.rotate(MARK_ANGLE)
