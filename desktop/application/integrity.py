@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop.domain.decision import Decision, SignOff, Status, completeness, overall_rating
 from desktop.domain.record import code_for, content_code, sign_off_text
@@ -284,7 +284,8 @@ def _expected_triggers() -> dict[str, str]:
 
 def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
-    repo = service.repo
+    # The check reads the SQLite file itself (storage/interface.py says so).
+    repo = cast(Repository, service.repo)
     chain = repo.check_audit_log()
     audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     problems: list[str] = list(chain.problems)
