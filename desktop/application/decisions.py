@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
 from desktop.domain.decision import (
@@ -32,11 +33,18 @@ from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+
     from desktop.application.lifecycle import LifecycleService
+    from desktop.storage.connection import LazyDatabase
 
 MAX_TITLE = max_length("title")
 MAX_REFERENCE = max_length("reference")
+
+
+T = TypeVar("T")
+Query = TypeVar("Query", RegisterQuery, ActionQuery)
 
 
 def os_user() -> str:
@@ -63,9 +71,10 @@ def _windows_user() -> str:
 
     size = wintypes.DWORD(257)  # UNLEN + 1
     buffer = ctypes.create_unicode_buffer(size.value)
-    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    # Windows only: typeshed defines WinDLL and get_last_error for win32 alone.
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined, unused-ignore]
     if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
-        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"
+        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"  # type: ignore[attr-defined, unused-ignore]
     return buffer.value
 
 
@@ -96,8 +105,9 @@ def check_date(value: str | None, label: str) -> str | None:
 class DecisionService:
     """The application's operations on decision records."""
 
-    def __init__(self, db, checklist: Checklist, schema_path, *, user: str | None = None,
-                 now: Callable[[], dt.datetime] = utc_now, key_dir=None) -> None:
+    def __init__(self, db: LazyDatabase | Database, checklist: Checklist, schema_path: Path,
+                 *, user: str | None = None, now: Callable[[], dt.datetime] = utc_now,
+                 key_dir: Path | Callable[[], Path] | None = None) -> None:
         from desktop import paths
 
         self.db = db
@@ -130,7 +140,7 @@ class DecisionService:
     def today(self) -> str:
         return self.now().astimezone().date().isoformat()
 
-    def write(self, fn):
+    def write(self, fn: Callable[[], T]) -> T:
         """Run fn inside one transaction, turning SQLite failures into user messages."""
         import sqlite3
 
@@ -150,7 +160,8 @@ class DecisionService:
 
     def db_path(self) -> str:
         row = self.db.execute("PRAGMA database_list").fetchone()
-        return row[2] if row else "the database"
+        path: str = row[2] if row else "the database"
+        return path
 
     def _checklist_sha(self) -> str:
         if self._stored_checklist_sha is None:
@@ -180,13 +191,14 @@ class DecisionService:
                 "SELECT id FROM decisions WHERE id LIKE ? LIMIT 2", [text.lower() + "%"]
             ).fetchall()
             if len(rows) == 1:
-                return rows[0][0]
+                found: str = rows[0][0]
+                return found
         raise NotFound(f"no decision {text!r} on record")
 
     def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         return self.repo.register_page(self._dated(query), offset, limit)
 
-    def iter_register(self, query: RegisterQuery):
+    def iter_register(self, query: RegisterQuery) -> Iterator[RegisterRow]:
         """Every row of the register, streamed (for `list`)."""
         return self.repo.iter_register(self._dated(query))
 
@@ -210,7 +222,7 @@ class DecisionService:
     def is_example(self, decision_id: str) -> bool:
         return decision_id in self.example_ids
 
-    def search_matches(self, search: str, rows) -> dict[str, str]:
+    def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, str]:
         """Where a search found each register row, in words (by decision id): "title",
         "proposal", "answers: 3. Staff", "reference", "verification code"."""
         shown: dict[str, str] = {}
@@ -238,11 +250,11 @@ class DecisionService:
     def open_actions_count(self, query: ActionQuery) -> int:
         return self.repo.open_actions_count(self._dated(query))
 
-    def _dated(self, query: RegisterQuery | ActionQuery):
+    def _dated(self, query: Query) -> Query:
         return query if query.today else replace(query, today=self.today())
 
     # ---- creating and editing ------------------------------------------------------------
-    def create(self, title: str = "Untitled decision", **fields) -> Decision:
+    def create(self, title: str = "Untitled decision", **fields: Any) -> Decision:
         """A new draft, with 'Do nothing' already among the options considered."""
         stamp = self.timestamp()
         decision = Decision(
@@ -256,14 +268,14 @@ class DecisionService:
         )
         decision = self._validated(decision, fields)
 
-        def write():
+        def write() -> Decision:
             stored = replace(decision, checklist_sha256=self._checklist_sha())
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
         return self.write(write)
 
-    def _validated(self, decision: Decision, changes: dict) -> Decision:
+    def _validated(self, decision: Decision, changes: dict[str, Any]) -> Decision:
         allowed = {
             "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
             "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
@@ -320,7 +332,7 @@ class DecisionService:
         if _with_status(change(old)) == old:
             return old
 
-        def write():
+        def write() -> Decision:
             vid = self.repo.current_version_id(old)
             current = old if vid is not None else self._editable(decision_id)
             new = _with_status(change(current))
@@ -332,7 +344,7 @@ class DecisionService:
 
         return self.write(write)
 
-    def update(self, decision: str | Decision, **changes) -> Decision:
+    def update(self, decision: str | Decision, **changes: Any) -> Decision:
         """Change decision fields (title, dates, options, ...) on an editable version.
 
         `decision`: its id, or the record as the caller holds it (saves reading it)."""
@@ -369,7 +381,7 @@ class DecisionService:
         )
         copy = replace(copy, status=derived_status(copy))
 
-        def write():
+        def write() -> Decision:
             stored = replace(copy, checklist_sha256=self._checklist_sha(), code_scheme=CODE_SCHEME)
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
@@ -382,7 +394,7 @@ class DecisionService:
         allowed(old).require("withdraw")
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
-        def write():
+        def write() -> Decision:
             self.repo.update(old, new)
             return new
 
@@ -403,7 +415,7 @@ class DecisionService:
         decisions = self.prepare_import(text)
         stamp = self.timestamp()
 
-        def write():
+        def write() -> list[Decision]:
             self.repo.insert_many(decisions, self._checklist_sha())
             self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
             return decisions
@@ -528,7 +540,7 @@ def _with_status(decision: Decision) -> Decision:
     return replace(decision, status=derived_status(decision))
 
 
-def _refuse_nul(value, path: str) -> None:
+def _refuse_nul(value: object, path: str) -> None:
     """A NUL in any text of a bundle is refused, naming its key path: no title, name or
     answer has one, and SQLite, C libraries and terminals cut text short at it."""
     from desktop.export.bundle import BundleError
@@ -546,7 +558,8 @@ def _refuse_nul(value, path: str) -> None:
             _refuse_nul(item, f"{path}[{n}]")
 
 
-def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str):
+def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str,
+                            ) -> Iterator[tuple[str, int, list[tuple[str, None, str]], str]]:
     """The audit rows saying which sign-offs arrived in a bundle, and from which file."""
     from desktop.domain.record import sign_off_text  # as the sign-off command writes it
 

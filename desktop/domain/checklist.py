@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.errors import ChecklistError
 
@@ -74,7 +76,7 @@ class Checklist:
         return None
 
 
-def format_path(parts) -> str:
+def format_path(parts: Iterable[str | int]) -> str:
     """Render a JSON path like principles[3].questions."""
     out = ""
     for part in parts:
@@ -85,8 +87,9 @@ def format_path(parts) -> str:
     return out or "(top level)"
 
 
-def _schema(schema_path: Path) -> dict:
-    return json.loads(schema_path.read_text(encoding="utf-8"))
+def _schema(schema_path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_path.read_text(encoding="utf-8"))
+    return schema
 
 
 VALIDATED_LIST = "checklist.validated"  # beside the schema

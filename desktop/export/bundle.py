@@ -195,7 +195,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)  # C speed; only a bundle with a repeated key takes the slow path
     if len(out) != len(pairs):
         seen: set[str] = set()
@@ -239,7 +239,7 @@ def load_json(text: str) -> Any:
     return data
 
 
-def parse_bundle(text: str) -> list[dict]:
+def parse_bundle(text: str) -> list[dict[str, Any]]:
     """Validate a whole bundle; return its decision objects (ids filled in)."""
     data = load_json(text)
     try:
@@ -264,7 +264,7 @@ def _uuid(value: str, path: str) -> str:
         raise BundleError(path, f"{_short(value)} is not a UUID") from None
 
 
-def _validated(data: Any, *, surrogates: bool = True) -> list[dict]:
+def _validated(data: Any, *, surrogates: bool = True) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
     for key in data:
@@ -289,11 +289,11 @@ def _validated(data: Any, *, surrogates: bool = True) -> list[dict]:
     return out
 
 
-def record_to_decision(d: dict) -> Decision:
+def record_to_decision(d: dict[str, Any]) -> Decision:
     return from_record(d)
 
 
-def bundle_dict(decisions: list[Decision]) -> dict:
+def bundle_dict(decisions: list[Decision]) -> dict[str, Any]:
     return {"format": FORMAT, "decisions": [to_record(d) for d in decisions]}
 
 
