@@ -29,7 +29,7 @@ class ChecklistEntry:
     is_default: bool  # the default id's newest version
     shipped: bool  # comes with the app (it need not be stored in the register yet)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         c = self.checklist
         return {"id": c.id, "version": c.version, "title": c.title,
                 "sections": len(c.principles), "default": self.is_default,

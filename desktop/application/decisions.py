@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop.domain.checklist import Checklist, parse_checklist
 from desktop.domain.decision import (
@@ -32,12 +33,19 @@ from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+
     from desktop.application.checklists import ChecklistService
     from desktop.application.lifecycle import LifecycleService
+    from desktop.storage.connection import LazyDatabase
 
 MAX_TITLE = max_length("title")
 MAX_REFERENCE = max_length("reference")
+
+
+T = TypeVar("T")
+Query = TypeVar("Query", RegisterQuery, ActionQuery)
 
 
 def os_user() -> str:
@@ -64,9 +72,10 @@ def _windows_user() -> str:
 
     size = wintypes.DWORD(257)  # UNLEN + 1
     buffer = ctypes.create_unicode_buffer(size.value)
-    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
+    # Windows only: typeshed defines WinDLL and get_last_error for win32 alone.
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined, unused-ignore]
     if not advapi32.GetUserNameW(buffer, ctypes.byref(size)):
-        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"
+        return f"unknown (GetUserNameW error {ctypes.get_last_error()})"  # type: ignore[attr-defined, unused-ignore]
     return buffer.value
 
 
@@ -97,8 +106,9 @@ def check_date(value: str | None, label: str) -> str | None:
 class DecisionService:
     """The application's operations on decision records."""
 
-    def __init__(self, db, checklist: Checklist, schema_path, *, user: str | None = None,
-                 now: Callable[[], dt.datetime] = utc_now, key_dir=None,
+    def __init__(self, db: LazyDatabase | Database, checklist: Checklist, schema_path: Path,
+                 *, user: str | None = None, now: Callable[[], dt.datetime] = utc_now,
+                 key_dir: Path | Callable[[], Path] | None = None,
                  shipped: tuple[Checklist, ...] = ()) -> None:
         from desktop import paths
 
@@ -140,7 +150,7 @@ class DecisionService:
     def today(self) -> str:
         return self.now().astimezone().date().isoformat()
 
-    def write(self, fn):
+    def write(self, fn: Callable[[], T]) -> T:
         """Run fn inside one transaction, turning SQLite failures into user messages."""
         import sqlite3
 
@@ -160,7 +170,8 @@ class DecisionService:
 
     def db_path(self) -> str:
         row = self.db.execute("PRAGMA database_list").fetchone()
-        return row[2] if row else "the database"
+        path: str = row[2] if row else "the database"
+        return path
 
     def store_checklist(self, checklist: Checklist) -> str:
         """Store a checklist definition (once; call inside write()) and give its SHA-256."""
@@ -198,13 +209,14 @@ class DecisionService:
                 "SELECT id FROM decisions WHERE id LIKE ? LIMIT 2", [text.lower() + "%"]
             ).fetchall()
             if len(rows) == 1:
-                return rows[0][0]
+                found: str = rows[0][0]
+                return found
         raise NotFound(f"no decision {text!r} on record")
 
     def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         return self.repo.register_page(self._dated(query), offset, limit)
 
-    def iter_register(self, query: RegisterQuery):
+    def iter_register(self, query: RegisterQuery) -> Iterator[RegisterRow]:
         """Every row of the register, streamed (for `list`)."""
         return self.repo.iter_register(self._dated(query))
 
@@ -228,7 +240,7 @@ class DecisionService:
     def is_example(self, decision_id: str) -> bool:
         return decision_id in self.example_ids
 
-    def search_matches(self, search: str, rows) -> dict[str, str]:
+    def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, str]:
         """Where a search found each register row, in words (by decision id): "title",
         "proposal", "answers: 3. Staff", "reference", "verification code"."""
         from desktop.domain.redline import principle_label
@@ -261,12 +273,12 @@ class DecisionService:
     def open_actions_count(self, query: ActionQuery) -> int:
         return self.repo.open_actions_count(self._dated(query))
 
-    def _dated(self, query: RegisterQuery | ActionQuery):
+    def _dated(self, query: Query) -> Query:
         return query if query.today else replace(query, today=self.today())
 
     # ---- creating and editing ------------------------------------------------------------
     def create(self, title: str = "Untitled decision", *, checklist: Checklist | None = None,
-               **fields) -> Decision:
+               **fields: Any) -> Decision:
         """A new draft, with 'Do nothing' already among the options considered, answered
         against `checklist` (default: the register's default checklist)."""
         checklist = checklist or self.checklists.default()
@@ -280,14 +292,14 @@ class DecisionService:
         ), checklist)
         decision = self._validated(decision, fields)
 
-        def write():
+        def write() -> Decision:
             self.store_checklist(checklist)
             self.repo.insert(decision, decision.checklist_sha256)
             return decision
 
         return self.write(write)
 
-    def _validated(self, decision: Decision, changes: dict) -> Decision:
+    def _validated(self, decision: Decision, changes: dict[str, Any]) -> Decision:
         allowed = {
             "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
             "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
@@ -344,7 +356,7 @@ class DecisionService:
         if _with_status(change(old)) == old:
             return old
 
-        def write():
+        def write() -> Decision:
             vid = self.repo.current_version_id(old)
             current = old if vid is not None else self._editable(decision_id)
             new = _with_status(change(current))
@@ -356,7 +368,7 @@ class DecisionService:
 
         return self.write(write)
 
-    def update(self, decision: str | Decision, **changes) -> Decision:
+    def update(self, decision: str | Decision, **changes: Any) -> Decision:
         """Change decision fields (title, dates, options, ...) on an editable version.
 
         `decision`: its id, or the record as the caller holds it (saves reading it)."""
@@ -399,7 +411,7 @@ class DecisionService:
         )
         copy = replace(copy, status=derived_status(copy))
 
-        def write():  # answered against the same checklist as the original
+        def write() -> Decision:  # answered against the same checklist as the original
             stored = replace(copy, code_scheme=CODE_SCHEME)
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
@@ -412,7 +424,7 @@ class DecisionService:
         allowed(old).require("withdraw")
         new = replace(old, status=Status.WITHDRAWN, updated_at=self.timestamp())
 
-        def write():
+        def write() -> Decision:
             self.repo.update(old, new)
             return new
 
@@ -433,7 +445,7 @@ class DecisionService:
         decisions, checklists = self._prepared(text)
         stamp = self.timestamp()
 
-        def write():
+        def write() -> list[Decision]:
             for checklist in checklists:
                 self.store_checklist(checklist)
             self.repo.insert_many(decisions, None)
@@ -452,7 +464,7 @@ class DecisionService:
 
         found: dict[tuple[str, int] | None, Checklist] = {}
 
-        def checklist_of(rec: dict, prefix: str) -> Checklist:
+        def checklist_of(rec: dict[str, Any], prefix: str) -> Checklist:
             """The checklist a record names (default: the register's default); refused,
             naming the key path, if the register holds no such checklist."""
             named = rec.get("checklist")
@@ -576,7 +588,7 @@ def _with_status(decision: Decision) -> Decision:
     return replace(decision, status=derived_status(decision))
 
 
-def _refuse_nul(value, path: str) -> None:
+def _refuse_nul(value: object, path: str) -> None:
     """A NUL in any text of a bundle is refused, naming its key path: no title, name or
     answer has one, and SQLite, C libraries and terminals cut text short at it."""
     from desktop.export.bundle import BundleError
@@ -594,7 +606,8 @@ def _refuse_nul(value, path: str) -> None:
             _refuse_nul(item, f"{path}[{n}]")
 
 
-def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str):
+def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str,
+                            ) -> Iterator[tuple[str, int, list[tuple[str, None, str]], str]]:
     """The audit rows saying which sign-offs arrived in a bundle, and from which file."""
     from desktop.domain.record import sign_off_text  # as the sign-off command writes it
 

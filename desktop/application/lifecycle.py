@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist
+from desktop.domain.checklist import Checklist, SignOffRole
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -90,7 +90,8 @@ def completeness_problems(decision: Decision, checklist: Checklist | None) -> li
     return out
 
 
-def _state_problems(decision: Decision, checklist: Checklist, role) -> list[Problem]:
+def _state_problems(decision: Decision, checklist: Checklist,
+                    role: SignOffRole | None) -> list[Problem]:
     rules = allowed(decision)
     if not rules.sign_off and decision.status != Status.DRAFT:  # signed off or withdrawn
         return [Problem("status", rules.why_not("sign_off").removesuffix("."), "state")]
@@ -233,6 +234,7 @@ class LifecycleService:
                 _check_signed_copy(decision, code)
             checklist = self.decisions.checklist_for(decision)
             role = checklist.role(request.role)
+            assert role is not None  # sign_off_problems refused a role the checklist does not name
             sign_off = SignOff(
                 role=role.name,  # the checklist's spelling, whatever case was typed
                 name=request.name.strip(),

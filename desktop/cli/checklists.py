@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import atomic_write, read_text
 from desktop.cli._output import EXIT_OK, one_line, whole_number
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 MAX_VERSION = 1_000_000
 READING = frozenset({"list", "export"})  # these only read the register
 
 
-def add_parsers(command, add_db) -> None:
+def add_parsers(command: Callable[[str, str], argparse.ArgumentParser],
+                add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add `checklist` and its four commands; `command(name, help)` is cli.build_parser's
     helper, add_db(parser) lets --db follow the inner command too."""
     p = command("checklist", "the checklists this register holds: list, import, export, "
@@ -23,7 +30,7 @@ def add_parsers(command, add_db) -> None:
                              parser_class=type(p))
     inner.required = True
 
-    def sub(name: str, help_text: str):
+    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
         q = inner.add_parser(name, help=help_text, description=help_text)
         add_db(q)
         return q
@@ -44,11 +51,11 @@ def add_parsers(command, add_db) -> None:
     q.add_argument("id", metavar="ID")
 
 
-def reads_only(args) -> bool:
+def reads_only(args: argparse.Namespace) -> bool:
     return args.checklist_command in READING
 
 
-def cmd_checklist(args, service) -> int:
+def cmd_checklist(args: argparse.Namespace, service: DecisionService) -> int:
     checklists = service.checklists
     command = args.checklist_command
     if command == "list":

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop.application.userfiles import atomic_write, read_text, require_regular_file, shown
 from desktop.cli._output import (
@@ -25,9 +27,12 @@ from desktop.cli._output import (
 )
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for any bad input
         raise InvalidInput(f"{self.prog}: {message}")
 
 
@@ -120,14 +125,15 @@ _HANDLERS: dict[str, str] = {
 }
 
 
-def _handler(name: str):
+def _handler(name: str) -> Callable[..., int]:
     import importlib
 
     module, _, function = _HANDLERS[name].partition(":")
-    return getattr(importlib.import_module(module), function)
+    handler: Callable[..., int] = getattr(importlib.import_module(module), function)
+    return handler
 
 
-def cmd_import(args, service) -> int:
+def cmd_import(args: argparse.Namespace, service: DecisionService) -> int:
     # The text was read by run(), before the db opened; the audit log names the file.
     for d in service.import_bundle(args.bundle_text, source=Path(args.file).name):
         print(f"{d.id}\t{one_line(d.title)}")
@@ -153,7 +159,7 @@ def _check_bundle(text: str) -> None:
         db.close()
 
 
-def cmd_list(args, service) -> int:
+def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
     """The register, streamed row by row: memory stays flat however many decisions there are
     (the JSON is exactly what json.dumps(indent=2) gives for the whole list)."""
     from desktop.domain.queries import RegisterQuery
@@ -196,13 +202,13 @@ def cmd_list(args, service) -> int:
     return EXIT_OK
 
 
-def cmd_export_json(args, service) -> int:
+def cmd_export_json(args: argparse.Namespace, service: DecisionService) -> int:
     text = service.export_bundle(args.ids)
     atomic_write(Path(args.out), text.encode("utf-8"))
     return EXIT_OK
 
 
-_BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
+_BUILTIN: dict[str, Callable[..., int]] = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
 
 
 # Subcommands that may start a new database file; the others need an existing one.

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.errors import ChecklistError
 
@@ -109,7 +111,7 @@ def number_words(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
-def format_path(parts) -> str:
+def format_path(parts: Iterable[str | int]) -> str:
     """Render a JSON path like principles[3].questions."""
     out = ""
     for part in parts:
@@ -120,8 +122,9 @@ def format_path(parts) -> str:
     return out or "(top level)"
 
 
-def _schema(schema_path: Path) -> dict:
-    return json.loads(schema_path.read_text(encoding="utf-8"))
+def _schema(schema_path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_path.read_text(encoding="utf-8"))
+    return schema
 
 
 VALIDATED_LIST = "checklist.validated"  # beside the schema

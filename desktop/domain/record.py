@@ -140,11 +140,12 @@ def from_record(rec: dict[str, Any]) -> Decision:
             ),
         )
     checklist = rec.get("checklist") or {}
+    optional_text: dict[str, Any] = {k: rec.get(k) or "" for k in _OPTIONAL_TEXT}
     return Decision(
         id=rec["id"],
         title=rec["title"],
         proposal=rec["proposal"],
-        **{k: rec.get(k) or "" for k in _OPTIONAL_TEXT},
+        **optional_text,
         meeting_date=rec.get("meeting_date"),
         review_date=rec.get("review_date"),
         key_decision=bool(rec.get("key_decision", False)),

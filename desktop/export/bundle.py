@@ -200,7 +200,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)  # C speed; only a bundle with a repeated key takes the slow path
     if len(out) != len(pairs):
         seen: set[str] = set()
@@ -244,10 +244,10 @@ def load_json(text: str) -> Any:
     return data
 
 
-ChecklistOf = Callable[[dict, str], Checklist]
+ChecklistOf = Callable[[dict[str, Any], str], Checklist]
 
 
-def parse_bundle(text: str, checklist_of: ChecklistOf | None = None) -> list[dict]:
+def parse_bundle(text: str, checklist_of: ChecklistOf | None = None) -> list[dict[str, Any]]:
     """Validate a whole bundle; return its decision objects (ids filled in).
 
     checklist_of(record, "decisions[i]") gives the checklist a record is answered against
@@ -285,7 +285,7 @@ def _named_checklist(d: Any) -> bool:
 
 
 def _validated(data: Any, *, surrogates: bool = True,
-               checklist_of: ChecklistOf | None = None) -> list[dict]:
+               checklist_of: ChecklistOf | None = None) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
     for key in data:
@@ -312,11 +312,11 @@ def _validated(data: Any, *, surrogates: bool = True,
     return out
 
 
-def record_to_decision(d: dict) -> Decision:
+def record_to_decision(d: dict[str, Any]) -> Decision:
     return from_record(d)
 
 
-def bundle_dict(decisions: list[Decision]) -> dict:
+def bundle_dict(decisions: list[Decision]) -> dict[str, Any]:
     return {"format": FORMAT, "decisions": [to_record(d) for d in decisions]}
 
 

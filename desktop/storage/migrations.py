@@ -7,9 +7,14 @@ recognise a database made by a newer one and refuse it without touching it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlite_utils import Database, Migrations
 
 from desktop.storage.schema_info import APPLICATION_ID, MIGRATION_SET
+
+if TYPE_CHECKING:
+    from desktop.storage.connection import LazyDatabase
 
 __all__ = ["APPLICATION_ID", "MIGRATION_SET", "SCHEMA_VERSION", "apply", "migrations"]
 
@@ -492,7 +497,7 @@ def m006_checklists_as_data(db: Database) -> None:
 SCHEMA_VERSION = len(migrations._migrations)
 
 
-def apply(db: Database) -> list[str]:
+def apply(db: Database | LazyDatabase) -> list[str]:
     """Apply pending migrations; return their names. Sets user_version to SCHEMA_VERSION."""
     from desktop.storage.connection import as_sqlite_utils
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
@@ -36,6 +37,11 @@ from desktop.domain.record import codes, field_changes, section_slugs
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
+
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+
+    from desktop.storage.connection import LazyDatabase
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
 _VERSION_COLUMNS = (
@@ -161,7 +167,7 @@ class Repository(LifecycleTables):
     The SQLite implementation of `desktop.storage.interface.DecisionRepository`.
     """
 
-    def __init__(self, db, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
+    def __init__(self, db: LazyDatabase | Database, user: str, key_dir: Path | Callable[[], Path] | None = None) -> None:
         self.db = db
         self.user = user
         # where the audit seal's key and head live (a function: found when first needed, so
@@ -309,7 +315,8 @@ class Repository(LifecycleTables):
         ).fetchone()
         if row is None:
             raise KeyError(decision_id)
-        return row[0]
+        definition: str = row[0]
+        return definition
 
     # ---- reading ----------------------------------------------------------------------
     def exists(self, decision_id: str) -> bool:
@@ -338,10 +345,10 @@ class Repository(LifecycleTables):
             )
         ]
 
-    def _version_row(self, decision_id: str, version: int | None) -> dict | None:
+    def _version_row(self, decision_id: str, version: int | None) -> dict[str, Any] | None:
         if version is None:
             sql = "SELECT * FROM versions WHERE decision_id = ? AND is_current = 1"
-            params: list = [decision_id]
+            params: list[Any] = [decision_id]
         else:
             sql = "SELECT * FROM versions WHERE decision_id = ? AND version = ?"
             params = [decision_id, version]
@@ -426,9 +433,9 @@ class Repository(LifecycleTables):
             sections=self.section_slugs(row["checklist_sha256"]),
         )
 
-    def _where(self, q: RegisterQuery) -> tuple[str, list]:
+    def _where(self, q: RegisterQuery) -> tuple[str, list[Any]]:
         clauses = ["v.is_current = 1"]
-        params: list = []
+        params: list[Any] = []
         if q.search.strip():
             # The unary + keeps SQLite walking the sort order's index and testing each row
             # against the list of matches, instead of fetching every match's (large) row and
@@ -470,7 +477,9 @@ class Repository(LifecycleTables):
         # Counting matches over the small partial index of current versions, not their rows.
         source = "versions v INDEXED BY idx_versions_current_updated" if q.search.strip() else (
             "versions v")
-        return self.db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+        count: int = self.db.execute(
+            f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+        return count
 
     def register_page(self, q: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
         """One page of the register, filtered and sorted in SQL."""
@@ -505,7 +514,7 @@ class Repository(LifecycleTables):
         yield from self._sorted_rows(f"{where} AND NOT {titled}", first, q, max(0, rest_offset),
                                      limit - taken if limit >= 0 else -1)
 
-    def _sorted_rows(self, where: str, params: list, q: RegisterQuery, offset: int,
+    def _sorted_rows(self, where: str, params: list[Any], q: RegisterQuery, offset: int,
                      limit: int) -> Iterator[RegisterRow]:
         order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
         direction = "DESC" if q.descending else "ASC"
@@ -592,7 +601,7 @@ class Repository(LifecycleTables):
         return reviews, actions
 
     @staticmethod
-    def _action_where(q: ActionQuery) -> tuple[str, list]:
+    def _action_where(q: ActionQuery) -> tuple[str, list[Any]]:
         if not q.owner.strip():
             return _OPEN_ACTION, []
         return f"{_OPEN_ACTION} AND a.owner LIKE ? ESCAPE '\\'", [_containing(q.owner.strip())]
@@ -600,8 +609,9 @@ class Repository(LifecycleTables):
     def open_actions_count(self, q: ActionQuery) -> int:
         """How many open actions match (the same rule as overdue_counts)."""
         where, params = self._action_where(q)
-        return self.db.execute(f"SELECT count(*) FROM actions a WHERE {where}",
-                               params).fetchone()[0]
+        count: int = self.db.execute(f"SELECT count(*) FROM actions a WHERE {where}",
+                                     params).fetchone()[0]
+        return count
 
     def open_actions(self, q: ActionQuery, offset: int = 0, limit: int = 200) -> list[ActionRow]:
         """One page of open actions across the register: overdue first, then in q's sort.
@@ -629,7 +639,7 @@ class Repository(LifecycleTables):
             )
         ]
 
-    def stored_derived(self, decision_id: str, version: int) -> dict | None:
+    def stored_derived(self, decision_id: str, version: int) -> dict[str, Any] | None:
         """What was stored as derived from a version's content when it was last written:
         complete, overall_rating, verification_code and content_code (None if there is no
         such version)."""
@@ -670,9 +680,10 @@ class Repository(LifecycleTables):
         ).fetchone()
         if row is None:
             raise KeyError(decision_id)
-        return row[0]
+        version_id: int = row[0]
+        return version_id
 
-    def _derived(self, decision: Decision) -> dict:
+    def _derived(self, decision: Decision) -> dict[str, Any]:
         rating = overall_rating(decision)
         printed, content = codes(decision)
         return {
@@ -715,7 +726,7 @@ class Repository(LifecycleTables):
         version_rows = []
         sql = None
         for vid, decision in zip(vids, decisions, strict=True):
-            values = {"id": vid}
+            values: dict[str, Any] = {"id": vid}
             values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
             values["key_decision"] = int(decision.key_decision)
             values.update(self._derived(decision))
@@ -990,7 +1001,7 @@ class Repository(LifecycleTables):
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
         sql = _AUDIT_SELECT
-        params: list = []
+        params: list[Any] = []
         if decision_id is not None:
             sql += " WHERE decision_id = ?"
             params.append(decision_id)

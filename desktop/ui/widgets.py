@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -179,7 +181,8 @@ class Field(QWidget):
 
     def _check_glyphs(self, *_args) -> None:
         w = self.widget
-        text = w.text() if isinstance(w, QLineEdit) else w.toPlainText()
+        # Connected for a QLineEdit or a QPlainTextEdit only (above).
+        text = w.text() if isinstance(w, QLineEdit) else cast(QPlainTextEdit, w).toPlainText()
         self.set_glyph_warning(glyph_warning(text))
 
     def set_glyph_warning(self, message: str) -> None:
@@ -241,8 +244,8 @@ class FollowFocus(QObject):
     def __init__(self, area: QScrollArea) -> None:
         super().__init__(area)
         self._area = area
-        self._editor: QWidget | None = None
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._editor: QPlainTextEdit | QLineEdit | None = None
+        cast(QApplication, QApplication.instance()).focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, new) -> None:
         if not isValid(self) or not isValid(self._area):
@@ -264,7 +267,7 @@ class FollowFocus(QObject):
         if widget.height() + 2 * self.MARGIN <= viewport.height():
             self._area.ensureWidgetVisible(widget, self.MARGIN, self.MARGIN)
         else:
-            top = widget.mapTo(self._area.widget(), widget.rect().topLeft())
+            top = widget.mapTo(cast(QWidget, self._area.widget()), widget.rect().topLeft())
             self._area.ensureVisible(top.x(), top.y(), self.MARGIN, self.MARGIN)
         self._follow_caret()
 
@@ -280,7 +283,7 @@ class FollowFocus(QObject):
             return
         host = editor.viewport() if isinstance(editor, QPlainTextEdit) else editor
         caret = editor.cursorRect()
-        centre = host.mapTo(self._area.widget(), caret.center())
+        centre = host.mapTo(cast(QWidget, self._area.widget()), caret.center())
         self._area.ensureVisible(centre.x(), centre.y(), self.MARGIN,
                                  caret.height() // 2 + self.MARGIN)
 

@@ -6,6 +6,8 @@ One document build, so each font is embedded once and "Page X of Y" runs through
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
@@ -14,7 +16,7 @@ from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import overall_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
-from desktop.export.pdf.parts import Anchor, PageRef, Progress, grid_table
+from desktop.export.pdf.parts import Anchor, PageRef, Progress, Row, grid_table
 from desktop.export.pdf.record import RATING_KEY, RecordStory
 from desktop.export.pdf.styles import (
     BOLD,
@@ -24,6 +26,11 @@ from desktop.export.pdf.styles import (
     rating_markup,
     warning_scope,
 )
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+    from desktop.domain.decision import Rating
 
 # In the summary grid a Red is a dark cell with a heavy black box and a white bold cross,
 # an Amber a mid-tone cell: in black and white one Red among a hundred decisions stands out,
@@ -35,7 +42,7 @@ AMBER_FILL = "#f5a46a"
 GRID_WIDTH, GRID_CELL, GRID_OVERALL, GRID_DECISION_MIN = 170 * mm, 8.2 * mm, 26 * mm, 44 * mm
 
 
-def grid_mark(rating, *, word: bool = False) -> str:
+def grid_mark(rating: Rating | None, *, word: bool = False) -> str:
     """A rating in the summary grid: its symbol (and word), white on the dark Red fill."""
     if rating is None:
         return "" if not word else rating_markup(None)
@@ -48,7 +55,7 @@ def grid_mark(rating, *, word: bool = False) -> str:
     return rating_markup(rating, word=word)
 
 
-def grid_fill(rating, col: int, row: int) -> list:
+def grid_fill(rating: Rating | None, col: int, row: int) -> list[tuple[Any, ...]]:
     """The table commands that fill (and, for Red, box) one rated cell."""
     if rating is None or rating.value not in ("red", "amber"):
         return []
@@ -62,7 +69,8 @@ class PackRenderer(Renderer):
     """Many records in one PDF with continuous page numbers."""
 
     def __init__(self, records: list[PrintRecord], title: str = "Committee pack",
-                 prepared: dt.date | None = None, progress=None) -> None:
+                 prepared: dt.date | None = None,
+                 progress: Callable[[int, int], object] | None = None) -> None:
         """progress(done, total) is called as each record starts; it may raise to cancel."""
         super().__init__()
         self.progress = progress
@@ -83,7 +91,7 @@ class PackRenderer(Renderer):
             "keywords": " ".join(f"{CODE_MARKER}{r.code}" for r in self.records),
         }
 
-    def story(self) -> list:
+    def story(self) -> list[Flowable]:
         out = self.cover()
         out += [PageBreak(), *self.contents()]
         out += [PageBreak(), *self.grid()]
@@ -96,13 +104,13 @@ class PackRenderer(Renderer):
             out.append(Progress(self.progress, total, total))
         return out
 
-    def cover(self) -> list:
+    def cover(self) -> list[Flowable]:
         s, g = self.styles, self.guard
         orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
         meetings = sorted({r.decision.meeting_date for r in self.records if r.decision.meeting_date})
         makers = sorted({r.decision.decision_maker for r in self.records
                          if r.decision.decision_maker})
-        out: list = [
+        out: list[Flowable] = [
             Anchor("pack-cover", "Cover", 0),
             Spacer(0, 40 * mm),
             self.para("Committee pack", s["Kicker"]),
@@ -129,10 +137,10 @@ class PackRenderer(Renderer):
             "check a copy with <b>decision-checklist verify CODE</b>.", s["Body"])]
         return out
 
-    def contents(self) -> list:
+    def contents(self) -> list[Flowable]:
         s, g = self.styles, self.guard
-        out: list = [Anchor("pack-contents", "Contents", 0), self.para("Contents", s["H1"])]
-        rows = [[self.para(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
+        out: list[Flowable] = [Anchor("pack-contents", "Contents", 0), self.para("Contents", s["H1"])]
+        rows: list[Row] = [[self.para(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
         rows.append(["", self.para(self.grid_title(), s["Cell"]),
                      "", PageRef("pack-grid")])
         for i, rec in enumerate(self.records, start=1):
@@ -166,12 +174,12 @@ class PackRenderer(Renderer):
             return f"Summary of decisions against {groups[0][0].sections_phrase}"
         return "Summary of decisions"
 
-    def grid(self) -> list:
+    def grid(self) -> list[Flowable]:
         """One grid of decisions x sections per checklist the records are answered against:
         records answered against different checklists never share columns."""
         s = self.styles
         groups = self.checklist_groups()
-        out: list = [Anchor("pack-grid", "Summary of decisions", 0),
+        out: list[Flowable] = [Anchor("pack-grid", "Summary of decisions", 0),
                      self.para(self.grid_title(), s["H1"])]
         if len(groups) > 1:
             out.append(self.para(
@@ -184,11 +192,11 @@ class PackRenderer(Renderer):
         return out
 
     def checklist_grid(self, checklist: Checklist, records: list[tuple[int, PrintRecord]],
-                       *, titled: bool) -> list:
+                       *, titled: bool) -> list[Flowable]:
         s, g = self.styles, self.guard
         principles = checklist.principles
         n = len(principles)
-        out: list = []
+        out: list[Flowable] = []
         if titled:
             out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
                                  f"{checklist.version}): {number_words(n)} {checklist.noun}",
@@ -196,17 +204,17 @@ class PackRenderer(Renderer):
         out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
                              f"column is the overall rating, the worst of the {number_words(n)}.",
                              s["Body"]))
-        head = [self.para("Decision", s["CellHead"])]
+        head: Row = [self.para("Decision", s["CellHead"])]
         head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
         head.append(self.para("Overall", s["CellHead"]))
         rows = [head]
-        marks: list = []  # each rated cell's fill and box: Red must survive black and white
+        marks: list[tuple[Any, ...]] = []  # each rated cell's fill and box: Red must survive black and white
         for row, (i, rec) in enumerate(records, start=1):
             d = rec.decision
             g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
-            cells: list = [[self.para(label, s["Cell"])]
+            cells: Row = [[self.para(label, s["Cell"])]
                            + ([self.para(ref, s["Secondary"])] if ref else [])]
             for col, p in enumerate(principles, start=1):
                 rating = d.answer(p.slug).rating

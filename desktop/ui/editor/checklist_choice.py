@@ -66,7 +66,9 @@ class ChecklistChoiceDialog(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        self.group.checkedButton().setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        checked = self.group.checkedButton()
+        if checked is not None:
+            checked.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def chosen(self) -> Checklist:
         return self.checklists[max(0, self.group.checkedId())]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -37,6 +38,9 @@ from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
 from desktop.ui.editor.summary_page import SummaryPage
 from desktop.ui.widgets import Banner, LinkButton, primary_button, scroll_page, text_label
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 AUTOSAVE_MS = 600
 RETRY_MS = 5000
@@ -167,7 +171,9 @@ class TaskList(QListWidget):
     def title(self, page: int) -> str:
         return self.item(page).text()
 
-    def state(self, page: int) -> str:
+    # A page's state; it hides QAbstractItemView.state() (the view's drag or edit state),
+    # which nothing asks of this list.
+    def state(self, page: int) -> str:  # type: ignore[override]
         return self.item(page).data(STATE_ROLE) or ""
 
     def set_state(self, page: int, state: str, rating=None) -> None:
@@ -190,7 +196,7 @@ class DecisionEditor(QWidget):
     export_requested = Signal()
     sign_off_requested = Signal()
 
-    def __init__(self, service, dialogs, autosave_ms: int = AUTOSAVE_MS,
+    def __init__(self, service: DecisionService, dialogs, autosave_ms: int = AUTOSAVE_MS,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -351,6 +357,7 @@ class DecisionEditor(QWidget):
 
     def _load_all(self) -> None:
         d = self._decision
+        assert d is not None  # called once a decision is loaded
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
         # locks the version, or the sign-offs are removed.

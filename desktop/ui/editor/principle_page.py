@@ -60,6 +60,9 @@ class PrinciplePage(QWidget):
     edited = Signal()
     action_done = Signal(int, bool)  # action position, done: ticked by the user (audited apart)
     guidance_toggled = Signal(bool)  # the user showed or hid the guidance (visible)
+    # The table of actions. The name hides QWidget.actions() (the widget's QActions), which
+    # this page has none of.
+    actions: RowTable  # type: ignore[assignment]
 
     def __init__(self, principle: Principle, total: int, parent: QWidget | None = None) -> None:
         """`total`: how many sections its checklist has ("Principle 3 of 12")."""
@@ -320,7 +323,7 @@ class PrinciplePage(QWidget):
             target = self.actions.focus_chain()[0]
             field = self.actions_field
         else:
-            target = self.rating_buttons.get(self.rating() or Rating.GREEN)
+            target = self.rating_buttons[self.rating() or Rating.GREEN]
             field = self.rating_field
         if not target.isEnabled():  # a locked record: start at the top, not half-way down
             target = field = self.guidance_toggle

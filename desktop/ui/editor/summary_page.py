@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
@@ -57,7 +65,7 @@ class SummaryPage(QWidget):
         self.links: list[QPushButton] = []
         self.export_button: QPushButton | None = None
         self.sign_off_button: QPushButton | None = None
-        self.sign_offs_label = None
+        self.sign_offs_label: QLabel | None = None
         self.export_enabled = True
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:

@@ -5,6 +5,8 @@ The dialogs are imported when first used, so they cost nothing at start-up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction
 
 from desktop.application import lifecycle
@@ -14,11 +16,17 @@ from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QProgressBar
+
+    from desktop.application.decisions import DecisionService
+    from desktop.ui.lifecycle.audit_check import AuditCheckRunner
+
 
 class LifecycleActions:
     """Owns the four actions and keeps them enabled only when they make sense."""
 
-    def __init__(self, window, service, dialogs) -> None:
+    def __init__(self, window, service: DecisionService, dialogs) -> None:
         self.window = window
         self.service = service
         self.dialogs = dialogs
@@ -41,13 +49,13 @@ class LifecycleActions:
         self.history_action.triggered.connect(self.show_history)
         self.check_action.triggered.connect(self.check_audit_trail)
         self.attach_action.triggered.connect(self.attach_signed_copy)
-        self.open_dialog = None  # the dialog shown last, for tests and screenshots
+        self.open_dialog: QDialog | None = None  # the dialog shown last, for tests and screenshots
         # decision id -> the date its last sign-off was recorded with, this session: the four
         # roles of one meeting usually sign on the same day.
         self.sign_off_dates: dict[str, str] = {}
-        self.checker = None  # the AuditCheckRunner, made on first use
+        self.checker: AuditCheckRunner | None = None  # made on first use
         self.last_report: IntegrityReport | None = None
-        self._busy = None
+        self._busy: QProgressBar | None = None
 
     def current(self):
         decision_id = self.window.current_decision_id()
@@ -147,8 +155,12 @@ class LifecycleActions:
         if d is None:
             return
         dialog = AmendDialog(self.service, d.id, self.window)
-        dialog.amended.connect(lambda new: (self._changed(new),
-                                            self.window.open_decision(new.id)))
+
+        def amended(new: Decision) -> None:
+            self._changed(new)
+            self.window.open_decision(new.id)
+
+        dialog.amended.connect(amended)
         self.open_dialog = dialog
         dialog.open()
 
@@ -231,7 +243,7 @@ class LifecycleActions:
                                + "\n".join(self.last_report.lines()))
 
 
-def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
+def install_lifecycle_actions(window, service: DecisionService, dialogs) -> LifecycleActions:
     """Add 'Record sign-off…', 'Amend…', 'History' and 'Check audit trail' to the window."""
     actions = LifecycleActions(window, service, dialogs)
     menu = window.menus["decision"]

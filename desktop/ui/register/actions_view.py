@@ -8,6 +8,7 @@ headings, Enter opening the decision at the action's principle, and an export as
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
@@ -39,6 +40,9 @@ from desktop.ui.register.model import (
 from desktop.ui.register.view import RegisterTable
 from desktop.ui.widgets import READING_WIDTH, text_label
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("due", "Due date"),
     ("owner", "Owner"),
@@ -66,7 +70,7 @@ class ActionsModel(PagedTableModel):
 
     columns = COLUMNS
 
-    def __init__(self, service, parent=None) -> None:
+    def __init__(self, service: DecisionService, parent=None) -> None:
         self._service = service
         # the shipped checklist's slug -> ("3. Staff", page number in the editor): sizes
         # the column; each row is named by its own decision's checklist (section())
@@ -131,7 +135,7 @@ class ActionsView(QWidget):
     open_requested = Signal(str, int)  # decision id, editor page of the action's principle
     message = Signal(str)  # for the status bar: "Saved 1,204 actions to open-actions.csv."
 
-    def __init__(self, service, dialogs, parent: QWidget | None = None) -> None:
+    def __init__(self, service: DecisionService, dialogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.dialogs = dialogs

@@ -16,6 +16,8 @@ from desktop.ui import theme
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
+    from desktop.application.decisions import DecisionService
+
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("reference", "Reference"),
     ("title", "Title"),
@@ -134,10 +136,10 @@ class RegisterTableModel(PagedTableModel):
 
     columns = COLUMNS
 
-    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+    def __init__(self, service: DecisionService, page_size: int = 100, parent=None) -> None:
         self._service = service
         self._matches: dict[str, str] = {}
-        examples = getattr(service, "example_ids", frozenset())
+        examples: object = getattr(service, "example_ids", frozenset())
         self._examples = examples if isinstance(examples, frozenset) else frozenset()
         super().__init__(RegisterQuery(sort="updated_at", descending=True), page_size, parent)
 

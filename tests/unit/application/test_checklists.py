@@ -24,7 +24,7 @@ WORLD = st.sampled_from(list("ąčęłŒœŸĞğİıŞşÆæØøÅåßΑαΔδΩ
 WORD = st.text(st.one_of(LATIN, WORLD), min_size=1, max_size=10)
 TITLE = st.lists(WORD, min_size=1, max_size=5).map(" ".join).filter(lambda t: len(t) <= 60)
 MARKUP = st.sampled_from(["", " <b>x</b>", " R&D", " 5 < 6", " &amp;"])
-SLUG = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
+SLUG = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)  # the schema's pattern
 
 
 def squeeze(text: str) -> str:
