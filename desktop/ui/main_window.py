@@ -531,8 +531,19 @@ class MainWindow(QMainWindow):
             return None
 
     def new_decision(self) -> None:
+        """A new draft; when the register holds more than one checklist, the user picks the
+        one it is answered against (the default preselected)."""
         self.editor.save_now()
-        decision = self._run("Cannot create a decision", self.service.create)
+        choices = self._run("Cannot create a decision", self.service.checklists.newest)
+        if not choices:
+            return
+        checklist = choices[0]
+        if len(choices) > 1:
+            checklist = self.dialogs.choose_checklist(self, choices)
+            if checklist is None:
+                return
+        decision = self._run("Cannot create a decision",
+                             lambda: self.service.create(checklist=checklist))
         if decision is None:
             return
         self.register.refresh()

@@ -28,8 +28,6 @@ from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
-SUMMARY_PAGE = 11  # details is 0, principles 1..10
-
 
 def first_lines(text: str, limit: int = 180) -> str:
     text = " ".join(text.split())
@@ -83,7 +81,8 @@ class SummaryPage(QWidget):
         done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of 10 principles completed"))
+        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
+                                 "completed"))
         overall = overall_rating(decision)
         if overall:
             line = text_label(f"Overall rating: {theme.rating_text(overall)}", "label")

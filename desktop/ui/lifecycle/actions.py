@@ -140,12 +140,11 @@ class LifecycleActions:
 
     def _go_to(self, decision_id: str, field: str) -> None:
         """Open the editor at the page an error summary entry is about."""
-        from desktop.domain.checklist import SLUGS
-
         parts = field.split(".")
         page, key = 0, field
-        if parts[0] == "answers" and len(parts) > 1 and parts[1] in SLUGS:
-            page, key = SLUGS.index(parts[1]) + 1, "rating"
+        sections = self.service.get(decision_id).sections
+        if parts[0] == "answers" and len(parts) > 1 and parts[1] in sections:
+            page, key = sections.index(parts[1]) + 1, "rating"
         self.window.open_decision(decision_id, page)
         self.window.editor.go_to(page, key)
 
