@@ -21,9 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-app  ## set up and open the app on the default database
 	$(BIN)/python main.py $(ARGS)
 
-lint: $(VENV)/.installed-test  ## ruff, then the import contracts (layers, no Qt below the window)
+lint: $(VENV)/.installed-test  ## ruff, the import contracts (layers, no Qt below the window), mypy (strict below the window)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

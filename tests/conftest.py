@@ -49,6 +49,37 @@ def _audit_keys_in_a_temporary_folder(tmp_path_factory):
     os.environ["DECISION_CHECKLIST_KEY_DIR"] = str(tmp_path_factory.mktemp("audit-keys"))
 
 
+_NOTES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def note(request):
+    """note(case, result): a line for people reading the run (the README's tables and figures),
+    such as the message a refusal gave. Never asserted: each test asserts its own result first.
+    The lines are printed together at the end of a run with -s or -v (`make stress` uses -s)."""
+    lines = request.node.stash.setdefault(_NOTES, [])
+    return lambda case, result: lines.append(f"{case}: {result}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call" and item.stash.get(_NOTES, None):
+        report.sections.append(("notes", "\n".join(item.stash[_NOTES])))
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.getoption("capture") != "no" and config.getoption("verbose") <= 0:
+        return
+    notes = [text for report in terminalreporter.stats.get("passed", [])
+             for name, text in report.sections if name == "notes"]
+    if notes:
+        terminalreporter.section("notes (for the README)")
+        for text in notes:
+            terminalreporter.line(text)
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "decisions.db"

@@ -9,12 +9,18 @@ the integrity check says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop.storage import backup as backups
 from desktop.storage.backup import BackupInfo as BackupInfo  # what the window lists
 from desktop.storage.backup import list_backups as list_backups
 from desktop.storage.backup import make_backup as make_backup
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+    from desktop.domain.queries import RegisterRow
 
 
 def _describe(source: Path, replaced: tuple[int, str] | None, saved: Path | None) -> str:
@@ -26,7 +32,7 @@ def _describe(source: Path, replaced: tuple[int, str] | None, saved: Path | None
     return f"restored from {source}, replacing {was}{kept}"
 
 
-def record_restore(service, source: Path, replaced: tuple[int, str] | None,
+def record_restore(service: DecisionService, source: Path, replaced: tuple[int, str] | None,
                    saved: Path | None) -> None:
     """Append the restore to the restored register's audit chain (sealed, head moved on)."""
     stamp = service.timestamp()
@@ -36,7 +42,8 @@ def record_restore(service, source: Path, replaced: tuple[int, str] | None,
                           stamp)], accept_behind=True)
 
 
-def _stage(source: Path, replaced: tuple[int, str] | None, service_options: dict):
+def _stage(source: Path, replaced: tuple[int, str] | None,
+           service_options: dict[str, Any]) -> Callable[[Path, Path | None], None]:
     """The prepare step of backup.restore: the restore's audit row written into the staged
     copy (migrated first), so the restored file never stands without it."""
     def prepare(staged: Path, saved: Path | None) -> None:
@@ -57,7 +64,7 @@ def _stage(source: Path, replaced: tuple[int, str] | None, service_options: dict
     return prepare
 
 
-def _catch_up(service, source: Path) -> None:
+def _catch_up(service: DecisionService, source: Path) -> None:
     """A write that reached the replaced file while the restore ran moved the seal's head on
     past the chain end the restore recorded: say so in the restored chain, so the check can
     tell it from rows removed behind the app's back."""
@@ -90,7 +97,7 @@ def _same_register(source: Path, db_path: Path) -> None:
                       "as a register of its own (main.py --db FILE).")
 
 
-def open_preview(backup: Path):
+def open_preview(backup: Path) -> DecisionService:
     """A read-only DecisionService on a backup, for previewing its register.
 
     Nothing is written to the backup: the connection is opened with mode=ro.
@@ -103,7 +110,7 @@ def open_preview(backup: Path):
     return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
 
 
-def preview_register(backup: Path, limit: int):
+def preview_register(backup: Path, limit: int) -> tuple[list[RegisterRow], int | None]:
     """(the first `limit` rows by title, the total) of a backup's register, read-only. The
     total is None when the register cannot be listed (a backup from an older version)."""
     import sqlite3
@@ -120,8 +127,9 @@ def preview_register(backup: Path, limit: int):
         preview.db.close()
 
 
-def _restore_open_service(service, backup: Path, *, folder: Path | None = None,
-                          prepare=None) -> Path | None:
+def _restore_open_service(service: DecisionService, backup: Path, *, folder: Path | None = None,
+                          prepare: Callable[[Path, Path | None], object] | None = None,
+                          ) -> Path | None:
     """Restore into the database a running DecisionService has open, then bring it up to date.
 
     SQLite notices the new content on the service's next read; an older backup's schema is
@@ -142,7 +150,7 @@ def _restore_open_service(service, backup: Path, *, folder: Path | None = None,
 
 
 def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
-                     **service_options) -> Path | None:
+                     **service_options: Any) -> Path | None:
     """Restore a backup over a register that no window has open; returns the saved copy."""
     from desktop.application.bootstrap import open_service
 
@@ -158,7 +166,7 @@ def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
     return saved
 
 
-def restore_open_register(service, source: Path, *, folder: Path | None = None) -> Path | None:
+def restore_open_register(service: DecisionService, source: Path, *, folder: Path | None = None) -> Path | None:
     """Restore into the register an open DecisionService holds (the window's)."""
     _same_register(Path(source), Path(service.db_path()))
     replaced = backups.chain_end(Path(service.db_path()))

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop import paths
 
 if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
     from desktop.application.integrity import IntegrityReport
+    from desktop.domain.checklist import Checklist
+    from desktop.storage.background_check import BackgroundCheck
 
 
-def load_shipped_checklist():
+def load_shipped_checklist() -> Checklist:
     from desktop.domain.checklist import load_checklist
 
     return load_checklist(paths.checklist_path(), paths.checklist_schema_path())
 
 
 def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
-                 read_only: bool = False, **kwargs):
+                 read_only: bool = False, **kwargs: Any) -> DecisionService:
     """A DecisionService on the given (default: the user's) database.
 
     daily_backup=False leaves out the daily backup (the command line asks for one only
@@ -38,7 +42,9 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
 
 
-def open_service_for_window(db_path: Path | str, report=None, **kwargs):
+def open_service_for_window(db_path: Path | str,
+                            report: Callable[[str | None], object] | None = None,
+                            **kwargs: Any) -> tuple[DecisionService, BackgroundCheck]:
     """(DecisionService, BackgroundCheck) for the window: the slow checks come later.
 
     The integrity check and the daily backup run in a worker thread once `check.start()`
@@ -57,7 +63,7 @@ def open_service_for_window(db_path: Path | str, report=None, **kwargs):
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs), check
 
 
-def check_file(db_path: str, service) -> IntegrityReport:
+def check_file(db_path: str, service: DecisionService) -> IntegrityReport:
     """check_integrity on a fresh connection to db_path (safe to call from any thread)."""
     from desktop.application.decisions import DecisionService
     from desktop.application.integrity import check_integrity

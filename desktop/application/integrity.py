@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop.domain.decision import Decision, SignOff, Status, completeness, overall_rating
 from desktop.domain.record import code_for, content_code, sign_off_text
 from desktop.storage import lifecycle_store as store
-from desktop.storage.repository import audit_hash
+from desktop.storage.repository import Repository, audit_hash
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 
 @dataclass(frozen=True)
@@ -74,14 +78,14 @@ class AuditedVersion:
     created: bool = False  # the log records the version being made
 
 
-def audited_versions(repo, decision_id: str | None = None) -> dict[tuple[str, int],
+def audited_versions(repo: Repository, decision_id: str | None = None) -> dict[tuple[str, int],
                                                                     AuditedVersion]:
     """(decision id, version) -> what the audit log records of its sign-off, in one pass."""
     sql = ("SELECT decision_id, version, field, new_value FROM audit_log WHERE "
            "((field = 'status' AND new_value = 'signed-off') OR field IN ('verification_code', "
            "'content_code', 'imported', 'amendment_reason', 'created') "
            "OR field LIKE 'sign\\_off.%' ESCAPE '\\')")
-    params: list = []
+    params: list[Any] = []
     if decision_id is not None:
         sql += " AND decision_id = ?"
         params.append(decision_id)
@@ -122,7 +126,7 @@ def _changed_field(recorded: str, s: SignOff) -> str:
     return "comment"
 
 
-def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
+def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion | None,
                      code: str | None = None) -> list[str]:
     """Why this stored version no longer agrees with itself or its audit log (empty: it does).
 
@@ -132,6 +136,7 @@ def version_problems(repo, decision: Decision, facts: AuditedVersion | None,
     where = f"Decision {decision.id} version {decision.version}"
     problems: list[str] = []
     stored = repo.stored_derived(decision.id, decision.version)
+    assert stored is not None  # the version was read from the register
     complete, rating = stored["complete"], stored["overall_rating"]
     stored_code, stored_content_code = stored["verification_code"], stored["content_code"]
     now = code_for(decision)
@@ -200,7 +205,7 @@ def _sign_off_problems(where: str, decision: Decision, facts: AuditedVersion) ->
     return problems
 
 
-def sealed_rows_problems(repo, decision_id: str) -> list[str]:
+def sealed_rows_problems(repo: Repository, decision_id: str) -> list[str]:
     """Row-local check of one decision's audit rows: each hash and, where held, its seal."""
     seal = repo.seal(for_writing=False)
     sealed_from = repo.sealed_from()
@@ -222,7 +227,7 @@ def sealed_rows_problems(repo, decision_id: str) -> list[str]:
             f"{', '.join(map(str, bad[:10]))})"]
 
 
-def decision_problems(repo, decision: Decision, code: str | None = None) -> list[str]:
+def decision_problems(repo: Repository, decision: Decision, code: str | None = None) -> list[str]:
     """Everything `verify` needs to know about one stored version: its own agreement, its
     decision's audit rows, the versions the log says the decision has, and the seal's head."""
     audited = audited_versions(repo, decision.id)
@@ -277,9 +282,21 @@ def _expected_triggers() -> dict[str, str]:
         db.close()
 
 
-def check_integrity(service) -> IntegrityReport:
+def _section_rows(definition: str) -> list[tuple[int, str, str]]:
+    """(position, slug, kind) of each section, as the definition gives them."""
+    import json
+
+    try:
+        return [(i, p["slug"], p.get("kind", "principle"))
+                for i, p in enumerate(json.loads(definition)["principles"])]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
-    repo = service.repo
+    # The check reads the SQLite file itself (storage/interface.py says so).
+    repo = cast(Repository, service.repo)
     chain = repo.check_audit_log()
     audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     problems: list[str] = list(chain.problems)
@@ -319,9 +336,13 @@ def check_integrity(service) -> IntegrityReport:
     problems.extend(f"Decision {did} does not have exactly one current version (its "
                     "current-version flags were changed outside the app)"
                     for did in store.decisions_without_one_current_version(repo.db))
+    sections = store.checklist_section_rows(repo.db)
     for sha, definition in store.checklist_rows(repo.db):
         if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
             problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
+        elif sections.get(sha, []) != _section_rows(definition):
+            problems.append(f"The sections listed for the stored checklist {sha[:12]}… no "
+                            "longer match its definition (changed outside the app)")
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import SLUGS, Checklist
+from desktop.domain.checklist import Checklist, SignOffRole
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -79,7 +79,7 @@ class Problem:
 def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
     """What the record still lacks before anyone can sign it (empty when complete)."""
     out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
-    for slug in SLUGS:
+    for slug in decision.sections:
         answer = decision.answer(slug)
         gaps = answer_problems(answer)
         label = principle_label(slug, checklist)
@@ -90,7 +90,8 @@ def completeness_problems(decision: Decision, checklist: Checklist | None) -> li
     return out
 
 
-def _state_problems(decision: Decision, checklist: Checklist, role) -> list[Problem]:
+def _state_problems(decision: Decision, checklist: Checklist,
+                    role: SignOffRole | None) -> list[Problem]:
     rules = allowed(decision)
     if not rules.sign_off and decision.status != Status.DRAFT:  # signed off or withdrawn
         return [Problem("status", rules.why_not("sign_off").removesuffix("."), "state")]
@@ -149,6 +150,7 @@ class Decisions(Protocol):
 
     def get(self, decision_id: str, version: int | None = None) -> Decision: ...
     def checklist_for(self, decision: Decision) -> Checklist: ...
+    def require_section(self, decision: Decision, slug: str) -> None: ...
     def timestamp(self) -> str: ...
     def today(self) -> str: ...
     def write(self, fn: Callable[[], _T]) -> _T: ...
@@ -232,6 +234,7 @@ class LifecycleService:
                 _check_signed_copy(decision, code)
             checklist = self.decisions.checklist_for(decision)
             role = checklist.role(request.role)
+            assert role is not None  # sign_off_problems refused a role the checklist does not name
             sign_off = SignOff(
                 role=role.name,  # the checklist's spelling, whatever case was typed
                 name=request.name.strip(),
@@ -353,11 +356,11 @@ class LifecycleService:
         """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
         decision = self.decisions.get(decision_id, version)
         allowed(decision).require("mark_actions")
-        if slug not in SLUGS:
-            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        self.decisions.require_section(decision, slug)
         actions = decision.answer(slug).actions
         if not 0 <= position < len(actions):
-            raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
+            raise NotFound(f"{principle_label(slug, self.decisions.checklist_for(decision))} "
+                           f"has no action {position + 1}")
         if actions[position].done == done:
             return decision
         stamp = self.decisions.timestamp()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from desktop.domain.record import code_for
 from desktop.domain.redline import FieldChange, diff_versions
 from desktop.export.pdf.base import PrintRecord, Superseded
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
-def print_record(service, decision_id: str, version: int | None = None) -> PrintRecord:
+
+def print_record(service: DecisionService, decision_id: str, version: int | None = None) -> PrintRecord:
     """Load a version (default: current) with its checklist, code and status mark, ready to
     render anywhere. An earlier version than the current one prints as superseded."""
     # A signed-off version prints as it was signed, whatever follow-up has been marked since.

@@ -16,13 +16,22 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import code_for
 from desktop.domain.verification import CODE_PATTERN, normalise_code
+
+if TYPE_CHECKING:  # pypdf, Pillow and zxing-cpp are imported when a file is read
+    from PIL.Image import Image
+    from pypdf import PageObject, PdfReader
+
+    from desktop.application.decisions import DecisionService
+    from desktop.storage.repository import Repository
 
 MATCH, SUPERSEDED, WITHDRAWN, NO_MATCH, ALTERED = (
     "match", "superseded", "withdrawn", "no-match", "altered")
@@ -81,13 +90,14 @@ def exit_status(findings: list[Finding]) -> int:
 
 
 # ---- integrity ------------------------------------------------------------------------------
-def version_problems(service, decision: Decision, code: str) -> list[str]:
+def version_problems(service: DecisionService, decision: Decision, code: str) -> list[str]:
     """Every way the stored version disagrees with the code it matched, or with its own audit
     log, re-derived from its content (empty when it agrees): the integrity check's own rule
     for one version (desktop/application/integrity.py)."""
     from desktop.application.integrity import decision_problems
 
-    return decision_problems(service.repo, decision, code)
+    # The integrity rule reads the SQLite file itself (storage/interface.py says so).
+    return decision_problems(cast("Repository", service.repo), decision, code)
 
 
 # ---- looking codes up -------------------------------------------------------------------------
@@ -102,13 +112,13 @@ def parse_code(text: str) -> str:
     return code
 
 
-def verify_code(service, text: str) -> list[Match]:
+def verify_code(service: DecisionService, text: str) -> list[Match]:
     """The recorded versions whose stored code is a typed code; InvalidInput if it cannot be
     a code."""
     return _matches(service, parse_code(text))
 
 
-def check(service, target: str) -> list[Finding]:
+def check(service: DecisionService, target: str) -> list[Finding]:
     """The findings for a typed code or a file (PDF, PNG or JPEG)."""
     if is_file_target(target):
         return check_file(service, target)
@@ -125,7 +135,7 @@ def is_file_target(target: str) -> bool:
         return False
 
 
-def check_code(service, text: str) -> list[Finding]:
+def check_code(service: DecisionService, text: str) -> list[Finding]:
     """The findings for a typed code."""
     code = parse_code(text)
     found = findings_for(service, code)
@@ -134,7 +144,7 @@ def check_code(service, text: str) -> list[Finding]:
     return [Finding(NO_MATCH, code, "no record has this code; check the characters")]
 
 
-def findings_for(service, code: str, file_problems: tuple[str, ...] = ()) -> list[Finding]:
+def findings_for(service: DecisionService, code: str, file_problems: tuple[str, ...] = ()) -> list[Finding]:
     """A finding for each recorded version with this code (none if nothing has it).
 
     A code no version holds any more, but which the audit log recorded when a version was
@@ -165,7 +175,7 @@ def findings_for(service, code: str, file_problems: tuple[str, ...] = ()) -> lis
     return found
 
 
-def _matches(service, code: str) -> list[Match]:
+def _matches(service: DecisionService, code: str) -> list[Match]:
     matches = []
     for decision_id, version in service.repo.find_by_code(code):
         decision = service.get(decision_id, version)
@@ -174,13 +184,13 @@ def _matches(service, code: str) -> list[Match]:
     return matches
 
 
-def _finding(service, match: Match, file_problems: tuple[str, ...]) -> Finding:
+def _finding(service: DecisionService, match: Match, file_problems: tuple[str, ...]) -> Finding:
     d, code = match.decision, match.code
     problems = tuple(file_problems) + tuple(version_problems(service, d, code))
     checklist = service.checklist_for(d)
     sections = tuple(
         (p.slug, f"{p.number}. {p.title}",
-         d.answer(p.slug).rating.label if d.answer(p.slug).rating else None)
+         given.label if (given := d.answer(p.slug).rating) else None)
         for p in checklist.principles
     )
     imported = None
@@ -228,7 +238,7 @@ class FileCodes:
     kind: str = "PDF"  # "PDF", "scanned PDF" or "image"
 
 
-def check_file(service, path: str | Path) -> list[Finding]:
+def check_file(service: DecisionService, path: str | Path) -> list[Finding]:
     """The findings for a PDF, a scanned PDF or a scan (PNG, JPEG)."""
     from desktop.application.userfiles import read_bytes
 
@@ -286,7 +296,7 @@ def pdf_codes(data: bytes) -> FileCodes:
     return FileCodes(tuple(_unique(_qr_codes_in_pages(reader))), metadata, "scanned PDF")
 
 
-def _pdf_reader(data: bytes):
+def _pdf_reader(data: bytes) -> PdfReader | None:
     import logging
 
     from pypdf import PdfReader
@@ -304,13 +314,13 @@ def _pdf_reader(data: bytes):
         return None
 
 
-def _metadata_codes(data: bytes, reader) -> tuple[str, ...]:
+def _metadata_codes(data: bytes, reader: PdfReader | None) -> tuple[str, ...]:
     """The codes the document's metadata names: Keywords markers (also found in the raw
     bytes, as a hand-made file would carry them) and the Subject's 'verification code'."""
     found = [m.decode("ascii") for m in _MARKED.findall(data)]
     if reader is not None:
         try:
-            meta = reader.metadata or {}
+            meta: Mapping[str, object] = reader.metadata or {}
             keywords = str(meta.get("/Keywords") or "")
             subject = str(meta.get("/Subject") or "")
         except Exception:  # noqa: BLE001 - a damaged Info dictionary names nothing
@@ -321,7 +331,7 @@ def _metadata_codes(data: bytes, reader) -> tuple[str, ...]:
     return tuple(_unique(found))
 
 
-def _footer_codes(reader) -> list[str]:
+def _footer_codes(reader: PdfReader) -> list[str]:
     """The code in each page's footer line, 'Verification code XXXX-XXXX-XXXX' drawn under
     the rule at the page's foot; a code typed into a record's text is not a footer."""
     codes: list[str] = []
@@ -330,7 +340,8 @@ def _footer_codes(reader) -> list[str]:
             bottom = float(page.mediabox.bottom)
             found: list[str] = []
 
-            def visit(text, cm, tm, font, size, found=found, bottom=bottom):
+            def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                      found: list[str] = found, bottom: float = bottom) -> None:
                 m = _FOOTER.match(text or "")
                 if m:
                     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -347,14 +358,14 @@ def _footer_codes(reader) -> list[str]:
     return codes
 
 
-def _pages(reader):
+def _pages(reader: PdfReader) -> Iterator[PageObject]:
     try:
         yield from reader.pages
     except Exception:  # noqa: BLE001 - a broken page tree ends the pages
         return
 
 
-def _qr_codes_in_pages(reader) -> list[str]:
+def _qr_codes_in_pages(reader: PdfReader) -> list[str]:
     """The QR codes in the page images of a scanned PDF, page by page."""
     codes: list[str] = []
     for page in _pages(reader):
@@ -372,7 +383,7 @@ def _qr_codes_in_pages(reader) -> list[str]:
     return codes
 
 
-def _open_image(data: bytes, name: str):
+def _open_image(data: bytes, name: str) -> Image:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -384,18 +395,19 @@ def _open_image(data: bytes, name: str):
         raise InvalidInput(f"{name}: cannot read this image ({exc})") from None
 
 
-def qr_codes_in_image(picture) -> list[str]:
+def qr_codes_in_image(picture: Image) -> list[str]:
     """The verification codes in the QR codes of a Pillow image (its other QR codes and
     barcodes are ignored)."""
     import zxingcpp
 
     if picture.mode not in ("L", "RGB", "RGBA"):
         picture = picture.convert("RGB")
-    results = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)
+    # zxing-cpp takes a single format as well as a set of them; its stubs want the set.
+    results = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     if not results and max(picture.size) > 2500:  # a fine scan: its QR read at a coarser size
         smaller = picture.copy()
         smaller.thumbnail((2000, 2000))
-        results = zxingcpp.read_barcodes(smaller, formats=zxingcpp.BarcodeFormat.QRCode)
+        results = zxingcpp.read_barcodes(smaller, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     codes = []
     for result in results:
         code = normalise_code(result.text) if len(result.text) <= 20 else None
@@ -404,7 +416,7 @@ def qr_codes_in_image(picture) -> list[str]:
     return codes
 
 
-def _unique(items) -> list[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
@@ -464,12 +476,12 @@ def format_findings(findings: list[Finding]) -> str:
     return "\n\n".join("\n".join(format_finding(f)) for f in findings)
 
 
-def as_json(findings: list[Finding]) -> list[dict]:
+def as_json(findings: list[Finding]) -> list[dict[str, Any]]:
     """The `--json` array: one object per finding."""
     out = []
     for f in findings:
         d = f.decision
-        rec: dict = {"result": f.result, "code": f.code, "message": f.headline,
+        rec: dict[str, Any] = {"result": f.result, "code": f.code, "message": f.headline,
                      "problems": list(f.problems), "authenticated": f.caution is None}
         if d is None:
             rec.update(dict.fromkeys(("decision_id", "version", "current_version", "title",
@@ -487,7 +499,7 @@ def as_json(findings: list[Finding]) -> list[dict]:
                 "reference": d.reference,
                 "status": d.status.value,
                 "overall_rating": rating.value if rating else None,
-                "ratings": {slug: (d.answer(slug).rating.value if d.answer(slug).rating
+                "ratings": {slug: (given.value if (given := d.answer(slug).rating)
                                    else None) for slug, _, _ in f.sections},
                 "sign_offs": [{"role": s.role, "name": s.name, "date": s.date,
                                "minute_reference": s.minute_reference} for s in d.sign_offs],

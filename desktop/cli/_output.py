@@ -8,13 +8,15 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 RUN_SMOKE_TEST = -2  # run() asks the entry point to run the smoke test (desktop.app)
 OPEN_WINDOW = -1  # run() found no subcommand: the entry point opens the window
 
 
-def whole_number(option: str, lowest: int, highest: int):
+def whole_number(option: str, lowest: int, highest: int) -> Callable[[str], int]:
     """An argparse type: a whole number in lowest..highest, or a one-line refusal (a number
     of 30 digits reached SQLite as an OverflowError traceback)."""
 
@@ -73,18 +75,18 @@ def shown_lines(text: str) -> str:
     return "\n".join(shown_message(line) for line in str(text).split("\n"))
 
 
-def json_text(value) -> str:
+def json_text(value: object) -> str:
     """json.dumps for the terminal: UTF-8 kept, controls and overrides escaped."""
     return _json_shown(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def _json_value(value) -> str:
+def _json_value(value: object) -> str:
     if isinstance(value, str):
         return _encode_string(value)
     return "null" if value is None else json.dumps(value)
 
 
-def _json_row(row: dict, indent: str = "  ") -> str:
+def _json_row(row: dict[str, Any], indent: str = "  ") -> str:
     """One flat object exactly as json.dumps(indent=2) writes it inside a list, but with the C
     string encoder (json.dumps with indent runs the slow pure-Python one)."""
     inner = indent + "  "

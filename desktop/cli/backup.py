@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import check_new_file, require_regular_file, shown
 from desktop.cli._output import EXIT_OK, whole_number
 from desktop.domain.errors import InvalidInput, Refused, StorageError
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 MAX_KEEP = 1000
 
 
-def add_parsers(command) -> None:
+def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     """Add the two subcommands; `command(name, help)` is cli.build_parser's helper."""
     p = command("backup", "copy the database with SQLite's backup API (into the backups "
                           "folder, keeping the newest ones, unless --out is given)")
@@ -26,13 +32,13 @@ def add_parsers(command) -> None:
     p.add_argument("backup", metavar="BACKUP", help="a backup file (see `backup --list`)")
 
 
-def _db_path(args) -> Path:
+def _db_path(args: argparse.Namespace) -> Path:
     from desktop import paths
 
     return Path(args.db) if getattr(args, "db", None) else paths.default_database()
 
 
-def cmd_backup(args, service) -> int:
+def cmd_backup(args: argparse.Namespace, service: DecisionService) -> int:
     from desktop.storage import backup
 
     db_path = _db_path(args)
@@ -63,7 +69,7 @@ def cmd_backup(args, service) -> int:
     return EXIT_OK
 
 
-def cmd_restore(args, service) -> int:
+def cmd_restore(args: argparse.Namespace, service: DecisionService | None) -> int:
     """Runs without opening the database first: restoring is the cure for a damaged one."""
 
     db_path = _db_path(args)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from desktop.application import lifecycle
 from desktop.application.integrity import check_integrity
@@ -10,8 +12,12 @@ from desktop.cli._output import one_line, shown_message
 from desktop.domain.errors import InvalidInput
 from desktop.domain.redline import field_label
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+    from desktop.domain.decision import Decision
 
-def cmd_sign_off(args, service) -> int:
+
+def cmd_sign_off(args: argparse.Namespace, service: DecisionService) -> int:
     """`sign-off ID --role ROLE --name NAME --date YYYY-MM-DD [--minute REF] [--code CODE]`."""
     decision_id = service.resolve_id(args.id)
     request = lifecycle.SignOffRequest(
@@ -29,7 +35,7 @@ def cmd_sign_off(args, service) -> int:
     return 0
 
 
-def cmd_amend(args, service) -> int:
+def cmd_amend(args: argparse.Namespace, service: DecisionService) -> int:
     """`amend ID --reason TEXT`: version n+1 as a draft; prints ID<TAB>VERSION."""
     if not args.reason.strip():
         raise InvalidInput("--reason: give the reason for the amendment (it was empty)")
@@ -38,13 +44,13 @@ def cmd_amend(args, service) -> int:
     return 0
 
 
-def decision_code(decision) -> str:
+def decision_code(decision: Decision) -> str:
     from desktop.domain.record import code_for
 
     return code_for(decision)
 
 
-def cmd_audit(args, service) -> int:
+def cmd_audit(args: argparse.Namespace, service: DecisionService) -> int:
     """`audit [ID] [--check]`: a decision's history, or the whole log; --check verifies it."""
     if args.check:
         from desktop.cli._output import print_verdict

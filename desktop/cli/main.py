@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop.application.userfiles import atomic_write, read_text, require_regular_file, shown
 from desktop.cli._output import (
@@ -25,9 +27,12 @@ from desktop.cli._output import (
 )
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for any bad input
         raise InvalidInput(f"{self.prog}: {message}")
 
 
@@ -98,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="check the hash chain and locked records; exit 1 if tampered with")
     from desktop.cli.backup import add_parsers as add_backup_parsers
+    from desktop.cli.checklists import add_parsers as add_checklist_parsers
 
     add_backup_parsers(command)
+    add_checklist_parsers(command, lambda p: _add_db(p, top=False))
     return parser
 
 
@@ -114,17 +121,19 @@ _HANDLERS: dict[str, str] = {
     "audit": "desktop.cli.lifecycle:cmd_audit",
     "backup": "desktop.cli.backup:cmd_backup",
     "restore": "desktop.cli.backup:cmd_restore",
+    "checklist": "desktop.cli.checklists:cmd_checklist",
 }
 
 
-def _handler(name: str):
+def _handler(name: str) -> Callable[..., int]:
     import importlib
 
     module, _, function = _HANDLERS[name].partition(":")
-    return getattr(importlib.import_module(module), function)
+    handler: Callable[..., int] = getattr(importlib.import_module(module), function)
+    return handler
 
 
-def cmd_import(args, service) -> int:
+def cmd_import(args: argparse.Namespace, service: DecisionService) -> int:
     # The text was read by run(), before the db opened; the audit log names the file.
     for d in service.import_bundle(args.bundle_text, source=Path(args.file).name):
         print(f"{d.id}\t{one_line(d.title)}")
@@ -150,7 +159,7 @@ def _check_bundle(text: str) -> None:
         db.close()
 
 
-def cmd_list(args, service) -> int:
+def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
     """The register, streamed row by row: memory stays flat however many decisions there are
     (the JSON is exactly what json.dumps(indent=2) gives for the whole list)."""
     from desktop.domain.queries import RegisterQuery
@@ -174,6 +183,7 @@ def cmd_list(args, service) -> int:
                 "status": r.status.value,
                 "version": r.version,
                 "complete": r.complete,
+                "sections": r.sections,
                 "overall_rating": r.overall_rating.value if r.overall_rating else None,
                 "decision_maker": r.decision_maker,
                 "meeting_date": r.meeting_date,
@@ -187,18 +197,18 @@ def cmd_list(args, service) -> int:
         for r in rows:
             rating = r.overall_rating.value if r.overall_rating else "-"
             write("\t".join([r.id, one_line(r.reference or None), one_line(r.title),
-                             r.status.value, str(r.version), f"{r.complete}/10", rating]) + "\n")
+                             r.status.value, str(r.version), f"{r.complete}/{r.sections}", rating]) + "\n")
     sys.stdout.write("".join(chunk))
     return EXIT_OK
 
 
-def cmd_export_json(args, service) -> int:
+def cmd_export_json(args: argparse.Namespace, service: DecisionService) -> int:
     text = service.export_bundle(args.ids)
     atomic_write(Path(args.out), text.encode("utf-8"))
     return EXIT_OK
 
 
-_BUILTIN = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
+_BUILTIN: dict[str, Callable[..., int]] = {"import": cmd_import, "list": cmd_list, "export-json": cmd_export_json}
 
 
 # Subcommands that may start a new database file; the others need an existing one.
@@ -206,6 +216,22 @@ _CREATES_DATABASE = frozenset({"import", "restore"})
 # Subcommands that only read the register: they never trigger the daily backup, and they
 # read a register that cannot be written (a read-only file, read-only media) read-only.
 READING = frozenset({"list", "export", "export-json", "pack", "verify", "audit", "backup"})
+
+
+def _creates_database(args: argparse.Namespace) -> bool:
+    """The command may start a new database file (see _CREATES_DATABASE): importing a
+    checklist is how a new register that uses its own checklist begins."""
+    return args.command in _CREATES_DATABASE or (
+        args.command == "checklist" and args.checklist_command == "import")
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """The command only reads the register (see READING)."""
+    if args.command == "checklist":
+        from desktop.cli.checklists import reads_only
+
+        return reads_only(args)
+    return args.command in READING
 
 
 def _missing(path: str) -> bool:
@@ -298,7 +324,7 @@ def run(argv: list[str]) -> int:
     try:
         from desktop.application.bootstrap import open_service
 
-        if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
+        if args.db and not _creates_database(args) and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
         if args.db and _present(args.db):
@@ -312,8 +338,8 @@ def run(argv: list[str]) -> int:
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(
-            args.db, daily_backup=args.command not in READING and _own_register(args.db),
-            read_only=args.command in READING and _cannot_be_written(args.db))
+            args.db, daily_backup=not _reads_only(args) and _own_register(args.db),
+            read_only=_reads_only(args) and _cannot_be_written(args.db))
         status = handler(args, service)
         sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit
         return status

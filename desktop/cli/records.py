@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import atomic_write, check_output, require_regular_file
 from desktop.cli._output import EXIT_OK, json_text, shown_lines, shown_message
 from desktop.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 
 def _check_out(out: str) -> Path:
@@ -19,12 +25,12 @@ def _check_out(out: str) -> Path:
     return path
 
 
-def _warn(warnings) -> None:
+def _warn(warnings: Iterable[str]) -> None:
     for w in warnings:
         print(f"warning: {shown_message(w)}", file=sys.stderr)
 
 
-def cmd_export(args, service) -> int:
+def cmd_export(args: argparse.Namespace, service: DecisionService) -> int:
     """`export ID [--version N] --out FILE.pdf`: the PDF assurance record of one version."""
     from desktop.application.printing import print_record
     from desktop.export.pdf import render_record
@@ -38,7 +44,7 @@ def cmd_export(args, service) -> int:
     return EXIT_OK
 
 
-def cmd_pack(args, service) -> int:
+def cmd_pack(args: argparse.Namespace, service: DecisionService) -> int:
     """`pack ID ... --out FILE.pdf`: a committee pack of the current versions, in the given order."""
     from desktop.application.printing import print_record
     from desktop.export.pdf import render_pack
@@ -51,7 +57,7 @@ def cmd_pack(args, service) -> int:
     return EXIT_OK
 
 
-def cmd_verify(args, service) -> int:
+def cmd_verify(args: argparse.Namespace, service: DecisionService) -> int:
     """`verify CODE-or-FILE [--json]`: which decision and version a typed code, a PDF or a scan
     (PNG, JPEG, image-only PDF) matches. Exit 0 match, 3 superseded or withdrawn, 1 no match
     or altered (the worst over a pack's codes), 2 bad input."""

@@ -12,29 +12,36 @@ FOLD_WINDOW_S = 5 * 60  # saves of one field by one person less than this apart 
 
 
 class Change(Protocol):
-    """An audit row (desktop.domain.queries.AuditEntry has these)."""
+    """An audit row (desktop.domain.queries.AuditEntry has these), read only."""
 
-    id: int
-    at: str
-    user: str
-    version: int
-    field: str
-    old_value: str | None
-    new_value: str | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def at(self) -> str: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old_value(self) -> str | None: ...
+    @property
+    def new_value(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
 class Edit:
     """One or more audit rows read as one edit: the value before the first, after the last."""
 
-    rows: tuple  # the audit rows, oldest first
+    rows: tuple[Change, ...]  # the audit rows, oldest first
 
     @property
-    def first(self):
+    def first(self) -> Change:
         return self.rows[0]
 
     @property
-    def last(self):
+    def last(self) -> Change:
         return self.rows[-1]
 
     @property
@@ -93,7 +100,7 @@ def fold_edits(rows: Iterable[Change], window_s: float = FOLD_WINDOW_S) -> list[
     version, less than `window_s` after that edit's last row; anyone else's change to the
     field in between starts a new edit. Rows of other fields in between (one autosave writes
     several) do not break an edit. Nothing is dropped: every row is in exactly one edit."""
-    groups: list[list] = []
+    groups: list[list[Change]] = []
     latest: dict[str, int] = {}  # field -> index in groups of its latest edit
     for row in rows:
         i = latest.get(row.field)
@@ -111,6 +118,6 @@ def fold_edits(rows: Iterable[Change], window_s: float = FOLD_WINDOW_S) -> list[
     return [Edit(tuple(g)) for g in groups]
 
 
-def edit_rows(edits: Sequence[Edit]) -> list:
+def edit_rows(edits: Sequence[Edit]) -> list[Change]:
     """Every audit row of these edits, in the edits' order (the inverse of fold_edits)."""
     return [r for e in edits for r in e.rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 # Crockford base32: no I, L, O or U, so codes are hard to mistype.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -12,7 +13,7 @@ _CODE_CHARS = 12
 CODE_PATTERN = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 
 
-def canonical_content(record: dict) -> bytes:
+def canonical_content(record: dict[str, Any]) -> bytes:
     """Canonical UTF-8 JSON of a bundle record, without the keys that change at sign-off."""
     excluded = {"status", "sign_offs", "created_at", "updated_at", "verification_code"}
     content = {k: v for k, v in record.items() if k not in excluded}
@@ -21,7 +22,7 @@ def canonical_content(record: dict) -> bytes:
     )
 
 
-def verification_code(record: dict) -> str:
+def verification_code(record: dict[str, Any]) -> str:
     """SHA-256 over the canonical content, shown as 12 Crockford base32 characters."""
     digest = hashlib.sha256(canonical_content(record)).digest()
     number = int.from_bytes(digest[:8], "big") >> (64 - 5 * _CODE_CHARS)
@@ -39,7 +40,7 @@ def normalise_code(text: str) -> str | None:
     Forgives letter case, spaces, missing or extra hyphens (and the dashes a word processor
     puts in their place), O for 0 and I or L for 1."""
     cleaned = re.sub(r"[\s\-\u2010-\u2015\u2212]", "", text.upper())
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
     if len(cleaned) != _CODE_CHARS or any(c not in _ALPHABET for c in cleaned):
         return None
     return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"

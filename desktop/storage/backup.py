@@ -17,8 +17,10 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.domain.dates import padded_date
 from desktop.domain.errors import NotOurs, StorageError
@@ -29,6 +31,9 @@ from desktop.storage.files import (
     inspect_file,
     read_only_uri,
 )
+
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
 
 DEFAULT_KEEP = 10
 BACKUP_DIR_ENV = "DECISION_CHECKLIST_BACKUP_DIR"
@@ -216,7 +221,7 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, *,
         dest = folder / f"{base}.{n}.db"
     remove_stale_partials(folder)
     own = source is None
-    conn = _open_read_only(db_path) if own else source
+    conn = _open_read_only(db_path) if source is None else source
     try:
         copy_database(conn, dest)
     finally:
@@ -304,7 +309,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         raise StorageError(f"{path} cannot be opened: {exc}.") from None
 
 
-def open_read_only(backup: Path):
+def open_read_only(backup: Path) -> Database:
     """A sqlite-utils Database on a backup, opened with mode=ro: nothing is written to it."""
     from sqlite_utils import Database
 
@@ -350,7 +355,7 @@ def chain_end(db_path: Path) -> tuple[int, str] | None:
 
 
 def restore(backup: Path, db_path: Path, *, folder: Path | None = None,
-            prepare=None) -> Path | None:
+            prepare: Callable[[Path, Path | None], object] | None = None) -> Path | None:
     """Replace the database's content with a backup's; return the backup of what was there.
 
     The backup is checked first (ours, not from a newer version, not damaged), and so is the

@@ -13,11 +13,15 @@ failed it is switched to `PRAGMA query_only`, so SQLite itself refuses to modify
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import StorageError
+
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+    from sqlite_utils.db import Table, View
 
 # Statements that make Python's sqlite3 open an implicit transaction. sqlite-utils'
 # execute() commits those when no transaction was open; anything else behaves identically
@@ -34,13 +38,13 @@ class LazyDatabase:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._database = None
+        self._database: Database | None = None
         self._gate: Callable[[], None] | None = None
         self._refused: str | None = None
 
     # ---- the sqlite-utils side ------------------------------------------------------------
     @property
-    def database(self):
+    def database(self) -> Database:
         """The sqlite-utils Database on this connection (imports sqlite-utils once)."""
         if self._database is None:
             from sqlite_utils import Database
@@ -59,12 +63,13 @@ class LazyDatabase:
         self._before_write()
         return getattr(self.database, name)
 
-    def __getitem__(self, table: str):
+    def __getitem__(self, table: str) -> Table | View:
         self._before_write()
         return self.database[table]
 
     # ---- what the app uses -----------------------------------------------------------------
-    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+    def execute(self, sql: str,
+                parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
         """Like sqlite-utils' Database.execute (a lone write statement is committed)."""
         if _first_keyword(sql) in _DML:
             self._before_write()
@@ -73,7 +78,7 @@ class LazyDatabase:
             return self._database.execute(sql, parameters)
         return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
 
-    def atomic(self):
+    def atomic(self) -> AbstractContextManager[object]:
         """One write transaction, begun with BEGIN IMMEDIATE (a savepoint inside one).
 
         IMMEDIATE takes the write lock at the start, so everything read inside the block
@@ -131,6 +136,6 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
         conn.commit()
 
 
-def as_sqlite_utils(db):
+def as_sqlite_utils(db: LazyDatabase | Database) -> Database:
     """The sqlite-utils Database behind `db` (which may already be one)."""
     return db.database if isinstance(db, LazyDatabase) else db

@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.domain.errors import StorageError
 from desktop.storage.files import (
@@ -17,6 +18,10 @@ from desktop.storage.files import (
     schema_problem,
     unwritable,
 )
+
+if TYPE_CHECKING:
+    from desktop.storage.connection import LazyDatabase
+
 
 
 def _create_atomically(path: Path) -> None:
@@ -72,7 +77,7 @@ def _create_atomically(path: Path) -> None:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bool = True,
-                  read_only: bool = False):
+                  read_only: bool = False) -> LazyDatabase:
     """Open (creating if needed) a Decision Checklist database and bring its schema up to date.
 
     Returns a LazyDatabase: the sqlite3 connection with WAL, foreign keys and
@@ -154,7 +159,7 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
     return db
 
 
-def _open_read_only(path: Path, user_version: int):
+def _open_read_only(path: Path, user_version: int) -> LazyDatabase:
     from desktop.storage import schema_info
     from desktop.storage.connection import LazyDatabase
 

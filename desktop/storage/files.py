@@ -223,7 +223,7 @@ def unwritable(path: Path) -> str | None:
     return None
 
 
-def describe_os_error(path: Path, exc: BaseException) -> str:
+def describe_os_error(path: Path | str, exc: BaseException) -> str:
     """A user-facing sentence for an OS or SQLite error while writing."""
     text = str(exc)
     err = getattr(exc, "errno", None)

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from desktop.domain.decision import SignOff
+
+if TYPE_CHECKING:  # sqlite-utils is imported when first needed
+    from sqlite_utils import Database
+
+    from desktop.storage.connection import LazyDatabase
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class LifecycleTables:
     A part of `Repository` (it inherits these); callers run them inside one transaction.
     """
 
-    db: Any  # the repository's sqlite-utils Database
+    db: LazyDatabase | Database  # the repository's database
     user: str  # who is recorded as having done it
 
     def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
@@ -92,7 +97,7 @@ class LifecycleTables:
             "attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [vid, filename, sha256, len(data), data, at, self.user],
         )
-        return cur.lastrowid
+        return cast(int, cur.lastrowid)  # set by the INSERT
 
     def signed_copies(self, vid: int) -> list[SignedCopy]:
         return [
@@ -110,7 +115,7 @@ class LifecycleTables:
 
 
 # ---- integrity ----------------------------------------------------------------------------
-def triggers(db) -> dict[str, str]:
+def triggers(db: LazyDatabase | Database) -> dict[str, str]:
     """name -> SQL of every trigger in the database."""
     return {
         r[0]: r[1]
@@ -118,7 +123,7 @@ def triggers(db) -> dict[str, str]:
     }
 
 
-def decisions_without_one_current_version(db, decision_id: str | None = None) -> list[str]:
+def decisions_without_one_current_version(db: LazyDatabase | Database, decision_id: str | None = None) -> list[str]:
     """Ids of decisions (or of this one) whose current_version is not the one (and only)
     current row."""
     only = " AND d.id = ?" if decision_id is not None else ""
@@ -134,12 +139,22 @@ def decisions_without_one_current_version(db, decision_id: str | None = None) ->
     ]
 
 
-def checklist_rows(db) -> list[tuple[str, str]]:
+def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     """(sha256, definition) of every stored checklist."""
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
 
 
-def signed_copy_hashes(db) -> Iterator[tuple[int, str, bytes]]:
+def checklist_section_rows(db: LazyDatabase | Database) -> dict[str, list[tuple[int, str, str]]]:
+    """Checklist sha256 -> its (position, slug, kind) rows, in order."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for sha, position, slug, kind in db.execute(
+            "SELECT sha256, position, slug, kind FROM checklist_sections "
+            "ORDER BY sha256, position"):
+        out.setdefault(sha, []).append((position, slug, kind))
+    return out
+
+
+def signed_copy_hashes(db: LazyDatabase | Database) -> Iterator[tuple[int, str, bytes]]:
     """(id, stored sha256, bytes) of every signed copy, one at a time."""
     for r in db.execute("SELECT id, sha256, data FROM signed_copies ORDER BY id"):
         yield r[0], r[1], bytes(r[2])

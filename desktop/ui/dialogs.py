@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the window is painted before any of these is first needed
+    from PySide6.QtGui import QAbstractFileIconProvider
     from PySide6.QtWidgets import QWidget
 
 
@@ -16,7 +17,8 @@ class Dialogs:
         self._folder: str | None = None  # where the last file was chosen, this session
         # QFileDialog.Option flags for every file dialog (None: the platform's default)
         self.file_dialog_options = file_dialog_options
-        self._icons = None  # the file dialogs' icon provider (see _file_dialog)
+        # The file dialogs' icon provider (see _file_dialog).
+        self._icons: QAbstractFileIconProvider | None = None
 
     def _start_folder(self) -> str:
         """The folder a file dialog opens in: the last one used, else the user's Documents
@@ -46,6 +48,14 @@ class Dialogs:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.critical(parent, title, text)
+
+    def choose_checklist(self, parent: QWidget | None, checklists: list):
+        """Which of these checklists (the default first) a new decision is answered
+        against; None if the user cancelled."""
+        from desktop.ui.editor.checklist_choice import ChecklistChoiceDialog
+
+        dialog = ChecklistChoiceDialog(checklists, parent)
+        return dialog.chosen() if dialog.exec() else None
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -138,7 +148,7 @@ class Dialogs:
             dialog.deleteLater()
 
 
-def _icons_by_name():
+def _icons_by_name() -> QAbstractFileIconProvider:
     """A QAbstractFileIconProvider that never opens a file: a folder or a file icon and a
     type from the name alone."""
     from PySide6.QtGui import QAbstractFileIconProvider
@@ -191,6 +201,14 @@ class RecordingDialogs(Dialogs):
             return None
         picked = self.choices.pop(0)
         return choices[picked] if isinstance(picked, int) else picked
+
+    def choose_checklist(self, parent, checklists):
+        self.calls.append(("choose_checklist", "New decision",
+                           ", ".join(f"{c.id} {c.version}" for c in checklists)))
+        if not self.choices:
+            return None
+        picked = self.choices.pop(0)
+        return checklists[picked] if isinstance(picked, int) else picked
 
     def open_file(self, parent, title, filters):
         self.calls.append(("open_file", title, filters))

@@ -33,6 +33,10 @@ from desktop.ui.widgets import LinkButton
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
+    from desktop.application.decisions import DecisionService
+    from desktop.ui.editor.decision_editor import DecisionEditor
+    from desktop.ui.help_page import HelpDialog
+
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 
@@ -60,7 +64,7 @@ class MainWindow(QMainWindow):
     current_changed = Signal(object)  # the current decision id, or None
     record_changed = Signal(object)  # a Decision after it was saved, reloaded or changed state
 
-    def __init__(self, service, settings, dialogs, *, autosave_ms: int | None = None,
+    def __init__(self, service: DecisionService, settings, dialogs, *, autosave_ms: int | None = None,
                  parent: QWidget | None = None, defer_extras: bool = False) -> None:
         super().__init__(parent)
         self.service = service
@@ -76,8 +80,8 @@ class MainWindow(QMainWindow):
         self.register = RegisterView(service, defer=defer_extras)
         # The editor (twelve pages of widgets) is built on first use or right after the
         # first paint (see build_editor_when_idle): start-up shows the register sooner.
-        self._editor = None
-        self._help = None  # the one "How to use" window, once opened
+        self._editor: DecisionEditor | None = None
+        self._help: HelpDialog | None = None  # the one "How to use" window, once opened
         self._actions_view = None  # the open actions page, built when first shown
         self._untouched = None  # the Decision as "New decision" made it, until the user leaves
         self._autosave_ms = autosave_ms
@@ -474,9 +478,7 @@ class MainWindow(QMainWindow):
 
     def show_summary(self) -> None:
         """View ▸ Check your answers: the page, with the focus on its next step."""
-        from desktop.ui.editor.summary_page import SUMMARY_PAGE
-
-        self.editor.go_to(SUMMARY_PAGE)
+        self.editor.go_to(self.editor.summary_page)
         self.editor.focus_first_field()
 
     def go_back(self) -> None:
@@ -492,7 +494,9 @@ class MainWindow(QMainWindow):
         else:
             self.show_register()
 
-    def find(self) -> None:
+    # The window's Find (the register's search box); it hides QWidget.find(id), a static
+    # lookup of a widget by its window id that nothing here uses.
+    def find(self) -> None:  # type: ignore[override]
         self.show_register()
         self.register.focus_search()
 
@@ -532,8 +536,19 @@ class MainWindow(QMainWindow):
             return None
 
     def new_decision(self) -> None:
+        """A new draft; when the register holds more than one checklist, the user picks the
+        one it is answered against (the default preselected)."""
         self.editor.save_now()
-        decision = self._run("Cannot create a decision", self.service.create)
+        choices = self._run("Cannot create a decision", self.service.checklists.newest)
+        if not choices:
+            return
+        checklist = choices[0]
+        if len(choices) > 1:
+            checklist = self.dialogs.choose_checklist(self, choices)
+            if checklist is None:
+                return
+        decision = self._run("Cannot create a decision",
+                             lambda: self.service.create(checklist=checklist))
         if decision is None:
             return
         self.register.refresh()
@@ -624,7 +639,11 @@ class MainWindow(QMainWindow):
             return
         if self.showing_editor():
             self.editor.clear()
-        if self._run("Cannot delete", lambda: self.service.delete(current) or True) is None:
+        def delete() -> bool:
+            self.service.delete(current)
+            return True
+
+        if self._run("Cannot delete", delete) is None:
             return
         self.stack.setCurrentIndex(REGISTER)
         self.register.refresh()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -180,7 +182,8 @@ class Field(QWidget):
 
     def _check_glyphs(self, *_args) -> None:
         w = self.widget
-        text = w.text() if isinstance(w, QLineEdit) else w.toPlainText()
+        # Connected for a QLineEdit or a QPlainTextEdit only (above).
+        text = w.text() if isinstance(w, QLineEdit) else cast(QPlainTextEdit, w).toPlainText()
         self.set_glyph_warning(glyph_warning(text))
 
     def set_glyph_warning(self, message: str) -> None:
@@ -242,9 +245,9 @@ class FollowFocus(QObject):
     def __init__(self, area: QScrollArea) -> None:
         super().__init__(area)
         self._area = area
-        self._editor: QWidget | None = None
+        self._editor: QPlainTextEdit | QLineEdit | None = None
         self._shown: QWidget | None = None  # the control shown last
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        cast(QApplication, QApplication.instance()).focusChanged.connect(self._focus_changed)
         # A notice above the page, or a smaller window, shrinks the page: the focus stays
         # in view.
         area.viewport().installEventFilter(self)
@@ -322,7 +325,7 @@ class FollowFocus(QObject):
         self._scroll_to(editor)
         host = editor.viewport() if isinstance(editor, QPlainTextEdit) else editor
         caret = editor.cursorRect()
-        centre = host.mapTo(self._area.widget(), caret.center())
+        centre = host.mapTo(cast(QWidget, self._area.widget()), caret.center())
         self._area.ensureVisible(centre.x(), centre.y(), FocusRing.RING + 1,
                                  caret.height() // 2 + self.MARGIN)
 
@@ -455,7 +458,7 @@ class FocusRing(QObject):
             self._overlay = self._target = None
             return
         r = self.RING
-        host = self._overlay.parentWidget()
+        host = cast(QWidget, self._overlay.parentWidget())  # made with one
         corner = self._target.mapTo(host, self._target.rect().topLeft())
         self._overlay.setGeometry(QRect(corner, self._target.size()).adjusted(-r, -r, r, r))
         self._overlay.show()

@@ -101,7 +101,7 @@ def _chain_ok(path: Path) -> bool:
         conn.close()
 
 
-def test_autosave_survives_sigkill(tmp_path, record_property):
+def test_autosave_survives_sigkill(tmp_path, note):
     """The autosave loop is killed KILLS times; every acknowledged edit survives each time."""
     rng = random.Random(SEED)
     db = tmp_path / "crash.db"
@@ -133,10 +133,8 @@ def test_autosave_survives_sigkill(tmp_path, record_property):
     assert lost == [], f"acknowledged edits lost: {lost[:20]}"
     assert _chain_ok(db)
     assert mid_run >= KILLS // 2, "too few kills landed while edits were being written"
-    record_property("kills", KILLS)
-    record_property("acknowledged_edits", len(acked))
-    print(f"\nautosave: {KILLS} kills, {len(acked)} acknowledged edits, 0 lost, "
-          f"{mid_run} kills mid-run")
+    note("autosave", f"{KILLS} kills, {len(acked)} acknowledged edits, 0 lost, "
+                     f"{mid_run} kills mid-run")
 
 
 def test_kill_during_first_start_leaves_a_usable_database(tmp_path):
@@ -180,7 +178,7 @@ def _ids(path: Path) -> set[str]:
         conn.close()
 
 
-def test_import_killed_half_way_is_all_or_nothing(tmp_path):
+def test_import_killed_half_way_is_all_or_nothing(tmp_path, note):
     """`main.py import` of a big bundle killed at random moments: all of it or none."""
     rng = random.Random(SEED + 2)
     bundle = tmp_path / "big.json"
@@ -240,14 +238,14 @@ def test_import_killed_half_way_is_all_or_nothing(tmp_path):
         outcomes["all" if added else "none"] += 1
         mid_write += killed and wal_size > 0 and not added
     assert mid_write >= 1, "no kill landed while the import was writing; make the bundle bigger"
-    print(f"\nimport: {rounds} kills of a {IMPORT_SIZE}-decision import (writes from "
-          f"{writing:.1f} s, commits at {committed:.1f} s), "
-          f"{mid_write} while writing, before the commit; outcomes {outcomes}")
-    _restore_killed_half_way(tmp_path, rng, big_backup=full, small=base)
+    note("import", f"{rounds} kills of a {IMPORT_SIZE}-decision import (writes from "
+                   f"{writing:.1f} s, commits at {committed:.1f} s), "
+                   f"{mid_write} while writing, before the commit; outcomes {outcomes}")
+    _restore_killed_half_way(tmp_path, rng, big_backup=full, small=base, note=note)
 
 
 def _restore_killed_half_way(tmp_path: Path, rng: random.Random, *, big_backup: Path,
-                             small: Path) -> None:
+                             small: Path, note) -> None:
     """`main.py restore` of a big backup over a small database, killed: old content or new."""
     old_ids, new_ids = _ids(small), _ids(big_backup)
     cmd = [sys.executable, "main.py", "--db", str(tmp_path / "timing.db"), "restore",
@@ -267,4 +265,4 @@ def _restore_killed_half_way(tmp_path: Path, rng: random.Random, *, big_backup: 
         ids = _ids(db)
         assert ids in (old_ids, new_ids), "a restore killed half-way left a mixture"
         outcomes["new" if ids == new_ids else "old"] += 1
-    print(f"restore: {IMPORT_KILLS} kills of a restore ({took:.1f} s); outcomes {outcomes}")
+    note("restore", f"{IMPORT_KILLS} kills of a restore ({took:.1f} s); outcomes {outcomes}")

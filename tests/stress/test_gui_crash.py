@@ -32,7 +32,7 @@ def saved_response(db: Path) -> str:
         conn.close()
 
 
-def test_typing_survives_a_killed_window(tmp_path):
+def test_typing_survives_a_killed_window(tmp_path, note):
     from desktop.application.bootstrap import open_service
 
     rng = random.Random(SEED)
@@ -65,4 +65,4 @@ def test_typing_survives_a_killed_window(tmp_path):
         worst = max(worst, lost)
         assert lost <= 1.0, (f"round {round_no}: {max(typed) - len(text)} characters typed over "
                              f"{lost:.2f} s were lost")
-    print(f"\nwindow: {KILLS} kills while typing, the most typing lost was {worst:.2f} s")
+    note("window", f"{KILLS} kills while typing, the most typing lost was {worst:.2f} s")

@@ -75,7 +75,7 @@ def _device(folder: Path) -> Path | None:
 
 
 @pytest.mark.timeout(max(120, ROUNDS * 4 * RUN_TIMEOUT))
-def test_hostile_files_round_after_round(tmp_path):
+def test_hostile_files_round_after_round(tmp_path, note):
     tmp_path = tmp_path / "work"
     tmp_path.mkdir()
     db = tmp_path / "register.db"
@@ -113,6 +113,6 @@ def test_hostile_files_round_after_round(tmp_path):
         assert stat.S_ISCHR(os.stat(device).st_mode)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     runs = ROUNDS * len(cases)
-    print(f"\nhostile files: {runs} runs refused in {time.monotonic() - started:.1f} s, "
-          f"peak {max(peaks) // 1024} MB resident (pytest itself: {_own_peak_kb() // 1024} MB)"
-          + ("" if device is not None else " (no device: needs root for mknod)"))
+    note("hostile files", f"{runs} runs refused in {time.monotonic() - started:.1f} s, "
+         f"peak {max(peaks) // 1024} MB resident (pytest itself: {_own_peak_kb() // 1024} MB)"
+         + ("" if device is not None else " (no device: needs root for mknod)"))

@@ -69,7 +69,8 @@ def import_cycles(graph) -> list[list[str]]:
 
 
 def test_no_import_cycles_in_desktop():
-    cycles = import_cycles(grimp.build_graph("desktop"))
+    # Imports under `if TYPE_CHECKING:` never run: a type named across a ring is no cycle.
+    cycles = import_cycles(grimp.build_graph("desktop", exclude_type_checking_imports=True))
     assert cycles == [], f"modules that import each other: {cycles}"
 
 

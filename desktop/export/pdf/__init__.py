@@ -7,6 +7,8 @@ document is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from desktop.export.pdf.base import (
     BODY_WIDTH as BODY_WIDTH,
 )
@@ -32,7 +34,7 @@ def render_record(record: PrintRecord) -> Rendered:
 
 
 def render_pack(records: list[PrintRecord], title: str = "Committee pack",
-                progress=None) -> Rendered:
+                progress: Callable[[int, int], object] | None = None) -> Rendered:
     """A committee pack: cover, contents, summary grid, then every record, numbered throughout.
 
     progress(done, total), if given, is called as each record starts; raising stops the build.

@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
@@ -28,6 +30,11 @@ from desktop.export.pdf.styles import (
     register_fonts,
     stylesheet,
 )
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle, PropertySet
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, Flowable
 
 CODE_MARKER = "decision-checklist-code:"  # in the PDF's Keywords, so `verify FILE.pdf` finds it
 PAGE_MARGIN_MM = 20
@@ -110,23 +117,23 @@ def mark_for(decision: Decision, superseded: Superseded | None = None) -> tuple[
 
 
 # ---- canvas and document -----------------------------------------------------------------
-def _numbered_canvas_class():
+def _numbered_canvas_class() -> type[Canvas]:
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
         """Keeps each page until save(), then writes what needs the total: "Page X of Y" and
         the page numbers of forward references (the pack's contents page)."""
 
-        def __init__(self, *args, **kwargs) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
             self._later: list[tuple[int, float, float, str]] = []  # page, x, y, anchor key
             self.anchors: dict[str, int] = {}
             self._marks: dict[int, list[tuple[str, float, float, str, int]]] = {}
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # ReportLab private, not in the stubs
 
         def anchor(self, key: str, outline: str = "", level: int = 0) -> None:
             """A named destination here (and an outline entry), made when the page is written:
@@ -160,7 +167,7 @@ def _numbered_canvas_class():
             super().save()
 
         def _draw_page_label(self, number: int, total: int) -> None:
-            width, _ = self._pagesize
+            width, _ = self._pagesize  # type: ignore[attr-defined]  # ReportLab private
             self.saveState()
             self.setFont(REGULAR, 8.5)
             self.setFillColor(colour(SECONDARY))
@@ -183,7 +190,7 @@ class Renderer:
         self.styles = stylesheet()
         self.guard = TextGuard(self.printable)
         self.context = PageContext(footer_left="")
-        self._joined: dict = {}
+        self._joined: dict[str, ParagraphStyle] = {}
         from desktop.export.pdf.parts import ParaCache
 
         self.para = ParaCache()
@@ -198,7 +205,7 @@ class Renderer:
         self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
 
-    def joined(self, style):
+    def joined(self, style: PropertySet) -> ParagraphStyle:
         """The style without space after, for a piece of a paragraph cut for speed."""
         key = f"{style.name}-joined"
         if key not in self._joined:
@@ -208,14 +215,14 @@ class Renderer:
         return self._joined[key]
 
     # Override points -----------------------------------------------------------------------
-    def story(self) -> list:
+    def story(self) -> list[Flowable]:
         raise NotImplementedError
 
     def metadata(self) -> dict[str, str]:
         return {"title": self.title, "author": "", "subject": "", "keywords": ""}
 
     # Page decoration ------------------------------------------------------------------------
-    def on_page(self, canvas, doc) -> None:
+    def on_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """The footer of the page that is starting, and what its header and status mark will
         be (drawn at its end)."""
         ctx = self.context
@@ -247,7 +254,7 @@ class Renderer:
             self._page_part = ""
         self.part = label
 
-    def on_page_end(self, canvas, doc) -> None:
+    def on_page_end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """The running header, naming the part the page continues ("8. Long term and
         strategic, continued"), now that the page's content is known; then the status mark,
         over everything on the page, multiplied into it: it shows on the white page and on
@@ -279,7 +286,7 @@ class Renderer:
         if self._page_mark:
             canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
 
-    def _mark_form(self, canvas, lines: tuple[str, ...], width: float, height: float) -> str:
+    def _mark_form(self, canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -> str:
         """The status mark drawn once per document as a form XObject that every page refers
         to (drawn on each page, it was the same operators a thousand times over in a pack),
         as filled outlines, so that it never enters the text a reader copies. The form brings
@@ -305,7 +312,8 @@ class Renderer:
         doc = BaseDocTemplate(
             buffer, pagesize=A4, leftMargin=PAGE_MARGIN_MM * _MM, rightMargin=PAGE_MARGIN_MM * _MM,
             topMargin=18 * _MM, bottomMargin=20 * _MM, title=meta["title"],
-            author=meta["author"], subject=meta["subject"], keywords=meta["keywords"],
+            author=meta["author"], subject=meta["subject"],
+            keywords=meta["keywords"],  # type: ignore[arg-type]  # ReportLab takes a str too; the stubs say list
             creator="Decision Checklist", lang="en-GB", pageCompression=1,
             initialFontName=REGULAR, initialFontSize=10,
         )
@@ -335,7 +343,7 @@ class Renderer:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection():
+def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while a document builds: the build makes a few hundred
     thousand objects that all live until the end, so every collection in between scanned
     them for nothing (15% of a pack's time). Peak memory is the same; the state it was in is

@@ -13,6 +13,11 @@ from __future__ import annotations
 import math
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
+    from reportlab.pdfgen.canvas import Canvas
 
 MARK_FONT = "DejaVuSans-Bold.ttf"
 MARK_COLOUR = "#d8d8d8"
@@ -23,19 +28,21 @@ LINE_GAP = 1.2  # baseline to baseline, in sizes
 
 # One path operator with its points, in the font's units (rounded: a unit is 1/2048 em).
 Op = tuple[str, tuple[int, ...]]
+# (glyph set, cmap, units per em, advance widths, cap height in em); fontTools ships no types.
+Font = tuple[Any, dict[int, str], int, Any, float]
 
 
 _reading = threading.RLock()  # fontTools reads tables and glyphs lazily: one thread at a time
 
 
 @lru_cache(maxsize=1)
-def _font():
+def _font() -> Font:
     """(glyph set, cmap, units per em, advance widths, cap height in em) of the mark's font."""
     with _reading:
         return _read_font()
 
 
-def _read_font():
+def _read_font() -> Font:
     from fontTools.ttLib import TTFont
 
     from desktop import paths
@@ -46,28 +53,29 @@ def _read_font():
     return font.getGlyphSet(), font.getBestCmap(), upm, font["hmtx"], cap / upm
 
 
-def _pen_class():
+def _pen_class() -> type[Any]:
     from fontTools.pens.basePen import BasePen
 
-    class OpsPen(BasePen):
+    class OpsPen(BasePen):  # type: ignore[misc]  # fontTools ships no types: BasePen is Any
         """Records a glyph's contours, shifted right by `x`; BasePen turns the quadratic
         curves of TrueType into cubic ones, which is all PDF has."""
 
-        def __init__(self, glyphs, x: int) -> None:
+        def __init__(self, glyphs: Any, x: int) -> None:
             super().__init__(glyphs)
             self.ops: list[Op] = []
             self.x = x
 
-        def _p(self, *points) -> tuple[int, ...]:
+        def _p(self, *points: tuple[float, float]) -> tuple[int, ...]:
             return tuple(round(v) for px, py in points for v in (self.x + px, py))
 
-        def _moveTo(self, pt) -> None:  # noqa: N802 - fontTools' names
+        def _moveTo(self, pt: tuple[float, float]) -> None:  # noqa: N802 - fontTools' names
             self.ops.append(("m", self._p(pt)))
 
-        def _lineTo(self, pt) -> None:  # noqa: N802
+        def _lineTo(self, pt: tuple[float, float]) -> None:  # noqa: N802
             self.ops.append(("l", self._p(pt)))
 
-        def _curveToOne(self, p1, p2, p3) -> None:  # noqa: N802
+        def _curveToOne(self, p1: tuple[float, float], p2: tuple[float, float],  # noqa: N802
+                        p3: tuple[float, float]) -> None:
             self.ops.append(("c", self._p(p1, p2, p3)))
 
         def _closePath(self) -> None:  # noqa: N802
@@ -114,21 +122,20 @@ def layout(lines: tuple[str, ...], width: float, height: float) -> float:
 MULTIPLY = "MarkMultiply"  # the form's graphics state: its colour multiplied into the page's
 
 
-def form_resources():
+def form_resources() -> PDFResourceDictionary:
     """The resources of the mark's form XObject: only its blend mode. (ReportLab's own
     setBlendMode would name it in every page's resources instead: 60 bytes a page.)"""
     from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFResourceDictionary
 
-    resources = PDFResourceDictionary()
-    resources.basicProcs()
-    resources.ExtGState = PDFDictionary({MULTIPLY: PDFDictionary({"BM": PDFName("Multiply")})})
-    return resources
+    return PDFResourceDictionary(  # with the basic ProcSet, as every resource dictionary has
+        ExtGState=PDFDictionary({MULTIPLY: PDFDictionary({"BM": PDFName("Multiply")})}))
 
 
-_drawn: dict[tuple, list[str]] = {}  # (lines, width, height) -> the operators draw_mark made
+# (lines, width, height) -> the operators draw_mark made
+_drawn: dict[tuple[tuple[str, ...], float, float], list[str]] = {}
 
 
-def draw_mark(canvas, lines: tuple[str, ...], width: float, height: float) -> None:
+def draw_mark(canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -> None:
     """Fill the lines' outlines across the page's centre, each line centred, light grey,
     multiplied into what is under them: drawn over the page, the mark shows on shaded table
     cells too, and black text stays black. For a form with form_resources().
@@ -138,17 +145,19 @@ def draw_mark(canvas, lines: tuple[str, ...], width: float, height: float) -> No
     key = (lines, width, height)
     ops = _drawn.get(key)
     if ops is None:
-        start = len(canvas._code)
+        # ReportLab's list of the page's operators (a private attribute, not in the stubs).
+        start = len(canvas._code)  # type: ignore[attr-defined]
         _draw(canvas, lines, width, height)
         if len(_drawn) >= 64:  # superseded marks carry dates: keep the cache small
             _drawn.clear()
-        _drawn[key] = ops = canvas._code[start:]
+        _drawn[key] = ops = canvas._code[start:]  # type: ignore[attr-defined]
     else:
-        canvas._code.extend(ops)
+        canvas._code.extend(ops)  # type: ignore[attr-defined]
 
 
-def _draw(canvas, lines: tuple[str, ...], width: float, height: float) -> None:
-    from reportlab.pdfgen.canvas import FILL_NON_ZERO
+def _draw(canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -> None:
+    # ReportLab's fill rule constant; the stubs leave it out.
+    from reportlab.pdfgen.canvas import FILL_NON_ZERO  # type: ignore[attr-defined]
 
     from desktop.export.pdf.styles import colour
 
@@ -156,7 +165,8 @@ def _draw(canvas, lines: tuple[str, ...], width: float, height: float) -> None:
     upm, cap = _font()[2], _font()[4]
     lead = LINE_GAP * size
     canvas.saveState()
-    canvas._code.append(f"/{MULTIPLY} gs")  # named in form_resources()
+    # The graphics state named in form_resources(), on ReportLab's private operator list.
+    canvas._code.append(f"/{MULTIPLY} gs")  # type: ignore[attr-defined]
     canvas.setFillColor(colour(MARK_COLOUR))
     canvas.translate(width / 2, height / 2)
     canvas.rotate(MARK_ANGLE)

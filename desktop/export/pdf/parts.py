@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import PropertySet
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    from desktop.export.pdf.base import PageContext, Renderer
+
+# A table's row: each cell a string, a flowable, or a list of flowables (ReportLab's cells).
+Row = list[Any]
 
 
 class SharedParagraph(Paragraph):
@@ -19,7 +31,14 @@ class SharedParagraph(Paragraph):
     split breaks its lines afresh first. The pieces of a split are plain SharedParagraphs
     without a shared dict, which wrap as usual."""
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+    # (ReportLab's own, set by Paragraph.wrap; not in the stubs.)
+    blPara: Any  # noqa: N815 - ReportLab's names
+    _wrapWidths: Any  # noqa: N815
+    # The wraps and drawings of this text and style, shared by its copies (None: not shared).
+    _shared: dict[Any, Any] | None
+    _replayable: bool
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         shared = self.__dict__.get("_shared")
         if shared is None:
             return super().wrap(availWidth, availHeight)
@@ -45,7 +64,7 @@ class SharedParagraph(Paragraph):
         shared = self.__dict__.get("_shared")
         if shared is None or not self.__dict__.get("_replayable"):
             return super().draw()
-        canv = self.canv
+        canv: Any = self.canv  # its font state and operators: ReportLab privates, not in the stubs
         key = ("ops", self.width, canv._fontname, canv._fontsize, canv._leading)
         ops = shared.get(key)
         code = canv._code
@@ -56,7 +75,7 @@ class SharedParagraph(Paragraph):
         else:
             code.extend(ops)
 
-    def split(self, availWidth, availHeight):  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         if self.__dict__.get("_shared") is not None:
             self._shared = None
             super().wrap(availWidth, availHeight)
@@ -74,9 +93,10 @@ class ParaCache:
     LIMIT = 600  # longer text (a user's paragraph) is rarely repeated: not kept
 
     def __init__(self) -> None:
-        self._made: dict[tuple, dict] = {}
+        self._made: dict[tuple[str, int, str | None], dict[str, Any]] = {}
 
-    def __call__(self, text: str, style, bulletText: str | None = None) -> Paragraph:  # noqa: N803
+    def __call__(self, text: str, style: PropertySet,
+                 bulletText: str | None = None) -> Paragraph:  # noqa: N803
         if len(text) > self.LIMIT:
             para = SharedParagraph(text, style, bulletText)
             para._shared = {}
@@ -98,11 +118,11 @@ class ParaCache:
 class SetContext(ActionFlowable):
     """Switches the header/footer/status mark for the pages that start after this point."""
 
-    def __init__(self, renderer, context) -> None:
+    def __init__(self, renderer: Renderer, context: PageContext) -> None:
         super().__init__()
         self.renderer, self.new_context = renderer, context
 
-    def apply(self, doc) -> None:
+    def apply(self, doc: BaseDocTemplate) -> None:
         self.renderer.context = self.new_context
         self.renderer.section_starts = True
         self.renderer.part = ""
@@ -114,12 +134,12 @@ class PartMark(Flowable):
 
     _ZEROSIZE = 1
 
-    def __init__(self, renderer, label: str) -> None:
+    def __init__(self, renderer: Renderer, label: str) -> None:
         super().__init__()
         self.renderer, self.label = renderer, label
         self.width = self.height = 0
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -129,11 +149,11 @@ class PartMark(Flowable):
 class Progress(ActionFlowable):
     """Reports how far the build has got; the callback may raise to cancel the build."""
 
-    def __init__(self, callback, done: int, total: int) -> None:
+    def __init__(self, callback: Callable[[int, int], object], done: int, total: int) -> None:
         super().__init__()
         self.callback, self.done, self.total = callback, done, total
 
-    def apply(self, doc) -> None:
+    def apply(self, doc: BaseDocTemplate) -> None:
         self.callback(self.done, self.total)
 
 
@@ -145,11 +165,11 @@ class Anchor(Flowable):
         self.key, self.outline, self.level = key, outline, level
         self.width = self.height = 0
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
-        canv = self.canv
+        canv: Any = self.canv  # a Canvas, or the renderer's NumberedCanvas (base.py)
         if hasattr(canv, "anchor"):  # the renderer's NumberedCanvas: made when the page is written
             canv.anchor(self.key, self.outline, self.level)
             return
@@ -165,30 +185,31 @@ class PageRef(Flowable):
         super().__init__()
         self.key, self.width, self.height = key, width, height
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
-        canv = self.canv
+        canv: Any = self.canv  # the renderer's NumberedCanvas (base.py)
         canv.page_number_of(self.key, self.width, 2)
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
 
-def table(data: list[list], colWidths: list[float], style=(), cls=Table,  # noqa: N803
-          **kwargs) -> Table:
+def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
+          style: Sequence[tuple[Any, ...]] = (), cls: type[Table] = Table, **kwargs: Any) -> Table:
     """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
     kwargs.setdefault("hAlign", "LEFT")
-    style = [tuple(_colour(x) for x in command) for command in style]
+    commands: list[Any] = [tuple(_colour(x) for x in command) for command in style]
     return cls(data, colWidths=colWidths,
-                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *style]), **kwargs)
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *commands]), **kwargs)
 
 
-def _colour(value):
+def _colour(value: object) -> object:
     """'#rrggbb' as a Color object: ReportLab would parse the string again for every cell."""
     return colour(value) if isinstance(value, str) and value.startswith("#") else value
 
 
-def line_pieces(para: Paragraph, width: float, lines: int, joined=None) -> list[Paragraph]:
+def line_pieces(para: Paragraph, width: float, lines: int,
+                joined: PropertySet | None = None) -> list[Paragraph]:
     """A long paragraph cut, for speed, into pieces of `lines` printed lines each, at the
     ends of the lines it prints on at this width: each piece wraps exactly as its lines did
     in the whole paragraph, so the pieces read as one paragraph, with no break the author did
@@ -198,11 +219,11 @@ def line_pieces(para: Paragraph, width: float, lines: int, joined=None) -> list[
     Every piece but the last takes `joined` (the style without space after). A last piece of
     fewer than three lines joins the one before it, so that no page starts with a widow."""
     para.wrap(width, _BIG)
-    bl = para.blPara
+    bl = para.blPara  # type: ignore[attr-defined]  # ReportLab's wrapped lines, not in the stubs
     total = len(bl.lines)
     if total <= lines + 2:
         return [para]
-    cut = para._get_split_blParaFunc()
+    cut = para._get_split_blParaFunc()  # type: ignore[attr-defined]  # ReportLab private
     stops = list(range(lines, total, lines))
     if total - stops[-1] < 3:
         stops.pop()
@@ -211,13 +232,14 @@ def line_pieces(para: Paragraph, width: float, lines: int, joined=None) -> list[
     start = 0
     for stop in stops:
         style = para.style if stop == total or joined is None else joined
-        piece = Paragraph(None, style, frags=cut(bl, start, stop))
+        # No text: the piece is its fragments (ReportLab allows it; the stubs want a str).
+        piece = Paragraph(None, style, frags=cut(bl, start, stop))  # type: ignore[arg-type]
         out.append(piece)
         start = stop
     return out
 
 
-class Pieces(list):
+class Pieces(list[Paragraph]):
     """The paragraphs of one cell's user text; grid_table cuts each long one at its printed
     lines (line_pieces) and gives each piece its own table row."""
 
@@ -225,13 +247,13 @@ class Pieces(list):
 CELL_LINES = 6  # printed lines of cell text in one table row
 
 
-def _expand(data: list[list], widths: list[float],
-            padding: float) -> tuple[list[list], list[int], list[int]]:
+def _expand(data: Sequence[Row], widths: list[float],
+            padding: float) -> tuple[list[Row], list[int], list[int]]:
     """One table row per piece of long cell text, so the table splits between rows (cheap)
     rather than inside a cell, which makes ReportLab re-measure the whole cell at every page.
     Returns the rows, the index of the last row of each original row, and the index of the
     original row each row comes from."""
-    rows: list[list] = []
+    rows: list[Row] = []
     ends: list[int] = []
     origin: list[int] = []
     for n, row in enumerate(data):
@@ -253,20 +275,23 @@ class GridTable(Table):
     "continued", never as a row with blank cells under the repeated header."""
 
     _origin: list[int] | None = None  # per table row: which row of the caller's data
-    _heads: dict | None = None  # caller's row -> the cells of its first table row
-    _continued_style = None
+    _heads: dict[int, Row] | None = None  # caller's row -> the cells of its first table row
+    _continued_style: PropertySet | None = None
+    # (ReportLab's own, not in the stubs.)
+    _cellvalues: list[Row]
 
-    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
         parts = super().split(availWidth, availHeight)
         origin = self._origin
         if len(parts) != 2 or not origin:
             return parts
-        first, rest = parts
+        first, rest = cast("list[GridTable]", parts)  # Table.split makes its own class
         n, top = len(first._cellvalues), rest.repeatRows
         rest._origin = origin[:top] + origin[n:]
         rest._heads, rest._continued_style = self._heads, self._continued_style
         if top < len(rest._cellvalues) and n < len(origin) and origin[n] == origin[n - 1]:
-            head, style = self._heads[origin[n]], self._continued_style
+            heads = cast("dict[int, Row]", self._heads)  # set with _origin, by grid_table
+            head, style = heads[origin[n]], self._continued_style
             row = list(rest._cellvalues[top])
             for j, value in enumerate(row):
                 if value == "" and head[j] != "":
@@ -276,7 +301,7 @@ class GridTable(Table):
         return parts
 
 
-def _continued(value, style):
+def _continued(value: Any, style: PropertySet | None) -> list[Any]:
     """A cell repeated at the top of a page: its content again, marked as continued."""
     import copy
 
@@ -286,9 +311,9 @@ def _continued(value, style):
     return [copy.copy(value), *note]
 
 
-def grid_table(data: list[list], widths: list[float], *, header: bool = True,
-               extra: list | None = None, padding: tuple[float, float] = (4, 4),
-               continued_style=None) -> Table:
+def grid_table(data: Sequence[Row], widths: list[float], *, header: bool = True,
+               extra: list[tuple[Any, ...]] | None = None, padding: tuple[float, float] = (4, 4),
+               continued_style: PropertySet | None = None) -> Table:
     """A plain ruled table that flows across pages, its header repeated on each.
 
     Long cell text arrives as Pieces, cut at their printed lines, one table row apiece, so
@@ -297,7 +322,7 @@ def grid_table(data: list[list], widths: list[float], *, header: bool = True,
     with plain ReportLab), and re-measuring a huge cell at every page is quadratic.
     `padding` is each cell's left and right padding (the text column is that much narrower)."""
     rows, ends, origin = _expand(data, widths, sum(padding))
-    commands = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding[0]),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding[1]),
@@ -313,8 +338,8 @@ def grid_table(data: list[list], widths: list[float], *, header: bool = True,
     if header:
         commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
                      ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
-    out = table(rows, widths, commands + (extra or []), repeatRows=1 if header else 0,
-                splitInRow=0, cls=GridTable)
+    out = cast(GridTable, table(rows, widths, commands + (extra or []),
+                                repeatRows=1 if header else 0, splitInRow=0, cls=GridTable))
     out._origin, out._continued_style = origin, continued_style
     out._heads = {origin[i]: rows[i] for i in starts}
     return out
@@ -329,12 +354,12 @@ class QrCode(Flowable):
 
         super().__init__()
         self.value, self.width, self.height = text, size, size
-        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr: Any = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)  # untyped in the stubs
         qr.addData(text)
         qr.make()
         n = qr.getModuleCount()
         self.modules = n + 8  # four modules of quiet zone on each side
-        self.runs = []  # (row, first column, length) of dark modules
+        self.runs: list[tuple[int, int, int]] = []  # (row, first column, length) of dark modules
         for r in range(n):
             c = 0
             while c < n:
@@ -346,7 +371,7 @@ class QrCode(Flowable):
                 else:
                     c += 1
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
@@ -376,12 +401,12 @@ class KeepWithStart(Flowable):
     # Not _ZEROSIZE: with no room left at all, the frame must refuse this (and turn the page)
     # without asking it, or the page would turn twice.
 
-    def __init__(self, head: list, following, lines: int = 3) -> None:
+    def __init__(self, head: Sequence[Flowable], following: Flowable | None, lines: int = 3) -> None:
         super().__init__()
         self.head, self.following, self.lines = head, following, lines
         self.width = self.height = 0
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         frame = getattr(self, "_frame", None)
         if frame is not None and not getattr(frame, "_atTop", 0):
             need = sum(_full_height(f, available_width) for f in self.head)
@@ -389,18 +414,20 @@ class KeepWithStart(Flowable):
             if available_height < need:
                 from reportlab.platypus.doctemplate import FrameBreak
 
-                self._doctemplateAttr("frame").add_generated_content(FrameBreak)
+                # ReportLab private (the frame being filled), not in the stubs.
+                self._doctemplateAttr("frame").add_generated_content(FrameBreak)  # type: ignore[attr-defined]
         return 0, 0
 
     def draw(self) -> None:
         pass
 
 
-def _full_height(f, width: float) -> float:
-    return f.wrap(width, _BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+def _full_height(f: Flowable, width: float) -> float:
+    height: float = f.wrap(width, _BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return height
 
 
-def _start_height(f, width: float, lines: int) -> float:
+def _start_height(f: Flowable | None, width: float, lines: int) -> float:
     if f is None:
         return 0
     if isinstance(f, Paragraph):
@@ -408,11 +435,12 @@ def _start_height(f, width: float, lines: int) -> float:
             return lines * f.style.leading + f.getSpaceBefore()
         return min(f.wrap(width, _BIG)[1], lines * f.style.leading) + f.getSpaceBefore()
     if isinstance(f, Table):
-        rows = f._cellvalues[: f.repeatRows + 1]
+        cells: list[Row] = f._cellvalues  # type: ignore[attr-defined]  # ReportLab private
+        rows = cells[: f.repeatRows + 1]
         height = 0.0
         for row in rows:
             tallest = 0.0
-            for value, col_width in zip(row, f._argW, strict=False):
+            for value, col_width in zip(row, f._argW, strict=False):  # type: ignore[attr-defined]  # ReportLab private
                 items = value if isinstance(value, list | tuple) else [value]
                 tallest = max(tallest, sum(_full_height(x, col_width - 8) for x in items
                                            if isinstance(x, Flowable)))
@@ -429,7 +457,7 @@ class SectionRule(Flowable):
         super().__init__()
         self.spaceBefore, self._after, self.height = space_before, space_after, 0
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         # Measured ahead (inside KeepTogether, KeepWithStart): as if drawn, to be safe.
         frame = getattr(self, "_frame", None)
         self.top = frame is not None and bool(getattr(frame, "_atTop", 0))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -42,6 +46,14 @@ from desktop.export.pdf.styles import (
     warning_scope,
 )
 
+if TYPE_CHECKING:
+    from reportlab.lib.styles import PropertySet
+    from reportlab.platypus import Flowable
+
+    from desktop.domain.checklist import Principle
+    from desktop.domain.decision import SignOff
+    from desktop.export.pdf.parts import Row
+
 # The redline shows unchanged text around each change, and at most REDLINE_MAX characters of
 # any one removal or addition: the full new text is printed in its own section anyway.
 REDLINE_CONTEXT = 200
@@ -78,12 +90,12 @@ def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
     )
 
 
-def keep(head: list, content: list) -> list:
+def keep(head: Sequence[Flowable], content: Sequence[Flowable]) -> list[Flowable]:
     """Headings followed by their content, the headings kept with the content's start."""
     return [KeepWithStart(head, content[0] if content else None), *head, *content]
 
 
-def _fits_body(style):
+def _fits_body(style: PropertySet) -> Callable[[str], bool]:
     """Whether text fits on one line of the page's text column in this style (a little room
     kept for ReportLab's own measure)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -100,6 +112,11 @@ class RecordStory:
         self.s = renderer.styles
         self.P = renderer.para
 
+    @property
+    def complete_label(self) -> str:
+        """"Principles complete" (or "Sections complete", "Duties complete")."""
+        return f"{self.rec.checklist.noun.capitalize()} complete"
+
     # text helpers -------------------------------------------------------------------------
     def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
         """User text as paragraphs. A long one is cut into pieces at its printed lines (for
@@ -115,7 +132,7 @@ class RecordStory:
                 out.append(para)
         return out
 
-    def text(self, value: str | None, where: str, style: str = "Body") -> list:
+    def text(self, value: str | None, where: str, style: str = "Body") -> list[Paragraph]:
         return self.paragraphs(value, where, style) or [
             self.P("Not recorded.", self.s["Secondary"])]
 
@@ -128,21 +145,21 @@ class RecordStory:
         short = len(paras) == 1 and len(value or "") <= CELL_PIECE_CHARS
         return paras[0] if short else Pieces(paras)
 
-    def section(self, text: str, content: list, style: str = "H2") -> list:
+    def section(self, text: str, content: Sequence[Flowable], style: str = "H2") -> list[Flowable]:
         """A heading and its content; the heading never ends a page."""
         return keep([self.P(text, self.s[style])], content)
 
-    def part_section(self, text: str, content: list) -> list:
+    def part_section(self, text: str, content: Sequence[Flowable]) -> list[Flowable]:
         """A section of the cover: a page that starts inside it names it at its top."""
         return keep([PartMark(self.r, text), self.P(text, self.s["H2"])], content)
 
     def line(self, value: str | None, where: str) -> str:
         return self.r.guard.markup(value, where)
 
-    def redline(self) -> list:
+    def redline(self) -> list[Flowable]:
         """Each changed field: removed words struck through, added words underlined."""
         s = self.s
-        out: list = [self.P("Removed words are struck through; added words are underlined.",
+        out: list[Flowable] = [self.P("Removed words are struck through; added words are underlined.",
                             s["Secondary"])]
         for change in self.rec.changes:
             where = f"changes.{change.field}"
@@ -168,13 +185,13 @@ class RecordStory:
         return out
 
     # sections -------------------------------------------------------------------------------
-    def flowables(self) -> list:
+    def flowables(self) -> list[Flowable]:
         """Everything, starting on a new page with this record's footer and status mark.
 
         The cover and the summary of the ten ratings each have their own page; the principles,
         the open actions and the sign-off then flow on, each principle opening with a rule and
         a heading kept with its content, like the sections of a committee paper."""
-        out: list = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
+        out: list[Flowable] = [SetContext(self.r, record_context(self.r, self.rec)), PageBreak()]
         out += self.cover()
         out += [PageBreak(), *self.summary(), PageBreak()]
         for i, principle in enumerate(self.rec.checklist.principles):
@@ -182,12 +199,12 @@ class RecordStory:
         out += self.actions() + self.sign_off()
         return out
 
-    def cover(self) -> list:
+    def cover(self) -> list[Flowable]:
         d, s = self.d, self.s
         org = self.line(d.organisation, "organisation") if len(d.organisation) <= 120 else ""
         kicker = "Decision assurance record" + (f" · {org}" if org else "")
         title = visible_controls(d.title)  # a bidi override shown, never obeyed
-        out: list = [
+        out: list[Flowable] = [
             Anchor(self.key, self.r.guard.plain(title, "title"), level=0),
             self.P(kicker, s["Kicker"]),
             self.P(self.line(title, "title"), s["Title"]),
@@ -200,13 +217,13 @@ class RecordStory:
             "Version": str(d.version),
             "Status": self.rec.status,
             "Overall rating": rating_markup(overall_rating(d)),
-            "Principles complete": f"{completeness(d)} of 10",
+            self.complete_label: f"{completeness(d)} of {len(self.rec.checklist.principles)}",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
                  "Decision maker": "decision_maker", "Proposer": "proposer"}
         order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
                  "Proposer", "Recommended model", "Review date", "Version", "Status",
-                 "Overall rating", "Principles complete")
+                 "Overall rating", self.complete_label)
         not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
         rows = []
         for label in order:
@@ -257,11 +274,11 @@ class RecordStory:
         out += self.part_section("Conflicts of interest and dispensations", conflicts)
         return out
 
-    def options(self) -> list:
+    def options(self) -> list[Flowable]:
         s = self.s
         if not self.d.options:
             return [self.P("No options recorded.", s["Secondary"])]
-        head = [self.P(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
+        head: Row = [self.P(h, s["CellHead"]) for h in ("Option", "Model", "Outcome", "Reason")]
         rows = [head]
         for i, o in enumerate(self.d.options):
             where = f"options[{i}]"
@@ -275,20 +292,24 @@ class RecordStory:
             ])
         return [grid_table(rows, [44 * mm, 28 * mm, 32 * mm, 66 * mm])]
 
-    def summary(self) -> list:
+    def summary(self) -> list[Flowable]:
         d, s = self.d, self.s
         rating = overall_rating(d)
-        out: list = [
-            PartMark(self.r, "Summary of the ten principles"),
-            Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
-            self.P("Summary of the ten principles", s["H1"]),
+        checklist = self.rec.checklist
+        title = f"Summary of {checklist.sections_phrase}"
+        out: list[Flowable] = [
+            PartMark(self.r, title),
+            Anchor(f"{self.key}-summary", title, level=1),
+            self.P(title, s["H1"]),
             self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
-                      "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
-            self.P(f"{completeness(d)} of 10 principles complete.", s["Body"]),
+                   f"the worst of the {number_words(len(checklist.principles))}, so a single "
+                   f"red {checklist.kind} is never hidden.", s["Body"]),
+            self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "
+                   "complete.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
-        head = [self.P(h, s["CellHead"])
-                for h in ("", "Principle", "Rating", "State", "Open actions")]
+        head: Row = [self.P(h, s["CellHead"])
+                     for h in ("", checklist.kind_label, "Rating", "State", "Open actions")]
         rows = [head]
         for p in self.rec.checklist.principles:
             a = d.answer(p.slug)
@@ -305,13 +326,14 @@ class RecordStory:
         out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
         return out
 
-    def principle(self, p, rule: bool = True) -> list:
+    def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
         d, s = self.d, self.s
         a = d.answer(p.slug)
         where = f"answers.{p.slug}"
-        head: list = [
+        head: list[Flowable] = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            self.P(f"Principle {p.number} of 10", s["Kicker"]),
+            self.P(f"{p.kind_label} {p.number} of {len(self.rec.checklist.principles)}",
+                   s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
             self.P("Guidance questions", s["H3"]),
@@ -329,34 +351,34 @@ class RecordStory:
         )
         # The principle's heading, its questions and its rating stay together on one page.
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
-        out = [KeepTogether([part, *([SectionRule()] if rule else []), *head, *questions,
-                             Spacer(0, 4 * mm), box])]
-        out += self.section("How the proposal meets this principle",
+        out: list[Flowable] = [KeepTogether([part, *([SectionRule()] if rule else []), *head,
+                                             *questions, Spacer(0, 4 * mm), box])]
+        out += self.section(f"How the proposal meets this {p.kind}",
                             self.text(a.response, f"{where}.response"))
         out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
         if a.actions:
-            rows = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
+            rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
             for i, x in enumerate(a.actions):
                 rows.append([self.cell(x.action, f"{where}.actions[{i}].action"),
                              self.cell(x.owner, f"{where}.actions[{i}].owner"),
                              self.P(long_date(x.due) or "–", s["Cell"]),
                              self.P("Done" if x.done else "Open", s["Cell"])])
-            actions = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm],
+            actions: list[Flowable] = [grid_table(rows, [88 * mm, 40 * mm, 26 * mm, 16 * mm],
                                   continued_style=s["Secondary"])]
         else:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
 
-    def actions(self) -> list:
+    def actions(self) -> list[Flowable]:
         s = self.s
-        head: list = [PartMark(self.r, "Open actions"), SectionRule(),
+        head: list[Flowable] = [PartMark(self.r, "Open actions"), SectionRule(),
                       Anchor(f"{self.key}-actions", "Open actions and sign-off", level=1),
                       self.P("Open actions", s["H1Kept"])]
         items = open_actions(self.d)
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
         titles = {p.slug: p for p in self.rec.checklist.principles}
-        rows = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
         for slug, x in items:
             p = titles.get(slug)
             name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
@@ -366,9 +388,9 @@ class RecordStory:
         return keep(head, [grid_table(rows, [36 * mm, 78 * mm, 32 * mm, 24 * mm],
                                       continued_style=s["Secondary"])])
 
-    def sign_off(self) -> list:
+    def sign_off(self) -> list[Flowable]:
         d, s = self.d, self.s
-        out: list = [PartMark(self.r, "Sign-off"), SectionRule(), self.P("Sign-off", s["H1"]), self.P(
+        out: list[Flowable] = [PartMark(self.r, "Sign-off"), SectionRule(), self.P("Sign-off", s["H1"]), self.P(
             f"By signing, each person named confirms that they have read version {d.version} of "
             f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
             "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
@@ -382,7 +404,7 @@ class RecordStory:
         # if there are ever too many roles for a page, it breaks between roles.
         return [KeepTogether(out)]
 
-    def _signature_block(self, role: str, required: bool, done) -> list:
+    def _signature_block(self, role: str, required: bool, done: SignOff | None) -> list[Flowable]:
         """One role's block, to be signed with a pen: SIGN_SPACE clear above the signature
         line, then lines for the printed name, the post held and the date, each with room
         to write. A recorded sign-off prints its name and date on their lines."""
@@ -393,7 +415,7 @@ class RecordStory:
         date = long_date(done.date) if done else ""
         minute = self.line(done.minute_reference, "sign_offs.minute_reference") if done else ""
 
-        def written(value: str, room: float, width: float) -> list:
+        def written(value: str, room: float, width: float) -> list[Flowable]:
             """Room to write, a recorded value sitting on the line at its foot."""
             if not value:
                 return [Spacer(0, room)]
@@ -401,7 +423,7 @@ class RecordStory:
             return [Spacer(0, max(0.0, room - para.wrap(width, 100 * mm)[1])), para]
 
         wide, gap, narrow = 108 * mm, 8 * mm, 54 * mm
-        rows = [
+        rows: list[Row] = [
             [self.P(label, s["CellBold"]), "", ""],
             [written("", SIGN_SPACE, wide), "", written(date, SIGN_SPACE, narrow)],
             [self.P(f"Signed on behalf of the {role_text}", s["Secondary"]), "",
@@ -420,7 +442,7 @@ class RecordStory:
                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                    ("BOTTOMPADDING", (0, 2), (-1, 2), 0)],
         )
-        parts: list = [block]
+        parts: list[Flowable] = [block]
         if done:
             note = f"Recorded in the register: signed on {long_date(done.date)}"
             note += f", minute {minute}." if minute else "."
@@ -437,7 +459,7 @@ class RecordRenderer(Renderer):
         self.rec = rec
         self.context = record_context(self, rec)
 
-    def story(self) -> list:
+    def story(self) -> list[Flowable]:
         return RecordStory(self, self.rec).flowables()[2:]  # the first page needs no break
 
     def metadata(self) -> dict[str, str]:

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from desktop import paths
+
+if TYPE_CHECKING:
+    from reportlab.lib.colors import Color
+    from reportlab.lib.styles import StyleSheet1
+
+    from desktop.domain.decision import Decision, Rating
 
 REGULAR, BOLD, OBLIQUE = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 FAMILY = "DejaVuSans"
@@ -29,7 +37,7 @@ RATING_COLOURS = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c",
 RATING_TEXT_COLOURS = {**RATING_COLOURS, "amber": "#b4570f"}
 
 @lru_cache(maxsize=64)
-def colour(value: str):
+def colour(value: str) -> Color:
     """A '#rrggbb' constant as a ReportLab Color (a string is parsed again at every use)."""
     from reportlab.lib.colors import HexColor
 
@@ -79,7 +87,7 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 @lru_cache(maxsize=1)
-def _reshaper():
+def _reshaper() -> Any:  # arabic_reshaper ships no types
     from arabic_reshaper import ArabicReshaper
 
     return ArabicReshaper(configuration={"support_ligatures": False, "delete_harakat": False})
@@ -91,7 +99,7 @@ def _shaped(text: str, printable: frozenset[int] | None) -> str:
     every letter printed in its isolated form. Ligatures stay off: DejaVu Sans lacks most."""
     if not _ARABIC.search(text):
         return text
-    reshape = _reshaper().reshape
+    reshape: Callable[[str], str] = _reshaper().reshape
     if printable is None:
         return reshape(text)
     # A joined form the font lacks would print as a placeholder: keep that word unjoined.
@@ -102,7 +110,7 @@ def _shaped(text: str, printable: frozenset[int] | None) -> str:
     return " ".join(words)
 
 
-def _display_lines(line: str, fits) -> list[str]:
+def _display_lines(line: str, fits: Callable[[str], bool]) -> list[str]:
     """A logical line (already shaped) cut into the lines it will print on, in reading order:
     words are added while `fits` says the line still fits."""
     out: list[str] = []
@@ -116,7 +124,8 @@ def _display_lines(line: str, fits) -> list[str]:
     return out
 
 
-def visual_order(text: str, printable: frozenset[int] | None = None, fits=None) -> str:
+def visual_order(text: str, printable: frozenset[int] | None = None,
+                 fits: Callable[[str], bool] | None = None) -> str:
     """Right-to-left runs (Hebrew, Arabic) shaped and reordered for display, line by line.
 
     ReportLab lays text out left to right (its own bidi support needs rlbidi, which is not
@@ -143,7 +152,7 @@ def visual_order(text: str, printable: frozenset[int] | None = None, fits=None) 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
-def warning_scope(decision) -> str:
+def warning_scope(decision: Decision) -> str:
     """How warnings name a record ("EX/2026/014 version 2: "), printable on any terminal:
     a control character typed into a reference must not reach the user's console as one."""
     name = decision.reference or decision.title[:40]
@@ -165,7 +174,8 @@ class TextGuard:
     def _bad(self, text: str) -> set[str]:
         return unprintable(text, self.printable)
 
-    def markup(self, text: str | None, where: str, fits=None) -> str:
+    def markup(self, text: str | None, where: str,
+               fits: Callable[[str], bool] | None = None) -> str:
         """Escaped markup of one block of user text: line breaks kept, unprintables marked.
 
         fits(text) -> bool, if given, says whether text fits on one printed line: right-to-left
@@ -180,7 +190,8 @@ class TextGuard:
             out = "".join(placeholder(c) if c in bad else c for c in out)
         return out.replace("\n", "<br/>")
 
-    def blocks(self, text: str | None, where: str, fits=None) -> list[str]:
+    def blocks(self, text: str | None, where: str,
+               fits: Callable[[str], bool] | None = None) -> list[str]:
         """The markup of each paragraph of user text (split at blank lines), whole: a long one
         is cut for speed later, at its printed lines (parts.line_pieces), so that the
         pieces read as one paragraph with only the author's line breaks."""
@@ -214,20 +225,22 @@ def placeholder(char: str) -> str:
 
 
 # ---- stylesheet --------------------------------------------------------------------------
-def stylesheet():
+def stylesheet() -> StyleSheet1:
     """The named paragraph styles used by the record and the pack."""
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 
     register_fonts()
     sheet = StyleSheet1()
+    # Colour objects, not "#rrggbb" strings: ReportLab parses a string colour again every
+    # time a line of text is drawn, which took a quarter of a record's rendering time.
     base = ParagraphStyle("Body", fontName=REGULAR, bulletFontName=REGULAR, fontSize=10.5,
-                          leading=14.5, textColor=TEXT,
+                          leading=14.5, textColor=colour(TEXT),
                           alignment=TA_LEFT, spaceAfter=6, splitLongWords=True,
                           allowWidows=0, allowOrphans=0)
     sheet.add(base)
     add = sheet.add
-    add(ParagraphStyle("Kicker", parent=base, fontSize=9.5, leading=12, textColor=SECONDARY,
+    add(ParagraphStyle("Kicker", parent=base, fontSize=9.5, leading=12, textColor=colour(SECONDARY),
                        spaceAfter=4))
     add(ParagraphStyle("Title", parent=base, fontName=BOLD, fontSize=20, leading=25,
                        spaceAfter=10))
@@ -243,17 +256,19 @@ def stylesheet():
     add(ParagraphStyle("H3", parent=base, fontName=BOLD, fontSize=10.5, leading=14,
                        spaceBefore=8, spaceAfter=3))
     add(ParagraphStyle("Quote", parent=base, fontSize=11.5, leading=16, leftIndent=10,
-                       borderPadding=(2, 0, 2, 8), spaceBefore=2, spaceAfter=10))
+                       # ReportLab takes a (top, right, bottom, left) padding; the stubs say float.
+                       borderPadding=(2, 0, 2, 8),  # type: ignore[arg-type]
+                       spaceBefore=2, spaceAfter=10))
     add(ParagraphStyle("Small", parent=base, fontSize=9, leading=12, spaceAfter=3))
-    add(ParagraphStyle("Secondary", parent=base, fontSize=9, leading=12, textColor=SECONDARY,
+    add(ParagraphStyle("Secondary", parent=base, fontSize=9, leading=12, textColor=colour(SECONDARY),
                        spaceAfter=3))
     add(ParagraphStyle("Question", parent=base, fontSize=9.5, leading=12.5, leftIndent=12,
-                       bulletIndent=2, spaceAfter=2, textColor=TEXT))
+                       bulletIndent=2, spaceAfter=2, textColor=colour(TEXT)))
     add(ParagraphStyle("Cell", parent=base, fontSize=9.5, leading=12.5, spaceAfter=0))
     add(ParagraphStyle("CellBold", parent=base, fontName=BOLD, fontSize=9.5, leading=12.5,
                        spaceAfter=0))
     add(ParagraphStyle("CellHead", parent=base, fontName=BOLD, fontSize=9, leading=11.5,
-                       spaceAfter=0, textColor=TEXT))
+                       spaceAfter=0, textColor=colour(TEXT)))
     add(ParagraphStyle("CellCentre", parent=base, fontName=BOLD, fontSize=11, leading=13,
                        alignment=TA_CENTER, spaceAfter=0))
     add(ParagraphStyle("Rating", parent=base, fontName=BOLD, fontSize=13, leading=17,
@@ -262,17 +277,10 @@ def stylesheet():
     add(ParagraphStyle("Notice", parent=base, fontSize=9.5, leading=13, spaceAfter=0))
     add(ParagraphStyle("PackTitle", parent=base, fontName=BOLD, fontSize=24, leading=30,
                        spaceAfter=12))
-    # Colour objects, not "#rrggbb" strings: ReportLab parses a string colour again every
-    # time a line of text is drawn, which took a quarter of a record's rendering time.
-    from reportlab.lib.colors import HexColor
-
-    for style in sheet.byName.values():
-        if isinstance(style.textColor, str):
-            style.textColor = HexColor(style.textColor)
     return sheet
 
 
-def rating_markup(rating, *, word: bool = True) -> str:
+def rating_markup(rating: Rating | None, *, word: bool = True) -> str:
     """Symbol and word for a rating (never colour alone); 'Not rated' when there is none."""
     if rating is None:
         return f'<font color="{SECONDARY}">Not rated</font>'

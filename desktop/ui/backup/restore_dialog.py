@@ -8,6 +8,7 @@ what is in the database now is backed up first. The work is done by desktop.appl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -32,6 +33,9 @@ from desktop.domain.errors import KnownError
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, fit_to_screen, primary_button, text_label
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 PREVIEW_ROWS = 500
 COLUMNS = ("Reference", "Title", "Status", "Complete", "Overall rating")
 
@@ -41,7 +45,7 @@ class RestoreDialog(QDialog):
 
     restored = Signal(object)  # the backup made of the content that was replaced
 
-    def __init__(self, service, dialogs, parent: QWidget | None = None, *,
+    def __init__(self, service: DecisionService, dialogs, parent: QWidget | None = None, *,
                  folder: Path | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -155,7 +159,7 @@ class RestoreDialog(QDialog):
                                  f"backup{shown}")
         self.preview.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = (row.reference or "–", row.title, row.status.label, f"{row.complete}/10",
+            values = (row.reference or "–", row.title, row.status.label, f"{row.complete}/{row.sections}",
                       theme.rating_text(row.overall_rating))
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
@@ -191,7 +195,7 @@ class RestoreDialog(QDialog):
 class BackupActions:
     """The File menu's backup actions for one window."""
 
-    def __init__(self, window, service, dialogs, *, folder: Path | None = None) -> None:
+    def __init__(self, window, service: DecisionService, dialogs, *, folder: Path | None = None) -> None:
         self.window = window
         self.service = service
         self.dialogs = dialogs
@@ -234,6 +238,6 @@ class BackupActions:
         self.window.refresh()
 
 
-def install_backup_actions(window, service, dialogs, *, folder: Path | None = None):
+def install_backup_actions(window, service: DecisionService, dialogs, *, folder: Path | None = None):
     """Add "Back up now" and "Restore from a backup…" to the window's File menu."""
     return BackupActions(window, service, dialogs, folder=folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     Decision,
     Rating,
@@ -34,8 +36,11 @@ from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
-from desktop.ui.editor.summary_page import SUMMARY_PAGE, SummaryPage
+from desktop.ui.editor.summary_page import SummaryPage
 from desktop.ui.widgets import Banner, LinkButton, primary_button, scroll_page, text_label
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 AUTOSAVE_MS = 600
 RETRY_MS = 5000
@@ -128,7 +133,7 @@ class TaskDelegate(QStyledItemDelegate):
 
 
 class TaskList(QListWidget):
-    """The side list: details, the ten principles with state and rating, and the summary."""
+    """The side list: details, the checklist's sections with state and rating, the summary."""
 
     page_requested = Signal(int)
 
@@ -140,11 +145,18 @@ class TaskList(QListWidget):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
+        self.set_titles(titles)
+        self.currentRowChanged.connect(self._current_changed)
+
+    def set_titles(self, titles: list[str]) -> None:
+        """One row per page (the pages change with the decision's checklist)."""
+        self.blockSignals(True)
+        self.clear()
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
             self.addItem(item)
-        self.currentRowChanged.connect(self._current_changed)
+        self.blockSignals(False)
 
     def _current_changed(self, row: int) -> None:
         if row >= 0:
@@ -159,7 +171,9 @@ class TaskList(QListWidget):
     def title(self, page: int) -> str:
         return self.item(page).text()
 
-    def state(self, page: int) -> str:
+    # A page's state; it hides QAbstractItemView.state() (the view's drag or edit state),
+    # which nothing asks of this list.
+    def state(self, page: int) -> str:  # type: ignore[override]
         return self.item(page).data(STATE_ROLE) or ""
 
     def set_state(self, page: int, state: str, rating=None) -> None:
@@ -182,7 +196,7 @@ class DecisionEditor(QWidget):
     export_requested = Signal()
     sign_off_requested = Signal()
 
-    def __init__(self, service, dialogs, autosave_ms: int = AUTOSAVE_MS,
+    def __init__(self, service: DecisionService, dialogs, autosave_ms: int = AUTOSAVE_MS,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
@@ -219,28 +233,25 @@ class DecisionEditor(QWidget):
         self.banner = Banner()
         outer.addWidget(self.banner)
 
-        checklist = service.checklist
         self.details = DetailsPage()
-        self.principles = [PrinciplePage(p) for p in checklist.principles]
+        self.principles: list[PrinciplePage] = []  # the sections of the checklist shown
+        self._checklist: Checklist | None = None
+        self._guidance = True
         self.summary = SummaryPage()
-        titles = ["Decision details", *(f"{p.number}. {p.title}" for p in checklist.principles),
-                  "Check your answers"]
         side = QWidget()
         s = QVBoxLayout(side)
         s.setContentsMargins(24, 16, 8, 16)
         s.setSpacing(8)
         self.progress_label = text_label("", "label")
         s.addWidget(self.progress_label)
-        self.task_list = TaskList(titles)
+        self.task_list = TaskList([])
         self.task_list.setMinimumWidth(220)
         s.addWidget(self.task_list, 1)
 
         self.stack = QStackedWidget()
-        self.scrolls = [scroll_page(p) for p in (self.details, *self.principles, self.summary)]
+        self.scrolls = [scroll_page(p) for p in (self.details, self.summary)]
         for area in self.scrolls:
             self.stack.addWidget(area)
-        for page, area in zip(self.principles, self.scrolls[1:], strict=False):
-            page.follow_viewport(area.viewport())  # two columns when there is room
         right = QWidget()
         r = QVBoxLayout(right)
         r.setContentsMargins(0, 0, 0, 0)
@@ -268,10 +279,7 @@ class DecisionEditor(QWidget):
         outer.addWidget(self.splitter, 1)
 
         self.details.edited.connect(lambda: self._edited(0))
-        for i, page in enumerate(self.principles, start=1):
-            page.edited.connect(lambda i=i: self._edited(i))
-            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
-            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.show_checklist(service.checklist)
         self.summary.go_to.connect(self.go_to)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
@@ -279,6 +287,35 @@ class DecisionEditor(QWidget):
         self.back_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
         QWidget.setTabOrder(self.task_list, self.details.focus_chain()[0])
+
+    def show_checklist(self, checklist: Checklist) -> None:
+        """One page per section of this checklist, between the details and the summary
+        (rebuilt only when a decision is answered against another checklist)."""
+        if self._checklist is not None and self._checklist.sha256 == checklist.sha256:
+            return
+        self._checklist = checklist
+        for area in self.scrolls[1:-1]:
+            self.stack.removeWidget(area)
+            area.deleteLater()
+        total = len(checklist.principles)
+        self.principles = [PrinciplePage(p, total) for p in checklist.principles]
+        areas = [scroll_page(p) for p in self.principles]
+        for i, (page, area) in enumerate(zip(self.principles, areas, strict=True), start=1):
+            self.stack.insertWidget(i, area)
+            page.follow_viewport(area.viewport())  # two columns when there is room
+            page.set_guidance_visible(self._guidance)
+            page.edited.connect(lambda i=i: self._edited(i))
+            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
+            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.scrolls = [self.scrolls[0], *areas, self.scrolls[-1]]
+        self.task_list.set_titles(["Decision details",
+                                   *(f"{p.number}. {p.title}" for p in checklist.principles),
+                                   "Check your answers"])
+
+    @property
+    def summary_page(self) -> int:
+        """The index of "Check your answers": after the details and every section."""
+        return len(self.principles) + 1
 
     # ---- state ------------------------------------------------------------------------------
     @property
@@ -300,6 +337,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._dirty.clear()
         self._decision = self.service.get(decision_id)
+        self.show_checklist(self.service.checklist_for(self._decision))
         self._load_all()
         self.go_to(page)
 
@@ -320,6 +358,7 @@ class DecisionEditor(QWidget):
 
     def _load_all(self) -> None:
         d = self._decision
+        assert d is not None  # called once a decision is loaded
         self._unsaved = []
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
@@ -364,8 +403,10 @@ class DecisionEditor(QWidget):
             answer = d.answer(page.principle.slug)
             self.task_list.set_state(i, answer_state(answer), answer.rating)
             page.show_progress(answer)
-        self.task_list.set_state(SUMMARY_PAGE, d.status.label)
-        self.progress_label.setText(f"{completeness(d)} of 10 principles completed")
+        self.task_list.set_state(self.summary_page, d.status.label)
+        noun = self._checklist.noun if self._checklist is not None else "sections"
+        self.progress_label.setText(f"{completeness(d)} of {len(self.principles)} {noun} "
+                                    "completed")
 
     # ---- autosave ------------------------------------------------------------------------------
     def _edited(self, page: int) -> None:
@@ -479,14 +520,15 @@ class DecisionEditor(QWidget):
     # ---- navigation ------------------------------------------------------------------------------
     def go_to(self, page: int, field: str = "") -> None:
         self.save_now()
-        page = max(0, min(SUMMARY_PAGE, page))
-        if page == SUMMARY_PAGE and self._decision is not None:
+        last = self.summary_page
+        page = max(0, min(last, page))
+        if page == last and self._decision is not None:
             self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
         self.stack.setCurrentIndex(page)
         self.task_list.set_current(page)
         self.back_button.setEnabled(page > 0)
-        self.next_button.setVisible(page < SUMMARY_PAGE)
-        nxt = self.task_list.title(min(page + 1, SUMMARY_PAGE))
+        self.next_button.setVisible(page < last)
+        nxt = self.task_list.title(min(page + 1, last))
         self.next_button.setToolTip(f"Go to {nxt} (Ctrl+PgDown)")
         self.next_button.setAccessibleDescription(f"Go to {nxt}")
         self.page_changed.emit(page)
@@ -510,10 +552,11 @@ class DecisionEditor(QWidget):
         self.focus_first_field()
 
     def guidance_visible(self) -> bool:
-        return self.principles[0].guidance_visible()
+        return self._guidance
 
     def set_guidance_visible(self, visible: bool) -> None:
-        """Show or hide the guidance on every principle page: the choice follows the user."""
+        """Show or hide the guidance on every section's page: the choice follows the user."""
+        self._guidance = visible
         for page in self.principles:
             page.set_guidance_visible(visible)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
@@ -78,7 +79,8 @@ class DetailsPage(QWidget):
         self.intro = text_label(EDITABLE_INTRO, "caption")
         col.addWidget(self.intro)
         self.fields: dict[str, Field] = {}
-        self.inputs: dict[str, QWidget] = {}
+        # The input of each field, by key: a line, a text box, a date, a tick box, a list.
+        self.inputs: dict[str, Any] = {}
 
         def add(key: str, widget: QWidget) -> None:
             f = Field(FIELD_LABELS[key], widget, HINTS.get(key, ""))
@@ -89,12 +91,13 @@ class DetailsPage(QWidget):
         for key in ("title", "reference", "proposal", "reasons", "organisation",
                     "decision_maker", "proposer", "meeting_date", "review_date"):
             if key in TEXT_FIELDS:
-                w: QWidget = PlainText(6 if key == "proposal" else 4)
-                w.textChanged.connect(self._changed)
+                box = PlainText(6 if key == "proposal" else 4)
+                box.textChanged.connect(self._changed)
+                add(key, box)
             else:
-                w = DateField() if key in DATES else QLineEdit()
-                w.textEdited.connect(self._changed)
-            add(key, w)
+                line = DateField() if key in DATES else QLineEdit()
+                line.textEdited.connect(self._changed)
+                add(key, line)
         self.key_decision = QCheckBox("This is a key decision")
         self.key_decision.setAccessibleName(FIELD_LABELS["key_decision"])
         self.key_decision.setAccessibleDescription(

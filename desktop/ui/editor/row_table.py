@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -89,8 +90,10 @@ class RowTable(QWidget):
             for col, w in zip(self.columns, cells, strict=True):
                 if isinstance(w, QCheckBox):
                     row[col.key] = "yes" if w.isChecked() else ""
-                else:
-                    row[col.key] = w.currentData() if isinstance(w, QComboBox) else w.text()
+                elif isinstance(w, QComboBox):
+                    row[col.key] = w.currentData()
+                else:  # a QLineEdit (a DateField too) or a WrappingLine
+                    row[col.key] = cast("QLineEdit | WrappingLine", w).text()
             out.append(row)
         return out
 
@@ -135,44 +138,45 @@ class RowTable(QWidget):
         cells: list[QWidget] = []
         for c, col in enumerate(self.columns):
             name = f"{col.spoken or col.header} {r}"
+            w: QWidget
             if col.check:
                 # A fixed label: one that changed with the tick ("Open" / "Done") read as the
                 # action to take, so the box seemed to say the opposite of its state.
-                w = QCheckBox(col.check)
-                w.setChecked(values.get(col.key) == "yes")
-                w.setEnabled(col.live or not self._read_only)
-                w.toggled.connect(lambda on, b=w, c=col: self._check_toggled(b, c, on))
+                w = box = QCheckBox(col.check)
+                box.setChecked(values.get(col.key) == "yes")
+                box.setEnabled(col.live or not self._read_only)
+                box.toggled.connect(lambda on, b=box, c=col: self._check_toggled(b, c, on))
             elif col.lines:
-                w = WrappingLine(col.lines)
-                w.setPlainText(values.get(col.key) or "")
-                w.setPlaceholderText(col.placeholder)
-                w.setReadOnly(self._read_only)
-                w.textChanged.connect(self.edited)
+                w = wrapping = WrappingLine(col.lines)
+                wrapping.setPlainText(values.get(col.key) or "")
+                wrapping.setPlaceholderText(col.placeholder)
+                wrapping.setReadOnly(self._read_only)
+                wrapping.textChanged.connect(self.edited)
             elif col.date:
-                w = DateField(values.get(col.key) or "")
-                w.setReadOnly(self._read_only)
-                w.textEdited.connect(self.edited)
+                w = date = DateField(values.get(col.key) or "")
+                date.setReadOnly(self._read_only)
+                date.textEdited.connect(self.edited)
             elif col.choices:
-                w: QWidget = QComboBox()
+                w = combo = QComboBox()
                 # Long choices must not force the page wider than a small screen.
-                w.setSizeAdjustPolicy(
+                combo.setSizeAdjustPolicy(
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                w.setMinimumContentsLength(8)
+                combo.setMinimumContentsLength(8)
                 for value, label in col.choices:
-                    w.addItem(label, value)
-                    w.setItemData(w.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
-                i = w.findData(values.get(col.key, col.choices[0][0]))
-                w.setCurrentIndex(max(i, 0))
-                w.setEnabled(not self._read_only)
-                w.currentIndexChanged.connect(self.edited)
+                    combo.addItem(label, value)
+                    combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+                i = combo.findData(values.get(col.key, col.choices[0][0]))
+                combo.setCurrentIndex(max(i, 0))
+                combo.setEnabled(not self._read_only)
+                combo.currentIndexChanged.connect(self.edited)
             else:
-                w = QLineEdit(values.get(col.key) or "")
-                w.setCursorPosition(0)  # show the start of a long entry, not its end
+                w = line = QLineEdit(values.get(col.key) or "")
+                line.setCursorPosition(0)  # show the start of a long entry, not its end
                 if col.width and not col.stretch:  # a fixed-size entry such as a date
-                    w.setMaximumWidth(col.width)
-                w.setPlaceholderText(col.placeholder)
-                w.setReadOnly(self._read_only)
-                w.textEdited.connect(self.edited)
+                    line.setMaximumWidth(col.width)
+                line.setPlaceholderText(col.placeholder)
+                line.setReadOnly(self._read_only)
+                line.textEdited.connect(self.edited)
             w.setAccessibleName(name)
             w.setMinimumWidth(60)
             if not self.stacked:
@@ -224,7 +228,7 @@ class RowTable(QWidget):
 
     def set_checked(self, row: int, key: str, on: bool) -> None:
         """Set a tick box without reporting it as the user's change."""
-        box = self.cell(row, key)
+        box = cast(QCheckBox, self.cell(row, key))  # a tick-box column's cell
         box.blockSignals(True)
         box.setChecked(on)
         box.blockSignals(False)

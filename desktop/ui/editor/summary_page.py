@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
@@ -19,8 +27,6 @@ from desktop.domain.decision import (
 from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
-
-SUMMARY_PAGE = 11  # details is 0, principles 1..10
 
 
 def first_lines(text: str, limit: int = 180) -> str:
@@ -59,7 +65,7 @@ class SummaryPage(QWidget):
         self.links: list[QPushButton] = []
         self.export_button: QPushButton | None = None
         self.sign_off_button: QPushButton | None = None
-        self.sign_offs_label = None
+        self.sign_offs_label: QLabel | None = None
         self.export_enabled = True
         self.next_step: QPushButton | None = None  # the first focus (see focus_field)
 
@@ -76,7 +82,8 @@ class SummaryPage(QWidget):
         done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of 10 principles completed"))
+        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
+                                 "completed"))
         overall = overall_rating(decision)
         if overall:
             line = text_label(f"Overall rating: {theme.rating_text(overall)}", "label")

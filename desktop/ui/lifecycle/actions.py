@@ -5,6 +5,8 @@ The dialogs are imported when first used, so they cost nothing at start-up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
@@ -17,11 +19,17 @@ from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QProgressBar
+
+    from desktop.application.decisions import DecisionService
+    from desktop.ui.lifecycle.audit_check import AuditCheckRunner
+
 
 class LifecycleActions:
     """Owns the four actions and keeps them enabled only when they make sense."""
 
-    def __init__(self, window, service, dialogs) -> None:
+    def __init__(self, window, service: DecisionService, dialogs) -> None:
         self.window = window
         self.service = service
         self.dialogs = dialogs
@@ -44,13 +52,13 @@ class LifecycleActions:
         self.history_action.triggered.connect(self.show_history)
         self.check_action.triggered.connect(self.check_audit_trail)
         self.attach_action.triggered.connect(self.attach_signed_copy)
-        self.open_dialog = None  # the dialog shown last, for tests and screenshots
+        self.open_dialog: QDialog | None = None  # the dialog shown last, for tests and screenshots
         # decision id -> the date its last sign-off was recorded with, this session: the four
         # roles of one meeting usually sign on the same day.
         self.sign_off_dates: dict[str, str] = {}
-        self.checker = None  # the AuditCheckRunner, made on first use
+        self.checker: AuditCheckRunner | None = None  # made on first use
         self.last_report: IntegrityReport | None = None
-        self._busy = None
+        self._busy: QProgressBar | None = None
 
     def current(self):
         decision_id = self.window.current_decision_id()
@@ -101,10 +109,18 @@ class LifecycleActions:
                                last_date=self.sign_off_dates.get(d.id))
         dialog.signed.connect(lambda new: self._signed(new, dialog.request().date))
         went: list[str] = []  # an error summary link led to the editor, which has the focus
-        dialog.problem_outside.connect(lambda field: (went.append(field),
-                                                      self._go_to(d.id, field)))
         before = QApplication.focusWidget()
-        dialog.finished.connect(lambda _result: went or self._refocus(before))
+
+        def go_to(field: str) -> None:
+            went.append(field)
+            self._go_to(d.id, field)
+
+        def finished(_result: int) -> None:
+            if not went:
+                self._refocus(before)
+
+        dialog.problem_outside.connect(go_to)
+        dialog.finished.connect(finished)
         self.open_dialog = dialog
         dialog.open()
 
@@ -153,12 +169,11 @@ class LifecycleActions:
 
     def _go_to(self, decision_id: str, field: str) -> None:
         """Open the editor at the page an error summary entry is about."""
-        from desktop.domain.checklist import SLUGS
-
         parts = field.split(".")
         page, key = 0, field
-        if parts[0] == "answers" and len(parts) > 1 and parts[1] in SLUGS:
-            page, key = SLUGS.index(parts[1]) + 1, "rating"
+        sections = self.service.get(decision_id).sections
+        if parts[0] == "answers" and len(parts) > 1 and parts[1] in sections:
+            page, key = sections.index(parts[1]) + 1, "rating"
         self.window.open_decision(decision_id, page)
         self.window.editor.go_to(page, key)
 
@@ -169,8 +184,12 @@ class LifecycleActions:
         if d is None:
             return
         dialog = AmendDialog(self.service, d.id, self.window)
-        dialog.amended.connect(lambda new: (self._changed(new),
-                                            self.window.open_decision(new.id)))
+
+        def amended(new: Decision) -> None:
+            self._changed(new)
+            self.window.open_decision(new.id)
+
+        dialog.amended.connect(amended)
         self.open_dialog = dialog
         dialog.open()
 
@@ -253,7 +272,7 @@ class LifecycleActions:
                                + "\n".join(self.last_report.lines()))
 
 
-def install_lifecycle_actions(window, service, dialogs) -> LifecycleActions:
+def install_lifecycle_actions(window, service: DecisionService, dialogs) -> LifecycleActions:
     """Add 'Record sign-off…', 'Amend…', 'History' and 'Check audit trail' to the window."""
     actions = LifecycleActions(window, service, dialogs)
     menu = window.menus["decision"]

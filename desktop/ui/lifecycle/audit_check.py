@@ -9,11 +9,16 @@ emitted on the GUI thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Signal
 
 from desktop.application.bootstrap import check_file
 from desktop.domain.errors import KnownError
 from desktop.ui.ops import BackgroundOp
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 
 def _message(exc: Exception) -> str:
@@ -27,7 +32,7 @@ class AuditCheckRunner(QObject):
     started = Signal()
     finished = Signal(object)  # IntegrityReport or an error message
 
-    def __init__(self, service, parent: QObject | None = None) -> None:
+    def __init__(self, service: DecisionService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self._op: BackgroundOp | None = None

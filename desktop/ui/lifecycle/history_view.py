@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +30,12 @@ from desktop.domain.redline import field_label
 from desktop.ui import theme
 from desktop.ui.lifecycle.redline import RedlineView
 from desktop.ui.widgets import fit_to_screen, text_label
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.application.decisions import DecisionService
+    from desktop.ui.lifecycle.audit_check import AuditCheckRunner
 
 COLUMNS = ("When", "Who", "Version", "What changed", "Before", "After")
 ALTERED = "Altered outside the app: "
@@ -75,10 +82,10 @@ class AuditTableModel(QAbstractTableModel):
         self.checklist = checklist
         self.tampered: set[int] = set()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -104,7 +111,7 @@ class AuditTableModel(QAbstractTableModel):
             return field_label(e.field, self.checklist)
         return value_text(e.old_value if column == 4 else e.new_value, e.field)
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
@@ -140,7 +147,11 @@ class AuditTableModel(QAbstractTableModel):
 class HistoryView(QDialog):
     """History of one decision: changes, the redline since an earlier version, the check."""
 
-    def __init__(self, service, decision_id: str, parent: QWidget | None = None) -> None:
+    # The check's verdict. The name hides QDialog.result() (a dialog's exit code), which this
+    # dialog never sets or reads.
+    result: QLabel  # type: ignore[assignment]
+
+    def __init__(self, service: DecisionService, decision_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.decision = service.get(decision_id)
@@ -160,7 +171,7 @@ class HistoryView(QDialog):
         self.check_button = QPushButton("Check audit trail")
         self.check_button.setToolTip("Check that no change was made outside the app")
         self.check_button.clicked.connect(self.check_in_background)
-        self._checker = None
+        self._checker: AuditCheckRunner | None = None
         top.addWidget(self.check_button)
         top.addStretch(1)
         col.addLayout(top)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -34,6 +36,12 @@ from desktop.ui.widgets import (
     primary_button,
     text_label,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QBoxLayout
+
+    from desktop.application.decisions import DecisionService
 
 DIALOG_FIELDS = ("role", "name", "date", "minute_reference", "comment", "reason")
 
@@ -122,7 +130,7 @@ class SignOffDialog(FormDialog):
     signed = Signal(object)  # the Decision after the sign-off was recorded
     problem_outside = Signal(str)  # a record field (e.g. 'answers.staff') to fix in the editor
 
-    def __init__(self, service, decision_id: str, parent: QWidget | None = None,
+    def __init__(self, service: DecisionService, decision_id: str, parent: QWidget | None = None,
                  today: str | None = None, last_date: str | None = None) -> None:
         """today: YYYY-MM-DD (the service's clock by default). last_date: the date the
         previous sign-off of this decision recorded in this session, which the next role of
@@ -181,8 +189,7 @@ class SignOffDialog(FormDialog):
         form.setSpacing(16)
         col.addWidget(self.form)
         for r in self.states:
-            if r.signed:
-                s = r.sign_off
+            if (s := r.sign_off) is not None:
                 line = f"✓ {r.name}: signed by {s.name} on {short_date(s.date)}"
             else:
                 line = f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
@@ -195,7 +202,9 @@ class SignOffDialog(FormDialog):
                 label += " — already signed"
             self.role.addItem(label, r.name)
             if r.signed:
-                self.role.model().item(self.role.count() - 1).setEnabled(False)
+                # A combo box's own model is a QStandardItemModel.
+                items = cast("QStandardItemModel", self.role.model())
+                items.item(self.role.count() - 1).setEnabled(False)
         first = next((i for i, r in enumerate(self.states) if not r.signed), -1)
         self.role.setCurrentIndex(first)
         self.name = QLineEdit()
@@ -222,7 +231,7 @@ class SignOffDialog(FormDialog):
         # Not a problem that blocks (a late sign-off is possible), but usually a slip of the pen.
         self.date_warning = text_label("", "warning")
         self.date_warning.hide()
-        date_box = self.fields["date"].layout()
+        date_box = cast("QBoxLayout", self.fields["date"].layout())  # a Field's column
         date_box.insertWidget(date_box.indexOf(self.date), self.date_warning)
         self._check_date()
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
@@ -329,7 +338,7 @@ class AmendDialog(FormDialog):
 
     amended = Signal(object)  # the new version
 
-    def __init__(self, service, decision_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, service: DecisionService, decision_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.decision: Decision = service.get(decision_id)
@@ -346,7 +355,7 @@ class AmendDialog(FormDialog):
         col.addWidget(text_label(
             f"Version {d.version} of “{isolated(d.title)}” stays on record exactly as it was signed. "
             f"The amendment starts as version {d.version + 1}, a draft with no sign-offs."))
-        self.reason = PlainText(4)
+        self.reason: PlainText = PlainText(4)
         self.field = Field("Reason for the amendment", self.reason,
                            "What changed and who asked for it; this prints on the new version.")
         col.addWidget(self.field)

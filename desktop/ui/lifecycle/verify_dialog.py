@@ -3,6 +3,8 @@ answer as `decision-checklist verify` (desktop.application.verification.format_f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -10,13 +12,21 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBo
 from desktop.domain.errors import KnownError
 from desktop.ui.widgets import Field, PlainText, fit_to_screen, primary_button, text_label
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 FILE_FILTER = "Printed copies and scans (*.pdf *.png *.jpg *.jpeg);;All files (*)"
 
 
 class VerifyDialog(QDialog):
     """Check a printed copy against the register."""
 
-    def __init__(self, service, dialogs, parent: QWidget | None = None) -> None:
+    # What the check found. The name hides QDialog.result() (a dialog's exit code), which this
+    # dialog never sets or reads.
+    result: PlainText  # type: ignore[assignment]
+
+
+    def __init__(self, service: DecisionService, dialogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.dialogs = dialogs
@@ -111,7 +121,7 @@ class VerifyDialog(QDialog):
         self.result.setFocus()
 
 
-def install_verify_action(window, service, dialogs) -> QAction:
+def install_verify_action(window, service: DecisionService, dialogs) -> QAction:
     """Decision ▸ Verify a printed copy…"""
     action = QAction("&Verify a printed copy…", window)
     action.setStatusTip("Check a printed or scanned record against the register")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import QProgressDialog
 
 from desktop.domain.errors import KnownError
 from desktop.ui.ops import BackgroundOp, Context
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
 
 PDF_FILTER = "PDF files (*.pdf)"
 EXPORT_KEYS = "Ctrl+Shift+E"
@@ -63,7 +67,7 @@ def pack_name(title: str) -> str:
 class PdfActions:
     """Owns the PDF actions of one window."""
 
-    def __init__(self, window, service, dialogs) -> None:
+    def __init__(self, window, service: DecisionService, dialogs) -> None:
         self.window, self.service, self.dialogs = window, service, dialogs
         self.export_action: QAction = window.export_action
         self.export_action.setText("&Export PDF…")
@@ -310,6 +314,6 @@ class PdfActions:
             self.worker = None
 
 
-def install_pdf_actions(window, service, dialogs) -> PdfActions:
+def install_pdf_actions(window, service: DecisionService, dialogs) -> PdfActions:
     """Add the PDF actions to the window's File menu and wire Export PDF."""
     return PdfActions(window, service, dialogs)

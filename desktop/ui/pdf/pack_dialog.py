@@ -7,6 +7,8 @@ through the same worker, preview and save path as one record.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +23,9 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.queries import RegisterQuery
 
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
 LIMIT = 500  # decisions listed at once; the search narrows a bigger register
 
 
@@ -29,7 +34,7 @@ class PackDialog(QDialog):
     "save", `ticked_ids()` the decisions in the order they were listed, `pack_title()` the
     title printed on the pack's cover."""
 
-    def __init__(self, service, ticked: list[str], parent=None) -> None:
+    def __init__(self, service: DecisionService, ticked: list[str], parent=None) -> None:
         super().__init__(parent)
         self.service = service
         self.setWindowTitle("Print committee pack")

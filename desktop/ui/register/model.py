@@ -16,6 +16,8 @@ from desktop.ui import theme
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
+    from desktop.application.decisions import DecisionService
+
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("reference", "Reference"),
     ("title", "Title"),
@@ -36,13 +38,10 @@ ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-SECTIONS = 10  # the shipped checklist's principles, as the Complete column counts them
-
-
 def _rated(row: RegisterRow):
-    """The overall rating the register shows: none until every principle is complete, so an
+    """The overall rating the register shows: none until every section is complete, so an
     early draft (three greens) never looks assured beside a finished record."""
-    done = row.complete >= SECTIONS or row.status in (Status.READY, Status.SIGNED_OFF)
+    done = 0 < row.sections <= row.complete or row.status in (Status.READY, Status.SIGNED_OFF)
     return row.overall_rating if done else None
 
 
@@ -137,10 +136,10 @@ class RegisterTableModel(PagedTableModel):
 
     columns = COLUMNS
 
-    def __init__(self, service, page_size: int = 100, parent=None) -> None:
+    def __init__(self, service: DecisionService, page_size: int = 100, parent=None) -> None:
         self._service = service
         self._matches: dict[str, str] = {}
-        examples = getattr(service, "example_ids", frozenset())
+        examples: object = getattr(service, "example_ids", frozenset())
         self._examples = examples if isinstance(examples, frozenset) else frozenset()
         super().__init__(RegisterQuery(sort="updated_at", descending=True), page_size, parent)
 
@@ -216,10 +215,11 @@ class RegisterTableModel(PagedTableModel):
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label
         if key == "complete":
-            return f"{row.complete} of {SECTIONS}" if spoken else f"{row.complete}/{SECTIONS}"
+            return (f"{row.complete} of {row.sections}" if spoken
+                    else f"{row.complete}/{row.sections}")
         if key == "overall_rating":
             if row.overall_rating is not None and _rated(row) is None:
-                return f"Not yet rated ({row.complete} of {SECTIONS})"
+                return f"Not yet rated ({row.complete} of {row.sections})"
             if row.overall_rating is None:
                 return "Not rated yet"
             return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label

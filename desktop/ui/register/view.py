@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
@@ -21,6 +23,10 @@ from desktop.domain.decision import Rating, Status
 from desktop.ui import theme
 from desktop.ui.register.model import COLUMNS, RegisterTableModel
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+    from desktop.ui.register.model import PagedTableModel
 
 # A search over 10,000 decisions takes about 15 ms, so results follow each keystroke at once.
 # A zero-interval timer still coalesces keystrokes that arrive while a query is running.
@@ -68,7 +74,7 @@ class RegisterTable(QTableView):
     def selectAll(self) -> None:  # noqa: N802 - Qt override
         # Rows arrive a page at a time: "all" must mean every decision that matches, not
         # only those scrolled into view (a committee pack of "all" silently held the first 100).
-        model = self.model()
+        model = cast("PagedTableModel | None", self.model())  # a register's or an actions list's
         if model is not None and model.canFetchMore():
             model.fetchMore(everything=True)
         super().selectAll()
@@ -129,7 +135,7 @@ class RegisterView(QWidget):
     counts_changed = Signal()
     current_row_changed = Signal()  # the table's current row
 
-    def __init__(self, service, parent: QWidget | None = None, *, defer: bool = False) -> None:
+    def __init__(self, service: DecisionService, parent: QWidget | None = None, *, defer: bool = False) -> None:
         """defer=True (the window's start-up): what the first frame does not show waits for
         finish_start_up(). PySide builds the ~95 enums of its `Qt` namespace (~15 ms) the first
         time anything names it, and the bare window the bench compares against never does: an

@@ -8,12 +8,16 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop.application.instance import instance_key, lock_folder, lock_path, path_key
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 ACTIVATE = b"activate\n"
 
@@ -27,7 +31,8 @@ class SingleInstance:
         self.lock = QLockFile(str(lock_folder() / f"{self.key}.lock"))
         self.lock.setStaleLockTime(0)  # a crashed copy's lock is stale once its process is gone
         self.file_lock: QLockFile | None = None  # by device and inode, once the file exists
-        self.server = None  # a QLocalServer once listening (QtNetwork loads after first paint)
+        # A QLocalServer once listening (QtNetwork loads after first paint).
+        self.server: QLocalServer | None = None
 
     def acquire(self) -> bool:
         """Lock the path and, if the file exists, the file itself (another path to it, such as
@@ -82,7 +87,7 @@ class SingleInstance:
             return False
         sock.write(ACTIVATE)
         sock.flush()
-        answered = sock.waitForReadyRead(2000) and sock.readAll().data().startswith(b"ok")
+        answered = sock.waitForReadyRead(2000) and bytes(sock.readAll().data()).startswith(b"ok")
         sock.disconnectFromServer()
         return bool(answered)
 
@@ -126,7 +131,7 @@ def make_excepthook(window_getter, dialogs, log_dir: Path | Callable[[], Path]):
     only logged when it happens again: one broken slot that runs on every focus change must not
     open a new dialog each time the last one is closed.
     """
-    busy = []
+    busy: list[int] = []
     reported: set[tuple] = set()
 
     def hook(exc_type, exc, tb) -> None:
@@ -202,7 +207,9 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     # Fusion by command-line option: QApplication.setStyle() hands the style back to Python,
     # and building PySide's QStyle type for it costs ~5 ms before the first paint.
     created = QApplication.instance() is None
-    app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", "Fusion"])
+    # instance() is typed as the core application; in this process it is always a QApplication
+    app = cast(QApplication,
+               QApplication.instance() or QApplication([*sys.argv[:1], "-style", "Fusion"]))
     app.setApplicationName("Decision Checklist")
     app.setOrganizationName("DecisionChecklist")
     icon = paths.resource("icons", "decision-checklist.png")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from desktop.application import lifecycle
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from tests.helpers.gui import ROLES, complete_decision, sign_all
+from tests.helpers.shipped import SUMMARY_PAGE
 
 
 def open_summary(window, decision_id):

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from desktop.ui.lifecycle.signoff_dialog import AmendDialog, SignOffDialog
 from tests.gui.conftest import ring_shown_round
 from tests.helpers.gui import ROLES, complete_decision, sign_all
+from tests.helpers.shipped import SUMMARY_PAGE
 
 
 def shown(qtbot, dialog):

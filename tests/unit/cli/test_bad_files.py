@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[3]
 FIXTURE = ROOT / "tests" / "fixtures" / "schema-v1.db"
 EXAMPLE = paths.resource("example-bundle.json")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-RESULTS: dict[str, str] = {}
 
 
 def fresh_bundle(folder: Path, tag: str) -> Path:
@@ -122,7 +121,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
 @pytest.mark.parametrize("command", ["list", "import"])
-def test_bad_file_is_refused_and_left_untouched(tmp_path, capsys, case, command):
+def test_bad_file_is_refused_and_left_untouched(tmp_path, capsys, case, command, note):
     folder = tmp_path / "place"
     folder.mkdir()
     make, phrase = BAD_FILES[case]
@@ -130,9 +129,10 @@ def test_bad_file_is_refused_and_left_untouched(tmp_path, capsys, case, command)
     before = snapshot(folder)
     argv = ["--db", str(db), command] + ([str(EXAMPLE)] if command == "import" else [])
     status, _, err = run_cli(capsys, *argv)
-    RESULTS[case] = assert_refused(status, err, phrase, "untouched" if "truncated" not in case
-                                   and "damaged" not in case else "backup")
+    message = assert_refused(status, err, phrase, "untouched" if "truncated" not in case
+                             and "damaged" not in case else "backup")
     assert snapshot(folder) == before
+    note(f"{case}, {command}", message)
 
 
 def test_bad_file_through_the_real_program(tmp_path):
@@ -185,7 +185,7 @@ def nobody_can_run_the_program() -> bool:
 
 
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv"), reason="needs root and setpriv")
-def test_read_only_folder_as_another_user(shared_folder):
+def test_read_only_folder_as_another_user(shared_folder, note):
     if not nobody_can_run_the_program():
         pytest.skip(f"the user nobody cannot run the program from {ROOT} (a folder on the way "
                     "is closed to other users)")
@@ -194,19 +194,19 @@ def test_read_only_folder_as_another_user(shared_folder):
     os.chmod(folder / "old.db", 0o644)
     before = snapshot(folder)
     done = main_py("--db", str(folder / "new.db"), "import", str(EXAMPLE), user="nobody")
-    RESULTS["read-only folder, new file (as nobody)"] = assert_refused(
-        done.returncode, done.stderr, "read-only", "Choose a folder you can write to")
+    note("read-only folder, new file (as nobody)", assert_refused(
+        done.returncode, done.stderr, "read-only", "Choose a folder you can write to"))
     done = main_py("--db", str(folder / "old.db"), "import", str(EXAMPLE), user="nobody")
-    RESULTS["read-only folder, existing file not yours (as nobody)"] = assert_refused(
+    note("read-only folder, existing file not yours (as nobody)", assert_refused(
         done.returncode, done.stderr, "is read-only (its permissions", "Reading it works",
-        "copy it to a folder you own")
+        "copy it to a folder you own"))
     done = main_py("--db", str(folder / "old.db"), "list", user="nobody")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr  # read-only
     private = folder / "private"
     private.mkdir(mode=0o700)
     done = main_py("--db", str(private / "x.db"), "import", str(EXAMPLE), user="nobody")
-    RESULTS["a folder this user may not enter (as nobody)"] = assert_refused(
-        done.returncode, done.stderr, "cannot be reached", "Check that you may open")
+    note("a folder this user may not enter (as nobody)", assert_refused(
+        done.returncode, done.stderr, "cannot be reached", "Check that you may open"))
     done = main_py("--db", str(private / "x.db"), "list", user="nobody")
     assert_refused(done.returncode, done.stderr, "cannot be reached")
     private.rmdir()
@@ -225,15 +225,15 @@ def _immutable(folder: Path):
 
 
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("chattr"), reason="needs root and chattr")
-def test_immutable_folder(tmp_path, capsys):
+def test_immutable_folder(tmp_path, capsys, note):
     folder = tmp_path / "locked"
     folder.mkdir()
     _wal_database(folder / "old.db")
     before = snapshot(folder)
     with _immutable(folder):
         status, _, err = run_cli(capsys, "--db", str(folder / "old.db"), "import", str(EXAMPLE))
-        RESULTS["immutable folder (chattr +i), existing file"] = assert_refused(
-            status, err, "cannot write to", "Copy it to a folder you own")
+        note("immutable folder (chattr +i), existing file", assert_refused(
+            status, err, "cannot write to", "Copy it to a folder you own"))
         status, out, err = run_cli(capsys, "--db", str(folder / "old.db"), "list")
         assert status == 0 and out, err  # reading works, read-only, nothing created
         status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "import", str(EXAMPLE))
@@ -258,7 +258,7 @@ def _mounted(*commands: list[str], target: Path):
 
 
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("mount"), reason="needs root and mount")
-def test_read_only_mount(tmp_path, capsys):
+def test_read_only_mount(tmp_path, capsys, note):
     folder = tmp_path / "ro"
     folder.mkdir()
     _wal_database(folder / "old.db")
@@ -266,8 +266,8 @@ def test_read_only_mount(tmp_path, capsys):
     with _mounted(["mount", "--bind", str(folder), str(folder)],
                   ["mount", "-o", "remount,ro,bind", str(folder)], target=folder):
         status, _, err = run_cli(capsys, "--db", str(folder / "old.db"), "import", str(EXAMPLE))
-        RESULTS["read-only mount, existing file"] = assert_refused(
-            status, err, "is on a read-only disk or mount", "copy it to a folder you own")
+        note("read-only mount, existing file", assert_refused(
+            status, err, "is on a read-only disk or mount", "copy it to a folder you own"))
         status, out, err = run_cli(capsys, "--db", str(folder / "old.db"), "list")
         assert status == 0 and out, err  # reading works, read-only, nothing created
         status, _, err = run_cli(capsys, "--db", str(folder / "new.db"), "import", str(EXAMPLE))
@@ -285,7 +285,7 @@ def _table_counts(db: Path) -> dict[str, int]:
         conn.close()
 
 
-def test_full_disk_via_max_page_count(tmp_path, example_bundle_text):
+def test_full_disk_via_max_page_count(tmp_path, example_bundle_text, note):
     """SQLITE_FULL mid-write: a clear message, nothing half-written, and work goes on after."""
     from desktop.application.bootstrap import open_service
     from desktop.domain.decision import Answer, Rating
@@ -299,8 +299,8 @@ def test_full_disk_via_max_page_count(tmp_path, example_bundle_text):
         service.db.execute(f"PRAGMA max_page_count = {pages}")
         with pytest.raises(StorageError) as caught:
             service.import_bundle(example_bundle_text.replace("6f1c2a3e", "7f1c2a3e"))
-        RESULTS["full disk (PRAGMA max_page_count), import"] = str(caught.value)
         assert "is full" in str(caught.value) and "Free some space" in str(caught.value)
+        note("full disk (PRAGMA max_page_count), import", caught.value)
         assert _table_counts(db) == before
         draft = next(r for r in service.register(__import__(
             "desktop.storage.repository", fromlist=["RegisterQuery"]).RegisterQuery())
@@ -318,7 +318,7 @@ def test_full_disk_via_max_page_count(tmp_path, example_bundle_text):
 
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("mount"), reason="needs root and mount")
 @pytest.mark.parametrize("room_kb", [0, 48])
-def test_full_disk_tmpfs(tmp_path, room_kb):
+def test_full_disk_tmpfs(tmp_path, room_kb, note):
     """A real full file system: 1 MB tmpfs filled up (0 KB left, or 48 KB left)."""
     folder = tmp_path / "small"
     folder.mkdir()
@@ -334,8 +334,8 @@ def test_full_disk_tmpfs(tmp_path, room_kb):
                 fh.flush()
         bundle = fresh_bundle(tmp_path, "8")
         done = main_py("--db", str(db), "import", str(bundle))
-        RESULTS[f"full disk (tmpfs, {room_kb} KB left), import"] = assert_refused(
-            done.returncode, done.stderr, "is full", "Free some space")
+        note(f"full disk (tmpfs, {room_kb} KB left), import", assert_refused(
+            done.returncode, done.stderr, "is full", "Free some space"))
         (folder / "filler").unlink()
         assert _table_counts(db) == before_counts
         conn = sqlite3.connect(db)
@@ -373,7 +373,7 @@ def _held(db: Path, how: str):
         proc.wait()
 
 
-def test_locked_by_a_writer_in_another_process(tmp_path, capsys):
+def test_locked_by_a_writer_in_another_process(tmp_path, capsys, note):
     db = _wal_database(tmp_path / "decisions.db")
     bundle = fresh_bundle(tmp_path, "a")
     with _held(db, "write-transaction"):
@@ -381,8 +381,8 @@ def test_locked_by_a_writer_in_another_process(tmp_path, capsys):
         assert status == 0 and "Join a shared highways" in out  # reading still works
         began = time.monotonic()
         status, _, err = run_cli(capsys, "--db", str(db), "import", str(bundle))
-        RESULTS["locked by another process (open write transaction), import"] = assert_refused(
-            status, err, "locked by another program", "try again")
+        note("locked by another process (open write transaction), import", assert_refused(
+            status, err, "locked by another program", "try again"))
         assert time.monotonic() - began < 10
     counts = _table_counts(db)
     status, out, err = run_cli(capsys, "--db", str(db), "import", str(bundle))
@@ -390,12 +390,12 @@ def test_locked_by_a_writer_in_another_process(tmp_path, capsys):
     assert _table_counts(db)["decisions"] == counts["decisions"] + 1
 
 
-def test_locked_exclusively_by_another_process(tmp_path, capsys):
+def test_locked_exclusively_by_another_process(tmp_path, capsys, note):
     db = _wal_database(tmp_path / "decisions.db")
     with _held(db, "exclusive-mode"):
         status, _, err = run_cli(capsys, "--db", str(db), "list")
-        RESULTS["locked exclusively by another process, list"] = assert_refused(
-            status, err, "locked by another program", "try again")
+        note("locked exclusively by another process, list", assert_refused(
+            status, err, "locked by another program", "try again"))
 
 
 def test_two_command_line_copies_at_once(tmp_path):
@@ -411,7 +411,7 @@ def test_two_command_line_copies_at_once(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX process handling")
-def test_second_running_copy(tmp_path):
+def test_second_running_copy(tmp_path, note):
     """The window holds the database: a second window says so and exits 1 at once (no modal
     dialog); the command line still works beside the window, through SQLite's own locking."""
     db = _wal_database(tmp_path / "decisions.db")
@@ -428,20 +428,14 @@ def test_second_running_copy(tmp_path):
         second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db)],
                                 env=env, capture_output=True, text=True, timeout=30)
         assert first.poll() is None, first.communicate()[1]
-        RESULTS["a second running copy of the window"] = assert_refused(
-            second.returncode, second.stderr, "already open in another Decision Checklist window")
+        note("a second running copy of the window", assert_refused(
+            second.returncode, second.stderr, "already open in another Decision Checklist window"))
         listing = main_py("--db", str(db), "list")
         assert listing.returncode == 0 and "Join a shared highways" in listing.stdout
         added = main_py("--db", str(db), "import", str(fresh_bundle(tmp_path, "9")))
         assert added.returncode == 0, added.stderr
-        RESULTS["the command line while the window is open"] = "list and import work (exit 0)"
+        note("the command line while the window is open", "list and import work (exit 0)")
     finally:
         first.kill()
         first.wait()
     assert _table_counts(db)["decisions"] == 6
-
-
-def test_report(record_property):
-    """Runs last in this file: every case and the message it got, for the README."""
-    for case, message in RESULTS.items():
-        print(f"\n{case}: {message}")

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "resources" / "example-bundle.json"
 EXAMPLE_ID = "6f1c2a3e-8b4d-4c2a-9e55-2d7a1c0b9f10"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-RESULTS: dict[str, str] = {}  # printed by test_report, for the README's table
 
 
 def _nobody_can_run_the_program() -> bool:
@@ -132,7 +131,8 @@ def _newer(path: Path) -> Path:
 @pytest.mark.parametrize("make, phrase", [(_foreign, "another program's database"),
                                           (_newer, "made by a newer version")],
                          ids=["another program's SQLite file", "a newer version's register"])
-def test_restore_over_a_file_that_is_not_ours_is_refused(register, tmp_path, make, phrase):
+def test_restore_over_a_file_that_is_not_ours_is_refused(register, tmp_path, make, phrase,
+                                                         note):
     copy = tmp_path / "copy.db"
     assert main_py("--db", register, "backup", "--out", copy).returncode == 0
     target = make(tmp_path / "place" / "theirs.db")
@@ -143,7 +143,7 @@ def test_restore_over_a_file_that_is_not_ours_is_refused(register, tmp_path, mak
                       "left untouched")
     assert snapshot(target.parent) == before and copy.read_bytes() == kept
     assert snapshot(backups) == backed_up  # its bytes were not moved to backups/ either
-    RESULTS[f"restore over {phrase}"] = message
+    note(f"restore over {phrase}", message)
 
 
 
@@ -221,12 +221,12 @@ def test_cli_escaping_is_one_function():
     assert shown_message("C:\\Users\\me") == "C:\\Users\\me"  # but not in a message
 
 
-def test_import_refuses_a_nul_naming_its_key_path(tmp_path):
+def test_import_refuses_a_nul_naming_its_key_path(tmp_path, note):
     db = tmp_path / "decisions.db"
     done = main_py("--db", db, "import", _bundle_with(tmp_path, "Before\u0000after"))
     message = refused(done, "decisions[0].title", "NUL", status=2)
-    RESULTS["import of a title with a NUL"] = message
     assert not db.exists()
+    note("import of a title with a NUL", message)
 
 
 def test_bidi_overrides_are_shown_in_the_register_and_the_pdf(tmp_path):
@@ -286,7 +286,7 @@ READING = [["list"], ["list", "--json"], ["export-json", "--out", "{out}/b.json"
            ["audit"], ["audit", "--check"], ["audit", EXAMPLE_ID]]
 
 
-def _reads_and_refuses(register: Path, out: Path, run, phrase: str) -> None:
+def _reads_and_refuses(register: Path, out: Path, run, phrase: str, note) -> None:
     """Every reading command works and creates nothing beside the file; a write says why."""
     before = snapshot(register.parent)
     for argv in READING:
@@ -298,13 +298,14 @@ def _reads_and_refuses(register: Path, out: Path, run, phrase: str) -> None:
                  ["sign-off", EXAMPLE_ID, "--role", "Monitoring Officer", "--name", "A",
                   "--date", "2026-01-01"]):
         done = run(*argv)
-        RESULTS[f"{phrase}: {argv[0]}"] = refused(done, phrase)
+        message = refused(done, phrase)
         assert snapshot(register.parent) == before, argv
+        note(f"{phrase}: {argv[0]}", message)
     assert (out / "b.json").exists() and (out / "r.pdf").exists()
 
 
 @needs_nobody
-def test_a_read_only_register_in_a_writable_folder(home):
+def test_a_read_only_register_in_a_writable_folder(home, note):
     if not _nobody_can_run_the_program():
         pytest.skip(f"the user nobody cannot run the program from {ROOT}")
     folder = home / "shared"
@@ -317,11 +318,11 @@ def test_a_read_only_register_in_a_writable_folder(home):
     out.mkdir()
     os.chmod(out, 0o777)
     _reads_and_refuses(register, out, lambda *a: _main_as_nobody("--db", register, *a),
-                       "is read-only (its permissions do not let you change it)")
+                       "is read-only (its permissions do not let you change it)", note)
 
 
 @pytest.mark.skipif(not IS_ROOT or not shutil.which("mount"), reason="needs root and mount")
-def test_a_register_on_read_only_media(tmp_path):
+def test_a_register_on_read_only_media(tmp_path, note):
     folder = tmp_path / "stick"
     folder.mkdir()
     register = folder / "decisions.db"
@@ -334,13 +335,14 @@ def test_a_register_on_read_only_media(tmp_path):
             pytest.skip(f"cannot mount here: {done.stderr.strip()}")
     try:
         _reads_and_refuses(register, tmp_path, lambda *a: main_py("--db", register, *a),
-                           "is on a read-only disk or mount")
+                           "is on a read-only disk or mount", note)
     finally:
         subprocess.run(["umount", str(folder)], capture_output=True)
 
 
 # ---- a flipped byte in the WAL a crash left: SQLite drops the frame, the seal says so ----------
-def test_a_sign_off_lost_from_a_damaged_wal_is_reported_by_audit_check(register, tmp_path):
+def test_a_sign_off_lost_from_a_damaged_wal_is_reported_by_audit_check(register, tmp_path,
+                                                                        note):
     holder = sqlite3.connect(register)  # while it is open, the WAL is neither merged nor removed
     holder.execute("SELECT count(*) FROM decisions").fetchone()
     try:
@@ -366,8 +368,8 @@ def test_a_sign_off_lost_from_a_damaged_wal_is_reported_by_audit_check(register,
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "the register is behind its own audit seal" in (done.stdout + done.stderr).lower(), (
         done.stdout, done.stderr)
-    RESULTS["a sign-off lost from a WAL with one flipped bit: audit --check"] = next(
-        line for line in (done.stdout + done.stderr).splitlines() if "behind" in line)
+    behind = next(line for line in (done.stdout + done.stderr).splitlines() if "behind" in line)
+    note("a sign-off lost from a WAL with one flipped bit: audit --check", behind)
 
 
 # ---- row 10: a second account on the same computer -----------------------------------------
@@ -480,9 +482,3 @@ def test_daily_backups_only_of_own_registers_and_never_from_reading(tmp_path):
         assert "Traceback" not in done.stderr
     made = sorted(p.name for p in backups.glob("*.db"))
     assert len(made) == 1 and made[0].startswith("decisions-") and "-daily" in made[0], made
-
-
-def test_report():
-    """Last in the file: the messages, for the README's bad-file table (`pytest -s`)."""
-    for case, message in RESULTS.items():
-        print(f"{case}: {message}")
