@@ -204,6 +204,7 @@ class DecisionEditor(QWidget):
         self._decision: Decision | None = None
         self._read_only = False
         self._dirty: set[int] = set()
+        self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
         self._last_error = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -358,6 +359,7 @@ class DecisionEditor(QWidget):
     def _load_all(self) -> None:
         d = self._decision
         assert d is not None  # called once a decision is loaded
+        self._unsaved = []
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
         # locks the version, or the sign-offs are removed.
@@ -418,13 +420,14 @@ class DecisionEditor(QWidget):
 
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
+        if self._unsaved:
+            return [f"what you typed on {_pages(self._unsaved)}: the decision was signed "
+                    "elsewhere, so it can no longer be changed"]
         if self._decision is None or self._read_only:
             return []
         refused = []
         if self._dirty and self._last_error:  # typed, but the register refused to save it
-            pages = ", ".join("the details" if page == 0 else
-                              f"principle {page}" for page in sorted(self._dirty))
-            refused.append(f"what you typed on {pages}: {self._last_error}")
+            refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
         return [*refused, *self.details.unsaveable(),
                 *(x for p in self.principles for x in p.unsaveable())]
 
@@ -447,6 +450,8 @@ class DecisionEditor(QWidget):
                                                              p.answer())
                 self._dirty.discard(page)
         except KnownError as exc:
+            if self._locked_elsewhere():
+                return False
             message = str(exc)
             self.save_failed.emit(message)
             self._retry.start()
@@ -461,6 +466,38 @@ class DecisionEditor(QWidget):
         self._refresh_tasks()
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)
+        return True
+
+    def _locked_elsewhere(self) -> bool:
+        """After a refused save: if the stored record may no longer change (a sign-off recorded
+        from the command line while this page was being typed on, say), the pages go
+        read-only with what was typed still on them, so it can be copied, and the notice at
+        the top says so: no message box, and no retrying. True if that is what happened."""
+        d = self._decision
+        try:
+            stored = self.service.get(d.id) if d is not None else None
+        except KnownError:
+            return False
+        if stored is None or allowed(stored).edit:
+            return False
+        self._unsaved = sorted(self._dirty)
+        self._dirty.clear()
+        self._decision = stored
+        self._read_only = True
+        self.details.lock_as_typed()
+        for page in self.principles:
+            page.lock_as_typed()
+        why = ("was signed off" if stored.status == Status.SIGNED_OFF else
+               "was withdrawn" if stored.status == Status.WITHDRAWN else
+               "had a sign-off recorded")
+        self.set_banner(
+            f"Not saved: while you were typing, this decision {why} elsewhere (from the "
+            "command line or another copy of the app), so it can no longer be changed. What "
+            f"you typed on {_pages(self._unsaved)} since the last save is still on screen: "
+            "select it and copy it (Ctrl+C) before you leave this decision. To change the "
+            "record, amend it once it is signed off.")
+        self._refresh_tasks()
+        self.record_changed.emit(stored)
         return True
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
@@ -533,3 +570,9 @@ class DecisionEditor(QWidget):
         if isinstance(state, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(state))
         self.set_guidance_visible(settings.value("editor/guidance") != "hidden")
+
+
+def _pages(pages) -> str:
+    """'the details, principle 3': the pages of the editor, by number."""
+    return ", ".join("the details" if page == 0 else f"principle {page}"
+                     for page in sorted(pages))

@@ -237,6 +237,19 @@ class PrinciplePage(QWidget):
             self._loading = False
         self.show_progress(answer)
 
+    def lock_as_typed(self) -> None:
+        """Read-only from now, with what is typed left on the page (to be copied): the record
+        was signed elsewhere while it was being typed on."""
+        self._loading = True
+        try:
+            for b in self.rating_buttons.values():
+                b.setEnabled(False)
+            self.response.setReadOnly(True)
+            self.evidence.setReadOnly(True)
+            self.actions.set_values(self.actions.values(), read_only=True)
+        finally:
+            self._loading = False
+
     def rating(self) -> Rating | None:
         for rating, b in self.rating_buttons.items():
             if b.isChecked():

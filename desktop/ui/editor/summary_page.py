@@ -67,6 +67,7 @@ class SummaryPage(QWidget):
         self.sign_off_button: QPushButton | None = None
         self.sign_offs_label: QLabel | None = None
         self.export_enabled = True
+        self.next_step: QPushButton | None = None  # the first focus (see focus_field)
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:
         if self._body is not None:
@@ -110,6 +111,7 @@ class SummaryPage(QWidget):
                 self.links.append(link)
             col.addWidget(box)
 
+        first_missing = self.links[0] if self.links else None
         col.addWidget(text_label("Next step", "h2"))
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
@@ -148,6 +150,7 @@ class SummaryPage(QWidget):
             buttons.addWidget(self.sign_off_button)
         buttons.addStretch(1)
         col.addLayout(buttons)
+        self.next_step = first_missing or self._next_action(decision)
         col.addWidget(text_label("Principles", "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -184,6 +187,17 @@ class SummaryPage(QWidget):
         if self.export_button is not None:
             self.export_button.setEnabled(enabled)
 
+    def _next_action(self, decision: Decision) -> QPushButton | None:
+        """With nothing missing: once signing has begun, the next sign-off; else the export
+        (for committee, or of the signed record). Not a "Change" link."""
+        if self.sign_off_button is not None and decision.sign_offs:
+            return self.sign_off_button
+        return self.export_button
+
     def focus_field(self, _key: str = "") -> None:
-        if self.links:
-            self.links[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        """The page's first focus: its next step (while the export is not possible, say
+        during one, the next control that is)."""
+        for widget in (self.next_step, self.sign_off_button, *self.links):
+            if widget is not None and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
