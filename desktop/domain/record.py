@@ -202,7 +202,16 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
         return [("created", None, new.title)]
     after = _flatten(new)
     before = _flatten(old)
-    return [(k, before[k], after[k]) for k in after if before[k] != after[k]]
+    changes = [(k, before[k], after[k]) for k in after if before[k] != after[k]]
+    for slug in SLUGS:  # an edit that moves or drops a done action: as ticking writes it
+        was, now = _done_flags(old, slug), _done_flags(new, slug)
+        changes.extend((f"answers.{slug}.actions[{i}].done", "yes" if i in was else "no",
+                        "yes" if i in now else "no") for i in sorted(was ^ now))
+    return changes
+
+
+def _done_flags(decision: Decision, slug: str) -> set[int]:
+    return {i for i, a in enumerate(decision.answer(slug).actions) if a.done}
 
 
 def sign_off_text(s: SignOff) -> str:
