@@ -141,6 +141,20 @@ def _check_signed_copy(decision: Decision, typed: str) -> None:
         )
 
 
+def _refuse_a_forged_basis(repo: DecisionRepository, decision: Decision) -> None:
+    """Refuse to add a sign-off (and so perhaps lock) on rows the audit log does not account
+    for: who has signed, and so who is still to sign, must be what the app recorded."""
+    from desktop.application.integrity import sign_off_basis_problems
+
+    problems = sign_off_basis_problems(repo, decision)
+    if problems:
+        raise Refused(
+            f"{decision.title!r} version {decision.version} cannot be signed: the register "
+            f"no longer agrees with its audit log ({problems[0]}). Check the audit trail "
+            "(audit --check) before recording more sign-offs."
+        )
+
+
 _T = TypeVar("_T")
 
 
@@ -230,6 +244,7 @@ class LifecycleService:
             problems = self.sign_off_problems(decision, request)
             if problems:
                 raise refusal(decision, problems)
+            _refuse_a_forged_basis(self.repo, decision)
             if code is not None:
                 _check_signed_copy(decision, code)
             checklist = self.decisions.checklist_for(decision)

@@ -212,7 +212,17 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
         return [("created", None, new.title)]
     after = _flatten(new)
     before = _flatten(old)
-    return [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    # An edit that moves or drops a done action is audited as ticking writes it.
+    for slug in dict.fromkeys((*new.sections, *old.answers, *new.answers)):
+        was, now = _done_flags(old, slug), _done_flags(new, slug)
+        changes.extend((f"answers.{slug}.actions[{i}].done", "yes" if i in was else "no",
+                        "yes" if i in now else "no") for i in sorted(was ^ now))
+    return changes
+
+
+def _done_flags(decision: Decision, slug: str) -> set[int]:
+    return {i for i, a in enumerate(decision.answer(slug).actions) if a.done}
 
 
 def sign_off_text(s: SignOff) -> str:
