@@ -77,11 +77,13 @@ def first_of_day_figure(ctx: Context) -> Figure:
     and then again, with today's backup already made. Each repetition starts from a fresh
     copy of the big register and an empty backup folder (DECISION_CHECKLIST_BACKUP_DIR), so
     that its first run is the first of its day; the backup is checked to have been made by
-    the first run and not the second."""
+    the first run and not the second (the first run's detached child is waited for before the
+    second run starts, so the two do not compete)."""
     import os
     import shutil
 
     from desktop.storage.backup import BACKUP_DIR_ENV
+    from desktop.storage.detached_backup import wait_until_done
 
     env = private_env(ctx.work_dir)
     full_env = {**os.environ, **env}
@@ -101,6 +103,7 @@ def first_of_day_figure(ctx: Context) -> Figure:
             bundle.write_text(generate.bundle_text(
                 generate.records(1, ctx.seed, start=20_000_000 + 2 * rep + run)), encoding="utf-8")
             r = checked(run_child([*APP, "import", str(bundle)], run_env), f"import, run {run}")
+            wait_until_done(default_db, backups)  # made by a detached child, after the command
             made = sorted(backups.glob("*.db"))
             assert len(made) == 1, f"after run {run}, {len(made)} backups (want 1: the first's)"
             times.append(r.wall_ms)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import sys
 
+from desktop.storage.detached_backup import CHILD_OPTION as DAILY_BACKUP_CHILD
+
 
 def main(argv: list[str] | None = None) -> int:
     """`decision-checklist [--db PATH] [COMMAND ...]`."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [DAILY_BACKUP_CHILD]:  # hidden: the command line's detached daily backup
+        from desktop.storage.detached_backup import run_child
+
+        return run_child(argv[1:])
     if not _opens_window(argv):  # the command-line parser (argparse, every subcommand) is
         from desktop.cli import _output
         from desktop.cli.main import run  # ~10 ms of start-up the window does not need
@@ -53,3 +59,7 @@ def _opens_window(argv: list[str]) -> bool:
     if len(argv) == 1:
         return argv[0].startswith("--db=") and len(argv[0]) > len("--db=")
     return len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-")
+
+
+if __name__ == "__main__":  # `python -m desktop.app`: how a source checkout starts itself again
+    raise SystemExit(main())

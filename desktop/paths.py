@@ -21,6 +21,15 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def app_command(*argv: str) -> tuple[list[str], Path]:
+    """(command, working folder) that starts this program again with `argv`: the frozen app
+    itself (sys.executable is the app), or this Python on the desktop package's entry point
+    (run from the folder holding the package, so that it imports the same code)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *argv], Path(sys.executable).resolve().parent
+    return [sys.executable, "-m", "desktop.app", *argv], Path(__file__).resolve().parent.parent
+
+
 def user_data_dir() -> Path:
     import platformdirs
 

@@ -22,11 +22,14 @@ def load_shipped_checklist() -> Checklist:
 
 
 def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
-                 read_only: bool = False, **kwargs: Any) -> DecisionService:
+                 backup_in_child: bool = False, read_only: bool = False,
+                 **kwargs: Any) -> DecisionService:
     """A DecisionService on the given (default: the user's) database.
 
     daily_backup=False leaves out the daily backup (the command line asks for one only
     before a write to one of the user's own registers: storage.backup.is_own_register).
+    backup_in_child=True has a detached child process make it (storage.detached_backup): this
+    returns once the child holds its snapshot of the register, not when the copy is done.
     read_only=True reads a register that cannot be changed without creating anything beside
     it; every write is refused (storage.database.open_database)."""
     from desktop.application.decisions import DecisionService
@@ -36,9 +39,12 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
     checklist = load_shipped_checklist()
     db = open_database(path, read_only=read_only)
     if daily_backup and not read_only:
-        from desktop.storage import backup
+        from desktop.storage import backup, detached_backup
 
-        backup.daily_backup(path, db.conn)  # at most once a day; skipped when today's exists
+        if backup_in_child:
+            detached_backup.start(path, db.conn)  # waits only for the child's snapshot
+        else:
+            backup.daily_backup(path, db.conn)  # at most once a day; skipped when today's exists
     return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
 
 

@@ -339,6 +339,7 @@ def run(argv: list[str]) -> int:
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(
             args.db, daily_backup=not _reads_only(args) and _own_register(args.db),
+            backup_in_child=True,
             read_only=_reads_only(args) and _cannot_be_written(args.db))
         status = handler(args, service)
         sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit

@@ -147,7 +147,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
         for p in folder.iterdir():
             if not (p.name.startswith(".") and _PARTIAL in p.name):
                 continue
-            pid = p.name.rsplit(_PARTIAL, 1)[1]
+            pid = p.name.rsplit(_PARTIAL, 1)[1].removesuffix("-journal")  # and its journal
             if not pid.isdigit() or int(pid) == os.getpid():
                 continue
             try:
@@ -252,15 +252,19 @@ def daily_backup(db_path: Path, source: sqlite3.Connection, *, folder: Path | No
     """
     try:
         folder = folder or backup_folder()
-        today = today or dt.date.today()
-        stamp = today.strftime("%Y%m%d")
-        if any(b.taken_at.strftime("%Y%m%d") == stamp for b in list_backups(db_path, folder)):
+        if backed_up_today(db_path, folder, today):
             return None
         if not _has_records(source):
             return None
         return make_backup(db_path, source, reason="daily", folder=folder)
     except (StorageError, sqlite3.Error, OSError):
         return None
+
+
+def backed_up_today(db_path: Path, folder: Path, today: dt.date | None = None) -> bool:
+    """Whether the database has a backup (of any kind) taken today: then no daily one."""
+    today = today or dt.date.today()
+    return any(b.taken_at.date() == today for b in list_backups(db_path, folder))
 
 
 def is_own_register(db_path: Path) -> bool:

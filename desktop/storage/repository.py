@@ -433,17 +433,27 @@ class Repository(LifecycleTables):
             sections=self.section_slugs(row["checklist_sha256"]),
         )
 
-    def _where(self, q: RegisterQuery) -> tuple[str, list[Any]]:
+    def _where(self, q: RegisterQuery, *, search: bool = True,
+               listed_references: bool = False) -> tuple[str, list[Any]]:
+        """The WHERE clause of a register query. search=False leaves out the search;
+        listed_references=True tests references against a list read from their (covering)
+        index, for a query that walks another index: a row's reference is then not read from
+        its (large) row."""
         clauses = ["v.is_current = 1"]
         params: list[Any] = []
-        if q.search.strip():
+        if search and q.search.strip():
             # The unary + keeps SQLite walking the sort order's index and testing each row
             # against the list of matches, instead of fetching every match's (large) row and
             # sorting them: 35 ms -> 1 ms for a common word on 10,000 decisions.
             # Besides the text, a reference (any part of it) or a verification code (as
             # typed: any case, spaces, O for 0) finds its decision, whichever version has it.
+            reference = "v.reference LIKE ? ESCAPE '\\'"
+            if listed_references:
+                reference = ("+v.id IN (SELECT id FROM versions INDEXED BY "
+                             "idx_versions_current_reference WHERE is_current = 1 AND "
+                             "reference LIKE ? ESCAPE '\\')")
             found = ["+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
-                     "v.reference LIKE ? ESCAPE '\\'"]
+                     reference]
             typed = q.search.strip()
             params += [fts_query(q.search), _containing(typed)]
             code = normalise_code(typed)
@@ -474,8 +484,10 @@ class Repository(LifecycleTables):
 
     def register_count(self, q: RegisterQuery) -> int:
         where, params = self._where(q)
-        # Counting matches over the small partial index of current versions, not their rows.
-        source = "versions v INDEXED BY idx_versions_current_updated" if q.search.strip() else (
+        # Counting matches over the partial index of current versions' references, not their
+        # rows: it holds what the reference test reads (38 -> 30 ms for a common word on
+        # 100,000 decisions, 47 -> 12 ms for a word found nowhere).
+        source = "versions v INDEXED BY idx_versions_current_reference" if q.search.strip() else (
             "versions v")
         count: int = self.db.execute(
             f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
@@ -498,9 +510,12 @@ class Repository(LifecycleTables):
         # part in the chosen sort (two queries, so each still walks its sort index).
         titled = "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
         title_match = "{title} : (" + fts_query(q.search) + ")"
-        first = [*params, title_match]
+        # A title match is a match: the first part needs only the filters and the title test,
+        # not the list of every match (14 -> 4 ms for a common word on 100,000 decisions).
+        filtered, filter_params = self._where(q, search=False)
         taken = 0
-        for row in self._sorted_rows(f"{where} AND {titled}", first, q, offset, limit):
+        for row in self._sorted_rows(f"{filtered} AND {titled}", [*filter_params, title_match],
+                                     q, offset, limit):
             taken += 1
             yield row
         if 0 <= limit <= taken:
@@ -509,10 +524,13 @@ class Repository(LifecycleTables):
             rest_offset = 0
         else:  # the page starts past the title matches: how many there are says where
             rest_offset = offset - (self.db.execute(
-                f"SELECT count(*) FROM versions v WHERE {where} AND {titled}", first,
+                f"SELECT count(*) FROM versions v WHERE {filtered} AND {titled}",
+                [*filter_params, title_match],
             ).fetchone()[0] if offset else 0)
-        yield from self._sorted_rows(f"{where} AND NOT {titled}", first, q, max(0, rest_offset),
-                                     limit - taken if limit >= 0 else -1)
+        # The rest walks the sort index past every title match (all of it for a rare word).
+        where, params = self._where(q, listed_references=True)
+        yield from self._sorted_rows(f"{where} AND NOT {titled}", [*params, title_match], q,
+                                     max(0, rest_offset), limit - taken if limit >= 0 else -1)
 
     def _sorted_rows(self, where: str, params: list[Any], q: RegisterQuery, offset: int,
                      limit: int) -> Iterator[RegisterRow]:

@@ -57,6 +57,21 @@ def test_pages_across_the_title_matches_and_the_rest_join_up(service):
     assert _titles(service.iter_register(q)) == whole
 
 
+def test_the_filters_hold_for_the_title_matches_and_the_rest(service):
+    _seed(service)
+    for title in ("Budget for parks", "Highways"):  # a title match and one of the rest
+        service.withdraw(next(r.id for r in service.register(RegisterQuery(search=title))))
+    for statuses in (("draft",), ("withdrawn",), ("draft", "withdrawn")):
+        q = RegisterQuery(search="bud", sort="title", descending=False, statuses=statuses)
+        rows = service.register(q)
+        assert {r.status.value for r in rows} <= set(statuses)
+        everything = [r for r in service.register(RegisterQuery(search="bud", sort="title",
+                                                                descending=False))
+                      if r.status.value in statuses]
+        assert _titles(rows) == _titles(everything)  # the same rows, in the same order
+        assert service.register_count(q) == len(rows)
+
+
 def test_each_result_says_where_it_matched(service):
     _seed(service)
     rows = service.register(RegisterQuery(search="bud", sort="title", descending=False))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.storage import detached_backup
+
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "resources" / "example-bundle.json"
 EXAMPLE_ID = "6f1c2a3e-8b4d-4c2a-9e55-2d7a1c0b9f10"
@@ -480,5 +482,6 @@ def test_daily_backups_only_of_own_registers_and_never_from_reading(tmp_path):
         done = main_py("--db", db, "sign-off", EXAMPLE_ID, "--role", "Monitoring Officer",
                        "--name", "A", "--date", "2026-01-01", env=env)
         assert "Traceback" not in done.stderr
+    detached_backup.wait_until_done(own, backups)  # a child makes it, after the command
     made = sorted(p.name for p in backups.glob("*.db"))
     assert len(made) == 1 and made[0].startswith("decisions-") and "-daily" in made[0], made
