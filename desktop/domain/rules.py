@@ -93,10 +93,17 @@ def _remove_sign_off(d: Decision) -> str:
 
 
 def _amend(d: Decision) -> str:
-    if d.status != Status.SIGNED_OFF:
-        return (f"{d.title!r} is {d.status.label.lower()}, not signed off; "
-                "change it directly instead of amending it.")
-    return ""
+    """Only a signed-off version is amended; each other stage says what to do instead."""
+    if d.status == Status.WITHDRAWN:
+        return f"{d.title!r} has been withdrawn and cannot be amended."
+    if d.status == Status.SIGNED_OFF:
+        return ""
+    if d.sign_offs:  # open, but its content is held for the signers (see _edit)
+        return (f"{d.title!r} version {d.version} is not signed off yet, so it cannot be "
+                "amended; finish recording the sign-offs, or remove them to change it.")
+    stage = "a draft" if d.status == Status.DRAFT else "ready for sign-off"
+    return (f"{d.title!r} is {stage}, not signed off; "
+            "change it directly instead of amending it.")
 
 
 def _mark_actions(d: Decision) -> str:

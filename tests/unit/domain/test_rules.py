@@ -89,6 +89,18 @@ def test_the_actions_are_the_booleans_of_allowed():
     (READY, "amend",
      "'Bring highways in-house' is ready for sign-off, not signed off; change it directly "
      "instead of amending it."),
+    (DRAFT, "amend",
+     "'Bring highways in-house' is a draft, not signed off; change it directly instead of "
+     "amending it."),
+    (AMENDMENT, "amend",
+     "'Bring highways in-house' is a draft, not signed off; change it directly instead of "
+     "amending it."),
+    (WITHDRAWN, "amend", "'Bring highways in-house' has been withdrawn and cannot be amended."),
+    (WITHDRAWN_PART_SIGNED, "amend",
+     "'Bring highways in-house' has been withdrawn and cannot be amended."),
+    (PART_SIGNED, "amend",  # it cannot be changed directly either: the signers signed it
+     "'Bring highways in-house' version 1 is not signed off yet, so it cannot be amended; "
+     "finish recording the sign-offs, or remove them to change it."),
     (WITHDRAWN, "mark_actions", "'Bring highways in-house' has been withdrawn."),
     (PART_SIGNED, "attach_signed_copy",
      "'Bring highways in-house' version 1 is not signed off yet; attach the signed copy after "
