@@ -280,7 +280,9 @@ class LifecycleService:
 
     # ---- amendment ----------------------------------------------------------------------
     def amend(self, decision_id: str, reason: str) -> Decision:
-        """Start version n+1 of a signed-off record as a draft; version n stays as signed.
+        """Start version n+1 of a signed-off record, open to change and with no sign-offs (its
+        status follows from its answers: ready for sign-off when complete); version n stays as
+        signed.
 
         Decided inside the write transaction, so two amendments at once make one new version
         and the other is refused (the record is then a draft, not signed off).

@@ -285,7 +285,7 @@ class SignOffDialog(QDialog):
 
 
 class AmendDialog(QDialog):
-    """Start an amendment: version n+1 as a draft, with the reason on record."""
+    """Start an amendment: version n+1, open to change, with the reason on record."""
 
     amended = Signal(object)  # the new version
 
@@ -303,9 +303,11 @@ class AmendDialog(QDialog):
         self.summary.activated.connect(lambda _f: self.reason.setFocus())
         col.addWidget(self.summary)
         col.addWidget(text_label("Amend a signed-off decision", "h1"))
-        col.addWidget(text_label(
+        self.intro = text_label(
             f"Version {d.version} of “{d.title}” stays on record exactly as it was signed. "
-            f"The amendment starts as version {d.version + 1}, a draft with no sign-offs."))
+            f"The amendment starts as version {d.version + 1}: a new version you can change, "
+            "with no sign-offs. It needs signing off again.")
+        col.addWidget(self.intro)
         self.reason: PlainText = PlainText(4)
         self.field = Field("Reason for the amendment", self.reason,
                            "What changed and who asked for it; this prints on the new version.")

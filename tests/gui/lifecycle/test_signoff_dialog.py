@@ -121,6 +121,11 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    # A complete record's amendment is ready for sign-off, not a draft: the words say so.
+    assert dialog.intro.text() == (
+        f"Version 1 of “{ready.title}” stays on record exactly as it was signed. The amendment "
+        "starts as version 2: a new version you can change, with no sign-offs. It needs "
+        "signing off again.")
     qtbot.mouseClick(dialog.amend_button, Qt.MouseButton.LeftButton)
     assert [link.text() for link in dialog.summary.links] == ["Enter the reason for the amendment"]
     qtbot.mouseClick(dialog.summary.links[0], Qt.MouseButton.LeftButton)
@@ -129,8 +134,8 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     with qtbot.waitSignal(dialog.amended):
         qtbot.mouseClick(dialog.amend_button, Qt.MouseButton.LeftButton)
     current = service.get(ready.id)
-    assert (current.version, current.amendment_reason) == (
-        2, "Scrutiny asked for a longer consultation")
+    assert (current.version, current.amendment_reason, current.status) == (
+        2, "Scrutiny asked for a longer consultation", Status.READY)
     assert service.get(ready.id, 1).is_locked
 
 
