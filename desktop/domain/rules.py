@@ -60,9 +60,15 @@ def _edit(d: Decision) -> str:
 
 
 def _delete(d: Decision) -> str:
-    if d.version > 1 or d.status not in OPEN:
-        return (f"Only drafts can be deleted; {d.title!r} is {d.status.label.lower()} "
-                f"(version {d.version}). Withdraw it instead.")
+    """Only a first version nobody has signed may be deleted (draft or ready for sign-off)."""
+    if d.status == Status.WITHDRAWN:
+        return f"{d.title!r} has been withdrawn; it is kept for the record and cannot be deleted."
+    if d.status == Status.SIGNED_OFF:
+        return (f"{d.title!r} version {d.version} is signed off; it is kept for the record and "
+                "cannot be deleted.")
+    if d.version > 1:
+        return (f"Only a first version can be deleted; {d.title!r} is version {d.version}, an "
+                "amendment, so it is kept. Withdraw it instead.")
     if d.sign_offs:
         return (f"{d.title!r} has sign-offs recorded, so it is kept. Remove them first if they "
                 "were recorded by mistake, or withdraw it.")
