@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from desktop.domain.checklist import SLUGS
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
+    Decision,
     answer_state,
     completeness,
     open_actions,
-    overall_rating,
+    settled_rating,
 )
 from desktop.domain.visible import visible_controls
 from desktop.export.pdf.base import (
@@ -74,6 +76,17 @@ RATING_KEY = (
     "✕ Red: it does not; a serious concern. "
     "– Not applicable: the response says why."
 )
+
+
+def overall_markup(decision: Decision, *, counted: bool = True) -> str:
+    """A record's overall rating as printed: symbol and word once every principle is
+    complete; until then "Not yet rated", with how many are done when `counted` (the window's
+    register says the same)."""
+    rating = settled_rating(decision)
+    if rating is not None:
+        return rating_markup(rating)
+    done = f" ({completeness(decision)} of {len(SLUGS)} sections completed)" if counted else ""
+    return f'<font color="{SECONDARY}">Not yet rated{done}</font>'
 
 
 def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
@@ -210,7 +223,7 @@ class RecordStory:
             "Review date": long_date(d.review_date),
             "Version": str(d.version),
             "Status": self.rec.status,
-            "Overall rating": rating_markup(overall_rating(d)),
+            "Overall rating": overall_markup(d),
             "Principles complete": f"{completeness(d)} of 10",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
@@ -288,12 +301,11 @@ class RecordStory:
 
     def summary(self) -> list[Flowable]:
         d, s = self.d, self.s
-        rating = overall_rating(d)
         out: list[Flowable] = [
             PartMark(self.r, "Summary of the ten principles"),
             Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
             self.P("Summary of the ten principles", s["H1"]),
-            self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
+            self.P(f"Overall rating: <b>{overall_markup(d)}</b>. The overall rating is "
                       "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
             self.P(f"{completeness(d)} of 10 principles complete.", s["Body"]),
             Spacer(0, 2 * mm),
