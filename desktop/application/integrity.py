@@ -282,6 +282,17 @@ def _expected_triggers() -> dict[str, str]:
         db.close()
 
 
+def _section_rows(definition: str) -> list[tuple[int, str, str]]:
+    """(position, slug, kind) of each section, as the definition gives them."""
+    import json
+
+    try:
+        return [(i, p["slug"], p.get("kind", "principle"))
+                for i, p in enumerate(json.loads(definition)["principles"])]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
 def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
     # The check reads the SQLite file itself (storage/interface.py says so).
@@ -325,9 +336,13 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
     problems.extend(f"Decision {did} does not have exactly one current version (its "
                     "current-version flags were changed outside the app)"
                     for did in store.decisions_without_one_current_version(repo.db))
+    sections = store.checklist_section_rows(repo.db)
     for sha, definition in store.checklist_rows(repo.db):
         if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
             problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
+        elif sections.get(sha, []) != _section_rows(definition):
+            problems.append(f"The sections listed for the stored checklist {sha[:12]}… no "
+                            "longer match its definition (changed outside the app)")
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import SLUGS, Checklist, SignOffRole, role_key
+from desktop.domain.checklist import Checklist, SignOffRole, role_key
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -80,7 +80,7 @@ class Problem:
 def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
     """What the record still lacks before anyone can sign it (empty when complete)."""
     out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
-    for slug in SLUGS:
+    for slug in decision.sections:
         answer = decision.answer(slug)
         gaps = answer_problems(answer)
         label = principle_label(slug, checklist)
@@ -151,6 +151,7 @@ class Decisions(Protocol):
 
     def get(self, decision_id: str, version: int | None = None) -> Decision: ...
     def checklist_for(self, decision: Decision) -> Checklist: ...
+    def require_section(self, decision: Decision, slug: str) -> None: ...
     def timestamp(self) -> str: ...
     def today(self) -> str: ...
     def write(self, fn: Callable[[], _T]) -> _T: ...
@@ -362,11 +363,11 @@ class LifecycleService:
         """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
         decision = self.decisions.get(decision_id, version)
         allowed(decision).require("mark_actions")
-        if slug not in SLUGS:
-            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        self.decisions.require_section(decision, slug)
         actions = decision.answer(slug).actions
         if not 0 <= position < len(actions):
-            raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
+            raise NotFound(f"{principle_label(slug, self.decisions.checklist_for(decision))} "
+                           f"has no action {position + 1}")
         if actions[position].done == done:
             return decision
         stamp = self.decisions.timestamp()

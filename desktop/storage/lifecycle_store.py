@@ -144,6 +144,16 @@ def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
 
 
+def checklist_section_rows(db: LazyDatabase | Database) -> dict[str, list[tuple[int, str, str]]]:
+    """Checklist sha256 -> its (position, slug, kind) rows, in order."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for sha, position, slug, kind in db.execute(
+            "SELECT sha256, position, slug, kind FROM checklist_sections "
+            "ORDER BY sha256, position"):
+        out.setdefault(sha, []).append((position, slug, kind))
+    return out
+
+
 def signed_copy_hashes(db: LazyDatabase | Database) -> Iterator[tuple[int, str, bytes]]:
     """(id, stored sha256, bytes) of every signed copy, one at a time."""
     for r in db.execute("SELECT id, sha256, data FROM signed_copies ORDER BY id"):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     Decision,
     Rating,
@@ -35,7 +36,7 @@ from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
-from desktop.ui.editor.summary_page import SUMMARY_PAGE, SummaryPage
+from desktop.ui.editor.summary_page import SummaryPage
 from desktop.ui.widgets import Banner, LinkButton, primary_button, scroll_page, text_label
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ class TaskDelegate(QStyledItemDelegate):
 
 
 class TaskList(QListWidget):
-    """The side list: details, the ten principles with state and rating, and the summary."""
+    """The side list: details, the checklist's sections with state and rating, the summary."""
 
     page_requested = Signal(int)
 
@@ -144,11 +145,18 @@ class TaskList(QListWidget):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
+        self.set_titles(titles)
+        self.currentRowChanged.connect(self._current_changed)
+
+    def set_titles(self, titles: list[str]) -> None:
+        """One row per page (the pages change with the decision's checklist)."""
+        self.blockSignals(True)
+        self.clear()
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
             self.addItem(item)
-        self.currentRowChanged.connect(self._current_changed)
+        self.blockSignals(False)
 
     def _current_changed(self, row: int) -> None:
         if row >= 0:
@@ -196,6 +204,7 @@ class DecisionEditor(QWidget):
         self._decision: Decision | None = None
         self._read_only = False
         self._dirty: set[int] = set()
+        self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
         self._last_error = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -224,28 +233,25 @@ class DecisionEditor(QWidget):
         self.banner = Banner()
         outer.addWidget(self.banner)
 
-        checklist = service.checklist
         self.details = DetailsPage()
-        self.principles = [PrinciplePage(p) for p in checklist.principles]
+        self.principles: list[PrinciplePage] = []  # the sections of the checklist shown
+        self._checklist: Checklist | None = None
+        self._guidance = True
         self.summary = SummaryPage()
-        titles = ["Decision details", *(f"{p.number}. {p.title}" for p in checklist.principles),
-                  "Check your answers"]
         side = QWidget()
         s = QVBoxLayout(side)
         s.setContentsMargins(24, 16, 8, 16)
         s.setSpacing(8)
         self.progress_label = text_label("", "label")
         s.addWidget(self.progress_label)
-        self.task_list = TaskList(titles)
+        self.task_list = TaskList([])
         self.task_list.setMinimumWidth(220)
         s.addWidget(self.task_list, 1)
 
         self.stack = QStackedWidget()
-        self.scrolls = [scroll_page(p) for p in (self.details, *self.principles, self.summary)]
+        self.scrolls = [scroll_page(p) for p in (self.details, self.summary)]
         for area in self.scrolls:
             self.stack.addWidget(area)
-        for page, area in zip(self.principles, self.scrolls[1:], strict=False):
-            page.follow_viewport(area.viewport())  # two columns when there is room
         right = QWidget()
         r = QVBoxLayout(right)
         r.setContentsMargins(0, 0, 0, 0)
@@ -273,10 +279,7 @@ class DecisionEditor(QWidget):
         outer.addWidget(self.splitter, 1)
 
         self.details.edited.connect(lambda: self._edited(0))
-        for i, page in enumerate(self.principles, start=1):
-            page.edited.connect(lambda i=i: self._edited(i))
-            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
-            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.show_checklist(service.checklist)
         self.summary.go_to.connect(self.go_to)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
@@ -284,6 +287,35 @@ class DecisionEditor(QWidget):
         self.back_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
         QWidget.setTabOrder(self.task_list, self.details.focus_chain()[0])
+
+    def show_checklist(self, checklist: Checklist) -> None:
+        """One page per section of this checklist, between the details and the summary
+        (rebuilt only when a decision is answered against another checklist)."""
+        if self._checklist is not None and self._checklist.sha256 == checklist.sha256:
+            return
+        self._checklist = checklist
+        for area in self.scrolls[1:-1]:
+            self.stack.removeWidget(area)
+            area.deleteLater()
+        total = len(checklist.principles)
+        self.principles = [PrinciplePage(p, total) for p in checklist.principles]
+        areas = [scroll_page(p) for p in self.principles]
+        for i, (page, area) in enumerate(zip(self.principles, areas, strict=True), start=1):
+            self.stack.insertWidget(i, area)
+            page.follow_viewport(area.viewport())  # two columns when there is room
+            page.set_guidance_visible(self._guidance)
+            page.edited.connect(lambda i=i: self._edited(i))
+            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
+            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.scrolls = [self.scrolls[0], *areas, self.scrolls[-1]]
+        self.task_list.set_titles(["Decision details",
+                                   *(f"{p.number}. {p.title}" for p in checklist.principles),
+                                   "Check your answers"])
+
+    @property
+    def summary_page(self) -> int:
+        """The index of "Check your answers": after the details and every section."""
+        return len(self.principles) + 1
 
     # ---- state ------------------------------------------------------------------------------
     @property
@@ -305,6 +337,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._dirty.clear()
         self._decision = self.service.get(decision_id)
+        self.show_checklist(self.service.checklist_for(self._decision))
         self._load_all()
         self.go_to(page)
 
@@ -326,6 +359,7 @@ class DecisionEditor(QWidget):
     def _load_all(self) -> None:
         d = self._decision
         assert d is not None  # called once a decision is loaded
+        self._unsaved = []
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
         # locks the version, or the sign-offs are removed.
@@ -369,8 +403,10 @@ class DecisionEditor(QWidget):
             answer = d.answer(page.principle.slug)
             self.task_list.set_state(i, answer_state(answer), answer.rating)
             page.show_progress(answer)
-        self.task_list.set_state(SUMMARY_PAGE, d.status.label)
-        self.progress_label.setText(f"{completeness(d)} of 10 principles completed")
+        self.task_list.set_state(self.summary_page, d.status.label)
+        noun = self._checklist.noun if self._checklist is not None else "sections"
+        self.progress_label.setText(f"{completeness(d)} of {len(self.principles)} {noun} "
+                                    "completed")
 
     # ---- autosave ------------------------------------------------------------------------------
     def _edited(self, page: int) -> None:
@@ -384,13 +420,14 @@ class DecisionEditor(QWidget):
 
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
+        if self._unsaved:
+            return [f"what you typed on {_pages(self._unsaved)}: the decision was signed "
+                    "elsewhere, so it can no longer be changed"]
         if self._decision is None or self._read_only:
             return []
         refused = []
         if self._dirty and self._last_error:  # typed, but the register refused to save it
-            pages = ", ".join("the details" if page == 0 else
-                              f"principle {page}" for page in sorted(self._dirty))
-            refused.append(f"what you typed on {pages}: {self._last_error}")
+            refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
         return [*refused, *self.details.unsaveable(),
                 *(x for p in self.principles for x in p.unsaveable())]
 
@@ -413,6 +450,8 @@ class DecisionEditor(QWidget):
                                                              p.answer())
                 self._dirty.discard(page)
         except KnownError as exc:
+            if self._locked_elsewhere():
+                return False
             message = str(exc)
             self.save_failed.emit(message)
             self._retry.start()
@@ -427,6 +466,38 @@ class DecisionEditor(QWidget):
         self._refresh_tasks()
         self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)
+        return True
+
+    def _locked_elsewhere(self) -> bool:
+        """After a refused save: if the stored record may no longer change (a sign-off recorded
+        from the command line while this page was being typed on, say), the pages go
+        read-only with what was typed still on them, so it can be copied, and the notice at
+        the top says so: no message box, and no retrying. True if that is what happened."""
+        d = self._decision
+        try:
+            stored = self.service.get(d.id) if d is not None else None
+        except KnownError:
+            return False
+        if stored is None or allowed(stored).edit:
+            return False
+        self._unsaved = sorted(self._dirty)
+        self._dirty.clear()
+        self._decision = stored
+        self._read_only = True
+        self.details.lock_as_typed()
+        for page in self.principles:
+            page.lock_as_typed()
+        why = ("was signed off" if stored.status == Status.SIGNED_OFF else
+               "was withdrawn" if stored.status == Status.WITHDRAWN else
+               "had a sign-off recorded")
+        self.set_banner(
+            f"Not saved: while you were typing, this decision {why} elsewhere (from the "
+            "command line or another copy of the app), so it can no longer be changed. What "
+            f"you typed on {_pages(self._unsaved)} since the last save is still on screen: "
+            "select it and copy it (Ctrl+C) before you leave this decision. To change the "
+            "record, amend it once it is signed off.")
+        self._refresh_tasks()
+        self.record_changed.emit(stored)
         return True
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
@@ -449,14 +520,15 @@ class DecisionEditor(QWidget):
     # ---- navigation ------------------------------------------------------------------------------
     def go_to(self, page: int, field: str = "") -> None:
         self.save_now()
-        page = max(0, min(SUMMARY_PAGE, page))
-        if page == SUMMARY_PAGE and self._decision is not None:
+        last = self.summary_page
+        page = max(0, min(last, page))
+        if page == last and self._decision is not None:
             self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
         self.stack.setCurrentIndex(page)
         self.task_list.set_current(page)
         self.back_button.setEnabled(page > 0)
-        self.next_button.setVisible(page < SUMMARY_PAGE)
-        nxt = self.task_list.title(min(page + 1, SUMMARY_PAGE))
+        self.next_button.setVisible(page < last)
+        nxt = self.task_list.title(min(page + 1, last))
         self.next_button.setToolTip(f"Go to {nxt} (Ctrl+PgDown)")
         self.next_button.setAccessibleDescription(f"Go to {nxt}")
         self.page_changed.emit(page)
@@ -480,10 +552,11 @@ class DecisionEditor(QWidget):
         self.focus_first_field()
 
     def guidance_visible(self) -> bool:
-        return self.principles[0].guidance_visible()
+        return self._guidance
 
     def set_guidance_visible(self, visible: bool) -> None:
-        """Show or hide the guidance on every principle page: the choice follows the user."""
+        """Show or hide the guidance on every section's page: the choice follows the user."""
+        self._guidance = visible
         for page in self.principles:
             page.set_guidance_visible(visible)
 
@@ -497,3 +570,9 @@ class DecisionEditor(QWidget):
         if isinstance(state, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(state))
         self.set_guidance_visible(settings.value("editor/guidance") != "hidden")
+
+
+def _pages(pages) -> str:
+    """'the details, principle 3': the pages of the editor, by number."""
+    return ", ".join("the details" if page == 0 else f"principle {page}"
+                     for page in sorted(pages))

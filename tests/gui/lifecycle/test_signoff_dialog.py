@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.application import lifecycle
 from desktop.domain.decision import Answer, Rating, Status
+from desktop.domain.visible import isolated
 from desktop.ui.lifecycle.signoff_dialog import AmendDialog, SignOffDialog
 from tests.helpers.gui import ROLES, complete_decision
 
@@ -123,7 +124,7 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     # A complete record's amendment is ready for sign-off, not a draft: the words say so.
     assert dialog.intro.text() == (
-        f"Version 1 of “{ready.title}” stays on record exactly as it was signed. The amendment "
+        f"Version 1 of “{isolated(ready.title)}” stays on record exactly as it was signed. The amendment "
         "starts as version 2: a new version you can change, with no sign-offs. It needs "
         "signing off again.")
     qtbot.mouseClick(dialog.amend_button, Qt.MouseButton.LeftButton)

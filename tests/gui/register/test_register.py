@@ -7,11 +7,12 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Status
 from desktop.domain.queries import RegisterQuery
+from desktop.domain.visible import isolated
 from desktop.ui.register.model import COLUMNS, RegisterTableModel
 from tests.helpers.gui import complete_decision
+from tests.helpers.shipped import SLUGS
 
 SERVICES = ["waste collection", "libraries", "highways", "leisure centres", "parks"]
 RATINGS = ["green", "amber", "red"]
@@ -199,8 +200,8 @@ def test_a_ready_first_version_is_deleted_as_a_decision_not_a_draft(window, serv
     window.delete_action.trigger()
     title, text = dialogs.calls[-1][1:3]
     assert (title, text) == ("Delete this decision?", (
-        f"Delete “{ready.title}”? It has not been signed, so it and everything typed in it "
-        "will be deleted. This cannot be undone."))
+        f"Delete “{isolated(ready.title)}”? It has not been signed, so it and everything typed "
+        "in it will be deleted. This cannot be undone."))
     assert "draft" not in (title + text).lower()
     assert not service.repo.exists(ready.id)
 

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -27,18 +26,21 @@ from desktop.domain.decision import (
     overall_rating,
     settled_rating,
 )
+from tests.helpers.shipped import SLUGS
 
 GOOD_ACTION = Action("Consult the trade unions", "Head of HR", "2027-01-31")
 
 
 def decision(**answers: Answer) -> Decision:
-    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers,
+                    sections=SLUGS)
 
 
 def all_answered(rating: Rating = Rating.GREEN, **overrides: Answer) -> Decision:
     answers = {slug: Answer(rating, "We have thought about it.") for slug in SLUGS}
     answers.update({k.replace("_", "-"): v for k, v in overrides.items()})
-    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers,
+                    sections=SLUGS)
 
 
 # ---- completeness of one answer -------------------------------------------------------------
