@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from desktop.domain.checklist import Checklist, parse_checklist
+from desktop.domain.checklist import Checklist, parse_checklist, role_key
 from desktop.domain.decision import (
     DELIVERY_MODELS,
     OPTION_STATUSES,
@@ -29,6 +29,7 @@ from desktop.domain.fields import max_length
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
+from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
@@ -548,13 +549,17 @@ class DecisionService:
         today = self.today()
         for j, s in enumerate(d.sign_offs):
             path = f"{prefix}.sign_offs[{j}]"
-            if s.date > today:  # an ISO date (checked by parse_bundle): compares as text
+            fault = sign_off_date_fault(s.date, today)  # an ISO date (checked by parse_bundle)
+            if fault == "future":
                 raise BundleError(f"{path}.date", f"{s.date} is in the future")
+            if fault == "too early":
+                raise BundleError(f"{path}.date", f"{s.date} is before {EARLIEST_SIGN_OFF_WORDS}, "
+                                  "the earliest date a sign-off can carry")
             role = checklist.role(s.role)
             if role is None:
                 roles = ", ".join(r.name for r in checklist.sign_off_roles)
                 raise BundleError(f"{path}.role", f"{s.role!r} is not a sign-off role ({roles})")
-            if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
+            if any(role_key(o.role) == role_key(s.role) for o in d.sign_offs[:j]):
                 raise BundleError(f"{path}.role",
                                   f"{s.role!r} appears twice; each role signs once")
             named.append(replace(s, role=role.name))

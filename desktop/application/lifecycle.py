@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist, SignOffRole
+from desktop.domain.checklist import Checklist, SignOffRole, role_key
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -28,6 +28,7 @@ from desktop.domain.queries import AuditEntry
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.rules import allowed
+from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.lifecycle_store import SignedCopy
@@ -223,8 +224,12 @@ class LifecycleService:
             return [Problem("date", "Enter the date it was signed")]
         if not is_iso_date(date):
             return [Problem("date", f"{date!r} is not a date in the form YYYY-MM-DD")]
-        if date > self.decisions.today():
+        fault = sign_off_date_fault(date, self.decisions.today())
+        if fault == "future":
             return [Problem("date", f"The date it was signed ({date}) cannot be in the future")]
+        if fault == "too early":
+            return [Problem("date", f"The date it was signed ({date}) cannot be before "
+                                    f"{EARLIEST_SIGN_OFF_WORDS}")]
         return []
 
     def record_sign_off(self, decision_id: str, request: SignOffRequest,
@@ -279,7 +284,7 @@ class LifecycleService:
         rules = allowed(decision)
         if decision.sign_offs and not rules.remove_sign_off:  # none at all: NotFound names the role
             raise Refused(rules.why_not("remove_sign_off"))
-        match = [s for s in decision.sign_offs if s.role.casefold() == role_name.strip().casefold()]
+        match = [s for s in decision.sign_offs if role_key(s.role) == role_key(role_name)]
         if not match:
             raise NotFound(f"no sign-off by {role_name!r} is recorded on {decision.title!r}")
         s = match[0]
@@ -296,7 +301,9 @@ class LifecycleService:
 
     # ---- amendment ----------------------------------------------------------------------
     def amend(self, decision_id: str, reason: str) -> Decision:
-        """Start version n+1 of a signed-off record as a draft; version n stays as signed.
+        """Start version n+1 of a signed-off record, open to change and with no sign-offs (its
+        status follows from its answers: ready for sign-off when complete); version n stays as
+        signed.
 
         Decided inside the write transaction, so two amendments at once make one new version
         and the other is refused (the record is then a draft, not signed off).

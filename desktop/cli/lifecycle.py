@@ -36,7 +36,8 @@ def cmd_sign_off(args: argparse.Namespace, service: DecisionService) -> int:
 
 
 def cmd_amend(args: argparse.Namespace, service: DecisionService) -> int:
-    """`amend ID --reason TEXT`: version n+1 as a draft; prints ID<TAB>VERSION."""
+    """`amend ID --reason TEXT`: starts version n+1 (open to change, no sign-offs); prints
+    ID<TAB>VERSION."""
     if not args.reason.strip():
         raise InvalidInput("--reason: give the reason for the amendment (it was empty)")
     decision = service.lifecycle.amend(service.resolve_id(args.id), args.reason)

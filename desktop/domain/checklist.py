@@ -98,12 +98,18 @@ class Checklist:
         raise KeyError(slug)
 
     def role(self, name: str) -> SignOffRole | None:
-        """The role whose name matches case-insensitively, or None."""
-        wanted = name.strip().casefold()
+        """The role whose name matches as `role_key` compares them, or None."""
+        wanted = role_key(name)
         for r in self.sign_off_roles:
-            if r.name.casefold() == wanted:
+            if role_key(r.name) == wanted:
                 return r
         return None
+
+
+def role_key(name: str) -> str:
+    """A sign-off role's name as typed names are matched: case-insensitively, with the ends
+    trimmed and inner runs of spaces as one (" monitoring  officer " is Monitoring Officer)."""
+    return " ".join(name.split()).casefold()
 
 
 def number_words(n: int) -> str:
@@ -173,7 +179,7 @@ def parse_checklist(text: str, schema_path: Path) -> Checklist:
         if p["number"] != i + 1:
             raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}, "
                                  f"found {p['number']}")
-    names = [r["name"].casefold() for r in data["sign_off_roles"]]
+    names = [role_key(r["name"]) for r in data["sign_off_roles"]]
     if len(set(names)) != len(names):
         raise ChecklistError("checklist sign_off_roles: role names must be unique")
     return Checklist(

@@ -234,6 +234,12 @@ def overall_rating(decision: Decision) -> Rating | None:
     return None
 
 
+def settled_rating(decision: Decision) -> Rating | None:
+    """The overall rating once every section is complete; None before then, so an early
+    draft's worst-so-far (three greens, say) never reads as the record's rating."""
+    return overall_rating(decision) if is_complete(decision) else None
+
+
 def detail_problems(decision: Decision) -> list[tuple[str, str]]:
     """Missing decision details as (field, message)."""
     problems: list[tuple[str, str]] = []

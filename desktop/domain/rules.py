@@ -60,9 +60,15 @@ def _edit(d: Decision) -> str:
 
 
 def _delete(d: Decision) -> str:
-    if d.version > 1 or d.status not in OPEN:
-        return (f"Only drafts can be deleted; {d.title!r} is {d.status.label.lower()} "
-                f"(version {d.version}). Withdraw it instead.")
+    """Only a first version nobody has signed may be deleted (draft or ready for sign-off)."""
+    if d.status == Status.WITHDRAWN:
+        return f"{d.title!r} has been withdrawn; it is kept for the record and cannot be deleted."
+    if d.status == Status.SIGNED_OFF:
+        return (f"{d.title!r} version {d.version} is signed off; it is kept for the record and "
+                "cannot be deleted.")
+    if d.version > 1:
+        return (f"Only a first version can be deleted; {d.title!r} is version {d.version}, an "
+                "amendment, so it is kept. Withdraw it instead.")
     if d.sign_offs:
         return (f"{d.title!r} has sign-offs recorded, so it is kept. Remove them first if they "
                 "were recorded by mistake, or withdraw it.")
@@ -93,10 +99,17 @@ def _remove_sign_off(d: Decision) -> str:
 
 
 def _amend(d: Decision) -> str:
-    if d.status != Status.SIGNED_OFF:
-        return (f"{d.title!r} is {d.status.label.lower()}, not signed off; "
-                "change it directly instead of amending it.")
-    return ""
+    """Only a signed-off version is amended; each other stage says what to do instead."""
+    if d.status == Status.WITHDRAWN:
+        return f"{d.title!r} has been withdrawn and cannot be amended."
+    if d.status == Status.SIGNED_OFF:
+        return ""
+    if d.sign_offs:  # open, but its content is held for the signers (see _edit)
+        return (f"{d.title!r} version {d.version} is not signed off yet, so it cannot be "
+                "amended; finish recording the sign-offs, or remove them to change it.")
+    stage = "a draft" if d.status == Status.DRAFT else "ready for sign-off"
+    return (f"{d.title!r} is {stage}, not signed off; "
+            "change it directly instead of amending it.")
 
 
 def _mark_actions(d: Decision) -> str:

@@ -249,8 +249,9 @@ class MainWindow(QMainWindow):
                                              tip="Make a new draft copying this decision")
         self.withdraw_action = self._action("&Withdraw…", self.withdraw_decision,
                                             tip="Withdraw a decision that has not been signed off")
-        self.delete_action = self._action("De&lete draft…", self.delete_decision,
-                                          tip="Delete a draft that was never signed off")
+        # Draft or ready for sign-off: a first version nobody has signed (rules._delete).
+        self.delete_action = self._action("De&lete decision…", self.delete_decision,
+                                          tip="Delete a first version that nobody has signed")
         self.next_action = self._action("&Next page", lambda: self.editor.next_page(),
                                         "Ctrl+PgDown")
         self.previous_action = self._action("&Previous page", lambda: self.editor.previous_page(),
@@ -633,9 +634,9 @@ class MainWindow(QMainWindow):
             self.dialogs.error(self, "Cannot delete", rules.why_not("delete"))
             return
         if not self.dialogs.confirm(
-            self, "Delete this draft?",
-            f"“{isolated(decision.title)}” and everything typed in it will be deleted. "
-            "This cannot be undone.", "Delete"):
+            self, "Delete this decision?",
+            f"Delete “{isolated(decision.title)}”? It has not been signed, so it and everything "
+            "typed in it will be deleted. This cannot be undone.", "Delete"):
             return
         if self.showing_editor():
             self.editor.clear()

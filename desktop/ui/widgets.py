@@ -76,6 +76,78 @@ class LinkButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
+class WrappingLink(LinkButton):
+    """A link whose words wrap onto as many lines as its width needs: a push button's own
+    text never wraps, so a long problem in an error summary was cut off mid-word. Its text()
+    and accessible name stay the whole message; only the painting and the size wrap."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        from PySide6.QtWidgets import QSizePolicy
+
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _text_rect(self, rect: QRect) -> QRect:
+        """Where the words go in a button of this rect (inside the theme's padding)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.rect = rect
+        return self.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, self)
+
+    def _text_height(self, width: int) -> int:
+        from PySide6.QtCore import Qt
+
+        return self.fontMetrics().boundingRect(
+            QRect(0, 0, max(width, 1), 100_000), Qt.TextFlag.TextWordWrap, self.text()).height()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        inner = self._text_rect(QRect(0, 0, width, 1000))
+        return self._text_height(inner.width()) + 1000 - inner.height()
+
+    def sizeHint(self):  # noqa: N802 - Qt override
+        from PySide6.QtCore import QSize
+
+        inner = self._text_rect(QRect(0, 0, 1000, 1000))
+        width = min(self.fontMetrics().horizontalAdvance(self.text()), READING_WIDTH)
+        width += 1000 - inner.width() + 1
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt override
+        from PySide6.QtCore import QSize
+
+        inner = self._text_rect(QRect(0, 0, 1000, 1000))
+        width = 12 * self.fontMetrics().averageCharWidth() + 1000 - inner.width()
+        return QSize(width, self.heightForWidth(width))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton, QStylePainter
+
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""  # the theme paints the background and the focus bar; the words here
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+        font = self.font()
+        font.setUnderline(True)
+        painter.setFont(font)
+        colour = (theme.DISABLED if not self.isEnabled() else
+                  theme.TEXT if self.hasFocus() else theme.LINK)  # as the theme's link rules
+        painter.setPen(QColor(colour))
+        painter.drawText(self._text_rect(self.rect()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                         | Qt.TextFlag.TextWordWrap, self.text())
+
+
 class Radio(QRadioButton):
     """A radio button whose arrow keys move and select together, as in every native radio group
     (and GOV.UK's). Qt's own arrows only move the focus when no button of the group is checked

@@ -14,10 +14,10 @@ from reportlab.platypus import PageBreak, Spacer
 
 from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
-from desktop.domain.decision import overall_rating
+from desktop.domain.decision import settled_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
 from desktop.export.pdf.parts import Anchor, PageRef, Progress, Row, grid_table
-from desktop.export.pdf.record import RATING_KEY, RecordStory
+from desktop.export.pdf.record import RATING_KEY, RecordStory, overall_markup
 from desktop.export.pdf.styles import (
     BOLD,
     LIGHT_FILL,
@@ -152,7 +152,7 @@ class PackRenderer(Renderer):
                 self.para(str(i), s["Cell"]),
                 [self.para(f'<a href="#record-{i}">{g.markup(d.title, "title")}</a>', s["CellBold"]),
                  self.para(detail, s["Secondary"])],
-                self.para(rating_markup(overall_rating(d)), s["Cell"]),
+                self.para(overall_markup(d, counted=False), s["Cell"]),
                 PageRef(f"record-{i}"),
             ])
         g.scope = ""
@@ -202,8 +202,8 @@ class PackRenderer(Renderer):
                                  f"{checklist.version}): {number_words(n)} {checklist.noun}",
                                  s["H2"]))
         out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
-                             f"column is the overall rating, the worst of the {number_words(n)}.",
-                             s["Body"]))
+                             f"column is the overall rating, the worst of the {number_words(n)}, "
+                             f"once all {number_words(n)} are complete.", s["Body"]))
         head: Row = [self.para("Decision", s["CellHead"])]
         head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
         head.append(self.para("Overall", s["CellHead"]))
@@ -220,8 +220,9 @@ class PackRenderer(Renderer):
                 rating = d.answer(p.slug).rating
                 cells.append(self.para(grid_mark(rating), s["CellCentre"]))
                 marks += grid_fill(rating, col, row)
-            overall = overall_rating(d)
-            cells.append(self.para(grid_mark(overall, word=True), s["Cell"]))
+            overall = settled_rating(d)  # an incomplete record is not yet rated
+            cells.append(self.para(grid_mark(overall, word=True) if overall else
+                                   overall_markup(d, counted=False), s["Cell"]))
             marks += grid_fill(overall, n + 1, row)
             rows.append(cells)
         g.scope = ""

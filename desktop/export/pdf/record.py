@@ -12,10 +12,11 @@ from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
+    Decision,
     answer_state,
     completeness,
     open_actions,
-    overall_rating,
+    settled_rating,
 )
 from desktop.domain.visible import visible_controls
 from desktop.export.pdf.base import (
@@ -75,6 +76,18 @@ RATING_KEY = (
     "✕ Red: it does not; a serious concern. "
     "– Not applicable: the response says why."
 )
+
+
+def overall_markup(decision: Decision, *, counted: bool = True) -> str:
+    """A record's overall rating as printed: symbol and word once every principle is
+    complete; until then "Not yet rated", with how many are done when `counted` (the window's
+    register says the same)."""
+    rating = settled_rating(decision)
+    if rating is not None:
+        return rating_markup(rating)
+    done = (f" ({completeness(decision)} of {len(decision.sections)} sections completed)"
+            if counted else "")
+    return f'<font color="{SECONDARY}">Not yet rated{done}</font>'
 
 
 def record_context(r: Renderer, rec: PrintRecord) -> PageContext:
@@ -216,7 +229,7 @@ class RecordStory:
             "Review date": long_date(d.review_date),
             "Version": str(d.version),
             "Status": self.rec.status,
-            "Overall rating": rating_markup(overall_rating(d)),
+            "Overall rating": overall_markup(d),
             self.complete_label: f"{completeness(d)} of {len(self.rec.checklist.principles)}",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
@@ -294,14 +307,13 @@ class RecordStory:
 
     def summary(self) -> list[Flowable]:
         d, s = self.d, self.s
-        rating = overall_rating(d)
         checklist = self.rec.checklist
         title = f"Summary of {checklist.sections_phrase}"
         out: list[Flowable] = [
             PartMark(self.r, title),
             Anchor(f"{self.key}-summary", title, level=1),
             self.P(title, s["H1"]),
-            self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
+            self.P(f"Overall rating: <b>{overall_markup(d)}</b>. The overall rating is "
                    f"the worst of the {number_words(len(checklist.principles))}, so a single "
                    f"red {checklist.kind} is never hidden.", s["Body"]),
             self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "

@@ -32,6 +32,7 @@ from desktop.ui.widgets import (
     FollowFocus,
     LinkButton,
     PlainText,
+    WrappingLink,
     fit_to_screen,
     primary_button,
     text_label,
@@ -74,13 +75,15 @@ class ErrorSummary(QFrame):
         first problem is about, where Tab goes after the last link."""
         for link in self.links:
             self._layout.removeWidget(link)
+            link.hide()  # not painted under the new links until it is deleted
             link.deleteLater()
         self.links = []
         for field, message in problems:
-            link = LinkButton(message)
+            link = WrappingLink(message)  # a long message wraps, never cut off
             link.setAccessibleName(message)
             link.clicked.connect(lambda _=False, f=field: self.activated.emit(f))
-            self._layout.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+            # No alignment flag: an aligned item loses height-for-width and wrapped text is cut.
+            self._layout.addWidget(link)
             # Links made now would come last in the Tab order: they follow the box instead.
             QWidget.setTabOrder(self.links[-1] if self.links else self, link)
             self.links.append(link)
@@ -122,6 +125,19 @@ def _buttons(dialog: QDialog, action: str) -> tuple[QHBoxLayout, QPushButton, QP
     row.addWidget(cancel)
     row.addStretch(1)
     return row, ok, cancel
+
+
+def _role_line(r: lifecycle.RoleState) -> str:
+    """One role's line above the form: who signed and when, or that it is still to sign."""
+    if (s := r.sign_off) is not None:
+        return f"✓ {r.name}: signed by {s.name} on {short_date(s.date)}"
+    return f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
+
+
+def _role_item(r: lifecycle.RoleState) -> str:
+    """One role as the Role list offers it."""
+    label = f"{r.name} ({'required' if r.required else 'optional'})"
+    return label + " — already signed" if r.signed else label
 
 
 class SignOffDialog(FormDialog):
@@ -179,28 +195,20 @@ class SignOffDialog(FormDialog):
             f"Verification code of this version: {' '.join(self.code)}")
         col.addWidget(self.code_line)
         self.states = service.lifecycle.role_states(d)
-        required = [r for r in self.states if r.required]
-        signed = [r for r in required if r.signed]
-        self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
+        self.progress = text_label(self._progress_text())
         col.addWidget(self.progress)
         self.form = QWidget()
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(16)
         col.addWidget(self.form)
-        for r in self.states:
-            if (s := r.sign_off) is not None:
-                line = f"✓ {r.name}: signed by {s.name} on {short_date(s.date)}"
-            else:
-                line = f"○ {r.name}: {'required, ' if r.required else 'optional, '}not yet signed"
-            form.addWidget(text_label(line, "hint"))
+        self.role_lines = [text_label(_role_line(r), "hint") for r in self.states]
+        for line in self.role_lines:
+            form.addWidget(line)
 
         self.role = QComboBox()
         for r in self.states:
-            label = f"{r.name} ({'required' if r.required else 'optional'})"
-            if r.signed:
-                label += " — already signed"
-            self.role.addItem(label, r.name)
+            self.role.addItem(_role_item(r), r.name)
             if r.signed:
                 # A combo box's own model is a QStandardItemModel.
                 items = cast("QStandardItemModel", self.role.model())
@@ -256,6 +264,26 @@ class SignOffDialog(FormDialog):
             self.name.setFocus()
         self._fit_to_screen(parent)
 
+    def _progress_text(self) -> str:
+        required = [r for r in self.states if r.required]
+        signed = [r for r in required if r.signed]
+        return f"{len(signed)} of {len(required)} required roles have signed."
+
+    def _reload(self) -> None:
+        """After a refusal: the record as it is now (another clerk may have signed), so the
+        count of roles signed is not the one the dialog opened with."""
+        try:
+            self.decision = self.service.get(self.decision.id)
+        except KnownError:
+            return  # gone or unreadable: the refusal already says what happened
+        self.states = self.service.lifecycle.role_states(self.decision)
+        self.progress.setText(self._progress_text())
+        items = cast("QStandardItemModel", self.role.model())
+        for i, (line, r) in enumerate(zip(self.role_lines, self.states, strict=True)):
+            line.setText(_role_line(r))
+            self.role.setItemText(i, _role_item(r))
+            items.item(i).setEnabled(not r.signed)
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         # On a short screen (150% scale) the dialog scrolls: bring the focused field into view.
@@ -309,6 +337,7 @@ class SignOffDialog(FormDialog):
                     self.decision.id, self.request(), code=self.code)
             except KnownError as exc:
                 problems = [lifecycle.Problem("status", str(exc), "state")]
+                self._reload()
             else:
                 self.decision = decision
                 self.signed.emit(decision)
@@ -334,7 +363,7 @@ class SignOffDialog(FormDialog):
 
 
 class AmendDialog(FormDialog):
-    """Start an amendment: version n+1 as a draft, with the reason on record."""
+    """Start an amendment: version n+1, open to change, with the reason on record."""
 
     amended = Signal(object)  # the new version
 
@@ -352,9 +381,11 @@ class AmendDialog(FormDialog):
         self.summary.activated.connect(lambda _f: self.reason.setFocus())
         col.addWidget(self.summary)
         col.addWidget(text_label("Amend a signed-off decision", "h1"))
-        col.addWidget(text_label(
+        self.intro = text_label(
             f"Version {d.version} of “{isolated(d.title)}” stays on record exactly as it was signed. "
-            f"The amendment starts as version {d.version + 1}, a draft with no sign-offs."))
+            f"The amendment starts as version {d.version + 1}: a new version you can change, "
+            "with no sign-offs. It needs signing off again.")
+        col.addWidget(self.intro)
         self.reason: PlainText = PlainText(4)
         self.field = Field("Reason for the amendment", self.reason,
                            "What changed and who asked for it; this prints on the new version.")

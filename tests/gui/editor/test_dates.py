@@ -150,6 +150,11 @@ def test_sign_off_refuses_a_mistyped_date_in_plain_words(qtbot, service):
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     assert "(1 Dec 2026) cannot be in the future" in dialog.fields["date"].error.text()
     assert dialog.focusWidget() is dialog.summary
+    _type_date(qtbot, dialog.date, "1/1/1900")  # a placeholder date, not a signature's
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert dialog.fields["date"].error.text() == (
+        "The date it was signed (1 Jan 1900) cannot be before 1 January 2000")
+    assert service.get(d.id).sign_offs == ()
 
 
 def test_due_dates_in_an_action_row_show_uk_form(qtbot, service, window):

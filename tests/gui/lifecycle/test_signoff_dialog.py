@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.application import lifecycle
 from desktop.domain.decision import Answer, Rating, Status
+from desktop.domain.visible import isolated
 from desktop.ui.lifecycle.signoff_dialog import AmendDialog, SignOffDialog
 from tests.helpers.gui import ROLES, complete_decision
 
@@ -121,6 +122,11 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    # A complete record's amendment is ready for sign-off, not a draft: the words say so.
+    assert dialog.intro.text() == (
+        f"Version 1 of “{isolated(ready.title)}” stays on record exactly as it was signed. The amendment "
+        "starts as version 2: a new version you can change, with no sign-offs. It needs "
+        "signing off again.")
     qtbot.mouseClick(dialog.amend_button, Qt.MouseButton.LeftButton)
     assert [link.text() for link in dialog.summary.links] == ["Enter the reason for the amendment"]
     qtbot.mouseClick(dialog.summary.links[0], Qt.MouseButton.LeftButton)
@@ -129,8 +135,8 @@ def test_amend_dialog_needs_a_reason_then_starts_version_two(qtbot, service, rea
     with qtbot.waitSignal(dialog.amended):
         qtbot.mouseClick(dialog.amend_button, Qt.MouseButton.LeftButton)
     current = service.get(ready.id)
-    assert (current.version, current.amendment_reason) == (
-        2, "Scrutiny asked for a longer consultation")
+    assert (current.version, current.amendment_reason, current.status) == (
+        2, "Scrutiny asked for a longer consultation", Status.READY)
     assert service.get(ready.id, 1).is_locked
 
 
@@ -145,3 +151,55 @@ def test_the_dialog_shows_the_code_and_refuses_a_record_changed_since(qtbot, ser
     assert dialog.summary.isVisible()
     assert "Print it again" in dialog.summary.links[0].text()
     assert not service.get(ready.id).sign_offs
+
+
+def _shows_whole_text(link) -> bool:
+    """The link's text fits inside it: wrapped onto lines of its width, none cut off."""
+    from PySide6.QtCore import QRect
+
+    text = link.accessibleName()
+    inner = link.contentsRect().adjusted(4, 0, -4, 0)
+    needed = link.fontMetrics().boundingRect(
+        QRect(0, 0, inner.width(), 10_000), Qt.TextFlag.TextWordWrap, text)
+    visible = link.visibleRegion().boundingRect()
+    return (needed.width() <= inner.width() and needed.height() <= link.height()
+            and visible.height() >= needed.height() and visible.width() >= needed.width())
+
+
+def test_a_long_problem_wraps_in_the_error_summary_instead_of_being_cut_off(qtbot, service,
+                                                                            ready):
+    dialog = make_dialog(qtbot, service, ready.id)
+    service.lifecycle.record_sign_off(ready.id, lifecycle.SignOffRequest(
+        "Proposing Director", "CLI Finance", "2026-11-20"))
+    qtbot.keyClicks(dialog.name, "Me")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary.isVisible())
+    QApplication.processEvents()
+    link = dialog.summary.links[0]
+    assert link.accessibleName() == ("Proposing Director has already signed (CLI Finance, "
+                                     "2026-11-20).")
+    assert link.geometry().right() <= dialog.summary.contentsRect().right()
+    qtbot.waitUntil(lambda: _shows_whole_text(link))
+    # The longest message the dialog gives wraps onto several lines, all shown.
+    dialog.summary.show_problems([("status", "x " * 120)])
+    QApplication.processEvents()
+    long_link = dialog.summary.links[0]
+    qtbot.waitUntil(lambda: _shows_whole_text(long_link))
+    assert long_link.height() > 2 * long_link.fontMetrics().height()
+
+
+def test_the_count_of_roles_signed_follows_the_record_after_a_refusal(qtbot, service, ready):
+    dialog = make_dialog(qtbot, service, ready.id)
+    assert dialog.progress.text() == "0 of 4 required roles have signed."
+    service.lifecycle.record_sign_off(ready.id, lifecycle.SignOffRequest(
+        "Proposing Director", "CLI Finance", "2026-11-20"))
+    qtbot.keyClicks(dialog.name, "Me")
+    dialog.role.setCurrentIndex(0)  # the role just signed elsewhere
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert "Proposing Director has already signed" in dialog.summary.links[0].text()
+    assert dialog.progress.text() == "1 of 4 required roles have signed."
+    assert dialog.decision == service.get(ready.id)
+    assert dialog.role_lines[0].text() == (
+        "✓ Proposing Director: signed by CLI Finance on 20 Nov 2026")
+    assert dialog.role.itemText(0) == "Proposing Director (required) — already signed"
+    assert not dialog.role.model().item(0).isEnabled()

@@ -7,8 +7,11 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.domain.decision import Status
 from desktop.domain.queries import RegisterQuery
+from desktop.domain.visible import isolated
 from desktop.ui.register.model import COLUMNS, RegisterTableModel
+from tests.helpers.gui import complete_decision
 from tests.helpers.shipped import SLUGS
 
 SERVICES = ["waste collection", "libraries", "highways", "leisure centres", "parks"]
@@ -179,10 +182,28 @@ def test_new_duplicate_withdraw_delete(window, service, dialogs):
     assert not window.delete_action.isEnabled() and not window.withdraw_action.isEnabled()
     window.delete_decision()  # and the handler refuses it all the same
     assert service.repo.exists(first)
-    assert dialogs.calls[-1][0] == "error" and "Only drafts" in dialogs.calls[-1][2]
+    assert dialogs.calls[-1][0] == "error" and "has been withdrawn" in dialogs.calls[-1][2]
     confirms = [c for c in dialogs.calls if c[0] == "confirm"]
-    assert [c[1] for c in confirms] == ["Delete this draft?", "Delete this draft?",
+    assert [c[1] for c in confirms] == ["Delete this decision?", "Delete this decision?",
                                         "Withdraw this decision?"]
+
+
+def test_a_ready_first_version_is_deleted_as_a_decision_not_a_draft(window, service, dialogs):
+    """Ready for sign-off, nobody signed: it may be deleted, and the words do not call it a
+    draft."""
+    ready = complete_decision(service)
+    assert service.get(ready.id).status == Status.READY
+    window.open_decision(ready.id)
+    assert window.delete_action.isEnabled()
+    assert window.delete_action.text() == "De&lete decision…"
+    dialogs.confirm_answer = True
+    window.delete_action.trigger()
+    title, text = dialogs.calls[-1][1:3]
+    assert (title, text) == ("Delete this decision?", (
+        f"Delete “{isolated(ready.title)}”? It has not been signed, so it and everything typed "
+        "in it will be deleted. This cannot be undone."))
+    assert "draft" not in (title + text).lower()
+    assert not service.repo.exists(ready.id)
 
 
 def test_record_actions_follow_the_selection(window, service):

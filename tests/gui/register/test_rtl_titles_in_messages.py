@@ -47,7 +47,7 @@ def test_delete_question_isolates_a_right_to_left_title(window, service, dialogs
     dialogs.confirm_answer = False
     window.delete_decision()
     kind, heading, text = dialogs.calls[-1]
-    assert (kind, heading) == ("confirm", "Delete this draft?")
+    assert (kind, heading) == ("confirm", "Delete this decision?")
     assert f"“{LRM}{FSI}{title}{PDI}”" in text
     assert reads_left_to_right(text, " and everything")
     assert service.get(d.id).title == title  # not deleted: the answer was Cancel

@@ -168,6 +168,36 @@ def test_a_sign_off_dated_in_the_future_is_refused(register, tmp_path, capsys, d
     assert _table_counts(register) == before
 
 
+@pytest.mark.parametrize("date", ["1900-01-01", "1999-12-31"])
+def test_a_sign_off_dated_before_2000_is_refused(register, tmp_path, capsys, date):
+    before = _table_counts(register)
+    bundle = write_bundle(tmp_path / "early.json",
+                          _signed_bundle(dates=("2026-11-20", "2026-11-20", date, "2026-11-20")))
+    status, out, err = run(capsys, "--db", register, "import", bundle)
+    assert status == 2 and out == ""
+    assert err.strip() == (f"error: decisions[0].sign_offs[2].date: {date} is before 1 January "
+                           "2000, the earliest date a sign-off can carry")
+    assert _table_counts(register) == before
+
+
+def test_an_imported_role_is_matched_as_the_sign_off_command_matches_it(register, tmp_path,
+                                                                        capsys):
+    data = _signed_bundle()
+    data["decisions"][0]["sign_offs"][2]["role"] = " monitoring  officer "
+    status, _, err = run(capsys, "--db", register, "import",
+                         write_bundle(tmp_path / "spaced.json", data))
+    assert status == 0, err
+    _, listing, _ = run(capsys, "--db", register, "list", "--json")
+    assert next(r for r in json.loads(listing) if r["id"] == LIBRARY_ID)["status"] == "signed-off"
+    twice = _signed_bundle()
+    twice["decisions"][0]["sign_offs"][3]["role"] = "Monitoring   Officer"
+    twice["decisions"][0]["id"] = "0b7e4a8e-3f7d-4c8e-9a59-1c2d3e4f5a6b"
+    status, _, err = run(capsys, "--db", register, "import",
+                         write_bundle(tmp_path / "twice.json", twice))
+    assert status == 2
+    assert "decisions[0].sign_offs[3].role: 'Monitoring   Officer' appears twice" in err
+
+
 @pytest.mark.parametrize("roles", [ROLES[:1], ROLES])
 def test_sign_offs_on_a_withdrawn_record_are_refused(register, tmp_path, capsys, roles):
     before = _table_counts(register)

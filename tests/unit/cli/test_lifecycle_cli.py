@@ -48,6 +48,15 @@ def test_unknown_role_is_exit_2_naming_the_roles(service, db_path, capsys):
     assert all(role in err for role in ROLES)
 
 
+def test_a_role_is_matched_trimmed_with_inner_spaces_collapsed(service, db_path, capsys):
+    d = complete_decision(service)
+    assert _sign_off(db_path, d.id, " monitoring  officer ") == 0
+    assert "Recorded: Monitoring Officer signed by Jane Smith" in capsys.readouterr().out
+    assert [s.role for s in service.get(d.id).sign_offs] == ["Monitoring Officer"]
+    assert _sign_off(db_path, d.id, "Monitoring   Officer", name="Other") == 1  # the same role
+    assert "Monitoring Officer has already signed" in capsys.readouterr().err
+
+
 def test_duplicate_role_is_exit_1(service, db_path, capsys):
     d = complete_decision(service)
     assert _sign_off(db_path, d.id, "Monitoring Officer") == 0
@@ -58,6 +67,8 @@ def test_duplicate_role_is_exit_1(service, db_path, capsys):
 @pytest.mark.parametrize(("date", "name", "status", "message"), [
     ("01/03/2024", "Jane", 2, "not a date in the form YYYY-MM-DD"),
     ("2999-01-01", "Jane", 2, "cannot be in the future"),
+    ("1900-01-01", "Jane", 2, "The date it was signed (1900-01-01) cannot be before 1 January 2000"),
+    ("1999-12-31", "Jane", 2, "cannot be before 1 January 2000"),
     ("2024-03-01", " ", 2, "Enter the name"),
 ])
 def test_bad_input_is_exit_2(service, db_path, capsys, date, name, status, message):

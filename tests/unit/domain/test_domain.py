@@ -24,6 +24,7 @@ from desktop.domain.decision import (
     is_complete,
     open_actions,
     overall_rating,
+    settled_rating,
 )
 from tests.helpers.shipped import SLUGS
 
@@ -140,6 +141,16 @@ def test_answers_for_unknown_slugs_do_not_count():
 def test_overall_rating_is_none_when_nothing_rated():
     assert overall_rating(decision()) is None
     assert overall_rating(decision(values=Answer(None, "words"))) is None
+
+
+def test_the_settled_rating_waits_for_every_principle():
+    """The worst so far is not the record's rating: nine of ten complete is not yet rated."""
+    amber = Answer(Rating.AMBER, "Partly.", actions=(GOOD_ACTION,))
+    whole = all_answered(staff=amber)
+    assert settled_rating(whole) == overall_rating(whole) == Rating.AMBER
+    nine = all_answered(staff=amber, values=Answer())
+    assert completeness(nine) == 9 and overall_rating(nine) == Rating.AMBER
+    assert settled_rating(nine) is None
 
 
 def test_overall_rating_all_not_applicable():

@@ -65,11 +65,17 @@ def test_the_actions_are_the_booleans_of_allowed():
      "'Bring highways in-house' version 1 is signed off and locked; amend it to make changes."),
     (WITHDRAWN, "withdraw", "'Bring highways in-house' has been withdrawn and cannot be changed."),
     (AMENDMENT, "delete",
-     "Only drafts can be deleted; 'Bring highways in-house' is draft (version 2). "
-     "Withdraw it instead."),
-    (WITHDRAWN, "delete",
-     "Only drafts can be deleted; 'Bring highways in-house' is withdrawn (version 1). "
-     "Withdraw it instead."),
+     "Only a first version can be deleted; 'Bring highways in-house' is version 2, an "
+     "amendment, so it is kept. Withdraw it instead."),
+    (AMENDMENT_READY, "delete",
+     "Only a first version can be deleted; 'Bring highways in-house' is version 2, an "
+     "amendment, so it is kept. Withdraw it instead."),
+    (WITHDRAWN, "delete",  # not "withdraw it instead": it has been
+     "'Bring highways in-house' has been withdrawn; it is kept for the record and cannot be "
+     "deleted."),
+    (SIGNED_OFF, "delete",  # a signed-off record cannot be withdrawn either
+     "'Bring highways in-house' version 1 is signed off; it is kept for the record and "
+     "cannot be deleted."),
     (PART_SIGNED, "delete",
      "'Bring highways in-house' has sign-offs recorded, so it is kept. Remove them first if "
      "they were recorded by mistake, or withdraw it."),
@@ -89,6 +95,18 @@ def test_the_actions_are_the_booleans_of_allowed():
     (READY, "amend",
      "'Bring highways in-house' is ready for sign-off, not signed off; change it directly "
      "instead of amending it."),
+    (DRAFT, "amend",
+     "'Bring highways in-house' is a draft, not signed off; change it directly instead of "
+     "amending it."),
+    (AMENDMENT, "amend",
+     "'Bring highways in-house' is a draft, not signed off; change it directly instead of "
+     "amending it."),
+    (WITHDRAWN, "amend", "'Bring highways in-house' has been withdrawn and cannot be amended."),
+    (WITHDRAWN_PART_SIGNED, "amend",
+     "'Bring highways in-house' has been withdrawn and cannot be amended."),
+    (PART_SIGNED, "amend",  # it cannot be changed directly either: the signers signed it
+     "'Bring highways in-house' version 1 is not signed off yet, so it cannot be amended; "
+     "finish recording the sign-offs, or remove them to change it."),
     (WITHDRAWN, "mark_actions", "'Bring highways in-house' has been withdrawn."),
     (PART_SIGNED, "attach_signed_copy",
      "'Bring highways in-house' version 1 is not signed off yet; attach the signed copy after "

@@ -92,7 +92,7 @@ def test_summary_grid_lists_every_decision(service, three_ids, pack):
     assert "Summary of decisions against the ten principles" in grid
     for decision_id in three_ids:
         assert service.get(decision_id).title in grid
-    assert "✓" in grid and "!" in grid and "Not rated" in grid
+    assert "✓" in grid and "!" in grid and "Not yet rated" in grid  # the empty one
 
 
 def test_each_font_embedded_once(pack):
@@ -129,3 +129,21 @@ def test_a_pack_with_hundreds_of_meeting_dates_builds(service):
     assert f"{n:,} meetings, from 1 January 2020 to" in squash(cover)
     assert str(last.year) in cover
     assert f"and {n - 3:,} other organisations" in squash(cover)
+
+
+def test_an_incomplete_decision_is_not_yet_rated_in_the_grid_and_contents(service):
+    """Nine of ten complete with an amber among them: the pack does not print "! Amber" as its
+    overall rating (the window says "Not yet rated"); the complete one prints its own."""
+    from desktop.domain.decision import Answer
+    from tests.helpers.lifecycle import complete_decision
+
+    whole = complete_decision(service, "Bring highways maintenance in-house")
+    part = complete_decision(service, "Close the Eastfield depot")
+    service.set_answer(part.id, "values", Answer())
+    rendered = render_pack([print_record(service, i) for i in (whole.id, part.id)])
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    contents, grid = pages[1], pages[2]
+    assert ("1 Bring highways maintenance in-house version 1 · Ready for sign-off ! Amber "
+            "2 Close the Eastfield depot version 1 · Draft Not yet rated") in contents
+    assert ("1. Bring highways maintenance in-house ✓ ✓ ! ✓ ✓ ✓ ✓ ✓ ✓ ✓ ! Amber "
+            "2. Close the Eastfield depot ✓ ! ✓ ✓ ✓ ✓ ✓ ✓ ✓ Not yet rated Principles:") in grid

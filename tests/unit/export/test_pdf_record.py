@@ -193,3 +193,19 @@ def test_qr_code_matches_reportlabs_qr_widget(service, example_id):
     dark = {(r, c) for r in range(n) for c in range(n) if widget.qr.isDark(r, c)}
     assert {(r, c + k) for r, c, length in ours.runs for k in range(length)} == dark
     assert any(isinstance(s, Rect) for s in shapes)
+
+
+def test_an_incomplete_record_prints_not_yet_rated_not_its_worst_so_far(service):
+    """Nine of ten complete, one amber among them: the window's register says "Not yet
+    rated", and so must the printed cover and summary; the complete record prints its rating."""
+    from tests.helpers.lifecycle import complete_decision
+
+    d = complete_decision(service)  # "staff" is amber, the rest green
+    whole = squash(" ".join(page_texts(render_record(print_record(service, d.id)).pdf)))
+    assert "Overall rating ! Amber" in whole  # the cover's cell
+    assert "Overall rating: ! Amber." in whole  # the summary's line
+    service.set_answer(d.id, "values", Answer())
+    text = squash(" ".join(page_texts(render_record(print_record(service, d.id)).pdf)))
+    assert "Overall rating Not yet rated (9 of 10 sections completed)" in text
+    assert "Overall rating: Not yet rated (9 of 10 sections completed)." in text
+    assert "Overall rating ! Amber" not in text and "Overall rating: ! Amber" not in text
