@@ -164,8 +164,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(editor)
             editor.close_requested.connect(self.show_register)
             editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
-            editor.save_failed.connect(
-                lambda _m: self.saved_label.setText("Not saved yet — will try again"))
+            editor.save_failed.connect(self.saved_label.setText)
             editor.record_changed.connect(self.record_changed)
             editor.export_requested.connect(self.export_action.trigger)
             editor.sign_off_requested.connect(lambda: self.lifecycle.sign_off_action.trigger())

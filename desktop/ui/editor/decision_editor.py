@@ -31,8 +31,10 @@ from desktop.domain.decision import (
     detail_problems,
 )
 from desktop.domain.errors import KnownError
+from desktop.domain.merge import EditConflict, part_label
 from desktop.domain.rules import allowed
 from desktop.ui import theme
+from desktop.ui.editor.conflict_note import CHANGED_ELSEWHERE, ConflictNote
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
 from desktop.ui.editor.summary_page import SUMMARY_PAGE, SummaryPage
@@ -181,7 +183,7 @@ class DecisionEditor(QWidget):
     """Edits one decision; every change reaches the database within about a second."""
 
     saved = Signal(str)  # "HH:MM:SS"
-    save_failed = Signal(str)
+    save_failed = Signal(str)  # what the status bar says, e.g. "Not saved yet — will try again"
     record_changed = Signal(object)  # the Decision, after a save or reload
     page_changed = Signal(int)
     close_requested = Signal()
@@ -193,7 +195,13 @@ class DecisionEditor(QWidget):
         super().__init__(parent)
         self.service = service
         self.dialogs = dialogs
-        self._decision: Decision | None = None
+        self._decision: Decision | None = None  # the record as last read or saved
+        # Per page, the record its content was loaded from: the base of its next save, whose
+        # edit is what changed since (so a save never undoes what someone else saved).
+        self._bases: dict[int, Decision] = {}
+        # Per page, the last save refused for parts someone else changed too (kept until the
+        # user shows the saved version, or a save of that page goes through).
+        self._conflicts: dict[int, EditConflict] = {}
         self._read_only = False
         self._dirty: set[int] = set()
         self._last_error = ""
@@ -223,6 +231,9 @@ class DecisionEditor(QWidget):
         outer.addLayout(top)
         self.banner = Banner()
         outer.addWidget(self.banner)
+        self.conflict_note = ConflictNote()
+        self.conflict_note.reload_requested.connect(self.show_saved_version)
+        outer.addWidget(self.conflict_note)
 
         checklist = service.checklist
         self.details = DetailsPage()
@@ -305,6 +316,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._dirty.clear()
         self._decision = self.service.get(decision_id)
+        self._forget_conflicts()
         self._load_all()
         self.go_to(page)
 
@@ -314,6 +326,7 @@ class DecisionEditor(QWidget):
             return
         self.save_now()
         self._decision = self.service.get(self._decision.id)
+        self._forget_conflicts()
         self._load_all()
         self.go_to(self.current_page())
         self.record_changed.emit(self._decision)
@@ -322,6 +335,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._decision = None
         self._dirty.clear()
+        self._forget_conflicts()
 
     def _load_all(self) -> None:
         d = self._decision
@@ -335,6 +349,7 @@ class DecisionEditor(QWidget):
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
                       follow_up=rules.mark_actions)
+        self._bases = dict.fromkeys(range(SUMMARY_PAGE), d)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
                             "To change it, make an amendment; this version will be kept.")
@@ -391,6 +406,8 @@ class DecisionEditor(QWidget):
             pages = ", ".join("the details" if page == 0 else
                               f"principle {page}" for page in sorted(self._dirty))
             refused.append(f"what you typed on {pages}: {self._last_error}")
+        refused.extend(f"{label}: what you typed was not saved (changed by someone else)"
+                       for label, _theirs, _mine in self._conflicted_parts())
         return [*refused, *self.details.unsaveable(),
                 *(x for p in self.principles for x in p.unsaveable())]
 
@@ -402,19 +419,24 @@ class DecisionEditor(QWidget):
             return True
         try:
             for page in sorted(self._dirty):
-                # The service writes from the record held here and returns it as written.
+                # The service writes the page's edit (what changed since the record it was
+                # loaded from) and returns the record as written, merged with what someone
+                # else saved meanwhile.
                 self.page_widget(page).show_problems()
-                if page == 0:
-                    self._decision = self.service.update(self._decision,
-                                                         **self.details.changes())
-                else:
-                    p = self.principles[page - 1]
-                    self._decision = self.service.set_answer(self._decision, p.principle.slug,
-                                                             p.answer())
+                try:
+                    saved = self._save_page(page, self._bases.get(page, self._decision))
+                except EditConflict as conflict:
+                    self._conflicts[page] = conflict
+                    self._dirty.discard(page)
+                    self._show_stored(conflict.saved)
+                    continue
+                self._conflicts.pop(page, None)
                 self._dirty.discard(page)
+                self._bases[page] = saved
+                self._show_stored(saved)
         except KnownError as exc:
             message = str(exc)
-            self.save_failed.emit(message)
+            self.save_failed.emit("Not saved yet — will try again")
             self._retry.start()
             if message != self._last_error:
                 self._last_error = message
@@ -423,11 +445,75 @@ class DecisionEditor(QWidget):
                     f"{message}\n\nWhat you typed is still on screen. The app will try again "
                     "when you next type, or in a few seconds.")
             return False
+        finally:
+            self._show_conflicts()
         self._last_error = ""
         self._refresh_tasks()
-        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        if self._conflicts:
+            self.save_failed.emit(f"Not saved: {CHANGED_ELSEWHERE.lower()} (see above the page)")
+        else:
+            self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)
-        return True
+        return not self._conflicts
+
+    def _save_page(self, page: int, held: Decision) -> Decision:
+        if page == 0:
+            return self.service.update(held, **self.details.changes())
+        p = self.principles[page - 1]
+        return self.service.set_answer(held, p.principle.slug, p.answer())
+
+    def _show_stored(self, decision: Decision) -> None:
+        """Hold `decision` (as stored now) and show it on every page with nothing unsaved on
+        it; a page refused for a conflict keeps what was typed in the parts concerned."""
+        self._decision = decision
+        for page in range(SUMMARY_PAGE):
+            if page in self._dirty:
+                continue
+            conflict = self._conflicts.get(page)
+            keep = frozenset(_page_part(page, c) for c in conflict.conflicts) if conflict else (
+                frozenset())
+            if page == 0:
+                self.details.refresh(decision, keep)
+            else:
+                p = self.principles[page - 1]
+                p.refresh(decision.answer(p.principle.slug), keep)
+            if conflict is None:
+                self._bases[page] = decision
+
+    def _conflicted_parts(self) -> list[tuple[str, object, object]]:
+        """(label, saved elsewhere, typed here) of each part refused for a conflict."""
+        titles = {p.slug: f"{p.number}. {p.title}" for p in self.service.checklist.principles}
+        out: list[tuple[str, object, object]] = []
+        for page, conflict in sorted(self._conflicts.items()):
+            assert self._decision is not None
+            for name in conflict.conflicts:
+                part = _page_part(page, name)
+                if page == 0:
+                    theirs, mine = getattr(self._decision, part), self.details.changes()[part]
+                else:
+                    p = self.principles[page - 1]
+                    theirs = getattr(self._decision.answer(p.principle.slug), part)
+                    mine = getattr(p.answer(), part)
+                out.append((part_label(name, titles), theirs, mine))
+        return out
+
+    def _show_conflicts(self) -> None:
+        self.conflict_note.show_parts(self._conflicted_parts())
+
+    def _forget_conflicts(self) -> None:
+        self._conflicts.clear()
+        self._show_conflicts()
+
+    def show_saved_version(self) -> None:
+        """Replace what was typed in the parts someone else changed with what is stored now
+        (the notice offers it once the user has copied what they typed)."""
+        if self._decision is None:
+            return
+        self.save_now()
+        self._forget_conflicts()
+        self._decision = self.service.get(self._decision.id)
+        self._load_all()
+        self.record_changed.emit(self._decision)
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
@@ -497,3 +583,8 @@ class DecisionEditor(QWidget):
         if isinstance(state, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(state))
         self.set_guidance_visible(settings.value("editor/guidance") != "hidden")
+
+
+def _page_part(page: int, name: str) -> str:
+    """A part merge() names, as the page calls it: "title", or "response" for an answer."""
+    return name if page == 0 else name.rsplit(".", 1)[1]
