@@ -182,6 +182,16 @@ class DecisionService:
             raise NotFound(f"no decision {what}{decision_id!r} on record")
         return decision
 
+    def data_version(self) -> int | None:
+        """Changes when another process commits to the register (a window watches it);
+        None once the connection is closed (the app is closing)."""
+        import sqlite3
+
+        try:
+            return self.repo.data_version()
+        except sqlite3.ProgrammingError:  # closed
+            return None
+
     def resolve_id(self, text: str) -> str:
         """A full id, or a unique prefix of one (as shown in `list`)."""
         text = text.strip()

@@ -35,6 +35,14 @@ def _parts(decision: Decision) -> Iterator[tuple[str, object]]:
             yield answer_part(slug, part), getattr(answer, part)
 
 
+def part_value(decision: Decision, name: str) -> object:
+    """The value of one part (as merge() names it) of a record."""
+    if name.startswith("answers."):
+        _, slug, part = name.split(".")
+        return getattr(decision.answer(slug), part)
+    return getattr(decision, name)
+
+
 def changed_parts(before: Decision, after: Decision) -> tuple[str, ...]:
     """The parts (details, parts of answers) whose content differs between two records."""
     old = dict(_parts(before))

@@ -29,7 +29,7 @@ class ConflictNote(QFrame):
         self._layout.setContentsMargins(24, 12, 24, 12)
         self._layout.setSpacing(8)
         self._parts: list[QWidget] = []
-        self._typed = ""
+        self._typed = self._message = ""
         buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copy what I typed")
         self.copy_button.clicked.connect(self.copy_typed)
@@ -43,19 +43,31 @@ class ConflictNote(QFrame):
         self._layout.addLayout(buttons)
         self.hide()
 
-    def show_parts(self, parts: list[tuple[str, object, object]]) -> None:
-        """(label, saved elsewhere, typed here) of each part; none: hide the notice."""
+    def show_parts(self, parts: list[tuple[str, object, object]], heading: str = "",
+                   reload_text: str = "Show the saved version") -> None:
+        """(label, saved elsewhere, typed here) of each part, under `heading` (by default:
+        changed by someone else since you opened it); none: hide the notice."""
         for widget in self._parts:
             self._layout.removeWidget(widget)
             widget.deleteLater()
         self._parts = []
         typed = []
-        at = 0
+        self._typed = self._message = ""
+        self.setVisible(bool(parts))
+        if not parts:
+            return
+        first = text_label(heading or f"{CHANGED_ELSEWHERE}: "
+                           + ", ".join(label for label, _theirs, _mine in parts)
+                           + ". What you typed there was not saved; it is below, to copy.")
+        self._message = first.text()
+        self._layout.insertWidget(0, first)
+        self._parts.append(first)
+        self.reload_button.setText(reload_text)
+        at = 1
         for label, theirs, mine in parts:
             lines = [
-                text_label(f"{CHANGED_ELSEWHERE}: {label}. What you typed there was not saved.",
-                           "label"),
-                text_label("Saved by someone else:", "caption"), _box(shown(theirs)),
+                text_label(label, "label"),
+                text_label("Saved now:", "caption"), _box(shown(theirs)),
                 text_label("What you typed (not saved):", "caption"), _box(shown(mine)),
             ]
             for widget in lines:
@@ -64,7 +76,9 @@ class ConflictNote(QFrame):
             self._parts.extend(lines)
             typed.append(shown(mine))
         self._typed = "\n\n".join(typed)
-        self.setVisible(bool(parts))
+
+    def message(self) -> str:
+        return self._message
 
     def typed(self) -> str:
         return self._typed

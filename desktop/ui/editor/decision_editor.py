@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
@@ -30,8 +31,8 @@ from desktop.domain.decision import (
     completeness,
     detail_problems,
 )
-from desktop.domain.errors import KnownError
-from desktop.domain.merge import EditConflict, part_label
+from desktop.domain.errors import KnownError, NotFound, Refused
+from desktop.domain.merge import EditConflict, changed_parts, part_label, part_value
 from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.editor.conflict_note import CHANGED_ELSEWHERE, ConflictNote
@@ -185,6 +186,7 @@ class DecisionEditor(QWidget):
     saved = Signal(str)  # "HH:MM:SS"
     save_failed = Signal(str)  # what the status bar says, e.g. "Not saved yet — will try again"
     record_changed = Signal(object)  # the Decision, after a save or reload
+    record_gone = Signal(str)  # its id: the open record was deleted elsewhere
     page_changed = Signal(int)
     close_requested = Signal()
     export_requested = Signal()
@@ -202,6 +204,7 @@ class DecisionEditor(QWidget):
         # Per page, the last save refused for parts someone else changed too (kept until the
         # user shows the saved version, or a save of that page goes through).
         self._conflicts: dict[int, EditConflict] = {}
+        self._happened = ""  # what another process did to the open record, once noticed
         self._read_only = False
         self._dirty: set[int] = set()
         self._last_error = ""
@@ -367,8 +370,9 @@ class DecisionEditor(QWidget):
         self._refresh_tasks()
 
     def set_banner(self, text: str) -> None:
-        """The notice above the pages; sign-off and amendment code may set its own text."""
-        self.banner.show_message(text)
+        """The notice above the pages; sign-off and amendment code may set its own text.
+        What another process did to the record, once noticed, stays at its start."""
+        self.banner.show_message(" ".join(x for x in (self._happened, text) if x))
 
     def _refresh_tasks(self) -> None:
         d = self._decision
@@ -434,6 +438,15 @@ class DecisionEditor(QWidget):
                 self._dirty.discard(page)
                 self._bases[page] = saved
                 self._show_stored(saved)
+        except (Refused, NotFound) as exc:
+            # The record changed state elsewhere (signed, amended, withdrawn, deleted): the
+            # window shows it as it is now, and what was typed beside it. Never retried.
+            if not self.stored_changed():
+                self._last_error = str(exc)
+                self.save_failed.emit("Not saved")
+                self.dialogs.error(self, "Your changes could not be saved",
+                                   f"{exc}\n\nWhat you typed is still on screen.")
+            return False
         except KnownError as exc:
             message = str(exc)
             self.save_failed.emit("Not saved yet — will try again")
@@ -455,6 +468,57 @@ class DecisionEditor(QWidget):
             self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)
         return not self._conflicts
+
+    def stored_changed(self) -> bool:
+        """Read the open record again after another process changed the register. True if
+        its state changed (signed off, amended, withdrawn, deleted, a sign-off recorded or
+        removed): the pages then show it as stored, read-only where it may not change, and
+        what was typed and not saved stays on screen beside them. A change of content alone
+        is merged with what was typed, as an autosave does."""
+        held = self._decision
+        if held is None:
+            return False
+        try:
+            fresh: Decision | None = self.service.get(held.id)
+        except NotFound:
+            fresh = None
+        if fresh == held:
+            return False
+        if fresh is not None and _state(fresh) == _state(held):
+            # Shown on every page with nothing unsaved on it; a page with typing keeps its
+            # base, so its autosave merges what was typed there into this.
+            self._show_stored(fresh)
+            self._refresh_tasks()
+            self.record_changed.emit(fresh)
+            return False
+        unsaved = [item for page in sorted(self._dirty | set(self._conflicts))
+                   for item in self._typed_parts(page, None, fresh)]
+        self._timer.stop()
+        self._retry.stop()
+        self._dirty.clear()
+        self._conflicts.clear()
+        self._last_error = ""
+        at = dt.datetime.now().strftime("%H:%M")
+        self._happened = f"{_what_happened(held, fresh)} at {at}."
+        if fresh is None:
+            self._decision = None
+            self._read_only = True
+            self.details.load(held, True)
+            for page in self.principles:
+                page.load(held.answer(page.principle.slug), True, follow_up=False)
+            self.set_banner("What is shown is what was last saved.")
+            self.record_gone.emit(held.id)
+        else:
+            self._decision = fresh
+            self._load_all()  # sets the banner, after what happened
+            self.go_to(min(self.current_page(), SUMMARY_PAGE))
+            self.record_changed.emit(fresh)  # the lifecycle actions follow allowed(fresh)
+        self.conflict_note.show_parts(
+            unsaved, f"{self._happened} What you typed since is below and was not saved.",
+            "Dismiss")
+        if unsaved:
+            self.save_failed.emit("Not saved: the record changed elsewhere (see above the page)")
+        return True
 
     def _save_page(self, page: int, held: Decision) -> Decision:
         if page == 0:
@@ -482,26 +546,33 @@ class DecisionEditor(QWidget):
 
     def _conflicted_parts(self) -> list[tuple[str, object, object]]:
         """(label, saved elsewhere, typed here) of each part refused for a conflict."""
+        assert self._decision is not None or not self._conflicts
+        return [item for page, conflict in sorted(self._conflicts.items())
+                for item in self._typed_parts(page, conflict.conflicts, self._decision)]
+
+    def _typed_parts(self, page: int, names: tuple[str, ...] | None,
+                     stored: Decision | None) -> list[tuple[str, object, object]]:
+        """(label, stored value, typed value) of the parts `names` of a page (None: every
+        part typed there since it was loaded)."""
+        base = self._bases.get(page, self._decision)
+        if base is None:
+            return []
+        if page == 0:
+            typed = replace(base, **self.details.changes())
+        else:
+            p = self.principles[page - 1]
+            typed = replace(base, answers={**base.answers, p.principle.slug: p.answer()})
         titles = {p.slug: f"{p.number}. {p.title}" for p in self.service.checklist.principles}
-        out: list[tuple[str, object, object]] = []
-        for page, conflict in sorted(self._conflicts.items()):
-            assert self._decision is not None
-            for name in conflict.conflicts:
-                part = _page_part(page, name)
-                if page == 0:
-                    theirs, mine = getattr(self._decision, part), self.details.changes()[part]
-                else:
-                    p = self.principles[page - 1]
-                    theirs = getattr(self._decision.answer(p.principle.slug), part)
-                    mine = getattr(p.answer(), part)
-                out.append((part_label(name, titles), theirs, mine))
-        return out
+        names = changed_parts(base, typed) if names is None else names
+        return [(part_label(name, titles), part_value(stored or base, name),
+                 part_value(typed, name)) for name in names]
 
     def _show_conflicts(self) -> None:
         self.conflict_note.show_parts(self._conflicted_parts())
 
     def _forget_conflicts(self) -> None:
         self._conflicts.clear()
+        self._happened = ""
         self._show_conflicts()
 
     def show_saved_version(self) -> None:
@@ -517,12 +588,12 @@ class DecisionEditor(QWidget):
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
-        if self._decision is None or not self.save_now():
-            return False
+        if self._decision is None or not self.save_now() or self.stored_changed():
+            return False  # changed elsewhere: the window shows the record as it is now
         p = self.principles[page - 1]
         try:
             self._decision = self.service.lifecycle.set_action_done(
-                self._decision.id, p.principle.slug, row, done)
+                self._decision.id, p.principle.slug, row, done, self._decision.version)
         except KnownError as exc:
             self.dialogs.error(self, "Cannot update this action", str(exc))
             return False
@@ -588,3 +659,24 @@ class DecisionEditor(QWidget):
 def _page_part(page: int, name: str) -> str:
     """A part merge() names, as the page calls it: "title", or "response" for an answer."""
     return name if page == 0 else name.rsplit(".", 1)[1]
+
+
+def _state(d: Decision) -> tuple[object, ...]:
+    """What decides what may be done to a record (desktop/domain/rules.py)."""
+    return d.version, d.status, d.sign_offs
+
+
+def _what_happened(held: Decision, fresh: Decision | None) -> str:
+    """What another process did to the open record, in words."""
+    if fresh is None:
+        return f"“{held.title}” was deleted elsewhere"
+    if fresh.version != held.version:
+        return (f"Version {held.version} was amended elsewhere: this is version "
+                f"{fresh.version}, as saved now,")
+    if fresh.status != held.status and fresh.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
+        return f"This record was {fresh.status.label.lower()} elsewhere"
+    if len(fresh.sign_offs) > len(held.sign_offs):
+        return "A sign-off was recorded elsewhere"
+    if len(fresh.sign_offs) < len(held.sign_offs):
+        return "A sign-off was removed elsewhere"
+    return "This record was changed elsewhere"

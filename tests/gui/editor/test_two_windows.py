@@ -78,8 +78,7 @@ def test_a_field_both_typed_in_keeps_both_texts(two_windows, service, qtbot):
     assert b_title.text() == "Draft one BBB"  # B's stays on B's screen
     note = b.editor.conflict_note
     assert not note.isHidden()
-    assert "Changed by someone else since you opened it: Title" in note.findChildren(
-        type(b.editor.banner.text))[0].text()
+    assert note.message().startswith("Changed by someone else since you opened it: Title.")
     assert "Draft one BBB" in note.typed()
     assert "changed by someone else" in b.saved_label.text()
     assert any("Title" in x for x in b.editor.unsaveable())  # leaving warns of it
@@ -96,3 +95,18 @@ def test_a_field_both_typed_in_keeps_both_texts(two_windows, service, qtbot):
     assert note.isHidden()
     _type(qtbot, b, b_title, " and B")  # now an edit of the saved title
     assert service.get(decision_id).title == "Draft one AAA and B"
+
+
+def test_closing_with_a_refused_field_asks_once(two_windows, qtbot, dialogs):
+    a, b, _ = two_windows
+    _type(qtbot, a, a.editor.details.inputs["title"], " AAA")
+    _type(qtbot, b, b.editor.details.inputs["title"], " BBB")
+    dialogs.calls.clear()
+    dialogs.confirm_answer = False  # Cancel: stay
+
+    assert not b.close()
+    asked = [c for c in dialogs.calls if c[0] == "confirm"]
+    assert len(asked) == 1
+    assert "Title: what you typed was not saved" in asked[0][2]
+    assert "31/03/2027" not in asked[0][2]  # no date is involved
+    dialogs.confirm_answer = True
