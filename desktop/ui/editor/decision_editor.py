@@ -205,6 +205,9 @@ class DecisionEditor(QWidget):
         # user shows the saved version, or a save of that page goes through).
         self._conflicts: dict[int, EditConflict] = {}
         self._happened = ""  # what another process did to the open record, once noticed
+        # What was typed and not saved when it did so, shown in the notice: (label, stored,
+        # typed) of each part, until the user dismisses it or opens another record.
+        self._typed_then: list[tuple[str, object, object]] = []
         self._read_only = False
         self._dirty: set[int] = set()
         self._last_error = ""
@@ -403,9 +406,10 @@ class DecisionEditor(QWidget):
 
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
+        refused = [f"{label}: what you typed was not saved ({self._happened.rstrip('.')})"
+                   for label, _stored, _typed in self._typed_then]
         if self._decision is None or self._read_only:
-            return []
-        refused = []
+            return refused
         if self._dirty and self._last_error:  # typed, but the register refused to save it
             pages = ", ".join("the details" if page == 0 else
                               f"principle {page}" for page in sorted(self._dirty))
@@ -513,9 +517,8 @@ class DecisionEditor(QWidget):
             self._load_all()  # sets the banner, after what happened
             self.go_to(min(self.current_page(), SUMMARY_PAGE))
             self.record_changed.emit(fresh)  # the lifecycle actions follow allowed(fresh)
-        self.conflict_note.show_parts(
-            unsaved, f"{self._happened} What you typed since is below and was not saved.",
-            "Dismiss")
+        self._typed_then = unsaved
+        self._show_conflicts()
         if unsaved:
             self.save_failed.emit("Not saved: the record changed elsewhere (see above the page)")
         return True
@@ -568,11 +571,19 @@ class DecisionEditor(QWidget):
                  part_value(typed, name)) for name in names]
 
     def _show_conflicts(self) -> None:
-        self.conflict_note.show_parts(self._conflicted_parts())
+        """The notice: parts refused for a conflict, or else what was typed and not saved
+        when the record changed state elsewhere."""
+        if self._typed_then and not self._conflicts:
+            self.conflict_note.show_parts(
+                self._typed_then,
+                f"{self._happened} What you typed since is below and was not saved.", "Dismiss")
+        else:
+            self.conflict_note.show_parts(self._conflicted_parts())
 
     def _forget_conflicts(self) -> None:
         self._conflicts.clear()
         self._happened = ""
+        self._typed_then = []
         self._show_conflicts()
 
     def show_saved_version(self) -> None:
