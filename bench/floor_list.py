@@ -11,14 +11,15 @@ import json
 import sqlite3
 import sys
 
-KEYS = ("id", "reference", "title", "status", "version", "complete", "overall_rating",
+KEYS = ("id", "reference", "title", "status", "version", "complete", "sections", "overall_rating",
         "decision_maker", "meeting_date", "review_date", "verification_code")
 
 
 def main(path: str) -> int:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     rows = conn.execute(
-        "SELECT decision_id, reference, title, status, version, complete, overall_rating, "
+        "SELECT decision_id, reference, title, status, version, complete, (SELECT count(*) FROM "
+        "checklist_sections s WHERE s.sha256 = checklist_sha256), overall_rating, "
         "decision_maker, meeting_date, review_date, verification_code FROM versions "
         "WHERE is_current = 1 ORDER BY title COLLATE NOCASE, id")
     json.dump([dict(zip(KEYS, r, strict=True)) for r in rows], sys.stdout, indent=2,

@@ -15,7 +15,9 @@ import shutil
 import uuid
 from pathlib import Path
 
-from desktop.domain.checklist import SLUGS
+from desktop.application.bootstrap import load_shipped_checklist
+
+SLUGS = load_shipped_checklist().slugs  # the shipped checklist's sections
 
 GENERATOR_VERSION = 2
 CHUNK = 500

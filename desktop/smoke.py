@@ -105,7 +105,7 @@ class _Smoke:
                                f"{len(register)}")
         self.decision = register[0]
         return (f"{len(lines)} decision(s); {self.decision['reference']} is "
-                f"{self.decision['complete']}/10 complete")
+                f"{self.decision['complete']}/{self.decision['sections']} complete")
 
     def export_pdf(self) -> str:
         import importlib.util

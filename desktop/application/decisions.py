@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from desktop.domain.checklist import SLUGS, Checklist, parse_checklist
+from desktop.domain.checklist import Checklist, parse_checklist
 from desktop.domain.decision import (
     DELIVERY_MODELS,
     OPTION_STATUSES,
@@ -37,6 +37,7 @@ from desktop.storage.repository import Repository
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
 
+    from desktop.application.checklists import ChecklistService
     from desktop.application.lifecycle import LifecycleService
     from desktop.storage.connection import LazyDatabase
 
@@ -108,17 +109,19 @@ class DecisionService:
 
     def __init__(self, db: LazyDatabase | Database, checklist: Checklist, schema_path: Path,
                  *, user: str | None = None, now: Callable[[], dt.datetime] = utc_now,
-                 key_dir: Path | Callable[[], Path] | None = None) -> None:
+                 key_dir: Path | Callable[[], Path] | None = None,
+                 shipped: tuple[Checklist, ...] = ()) -> None:
         from desktop import paths
 
         self.db = db
-        self.checklist = checklist
+        self.checklist = checklist  # the shipped default; a record follows its own checklist
+        self.shipped = shipped or (checklist,)
         self.schema_path = schema_path
         self.user = user or os_user()
         self.now = now
         self.repo: DecisionRepository = Repository(db, self.user,
                                                    key_dir or paths.audit_key_dir)
-        self._stored_checklist_sha: str | None = None
+        self._stored_checklists: set[str] = set()
         self._example_ids: frozenset[str] | None = None
 
     @cached_property
@@ -128,10 +131,17 @@ class DecisionService:
 
         return LifecycleService(self, self.repo)
 
+    @cached_property
+    def checklists(self) -> ChecklistService:
+        """The checklists this register holds, and its default (made on first use)."""
+        from desktop.application.checklists import ChecklistService
+
+        return ChecklistService(self, self.shipped)
+
     def forget_file(self) -> None:
         """Drop what was cached about the file's content (its stored checklist row, its
         identity, seal and head): after a restore put another copy of the register in place."""
-        self._stored_checklist_sha = None
+        self._stored_checklists.clear()
         self.repo.forget()
 
     # ---- helpers ------------------------------------------------------------------------
@@ -164,15 +174,23 @@ class DecisionService:
         path: str = row[2] if row else "the database"
         return path
 
-    def _checklist_sha(self) -> str:
-        if self._stored_checklist_sha is None:
-            self._stored_checklist_sha = self.repo.store_checklist(self.checklist)
-        return self._stored_checklist_sha
+    def store_checklist(self, checklist: Checklist) -> str:
+        """Store a checklist definition (once; call inside write()) and give its SHA-256."""
+        if checklist.sha256 not in self._stored_checklists:
+            self.repo.store_checklist(checklist)
+            self._stored_checklists.add(checklist.sha256)
+        return checklist.sha256
+
+    def parse_checklist(self, text: str) -> Checklist:
+        """A checklist definition, validated against the schema (ChecklistError if not)."""
+        return _parse_cached(text, str(self.schema_path))
 
     def checklist_for(self, decision: Decision) -> Checklist:
         """The checklist definition this version was answered against."""
-        text = self.repo.checklist_definition(decision.id, decision.version)
-        return _parse_cached(text, str(self.schema_path))
+        return self.checklist_at(decision.id, decision.version)
+
+    def checklist_at(self, decision_id: str, version: int) -> Checklist:
+        return self.parse_checklist(self.repo.checklist_definition(decision_id, version))
 
     # ---- reading -------------------------------------------------------------------------
     def get(self, decision_id: str, version: int | None = None) -> Decision:
@@ -236,13 +254,18 @@ class DecisionService:
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, str]:
         """Where a search found each register row, in words (by decision id): "title",
         "proposal", "answers: 3. Staff", "reference", "verification code"."""
+        from desktop.domain.redline import principle_label
+
+        rows = list(rows)
+        versions = {r.id: r.version for r in rows}
         shown: dict[str, str] = {}
         for decision_id, match in self.repo.search_matches(search, rows).items():
             parts = []
             for place in match.places:
                 if place == "answers":
-                    named = [self.checklist.principle(s) for s in match.answer_slugs]
-                    place = "answers: " + ", ".join(f"{p.number}. {p.title}" for p in named)
+                    checklist = self.checklist_at(decision_id, versions[decision_id])
+                    place = "answers: " + ", ".join(principle_label(s, checklist)
+                                                    for s in match.answer_slugs)
                 parts.append(place)
             shown[decision_id] = "; ".join(parts)
         return shown
@@ -265,24 +288,25 @@ class DecisionService:
         return query if query.today else replace(query, today=self.today())
 
     # ---- creating and editing ------------------------------------------------------------
-    def create(self, title: str = "Untitled decision", **fields: Any) -> Decision:
-        """A new draft, with 'Do nothing' already among the options considered."""
+    def create(self, title: str = "Untitled decision", *, checklist: Checklist | None = None,
+               **fields: Any) -> Decision:
+        """A new draft, with 'Do nothing' already among the options considered, answered
+        against `checklist` (default: the register's default checklist)."""
+        checklist = checklist or self.checklists.default()
         stamp = self.timestamp()
-        decision = Decision(
+        decision = answered_against(Decision(
             id=new_id(),
             title=title,
             options=(Option(name="Do nothing", status="rejected"),),
-            checklist_id=self.checklist.id,
-            checklist_version=self.checklist.version,
             created_at=stamp,
             updated_at=stamp,
-        )
+        ), checklist)
         decision = self._validated(decision, fields)
 
         def write() -> Decision:
-            stored = replace(decision, checklist_sha256=self._checklist_sha())
-            self.repo.insert(stored, stored.checklist_sha256)
-            return stored
+            self.store_checklist(checklist)
+            self.repo.insert(decision, decision.checklist_sha256)
+            return decision
 
         return self.write(write)
 
@@ -364,7 +388,8 @@ class DecisionService:
 
         saved, conflicts = self.write(write)
         if conflicts:
-            titles = {p.slug: f"{p.number}. {p.title}" for p in self.checklist.principles}
+            titles = {p.slug: f"{p.number}. {p.title}"
+                      for p in self.checklist_for(saved).principles}
             parts = ", ".join(part_label(c, titles) for c in conflicts)
             raise EditConflict(
                 f"Changed by someone else since you opened it: {parts}. What you typed there "
@@ -395,14 +420,22 @@ class DecisionService:
         return self._save(decision, lambda old: self._validated(old, changes))
 
     def set_answer(self, decision: str | Decision, slug: str, answer: Answer) -> Decision:
-        """Replace the answer to one principle (`decision` as for update: only the parts of
-        the answer that differ from the held record's are changes)."""
-        if slug not in SLUGS:
-            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        """Replace the answer to one section of its checklist (`decision` as for update:
+        only the parts of the answer that differ from the held record's are changes)."""
         for i, a in enumerate(answer.actions):
             check_date(a.due, f"answers.{slug}.actions[{i}].due")
-        return self._save(decision, lambda old: replace(old, answers={**old.answers,
-                                                                      slug: answer}))
+
+        def change(old: Decision) -> Decision:
+            self.require_section(old, slug)
+            return replace(old, answers={**old.answers, slug: answer})
+
+        return self._save(decision, change)
+
+    def require_section(self, decision: Decision, slug: str) -> None:
+        """InvalidInput unless `slug` is a section of the decision's checklist."""
+        if slug not in decision.sections:
+            phrase = self.checklist_for(decision).sections_phrase
+            raise InvalidInput(f"{slug!r} is not one of {phrase}")
 
     def duplicate(self, decision_id: str) -> Decision:
         """A new draft copying the content (not the sign-offs) of an existing decision."""
@@ -419,15 +452,13 @@ class DecisionService:
             created_at=stamp,
             updated_at=stamp,
             amendment_reason="",
-            checklist_id=self.checklist.id,
-            checklist_version=self.checklist.version,
             answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
                      for s, a in source.answers.items()},
         )
         copy = replace(copy, status=derived_status(copy))
 
-        def write() -> Decision:
-            stored = replace(copy, checklist_sha256=self._checklist_sha(), code_scheme=CODE_SCHEME)
+        def write() -> Decision:  # answered against the same checklist as the original
+            stored = replace(copy, code_scheme=CODE_SCHEME)
             self.repo.insert(stored, stored.checklist_sha256)
             return stored
 
@@ -457,11 +488,13 @@ class DecisionService:
         `source` names the bundle (its file name) in the audit log: each imported version
         that carries sign-offs gets a sign_off.<Role> row per sign-off and one `imported` row,
         by the importing user, in the same transaction as the records."""
-        decisions = self.prepare_import(text)
+        decisions, checklists = self._prepared(text)
         stamp = self.timestamp()
 
         def write() -> list[Decision]:
-            self.repo.insert_many(decisions, self._checklist_sha())
+            for checklist in checklists:
+                self.store_checklist(checklist)
+            self.repo.insert_many(decisions, None)
             self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
             return decisions
 
@@ -469,13 +502,31 @@ class DecisionService:
 
     def prepare_import(self, text: str) -> list[Decision]:
         """The decisions a bundle would add, checked as import checks them; writes nothing."""
+        return self._prepared(text)[0]
+
+    def _prepared(self, text: str) -> tuple[list[Decision], list[Checklist]]:
+        """(the decisions a bundle would add, the checklists they are answered against)."""
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
-        records = parse_bundle(text)
+        found: dict[tuple[str, int] | None, Checklist] = {}
+
+        def checklist_of(rec: dict[str, Any], prefix: str) -> Checklist:
+            """The checklist a record names (default: the register's default); refused,
+            naming the key path, if the register holds no such checklist."""
+            named = rec.get("checklist")
+            key = (named["id"], named["version"]) if named else None
+            if key not in found:
+                try:
+                    found[key] = (self.checklists.find(*key) if key is not None
+                                  else self.checklists.default())
+                except NotFound as exc:
+                    raise BundleError(f"{prefix}.checklist", str(exc)) from None
+            return found[key]
+
+        records = parse_bundle(text, checklist_of)
         if "\\u0000" in text or "\x00" in text:  # JSON can hold a NUL only so: walk then
             for i, rec in enumerate(records):
                 _refuse_nul(rec, f"decisions[{i}]")
-        sha = self.checklist.sha256  # stored by the write below
         decisions: list[Decision] = []
         stamp = self.timestamp()
         taken = self.repo.existing_ids([rec["id"] for rec in records])  # one query
@@ -483,22 +534,11 @@ class DecisionService:
             prefix = f"decisions[{i}]"
             if rec["id"] in taken:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
-            checklist = rec.get("checklist")
-            if checklist and (checklist["id"], checklist["version"]) != (
-                self.checklist.id, self.checklist.version
-            ):
-                raise BundleError(
-                    f"{prefix}.checklist",
-                    f"checklist {checklist['id']!r} version {checklist['version']} is not the one "
-                    f"this app ships ({self.checklist.id!r} version {self.checklist.version})",
-                )
-            d = record_to_decision(rec)
+            checklist = checklist_of(rec, prefix)
+            d = answered_against(record_to_decision(rec), checklist)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(
                 d,
-                checklist_id=self.checklist.id,
-                checklist_version=self.checklist.version,
-                checklist_sha256=sha,
                 created_at=d.created_at or stamp,
                 updated_at=d.updated_at or stamp,
                 # draft/ready follow completeness (d is draft or ready here, never locked)
@@ -506,15 +546,17 @@ class DecisionService:
             )
             if not follows_completeness and d.status == Status.SIGNED_OFF:
                 if not is_complete(d):
-                    raise BundleError(f"{prefix}.status", "signed-off but not all ten principles are complete")
-                missing = self._unsigned_roles(d)
+                    raise BundleError(f"{prefix}.status", "signed-off but not all "
+                                      f"{checklist.sections_phrase.removeprefix('the ')} are "
+                                      "complete")
+                missing = self._unsigned_roles(d, checklist)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
-            d = self._imported_sign_offs(d, prefix)
+            d = self._imported_sign_offs(d, prefix, checklist)
             if rec.get("verification_code") is not None:
                 d = self._with_code_scheme(d, rec["verification_code"], prefix)
             decisions.append(d)
-        return decisions
+        return decisions, list({c.sha256: c for c in found.values()}.values())
 
     @staticmethod
     def _with_code_scheme(d: Decision, code: str, prefix: str) -> Decision:
@@ -530,13 +572,14 @@ class DecisionService:
         raise BundleError(f"{prefix}.verification_code",
                           "does not match the content (the record was changed after export)")
 
-    def _unsigned_roles(self, d: Decision) -> list[str]:
+    @staticmethod
+    def _unsigned_roles(d: Decision, checklist: Checklist) -> list[str]:
         """The checklist's required roles that no sign-off of `d` is by (any letter case)."""
         signed = {s.role.casefold() for s in d.sign_offs}
-        return [r.name for r in self.checklist.sign_off_roles
+        return [r.name for r in checklist.sign_off_roles
                 if r.required and r.name.casefold() not in signed]
 
-    def _imported_sign_offs(self, d: Decision, prefix: str) -> Decision:
+    def _imported_sign_offs(self, d: Decision, prefix: str, checklist: Checklist) -> Decision:
         """Check a bundle's sign-offs as the sign-off command would (the schema has checked the
         lengths of names and minutes), and name each role as the checklist does. A ready
         record that every required role has signed is signed off, as it would have been in
@@ -553,9 +596,9 @@ class DecisionService:
             path = f"{prefix}.sign_offs[{j}]"
             if s.date > today:  # an ISO date (checked by parse_bundle): compares as text
                 raise BundleError(f"{path}.date", f"{s.date} is in the future")
-            role = self.checklist.role(s.role)
+            role = checklist.role(s.role)
             if role is None:
-                roles = ", ".join(r.name for r in self.checklist.sign_off_roles)
+                roles = ", ".join(r.name for r in checklist.sign_off_roles)
                 raise BundleError(f"{path}.role", f"{s.role!r} is not a sign-off role ({roles})")
             if any(o.role.casefold() == s.role.casefold() for o in d.sign_offs[:j]):
                 raise BundleError(f"{path}.role",
@@ -565,7 +608,7 @@ class DecisionService:
         if d.status == Status.DRAFT:
             raise BundleError(f"{prefix}.sign_offs",
                               "sign-offs are recorded on a record that is not complete")
-        if d.status == Status.READY and not self._unsigned_roles(d):
+        if d.status == Status.READY and not self._unsigned_roles(d, checklist):
             d = replace(d, status=Status.SIGNED_OFF)
         return d
 
@@ -578,6 +621,12 @@ class DecisionService:
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
         return dump_bundle([self.get(i) for i in unique])
+
+
+def answered_against(decision: Decision, checklist: Checklist) -> Decision:
+    """The decision as answered against this checklist (its id, version, hash and sections)."""
+    return replace(decision, checklist_id=checklist.id, checklist_version=checklist.version,
+                   checklist_sha256=checklist.sha256, sections=checklist.slugs)
 
 
 def _with_status(decision: Decision) -> Decision:

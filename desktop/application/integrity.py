@@ -6,7 +6,9 @@ decides whether a record still agrees with itself and with its audit log:
 - every version: its verification code, completeness and overall rating re-derived from its
   stored content (and the stored checklist definition) must equal the stored ones;
 - every version the audit log records as signed off must still exist, signed off, with the
-  code recorded at the lock and the sign-offs recorded one by one;
+  code recorded at the lock;
+- every version's sign-offs and done actions must be those its audit rows account for, as
+  recorded (desktop/application/audited_rows.py);
 - the lock triggers as the migrations made them, the stored checklists and signed copies.
 """
 
@@ -16,13 +18,20 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from desktop.domain.decision import Decision, SignOff, Status, completeness, overall_rating
-from desktop.domain.record import code_for, content_code, sign_off_text
+from desktop.application.audited_rows import (
+    AuditedRows,
+    SealStart,
+    progress_problems,
+    sign_off_problems,
+)
+from desktop.domain.decision import Decision, Status, completeness, overall_rating
+from desktop.domain.record import code_for, content_code
 from desktop.storage import lifecycle_store as store
 from desktop.storage.repository import Repository, audit_hash
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
+    from desktop.storage.interface import DecisionRepository
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ class AuditedVersion:
     signed_off: bool = False
     lock_code: str | None = None
     lock_content_code: str | None = None  # the copy for signature's code, at the lock
-    sign_offs: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # role -> text
+    rows: AuditedRows = field(default_factory=AuditedRows)  # its sign-offs and done actions
     imported: str | None = None  # the bundle it was imported from
     amendment_reason: str | None = None
     created: bool = False  # the log records the version being made
@@ -80,18 +89,21 @@ class AuditedVersion:
 
 def audited_versions(repo: Repository, decision_id: str | None = None) -> dict[tuple[str, int],
                                                                     AuditedVersion]:
-    """(decision id, version) -> what the audit log records of its sign-off, in one pass."""
-    sql = ("SELECT decision_id, version, field, new_value FROM audit_log WHERE "
+    """(decision id, version) -> what the audit log records of it, in one pass."""
+    sql = ("SELECT id, at, user, decision_id, version, field, new_value FROM audit_log WHERE "
            "((field = 'status' AND new_value = 'signed-off') OR field IN ('verification_code', "
            "'content_code', 'imported', 'amendment_reason', 'created') "
-           "OR field LIKE 'sign\\_off.%' ESCAPE '\\')")
+           "OR field LIKE 'sign\\_off.%' ESCAPE '\\' OR field LIKE 'answers.%')")
     params: list[Any] = []
     if decision_id is not None:
         sql += " AND decision_id = ?"
         params.append(decision_id)
     out: dict[tuple[str, int], AuditedVersion] = {}
-    for did, version, name, value in repo.db.execute(sql + " ORDER BY id", params):
+    for rid, at, user, did, version, name, value in repo.db.execute(sql + " ORDER BY id",
+                                                                    params):
         facts = out.setdefault((did, version), AuditedVersion())
+        before = out.get((did, version - 1))
+        facts.rows.replay(rid, at, user, name, value, before.rows if before else None)
         if name == "status":
             facts.signed_off = True
         elif name == "verification_code":
@@ -106,28 +118,45 @@ def audited_versions(repo: Repository, decision_id: str | None = None) -> dict[t
             facts.created = True
         elif name == "created":
             facts.created = True
-        else:
-            role = name.removeprefix("sign_off.")
-            facts.sign_offs[role.casefold()] = (role, value)
     return out
 
 
-def _changed_field(recorded: str, s: SignOff) -> str:
-    """Which part of a sign-off differs from the text the audit log recorded for it."""
-    if not recorded.startswith(f"{s.name}, "):
-        return "name"
-    rest = recorded.removeprefix(f"{s.name}, ")
-    if not rest.startswith(s.date):
-        return "date"
-    minute = f", minute {s.minute_reference}" if s.minute_reference else ""
-    if not rest.removeprefix(s.date).startswith(minute) or (
-            not minute and rest.removeprefix(s.date).startswith(", minute ")):
-        return "minute reference"
-    return "comment"
+def seal_start(repo: Repository) -> SealStart:
+    """Where sealing began in this register (audited_rows.SealStart)."""
+    sealed_from = repo.sealed_from()
+    row = repo.db.execute("SELECT at FROM audit_log WHERE id >= ? ORDER BY id LIMIT 1",
+                          [sealed_from]).fetchone()
+    return SealStart(sealed_from, row[0] if row else None)
+
+
+def stored_rows_problems(repo: Repository, decision: Decision, facts: AuditedVersion | None,
+                         start: SealStart) -> list[str]:
+    """How the version's stored sign-offs and done actions differ from its audit rows."""
+    where = f"Decision {decision.id} version {decision.version}"
+    audited = facts.rows if facts is not None else AuditedRows()
+    vid = repo.version_id(decision.id, decision.version)
+    return (sign_off_problems(where, audited, store.sign_off_rows(repo.db, vid), start)
+            + progress_problems(where, audited, store.progress_rows(repo.db, vid), start,
+                                lambda slug: _section_label(repo, decision, slug)))
+
+
+def _section_label(repo: Repository, decision: Decision, slug: str) -> str:
+    """ "3. Staff": a section as its own checklist numbers and titles it (the slug if the
+    stored definition cannot say). Read only when a problem is being reported."""
+    import json
+
+    try:
+        definition = json.loads(repo.checklist_definition(decision.id, decision.version))
+        for p in definition.get("principles", []):
+            if p.get("slug") == slug:
+                return f"{p['number']}. {p['title']}"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return slug
 
 
 def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion | None,
-                     code: str | None = None) -> list[str]:
+                     code: str | None = None, start: SealStart | None = None) -> list[str]:
     """Why this stored version no longer agrees with itself or its audit log (empty: it does).
 
     `code`, when given, is the code a printed copy carries: it must be one this version's
@@ -166,6 +195,8 @@ def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion
         problems.append(f"{where}: the register shows its overall rating as "
                         f"{rating or 'none'}, but its answers give "
                         f"{derived.value if derived else 'none'}")
+    problems.extend(stored_rows_problems(repo, decision, facts,
+                                         start if start is not None else seal_start(repo)))
     signed = decision.status == Status.SIGNED_OFF
     if facts is None or not facts.signed_off:
         if signed:
@@ -180,28 +211,6 @@ def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion
     if facts.lock_content_code is not None and facts.lock_content_code != stored_content_code:
         problems.append(f"{where}: the code of its copy for signature {stored_content_code} "
                         f"differs from the one recorded at sign-off ({facts.lock_content_code})")
-    if facts.sign_offs or decision.code_scheme >= 2:
-        problems.extend(_sign_off_problems(where, decision, facts))
-    return problems
-
-
-def _sign_off_problems(where: str, decision: Decision, facts: AuditedVersion) -> list[str]:
-    problems = []
-    recorded = {k: v for k, v in facts.sign_offs.items() if v[1] is not None}
-    held = {s.role.casefold(): s for s in decision.sign_offs}
-    for key, (role, text) in recorded.items():
-        s = held.get(key)
-        if s is None:
-            problems.append(f"{where}: the sign-off by {role} recorded in the audit log "
-                            f"({text}) is missing from the register")
-        elif sign_off_text(s) != text:
-            problems.append(f"{where}: the sign-off by {role} was changed outside the app "
-                            f"({_changed_field(text or '', s)}: the audit log recorded "
-                            f"{text!r}, the register now says {sign_off_text(s)!r})")
-    for key, s in held.items():
-        if key not in recorded:
-            problems.append(f"{where}: a sign-off by {s.role} ({sign_off_text(s)}) is in the "
-                            "register but not in the audit log (added outside the app)")
     return problems
 
 
@@ -225,6 +234,16 @@ def sealed_rows_problems(repo: Repository, decision_id: str) -> list[str]:
         return []
     return [f"The audit log of decision {decision_id} was altered outside the app (rows "
             f"{', '.join(map(str, bad[:10]))})"]
+
+
+def sign_off_basis_problems(repo: DecisionRepository, decision: Decision) -> list[str]:
+    """Why a version's stored state is no ground to record a sign-off on (empty: it is): its
+    decision's audit rows were altered, or its stored rows (sign-offs, done actions, content)
+    are not those its audit rows account for. Reads one decision's rows."""
+    sqlite = cast(Repository, repo)  # the rule reads the SQLite file itself
+    facts = audited_versions(sqlite, decision.id).get((decision.id, decision.version))
+    return (sealed_rows_problems(sqlite, decision.id)
+            + version_problems(sqlite, decision, facts))
 
 
 def decision_problems(repo: Repository, decision: Decision, code: str | None = None) -> list[str]:
@@ -282,6 +301,17 @@ def _expected_triggers() -> dict[str, str]:
         db.close()
 
 
+def _section_rows(definition: str) -> list[tuple[int, str, str]]:
+    """(position, slug, kind) of each section, as the definition gives them."""
+    import json
+
+    try:
+        return [(i, p["slug"], p.get("kind", "principle"))
+                for i, p in enumerate(json.loads(definition)["principles"])]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
 def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
     # The check reads the SQLite file itself (storage/interface.py says so).
@@ -298,6 +328,7 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
     problems.extend(f"An unexpected trigger {name} was added outside the app"
                     for name in sorted(set(actual) - set(expected)))
     audited = audited_versions(repo)
+    start = seal_start(repo)
     seen: set[tuple[str, int]] = set()
     signed = 0
     for did, version in repo.db.execute(
@@ -307,7 +338,8 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
             continue
         seen.add((did, version))
         signed += decision.status == Status.SIGNED_OFF
-        problems.extend(version_problems(repo, decision, audited.get((did, version))))
+        problems.extend(version_problems(repo, decision, audited.get((did, version)),
+                                         start=start))
     deleted = {r[0] for r in repo.db.execute(
         "SELECT DISTINCT decision_id FROM audit_log WHERE field = 'deleted'")}
     for (did, version), facts in sorted(audited.items()):
@@ -325,9 +357,13 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
     problems.extend(f"Decision {did} does not have exactly one current version (its "
                     "current-version flags were changed outside the app)"
                     for did in store.decisions_without_one_current_version(repo.db))
+    sections = store.checklist_section_rows(repo.db)
     for sha, definition in store.checklist_rows(repo.db):
         if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
             problems.append(f"The stored checklist {sha[:12]}… was changed outside the app")
+        elif sections.get(sha, []) != _section_rows(definition):
+            problems.append(f"The sections listed for the stored checklist {sha[:12]}… no "
+                            "longer match its definition (changed outside the app)")
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import SLUGS, Checklist, SignOffRole
+from desktop.domain.checklist import Checklist, SignOffRole
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -79,7 +79,7 @@ class Problem:
 def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
     """What the record still lacks before anyone can sign it (empty when complete)."""
     out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
-    for slug in SLUGS:
+    for slug in decision.sections:
         answer = decision.answer(slug)
         gaps = answer_problems(answer)
         label = principle_label(slug, checklist)
@@ -141,6 +141,20 @@ def _check_signed_copy(decision: Decision, typed: str) -> None:
         )
 
 
+def _refuse_a_forged_basis(repo: DecisionRepository, decision: Decision) -> None:
+    """Refuse to add a sign-off (and so perhaps lock) on rows the audit log does not account
+    for: who has signed, and so who is still to sign, must be what the app recorded."""
+    from desktop.application.integrity import sign_off_basis_problems
+
+    problems = sign_off_basis_problems(repo, decision)
+    if problems:
+        raise Refused(
+            f"{decision.title!r} version {decision.version} cannot be signed: the register "
+            f"no longer agrees with its audit log ({problems[0]}). Check the audit trail "
+            "(audit --check) before recording more sign-offs."
+        )
+
+
 _T = TypeVar("_T")
 
 
@@ -150,6 +164,7 @@ class Decisions(Protocol):
 
     def get(self, decision_id: str, version: int | None = None) -> Decision: ...
     def checklist_for(self, decision: Decision) -> Checklist: ...
+    def require_section(self, decision: Decision, slug: str) -> None: ...
     def timestamp(self) -> str: ...
     def today(self) -> str: ...
     def write(self, fn: Callable[[], _T]) -> _T: ...
@@ -229,6 +244,7 @@ class LifecycleService:
             problems = self.sign_off_problems(decision, request)
             if problems:
                 raise refusal(decision, problems)
+            _refuse_a_forged_basis(self.repo, decision)
             if code is not None:
                 _check_signed_copy(decision, code)
             checklist = self.decisions.checklist_for(decision)
@@ -355,11 +371,11 @@ class LifecycleService:
         """Mark an action done or not done; allowed after sign-off (follow-up is not content)."""
         decision = self.decisions.get(decision_id, version)
         allowed(decision).require("mark_actions")
-        if slug not in SLUGS:
-            raise InvalidInput(f"{slug!r} is not one of the ten principles")
+        self.decisions.require_section(decision, slug)
         actions = decision.answer(slug).actions
         if not 0 <= position < len(actions):
-            raise NotFound(f"{principle_label(slug, None)} has no action {position + 1}")
+            raise NotFound(f"{principle_label(slug, self.decisions.checklist_for(decision))} "
+                           f"has no action {position + 1}")
         if actions[position].done == done:
             return decision
         stamp = self.decisions.timestamp()

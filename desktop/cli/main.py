@@ -103,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="check the hash chain and locked records; exit 1 if tampered with")
     from desktop.cli.backup import add_parsers as add_backup_parsers
+    from desktop.cli.checklists import add_parsers as add_checklist_parsers
 
     add_backup_parsers(command)
+    add_checklist_parsers(command, lambda p: _add_db(p, top=False))
     return parser
 
 
@@ -119,6 +121,7 @@ _HANDLERS: dict[str, str] = {
     "audit": "desktop.cli.lifecycle:cmd_audit",
     "backup": "desktop.cli.backup:cmd_backup",
     "restore": "desktop.cli.backup:cmd_restore",
+    "checklist": "desktop.cli.checklists:cmd_checklist",
 }
 
 
@@ -180,6 +183,7 @@ def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
                 "status": r.status.value,
                 "version": r.version,
                 "complete": r.complete,
+                "sections": r.sections,
                 "overall_rating": r.overall_rating.value if r.overall_rating else None,
                 "decision_maker": r.decision_maker,
                 "meeting_date": r.meeting_date,
@@ -193,7 +197,7 @@ def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
         for r in rows:
             rating = r.overall_rating.value if r.overall_rating else "-"
             write("\t".join([r.id, one_line(r.reference or None), one_line(r.title),
-                             r.status.value, str(r.version), f"{r.complete}/10", rating]) + "\n")
+                             r.status.value, str(r.version), f"{r.complete}/{r.sections}", rating]) + "\n")
     sys.stdout.write("".join(chunk))
     return EXIT_OK
 
@@ -212,6 +216,22 @@ _CREATES_DATABASE = frozenset({"import", "restore"})
 # Subcommands that only read the register: they never trigger the daily backup, and they
 # read a register that cannot be written (a read-only file, read-only media) read-only.
 READING = frozenset({"list", "export", "export-json", "pack", "verify", "audit", "backup"})
+
+
+def _creates_database(args: argparse.Namespace) -> bool:
+    """The command may start a new database file (see _CREATES_DATABASE): importing a
+    checklist is how a new register that uses its own checklist begins."""
+    return args.command in _CREATES_DATABASE or (
+        args.command == "checklist" and args.checklist_command == "import")
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """The command only reads the register (see READING)."""
+    if args.command == "checklist":
+        from desktop.cli.checklists import reads_only
+
+        return reads_only(args)
+    return args.command in READING
 
 
 def _missing(path: str) -> bool:
@@ -304,7 +324,7 @@ def run(argv: list[str]) -> int:
     try:
         from desktop.application.bootstrap import open_service
 
-        if args.db and args.command not in _CREATES_DATABASE and _missing(args.db):
+        if args.db and not _creates_database(args) and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
         if args.db and _present(args.db):
@@ -318,8 +338,8 @@ def run(argv: list[str]) -> int:
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first
         service = None if args.command == "restore" else open_service(
-            args.db, daily_backup=args.command not in READING and _own_register(args.db),
-            read_only=args.command in READING and _cannot_be_written(args.db))
+            args.db, daily_backup=not _reads_only(args) and _own_register(args.db),
+            read_only=_reads_only(args) and _cannot_be_written(args.db))
         status = handler(args, service)
         sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit
         return status

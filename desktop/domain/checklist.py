@@ -1,4 +1,8 @@
-"""The checklist definition: the ten principles and the sign-off roles, loaded from JSON."""
+"""A checklist definition: its sections (principles or duties) and sign-off roles, from JSON.
+
+Nothing here assumes how many sections a checklist has or what they are called: a register
+holds several checklists, and each decision is answered against one of them.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,17 @@ from typing import Any
 
 from desktop.domain.errors import ChecklistError
 
-SLUGS: tuple[str, ...] = (
-    "values",
-    "outcomes",
-    "staff",
-    "users",
-    "voluntary-sector",
-    "collaboration",
-    "challenge",
-    "long-term",
-    "radical",
-    "perseverance",
-)
+KINDS: tuple[str, ...] = ("principle", "duty")
+_KIND_LABELS = {"principle": ("Principle", "principles"), "duty": ("Duty", "duties"),
+                "section": ("Section", "sections")}  # the last: a checklist of both kinds
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                 "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                 "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 
 
 @dataclass(frozen=True)
 class Principle:
-    """One of the ten principles, with its guidance."""
+    """One section of a checklist (a principle or a duty), with its guidance."""
 
     slug: str
     number: int
@@ -35,6 +33,12 @@ class Principle:
     wording: str
     guidance: str
     questions: tuple[str, ...]
+    kind: str = "principle"
+
+    @property
+    def kind_label(self) -> str:
+        """"Principle" or "Duty", as a heading names the section."""
+        return _KIND_LABELS[self.kind][0]
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,32 @@ class Checklist:
     def sha256(self) -> str:
         return hashlib.sha256(self.raw_json.encode("utf-8")).hexdigest()
 
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        """The section slugs, in the checklist's order."""
+        return tuple(p.slug for p in self.principles)
+
+    @property
+    def kind(self) -> str:
+        """"principle" or "duty" if all its sections are of that kind, else "section"."""
+        kinds = {p.kind for p in self.principles}
+        return kinds.pop() if len(kinds) == 1 else "section"
+
+    @property
+    def noun(self) -> str:
+        """What its sections are called together: "principles", "duties" or "sections"."""
+        return _KIND_LABELS[self.kind][1]
+
+    @property
+    def kind_label(self) -> str:
+        """One of its sections, as a column heading names it: "Principle" or "Section"."""
+        return _KIND_LABELS[self.kind][0]
+
+    @property
+    def sections_phrase(self) -> str:
+        """"the ten principles", "the twelve sections": its sections, counted in words."""
+        return f"the {number_words(len(self.principles))} {self.noun}"
+
     def principle(self, slug: str) -> Principle:
         for p in self.principles:
             if p.slug == slug:
@@ -74,6 +104,11 @@ class Checklist:
             if r.name.casefold() == wanted:
                 return r
         return None
+
+
+def number_words(n: int) -> str:
+    """A count as a word up to twenty ("ten"), in digits after."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 def format_path(parts: Iterable[str | int]) -> str:
@@ -129,19 +164,15 @@ def parse_checklist(text: str, schema_path: Path) -> Checklist:
         if errors:
             err = errors[0]
             raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
-    slugs = tuple(p["slug"] for p in data["principles"])
-    if slugs != SLUGS:
-        for i, (got, want) in enumerate(zip(slugs, SLUGS, strict=False)):
-            if got != want:
-                raise ChecklistError(
-                    f"checklist principles[{i}].slug: expected '{want}', found '{got}'"
-                )
-        raise ChecklistError(
-            f"checklist principles: expected {len(SLUGS)} principles, found {len(slugs)}"
-        )
+    seen: dict[str, int] = {}
     for i, p in enumerate(data["principles"]):
+        if p["slug"] in seen:
+            raise ChecklistError(f"checklist principles[{i}].slug: {p['slug']!r} is already "
+                                 f"the slug of principles[{seen[p['slug']]}]")
+        seen[p["slug"]] = i
         if p["number"] != i + 1:
-            raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}")
+            raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}, "
+                                 f"found {p['number']}")
     names = [r["name"].casefold() for r in data["sign_off_roles"]]
     if len(set(names)) != len(names):
         raise ChecklistError("checklist sign_off_roles: role names must be unique")
@@ -158,6 +189,7 @@ def parse_checklist(text: str, schema_path: Path) -> Checklist:
                 wording=p["wording"],
                 guidance=p["guidance"],
                 questions=tuple(p["questions"]),
+                kind=p.get("kind", "principle"),
             )
             for p in data["principles"]
         ),

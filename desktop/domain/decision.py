@@ -6,7 +6,6 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.fields import LABELS
 
 
@@ -158,6 +157,9 @@ class Decision:
     # of the code; kept so that codes printed then still verify). See domain/record.py.
     checklist_sha256: str = ""
     code_scheme: int = 2
+    # The section slugs of that checklist, in its order: what completeness, the overall
+    # rating and the record follow (set wherever the checklist is known: storage, services).
+    sections: tuple[str, ...] = ()
 
     def answer(self, slug: str) -> Answer:
         return self.answers.get(slug, EMPTY_ANSWER)
@@ -211,17 +213,19 @@ def answer_state(answer: Answer) -> str:
 
 
 def completeness(decision: Decision) -> int:
-    """How many of the ten principles are complete (0–10)."""
-    return sum(1 for slug in SLUGS if is_answer_complete(decision.answer(slug)))
+    """How many sections of the decision's checklist are complete."""
+    return sum(1 for slug in decision.sections if is_answer_complete(decision.answer(slug)))
 
 
 def is_complete(decision: Decision) -> bool:
-    return all(is_answer_complete(decision.answer(slug)) for slug in SLUGS)
+    """Every section of its checklist is complete (a decision without one never is)."""
+    return bool(decision.sections) and all(
+        is_answer_complete(decision.answer(slug)) for slug in decision.sections)
 
 
 def overall_rating(decision: Decision) -> Rating | None:
-    """The worst rating of the ten (red > amber > green); N/A only if all rated are N/A."""
-    ratings = [decision.answer(s).rating for s in SLUGS]
+    """The worst rating of its sections (red > amber > green); N/A only if all rated are N/A."""
+    ratings = [decision.answer(s).rating for s in decision.sections]
     rated = [r for r in ratings if r in _SEVERITY]
     if rated:
         return max(rated, key=_SEVERITY.__getitem__)
@@ -250,7 +254,8 @@ def derived_status(decision: Decision) -> Status:
 
 
 def open_actions(decision: Decision) -> list[tuple[str, Action]]:
-    """(slug, action) for every action not yet done, in principle order."""
+    """(slug, action) for every action not yet done, in the checklist's order."""
     return [
-        (slug, a) for slug in SLUGS for a in decision.answer(slug).actions if not a.done
+        (slug, a) for slug in decision.sections for a in decision.answer(slug).actions
+        if not a.done
     ]

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Decision
 from desktop.domain.errors import Refused
 from desktop.domain.fields import FIELDS, LABELS
@@ -26,10 +25,15 @@ def answer_part(slug: str, part: str) -> str:
     return f"answers.{slug}.{part}"
 
 
-def _parts(decision: Decision) -> Iterator[tuple[str, object]]:
+def _slugs(*decisions: Decision) -> tuple[str, ...]:
+    """The sections answered or asked in any of the records, each once."""
+    return tuple(dict.fromkeys(slug for d in decisions for slug in (*d.sections, *d.answers)))
+
+
+def _parts(decision: Decision, slugs: tuple[str, ...]) -> Iterator[tuple[str, object]]:
     for name in FIELDS:
         yield name, getattr(decision, name)
-    for slug in SLUGS:
+    for slug in slugs:
         answer = decision.answer(slug)
         for part in ANSWER_PARTS:
             yield answer_part(slug, part), getattr(answer, part)
@@ -45,8 +49,9 @@ def part_value(decision: Decision, name: str) -> object:
 
 def changed_parts(before: Decision, after: Decision) -> tuple[str, ...]:
     """The parts (details, parts of answers) whose content differs between two records."""
-    old = dict(_parts(before))
-    return tuple(name for name, value in _parts(after) if old[name] != value)
+    slugs = _slugs(before, after)
+    old = dict(_parts(before, slugs))
+    return tuple(name for name, value in _parts(after, slugs) if old[name] != value)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class Merged:
 def merge(base: Decision, mine: Decision, theirs: Decision) -> Merged:
     """Apply onto `theirs` the parts `mine` changed since `base`; a part `theirs` changed since
     `base` to something else as well is a conflict, and keeps theirs."""
-    old, ours, now = dict(_parts(base)), dict(_parts(mine)), dict(_parts(theirs))
+    slugs = _slugs(base, mine, theirs)
+    old, ours, now = (dict(_parts(d, slugs)) for d in (base, mine, theirs))
     take: dict[str, object] = {}
     conflicts = []
     for name in changed_parts(base, mine):

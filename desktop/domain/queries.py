@@ -24,12 +24,14 @@ class RegisterRow:
     review_date: str | None
     verification_code: str
     version_id: int = 0  # the current version's row (where a search's matches are looked up)
+    sections: int = 0  # how many sections its checklist has (`complete` counts them done)
 
 
 @dataclass(frozen=True)
 class SearchMatch:
     """Where a search found one decision: the places ("title", "proposal", "answers",
-    "reference", "verification code") and, for answers, which principles' (slugs)."""
+    "reference", "verification code") and, for answers, which sections' (slugs, in its
+    checklist's order)."""
 
     places: tuple[str, ...]
     answer_slugs: tuple[str, ...] = ()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
 from desktop.domain.verification import verification_code
 
@@ -35,6 +34,12 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
     return out
 
 
+def answer_order(decision: Decision) -> list[str]:
+    """The slugs answered, in its checklist's order (any the checklist lacks last, sorted:
+    no answer is ever left out of a record or its code)."""
+    return [slug for slug in section_slugs(decision) if slug in decision.answers]
+
+
 def content_record(decision: Decision) -> dict[str, Any]:
     """The bundle record without the export-only keys that change over a version's life."""
     rec: dict[str, Any] = {"id": decision.id, "title": decision.title, "proposal": decision.proposal}
@@ -57,8 +62,8 @@ def content_record(decision: Decision) -> dict[str, Any]:
     answers = decision.answers
     rec["answers"] = {
         slug: answer_to_record(answers[slug])
-        for slug in SLUGS
-        if slug in answers and answers[slug] != _NOT_STARTED
+        for slug in answer_order(decision)
+        if answers[slug] != _NOT_STARTED
     }
     rec["version"] = decision.version
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
@@ -184,7 +189,7 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         content_record(decision)["options"], ensure_ascii=False, sort_keys=True
     )
     flat["status"] = decision.status.value
-    for slug in SLUGS:
+    for slug in section_slugs(decision):
         a = decision.answer(slug)
         flat[f"answers.{slug}.rating"] = a.rating.value if a.rating else None
         flat[f"answers.{slug}.response"] = a.response
@@ -196,13 +201,28 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
     return flat
 
 
+def section_slugs(decision: Decision) -> list[str]:
+    """Its checklist's slugs, then any other slug it has an answer for (sorted)."""
+    return [*decision.sections, *sorted(set(decision.answers) - set(decision.sections))]
+
+
 def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | None, str | None]]:
     """(field, old value, new value) for every field that differs; old None means created."""
     if old is None:
         return [("created", None, new.title)]
     after = _flatten(new)
     before = _flatten(old)
-    return [(k, before[k], after[k]) for k in after if before[k] != after[k]]
+    changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    # An edit that moves or drops a done action is audited as ticking writes it.
+    for slug in dict.fromkeys((*new.sections, *old.answers, *new.answers)):
+        was, now = _done_flags(old, slug), _done_flags(new, slug)
+        changes.extend((f"answers.{slug}.actions[{i}].done", "yes" if i in was else "no",
+                        "yes" if i in now else "no") for i in sorted(was ^ now))
+    return changes
+
+
+def _done_flags(decision: Decision, slug: str) -> set[int]:
+    return {i for i, a in enumerate(decision.answer(slug).actions) if a.done}
 
 
 def sign_off_text(s: SignOff) -> str:

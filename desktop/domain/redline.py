@@ -9,7 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from desktop.domain.checklist import SLUGS, Checklist
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     FIELD_LABELS,
@@ -17,6 +17,7 @@ from desktop.domain.decision import (
     Decision,
     Option,
 )
+from desktop.domain.record import section_slugs
 
 # Principle sub-fields, in the order a reader meets them.
 ANSWER_PARTS = {
@@ -89,8 +90,7 @@ def principle_label(slug: str, checklist: Checklist | None) -> str:
             pass
         else:
             return f"{p.number}. {p.title}"
-    number = SLUGS.index(slug) + 1 if slug in SLUGS else 0
-    return f"{number}. {slug}" if number else slug
+    return slug
 
 
 def field_label(field: str, checklist: Checklist | None = None) -> str:
@@ -142,7 +142,7 @@ def readable_fields(decision: Decision) -> dict[str, str]:
             out[key] = "\n".join(_option_text(o) for o in decision.options)
         else:
             out[key] = getattr(decision, key) or ""
-    for slug in SLUGS:
+    for slug in section_slugs(decision):
         a = decision.answer(slug)
         out[f"answers.{slug}.rating"] = a.rating.label if a.rating else ""
         out[f"answers.{slug}.response"] = a.response
@@ -156,7 +156,8 @@ def diff_versions(old: Decision, new: Decision,
     """Every content field that differs from old to new, in reading order."""
     before, after = readable_fields(old), readable_fields(new)
     return [
-        FieldChange(field=k, label=field_label(k, checklist), old=before[k], new=after[k])
+        FieldChange(field=k, label=field_label(k, checklist), old=before.get(k, ""),
+                    new=after[k])
         for k in after
-        if before[k] != after[k]
+        if before.get(k, "") != after[k]
     ]

@@ -21,14 +21,15 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def actions_csv(rows: Iterable[ActionRow], principle: Callable[[str], str]) -> bytes:
+def actions_csv(rows: Iterable[ActionRow], principle: Callable[[ActionRow], str]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads accents and non-Latin names), CRLF line
-    ends, every field quoted as the csv module needs; `principle(slug)` names a principle."""
+    ends, every field quoted as the csv module needs; `principle(row)` names the section of
+    its decision's checklist the action is under."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for r in rows:
         writer.writerow([neutralised(x) for x in (
             r.due or "", "yes" if r.overdue else "", r.owner, r.action, r.reference, r.title,
-            principle(r.slug))])
+            principle(r))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

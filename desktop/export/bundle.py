@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from desktop.domain.checklist import SLUGS
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import from_record, to_record
@@ -69,15 +69,17 @@ def _allows_null(schema: dict[str, Any]) -> bool:
             or any(_allows_null(s) for s in schema.get("anyOf", ())))
 
 
-def _key_problem(value: dict[str, Any], schema: dict[str, Any], path: str) -> BundleError | None:
-    """An object's first unknown key, null that should have been left out, or missing key."""
+def _key_problem(value: dict[str, Any], schema: dict[str, Any], path: str,
+                 checklist: Checklist | None) -> BundleError | None:
+    """An object's first unknown key, null that should have been left out, or missing key
+    (an answer's key is known if it is a section of the decision's checklist, when known)."""
     known = schema.get("properties", {})
     required = schema.get("required", ())
     slugs = "additionalProperties" in schema and not known  # answers: slug -> answer
     for key, item in value.items():
-        if slugs and key not in SLUGS:
-            return BundleError(f"{path}.{_key(key)}", f"{_short(key)} is not one of the ten "
-                               f"principles ({', '.join(SLUGS)})")
+        if slugs and checklist is not None and key not in checklist.slugs:
+            return BundleError(f"{path}.{_key(key)}", f"{_short(key)} is not one of "
+                               f"{checklist.sections_phrase} ({', '.join(checklist.slugs)})")
         if key not in known and not slugs:
             return BundleError(f"{path}.{_key(key)}", "unknown key")
         if item is None and key not in required and not _allows_null(known.get(key, {})):
@@ -122,7 +124,8 @@ def _value_problem(value: Any, schema: dict[str, Any], rule: str | None,
     return BundleError(path, f"{_short(value)} is not allowed here ({rule})")
 
 
-def _schema_error(exc: Any, decision: Any, prefix: str) -> BundleError:
+def _schema_error(exc: Any, decision: Any, prefix: str,
+                  checklist: Checklist | None) -> BundleError:
     """The generated validator's first complaint as one line naming the key path. Key
     problems (unknown, null, missing) are named first from the top down, as in the
     checklist's own order: they are what a hand-edited bundle most often gets wrong."""
@@ -131,7 +134,7 @@ def _schema_error(exc: Any, decision: Any, prefix: str) -> BundleError:
     value, schema, path = decision, importer_schema(published_schema()), prefix
     for step in exc.path[1:]:  # "data", then keys and indexes
         if isinstance(value, dict):
-            problem = _key_problem(value, schema, path)
+            problem = _key_problem(value, schema, path, checklist)
             if problem:
                 return problem
             value = value[step]
@@ -140,7 +143,7 @@ def _schema_error(exc: Any, decision: Any, prefix: str) -> BundleError:
         else:
             value, schema, path = value[int(step)], schema["items"], f"{path}[{step}]"
     if isinstance(value, dict) and schema.get("type") == "object":
-        problem = _key_problem(value, schema, path)
+        problem = _key_problem(value, schema, path, checklist)
         if problem:
             return problem
     return _value_problem(value, schema, exc.rule, path)
@@ -162,12 +165,14 @@ def _lone_surrogate(value: Any, path: str) -> None:
             _lone_surrogate(item, f"{path}[{n}]")
 
 
-def validate_decision(value: Any, prefix: str, *, surrogates: bool = True) -> dict[str, Any]:
+def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
+                      checklist: Checklist | None = None) -> dict[str, Any]:
     """Check one DECISION object; raise BundleError naming the path of the first problem.
 
     The schema's rules are checked by the validator generated from it; the rules below are
-    those no schema says: the ten principles, a version that is a whole number (JSON Schema
-    counts 1.0 as one) and text that is valid Unicode. The id is read by _validated."""
+    those no schema says: answers only to sections of its checklist (when given), a version
+    that is a whole number (JSON Schema counts 1.0 as one) and text that is valid Unicode.
+    The id is read by _validated."""
     from fastjsonschema import JsonSchemaValueException
 
     from desktop.export import _bundle_validator
@@ -176,9 +181,9 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True) -> di
     try:
         validate(value, _FORMATS)
     except JsonSchemaValueException as exc:
-        raise _schema_error(exc, value, prefix) from None
+        raise _schema_error(exc, value, prefix, checklist) from None
     problem = _key_problem(value.get("answers") or {}, {"additionalProperties": True},
-                           f"{prefix}.answers")
+                           f"{prefix}.answers", checklist)
     if problem:
         raise problem
     for where, number in (("version", value.get("version")),
@@ -239,13 +244,20 @@ def load_json(text: str) -> Any:
     return data
 
 
-def parse_bundle(text: str) -> list[dict[str, Any]]:
-    """Validate a whole bundle; return its decision objects (ids filled in)."""
+ChecklistOf = Callable[[dict[str, Any], str], Checklist]
+
+
+def parse_bundle(text: str, checklist_of: ChecklistOf | None = None) -> list[dict[str, Any]]:
+    """Validate a whole bundle; return its decision objects (ids filled in).
+
+    checklist_of(record, "decisions[i]") gives the checklist a record is answered against
+    (raising BundleError if there is none such); its answers must be to its sections."""
     data = load_json(text)
     try:
         # A lone surrogate can come only from a \uD800-\uDFFF escape in the text: strings are
         # checked one by one only when there is one (46,000 checks in 1,000 decisions).
-        return _validated(data, surrogates=_SURROGATE_ESCAPE.search(text) is not None)
+        return _validated(data, surrogates=_SURROGATE_ESCAPE.search(text) is not None,
+                          checklist_of=checklist_of)
     except (InvalidInput, RecursionError):
         # A bundle that validates is a few levels deep, so absurd nesting is looked for only
         # when validation fails (walking a large, valid bundle for it cost 5% of an import).
@@ -264,7 +276,16 @@ def _uuid(value: str, path: str) -> str:
         raise BundleError(path, f"{_short(value)} is not a UUID") from None
 
 
-def _validated(data: Any, *, surrogates: bool = True) -> list[dict[str, Any]]:
+def _named_checklist(d: Any) -> bool:
+    """Whether a record names its checklist well enough to look it up (if not, the schema
+    says what is wrong), or leaves it out (the default)."""
+    named = d.get("checklist") if isinstance(d, dict) else None
+    return named is None or (isinstance(named, dict) and isinstance(named.get("id"), str)
+                             and type(named.get("version")) is int)
+
+
+def _validated(data: Any, *, surrogates: bool = True,
+               checklist_of: ChecklistOf | None = None) -> list[dict[str, Any]]:
     if not isinstance(data, dict):
         raise InvalidInput(f"not a bundle: expected a JSON object, found {_type_name(data)}")
     for key in data:
@@ -279,7 +300,9 @@ def _validated(data: Any, *, surrogates: bool = True) -> list[dict[str, Any]]:
     out = []
     for i, d in enumerate(decisions):
         prefix = f"decisions[{i}]"
-        validate_decision(d, prefix, surrogates=surrogates)
+        checklist = (checklist_of(d, prefix) if checklist_of is not None
+                     and isinstance(d, dict) and _named_checklist(d) else None)
+        validate_decision(d, prefix, surrogates=surrogates, checklist=checklist)
         d = dict(d)
         d["id"] = _uuid(d["id"], f"{prefix}.id") if "id" in d else str(uuid.uuid4())
         if d["id"] in seen:

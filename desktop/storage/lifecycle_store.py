@@ -144,7 +144,34 @@ def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
 
 
+def checklist_section_rows(db: LazyDatabase | Database) -> dict[str, list[tuple[int, str, str]]]:
+    """Checklist sha256 -> its (position, slug, kind) rows, in order."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for sha, position, slug, kind in db.execute(
+            "SELECT sha256, position, slug, kind FROM checklist_sections "
+            "ORDER BY sha256, position"):
+        out.setdefault(sha, []).append((position, slug, kind))
+    return out
+
+
 def signed_copy_hashes(db: LazyDatabase | Database) -> Iterator[tuple[int, str, bytes]]:
     """(id, stored sha256, bytes) of every signed copy, one at a time."""
     for r in db.execute("SELECT id, sha256, data FROM signed_copies ORDER BY id"):
         yield r[0], r[1], bytes(r[2])
+
+
+def sign_off_rows(db: LazyDatabase | Database, vid: int) -> list[tuple[SignOff, str, str]]:
+    """(the sign-off, recorded_at, recorded_by) of every stored sign-off of a version."""
+    return [
+        (SignOff(role=r[0], name=r[1], date=r[2], minute_reference=r[3], comment=r[4]), r[5], r[6])
+        for r in db.execute(
+            "SELECT role, name, date, minute_reference, comment, recorded_at, recorded_by "
+            "FROM sign_offs WHERE version_id = ? ORDER BY role", [vid])
+    ]
+
+
+def progress_rows(db: LazyDatabase | Database, vid: int) -> list[tuple[str, int, str, str]]:
+    """(slug, position, done_at, done_by) of every action of a version marked done."""
+    return [(r[0], r[1], r[2], r[3]) for r in db.execute(
+        "SELECT slug, position, done_at, done_by FROM action_progress WHERE version_id = ? "
+        "ORDER BY slug, position", [vid])]

@@ -436,6 +436,64 @@ def m005_seal_from(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_checklists_as_data(db: Database) -> None:
+    """A register holds several checklists, each with its own sections, one the default.
+
+    checklist_sections lists each stored definition's section slugs in order (read from its
+    locked JSON, so it cannot disagree with it): loading a record, sorting actions by section
+    and counting a record's sections need no JSON parsing. register_settings holds the
+    default checklist's id (none: the shipped one). Signing off needs every section of the
+    version's own checklist complete, however many it has, where m002 counted ten.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE checklist_sections (
+            sha256 TEXT NOT NULL REFERENCES checklists(sha256),
+            position INTEGER NOT NULL,
+            slug TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'principle',
+            PRIMARY KEY (sha256, slug)
+        );
+        INSERT INTO checklist_sections (sha256, position, slug, kind)
+            SELECT c.sha256, CAST(j.key AS INTEGER), json_extract(j.value, '$.slug'),
+                   coalesce(json_extract(j.value, '$.kind'), 'principle')
+            FROM checklists c, json_each(c.definition, '$.principles') j;
+        CREATE TRIGGER checklist_sections_locked_update BEFORE UPDATE ON checklist_sections
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a stored checklist definition cannot be changed');
+        END;
+        CREATE TRIGGER checklist_sections_locked_delete BEFORE DELETE ON checklist_sections
+        WHEN EXISTS (SELECT 1 FROM versions WHERE checklist_sha256 = OLD.sha256)
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: a checklist in use cannot be deleted');
+        END;
+        CREATE TABLE register_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        DROP TRIGGER versions_sign_off_requires_roles;
+        CREATE TRIGGER versions_sign_off_requires_roles BEFORE UPDATE OF status ON versions
+        WHEN NEW.status = 'signed-off' AND OLD.status IS NOT 'signed-off' AND (
+            NEW.complete < coalesce((SELECT json_array_length(c.definition, '$.principles')
+                                     FROM checklists c WHERE c.sha256 = NEW.checklist_sha256),
+                                    1000000)
+            OR EXISTS (
+                SELECT 1 FROM checklists c, json_each(c.definition, '$.sign_off_roles') r
+                WHERE c.sha256 = NEW.checklist_sha256
+                  AND json_extract(r.value, '$.required')
+                  AND NOT EXISTS (
+                      SELECT 1 FROM sign_offs s
+                      WHERE s.version_id = NEW.id
+                        AND lower(s.role) = lower(json_extract(r.value, '$.name')))))
+        BEGIN
+            SELECT RAISE(ABORT, 'refused: sign-off needs a complete record and every required role');
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

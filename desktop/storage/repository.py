@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.domain.checklist import SLUGS, Checklist
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -33,7 +33,7 @@ from desktop.domain.queries import (
     RegisterRow,
     SearchMatch,
 )
-from desktop.domain.record import codes, field_changes
+from desktop.domain.record import codes, field_changes, section_slugs
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
@@ -85,14 +85,14 @@ _NOT_DONE = ("NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a
              "AND p.slug = a.slug AND p.position = a.position)")
 _OPEN_ACTION = f"a.version_id IN ({_OPEN_VERSIONS}) AND {_NOT_DONE}"
 
-# Sort keys of the list of open actions -> SQL. Principles sort in the checklist's order.
+# Sort keys of the list of open actions -> SQL. Sections sort in their checklist's order.
 ACTION_SORT_COLUMNS = {
     "due": "a.due IS NULL, a.due",
     "owner": "a.owner COLLATE NOCASE",
     "action": "a.action COLLATE NOCASE",
     "decision": "v.reference COLLATE NOCASE, v.title COLLATE NOCASE",
-    "principle": "CASE a.slug " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SLUGS))
-                 + " END",
+    "principle": "(SELECT s.position FROM checklist_sections s "
+                 "WHERE s.sha256 = v.checklist_sha256 AND s.slug = a.slug)",
 }
 
 
@@ -155,7 +155,7 @@ def _containing(text: str) -> str:
 def search_document(decision: Decision) -> tuple[str, str, str]:
     """(title, proposal, answers) text for the full-text index."""
     parts = []
-    for slug in SLUGS:
+    for slug in section_slugs(decision):
         a = decision.answer(slug)
         parts.extend([a.response, a.evidence])
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
@@ -177,6 +177,7 @@ class Repository(LifecycleTables):
         self._head: tuple[int, str] | None = None  # newest row appended, until committed
         self._written: tuple[int, str] | None = None  # the head this process last recorded
         self._identity_lost = False  # set when a write had to give the register a new id
+        self._sections: dict[str, tuple[str, ...]] = {}  # checklist sha256 -> its slugs
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -264,7 +265,47 @@ class Repository(LifecycleTables):
             "VALUES (?, ?, ?, ?)",
             [sha, checklist.id, checklist.version, checklist.raw_json],
         )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO checklist_sections (sha256, position, slug, kind) "
+            "VALUES (?, ?, ?, ?)",
+            [(sha, i, p.slug, p.kind) for i, p in enumerate(checklist.principles)],
+        )
         return sha
+
+    def stored_checklists(self) -> list[tuple[str, str, int, str]]:
+        """(sha256, id, version, definition) of every checklist the register holds, in the
+        order they were stored."""
+        return [(r[0], r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT sha256, checklist_id, version, definition FROM checklists ORDER BY rowid")]
+
+    def setting(self, key: str) -> str | None:
+        """A register-wide setting (such as the default checklist), or None."""
+        row = self.db.execute("SELECT value FROM register_settings WHERE key = ?",
+                              [key]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO register_settings (key, value) VALUES (?, ?)",
+                        [key, value])
+
+    def section_slugs(self, sha256: str) -> tuple[str, ...]:
+        """The section slugs of a stored checklist, in order, read from its (locked)
+        definition: the record's completeness follows them."""
+        slugs = self._sections.get(sha256)
+        if slugs is None:
+            row = self.db.execute("SELECT definition FROM checklists WHERE sha256 = ?",
+                                  [sha256]).fetchone()
+            try:
+                slugs = tuple(p["slug"] for p in json.loads(row[0])["principles"]) if row else ()
+            except (ValueError, KeyError, TypeError):  # altered outside the app
+                slugs = ()
+            self._sections[sha256] = slugs
+        return slugs
+
+    def section_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many sections it has."""
+        return dict(self.db.execute(
+            "SELECT sha256, count(*) FROM checklist_sections GROUP BY sha256").fetchall())
 
     def checklist_definition(self, decision_id: str, version: int) -> str:
         row = self.db.execute(
@@ -389,6 +430,7 @@ class Repository(LifecycleTables):
             amendment_reason=row["amendment_reason"],
             checklist_sha256=row["checklist_sha256"],
             code_scheme=row["code_scheme"],
+            sections=self.section_slugs(row["checklist_sha256"]),
         )
 
     def _where(self, q: RegisterQuery) -> tuple[str, list[Any]]:
@@ -479,9 +521,10 @@ class Repository(LifecycleTables):
         sql = (
             "SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
             "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-            f"v.verification_code, v.id FROM versions v WHERE {where} "
+            f"v.verification_code, v.id, v.checklist_sha256 FROM versions v WHERE {where} "
             f"ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         )
+        counts = self.section_counts()
         for r in self.db.execute(sql, [*params, limit, offset]):
             yield RegisterRow(
                 id=r[0],
@@ -496,6 +539,7 @@ class Repository(LifecycleTables):
                 review_date=r[9],
                 verification_code=r[10],
                 version_id=r[11],
+                sections=counts.get(r[12], 0),
             )
 
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
@@ -514,8 +558,10 @@ class Repository(LifecycleTables):
         answers: dict[int, list[str]] = {}
         if words:
             for vid, slug, response, evidence in self.db.execute(
-                    f"SELECT version_id, slug, response, evidence FROM answers "
-                    f"WHERE version_id IN ({marks})", vids):
+                    "SELECT a.version_id, a.slug, a.response, a.evidence FROM answers a "
+                    "JOIN versions v ON v.id = a.version_id LEFT JOIN checklist_sections s "
+                    "ON s.sha256 = v.checklist_sha256 AND s.slug = a.slug "
+                    f"WHERE a.version_id IN ({marks}) ORDER BY s.position, a.slug", vids):
                 if has(response) or has(evidence):
                     answers.setdefault(vid, []).append(slug)
         code = normalise_code(typed)
@@ -530,7 +576,7 @@ class Repository(LifecycleTables):
                 places.append("title")
             if has(proposals.get(r.version_id) or ""):
                 places.append("proposal")
-            slugs = sorted(answers.get(r.version_id, ()), key=SLUGS.index)
+            slugs = answers.get(r.version_id, ())
             if slugs:
                 places.append("answers")
             if typed.casefold() in r.reference.casefold():
@@ -649,18 +695,20 @@ class Repository(LifecycleTables):
             "code_scheme": decision.code_scheme,
         }
 
-    def insert(self, decision: Decision, checklist_sha: str, *, is_current: bool = True) -> None:
+    def insert(self, decision: Decision, checklist_sha: str | None, *,
+               is_current: bool = True) -> None:
         """Insert a new decision version (and the decision itself if it is version 1)."""
         self.insert_many([decision], checklist_sha, is_current=is_current)
 
-    def insert_many(self, decisions: Iterable[Decision], checklist_sha: str, *,
+    def insert_many(self, decisions: Iterable[Decision], checklist_sha: str | None, *,
                     is_current: bool = True) -> None:
-        """Insert new decision versions, one executemany per table for all of them.
+        """Insert new decision versions, one executemany per table for all of them; each
+        answered against `checklist_sha` (None: the checklist each names).
 
         Table by table rather than decision by decision: importing 1,000 decisions spends
         about half the time it did with one INSERT per row, decision after decision.
         """
-        decisions = [d if d.checklist_sha256 == checklist_sha
+        decisions = [d if checklist_sha is None or d.checklist_sha256 == checklist_sha
                      else replace(d, checklist_sha256=checklist_sha) for d in decisions]
         conn = self.db.conn
         conn.executemany(
@@ -689,7 +737,7 @@ class Repository(LifecycleTables):
                 # Ready is written at once; signed-off/withdrawn only after the children
                 # and sign-offs, which the lock triggers would refuse under those statuses.
                 status=(Status.READY if decision.status == Status.READY else Status.DRAFT).value,
-                checklist_sha256=checklist_sha,
+                checklist_sha256=decision.checklist_sha256,
                 created_at=decision.created_at,
                 updated_at=decision.updated_at,
             )
@@ -826,7 +874,7 @@ class Repository(LifecycleTables):
         self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
         if old.options != new.options:
             self._write_options(vid, new.options)
-        for slug in SLUGS:
+        for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
         if search_document(old) != search_document(new):

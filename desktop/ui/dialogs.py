@@ -49,6 +49,14 @@ class Dialogs:
 
         QMessageBox.critical(parent, title, text)
 
+    def choose_checklist(self, parent: QWidget | None, checklists: list):
+        """Which of these checklists (the default first) a new decision is answered
+        against; None if the user cancelled."""
+        from desktop.ui.editor.checklist_choice import ChecklistChoiceDialog
+
+        dialog = ChecklistChoiceDialog(checklists, parent)
+        return dialog.chosen() if dialog.exec() else None
+
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -193,6 +201,14 @@ class RecordingDialogs(Dialogs):
             return None
         picked = self.choices.pop(0)
         return choices[picked] if isinstance(picked, int) else picked
+
+    def choose_checklist(self, parent, checklists):
+        self.calls.append(("choose_checklist", "New decision",
+                           ", ".join(f"{c.id} {c.version}" for c in checklists)))
+        if not self.choices:
+            return None
+        picked = self.choices.pop(0)
+        return checklists[picked] if isinstance(picked, int) else picked
 
     def open_file(self, parent, title, filters):
         self.calls.append(("open_file", title, filters))

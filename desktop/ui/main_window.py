@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
+from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
 from desktop.ui.widgets import LinkButton
 
@@ -263,8 +264,7 @@ class MainWindow(QMainWindow):
                                         "Ctrl+PgDown")
         self.previous_action = self._action("&Previous page", lambda: self.editor.previous_page(),
                                             "Ctrl+PgUp")
-        self.summary_action = self._action("&Check your answers",
-                                           lambda: self.editor.go_to(11))
+        self.summary_action = self._action("&Check your answers", self.show_summary)
         self.actions_action = self._action("Open &actions", self.show_actions, ACTIONS_KEYS,
                                            "Every open action across the register, "
                                            "overdue first")
@@ -441,11 +441,11 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(EDITOR)
         self._show_toolbar(True)
+        self._current_changed()  # first: the summary's next step (Export) is enabled with it
         if field:
             self.editor.page_widget(self.editor.current_page()).focus_field(field)
         else:
             self.editor.focus_first_field()
-        self._current_changed()
 
     def _discard_untouched(self) -> None:
         """A decision made by "New decision" and left without a single change is deleted as
@@ -484,6 +484,11 @@ class MainWindow(QMainWindow):
         else:
             self.register.table.setFocus()
         self._current_changed()
+
+    def show_summary(self) -> None:
+        """View ▸ Check your answers: the page, with the focus on its next step."""
+        self.editor.go_to(self.editor.summary_page)
+        self.editor.focus_first_field()
 
     def go_back(self) -> None:
         """Escape or Alt+Left in the editor: the previous page, and from the first page (the
@@ -564,8 +569,19 @@ class MainWindow(QMainWindow):
             return None
 
     def new_decision(self) -> None:
+        """A new draft; when the register holds more than one checklist, the user picks the
+        one it is answered against (the default preselected)."""
         self.editor.save_now()
-        decision = self._run("Cannot create a decision", self.service.create)
+        choices = self._run("Cannot create a decision", self.service.checklists.newest)
+        if not choices:
+            return
+        checklist = choices[0]
+        if len(choices) > 1:
+            checklist = self.dialogs.choose_checklist(self, choices)
+            if checklist is None:
+                return
+        decision = self._run("Cannot create a decision",
+                             lambda: self.service.create(checklist=checklist))
         if decision is None:
             return
         self.register.refresh()
@@ -629,7 +645,7 @@ class MainWindow(QMainWindow):
             return
         if not self.dialogs.confirm(
             self, "Withdraw this decision?",
-            f"“{decision.title}” will be marked as withdrawn and can no longer be changed. "
+            f"“{isolated(decision.title)}” will be marked as withdrawn and can no longer be changed. "
             "It stays in the register for the record.", "Withdraw"):
             return
         self.editor.save_now()
@@ -651,7 +667,7 @@ class MainWindow(QMainWindow):
             return
         if not self.dialogs.confirm(
             self, "Delete this draft?",
-            f"“{decision.title}” and everything typed in it will be deleted. "
+            f"“{isolated(decision.title)}” and everything typed in it will be deleted. "
             "This cannot be undone.", "Delete"):
             return
         if self.showing_editor():
@@ -729,7 +745,13 @@ class MainWindow(QMainWindow):
         if screen is None or (screen.width() >= 1280 and screen.height() >= 800 + title_bar):
             self.resize(1280, 800)
             return
-        self.resize(min(1280, screen.width()), min(800, screen.height()))
+        # Where it goes when un-maximised: the screen's available area less room for the
+        # window manager's frame and title bar (it came back as large as the screen, its
+        # status bar under the bottom edge, on a 1024×768 screen at 150%).
+        frame = 8
+        normal = screen.adjusted(frame, title_bar, -frame, -frame)
+        self.setGeometry(normal.x(), normal.y(), min(1280, normal.width()),
+                         min(800, normal.height()))
         from PySide6.QtCore import Qt
 
         self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)

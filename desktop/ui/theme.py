@@ -174,7 +174,7 @@ QPushButton[link="true"] {{ background: transparent; border: none; color: {LINK}
     text-decoration: underline; padding: 2px 4px; text-align: left; }}
 QPushButton:focus, QPushButton[primary="true"]:focus, QPushButton[link="true"]:focus,
 QToolButton:focus {{ background: {FOCUS}; color: {TEXT}; border: none;
-    border-bottom: 4px solid {TEXT}; }}
+    border-bottom: 4px solid {TEXT}; outline: none; }}
 QToolButton {{ padding: 6px 12px; border: 2px solid {BORDER}; background: white; }}
 QToolButton:checked {{ background: {TEXT}; color: white; }}
 QPushButton:disabled {{ color: {DISABLED}; border: 1px dashed {BORDER}; }}
@@ -193,6 +193,7 @@ QTableView, QListWidget {{ border: 1px solid {BORDER}; gridline-color: {BORDER};
     selection-background-color: #c6dbee; selection-color: {TEXT}; alternate-background-color: #f8f8f8; }}
 QTableView:focus, QListWidget:focus {{ border: 3px solid {TEXT};
     selection-background-color: {FOCUS}; selection-color: {TEXT}; }}
+QTableView::item:focus, QListWidget::item:focus {{ background: {FOCUS}; color: {TEXT}; }}
 QHeaderView::section {{ background: white; border: none; border-bottom: 2px solid {TEXT};
     padding: 6px; font-weight: bold; }}
 QStatusBar {{ border-top: 1px solid {BORDER}; }}

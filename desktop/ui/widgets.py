@@ -6,6 +6,7 @@ from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QRect, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
@@ -245,7 +246,20 @@ class FollowFocus(QObject):
         super().__init__(area)
         self._area = area
         self._editor: QPlainTextEdit | QLineEdit | None = None
+        self._shown: QWidget | None = None  # the control shown last
         cast(QApplication, QApplication.instance()).focusChanged.connect(self._focus_changed)
+        # A notice above the page, or a smaller window, shrinks the page: the focus stays
+        # in view.
+        area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Resize and self._shown is not None
+                and isValid(self._shown) and self._shown.hasFocus()):
+            from PySide6.QtCore import QTimer
+
+            shown = self._shown  # once the scroll bars have their new range
+            QTimer.singleShot(0, self, lambda: self._show_now(shown))
+        return False
 
     def _focus_changed(self, _old, new) -> None:
         if not isValid(self) or not isValid(self._area):
@@ -262,14 +276,39 @@ class FollowFocus(QObject):
         self.show(new)
 
     def show(self, widget: QWidget) -> None:
-        """The whole control if it fits, then (in a text box) the caret's line."""
-        viewport = self._area.viewport()
-        if widget.height() + 2 * self.MARGIN <= viewport.height():
-            self._area.ensureWidgetVisible(widget, self.MARGIN, self.MARGIN)
-        else:
-            top = widget.mapTo(cast(QWidget, self._area.widget()), widget.rect().topLeft())
-            self._area.ensureVisible(top.x(), top.y(), self.MARGIN, self.MARGIN)
+        """The whole control if it fits, then (in a text box) the caret's line; once more
+        when the page has been laid out, since positions may be stale now (a page just
+        brought forward, a box that grew)."""
+        from PySide6.QtCore import QTimer
+
+        self._shown = widget
+        self._show_now(widget)
+        QTimer.singleShot(0, self, lambda: self._show_now(widget))
+
+    def _show_now(self, widget: QWidget) -> None:
+        if not isValid(widget) or self._shown is not widget:  # the focus has moved on
+            return
+        self._scroll_to(widget)
         self._follow_caret()
+
+    def _scroll_to(self, widget: QWidget) -> bool:
+        """Scroll so the whole of `widget` (and its focus ring) is clear of the edges, if it
+        fits; else so its top is. True if it fits.
+
+        Not QScrollArea.ensureWidgetVisible: for a text box that shows only the caret, so a
+        tall box just focused stayed mostly below the page, under the Back/Continue bar."""
+        content = self._area.widget()
+        if not widget.isVisible() or content is None:
+            return False
+        corner = widget.mapTo(content, widget.rect().topLeft())
+        viewport = self._area.viewport()
+        fits = _bring_into_view(self._area.verticalScrollBar(), corner.y(), widget.height(),
+                                viewport.height(), self.MARGIN)
+        # A page wider than the window at 150% scrolls sideways too: the box's left edge and
+        # its ring, and the whole of it if it fits.
+        _bring_into_view(self._area.horizontalScrollBar(), corner.x(), widget.width(),
+                         viewport.width(), FocusRing.RING + 1)
+        return fits
 
     def _caret_moved(self) -> None:
         from PySide6.QtCore import QTimer
@@ -278,14 +317,32 @@ class FollowFocus(QObject):
         QTimer.singleShot(0, self, self._follow_caret)
 
     def _follow_caret(self, *_args) -> None:
+        """The caret's line in view; and the whole box, if it fits, as it grows with what is
+        typed."""
         editor = self._editor
         if editor is None or not isValid(editor) or not editor.isVisible():
             return
+        self._scroll_to(editor)
         host = editor.viewport() if isinstance(editor, QPlainTextEdit) else editor
         caret = editor.cursorRect()
         centre = host.mapTo(cast(QWidget, self._area.widget()), caret.center())
-        self._area.ensureVisible(centre.x(), centre.y(), self.MARGIN,
+        self._area.ensureVisible(centre.x(), centre.y(), FocusRing.RING + 1,
                                  caret.height() // 2 + self.MARGIN)
+
+
+def _bring_into_view(bar, start: int, size: int, room: int, margin: int) -> bool:
+    """Move a scroll bar so [start, start + size) is in view, with up to `margin` either side,
+    if it fits (True); else so its start is, near the top."""
+    value = bar.value()
+    fits = size <= room
+    if fits:
+        margin = min(margin, (room - size) // 2)  # as much of the margin as there is room for
+        value = max(min(value, start - margin), start + size + margin - room)
+    elif not value <= start - margin <= value + room // 2:
+        value = start - margin
+    if value != bar.value():
+        bar.setValue(value)
+    return fits
 
 
 def fit_to_screen(window: QWidget, width: int, height: int,
@@ -310,11 +367,29 @@ def ensure_visible(widget: QWidget) -> None:
         parent = parent.parentWidget()
 
 
+RING_PROPERTY = "focusRing"  # set True on any other widget the ring should go round
+
+
+def takes_ring(widget: QWidget) -> bool:
+    """Whether the focus ring goes round `widget` when it has the focus: text inputs, drop-down
+    lists, tables and lists (whose own focus cue was a thin border), and widgets that ask for
+    it (the error summary). Not a list inside a pop-up (a drop-down's own list)."""
+    if isinstance(widget, QAbstractItemView):
+        from PySide6.QtCore import Qt  # not before the first paint: no list has focus then
+
+        return widget.window().windowType() != Qt.WindowType.Popup
+    return (isinstance(widget, QLineEdit | QPlainTextEdit | QComboBox)
+            or widget.property(RING_PROPERTY) is True)
+
+
 class FocusRing(QObject):
-    """Draws the GOV.UK yellow ring around the focused text input (QSS cannot draw outlines).
+    """Draws the GOV.UK yellow ring around the focused input, table, list or error summary
+    (QSS cannot draw outlines; see takes_ring).
 
     The ring is a child of the focused input's parent, so it goes wherever the focus goes,
-    into dialogs too. A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
+    into dialogs too; or of the nearest ancestor with room round the input for it (a table
+    that fills its parent had its ring cut off on every side), short of leaving a scroll area.
+    A dialog that is closed and deleted (every QFileDialog.getSaveFileName,
     say) takes the ring and the input with it: the Python wrappers kept here then point at
     deleted C++ objects, and touching one raised RuntimeError on every later focus change (an
     endless "Something went wrong" loop after any Export PDF). So nothing is touched without
@@ -327,30 +402,54 @@ class FocusRing(QObject):
         super().__init__(app)
         self._overlay: _RingOverlay | None = None
         self._target: QWidget | None = None
+        self._watched: list[QWidget] = []  # the target and its parents below the ring's host
         app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, new) -> None:
-        if self._target is not None and isValid(self._target):
-            self._target.removeEventFilter(self)
+        for w in self._watched:
+            if isValid(w):
+                w.removeEventFilter(self)
+        self._watched = []
         self._target = None
         if self._overlay is not None and not isValid(self._overlay):
             self._overlay = None  # deleted with the dialog it was drawn in
         if self._overlay is not None:
             self._overlay.hide()
-        if not isinstance(new, QLineEdit | QPlainTextEdit | QComboBox) or not isValid(new):
+        if new is None or not isValid(new) or not takes_ring(new):
             return
         if isinstance(new.parentWidget(), QComboBox):  # the combo's own line edit
             new = new.parentWidget()
-        parent = new.parentWidget()
-        if parent is None or (isinstance(new, QAbstractScrollArea) and new.viewport() is None):
+        if new.parentWidget() is None or (
+                isinstance(new, QAbstractScrollArea) and new.viewport() is None):
             return
-        if self._overlay is None or self._overlay.parentWidget() is not parent:
+        host, watched = self._host(new)
+        if self._overlay is None or self._overlay.parentWidget() is not host:
             if self._overlay is not None:
                 self._overlay.deleteLater()
-            self._overlay = _RingOverlay(parent)
+            self._overlay = _RingOverlay(host)
         self._target = new
-        new.installEventFilter(self)
+        self._watched = watched
+        for w in watched:
+            w.installEventFilter(self)
         self._place()
+
+    def _host(self, target: QWidget) -> tuple[QWidget, list[QWidget]]:
+        """The widget to draw the ring in, and the widgets from the target up to it (not
+        included), whose moves move the ring."""
+        r = self.RING
+        watched = [target]
+        host = target.parentWidget()
+        assert host is not None  # the caller checked
+        while True:
+            ring = QRect(target.mapTo(host, target.rect().topLeft()), target.size()).adjusted(
+                -r, -r, r, r)
+            above = host.parentWidget()
+            if (host.rect().contains(ring) or above is None or host.isWindow()
+                    or isinstance(above, QAbstractScrollArea)  # a viewport: stay inside
+                    or isinstance(above.parentWidget(), QAbstractScrollArea)):  # its content
+                return host, watched
+            watched.append(host)
+            host = above
 
     def _place(self) -> None:
         if self._overlay is None or self._target is None:
@@ -359,16 +458,18 @@ class FocusRing(QObject):
             self._overlay = self._target = None
             return
         r = self.RING
-        self._overlay.setGeometry(self._target.geometry().adjusted(-r, -r, r, r))
+        host = cast(QWidget, self._overlay.parentWidget())  # made with one
+        corner = self._target.mapTo(host, self._target.rect().topLeft())
+        self._overlay.setGeometry(QRect(corner, self._target.size()).adjusted(-r, -r, r, r))
         self._overlay.show()
         self._overlay.raise_()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self._target and event.type() in (
-            QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show
-        ):
+        kind = event.type()
+        moved = watched in self._watched and kind in (QEvent.Type.Move, QEvent.Type.Resize)
+        if moved or (watched is self._target and kind == QEvent.Type.Show):
             self._place()
-        elif (watched is self._target and event.type() == QEvent.Type.Hide
+        elif (watched is self._target and kind == QEvent.Type.Hide
               and self._overlay is not None and isValid(self._overlay)):
             self._overlay.hide()
         return False

@@ -116,3 +116,31 @@ def themed():
     app.setFont(before_font)
     app.setStyleSheet(before_sheet)
     app.setStyle(before_style)
+
+
+@pytest.fixture
+def focus_ring(qapp):
+    """The yellow focus ring, installed as the app installs it (run_gui)."""
+    from desktop.ui.widgets import FocusRing
+
+    ring = FocusRing(qapp)
+    yield ring
+    qapp.focusChanged.disconnect(ring._focus_changed)
+    ring.deleteLater()
+
+
+def ring_shown_round(ring, widget) -> bool:
+    """The ring is drawn round `widget`, with room for it: not cut off by the widget it is
+    drawn in."""
+    from PySide6.QtCore import QRect
+    from shiboken6 import isValid
+
+    overlay = ring._overlay
+    if overlay is None or not isValid(overlay) or not overlay.isVisible():
+        return False
+    host = overlay.parentWidget()
+    if not host.isAncestorOf(widget):
+        return False
+    box = QRect(widget.mapTo(host, widget.rect().topLeft()), widget.size())
+    around = overlay.geometry()
+    return (around.contains(box) and around != box and host.rect().contains(around))

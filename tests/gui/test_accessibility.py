@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
+from tests.helpers.shipped import SUMMARY_PAGE
 
 INPUTS = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox,
           QAbstractItemView)

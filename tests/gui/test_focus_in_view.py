@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from desktop.ui.widgets import FollowFocus
+from tests.helpers.shipped import SUMMARY_PAGE
 
 VISIBLE_KINDS = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton, QListWidget, QTableView)
 

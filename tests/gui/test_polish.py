@@ -10,12 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Rating, Status
 from desktop.domain.record import code_for
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from desktop.ui.lifecycle.signoff_dialog import SignOffDialog
 from tests.helpers.gui import ROLES, USERS_PAGE, complete_decision, sign_all
+from tests.helpers.shipped import SLUGS, SUMMARY_PAGE
 
 
 def select(window, decision_id):

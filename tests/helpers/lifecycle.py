@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from desktop.application import lifecycle
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Action, Answer, Rating
+from tests.helpers.shipped import SLUGS
 
 ROLES = ("Proposing Director", "Section 151 Officer", "Monitoring Officer",
          "Chair or Portfolio Holder")

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from desktop.application.bootstrap import open_service
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Rating
+from tests.helpers.shipped import SLUGS
 
 PADDING = " Résumé of what the officer typed — £640,000 a year, ✓ agreed. " * 4
 

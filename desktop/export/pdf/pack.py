@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from desktop.domain.checklist import SLUGS
+from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import overall_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 # where a red symbol printed as light a grey as a green tick did not.
 RED_FILL = "#8e2410"
 AMBER_FILL = "#f5a46a"
+# The grid's widths: the page's text width, a section's column at most, the overall column,
+# and the least the decision column keeps however many sections there are.
+GRID_WIDTH, GRID_CELL, GRID_OVERALL, GRID_DECISION_MIN = 170 * mm, 8.2 * mm, 26 * mm, 44 * mm
 
 
 def grid_mark(rating: Rating | None, *, word: bool = False) -> str:
@@ -124,9 +127,12 @@ class PackRenderer(Renderer):
         ]
         rows = [[self.para(k, s["CellHead"]), self.para(v or "–", s["Cell"])] for k, v in facts]
         out.append(grid_table(rows, [40 * mm, 130 * mm], header=False))
+        groups = self.checklist_groups()
+        against = (groups[0][0].sections_phrase if len(groups) == 1
+                   else "the sections of its own checklist")
         out += [Spacer(0, 10 * mm), self.para(
-            "Each decision record in this pack tests the proposal against ten leadership "
-            "principles. Every page carries the record's reference, version and verification "
+            f"Each decision record in this pack tests the proposal against {against}. "
+            "Every page carries the record's reference, version and verification "
             "code; the code identifies exactly which recorded version was printed. Anyone can "
             "check a copy with <b>decision-checklist verify CODE</b>.", s["Body"])]
         return out
@@ -135,7 +141,7 @@ class PackRenderer(Renderer):
         s, g = self.styles, self.guard
         out: list[Flowable] = [Anchor("pack-contents", "Contents", 0), self.para("Contents", s["H1"])]
         rows: list[Row] = [[self.para(h, s["CellHead"]) for h in ("", "Decision", "Overall", "Page")]]
-        rows.append(["", self.para("Summary of decisions against the ten principles", s["Cell"]),
+        rows.append(["", self.para(self.grid_title(), s["Cell"]),
                      "", PageRef("pack-grid")])
         for i, rec in enumerate(self.records, start=1):
             d = rec.decision
@@ -154,35 +160,75 @@ class PackRenderer(Renderer):
                               extra=[("ALIGN", (3, 0), (3, -1), "RIGHT")]))
         return out
 
+    def checklist_groups(self) -> list[tuple[Checklist, list[tuple[int, PrintRecord]]]]:
+        """The records by the checklist they are answered against (numbered as in the
+        contents), each checklist where its first record comes."""
+        groups: dict[str, tuple[Checklist, list[tuple[int, PrintRecord]]]] = {}
+        for i, rec in enumerate(self.records, start=1):
+            groups.setdefault(rec.checklist.sha256, (rec.checklist, []))[1].append((i, rec))
+        return list(groups.values())
+
+    def grid_title(self) -> str:
+        groups = self.checklist_groups()
+        if len(groups) == 1:
+            return f"Summary of decisions against {groups[0][0].sections_phrase}"
+        return "Summary of decisions"
+
     def grid(self) -> list[Flowable]:
-        s, g = self.styles, self.guard
-        principles = self.records[0].checklist.principles
+        """One grid of decisions x sections per checklist the records are answered against:
+        records answered against different checklists never share columns."""
+        s = self.styles
+        groups = self.checklist_groups()
         out: list[Flowable] = [Anchor("pack-grid", "Summary of decisions", 0),
-                     self.para("Summary of decisions against the ten principles", s["H1"]),
-                     self.para("Each column is one principle (see the key below); the last column "
-                               "is the overall rating, the worst of the ten.", s["Body"])]
+                     self.para(self.grid_title(), s["H1"])]
+        if len(groups) > 1:
+            out.append(self.para(
+                f"The decisions in this pack are answered against {number_words(len(groups))} "
+                "checklists: each has its own grid, with its own sections.", s["Body"]))
+        for checklist, records in groups:
+            out += self.checklist_grid(checklist, records, titled=len(groups) > 1)
+        out.append(self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+                             "rated.</font>", s["Secondary"]))
+        return out
+
+    def checklist_grid(self, checklist: Checklist, records: list[tuple[int, PrintRecord]],
+                       *, titled: bool) -> list[Flowable]:
+        s, g = self.styles, self.guard
+        principles = checklist.principles
+        n = len(principles)
+        out: list[Flowable] = []
+        if titled:
+            out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
+                                 f"{checklist.version}): {number_words(n)} {checklist.noun}",
+                                 s["H2"]))
+        out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
+                             f"column is the overall rating, the worst of the {number_words(n)}.",
+                             s["Body"]))
         head: Row = [self.para("Decision", s["CellHead"])]
         head += [self.para(str(p.number), s["CellCentre"]) for p in principles]
         head.append(self.para("Overall", s["CellHead"]))
         rows = [head]
         marks: list[tuple[Any, ...]] = []  # each rated cell's fill and box: Red must survive black and white
-        for i, rec in enumerate(self.records, start=1):
+        for row, (i, rec) in enumerate(records, start=1):
             d = rec.decision
             g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
             cells: Row = [[self.para(label, s["Cell"])]
                            + ([self.para(ref, s["Secondary"])] if ref else [])]
-            for col, slug in enumerate(SLUGS, start=1):
-                rating = d.answer(slug).rating
+            for col, p in enumerate(principles, start=1):
+                rating = d.answer(p.slug).rating
                 cells.append(self.para(grid_mark(rating), s["CellCentre"]))
-                marks += grid_fill(rating, col, i)
+                marks += grid_fill(rating, col, row)
             overall = overall_rating(d)
             cells.append(self.para(grid_mark(overall, word=True), s["Cell"]))
-            marks += grid_fill(overall, len(principles) + 1, i)
+            marks += grid_fill(overall, n + 1, row)
             rows.append(cells)
         g.scope = ""
-        widths = [62 * mm] + [8.2 * mm] * len(principles) + [26 * mm]
+        # The full width is kept: many sections narrow the section columns and the decision
+        # column gives way first (ten leave it its 62 mm).
+        cell = min(GRID_CELL, (GRID_WIDTH - GRID_OVERALL - GRID_DECISION_MIN) / n)
+        widths = [GRID_WIDTH - GRID_OVERALL - cell * n] + [cell] * n + [GRID_OVERALL]
         out.append(grid_table(rows, widths, extra=[
             ("ALIGN", (1, 0), (-2, -1), "CENTER"),
             ("LEFTPADDING", (1, 0), (-2, -1), 1), ("RIGHTPADDING", (1, 0), (-2, -1), 1),
@@ -190,10 +236,11 @@ class PackRenderer(Renderer):
             ("LINEAFTER", (1, 0), (-3, -1), 0.5, "white"),
             *marks,
         ]))
-        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}" for p in principles)
-        out += [Spacer(0, 4 * mm), self.para(f"Principles: {key}.", s["Secondary"]),
-                self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
-                          "rated.</font>", s["Secondary"])]
+        mixed = checklist.kind == "section"  # principles and duties: each says which it is
+        key = "; ".join(f"<b>{p.number}</b> {g.markup(p.title, 'checklist')}"
+                        + (f" ({p.kind})" if mixed else "") for p in principles)
+        out += [Spacer(0, 4 * mm),
+                self.para(f"{checklist.noun.capitalize()}: {key}.", s["Secondary"])]
         return out
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -111,6 +112,11 @@ class RecordStory:
         self.s = renderer.styles
         self.P = renderer.para
 
+    @property
+    def complete_label(self) -> str:
+        """"Principles complete" (or "Sections complete", "Duties complete")."""
+        return f"{self.rec.checklist.noun.capitalize()} complete"
+
     # text helpers -------------------------------------------------------------------------
     def paragraphs(self, value: str | None, where: str, style: str) -> list[Paragraph]:
         """User text as paragraphs. A long one is cut into pieces at its printed lines (for
@@ -211,13 +217,13 @@ class RecordStory:
             "Version": str(d.version),
             "Status": self.rec.status,
             "Overall rating": rating_markup(overall_rating(d)),
-            "Principles complete": f"{completeness(d)} of 10",
+            self.complete_label: f"{completeness(d)} of {len(self.rec.checklist.principles)}",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
                  "Decision maker": "decision_maker", "Proposer": "proposer"}
         order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
                  "Proposer", "Recommended model", "Review date", "Version", "Status",
-                 "Overall rating", "Principles complete")
+                 "Overall rating", self.complete_label)
         not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
         rows = []
         for label in order:
@@ -289,17 +295,21 @@ class RecordStory:
     def summary(self) -> list[Flowable]:
         d, s = self.d, self.s
         rating = overall_rating(d)
+        checklist = self.rec.checklist
+        title = f"Summary of {checklist.sections_phrase}"
         out: list[Flowable] = [
-            PartMark(self.r, "Summary of the ten principles"),
-            Anchor(f"{self.key}-summary", "Summary of the ten principles", level=1),
-            self.P("Summary of the ten principles", s["H1"]),
+            PartMark(self.r, title),
+            Anchor(f"{self.key}-summary", title, level=1),
+            self.P(title, s["H1"]),
             self.P(f"Overall rating: <b>{rating_markup(rating)}</b>. The overall rating is "
-                      "the worst of the ten, so a single red principle is never hidden.", s["Body"]),
-            self.P(f"{completeness(d)} of 10 principles complete.", s["Body"]),
+                   f"the worst of the {number_words(len(checklist.principles))}, so a single "
+                   f"red {checklist.kind} is never hidden.", s["Body"]),
+            self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "
+                   "complete.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
         head: Row = [self.P(h, s["CellHead"])
-                     for h in ("", "Principle", "Rating", "State", "Open actions")]
+                     for h in ("", checklist.kind_label, "Rating", "State", "Open actions")]
         rows = [head]
         for p in self.rec.checklist.principles:
             a = d.answer(p.slug)
@@ -322,7 +332,8 @@ class RecordStory:
         where = f"answers.{p.slug}"
         head: list[Flowable] = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            self.P(f"Principle {p.number} of 10", s["Kicker"]),
+            self.P(f"{p.kind_label} {p.number} of {len(self.rec.checklist.principles)}",
+                   s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
             self.P("Guidance questions", s["H3"]),
@@ -342,7 +353,7 @@ class RecordStory:
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
         out: list[Flowable] = [KeepTogether([part, *([SectionRule()] if rule else []), *head,
                                              *questions, Spacer(0, 4 * mm), box])]
-        out += self.section("How the proposal meets this principle",
+        out += self.section(f"How the proposal meets this {p.kind}",
                             self.text(a.response, f"{where}.response"))
         out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
         if a.actions:

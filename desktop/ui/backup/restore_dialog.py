@@ -159,7 +159,7 @@ class RestoreDialog(QDialog):
                                  f"backup{shown}")
         self.preview.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = (row.reference or "–", row.title, row.status.label, f"{row.complete}/10",
+            values = (row.reference or "–", row.title, row.status.label, f"{row.complete}/{row.sections}",
                       theme.rating_text(row.overall_rating))
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)

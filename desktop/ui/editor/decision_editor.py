@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     Decision,
     Rating,
@@ -38,7 +39,7 @@ from desktop.ui import theme
 from desktop.ui.editor.conflict_note import CHANGED_ELSEWHERE, ConflictNote
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
-from desktop.ui.editor.summary_page import SUMMARY_PAGE, SummaryPage
+from desktop.ui.editor.summary_page import SummaryPage
 from desktop.ui.widgets import Banner, LinkButton, primary_button, scroll_page, text_label
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class TaskDelegate(QStyledItemDelegate):
 
 
 class TaskList(QListWidget):
-    """The side list: details, the ten principles with state and rating, and the summary."""
+    """The side list: details, the checklist's sections with state and rating, the summary."""
 
     page_requested = Signal(int)
 
@@ -147,11 +148,18 @@ class TaskList(QListWidget):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
+        self.set_titles(titles)
+        self.currentRowChanged.connect(self._current_changed)
+
+    def set_titles(self, titles: list[str]) -> None:
+        """One row per page (the pages change with the decision's checklist)."""
+        self.blockSignals(True)
+        self.clear()
         for title in titles:
             item = QListWidgetItem(title)
             item.setToolTip(title)
             self.addItem(item)
-        self.currentRowChanged.connect(self._current_changed)
+        self.blockSignals(False)
 
     def _current_changed(self, row: int) -> None:
         if row >= 0:
@@ -205,11 +213,9 @@ class DecisionEditor(QWidget):
         # user shows the saved version, or a save of that page goes through).
         self._conflicts: dict[int, EditConflict] = {}
         self._happened = ""  # what another process did to the open record, once noticed
-        # What was typed and not saved when it did so, shown in the notice: (label, stored,
-        # typed) of each part, until the user dismisses it or opens another record.
-        self._typed_then: list[tuple[str, object, object]] = []
         self._read_only = False
         self._dirty: set[int] = set()
+        self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
         self._last_error = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -241,28 +247,25 @@ class DecisionEditor(QWidget):
         self.conflict_note.reload_requested.connect(self.show_saved_version)
         outer.addWidget(self.conflict_note)
 
-        checklist = service.checklist
         self.details = DetailsPage()
-        self.principles = [PrinciplePage(p) for p in checklist.principles]
+        self.principles: list[PrinciplePage] = []  # the sections of the checklist shown
+        self._checklist: Checklist | None = None
+        self._guidance = True
         self.summary = SummaryPage()
-        titles = ["Decision details", *(f"{p.number}. {p.title}" for p in checklist.principles),
-                  "Check your answers"]
         side = QWidget()
         s = QVBoxLayout(side)
         s.setContentsMargins(24, 16, 8, 16)
         s.setSpacing(8)
         self.progress_label = text_label("", "label")
         s.addWidget(self.progress_label)
-        self.task_list = TaskList(titles)
+        self.task_list = TaskList([])
         self.task_list.setMinimumWidth(220)
         s.addWidget(self.task_list, 1)
 
         self.stack = QStackedWidget()
-        self.scrolls = [scroll_page(p) for p in (self.details, *self.principles, self.summary)]
+        self.scrolls = [scroll_page(p) for p in (self.details, self.summary)]
         for area in self.scrolls:
             self.stack.addWidget(area)
-        for page, area in zip(self.principles, self.scrolls[1:], strict=False):
-            page.follow_viewport(area.viewport())  # two columns when there is room
         right = QWidget()
         r = QVBoxLayout(right)
         r.setContentsMargins(0, 0, 0, 0)
@@ -290,10 +293,7 @@ class DecisionEditor(QWidget):
         outer.addWidget(self.splitter, 1)
 
         self.details.edited.connect(lambda: self._edited(0))
-        for i, page in enumerate(self.principles, start=1):
-            page.edited.connect(lambda i=i: self._edited(i))
-            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
-            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.show_checklist(service.checklist)
         self.summary.go_to.connect(self.go_to)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
@@ -301,6 +301,35 @@ class DecisionEditor(QWidget):
         self.back_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
         QWidget.setTabOrder(self.task_list, self.details.focus_chain()[0])
+
+    def show_checklist(self, checklist: Checklist) -> None:
+        """One page per section of this checklist, between the details and the summary
+        (rebuilt only when a decision is answered against another checklist)."""
+        if self._checklist is not None and self._checklist.sha256 == checklist.sha256:
+            return
+        self._checklist = checklist
+        for area in self.scrolls[1:-1]:
+            self.stack.removeWidget(area)
+            area.deleteLater()
+        total = len(checklist.principles)
+        self.principles = [PrinciplePage(p, total) for p in checklist.principles]
+        areas = [scroll_page(p) for p in self.principles]
+        for i, (page, area) in enumerate(zip(self.principles, areas, strict=True), start=1):
+            self.stack.insertWidget(i, area)
+            page.follow_viewport(area.viewport())  # two columns when there is room
+            page.set_guidance_visible(self._guidance)
+            page.edited.connect(lambda i=i: self._edited(i))
+            page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
+            page.guidance_toggled.connect(self.set_guidance_visible)
+        self.scrolls = [self.scrolls[0], *areas, self.scrolls[-1]]
+        self.task_list.set_titles(["Decision details",
+                                   *(f"{p.number}. {p.title}" for p in checklist.principles),
+                                   "Check your answers"])
+
+    @property
+    def summary_page(self) -> int:
+        """The index of "Check your answers": after the details and every section."""
+        return len(self.principles) + 1
 
     # ---- state ------------------------------------------------------------------------------
     @property
@@ -322,6 +351,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._dirty.clear()
         self._decision = self.service.get(decision_id)
+        self.show_checklist(self.service.checklist_for(self._decision))
         self._forget_conflicts()
         self._load_all()
         self.go_to(page)
@@ -346,6 +376,7 @@ class DecisionEditor(QWidget):
     def _load_all(self) -> None:
         d = self._decision
         assert d is not None  # called once a decision is loaded
+        self._unsaved = []
         # Once anyone has signed, the content they signed must not change under the later
         # signers (the service refuses it too): the pages are read-only until the last sign-off
         # locks the version, or the sign-offs are removed.
@@ -355,7 +386,7 @@ class DecisionEditor(QWidget):
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
                       follow_up=rules.mark_actions)
-        self._bases = dict.fromkeys(range(SUMMARY_PAGE), d)
+        self._bases = dict.fromkeys(range(self.summary_page), d)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
                             "To change it, make an amendment; this version will be kept.")
@@ -391,8 +422,10 @@ class DecisionEditor(QWidget):
             answer = d.answer(page.principle.slug)
             self.task_list.set_state(i, answer_state(answer), answer.rating)
             page.show_progress(answer)
-        self.task_list.set_state(SUMMARY_PAGE, d.status.label)
-        self.progress_label.setText(f"{completeness(d)} of 10 principles completed")
+        self.task_list.set_state(self.summary_page, d.status.label)
+        noun = self._checklist.noun if self._checklist is not None else "sections"
+        self.progress_label.setText(f"{completeness(d)} of {len(self.principles)} {noun} "
+                                    "completed")
 
     # ---- autosave ------------------------------------------------------------------------------
     def _edited(self, page: int) -> None:
@@ -406,14 +439,14 @@ class DecisionEditor(QWidget):
 
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
-        refused = [f"{label}: what you typed was not saved ({self._happened.rstrip('.')})"
-                   for label, _stored, _typed in self._typed_then]
+        if self._unsaved:
+            return [f"what you typed on {_pages(self._unsaved)}: the decision changed elsewhere "
+                    "(see the notice at the top), so it can no longer be saved"]
+        refused: list[str] = []
         if self._decision is None or self._read_only:
             return refused
         if self._dirty and self._last_error:  # typed, but the register refused to save it
-            pages = ", ".join("the details" if page == 0 else
-                              f"principle {page}" for page in sorted(self._dirty))
-            refused.append(f"what you typed on {pages}: {self._last_error}")
+            refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
         refused.extend(f"{label}: what you typed was not saved (changed by someone else)"
                        for label, _theirs, _mine in self._conflicted_parts())
         return [*refused, *self.details.unsaveable(),
@@ -476,9 +509,10 @@ class DecisionEditor(QWidget):
     def stored_changed(self) -> bool:
         """Read the open record again after another process changed the register. True if
         its state changed (signed off, amended, withdrawn, deleted, a sign-off recorded or
-        removed): the pages then show it as stored, read-only where it may not change, and
-        what was typed and not saved stays on screen beside them. A change of content alone
-        is merged with what was typed, as an autosave does."""
+        removed): the pages then show it as stored, read-only where it may not change; or,
+        if something typed there was not saved yet, they go read-only with it still on them
+        (to be copied), and the notice at the top says what happened. Never retried. A change
+        of content alone is shown, and merged with what is typed, as an autosave does."""
         held = self._decision
         if held is None:
             return False
@@ -495,32 +529,51 @@ class DecisionEditor(QWidget):
             self._refresh_tasks()
             self.record_changed.emit(fresh)
             return False
-        unsaved = [item for page in sorted(self._dirty | set(self._conflicts))
-                   for item in self._typed_parts(page, None, fresh)]
+        typed = sorted(self._dirty | set(self._conflicts))
+        if typed and fresh is not None and fresh.version == held.version and allowed(fresh).edit:
+            self._show_stored(fresh)  # editable still (a sign-off removed): merged on saving
+            self.record_changed.emit(fresh)
+            return False
         self._timer.stop()
         self._retry.stop()
         self._dirty.clear()
         self._conflicts.clear()
+        self._show_conflicts()
         self._last_error = ""
         at = dt.datetime.now().strftime("%H:%M")
-        self._happened = f"{_what_happened(held, fresh)} at {at}."
-        if fresh is None:
-            self._decision = None
+        happened = _what_happened(held, fresh)
+        self._decision = fresh
+        if typed:
+            # Read-only, with what was typed left on the pages to be copied; never retried.
+            self._unsaved = typed
+            self._read_only = True
+            self.details.lock_as_typed()
+            for page in self.principles:
+                page.lock_as_typed()
+            self._happened = (
+                f"Not saved: while you were typing, this decision {happened} elsewhere at {at} "
+                "(from the command line or another copy of the app), so it can no longer be "
+                f"changed here. What you typed on {_pages(typed)} since the last save is still "
+                "on screen: select it and copy it (Ctrl+C) before you leave this decision.")
+            self.save_failed.emit("Not saved: the decision changed elsewhere (see the notice)")
+        elif fresh is None:
             self._read_only = True
             self.details.load(held, True)
             for page in self.principles:
                 page.load(held.answer(page.principle.slug), True, follow_up=False)
-            self.set_banner("What is shown is what was last saved.")
+            self._happened = (f"This decision {happened} elsewhere at {at}. What is shown is "
+                              "what was last saved.")
+        else:
+            self._happened = f"This decision {happened} elsewhere at {at}."
+            self._load_all()  # its notice follows what happened
+            self.go_to(min(self.current_page(), self.summary_page))
+        if fresh is None:
             self.record_gone.emit(held.id)
         else:
-            self._decision = fresh
-            self._load_all()  # sets the banner, after what happened
-            self.go_to(min(self.current_page(), SUMMARY_PAGE))
+            self._refresh_tasks()
             self.record_changed.emit(fresh)  # the lifecycle actions follow allowed(fresh)
-        self._typed_then = unsaved
-        self._show_conflicts()
-        if unsaved:
-            self.save_failed.emit("Not saved: the record changed elsewhere (see above the page)")
+        if typed or fresh is None:
+            self.set_banner("")  # what happened, alone
         return True
 
     def _save_page(self, page: int, held: Decision) -> Decision:
@@ -533,7 +586,7 @@ class DecisionEditor(QWidget):
         """Hold `decision` (as stored now) and show it on every page with nothing unsaved on
         it; a page refused for a conflict keeps what was typed in the parts concerned."""
         self._decision = decision
-        for page in range(SUMMARY_PAGE):
+        for page in range(self.summary_page):
             if page in self._dirty:
                 continue
             conflict = self._conflicts.get(page)
@@ -565,25 +618,18 @@ class DecisionEditor(QWidget):
         else:
             p = self.principles[page - 1]
             typed = replace(base, answers={**base.answers, p.principle.slug: p.answer()})
-        titles = {p.slug: f"{p.number}. {p.title}" for p in self.service.checklist.principles}
+        titles = {p.principle.slug: f"{p.principle.number}. {p.principle.title}"
+                  for p in self.principles}
         names = changed_parts(base, typed) if names is None else names
         return [(part_label(name, titles), part_value(stored or base, name),
                  part_value(typed, name)) for name in names]
 
     def _show_conflicts(self) -> None:
-        """The notice: parts refused for a conflict, or else what was typed and not saved
-        when the record changed state elsewhere."""
-        if self._typed_then and not self._conflicts:
-            self.conflict_note.show_parts(
-                self._typed_then,
-                f"{self._happened} What you typed since is below and was not saved.", "Dismiss")
-        else:
-            self.conflict_note.show_parts(self._conflicted_parts())
+        self.conflict_note.show_parts(self._conflicted_parts())
 
     def _forget_conflicts(self) -> None:
         self._conflicts.clear()
         self._happened = ""
-        self._typed_then = []
         self._show_conflicts()
 
     def show_saved_version(self) -> None:
@@ -617,14 +663,15 @@ class DecisionEditor(QWidget):
     # ---- navigation ------------------------------------------------------------------------------
     def go_to(self, page: int, field: str = "") -> None:
         self.save_now()
-        page = max(0, min(SUMMARY_PAGE, page))
-        if page == SUMMARY_PAGE and self._decision is not None:
+        last = self.summary_page
+        page = max(0, min(last, page))
+        if page == last and self._decision is not None:
             self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
         self.stack.setCurrentIndex(page)
         self.task_list.set_current(page)
         self.back_button.setEnabled(page > 0)
-        self.next_button.setVisible(page < SUMMARY_PAGE)
-        nxt = self.task_list.title(min(page + 1, SUMMARY_PAGE))
+        self.next_button.setVisible(page < last)
+        nxt = self.task_list.title(min(page + 1, last))
         self.next_button.setToolTip(f"Go to {nxt} (Ctrl+PgDown)")
         self.next_button.setAccessibleDescription(f"Go to {nxt}")
         self.page_changed.emit(page)
@@ -648,10 +695,11 @@ class DecisionEditor(QWidget):
         self.focus_first_field()
 
     def guidance_visible(self) -> bool:
-        return self.principles[0].guidance_visible()
+        return self._guidance
 
     def set_guidance_visible(self, visible: bool) -> None:
-        """Show or hide the guidance on every principle page: the choice follows the user."""
+        """Show or hide the guidance on every section's page: the choice follows the user."""
+        self._guidance = visible
         for page in self.principles:
             page.set_guidance_visible(visible)
 
@@ -678,16 +726,21 @@ def _state(d: Decision) -> tuple[object, ...]:
 
 
 def _what_happened(held: Decision, fresh: Decision | None) -> str:
-    """What another process did to the open record, in words."""
+    """What another process did to the open record: "was signed off", "was deleted"."""
     if fresh is None:
-        return f"“{held.title}” was deleted elsewhere"
+        return "was deleted"
     if fresh.version != held.version:
-        return (f"Version {held.version} was amended elsewhere: this is version "
-                f"{fresh.version}, as saved now,")
+        return f"was amended (version {fresh.version} is now the current one)"
     if fresh.status != held.status and fresh.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
-        return f"This record was {fresh.status.label.lower()} elsewhere"
+        return f"was {fresh.status.label.lower()}"
     if len(fresh.sign_offs) > len(held.sign_offs):
-        return "A sign-off was recorded elsewhere"
+        return "had a sign-off recorded"
     if len(fresh.sign_offs) < len(held.sign_offs):
-        return "A sign-off was removed elsewhere"
-    return "This record was changed elsewhere"
+        return "had a sign-off removed"
+    return "was changed"
+
+
+def _pages(pages) -> str:
+    """'the details, principle 3': the pages of the editor, by number."""
+    return ", ".join("the details" if page == 0 else f"principle {page}"
+                     for page in sorted(pages))

@@ -176,6 +176,21 @@ class DetailsPage(QWidget):
         finally:
             self._loading = False
 
+    def lock_as_typed(self) -> None:
+        """Read-only from now, with what is typed left on the page (see PrinciplePage)."""
+        self.intro.setText(READ_ONLY_INTRO)
+        self._read_only = True
+        self._loading = True
+        try:
+            for key in LINE_FIELDS + DATES + TEXT_FIELDS:
+                self.inputs[key].setReadOnly(True)
+            self.key_decision.setEnabled(False)
+            self.inputs["delivery_model"].setEnabled(False)
+            self.options.set_values(self.options.values(), read_only=True)
+        finally:
+            self._loading = False
+        self.chain_tab_order()
+
     def changes(self) -> dict:
         """The fields as typed, leaving out values that cannot be saved yet (see problems())."""
         problems = self.problems()

@@ -64,7 +64,8 @@ class PrinciplePage(QWidget):
     # this page has none of.
     actions: RowTable  # type: ignore[assignment]
 
-    def __init__(self, principle: Principle, total: int = 10, parent: QWidget | None = None) -> None:
+    def __init__(self, principle: Principle, total: int, parent: QWidget | None = None) -> None:
+        """`total`: how many sections its checklist has ("Principle 3 of 12")."""
         super().__init__(parent)
         self.principle = principle
         self._loading = False
@@ -77,9 +78,11 @@ class PrinciplePage(QWidget):
         h = QVBoxLayout(self.heading)
         h.setContentsMargins(0, 0, 0, 0)
         h.setSpacing(8)
-        h.addWidget(text_label(f"Principle {principle.number} of {total}", "caption"))
+        kind = principle.kind_label
+        h.addWidget(text_label(f"{kind} {principle.number} of {total}", "caption"))
         self.title = text_label(principle.title, "h1")
-        self.title.setAccessibleName(f"{principle.title}, principle {principle.number} of {total}")
+        self.title.setAccessibleName(
+            f"{principle.title}, {kind.lower()} {principle.number} of {total}")
         h.addWidget(self.title)
         h.addSpacing(8)
         quote = text_label(f"“{principle.wording[0].upper()}{principle.wording[1:]}.”", "quote")
@@ -153,7 +156,7 @@ class PrinciplePage(QWidget):
         self.response = PlainText(6)
         self.response.textChanged.connect(self._changed)
         self.response_field = Field(
-            "How does the proposal meet this principle?", self.response,
+            f"How does the proposal meet this {principle.kind}?", self.response,
             "Answer the questions in the guidance in plain words: what the proposal does, for whom, "
             "and any gaps.")
         col.addWidget(self.response_field)
@@ -262,6 +265,20 @@ class PrinciplePage(QWidget):
         for i in range(self.actions.row_count()):
             self.actions.cell(i, "done").setEnabled(self._follow_up)
 
+    def lock_as_typed(self) -> None:
+        """Read-only from now, with what is typed left on the page (to be copied): the record
+        was signed elsewhere while it was being typed on."""
+        self._read_only = True
+        self._loading = True
+        try:
+            for b in self.rating_buttons.values():
+                b.setEnabled(False)
+            self.response.setReadOnly(True)
+            self.evidence.setReadOnly(True)
+            self.actions.set_values(self.actions.values(), read_only=True)
+        finally:
+            self._loading = False
+
     def rating(self) -> Rating | None:
         for rating, b in self.rating_buttons.items():
             if b.isChecked():
@@ -295,8 +312,9 @@ class PrinciplePage(QWidget):
     def show_progress(self, answer: Answer) -> None:
         problems = answer_problems(answer)
         self.progress.setText(
-            "To complete this principle: " + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
-            if problems else "This principle is complete.")
+            f"To complete this {self.principle.kind}: "
+            + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
+            if problems else f"This {self.principle.kind} is complete.")
 
     def _done_toggled(self, row: int, _key: str, done: bool) -> None:
         # Undo the tick until the editor has saved any typing and recorded the change (audited):

@@ -28,8 +28,6 @@ from desktop.domain.rules import allowed
 from desktop.ui import theme
 from desktop.ui.widgets import LinkButton, primary_button, text_label
 
-SUMMARY_PAGE = 11  # details is 0, principles 1..10
-
 
 def first_lines(text: str, limit: int = 180) -> str:
     text = " ".join(text.split())
@@ -69,6 +67,7 @@ class SummaryPage(QWidget):
         self.sign_off_button: QPushButton | None = None
         self.sign_offs_label: QLabel | None = None
         self.export_enabled = True
+        self.next_step: QPushButton | None = None  # the first focus (see focus_field)
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:
         if self._body is not None:
@@ -83,7 +82,8 @@ class SummaryPage(QWidget):
         done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of 10 principles completed"))
+        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
+                                 "completed"))
         overall = overall_rating(decision)
         if overall:
             line = text_label(f"Overall rating: {theme.rating_text(overall)}", "label")
@@ -111,6 +111,7 @@ class SummaryPage(QWidget):
                 self.links.append(link)
             col.addWidget(box)
 
+        first_missing = self.links[0] if self.links else None
         col.addWidget(text_label("Next step", "h2"))
         ready = decision.status == Status.READY
         if decision.status == Status.SIGNED_OFF:
@@ -149,6 +150,7 @@ class SummaryPage(QWidget):
             buttons.addWidget(self.sign_off_button)
         buttons.addStretch(1)
         col.addLayout(buttons)
+        self.next_step = first_missing or self._next_action(decision)
         col.addWidget(text_label("Principles", "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -185,6 +187,17 @@ class SummaryPage(QWidget):
         if self.export_button is not None:
             self.export_button.setEnabled(enabled)
 
+    def _next_action(self, decision: Decision) -> QPushButton | None:
+        """With nothing missing: once signing has begun, the next sign-off; else the export
+        (for committee, or of the signed record). Not a "Change" link."""
+        if self.sign_off_button is not None and decision.sign_offs:
+            return self.sign_off_button
+        return self.export_button
+
     def focus_field(self, _key: str = "") -> None:
-        if self.links:
-            self.links[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        """The page's first focus: its next step (while the export is not possible, say
+        during one, the next control that is)."""
+        for widget in (self.next_step, self.sign_off_button, *self.links):
+            if widget is not None and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from desktop.application import lifecycle
 from desktop.application.integrity import IntegrityReport
@@ -105,9 +108,35 @@ class LifecycleActions:
         dialog = SignOffDialog(self.service, d.id, self.window,
                                last_date=self.sign_off_dates.get(d.id))
         dialog.signed.connect(lambda new: self._signed(new, dialog.request().date))
-        dialog.problem_outside.connect(lambda field: self._go_to(d.id, field))
+        went: list[str] = []  # an error summary link led to the editor, which has the focus
+        before = QApplication.focusWidget()
+
+        def go_to(field: str) -> None:
+            went.append(field)
+            self._go_to(d.id, field)
+
+        def finished(_result: int) -> None:
+            if not went:
+                self._refocus(before)
+
+        dialog.problem_outside.connect(go_to)
+        dialog.finished.connect(finished)
         self.open_dialog = dialog
         dialog.open()
+
+    def _refocus(self, before: QWidget | None) -> None:
+        """After the sign-off dialog: the focus back where it was, or, if that went with the
+        page it was on (the summary is rebuilt after a sign-off), on the record's next step:
+        never on whatever control Qt finds next ("← All decisions"). The toolbar's buttons
+        take no focus, so `before` is a control of the page."""
+        window = self.window
+        if (before is not None and isValid(before) and before.isVisible()
+                and before.isEnabled() and before.window() is window):
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif window.showing_editor():
+            window.editor.focus_first_field()  # on the summary: its next step
+        else:
+            window.register.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _signed(self, decision: Decision, date: str) -> None:
         self.sign_off_dates[decision.id] = date
@@ -140,12 +169,11 @@ class LifecycleActions:
 
     def _go_to(self, decision_id: str, field: str) -> None:
         """Open the editor at the page an error summary entry is about."""
-        from desktop.domain.checklist import SLUGS
-
         parts = field.split(".")
         page, key = 0, field
-        if parts[0] == "answers" and len(parts) > 1 and parts[1] in SLUGS:
-            page, key = SLUGS.index(parts[1]) + 1, "rating"
+        sections = self.service.get(decision_id).sections
+        if parts[0] == "answers" and len(parts) > 1 and parts[1] in sections:
+            page, key = sections.index(parts[1]) + 1, "rating"
         self.window.open_decision(decision_id, page)
         self.window.editor.go_to(page, key)
 

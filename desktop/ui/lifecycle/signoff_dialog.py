@@ -24,9 +24,12 @@ from desktop.domain.decision import Decision
 from desktop.domain.errors import KnownError
 from desktop.domain.record import content_code
 from desktop.domain.typed_dates import parse_typed_date
+from desktop.domain.visible import isolated
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.widgets import (
+    RING_PROPERTY,
     Field,
+    FollowFocus,
     LinkButton,
     PlainText,
     fit_to_screen,
@@ -44,7 +47,11 @@ DIALOG_FIELDS = ("role", "name", "date", "minute_reference", "comment", "reason"
 
 
 class ErrorSummary(QFrame):
-    """'There is a problem' and one link per problem; a link moves focus to its field."""
+    """'There is a problem' and one link per problem; a link moves focus to its field.
+
+    As in GOV.UK's pattern the box takes the focus when it appears, shown by the yellow focus
+    ring; Tab then goes through its links, and from the last one to the first field in error
+    (see FormDialog)."""
 
     activated = Signal(str)  # the field the chosen problem is about
 
@@ -52,6 +59,8 @@ class ErrorSummary(QFrame):
         super().__init__(parent)
         self.setObjectName("problemBox")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty(RING_PROPERTY, True)
+        self.first_field: QWidget | None = None  # the first input in error, after the links
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
         self.heading = text_label("There is a problem", "h2")
@@ -59,8 +68,10 @@ class ErrorSummary(QFrame):
         self.links: list[LinkButton] = []
         self.hide()
 
-    def show_problems(self, problems: list[tuple[str, str]]) -> None:
-        """(field, message) pairs; an empty list hides the box."""
+    def show_problems(self, problems: list[tuple[str, str]],
+                      first_field: QWidget | None = None) -> None:
+        """(field, message) pairs; an empty list hides the box. `first_field`: the input the
+        first problem is about, where Tab goes after the last link."""
         for link in self.links:
             self._layout.removeWidget(link)
             link.deleteLater()
@@ -70,9 +81,35 @@ class ErrorSummary(QFrame):
             link.setAccessibleName(message)
             link.clicked.connect(lambda _=False, f=field: self.activated.emit(f))
             self._layout.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+            # Links made now would come last in the Tab order: they follow the box instead.
+            QWidget.setTabOrder(self.links[-1] if self.links else self, link)
             self.links.append(link)
+        self.first_field = first_field
         self.setAccessibleName("There is a problem: " + "; ".join(m for _, m in problems))
         self.setVisible(bool(problems))
+
+    def tab_after(self, focused: QWidget | None) -> QWidget | None:
+        """Where Tab goes from `focused` if the box decides it: from its last stop (the last
+        link, or the box itself) to the first field in error; None to follow the Tab order."""
+        last = self.links[-1] if self.links else self
+        field = self.first_field
+        if (focused is last and self.isVisible() and field is not None
+                and field.isVisible() and field.isEnabled()):
+            return field
+        return None
+
+
+class FormDialog(QDialog):
+    """A dialog whose form has an ErrorSummary (self.summary)."""
+
+    summary: ErrorSummary
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        target = self.summary.tab_after(self.focusWidget()) if forward else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().focusNextPrevChild(forward)
 
 
 def _buttons(dialog: QDialog, action: str) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
@@ -87,7 +124,7 @@ def _buttons(dialog: QDialog, action: str) -> tuple[QHBoxLayout, QPushButton, QP
     return row, ok, cancel
 
 
-class SignOffDialog(QDialog):
+class SignOffDialog(FormDialog):
     """Record one role's sign-off of the current version (the clerk, after the meeting)."""
 
     signed = Signal(object)  # the Decision after the sign-off was recorded
@@ -105,9 +142,27 @@ class SignOffDialog(QDialog):
         self.setMinimumWidth(560)
         # The service's clock decides what 'today' is, as it does for the date check.
         today = today or service.today()
-        col = QVBoxLayout(self)
-        col.setContentsMargins(32, 24, 32, 24)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 24)
+        outer.setSpacing(16)
+        # Everything but the buttons scrolls, so the Record button stays on screen at
+        # 1280×800 and at 150%, and nothing is squeezed (the error summary and the lines
+        # above the form were cut through when the summary appeared in a short dialog).
+        body = QWidget()
+        body.setObjectName("page")  # white, like the rest of the dialog
+        col = QVBoxLayout(body)
+        col.setContentsMargins(32, 24, 32, 0)
         col.setSpacing(16)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        FollowFocus(scroll)  # the focused field and the caret clear of the edges
+        outer.addWidget(scroll, 1)
+        self.form_scroll = scroll
         self.summary = ErrorSummary()
         self.summary.activated.connect(self.focus_field)
         col.addWidget(self.summary)
@@ -129,19 +184,10 @@ class SignOffDialog(QDialog):
         self.progress = text_label(f"{len(signed)} of {len(required)} required roles have signed.")
         col.addWidget(self.progress)
         self.form = QWidget()
-        self.form.setObjectName("page")  # white, like the rest of the dialog
         form = QVBoxLayout(self.form)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(16)
-        # The form scrolls, so the Record button stays on screen at 1280×800 and at 150%.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
-        col.addWidget(scroll, 1)
-        self.form_scroll = scroll
+        col.addWidget(self.form)
         for r in self.states:
             if (s := r.sign_off) is not None:
                 line = f"✓ {r.name}: signed by {s.name} on {short_date(s.date)}"
@@ -190,7 +236,9 @@ class SignOffDialog(QDialog):
         self._check_date()
         row, self.record_button, self.cancel_button = _buttons(self, "Record sign-off")
         self.record_button.clicked.connect(self.submit)
-        col.addLayout(row)
+        col.addStretch(1)
+        row.setContentsMargins(32, 0, 32, 0)
+        outer.addLayout(row)
         blocking = [p for p in service.lifecycle.sign_off_problems(d, self.request())
                     if p.kind == "state"]
         if blocking:  # nothing can be signed yet: say why, and offer no form to fill in
@@ -200,7 +248,6 @@ class SignOffDialog(QDialog):
                 "It can be signed once everything above is complete. Choose an item to go to it.")
             self.progress.setVisible(bool(self.progress.text()))
             self.form.hide()
-            self.form_scroll.hide()
             self.record_button.setEnabled(False)
             self.record_button.hide()
             self.cancel_button.setText("Close")
@@ -211,9 +258,9 @@ class SignOffDialog(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        # On a short screen (150% scale) the form scrolls: bring the focused field into view.
+        # On a short screen (150% scale) the dialog scrolls: bring the focused field into view.
         focused = self.focusWidget()
-        if focused is not None and self.form_scroll.isVisible() and self.form.isAncestorOf(focused):
+        if focused is not None and self.form.isAncestorOf(focused):
             self.form_scroll.ensureWidgetVisible(focused, 16, 48)
 
     def _fit_to_screen(self, parent: QWidget | None) -> None:
@@ -268,10 +315,12 @@ class SignOffDialog(QDialog):
                 self.accept()
                 return
         self._show([(p.field, p.message) for p in problems])
+        self.form_scroll.verticalScrollBar().setValue(0)  # the summary is at the top
         self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show(self, problems: list[tuple[str, str]]) -> None:
-        self.summary.show_problems(problems)
+        first = next((self.fields[f].widget for f, _m in problems if f in self.fields), None)
+        self.summary.show_problems(problems, first)
         for key, field in self.fields.items():
             field.set_error(next((m for f, m in problems if f == key), ""))
 
@@ -284,7 +333,7 @@ class SignOffDialog(QDialog):
             self.reject()
 
 
-class AmendDialog(QDialog):
+class AmendDialog(FormDialog):
     """Start an amendment: version n+1 as a draft, with the reason on record."""
 
     amended = Signal(object)  # the new version
@@ -304,7 +353,7 @@ class AmendDialog(QDialog):
         col.addWidget(self.summary)
         col.addWidget(text_label("Amend a signed-off decision", "h1"))
         col.addWidget(text_label(
-            f"Version {d.version} of “{d.title}” stays on record exactly as it was signed. "
+            f"Version {d.version} of “{isolated(d.title)}” stays on record exactly as it was signed. "
             f"The amendment starts as version {d.version + 1}, a draft with no sign-offs."))
         self.reason: PlainText = PlainText(4)
         self.field = Field("Reason for the amendment", self.reason,
@@ -320,7 +369,7 @@ class AmendDialog(QDialog):
             new = self.service.lifecycle.amend(self.decision.id, self.reason.text())
         except KnownError as exc:
             message = "Enter the reason for the amendment" if exc.field == "reason" else str(exc)
-            self.summary.show_problems([("reason", message)])
+            self.summary.show_problems([("reason", message)], self.reason)
             self.field.set_error(message)
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
             return

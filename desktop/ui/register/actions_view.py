@@ -72,10 +72,24 @@ class ActionsModel(PagedTableModel):
 
     def __init__(self, service: DecisionService, parent=None) -> None:
         self._service = service
-        # principle slug -> ("3. Staff", page number in the editor)
+        # the shipped checklist's slug -> ("3. Staff", page number in the editor): sizes
+        # the column; each row is named by its own decision's checklist (section())
         self.principles = {p.slug: (f"{p.number}. {p.title}", i)
                            for i, p in enumerate(service.checklist.principles, start=1)}
+        self._sections: dict[str, dict[str, tuple[str, int]]] = {}  # by decision id
         super().__init__(ActionQuery(), parent=parent)
+
+    def section(self, row: ActionRow) -> tuple[str, int]:
+        """("3. Staff", its page in the editor) for the section a row's action is under, as
+        its decision's checklist names it (read once per decision shown)."""
+        named = self._sections.get(row.decision_id)
+        if named is None:
+            d = self._service.get(row.decision_id)
+            checklist = self._service.checklist_for(d)
+            named = {p.slug: (f"{p.number}. {p.title}", i)
+                     for i, p in enumerate(checklist.principles, start=1)}
+            self._sections[row.decision_id] = named
+        return named.get(row.slug, (row.slug, 0))
 
     def _count(self, query: ActionQuery) -> int:
         return self._service.open_actions_count(query)
@@ -83,8 +97,8 @@ class ActionsModel(PagedTableModel):
     def _page(self, query: ActionQuery, offset: int, limit: int) -> list[ActionRow]:
         return self._service.open_actions(query, offset, limit)
 
-    def principle_name(self, slug: str) -> str:
-        return self.principles.get(slug, (slug, 0))[0]
+    def principle_name(self, row: ActionRow) -> str:
+        return self.section(row)[0]
 
     def data(self, index: _Index, role: int = DISPLAY_ROLE):
         row = self.row_at(index.row()) if index.isValid() else None
@@ -106,7 +120,7 @@ class ActionsModel(PagedTableModel):
         if key == "decision":
             return " · ".join(x for x in (row.reference, row.title) if x)
         if key == "principle":
-            return self.principle_name(row.slug)
+            return self.principle_name(row)
         return getattr(row, key) or ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -281,8 +295,7 @@ class ActionsView(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
         if row is not None:
-            self.open_requested.emit(row.decision_id, self.model.principles.get(row.slug,
-                                                                                 ("", 0))[1])
+            self.open_requested.emit(row.decision_id, self.model.section(row)[1])
 
     def export_csv(self) -> None:
         from desktop.application.userfiles import atomic_write

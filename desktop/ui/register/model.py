@@ -38,13 +38,10 @@ ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-SECTIONS = 10  # the shipped checklist's principles, as the Complete column counts them
-
-
 def _rated(row: RegisterRow):
-    """The overall rating the register shows: none until every principle is complete, so an
+    """The overall rating the register shows: none until every section is complete, so an
     early draft (three greens) never looks assured beside a finished record."""
-    done = row.complete >= SECTIONS or row.status in (Status.READY, Status.SIGNED_OFF)
+    done = 0 < row.sections <= row.complete or row.status in (Status.READY, Status.SIGNED_OFF)
     return row.overall_rating if done else None
 
 
@@ -218,10 +215,11 @@ class RegisterTableModel(PagedTableModel):
             label = row.status.label
             return f"{label} (version {row.version})" if row.version > 1 else label
         if key == "complete":
-            return f"{row.complete} of {SECTIONS}" if spoken else f"{row.complete}/{SECTIONS}"
+            return (f"{row.complete} of {row.sections}" if spoken
+                    else f"{row.complete}/{row.sections}")
         if key == "overall_rating":
             if row.overall_rating is not None and _rated(row) is None:
-                return f"Not yet rated ({row.complete} of {SECTIONS})"
+                return f"Not yet rated ({row.complete} of {row.sections})"
             if row.overall_rating is None:
                 return "Not rated yet"
             return theme.rating_text(row.overall_rating) if spoken else row.overall_rating.label

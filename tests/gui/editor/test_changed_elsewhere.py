@@ -59,11 +59,13 @@ def test_a_sign_off_elsewhere_makes_the_window_read_only_and_keeps_the_typing(
         sign(elsewhere, decision.id, role)
 
     qtbot.waitUntil(lambda: window.editor.read_only, timeout=WITHIN)
-    assert "This record was signed off elsewhere at" in _banner(window)
-    note = window.editor.conflict_note
-    assert not note.isHidden()
-    assert "Draft one typed here" in note.typed()  # what was typed, still on screen
+    assert _banner(window).startswith(
+        "Not saved: while you were typing, this decision was signed off elsewhere at")
+    title = window.editor.details.inputs["title"]
+    assert title.text() == "Draft one typed here"  # what was typed, still on screen
+    assert title.isReadOnly()
     assert service.get(decision.id).title == "Draft one"  # and not saved
+    assert window.editor.unsaveable()  # leaving asks first
     assert window.lifecycle.amend_action.isEnabled()
     assert not window.lifecycle.sign_off_action.isEnabled()
     assert not window.withdraw_action.isEnabled()
@@ -85,8 +87,10 @@ def test_an_edit_typed_on_a_version_amended_elsewhere_is_refused_not_moved(
     qtbot.waitUntil(lambda: window.editor.decision.version == 2, timeout=WITHIN)
     stored = service.get(decision.id)
     assert (stored.version, stored.title) == (2, "Draft one")  # not saved into version 2
-    assert "Version 1 was amended elsewhere" in _banner(window)
-    assert "Draft one typed here" in window.editor.conflict_note.typed()
+    assert ("this decision was amended (version 2 is now the current one) elsewhere"
+            in _banner(window))
+    assert window.editor.details.inputs["title"].text() == "Draft one typed here"
+    assert window.editor.read_only
     assert [c for c in dialogs.calls if c[0] == "error"] == []  # no modal message
     assert "try again" not in window.saved_label.text()
 
@@ -114,12 +118,24 @@ def test_a_record_deleted_elsewhere_says_so_in_words(watching, elsewhere, qtbot,
     elsewhere.delete(draft.id)
 
     qtbot.waitUntil(lambda: window.editor.read_only, timeout=WITHIN)
-    assert "“Draft two” was deleted elsewhere at" in _banner(window)
+    assert "this decision was deleted elsewhere at" in _banner(window)
     assert draft.id not in _banner(window)
-    assert "Draft two typed here" in window.editor.conflict_note.typed()
+    assert window.editor.details.inputs["title"].text() == "Draft two typed here"
     assert window.current_decision_id() is None
     assert not window.delete_action.isEnabled()
     assert window.editor.save_now()
+
+
+def test_a_sign_off_elsewhere_with_nothing_typed_shows_the_record_as_stored(
+        watching, elsewhere, qtbot):
+    window, decision = watching
+    for role in ROLES:
+        sign(elsewhere, decision.id, role)
+    qtbot.waitUntil(lambda: window.editor.read_only, timeout=WITHIN)
+    assert _banner(window).startswith("This decision was signed off elsewhere at")
+    assert "signed off and locked" in _banner(window)
+    assert window.editor.unsaveable() == []
+    assert window.lifecycle.amend_action.isEnabled()
 
 
 def test_a_change_of_content_elsewhere_shows_in_the_window(watching, elsewhere, qtbot):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QRadioButton
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Rating, Status, completeness
+from tests.helpers.shipped import SLUGS
 
 Key = Qt.Key
 # How many Down presses from Green reach each rating.

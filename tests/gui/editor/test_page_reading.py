@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.domain.checklist import SLUGS
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
+from tests.helpers.shipped import SLUGS
 
 
 def test_reading_the_details_leaves_the_errors_alone(qtbot):
@@ -27,7 +27,7 @@ def test_reading_the_details_leaves_the_errors_alone(qtbot):
 
 
 def test_reading_an_answer_leaves_the_errors_alone(qtbot, service):
-    page = PrinciplePage(service.checklist.principle(SLUGS[0]))
+    page = PrinciplePage(service.checklist.principle(SLUGS[0]), len(SLUGS))
     qtbot.addWidget(page)
     page.actions.add_row()
     page.actions.cell(0, "action").setPlainText("Consult")

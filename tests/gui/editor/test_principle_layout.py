@@ -8,8 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QRadioButton
 
-from desktop.domain.checklist import SLUGS
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
+from tests.helpers.shipped import SLUGS, SUMMARY_PAGE
 
 STAFF = SLUGS.index("staff") + 1  # the example gives staff an Amber rating and one action
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Decision, Rating
 from desktop.ui.editor.summary_page import SummaryPage
+from tests.helpers.shipped import SLUGS
 
 
 def test_each_link_names_the_field_its_problem_is_about(qtbot, service):
@@ -16,7 +16,8 @@ def test_each_link_names_the_field_its_problem_is_about(qtbot, service):
     answers = {slug: Answer(Rating.GREEN, "Done.") for slug in SLUGS}
     answers["staff"] = Answer(Rating.AMBER, "")  # no response, no action
     answers["users"] = Answer(None, "Words")  # no rating
-    decision = replace(Decision(id="d", title="A decision", proposal="Do it"), answers=answers)
+    decision = replace(Decision(id="d", title="A decision", proposal="Do it", sections=SLUGS),
+                       answers=answers)
     page = SummaryPage()
     qtbot.addWidget(page)
     page.show_decision(decision, checklist)

@@ -6,8 +6,8 @@ import pytest
 
 from desktop.application import lifecycle
 from desktop.domain.rules import allowed
-from desktop.ui.editor.summary_page import SUMMARY_PAGE
 from tests.helpers.gui import ROLES, USERS_PAGE, complete_decision, sign_all
+from tests.helpers.shipped import SUMMARY_PAGE
 
 
 def _sign_one(service, d):

@@ -218,8 +218,7 @@ def test_typing_refused_by_a_sign_off_from_elsewhere_is_not_dropped_without_aski
     dialogs.confirm_answer = False  # "Cancel": go back to the text
     window.show_register()
     assert window.showing_editor()
-    # still on screen: the page shows the record as stored, the notice above it what was typed
-    assert "A new paragraph the proposer is typing" in window.editor.conflict_note.typed()
+    assert page.response.toPlainText() == "A new paragraph the proposer is typing"
     assert any(c[0] == "confirm" and "cannot be saved" in c[1] for c in dialogs.calls)
     dialogs.confirm_answer = True  # now the user chooses to leave anyway
     window.show_register()

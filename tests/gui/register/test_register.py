@@ -7,9 +7,9 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.queries import RegisterQuery
 from desktop.ui.register.model import COLUMNS, RegisterTableModel
+from tests.helpers.shipped import SLUGS
 
 SERVICES = ["waste collection", "libraries", "highways", "leisure centres", "parks"]
 RATINGS = ["green", "amber", "red"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Answer, Rating
 from desktop.ui.register.model import COLUMNS
 from tests.helpers.gui import complete_decision
+from tests.helpers.shipped import SLUGS
 
 KEYS = [k for k, _ in COLUMNS]
 

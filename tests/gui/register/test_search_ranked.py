@@ -7,10 +7,10 @@ import json
 
 from PySide6.QtCore import Qt
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.queries import RegisterQuery
 from desktop.storage.repository import search_tokens
 from desktop.ui.register.model import COLUMNS, RegisterTableModel
+from tests.helpers.shipped import SLUGS
 
 MATCHED = [k for k, _ in COLUMNS].index("matched_in")
 

@@ -36,7 +36,9 @@ def test_history_records_when_who_which_field_old_and_new(service):
         "Bring highways maintenance in-house", "Insource highways", "tester", 1)
     assert title.at.startswith("2026-11-25T09:")
     assert rows[0].field == "created"
-    assert field_label("answers.staff.response") == "3. staff: response"
+    assert field_label("answers.staff.response", service.checklist_for(d)) == (
+        "3. Staff: response")
+    assert field_label("answers.staff.response") == "staff: response"  # no checklist known
     checklist = service.checklist_for(d)
     assert field_label("answers.staff.actions[0].done", checklist) == "3. Staff: action 1 done"
 

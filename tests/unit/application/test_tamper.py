@@ -191,8 +191,74 @@ def _new_identity_only(service, d):
         "AND role = 'Monitoring Officer'"]
 
 
+def _part_signed(service):
+    """A ready record one role has signed."""
+    d = complete_decision(service)
+    return sign(service, d.id, ROLES[0], name="Real Signer")
+
+
+def _ticked_after_sign_off(service):
+    d = signed_off_decision(service)
+    service.lifecycle.set_action_done(d.id, "staff", 0, True)
+    return d
+
+
+def _forged_tick(service, d):
+    return [f"INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
+            f"VALUES ({_vid(service, d)}, 'staff', 0, '2026-01-01T00:00:00+00:00', 'mallory')"]
+
+
+def _forged_sign_off(service, d):
+    return [f"INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
+            f"recorded_at, recorded_by) VALUES ({_vid(service, d)}, 'Monitoring Officer', "
+            "'M. Allory', '2026-11-20', '', '', '2026-11-20T10:00:00+00:00', 'tester')"]
+
+
 # name -> (how to build the record, the attack, a phrase the check must print)
 ATTACKS = {
+    "an action ticked on a signed-off record without the app": (
+        signed_off_decision, _forged_tick,
+        "action 1 of principle 3. Staff is marked done (by mallory"),
+    "an action ticked on a ready record without the app": (
+        complete_decision, _forged_tick,
+        "action 1 of principle 3. Staff is marked done (by mallory"),
+    "who ticked an action changed": (
+        _ticked_after_sign_off,
+        lambda s, d: [f"UPDATE action_progress SET done_by = 'mallory' WHERE version_id = "
+                      f"{_vid(s, d)}"],
+        "the register says mallory marked it done"),
+    "a ticked action unticked without the app": (
+        _ticked_after_sign_off,
+        lambda s, d: [f"DELETE FROM action_progress WHERE version_id = {_vid(s, d)}"],
+        "as done, but the register has it open"),
+    "a part-signed record's sign-off name changed": (
+        _part_signed,
+        lambda s, d: [f"UPDATE sign_offs SET name = 'N. Body' WHERE version_id = {_vid(s, d)}"],
+        f"sign-off by {ROLES[0]} was changed outside the app (name"),
+    "a part-signed record's sign-off date changed": (
+        _part_signed,
+        lambda s, d: [f"UPDATE sign_offs SET date = '2026-01-01' WHERE version_id = "
+                      f"{_vid(s, d)}"],
+        f"sign-off by {ROLES[0]} was changed outside the app (date"),
+    "a part-signed record's sign-off minute changed": (
+        _part_signed,
+        lambda s, d: [f"UPDATE sign_offs SET minute_reference = 'Min 1' WHERE version_id = "
+                      f"{_vid(s, d)}"],
+        f"sign-off by {ROLES[0]} was changed outside the app (minute reference"),
+    "a sign-off added to a part-signed record": (
+        _part_signed, _forged_sign_off,
+        "a sign-off by Monitoring Officer (M. Allory, 2026-11-20) is in the register but not "
+        "in the audit log"),
+    "who recorded a sign-off changed": (
+        signed_off_decision,
+        lambda s, d: [f"UPDATE sign_offs SET recorded_by = 'mallory' WHERE version_id = "
+                      f"{_vid(s, d)} AND role = 'Monitoring Officer'"],
+        "the register says mallory recorded it"),
+    "when a part-signed record's sign-off was recorded changed": (
+        _part_signed,
+        lambda s, d: [f"UPDATE sign_offs SET recorded_at = '2020-01-01T00:00:00+00:00' "
+                      f"WHERE version_id = {_vid(s, d)}"],
+        "recorded it at 2020-01-01T00:00:00+00:00"),
     "sign-off name changed": (
         signed_off_decision,
         lambda s, d: [f"UPDATE sign_offs SET name = 'N. Body' WHERE version_id = {_vid(s, d)} "
@@ -476,3 +542,97 @@ def test_a_fifo_or_a_huge_file_in_the_key_folder_never_hangs(service, db_path, p
     service.db.close()
     assert cli.run(["--db", str(db_path), "audit", "--check"]) == 1
     assert "cannot be authenticated" in capsys.readouterr().out
+
+
+# ---- the sign-off command builds only on what the audit log accounts for ----------------
+def test_the_sign_off_command_refuses_to_lock_on_forged_sign_offs(service, db_path, capsys):
+    """F3: one real sign-off, its name changed and a Monitoring Officer row forged; the next
+    real sign-offs must not count the forged row, nor lock the record."""
+    d = _part_signed(service)
+    behind_the_back(db_path, f"UPDATE sign_offs SET name = 'N. Body' WHERE version_id = "
+                             f"{_vid(service, d)}", *_forged_sign_off(service, d))
+    capsys.readouterr()
+    for role in (ROLES[1], ROLES[3]):
+        assert cli.run(["--db", str(db_path), "sign-off", d.id, "--role", role, "--name", "B",
+                        "--date", "2026-11-20"]) == 1
+        err = capsys.readouterr().err
+        assert "cannot be signed: the register no longer agrees with its audit log" in err
+        assert "sign-off by Monitoring Officer" in err or "(name:" in err, err
+    stored = service.get(d.id)
+    assert stored.status == Status.READY
+    assert {s.role for s in stored.sign_offs} == {ROLES[0], "Monitoring Officer"}
+
+
+def test_the_sign_off_command_refuses_on_a_forged_tick(service, db_path):
+    d = _part_signed(service)
+    behind_the_back(db_path, *_forged_tick(service, d))
+    from desktop.domain.errors import Refused
+
+    with pytest.raises(Refused, match="is marked done \\(by mallory"):
+        sign(service, d.id, ROLES[1])
+
+
+def test_checking_before_a_sign_off_reads_one_decisions_rows(service, db_path):
+    """The check inside the sign-off's write stays cheap: other records' rows are not read."""
+    for i in range(3):
+        signed_off_decision(service, f"Another record {i}")
+    d = complete_decision(service)
+    statements: list[str] = []
+    service.db.conn.set_trace_callback(statements.append)
+    try:
+        sign(service, d.id, ROLES[0])
+    finally:
+        service.db.conn.set_trace_callback(None)
+    reads = [s for s in statements if "FROM audit_log" in s and "decision_id" not in s]
+    assert all("LIMIT 1" in s for s in reads), reads  # the head, and where sealing began
+
+
+# ---- what the app itself writes passes ---------------------------------------------------
+def test_ticks_edits_that_move_them_and_amendments_pass(service, db_path, capsys):
+    from desktop.domain.decision import Action, Answer, Rating
+
+    d = complete_decision(service)
+    two = Answer(rating=Rating.AMBER, response="TUPE consultation under way.",
+                 actions=(Action("Consult the unions", "HR lead", "2027-01-31"),
+                          Action("Brief the crews", "Ops lead", "2027-02-28")))
+    d = service.set_answer(d.id, "staff", two)
+    service.lifecycle.set_action_done(d.id, "staff", 1, True)
+    d = service.get(d.id)
+    assert integrity.check_integrity(service).ok
+    # the first action dropped in an edit: the done one moves to position 0
+    d = service.set_answer(d.id, "staff", replace(d.answer("staff"),
+                                                  actions=d.answer("staff").actions[1:]))
+    assert service.get(d.id).answer("staff").actions[0].done
+    report = integrity.check_integrity(service)
+    assert report.ok, report.lines()
+    d = service.set_answer(d.id, "values", replace(d.answer("values"), response="Reworded."))
+    for role in ROLES:
+        d = sign(service, d.id, role)
+    service.lifecycle.amend(d.id, "New figures")  # version 2 starts with the action done
+    v2 = service.get(d.id)
+    assert v2.version == 2 and v2.answer("staff").actions[0].done
+    service.lifecycle.set_action_done(d.id, "staff", 0, False)
+    report = integrity.check_integrity(service)
+    assert report.ok, report.lines()
+    assert cli.run(["--db", str(db_path), "verify", code_for(d)]) == 3
+    assert capsys.readouterr().out.startswith("SUPERSEDED: ")  # not ALTERED
+
+
+def test_an_imported_part_signed_record_passes_and_can_be_signed(service, tmp_path):
+    from desktop.application.bootstrap import open_service
+
+    d = _part_signed(service)
+    bundle = service.export_bundle([d.id])
+    other = open_service(tmp_path / "other.db", user="importer")
+    try:
+        (imported,) = other.import_bundle(bundle, "part-signed.json")
+        assert [s.role for s in imported.sign_offs] == [ROLES[0]]
+        report = integrity.check_integrity(other)
+        assert report.ok, report.lines()
+        for role in ROLES[1:]:
+            imported = sign(other, d.id, role)
+        assert imported.status == Status.SIGNED_OFF
+        report = integrity.check_integrity(other)
+        assert report.ok, report.lines()
+    finally:
+        other.db.close()

@@ -9,8 +9,9 @@ import pytest
 
 from desktop import paths
 from desktop.application.bootstrap import load_shipped_checklist
-from desktop.domain.checklist import SLUGS, load_checklist, parse_checklist
+from desktop.domain.checklist import load_checklist, parse_checklist
 from desktop.domain.errors import ChecklistError
+from tests.helpers.shipped import SLUGS
 
 SCHEMA = paths.checklist_schema_path()
 
@@ -77,10 +78,9 @@ def _broken(shipped: dict, mutate) -> str:
          "principles[2].questions[1]"),
         (lambda d: d["principles"][5].pop("guidance"), "principles[5]"),
         (lambda d: d["principles"][0].__setitem__("colour", "red"), "principles[0]"),
-        (lambda d: d["principles"][4].__setitem__("slug", "nonsense"), "principles[4].slug"),
-        (lambda d: d["principles"].pop(), "principles"),
-        (lambda d: d["principles"].append({**d["principles"][0], "slug": "extra", "number": 11}),
-         "principles"),
+        (lambda d: d["principles"][4].__setitem__("slug", "Not a slug"), "principles[4].slug"),
+        (lambda d: d["principles"][4].__setitem__("kind", "advice"), "principles[4].kind"),
+        (lambda d: d.__setitem__("principles", []), "principles"),
         (lambda d: d.__setitem__("version", "one"), "version"),
         (lambda d: d["sign_off_roles"][1].__setitem__("required", "yes"),
          "sign_off_roles[1].required"),
@@ -98,8 +98,29 @@ def test_principles_out_of_order_are_refused(shipped):
     def swap(d):
         d["principles"][1], d["principles"][2] = d["principles"][2], d["principles"][1]
 
-    with pytest.raises(ChecklistError, match=r"principles\[1\]\.slug: expected 'outcomes'"):
+    with pytest.raises(ChecklistError, match=r"principles\[1\]\.number: expected 2, found 3"):
         parse_checklist(_broken(shipped, swap), SCHEMA)
+
+
+def test_a_slug_used_twice_is_refused(shipped):
+    def twice(d):
+        d["principles"][6]["slug"] = "staff"
+
+    with pytest.raises(ChecklistError,
+                       match=r"principles\[6\]\.slug: 'staff' is already the slug of principles\[2\]"):
+        parse_checklist(_broken(shipped, twice), SCHEMA)
+
+
+def test_any_number_of_sections_of_either_kind(shipped):
+    def shorter(d):
+        d["principles"] = d["principles"][:3]
+        d["principles"][2]["kind"] = "duty"
+
+    checklist = parse_checklist(_broken(shipped, shorter), SCHEMA)
+    assert checklist.slugs == ("values", "outcomes", "staff")
+    assert [p.kind_label for p in checklist.principles] == ["Principle", "Principle", "Duty"]
+    assert checklist.sections_phrase == "the three sections"
+    assert load_shipped_checklist().sections_phrase == "the ten principles"
 
 
 def test_wrong_number_is_refused(shipped):

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -26,18 +25,21 @@ from desktop.domain.decision import (
     open_actions,
     overall_rating,
 )
+from tests.helpers.shipped import SLUGS
 
 GOOD_ACTION = Action("Consult the trade unions", "Head of HR", "2027-01-31")
 
 
 def decision(**answers: Answer) -> Decision:
-    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers,
+                    sections=SLUGS)
 
 
 def all_answered(rating: Rating = Rating.GREEN, **overrides: Answer) -> Decision:
     answers = {slug: Answer(rating, "We have thought about it.") for slug in SLUGS}
     answers.update({k.replace("_", "-"): v for k, v in overrides.items()})
-    return Decision(id="d", title="A decision", proposal="Do it", answers=answers)
+    return Decision(id="d", title="A decision", proposal="Do it", answers=answers,
+                    sections=SLUGS)
 
 
 # ---- completeness of one answer -------------------------------------------------------------
@@ -214,3 +216,16 @@ def test_open_actions_in_principle_order_without_done_ones():
     d = decision(perseverance=Answer(Rating.AMBER, "x", actions=(a2,)),
                  values=Answer(Rating.AMBER, "x", actions=(done, a1)))
     assert open_actions(d) == [("values", a1), ("perseverance", a2)]
+
+
+def test_an_edit_that_moves_a_done_action_is_audited_as_ticking_writes_it():
+    from desktop.domain.record import field_changes
+
+    done = Action("Brief the crews", "Ops lead", "2027-02-28", done=True)
+    old = replace(Decision(id="d", title="T", proposal="P"),
+                  answers={"staff": Answer(actions=(GOOD_ACTION, done))})
+    new = replace(old, answers={"staff": Answer(actions=(done,))})
+    changes = field_changes(old, new)
+    assert ("answers.staff.actions[0].done", "no", "yes") in changes
+    assert ("answers.staff.actions[1].done", "yes", "no") in changes
+    assert not [c for c in field_changes(old, old) if c[0].endswith(".done")]

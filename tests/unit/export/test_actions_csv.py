@@ -19,7 +19,7 @@ def test_formula_starts_get_an_apostrophe_and_nothing_else_changes():
 def test_any_text_reads_back_with_the_csv_module():
     nasty = 'Zoë "Z", O\'Neil\r\nsecond line; 数据'
     rows = [ActionRow("id", "REF/1", nasty, "staff", 0, nasty, "=HYPERLINK(\"x\")", None, False)]
-    data = actions_csv(rows, lambda slug: "3. Staff")
+    data = actions_csv(rows, lambda row: "3. Staff")
     assert data[:3] == b"\xef\xbb\xbf"
     read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert read[1] == ["", "", "'=HYPERLINK(\"x\")", nasty, "REF/1", nasty, "3. Staff"]

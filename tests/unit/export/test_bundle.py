@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.application.bootstrap import open_service
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import (
     DELIVERY_MODELS,
     Action,
@@ -24,6 +23,7 @@ from desktop.domain.errors import InvalidInput, NotFound
 from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.export.bundle import FORMAT, parse_bundle
+from tests.helpers.shipped import SLUGS
 
 SPECIAL = [
     "<b>bold</b> & <i>x</i>",

@@ -11,8 +11,8 @@ import uuid
 import pytest
 
 from desktop.cli import main as cli
-from desktop.domain.checklist import SLUGS
 from desktop.export.bundle import FORMAT
+from tests.helpers.shipped import SLUGS
 
 EXISTING_ID = "11111111-2222-4333-8444-555555555555"
 ROLES = ["Proposing Director", "Section 151 Officer", "Monitoring Officer",
@@ -183,9 +183,11 @@ CASES: list[tuple[str, dict, str]] = [
      "decisions[1].checklist: expected an object, found a string"),
     ("checklist other version",
      set_in(two(), [*D1, "checklist"], {"id": "tizard-ten-principles", "version": 99}),
-     "decisions[1].checklist: checklist 'tizard-ten-principles' version 99 is not the one"),
+     "decisions[1].checklist: checklist 'tizard-ten-principles' has no version 99 in this "
+     "register (it holds version 1)"),
     ("checklist other id", set_in(two(), [*D1, "checklist"], {"id": "other", "version": 1}),
-     "decisions[1].checklist: checklist 'other'"),
+     "decisions[1].checklist: no checklist 'other' in this register (it holds: "
+     "tizard-ten-principles)"),
     ("sign_offs object", set_in(two(), [*D1, "sign_offs"], {}),
      "decisions[1].sign_offs: expected a list, found an object"),
     ("bad delivery model", set_in(two(), [*D1, "delivery_model"], "insource"),

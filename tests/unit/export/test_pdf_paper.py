@@ -94,6 +94,7 @@ def test_long_text_keeps_only_the_authors_line_breaks(checklist, tmp_path):
     body, body_ends = numbered_text("t", 10_000, 1, breaks=3)
     cell, cell_ends = numbered_text("c", 1_000, 2, breaks=1)
     d = Decision(id="00000000-0000-4000-8000-000000000000", title="Fidelity", proposal=body,
+                 sections=checklist.slugs,
                  answers={"long-term": Answer(Rating.RED, "r", "", (
                      Action(cell, "Jo Bloggs", "2027-01-01"),))})
     lines = layout_lines(render_record(PrintRecord(d, checklist, code_for(d))).pdf, tmp_path)
@@ -125,7 +126,8 @@ def long_record(checklist, actions: int = 2) -> Decision:
                             "2027-01-01") for i in range(actions))
         answers[p.slug] = Answer(Rating.AMBER, text, text[: 1500 + 100 * p.number], acts)
     return Decision(id="00000000-0000-4000-8000-000000000000", title="Continued pages",
-                    proposal=numbered_text("p", 4000, 99)[0], answers=answers)
+                    proposal=numbered_text("p", 4000, 99)[0], answers=answers,
+                    sections=checklist.slugs)
 
 
 def test_a_page_that_continues_a_principle_says_which(checklist, tmp_path):
@@ -200,7 +202,7 @@ def test_the_sign_off_block_has_room_to_sign_with_a_pen(checklist):
 
     from desktop.domain.decision import SignOff
 
-    d = Decision(id="00000000-0000-4000-8000-000000000000", title="Sign here",
+    d = Decision(id="00000000-0000-4000-8000-000000000000", title="Sign here", sections=checklist.slugs,
                  sign_offs=(SignOff("Section 151 Officer", "Priya Shah", "2026-12-09", "M/42"),))
     pdf = render_record(PrintRecord(d, checklist, code_for(d))).pdf
     page = PdfReader(io.BytesIO(pdf)).pages[-1]
@@ -229,8 +231,8 @@ def test_one_red_in_the_packs_summary_grid_stands_out_in_black_and_white(checkli
     from PIL import Image
     from pypdf import PdfReader
 
-    from desktop.domain.checklist import SLUGS
     from desktop.export.pdf import render_pack
+    from tests.helpers.shipped import SLUGS
 
     records = []
     for i in range(6):
@@ -238,7 +240,7 @@ def test_one_red_in_the_packs_summary_grid_stands_out_in_black_and_white(checkli
         if i == 2:
             answers["staff"] = Answer(Rating.RED, "no", "", ())
         d = Decision(id=f"00000000-0000-4000-8000-00000000000{i}", title=f"Decision {i}",
-                     answers=answers)
+                     answers=answers, sections=checklist.slugs)
         records.append(PrintRecord(d, checklist, code_for(d)))
     pdf = render_pack(records).pdf
     page = PdfReader(io.BytesIO(pdf)).pages[2]

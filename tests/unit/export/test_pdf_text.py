@@ -24,7 +24,7 @@ def checklist():
 
 def render(checklist, **fields):
     d = Decision(id="00000000-0000-4000-8000-000000000000", title=fields.pop("title", "T"),
-                 **fields)
+                 sections=checklist.slugs, **fields)
     return render_record(PrintRecord(d, checklist, code_for(d)))
 
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from desktop.domain.checklist import SLUGS
 from desktop.domain.decision import Action, Answer, Option, Rating, Status
 from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.storage.repository import SORT_COLUMNS
+from tests.helpers.shipped import SLUGS
 
 GOOD = Action("Agree terms", "Head of HR", "2027-01-31")
 

@@ -1,0 +1,81 @@
+"""A new decision asks which checklist when the register holds more than one (the default
+preselected, chosen with the keyboard), and the editor follows the decision's checklist:
+one page per section, "Principle 3 of 12", "0 of 12 sections completed"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.domain.decision import Answer, Rating
+from desktop.domain.queries import RegisterQuery
+from desktop.ui.editor.checklist_choice import ChecklistChoiceDialog
+
+TWELVE = Path(__file__).resolve().parents[2] / "fixtures" / "checklist-twelve.json"
+
+
+def twelve(service):
+    return service.checklists.import_text(TWELVE.read_text(encoding="utf-8"))
+
+
+def test_with_one_checklist_nothing_is_asked(service, make_window, dialogs):
+    window = make_window(service)
+    window.new_decision()
+    assert not [c for c in dialogs.calls if c[0] == "choose_checklist"]
+    d = window.editor.decision
+    assert d.checklist_id == service.checklist.id and len(window.editor.principles) == 10
+    assert window.editor.task_list.count() == 12
+
+
+def test_the_default_is_preselected_and_arrows_choose(service, qtbot):
+    other = twelve(service)
+    dialog = ChecklistChoiceDialog(service.checklists.newest())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])  # keys go there
+    assert dialog.chosen() == service.checklist and dialog.focusWidget() is dialog.buttons[0]
+    assert "ten principles" in dialog.buttons[0].text()
+    qtbot.keyClick(dialog.buttons[0], Qt.Key.Key_Down)  # moves and selects together
+    assert dialog.chosen() == other and dialog.focusWidget() is dialog.buttons[1]
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.buttons[1], Qt.Key.Key_Return)  # Continue is the default button
+    assert dialog.chosen() == other
+
+
+def test_a_decision_on_twelve_sections_gets_twelve_pages(service, make_window, dialogs):
+    other = twelve(service)
+    window = make_window(service)
+    dialogs.choices.append(1)  # the second choice: the twelve sections
+    window.new_decision()
+    assert ("choose_checklist", "New decision",
+            f"{service.checklist.id} 1, {other.id} 1") in dialogs.calls
+    editor = window.editor
+    d = service.get(editor.decision.id)
+    assert (d.checklist_id, d.checklist_version, len(d.sections)) == (other.id, 1, 12)
+    assert len(editor.principles) == 12 and editor.task_list.count() == 14
+    assert editor.task_list.title(9) == "9. Climate emergency"
+    assert editor.progress_label.text() == "0 of 12 sections completed"
+    editor.go_to(3)
+    page = editor.principles[2]
+    assert page.principle.slug == "workforce"
+    assert page.title.accessibleName() == "Workforce, principle 3 of 12"
+    assert editor.principles[10].title.accessibleName() == (
+        "Public sector equality duty, duty 11 of 12")
+    service.set_answer(d.id, "equality-duty", Answer(Rating.GREEN, "Due regard shown."))
+    editor.reload()
+    assert editor.progress_label.text() == "1 of 12 sections completed"
+
+    dialogs.choices.append(None)  # cancelled: no decision
+    before = service.register_count(RegisterQuery())
+    window.new_decision()
+    assert service.register_count(RegisterQuery()) == before
+
+    # opening a ten-principle record again rebuilds the ten pages
+    ten = service.create("Ten", checklist=service.checklist)
+    window.open_decision(ten.id, 0)
+    assert len(editor.principles) == 10 and editor.task_list.count() == 12
+    assert editor.progress_label.text() == "0 of 10 principles completed"
