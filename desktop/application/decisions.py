@@ -26,6 +26,7 @@ from desktop.domain.decision import (
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.fields import max_length
+from desktop.domain.merge import EditConflict, merge, part_label
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
@@ -200,6 +201,16 @@ class DecisionService:
             raise NotFound(f"no decision {what}{decision_id!r} on record")
         return decision
 
+    def data_version(self) -> int | None:
+        """Changes when another process commits to the register (a window watches it);
+        None once the connection is closed (the app is closing)."""
+        import sqlite3
+
+        try:
+            return self.repo.data_version()
+        except sqlite3.ProgrammingError:  # closed
+            return None
+
     def resolve_id(self, text: str) -> str:
         """A full id, or a unique prefix of one (as shown in `list`)."""
         text = text.strip()
@@ -348,35 +359,70 @@ class DecisionService:
     def _save(self, decision: str | Decision, change: Callable[[Decision], Decision]) -> Decision:
         """Write change(the editable current version) and return the record as written.
 
-        `decision` is an id, or the record as the caller holds it, which saves reading it:
-        inside the write transaction one SELECT confirms it is still what is stored (its
-        lock state included), and only if it is not is the record read again and checked."""
+        `decision` is an id, or the record as the caller holds it (the one its edit started
+        from), which saves reading it: inside the write transaction one SELECT confirms it is
+        still what is stored (its lock state included). Only if it is not is the record read
+        again and checked, and only the parts the change altered are applied to it (a three-
+        way merge): what another process saved meanwhile stays. A part both changed is not
+        overwritten: EditConflict, after the rest is saved."""
         decision_id, held = (decision, None) if isinstance(decision, str) else (decision.id,
-                                                                                 decision)
+                                                                                decision)
         old = self._editable(decision_id, held)
-        if _with_status(change(old)) == old:
+        mine = _with_status(change(old))
+        if mine == old:
             return old
 
-        def write() -> Decision:
+        def write() -> tuple[Decision, tuple[str, ...]]:
             vid = self.repo.current_version_id(old)
-            current = old if vid is not None else self._editable(decision_id)
-            new = _with_status(change(current))
+            conflicts: tuple[str, ...] = ()
+            if vid is not None:  # stored as held: nothing to merge
+                current, new = old, mine
+            else:
+                current = self._changed_elsewhere(old)
+                merged = merge(old, mine, current)
+                new, conflicts = _with_status(merged.record), merged.conflicts
             if new == current:
-                return current
+                return current, conflicts
             new = replace(new, updated_at=self.timestamp())
             self.repo.update(current, new, vid=vid)
-            return new
+            return new, conflicts
 
-        return self.write(write)
+        saved, conflicts = self.write(write)
+        if conflicts:
+            titles = {p.slug: f"{p.number}. {p.title}"
+                      for p in self.checklist_for(saved).principles}
+            parts = ", ".join(part_label(c, titles) for c in conflicts)
+            raise EditConflict(
+                f"Changed by someone else since you opened it: {parts}. What you typed there "
+                "was not saved; it is still on screen to copy.",
+                saved=saved, base=old, conflicts=conflicts)
+        return saved
+
+    def _changed_elsewhere(self, held: Decision) -> Decision:
+        """The stored record, read again because it is no longer as `held`: refused if it may
+        not be edited now, or if it is not the version `held` is (amended or deleted)."""
+        current = self.repo.load(held.id)
+        if current is None:
+            raise Refused(f"{held.title!r} was deleted elsewhere, so what you typed was not "
+                          "saved.")
+        if current.version != held.version:
+            raise Refused(
+                f"{held.title!r} version {held.version} was amended elsewhere: version "
+                f"{current.version} is now the current one, so what you typed on version "
+                f"{held.version} was not saved.")
+        allowed(current).require("edit")
+        return current
 
     def update(self, decision: str | Decision, **changes: Any) -> Decision:
         """Change decision fields (title, dates, options, ...) on an editable version.
 
-        `decision`: its id, or the record as the caller holds it (saves reading it)."""
+        `decision`: its id, or the record as the caller holds it (saves reading it); a field
+        given with the value it already holds there is no change, and is not written."""
         return self._save(decision, lambda old: self._validated(old, changes))
 
     def set_answer(self, decision: str | Decision, slug: str, answer: Answer) -> Decision:
-        """Replace the answer to one section of its checklist (`decision` as for update)."""
+        """Replace the answer to one section of its checklist (`decision` as for update:
+        only the parts of the answer that differ from the held record's are changes)."""
         for i, a in enumerate(answer.actions):
             check_date(a.due, f"answers.{slug}.actions[{i}].due")
 

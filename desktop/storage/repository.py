@@ -871,6 +871,12 @@ class Repository(LifecycleTables):
                 codes(decision)[0], len(decision.sign_offs), done)
         return row[0] if row is not None and tuple(row[1:]) == held else None
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another window, the command line)
+        commits to the file, and only then (SQLite's PRAGMA data_version: no file read)."""
+        version: int = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
     def update(self, old: Decision, new: Decision, *,
                vid: int | None = None) -> list[tuple[str, str | None, str | None]]:
         """Write what changed between old and new (same version) and audit it (`vid`: the

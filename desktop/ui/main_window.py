@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from desktop.ui.help_page import HelpDialog
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
+# How often the window looks for changes another process (a window elsewhere, the command
+# line) committed: one PRAGMA on its own connection, no file read.
+WATCH_MS = 1500
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 
 
@@ -65,7 +68,8 @@ class MainWindow(QMainWindow):
     record_changed = Signal(object)  # a Decision after it was saved, reloaded or changed state
 
     def __init__(self, service: DecisionService, settings, dialogs, *, autosave_ms: int | None = None,
-                 parent: QWidget | None = None, defer_extras: bool = False) -> None:
+                 parent: QWidget | None = None, defer_extras: bool = False,
+                 watch_ms: int = WATCH_MS) -> None:
         super().__init__(parent)
         self.service = service
         self.settings = settings
@@ -118,6 +122,11 @@ class MainWindow(QMainWindow):
             lambda: self._editor is not None
             and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
         self._current_changed()
+        self._seen_version = service.data_version()  # as last looked at
+        self._watch = QTimer(self)
+        self._watch.setInterval(watch_ms)
+        self._watch.timeout.connect(self.check_elsewhere)
+        self._watch.start()
         self._started = False
         if defer_extras:  # the window's start-up: finish_start_up() after the first paint
             self.update_counts(overdue=False)
@@ -165,9 +174,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(editor)
             editor.close_requested.connect(self.show_register)
             editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
-            editor.save_failed.connect(
-                lambda _m: self.saved_label.setText("Not saved yet — will try again"))
+            editor.save_failed.connect(self.saved_label.setText)
             editor.record_changed.connect(self.record_changed)
+            editor.record_gone.connect(lambda _id: self._others_changed())
             editor.export_requested.connect(self.export_action.trigger)
             editor.sign_off_requested.connect(lambda: self.lifecycle.sign_off_action.trigger())
             editor.summary.set_export_enabled(self.export_action.isEnabled())
@@ -337,8 +346,8 @@ class MainWindow(QMainWindow):
         return self.stack.currentIndex() == EDITOR
 
     def current_decision_id(self) -> str | None:
-        if self.showing_editor() and self.editor.decision is not None:
-            return self.editor.decision.id
+        if self.showing_editor():  # None: the record was deleted elsewhere
+            return self.editor.decision.id if self.editor.decision is not None else None
         if self.showing_actions():
             return None  # a list of actions, not of decisions: nothing to withdraw or print
         return self.register.current_id()
@@ -414,7 +423,7 @@ class MainWindow(QMainWindow):
             self, "Some of what you typed cannot be saved",
             "These have not been saved:\n\n"
             + "\n".join(f"• {x}" for x in items)
-            + "\n\nCancel to go back and correct them (a date such as 31/03/2027), or "
+            + "\n\nCancel to go back to them (to correct or copy them), or "
             f"{doing.lower()} anyway and lose them.", f"{doing} anyway")
 
     def open_decision(self, decision_id: str, page: int = 0, field: str = "") -> None:
@@ -527,6 +536,30 @@ class MainWindow(QMainWindow):
             self.editor.reload()
         self.update_counts()
         self._current_changed()
+
+    def check_elsewhere(self) -> None:
+        """If another process committed to the register since the last look, read the open
+        record and the register's rows again (on a timer, and when the window is activated)."""
+        version = self.service.data_version()
+        if version is None:  # the register was closed: nothing more to watch
+            self._watch.stop()
+            return
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        if self._editor is not None and self._editor.decision is not None:
+            self._editor.stored_changed()
+        self._others_changed()
+
+    def _others_changed(self) -> None:
+        self.register.refresh()
+        self.update_counts()
+        self._current_changed()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_elsewhere()
 
     # ---- decision actions ----------------------------------------------------------------------
     def _run(self, title: str, fn):
@@ -736,13 +769,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._editor is not None:
+            self._editor.save_now()  # what it could not save, unsaveable() lists: asked once
         if not self._may_drop_unsaveable("Close"):
-            event.ignore()
-            return
-        if self._editor is not None and not self._editor.save_now() and not self.dialogs.confirm(
-            self, "Close without saving?",
-            "Your latest changes could not be saved (see the previous message). "
-            "If you close now they will be lost.", "Close anyway"):
             event.ignore()
             return
         self._discard_untouched()

@@ -45,8 +45,8 @@ def make_window(qtbot, settings, dialogs):
 
     windows = []
 
-    def make(service, *, autosave_ms: int = 600, show: bool = True):
-        window = MainWindow(service, settings, dialogs, autosave_ms=autosave_ms)
+    def make(service, *, autosave_ms: int = 600, show: bool = True, **options):
+        window = MainWindow(service, settings, dialogs, autosave_ms=autosave_ms, **options)
         qtbot.addWidget(window)
         window.restore_state()
         if show:

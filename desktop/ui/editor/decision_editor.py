@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
@@ -31,9 +32,11 @@ from desktop.domain.decision import (
     completeness,
     detail_problems,
 )
-from desktop.domain.errors import KnownError
+from desktop.domain.errors import KnownError, NotFound, Refused
+from desktop.domain.merge import EditConflict, changed_parts, part_label, part_value
 from desktop.domain.rules import allowed
 from desktop.ui import theme
+from desktop.ui.editor.conflict_note import CHANGED_ELSEWHERE, ConflictNote
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
 from desktop.ui.editor.summary_page import SummaryPage
@@ -189,8 +192,9 @@ class DecisionEditor(QWidget):
     """Edits one decision; every change reaches the database within about a second."""
 
     saved = Signal(str)  # "HH:MM:SS"
-    save_failed = Signal(str)
+    save_failed = Signal(str)  # what the status bar says, e.g. "Not saved yet — will try again"
     record_changed = Signal(object)  # the Decision, after a save or reload
+    record_gone = Signal(str)  # its id: the open record was deleted elsewhere
     page_changed = Signal(int)
     close_requested = Signal()
     export_requested = Signal()
@@ -201,7 +205,14 @@ class DecisionEditor(QWidget):
         super().__init__(parent)
         self.service = service
         self.dialogs = dialogs
-        self._decision: Decision | None = None
+        self._decision: Decision | None = None  # the record as last read or saved
+        # Per page, the record its content was loaded from: the base of its next save, whose
+        # edit is what changed since (so a save never undoes what someone else saved).
+        self._bases: dict[int, Decision] = {}
+        # Per page, the last save refused for parts someone else changed too (kept until the
+        # user shows the saved version, or a save of that page goes through).
+        self._conflicts: dict[int, EditConflict] = {}
+        self._happened = ""  # what another process did to the open record, once noticed
         self._read_only = False
         self._dirty: set[int] = set()
         self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
@@ -232,6 +243,9 @@ class DecisionEditor(QWidget):
         outer.addLayout(top)
         self.banner = Banner()
         outer.addWidget(self.banner)
+        self.conflict_note = ConflictNote()
+        self.conflict_note.reload_requested.connect(self.show_saved_version)
+        outer.addWidget(self.conflict_note)
 
         self.details = DetailsPage()
         self.principles: list[PrinciplePage] = []  # the sections of the checklist shown
@@ -338,6 +352,7 @@ class DecisionEditor(QWidget):
         self._dirty.clear()
         self._decision = self.service.get(decision_id)
         self.show_checklist(self.service.checklist_for(self._decision))
+        self._forget_conflicts()
         self._load_all()
         self.go_to(page)
 
@@ -347,6 +362,7 @@ class DecisionEditor(QWidget):
             return
         self.save_now()
         self._decision = self.service.get(self._decision.id)
+        self._forget_conflicts()
         self._load_all()
         self.go_to(self.current_page())
         self.record_changed.emit(self._decision)
@@ -355,6 +371,7 @@ class DecisionEditor(QWidget):
         self.save_now()
         self._decision = None
         self._dirty.clear()
+        self._forget_conflicts()
 
     def _load_all(self) -> None:
         d = self._decision
@@ -369,6 +386,7 @@ class DecisionEditor(QWidget):
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
                       follow_up=rules.mark_actions)
+        self._bases = dict.fromkeys(range(self.summary_page), d)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
                             "To change it, make an amendment; this version will be kept.")
@@ -386,8 +404,9 @@ class DecisionEditor(QWidget):
         self._refresh_tasks()
 
     def set_banner(self, text: str) -> None:
-        """The notice above the pages; sign-off and amendment code may set its own text."""
-        self.banner.show_message(text)
+        """The notice above the pages; sign-off and amendment code may set its own text.
+        What another process did to the record, once noticed, stays at its start."""
+        self.banner.show_message(" ".join(x for x in (self._happened, text) if x))
 
     def _refresh_tasks(self) -> None:
         d = self._decision
@@ -421,13 +440,15 @@ class DecisionEditor(QWidget):
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
         if self._unsaved:
-            return [f"what you typed on {_pages(self._unsaved)}: the decision was signed "
-                    "elsewhere, so it can no longer be changed"]
+            return [f"what you typed on {_pages(self._unsaved)}: the decision changed elsewhere "
+                    "(see the notice at the top), so it can no longer be saved"]
+        refused: list[str] = []
         if self._decision is None or self._read_only:
-            return []
-        refused = []
+            return refused
         if self._dirty and self._last_error:  # typed, but the register refused to save it
             refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
+        refused.extend(f"{label}: what you typed was not saved (changed by someone else)"
+                       for label, _theirs, _mine in self._conflicted_parts())
         return [*refused, *self.details.unsaveable(),
                 *(x for p in self.principles for x in p.unsaveable())]
 
@@ -439,21 +460,33 @@ class DecisionEditor(QWidget):
             return True
         try:
             for page in sorted(self._dirty):
-                # The service writes from the record held here and returns it as written.
+                # The service writes the page's edit (what changed since the record it was
+                # loaded from) and returns the record as written, merged with what someone
+                # else saved meanwhile.
                 self.page_widget(page).show_problems()
-                if page == 0:
-                    self._decision = self.service.update(self._decision,
-                                                         **self.details.changes())
-                else:
-                    p = self.principles[page - 1]
-                    self._decision = self.service.set_answer(self._decision, p.principle.slug,
-                                                             p.answer())
+                try:
+                    saved = self._save_page(page, self._bases.get(page, self._decision))
+                except EditConflict as conflict:
+                    self._conflicts[page] = conflict
+                    self._dirty.discard(page)
+                    self._show_stored(conflict.saved)
+                    continue
+                self._conflicts.pop(page, None)
                 self._dirty.discard(page)
+                self._bases[page] = saved
+                self._show_stored(saved)
+        except (Refused, NotFound) as exc:
+            # The record changed state elsewhere (signed, amended, withdrawn, deleted): the
+            # window shows it as it is now, and what was typed beside it. Never retried.
+            if not self.stored_changed():
+                self._last_error = str(exc)
+                self.save_failed.emit("Not saved")
+                self.dialogs.error(self, "Your changes could not be saved",
+                                   f"{exc}\n\nWhat you typed is still on screen.")
+            return False
         except KnownError as exc:
-            if self._locked_elsewhere():
-                return False
             message = str(exc)
-            self.save_failed.emit(message)
+            self.save_failed.emit("Not saved yet — will try again")
             self._retry.start()
             if message != self._last_error:
                 self._last_error = message
@@ -462,52 +495,162 @@ class DecisionEditor(QWidget):
                     f"{message}\n\nWhat you typed is still on screen. The app will try again "
                     "when you next type, or in a few seconds.")
             return False
+        finally:
+            self._show_conflicts()
         self._last_error = ""
         self._refresh_tasks()
-        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        if self._conflicts:
+            self.save_failed.emit(f"Not saved: {CHANGED_ELSEWHERE.lower()} (see above the page)")
+        else:
+            self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
         self.record_changed.emit(self._decision)
+        return not self._conflicts
+
+    def stored_changed(self) -> bool:
+        """Read the open record again after another process changed the register. True if
+        its state changed (signed off, amended, withdrawn, deleted, a sign-off recorded or
+        removed): the pages then show it as stored, read-only where it may not change; or,
+        if something typed there was not saved yet, they go read-only with it still on them
+        (to be copied), and the notice at the top says what happened. Never retried. A change
+        of content alone is shown, and merged with what is typed, as an autosave does."""
+        held = self._decision
+        if held is None:
+            return False
+        try:
+            fresh: Decision | None = self.service.get(held.id)
+        except NotFound:
+            fresh = None
+        if fresh == held:
+            return False
+        if fresh is not None and _state(fresh) == _state(held):
+            # Shown on every page with nothing unsaved on it; a page with typing keeps its
+            # base, so its autosave merges what was typed there into this.
+            self._show_stored(fresh)
+            self._refresh_tasks()
+            self.record_changed.emit(fresh)
+            return False
+        typed = sorted(self._dirty | set(self._conflicts))
+        if typed and fresh is not None and fresh.version == held.version and allowed(fresh).edit:
+            self._show_stored(fresh)  # editable still (a sign-off removed): merged on saving
+            self.record_changed.emit(fresh)
+            return False
+        self._timer.stop()
+        self._retry.stop()
+        self._dirty.clear()
+        self._conflicts.clear()
+        self._show_conflicts()
+        self._last_error = ""
+        at = dt.datetime.now().strftime("%H:%M")
+        happened = _what_happened(held, fresh)
+        self._decision = fresh
+        if typed:
+            # Read-only, with what was typed left on the pages to be copied; never retried.
+            self._unsaved = typed
+            self._read_only = True
+            self.details.lock_as_typed()
+            for page in self.principles:
+                page.lock_as_typed()
+            self._happened = (
+                f"Not saved: while you were typing, this decision {happened} elsewhere at {at} "
+                "(from the command line or another copy of the app), so it can no longer be "
+                f"changed here. What you typed on {_pages(typed)} since the last save is still "
+                "on screen: select it and copy it (Ctrl+C) before you leave this decision.")
+            self.save_failed.emit("Not saved: the decision changed elsewhere (see the notice)")
+        elif fresh is None:
+            self._read_only = True
+            self.details.load(held, True)
+            for page in self.principles:
+                page.load(held.answer(page.principle.slug), True, follow_up=False)
+            self._happened = (f"This decision {happened} elsewhere at {at}. What is shown is "
+                              "what was last saved.")
+        else:
+            self._happened = f"This decision {happened} elsewhere at {at}."
+            self._load_all()  # its notice follows what happened
+            self.go_to(min(self.current_page(), self.summary_page))
+        if fresh is None:
+            self.record_gone.emit(held.id)
+        else:
+            self._refresh_tasks()
+            self.record_changed.emit(fresh)  # the lifecycle actions follow allowed(fresh)
+        if typed or fresh is None:
+            self.set_banner("")  # what happened, alone
         return True
 
-    def _locked_elsewhere(self) -> bool:
-        """After a refused save: if the stored record may no longer change (a sign-off recorded
-        from the command line while this page was being typed on, say), the pages go
-        read-only with what was typed still on them, so it can be copied, and the notice at
-        the top says so: no message box, and no retrying. True if that is what happened."""
-        d = self._decision
-        try:
-            stored = self.service.get(d.id) if d is not None else None
-        except KnownError:
-            return False
-        if stored is None or allowed(stored).edit:
-            return False
-        self._unsaved = sorted(self._dirty)
-        self._dirty.clear()
-        self._decision = stored
-        self._read_only = True
-        self.details.lock_as_typed()
-        for page in self.principles:
-            page.lock_as_typed()
-        why = ("was signed off" if stored.status == Status.SIGNED_OFF else
-               "was withdrawn" if stored.status == Status.WITHDRAWN else
-               "had a sign-off recorded")
-        self.set_banner(
-            f"Not saved: while you were typing, this decision {why} elsewhere (from the "
-            "command line or another copy of the app), so it can no longer be changed. What "
-            f"you typed on {_pages(self._unsaved)} since the last save is still on screen: "
-            "select it and copy it (Ctrl+C) before you leave this decision. To change the "
-            "record, amend it once it is signed off.")
-        self._refresh_tasks()
-        self.record_changed.emit(stored)
-        return True
+    def _save_page(self, page: int, held: Decision) -> Decision:
+        if page == 0:
+            return self.service.update(held, **self.details.changes())
+        p = self.principles[page - 1]
+        return self.service.set_answer(held, p.principle.slug, p.answer())
+
+    def _show_stored(self, decision: Decision) -> None:
+        """Hold `decision` (as stored now) and show it on every page with nothing unsaved on
+        it; a page refused for a conflict keeps what was typed in the parts concerned."""
+        self._decision = decision
+        for page in range(self.summary_page):
+            if page in self._dirty:
+                continue
+            conflict = self._conflicts.get(page)
+            keep = frozenset(_page_part(page, c) for c in conflict.conflicts) if conflict else (
+                frozenset())
+            if page == 0:
+                self.details.refresh(decision, keep)
+            else:
+                p = self.principles[page - 1]
+                p.refresh(decision.answer(p.principle.slug), keep)
+            if conflict is None:
+                self._bases[page] = decision
+
+    def _conflicted_parts(self) -> list[tuple[str, object, object]]:
+        """(label, saved elsewhere, typed here) of each part refused for a conflict."""
+        assert self._decision is not None or not self._conflicts
+        return [item for page, conflict in sorted(self._conflicts.items())
+                for item in self._typed_parts(page, conflict.conflicts, self._decision)]
+
+    def _typed_parts(self, page: int, names: tuple[str, ...] | None,
+                     stored: Decision | None) -> list[tuple[str, object, object]]:
+        """(label, stored value, typed value) of the parts `names` of a page (None: every
+        part typed there since it was loaded)."""
+        base = self._bases.get(page, self._decision)
+        if base is None:
+            return []
+        if page == 0:
+            typed = replace(base, **self.details.changes())
+        else:
+            p = self.principles[page - 1]
+            typed = replace(base, answers={**base.answers, p.principle.slug: p.answer()})
+        titles = {p.principle.slug: f"{p.principle.number}. {p.principle.title}"
+                  for p in self.principles}
+        names = changed_parts(base, typed) if names is None else names
+        return [(part_label(name, titles), part_value(stored or base, name),
+                 part_value(typed, name)) for name in names]
+
+    def _show_conflicts(self) -> None:
+        self.conflict_note.show_parts(self._conflicted_parts())
+
+    def _forget_conflicts(self) -> None:
+        self._conflicts.clear()
+        self._happened = ""
+        self._show_conflicts()
+
+    def show_saved_version(self) -> None:
+        """Replace what was typed in the parts someone else changed with what is stored now
+        (the notice offers it once the user has copied what they typed)."""
+        if self._decision is None:
+            return
+        self.save_now()
+        self._forget_conflicts()
+        self._decision = self.service.get(self._decision.id)
+        self._load_all()
+        self.record_changed.emit(self._decision)
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
-        if self._decision is None or not self.save_now():
-            return False
+        if self._decision is None or not self.save_now() or self.stored_changed():
+            return False  # changed elsewhere: the window shows the record as it is now
         p = self.principles[page - 1]
         try:
             self._decision = self.service.lifecycle.set_action_done(
-                self._decision.id, p.principle.slug, row, done)
+                self._decision.id, p.principle.slug, row, done, self._decision.version)
         except KnownError as exc:
             self.dialogs.error(self, "Cannot update this action", str(exc))
             return False
@@ -570,6 +713,31 @@ class DecisionEditor(QWidget):
         if isinstance(state, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(state))
         self.set_guidance_visible(settings.value("editor/guidance") != "hidden")
+
+
+def _page_part(page: int, name: str) -> str:
+    """A part merge() names, as the page calls it: "title", or "response" for an answer."""
+    return name if page == 0 else name.rsplit(".", 1)[1]
+
+
+def _state(d: Decision) -> tuple[object, ...]:
+    """What decides what may be done to a record (desktop/domain/rules.py)."""
+    return d.version, d.status, d.sign_offs
+
+
+def _what_happened(held: Decision, fresh: Decision | None) -> str:
+    """What another process did to the open record: "was signed off", "was deleted"."""
+    if fresh is None:
+        return "was deleted"
+    if fresh.version != held.version:
+        return f"was amended (version {fresh.version} is now the current one)"
+    if fresh.status != held.status and fresh.status in (Status.SIGNED_OFF, Status.WITHDRAWN):
+        return f"was {fresh.status.label.lower()}"
+    if len(fresh.sign_offs) > len(held.sign_offs):
+        return "had a sign-off recorded"
+    if len(fresh.sign_offs) < len(held.sign_offs):
+        return "had a sign-off removed"
+    return "was changed"
 
 
 def _pages(pages) -> str:

@@ -72,6 +72,7 @@ class DetailsPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loading = False
+        self._read_only = False
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(24)
@@ -127,6 +128,7 @@ class DetailsPage(QWidget):
     # ---- load / read back ----------------------------------------------------------------
     def load(self, decision: Decision, read_only: bool) -> None:
         self.intro.setText(READ_ONLY_INTRO if read_only else EDITABLE_INTRO)
+        self._read_only = read_only
         self._loading = True
         try:
             for key in LINE_FIELDS + DATES:
@@ -142,20 +144,42 @@ class DetailsPage(QWidget):
             model = self.inputs["delivery_model"]
             model.setCurrentIndex(max(0, model.findData(decision.delivery_model or "")))
             model.setEnabled(not read_only)
-            self.options.set_values(
-                [{"name": o.name, "delivery_model": o.delivery_model or "", "status": o.status,
-                  "reason": o.reason} for o in decision.options],
-                read_only,
-            )
+            self.options.set_values(_option_rows(decision.options), read_only)
             for f in self.fields.values():
                 f.set_error("")
         finally:
             self._loading = False
         self.chain_tab_order()
 
+    def refresh(self, decision: Decision, keep: frozenset[str] = frozenset()) -> None:
+        """Show the stored value of each field that shows another one, except the fields
+        in `keep` and typing that cannot be saved yet: the cursor stays where it is in the
+        rest (after a save that brought in what someone else saved)."""
+        shown = self.changes()
+        self._loading = True
+        try:
+            for key, value in shown.items():
+                stored = getattr(decision, key)
+                if key in keep or value == stored:
+                    continue
+                w = self.inputs[key]
+                if key in TEXT_FIELDS:
+                    w.setPlainText(stored or "")
+                elif key in LINE_FIELDS or key in DATES:
+                    w.setText(stored or "")
+                elif key == "key_decision":
+                    w.setChecked(stored)
+                elif key == "delivery_model":
+                    w.setCurrentIndex(max(0, w.findData(stored or "")))
+                else:
+                    self.options.set_values(_option_rows(stored), self._read_only)
+        finally:
+            self._loading = False
+
     def lock_as_typed(self) -> None:
         """Read-only from now, with what is typed left on the page (see PrinciplePage)."""
         self.intro.setText(READ_ONLY_INTRO)
+        self._read_only = True
         self._loading = True
         try:
             for key in LINE_FIELDS + DATES + TEXT_FIELDS:
@@ -255,3 +279,8 @@ class DetailsPage(QWidget):
             widget = self.options.focus_chain()[0]
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         ensure_visible(widget)
+
+
+def _option_rows(options: tuple[Option, ...]) -> list[dict[str, str]]:
+    return [{"name": o.name, "delivery_model": o.delivery_model or "", "status": o.status,
+             "reason": o.reason} for o in options]

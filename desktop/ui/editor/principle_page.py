@@ -69,6 +69,7 @@ class PrinciplePage(QWidget):
         super().__init__(parent)
         self.principle = principle
         self._loading = False
+        self._read_only, self._follow_up = False, True
         self._two_columns = False
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
@@ -215,31 +216,59 @@ class PrinciplePage(QWidget):
     # ---- load / read back ----------------------------------------------------------------
     def load(self, answer: Answer, read_only: bool, follow_up: bool = True) -> None:
         """Show an answer; `follow_up` keeps the actions' Done boxes live on a read-only record."""
+        self._read_only, self._follow_up = read_only, follow_up
         self._loading = True
         try:
-            self.rating_group.setExclusive(False)
-            for rating, b in self.rating_buttons.items():
-                b.setChecked(answer.rating == rating)
+            self._show_rating(answer.rating)
+            for b in self.rating_buttons.values():
                 b.setEnabled(not read_only)
-            self.rating_group.setExclusive(True)
             self.response.setPlainText(answer.response)
             self.response.setReadOnly(read_only)
             self.evidence.setPlainText(answer.evidence)
             self.evidence.setReadOnly(read_only)
-            self.actions.set_values(
-                [{"action": a.action, "owner": a.owner, "due": a.due or "",
-                  "done": "yes" if a.done else ""} for a in answer.actions],
-                read_only,
-            )
-            for i in range(self.actions.row_count()):
-                self.actions.cell(i, "done").setEnabled(follow_up)
+            self._show_actions(answer.actions)
         finally:
             self._loading = False
         self.show_progress(answer)
 
+    def refresh(self, answer: Answer, keep: frozenset[str] = frozenset()) -> None:
+        """Show the stored value of each part of the answer (rating, response, evidence,
+        actions) that shows another one, except the parts in `keep` and actions whose due
+        dates cannot be saved yet: the cursor stays where it is in the rest."""
+        shown = self.answer()
+        self._loading = True
+        try:
+            if "rating" not in keep and shown.rating != answer.rating:
+                self._show_rating(answer.rating)
+            for part, box in (("response", self.response), ("evidence", self.evidence)):
+                if part not in keep and getattr(shown, part) != getattr(answer, part):
+                    box.setPlainText(getattr(answer, part))
+            if ("actions" not in keep and shown.actions != answer.actions
+                    and not self._bad_due_dates()):
+                self._show_actions(answer.actions)
+        finally:
+            self._loading = False
+        self.show_progress(answer)
+
+    def _show_rating(self, rating: Rating | None) -> None:
+        self.rating_group.setExclusive(False)
+        for value, b in self.rating_buttons.items():
+            b.setChecked(value == rating)
+        self.rating_group.setExclusive(True)
+
+    def _show_actions(self, actions: tuple[Action, ...]) -> None:
+        self.actions.set_values(
+            [{"action": a.action, "owner": a.owner, "due": a.due or "",
+              "done": "yes" if a.done else ""} for a in actions],
+            self._read_only,
+        )
+        for i in range(self.actions.row_count()):
+            self.actions.cell(i, "done").setEnabled(self._follow_up)
+
     def lock_as_typed(self) -> None:
         """Read-only from now, with what is typed left on the page (to be copied): the record
         was signed elsewhere while it was being typed on."""
+        self._read_only = True
         self._loading = True
         try:
             for b in self.rating_buttons.values():
