@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QEvent, QObject, QRect, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -18,6 +19,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -58,10 +63,14 @@ def restyle(widget: QWidget) -> None:
 
 
 class LinkButton(QPushButton):
-    """A button that looks like a GOV.UK link but takes keyboard focus like a button."""
+    """A button that looks like a GOV.UK link but takes keyboard focus like a button.
+
+    wrap=True: a long link (a sentence, such as "5. Voluntary and community sector: Explain
+    how ...") breaks into lines on a narrow page instead of making the page wider than the
+    window; text() stays the whole sentence on one line."""
 
     def __init__(self, text: str, parent: QWidget | None = None, *,
-                 later: list | None = None) -> None:
+                 later: list | None = None, wrap: bool = False) -> None:
         super().__init__(text, parent)
         self.setProperty("link", True)
         if later is None:
@@ -69,11 +78,65 @@ class LinkButton(QPushButton):
         else:  # the pointer cannot be over it before the first paint
             later.append(self._hand_cursor)
         self.setFlat(True)
+        self._wrap = wrap
+        if wrap:
+            policy = self.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)  # may shrink, to wrap
+            policy.setHeightForWidth(True)
+            self.setSizePolicy(policy)
 
     def _hand_cursor(self) -> None:
         from PySide6.QtCore import Qt
 
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def _chrome(self) -> QSize:
+        """The padding and border around the text: the one-line button less its text."""
+        from PySide6.QtCore import Qt
+
+        return super().sizeHint() - self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic,
+                                                            self.text())
+
+    def _lines(self, width: int) -> str:
+        """The text broken at spaces into lines that fit a button `width` wide."""
+        room = width - self._chrome().width()
+        fm = self.fontMetrics()
+        lines: list[str] = []
+        for word in self.text().split(" "):
+            if lines and fm.horizontalAdvance(f"{lines[-1]} {word}") <= room:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return "\n".join(lines)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return self._wrap or super().hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        if not self._wrap:
+            return super().heightForWidth(width)
+        text = self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, self._lines(width))
+        return text.height() + self._chrome().height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        if not self._wrap:
+            return super().minimumSizeHint()
+        fm = self.fontMetrics()
+        widest = max(fm.horizontalAdvance(w) for w in self.text().split(" "))
+        width = widest + self._chrome().width()
+        return QSize(width, self.heightForWidth(width))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._wrap or self.width() >= super().sizeHint().width():
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = self._lines(self.width())
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
 
 
 class WrappingLink(LinkButton):
@@ -281,6 +344,63 @@ def glyph_warning(text: str) -> str:
             "It prints a [U+XXXX] placeholder instead.")
 
 
+class ButtonRow(QWidget):
+    """Buttons side by side, left-aligned; one under another when the row is too narrow for
+    them all (a 1024 px screen at 150%), so they never make the page scroll sideways."""
+
+    def __init__(self, spacing: int = 16, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(spacing)
+        self._row.addStretch(1)
+        self._buttons: list[QWidget] = []
+
+    def add(self, button: QWidget) -> None:
+        from PySide6.QtCore import Qt
+
+        self._row.insertWidget(len(self._buttons), button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._buttons.append(button)
+
+    def _side_by_side_width(self) -> int:
+        shown = [b for b in self._buttons if not b.isHidden()]
+        return sum(b.sizeHint().width() for b in shown) + self._row.spacing() * (len(shown) - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        widest = max((b.sizeHint().width() for b in self._buttons if not b.isHidden()), default=0)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        direction = (QBoxLayout.Direction.LeftToRight
+                     if event.size().width() >= self._side_by_side_width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._row.direction() != direction:
+            self._row.setDirection(direction)
+
+
+# Below this viewport width (a 1024 px screen at 150%, beside the task list) a page's side
+# margins narrow from 32 px to 16 px, so the reading column keeps the room.
+NARROW_PAGE = 480
+
+
+class _SideMargins(QObject):
+    """Narrows a scroll page's side margins while its viewport is narrow."""
+
+    def __init__(self, area: QScrollArea, layout: QVBoxLayout) -> None:
+        super().__init__(area)
+        self._layout = layout
+        area.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            side = 16 if event.size().width() < NARROW_PAGE else 32
+            m = self._layout.contentsMargins()
+            if m.left() != side:
+                self._layout.setContentsMargins(side, m.top(), side, m.bottom())
+        return False
+
+
 def scroll_page(content: QWidget) -> QScrollArea:
     """Put a page's reading column in a scroll area with generous white margins."""
     from PySide6.QtCore import Qt
@@ -296,6 +416,7 @@ def scroll_page(content: QWidget) -> QScrollArea:
     holder.setObjectName("page")
     outer = QVBoxLayout(holder)
     outer.setContentsMargins(32, 24, 32, 32)
+    _SideMargins(area, outer)
     row = QHBoxLayout()
     content.setMaximumWidth(READING_WIDTH)
     # No alignment flag here: an aligned item loses height-for-width and wrapped text is cut.

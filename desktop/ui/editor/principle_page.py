@@ -38,12 +38,13 @@ RATING_MEANINGS = {
     Rating.RED: "does not; a serious concern",
     Rating.NOT_APPLICABLE: "say why in the response",
 }
-# Each action is a small block: the action across the whole column, then owner, date, progress.
+# Each action is a small block: the action across the whole column, then owner and date, then
+# progress (on a line of its own, so the block fits the column at 1024 px and 150%).
 ACTION_COLUMNS = [
     Column("action", "Action", 1, spoken="Action", lines=2),
     Column("owner", "Owner", 1, spoken="Owner of action", line=1, lines=1),  # wraps: never cut
     Column("due", "Due date", 0, width=150, spoken="Due date of action", line=1, date=True),
-    Column("done", "Progress", 0, check="Done", live=True, spoken="Action done", line=1),
+    Column("done", "Progress", 0, check="Done", live=True, spoken="Action done", line=2),
 ]
 # Two columns (inputs, then guidance on the right) when the scroll viewport is at least this
 # wide in logical pixels: 1280x800 at 100% has about 920; at 150% it is about 560 and stacks.

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from desktop.domain.decision import (
 )
 from desktop.domain.rules import allowed
 from desktop.ui import theme
-from desktop.ui.widgets import LinkButton, primary_button, text_label
+from desktop.ui.widgets import ButtonRow, LinkButton, primary_button, text_label
 
 
 def first_lines(text: str, limit: int = 180) -> str:
@@ -104,7 +103,7 @@ class SummaryPage(QWidget):
             b.setSpacing(4)
             b.addWidget(text_label("What is still missing", "h2"))
             for text, page, key in missing:
-                link = LinkButton(text)
+                link = LinkButton(text, wrap=True)  # a narrow window breaks it into lines
                 link.setAccessibleName(f"Go to {text}")
                 link.clicked.connect(lambda _=False, p=page, k=key: self.go_to.emit(p, k))
                 b.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
@@ -136,20 +135,18 @@ class SummaryPage(QWidget):
             self.sign_offs_label = text_label(sign_off_lines(decision, checklist))
             self.sign_offs_label.setAccessibleName("Sign-offs")
             col.addWidget(self.sign_offs_label)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(16)
+        buttons = ButtonRow()
         self.export_button = primary_button(button_text) if ready else QPushButton(button_text)
         self.export_button.setEnabled(self.export_enabled)
         self.export_button.clicked.connect(self.export_requested)
-        buttons.addWidget(self.export_button)
+        buttons.add(self.export_button)
         self.sign_off_button = None
         if rules.sign_off:
             self.sign_off_button = QPushButton("Record sign-off…")
             self.sign_off_button.setToolTip("Record a sign-off from the signed paper copy")
             self.sign_off_button.clicked.connect(self.sign_off_requested)
-            buttons.addWidget(self.sign_off_button)
-        buttons.addStretch(1)
-        col.addLayout(buttons)
+            buttons.add(self.sign_off_button)
+        col.addWidget(buttons)
         self.next_step = first_missing or self._next_action(decision)
         col.addWidget(text_label("Principles", "h2"))
         grid = QGridLayout()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -160,8 +161,15 @@ class RegisterView(QWidget):
         self.search.setAccessibleName("Search decisions")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
-        self.search.setMaximumWidth(READING_WIDTH)
-        layout.addWidget(self.search)
+        # The search and the row under it share one column, so "New decision" ends where the
+        # search box ends at every width, never past it.
+        toolbar = QWidget()
+        toolbar.setMaximumWidth(READING_WIDTH)
+        column = QVBoxLayout(toolbar)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.search)
+        layout.addWidget(toolbar)
         bar = QHBoxLayout()
         bar.setSpacing(8)
         self.status_filter = FilterButton("Status", STATUS_CHOICES)
@@ -182,8 +190,10 @@ class RegisterView(QWidget):
         self.new_button = primary_button("New decision")
         self.new_button.setToolTip("Start a new decision (Ctrl+N)")
         self.new_button.setMinimumWidth(self.new_button.sizeHint().width())  # never clipped
+        # As tall as the filter buttons beside it, so the row lines up top and bottom.
+        self.new_button.setMinimumHeight(self.status_filter.sizeHint().height())
         bar.addWidget(self.new_button)
-        layout.addLayout(bar)
+        column.addLayout(bar)
         self.count_label = text_label("", "hint", later=self._later)
         layout.addWidget(self.count_label)
 
@@ -258,9 +268,16 @@ class RegisterView(QWidget):
         fm = QFontMetrics(bold)
         self._widths: dict[str, int] = {}
         self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
+        # A status reads whole at any width ("Ready for sign-off", not "Ready for si…"); only
+        # a version number after it may be cut short.
+        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                                table) + 1) + 8
+        statuses = max(table.fontMetrics().horizontalAdvance(s.label) for s in Status) + margin
         for i, (key, label) in enumerate(COLUMNS):
             if key in widths:
                 self._least[key] = fm.horizontalAdvance(label) + 32
+                if key == "status":
+                    self._least[key] = max(self._least[key], statuses)
                 self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
                 table.setColumnWidth(i, self._widths[key])
         table.open_requested.connect(self._open_index)

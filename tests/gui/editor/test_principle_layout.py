@@ -169,3 +169,45 @@ def test_long_action_wraps_and_enter_adds_no_line_break(example, qtbot):
     assert page.answer().actions[0].action.endswith("now")
     qtbot.keyClicks(cell, " and then report back to the committee with the agreed rates" * 2)
     qtbot.waitUntil(lambda: cell.verticalScrollBar().maximum() == 0)  # the box grew to fit
+
+
+def _fits_the_width(area) -> bool:
+    """No sideways scrolling: the page's content is no wider than the scroll area's viewport."""
+    QApplication.processEvents()
+    content = area.widget()
+    return (content.width() <= area.viewport().width()
+            and content.minimumSizeHint().width() <= area.viewport().width()
+            and area.horizontalScrollBar().maximum() == 0)
+
+
+def test_at_1024x768_and_150_percent_the_summary_fits_the_width(themed, example, qtbot):
+    editor = example.editor
+    sized(example, qtbot, 683, 512)  # a 1024x768 screen at 150%, in logical pixels
+    editor.go_to(SUMMARY_PAGE)
+    area = editor.scrolls[SUMMARY_PAGE]
+    qtbot.waitUntil(lambda: _fits_the_width(area))
+
+
+def test_at_1024x768_and_150_percent_a_page_with_two_actions_fits_the_width(
+        themed, make_window, service, qtbot):
+    from desktop.domain.decision import Action, Answer, Rating
+
+    d = service.create("Hand the libraries to a community trust", proposal="Transfer in 2027.")
+    service.set_answer(d.id, "staff", Answer(
+        rating=Rating.AMBER, response="Consultation pending.",
+        actions=(Action("Run the consultation with staff and the unions", "Head of libraries",
+                        "2027-02-01"),
+                 Action("Report back to the committee", "Director of communities",
+                        "2027-03-01"))))
+    window = sized(make_window(service), qtbot, 683, 512)
+    window.open_decision(d.id, page=STAFF)
+    editor = window.editor
+    area = editor.scrolls[STAFF]
+    page = editor.principles[STAFF - 1]
+    assert page.actions.cell(1, "action").toPlainText() == "Report back to the committee"
+    qtbot.waitUntil(lambda: _fits_the_width(area))
+    for row in (0, 1):
+        for field in ("action", "owner"):
+            cell = page.actions.cell(row, field)
+            left = cell.mapTo(area.viewport(), QPoint(0, 0)).x()
+            assert left >= 0 and left + cell.width() <= area.viewport().width(), (row, field)

@@ -63,3 +63,51 @@ def test_an_incomplete_draft_is_not_yet_rated(qtbot, make_window, service):
     assert cell.data() == "Not yet rated (3 of 10)"
     assert cell.data(Qt.ItemDataRole.DecorationRole).isNull()  # no green tick either
     assert model.index(model.row_of(ready.id), column).data() == "Amber"
+
+
+def _sized(window, qtbot, width: int, height: int) -> None:
+    window.showNormal()
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height)
+
+
+def test_at_1024x768_and_150_percent_the_toolbar_fits_beside_the_search_box(
+        qtbot, make_window, service, themed):
+    complete_decision(service)
+    window = make_window(service)
+    view = window.register
+    _sized(window, qtbot, 683, 512)  # a 1024x768 screen at 150%, in logical pixels
+    search = _geometry(view, view.search)
+    bar = [_geometry(view, w) for w in _toolbar(view)[1:]]
+    for box in bar:
+        assert not box.intersects(search), (box, search)
+        assert box.left() >= search.left() and box.right() <= search.right(), (box, search)
+    new = bar[-1]
+    assert view.new_button.width() >= view.new_button.sizeHint().width()  # never clipped
+    assert new.right() == search.right()  # lined up with the search box's right edge
+    # and on one line with the filters, top and bottom
+    status = _geometry(view, view.status_filter)
+    assert (new.top(), new.bottom()) == (status.top(), status.bottom())
+    for width in (853, 1024, 1280):  # wider, it still ends where the search box ends
+        _sized(window, qtbot, width, 600)
+        assert _geometry(view, view.new_button).right() == _geometry(view, view.search).right()
+
+
+def test_at_1024x768_and_150_percent_ready_for_sign_off_reads_whole(
+        qtbot, make_window, service, themed):
+    from PySide6.QtWidgets import QStyle
+
+    complete_decision(service)
+    window = make_window(service)
+    view = window.register
+    _sized(window, qtbot, 683, 512)
+    table = view.table
+    status = KEYS.index("status")
+    cell = view.model.index(0, status)
+    assert cell.data() == "Ready for sign-off"
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    needed = table.fontMetrics().horizontalAdvance(cell.data()) + 2 * margin
+    assert table.visualRect(cell).width() >= needed
+    assert not table.isColumnHidden(KEYS.index("reference"))
+    # and the whole table is in view: no sideways scrolling
+    assert table.horizontalScrollBar().maximum() == 0
