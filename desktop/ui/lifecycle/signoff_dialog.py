@@ -32,7 +32,6 @@ from desktop.ui.widgets import (
     FollowFocus,
     LinkButton,
     PlainText,
-    WrappingLink,
     fit_to_screen,
     primary_button,
     text_label,
@@ -79,7 +78,7 @@ class ErrorSummary(QFrame):
             link.deleteLater()
         self.links = []
         for field, message in problems:
-            link = WrappingLink(message)  # a long message wraps, never cut off
+            link = LinkButton(message, wrap=True)  # a long message wraps, never cut off
             link.setAccessibleName(message)
             link.clicked.connect(lambda _=False, f=field: self.activated.emit(f))
             # No alignment flag: an aligned item loses height-for-width and wrapped text is cut.
