@@ -22,6 +22,7 @@ from desktop.domain.decision import (
     completeness,
     detail_problems,
     overall_rating,
+    settled_rating,
 )
 from desktop.domain.rules import allowed
 from desktop.ui import theme
@@ -65,6 +66,7 @@ class SummaryPage(QWidget):
         self.export_button: QPushButton | None = None
         self.sign_off_button: QPushButton | None = None
         self.sign_offs_label: QLabel | None = None
+        self.rating_line: QLabel | None = None  # "Overall rating: …", if anything is rated
         self.export_enabled = True
         self.next_step: QPushButton | None = None  # the first focus (see focus_field)
 
@@ -83,11 +85,18 @@ class SummaryPage(QWidget):
         col.addWidget(text_label(decision.title, "caption"))
         col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
                                  "completed"))
-        overall = overall_rating(decision)
+        overall = settled_rating(decision)
+        self.rating_line = None
         if overall:
-            line = text_label(f"Overall rating: {theme.rating_text(overall)}", "label")
-            line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
-            col.addWidget(line)
+            self.rating_line = text_label(f"Overall rating: {theme.rating_text(overall)}",
+                                          "label")
+            self.rating_line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
+        elif overall_rating(decision):  # rated in part: no rating reads as if assured
+            self.rating_line = text_label(
+                f"Overall rating: Not yet rated ({done} of {len(checklist.principles)} "
+                f"{checklist.noun} completed)", "label")
+        if self.rating_line is not None:
+            col.addWidget(self.rating_line)
 
         missing: list[tuple[str, int, str]] = [
             (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)

@@ -51,3 +51,21 @@ def test_view_check_your_answers_puts_the_focus_on_the_next_step(window, service
     window.summary_action.trigger()
     assert window.editor.current_page() == SUMMARY_PAGE
     assert QApplication.focusWidget() is window.editor.summary.export_button
+
+
+def test_an_incomplete_record_is_not_yet_rated_on_check_your_answers(window, service):
+    """Issue 13 item 9, as the register and the PDF say it: a part-answered draft shows no
+    overall rating as if assured, and a complete one shows its rating."""
+    from desktop.domain.decision import Answer, Rating, completeness
+
+    draft = service.create("Partly answered", proposal="P")
+    draft = service.set_answer(draft.id, "staff", Answer(rating=Rating.RED, response="No."))
+    summary, _ = open_summary(window, draft.id)
+    assert summary.rating_line is not None and summary.rating_line.text() == (
+        f"Overall rating: Not yet rated ({completeness(draft)} of {len(draft.sections)} "
+        "principles completed)")
+    ready = complete_decision(service)
+    summary, _ = open_summary(window, ready.id)
+    assert summary.rating_line is not None
+    assert "Not yet rated" not in summary.rating_line.text()
+    assert "Amber" in summary.rating_line.text()
