@@ -101,6 +101,25 @@ def service(db_path, clock):
 
 
 @pytest.fixture
+def elsewhere(db_path):
+    """Another process on the same file (the command line, or a second window): its own
+    connection, user ("clerk") and clock, a second apart each time it is asked."""
+    import datetime as dt
+
+    from desktop.application.bootstrap import open_service
+
+    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
+
+    def now() -> dt.datetime:
+        moment[0] += dt.timedelta(seconds=1)
+        return moment[0]
+
+    svc = open_service(db_path, user="clerk", now=now)
+    yield svc
+    svc.db.close()
+
+
+@pytest.fixture
 def example_bundle_text():
     from desktop import paths
 

@@ -8,6 +8,16 @@ import re
 from pypdf import PdfReader
 
 
+def squash(text: str) -> str:
+    """Text with every run of white space made one space (PDF text breaks lines anywhere)."""
+    return " ".join(text.split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text, squashed."""
+    return [squash(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
 def page_forms(pdf: bytes) -> list[list[bytes]]:
     """For each page, the content streams of the form XObjects it draws."""
     out = []

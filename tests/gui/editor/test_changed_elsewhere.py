@@ -5,30 +5,13 @@ was typed and not saved stays on screen beside a message. Nothing is retried for
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from desktop.application.bootstrap import open_service
 from desktop.domain.decision import Status
 from tests.helpers.lifecycle import ROLES, complete_decision, sign
 
 WATCH_MS = 100
 WITHIN = 3000  # ms: the watch interval, with room for a slow machine
-
-
-@pytest.fixture
-def elsewhere(db_path):
-    """The command line (or another window): its own connection to the same file."""
-    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
-
-    def now() -> dt.datetime:
-        moment[0] += dt.timedelta(seconds=1)
-        return moment[0]
-
-    svc = open_service(db_path, user="clerk", now=now)
-    yield svc
-    svc.db.close()
 
 
 @pytest.fixture

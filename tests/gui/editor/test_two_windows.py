@@ -4,32 +4,14 @@ both texts, one stored and one on screen, with a notice saying so."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from desktop.application.bootstrap import open_service
-
 
 @pytest.fixture
-def other(db_path):
-    """The second person's service: its own connection to the same file."""
-    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
-
-    def now() -> dt.datetime:
-        moment[0] += dt.timedelta(seconds=1)
-        return moment[0]
-
-    svc = open_service(db_path, user="clerk", now=now)
-    yield svc
-    svc.db.close()
-
-
-@pytest.fixture
-def two_windows(make_window, service, other):
+def two_windows(make_window, service, elsewhere):
     draft = service.create("Draft one")
     first = make_window(service, autosave_ms=50)
-    second = make_window(other, autosave_ms=50)
+    second = make_window(elsewhere, autosave_ms=50)
     for window in (first, second):
         window.open_decision(draft.id)
     return first, second, draft.id

@@ -4,30 +4,14 @@ now, so neither undoes the other; a part both changed is refused, never overwrit
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pytest
 
-from desktop.application.bootstrap import open_service
 from desktop.domain.decision import Action, Answer, Rating
 from desktop.domain.errors import Refused
 from desktop.domain.merge import EditConflict, changed_parts, merge
 from tests.helpers.lifecycle import ROLES, complete_decision, sign
-
-
-@pytest.fixture
-def elsewhere(db_path):
-    """Another window's service on the same file: its own connection, clock and user."""
-    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
-
-    def now() -> dt.datetime:
-        moment[0] += dt.timedelta(seconds=1)
-        return moment[0]
-
-    other = open_service(db_path, user="clerk", now=now)
-    yield other
-    other.db.close()
 
 
 def _form(decision):

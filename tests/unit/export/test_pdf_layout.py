@@ -15,17 +15,8 @@ from desktop.export.pdf import parts as pdf_parts
 from desktop.export.pdf import render_pack, render_record
 from desktop.export.pdf.parts import KeepWithStart, ParaCache, SharedParagraph
 from desktop.export.pdf.styles import stylesheet
-
-ROLES = ("Proposing Director", "Section 151 Officer", "Monitoring Officer",
-         "Chair or Portfolio Holder")
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def page_texts(pdf: bytes) -> list[str]:
-    return [squash(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+from tests.helpers.lifecycle import ROLES
+from tests.helpers.pdf import page_texts
 
 
 def build(story: list) -> list[str]:

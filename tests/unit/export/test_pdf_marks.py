@@ -17,7 +17,7 @@ from desktop.application.printing import print_record
 from desktop.domain.decision import Status
 from desktop.export.pdf import PrintRecord, render_pack, render_record
 from tests.helpers.lifecycle import signed_off_decision
-from tests.helpers.pdf import mark_streams
+from tests.helpers.pdf import mark_streams, squash
 
 READY_MARK = ("FOR SIGNATURE —", "NOT YET SIGNED")
 MARK_WORDS = ("DRAFT", "FOR SIGNATURE", "NOT YET SIGNED", "SIGNATURE", "SUPERSEDED",
@@ -25,10 +25,6 @@ MARK_WORDS = ("DRAFT", "FOR SIGNATURE", "NOT YET SIGNED", "SIGNATURE", "SUPERSED
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None
                                    or shutil.which("pdftoppm") is None,
                                    reason="poppler-utils (pdftotext, pdftoppm) not installed")
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def pypdf_pages(pdf: bytes) -> list[str]:

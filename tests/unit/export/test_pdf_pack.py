@@ -11,10 +11,7 @@ from pypdf import PdfReader
 from desktop.application.printing import print_record
 from desktop.domain.record import code_for
 from desktop.export.pdf import render_pack
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
+from tests.helpers.pdf import squash
 
 
 @pytest.fixture

@@ -15,17 +15,8 @@ from desktop.domain.dates import long_date
 from desktop.domain.decision import Answer, Option, Rating, Status
 from desktop.domain.record import code_for
 from desktop.export.pdf import render_record
-
-ROLES = ("Proposing Director", "Section 151 Officer", "Monitoring Officer",
-         "Chair or Portfolio Holder")
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def page_texts(pdf: bytes) -> list[str]:
-    return [squash(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+from tests.helpers.lifecycle import ROLES
+from tests.helpers.pdf import mark_streams, page_texts, squash
 
 
 def sign_off_in_sql(service, decision_id: str, names=("A Director", "B Finance", "C Legal",
@@ -124,7 +115,6 @@ def test_every_font_embedded(example_pdf, tmp_path):
 
 
 def test_ready_has_a_mark_signed_off_has_none(service, example_id):
-    from tests.helpers.pdf import mark_streams
 
     ready = render_record(print_record(service, example_id))
     assert all(mark_streams(ready.pdf))
@@ -145,7 +135,6 @@ def test_ready_has_a_mark_signed_off_has_none(service, example_id):
 def test_withdrawn_says_withdrawn(service):
     d = service.create("Stop the mobile library")
     service.withdraw(d.id)
-    from tests.helpers.pdf import mark_streams
 
     rec = print_record(service, d.id)
     assert rec.mark == ("WITHDRAWN",)
