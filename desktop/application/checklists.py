@@ -297,6 +297,8 @@ def plain_message(problem: Problem) -> str:
         return f"Enter the {field} of {where}"
     if rule == "maxLength":
         return f"The {field} of {where} must be {limit} characters or fewer"
+    if rule == "pattern" and last == "slug" and problem.value == "":
+        return f"Enter the slug of {where}, like climate-emergency"
     if rule == "pattern" and last == "slug":
         return (f"The slug of {where} must be lower-case letters and digits, words joined by "
                 f"single hyphens, like climate-emergency")
@@ -309,3 +311,14 @@ def plain_message(problem: Problem) -> str:
     if rule == "unique" and isinstance(limit, int):
         return f"The name of {where} is the same as sign-off role {limit + 1}'s: choose another"
     return f"{where[0].upper()}{where[1:]}, {format_path(path)}: {problem.text}"
+
+
+def suggest_slug(title: str) -> str:
+    """A slug for a new section from its title ("Climate emergency" -> "climate-emergency"):
+    what the editor fills in until the user types one. Letters other than a-z are dropped
+    (the schema's slugs are ASCII); it may still need a hand, and is checked like any other."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")

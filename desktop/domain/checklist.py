@@ -165,6 +165,7 @@ class Problem:
     text: str  # what is wrong, as `checklist import` words it after the path
     rule: str  # the schema keyword broken ("minLength", "pattern", ...), or "unique", "number"
     limit: object = None  # the keyword's value in the schema (3 for minItems: 3), if any
+    value: object = None  # what was found there
 
     def __str__(self) -> str:
         return f"checklist {format_path(self.path)}: {self.text}"
@@ -176,8 +177,8 @@ def schema_problems(data: object, schema_path: Path) -> list[Problem]:
 
     validator = jsonschema.Draft202012Validator(_schema(schema_path))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [Problem(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value)
-            for e in errors]
+    return [Problem(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value,
+                    e.instance) for e in errors]
 
 
 def rule_problems(data: object) -> list[Problem]:
