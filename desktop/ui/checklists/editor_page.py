@@ -74,6 +74,8 @@ class ChecklistEditorPage(QWidget):
         self.version_input = QSpinBox()
         self.version_input.setRange(1, MAX_VERSION)
         self.version_input.setMaximumWidth(160)
+        # typed, or Up and Down; Fusion's tiny arrows under the style sheet were no target
+        self.version_input.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.version_input.valueChanged.connect(lambda v: self._set_top("version", v))
         self.title_input = QLineEdit()
         self.title_input.textEdited.connect(lambda t: self._set_top("title", t))

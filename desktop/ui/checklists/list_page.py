@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.checklist import Checklist
-from desktop.ui.widgets import ButtonRow, primary_button, text_label
+from desktop.ui.widgets import ButtonRow, primary_button, scroll_page, text_label
 
 if TYPE_CHECKING:
     from desktop.application.checklists import ChecklistEntry, ChecklistService
 
-COLUMNS = ("Title", "Id", "Version", "Sections", "Used for new decisions", "Decisions")
+COLUMNS = ("Checklist", "Version", "Sections", "Decisions")
+DEFAULT_LINE = "Used for new decisions"  # under the default checklist's title and id
 
 
 class ChecklistsPage(QWidget):
@@ -33,8 +34,9 @@ class ChecklistsPage(QWidget):
         super().__init__(parent)
         self.checklists = checklists
         self.entries: list[ChecklistEntry] = []
-        col = QVBoxLayout(self)
-        col.setContentsMargins(32, 24, 32, 24)
+        content = QWidget()
+        col = QVBoxLayout(content)
+        col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(16)
         col.addWidget(text_label("Checklists", "h1"))
         col.addWidget(text_label(
@@ -51,14 +53,20 @@ class ChecklistsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        self.table.setWordWrap(False)
+        # Every row whole: titles wrap, and the table is as tall as its rows (the page
+        # scrolls instead), so nothing is cut off at 1024x768 and 150%.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i in range(1, len(COLUMNS)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda *_: self._fit_rows())
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        col.addWidget(self.table, 1)
+        col.addWidget(self.table)
 
         self.continue_button = primary_button("Continue the draft")
         self.new_version_button = QPushButton("Copy as a new version…")
@@ -78,6 +86,20 @@ class ChecklistsPage(QWidget):
             second.add(button)
         col.addWidget(first)
         col.addWidget(second)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_page(content))
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped text, the table as tall as its rows."""
+        self.table.resizeRowsToContents()
+        height = (self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+                  + sum(self.table.rowHeight(r) for r in range(self.table.rowCount())))
+        self.table.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_rows()
 
     # ---- what it shows ----------------------------------------------------------------------
     def refresh(self, select: Checklist | None = None) -> None:
@@ -90,18 +112,17 @@ class ChecklistsPage(QWidget):
         for row, entry in enumerate(self.entries):
             c = entry.checklist
             used = counts.get(c.sha256, 0)
-            values = (c.title, c.id, str(c.version), str(len(c.principles)),
-                      "Yes, the default" if entry.is_default else "No",
-                      f"{used:,}")
+            name = f"{c.title}\n{c.id}" + (f"\n{DEFAULT_LINE}" if entry.is_default else "")
+            values = (name, str(c.version), str(len(c.principles)), f"{used:,}")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                if column >= 2 and column != 4:
+                if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
             if chosen is not None and (c.id, c.version) == (chosen.id, chosen.version):
                 row_to_select = row
+        self._fit_rows()
         if self.entries:
             self.table.selectRow(row_to_select)
         kept = self.checklists.kept_draft()

@@ -48,6 +48,7 @@ class OrderedList(QWidget):
         self.view = QListWidget()
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setWordWrap(True)
+        self.view.setSpacing(2)  # a wrapped item reads as one, apart from the next
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked

@@ -153,7 +153,8 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     assert [p.number for p in v2.principles] == list(range(1, 12))
     assert v2.principles[8].questions[1] == "Who checked the figures?"
     assert page.table.rowCount() == 3 and page.selected() == v2
-    assert page.table.item(page.table.currentRow(), 4).text() == "Yes, the default"
+    assert page.table.item(page.table.currentRow(), 0).text() == (
+        f"{v2.title}\ntizard-ten-principles\nUsed for new decisions")
 
     # a new decision: the chooser offers it first (the default), with eleven sections
     keyboard.press(Key.Key_Escape)  # closes the Checklists window
