@@ -287,3 +287,38 @@ def test_a_checklist_exported_through_the_real_file_dialog(service, make_window,
     assert answered == ["Export a checklist"]
     assert out.read_text(encoding="utf-8") == service.checklist.raw_json
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == service.checklist.id
+
+
+def test_a_broken_file_is_refused_naming_the_path(service, make_window, qtbot, keyboard,
+                                                  dialogs, tmp_path):
+    broken = json.loads(service.checklist.raw_json)
+    broken.update(id="broken", version=1)
+    broken["principles"][3]["questions"] = ["Only one?"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    window = make_window(service)
+    cw = open_checklists(window, qtbot, keyboard)
+    dialogs.files.append(str(path))
+    cw.import_file()
+    assert dialogs.calls[-1][:2] == ("error", "Cannot import this checklist")
+    assert "principles[3].questions" in dialogs.calls[-1][2]
+    assert cw.list_page.table.rowCount() == 1
+
+
+def test_a_summary_link_selects_the_question_it_is_about(service, make_window, qtbot,
+                                                         keyboard):
+    window = make_window(service)
+    cw = open_checklists(window, qtbot, keyboard)
+    cw.copy_as_new_version()
+    editor = cw.editor
+    editor.sections.select(4)
+    editor.form.questions.select(2)
+    editor.form.questions.view.currentItem().setText("")  # as if cleared in place
+    assert [p.message for p in editor.problems] == ["Enter question 3 of section 5, or remove it"]
+    editor.sections.select(0)
+    editor.summary.links[0].setFocus()
+    keyboard.press(Key.Key_Space)
+    assert editor.sections.current() == 4 and editor.form.questions.current() == 2
+    assert keyboard.focused() is editor.form.questions.view
+    assert editor.form.fields["questions"].error.text() == (
+        "Enter question 3 of section 5, or remove it")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,9 +19,12 @@ from desktop.domain.errors import InvalidInput
 from desktop.export.pdf import render_record
 
 
+def squeeze(text: str) -> str:
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+
+
 def pdf_text(pdf: bytes) -> str:
-    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in
-                                      PdfReader(io.BytesIO(pdf)).pages))
+    return squeeze("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def test_a_new_version_draft_is_the_newest_numbered_next(service):
@@ -120,3 +124,25 @@ def test_a_record_answered_against_version_1_prints_version_1_after_version_2(se
     assert "Whocheckedthecarbonfigures?" in pdf_text(render_record(print_record(
         service, new.id)).pdf)
     assert service.checklists.use_counts() == {v1.sha256: 1, v2.sha256: 1}
+
+
+# what a council officer types: Latin-1 and the other European letters the shipped fonts draw
+TYPED = st.text(st.one_of(st.characters(codec="latin-1", categories=("L", "N", "P", "S")),
+                          st.sampled_from(list("ąčęłŒœŸĞğİıŞşΑαΔδΩωЖжЩщЯя€–—‘’“”…"))),
+                min_size=1, max_size=40)
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TYPED, wording=TYPED, question=TYPED)
+def test_what_is_typed_into_a_draft_saves_and_prints(service, title, wording, question):
+    draft = service.checklists.new_version_draft(service.checklists.default_id())
+    draft["principles"][0].update(title=title[:60], wording=wording + " <b>&amp;")
+    draft["principles"][0]["questions"][0] = question
+    saved = service.checklists.save_draft(draft)
+    assert saved.principles[0].title == title[:60] and saved.principles[0].questions[0] == question
+    d = service.create("Typed", proposal="P")
+    rendered = render_record(print_record(service, d.id))
+    text = pdf_text(rendered.pdf)
+    assert rendered.warnings == ()
+    assert squeeze(wording + " <b>&amp;") in text and squeeze(question) in text
