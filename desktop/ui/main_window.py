@@ -789,6 +789,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._editor is not None:
             self._editor.save_now()  # what it could not save, unsaveable() lists: asked once
+        if self._checklists_window is not None and self._checklists_window.showing_editor():
+            self._checklists_window.editor.flush()  # the checklist draft, as typed
         if not self._may_drop_unsaveable("Close"):
             event.ignore()
             return

@@ -322,3 +322,16 @@ def test_a_summary_link_selects_the_question_it_is_about(service, make_window, q
     assert keyboard.focused() is editor.form.questions.view
     assert editor.form.fields["questions"].error.text() == (
         "Enter question 3 of section 5, or remove it")
+
+
+def test_closing_the_main_window_keeps_what_was_just_typed(service, make_window, qtbot,
+                                                           keyboard):
+    window = make_window(service)
+    cw = open_checklists(window, qtbot, keyboard)
+    cw.copy_as_new_version()
+    cw.editor.title_input.setFocus()
+    keyboard.ctrl(Key.Key_A)
+    keyboard.type("Typed a moment before closing")
+    assert service.checklists.kept_draft() is None  # the autosave has not run yet
+    window.close()
+    assert service.checklists.kept_draft()["title"] == "Typed a moment before closing"
