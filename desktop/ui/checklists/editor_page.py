@@ -21,7 +21,15 @@ from desktop.domain.errors import KnownError
 from desktop.ui.checklists.ordered_list import OrderedList
 from desktop.ui.checklists.section_form import SectionForm
 from desktop.ui.error_summary import ErrorSummary
-from desktop.ui.widgets import ButtonRow, Field, LinkButton, primary_button, scroll_page, text_label
+from desktop.ui.widgets import (
+    RING_PROPERTY,
+    ButtonRow,
+    Field,
+    LinkButton,
+    primary_button,
+    scroll_page,
+    text_label,
+)
 
 if TYPE_CHECKING:
     from desktop.application.checklists import ChecklistService, Draft
@@ -53,6 +61,7 @@ class ChecklistEditorPage(QWidget):
         self.problems: list[DraftProblem] = []
         self._undo: list[tuple[str, Draft]] = []  # (what was done, the draft before it)
         self._loading = False
+        self._new_sections: set[int] = set()  # id() of the sections added in this editor
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(autosave_ms)
@@ -76,6 +85,7 @@ class ChecklistEditorPage(QWidget):
         self.version_input.setMaximumWidth(160)
         # typed, or Up and Down; Fusion's tiny arrows under the style sheet were no target
         self.version_input.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.version_input.setProperty(RING_PROPERTY, True)  # the yellow ring, as a text box
         self.version_input.valueChanged.connect(lambda v: self._set_top("version", v))
         self.title_input = QLineEdit()
         self.title_input.textEdited.connect(lambda t: self._set_top("title", t))
@@ -212,7 +222,9 @@ class ChecklistEditorPage(QWidget):
 
     def _section_added(self, row: int) -> None:
         self._remember("add a section")
-        self._principles().insert(row, dict(NEW_SECTION))
+        section = dict(NEW_SECTION, questions=[])
+        self._new_sections.add(id(section))
+        self._principles().insert(row, section)
         self._show_section(row)
         self._changed()
         self.form.focus("title")
@@ -237,9 +249,10 @@ class ChecklistEditorPage(QWidget):
         section = principles[row]
         if key == "questions" and len(value) < len(section.get("questions", [])):
             self._remember(f"remove a question of section {row + 1}")
-        # a slug follows the title until the user types one of their own
-        follows = key == "title" and section.get("slug", "") in (
-            "", suggest_slug(str(section.get("title", ""))))
+        # A new section's slug follows its title until the user types one of their own; a
+        # copied section keeps its slug when its title is reworded.
+        follows = key == "title" and id(section) in self._new_sections and section.get(
+            "slug", "") in ("", suggest_slug(str(section.get("title", ""))))
         section[key] = value
         if follows:
             section["slug"] = suggest_slug(value)

@@ -108,9 +108,13 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     assert editor.sections.texts()[8] == "9. Climate emergency"
     assert editor.section_heading.text() == "Section 9: Climate emergency"
 
-    # edit the first question of section 1 in place (F2)
+    # edit the first question of section 1 in place (F2); reword its title: its slug stays
     keyboard.press(Key.Key_Home)
     assert editor.form.inputs["title"].text() == service.checklist.principles[0].title
+    tab_to(keyboard, editor.form.inputs["title"])
+    keyboard.press(Key.Key_End)
+    keyboard.type(" first")
+    assert editor.draft["principles"][0]["slug"] == service.checklist.slugs[0]
     tab_to(keyboard, editor.form.questions.view)
     keyboard.press(Key.Key_Home)
     keyboard.press(Key.Key_F2)
@@ -150,6 +154,7 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     v2 = service.checklists.find(service.checklist.id)
     assert v2.version == 2 and len(v2.principles) == 11
     assert v2.slugs[:2] == ("values", "staff-matters") and v2.slugs[8] == "climate-emergency"
+    assert v2.principles[0].title == f"{service.checklist.principles[0].title} first"
     assert [p.number for p in v2.principles] == list(range(1, 12))
     assert v2.principles[8].questions[1] == "Who checked the figures?"
     assert page.table.rowCount() == 3 and page.selected() == v2
