@@ -340,3 +340,33 @@ def test_closing_the_main_window_keeps_what_was_just_typed(service, make_window,
     assert service.checklists.kept_draft() is None  # the autosave has not run yet
     window.close()
     assert service.checklists.kept_draft()["title"] == "Typed a moment before closing"
+
+
+def test_every_stop_in_the_editor_is_in_view_and_ringed(service, make_window, qtbot,
+                                                        keyboard, focus_ring, themed):
+    from PySide6.QtCore import QRect
+
+    from desktop.ui.widgets import takes_ring
+    from tests.gui.conftest import ring_shown_round
+
+    window = make_window(service)
+    cw = open_checklists(window, qtbot, keyboard)
+    cw.resize(680, 500)  # about 1024x768 at 150%
+    cw.copy_as_new_version()
+    editor = cw.editor
+    editor.sections.add("")  # a problem or five, so the error summary's links are stops too
+    viewport = editor.area.viewport()
+    seen = 0
+    for _ in range(45):
+        keyboard.press(Key.Key_Tab)
+        w = keyboard.focused()
+        if not viewport.isAncestorOf(w):
+            continue
+        seen += 1
+        box = QRect(w.mapTo(viewport, w.rect().topLeft()), w.size())
+        if box.height() < viewport.height():
+            qtbot.waitUntil(lambda box=box, w=w: viewport.rect().contains(
+                QRect(w.mapTo(viewport, w.rect().topLeft()), w.size())), timeout=1000)
+        if takes_ring(w):
+            qtbot.waitUntil(lambda w=w: ring_shown_round(focus_ring, w), timeout=1000)
+    assert seen >= 40
