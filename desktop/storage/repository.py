@@ -307,6 +307,12 @@ class Repository(LifecycleTables):
         return dict(self.db.execute(
             "SELECT sha256, count(*) FROM checklist_sections GROUP BY sha256").fetchall())
 
+    def checklist_use_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many decisions have a version answered against it."""
+        return dict(self.db.execute(
+            "SELECT checklist_sha256, count(DISTINCT decision_id) FROM versions "
+            "GROUP BY checklist_sha256").fetchall())
+
     def checklist_definition(self, decision_id: str, version: int) -> str:
         row = self.db.execute(
             "SELECT c.definition FROM versions v JOIN checklists c ON c.sha256 = v.checklist_sha256 "

@@ -634,3 +634,20 @@ class Banner(QFrame):
         self.text.setText(message)
         self.text.setAccessibleName(message)
         self.setVisible(bool(message))
+
+
+def activate_focused_button(window: QWidget, event) -> bool:
+    """Click the window's focused push or tool button if `event` is Enter; True if it did."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QToolButton
+
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.isAutoRepeat():
+        return False
+    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        return False  # Ctrl+Enter, Shift+Enter: not a plain Enter
+    button = window.focusWidget()
+    if not isinstance(button, QPushButton | QToolButton) or not button.isEnabled() \
+            or not button.isVisible():
+        return False
+    button.click()
+    return True

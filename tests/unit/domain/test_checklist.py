@@ -133,7 +133,7 @@ def test_duplicate_role_names_are_refused(shipped):
     def dup(d):
         d["sign_off_roles"].append({"name": "monitoring officer", "required": False})
 
-    with pytest.raises(ChecklistError, match="sign_off_roles: role names must be unique"):
+    with pytest.raises(ChecklistError, match=r"sign_off_roles\[\d+\]\.name: role names must be unique"):
         parse_checklist(_broken(shipped, dup), SCHEMA)
 
 
