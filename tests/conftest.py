@@ -124,3 +124,40 @@ def example_bundle_text():
     from desktop import paths
 
     return paths.resource("example-bundle.json").read_text(encoding="utf-8")
+
+
+# ---- the shared register: one throwaway PostgreSQL cluster per run (tests/helpers/postgres.py)
+def pytest_report_header(config):
+    from tests.helpers.postgres import SKIP_REASON, bin_dir
+
+    found = bin_dir()
+    return f"postgresql: {found} (the shared-register tests run)" if found else SKIP_REASON
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The run's PostgreSQL cluster (started at the first test that needs it), or a skip with
+    one line when PostgreSQL is not installed."""
+    from tests.helpers import postgres
+
+    if postgres.bin_dir() is None:
+        pytest.skip(postgres.SKIP_REASON)
+    with postgres.running_cluster() as cluster:
+        yield postgres.Server(cluster)
+
+
+@pytest.fixture
+def pg_register(pg_server):
+    """A new shared register (after `server init`) of this test's own; .url(user) and
+    .connect(user) as one of tests.helpers.postgres.PEOPLE."""
+    db = pg_server.register()
+    yield db
+    pg_server.drop(db)
+
+
+@pytest.fixture
+def pg_empty(pg_server):
+    """A new empty database (UTF8) of this test's own."""
+    db = pg_server.empty_database()
+    yield db
+    pg_server.drop(db)
