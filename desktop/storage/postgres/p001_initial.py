@@ -461,6 +461,15 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION dc_refuse('the audit log is append-only', 'DC004');
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION dc_refuse('the audit log is append-only', 'DC004');
+CREATE FUNCTION dc_audit_head_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() < 2 THEN  -- only dc_audit_append moves the head on
+        RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'DC004';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audit_head_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
+    FOR EACH ROW EXECUTE FUNCTION dc_audit_head_guard();
 CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
     FOR EACH STATEMENT EXECUTE FUNCTION dc_refuse('the audit log is append-only', 'DC004');
 CREATE TRIGGER versions_no_truncate BEFORE TRUNCATE ON versions
