@@ -64,6 +64,7 @@ def note(request):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    _one_line_for_postgres(report)
     if call.when == "call" and item.stash.get(_NOTES, None):
         report.sections.append(("notes", "\n".join(item.stash[_NOTES])))
     return report
@@ -127,6 +128,16 @@ def example_bundle_text():
 
 
 # ---- the shared register: one throwaway PostgreSQL cluster per run (tests/helpers/postgres.py)
+def _one_line_for_postgres(report) -> None:
+    """Without PostgreSQL every shared-register test is skipped for one reason: report them
+    all at one place, so `-ra` prints one line (with their count), not one per test."""
+    from tests.helpers.postgres import SKIP_REASON
+
+    if (report.skipped and isinstance(report.longrepr, tuple)
+            and str(report.longrepr[2]).endswith(SKIP_REASON)):
+        report.longrepr = (__file__, None, f"Skipped: {SKIP_REASON}")
+
+
 def pytest_report_header(config):
     from tests.helpers.postgres import SKIP_REASON, bin_dir
 

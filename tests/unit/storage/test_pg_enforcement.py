@@ -178,6 +178,14 @@ def test_even_the_owner_cannot_change_a_signed_off_version(pg_register):
     assert snapshot(pg_register) == before
 
 
+def test_rows_cannot_be_moved_into_a_signed_off_version(pg_register):
+    vid = signed_off(pg_register)
+    draft = seed(pg_register, "d2")
+    for table in ("answers", "options", "actions"):
+        assert refused(pg_register, "alice", f"UPDATE {table} SET version_id = %s "
+                       "WHERE version_id = %s", (vid, draft)) == LOCKED, table
+
+
 def test_an_amendment_may_retire_a_signed_off_version_and_nothing_else(pg_register):
     vid = signed_off(pg_register)
     assert refused(pg_register, "alice", "UPDATE versions SET is_current = 0, title = 'x' "
