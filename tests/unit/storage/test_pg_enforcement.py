@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import psycopg
 import pytest
@@ -445,7 +446,15 @@ def test_a_second_append_waits_for_the_first_to_commit(pg_register):
 
     thread = threading.Thread(target=second)
     thread.start()
-    assert not done.wait(0.5)  # queued behind the first
+    with pg_register.connect() as watcher:  # bob's append waits for alice's row lock
+        for _ in range(1000):
+            if watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'bob' "
+                               "AND wait_event_type = 'Lock'").fetchone()[0]:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the second append did not wait for the first")
+    assert not done.is_set()
     first.commit()
     first.close()
     thread.join(10)
