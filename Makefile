@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint format bench stress dist dist-test clean
+.PHONY: run test lint format bench stress dist dist-test clean demo-server demo-server-stop
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -47,6 +47,14 @@ stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for se
 		tests/unit/domain/test_typed_dates.py tests/unit/application/test_sign_off_race.py \
 		tests/unit/export/test_pdf_pack.py::test_a_pack_with_hundreds_of_meeting_dates_builds \
 		tests/unit/cli/test_list_streaming.py tests/unit/storage/test_detached_backup.py
+
+# The shared register in two commands: a throwaway PostgreSQL server on a unix socket in
+# /tmp, `server init` run against it, and the --db URL to try (tests/helpers/postgres.py).
+demo-server: $(VENV)/.installed-app  ## start a local throwaway PostgreSQL register and print its --db URL
+	$(BIN)/python -m tests.helpers.postgres demo
+
+demo-server-stop:  ## stop the demo server and remove it
+	$(BIN)/python -m tests.helpers.postgres stop
 
 $(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dist]'

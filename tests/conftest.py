@@ -64,6 +64,7 @@ def note(request):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    _one_line_for_postgres(report)
     if call.when == "call" and item.stash.get(_NOTES, None):
         report.sections.append(("notes", "\n".join(item.stash[_NOTES])))
     return report
@@ -124,3 +125,50 @@ def example_bundle_text():
     from desktop import paths
 
     return paths.resource("example-bundle.json").read_text(encoding="utf-8")
+
+
+# ---- the shared register: one throwaway PostgreSQL cluster per run (tests/helpers/postgres.py)
+def _one_line_for_postgres(report) -> None:
+    """Without PostgreSQL every shared-register test is skipped for one reason: report them
+    all at one place, so `-ra` prints one line (with their count), not one per test."""
+    from tests.helpers.postgres import SKIP_REASON
+
+    if (report.skipped and isinstance(report.longrepr, tuple)
+            and str(report.longrepr[2]).endswith(SKIP_REASON)):
+        report.longrepr = (__file__, None, f"Skipped: {SKIP_REASON}")
+
+
+def pytest_report_header(config):
+    from tests.helpers.postgres import SKIP_REASON, bin_dir
+
+    found = bin_dir()
+    return f"postgresql: {found} (the shared-register tests run)" if found else SKIP_REASON
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The run's PostgreSQL cluster (started at the first test that needs it), or a skip with
+    one line when PostgreSQL is not installed."""
+    from tests.helpers import postgres
+
+    if postgres.bin_dir() is None:
+        pytest.skip(postgres.SKIP_REASON)
+    with postgres.running_cluster() as cluster:
+        yield postgres.Server(cluster)
+
+
+@pytest.fixture
+def pg_register(pg_server):
+    """A new shared register (after `server init`) of this test's own; .url(user) and
+    .connect(user) as one of tests.helpers.postgres.PEOPLE."""
+    db = pg_server.register()
+    yield db
+    pg_server.drop(db)
+
+
+@pytest.fixture
+def pg_empty(pg_server):
+    """A new empty database (UTF8) of this test's own."""
+    db = pg_server.empty_database()
+    yield db
+    pg_server.drop(db)

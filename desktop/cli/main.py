@@ -26,6 +26,7 @@ from desktop.cli._output import (
     whole_number,
 )
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
+from desktop.storage.postgres.uri import is_postgres_uri
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
@@ -45,7 +46,8 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--db",
         metavar="PATH",
         default=None if top else argparse.SUPPRESS,
-        help="database file (default: decisions.db in your user data folder)",
+        help="database file (default: decisions.db in your user data folder), or a shared "
+             "register's postgresql:// URI",
     )
 
 
@@ -104,9 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the hash chain and locked records; exit 1 if tampered with")
     from desktop.cli.backup import add_parsers as add_backup_parsers
     from desktop.cli.checklists import add_parsers as add_checklist_parsers
+    from desktop.cli.server import add_parsers as add_server_parsers
 
     add_backup_parsers(command)
     add_checklist_parsers(command, lambda p: _add_db(p, top=False))
+    add_server_parsers(command, lambda p: _add_db(p, top=False))
     return parser
 
 
@@ -319,9 +323,16 @@ def run(argv: list[str]) -> int:
         return RUN_SMOKE_TEST
     if args.command is None:
         return OPEN_WINDOW
-    handler = _BUILTIN.get(args.command) or _handler(args.command)
     service = None
     try:
+        if args.command == "server" or is_postgres_uri(args.db):
+            # `server init` opens no register; the shared register's repository is not here yet
+            from desktop.cli.server import run_server
+
+            status = run_server(args)
+            sys.stdout.flush()
+            return status
+        handler = _BUILTIN.get(args.command) or _handler(args.command)
         from desktop.application.bootstrap import open_service
 
         if args.db and not _creates_database(args) and _missing(args.db):

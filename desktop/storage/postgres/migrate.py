@@ -1,0 +1,180 @@
+"""`server init`: create or upgrade the shared register's schema and roles on a PostgreSQL server.
+
+Run by IT as the database's owner, once against an empty database and again after each
+upgrade of the app. Everything happens in one transaction, under an advisory lock (two runs
+at once queue). `register_schema` lists the migrations applied; a register whose schema is
+newer than this app knows is refused untouched.
+
+The roles are cluster-wide NOLOGIN groups, made once and shared by every register database
+on the server; people are granted them (`GRANT dc_clerk TO alice`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop.domain.errors import InvalidInput, StorageError
+from desktop.storage.postgres import p001_initial
+from desktop.storage.postgres.uri import shown_uri
+
+if TYPE_CHECKING:
+    import psycopg
+
+# Every migration, in order (name, SQL). Never edit a released one: add the next.
+MIGRATIONS: tuple[tuple[str, str], ...] = ((p001_initial.NAME, p001_initial.SQL),)
+SCHEMA_VERSION = len(MIGRATIONS)
+ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
+MIN_SERVER = 130000  # gen_random_uuid() is built in from PostgreSQL 13
+
+_REGISTER_SCHEMA = """
+CREATE TABLE register_schema (
+    version integer PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL DEFAULT session_user
+);
+GRANT SELECT ON register_schema TO dc_reader;
+"""
+_LOCK = "SELECT pg_advisory_xact_lock(7358031880452613443)"  # any fixed number: ours
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What a run of `server init` did."""
+
+    applied: tuple[str, ...]  # migrations applied by this run, in order
+    version: int  # the schema version the register is at now
+    roles_created: tuple[str, ...]
+
+
+def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int | None:
+    """The register's schema version, or None if the database holds no register."""
+    row = conn.execute("SELECT to_regclass('public.register_schema') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return None
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM register_schema").fetchone()
+    return int(str(row[0])) if row else 0
+
+
+def refuse_newer(version: int, where: str) -> None:
+    """Raise if a register's schema is newer than this app knows."""
+    if version > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"the shared register at {where} has schema version {version}, newer than this "
+            f"version of Decision Checklist knows ({SCHEMA_VERSION}): upgrade the app first; "
+            "nothing was changed")
+
+
+def connect(uri: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the server, or a one-line error saying why there is none."""
+    import psycopg
+
+    try:
+        return psycopg.connect(uri, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise StorageError(f"cannot connect to the shared register at {shown_uri(uri)}: "
+                           f"{_one_line(exc)}") from None
+    except psycopg.ProgrammingError as exc:  # a malformed URI
+        raise InvalidInput(f"--db {shown_uri(uri)}: {str(exc).strip()}") from None
+
+
+def init(uri: str) -> InitResult:
+    """Create or upgrade the schema and roles of the register at `uri` (see the module)."""
+    import psycopg
+
+    where = shown_uri(uri)
+    with connect(uri) as conn:
+        try:
+            with conn.transaction():
+                conn.execute(_LOCK)
+                _check_server(conn, where)
+                current = schema_version(conn)
+                if current is None:
+                    _require_empty(conn, where)
+                else:
+                    refuse_newer(current, where)
+                created = _ensure_roles(conn)
+                if current is None:
+                    conn.execute(_REGISTER_SCHEMA)
+                    current = 0
+                applied = []
+                for number, (name, sql) in enumerate(MIGRATIONS[current:], start=current + 1):
+                    conn.execute(sql.encode("utf-8"))
+                    conn.execute("INSERT INTO register_schema (version, name) VALUES (%s, %s)",
+                                 (number, name))
+                    applied.append(name)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StorageError(
+                f"server init at {where} was refused: {_first_line(exc)}. Run it as the "
+                "database's owner, a role that may create roles (CREATEROLE), such as "
+                "postgres") from None
+        except psycopg.Error as exc:  # the server went away, a statement failed...
+            raise StorageError(f"server init at {where} failed: {_first_line(exc)}; "
+                               "nothing was changed") from None
+    return InitResult(tuple(applied), SCHEMA_VERSION, tuple(created))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _one_line(exc: Exception) -> str:
+    """libpq's message (which can run over lines, with tabs) on one line."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return text.removeprefix("connection failed: ") or type(exc).__name__
+
+
+def _check_server(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:
+    row = conn.execute("SELECT current_setting('server_version_num')::int, "
+                       "current_setting('server_encoding')").fetchone()
+    assert row is not None
+    raw = row[1]  # bytes when the database is SQL_ASCII (psycopg then decodes nothing)
+    version = int(str(row[0]))
+    encoding = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
+    if version < MIN_SERVER:
+        raise InvalidInput(f"the server at {where} runs PostgreSQL {version // 10000}; the "
+                           "shared register needs PostgreSQL 13 or newer")
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        raise InvalidInput(f"the database at {where} is in the {encoding} encoding; the "
+                           "shared register needs UTF8 (createdb --encoding=UTF8 "
+                           "--template=template0 ...)")
+
+
+def _require_empty(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:
+    """Refuse a database that already holds tables of another program."""
+    rows = conn.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+        "ORDER BY c.relname LIMIT 4").fetchall()
+    if rows:
+        names = ", ".join(str(r[0]) for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+        raise InvalidInput(f"the database at {where} is not empty ({names}) and is not a "
+                           "Decision Checklist register: give server init an empty database "
+                           "(createdb)")
+
+
+def _ensure_roles(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    """Make the group roles that do not exist yet; readers' rights go to the other two."""
+    import psycopg
+    from psycopg import sql
+
+    existing = {str(r[0]) for r in conn.execute(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(ROLES),))}
+    created = []
+    for role in ROLES:
+        if role not in existing:
+            try:  # an init of another database on the server may make it at the same time
+                with conn.transaction():
+                    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject):
+                continue
+            created.append(role)
+    members = {str(r[0]) for r in conn.execute(
+        "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+        "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = 'dc_reader'")}
+    for role in ("dc_author", "dc_clerk"):
+        if role not in members:
+            conn.execute(sql.SQL("GRANT dc_reader TO {}").format(sql.Identifier(role)))
+    return created

@@ -1,0 +1,184 @@
+"""`server init` against a real PostgreSQL server: creates, is idempotent, refuses what is not
+its own or is newer; and every other use of a postgresql:// --db fails with one line (exit 2)
+until the shared register's repository exists."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from desktop.cli import main as cli
+from desktop.storage.postgres import migrate
+from tests.helpers.cli import ROOT
+
+TABLES = {"action_progress", "actions", "answers", "audit_head", "audit_log",
+          "checklist_sections", "checklists", "decisions", "options", "register_meta",
+          "register_schema", "register_settings", "sign_offs", "signed_copies", "versions"}
+
+
+def tables(db) -> set[str]:
+    with db.connect() as conn:
+        return {r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+@pytest.mark.postgres
+def test_init_creates_the_schema_and_roles_then_has_nothing_to_do(pg_empty, capsys):
+    assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
+    first = capsys.readouterr().out
+    assert "applied p001_initial" in first
+    assert tables(pg_empty) == TABLES
+    with pg_empty.connect() as conn:
+        roles = {r[0]: r[1] for r in conn.execute(
+            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'dc\\_%'")}
+        assert roles == {"dc_author": False, "dc_clerk": False, "dc_reader": False}
+        assert conn.execute("SELECT version, name FROM register_schema").fetchall() == [
+            (1, "p001_initial")]
+        register_id = conn.execute(
+            "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()[0]
+
+    assert cli.run(["server", "init", "--db", pg_empty.url()]) == 0  # --db after, too
+    again = capsys.readouterr()
+    assert again.out == "schema version 1: up to date, nothing was pending\n"
+    assert again.err == ""
+    with pg_empty.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM register_schema").fetchone()[0] == 1
+        assert conn.execute("SELECT value FROM register_meta").fetchone()[0] == register_id
+
+
+@pytest.mark.postgres
+def test_init_after_an_upgrade_applies_only_what_is_pending(pg_register, monkeypatch, capsys):
+    upgrade = ("p002_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
+    monkeypatch.setattr(migrate, "MIGRATIONS", (*migrate.MIGRATIONS, upgrade))
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
+    assert cli.run(["--db", pg_register.url(), "server", "init"]) == 0
+    assert capsys.readouterr().out == "schema version 2: applied p002_upgrade_test\n"
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version, name FROM register_schema ORDER BY 1").fetchall() == [
+            (1, "p001_initial"), (2, "p002_upgrade_test")]
+        conn.execute("SELECT note FROM register_settings")
+
+
+@pytest.mark.postgres
+def test_two_inits_at_once_make_one_schema(pg_empty):
+    import threading
+
+    pg_empty.connect().close()  # the cluster and its roles are up before the race
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(migrate.init(pg_empty.url()).applied)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results, key=len) == [(), ("p001_initial",)]
+
+
+@pytest.mark.postgres
+def test_a_newer_schema_is_refused_untouched(pg_register, capsys):
+    with pg_register.connect() as conn:
+        conn.execute("INSERT INTO register_schema (version, name) VALUES (2, 'p002_future')")
+    assert cli.run(["--db", pg_register.url(), "server", "init"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "schema version 2, newer than this version of Decision Checklist knows (1)" in err
+    assert "upgrade the app first" in err
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT max(version) FROM register_schema").fetchone()[0] == 2
+
+
+@pytest.mark.postgres
+def test_another_programs_database_is_refused_untouched(pg_empty, capsys):
+    with pg_empty.connect() as conn:
+        conn.execute("CREATE TABLE customers (id int)")
+    assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 2
+    err = capsys.readouterr().err
+    assert "is not empty (customers) and is not a Decision Checklist register" in err
+    assert tables(pg_empty) == {"customers"}
+
+
+@pytest.mark.postgres
+def test_a_database_not_in_utf8_is_refused(pg_server, capsys):
+    pg_server.cluster.sql("CREATE DATABASE latin ENCODING 'SQL_ASCII' TEMPLATE template0")
+    try:
+        assert cli.run(["--db", pg_server.cluster.url("latin"), "server", "init"]) == 2
+        assert "in the SQL_ASCII encoding; the shared register needs UTF8" in capsys.readouterr().err
+    finally:
+        pg_server.cluster.sql("DROP DATABASE latin")
+
+
+@pytest.mark.postgres
+def test_init_by_someone_who_may_not_is_refused_with_one_line(pg_empty, pg_server, capsys):
+    # alice (made by the register template) may log in but owns nothing and creates no roles
+    pg_server.register()  # makes sure the people exist
+    assert cli.run(["--db", pg_empty.url("alice"), "server", "init"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: server init at ") and err.count("\n") == 1
+    assert "Run it as the database's owner" in err
+    assert tables(pg_empty) == set()
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(tmp_path, capsys):
+    url = f"postgresql://alice:s3cret@/decisions?host={tmp_path}"
+    assert cli.run(["--db", url, "server", "init"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot connect to the shared register at "
+                          "postgresql://alice:***@/decisions")
+    assert "s3cret" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["list"], ["import", "bundle.json"], ["audit", "--check"], ["export", "x", "--out", "x.pdf"],
+    ["sign-off", "x", "--role", "Chair", "--name", "A", "--date", "2026-01-01"],
+])
+def test_other_commands_on_a_shared_register_say_not_yet(argv, capsys):
+    assert cli.run(["--db", "postgres://db.example/decisions", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: the shared register (a postgresql:// --db) works only with "
+                   "`server init` in this version; the window and the other commands come "
+                   "with the next one\n")
+
+
+def test_server_init_needs_a_postgres_db(tmp_path, capsys):
+    assert cli.run(["--db", str(tmp_path / "decisions.db"), "server", "init"]) == 2
+    assert "give the shared register's PostgreSQL database as --db postgresql://" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "decisions.db").exists()
+
+
+def test_the_window_on_a_shared_register_says_not_yet_without_loading_qt_or_psycopg():
+    code = ("import sys; from desktop.app import main;"
+            "rc = main(['--db', 'postgresql://db.example/decisions']);"
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'psycopg'))];"
+            "assert not bad, bad; sys.exit(rc)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: the shared register (a postgresql:// --db) works "
+                                    "only with `server init`")
+
+
+def test_a_file_register_never_loads_psycopg(tmp_path):
+    db = tmp_path / "decisions.db"
+    bundle = ROOT / "resources" / "example-bundle.json"
+    code = ("import sys; from desktop.cli import main as cli;"
+            f"assert cli.run(['--db', {str(db)!r}, 'import', {str(bundle)!r}]) == 0;"
+            f"assert cli.run(['--db', {str(db)!r}, 'list']) == 0;"
+            "bad = [m for m in sys.modules if m.startswith('psycopg')];"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+
+
+def test_the_migrations_are_numbered_in_order():
+    assert migrate.SCHEMA_VERSION == len(migrate.MIGRATIONS) >= 1
+    names = [name for name, _ in migrate.MIGRATIONS]
+    assert names == [f"p{n:03d}_{name.split('_', 1)[1]}" for n, name in
+                     enumerate(names, start=1)]
