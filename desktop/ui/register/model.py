@@ -69,8 +69,10 @@ def timeline_text(row: RegisterRow, spoken: bool, *, today: str, whole: bool = F
         state = f"Decision {short_date(row.decision_date)}"
     elif row.challenge_end and row.challenge_end >= now:
         state = f"Challenge to {short_date(row.challenge_end)}"
-    elif row.challenge_end:
-        state = "Challenge window closed" if spoken else "Challenge closed"
+    elif row.decision_date:
+        state = f"Decided {short_date(row.decision_date)}"
+    if warning and not spoken:  # the warning first and alone: the rest is in the tooltip
+        return f"! {warning}"
     return "; ".join(p for p in (warning, state) if p)
 
 

@@ -39,7 +39,9 @@ RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.A
 RATING_CHOICES.append(("none", "Not rated yet"))
 # The order they give way on a narrow window; the reference always stays (it is how a clerk
 # finds a decision), as do the title, status, completeness and rating.
-OPTIONAL_COLUMNS = ("meeting_date", "timeline", "decision_maker")  # shown while room, in order
+# Shown while there is room, in this order. The timeline comes first (it says the decision
+# date too, where nothing more pressing does): at 1280 px it shows, and the meeting date not.
+OPTIONAL_COLUMNS = ("timeline", "meeting_date", "decision_maker")
 # The timeline's filters sit with the statuses (after a rule): a button of their own pushed
 # "New decision" past the search box at 1024 px and 150%.
 TIMELINE_CHOICES = [("call-in", "In call-in"), ("challenge", "Challenge window open")]
