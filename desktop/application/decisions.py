@@ -468,6 +468,9 @@ class DecisionService:
             amendment_reason="",
             answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
                      for s, a in source.answers.items()},
+            # A copy is a new proposal: it has not been noticed, decided or published.
+            forward_plan_notice_date=None, urgency_route="none", decision_date=None,
+            publication_date=None,
         )
         copy = replace(copy, status=derived_status(copy))
 

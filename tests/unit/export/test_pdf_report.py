@@ -84,3 +84,15 @@ def test_the_councils_call_in_period_prints(service):
     text, _ = _text(service, d.id)
     # Fri 18 Dec 2026: Mon 21, Tue 22, Wed 23.
     assert "Call-in ends (3 working days after publication) 23 December 2026" in text
+
+
+def test_a_printed_record_with_the_report_verifies(service, tmp_path):
+    from desktop.application.verification import MATCH, check_file
+
+    d = service.create("Outsource waste collection", proposal="Outsource it.")
+    service.update(d.id, **REPORT)
+    path = tmp_path / "record.pdf"
+    path.write_bytes(render_record(print_record(service, d.id)).pdf)
+    assert [f.result for f in check_file(service, path)] == [MATCH]
+    service.update(d.id, recommendations=REPORT["recommendations"][:2])  # one fewer printed
+    assert [f.result for f in check_file(service, path)] != [MATCH]

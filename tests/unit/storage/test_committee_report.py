@@ -133,3 +133,13 @@ def test_a_register_of_the_previous_schema_gains_its_timeline_and_keeps_its_code
                 assert row.decision_date == d.meeting_date and row.challenge_end
     finally:
         service.db.close()
+
+
+def test_a_copy_keeps_the_report_but_not_the_timeline_of_the_original(service):
+    d = service.create("Outsource waste")
+    service.update(d.id, **REPORT)
+    copy = service.get(service.duplicate(d.id).id)
+    assert copy.recommendations == REPORT["recommendations"]
+    assert copy.legal_officer == "C. Legal" and copy.exempt_paragraph == 3
+    assert (copy.forward_plan_notice_date, copy.urgency_route, copy.decision_date,
+            copy.publication_date) == (None, "none", None, None)
