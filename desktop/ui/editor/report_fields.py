@@ -29,7 +29,7 @@ REPORT_HINTS = {
     "publication_date": "When the decision notice was published. Call-in runs from it.",
 }
 for _kind, _post in IMPLICATIONS:
-    REPORT_HINTS[f"{_kind}_implications"] = f"Written by the {_post[0].lower() + _post[1:]}."
+    REPORT_HINTS[f"{_kind}_implications"] = f"Written by the {_post}."
     REPORT_HINTS[f"{_kind}_officer"] = (f"The name of the officer who wrote it. It prints "
                                         f"with the post: {_post}.")
 
