@@ -25,12 +25,13 @@ from desktop.domain.decision import (
     is_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
-from desktop.domain.fields import max_length
+from desktop.domain.fields import EXEMPT_PARAGRAPHS, FIELDS, REPORT_FIELDS, max_length, names
 from desktop.domain.merge import EditConflict, merge, part_label
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
+from desktop.domain.timeline import URGENCY_ROUTES, Timeline, decision_timeline
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
@@ -315,7 +316,7 @@ class DecisionService:
         allowed = {
             "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
             "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
-            "conflicts_of_interest", "options",
+            "conflicts_of_interest", "options", *REPORT_FIELDS,
         }
         unknown = set(changes) - allowed
         if unknown:
@@ -329,9 +330,21 @@ class DecisionService:
                 raise InvalidInput(f"title: at most {MAX_TITLE} characters")
         if "reference" in out and len(out["reference"]) > MAX_REFERENCE:
             raise InvalidInput(f"reference: at most {MAX_REFERENCE} characters")
-        for key in ("meeting_date", "review_date"):
+        for key in ("meeting_date", "review_date", *names("date")):
             if key in out:
                 out[key] = check_date(out[key], key)
+        for key in REPORT_FIELDS:
+            limit = FIELDS[key].max_length
+            if key in out and limit is not None and len(out[key]) > limit:
+                raise InvalidInput(f"{key}: at most {limit} characters")
+        if "recommendations" in out:
+            out["recommendations"] = tuple(str(r) for r in out["recommendations"])
+        if "exempt_paragraph" in out and out["exempt_paragraph"] not in (None,
+                                                                        *EXEMPT_PARAGRAPHS):
+            raise InvalidInput(f"exempt_paragraph: {out['exempt_paragraph']!r} is not a "
+                               "paragraph of Schedule 12A (1 to 7)")
+        if "urgency_route" in out and out["urgency_route"] not in URGENCY_ROUTES:
+            raise InvalidInput(f"urgency_route: {out['urgency_route']!r} is not known")
         if "delivery_model" in out:
             if out["delivery_model"] == "":
                 out["delivery_model"] = None
@@ -455,6 +468,9 @@ class DecisionService:
             amendment_reason="",
             answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
                      for s, a in source.answers.items()},
+            # A copy is a new proposal: it has not been noticed, decided or published.
+            forward_plan_notice_date=None, urgency_route="none", decision_date=None,
+            publication_date=None,
         )
         copy = replace(copy, status=derived_status(copy))
 
@@ -625,7 +641,30 @@ class DecisionService:
         # Each decision once, however often (or by whatever prefix) it was named: a bundle
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
-        return dump_bundle([self.get(i) for i in unique])
+        return dump_bundle([self.get(i) for i in unique], self.repo.call_in_days())
+
+    # ---- the decision timeline -----------------------------------------------------------
+    def call_in_days(self) -> int:
+        """The council's call-in period, in working days after publication."""
+        return self.repo.call_in_days()
+
+    def timeline(self, decision: Decision) -> Timeline:
+        """The decision's timeline, with the council's call-in period."""
+        return decision_timeline(decision, self.repo.call_in_days())
+
+    def set_call_in_days(self, days: int) -> None:
+        """Set the call-in period (1 to 30 working days; audited) and rework every timeline."""
+        if type(days) is not int or not 1 <= days <= 30:
+            raise InvalidInput(f"call-in period: {days!r} is not a number of working days "
+                               "from 1 to 30")
+        old = self.repo.call_in_days()
+        stamp = self.timestamp()
+
+        def write() -> None:
+            self.repo.set_call_in_days(days)
+            self.repo.audit("", 0, [("call_in_days", str(old), str(days))], stamp)
+
+        self.write(write)
 
 
 def answered_against(decision: Decision, checklist: Checklist) -> Decision:

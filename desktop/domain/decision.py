@@ -160,6 +160,24 @@ class Decision:
     # The section slugs of that checklist, in its order: what completeness, the overall
     # rating and the record follow (set wherever the checklist is known: storage, services).
     sections: tuple[str, ...] = ()
+    # The committee report (desktop/domain/fields.py labels them).
+    report_of: str = ""
+    contact_officer: str = ""
+    wards_affected: str = ""  # free text: "All wards", or the wards named
+    recommendations: tuple[str, ...] = ()
+    exempt_paragraph: int | None = None  # Schedule 12A paragraph 1-7; None: not exempt
+    exempt_parts: str = ""
+    financial_implications: str = ""
+    financial_officer: str = ""
+    legal_implications: str = ""
+    legal_officer: str = ""
+    equalities_implications: str = ""
+    equalities_officer: str = ""
+    # The decision timeline's own dates (desktop/domain/timeline.py works out the rest).
+    forward_plan_notice_date: str | None = None
+    urgency_route: str = "none"
+    decision_date: str | None = None  # None: the meeting date
+    publication_date: str | None = None
 
     def answer(self, slug: str) -> Answer:
         return self.answers.get(slug, EMPTY_ANSWER)

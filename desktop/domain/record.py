@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
+from desktop.domain.fields import IMPLICATIONS, REPORT_FIELDS
+from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.verification import verification_code
 
 _OPTIONAL_TEXT = (
@@ -19,6 +21,57 @@ _OPTIONAL_TEXT = (
 
 
 _NOT_STARTED = Answer()
+_REPORT_TEXT = ("report_of", "contact_officer", "wards_affected")
+_TIMELINE_DATES = ("forward_plan_notice_date", "decision_date", "publication_date")
+# Worked out from the record (desktop/domain/timeline.py): written by export, accepted and
+# ignored by import.
+TIMELINE_KEYS = ("call_in_end", "implementable_from", "challenge_end")
+
+
+def report_record(decision: Decision) -> dict[str, Any]:
+    """The committee report's keys of the bundle record, each left out while blank: so a
+    record from before they existed serialises, and so is coded, exactly as it was."""
+    rec: dict[str, Any] = {}
+    for key in _REPORT_TEXT:
+        if getattr(decision, key):
+            rec[key] = getattr(decision, key)
+    if decision.recommendations:
+        rec["recommendations"] = list(decision.recommendations)
+    if decision.exempt_paragraph is not None or decision.exempt_parts:
+        rec["exempt_information"] = {"paragraph": decision.exempt_paragraph,
+                                     "parts": decision.exempt_parts}
+    implications = {}
+    for kind, _post in IMPLICATIONS:
+        text = getattr(decision, f"{kind}_implications")
+        officer = getattr(decision, f"{kind}_officer")
+        if text or officer:
+            implications[kind] = {"text": text, "officer": officer}
+    if implications:
+        rec["implications"] = implications
+    for key in _TIMELINE_DATES:
+        if getattr(decision, key) is not None:
+            rec[key] = getattr(decision, key)
+    if decision.urgency_route != "none":
+        rec["urgency_route"] = decision.urgency_route
+    return rec
+
+
+def report_fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """The Decision fields of a validated bundle record's committee report keys."""
+    out: dict[str, Any] = {key: rec.get(key) or "" for key in _REPORT_TEXT}
+    out["recommendations"] = tuple(rec.get("recommendations") or ())
+    exempt = rec.get("exempt_information") or {}
+    out["exempt_paragraph"] = exempt.get("paragraph")
+    out["exempt_parts"] = exempt.get("parts") or ""
+    implications = rec.get("implications") or {}
+    for kind, _post in IMPLICATIONS:
+        part = implications.get(kind) or {}
+        out[f"{kind}_implications"] = part.get("text") or ""
+        out[f"{kind}_officer"] = part.get("officer") or ""
+    for key in _TIMELINE_DATES:
+        out[key] = rec.get(key)
+    out["urgency_route"] = rec.get("urgency_route") or "none"
+    return out
 
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
@@ -57,6 +110,7 @@ def content_record(decision: Decision) -> dict[str, Any]:
             opt["delivery_model"] = o.delivery_model
         opt["reason"] = o.reason
         rec["options"].append(opt)
+    rec.update(report_record(decision))
     # Principles not yet started are left out. A started but unrated answer is kept with
     # "rating": null so that no typed word is lost in a backup or transfer.
     answers = decision.answers
@@ -70,9 +124,12 @@ def content_record(decision: Decision) -> dict[str, Any]:
     return rec
 
 
-def to_record(decision: Decision) -> dict[str, Any]:
-    """The full export record, read-only keys included."""
+def to_record(decision: Decision, call_in_days: int = CALL_IN_DAYS) -> dict[str, Any]:
+    """The full export record, read-only keys included (`call_in_days`: the register's)."""
     rec = content_record(decision)
+    for key, value in decision_timeline(decision, call_in_days).iso().items():
+        if value is not None:
+            rec[key] = value
     rec["status"] = decision.status.value
     rec["sign_offs"] = [
         {"role": s.role, "name": s.name, "date": s.date, "minute_reference": s.minute_reference}
@@ -175,6 +232,7 @@ def from_record(rec: dict[str, Any]) -> Decision:
         ),
         created_at=rec.get("created_at", ""),
         updated_at=rec.get("updated_at", ""),
+        **report_fields(rec),
     )
 
 
@@ -189,6 +247,12 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         content_record(decision)["options"], ensure_ascii=False, sort_keys=True
     )
     flat["status"] = decision.status.value
+    for key in REPORT_FIELDS:
+        value = getattr(decision, key)
+        if key == "recommendations":
+            flat[key] = json.dumps(list(value), ensure_ascii=False)
+        else:
+            flat[key] = None if value is None else str(value)
     for slug in section_slugs(decision):
         a = decision.answer(slug)
         flat[f"answers.{slug}.rating"] = a.rating.value if a.rating else None

@@ -17,7 +17,9 @@ from desktop.domain.decision import (
     Decision,
     Option,
 )
+from desktop.domain.fields import REPORT_FIELDS
 from desktop.domain.record import section_slugs
+from desktop.domain.timeline import URGENCY_SHORT
 
 # Principle sub-fields, in the order a reader meets them.
 ANSWER_PARTS = {
@@ -41,6 +43,7 @@ _DETAIL_ORDER = (
     "delivery_model",
     "options",
     "conflicts_of_interest",
+    *REPORT_FIELDS,
 )
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -140,6 +143,15 @@ def readable_fields(decision: Decision) -> dict[str, str]:
             out[key] = DELIVERY_MODEL_LABELS.get(dm, dm) if dm else ""
         elif key == "options":
             out[key] = "\n".join(_option_text(o) for o in decision.options)
+        elif key == "recommendations":
+            out[key] = "\n".join(f"{n}. {r}" for n, r in
+                                 enumerate(decision.recommendations, start=1))
+        elif key == "exempt_paragraph":
+            p = decision.exempt_paragraph
+            out[key] = "" if p is None else f"Paragraph {p}"
+        elif key == "urgency_route":
+            route = decision.urgency_route
+            out[key] = "" if route == "none" else URGENCY_SHORT.get(route, route)
         else:
             out[key] = getattr(decision, key) or ""
     for slug in section_slugs(decision):

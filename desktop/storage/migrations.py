@@ -494,6 +494,77 @@ def m006_checklists_as_data(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_committee_report(db: Database) -> None:
+    """The committee report's fields and the decision timeline (issue 15, part 3).
+
+    The report's fields are columns of the version, locked with it once signed off. The
+    dates worked out from them (call-in end, implementable from, end of the challenge
+    window: desktop/domain/timeline.py) live in `version_timeline`, one row per version
+    that has any: they are derived, and the council's call-in period (register_settings
+    'call_in_days') can change after a record is signed off, so they are rewritten then
+    (they are not part of any code). Their indexes let the register's "In call-in" and
+    "Challenge window open" filters run in SQL over 100,000 decisions.
+    """
+    columns = ("report_of", "contact_officer", "wards_affected", "exempt_parts",
+               "financial_implications", "financial_officer", "legal_implications",
+               "legal_officer", "equalities_implications", "equalities_officer")
+    for column in columns:
+        db.execute(f"ALTER TABLE versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    _exec(
+        db,
+        """
+        ALTER TABLE versions ADD COLUMN recommendations TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE versions ADD COLUMN exempt_paragraph INTEGER
+            CHECK (exempt_paragraph BETWEEN 1 AND 7);
+        ALTER TABLE versions ADD COLUMN forward_plan_notice_date TEXT;
+        ALTER TABLE versions ADD COLUMN urgency_route TEXT NOT NULL DEFAULT 'none'
+            CHECK (urgency_route IN ('none', 'general-exception', 'special-urgency'));
+        ALTER TABLE versions ADD COLUMN decision_date TEXT;
+        ALTER TABLE versions ADD COLUMN publication_date TEXT;
+        CREATE TABLE version_timeline (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+            publication_date TEXT,
+            decision_date TEXT,
+            call_in_end TEXT,
+            implementable_from TEXT,
+            challenge_end TEXT,
+            short_notice INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idx_timeline_call_in ON version_timeline(call_in_end, publication_date);
+        CREATE INDEX idx_timeline_challenge ON version_timeline(challenge_end, decision_date);
+        """,
+    )
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in (
+        *columns, "recommendations", "exempt_paragraph", "forward_plan_notice_date",
+        "urgency_route", "decision_date", "publication_date"))
+    _exec(
+        db,
+        f"""
+        CREATE TRIGGER versions_locked_report BEFORE UPDATE ON versions
+        WHEN OLD.status = 'signed-off' AND ({changed})
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+        END;
+        """,
+    )
+    # Records from before have none of these dates but their meeting date, from which the
+    # challenge window runs (and a key decision among them has no notice date on record).
+    from desktop.domain.timeline import timeline
+
+    rows = []
+    for vid, meeting, key in db.execute(
+            "SELECT id, meeting_date, key_decision FROM versions WHERE meeting_date IS NOT NULL"):
+        t = timeline(key_decision=bool(key), notice_date=None, urgency_route="none",
+                     decision_date=None, meeting_date=meeting, publication_date=None)
+        if t.decision_date is not None and t.challenge_end is not None:
+            rows.append((vid, t.decision_date.isoformat(), t.challenge_end.isoformat(),
+                         int(bool(t.notice_warning))))
+    db.conn.executemany(
+        "INSERT INTO version_timeline (version_id, decision_date, challenge_end, short_notice) "
+        "VALUES (?, ?, ?, ?)", rows)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -12,7 +12,8 @@ APPLICATION_ID = 0x44434B31
 MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
-                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data")
+                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
+                   "m007_committee_report")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -51,6 +52,14 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         'reasons', 'organisation', 'decision_maker', 'proposer', 'meeting_date', 'review_date',
         'key_decision', 'delivery_model', 'conflicts_of_interest', 'checklist_sha256',
         'amendment_reason', 'created_at', 'updated_at', 'complete', 'overall_rating',
-        'overall_rank', 'verification_code', 'content_code', 'code_scheme',
+        'overall_rank', 'verification_code', 'content_code', 'code_scheme', 'report_of',
+        'contact_officer', 'wards_affected', 'exempt_parts', 'financial_implications',
+        'financial_officer', 'legal_implications', 'legal_officer', 'equalities_implications',
+        'equalities_officer', 'recommendations', 'exempt_paragraph', 'forward_plan_notice_date',
+        'urgency_route', 'decision_date', 'publication_date',
+    ),
+    'version_timeline': (
+        'version_id', 'publication_date', 'decision_date', 'call_in_end', 'implementable_from',
+        'challenge_end', 'short_notice',
     ),
 }

@@ -651,3 +651,30 @@ def activate_focused_button(window: QWidget, event) -> bool:
         return False
     button.click()
     return True
+
+
+class WarningText(QWidget):
+    """GOV.UK's warning text: a black circle with "!" and bold words beside it; hidden while
+    there is nothing to warn of. A screen reader hears "Warning: …"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 4, 0, 4)
+        row.setSpacing(12)
+        self.icon = QLabel("!")
+        self.icon.setObjectName("warningIcon")
+        self.icon.setFixedSize(32, 32)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon.setAccessibleName("Warning")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.text = text_label("", "warning")
+        row.addWidget(self.text, 1)
+        self.hide()
+
+    def show_warning(self, message: str) -> None:
+        self.text.setText(message)
+        self.text.setAccessibleName(f"Warning: {message}" if message else "")
+        self.setVisible(bool(message))

@@ -18,6 +18,8 @@ from desktop.domain.decision import (
     open_actions,
     settled_rating,
 )
+from desktop.domain.fields import EXEMPT_PARAGRAPH_LABELS, IMPLICATIONS
+from desktop.domain.timeline import URGENCY_LABELS, decision_timeline
 from desktop.domain.visible import visible_controls
 from desktop.export.pdf.base import (
     BODY_WIDTH,
@@ -222,6 +224,7 @@ class RecordStory:
             self.P(kicker, s["Kicker"]),
             self.P(self.line(title, "title"), s["Title"]),
         ]
+        out += self.notices()
         fixed = {
             "Meeting date": long_date(d.meeting_date),
             "Key decision": "Yes" if d.key_decision else "No",
@@ -233,9 +236,12 @@ class RecordStory:
             self.complete_label: f"{completeness(d)} of {len(self.rec.checklist.principles)}",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
-                 "Decision maker": "decision_maker", "Proposer": "proposer"}
+                 "Decision maker": "decision_maker", "Proposer": "proposer",
+                 "Report of": "report_of", "Contact officer": "contact_officer",
+                 "Wards affected": "wards_affected"}
         order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
-                 "Proposer", "Recommended model", "Review date", "Version", "Status",
+                 "Proposer", "Report of", "Contact officer", "Wards affected",
+                 "Recommended model", "Review date", "Version", "Status",
                  "Overall rating", self.complete_label)
         not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
         rows = []
@@ -280,11 +286,109 @@ class RecordStory:
         if self.rec.changes:
             out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
         out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
+        if d.recommendations:
+            out += self.part_section("Recommendations", self.recommendations())
         out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
         out += self.part_section("Options considered", self.options())
+        if any(getattr(d, f"{kind}_implications").strip() or getattr(d, f"{kind}_officer").strip()
+               for kind, _post in IMPLICATIONS):
+            out += self.part_section("Implications", self.implications())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
         out += self.part_section("Conflicts of interest and dispensations", conflicts)
+        out += self.part_section("Decision timeline", self.timeline())
+        return out
+
+    # the committee report -------------------------------------------------------------------
+    def boxed(self, paragraphs: list[Flowable]) -> Flowable:
+        """A notice ruled off on its left, as GOV.UK's inset and warning texts are."""
+        return table([[p] for p in paragraphs], colWidths=[BODY_WIDTH],
+                     style=[("LINEBEFORE", (0, 0), (0, -1), 3, TEXT),
+                            ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                            ("TOPPADDING", (0, 0), (-1, -1), 3),
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+
+    def notices(self) -> list[Flowable]:
+        """At the top of the record: exempt information, and a key decision's short notice."""
+        d, s = self.d, self.s
+        out: list[Flowable] = []
+        if d.exempt_paragraph is not None or d.exempt_parts.strip():
+            where = (f"paragraph {d.exempt_paragraph} of Part 1 of Schedule 12A to the Local "
+                     f"Government Act 1972 ({EXEMPT_PARAGRAPH_LABELS[d.exempt_paragraph]})"
+                     if d.exempt_paragraph is not None
+                     else "Schedule 12A to the Local Government Act 1972 (paragraph not recorded)")
+            paras: list[Flowable] = [self.P(f"<b>Exempt information: not for publication.</b> "
+                                            f"Exempt under {where}.", s["Notice"])]
+            if d.exempt_parts.strip():
+                paras += [self.P("<b>Exempt parts:</b>", s["Notice"]),
+                          *self.paragraphs(d.exempt_parts, "exempt_parts", "Notice")]
+            out += [self.boxed(paras), Spacer(0, 3 * mm)]
+        warning = decision_timeline(d, self.rec.call_in_days).notice_warning
+        if warning:
+            out += [self.boxed([self.P(f"<b>! Warning: short notice.</b> {warning}",
+                                       s["Notice"])]), Spacer(0, 3 * mm)]
+        return out
+
+    def recommendations(self) -> list[Flowable]:
+        s = self.s
+        out: list[Flowable] = []
+        for n, text in enumerate(self.d.recommendations, start=1):
+            where = f"recommendations[{n - 1}]"
+            markup = self.line(text, where) if text.strip() else "&nbsp;"
+            out.append(self.P(markup, s["Question"], bulletText=f"{n}."))
+        return out
+
+    def implications(self) -> list[Flowable]:
+        d, s = self.d, self.s
+        out: list[Flowable] = []
+        for kind, post in IMPLICATIONS:
+            text = getattr(d, f"{kind}_implications")
+            officer = getattr(d, f"{kind}_officer")
+            if not (text.strip() or officer.strip()):
+                continue
+            name = self.line(officer, f"{kind}_officer") if officer.strip() else (
+                f'<font color="{SECONDARY}">Name not recorded</font>')
+            body = [*self.text(text, f"{kind}_implications"),
+                    self.P(f"{name}, {post}", s["CellBold"])]
+            out += keep([self.P(f"{kind.capitalize()} implications", s["H3"])], body)
+        return out
+
+    def timeline(self) -> list[Flowable]:
+        d, s = self.d, self.s
+        t = decision_timeline(d, self.rec.call_in_days)
+        days = f"{t.call_in_days} working day{'s' if t.call_in_days != 1 else ''}"
+        call_in = (long_date(t.call_in_end.isoformat()) if t.call_in_end
+                   else "Exempt (special urgency)" if t.exempt_from_call_in else "")
+        notice = long_date(t.notice_date.isoformat()) if t.notice_date else ""
+        if notice and t.notice_clear_days is not None:
+            notice += f" ({max(t.notice_clear_days, 0)} clear days before the decision)"
+        rows = [
+            ("Key decision", "Yes" if d.key_decision else "No"),
+            ("Forward plan notice", notice),
+            ("Urgency route", URGENCY_LABELS[t.urgency_route] if t.urgency_route != "none"
+             else "None"),
+            ("Decision date", long_date(t.decision_date.isoformat()) if t.decision_date else ""),
+            ("Decision notice published",
+             long_date(t.publication_date.isoformat()) if t.publication_date else ""),
+            (f"Call-in ends ({days} after publication)", call_in),
+            ("Implementable from",
+             long_date(t.implementable_from.isoformat()) if t.implementable_from else ""),
+            ("Legal challenge: three months end",
+             long_date(t.challenge_end.isoformat()) if t.challenge_end else ""),
+        ]
+        not_recorded = f'<font color="{SECONDARY}">Not recorded</font>'
+        out: list[Flowable] = [grid_table(
+            [[self.P(label, s["CellHead"]), self.P(value or not_recorded, s["Cell"])]
+             for label, value in rows], [62 * mm, 108 * mm], header=False, padding=(0, 4))]
+        if t.notice_warning:
+            out += [Spacer(0, 2 * mm),
+                    self.boxed([self.P(f"<b>! Warning: short notice.</b> {t.notice_warning}",
+                                       s["Notice"])]), Spacer(0, 2 * mm)]
+        out.append(self.P("Call-in counts working days after publication (weekends and England "
+                          "and Wales bank holidays left out). A claim for judicial review must "
+                          "be brought promptly, and in any case within three months (CPR 54.5).",
+                          s["Secondary"]))
         return out
 
     def options(self) -> list[Flowable]:

@@ -25,8 +25,9 @@ from desktop.domain.decision import (
     settled_rating,
 )
 from desktop.domain.rules import allowed
+from desktop.domain.timeline import decision_timeline
 from desktop.ui import theme
-from desktop.ui.widgets import ButtonRow, LinkButton, primary_button, text_label
+from desktop.ui.widgets import ButtonRow, LinkButton, WarningText, primary_button, text_label
 
 
 def first_lines(text: str, limit: int = 180) -> str:
@@ -69,6 +70,7 @@ class SummaryPage(QWidget):
         self.rating_line: QLabel | None = None  # "Overall rating: …", if anything is rated
         self.export_enabled = True
         self.next_step: QPushButton | None = None  # the first focus (see focus_field)
+        self.notice_warning: WarningText | None = None  # a key decision's short notice
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:
         if self._body is not None:
@@ -97,6 +99,9 @@ class SummaryPage(QWidget):
                 f"{checklist.noun} completed)", "label")
         if self.rating_line is not None:
             col.addWidget(self.rating_line)
+        self.notice_warning = WarningText()
+        self.notice_warning.show_warning(decision_timeline(decision).notice_warning)
+        col.addWidget(self.notice_warning)
 
         missing: list[tuple[str, int, str]] = [
             (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
