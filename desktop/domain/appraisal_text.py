@@ -59,12 +59,13 @@ def sensitivity_line(decision: Decision) -> str:
                 f"above {first}.")
     f = s.flip
     verb = "raising" if f.to_weight > f.from_weight else "lowering"
-    change = (f"{verb} {criterion_title(a, f.criterion)} from {f.from_weight} to "
-              f"{f.to_weight} makes {option_label(decision.options, f.new_leader)} first")
+    move = f"{verb} {criterion_title(a, f.criterion)} from {f.from_weight} to {f.to_weight}"
+    then = f"makes {option_label(decision.options, f.new_leader)} first"
     if s.robust:
-        return (f"Robust: {first} ranks first unless one weight moves more than "
-                f"{NOT_ROBUST_WITHIN} points; the smallest change that unseats it, {change}.")
-    return f"Not robust: {change}."
+        return (f"Robust: {first} stays first unless one weight moves more than "
+                f"{NOT_ROBUST_WITHIN} points; the smallest change that unseats it: {move} "
+                f"({f.size} points) {then}.")
+    return f"Not robust: {move} {then}."
 
 
 def _ordinal(n: int) -> str:

@@ -269,8 +269,10 @@ def test_the_sensitivity_line() -> None:
     options = (Option("Keep in-house", "rejected", "in-house"), TRUST)
     d = replace(full_decision(hand_worked(32)), options=options)
     assert sensitivity_line(d) == "Not robust: raising B from 32 to 41 makes Community trust first."
-    assert sensitivity_line(replace(d, appraisal=hand_worked())).startswith(
-        "Robust: Keep in-house ranks first unless one weight moves more than 10 points")
+    assert sensitivity_line(replace(d, appraisal=hand_worked())) == (
+        "Robust: Keep in-house stays first unless one weight moves more than 10 points; the "
+        "smallest change that unseats it: raising B from 30 to 41 (11 points) makes Community "
+        "trust first.")
     assert score_label(0) == "0 fails" and score_label(4) == "4 fully"
 
 
