@@ -257,7 +257,7 @@ def test_the_rejected_options_paragraph() -> None:
     d = full_decision(a)
     text = generated_rejected_paragraph(d)
     assert text == ("The recommended option, Community trust, ranked 1st of 2 with 75.0% of "
-                    "the weighted criteria. Keep in-house (in-house) was considered and "
+                    "the weighted criteria.\n\nKeep in-house (in-house) was considered and "
                     "rejected: it ranked 2nd of 2 with 66.7% of the weighted criteria. "
                     "It costs more.")
     assert rejected_options_text(d) == text
