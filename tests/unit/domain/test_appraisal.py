@@ -289,3 +289,19 @@ def test_default_criteria_are_the_sections_then_the_five_factors() -> None:
     assert [c.id for c in criteria] == [*checklist.slugs, *(c for c, _ in CRITICAL_SUCCESS_FACTORS)]
     assert criteria[0].title == checklist.principles[0].title and criteria[0].weight == 0
     assert with_criteria(Appraisal(), criteria, checklist.slugs).criteria == criteria
+
+
+def test_audit_fields_and_changes_between_versions_read_in_words() -> None:
+    from desktop.domain.redline import diff_versions, field_label
+
+    assert field_label("appraisal.weights_locked_at") == "Options appraisal: weights locked"
+    assert field_label("appraisal.weight.affordability") == (
+        "Options appraisal: weight of Affordability")
+    assert field_label("appraisal.score.1.value-for-money") == (
+        "Options appraisal: score of option 2 on Value for money")
+    a = hand_worked()
+    old = full_decision(a)
+    new = full_decision(with_score(a, Score(1, "b", 1, "Revised"), 2))
+    [change] = diff_versions(old, new)
+    assert change.label == "Options appraisal: b"
+    assert "Community trust: 1 poor (Revised)" in change.new and "4 fully" in change.old
