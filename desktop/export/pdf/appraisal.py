@@ -56,7 +56,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _when(stamp: str | None) -> str:
+def moment_words(stamp: str | None) -> str:
     """A stored UTC moment as printed: "1 December 2026 at 14:05 UTC"."""
     if not stamp:
         return ""
@@ -95,7 +95,7 @@ class AppraisalSection:
         para = st.P
         if not a.criteria:
             return [para("The appraisal has no criteria yet.", s["Secondary"])]
-        locked = (f"The weights were locked on {_when(a.weights_locked_at)}"
+        locked = (f"The weights were locked on {moment_words(a.weights_locked_at)}"
                   + (f" by {st.line(a.weights_locked_by, 'appraisal.weights_locked_by')}"
                      if a.weights_locked_by else "") + ", before any option was scored."
                   if a.weights_locked_at else
@@ -221,7 +221,7 @@ class AppraisalSection:
                                                           "By")]]
         for w in self.a.weight_changes:
             rows.append([para(self.title(w.criterion), s["Cell"]), para(str(w.old), s["Cell"]),
-                         para(str(w.new), s["CellBold"]), para(_when(w.changed_at), s["Cell"]),
+                         para(str(w.new), s["CellBold"]), para(moment_words(w.changed_at), s["Cell"]),
                          st.cell(w.changed_by, "appraisal.weight_changes.by")])
         return [para("Each of these was recorded in the audit log when it was made.", s["Body"]),
                 grid_table(rows, [52 * mm, 16 * mm, 16 * mm, 50 * mm, 36 * mm],
@@ -245,7 +245,7 @@ class AppraisalSection:
                 if score is None:
                     continue
                 who = ", ".join(x for x in (st.line(score.scored_by, "appraisal.scored_by"),
-                                            _when(score.scored_at)) if x)
+                                            moment_words(score.scored_at)) if x)
                 evidence = (st.cell(score.evidence, f"appraisal.scores.{i}.{c.id}.evidence")
                             if score.evidence.strip()
                             else para("No evidence recorded.", s["Secondary"]))
