@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from desktop.domain.appraisal import Appraisal, appraisal_problems
 from desktop.domain.fields import LABELS
 
 
@@ -178,6 +179,8 @@ class Decision:
     urgency_route: str = "none"
     decision_date: str | None = None  # None: the meeting date
     publication_date: str | None = None
+    # The options appraisal (desktop/domain/appraisal.py); None when the record has none.
+    appraisal: Appraisal | None = None
 
     def answer(self, slug: str) -> Answer:
         return self.answers.get(slug, EMPTY_ANSWER)
@@ -235,10 +238,22 @@ def completeness(decision: Decision) -> int:
     return sum(1 for slug in decision.sections if is_answer_complete(decision.answer(slug)))
 
 
-def is_complete(decision: Decision) -> bool:
+def sections_complete(decision: Decision) -> bool:
     """Every section of its checklist is complete (a decision without one never is)."""
     return bool(decision.sections) and all(
         is_answer_complete(decision.answer(slug)) for slug in decision.sections)
+
+
+def appraisal_gaps(decision: Decision) -> list[str]:
+    """What its options appraisal still lacks (desktop/domain/appraisal.py); none without one."""
+    if decision.appraisal is None:
+        return []
+    return appraisal_problems(decision.appraisal, decision.options)
+
+
+def is_complete(decision: Decision) -> bool:
+    """Every section of its checklist is complete, and so is its appraisal when it has one."""
+    return sections_complete(decision) and not appraisal_gaps(decision)
 
 
 def overall_rating(decision: Decision) -> Rating | None:
@@ -255,7 +270,7 @@ def overall_rating(decision: Decision) -> Rating | None:
 def settled_rating(decision: Decision) -> Rating | None:
     """The overall rating once every section is complete; None before then, so an early
     draft's worst-so-far (three greens, say) never reads as the record's rating."""
-    return overall_rating(decision) if is_complete(decision) else None
+    return overall_rating(decision) if sections_complete(decision) else None
 
 
 def detail_problems(decision: Decision) -> list[tuple[str, str]]:

@@ -36,6 +36,12 @@ from desktop.domain.queries import (
 from desktop.domain.record import codes, field_changes, section_slugs
 from desktop.domain.timeline import CALL_IN_DAYS, Timeline, decision_timeline
 from desktop.domain.verification import normalise_code
+from desktop.storage.appraisal_store import (
+    delete_appraisal,
+    insert_appraisals,
+    load_appraisal,
+    write_appraisal,
+)
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
 
@@ -513,6 +519,7 @@ class Repository(LifecycleTables):
             sections=self.section_slugs(row["checklist_sha256"]),
             recommendations=tuple(json.loads(row["recommendations"])),
             **{c: row[c] for c in _VERSION_COLUMNS[_VERSION_COLUMNS.index("report_of"):]},
+            appraisal=load_appraisal(self.db.conn, vid),
         )
 
     def _where(self, q: RegisterQuery, *, search: bool = True,
@@ -927,6 +934,7 @@ class Repository(LifecycleTables):
              for vid, d in rows for slug, a in d.answers.items()
              for i, x in enumerate(a.actions) if x.done],
         )
+        insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
@@ -1001,6 +1009,8 @@ class Repository(LifecycleTables):
             self._write_options(vid, new.options)
         if _timeline_inputs(old) != _timeline_inputs(new):
             self._write_timeline(vid, new)
+        if old.appraisal != new.appraisal:
+            write_appraisal(self.db.conn, vid, new.appraisal)
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
@@ -1023,6 +1033,7 @@ class Repository(LifecycleTables):
             for table in ("action_progress", "actions", "answers", "options", "sign_offs",
                           "version_timeline"):
                 self.db.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
+            delete_appraisal(self.db.conn, vid)
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
         self.db.execute("DELETE FROM versions WHERE decision_id = ?", [decision_id])
         self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])

@@ -13,7 +13,7 @@ MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
-                   "m007_committee_report")
+                   "m007_committee_report", "m008_appraisal")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -24,6 +24,13 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'action_progress': ('version_id', 'slug', 'position', 'done_at', 'done_by'),
     'actions': ('version_id', 'slug', 'position', 'action', 'owner', 'due'),
     'answers': ('version_id', 'slug', 'rating', 'response', 'evidence'),
+    'appraisal_criteria': ('version_id', 'position', 'criterion', 'kind', 'title', 'weight',
+                           'must_pass'),
+    'appraisal_scores': ('version_id', 'option', 'criterion', 'score', 'evidence', 'scored_by',
+                         'scored_at'),
+    'appraisal_weight_changes': ('version_id', 'position', 'criterion', 'old_weight',
+                                 'new_weight', 'changed_at', 'changed_by'),
+    'appraisals': ('version_id', 'weights_locked_at', 'weights_locked_by', 'rejected_text'),
     'audit_log': (
         'id', 'at', 'user', 'decision_id', 'version', 'field', 'old_value', 'new_value',
         'prev_hash', 'hash', 'key_id', 'seal',
@@ -63,3 +70,6 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         'challenge_end', 'short_notice',
     ),
 }
+# The options appraisal's tables (m008_appraisal), each locked with its signed-off version.
+APPRAISAL_TABLES = ("appraisals", "appraisal_criteria", "appraisal_scores",
+                    "appraisal_weight_changes")

@@ -21,6 +21,7 @@ from desktop.domain.decision import (
 from desktop.domain.fields import EXEMPT_PARAGRAPH_LABELS, IMPLICATIONS
 from desktop.domain.timeline import URGENCY_LABELS, decision_timeline
 from desktop.domain.visible import visible_controls
+from desktop.export.pdf.appraisal import AppraisalSection
 from desktop.export.pdf.base import (
     BODY_WIDTH,
     CODE_MARKER,
@@ -212,6 +213,8 @@ class RecordStory:
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
         out += self.actions() + self.sign_off()
+        if self.d.appraisal is not None and self.d.appraisal.scores:
+            out += [PageBreak(), *AppraisalSection(self, self.d.appraisal).annex()]
         return out
 
     def cover(self) -> list[Flowable]:
@@ -293,6 +296,9 @@ class RecordStory:
         if any(getattr(d, f"{kind}_implications").strip() or getattr(d, f"{kind}_officer").strip()
                for kind, _post in IMPLICATIONS):
             out += self.part_section("Implications", self.implications())
+        if d.appraisal is not None:
+            out += self.part_section("Options appraisal",
+                                     AppraisalSection(self, d.appraisal).flowables())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
         out += self.part_section("Conflicts of interest and dispensations", conflicts)
