@@ -146,8 +146,7 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
     row.addWidget(side)
     row.addWidget(area, 1)
     window.setCentralWidget(holder)
-    window.resize(1280, 800)
-    window.show()
+    window.showMaximized()
     from PySide6.QtCore import QTimer
 
     def scroll() -> None:

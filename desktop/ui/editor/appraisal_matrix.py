@@ -10,9 +10,17 @@ import re
 import textwrap
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QScrollArea, QTableView, QWidget
+from shiboken6 import isValid
 
 from desktop.domain.appraisal import SCORE_WORDS, Appraisal, Criterion, Score
 from desktop.domain.appraisal_text import option_label, score_label
@@ -23,6 +31,8 @@ from desktop.ui import theme
 UNSCORED = "Not scored"
 CRITERION_WRAP = 18  # characters a line of a criterion's title in the row header
 CELL_PADDING = 12  # logical px round the widest score (and a header's own padding), together
+MIN_HEIGHT = 240  # logical px: the matrix is never squeezed below this
+PAGE_MARGIN = 24  # logical px kept clear above and below the matrix in the page's window
 LONGEST_WORD = 132  # logical px: an option's name breaks inside a word only beyond this
 
 
@@ -188,8 +198,9 @@ class ScoreModel(QAbstractTableModel):
 
 
 class MatrixView(QTableView):
-    """The matrix as a table as tall as its rows (the page scrolls, and follows the current
-    cell); it scrolls sideways itself when the options do not fit across."""
+    """The matrix as a table as tall as its rows, or as the page's window if that is less
+    (so its sideways scroll bar, when the options do not fit across, is on screen with it);
+    the page follows the current cell."""
 
     open_cell = Signal(int, int)  # row (criterion), column (option)
 
@@ -205,7 +216,8 @@ class MatrixView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)  # Tab is handled in focusNextPrevChild
         self.setWordWrap(False)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._content_height = 0
+        self._area: QScrollArea | None = None
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -253,13 +265,43 @@ class MatrixView(QTableView):
             max((plain.horizontalAdvance(line) for line in lines), default=0) + 2 * 8 + 4)
         self.resizeRowsToContents()
         self.horizontalHeader().resizeSections(QHeaderView.ResizeMode.Fixed)
-        height = (self.horizontalHeader().sizeHint().height()
-                  + sum(self.rowHeight(r) for r in range(self.score_model.rowCount()))
-                  + 2 * self.frameWidth() + self.horizontalScrollBar().sizeHint().height() + 4)
-        self.setFixedHeight(height)
-        # No wider than its columns (a blank grey band beside them otherwise).
-        self.setMaximumWidth(self.verticalHeader().width() + 2 * self.frameWidth() + sum(
+        self._content_height = (
+            self.horizontalHeader().sizeHint().height()
+            + sum(self.rowHeight(r) for r in range(self.score_model.rowCount()))
+            + 2 * self.frameWidth() + self.horizontalScrollBar().sizeHint().height() + 4)
+        self._apply_height()
+
+    def _apply_height(self) -> None:
+        room = self._content_height
+        if self._area is not None and isValid(self._area):
+            room = max(MIN_HEIGHT, self._area.viewport().height() - 2 * PAGE_MARGIN)
+        self.setFixedHeight(min(self._content_height, room))
+        # No wider than its columns (a blank grey band beside them otherwise), and the
+        # scroll bar when the rows scroll.
+        bar = self.verticalScrollBar().sizeHint().width() if self._content_height > room else 0
+        self.setMaximumWidth(self.verticalHeader().width() + 2 * self.frameWidth() + bar + sum(
             self.columnWidth(c) for c in range(self.score_model.columnCount())))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        area = self._scroll_area()
+        if area is not self._area:
+            self._area = area
+            if area is not None:
+                area.viewport().installEventFilter(self)
+            self._apply_height()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if (self._area is not None and isValid(self._area)
+                and watched is self._area.viewport() and event.type() == QEvent.Type.Resize):
+            self._apply_height()
+        return super().eventFilter(watched, event)
+
+    def _scroll_area(self) -> QScrollArea | None:
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        return area
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2) and (
@@ -294,9 +336,7 @@ class MatrixView(QTableView):
 
     def _follow(self, index) -> None:
         """The page scrolls to keep the current cell in view (the table is as tall as its rows)."""
-        area = self.parentWidget()
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parentWidget()
+        area = self._scroll_area()
         content = area.widget() if area is not None else None
         if area is None or content is None:
             return

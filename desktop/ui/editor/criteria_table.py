@@ -5,37 +5,29 @@ place (not rebuilt) when the record comes back from a save, so the focus stays p
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QCheckBox,
-    QGridLayout,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.domain.appraisal import KIND_LABELS, MAX_WEIGHT, Criterion
 from desktop.ui.widgets import LinkButton, text_label
 
 
-class WeightBox(QSpinBox):
-    """A weight 0-100. The mouse wheel turns it only while it has the focus, so scrolling
-    the page over it never changes a weight."""
+class WeightBox(QLineEdit):
+    """A weight, typed as a whole number 0-100 (a line edit, not a spin box: under the style
+    sheet a spin box without arrows drew no text, and its arrows were two thin lines)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(0, MAX_WEIGHT)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        # A number typed (Up and Down step it): the style sheet's border leaves Fusion's
-        # arrow buttons as two thin lines, too small to click.
-        self.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        self.setValidator(QIntValidator(0, MAX_WEIGHT, self))
+        self.setMaxLength(3)
         self.setFixedWidth(self.fontMetrics().horizontalAdvance("100") + 40)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
+    def value(self) -> int:
+        return int(self.text()) if self.text().isdigit() else 0
+
+    def setValue(self, weight: int) -> None:  # noqa: N802 - the spin box's name
+        self.setText(str(weight))
 
 
 class CriteriaTable(QWidget):
@@ -52,8 +44,10 @@ class CriteriaTable(QWidget):
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(8)
         self.grid.setColumnStretch(0, 1)
-        for column, text in enumerate(("Criterion", "Weight (0 to 100)", "Must pass")):
-            self.grid.addWidget(text_label(text, "label"), 0, column)
+        self.headings = [text_label(text, "label")
+                         for text in ("Criterion", "Weight (0 to 100)", "Must pass")]
+        for column, heading in enumerate(self.headings):
+            self.grid.addWidget(heading, 0, column)
         self._ids: tuple[str, ...] = ()
         self._widgets: list[QWidget] = []
         self.weights: dict[str, WeightBox] = {}
@@ -62,6 +56,7 @@ class CriteriaTable(QWidget):
 
     def show_criteria(self, criteria: tuple[Criterion, ...], locked: bool,
                       read_only: bool) -> None:
+        self.headings[1].setText("Weight (locked)" if locked else "Weight (0 to 100)")
         ids = tuple(c.id for c in criteria)
         if ids != self._ids:
             self._rebuild(criteria)
