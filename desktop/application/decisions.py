@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from desktop.domain.appraisal import option_renumbering, with_options_renumbered
 from desktop.domain.checklist import Checklist, parse_checklist, role_key
 from desktop.domain.decision import (
     DELIVERY_MODELS,
@@ -21,8 +22,9 @@ from desktop.domain.decision import (
     Decision,
     Option,
     Status,
+    appraisal_gaps,
     derived_status,
-    is_complete,
+    sections_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.fields import max_length
@@ -38,6 +40,7 @@ from desktop.storage.repository import Repository
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
 
+    from desktop.application.appraisals import AppraisalService
     from desktop.application.checklists import ChecklistService
     from desktop.application.lifecycle import LifecycleService
     from desktop.storage.connection import LazyDatabase
@@ -131,6 +134,14 @@ class DecisionService:
         from desktop.application.lifecycle import LifecycleService
 
         return LifecycleService(self, self.repo)
+
+    @cached_property
+    def appraisals(self) -> AppraisalService:
+        """The options appraisal of these records: criteria, weights, scores (made on first
+        use)."""
+        from desktop.application.appraisals import AppraisalService
+
+        return AppraisalService(self)
 
     @cached_property
     def checklists(self) -> ChecklistService:
@@ -347,6 +358,10 @@ class DecisionService:
                 if o.delivery_model not in (None, *DELIVERY_MODELS):
                     raise InvalidInput(f"options[{i}].delivery_model: {o.delivery_model!r}")
             out["options"] = opts
+            if decision.appraisal is not None and opts != decision.options:
+                # each score follows its option to its new place; a removed option's go
+                out["appraisal"] = with_options_renumbered(
+                    decision.appraisal, option_renumbering(decision.options, opts))
         return replace(decision, **out)
 
     def _editable(self, decision_id: str, held: Decision | None = None) -> Decision:
@@ -507,6 +522,7 @@ class DecisionService:
 
     def _prepared(self, text: str) -> tuple[list[Decision], list[Checklist]]:
         """(the decisions a bundle would add, the checklists they are answered against)."""
+        from desktop.application.appraisals import imported_appraisal
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         found: dict[tuple[str, int] | None, Checklist] = {}
@@ -537,6 +553,7 @@ class DecisionService:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
             checklist = checklist_of(rec, prefix)
             d = answered_against(record_to_decision(rec), checklist)
+            d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(
                 d,
@@ -546,10 +563,13 @@ class DecisionService:
                 status=derived_status(d) if follows_completeness else d.status,
             )
             if not follows_completeness and d.status == Status.SIGNED_OFF:
-                if not is_complete(d):
+                if not sections_complete(d):
                     raise BundleError(f"{prefix}.status", "signed-off but not all "
                                       f"{checklist.sections_phrase.removeprefix('the ')} are "
                                       "complete")
+                if gaps := appraisal_gaps(d):
+                    raise BundleError(f"{prefix}.appraisal", "signed-off but the options "
+                                      f"appraisal is not complete: {gaps[0]}")
                 missing = self._unsigned_roles(d, checklist)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")

@@ -20,6 +20,7 @@ from desktop.domain.decision import (
     Status,
     answer_problems,
     answer_state,
+    appraisal_gaps,
     derived_status,
     detail_problems,
 )
@@ -88,6 +89,8 @@ def completeness_problems(decision: Decision, checklist: Checklist | None) -> li
             out.append(Problem(f"answers.{slug}", f"{label}: {NOT_STARTED}", "state"))
         elif gaps:
             out.append(Problem(f"answers.{slug}", f"{label}: {'; '.join(gaps).lower()}", "state"))
+    out.extend(Problem("appraisal", f"Options appraisal: {gap[0].lower()}{gap[1:]}", "state")
+               for gap in appraisal_gaps(decision))
     return out
 
 

@@ -250,9 +250,17 @@ def with_score(appraisal: Appraisal, score: Score, option_count: int) -> Apprais
                            f"{option_count}.", field="option")
     if not 0 <= score.score <= MAX_SCORE:
         raise InvalidInput(f"A score is a whole number from 0 to {MAX_SCORE}.", field="score")
-    kept = tuple(s for s in appraisal.scores
-                 if (s.option, s.criterion) != (score.option, score.criterion))
-    return replace(appraisal, scores=(*kept, score))
+    kept = [s for s in appraisal.scores
+            if (s.option, s.criterion) != (score.option, score.criterion)]
+    return replace(appraisal, scores=in_order(appraisal.criteria, [*kept, score]))
+
+
+def in_order(criteria: Sequence[Criterion], scores: Sequence[Score]) -> tuple[Score, ...]:
+    """Scores in the matrix's reading order: by option, then by criterion as listed (the
+    order they are stored, exported and coded in, whatever order they were scored in)."""
+    place = {c.id: i for i, c in enumerate(criteria)}
+    return tuple(sorted(scores, key=lambda s: (s.option, place.get(s.criterion, len(place)),
+                                               s.criterion)))
 
 
 def without_score(appraisal: Appraisal, option: int, criterion_id: str) -> Appraisal:
@@ -269,9 +277,27 @@ def with_rejected_text(appraisal: Appraisal, text: str) -> Appraisal:
 def with_options_renumbered(appraisal: Appraisal, new_index: Mapping[int, int]) -> Appraisal:
     """After the options list changed: each score moves to its option's new index, and the
     scores of options no longer listed (absent from `new_index`) are dropped."""
-    return replace(appraisal, scores=tuple(
+    return replace(appraisal, scores=in_order(appraisal.criteria, [
         replace(s, option=new_index[s.option]) for s in appraisal.scores
-        if s.option in new_index))
+        if s.option in new_index]))
+
+
+def option_renumbering(old: Sequence[OptionLike],
+                       new: Sequence[OptionLike]) -> dict[int, int]:
+    """Old option index -> new, after the options list was edited: the same number of options
+    is an edit in place (a renamed option keeps its scores); otherwise each old option is
+    found by its name in the new list (the first not yet taken), and one not found is gone."""
+    if len(old) == len(new):
+        return {i: i for i in range(len(old))}
+    free: dict[str, list[int]] = {}
+    for j, o in enumerate(new):
+        free.setdefault(o.name.strip().casefold(), []).append(j)
+    out: dict[int, int] = {}
+    for i, o in enumerate(old):
+        places = free.get(o.name.strip().casefold())
+        if places:
+            out[i] = places.pop(0)
+    return out
 
 
 def _known(appraisal: Appraisal, criterion_id: str) -> Criterion:

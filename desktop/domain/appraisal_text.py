@@ -59,12 +59,13 @@ def sensitivity_line(decision: Decision) -> str:
                 f"above {first}.")
     f = s.flip
     verb = "raising" if f.to_weight > f.from_weight else "lowering"
-    change = (f"{verb} {criterion_title(a, f.criterion)} from {f.from_weight} to "
-              f"{f.to_weight} makes {option_label(decision.options, f.new_leader)} first")
+    move = f"{verb} {criterion_title(a, f.criterion)} from {f.from_weight} to {f.to_weight}"
+    then = f"makes {option_label(decision.options, f.new_leader)} first"
     if s.robust:
-        return (f"Robust: {first} ranks first unless one weight moves more than "
-                f"{NOT_ROBUST_WITHIN} points; the smallest change that unseats it, {change}.")
-    return f"Not robust: {change}."
+        return (f"Robust: {first} stays first unless one weight moves more than "
+                f"{NOT_ROBUST_WITHIN} points; the smallest change that unseats it: {move} "
+                f"({f.size} points) {then}.")
+    return f"Not robust: {move} {then}."
 
 
 def _ordinal(n: int) -> str:
@@ -84,7 +85,8 @@ def _sentence(text: str) -> str:
 
 def generated_rejected_paragraph(decision: Decision) -> str:
     """"Alternative options considered and rejected, and why", from the appraisal (rank,
-    total, must-pass fails) and each rejected option's reason."""
+    total, must-pass fails) and each rejected option's reason: the recommended option's place,
+    then a paragraph for each rejected option (separated by blank lines)."""
     options = decision.options
     rejected = [i for i, o in enumerate(options) if o.status != "recommended"]
     if not rejected:
@@ -92,11 +94,11 @@ def generated_rejected_paragraph(decision: Decision) -> str:
     a = decision.appraisal
     n = len(options)
     places = {r.option: r for r in ranking(a, n)} if a is not None and a.criteria else {}
-    sentences: list[str] = []
+    blocks: list[str] = []
     chosen = recommended_index(options)
     if chosen is not None and chosen in places:
         r = places[chosen]
-        sentences.append(f"The recommended option, {option_label(options, chosen)}, ranked "
+        blocks.append(f"The recommended option, {option_label(options, chosen)}, ranked "
                          f"{_ordinal(r.rank)} of {n} with {total_label(r.total)} of the "
                          "weighted criteria.")
     for i in rejected:
@@ -109,10 +111,11 @@ def generated_rejected_paragraph(decision: Decision) -> str:
             if fails := must_pass_fails(a, i):
                 titles = ", ".join(criterion_title(a, f) for f in fails)
                 text += f", and failed the must-pass criterion {titles}"
-        sentences.append(text + ".")
+        text += "."
         if o.reason.strip():
-            sentences.append(_sentence(o.reason))
-    return " ".join(sentences)
+            text += " " + _sentence(o.reason)
+        blocks.append(text)
+    return "\n\n".join(blocks)  # a paragraph for each option
 
 
 def rejected_options_text(decision: Decision) -> str:
@@ -140,3 +143,21 @@ def disagreement_messages(decision: Decision, titles: dict[str, str] | None = No
                    f"option, {option_label(decision.options, chosen)}, scores "
                    f"{score_label(score)} against it in the options appraisal.")
     return out
+
+
+def recommended_model(decision: Decision) -> str:
+    """The recommended delivery model in words: the record's own, else the recommended
+    option's; "" when neither says."""
+    chosen = recommended_index(decision.options)
+    model = decision.delivery_model or (
+        decision.options[chosen].delivery_model if chosen is not None else None)
+    return DELIVERY_MODEL_LABELS.get(model or "", "")
+
+
+def robustness(decision: Decision) -> str:
+    """"Ranking robust", "Ranking not robust", or "" without an appraisal (the pack's grid)."""
+    a = decision.appraisal
+    if a is None or not a.criteria:
+        return ""
+    robust = sensitivity(a, len(decision.options)).robust
+    return "Ranking robust" if robust else "Ranking not robust"

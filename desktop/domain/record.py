@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.domain.appraisal import weighted_total
+from desktop.domain.appraisal_record import (
+    appraisal_export,
+    appraisal_fields,
+    appraisal_from_record,
+    appraisal_to_record,
+    lock_record,
+)
 from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
 from desktop.domain.verification import verification_code
 
@@ -67,12 +75,20 @@ def content_record(decision: Decision) -> dict[str, Any]:
     }
     rec["version"] = decision.version
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
+    # Only a record with an appraisal has the key, so the codes of all others stay as they were.
+    if decision.appraisal is not None:
+        rec["appraisal"] = appraisal_to_record(decision.appraisal)
     return rec
 
 
 def to_record(decision: Decision) -> dict[str, Any]:
     """The full export record, read-only keys included."""
     rec = content_record(decision)
+    if decision.appraisal is not None:
+        rec["appraisal"] = appraisal_export(decision.appraisal)
+        for i, option in enumerate(rec["options"]):
+            total = weighted_total(decision.appraisal, i)
+            option["weighted_total"] = None if total is None else round(total, 1)
     rec["status"] = decision.status.value
     rec["sign_offs"] = [
         {"role": s.role, "name": s.name, "date": s.date, "minute_reference": s.minute_reference}
@@ -94,10 +110,7 @@ def content_code(decision: Decision) -> str:
     version, so a definition swapped under a record changes the code. A sign-off recorded
     with `--code` is bound to this code.
     """
-    record = content_record(decision)
-    if decision.code_scheme >= 2:
-        record["checklist_sha256"] = decision.checklist_sha256
-    return verification_code(record)
+    return verification_code(_coded(decision))
 
 
 def code_for(decision: Decision) -> str:
@@ -112,11 +125,10 @@ def code_for(decision: Decision) -> str:
 
 def codes(decision: Decision) -> tuple[str, str]:
     """(the code printed now, the content code), the content serialised once."""
-    record = content_record(decision)
+    record = _coded(decision)
     if decision.code_scheme < 2:
         code = verification_code(record)
         return code, code
-    record["checklist_sha256"] = decision.checklist_sha256
     content = verification_code(record)
     if decision.status != Status.SIGNED_OFF:
         return content, content
@@ -124,6 +136,17 @@ def codes(decision: Decision) -> tuple[str, str]:
         [s.role.casefold(), s.name, s.date, s.minute_reference] for s in decision.sign_offs
     )
     return verification_code(record), content
+
+
+def _coded(decision: Decision) -> dict[str, Any]:
+    """What the content code covers: the content, and (scheme 2) the checklist definition and
+    an appraisal's weight lock and the weights changed after it, which the record prints."""
+    record = content_record(decision)
+    if decision.code_scheme >= 2:
+        record["checklist_sha256"] = decision.checklist_sha256
+    if decision.appraisal is not None and (locks := lock_record(decision.appraisal)):
+        record["appraisal_locks"] = locks
+    return record
 
 
 def from_record(rec: dict[str, Any]) -> Decision:
@@ -175,6 +198,7 @@ def from_record(rec: dict[str, Any]) -> Decision:
         ),
         created_at=rec.get("created_at", ""),
         updated_at=rec.get("updated_at", ""),
+        appraisal=appraisal_from_record(rec["appraisal"]) if "appraisal" in rec else None,
     )
 
 
@@ -198,6 +222,7 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
             [{"action": x.action, "owner": x.owner, "due": x.due} for x in a.actions],
             ensure_ascii=False,
         )
+    flat.update(appraisal_fields(decision.appraisal))
     return flat
 
 

@@ -9,6 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from desktop.domain.appraisal_text import score_label
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -105,6 +106,8 @@ def field_label(field: str, checklist: Checklist | None = None) -> str:
         return f"{principle_label(parts[1], checklist)}: {what}"
     if parts[0] == "sign_off" and len(parts) >= 2:
         return f"Sign-off: {'.'.join(parts[1:])}"
+    if parts[0] == "appraisal":
+        return "Options appraisal: " + _appraisal_part(parts[1:], checklist)
     return {
         "status": "Status",
         "created": "Created",
@@ -114,6 +117,30 @@ def field_label(field: str, checklist: Checklist | None = None) -> str:
         "is_current": "Current version",
         "signed_copy": "Signed copy attached",
     }.get(field, field.replace("_", " ").capitalize())
+
+
+def _appraisal_part(parts: list[str], checklist: Checklist | None) -> str:
+    """An appraisal audit field in words ("weight of 3. Staff", "score of option 2 on
+    Affordability"); fields: desktop/domain/appraisal_record.appraisal_fields."""
+    from desktop.domain.appraisal import CSF_TITLES
+
+    def criterion(cid: str) -> str:
+        return CSF_TITLES.get(cid) or principle_label(cid, checklist)
+
+    if parts == ["criteria"]:
+        return "criteria"
+    if parts == ["weights_locked_at"]:
+        return "weights locked"
+    if parts == ["rejected_options"]:
+        return "alternative options considered and rejected"
+    if len(parts) >= 2 and parts[0] == "weight":
+        return f"weight of {criterion('.'.join(parts[1:]))}"
+    if len(parts) >= 3 and parts[0] in ("score", "evidence") and parts[1].isdigit():
+        return (f"{parts[0]} of option {int(parts[1]) + 1} on "
+                f"{criterion('.'.join(parts[2:]))}")
+    if not parts:
+        return "the appraisal"
+    return criterion(".".join(parts))  # a criterion's line (readable_fields)
 
 
 def _option_text(o: Option) -> str:
@@ -148,6 +175,16 @@ def readable_fields(decision: Decision) -> dict[str, str]:
         out[f"answers.{slug}.response"] = a.response
         out[f"answers.{slug}.evidence"] = a.evidence
         out[f"answers.{slug}.actions"] = "\n".join(_action_text(x) for x in a.actions)
+    appraisal = decision.appraisal
+    if appraisal is not None:  # a line for each criterion: its weight and every option's score
+        names = [o.name or f"option {i + 1}" for i, o in enumerate(decision.options)]
+        for c in appraisal.criteria:
+            cells = [f"{names[x.option] if x.option < len(names) else x.option + 1}: "
+                     f"{score_label(x.score)}" + (f" ({x.evidence})" if x.evidence else "")
+                     for x in appraisal.scores if x.criterion == c.id]
+            head = f"weight {c.weight}" + (", must pass" if c.must_pass else "")
+            out[f"appraisal.{c.id}"] = "; ".join([head, *cells])
+        out["appraisal.rejected_options"] = appraisal.rejected_text
     return out
 
 

@@ -114,6 +114,10 @@ def _value_problem(value: Any, schema: dict[str, Any], rule: str | None,
     if rule == "maxLength":
         return BundleError(path, f"is {len(value)} characters long; at most "
                            f"{schema['maxLength']} allowed")
+    if (rule in ("minimum", "maximum") and schema.get("type") == "integer"
+            and schema.get("maximum", 10**6) <= 100):  # a scale (a score, a weight): say it
+        return BundleError(path, f"{_short(value)} is not a whole number from "
+                           f"{schema['minimum']} to {schema['maximum']}")
     if rule == "minimum":
         return BundleError(path, f"must be at least {schema['minimum']}")
     if rule == "maximum":  # SQLite integers are 64-bit; no real version gets near this

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database, Migrations
 
-from desktop.storage.schema_info import APPLICATION_ID, MIGRATION_SET
+from desktop.storage.schema_info import APPLICATION_ID, APPRAISAL_TABLES, MIGRATION_SET
 
 if TYPE_CHECKING:
     from desktop.storage.connection import LazyDatabase
@@ -492,6 +492,82 @@ def m006_checklists_as_data(db: Database) -> None:
         END;
         """,
     )
+
+
+@migrations()
+def m008_appraisal(db: Database) -> None:
+    """The options appraisal (desktop/domain/appraisal.py), one per version that has one.
+
+    appraisals: the row that says a version has one, when its weights were locked and by whom,
+    and the author's own wording of the rejected-options paragraph ('' = the generated one).
+    appraisal_criteria: its rows in order; appraisal_scores: one per scored cell (option is
+    the index into the version's options); appraisal_weight_changes: each weight changed
+    after the lock. A signed-off version's rows are locked as its options and answers are.
+    Depends on nothing after m006.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE appraisals (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+            weights_locked_at TEXT,
+            weights_locked_by TEXT NOT NULL DEFAULT '',
+            rejected_text TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE appraisal_criteria (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('principle', 'csf', 'duty', 'custom')),
+            title TEXT NOT NULL DEFAULT '',
+            weight INTEGER NOT NULL DEFAULT 0 CHECK (weight BETWEEN 0 AND 100),
+            must_pass INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (version_id, criterion)
+        );
+        CREATE TABLE appraisal_scores (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            option INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+            evidence TEXT NOT NULL DEFAULT '',
+            scored_by TEXT NOT NULL DEFAULT '',
+            scored_at TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, option, criterion)
+        );
+        CREATE TABLE appraisal_weight_changes (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            old_weight INTEGER NOT NULL,
+            new_weight INTEGER NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, position)
+        );
+        """,
+    )
+    for table in APPRAISAL_TABLES:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+            _exec(
+                db,
+                f"""
+                CREATE TRIGGER {table}_locked_{event.lower()} BEFORE {event} ON {table}
+                WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+                BEGIN
+                    SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+                END;
+                """,
+            )
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER {table}_locked_move BEFORE UPDATE ON {table}
+            WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+            END;
+            """,
+        )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -35,6 +35,12 @@ from desktop.domain.queries import (
 )
 from desktop.domain.record import codes, field_changes, section_slugs
 from desktop.domain.verification import normalise_code
+from desktop.storage.appraisal_store import (
+    delete_appraisal,
+    insert_appraisals,
+    load_appraisal,
+    write_appraisal,
+)
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
 
@@ -431,6 +437,7 @@ class Repository(LifecycleTables):
             checklist_sha256=row["checklist_sha256"],
             code_scheme=row["code_scheme"],
             sections=self.section_slugs(row["checklist_sha256"]),
+            appraisal=load_appraisal(self.db.conn, vid),
         )
 
     def _where(self, q: RegisterQuery, *, search: bool = True,
@@ -821,6 +828,7 @@ class Repository(LifecycleTables):
              for vid, d in rows for slug, a in d.answers.items()
              for i, x in enumerate(a.actions) if x.done],
         )
+        insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
@@ -892,6 +900,8 @@ class Repository(LifecycleTables):
         self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
         if old.options != new.options:
             self._write_options(vid, new.options)
+        if old.appraisal != new.appraisal:
+            write_appraisal(self.db.conn, vid, new.appraisal)
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
@@ -913,6 +923,7 @@ class Repository(LifecycleTables):
         for vid in vids:
             for table in ("action_progress", "actions", "answers", "options", "sign_offs"):
                 self.db.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
+            delete_appraisal(self.db.conn, vid)
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
         self.db.execute("DELETE FROM versions WHERE decision_id = ?", [decision_id])
         self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])

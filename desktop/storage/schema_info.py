@@ -12,7 +12,8 @@ APPLICATION_ID = 0x44434B31
 MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
-                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data")
+                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
+                   "m008_appraisal")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -54,3 +55,6 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         'overall_rank', 'verification_code', 'content_code', 'code_scheme',
     ),
 }
+# The options appraisal's tables (m008_appraisal), each locked with its signed-off version.
+APPRAISAL_TABLES = ("appraisals", "appraisal_criteria", "appraisal_scores",
+                    "appraisal_weight_changes")

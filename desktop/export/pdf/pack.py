@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
+from desktop.domain.appraisal_text import recommended_model, robustness
 from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import settled_rating
@@ -214,8 +215,13 @@ class PackRenderer(Renderer):
             g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
+            # the recommended model, and whether the appraisal's ranking of it is robust
+            model = recommended_model(d)
+            appraised = " · ".join(x for x in (f"Recommended: {model}" if model else "",
+                                               robustness(d)) if x)
             cells: Row = [[self.para(label, s["Cell"])]
-                           + ([self.para(ref, s["Secondary"])] if ref else [])]
+                           + ([self.para(ref, s["Secondary"])] if ref else [])
+                           + ([self.para(appraised, s["Secondary"])] if appraised else [])]
             for col, p in enumerate(principles, start=1):
                 rating = d.answer(p.slug).rating
                 cells.append(self.para(grid_mark(rating), s["CellCentre"]))

@@ -19,6 +19,7 @@ from desktop.domain.decision import (
     settled_rating,
 )
 from desktop.domain.visible import visible_controls
+from desktop.export.pdf.appraisal import AppraisalSection
 from desktop.export.pdf.base import (
     BODY_WIDTH,
     CODE_MARKER,
@@ -210,6 +211,8 @@ class RecordStory:
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
         out += self.actions() + self.sign_off()
+        if self.d.appraisal is not None and self.d.appraisal.scores:
+            out += [PageBreak(), *AppraisalSection(self, self.d.appraisal).annex()]
         return out
 
     def cover(self) -> list[Flowable]:
@@ -282,6 +285,9 @@ class RecordStory:
         out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
         out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
         out += self.part_section("Options considered", self.options())
+        if d.appraisal is not None:
+            out += self.part_section("Options appraisal",
+                                     AppraisalSection(self, d.appraisal).flowables())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
         out += self.part_section("Conflicts of interest and dispensations", conflicts)

@@ -257,7 +257,7 @@ def test_the_rejected_options_paragraph() -> None:
     d = full_decision(a)
     text = generated_rejected_paragraph(d)
     assert text == ("The recommended option, Community trust, ranked 1st of 2 with 75.0% of "
-                    "the weighted criteria. Keep in-house (in-house) was considered and "
+                    "the weighted criteria.\n\nKeep in-house (in-house) was considered and "
                     "rejected: it ranked 2nd of 2 with 66.7% of the weighted criteria. "
                     "It costs more.")
     assert rejected_options_text(d) == text
@@ -269,8 +269,10 @@ def test_the_sensitivity_line() -> None:
     options = (Option("Keep in-house", "rejected", "in-house"), TRUST)
     d = replace(full_decision(hand_worked(32)), options=options)
     assert sensitivity_line(d) == "Not robust: raising B from 32 to 41 makes Community trust first."
-    assert sensitivity_line(replace(d, appraisal=hand_worked())).startswith(
-        "Robust: Keep in-house ranks first unless one weight moves more than 10 points")
+    assert sensitivity_line(replace(d, appraisal=hand_worked())) == (
+        "Robust: Keep in-house stays first unless one weight moves more than 10 points; the "
+        "smallest change that unseats it: raising B from 30 to 41 (11 points) makes Community "
+        "trust first.")
     assert score_label(0) == "0 fails" and score_label(4) == "4 fully"
 
 
@@ -287,3 +289,19 @@ def test_default_criteria_are_the_sections_then_the_five_factors() -> None:
     assert [c.id for c in criteria] == [*checklist.slugs, *(c for c, _ in CRITICAL_SUCCESS_FACTORS)]
     assert criteria[0].title == checklist.principles[0].title and criteria[0].weight == 0
     assert with_criteria(Appraisal(), criteria, checklist.slugs).criteria == criteria
+
+
+def test_audit_fields_and_changes_between_versions_read_in_words() -> None:
+    from desktop.domain.redline import diff_versions, field_label
+
+    assert field_label("appraisal.weights_locked_at") == "Options appraisal: weights locked"
+    assert field_label("appraisal.weight.affordability") == (
+        "Options appraisal: weight of Affordability")
+    assert field_label("appraisal.score.1.value-for-money") == (
+        "Options appraisal: score of option 2 on Value for money")
+    a = hand_worked()
+    old = full_decision(a)
+    new = full_decision(with_score(a, Score(1, "b", 1, "Revised"), 2))
+    [change] = diff_versions(old, new)
+    assert change.label == "Options appraisal: b"
+    assert "Community trust: 1 poor (Revised)" in change.new and "4 fully" in change.old
