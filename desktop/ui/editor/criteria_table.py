@@ -110,6 +110,10 @@ class CriteriaTable(QWidget):
                 self.grid.addWidget(remove, row, 3, Qt.AlignmentFlag.AlignTop)
                 self._widgets.append(remove)
                 self.removers[c.id] = remove
+        # Shown now, not when the layout gets round to it, so the focus can go to a new row
+        # at once (an own criterion just added, the first weight of an appraisal started).
+        for w in self._widgets:
+            w.setVisible(True)
 
     def focus_chain(self) -> list[QWidget]:
         chain: list[QWidget] = []
