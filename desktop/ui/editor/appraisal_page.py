@@ -115,6 +115,7 @@ class AppraisalPage(QWidget):
         self.writes = writes
         self.dialogs = dialogs
         self._decision: Decision | None = None
+        self._shown: tuple[object, ...] = ()  # what the page was last drawn from
         self._read_only = False
         self.score_dialog: ScoreDialog | None = None
         self.setMaximumWidth(PAGE_WIDTH)
@@ -265,8 +266,15 @@ class AppraisalPage(QWidget):
         return self._decision
 
     def load(self, decision: Decision, read_only: bool = False) -> None:
-        """Show the record as stored; `read_only` when it may not change (signed, withdrawn)."""
+        """Show the record as stored; `read_only` when it may not change (signed, withdrawn).
+        Nothing is redrawn when what the page shows is unchanged (the editor hands it the
+        record after every autosave of another page, and the sensitivity takes a moment)."""
+        shown = (decision.id, decision.appraisal, decision.options, read_only,
+                 tuple((slug, a.rating) for slug, a in sorted(decision.answers.items())))
         self._decision = decision
+        if shown == self._shown:
+            return
+        self._shown = shown
         self._read_only = read_only
         a = decision.appraisal
         problems = shortlist_problems(decision.options)
@@ -300,6 +308,12 @@ class AppraisalPage(QWidget):
                  self.lock_button, self.matrix, self.results, self.rejected, self.use_generated]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
+
+    def redraw(self) -> None:
+        """Show the record held again (what was typed over it put back)."""
+        if self._decision is not None:
+            self._shown = ()
+            self.load(self._decision, self._read_only)
 
     def _show_criteria(self, a: Appraisal, locked: bool) -> None:
         self.criteria.show_criteria(a.criteria, locked, self._read_only)
@@ -401,7 +415,7 @@ class AppraisalPage(QWidget):
             saved = write(self._decision.id)
         except KnownError as exc:
             self.dialogs.error(self, title, str(exc))
-            self.load(self._decision, self._read_only)
+            self.redraw()
             return False
         self.load(saved, self._read_only)
         self.changed.emit(saved)
@@ -435,7 +449,7 @@ class AppraisalPage(QWidget):
                 f"The weights were locked on {short_date(a.weights_locked_at)}. Changing the "
                 f"weight of {title} from {old.weight} to {weight} is recorded, with your name "
                 "and the time, and printed with the record.", "Change the weight"):
-            self.load(self._decision, self._read_only)  # type: ignore[arg-type]
+            self.redraw()
             return
         self._write("Cannot change the weight",
                     lambda d: self.writes.change_weight(d, criterion, weight))
