@@ -4,12 +4,29 @@ who scored it and when. Keys 0-4 pick a score, the arrows move and pick, Enter s
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.appraisal import MAX_SCORE, Criterion, Score
 from desktop.domain.appraisal_text import score_label
 from desktop.ui.editor.appraisal_matrix import scored_line, weight_line
-from desktop.ui.widgets import Field, PlainText, Radio, fit_to_screen, primary_button, text_label
+from desktop.ui.widgets import (
+    Field,
+    FollowFocus,
+    PlainText,
+    Radio,
+    fit_to_screen,
+    primary_button,
+    text_label,
+)
 
 MEANINGS = {0: "does not meet it at all", 1: "meets little of it", 2: "meets part of it",
             3: "meets most of it", 4: "meets it in full"}
@@ -27,9 +44,24 @@ class ScoreDialog(QDialog):
                  read_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Score this option")
-        col = QVBoxLayout(self)
-        col.setContentsMargins(24, 24, 24, 24)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        # The scores and evidence scroll when the screen is short (1280 x 800 at 150%); the
+        # buttons stay in view under them.
+        body = QWidget()
+        body.setObjectName("page")  # white, as a page
+        col = QVBoxLayout(body)
+        col.setContentsMargins(24, 24, 24, 8)
         col.setSpacing(16)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(body)
+        FollowFocus(area)
+        outer.addWidget(area, 1)
         title = criterion.title or criterion.id
         heading = text_label(f"{option}: {title}", "h2")
         col.addWidget(heading)
@@ -54,7 +86,9 @@ class ScoreDialog(QDialog):
         self.problem = text_label("", "error")
         self.problem.hide()
         col.addWidget(self.problem)
+        col.addStretch(1)
         row = QHBoxLayout()
+        row.setContentsMargins(24, 8, 24, 24)
         self.save_button = primary_button("Save score")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save)
@@ -69,7 +103,7 @@ class ScoreDialog(QDialog):
         row.addSpacing(16)
         row.addWidget(cancel)
         row.addStretch(1)
-        col.addLayout(row)
+        outer.addLayout(row)
         if read_only:  # a record that cannot change: its score and evidence, to read
             self.save_button.hide()
             self.clear_button.hide()
@@ -77,7 +111,7 @@ class ScoreDialog(QDialog):
             for button in self.buttons:
                 button.setEnabled(button.isChecked())
             cancel.setDefault(True)
-        fit_to_screen(self, 600, self.sizeHint().height(), parent)
+        fit_to_screen(self, 600, body.sizeHint().height() + 80, parent)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
