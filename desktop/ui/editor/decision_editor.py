@@ -312,6 +312,7 @@ class DecisionEditor(QWidget):
         self.details.edited.connect(lambda: self._edited(0))
         self.show_checklist(service.checklist)
         self.summary.go_to.connect(self.go_to)
+        self.summary.appraisal_requested.connect(self._to_appraisal)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
         self.task_list.page_requested.connect(self.go_to)
@@ -680,6 +681,10 @@ class DecisionEditor(QWidget):
         self._decision = self.service.get(self._decision.id)
         self._load_all()
         self.record_changed.emit(self._decision)
+
+    def _to_appraisal(self) -> None:
+        self.go_to(self.appraisal_page)
+        self.appraisal.focus_field()
 
     def _appraisal_saved(self, decision: Decision) -> None:
         """The appraisal page wrote the record: every other page holds it as stored now."""

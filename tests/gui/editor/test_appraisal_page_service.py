@@ -89,3 +89,38 @@ def test_a_refusal_of_the_service_is_told_and_the_page_shows_the_record(qtbot, s
     assert page.lock_button.isVisibleTo(page)
     assert appraisal_state(service.get(d.id)) == IN_PROGRESS
     assert QApplication.activeWindow() is not None
+
+
+def test_check_your_answers_links_to_the_appraisal_and_says_where_pages_disagree(window,
+                                                                                   service):
+    from desktop.domain.appraisal import Criterion, csf_criterion
+    from desktop.domain.decision import Answer, Rating
+    from tests.helpers.shipped import SLUGS
+
+    d = service.create("Libraries", options=(
+        Option("Keep in-house", "rejected", "in-house", "Cannot be afforded."),
+        Option("Community trust", "recommended", "social-sector")))
+    service.appraisals.start(d.id, (Criterion(SLUGS[0], "principle", weight=50),
+                                    csf_criterion("value-for-money", 50)))
+    window.open_decision(d.id, 0)
+    editor = window.editor
+    window.summary_action.trigger()
+    link = next(b for b in editor.summary.links if b.text().startswith("Options appraisal: "))
+    assert link.text() == "Options appraisal: Lock the weights, then score the options"
+    link.click()
+    assert editor.current_page() == editor.appraisal_page
+    assert QApplication.focusWidget() is editor.appraisal.criteria.weights[SLUGS[0]]
+    assert editor.task_list.state(editor.appraisal_page) == IN_PROGRESS
+
+    service.appraisals.lock_weights(d.id)
+    for option, score in ((0, 3), (1, 1)):  # the recommended trust scores 1 on the section
+        service.appraisals.score(d.id, option, SLUGS[0], score)
+        service.appraisals.score(d.id, option, "value-for-money", 3)
+    service.set_answer(d.id, SLUGS[0], Answer(Rating.GREEN, "Upheld."))
+    editor.reload()
+    window.summary_action.trigger()
+    said = editor.summary.disagreements
+    assert said is not None and "is rated Green on its page, but the recommended option, " \
+        "Community trust, scores 1 poor against it" in said.text()
+    assert not [b for b in editor.summary.links if b.text().startswith("Options appraisal: ")]
+    assert editor.task_list.state(editor.appraisal_page) == COMPLETED
