@@ -150,6 +150,11 @@ class AppraisalPage(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(24)
+        # What is still to do before the appraisal is complete (the shortlist's own problems
+        # are in the box above).
+        self.todo = text_label("", "label")
+        self.todo.setMaximumWidth(READING_WIDTH)
+        body.addWidget(self.todo)
         col.addWidget(self.body)
         self._build_criteria(body)
         self._build_matrix(body)
@@ -285,6 +290,9 @@ class AppraisalPage(QWidget):
         self.body.setVisible(a is not None)
         if a is None:
             return
+        todo = [p for p in appraisal_problems(a, decision.options) if p not in problems]
+        self.todo.setText("To complete the appraisal:\n" + "\n".join(f"• {p}." for p in todo)
+                          if todo else "The appraisal is complete.")
         locked = a.weights_locked
         self._show_criteria(a, locked)
         self.matrix.show_decision(decision)

@@ -234,9 +234,14 @@ def test_page_status_follows_the_appraisal(show):
     started = fake.records["d1"]
     assert started.appraisal.criteria == rules.default_criteria(SHIPPED)
     assert page.body.isVisibleTo(page) and appraisal_state(started) == IN_PROGRESS
+    assert page.todo.text() == ("To complete the appraisal:\n• Lock the weights, then score the "
+                                "options.\n• Score every option against every criterion (45 of "
+                                "45 cells not scored).")
 
     done = appraised(SHIPPED, 3, 8)
     assert appraisal_state(done) == COMPLETED
+    page, _fake, _area = show(done)
+    assert page.todo.text() == "The appraisal is complete."
     recommended_fails = replace(done, options=tuple(
         replace(o, status="recommended" if i == 1 else "rejected")
         for i, o in enumerate(done.options)))  # option 2 scores 0 on a must-pass criterion
