@@ -156,6 +156,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
                 widget.setFocus()
                 top = widget.mapTo(area.widget(), widget.rect().topLeft()).y()
                 area.verticalScrollBar().setValue(top - 60)
+        if "cell" in argv:
+            page.open_cell(1, 1)
 
     QTimer.singleShot(500, scroll)
     app.exec()
