@@ -24,6 +24,13 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'action_progress': ('version_id', 'slug', 'position', 'done_at', 'done_by'),
     'actions': ('version_id', 'slug', 'position', 'action', 'owner', 'due'),
     'answers': ('version_id', 'slug', 'rating', 'response', 'evidence'),
+    'appraisal_criteria': ('version_id', 'position', 'criterion', 'kind', 'title', 'weight',
+                           'must_pass'),
+    'appraisal_scores': ('version_id', 'option', 'criterion', 'score', 'evidence', 'scored_by',
+                         'scored_at'),
+    'appraisal_weight_changes': ('version_id', 'position', 'criterion', 'old_weight',
+                                 'new_weight', 'changed_at', 'changed_by'),
+    'appraisals': ('version_id', 'weights_locked_at', 'weights_locked_by', 'rejected_text'),
     'audit_log': (
         'id', 'at', 'user', 'decision_id', 'version', 'field', 'old_value', 'new_value',
         'prev_hash', 'hash', 'key_id', 'seal',

@@ -195,3 +195,16 @@ def test_options_outside_the_matrix_are_refused(service) -> None:
     started = service.appraisals.start(d)
     assert [c.id for c in started.appraisal.criteria][-5:] == [
         "strategic-fit", "value-for-money", "supplier-capacity", "affordability", "achievability"]
+
+
+def test_a_score_changed_outside_the_app_is_found(service) -> None:
+    from desktop.application.integrity import check_integrity
+
+    d = appraised_decision(service, HIGHWAYS)
+    assert not check_integrity(service).problems
+    vid = service.repo.version_id(d.id, d.version)
+    with service.repo.transaction():
+        service.db.execute("UPDATE appraisal_scores SET score = 4 WHERE version_id = ? AND "
+                           "option = 0 AND criterion = 'affordability'", [vid])
+    problems = check_integrity(service).problems
+    assert any("no longer matches its verification code" in p for p in problems)
