@@ -383,7 +383,8 @@ class MainWindow(QMainWindow):
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()
         page = self._editor.current_page() if self._editor is not None else 0
-        self.next_action.setEnabled(in_editor and page < 11)
+        last = self._editor.summary_page if self._editor is not None else 0
+        self.next_action.setEnabled(in_editor and page != last)
         self.previous_action.setEnabled(in_editor and page > 0)
         self.summary_action.setEnabled(in_editor)
         away = self.stack.currentIndex() != REGISTER  # the editor or the open actions

@@ -41,6 +41,8 @@ def test_enter_on_open_an_example(qtbot, window, key, modifier):
 def test_enter_on_continue_and_back(qtbot, window, key, modifier):
     window.new_decision()
     press(qtbot, window.editor.next_button, key, modifier)
+    assert window.editor.current_page() == window.editor.appraisal_page
+    press(qtbot, window.editor.next_button, key, modifier)
     assert window.editor.current_page() == 1
     window.editor.go_to(3)
     press(qtbot, window.editor.back_button, key, modifier)

@@ -26,7 +26,7 @@ def test_with_one_checklist_nothing_is_asked(service, make_window, dialogs):
     assert not [c for c in dialogs.calls if c[0] == "choose_checklist"]
     d = window.editor.decision
     assert d.checklist_id == service.checklist.id and len(window.editor.principles) == 10
-    assert window.editor.task_list.count() == 12
+    assert window.editor.task_list.count() == 13  # the details, the appraisal, ten, the summary
 
 
 def test_the_default_is_preselected_and_arrows_choose(service, qtbot):
@@ -56,7 +56,7 @@ def test_a_decision_on_twelve_sections_gets_twelve_pages(service, make_window, d
     editor = window.editor
     d = service.get(editor.decision.id)
     assert (d.checklist_id, d.checklist_version, len(d.sections)) == (other.id, 1, 12)
-    assert len(editor.principles) == 12 and editor.task_list.count() == 14
+    assert len(editor.principles) == 12 and editor.task_list.count() == 15
     assert editor.task_list.title(9) == "9. Climate emergency"
     assert editor.progress_label.text() == "0 of 12 sections completed"
     editor.go_to(3)
@@ -77,5 +77,5 @@ def test_a_decision_on_twelve_sections_gets_twelve_pages(service, make_window, d
     # opening a ten-principle record again rebuilds the ten pages
     ten = service.create("Ten", checklist=service.checklist)
     window.open_decision(ten.id, 0)
-    assert len(editor.principles) == 10 and editor.task_list.count() == 12
+    assert len(editor.principles) == 10 and editor.task_list.count() == 13
     assert editor.progress_label.text() == "0 of 10 principles completed"
