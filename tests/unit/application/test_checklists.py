@@ -90,8 +90,9 @@ def test_an_answer_to_another_checklists_section_is_refused(service):
         service.set_answer(d.id, "climate-emergency", Answer(Rating.GREEN, "x"))
 
 
-def test_with_one_checklist_the_default_is_the_shipped_one(service):
-    assert [c.id for c in service.checklists.newest()] == [service.checklist.id]
+def test_a_new_register_defaults_to_the_first_shipped_checklist(service):
+    assert [c.id for c in service.checklists.newest()] == [
+        service.checklist.id, "tizard-principles-and-statutory-duties"]
     assert service.checklists.default() == service.checklist
 
 

@@ -52,10 +52,13 @@ def test_a_register_lists_its_checklists_with_the_default(db, capsys):
     status, out, _ = run(capsys, "checklist", "list", "--db", db)
     assert status == 0
     assert [line.split("\t")[:4] for line in out.splitlines()] == [
-        ["tizard-ten-principles", "1", "10", "default"], [TWELVE_ID, "1", "12", "-"]]
+        ["tizard-ten-principles", "1", "10", "default"],
+        ["tizard-principles-and-statutory-duties", "1", "17", "-"], [TWELVE_ID, "1", "12", "-"]]
     listed = json.loads(run(capsys, "--db", db, "checklist", "list", "--json")[1])
     assert [(c["id"], c["sections"], c["default"], c["shipped"]) for c in listed] == [
-        ("tizard-ten-principles", 10, True, True), (TWELVE_ID, 12, False, False)]
+        ("tizard-ten-principles", 10, True, True),
+        ("tizard-principles-and-statutory-duties", 17, False, True),
+        (TWELVE_ID, 12, False, False)]
 
 
 def test_twelve_sections_import_complete_print_and_round_trip(db, tmp_path, capsys):

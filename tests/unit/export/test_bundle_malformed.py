@@ -187,7 +187,7 @@ CASES: list[tuple[str, dict, str]] = [
      "register (it holds version 1)"),
     ("checklist other id", set_in(two(), [*D1, "checklist"], {"id": "other", "version": 1}),
      "decisions[1].checklist: no checklist 'other' in this register (it holds: "
-     "tizard-ten-principles)"),
+     "tizard-principles-and-statutory-duties, tizard-ten-principles)"),
     ("sign_offs object", set_in(two(), [*D1, "sign_offs"], {}),
      "decisions[1].sign_offs: expected a list, found an object"),
     ("bad delivery model", set_in(two(), [*D1, "delivery_model"], "insource"),
