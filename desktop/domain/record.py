@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
+from desktop.domain.decision import (
+    Action,
+    Answer,
+    Decision,
+    Document,
+    Option,
+    Rating,
+    SignOff,
+    Status,
+)
 from desktop.domain.verification import verification_code
 
 _OPTIONAL_TEXT = (
@@ -31,7 +40,18 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         out["actions"] = [
             {"action": a.action, "owner": a.owner, "due": a.due} for a in answer.actions
         ]
+    if answer.documents:  # absent when none: the codes of records without them stay the same
+        out["documents"] = documents_to_record(answer.documents)
     return out
+
+
+def documents_to_record(documents: tuple[Document, ...]) -> list[dict[str, Any]]:
+    return [{"title": x.title, "date": x.date, "held_at": x.held_at} for x in documents]
+
+
+def documents_from_record(items: Any) -> tuple[Document, ...]:
+    return tuple(Document(title=x["title"], date=x.get("date"), held_at=x.get("held_at") or "")
+                 for x in items or ())
 
 
 def answer_order(decision: Decision) -> list[str]:
@@ -138,6 +158,7 @@ def from_record(rec: dict[str, Any]) -> Decision:
                 Action(action=x["action"], owner=x["owner"], due=x["due"])
                 for x in a.get("actions") or ()
             ),
+            documents=documents_from_record(a.get("documents")),
         )
     checklist = rec.get("checklist") or {}
     optional_text: dict[str, Any] = {k: rec.get(k) or "" for k in _OPTIONAL_TEXT}
@@ -198,6 +219,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
             [{"action": x.action, "owner": x.owner, "due": x.due} for x in a.actions],
             ensure_ascii=False,
         )
+        flat[f"answers.{slug}.documents"] = json.dumps(documents_to_record(a.documents),
+                                                      ensure_ascii=False)
     return flat
 
 

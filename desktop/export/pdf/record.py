@@ -14,6 +14,7 @@ from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     Decision,
     answer_state,
+    completed_slugs,
     completeness,
     open_actions,
     settled_rating,
@@ -70,12 +71,16 @@ WRITE_SPACE = 10 * mm
 BODY_LINES = 24
 CELL_PIECE_CHARS = 240
 
-RATING_KEY = (
-    "✓ Green: the proposal clearly upholds the principle. "
-    "! Amber: partly; gaps are being addressed. "
-    "✕ Red: it does not; a serious concern. "
-    "– Not applicable: the response says why."
-)
+_UPHOLDS = {"principle": "upholds the principle", "duty": "meets the duty",
+            "section": "upholds the principle or meets the duty"}
+
+
+def rating_key(kind: str) -> str:
+    """What each rating means, for sections of this kind (Checklist.kind)."""
+    return (f"✓ Green: the proposal clearly {_UPHOLDS[kind]}. "
+            "! Amber: partly; gaps are being addressed. "
+            "✕ Red: it does not; a serious concern. "
+            "– Not applicable: the response says why.")
 
 
 def overall_markup(decision: Decision, *, counted: bool = True) -> str:
@@ -316,8 +321,7 @@ class RecordStory:
             self.P(f"Overall rating: <b>{overall_markup(d)}</b>. The overall rating is "
                    f"the worst of the {number_words(len(checklist.principles))}, so a single "
                    f"red {checklist.kind} is never hidden.", s["Body"]),
-            self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "
-                   "complete.", s["Body"]),
+            self.P(f"{checklist.progress(completed_slugs(d))}.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
         head: Row = [self.P(h, s["CellHead"])
@@ -335,7 +339,7 @@ class RecordStory:
                 self.P(str(still_open) if still_open else "–", s["Cell"]),
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
-        out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
+        out += [Spacer(0, 3 * mm), self.P(rating_key(checklist.kind), s["Secondary"])]
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
@@ -344,8 +348,7 @@ class RecordStory:
         where = f"answers.{p.slug}"
         head: list[Flowable] = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            self.P(f"{p.kind_label} {p.number} of {len(self.rec.checklist.principles)}",
-                   s["Kicker"]),
+            self.P(self.rec.checklist.position(p), s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
             self.P("Guidance questions", s["H3"]),
@@ -390,7 +393,7 @@ class RecordStory:
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
         titles = {p.slug: p for p in self.rec.checklist.principles}
-        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in (self.rec.checklist.kind_label, "Action", "Owner", "Due")]]
         for slug, x in items:
             p = titles.get(slug)
             name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug

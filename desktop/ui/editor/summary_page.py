@@ -19,7 +19,7 @@ from desktop.domain.decision import (
     Status,
     answer_gaps,
     answer_state,
-    completeness,
+    completed_slugs,
     detail_problems,
     overall_rating,
     settled_rating,
@@ -80,11 +80,10 @@ class SummaryPage(QWidget):
         col = QVBoxLayout(self._body)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(16)
-        done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
-                                 "completed"))
+        progress = checklist.progress(completed_slugs(decision))
+        col.addWidget(text_label(progress))
         overall = settled_rating(decision)
         self.rating_line = None
         if overall:
@@ -93,8 +92,7 @@ class SummaryPage(QWidget):
             self.rating_line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
         elif overall_rating(decision):  # rated in part: no rating reads as if assured
             self.rating_line = text_label(
-                f"Overall rating: Not yet rated ({done} of {len(checklist.principles)} "
-                f"{checklist.noun} completed)", "label")
+                f"Overall rating: Not yet rated ({progress})", "label")
         if self.rating_line is not None:
             col.addWidget(self.rating_line)
 
@@ -102,7 +100,7 @@ class SummaryPage(QWidget):
             (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
         ]
         for p in checklist.principles:
-            for key, msg in answer_gaps(decision.answer(p.slug)):
+            for key, msg in answer_gaps(decision.answer(p.slug), p.noun):
                 missing.append((f"{p.number}. {p.title}: {msg}", p.number, key))
         rules = allowed(decision)
         if missing and rules.edit:
@@ -157,7 +155,7 @@ class SummaryPage(QWidget):
             buttons.add(self.sign_off_button)
         col.addWidget(buttons)
         self.next_step = first_missing or self._next_action(decision)
-        col.addWidget(text_label("Principles", "h2"))
+        col.addWidget(text_label(checklist.noun.capitalize(), "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(4)

@@ -69,12 +69,13 @@ def test_a_decision_on_twelve_sections_gets_twelve_pages(service, make_window, d
     editor.go_to(3)
     page = editor.principles[2]
     assert page.principle.slug == "workforce"
-    assert page.title.accessibleName() == "Workforce, principle 3 of 12"
+    assert page.title.accessibleName() == "Workforce, principle 3 of 10, section 3 of 12"
     assert editor.principles[10].title.accessibleName() == (
-        "Public sector equality duty, duty 11 of 12")
+        "Public sector equality duty, duty 1 of 2, section 11 of 12")
     service.set_answer(d.id, "equality-duty", Answer(Rating.GREEN, "Due regard shown."))
     editor.reload()
-    assert editor.progress_label.text() == "1 of 12 sections completed"
+    assert editor.progress_label.text() == (
+        "1 of 12 sections completed; 10 principles and 1 duty not completed")
 
     dialogs.checklist_choices.append(None)  # cancelled: no decision
     before = service.register_count(RegisterQuery())

@@ -27,7 +27,8 @@ def test_reading_the_details_leaves_the_errors_alone(qtbot):
 
 
 def test_reading_an_answer_leaves_the_errors_alone(qtbot, service):
-    page = PrinciplePage(service.checklist.principle(SLUGS[0]), len(SLUGS))
+    principle = service.checklist.principle(SLUGS[0])
+    page = PrinciplePage(principle, service.checklist.position(principle))
     qtbot.addWidget(page)
     page.actions.add_row()
     page.actions.cell(0, "action").setPlainText("Consult")

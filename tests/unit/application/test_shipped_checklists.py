@@ -47,3 +47,25 @@ def test_a_read_only_register_lists_it_and_is_not_written(tmp_path):
     finally:
         service.db.close()
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_refused_sign_off_names_principles_and_duties_apart(service):
+    import pytest
+
+    from desktop.application.lifecycle import SignOffRequest
+    from desktop.domain.decision import Answer, Rating
+    from desktop.domain.errors import Refused
+
+    statutory = service.checklists.find(STATUTORY)
+    d = service.create("Outsource waste collection", checklist=statutory)
+    service.update(d.id, proposal="Contract out.")
+    for p in statutory.principles:
+        if p.number not in (2, 4, 11, 12, 17):
+            service.set_answer(d.id, p.slug, Answer(Rating.GREEN, "Shown."))
+    service.set_answer(d.id, "welsh-language", Answer(Rating.NOT_APPLICABLE))
+    with pytest.raises(Refused) as refused:
+        service.lifecycle.record_sign_off(d.id, SignOffRequest(
+            role="Monitoring Officer", name="A. Officer", date="2026-01-05"))
+    message = str(refused.value)
+    assert "principles 2, 4 and duties 11, 12 not started" in message
+    assert "17. Welsh language: explain why this duty does not apply" in message
