@@ -278,6 +278,12 @@ def derived_status(decision: Decision) -> Status:
     return Status.DRAFT
 
 
+def background_papers(decision: Decision) -> list[tuple[str, Document]]:
+    """(slug, document) for every document its answers name, in the checklist's order: the
+    record's background papers, numbered from 1 in this order."""
+    return [(slug, x) for slug in decision.sections for x in decision.answer(slug).documents]
+
+
 def open_actions(decision: Decision) -> list[tuple[str, Action]]:
     """(slug, action) for every action not yet done, in the checklist's order."""
     return [

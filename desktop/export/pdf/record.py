@@ -13,7 +13,9 @@ from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     Decision,
+    Document,
     answer_state,
+    background_papers,
     completed_slugs,
     completeness,
     open_actions,
@@ -214,7 +216,7 @@ class RecordStory:
         out += [PageBreak(), *self.summary(), PageBreak()]
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
-        out += self.actions() + self.sign_off()
+        out += self.actions() + self.background_papers() + self.sign_off()
         return out
 
     def cover(self) -> list[Flowable]:
@@ -371,6 +373,11 @@ class RecordStory:
         out += self.section(f"How the proposal meets this {p.kind}",
                             self.text(a.response, f"{where}.response"))
         out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
+        if a.documents:
+            first = self.paper_numbers[p.slug]
+            out += self.section("Documents", [
+                self.P(f"Background paper {first + i}: {self.document_line(x, f'{where}.documents[{i}]')}",
+                       s["Body"]) for i, x in enumerate(a.documents)])
         if a.actions:
             rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
             for i, x in enumerate(a.actions):
@@ -383,6 +390,51 @@ class RecordStory:
         else:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
+
+    @property
+    def paper_numbers(self) -> dict[str, int]:
+        """Each section's first background paper's number (papers run on in its order)."""
+        numbers: dict[str, int] = {}
+        for n, (slug, _doc) in enumerate(background_papers(self.d), start=1):
+            numbers.setdefault(slug, n)
+        return numbers
+
+    def document_line(self, x: Document, where: str) -> str:
+        """"<i>Title</i>, 3 March 2026, held at Democratic Services" (escaped)."""
+        bits = [f"<i>{self.line(x.title, f'{where}.title') or 'Untitled'}</i>",
+                long_date(x.date) or "undated"]
+        if x.held_at.strip():
+            bits.append(f"held at {self.line(x.held_at, f'{where}.held_at')}")
+        return ", ".join(bits)
+
+    def background_papers(self) -> list[Flowable]:
+        """Every document the answers name, numbered, with the section each supports, as a
+        committee report lists its background papers (Local Government Act 1972 s100D).
+        Nothing when there are none (records without documents print as before)."""
+        papers = background_papers(self.d)
+        if not papers:
+            return []
+        s = self.s
+        head: list[Flowable] = [
+            PartMark(self.r, "Background papers"), SectionRule(),
+            Anchor(f"{self.key}-papers", "Background papers", level=1),
+            self.P("Background papers", s["H1Kept"]),
+            self.P("The documents relied on in this assessment, listed as background papers "
+                   "under section 100D of the Local Government Act 1972.", s["Body"])]
+        sections = {p.slug: p for p in self.rec.checklist.principles}
+        rows: list[Row] = [[self.P(h, s["CellHead"])
+                            for h in ("No.", "Document", "Date", "Where it is held", "Supports")]]
+        seen: dict[str, int] = {}
+        for n, (slug, x) in enumerate(papers, start=1):
+            i = seen[slug] = seen.get(slug, -1) + 1
+            where = f"answers.{slug}.documents[{i}]"
+            p = sections.get(slug)
+            supports = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
+                         self.P(long_date(x.date) or "Undated", s["Cell"]),
+                         self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])
+        return keep(head, [grid_table(rows, [10 * mm, 58 * mm, 26 * mm, 40 * mm, 36 * mm],
+                                      continued_style=s["Secondary"])])
 
     def actions(self) -> list[Flowable]:
         s = self.s
