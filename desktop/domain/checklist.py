@@ -118,9 +118,17 @@ class Checklist:
         return _KIND_LABELS[self.kind][0]
 
     @property
+    def sections_counted(self) -> str:
+        """"ten principles"; of both kinds, "ten principles and seven duties": its sections,
+        counted in words by kind."""
+        counts = [(kind, sum(1 for p in self.principles if p.kind == kind)) for kind in KINDS]
+        return " and ".join(f"{number_words(n)} {kind_noun(kind, n)}"
+                            for kind, n in counts if n) or "no sections"
+
+    @property
     def sections_phrase(self) -> str:
-        """"the ten principles", "the twelve sections": its sections, counted in words."""
-        return f"the {number_words(len(self.principles))} {self.noun}"
+        """"the ten principles", "the ten principles and seven duties"."""
+        return f"the {self.sections_counted}"
 
     def position(self, section: Principle) -> str:
         """Where a section stands, as its page says: "Principle 3 of 10"; in a checklist of

@@ -201,7 +201,7 @@ class PackRenderer(Renderer):
         out: list[Flowable] = []
         if titled:
             out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
-                                 f"{checklist.version}): {number_words(n)} {checklist.noun}",
+                                 f"{checklist.version}): {checklist.sections_counted}",
                                  s["H2"]))
         out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
                              f"column is the overall rating, the worst of the {number_words(n)}, "

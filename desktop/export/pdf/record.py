@@ -14,6 +14,7 @@ from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     Decision,
     Document,
+    Rating,
     answer_state,
     background_papers,
     completed_slugs,
@@ -370,9 +371,13 @@ class RecordStory:
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
         out: list[Flowable] = [KeepTogether([part, *([SectionRule()] if rule else []), *head,
                                              *questions, Spacer(0, 4 * mm), box])]
-        out += self.section(f"How the proposal meets this {p.kind}",
-                            self.text(a.response, f"{where}.response"))
-        out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
+        heading = (f"Why this {p.noun} does not apply" if a.rating == Rating.NOT_APPLICABLE
+                   else f"How the proposal meets this {p.noun}")
+        out += self.section(heading, self.text(a.response, f"{where}.response"))
+        evidence = (self.paragraphs(a.evidence, f"{where}.evidence", "Body")
+                    or [self.P("Only the documents below." if a.documents else "Not recorded.",
+                               s["Secondary"])])
+        out += self.section("Evidence", evidence)
         if a.documents:
             first = self.paper_numbers[p.slug]
             out += self.section("Documents", [
@@ -433,7 +438,7 @@ class RecordStory:
             rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
                          self.P(long_date(x.date) or "Undated", s["Cell"]),
                          self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])
-        return keep(head, [grid_table(rows, [10 * mm, 58 * mm, 26 * mm, 40 * mm, 36 * mm],
+        return keep(head, [grid_table(rows, [10 * mm, 47 * mm, 37 * mm, 42 * mm, 34 * mm],
                                       continued_style=s["Secondary"])])
 
     def actions(self) -> list[Flowable]:

@@ -119,7 +119,7 @@ def test_new_decision_asks_by_keyboard_and_enter_takes_the_default(
     qtbot.waitUntil(lambda: bool(seen))
     chosen_id, focused, labels = seen[0]
     assert (chosen_id, focused) == (service.checklist.id, True)
-    assert labels[1].endswith(": seventeen sections")
+    assert labels[1].endswith(": ten principles and seven duties")
     first = window.editor.decision
     assert first.checklist_id == service.checklist.id and len(window.editor.principles) == 10
 

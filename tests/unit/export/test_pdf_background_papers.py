@@ -27,7 +27,8 @@ def statutory():
 def record(papers=PAPERS) -> tuple[bytes, str]:
     c = statutory()
     answers = {p.slug: Answer(Rating.GREEN, f"Response on {p.title}.") for p in c.principles}
-    answers = {**answers, "staff": Answer(), "welsh-language": Answer()}
+    answers = {**answers, "staff": Answer(), "procurement": Answer(),
+               "welsh-language": Answer(Rating.NOT_APPLICABLE, "An English council.")}
     for slug, docs in papers.items():
         answers[slug] = replace(answers[slug], documents=docs)
     d = Decision(id="5b1f0e7e-1111-4a4a-8a8a-000000000001", title="Outsource waste collection",
@@ -56,6 +57,8 @@ def test_duties_are_named_as_duties_on_a_mixed_record():
     pdf, _ = record()
     text = squash("\n".join(page_texts(pdf)))
     assert "Duty 1 of 7, section 11 of 17" in text and "Principle 3 of 10, section 3 of 17" in text
+    assert "Summary of the ten principles and seven duties" in text
+    assert "Why this duty does not apply" in text  # Welsh language, not applicable
     assert "15 of 17 sections completed; 1 principle and 1 duty not completed." in text
     assert "upholds the principle or meets the duty" in text
     assert "How the proposal meets this duty" in text
