@@ -47,7 +47,7 @@ ACTION_COLUMNS = [
     Column("done", "Progress", 0, check="Done", live=True, spoken="Action done", line=2),
 ]
 DOCUMENT_COLUMNS = [
-    Column("title", "Title", 1, spoken="Title of document", lines=1),
+    Column("title", "Document", 1, spoken="Title of document", lines=1),
     Column("date", "Date", 0, width=150, spoken="Date of document", line=1, date=True),
     Column("held_at", "Where it is held", 1, spoken="Where the document is held", line=1,
            lines=1),

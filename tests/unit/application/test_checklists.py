@@ -70,9 +70,15 @@ def test_a_typed_checklist_imports_is_answered_prints_and_round_trips(service, d
     text = squeeze("".join(p.extract_text() or "" for p in
                            PdfReader(io.BytesIO(rendered.pdf)).pages))
     n = len(slugs)
+    kinds = [p["kind"] for p in data["principles"]]
     for p in data["principles"]:
         kind = "Principle" if p["kind"] == "principle" else "Duty"
-        assert squeeze(f"{kind} {p['number']} of {n}") in text
+        if len(set(kinds)) == 1:
+            where = f"{kind} {p['number']} of {n}"
+        else:  # its place among its own kind, then among all the sections
+            among = kinds[:p["number"]].count(p["kind"])
+            where = f"{kind} {among} of {kinds.count(p['kind'])}, section {p['number']} of {n}"
+        assert squeeze(where) in text
         assert squeeze(p["title"]) in text and squeeze(p["wording"]) in text
         assert all(squeeze(q) in text for q in p["questions"])
 
