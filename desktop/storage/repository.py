@@ -159,6 +159,7 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     for slug in section_slugs(decision):
         a = decision.answer(slug)
         parts.extend([a.response, a.evidence])
+        parts.extend(text for x in a.documents for text in (x.title, x.held_at))
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 

@@ -38,6 +38,7 @@ def test_documents_are_stored_audited_and_part_of_the_code(service):
     assert [json.loads(e.new_value) for e in rows][-1] == [
         {"title": EQIA.title, "date": EQIA.date, "held_at": EQIA.held_at},
         {"title": "Consultation report", "date": None, "held_at": ""}]
+    assert [r.id for r in service.register(RegisterQuery(search="impact assessment"))] == [d.id]
     bundle = service.export_bundle([d.id])
     assert json.loads(bundle)["decisions"][0]["answers"]["staff"]["documents"][1] == {
         "title": "Consultation report", "date": None, "held_at": ""}
