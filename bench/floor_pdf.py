@@ -83,7 +83,7 @@ from desktop.export.pdf.appraisal import (
     moment_words,
 )
 from desktop.export.pdf.parts import QrCode, SectionRule
-from desktop.export.pdf.record import RATING_KEY, SIGN_SPACE, WRITE_SPACE
+from desktop.export.pdf.record import SIGN_SPACE, WRITE_SPACE, rating_key
 from desktop.export.pdf.styles import (
     BOLD,
     BORDER,
@@ -272,7 +272,7 @@ def _summary(d, checklist) -> list:
                      _p(rating_markup(a.rating), "Cell"), _p(answer_state(a), "Cell"),
                      _p(str(still_open) if still_open else "–", "Cell")])
     return [*out, _grid(rows, [8, 84, 32, 24, 22]), Spacer(0, 3 * mm),
-            _p(RATING_KEY, "Secondary")]
+            _p(rating_key("principle"), "Secondary")]
 
 
 def _principle(d, p, rule: bool, n: int = 10) -> list:

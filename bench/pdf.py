@@ -62,13 +62,11 @@ def appraisal_figure(ctx: Context) -> Figure:
     bench/floor_pdf.py laying out the same content; the page counts must match."""
     from bench import floor_pdf
     from bench.storage import _open_service
-    from desktop import paths
     from desktop.application.printing import print_record
     from desktop.export.pdf import render_record
 
     service = _open_service(ctx.scratch("pdf-appraisal"))
-    checklist = service.checklists.import_text(
-        paths.resource("checklist-statutory.json").read_text(encoding="utf-8"))
+    checklist = service.checklists.find("tizard-principles-and-statutory-duties")  # shipped
     rec = generate.appraised_record(checklist, seed=ctx.seed)
     decision = service.import_bundle(generate.bundle_text([rec]))[0]
     assert decision.appraisal is not None and len(decision.appraisal.scores) == 120

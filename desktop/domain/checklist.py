@@ -40,6 +40,37 @@ class Principle:
         """"Principle" or "Duty", as a heading names the section."""
         return _KIND_LABELS[self.kind][0]
 
+    @property
+    def noun(self) -> str:
+        """"principle" or "duty", as a sentence names the section ("this duty")."""
+        return self.kind_label.lower()
+
+
+def kind_noun(kind: str, count: int = 1) -> str:
+    """A kind of section as a sentence names `count` of them: "duty", "duties"."""
+    singular, plural = _KIND_LABELS[kind]
+    return singular.lower() if count == 1 else plural
+
+
+def counted(sections: Iterable[Principle]) -> str:
+    """How many sections of each kind, in words a reader counts: "2 principles and 1 duty",
+    "3 duties" ("no sections" for none)."""
+    sections = list(sections)
+    parts = [f"{n} {kind_noun(kind, n)}" for kind in KINDS
+             if (n := sum(1 for p in sections if p.kind == kind))]
+    return " and ".join(parts) or "no sections"
+
+
+def numbered(sections: Iterable[Principle]) -> str:
+    """Sections by number, grouped by kind: "principles 2, 4 and duty 11"."""
+    sections = list(sections)
+    parts = []
+    for kind in KINDS:
+        numbers = [str(p.number) for p in sections if p.kind == kind]
+        if numbers:
+            parts.append(f"{kind_noun(kind, len(numbers))} {', '.join(numbers)}")
+    return " and ".join(parts)
+
 
 @dataclass(frozen=True)
 class SignOffRole:
@@ -87,9 +118,37 @@ class Checklist:
         return _KIND_LABELS[self.kind][0]
 
     @property
+    def sections_counted(self) -> str:
+        """"ten principles"; of both kinds, "ten principles and seven duties": its sections,
+        counted in words by kind."""
+        counts = [(kind, sum(1 for p in self.principles if p.kind == kind)) for kind in KINDS]
+        return " and ".join(f"{number_words(n)} {kind_noun(kind, n)}"
+                            for kind, n in counts if n) or "no sections"
+
+    @property
     def sections_phrase(self) -> str:
-        """"the ten principles", "the twelve sections": its sections, counted in words."""
-        return f"the {number_words(len(self.principles))} {self.noun}"
+        """"the ten principles", "the ten principles and seven duties"."""
+        return f"the {self.sections_counted}"
+
+    def position(self, section: Principle) -> str:
+        """Where a section stands, as its page says: "Principle 3 of 10"; in a checklist of
+        both kinds, its place among its kind, then among all: "Duty 1 of 7, section 11 of 17"."""
+        if self.kind != "section":
+            return f"{section.kind_label} {section.number} of {len(self.principles)}"
+        same = [p for p in self.principles if p.kind == section.kind]
+        return (f"{section.kind_label} {same.index(section) + 1} of {len(same)}, "
+                f"section {section.number} of {len(self.principles)}")
+
+    def progress(self, complete: Iterable[str]) -> str:
+        """"7 of 10 principles completed"; in a checklist of both kinds, once some are done,
+        with what is left by kind: "15 of 17 sections completed; 1 principle and 1 duty not
+        completed"."""
+        done = set(complete) & set(self.slugs)
+        line = f"{len(done)} of {len(self.principles)} {self.noun} completed"
+        left = [p for p in self.principles if p.slug not in done]
+        if self.kind == "section" and left and done:
+            line += f"; {counted(left)} not completed"
+        return line
 
     def principle(self, slug: str) -> Principle:
         for p in self.principles:

@@ -93,13 +93,25 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A document the evidence rests on, as a background paper names it: its title, its date
+    (YYYY-MM-DD, None until known) and where it is held (a file path, a web address, an
+    office)."""
+
+    title: str
+    date: str | None = None
+    held_at: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
-    """The answer to one principle."""
+    """The answer to one section of a checklist."""
 
     rating: Rating | None = None
     response: str = ""
     evidence: str = ""
     actions: tuple[Action, ...] = ()
+    documents: tuple[Document, ...] = ()
 
 
 EMPTY_ANSWER = Answer()
@@ -193,17 +205,18 @@ class Decision:
 FIELD_LABELS = LABELS  # each detail's label (desktop/domain/fields.py)
 
 
-def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
-    """(field, message) of what is still missing before this principle is complete: the field
-    is the answer's input it is about, "rating", "response" or "actions"."""
+def answer_gaps(answer: Answer, noun: str = "principle") -> list[tuple[str, str]]:
+    """(field, message) of what is still missing before this section is complete: the field
+    is the answer's input it is about, "rating", "response" or "actions". `noun` names the
+    section as a sentence does ("principle", "duty": Principle.noun)."""
     gaps: list[tuple[str, str]] = []
     if answer.rating is None:
         gaps.append(("rating", "Choose a rating"))
     if not answer.response.strip():
         if answer.rating == Rating.NOT_APPLICABLE:
-            gaps.append(("response", "Explain why this principle does not apply"))
+            gaps.append(("response", f"Explain why this {noun} does not apply"))
         else:
-            gaps.append(("response", "Explain how the proposal meets this principle"))
+            gaps.append(("response", f"Explain how the proposal meets this {noun}"))
     if answer.rating in (Rating.AMBER, Rating.RED) and not any(
         a.is_complete for a in answer.actions
     ):
@@ -211,9 +224,9 @@ def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
     return gaps
 
 
-def answer_problems(answer: Answer) -> list[str]:
-    """What is still missing before this principle is complete (empty when complete)."""
-    return [message for _field, message in answer_gaps(answer)]
+def answer_problems(answer: Answer, noun: str = "principle") -> list[str]:
+    """What is still missing before this section is complete (empty when complete)."""
+    return [message for _field, message in answer_gaps(answer, noun)]
 
 
 def is_answer_complete(answer: Answer) -> bool:
@@ -228,9 +241,15 @@ def answer_state(answer: Answer) -> str:
         and not answer.response.strip()
         and not answer.evidence.strip()
         and not answer.actions
+        and not answer.documents
     ):
         return "Not started"
     return "Completed" if is_answer_complete(answer) else "Incomplete"
+
+
+def completed_slugs(decision: Decision) -> list[str]:
+    """The sections of its checklist that are complete, in order (for Checklist.progress)."""
+    return [slug for slug in decision.sections if is_answer_complete(decision.answer(slug))]
 
 
 def completeness(decision: Decision) -> int:
@@ -290,6 +309,12 @@ def derived_status(decision: Decision) -> Status:
     if is_complete(decision) and not detail_problems(decision):
         return Status.READY
     return Status.DRAFT
+
+
+def background_papers(decision: Decision) -> list[tuple[str, Document]]:
+    """(slug, document) for every document its answers name, in the checklist's order: the
+    record's background papers, numbered from 1 in this order."""
+    return [(slug, x) for slug in decision.sections for x in decision.answer(slug).documents]
 
 
 def open_actions(decision: Decision) -> list[tuple[str, Action]]:

@@ -17,7 +17,7 @@ from desktop.domain.decision import Answer, Decision
 from desktop.domain.errors import Refused
 from desktop.domain.fields import FIELDS, LABELS
 
-ANSWER_PARTS = ("rating", "response", "evidence", "actions")
+ANSWER_PARTS = ("rating", "response", "evidence", "actions", "documents")
 APPRAISAL_PART = "appraisal"
 
 
@@ -100,7 +100,7 @@ def part_label(name: str, principle_titles: dict[str, str] | None = None) -> str
         return "the options appraisal"
     _, slug, part = name.split(".")
     title = (principle_titles or {}).get(slug, slug)
-    return f"the {'actions' if part == 'actions' else part} of {title}"
+    return f"the {part} of {title}"
 
 
 class EditConflict(Refused):

@@ -5,6 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.domain.decision import (
+    Action,
+    Answer,
+    Decision,
+    Document,
+    Option,
+    Rating,
+    SignOff,
+    Status,
+)
 from desktop.domain.appraisal import weighted_total
 from desktop.domain.appraisal_record import (
     appraisal_export,
@@ -13,7 +23,6 @@ from desktop.domain.appraisal_record import (
     appraisal_to_record,
     lock_record,
 )
-from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
 from desktop.domain.fields import IMPLICATIONS, REPORT_FIELDS
 from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.verification import verification_code
@@ -92,7 +101,18 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         out["actions"] = [
             {"action": a.action, "owner": a.owner, "due": a.due} for a in answer.actions
         ]
+    if answer.documents:  # absent when none: the codes of records without them stay the same
+        out["documents"] = documents_to_record(answer.documents)
     return out
+
+
+def documents_to_record(documents: tuple[Document, ...]) -> list[dict[str, Any]]:
+    return [{"title": x.title, "date": x.date, "held_at": x.held_at} for x in documents]
+
+
+def documents_from_record(items: Any) -> tuple[Document, ...]:
+    return tuple(Document(title=x["title"], date=x.get("date"), held_at=x.get("held_at") or "")
+                 for x in items or ())
 
 
 def answer_order(decision: Decision) -> list[str]:
@@ -218,6 +238,7 @@ def from_record(rec: dict[str, Any]) -> Decision:
                 Action(action=x["action"], owner=x["owner"], due=x["due"])
                 for x in a.get("actions") or ()
             ),
+            documents=documents_from_record(a.get("documents")),
         )
     checklist = rec.get("checklist") or {}
     optional_text: dict[str, Any] = {k: rec.get(k) or "" for k in _OPTIONAL_TEXT}
@@ -286,6 +307,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
             [{"action": x.action, "owner": x.owner, "due": x.due} for x in a.actions],
             ensure_ascii=False,
         )
+        flat[f"answers.{slug}.documents"] = json.dumps(documents_to_record(a.documents),
+                                                      ensure_ascii=False)
     flat.update(appraisal_fields(decision.appraisal))
     return flat
 

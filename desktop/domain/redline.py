@@ -16,6 +16,7 @@ from desktop.domain.decision import (
     FIELD_LABELS,
     Action,
     Decision,
+    Document,
     Option,
 )
 from desktop.domain.fields import REPORT_FIELDS
@@ -28,6 +29,7 @@ ANSWER_PARTS = {
     "response": "response",
     "evidence": "evidence",
     "actions": "actions",
+    "documents": "documents",
     "done": "action done",
 }
 _DETAIL_ORDER = (
@@ -159,6 +161,16 @@ def _action_text(a: Action) -> str:
     return f"{a.action} ({who})" if who else a.action
 
 
+def document_text(x: Document) -> str:
+    """"Equality impact assessment, 2026-03-03, held at Democratic Services" (plain)."""
+    bits = [x.title]
+    if x.date:
+        bits.append(x.date)
+    if x.held_at:
+        bits.append(f"held at {x.held_at}")
+    return ", ".join(bits)
+
+
 def readable_fields(decision: Decision) -> dict[str, str]:
     """Field path -> the text a reader sees, in reading order (content only, no status)."""
     out: dict[str, str] = {}
@@ -187,6 +199,7 @@ def readable_fields(decision: Decision) -> dict[str, str]:
         out[f"answers.{slug}.response"] = a.response
         out[f"answers.{slug}.evidence"] = a.evidence
         out[f"answers.{slug}.actions"] = "\n".join(_action_text(x) for x in a.actions)
+        out[f"answers.{slug}.documents"] = "\n".join(document_text(x) for x in a.documents)
     appraisal = decision.appraisal
     if appraisal is not None:  # a line for each criterion: its weight and every option's score
         names = [o.name or f"option {i + 1}" for i, o in enumerate(decision.options)]

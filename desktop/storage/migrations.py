@@ -641,6 +641,43 @@ def m008_appraisal(db: Database) -> None:
         )
 
 
+@migrations()
+def m009_evidence_documents(db: Database) -> None:
+    """The documents an answer's evidence names (title, date, where held): the record prints
+    them as background papers. Locked with their version, as actions are; a register with
+    none reads as before."""
+    _exec(
+        db,
+        """
+        CREATE TABLE documents (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            slug TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            date TEXT,
+            held_at TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, slug, position)
+        );
+        CREATE TRIGGER documents_locked_move BEFORE UPDATE ON documents
+        WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+        END;
+        """,
+    )
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER documents_locked_{event.lower()} BEFORE {event} ON documents
+            WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+            END;
+            """,
+        )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

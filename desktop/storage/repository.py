@@ -18,6 +18,7 @@ from desktop.domain.decision import (
     Action,
     Answer,
     Decision,
+    Document,
     Option,
     Rating,
     SignOff,
@@ -208,6 +209,7 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     for slug in section_slugs(decision):
         a = decision.answer(slug)
         parts.extend([a.response, a.evidence])
+        parts.extend(text for x in a.documents for text in (x.title, x.held_at))
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 
@@ -462,6 +464,12 @@ class Repository(LifecycleTables):
             [vid],
         ):
             actions.setdefault(slug, []).append(Action(text, owner, due, bool(done)))
+        documents: dict[str, list[Document]] = {}
+        for slug, title, date, held_at in self.db.execute(
+            "SELECT slug, title, date, held_at FROM documents WHERE version_id = ? "
+            "ORDER BY slug, position", [vid],
+        ):
+            documents.setdefault(slug, []).append(Document(title, date, held_at))
         answers = {}
         for slug, rating, response, evidence in self.db.execute(
             "SELECT slug, rating, response, evidence FROM answers WHERE version_id = ?", [vid]
@@ -471,6 +479,7 @@ class Repository(LifecycleTables):
                 response=response,
                 evidence=evidence,
                 actions=tuple(actions.pop(slug, ())),
+                documents=tuple(documents.pop(slug, ())),
             )
         for slug, acts in actions.items():  # actions without an answer row
             answers[slug] = Answer(actions=tuple(acts))
@@ -935,6 +944,13 @@ class Repository(LifecycleTables):
              for i, x in enumerate(a.actions) if x.done],
         )
         insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
+        conn.executemany(
+            "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(vid, slug, i, x.title, x.date, x.held_at)
+             for vid, d in rows for slug, a in d.answers.items()
+             for i, x in enumerate(a.documents)],
+        )
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
@@ -951,6 +967,11 @@ class Repository(LifecycleTables):
             "DELETE FROM action_progress WHERE version_id = ? AND slug = ?", [vid, slug]
         )
         self.db.execute("DELETE FROM actions WHERE version_id = ? AND slug = ?", [vid, slug])
+        self.db.execute("DELETE FROM documents WHERE version_id = ? AND slug = ?", [vid, slug])
+        for i, x in enumerate(answer.documents):
+            self.db.execute(
+                "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [vid, slug, i, x.title, x.date, x.held_at])
         self.db.execute(
             "INSERT INTO answers (version_id, slug, rating, response, evidence) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -1030,8 +1051,8 @@ class Repository(LifecycleTables):
                                           [decision_id])
         ]
         for vid in vids:
-            for table in ("action_progress", "actions", "answers", "options", "sign_offs",
-                          "version_timeline"):
+            for table in ("action_progress", "actions", "documents", "answers", "options",
+                          "sign_offs", "version_timeline"):
                 self.db.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
             delete_appraisal(self.db.conn, vid)
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])

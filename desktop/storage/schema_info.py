@@ -13,7 +13,7 @@ MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
-                   "m007_committee_report", "m008_appraisal")
+                   "m007_committee_report", "m008_appraisal", "m009_evidence_documents")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -38,6 +38,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'checklist_sections': ('sha256', 'position', 'slug', 'kind'),
     'checklists': ('sha256', 'checklist_id', 'version', 'definition'),
     'decisions': ('id', 'current_version', 'created_at'),
+    'documents': ('version_id', 'slug', 'position', 'title', 'date', 'held_at'),
     'options': ('version_id', 'position', 'name', 'status', 'delivery_model', 'reason'),
     'register_meta': ('key', 'value'),
     'register_settings': ('key', 'value'),

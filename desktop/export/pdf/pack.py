@@ -18,7 +18,7 @@ from desktop.domain.dates import long_date
 from desktop.domain.decision import settled_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
 from desktop.export.pdf.parts import Anchor, PageRef, Progress, Row, grid_table
-from desktop.export.pdf.record import RATING_KEY, RecordStory, overall_markup
+from desktop.export.pdf.record import RecordStory, overall_markup, rating_key
 from desktop.export.pdf.styles import (
     BOLD,
     LIGHT_FILL,
@@ -188,7 +188,9 @@ class PackRenderer(Renderer):
                 "checklists: each has its own grid, with its own sections.", s["Body"]))
         for checklist, records in groups:
             out += self.checklist_grid(checklist, records, titled=len(groups) > 1)
-        out.append(self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+        kinds = {checklist.kind for checklist, _records in groups}
+        kind = kinds.pop() if len(kinds) == 1 else "section"
+        out.append(self.para(rating_key(kind) + f' <font color="{SECONDARY}">A blank cell: not yet '
                              "rated.</font>", s["Secondary"]))
         return out
 
@@ -200,7 +202,7 @@ class PackRenderer(Renderer):
         out: list[Flowable] = []
         if titled:
             out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
-                                 f"{checklist.version}): {number_words(n)} {checklist.noun}",
+                                 f"{checklist.version}): {checklist.sections_counted}",
                                  s["H2"]))
         out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
                              f"column is the overall rating, the worst of the {number_words(n)}, "

@@ -13,7 +13,11 @@ from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     Decision,
+    Document,
+    Rating,
     answer_state,
+    background_papers,
+    completed_slugs,
     completeness,
     open_actions,
     settled_rating,
@@ -73,12 +77,16 @@ WRITE_SPACE = 10 * mm
 BODY_LINES = 24
 CELL_PIECE_CHARS = 240
 
-RATING_KEY = (
-    "✓ Green: the proposal clearly upholds the principle. "
-    "! Amber: partly; gaps are being addressed. "
-    "✕ Red: it does not; a serious concern. "
-    "– Not applicable: the response says why."
-)
+_UPHOLDS = {"principle": "upholds the principle", "duty": "meets the duty",
+            "section": "upholds the principle or meets the duty"}
+
+
+def rating_key(kind: str) -> str:
+    """What each rating means, for sections of this kind (Checklist.kind)."""
+    return (f"✓ Green: the proposal clearly {_UPHOLDS[kind]}. "
+            "! Amber: partly; gaps are being addressed. "
+            "✕ Red: it does not; a serious concern. "
+            "– Not applicable: the response says why.")
 
 
 def overall_markup(decision: Decision, *, counted: bool = True) -> str:
@@ -212,7 +220,7 @@ class RecordStory:
         out += [PageBreak(), *self.summary(), PageBreak()]
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
-        out += self.actions() + self.sign_off()
+        out += self.actions() + self.background_papers() + self.sign_off()
         if self.d.appraisal is not None and self.d.appraisal.scores:
             out += [PageBreak(), *AppraisalSection(self, self.d.appraisal).annex()]
         return out
@@ -426,8 +434,7 @@ class RecordStory:
             self.P(f"Overall rating: <b>{overall_markup(d)}</b>. The overall rating is "
                    f"the worst of the {number_words(len(checklist.principles))}, so a single "
                    f"red {checklist.kind} is never hidden.", s["Body"]),
-            self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "
-                   "complete.", s["Body"]),
+            self.P(f"{checklist.progress(completed_slugs(d))}.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
         head: Row = [self.P(h, s["CellHead"])
@@ -445,7 +452,7 @@ class RecordStory:
                 self.P(str(still_open) if still_open else "–", s["Cell"]),
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
-        out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
+        out += [Spacer(0, 3 * mm), self.P(rating_key(checklist.kind), s["Secondary"])]
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
@@ -454,8 +461,7 @@ class RecordStory:
         where = f"answers.{p.slug}"
         head: list[Flowable] = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            self.P(f"{p.kind_label} {p.number} of {len(self.rec.checklist.principles)}",
-                   s["Kicker"]),
+            self.P(self.rec.checklist.position(p), s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
             self.P("Guidance questions", s["H3"]),
@@ -475,9 +481,18 @@ class RecordStory:
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
         out: list[Flowable] = [KeepTogether([part, *([SectionRule()] if rule else []), *head,
                                              *questions, Spacer(0, 4 * mm), box])]
-        out += self.section(f"How the proposal meets this {p.kind}",
-                            self.text(a.response, f"{where}.response"))
-        out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
+        heading = (f"Why this {p.noun} does not apply" if a.rating == Rating.NOT_APPLICABLE
+                   else f"How the proposal meets this {p.noun}")
+        out += self.section(heading, self.text(a.response, f"{where}.response"))
+        evidence = (self.paragraphs(a.evidence, f"{where}.evidence", "Body")
+                    or [self.P("Only the documents below." if a.documents else "Not recorded.",
+                               s["Secondary"])])
+        out += self.section("Evidence", evidence)
+        if a.documents:
+            first = self.paper_numbers[p.slug]
+            out += self.section("Documents", [
+                self.P(f"Background paper {first + i}: {self.document_line(x, f'{where}.documents[{i}]')}",
+                       s["Body"]) for i, x in enumerate(a.documents)])
         if a.actions:
             rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
             for i, x in enumerate(a.actions):
@@ -491,6 +506,51 @@ class RecordStory:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
 
+    @property
+    def paper_numbers(self) -> dict[str, int]:
+        """Each section's first background paper's number (papers run on in its order)."""
+        numbers: dict[str, int] = {}
+        for n, (slug, _doc) in enumerate(background_papers(self.d), start=1):
+            numbers.setdefault(slug, n)
+        return numbers
+
+    def document_line(self, x: Document, where: str) -> str:
+        """"<i>Title</i>, 3 March 2026, held at Democratic Services" (escaped)."""
+        bits = [f"<i>{self.line(x.title, f'{where}.title') or 'Untitled'}</i>",
+                long_date(x.date) or "undated"]
+        if x.held_at.strip():
+            bits.append(f"held at {self.line(x.held_at, f'{where}.held_at')}")
+        return ", ".join(bits)
+
+    def background_papers(self) -> list[Flowable]:
+        """Every document the answers name, numbered, with the section each supports, as a
+        committee report lists its background papers (Local Government Act 1972 s100D).
+        Nothing when there are none (records without documents print as before)."""
+        papers = background_papers(self.d)
+        if not papers:
+            return []
+        s = self.s
+        head: list[Flowable] = [
+            PartMark(self.r, "Background papers"), SectionRule(),
+            Anchor(f"{self.key}-papers", "Background papers", level=1),
+            self.P("Background papers", s["H1Kept"]),
+            self.P("The documents relied on in this assessment, listed as background papers "
+                   "under section 100D of the Local Government Act 1972.", s["Body"])]
+        sections = {p.slug: p for p in self.rec.checklist.principles}
+        rows: list[Row] = [[self.P(h, s["CellHead"])
+                            for h in ("No.", "Document", "Date", "Where it is held", "Supports")]]
+        seen: dict[str, int] = {}
+        for n, (slug, x) in enumerate(papers, start=1):
+            i = seen[slug] = seen.get(slug, -1) + 1
+            where = f"answers.{slug}.documents[{i}]"
+            p = sections.get(slug)
+            supports = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
+                         self.P(long_date(x.date) or "Undated", s["Cell"]),
+                         self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])
+        return keep(head, [grid_table(rows, [10 * mm, 47 * mm, 37 * mm, 42 * mm, 34 * mm],
+                                      continued_style=s["Secondary"])])
+
     def actions(self) -> list[Flowable]:
         s = self.s
         head: list[Flowable] = [PartMark(self.r, "Open actions"), SectionRule(),
@@ -500,7 +560,7 @@ class RecordStory:
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
         titles = {p.slug: p for p in self.rec.checklist.principles}
-        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in (self.rec.checklist.kind_label, "Action", "Owner", "Due")]]
         for slug, x in items:
             p = titles.get(slug)
             name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug

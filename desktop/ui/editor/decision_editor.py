@@ -29,7 +29,7 @@ from desktop.domain.decision import (
     Rating,
     Status,
     answer_state,
-    completeness,
+    completed_slugs,
     detail_problems,
 )
 from desktop.domain.errors import KnownError, NotFound, Refused
@@ -329,8 +329,7 @@ class DecisionEditor(QWidget):
         for area in self.scrolls[1:-2]:
             self.stack.removeWidget(area)
             area.deleteLater()
-        total = len(checklist.principles)
-        self.principles = [PrinciplePage(p, total) for p in checklist.principles]
+        self.principles = [PrinciplePage(p, checklist.position(p)) for p in checklist.principles]
         areas = [scroll_page(p) for p in self.principles]
         for i, (page, area) in enumerate(zip(self.principles, areas, strict=True), start=1):
             self.stack.insertWidget(i, area)
@@ -456,9 +455,8 @@ class DecisionEditor(QWidget):
             page.show_progress(answer)
         self.task_list.set_state(self.summary_page, d.status.label)
         self.task_list.set_state(self.appraisal_page, appraisal_state(d))
-        noun = self._checklist.noun if self._checklist is not None else "sections"
-        self.progress_label.setText(f"{completeness(d)} of {len(self.principles)} {noun} "
-                                    "completed")
+        if self._checklist is not None:
+            self.progress_label.setText(self._checklist.progress(completed_slugs(d)))
 
     # ---- autosave ------------------------------------------------------------------------------
     def _edited(self, page: int) -> None:
@@ -473,13 +471,13 @@ class DecisionEditor(QWidget):
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
         if self._unsaved:
-            return [f"what you typed on {_pages(self._unsaved)}: the decision changed elsewhere "
+            return [f"what you typed on {self._pages(self._unsaved)}: the decision changed elsewhere "
                     "(see the notice at the top), so it can no longer be saved"]
         refused: list[str] = []
         if self._decision is None or self._read_only:
             return refused
         if self._dirty and self._last_error:  # typed, but the register refused to save it
-            refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
+            refused.append(f"what you typed on {self._pages(self._dirty)}: {self._last_error}")
         refused.extend(f"{label}: what you typed was not saved (changed by someone else)"
                        for label, _theirs, _mine in self._conflicted_parts())
         return [*refused, *self.details.unsaveable(),
@@ -589,7 +587,7 @@ class DecisionEditor(QWidget):
             self._happened = (
                 f"Not saved: while you were typing, this decision {happened} elsewhere at {at} "
                 "(from the command line or another copy of the app), so it can no longer be "
-                f"changed here. What you typed on {_pages(typed)} since the last save is still "
+                f"changed here. What you typed on {self._pages(typed)} since the last save is still "
                 "on screen: select it and copy it (Ctrl+C) before you leave this decision.")
             self.save_failed.emit("Not saved: the decision changed elsewhere (see the notice)")
         elif fresh is None:
@@ -663,6 +661,14 @@ class DecisionEditor(QWidget):
         names = changed_parts(base, typed) if names is None else names
         return [(part_label(name, titles), part_value(stored or base, name),
                  part_value(typed, name)) for name in names]
+
+    def _pages(self, pages) -> str:
+        """'the details, principle 3, duty 11': the editor's pages, as their sections are
+        named (page n is section n)."""
+        return ", ".join("the details" if page == 0
+                         else f"{self.principles[page - 1].principle.noun} {page}"
+                         if 0 < page <= len(self.principles) else f"page {page}"
+                         for page in sorted(pages))
 
     def _show_conflicts(self) -> None:
         self.conflict_note.show_parts(self._conflicted_parts())
@@ -794,9 +800,3 @@ def _what_happened(held: Decision, fresh: Decision | None) -> str:
     if len(fresh.sign_offs) < len(held.sign_offs):
         return "had a sign-off removed"
     return "was changed"
-
-
-def _pages(pages) -> str:
-    """'the details, principle 3': the pages of the editor, by number."""
-    return ", ".join("the details" if page == 0 else f"principle {page}"
-                     for page in sorted(pages))

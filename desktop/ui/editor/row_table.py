@@ -138,7 +138,20 @@ class RowTable(QWidget):
 
     def _add_clicked(self) -> None:
         self.add_row()
+        self._show_rows()
         self._rows[-1][0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_rows(self) -> None:
+        """Show the rows now, not when the layout gets round to it: a cell focused while
+        hidden loses the focus when it appears, and Tab skips cells not yet shown."""
+        if self.stacked:
+            for card in self._cards:
+                card.show()
+        else:
+            for cells, remover in zip(self._rows, self._removers, strict=True):
+                for w in cells:
+                    w.show()
+                remover.setVisible(not self._read_only)
 
     def _append(self, values: dict[str, str]) -> None:
         r = len(self._rows) + 1  # grid row (0 is the header)
@@ -318,6 +331,7 @@ class RowTable(QWidget):
         del values[index]
         self.set_values(values, self._read_only)
         self.edited.emit()
+        self._show_rows()
         chain = self.focus_chain()
         target = self._rows[min(index, len(self._rows) - 1)][0] if self._rows else chain[-1]
         target.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -23,6 +23,7 @@ from desktop.domain.decision import (
     answer_gaps,
     answer_state,
     appraisal_gaps,
+    completed_slugs,
     completeness,
     detail_problems,
     overall_rating,
@@ -87,11 +88,10 @@ class SummaryPage(QWidget):
         col = QVBoxLayout(self._body)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(16)
-        done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
-                                 "completed"))
+        progress = checklist.progress(completed_slugs(decision))
+        col.addWidget(text_label(progress))
         overall = settled_rating(decision)
         self.rating_line = None
         if overall:
@@ -100,8 +100,7 @@ class SummaryPage(QWidget):
             self.rating_line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
         elif overall_rating(decision):  # rated in part: no rating reads as if assured
             self.rating_line = text_label(
-                f"Overall rating: Not yet rated ({done} of {len(checklist.principles)} "
-                f"{checklist.noun} completed)", "label")
+                f"Overall rating: Not yet rated ({progress})", "label")
         if self.rating_line is not None:
             col.addWidget(self.rating_line)
         self.notice_warning = WarningText()
@@ -115,7 +114,7 @@ class SummaryPage(QWidget):
         missing += [(f"Options appraisal: {msg}", self.appraisal_requested.emit)
                     for msg in appraisal_gaps(decision)]
         for p in checklist.principles:
-            for key, msg in answer_gaps(decision.answer(p.slug)):
+            for key, msg in answer_gaps(decision.answer(p.slug), p.noun):
                 missing.append((f"{p.number}. {p.title}: {msg}", self._to(p.number, key)))
         rules = allowed(decision)
         if missing and rules.edit:
@@ -183,7 +182,7 @@ class SummaryPage(QWidget):
             buttons.add(self.sign_off_button)
         col.addWidget(buttons)
         self.next_step = first_missing or self._next_action(decision)
-        col.addWidget(text_label("Principles", "h2"))
+        col.addWidget(text_label(checklist.noun.capitalize(), "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(4)

@@ -63,11 +63,13 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     # a second checklist, imported through the window, so a new decision asks which
     cw = open_checklists(window, qtbot, keyboard)
     page = cw.list_page
+    shipped = page.table.rowCount()  # the checklists that come with the app
+    assert shipped == len(service.shipped) >= 1
     dialogs.files.append(str(TWELVE))
     tab_to(keyboard, page.import_button)
     keyboard.press(Key.Key_Space)
     assert dialogs.calls[-1][:2] == ("info", "Imported")
-    assert page.table.rowCount() == 2
+    assert page.table.rowCount() == shipped + 1
 
     # copy the shipped checklist as its next version
     page.table.setFocus()
@@ -157,7 +159,7 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     assert v2.principles[0].title == f"{service.checklist.principles[0].title} first"
     assert [p.number for p in v2.principles] == list(range(1, 12))
     assert v2.principles[8].questions[1] == "Who checked the figures?"
-    assert page.table.rowCount() == 3 and page.selected() == v2
+    assert page.table.rowCount() == shipped + 2 and page.selected() == v2
     assert page.table.item(page.table.currentRow(), 0).text() == (
         f"{v2.title}\ntizard-ten-principles\nUsed for new decisions")
 
@@ -169,8 +171,9 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     assert real.buttons[0].text() == f"{v2.title} (version 2): eleven principles"
     dialogs.choices.append(0)
     window.new_decision()
-    assert ("choose_checklist", "New decision",
-            "tizard-ten-principles 2, westmere-place-and-climate 1") in dialogs.calls
+    offered = [c for c in dialogs.calls if c[:2] == ("choose_checklist", "New decision")]
+    assert offered and offered[-1][2].startswith("tizard-ten-principles 2, ")
+    assert "westmere-place-and-climate 1" in offered[-1][2].split(", ")
     d = service.get(window.editor.decision.id)
     assert (d.checklist_version, len(d.sections)) == (2, 11)
     assert len(window.editor.principles) == 11
@@ -303,11 +306,12 @@ def test_a_broken_file_is_refused_naming_the_path(service, make_window, qtbot, k
     path.write_text(json.dumps(broken), encoding="utf-8")
     window = make_window(service)
     cw = open_checklists(window, qtbot, keyboard)
+    before = cw.list_page.table.rowCount()
     dialogs.files.append(str(path))
     cw.import_file()
     assert dialogs.calls[-1][:2] == ("error", "Cannot import this checklist")
     assert "principles[3].questions" in dialogs.calls[-1][2]
-    assert cw.list_page.table.rowCount() == 1
+    assert cw.list_page.table.rowCount() == before
 
 
 def test_a_summary_link_selects_the_question_it_is_about(service, make_window, qtbot,

@@ -119,7 +119,7 @@ def test_any_number_of_sections_of_either_kind(shipped):
     checklist = parse_checklist(_broken(shipped, shorter), SCHEMA)
     assert checklist.slugs == ("values", "outcomes", "staff")
     assert [p.kind_label for p in checklist.principles] == ["Principle", "Principle", "Duty"]
-    assert checklist.sections_phrase == "the three sections"
+    assert checklist.sections_phrase == "the two principles and one duty"
     assert load_shipped_checklist().sections_phrase == "the ten principles"
 
 
