@@ -116,14 +116,23 @@ def _child(which: str, spec: str, out: Path) -> int:
     return 0
 
 
+def readme_markers(size: int) -> tuple[str, str]:
+    """The README markers of a run's table: the default size's, or `bench:SIZE:` ones (a
+    `--size 100000` run keeps its own table beside the default one)."""
+    if size == Context.size:
+        return START, END
+    return f"<!-- bench:{size}:start -->", f"<!-- bench:{size}:end -->"
+
+
 def update_readme(table: str, summary: str, meta: dict) -> None:
+    start, end = readme_markers(meta["size"])
     text = README.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} … {END} markers")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    block = (f"{START}\n{table}\n\n{summary} — {meta['when']}, {meta['machine']}, "
-             f"{meta['reps']} repetitions.\n{END}")
+    if start not in text or end not in text:
+        raise SystemExit(f"README.md has no {start} … {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    block = (f"{start}\n{table}\n\n{summary} — {meta['when']}, {meta['machine']}, "
+             f"{meta['reps']} repetitions.\n{end}")
     README.write_text(head + block + tail, encoding="utf-8")
 
 

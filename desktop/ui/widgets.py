@@ -525,6 +525,8 @@ class FocusRing(QObject):
         self._target: QWidget | None = None
         self._watched: list[QWidget] = []  # the target and its parents below the ring's host
         app.focusChanged.connect(self._focus_changed)
+        if app.focusWidget() is not None:  # made after the window took the focus
+            self._focus_changed(None, app.focusWidget())
 
     def _focus_changed(self, _old, new) -> None:
         for w in self._watched:

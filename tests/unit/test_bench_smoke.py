@@ -14,10 +14,9 @@ from bench.run import parts_for
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
-        "memory_big", "import", "autosave", "autosave_p95", "search", "sort", "open_editor",
-        "list_json", "list_json_memory", "first_of_day", "pdf_record", "pdf_appraisal",
-        "pack_time", "pack_size",
-        "dated_pack_time", "dated_pack_size"}
+        "memory_big", "import", "autosave", "autosave_p95", "search", "search_count", "sort",
+        "open_editor", "list_json", "list_json_memory", "first_of_day", "pdf_record",
+        "pdf_appraisal", "pack_time", "pack_size", "dated_pack_time", "dated_pack_size"}
 FLOORED = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
            "memory_big", "import", "autosave", "list_json", "list_json_memory", "first_of_day",
            "pdf_record", "pdf_appraisal"}
@@ -102,3 +101,13 @@ def test_generator_is_seeded_and_imports_strictly(service):
     assert len(imported) == 20
     full = [r for r in a if len(r["answers"]) == 10]
     assert full, "some decisions answer all ten principles"
+
+
+def test_each_register_size_has_its_own_table_in_the_readme():
+    from bench.run import END, README, START, readme_markers
+
+    assert readme_markers(10_000) == (START, END)
+    big = readme_markers(100_000)
+    assert big == ("<!-- bench:100000:start -->", "<!-- bench:100000:end -->")
+    text = README.read_text(encoding="utf-8")
+    assert all(marker in text for marker in (START, END, *big))

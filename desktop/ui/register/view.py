@@ -26,6 +26,8 @@ from desktop.ui.register.model import COLUMNS, RegisterTableModel
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+
     from desktop.application.decisions import DecisionService
     from desktop.ui.register.model import PagedTableModel
 
@@ -51,6 +53,11 @@ class RegisterTable(QTableView):
     """Enter or Return opens the current decision, as does a double click."""
 
     open_requested = Signal(QModelIndex)
+    painted = Signal()  # after each paint of the rows
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        self.painted.emit()
 
     def list_of(self, name: str, selection: QAbstractItemView.SelectionMode) -> None:
         """A read-only list of rows, one line each, sorted by its headings (the register's,
@@ -229,7 +236,9 @@ class RegisterView(QWidget):
         # Sorting and filtering do not change the data, so the window's totals (and its
         # overdue counts, 300 ms on 10,000 decisions) are recounted only after refresh().
         self._data_changed = True
+        self._everything: int | None = None  # decisions in the register, until refresh()
         self.model.modelReset.connect(self._update_counts)
+        self.model.total_changed.connect(self._update_counts)
         self.setTabOrder(self.search, self.status_filter)
         self.setTabOrder(self.status_filter, self.rating_filter)
         self.setTabOrder(self.rating_filter, self.overdue_filter)
@@ -293,6 +302,7 @@ class RegisterView(QWidget):
                 self._widths[key] = max(widths[key], fm.horizontalAdvance(label) + 40)
                 table.setColumnWidth(i, self._widths[key])
         table.open_requested.connect(self._open_index)
+        table.painted.connect(self._count_after_paint)
         table.doubleClicked.connect(self._open_index)
         table.selectionModel().currentRowChanged.connect(lambda *_: self.current_row_changed.emit())
         on_greeting = self.stack.currentIndex() == 1
@@ -437,22 +447,35 @@ class RegisterView(QWidget):
         if decision_id:
             self.open_requested.emit(decision_id)
 
+    def _count_after_paint(self) -> None:
+        """A search's first page is painted: count its matches next (model.count_deferred)."""
+        if not self.model.total_known:
+            QTimer.singleShot(0, self.model.count_deferred)
+
+    @staticmethod
+    def _count_text(everything: int, filtered: int) -> str:
+        if everything == 0:
+            return "No decisions yet."
+        if filtered == everything:
+            return f"{everything:,} decision{'s' if everything != 1 else ''}"
+        if filtered == 0:
+            return (f"No decisions match (of {everything:,}). "
+                    "Try other words or clear the filters.")
+        return f"Showing {filtered:,} of {everything:,} decisions"
+
     def _update_counts(self) -> None:
-        everything = self.service.register_count(type(self.model.query)())
+        # The whole register's count changes only with the data (refresh()), not per keystroke.
+        if self._everything is None or self._data_changed:
+            self._everything = self.service.register_count(type(self.model.query)())
+        everything = self._everything
         empty = everything == 0
         if not empty:
             self._build_table()
         self.stack.setCurrentIndex(1 if empty else 0)
-        filtered = self.model.total
-        if empty:
-            self.count_label.setText("No decisions yet.")
-        elif filtered == everything:
-            self.count_label.setText(f"{everything:,} decision{'s' if everything != 1 else ''}")
-        elif filtered == 0:
-            self.count_label.setText(f"No decisions match (of {everything:,}). "
-                                     "Try other words or clear the filters.")
-        else:
-            self.count_label.setText(f"Showing {filtered:,} of {everything:,} decisions")
+        # A search's count comes just after its first page is painted (total_changed): until
+        # then the label keeps what it said.
+        if self.model.total_known:
+            self.count_label.setText(self._count_text(everything, self.model.total))
         for w in (self.search, self.status_filter, self.rating_filter, self.overdue_filter,
                   self.count_label, self.new_button):
             w.setVisible(not empty)

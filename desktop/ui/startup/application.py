@@ -248,15 +248,17 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
     theme.apply_theme(app, set_style=not created, oblique=False)
     window = MainWindow(service, settings or default_settings(), dialogs, defer_extras=True)
     checks.attach(window, service)
-    FocusRing(app)
     sys.excepthook = make_excepthook(lambda: window, dialogs, paths.user_log_dir)
     window.restore_state()
     from desktop.ui.startup import first_paint
 
     def after_paint() -> None:
-        # What the first frame does not show waits for it: answering a second copy, the
-        # integrity check and daily backup (a worker thread), then the window's own extras.
+        # What the first frame does not show waits for it: the focus ring, answering a second
+        # copy, the integrity check and daily backup (a worker thread), the window's extras.
         theme.load_oblique_font()
+        # The ring on the focused input: placing it names the focused widget's type, and
+        # PySide then initialises every QtWidgets class (~60 enum types) before the first frame.
+        FocusRing(app)
         instance.listen(window.bring_to_front)
         check.start()
         window.finish_start_up()

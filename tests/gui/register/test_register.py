@@ -77,6 +77,30 @@ def test_search_as_you_type_filters_in_sql(make_window, seeded, qtbot):
     assert view.model.total == 150
 
 
+def test_a_search_paints_its_first_page_then_counts_every_match(make_window, seeded, qtbot):
+    """A search whose first page is full is counted once that page is painted; one whose
+    first page is not full needs no count; asking for the total counts at once."""
+    window = make_window(seeded)
+    view, model = window.register, window.register.model
+    view.search.setText("proposal")  # every decision, more than the first page of 100
+    view.apply_filters()
+    assert not model.total_known and model.rowCount() == 100 and not model.canFetchMore()
+    qtbot.waitUntil(lambda: model.total_known, timeout=1000)
+    assert model.canFetchMore() and view.count_label.text() == "150 decisions"
+    view.search.setText("libraries")
+    view.apply_filters()
+    assert model.total_known and model.total == 30
+    assert view.count_label.text() == "Showing 30 of 150 decisions"
+
+    paged = RegisterTableModel(seeded, page_size=40)
+    paged.update_query(search="number")
+    assert not paged.total_known
+    assert paged.total == 150 and paged.total_known
+    while paged.canFetchMore():
+        paged.fetchMore()
+    assert paged.rowCount() == 150
+
+
 def test_filters_for_status_rating_and_overdue(make_window, seeded):
     view = make_window(seeded).register
     view.status_filter.actions_by_value["ready"].setChecked(True)
