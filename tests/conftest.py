@@ -172,3 +172,27 @@ def pg_empty(pg_server):
     db = pg_server.empty_database()
     yield db
     pg_server.drop(db)
+
+
+# ---- the contract suite: the same tests on both engines (tests/helpers/engines.py) ---------
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """Which engine the test runs on; postgresql skips with one line without PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def any_service(request, engine, db_path, clock):
+    """A DecisionService on a fresh register of either engine, as the user "tester" (on the
+    server a LOGIN role that is both author and clerk)."""
+    from desktop.application.bootstrap import open_service
+
+    if engine == "sqlite":
+        svc = open_service(db_path, user="tester", now=clock)
+    else:
+        from tests.helpers.engines import person
+
+        register = request.getfixturevalue("pg_register")
+        svc = open_service(person(register, "tester", "dc_author", "dc_clerk"), now=clock)
+    yield svc
+    svc.close()

@@ -239,8 +239,14 @@ def sealed_rows_problems(repo: Repository, decision_id: str) -> list[str]:
 def sign_off_basis_problems(repo: DecisionRepository, decision: Decision) -> list[str]:
     """Why a version's stored state is no ground to record a sign-off on (empty: it is): its
     decision's audit rows were altered, or its stored rows (sign-offs, done actions, content)
-    are not those its audit rows account for. Reads one decision's rows."""
-    sqlite = cast(Repository, repo)  # the rule reads the SQLite file itself
+    are not those its audit rows account for. Reads one decision's rows.
+
+    On the shared register the server holds this ground itself: sign-offs are written only
+    by its record_sign_off, in the transaction that appends their audit rows, which no
+    author, clerk or reader can alter, and it refuses a stale view of the version."""
+    if not isinstance(repo, Repository):
+        return []
+    sqlite = repo  # the rule reads the SQLite file itself
     facts = audited_versions(sqlite, decision.id).get((decision.id, decision.version))
     return (sealed_rows_problems(sqlite, decision.id)
             + version_problems(sqlite, decision, facts))

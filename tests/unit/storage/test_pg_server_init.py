@@ -1,6 +1,6 @@
 """`server init` against a real PostgreSQL server: creates, is idempotent, refuses what is not
-its own or is newer; and every other use of a postgresql:// --db fails with one line (exit 2)
-until the shared register's repository exists."""
+its own or is newer; backup and restore of a shared register are refused with one line (IT's
+pg_dump is its backup), and an unreachable server is one line too."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from tests.helpers.cli import ROOT
 
 TABLES = {"action_progress", "actions", "answers", "audit_head", "audit_log",
           "checklist_sections", "checklists", "decisions", "options", "register_meta",
-          "register_schema", "register_settings", "sign_offs", "signed_copies", "versions"}
+          "register_schema", "register_settings", "search_index", "sign_offs", "signed_copies",
+          "versions"}
+APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
 
 
 def tables(db) -> set[str]:
@@ -28,37 +30,42 @@ def tables(db) -> set[str]:
 def test_init_creates_the_schema_and_roles_then_has_nothing_to_do(pg_empty, capsys):
     assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
     first = capsys.readouterr().out
-    assert "applied p001_initial" in first
+    assert f"applied {', '.join(name for _, name in APPLIED)}" in first
     assert tables(pg_empty) == TABLES
     with pg_empty.connect() as conn:
         roles = {r[0]: r[1] for r in conn.execute(
             "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'dc\\_%'")}
         assert roles == {"dc_author": False, "dc_clerk": False, "dc_reader": False}
-        assert conn.execute("SELECT version, name FROM register_schema").fetchall() == [
-            (1, "p001_initial")]
+        assert conn.execute("SELECT version, name FROM register_schema "
+                            "ORDER BY version").fetchall() == APPLIED
         register_id = conn.execute(
             "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()[0]
 
     assert cli.run(["server", "init", "--db", pg_empty.url()]) == 0  # --db after, too
     again = capsys.readouterr()
-    assert again.out == "schema version 1: up to date, nothing was pending\n"
+    assert again.out == f"schema version {len(APPLIED)}: up to date, nothing was pending\n"
     assert again.err == ""
     with pg_empty.connect() as conn:
-        assert conn.execute("SELECT count(*) FROM register_schema").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM register_schema").fetchone()[0] == len(APPLIED)
         assert conn.execute("SELECT value FROM register_meta").fetchone()[0] == register_id
 
 
 @pytest.mark.postgres
 def test_a_newer_schema_is_refused_untouched(pg_register, capsys):
+    future = migrate.SCHEMA_VERSION + 1
     with pg_register.connect() as conn:
-        conn.execute("INSERT INTO register_schema (version, name) VALUES (2, 'p002_future')")
+        conn.execute("INSERT INTO register_schema (version, name) VALUES (%s, 'p999_future')",
+                     [future])
     assert cli.run(["--db", pg_register.url(), "server", "init"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "schema version 2, newer than this version of Decision Checklist knows (1)" in err
+    assert (f"schema version {future}, newer than this version of Decision Checklist knows "
+            f"({migrate.SCHEMA_VERSION})") in err
     assert "upgrade the app first" in err
     with pg_register.connect() as conn:
-        assert conn.execute("SELECT max(version) FROM register_schema").fetchone()[0] == 2
+        assert conn.execute("SELECT max(version) FROM register_schema").fetchone()[0] == future
+    assert cli.run(["--db", pg_register.url(), "list"]) == 2  # nor is it opened
+    assert "upgrade the app first" in capsys.readouterr().err
 
 
 @pytest.mark.postgres
@@ -101,16 +108,24 @@ def test_an_unreachable_server_is_one_line_without_the_password(tmp_path, capsys
     assert "s3cret" not in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("argv", [
-    ["list"], ["import", "bundle.json"], ["audit", "--check"], ["export", "x", "--out", "x.pdf"],
-    ["sign-off", "x", "--role", "Chair", "--name", "A", "--date", "2026-01-01"],
+@pytest.mark.parametrize(("argv", "tool"), [
+    (["backup"], "pg_dump"), (["backup", "--out", "copy.db"], "pg_dump"),
+    (["restore", "copy.db"], "pg_restore"),
 ])
-def test_other_commands_on_a_shared_register_say_not_yet(argv, capsys):
+def test_backup_and_restore_of_a_shared_register_are_its_servers(argv, tool, capsys):
     assert cli.run(["--db", "postgres://db.example/decisions", *argv]) == 2
     err = capsys.readouterr().err
-    assert err == ("error: the shared register (a postgresql:// --db) works only with "
-                   "`server init` in this version; the window and the other commands come "
-                   "with the next one\n")
+    assert err.startswith(f"error: {argv[0]}: a shared register is ")
+    assert f"by IT: {tool}" in err and err.count("\n") == 1
+
+
+def test_a_command_on_an_unreachable_shared_register_is_one_line(tmp_path, capsys):
+    url = f"postgresql://alice:s3cret@/decisions?host={tmp_path}"
+    assert cli.run(["--db", url, "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot connect to the shared register at "
+                          "postgresql://alice:***@/decisions")
+    assert "s3cret" not in err and err.count("\n") == 1
 
 
 def test_server_init_needs_a_postgres_db(tmp_path, capsys):
@@ -118,18 +133,6 @@ def test_server_init_needs_a_postgres_db(tmp_path, capsys):
     assert "give the shared register's PostgreSQL database as --db postgresql://" in (
         capsys.readouterr().err)
     assert not (tmp_path / "decisions.db").exists()
-
-
-def test_the_window_on_a_shared_register_says_not_yet_without_loading_qt_or_psycopg():
-    code = ("import sys; from desktop.app import main;"
-            "rc = main(['--db', 'postgresql://db.example/decisions']);"
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'psycopg'))];"
-            "assert not bad, bad; sys.exit(rc)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=False)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("error: the shared register (a postgresql:// --db) works "
-                                    "only with `server init`")
 
 
 def test_a_file_register_never_loads_psycopg(tmp_path):
