@@ -196,3 +196,26 @@ def any_service(request, engine, db_path, clock):
         svc = open_service(person(register, "tester", "dc_author", "dc_clerk"), now=clock)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def any_elsewhere(request, engine, db_path, any_service):
+    """Another process on any_service's register (the `elsewhere` of either engine): its own
+    connection, user ("clerk": on the server an author and clerk too) and clock."""
+    from desktop.application.bootstrap import open_service
+
+    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
+
+    def now() -> dt.datetime:
+        moment[0] += dt.timedelta(seconds=1)
+        return moment[0]
+
+    if engine == "sqlite":
+        svc = open_service(db_path, user="clerk", now=now)
+    else:
+        from tests.helpers.engines import person
+
+        register = request.getfixturevalue("pg_register")
+        svc = open_service(person(register, "clerk", "dc_author", "dc_clerk"), now=now)
+    yield svc
+    svc.close()

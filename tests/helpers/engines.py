@@ -49,3 +49,19 @@ def person(register: Any, name: str, *roles: str) -> str:
                 conn.execute(f'GRANT {role} TO "{name}"')
         _MADE.add(name)
     return str(register.url(name))
+
+
+def refuses_raw_write(service: Any, sql: str) -> str:
+    """Run a raw write as the service's own user; the message of its refusal (it must be
+    refused: a lock trigger on either engine, or on the server the role's rights)."""
+    import sqlite3
+
+    if not is_shared(service):
+        with pytest.raises(sqlite3.IntegrityError) as refused:
+            service.db.execute(sql)
+        return str(refused.value)
+    import psycopg
+
+    with pytest.raises(psycopg.Error) as failed:
+        service.repo.connection.execute(sql)
+    return str(failed.value)
