@@ -196,6 +196,16 @@ class Server:
         self.cluster = cluster
         self._count = 0
         self._template_ready = False
+        self._copy = self._fastest_copy()
+
+    def _fastest_copy(self) -> str:
+        """CREATE DATABASE's fastest way here: FILE_COPY (PostgreSQL 15 on) is ~0.1 s a
+        database and ~0.02 s to drop it, where the default WAL_LOG is ~0.3 s and ~1 s."""
+        import psycopg
+
+        with psycopg.connect(self.cluster.url("postgres")) as conn:
+            row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+        return " STRATEGY FILE_COPY" if row and row[0] >= 150000 else ""
 
     def _name(self, kind: str) -> str:
         self._count += 1
@@ -203,7 +213,7 @@ class Server:
 
     def empty_database(self) -> Database:
         name = self._name("empty")
-        self.cluster.sql(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+        self.cluster.sql(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0{self._copy}")
         return Database(self.cluster, name)
 
     def register(self) -> Database:
@@ -211,7 +221,8 @@ class Server:
         if not self._template_ready:
             from desktop.storage.postgres.migrate import init
 
-            self.cluster.sql(f"CREATE DATABASE {self.TEMPLATE} ENCODING 'UTF8' TEMPLATE template0")
+            self.cluster.sql(f"CREATE DATABASE {self.TEMPLATE} ENCODING 'UTF8' "
+                             f"TEMPLATE template0{self._copy}")
             init(self.cluster.url(self.TEMPLATE))
             for person, role in PEOPLE.items():
                 self.cluster.sql(f"CREATE ROLE {person} LOGIN")
@@ -219,7 +230,7 @@ class Server:
                     self.cluster.sql(f"GRANT {role} TO {person}")
             self._template_ready = True
         name = self._name("register")
-        self.cluster.sql(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
+        self.cluster.sql(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}{self._copy}")
         return Database(self.cluster, name)
 
     def drop(self, db: Database) -> None:

@@ -110,7 +110,7 @@ def init(uri: str) -> InitResult:
                 f"server init at {where} was refused: {_first_line(exc)}. Run it as the "
                 "database's owner, a role that may create roles (CREATEROLE), such as "
                 "postgres") from None
-        except psycopg.OperationalError as exc:
+        except psycopg.Error as exc:  # the server went away, a statement failed...
             raise StorageError(f"server init at {where} failed: {_first_line(exc)}; "
                                "nothing was changed") from None
     return InitResult(tuple(applied), SCHEMA_VERSION, tuple(created))
@@ -158,6 +158,7 @@ def _require_empty(conn: psycopg.Connection[tuple[object, ...]], where: str) -> 
 
 def _ensure_roles(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
     """Make the group roles that do not exist yet; readers' rights go to the other two."""
+    import psycopg
     from psycopg import sql
 
     existing = {str(r[0]) for r in conn.execute(
@@ -165,7 +166,11 @@ def _ensure_roles(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
     created = []
     for role in ROLES:
         if role not in existing:
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            try:  # an init of another database on the server may make it at the same time
+                with conn.transaction():
+                    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateObject):
+                continue
             created.append(role)
     members = {str(r[0]) for r in conn.execute(
         "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "

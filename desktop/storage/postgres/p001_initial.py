@@ -455,6 +455,20 @@ BEGIN
     UPDATE audit_head SET last_id = NEW.id, last_hash = NEW.hash WHERE one;
     RETURN NEW;
 END $$;
+-- The rows that say who signed and with which code a version locked (what `verify` and the
+-- integrity check read) come only from record_sign_off/remove_sign_off, or the owner.
+CREATE FUNCTION dc_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.field IN ('verification_code', 'content_code') OR NEW.field LIKE 'sign\_off.%'
+        OR (NEW.field = 'status' AND NEW.new_value = 'signed-off'))
+       AND NOT dc_as_owner() THEN
+        RAISE EXCEPTION 'refused: only record_sign_off writes the audit rows of sign-offs and locks'
+            USING ERRCODE = 'DC002';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audit_log_a_guard BEFORE INSERT ON audit_log  -- fires before audit_log_append
+    FOR EACH ROW EXECUTE FUNCTION dc_audit_guard();
 CREATE TRIGGER audit_log_append BEFORE INSERT ON audit_log
     FOR EACH ROW EXECUTE FUNCTION dc_audit_append();
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import psycopg
 import pytest
@@ -355,6 +356,19 @@ def test_the_server_fills_in_who_and_the_chain_whatever_the_client_sends(pg_regi
             None, None)
 
 
+@pytest.mark.parametrize("user", ["alice", "bob"])
+def test_only_record_sign_off_writes_the_audit_rows_that_verify_reads(pg_register, user):
+    seed(pg_register)
+    for field, new in (("verification_code", "FORGED"), ("content_code", "FORGED"),
+                       ("sign_off.Chair", "Someone, 2026-11-30"), ("status", "signed-off")):
+        assert refused(pg_register, user, "INSERT INTO audit_log (at, decision_id, version, "
+                       "field, new_value) VALUES (%s, 'd1', 1, %s, %s)", (AT, field, new)) == REFUSED
+    with pg_register.connect(user) as conn:  # the rest of the record is theirs to audit
+        conn.execute("INSERT INTO audit_log (at, decision_id, version, field, old_value, "
+                     "new_value) VALUES (%s, 'd1', 1, 'status', 'draft', 'ready')", (AT,))
+    assert len(audit_rows(pg_register)) == 2
+
+
 def test_the_owner_copies_rows_in_as_they_are_only_if_they_chain_on(pg_register):
     with pg_register.connect() as conn:
         conn.execute("SET dc.copy_in = 'on'")
@@ -432,7 +446,15 @@ def test_a_second_append_waits_for_the_first_to_commit(pg_register):
 
     thread = threading.Thread(target=second)
     thread.start()
-    assert not done.wait(0.5)  # queued behind the first
+    with pg_register.connect() as watcher:  # bob's append waits for alice's row lock
+        for _ in range(1000):
+            if watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'bob' "
+                               "AND wait_event_type = 'Lock'").fetchone()[0]:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the second append did not wait for the first")
+    assert not done.is_set()
     first.commit()
     first.close()
     thread.join(10)

@@ -51,6 +51,40 @@ def test_init_creates_the_schema_and_roles_then_has_nothing_to_do(pg_empty, caps
 
 
 @pytest.mark.postgres
+def test_init_after_an_upgrade_applies_only_what_is_pending(pg_register, monkeypatch, capsys):
+    upgrade = ("p002_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
+    monkeypatch.setattr(migrate, "MIGRATIONS", (*migrate.MIGRATIONS, upgrade))
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
+    assert cli.run(["--db", pg_register.url(), "server", "init"]) == 0
+    assert capsys.readouterr().out == "schema version 2: applied p002_upgrade_test\n"
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version, name FROM register_schema ORDER BY 1").fetchall() == [
+            (1, "p001_initial"), (2, "p002_upgrade_test")]
+        conn.execute("SELECT note FROM register_settings")
+
+
+@pytest.mark.postgres
+def test_two_inits_at_once_make_one_schema(pg_empty):
+    import threading
+
+    pg_empty.connect().close()  # the cluster and its roles are up before the race
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(migrate.init(pg_empty.url()).applied)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results, key=len) == [(), ("p001_initial",)]
+
+
+@pytest.mark.postgres
 def test_a_newer_schema_is_refused_untouched(pg_register, capsys):
     future = migrate.SCHEMA_VERSION + 1
     with pg_register.connect() as conn:
