@@ -52,14 +52,15 @@ def test_init_creates_the_schema_and_roles_then_has_nothing_to_do(pg_empty, caps
 
 @pytest.mark.postgres
 def test_init_after_an_upgrade_applies_only_what_is_pending(pg_register, monkeypatch, capsys):
-    upgrade = ("p002_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
+    following = len(migrate.MIGRATIONS) + 1
+    upgrade = (f"p{following:03d}_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
     monkeypatch.setattr(migrate, "MIGRATIONS", (*migrate.MIGRATIONS, upgrade))
-    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", following)
     assert cli.run(["--db", pg_register.url(), "server", "init"]) == 0
-    assert capsys.readouterr().out == "schema version 2: applied p002_upgrade_test\n"
+    assert capsys.readouterr().out == f"schema version {following}: applied {upgrade[0]}\n"
     with pg_register.connect() as conn:
         assert conn.execute("SELECT version, name FROM register_schema ORDER BY 1").fetchall() == [
-            (1, "p001_initial"), (2, "p002_upgrade_test")]
+            *APPLIED, (following, upgrade[0])]
         conn.execute("SELECT note FROM register_settings")
 
 
@@ -81,7 +82,7 @@ def test_two_inits_at_once_make_one_schema(pg_empty):
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(results, key=len) == [(), ("p001_initial",)]
+    assert sorted(results, key=len) == [(), tuple(name for _, name in APPLIED)]
 
 
 @pytest.mark.postgres
