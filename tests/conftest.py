@@ -182,24 +182,33 @@ def engine(request):
 
 
 @pytest.fixture
-def any_service(request, engine, db_path, clock):
+def any_service(request, engine, tmp_path, clock):
     """A DecisionService on a fresh register of either engine, as the user "tester" (on the
     server a LOGIN role that is both author and clerk)."""
     from desktop.application.bootstrap import open_service
 
     if engine == "sqlite":
-        svc = open_service(db_path, user="tester", now=clock)
+        svc = open_service(tmp_path / "decisions.db", user="tester", now=clock)
     else:
         from tests.helpers.engines import person
 
         register = request.getfixturevalue("pg_register")
         svc = open_service(person(register, "tester", "dc_author", "dc_clerk"), now=clock)
+        svc.test_register = register  # for tests.helpers.engines.tamper
     yield svc
     svc.close()
 
 
 @pytest.fixture
-def any_elsewhere(request, engine, db_path, any_service):
+def any_db(any_service):
+    """What `--db` names any_service's register by: its file, or its URI (as "tester")."""
+    from pathlib import Path
+
+    return any_service.repo.uri if any_service.shared else Path(any_service.db_path())
+
+
+@pytest.fixture
+def any_elsewhere(request, engine, tmp_path, any_service):
     """Another process on any_service's register (the `elsewhere` of either engine): its own
     connection, user ("clerk": on the server an author and clerk too) and clock."""
     from desktop.application.bootstrap import open_service
@@ -211,7 +220,7 @@ def any_elsewhere(request, engine, db_path, any_service):
         return moment[0]
 
     if engine == "sqlite":
-        svc = open_service(db_path, user="clerk", now=now)
+        svc = open_service(tmp_path / "decisions.db", user="clerk", now=now)
     else:
         from tests.helpers.engines import person
 

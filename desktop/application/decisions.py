@@ -168,8 +168,13 @@ class DecisionService:
         from desktop.storage.files import describe_os_error
 
         try:
-            with self.repo.transaction():
-                return fn()
+            try:
+                with self.repo.transaction():
+                    return fn()
+            except BaseException:
+                # a checklist stored in the transaction was rolled back with it
+                self._stored_checklists.clear()
+                raise
         except sqlite3.IntegrityError as exc:
             if "locked" in str(exc):
                 raise Refused(f"This record is signed off and locked ({exc}).") from None

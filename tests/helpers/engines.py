@@ -65,3 +65,16 @@ def refuses_raw_write(service: Any, sql: str) -> str:
     with pytest.raises(psycopg.Error) as failed:
         service.repo.connection.execute(sql)
     return str(failed.value)
+
+
+def tamper(service: Any, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
+    """Change stored rows behind the app: in a register file with any SQLite tool; on the
+    server as its superuser with the triggers off (what only a database administrator can
+    do): the integrity rules must still see it."""
+    if not is_shared(service):
+        with service.repo.transaction():
+            service.db.execute(sql, list(params))
+        return
+    with service.test_register.connect() as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")
+        conn.execute(sql.replace("?", "%s"), list(params))

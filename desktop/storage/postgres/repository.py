@@ -235,9 +235,10 @@ class PostgresRepository:
     def _translated(self, exc: Exception) -> Exception:
         import psycopg
 
+        if isinstance(exc, ValueError | psycopg.DataError) and "NUL (0x00)" in str(exc):
+            return InvalidInput("text may not contain a NUL character (\\u0000): the shared "
+                                "register's server cannot store one")
         if not isinstance(exc, psycopg.Error):
-            if isinstance(exc, ValueError) and "NUL" in str(exc):
-                return InvalidInput("text may not contain a NUL character (\\u0000)")
             return exc
         state = getattr(exc.diag, "sqlstate", None) or ""
         message = (exc.diag.message_primary or _one_line(exc)) if exc.diag else _one_line(exc)

@@ -100,5 +100,49 @@ def test_the_command_line_on_a_shared_register(pg_register, tmp_path):
     assert again.returncode != 0 and "already exists" in again.stderr
     for command in (["backup"], ["restore", "x.db"]):
         refused = main_py("--db", url, *command, cwd=tmp_path)
-        assert refused.returncode == 2 and "pg_dump" in refused.stderr or \
-            "pg_restore" in refused.stderr
+        assert refused.returncode == 2 and "by IT: pg_" in refused.stderr, refused.stderr
+
+
+def test_a_signed_off_record_moves_between_registers_in_a_bundle(pg_register, pg_server):
+    from desktop.domain.decision import Status
+    from desktop.domain.record import code_for
+    from tests.helpers.lifecycle import signed_off_decision
+
+    source = open_service(person(pg_register, "tester", "dc_author", "dc_clerk"))
+    signed = signed_off_decision(source)
+    bundle = source.export_bundle([signed.id])
+    target_db = pg_server.register()
+    try:
+        target = open_service(person(target_db, "tester", "dc_author", "dc_clerk"))
+        author_only = open_service(target_db.url("alice"))
+        with pytest.raises(Refused, match="may not"):  # sign-offs arrive only through a clerk
+            author_only.import_bundle(bundle, "from-elsewhere.json")
+        [arrived] = target.import_bundle(bundle, "from-elsewhere.json")
+        stored = target.get(signed.id)
+        assert stored == arrived and stored.status == Status.SIGNED_OFF
+        assert code_for(stored) == code_for(signed)
+        assert stored.sign_offs == signed.sign_offs
+        fields = [e.field for e in target.lifecycle.history(signed.id)]
+        assert sorted(f for f in fields if f.startswith("sign_off.")) == sorted(
+            f"sign_off.{s.role}" for s in signed.sign_offs)  # each once: the server's rows
+        assert fields.count("imported") == 1 and fields.count("verification_code") == 1
+        assert target.repo.audited_lock_code(code_for(stored)) == [(signed.id, 1)]
+        for svc in (target, author_only):
+            svc.close()
+    finally:
+        source.close()
+        pg_server.drop(target_db)
+
+
+def test_a_nul_character_is_refused_in_words_and_nothing_is_stored(pg_register):
+    from desktop.domain.errors import InvalidInput
+    from desktop.domain.queries import RegisterQuery
+
+    author = open_service(pg_register.url("alice"))
+    with pytest.raises(InvalidInput, match=r"may not contain a NUL character \(\\u0000\)"):
+        author.create("Close\x00the depot")
+    d = author.create("Close the depot")
+    with pytest.raises(InvalidInput, match="NUL"):
+        author.update(d, proposal="Sell\x00")
+    assert author.register_count(RegisterQuery()) == 1 and author.get(d.id).proposal == ""
+    author.close()
