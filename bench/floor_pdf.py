@@ -49,6 +49,23 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.domain.appraisal import (
+    KIND_LABELS,
+    NOT_ROBUST_WITHIN,
+    SCORE_WORDS,
+    ranking,
+    recommended_index,
+    sensitivity,
+)
+from desktop.domain.appraisal_text import (
+    disagreement_messages,
+    option_label,
+    rejected_options_text,
+    score_label,
+    sensitivity_line,
+    total_label,
+)
+from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -57,8 +74,16 @@ from desktop.domain.decision import (
     open_actions,
     overall_rating,
 )
+from desktop.domain.timeline import URGENCY_LABELS, decision_timeline
+from desktop.export.pdf.appraisal import (
+    CRITERION_WIDTH,
+    MATRIX_WIDTH,
+    WEIGHT_WIDTH,
+    chunks,
+    moment_words,
+)
 from desktop.export.pdf.parts import QrCode, SectionRule
-from desktop.export.pdf.record import RATING_KEY, SIGN_SPACE, WRITE_SPACE
+from desktop.export.pdf.record import SIGN_SPACE, WRITE_SPACE, rating_key
 from desktop.export.pdf.styles import (
     BOLD,
     BORDER,
@@ -135,10 +160,13 @@ def _cover(rec) -> list:
         "Reference": escape(d.reference), "Organisation": escape(d.organisation),
         "Decision maker": escape(d.decision_maker), "Meeting date": long_date(d.meeting_date),
         "Key decision": "Yes" if d.key_decision else "No", "Proposer": escape(d.proposer),
+        "Report of": escape(d.report_of), "Contact officer": escape(d.contact_officer),
+        "Wards affected": escape(d.wards_affected),
         "Recommended model": DELIVERY_MODEL_LABELS.get(d.delivery_model or "", ""),
         "Review date": long_date(d.review_date), "Version": str(d.version),
         "Status": rec.status, "Overall rating": rating_markup(overall_rating(d)),
-        "Principles complete": f"{completeness(d)} of 10",
+        f"{rec.checklist.noun.capitalize()} complete":
+            f"{completeness(d)} of {len(rec.checklist.principles)}",
     }
     details = _grid([[_p(k, "CellHead"), _p(v.strip() or missing, "Cell")]
                      for k, v in values.items()], [38, 72], header=False, padding=(0, 4))
@@ -150,11 +178,15 @@ def _cover(rec) -> list:
         [54], [("BOX", (0, 0), (-1, -1), 0.8, colour(BORDER)),
                ("BACKGROUND", (0, 1), (-1, -1), colour(LIGHT_FILL)),
                ("ALIGN", (0, 0), (0, 0), "CENTER")], align="RIGHT")
-    out: list = [_p(kicker, "Kicker"), _p(escape(d.title), "Title"),
+    out: list = [_p(kicker, "Kicker"), _p(escape(d.title), "Title"), *_notices(rec),
                  _boxed([[details, verify]], [114, 56],
                         [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                          ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
     out += _section("Proposal", _text(d.proposal))
+    if d.recommendations:
+        out += _section("Recommendations", [
+            _p(escape(text) if text.strip() else "&nbsp;", "Question", bulletText=f"{n}.")
+            for n, text in enumerate(d.recommendations, start=1)])
     out += _section("Reasons for the recommendation", _text(d.reasons))
     rows = [[_p(h, "CellHead") for h in ("Option", "Model", "Outcome", "Reason")]]
     for o in d.options:
@@ -165,18 +197,73 @@ def _cover(rec) -> list:
                      _cell(o.reason)])
     out += _section("Options considered", [_grid(rows, [44, 28, 32, 66])] if d.options
                     else [_p("No options recorded.", "Secondary")])
+    if d.appraisal is not None:
+        out += _section("Options appraisal", _appraisal(rec))
     conflicts = (_text(d.conflicts_of_interest) if d.conflicts_of_interest.strip()
                  else [_p("None declared.", "Body")])
-    return out + _section("Conflicts of interest and dispensations", conflicts)
+    out += _section("Conflicts of interest and dispensations", conflicts)
+    return out + _section("Decision timeline", _timeline(rec))
+
+
+def _warning_box(warning: str) -> list:
+    return [_boxed([[_p(f"<b>! Warning: short notice.</b> {warning}", "Notice")]], [170],
+                   [("LINEBEFORE", (0, 0), (0, -1), 3, colour(TEXT)),
+                    ("BACKGROUND", (0, 0), (-1, -1), colour(LIGHT_FILL)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])]
+
+
+def _notices(rec) -> list:
+    """A key decision's short notice, under the title (the bench's records are not exempt)."""
+    warning = decision_timeline(rec.decision, rec.call_in_days).notice_warning
+    return [*_warning_box(warning), Spacer(0, 3 * mm)] if warning else []
+
+
+def _timeline(rec) -> list:
+    d = rec.decision
+    t = decision_timeline(d, rec.call_in_days)
+
+    def day(value) -> str:
+        return long_date(value.isoformat()) if value else ""
+
+    days = f"{t.call_in_days} working day{'s' if t.call_in_days != 1 else ''}"
+    notice = day(t.notice_date)
+    if notice and t.notice_clear_days is not None:
+        notice += f" ({max(t.notice_clear_days, 0)} clear days before the decision)"
+    rows = [
+        ("Key decision", "Yes" if d.key_decision else "No"),
+        ("Forward plan notice", notice),
+        ("Urgency route", URGENCY_LABELS[t.urgency_route] if t.urgency_route != "none"
+         else "None"),
+        ("Decision date", day(t.decision_date)),
+        ("Decision notice published", day(t.publication_date)),
+        (f"Call-in ends ({days} after publication)", day(t.call_in_end) or (
+            "Exempt (special urgency)" if t.exempt_from_call_in else "")),
+        ("Implementable from", day(t.implementable_from)),
+        ("Legal challenge: three months end", day(t.challenge_end)),
+    ]
+    missing = f'<font color="{SECONDARY}">Not recorded</font>'
+    out = [_grid([[_p(k, "CellHead"), _p(v or missing, "Cell")] for k, v in rows], [62, 108],
+                 header=False, padding=(0, 4))]
+    if t.notice_warning:
+        out += [Spacer(0, 2 * mm), *_warning_box(t.notice_warning), Spacer(0, 2 * mm)]
+    out.append(_p("Call-in counts working days after publication (weekends and England "
+                  "and Wales bank holidays left out). A claim for judicial review must "
+                  "be brought promptly, and in any case within three months (CPR 54.5).",
+                  "Secondary"))
+    return out
 
 
 def _summary(d, checklist) -> list:
+    n = len(checklist.principles)
     out: list = [
-        _p("Summary of the ten principles", "H1"),
+        _p(f"Summary of {checklist.sections_phrase}", "H1"),
         _p(f"Overall rating: <b>{rating_markup(overall_rating(d))}</b>. The overall rating is "
-           "the worst of the ten, so a single red principle is never hidden.", "Body"),
-        _p(f"{completeness(d)} of 10 principles complete.", "Body"), Spacer(0, 2 * mm)]
-    rows = [[_p(h, "CellHead") for h in ("", "Principle", "Rating", "State", "Open actions")]]
+           f"the worst of the {number_words(n)}, so a single red {checklist.kind} is never "
+           "hidden.", "Body"),
+        _p(f"{completeness(d)} of {n} {checklist.noun} complete.", "Body"), Spacer(0, 2 * mm)]
+    rows = [[_p(h, "CellHead")
+             for h in ("", checklist.kind_label, "Rating", "State", "Open actions")]]
     for p in checklist.principles:
         a = d.answer(p.slug)
         still_open = sum(1 for x in a.actions if not x.done)
@@ -185,15 +272,15 @@ def _summary(d, checklist) -> list:
                      _p(rating_markup(a.rating), "Cell"), _p(answer_state(a), "Cell"),
                      _p(str(still_open) if still_open else "–", "Cell")])
     return [*out, _grid(rows, [8, 84, 32, 24, 22]), Spacer(0, 3 * mm),
-            _p(RATING_KEY, "Secondary")]
+            _p(rating_key("principle"), "Secondary")]
 
 
-def _principle(d, p, rule: bool) -> list:
+def _principle(d, p, rule: bool, n: int = 10) -> list:
     a = d.answer(p.slug)
     # The rule's space before adds to the space after the text above it, as in the app
     # (whose principle opens with a zero-size part mark): a zero-size Spacer comes first.
     head = [*([Spacer(0, 0), SectionRule()] if rule else []),
-            _p(f"Principle {p.number} of 10", "Kicker"),
+            _p(f"{p.kind_label} {p.number} of {n}", "Kicker"),
             _p(escape(p.title), "H1"), _p(f"“{escape(p.wording)}”", "Quote"),
             _p("Guidance questions", "H3")]
     head += [Paragraph(escape(q), styles()["Question"], bulletText="•") for q in p.questions]
@@ -206,7 +293,7 @@ def _principle(d, p, rule: bool) -> list:
                             ("TOPPADDING", (0, 0), (-1, -1), 4),
                             ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])
     out = [KeepTogether([*head, Spacer(0, 4 * mm), box])]
-    out += _section("How the proposal meets this principle", _text(a.response))
+    out += _section(f"How the proposal meets this {p.kind}", _text(a.response))
     out += _section("Evidence", _text(a.evidence))
     if a.actions:
         rows = [[_p(h, "CellHead") for h in ("Action", "Owner", "Due", "State")]]
@@ -233,6 +320,108 @@ def _open_actions(d, checklist) -> list:
         rows.append([_p(f"{p.number}. {escape(p.title)}" if p else escape(slug), "Cell"),
                      _cell(x.action), _cell(x.owner), _p(long_date(x.due) or "–", "Cell")])
     return [*head, _grid(rows, [36, 78, 32, 24])]
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _appraisal(rec) -> list:
+    """The options appraisal as the app prints it: the method, the lock, the matrix (at
+    most four options a table), must-pass fails, sensitivity, weight changes, the paragraph."""
+    d, a = rec.decision, rec.decision.appraisal
+    n, chosen = len(d.options), recommended_index(d.options)
+    ranked = {r.option: r for r in ranking(a, n)}
+    titles = {c.id: escape(c.title or c.id) for c in a.criteria}
+    names = [escape(option_label(d.options, i)) for i in range(n)]
+    words = ", ".join(f"{k} {w}" for k, w in SCORE_WORDS.items())
+    out: list = [
+        _p(f"Each option is scored against each criterion from 0 to 4: {words}. An option's "
+           "weighted total is the share of the most it could score: 100 × the sum of weight × "
+           "score, divided by the sum of weight × 4. A criterion marked “must pass” cannot be "
+           "bought out: an option scoring 0 against it fails, whatever its total, and cannot "
+           "be recommended.", "Body"),
+        _p(f"The weights were locked on {moment_words(a.weights_locked_at)} by "
+           f"{escape(a.weights_locked_by)}, before any option was scored.", "Body")]
+    for part, options in enumerate(chunks(n)):
+        if part:
+            out.append(Spacer(0, 3 * mm))
+        width = (MATRIX_WIDTH - CRITERION_WIDTH - WEIGHT_WIDTH) / mm / len(options)
+        head = [_p("Criterion", "CellHead"), _p("Weight", "CellHead")]
+        head += [[_p(f"{i + 1}. {names[i]}", "CellHead"), _p("Recommended", "Secondary")]
+                 if i == chosen else _p(f"{i + 1}. {names[i]}", "CellHead") for i in options]
+        rows = [head]
+        for c in a.criteria:
+            row = [[_p(f"<b>{titles[c.id]}</b>", "Cell"),
+                    _p(KIND_LABELS[c.kind] + (" · <b>must pass</b>" if c.must_pass else ""),
+                       "Secondary")], _p(str(c.weight), "Cell")]
+            for i in options:
+                x = a.score(i, c.id)
+                row.append(_p(f"<b>{score_label(0)}</b> ✕ fails a must-pass", "Cell")
+                           if c.must_pass and x.score == 0 else _p(score_label(x.score), "Cell"))
+            rows.append(row)
+        rows.append([_p("<b>Weighted total</b>", "Cell"), _p("", "Cell"),
+                     *[[_p(f"<b>{total_label(ranked[i].total)}</b>", "Cell")]
+                       for i in options]])
+        rows.append([_p("<b>Rank</b>", "Cell"), _p("", "Cell"),
+                     *[_p(f"{_ordinal(ranked[i].rank)} of {n}"
+                          + (", failed" if ranked[i].failed else ""), "CellBold")
+                       for i in options]])
+        table = _grid(rows, [CRITERION_WIDTH / mm, WEIGHT_WIDTH / mm, *[width] * len(options)])
+        table.setStyle(TableStyle([("LINEABOVE", (0, len(rows) - 2), (-1, len(rows) - 2), 1.2,
+                                    colour(TEXT))]))
+        out.append(table)
+    failed = sorted((r for r in ranked.values() if r.failed), key=lambda r: r.option)
+    fails = ("; ".join(f"{names[r.option]} fails {', '.join(titles[f] for f in r.fails)}"
+                       for r in failed) + ". A failed option ranks after every option that "
+             "passes and cannot be recommended.") if failed else (
+             "No option scores 0 against a must-pass criterion.")
+    out += _section("Must-pass criteria", [_p(fails, "Body")], "H3")
+    sens = sensitivity(a, n)
+    rows = [[_p(h, "CellHead") for h in ("Criterion left out", "Ranks first", "Order")]]
+    for cid, order in sens.left_out:
+        changed = " (changes)" if order[0] != sens.leader else ""
+        rows.append([_p(titles[cid], "Cell"),
+                     _p(names[order[0]] + changed, "CellBold" if changed else "Cell"),
+                     _p(", ".join(str(i + 1) for i in order), "Cell")])
+    out += _section("Sensitivity", [
+        _p(escape(sensitivity_line(d)), "Body"),
+        _p(f"A ranking is labelled not robust when a change of {NOT_ROBUST_WITHIN} points or "
+           "fewer to any one weight puts another option first.", "Secondary"),
+        *([_p("The ranking with each criterion left out in turn (options by number):", "Body"),
+           _grid(rows, [70, 70, 30])] if sens.leader is not None else [])], "H3")
+    out += _section("Weights changed after the lock",
+                    [_p("No weight was changed after the weights were locked.", "Body")], "H3")
+    checklist_titles = {p.slug: f"{p.number}. {p.title}" for p in rec.checklist.principles}
+    messages = disagreement_messages(d, checklist_titles)
+    if messages:
+        out += _section("Where the principle pages and the appraisal disagree",
+                        [Paragraph(escape(m), styles()["Body"], bulletText="•")
+                         for m in messages], "H3")
+    out += _section("Alternative options considered and rejected, and why",
+                    [*_text(rejected_options_text(d)),
+                     _p("Generated from the appraisal and each option's reason.", "Secondary")],
+                    "H3")
+    return [*out, _p("The evidence for each score is in the annex at the end of this record.",
+                     "Secondary")]
+
+
+def _appraisal_annex(rec) -> list:
+    d, a = rec.decision, rec.decision.appraisal
+    title = "Annex: evidence for the options appraisal"
+    out: list = [SectionRule(), Spacer(0, 0), _p(title, "H1Kept")]
+    for c in a.criteria:
+        rows = [[_p(h, "CellHead") for h in ("Option", "Score", "Evidence", "Scored")]]
+        for i in range(len(d.options)):
+            x = a.score(i, c.id)
+            rows.append([_p(f"{i + 1}. {escape(option_label(d.options, i))}", "Cell"),
+                         _p(score_label(x.score), "CellBold"), _cell(x.evidence),
+                         _p(f"{escape(x.scored_by)}, {moment_words(x.scored_at)}",
+                            "Secondary")])
+        weight = f"weight {c.weight}" + (", must pass" if c.must_pass else "")
+        out += _section(f"{escape(c.title or c.id)} ({weight})", [_grid(rows, [38, 18, 86, 28])],
+                        "H3")
+    return out
 
 
 def _room(value: str, room: float) -> list:
@@ -281,8 +470,11 @@ def story(rec) -> list:
     d, checklist = rec.decision, rec.checklist
     out = [*_cover(rec), PageBreak(), *_summary(d, checklist), PageBreak()]
     for i, p in enumerate(checklist.principles):
-        out += _principle(d, p, rule=i > 0)
-    return out + _open_actions(d, checklist) + _sign_off(d, checklist, rec.code)
+        out += _principle(d, p, rule=i > 0, n=len(checklist.principles))
+    out += _open_actions(d, checklist) + _sign_off(d, checklist, rec.code)
+    if d.appraisal is not None and d.appraisal.scores:
+        out += [PageBreak(), *_appraisal_annex(rec)]
+    return out
 
 
 def _mark_size(mark: tuple[str, ...]) -> float:

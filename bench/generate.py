@@ -154,6 +154,34 @@ def long_record(seed: int = 7, scale: float = 2.2) -> dict:
     return decision_record(rng, 1, complete_share=1.0, scale=scale)
 
 
+def appraised_record(checklist, seed: int = 7, options: int = 6) -> dict:
+    """One fully answered decision against `checklist` (the statutory one: seventeen
+    sections) with an options appraisal of `options` options x every section and three
+    critical success factors (twenty criteria), weights locked, every cell scored with
+    evidence of 40-300 characters; the last option is recommended and passes the two
+    must-pass criteria."""
+    rng = random.Random(f"appraised:{seed}")
+    rec = decision_record(rng, 1, complete_share=1.0)
+    rec["answers"] = {slug: _answer(rng, 1.0) for slug in checklist.slugs}
+    rec["checklist"] = {"id": checklist.id, "version": checklist.version}
+    models = ("in-house", "outsource", "shared-service", "social-sector", "co-production",
+              "stop")
+    rec["options"] = [{"name": _text(rng, 15, 60), "delivery_model": models[i % len(models)],
+                       "status": "recommended" if i == options - 1 else "rejected",
+                       "reason": _text(rng, 40, 200)} for i in range(options)]
+    criteria = [{"id": p.slug, "kind": p.kind, "weight": rng.randint(5, 20),
+                 "must_pass": i < 2} for i, p in enumerate(checklist.principles)]
+    criteria += [{"id": cid, "kind": "csf", "weight": rng.randint(5, 20)}
+                 for cid in ("strategic-fit", "value-for-money", "affordability")]
+    scores = [{"option": o, "criterion": c["id"],
+               "score": rng.randint(2, 4) if o == options - 1 else rng.randint(0, 4)
+               if not c.get("must_pass") else rng.randint(1, 4),
+               "evidence": _text(rng, 40, 300)}
+              for o in range(options) for c in criteria]
+    rec["appraisal"] = {"criteria": criteria, "scores": scores}
+    return rec
+
+
 def bundle_text(recs: list[dict]) -> str:
     return json.dumps({"format": "decision-checklist/1", "decisions": recs}, ensure_ascii=False)
 

@@ -56,6 +56,53 @@ def record_figure(ctx: Context) -> Figure:
                   note="a fully answered record; the principles flow after the summary page")
 
 
+def appraisal_figure(ctx: Context) -> Figure:
+    """render_record of a record with a 6 x 20 options appraisal (the statutory checklist's
+    seventeen sections and three critical success factors, every cell with evidence) vs
+    bench/floor_pdf.py laying out the same content; the page counts must match."""
+    from bench import floor_pdf
+    from bench.storage import _open_service
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_record
+
+    service = _open_service(ctx.scratch("pdf-appraisal"))
+    checklist = service.checklists.find("tizard-principles-and-statutory-duties")  # shipped
+    rec = generate.appraised_record(checklist, seed=ctx.seed)
+    decision = service.import_bundle(generate.bundle_text([rec]))[0]
+    assert decision.appraisal is not None and len(decision.appraisal.scores) == 120
+    printable = print_record(service, decision.id)
+    service.db.close()
+    rendered = render_record(printable)
+    floor_bytes, floor_pages = floor_pdf.build(printable)
+    sizes = {"app_pages": rendered.pages, "app_bytes": len(rendered.pdf),
+             "floor_pages": floor_pages, "floor_bytes": len(floor_bytes)}
+    print(f"# pdf_appraisal: the app lays out {rendered.pages} pages "
+          f"({len(rendered.pdf):,} bytes), the floor {floor_pages} pages "
+          f"({len(floor_bytes):,} bytes)", file=sys.stderr)
+    what = f"PDF: one {rendered.pages}-page record with a 6 x 20 appraisal"
+    if floor_pages != rendered.pages:
+        note = (f"THE FLOOR IS NOT THE SAME DOCUMENT: the app lays out {rendered.pages} pages, "
+                f"bench/floor_pdf.py {floor_pages}")
+        print(f"# pdf_appraisal: {note}", file=sys.stderr)
+        return Figure("pdf_appraisal", what, "ms", 1.3, [], note=note, extra=sizes)
+
+    def subject() -> float:
+        t0 = time.perf_counter()
+        render_record(printable)
+        return (time.perf_counter() - t0) * 1000
+
+    def floor() -> float:
+        t0 = time.perf_counter()
+        floor_pdf.build(printable)
+        return (time.perf_counter() - t0) * 1000
+
+    s, f = interleaved(subject, floor, ctx.reps, warmup=max(1, ctx.warmup))
+    return Figure("pdf_appraisal", what, "ms", 1.3, s, f,
+                  floor_what=f"plain ReportLab, {floor_pages} pages", extra=sizes,
+                  note="seventeen sections answered; 120 scored cells, their evidence in the "
+                       "annex")
+
+
 def _pack_runs(ctx: Context, db: Path, ids: list[str], reps: int, warmup: int,
                timeout: float) -> tuple[list[float], list[int], int]:
     """`decision-checklist pack IDS --out FILE` as a fresh process each time: (seconds from
@@ -131,7 +178,7 @@ def dated_pack_figures(ctx: Context) -> list[Figure]:
     ]
 
 
-PARTS = {"record": ("pdf_record",), "pack": ("pack_time", "pack_size"),
+PARTS = {"record": ("pdf_record",), "appraisal": ("pdf_appraisal",), "pack": ("pack_time", "pack_size"),
          "dated_pack": ("dated_pack_time", "dated_pack_size")}
 
 
@@ -139,6 +186,8 @@ def figures(ctx: Context, part: str = "") -> list[Figure]:
     out = []
     if part in ("", "record"):
         out.append(record_figure(ctx))
+    if part in ("", "appraisal"):
+        out.append(appraisal_figure(ctx))
     if part in ("", "pack"):
         out += pack_figures(ctx)
     if part in ("", "dated_pack"):

@@ -106,5 +106,10 @@ def checklist_path() -> Path:
     return resource("checklist.json")
 
 
+def shipped_checklist_paths() -> tuple[Path, ...]:
+    """Every checklist the app ships, the default for a new register first."""
+    return (checklist_path(), resource("checklist-statutory.json"))
+
+
 def checklist_schema_path() -> Path:
     return resource("checklist.schema.json")

@@ -168,12 +168,13 @@ def progress_problems(where: str, audited: AuditedRows,
                       label: Callable[[str], str] | None = None) -> list[str]:
     """How a version's stored done actions differ from those its audit rows account for.
 
-    label(slug) names a section as the reader knows it ("3. Staff"); default: the slug."""
-    name = label or (lambda slug: principle_label(slug, None))
+    label(slug) names a section as the reader knows it ("principle 3. Staff"); default:
+    "section" and the slug."""
+    name = label or (lambda slug: f"section {principle_label(slug, None)}")
     problems = []
     held = {(slug, position): (at, by) for slug, position, at, by in stored}
     for (slug, position), r in sorted(audited.done.items()):
-        what = f"action {position + 1} of principle {name(slug)}"
+        what = f"action {position + 1} of {name(slug)}"
         if (slug, position) not in held:
             if start.vouches(r):
                 problems.append(f"{where}: the audit log records {what} as done, but the "
@@ -186,7 +187,7 @@ def progress_problems(where: str, audited: AuditedRows,
                             f"{r.stamps[-1][1]} at {r.stamps[-1][0]})")
     for (slug, position), (at, by) in sorted(held.items()):
         if (slug, position) not in audited.done and not start.predates(audited, at):
-            problems.append(f"{where}: action {position + 1} of principle "
+            problems.append(f"{where}: action {position + 1} of "
                             f"{name(slug)} is marked done (by {by}, at {at}) "
                             "but the audit log has no record of it being ticked (changed "
                             "outside the app)")

@@ -47,17 +47,14 @@ def _stage(source: Path, replaced: tuple[int, str] | None,
     """The prepare step of backup.restore: the restore's audit row written into the staged
     copy (migrated first), so the restored file never stands without it."""
     def prepare(staged: Path, saved: Path | None) -> None:
-        from desktop import paths
         from desktop.application import bootstrap
-        from desktop.application.decisions import DecisionService
         from desktop.storage import migrations
         from desktop.storage.database import open_database
 
         db = open_database(staged, migrate=False)
         try:
             migrations.apply(db)
-            service = DecisionService(db, bootstrap.load_shipped_checklist(),
-                                      paths.checklist_schema_path(), **service_options)
+            service = bootstrap.service_on(db, **service_options)
             record_restore(service, Path(source), replaced, saved)
         finally:
             db.close()
@@ -102,12 +99,10 @@ def open_preview(backup: Path) -> DecisionService:
 
     Nothing is written to the backup: the connection is opened with mode=ro.
     """
-    from desktop import paths
     from desktop.application import bootstrap
-    from desktop.application.decisions import DecisionService
 
     db = backups.open_read_only(Path(backup))
-    return DecisionService(db, bootstrap.load_shipped_checklist(), paths.checklist_schema_path())
+    return bootstrap.service_on(db)
 
 
 def preview_register(backup: Path, limit: int) -> tuple[list[RegisterRow], int | None]:

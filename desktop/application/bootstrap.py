@@ -25,6 +25,26 @@ def load_shipped_checklist() -> Checklist:
     return load_checklist(paths.checklist_path(), paths.checklist_schema_path())
 
 
+def load_shipped_checklists() -> tuple[Checklist, ...]:
+    """Every checklist the app ships (the default first). A register holds them all without
+    storing them: one is stored the first time a decision is answered against it, so a
+    register made before a checklist shipped gains it on open, unwritten and with its
+    default unchanged (application/checklists.py)."""
+    from desktop.domain.checklist import load_checklist
+
+    return tuple(load_checklist(path, paths.checklist_schema_path())
+                 for path in paths.shipped_checklist_paths())
+
+
+def service_on(db: Any, **kwargs: Any) -> DecisionService:
+    """A DecisionService on an open database, with every shipped checklist."""
+    from desktop.application.decisions import DecisionService
+
+    shipped = load_shipped_checklists()
+    return DecisionService(db, shipped[0], paths.checklist_schema_path(), shipped=shipped,
+                           **kwargs)
+
+
 def is_shared_register(db: Path | str | None) -> bool:
     """True if `db` names a shared register on a PostgreSQL server, not a file."""
     from desktop.storage.postgres.uri import is_postgres_uri
@@ -49,7 +69,8 @@ def open_shared_service(uri: str, **kwargs: Any) -> DecisionService:
     for unused in ("user", "key_dir"):
         kwargs.pop(unused, None)
     repo = PostgresRepository.connect(uri)
-    return DecisionService(None, load_shipped_checklist(), paths.checklist_schema_path(),
+    shipped = load_shipped_checklists()
+    return DecisionService(None, shipped[0], paths.checklist_schema_path(), shipped=shipped,
                            repo=repo, **kwargs)
 
 
@@ -67,11 +88,9 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
     if is_shared_register(db_path):
         assert isinstance(db_path, str)
         return open_shared_service(db_path, **kwargs)
-    from desktop.application.decisions import DecisionService
     from desktop.storage.database import open_database
 
     path = Path(db_path) if db_path else paths.default_database()
-    checklist = load_shipped_checklist()
     db = open_database(path, read_only=read_only)
     if daily_backup and not read_only:
         from desktop.storage import backup, detached_backup
@@ -80,7 +99,7 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
             detached_backup.start(path, db.conn)  # waits only for the child's snapshot
         else:
             backup.daily_backup(path, db.conn)  # at most once a day; skipped when today's exists
-    return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs)
+    return service_on(db, **kwargs)
 
 
 def open_service_for_window(db_path: Path | str,
@@ -98,16 +117,14 @@ def open_service_for_window(db_path: Path | str,
 
         assert isinstance(db_path, str)
         return open_shared_service(db_path, **kwargs), NothingToCheck(report)
-    from desktop.application.decisions import DecisionService
     from desktop.storage.background_check import BackgroundCheck
     from desktop.storage.database import open_database
 
     path = Path(db_path)
-    checklist = load_shipped_checklist()
     db = open_database(path, check_integrity=False)
     check = BackgroundCheck(path, report=report)
     db.hold_writes_until(check.verdict)
-    return DecisionService(db, checklist, paths.checklist_schema_path(), **kwargs), check
+    return service_on(db, **kwargs), check
 
 
 def check_file(db_path: str, service: DecisionService) -> IntegrityReport:
@@ -118,7 +135,8 @@ def check_file(db_path: str, service: DecisionService) -> IntegrityReport:
 
     db = open_database(db_path, migrate=False)
     try:
-        own = DecisionService(db, service.checklist, service.schema_path, user=service.user)
+        own = DecisionService(db, service.checklist, service.schema_path, user=service.user,
+                              shipped=service.shipped)
         return check_integrity(own)
     finally:
         db.close()

@@ -8,17 +8,21 @@ bundles that name no checklist, are answered against its newest version. No Qt h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist
+from desktop.domain.checklist import Checklist, Problem, checklist_problems, format_path
 from desktop.domain.errors import InvalidInput, NotFound
 from desktop.storage.interface import DecisionRepository
 
 _T = TypeVar("_T")
 
 DEFAULT_SETTING = "default_checklist"
+DRAFT_SETTING = "checklist_editor_draft"  # the editor's unsaved draft, kept as it is typed
+EDITOR_SOURCE = "the checklist editor"  # what the audit row says a saved draft came from
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,24 @@ class ChecklistEntry:
                 "shipped": self.shipped, "sha256": c.sha256}
 
 
+@dataclass(frozen=True)
+class DraftProblem:
+    """One problem with a draft in the checklist editor: where (a JSON path) and what to do,
+    in the words of GOV.UK's error messages."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+
+Draft = dict[str, Any]  # a checklist definition as its JSON: what the editor edits
+
+
 class Decisions(Protocol):
     """What this needs of DecisionService: a Protocol, so that this module does not import
     decisions.py, which builds the ChecklistService (DecisionService.checklists)."""
 
     repo: DecisionRepository
+    schema_path: Path
 
     def parse_checklist(self, text: str) -> Checklist: ...
     def store_checklist(self, checklist: Checklist) -> str: ...
@@ -149,3 +166,159 @@ class ChecklistService:
         """The definition exactly as stored (its bytes give its SHA-256)."""
         return self.find(checklist_id, version).raw_json
 
+
+    # ---- the checklist editor --------------------------------------------------------------
+    def use_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many decisions are answered against it (any version)."""
+        return self.repo.checklist_use_counts()
+
+    def new_version_draft(self, checklist_id: str) -> Draft:
+        """A copy of the newest version of `checklist_id`, numbered as its next version:
+        saved, it is that checklist's new version (decisions already answered keep theirs)."""
+        newest = self.find(checklist_id)
+        draft: Draft = json.loads(newest.raw_json)
+        draft["version"] = newest.version + 1
+        return draft
+
+    def new_checklist_draft(self, checklist_id: str, version: int | None = None) -> Draft:
+        """A copy of a checklist under a new id (version 1) that this register does not
+        hold yet: saved, it is a checklist of its own."""
+        source = self.find(checklist_id, version)
+        draft: Draft = json.loads(source.raw_json)
+        held = {c.id for c in self.all()}
+        new_id, n = f"{source.id}-copy", 2
+        while new_id in held:
+            new_id, n = f"{source.id}-copy-{n}", n + 1
+        draft.update(id=new_id, version=1, title=f"Copy of {source.title}")
+        return draft
+
+    def draft_problems(self, draft: Draft) -> list[DraftProblem]:
+        """Every reason `save_draft` would refuse this draft, in the order of the form: the
+        checks `checklist import` makes (the schema, unique slugs and role names), and its
+        version rule. [] when it may be saved."""
+        data = numbered(draft)
+        found = [DraftProblem(p.path, plain_message(p))
+                 for p in checklist_problems(data, self.decisions.schema_path)]
+        version, cid = data.get("version"), data.get("id")
+        held = [c.version for c in self.all() if c.id == cid]
+        if isinstance(version, int) and held and version <= max(held):
+            found.append(DraftProblem(("version",), f"Version must be higher than {max(held)}, "
+                                                    f"the newest version of {cid} this "
+                                                    f"register holds"))
+        return sorted(found, key=_form_order)
+
+    def save_draft(self, draft: Draft) -> Checklist:
+        """Store the draft as a checklist version, audited as an import from the editor, and
+        forget the kept draft. InvalidInput naming the first problem if it may not be saved."""
+        problems = self.draft_problems(draft)
+        if problems:
+            raise InvalidInput(problems[0].message, field=".".join(map(str, problems[0].path)))
+        text = json.dumps(numbered(draft), ensure_ascii=False, indent=2) + "\n"
+        checklist = self.import_text(text, source=EDITOR_SOURCE)
+        self.drop_draft()
+        return checklist
+
+    def keep_draft(self, draft: Draft) -> None:
+        """Keep the editor's draft in the register as it is typed, so closing the window (or
+        a crash) loses none of it; `kept_draft` gives it back."""
+        text = json.dumps(draft, ensure_ascii=False)
+        self.decisions.write(lambda: self.repo.set_setting(DRAFT_SETTING, text))
+
+    def kept_draft(self) -> Draft | None:
+        text = self.repo.setting(DRAFT_SETTING)
+        if not text:
+            return None
+        try:
+            draft = json.loads(text)
+        except ValueError:
+            return None
+        return draft if isinstance(draft, dict) else None
+
+    def drop_draft(self) -> None:
+        if self.repo.setting(DRAFT_SETTING):
+            self.decisions.write(lambda: self.repo.set_setting(DRAFT_SETTING, ""))
+
+
+def numbered(draft: Draft) -> Draft:
+    """The draft with its sections numbered 1, 2, 3... in the order they stand (the editor
+    moves sections; their numbers follow)."""
+    data = dict(draft)
+    principles = data.get("principles")
+    if isinstance(principles, list):
+        data["principles"] = [dict(p, number=i) if isinstance(p, dict) else p
+                              for i, p in enumerate(principles, start=1)]
+    return data
+
+
+# The order of the editor's form, which its error summary follows: the checklist's own
+# fields, then each section's and each role's.
+_TOP_ORDER = ("id", "version", "title", "principles", "sign_off_roles")
+_PART_ORDER = ("slug", "title", "kind", "wording", "guidance", "questions", "name", "required")
+
+
+def _form_order(problem: DraftProblem) -> list[int]:
+    path = problem.path
+    top = [_TOP_ORDER.index(path[0]) if path and path[0] in _TOP_ORDER else len(_TOP_ORDER)]
+    return top + [x if isinstance(x, int) else
+                  _PART_ORDER.index(x) if x in _PART_ORDER else len(_PART_ORDER)
+                  for x in path[1:]]
+
+
+_FIELD_NAMES = {"title": "title", "slug": "slug", "wording": "wording",
+                "guidance": "guidance", "kind": "kind", "id": "checklist id",
+                "name": "name", "questions": "questions"}
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    """"section 3", "sign-off role 2", "the checklist": whose field it is."""
+    if len(path) >= 2 and path[0] == "principles" and isinstance(path[1], int):
+        return f"section {path[1] + 1}"
+    if len(path) >= 2 and path[0] == "sign_off_roles" and isinstance(path[1], int):
+        return f"sign-off role {path[1] + 1}"
+    return "the checklist"
+
+
+def plain_message(problem: Problem) -> str:
+    """A schema or rule problem as an error message a monitoring officer can act on
+    ("Enter the title of section 11"); the schema's own words for anything unforeseen."""
+    path, rule, limit = problem.path, problem.rule, problem.limit
+    where = _where(path)
+    last = path[-1] if path else ""
+    if (isinstance(last, int) and len(path) >= 2 and path[-2] == "questions"
+            and rule == "minLength"):
+        return f"Enter question {last + 1} of {where}, or remove it"
+    field = _FIELD_NAMES.get(str(last), str(last))
+    if path == ("principles",):
+        return ("Add at least one section" if rule == "minItems"
+                else f"A checklist can have at most {limit} sections")
+    if path == ("sign_off_roles",) and rule == "minItems":
+        return "Add at least one sign-off role"
+    if rule == "minLength":
+        return f"Enter the {field} of {where}"
+    if rule == "maxLength":
+        return f"The {field} of {where} must be {limit} characters or fewer"
+    if rule == "pattern" and last == "slug" and problem.value == "":
+        return f"Enter the slug of {where}, like climate-emergency"
+    if rule == "pattern" and last == "slug":
+        return (f"The slug of {where} must be lower-case letters and digits, words joined by "
+                f"single hyphens, like climate-emergency")
+    if last == "questions" and rule == "minItems":
+        return f"Give {where} at least {limit} questions"
+    if last == "questions" and rule == "maxItems":
+        return f"Give {where} no more than {limit} questions"
+    if rule == "unique" and last == "slug" and isinstance(limit, int):
+        return f"The slug of {where} is already the slug of section {limit + 1}: choose another"
+    if rule == "unique" and isinstance(limit, int):
+        return f"The name of {where} is the same as sign-off role {limit + 1}'s: choose another"
+    return f"{where[0].upper()}{where[1:]}, {format_path(path)}: {problem.text}"
+
+
+def suggest_slug(title: str) -> str:
+    """A slug for a new section from its title ("Climate emergency" -> "climate-emergency"):
+    what the editor fills in until the user types one. Letters other than a-z are dropped
+    (the schema's slugs are ASCII); it may still need a hand, and is checked like any other."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-")

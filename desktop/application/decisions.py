@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from desktop.domain.appraisal import option_renumbering, with_options_renumbered
 from desktop.domain.checklist import Checklist, parse_checklist, role_key
 from desktop.domain.decision import (
     DELIVERY_MODELS,
@@ -21,16 +22,18 @@ from desktop.domain.decision import (
     Decision,
     Option,
     Status,
+    appraisal_gaps,
     derived_status,
-    is_complete,
+    sections_complete,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
-from desktop.domain.fields import max_length
+from desktop.domain.fields import EXEMPT_PARAGRAPHS, FIELDS, REPORT_FIELDS, max_length, names
 from desktop.domain.merge import EditConflict, merge, part_label
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
+from desktop.domain.timeline import URGENCY_ROUTES, Timeline, decision_timeline
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
@@ -38,6 +41,7 @@ from desktop.storage.repository import Repository
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
 
+    from desktop.application.appraisals import AppraisalService
     from desktop.application.checklists import ChecklistService
     from desktop.application.lifecycle import LifecycleService
     from desktop.storage.connection import LazyDatabase
@@ -140,6 +144,14 @@ class DecisionService:
         from desktop.application.lifecycle import LifecycleService
 
         return LifecycleService(self, self.repo)
+
+    @cached_property
+    def appraisals(self) -> AppraisalService:
+        """The options appraisal of these records: criteria, weights, scores (made on first
+        use)."""
+        from desktop.application.appraisals import AppraisalService
+
+        return AppraisalService(self)
 
     @cached_property
     def checklists(self) -> ChecklistService:
@@ -341,7 +353,7 @@ class DecisionService:
         allowed = {
             "title", "proposal", "reference", "reasons", "organisation", "decision_maker",
             "proposer", "meeting_date", "review_date", "key_decision", "delivery_model",
-            "conflicts_of_interest", "options",
+            "conflicts_of_interest", "options", *REPORT_FIELDS,
         }
         unknown = set(changes) - allowed
         if unknown:
@@ -355,9 +367,21 @@ class DecisionService:
                 raise InvalidInput(f"title: at most {MAX_TITLE} characters")
         if "reference" in out and len(out["reference"]) > MAX_REFERENCE:
             raise InvalidInput(f"reference: at most {MAX_REFERENCE} characters")
-        for key in ("meeting_date", "review_date"):
+        for key in ("meeting_date", "review_date", *names("date")):
             if key in out:
                 out[key] = check_date(out[key], key)
+        for key in REPORT_FIELDS:
+            limit = FIELDS[key].max_length
+            if key in out and limit is not None and len(out[key]) > limit:
+                raise InvalidInput(f"{key}: at most {limit} characters")
+        if "recommendations" in out:
+            out["recommendations"] = tuple(str(r) for r in out["recommendations"])
+        if "exempt_paragraph" in out and out["exempt_paragraph"] not in (None,
+                                                                        *EXEMPT_PARAGRAPHS):
+            raise InvalidInput(f"exempt_paragraph: {out['exempt_paragraph']!r} is not a "
+                               "paragraph of Schedule 12A (1 to 7)")
+        if "urgency_route" in out and out["urgency_route"] not in URGENCY_ROUTES:
+            raise InvalidInput(f"urgency_route: {out['urgency_route']!r} is not known")
         if "delivery_model" in out:
             if out["delivery_model"] == "":
                 out["delivery_model"] = None
@@ -373,6 +397,10 @@ class DecisionService:
                 if o.delivery_model not in (None, *DELIVERY_MODELS):
                     raise InvalidInput(f"options[{i}].delivery_model: {o.delivery_model!r}")
             out["options"] = opts
+            if decision.appraisal is not None and opts != decision.options:
+                # each score follows its option to its new place; a removed option's go
+                out["appraisal"] = with_options_renumbered(
+                    decision.appraisal, option_renumbering(decision.options, opts))
         return replace(decision, **out)
 
     def _editable(self, decision_id: str, held: Decision | None = None) -> Decision:
@@ -481,6 +509,9 @@ class DecisionService:
             amendment_reason="",
             answers={s: replace(a, actions=tuple(replace(x, done=False) for x in a.actions))
                      for s, a in source.answers.items()},
+            # A copy is a new proposal: it has not been noticed, decided or published.
+            forward_plan_notice_date=None, urgency_route="none", decision_date=None,
+            publication_date=None,
         )
         copy = replace(copy, status=derived_status(copy))
 
@@ -533,6 +564,7 @@ class DecisionService:
 
     def _prepared(self, text: str) -> tuple[list[Decision], list[Checklist]]:
         """(the decisions a bundle would add, the checklists they are answered against)."""
+        from desktop.application.appraisals import imported_appraisal
         from desktop.export.bundle import BundleError, parse_bundle, record_to_decision
 
         found: dict[tuple[str, int] | None, Checklist] = {}
@@ -563,6 +595,7 @@ class DecisionService:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
             checklist = checklist_of(rec, prefix)
             d = answered_against(record_to_decision(rec), checklist)
+            d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(
                 d,
@@ -572,10 +605,13 @@ class DecisionService:
                 status=derived_status(d) if follows_completeness else d.status,
             )
             if not follows_completeness and d.status == Status.SIGNED_OFF:
-                if not is_complete(d):
+                if not sections_complete(d):
                     raise BundleError(f"{prefix}.status", "signed-off but not all "
                                       f"{checklist.sections_phrase.removeprefix('the ')} are "
                                       "complete")
+                if gaps := appraisal_gaps(d):
+                    raise BundleError(f"{prefix}.appraisal", "signed-off but the options "
+                                      f"appraisal is not complete: {gaps[0]}")
                 missing = self._unsigned_roles(d, checklist)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
@@ -651,7 +687,30 @@ class DecisionService:
         # Each decision once, however often (or by whatever prefix) it was named: a bundle
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
-        return dump_bundle([self.get(i) for i in unique])
+        return dump_bundle([self.get(i) for i in unique], self.repo.call_in_days())
+
+    # ---- the decision timeline -----------------------------------------------------------
+    def call_in_days(self) -> int:
+        """The council's call-in period, in working days after publication."""
+        return self.repo.call_in_days()
+
+    def timeline(self, decision: Decision) -> Timeline:
+        """The decision's timeline, with the council's call-in period."""
+        return decision_timeline(decision, self.repo.call_in_days())
+
+    def set_call_in_days(self, days: int) -> None:
+        """Set the call-in period (1 to 30 working days; audited) and rework every timeline."""
+        if type(days) is not int or not 1 <= days <= 30:
+            raise InvalidInput(f"call-in period: {days!r} is not a number of working days "
+                               "from 1 to 30")
+        old = self.repo.call_in_days()
+        stamp = self.timestamp()
+
+        def write() -> None:
+            self.repo.set_call_in_days(days)
+            self.repo.audit("", 0, [("call_in_days", str(old), str(days))], stamp)
+
+        self.write(write)
 
 
 def answered_against(decision: Decision, checklist: Checklist) -> Decision:

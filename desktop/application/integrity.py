@@ -31,6 +31,7 @@ from desktop.application.audited_rows import (
     progress_problems,
     sign_off_problems,
 )
+from desktop.domain.checklist import kind_noun
 from desktop.domain.decision import Decision, Status, completeness, overall_rating
 from desktop.domain.record import code_for, content_code
 from desktop.storage import lifecycle_store as store
@@ -163,15 +164,16 @@ def stored_rows_problems(repo: Repository, decision: Decision, facts: AuditedVer
 
 
 def _section_label(repo: Repository, decision: Decision, slug: str) -> str:
-    """ "3. Staff": a section as its own checklist numbers and titles it (the slug if the
-    stored definition cannot say). Read only when a problem is being reported."""
+    """ "principle 3. Staff", "duty 11. Equality duty": a section as its own checklist
+    names it (the slug if the stored definition cannot say). Read only when a problem is
+    being reported."""
     import json
 
     try:
         definition = json.loads(repo.checklist_definition(decision.id, decision.version))
         for p in definition.get("principles", []):
             if p.get("slug") == slug:
-                return f"{p['number']}. {p['title']}"
+                return f"{kind_noun(p.get('kind', 'principle'))} {p['number']}. {p['title']}"
     except (ValueError, KeyError, TypeError, AttributeError):
         pass
     return slug

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist, SignOffRole, role_key
+from desktop.domain.checklist import Checklist, Principle, SignOffRole, numbered, role_key
 from desktop.domain.decision import (
     Answer,
     Decision,
@@ -20,6 +20,7 @@ from desktop.domain.decision import (
     Status,
     answer_problems,
     answer_state,
+    appraisal_gaps,
     derived_status,
     detail_problems,
 )
@@ -74,20 +75,26 @@ class Problem:
     field: str
     message: str
     kind: str = "input"
+    section: Principle | None = None  # the checklist section it is about, if known
 
 
 # ---- sign-off rules that need no service -----------------------------------------------
 def completeness_problems(decision: Decision, checklist: Checklist | None) -> list[Problem]:
     """What the record still lacks before anyone can sign it (empty when complete)."""
     out = [Problem(field, message, "state") for field, message in detail_problems(decision)]
+    sections = {p.slug: p for p in checklist.principles} if checklist is not None else {}
     for slug in decision.sections:
         answer = decision.answer(slug)
-        gaps = answer_problems(answer)
+        section = sections.get(slug)
+        gaps = answer_problems(answer, section.noun if section else "section")
         label = principle_label(slug, checklist)
         if answer_state(answer) == "Not started":
-            out.append(Problem(f"answers.{slug}", f"{label}: {NOT_STARTED}", "state"))
+            out.append(Problem(f"answers.{slug}", f"{label}: {NOT_STARTED}", "state", section))
         elif gaps:
-            out.append(Problem(f"answers.{slug}", f"{label}: {'; '.join(gaps).lower()}", "state"))
+            out.append(Problem(f"answers.{slug}", f"{label}: {'; '.join(gaps).lower()}", "state",
+                               section))
+    out.extend(Problem("appraisal", f"Options appraisal: {gap[0].lower()}{gap[1:]}", "state")
+               for gap in appraisal_gaps(decision))
     return out
 
 
@@ -114,10 +121,15 @@ def refusal(decision: Decision, problems: list[Problem]) -> Exception:
     gaps = [p for p in problems if p.field not in ("status", "role")]
     if gaps:
         started = [p.message for p in gaps if not p.message.endswith(NOT_STARTED)]
-        idle = [p.message.split(".")[0] for p in gaps if p.message.endswith(NOT_STARTED)]
+        idle = [p for p in gaps if p.message.endswith(NOT_STARTED)]
         if idle:
-            started.append(f"principle{'s' if len(idle) > 1 else ''} {', '.join(idle)} "
-                           f"{NOT_STARTED}")
+            named = [p.section for p in idle if p.section is not None]
+            unnamed = [p.message.split(".")[0] for p in idle if p.section is None]
+            if unnamed:  # no checklist to name them by
+                named_text = f"section{'s' if len(unnamed) > 1 else ''} {', '.join(unnamed)}"
+            else:
+                named_text = numbered(named)
+            started.append(f"{named_text} {NOT_STARTED}")
         return Refused(
             f"{decision.title!r} version {decision.version} is not complete, so it cannot be "
             f"signed off. Still missing: {'; '.join(started)}."

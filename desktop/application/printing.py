@@ -26,4 +26,5 @@ def print_record(service: DecisionService, decision_id: str, version: int | None
     if version is not None:
         later = service.lifecycle.superseded_by(decision)
         superseded = Superseded(*later) if later else None
-    return PrintRecord(decision, checklist, code_for(decision), changes, superseded)
+    return PrintRecord(decision, checklist, code_for(decision), changes, superseded,
+                       call_in_days=service.call_in_days())

@@ -149,16 +149,13 @@ def _check_bundle(text: str) -> None:
     for any reason (a future sign-off date as much as bad JSON) creates no database file."""
     from sqlite_utils import Database
 
-    from desktop import paths
-    from desktop.application.bootstrap import load_shipped_checklist
-    from desktop.application.decisions import DecisionService
+    from desktop.application.bootstrap import service_on
     from desktop.storage import migrations
 
     db = Database(memory=True)
     try:
         migrations.apply(db)
-        DecisionService(db, load_shipped_checklist(), paths.checklist_schema_path(),
-                        user="-").prepare_import(text)
+        service_on(db, user="-").prepare_import(text)
     finally:
         db.close()
 

@@ -40,6 +40,37 @@ class Principle:
         """"Principle" or "Duty", as a heading names the section."""
         return _KIND_LABELS[self.kind][0]
 
+    @property
+    def noun(self) -> str:
+        """"principle" or "duty", as a sentence names the section ("this duty")."""
+        return self.kind_label.lower()
+
+
+def kind_noun(kind: str, count: int = 1) -> str:
+    """A kind of section as a sentence names `count` of them: "duty", "duties"."""
+    singular, plural = _KIND_LABELS[kind]
+    return singular.lower() if count == 1 else plural
+
+
+def counted(sections: Iterable[Principle]) -> str:
+    """How many sections of each kind, in words a reader counts: "2 principles and 1 duty",
+    "3 duties" ("no sections" for none)."""
+    sections = list(sections)
+    parts = [f"{n} {kind_noun(kind, n)}" for kind in KINDS
+             if (n := sum(1 for p in sections if p.kind == kind))]
+    return " and ".join(parts) or "no sections"
+
+
+def numbered(sections: Iterable[Principle]) -> str:
+    """Sections by number, grouped by kind: "principles 2, 4 and duty 11"."""
+    sections = list(sections)
+    parts = []
+    for kind in KINDS:
+        numbers = [str(p.number) for p in sections if p.kind == kind]
+        if numbers:
+            parts.append(f"{kind_noun(kind, len(numbers))} {', '.join(numbers)}")
+    return " and ".join(parts)
+
 
 @dataclass(frozen=True)
 class SignOffRole:
@@ -87,9 +118,37 @@ class Checklist:
         return _KIND_LABELS[self.kind][0]
 
     @property
+    def sections_counted(self) -> str:
+        """"ten principles"; of both kinds, "ten principles and seven duties": its sections,
+        counted in words by kind."""
+        counts = [(kind, sum(1 for p in self.principles if p.kind == kind)) for kind in KINDS]
+        return " and ".join(f"{number_words(n)} {kind_noun(kind, n)}"
+                            for kind, n in counts if n) or "no sections"
+
+    @property
     def sections_phrase(self) -> str:
-        """"the ten principles", "the twelve sections": its sections, counted in words."""
-        return f"the {number_words(len(self.principles))} {self.noun}"
+        """"the ten principles", "the ten principles and seven duties"."""
+        return f"the {self.sections_counted}"
+
+    def position(self, section: Principle) -> str:
+        """Where a section stands, as its page says: "Principle 3 of 10"; in a checklist of
+        both kinds, its place among its kind, then among all: "Duty 1 of 7, section 11 of 17"."""
+        if self.kind != "section":
+            return f"{section.kind_label} {section.number} of {len(self.principles)}"
+        same = [p for p in self.principles if p.kind == section.kind]
+        return (f"{section.kind_label} {same.index(section) + 1} of {len(same)}, "
+                f"section {section.number} of {len(self.principles)}")
+
+    def progress(self, complete: Iterable[str]) -> str:
+        """"7 of 10 principles completed"; in a checklist of both kinds, once some are done,
+        with what is left by kind: "15 of 17 sections completed; 1 principle and 1 duty not
+        completed"."""
+        done = set(complete) & set(self.slugs)
+        line = f"{len(done)} of {len(self.principles)} {self.noun} completed"
+        left = [p for p in self.principles if p.slug not in done]
+        if self.kind == "section" and left and done:
+            line += f"; {counted(left)} not completed"
+        return line
 
     def principle(self, slug: str) -> Principle:
         for p in self.principles:
@@ -156,32 +215,87 @@ def _validated_before(text: str, schema_path: Path) -> bool:
     return validation_digest(text, schema_text) in listed
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One way a checklist definition breaks the schema or a rule the schema cannot state
+    (unique slugs and role names, sections numbered in order)."""
+
+    path: tuple[str | int, ...]  # where, as JSON keys and list positions
+    text: str  # what is wrong, as `checklist import` words it after the path
+    rule: str  # the schema keyword broken ("minLength", "pattern", ...), or "unique", "number"
+    limit: object = None  # the keyword's value in the schema (3 for minItems: 3), if any
+    value: object = None  # what was found there
+
+    def __str__(self) -> str:
+        return f"checklist {format_path(self.path)}: {self.text}"
+
+
+def schema_problems(data: object, schema_path: Path) -> list[Problem]:
+    """Every way `data` breaks the checklist schema, by path."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema(schema_path))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [Problem(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value,
+                    e.instance) for e in errors]
+
+
+def rule_problems(data: object) -> list[Problem]:
+    """What the schema cannot say: slugs unique, sections numbered 1, 2, 3... in order, role
+    names unique as `role_key` compares them. Parts of the wrong shape are skipped (the
+    schema's problems name them)."""
+    found: list[Problem] = []
+    if not isinstance(data, dict):
+        return found
+    principles = data.get("principles")
+    seen: dict[str, int] = {}
+    for i, p in enumerate(principles if isinstance(principles, list) else []):
+        if not isinstance(p, dict):
+            continue
+        slug = p.get("slug")
+        if isinstance(slug, str):
+            if slug in seen:
+                found.append(Problem(("principles", i, "slug"),
+                                     f"{slug!r} is already the slug of principles[{seen[slug]}]",
+                                     "unique", seen[slug]))
+            else:
+                seen[slug] = i
+        number = p.get("number")
+        if isinstance(number, int) and number != i + 1:
+            found.append(Problem(("principles", i, "number"),
+                                 f"expected {i + 1}, found {number}", "number", i + 1))
+    roles = data.get("sign_off_roles")
+    names: dict[str, int] = {}
+    for j, r in enumerate(roles if isinstance(roles, list) else []):
+        name = r.get("name") if isinstance(r, dict) else None
+        if isinstance(name, str):
+            if role_key(name) in names:
+                found.append(Problem(("sign_off_roles", j, "name"),
+                                     f"role names must be unique (the same as "
+                                     f"sign_off_roles[{names[role_key(name)]}])", "unique",
+                                     names[role_key(name)]))
+            else:
+                names[role_key(name)] = j
+    return found
+
+
+def checklist_problems(data: object, schema_path: Path) -> list[Problem]:
+    """Every problem `checklist import` would refuse `data` for: the schema's, then the
+    other rules'. [] when it would import (apart from its version: see ChecklistService)."""
+    return schema_problems(data, schema_path) + rule_problems(data)
+
+
 def parse_checklist(text: str, schema_path: Path) -> Checklist:
     """Validate checklist JSON against the schema and build a Checklist."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ChecklistError(f"checklist is not valid JSON: line {exc.lineno}: {exc.msg}") from None
-    if not _validated_before(text, schema_path):
-        import jsonschema
-
-        validator = jsonschema.Draft202012Validator(_schema(schema_path))
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            err = errors[0]
-            raise ChecklistError(f"checklist {format_path(err.absolute_path)}: {err.message}")
-    seen: dict[str, int] = {}
-    for i, p in enumerate(data["principles"]):
-        if p["slug"] in seen:
-            raise ChecklistError(f"checklist principles[{i}].slug: {p['slug']!r} is already "
-                                 f"the slug of principles[{seen[p['slug']]}]")
-        seen[p["slug"]] = i
-        if p["number"] != i + 1:
-            raise ChecklistError(f"checklist principles[{i}].number: expected {i + 1}, "
-                                 f"found {p['number']}")
-    names = [role_key(r["name"]) for r in data["sign_off_roles"]]
-    if len(set(names)) != len(names):
-        raise ChecklistError("checklist sign_off_roles: role names must be unique")
+    problems = ([] if _validated_before(text, schema_path)
+                else schema_problems(data, schema_path))
+    problems = problems or rule_problems(data)  # these index what the schema guarantees
+    if problems:
+        raise ChecklistError(str(problems[0]))
     return Checklist(
         id=data["id"],
         version=data["version"],

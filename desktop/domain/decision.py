@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from desktop.domain.appraisal import Appraisal, appraisal_problems
 from desktop.domain.fields import LABELS
 
 
@@ -92,13 +93,25 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A document the evidence rests on, as a background paper names it: its title, its date
+    (YYYY-MM-DD, None until known) and where it is held (a file path, a web address, an
+    office)."""
+
+    title: str
+    date: str | None = None
+    held_at: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
-    """The answer to one principle."""
+    """The answer to one section of a checklist."""
 
     rating: Rating | None = None
     response: str = ""
     evidence: str = ""
     actions: tuple[Action, ...] = ()
+    documents: tuple[Document, ...] = ()
 
 
 EMPTY_ANSWER = Answer()
@@ -160,6 +173,26 @@ class Decision:
     # The section slugs of that checklist, in its order: what completeness, the overall
     # rating and the record follow (set wherever the checklist is known: storage, services).
     sections: tuple[str, ...] = ()
+    # The committee report (desktop/domain/fields.py labels them).
+    report_of: str = ""
+    contact_officer: str = ""
+    wards_affected: str = ""  # free text: "All wards", or the wards named
+    recommendations: tuple[str, ...] = ()
+    exempt_paragraph: int | None = None  # Schedule 12A paragraph 1-7; None: not exempt
+    exempt_parts: str = ""
+    financial_implications: str = ""
+    financial_officer: str = ""
+    legal_implications: str = ""
+    legal_officer: str = ""
+    equalities_implications: str = ""
+    equalities_officer: str = ""
+    # The decision timeline's own dates (desktop/domain/timeline.py works out the rest).
+    forward_plan_notice_date: str | None = None
+    urgency_route: str = "none"
+    decision_date: str | None = None  # None: the meeting date
+    publication_date: str | None = None
+    # The options appraisal (desktop/domain/appraisal.py); None when the record has none.
+    appraisal: Appraisal | None = None
 
     def answer(self, slug: str) -> Answer:
         return self.answers.get(slug, EMPTY_ANSWER)
@@ -172,17 +205,18 @@ class Decision:
 FIELD_LABELS = LABELS  # each detail's label (desktop/domain/fields.py)
 
 
-def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
-    """(field, message) of what is still missing before this principle is complete: the field
-    is the answer's input it is about, "rating", "response" or "actions"."""
+def answer_gaps(answer: Answer, noun: str = "principle") -> list[tuple[str, str]]:
+    """(field, message) of what is still missing before this section is complete: the field
+    is the answer's input it is about, "rating", "response" or "actions". `noun` names the
+    section as a sentence does ("principle", "duty": Principle.noun)."""
     gaps: list[tuple[str, str]] = []
     if answer.rating is None:
         gaps.append(("rating", "Choose a rating"))
     if not answer.response.strip():
         if answer.rating == Rating.NOT_APPLICABLE:
-            gaps.append(("response", "Explain why this principle does not apply"))
+            gaps.append(("response", f"Explain why this {noun} does not apply"))
         else:
-            gaps.append(("response", "Explain how the proposal meets this principle"))
+            gaps.append(("response", f"Explain how the proposal meets this {noun}"))
     if answer.rating in (Rating.AMBER, Rating.RED) and not any(
         a.is_complete for a in answer.actions
     ):
@@ -190,9 +224,9 @@ def answer_gaps(answer: Answer) -> list[tuple[str, str]]:
     return gaps
 
 
-def answer_problems(answer: Answer) -> list[str]:
-    """What is still missing before this principle is complete (empty when complete)."""
-    return [message for _field, message in answer_gaps(answer)]
+def answer_problems(answer: Answer, noun: str = "principle") -> list[str]:
+    """What is still missing before this section is complete (empty when complete)."""
+    return [message for _field, message in answer_gaps(answer, noun)]
 
 
 def is_answer_complete(answer: Answer) -> bool:
@@ -207,9 +241,15 @@ def answer_state(answer: Answer) -> str:
         and not answer.response.strip()
         and not answer.evidence.strip()
         and not answer.actions
+        and not answer.documents
     ):
         return "Not started"
     return "Completed" if is_answer_complete(answer) else "Incomplete"
+
+
+def completed_slugs(decision: Decision) -> list[str]:
+    """The sections of its checklist that are complete, in order (for Checklist.progress)."""
+    return [slug for slug in decision.sections if is_answer_complete(decision.answer(slug))]
 
 
 def completeness(decision: Decision) -> int:
@@ -217,10 +257,22 @@ def completeness(decision: Decision) -> int:
     return sum(1 for slug in decision.sections if is_answer_complete(decision.answer(slug)))
 
 
-def is_complete(decision: Decision) -> bool:
+def sections_complete(decision: Decision) -> bool:
     """Every section of its checklist is complete (a decision without one never is)."""
     return bool(decision.sections) and all(
         is_answer_complete(decision.answer(slug)) for slug in decision.sections)
+
+
+def appraisal_gaps(decision: Decision) -> list[str]:
+    """What its options appraisal still lacks (desktop/domain/appraisal.py); none without one."""
+    if decision.appraisal is None:
+        return []
+    return appraisal_problems(decision.appraisal, decision.options)
+
+
+def is_complete(decision: Decision) -> bool:
+    """Every section of its checklist is complete, and so is its appraisal when it has one."""
+    return sections_complete(decision) and not appraisal_gaps(decision)
 
 
 def overall_rating(decision: Decision) -> Rating | None:
@@ -237,7 +289,7 @@ def overall_rating(decision: Decision) -> Rating | None:
 def settled_rating(decision: Decision) -> Rating | None:
     """The overall rating once every section is complete; None before then, so an early
     draft's worst-so-far (three greens, say) never reads as the record's rating."""
-    return overall_rating(decision) if is_complete(decision) else None
+    return overall_rating(decision) if sections_complete(decision) else None
 
 
 def detail_problems(decision: Decision) -> list[tuple[str, str]]:
@@ -257,6 +309,12 @@ def derived_status(decision: Decision) -> Status:
     if is_complete(decision) and not detail_problems(decision):
         return Status.READY
     return Status.DRAFT
+
+
+def background_papers(decision: Decision) -> list[tuple[str, Document]]:
+    """(slug, document) for every document its answers name, in the checklist's order: the
+    record's background papers, numbered from 1 in this order."""
+    return [(slug, x) for slug in decision.sections for x in decision.answer(slug).documents]
 
 
 def open_actions(decision: Decision) -> list[tuple[str, Action]]:

@@ -16,7 +16,9 @@ class DetailField:
 
     name: str
     label: str
-    kind: str  # "line" (one line of text), "text" (paragraphs), "date", "flag", "choice", "options"
+    # "line" (one line of text), "text" (paragraphs), "date", "flag", "choice", "options",
+    # "list" (numbered lines), "paragraph" (a Schedule 12A paragraph number, or none)
+    kind: str
     max_length: int | None = None  # characters that can be saved (None: no limit)
 
 
@@ -34,9 +36,47 @@ DETAILS: tuple[DetailField, ...] = (
     DetailField("delivery_model", "Recommended delivery model", "choice"),
     DetailField("options", "Options considered", "options"),
     DetailField("conflicts_of_interest", "Conflicts of interest and dispensations", "text"),
+    # The committee report (issue 15, part 3).
+    DetailField("report_of", "Report of", "line", 200),
+    DetailField("contact_officer", "Contact officer", "line", 200),
+    DetailField("wards_affected", "Wards affected", "line", 500),
+    DetailField("recommendations", "Recommendations", "list"),
+    DetailField("exempt_paragraph", "Exempt information: Schedule 12A paragraph", "paragraph"),
+    DetailField("exempt_parts", "Exempt information: which parts", "text"),
+    DetailField("financial_implications", "Financial implications", "text"),
+    DetailField("financial_officer", "Financial implications: written by", "line", 200),
+    DetailField("legal_implications", "Legal implications", "text"),
+    DetailField("legal_officer", "Legal implications: written by", "line", 200),
+    DetailField("equalities_implications", "Equalities implications", "text"),
+    DetailField("equalities_officer", "Equalities implications: written by", "line", 200),
+    # The decision timeline (desktop/domain/timeline.py works out the rest).
+    DetailField("forward_plan_notice_date", "Forward plan notice date", "date"),
+    DetailField("urgency_route", "Urgency route", "choice"),
+    DetailField("decision_date", "Decision date", "date"),
+    DetailField("publication_date", "Decision notice published", "date"),
 )
 FIELDS = {f.name: f for f in DETAILS}
 LABELS = {f.name: f.label for f in DETAILS}
+# The committee report's new fields, in the form's order (left out of a record while blank,
+# so records written before them keep their codes: desktop/domain/record.py).
+REPORT_FIELDS: tuple[str, ...] = tuple(f.name for f in DETAILS[DETAILS.index(FIELDS["report_of"]):])
+EXEMPT_PARAGRAPHS = range(1, 8)  # Schedule 12A, Part 1, paragraphs 1 to 7
+# What each paragraph covers, shortened from the Local Government Act 1972, Schedule 12A.
+EXEMPT_PARAGRAPH_LABELS = {
+    1: "information relating to any individual",
+    2: "information likely to reveal the identity of an individual",
+    3: "the financial or business affairs of any particular person (including the council)",
+    4: "consultations or negotiations on a labour relations matter",
+    5: "information subject to legal professional privilege",
+    6: "a notice, order or direction the council proposes to give or make under an enactment",
+    7: "the prevention, investigation or prosecution of crime",
+}
+# Who writes each implication, as printed under their name.
+IMPLICATIONS: tuple[tuple[str, str], ...] = (
+    ("financial", "Chief Finance Officer (Section 151 officer)"),
+    ("legal", "Monitoring Officer"),
+    ("equalities", "Equalities officer"),
+)
 
 
 def names(kind: str) -> tuple[str, ...]:

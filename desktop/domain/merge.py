@@ -17,7 +17,8 @@ from desktop.domain.decision import Answer, Decision
 from desktop.domain.errors import Refused
 from desktop.domain.fields import FIELDS, LABELS
 
-ANSWER_PARTS = ("rating", "response", "evidence", "actions")
+ANSWER_PARTS = ("rating", "response", "evidence", "actions", "documents")
+APPRAISAL_PART = "appraisal"
 
 
 def answer_part(slug: str, part: str) -> str:
@@ -33,6 +34,7 @@ def _slugs(*decisions: Decision) -> tuple[str, ...]:
 def _parts(decision: Decision, slugs: tuple[str, ...]) -> Iterator[tuple[str, object]]:
     for name in FIELDS:
         yield name, getattr(decision, name)
+    yield APPRAISAL_PART, decision.appraisal  # one part: its cells hang together by the lock
     for slug in slugs:
         answer = decision.answer(slug)
         for part in ANSWER_PARTS:
@@ -79,7 +81,8 @@ def merge(base: Decision, mine: Decision, theirs: Decision) -> Merged:
 
 
 def _with_parts(decision: Decision, parts: dict[str, object]) -> Decision:
-    details: dict[str, Any] = {name: value for name, value in parts.items() if name in FIELDS}
+    details: dict[str, Any] = {name: value for name, value in parts.items()
+                               if name in FIELDS or name == APPRAISAL_PART}
     answers = dict(decision.answers)
     for name, value in parts.items():
         if name.startswith("answers."):
@@ -93,9 +96,11 @@ def part_label(name: str, principle_titles: dict[str, str] | None = None) -> str
     """A part in words: "Title", "the response to Staff"."""
     if name in LABELS:
         return LABELS[name]
+    if name == APPRAISAL_PART:
+        return "the options appraisal"
     _, slug, part = name.split(".")
     title = (principle_titles or {}).get(slug, slug)
-    return f"the {'actions' if part == 'actions' else part} of {title}"
+    return f"the {part} of {title}"
 
 
 class EditConflict(Refused):

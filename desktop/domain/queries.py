@@ -25,6 +25,13 @@ class RegisterRow:
     verification_code: str
     version_id: int = 0  # the current version's row (where a search's matches are looked up)
     sections: int = 0  # how many sections its checklist has (`complete` counts them done)
+    # Its timeline as stored (desktop/domain/timeline.py worked it out when it was saved).
+    decision_date: str | None = None
+    publication_date: str | None = None
+    call_in_end: str | None = None
+    implementable_from: str | None = None
+    challenge_end: str | None = None
+    short_notice: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class RegisterQuery:
     statuses: tuple[str, ...] = ()
     ratings: tuple[str, ...] = ()
     overdue_only: bool = False
+    in_call_in: bool = False  # published, and call-in not yet over, as of `today`
+    challenge_open: bool = False  # decided, and the three months not yet run, as of `today`
     today: str = ""
     sort: str = "updated_at"
     descending: bool = True

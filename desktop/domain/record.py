@@ -5,7 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.domain.decision import Action, Answer, Decision, Option, Rating, SignOff, Status
+from desktop.domain.appraisal import weighted_total
+from desktop.domain.appraisal_record import (
+    appraisal_export,
+    appraisal_fields,
+    appraisal_from_record,
+    appraisal_to_record,
+    lock_record,
+)
+from desktop.domain.decision import (
+    Action,
+    Answer,
+    Decision,
+    Document,
+    Option,
+    Rating,
+    SignOff,
+    Status,
+)
+from desktop.domain.fields import IMPLICATIONS, REPORT_FIELDS
+from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.verification import verification_code
 
 _OPTIONAL_TEXT = (
@@ -19,6 +38,57 @@ _OPTIONAL_TEXT = (
 
 
 _NOT_STARTED = Answer()
+_REPORT_TEXT = ("report_of", "contact_officer", "wards_affected")
+_TIMELINE_DATES = ("forward_plan_notice_date", "decision_date", "publication_date")
+# Worked out from the record (desktop/domain/timeline.py): written by export, accepted and
+# ignored by import.
+TIMELINE_KEYS = ("call_in_end", "implementable_from", "challenge_end")
+
+
+def report_record(decision: Decision) -> dict[str, Any]:
+    """The committee report's keys of the bundle record, each left out while blank: so a
+    record from before they existed serialises, and so is coded, exactly as it was."""
+    rec: dict[str, Any] = {}
+    for key in _REPORT_TEXT:
+        if getattr(decision, key):
+            rec[key] = getattr(decision, key)
+    if decision.recommendations:
+        rec["recommendations"] = list(decision.recommendations)
+    if decision.exempt_paragraph is not None or decision.exempt_parts:
+        rec["exempt_information"] = {"paragraph": decision.exempt_paragraph,
+                                     "parts": decision.exempt_parts}
+    implications = {}
+    for kind, _post in IMPLICATIONS:
+        text = getattr(decision, f"{kind}_implications")
+        officer = getattr(decision, f"{kind}_officer")
+        if text or officer:
+            implications[kind] = {"text": text, "officer": officer}
+    if implications:
+        rec["implications"] = implications
+    for key in _TIMELINE_DATES:
+        if getattr(decision, key) is not None:
+            rec[key] = getattr(decision, key)
+    if decision.urgency_route != "none":
+        rec["urgency_route"] = decision.urgency_route
+    return rec
+
+
+def report_fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """The Decision fields of a validated bundle record's committee report keys."""
+    out: dict[str, Any] = {key: rec.get(key) or "" for key in _REPORT_TEXT}
+    out["recommendations"] = tuple(rec.get("recommendations") or ())
+    exempt = rec.get("exempt_information") or {}
+    out["exempt_paragraph"] = exempt.get("paragraph")
+    out["exempt_parts"] = exempt.get("parts") or ""
+    implications = rec.get("implications") or {}
+    for kind, _post in IMPLICATIONS:
+        part = implications.get(kind) or {}
+        out[f"{kind}_implications"] = part.get("text") or ""
+        out[f"{kind}_officer"] = part.get("officer") or ""
+    for key in _TIMELINE_DATES:
+        out[key] = rec.get(key)
+    out["urgency_route"] = rec.get("urgency_route") or "none"
+    return out
 
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
@@ -31,7 +101,18 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         out["actions"] = [
             {"action": a.action, "owner": a.owner, "due": a.due} for a in answer.actions
         ]
+    if answer.documents:  # absent when none: the codes of records without them stay the same
+        out["documents"] = documents_to_record(answer.documents)
     return out
+
+
+def documents_to_record(documents: tuple[Document, ...]) -> list[dict[str, Any]]:
+    return [{"title": x.title, "date": x.date, "held_at": x.held_at} for x in documents]
+
+
+def documents_from_record(items: Any) -> tuple[Document, ...]:
+    return tuple(Document(title=x["title"], date=x.get("date"), held_at=x.get("held_at") or "")
+                 for x in items or ())
 
 
 def answer_order(decision: Decision) -> list[str]:
@@ -57,6 +138,7 @@ def content_record(decision: Decision) -> dict[str, Any]:
             opt["delivery_model"] = o.delivery_model
         opt["reason"] = o.reason
         rec["options"].append(opt)
+    rec.update(report_record(decision))
     # Principles not yet started are left out. A started but unrated answer is kept with
     # "rating": null so that no typed word is lost in a backup or transfer.
     answers = decision.answers
@@ -67,12 +149,23 @@ def content_record(decision: Decision) -> dict[str, Any]:
     }
     rec["version"] = decision.version
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
+    # Only a record with an appraisal has the key, so the codes of all others stay as they were.
+    if decision.appraisal is not None:
+        rec["appraisal"] = appraisal_to_record(decision.appraisal)
     return rec
 
 
-def to_record(decision: Decision) -> dict[str, Any]:
-    """The full export record, read-only keys included."""
+def to_record(decision: Decision, call_in_days: int = CALL_IN_DAYS) -> dict[str, Any]:
+    """The full export record, read-only keys included (`call_in_days`: the register's)."""
     rec = content_record(decision)
+    for key, value in decision_timeline(decision, call_in_days).iso().items():
+        if value is not None:
+            rec[key] = value
+    if decision.appraisal is not None:
+        rec["appraisal"] = appraisal_export(decision.appraisal)
+        for i, option in enumerate(rec["options"]):
+            total = weighted_total(decision.appraisal, i)
+            option["weighted_total"] = None if total is None else round(total, 1)
     rec["status"] = decision.status.value
     rec["sign_offs"] = [
         {"role": s.role, "name": s.name, "date": s.date, "minute_reference": s.minute_reference}
@@ -94,10 +187,7 @@ def content_code(decision: Decision) -> str:
     version, so a definition swapped under a record changes the code. A sign-off recorded
     with `--code` is bound to this code.
     """
-    record = content_record(decision)
-    if decision.code_scheme >= 2:
-        record["checklist_sha256"] = decision.checklist_sha256
-    return verification_code(record)
+    return verification_code(_coded(decision))
 
 
 def code_for(decision: Decision) -> str:
@@ -112,11 +202,10 @@ def code_for(decision: Decision) -> str:
 
 def codes(decision: Decision) -> tuple[str, str]:
     """(the code printed now, the content code), the content serialised once."""
-    record = content_record(decision)
+    record = _coded(decision)
     if decision.code_scheme < 2:
         code = verification_code(record)
         return code, code
-    record["checklist_sha256"] = decision.checklist_sha256
     content = verification_code(record)
     if decision.status != Status.SIGNED_OFF:
         return content, content
@@ -124,6 +213,17 @@ def codes(decision: Decision) -> tuple[str, str]:
         [s.role.casefold(), s.name, s.date, s.minute_reference] for s in decision.sign_offs
     )
     return verification_code(record), content
+
+
+def _coded(decision: Decision) -> dict[str, Any]:
+    """What the content code covers: the content, and (scheme 2) the checklist definition and
+    an appraisal's weight lock and the weights changed after it, which the record prints."""
+    record = content_record(decision)
+    if decision.code_scheme >= 2:
+        record["checklist_sha256"] = decision.checklist_sha256
+    if decision.appraisal is not None and (locks := lock_record(decision.appraisal)):
+        record["appraisal_locks"] = locks
+    return record
 
 
 def from_record(rec: dict[str, Any]) -> Decision:
@@ -138,6 +238,7 @@ def from_record(rec: dict[str, Any]) -> Decision:
                 Action(action=x["action"], owner=x["owner"], due=x["due"])
                 for x in a.get("actions") or ()
             ),
+            documents=documents_from_record(a.get("documents")),
         )
     checklist = rec.get("checklist") or {}
     optional_text: dict[str, Any] = {k: rec.get(k) or "" for k in _OPTIONAL_TEXT}
@@ -175,6 +276,8 @@ def from_record(rec: dict[str, Any]) -> Decision:
         ),
         created_at=rec.get("created_at", ""),
         updated_at=rec.get("updated_at", ""),
+        **report_fields(rec),
+        appraisal=appraisal_from_record(rec["appraisal"]) if "appraisal" in rec else None,
     )
 
 
@@ -189,6 +292,12 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         content_record(decision)["options"], ensure_ascii=False, sort_keys=True
     )
     flat["status"] = decision.status.value
+    for key in REPORT_FIELDS:
+        value = getattr(decision, key)
+        if key == "recommendations":
+            flat[key] = json.dumps(list(value), ensure_ascii=False)
+        else:
+            flat[key] = None if value is None else str(value)
     for slug in section_slugs(decision):
         a = decision.answer(slug)
         flat[f"answers.{slug}.rating"] = a.rating.value if a.rating else None
@@ -198,6 +307,9 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
             [{"action": x.action, "owner": x.owner, "due": x.due} for x in a.actions],
             ensure_ascii=False,
         )
+        flat[f"answers.{slug}.documents"] = json.dumps(documents_to_record(a.documents),
+                                                      ensure_ascii=False)
+    flat.update(appraisal_fields(decision.appraisal))
     return flat
 
 

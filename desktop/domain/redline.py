@@ -9,15 +9,19 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from desktop.domain.appraisal_text import score_label
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     FIELD_LABELS,
     Action,
     Decision,
+    Document,
     Option,
 )
+from desktop.domain.fields import REPORT_FIELDS
 from desktop.domain.record import section_slugs
+from desktop.domain.timeline import URGENCY_SHORT
 
 # Principle sub-fields, in the order a reader meets them.
 ANSWER_PARTS = {
@@ -25,6 +29,7 @@ ANSWER_PARTS = {
     "response": "response",
     "evidence": "evidence",
     "actions": "actions",
+    "documents": "documents",
     "done": "action done",
 }
 _DETAIL_ORDER = (
@@ -41,6 +46,7 @@ _DETAIL_ORDER = (
     "delivery_model",
     "options",
     "conflicts_of_interest",
+    *REPORT_FIELDS,
 )
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -105,6 +111,8 @@ def field_label(field: str, checklist: Checklist | None = None) -> str:
         return f"{principle_label(parts[1], checklist)}: {what}"
     if parts[0] == "sign_off" and len(parts) >= 2:
         return f"Sign-off: {'.'.join(parts[1:])}"
+    if parts[0] == "appraisal":
+        return "Options appraisal: " + _appraisal_part(parts[1:], checklist)
     return {
         "status": "Status",
         "created": "Created",
@@ -114,6 +122,30 @@ def field_label(field: str, checklist: Checklist | None = None) -> str:
         "is_current": "Current version",
         "signed_copy": "Signed copy attached",
     }.get(field, field.replace("_", " ").capitalize())
+
+
+def _appraisal_part(parts: list[str], checklist: Checklist | None) -> str:
+    """An appraisal audit field in words ("weight of 3. Staff", "score of option 2 on
+    Affordability"); fields: desktop/domain/appraisal_record.appraisal_fields."""
+    from desktop.domain.appraisal import CSF_TITLES
+
+    def criterion(cid: str) -> str:
+        return CSF_TITLES.get(cid) or principle_label(cid, checklist)
+
+    if parts == ["criteria"]:
+        return "criteria"
+    if parts == ["weights_locked_at"]:
+        return "weights locked"
+    if parts == ["rejected_options"]:
+        return "alternative options considered and rejected"
+    if len(parts) >= 2 and parts[0] == "weight":
+        return f"weight of {criterion('.'.join(parts[1:]))}"
+    if len(parts) >= 3 and parts[0] in ("score", "evidence") and parts[1].isdigit():
+        return (f"{parts[0]} of option {int(parts[1]) + 1} on "
+                f"{criterion('.'.join(parts[2:]))}")
+    if not parts:
+        return "the appraisal"
+    return criterion(".".join(parts))  # a criterion's line (readable_fields)
 
 
 def _option_text(o: Option) -> str:
@@ -129,6 +161,16 @@ def _action_text(a: Action) -> str:
     return f"{a.action} ({who})" if who else a.action
 
 
+def document_text(x: Document) -> str:
+    """"Equality impact assessment, 2026-03-03, held at Democratic Services" (plain)."""
+    bits = [x.title]
+    if x.date:
+        bits.append(x.date)
+    if x.held_at:
+        bits.append(f"held at {x.held_at}")
+    return ", ".join(bits)
+
+
 def readable_fields(decision: Decision) -> dict[str, str]:
     """Field path -> the text a reader sees, in reading order (content only, no status)."""
     out: dict[str, str] = {}
@@ -140,6 +182,15 @@ def readable_fields(decision: Decision) -> dict[str, str]:
             out[key] = DELIVERY_MODEL_LABELS.get(dm, dm) if dm else ""
         elif key == "options":
             out[key] = "\n".join(_option_text(o) for o in decision.options)
+        elif key == "recommendations":
+            out[key] = "\n".join(f"{n}. {r}" for n, r in
+                                 enumerate(decision.recommendations, start=1))
+        elif key == "exempt_paragraph":
+            p = decision.exempt_paragraph
+            out[key] = "" if p is None else f"Paragraph {p}"
+        elif key == "urgency_route":
+            route = decision.urgency_route
+            out[key] = "" if route == "none" else URGENCY_SHORT.get(route, route)
         else:
             out[key] = getattr(decision, key) or ""
     for slug in section_slugs(decision):
@@ -148,6 +199,17 @@ def readable_fields(decision: Decision) -> dict[str, str]:
         out[f"answers.{slug}.response"] = a.response
         out[f"answers.{slug}.evidence"] = a.evidence
         out[f"answers.{slug}.actions"] = "\n".join(_action_text(x) for x in a.actions)
+        out[f"answers.{slug}.documents"] = "\n".join(document_text(x) for x in a.documents)
+    appraisal = decision.appraisal
+    if appraisal is not None:  # a line for each criterion: its weight and every option's score
+        names = [o.name or f"option {i + 1}" for i, o in enumerate(decision.options)]
+        for c in appraisal.criteria:
+            cells = [f"{names[x.option] if x.option < len(names) else x.option + 1}: "
+                     f"{score_label(x.score)}" + (f" ({x.evidence})" if x.evidence else "")
+                     for x in appraisal.scores if x.criterion == c.id]
+            head = f"weight {c.weight}" + (", must pass" if c.must_pass else "")
+            out[f"appraisal.{c.id}"] = "; ".join([head, *cells])
+        out["appraisal.rejected_options"] = appraisal.rejected_text
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from desktop.domain.queries import ActionRow
 
 HEADER = ("Due date", "Overdue", "Owner", "Action", "Decision reference", "Decision",
-          "Principle")
+          "Principle or duty")
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
 # carriage return, may strip them and then read one): "=HYPERLINK(...)" in an owner's name
 # would be a live link in the council's spreadsheet. A leading apostrophe keeps it text.

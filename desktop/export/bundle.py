@@ -13,6 +13,7 @@ from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import from_record, to_record
+from desktop.domain.timeline import CALL_IN_DAYS
 
 FORMAT = "decision-checklist/1"
 MAX_NESTING = 64
@@ -114,10 +115,17 @@ def _value_problem(value: Any, schema: dict[str, Any], rule: str | None,
     if rule == "maxLength":
         return BundleError(path, f"is {len(value)} characters long; at most "
                            f"{schema['maxLength']} allowed")
+    if (rule in ("minimum", "maximum") and schema.get("type") == "integer"
+            and schema.get("maximum", 10**6) <= 100):  # a scale (a score, a weight): say it
+        return BundleError(path, f"{_short(value)} is not a whole number from "
+                           f"{schema['minimum']} to {schema['maximum']}")
     if rule == "minimum":
         return BundleError(path, f"must be at least {schema['minimum']}")
     if rule == "maximum":  # SQLite integers are 64-bit; no real version gets near this
         return BundleError(path, f"{value if value < 10**20 else 'the number'} is too large")
+    if key == "paragraph" and path.endswith("exempt_information.paragraph"):
+        return BundleError(path, f"{_short(value)} is not a paragraph of Schedule 12A: expected "
+                           "a whole number from 1 to 7, or null")
     if key == "verification_code":
         return BundleError(path, f"{_short(value)} is not a verification code (three groups of "
                            "four letters and digits, such as 7K3M-Q9XA-2BDP)")
@@ -187,7 +195,9 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
     if problem:
         raise problem
     for where, number in (("version", value.get("version")),
-                          ("checklist.version", (value.get("checklist") or {}).get("version"))):
+                          ("checklist.version", (value.get("checklist") or {}).get("version")),
+                          ("exempt_information.paragraph",
+                           (value.get("exempt_information") or {}).get("paragraph"))):
         if isinstance(number, float):
             raise BundleError(f"{prefix}.{where}", "expected a whole number, found a number")
     if surrogates:
@@ -316,10 +326,11 @@ def record_to_decision(d: dict[str, Any]) -> Decision:
     return from_record(d)
 
 
-def bundle_dict(decisions: list[Decision]) -> dict[str, Any]:
-    return {"format": FORMAT, "decisions": [to_record(d) for d in decisions]}
+def bundle_dict(decisions: list[Decision], call_in_days: int = CALL_IN_DAYS) -> dict[str, Any]:
+    return {"format": FORMAT, "decisions": [to_record(d, call_in_days) for d in decisions]}
 
 
-def dump_bundle(decisions: list[Decision]) -> str:
-    """The bundle as UTF-8 JSON text (stable key order, human-readable)."""
-    return json.dumps(bundle_dict(decisions), ensure_ascii=False, indent=2) + "\n"
+def dump_bundle(decisions: list[Decision], call_in_days: int = CALL_IN_DAYS) -> str:
+    """The bundle as UTF-8 JSON text (stable key order, human-readable); `call_in_days`
+    works out the export-only timeline dates."""
+    return json.dumps(bundle_dict(decisions, call_in_days), ensure_ascii=False, indent=2) + "\n"

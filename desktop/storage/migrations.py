@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database, Migrations
 
-from desktop.storage.schema_info import APPLICATION_ID, MIGRATION_SET
+from desktop.storage.schema_info import APPLICATION_ID, APPRAISAL_TABLES, MIGRATION_SET
 
 if TYPE_CHECKING:
     from desktop.storage.connection import LazyDatabase
@@ -492,6 +492,190 @@ def m006_checklists_as_data(db: Database) -> None:
         END;
         """,
     )
+
+
+@migrations()
+def m007_committee_report(db: Database) -> None:
+    """The committee report's fields and the decision timeline (issue 15, part 3).
+
+    The report's fields are columns of the version, locked with it once signed off. The
+    dates worked out from them (call-in end, implementable from, end of the challenge
+    window: desktop/domain/timeline.py) live in `version_timeline`, one row per version
+    that has any: they are derived, and the council's call-in period (register_settings
+    'call_in_days') can change after a record is signed off, so they are rewritten then
+    (they are not part of any code). Their indexes let the register's "In call-in" and
+    "Challenge window open" filters run in SQL over 100,000 decisions.
+    """
+    columns = ("report_of", "contact_officer", "wards_affected", "exempt_parts",
+               "financial_implications", "financial_officer", "legal_implications",
+               "legal_officer", "equalities_implications", "equalities_officer")
+    for column in columns:
+        db.execute(f"ALTER TABLE versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    _exec(
+        db,
+        """
+        ALTER TABLE versions ADD COLUMN recommendations TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE versions ADD COLUMN exempt_paragraph INTEGER
+            CHECK (exempt_paragraph BETWEEN 1 AND 7);
+        ALTER TABLE versions ADD COLUMN forward_plan_notice_date TEXT;
+        ALTER TABLE versions ADD COLUMN urgency_route TEXT NOT NULL DEFAULT 'none'
+            CHECK (urgency_route IN ('none', 'general-exception', 'special-urgency'));
+        ALTER TABLE versions ADD COLUMN decision_date TEXT;
+        ALTER TABLE versions ADD COLUMN publication_date TEXT;
+        CREATE TABLE version_timeline (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+            publication_date TEXT,
+            decision_date TEXT,
+            call_in_end TEXT,
+            implementable_from TEXT,
+            challenge_end TEXT,
+            short_notice INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idx_timeline_call_in ON version_timeline(call_in_end, publication_date);
+        CREATE INDEX idx_timeline_challenge ON version_timeline(challenge_end, decision_date);
+        """,
+    )
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in (
+        *columns, "recommendations", "exempt_paragraph", "forward_plan_notice_date",
+        "urgency_route", "decision_date", "publication_date"))
+    _exec(
+        db,
+        f"""
+        CREATE TRIGGER versions_locked_report BEFORE UPDATE ON versions
+        WHEN OLD.status = 'signed-off' AND ({changed})
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+        END;
+        """,
+    )
+    # Records from before have none of these dates but their meeting date, from which the
+    # challenge window runs (and a key decision among them has no notice date on record).
+    from desktop.domain.timeline import timeline
+
+    rows = []
+    for vid, meeting, key in db.execute(
+            "SELECT id, meeting_date, key_decision FROM versions WHERE meeting_date IS NOT NULL"):
+        t = timeline(key_decision=bool(key), notice_date=None, urgency_route="none",
+                     decision_date=None, meeting_date=meeting, publication_date=None)
+        if t.decision_date is not None and t.challenge_end is not None:
+            rows.append((vid, t.decision_date.isoformat(), t.challenge_end.isoformat(),
+                         int(bool(t.notice_warning))))
+    db.conn.executemany(
+        "INSERT INTO version_timeline (version_id, decision_date, challenge_end, short_notice) "
+        "VALUES (?, ?, ?, ?)", rows)
+
+
+@migrations()
+def m008_appraisal(db: Database) -> None:
+    """The options appraisal (desktop/domain/appraisal.py), one per version that has one.
+
+    appraisals: the row that says a version has one, when its weights were locked and by whom,
+    and the author's own wording of the rejected-options paragraph ('' = the generated one).
+    appraisal_criteria: its rows in order; appraisal_scores: one per scored cell (option is
+    the index into the version's options); appraisal_weight_changes: each weight changed
+    after the lock. A signed-off version's rows are locked as its options and answers are.
+    Depends on nothing after m006.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE appraisals (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+            weights_locked_at TEXT,
+            weights_locked_by TEXT NOT NULL DEFAULT '',
+            rejected_text TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE appraisal_criteria (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('principle', 'csf', 'duty', 'custom')),
+            title TEXT NOT NULL DEFAULT '',
+            weight INTEGER NOT NULL DEFAULT 0 CHECK (weight BETWEEN 0 AND 100),
+            must_pass INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (version_id, criterion)
+        );
+        CREATE TABLE appraisal_scores (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            option INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+            evidence TEXT NOT NULL DEFAULT '',
+            scored_by TEXT NOT NULL DEFAULT '',
+            scored_at TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, option, criterion)
+        );
+        CREATE TABLE appraisal_weight_changes (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            old_weight INTEGER NOT NULL,
+            new_weight INTEGER NOT NULL,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, position)
+        );
+        """,
+    )
+    for table in APPRAISAL_TABLES:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+            _exec(
+                db,
+                f"""
+                CREATE TRIGGER {table}_locked_{event.lower()} BEFORE {event} ON {table}
+                WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+                BEGIN
+                    SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+                END;
+                """,
+            )
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER {table}_locked_move BEFORE UPDATE ON {table}
+            WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+            END;
+            """,
+        )
+
+
+@migrations()
+def m009_evidence_documents(db: Database) -> None:
+    """The documents an answer's evidence names (title, date, where held): the record prints
+    them as background papers. Locked with their version, as actions are; a register with
+    none reads as before."""
+    _exec(
+        db,
+        """
+        CREATE TABLE documents (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            slug TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            date TEXT,
+            held_at TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, slug, position)
+        );
+        CREATE TRIGGER documents_locked_move BEFORE UPDATE ON documents
+        WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+        END;
+        """,
+    )
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER documents_locked_{event.lower()} BEFORE {event} ON documents
+            WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+            END;
+            """,
+        )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

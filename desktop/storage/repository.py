@@ -18,6 +18,7 @@ from desktop.domain.decision import (
     Action,
     Answer,
     Decision,
+    Document,
     Option,
     Rating,
     SignOff,
@@ -34,7 +35,14 @@ from desktop.domain.queries import (
     SearchMatch,
 )
 from desktop.domain.record import codes, field_changes, section_slugs
+from desktop.domain.timeline import CALL_IN_DAYS, Timeline, decision_timeline
 from desktop.domain.verification import normalise_code
+from desktop.storage.appraisal_store import (
+    delete_appraisal,
+    insert_appraisals,
+    load_appraisal,
+    write_appraisal,
+)
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.seal import AuditSeal
 
@@ -58,6 +66,22 @@ _VERSION_COLUMNS = (
     "delivery_model",
     "conflicts_of_interest",
     "amendment_reason",
+    # The committee report (m007); recommendations are written as a JSON list.
+    "report_of",
+    "contact_officer",
+    "wards_affected",
+    "exempt_paragraph",
+    "exempt_parts",
+    "financial_implications",
+    "financial_officer",
+    "legal_implications",
+    "legal_officer",
+    "equalities_implications",
+    "equalities_officer",
+    "forward_plan_notice_date",
+    "urgency_route",
+    "decision_date",
+    "publication_date",
 )
 GENESIS_HASH = "0" * 64
 _AUDIT_SELECT = ("SELECT id, at, user, decision_id, version, field, old_value, new_value, "
@@ -94,6 +118,33 @@ ACTION_SORT_COLUMNS = {
     "principle": "(SELECT s.position FROM checklist_sections s "
                  "WHERE s.sha256 = v.checklist_sha256 AND s.slug = a.slug)",
 }
+
+
+_TIMELINE_INSERT = ("INSERT INTO version_timeline (version_id, publication_date, decision_date, "
+                    "call_in_end, implementable_from, challenge_end, short_notice) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def _timeline_inputs(d: Decision) -> tuple[object, ...]:
+    return (d.key_decision, d.forward_plan_notice_date, d.urgency_route, d.decision_date,
+            d.meeting_date, d.publication_date)
+
+
+def _has_dates(d: Decision) -> bool:
+    return any(x is not None for x in (d.publication_date, d.decision_date, d.meeting_date))
+
+
+def _timeline_row(t: Timeline) -> tuple[object, ...]:
+    """version_timeline's columns after version_id, as the register's filters read them."""
+    dates = t.iso()
+    return (t.publication_date.isoformat() if t.publication_date else None,
+            t.decision_date.isoformat() if t.decision_date else None,
+            dates["call_in_end"], dates["implementable_from"], dates["challenge_end"],
+            int(bool(t.notice_warning)))
 
 
 def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: int, field: str,
@@ -158,6 +209,7 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     for slug in section_slugs(decision):
         a = decision.answer(slug)
         parts.extend([a.response, a.evidence])
+        parts.extend(text for x in a.documents for text in (x.title, x.held_at))
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 
@@ -297,6 +349,36 @@ class Repository(LifecycleTables):
         self.db.execute("INSERT OR REPLACE INTO register_settings (key, value) VALUES (?, ?)",
                         [key, value])
 
+    def call_in_days(self) -> int:
+        """The council's call-in period in working days (register_settings 'call_in_days')."""
+        value = self.setting("call_in_days")
+        return int(value) if value and value.isdigit() else CALL_IN_DAYS
+
+    def set_call_in_days(self, days: int) -> int:
+        """Set the call-in period and work out again every version's timeline (their dates
+        are derived, outside the locked rows); returns how many were rewritten."""
+        self.set_setting("call_in_days", str(days))
+        rows = self.db.execute(
+            "SELECT id, key_decision, forward_plan_notice_date, urgency_route, decision_date, "
+            "meeting_date, publication_date FROM versions WHERE publication_date IS NOT NULL "
+            "OR decision_date IS NOT NULL OR meeting_date IS NOT NULL").fetchall()
+        self.db.execute("DELETE FROM version_timeline")
+        self.db.conn.executemany(_TIMELINE_INSERT, [
+            (r[0], *_timeline_row(decision_timeline(Decision(
+                id="", title="", key_decision=bool(r[1]), forward_plan_notice_date=r[2],
+                urgency_route=r[3], decision_date=r[4], meeting_date=r[5],
+                publication_date=r[6]), days)))
+            for r in rows])
+        return len(rows)
+
+    def _write_timeline(self, vid: int, decision: Decision) -> None:
+        if _has_dates(decision):
+            row = _timeline_row(decision_timeline(decision, self.call_in_days()))
+            self.db.execute(_TIMELINE_INSERT.replace("INSERT", "INSERT OR REPLACE", 1),
+                            [vid, *row])
+        else:
+            self.db.execute("DELETE FROM version_timeline WHERE version_id = ?", [vid])
+
     def section_slugs(self, sha256: str) -> tuple[str, ...]:
         """The section slugs of a stored checklist, in order, read from its (locked)
         definition: the record's completeness follows them."""
@@ -315,6 +397,12 @@ class Repository(LifecycleTables):
         """Checklist sha256 -> how many sections it has."""
         return dict(self.db.execute(
             "SELECT sha256, count(*) FROM checklist_sections GROUP BY sha256").fetchall())
+
+    def checklist_use_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many decisions have a version answered against it."""
+        return dict(self.db.execute(
+            "SELECT checklist_sha256, count(DISTINCT decision_id) FROM versions "
+            "GROUP BY checklist_sha256").fetchall())
 
     def checklist_definition(self, decision_id: str, version: int) -> str:
         row = self.db.execute(
@@ -385,6 +473,12 @@ class Repository(LifecycleTables):
             [vid],
         ):
             actions.setdefault(slug, []).append(Action(text, owner, due, bool(done)))
+        documents: dict[str, list[Document]] = {}
+        for slug, title, date, held_at in self.db.execute(
+            "SELECT slug, title, date, held_at FROM documents WHERE version_id = ? "
+            "ORDER BY slug, position", [vid],
+        ):
+            documents.setdefault(slug, []).append(Document(title, date, held_at))
         answers = {}
         for slug, rating, response, evidence in self.db.execute(
             "SELECT slug, rating, response, evidence FROM answers WHERE version_id = ?", [vid]
@@ -394,6 +488,7 @@ class Repository(LifecycleTables):
                 response=response,
                 evidence=evidence,
                 actions=tuple(actions.pop(slug, ())),
+                documents=tuple(documents.pop(slug, ())),
             )
         for slug, acts in actions.items():  # actions without an answer row
             answers[slug] = Answer(actions=tuple(acts))
@@ -440,6 +535,9 @@ class Repository(LifecycleTables):
             checklist_sha256=row["checklist_sha256"],
             code_scheme=row["code_scheme"],
             sections=self.section_slugs(row["checklist_sha256"]),
+            recommendations=tuple(json.loads(row["recommendations"])),
+            **{c: row[c] for c in _VERSION_COLUMNS[_VERSION_COLUMNS.index("report_of"):]},
+            appraisal=load_appraisal(self.db.conn, vid),
         )
 
     def _where(self, q: RegisterQuery, *, search: bool = True,
@@ -488,6 +586,16 @@ class Repository(LifecycleTables):
                 f"OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < ? "
                 f"AND {_NOT_DONE}))"
             )
+            params.extend([q.today, q.today])
+        # The timeline's rules as desktop/domain/timeline.py's in_call_in and challenge_open,
+        # over its stored dates (indexed: no date is worked out row by row here).
+        if q.in_call_in:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE call_in_end >= ? AND publication_date <= ?)")
+            params.extend([q.today, q.today])
+        if q.challenge_open:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE challenge_end >= ? AND decision_date <= ?)")
             params.extend([q.today, q.today])
         return " AND ".join(clauses), params
 
@@ -548,8 +656,10 @@ class Repository(LifecycleTables):
         sql = (
             "SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
             "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-            f"v.verification_code, v.id, v.checklist_sha256 FROM versions v WHERE {where} "
-            f"ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
+            "v.verification_code, v.id, v.checklist_sha256, t.decision_date, "
+            "t.publication_date, t.call_in_end, t.implementable_from, t.challenge_end, "
+            "t.short_notice FROM versions v LEFT JOIN version_timeline t ON t.version_id = v.id "
+            f"WHERE {where} ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         )
         counts = self.section_counts()
         for r in self.db.execute(sql, [*params, limit, offset]):
@@ -567,6 +677,12 @@ class Repository(LifecycleTables):
                 verification_code=r[10],
                 version_id=r[11],
                 sections=counts.get(r[12], 0),
+                decision_date=r[13],
+                publication_date=r[14],
+                call_in_end=r[15],
+                implementable_from=r[16],
+                challenge_end=r[17],
+                short_notice=bool(r[18]),
             )
 
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
@@ -763,6 +879,7 @@ class Repository(LifecycleTables):
             values: dict[str, Any] = {"id": vid}
             values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
             values["key_decision"] = int(decision.key_decision)
+            values["recommendations"] = _json_list(decision.recommendations)
             values.update(self._derived(decision))
             values.update(
                 decision_id=decision.id,
@@ -782,6 +899,11 @@ class Repository(LifecycleTables):
         if sql:
             conn.executemany(sql, version_rows)
         self._insert_children(list(zip(vids, decisions, strict=True)))
+        timed = [(vid, d) for vid, d in zip(vids, decisions, strict=True) if _has_dates(d)]
+        if timed:
+            days = self.call_in_days()
+            conn.executemany(_TIMELINE_INSERT, [
+                (vid, *_timeline_row(decision_timeline(d, days))) for vid, d in timed])
         conn.executemany(
             "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
             [(vid, *search_document(d)) for vid, d in zip(vids, decisions, strict=True)],
@@ -837,6 +959,14 @@ class Repository(LifecycleTables):
              for vid, d in rows for slug, a in d.answers.items()
              for i, x in enumerate(a.actions) if x.done],
         )
+        insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
+        conn.executemany(
+            "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(vid, slug, i, x.title, x.date, x.held_at)
+             for vid, d in rows for slug, a in d.answers.items()
+             for i, x in enumerate(a.documents)],
+        )
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
@@ -853,6 +983,11 @@ class Repository(LifecycleTables):
             "DELETE FROM action_progress WHERE version_id = ? AND slug = ?", [vid, slug]
         )
         self.db.execute("DELETE FROM actions WHERE version_id = ? AND slug = ?", [vid, slug])
+        self.db.execute("DELETE FROM documents WHERE version_id = ? AND slug = ?", [vid, slug])
+        for i, x in enumerate(answer.documents):
+            self.db.execute(
+                "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [vid, slug, i, x.title, x.date, x.held_at])
         self.db.execute(
             "INSERT INTO answers (version_id, slug, rating, response, evidence) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -901,6 +1036,7 @@ class Repository(LifecycleTables):
         vid = vid if vid is not None else self.version_id(new.id, new.version)
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
+        values["recommendations"] = _json_list(new.recommendations)
         values.update(self._derived(new))
         values["status"] = new.status.value
         values["updated_at"] = new.updated_at
@@ -908,6 +1044,10 @@ class Repository(LifecycleTables):
         self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
         if old.options != new.options:
             self._write_options(vid, new.options)
+        if _timeline_inputs(old) != _timeline_inputs(new):
+            self._write_timeline(vid, new)
+        if old.appraisal != new.appraisal:
+            write_appraisal(self.db.conn, vid, new.appraisal)
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
@@ -927,8 +1067,10 @@ class Repository(LifecycleTables):
                                           [decision_id])
         ]
         for vid in vids:
-            for table in ("action_progress", "actions", "answers", "options", "sign_offs"):
+            for table in ("action_progress", "actions", "documents", "answers", "options",
+                          "sign_offs", "version_timeline"):
                 self.db.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
+            delete_appraisal(self.db.conn, vid)
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
         self.db.execute("DELETE FROM versions WHERE decision_id = ?", [decision_id])
         self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])

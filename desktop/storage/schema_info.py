@@ -12,7 +12,8 @@ APPLICATION_ID = 0x44434B31
 MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
-                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data")
+                   "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
+                   "m007_committee_report", "m008_appraisal", "m009_evidence_documents")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -23,6 +24,13 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'action_progress': ('version_id', 'slug', 'position', 'done_at', 'done_by'),
     'actions': ('version_id', 'slug', 'position', 'action', 'owner', 'due'),
     'answers': ('version_id', 'slug', 'rating', 'response', 'evidence'),
+    'appraisal_criteria': ('version_id', 'position', 'criterion', 'kind', 'title', 'weight',
+                           'must_pass'),
+    'appraisal_scores': ('version_id', 'option', 'criterion', 'score', 'evidence', 'scored_by',
+                         'scored_at'),
+    'appraisal_weight_changes': ('version_id', 'position', 'criterion', 'old_weight',
+                                 'new_weight', 'changed_at', 'changed_by'),
+    'appraisals': ('version_id', 'weights_locked_at', 'weights_locked_by', 'rejected_text'),
     'audit_log': (
         'id', 'at', 'user', 'decision_id', 'version', 'field', 'old_value', 'new_value',
         'prev_hash', 'hash', 'key_id', 'seal',
@@ -30,6 +38,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'checklist_sections': ('sha256', 'position', 'slug', 'kind'),
     'checklists': ('sha256', 'checklist_id', 'version', 'definition'),
     'decisions': ('id', 'current_version', 'created_at'),
+    'documents': ('version_id', 'slug', 'position', 'title', 'date', 'held_at'),
     'options': ('version_id', 'position', 'name', 'status', 'delivery_model', 'reason'),
     'register_meta': ('key', 'value'),
     'register_settings': ('key', 'value'),
@@ -51,6 +60,17 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         'reasons', 'organisation', 'decision_maker', 'proposer', 'meeting_date', 'review_date',
         'key_decision', 'delivery_model', 'conflicts_of_interest', 'checklist_sha256',
         'amendment_reason', 'created_at', 'updated_at', 'complete', 'overall_rating',
-        'overall_rank', 'verification_code', 'content_code', 'code_scheme',
+        'overall_rank', 'verification_code', 'content_code', 'code_scheme', 'report_of',
+        'contact_officer', 'wards_affected', 'exempt_parts', 'financial_implications',
+        'financial_officer', 'legal_implications', 'legal_officer', 'equalities_implications',
+        'equalities_officer', 'recommendations', 'exempt_paragraph', 'forward_plan_notice_date',
+        'urgency_route', 'decision_date', 'publication_date',
+    ),
+    'version_timeline': (
+        'version_id', 'publication_date', 'decision_date', 'call_in_end', 'implementable_from',
+        'challenge_end', 'short_notice',
     ),
 }
+# The options appraisal's tables (m008_appraisal), each locked with its signed-off version.
+APPRAISAL_TABLES = ("appraisals", "appraisal_criteria", "appraisal_scores",
+                    "appraisal_weight_changes")

@@ -181,6 +181,7 @@ class RecordingDialogs(Dialogs):
         self.confirm_answer = confirm_answer
         self.files: list[str | None] = []
         self.choices: list[str | int] = []  # answers to choose(): a choice or its position
+        self.checklist_choices: list[int | None] = []  # to choose_checklist()
 
     def error(self, parent, title, text) -> None:
         self.calls.append(("error", title, text))
@@ -203,11 +204,11 @@ class RecordingDialogs(Dialogs):
         return choices[picked] if isinstance(picked, int) else picked
 
     def choose_checklist(self, parent, checklists):
+        """From `checklist_choices` (an index, or None for Cancel); with none queued, the
+        default, as Enter takes it."""
         self.calls.append(("choose_checklist", "New decision",
                            ", ".join(f"{c.id} {c.version}" for c in checklists)))
-        if not self.choices:
-            return None
-        picked = self.choices.pop(0)
+        picked = self.checklist_choices.pop(0) if self.checklist_choices else 0
         return checklists[picked] if isinstance(picked, int) else picked
 
     def open_file(self, parent, title, filters):

@@ -63,6 +63,9 @@ shows a backup's register before you restore it (the current file is backed up f
 <tr><td><b>Ctrl+Shift+E</b></td><td>Export the PDF assurance record</td></tr>
 <tr><td><b>Ctrl+Shift+V</b></td><td>Preview the PDF</td></tr>
 <tr><td><b>Ctrl+P</b></td><td>Print the PDF</td></tr>
+<tr><td><b>Ctrl+Shift+L</b></td><td>Checklists: copy one, edit it and save it as a new version; import and export</td></tr>
+<tr><td><b>Alt+Up / Alt+Down</b></td><td>In the checklist editor, move the selected section, question or role (F2 edits a question or role)</td></tr>
+<tr><td><b>Ctrl+S / Ctrl+Alt+Z</b></td><td>In the checklist editor, save as a new version / undo the last change to a list</td></tr>
 <tr><td><b>Alt+Home</b></td><td>Back to all decisions</td></tr>
 <tr><td><b>Esc / Alt+Left</b></td><td>Back: the previous page of a decision, then all decisions</td></tr>
 <tr><td><b>F1</b></td><td>This page</td></tr>

@@ -28,12 +28,13 @@ from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
-from desktop.ui.widgets import LinkButton
+from desktop.ui.widgets import LinkButton, activate_focused_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from desktop.application.decisions import DecisionService
+    from desktop.ui.checklists.window import ChecklistsWindow
     from desktop.ui.editor.decision_editor import DecisionEditor
     from desktop.ui.help_page import HelpDialog
 
@@ -42,23 +43,7 @@ REGISTER, EDITOR, ACTIONS = 0, 1, 2
 # line) committed: one PRAGMA on its own connection, no file read.
 WATCH_MS = 1500
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
-
-
-def activate_focused_button(window: QWidget, event) -> bool:
-    """Click the window's focused push or tool button if `event` is Enter; True if it did."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QPushButton, QToolButton
-
-    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.isAutoRepeat():
-        return False
-    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-        return False  # Ctrl+Enter, Shift+Enter: not a plain Enter
-    button = window.focusWidget()
-    if not isinstance(button, QPushButton | QToolButton) or not button.isEnabled() \
-            or not button.isVisible():
-        return False
-    button.click()
-    return True
+CHECKLISTS_KEYS = "Ctrl+Shift+L"  # Tools > Checklists: no text field takes it
 
 
 class MainWindow(QMainWindow):
@@ -87,6 +72,7 @@ class MainWindow(QMainWindow):
         self._editor: DecisionEditor | None = None
         self._help: HelpDialog | None = None  # the one "How to use" window, once opened
         self._actions_view = None  # the open actions page, built when first shown
+        self._checklists_window: ChecklistsWindow | None = None  # Tools > Checklists, when first opened
         self._untouched = None  # the Decision as "New decision" made it, until the user leaves
         self._autosave_ms = autosave_ms
         self._editor_settings = None
@@ -272,6 +258,10 @@ class MainWindow(QMainWindow):
         self.help_action = self._action("&How to use", self.show_help, K.HelpContents)
         if self.help_action.shortcut().isEmpty():
             self.help_action.setShortcuts([QKeySequence("F1")])
+        self.checklists_action = self._action("&Checklists…", self.show_checklists,
+                                              CHECKLISTS_KEYS,
+                                              "Copy, edit, import and export the register's "
+                                              "checklists")
         self.about_action = self._action("&About Decision Checklist", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         # next/previous page: Qt.ShortcutContext.WindowShortcut, QAction's default
@@ -297,10 +287,13 @@ class MainWindow(QMainWindow):
                                        self.previous_action, self.summary_action])
         self.decision_menu.addSeparator()
         self.decision_menu.addActions(self._record_actions)
+        self.tools_menu: QMenu = bar.addMenu("&Tools")
+        self.tools_menu.addAction(self.checklists_action)
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.help_menu.addActions([self.help_action, self.about_action])
         self.menus = {"file": self.file_menu, "edit": self.edit_menu, "view": self.view_menu,
-                      "decision": self.decision_menu, "help": self.help_menu}
+                      "decision": self.decision_menu, "tools": self.tools_menu,
+                      "help": self.help_menu}
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Decision")
@@ -390,7 +383,8 @@ class MainWindow(QMainWindow):
     def _update_nav(self) -> None:
         in_editor = self.showing_editor()
         page = self._editor.current_page() if self._editor is not None else 0
-        self.next_action.setEnabled(in_editor and page < 11)
+        last = self._editor.summary_page if self._editor is not None else 0
+        self.next_action.setEnabled(in_editor and page != last)
         self.previous_action.setEnabled(in_editor and page > 0)
         self.summary_action.setEnabled(in_editor)
         away = self.stack.currentIndex() != REGISTER  # the editor or the open actions
@@ -694,6 +688,31 @@ class MainWindow(QMainWindow):
         self._current_changed()
 
     # ---- help ------------------------------------------------------------------------------------
+    def show_checklists(self) -> None:
+        """Tools > Checklists…: the register's checklists and the checklist editor, in a
+        window of its own over this one (the same window each time, its draft kept)."""
+        from PySide6.QtCore import Qt
+        from shiboken6 import isValid
+
+        from desktop.ui.checklists.window import ChecklistsWindow
+
+        shown = self._checklists_window
+        if shown is None or not isValid(shown):
+            self.editor.save_now()
+            shown = ChecklistsWindow(self.service.checklists, self.dialogs, parent=self)
+            shown.setWindowModality(Qt.WindowModality.WindowModal)
+            self._checklists_window = shown
+        elif not shown.showing_editor():
+            shown.show_list()
+        shown.show()
+        shown.raise_()
+        shown.activateWindow()
+
+    @property
+    def checklists_window(self):
+        """The Checklists window, once opened (None before)."""
+        return self._checklists_window
+
     def show_help(self) -> None:
         # One help window: F1 again brings it forward rather than opening another.
         from shiboken6 import isValid
@@ -771,6 +790,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._editor is not None:
             self._editor.save_now()  # what it could not save, unsaveable() lists: asked once
+        if self._checklists_window is not None and self._checklists_window.showing_editor():
+            self._checklists_window.editor.flush()  # the checklist draft, as typed
         if not self._may_drop_unsaveable("Close"):
             event.ignore()
             return

@@ -147,6 +147,8 @@ QLabel[role="caption"] {{ color: {SECONDARY}; font-size: 12pt; }}
 QLabel[role="hint"] {{ color: {SECONDARY}; }}
 QLabel[role="error"] {{ color: {RED}; font-weight: bold; }}
 QLabel[role="warning"] {{ color: {TEXT}; font-weight: bold; }}
+QLabel#warningIcon {{ background: {TEXT}; color: white; border-radius: 16px; font-size: 16pt;
+    font-weight: bold; }}
 QLabel[role="label"] {{ font-weight: bold; }}
 QLabel[role="quote"] {{ border-width: 0 0 0 8px; border-style: solid; border-color: {BORDER};
     padding: 4px 0 4px 16px; font-size: 13pt; }}

@@ -634,3 +634,47 @@ class Banner(QFrame):
         self.text.setText(message)
         self.text.setAccessibleName(message)
         self.setVisible(bool(message))
+
+
+def activate_focused_button(window: QWidget, event) -> bool:
+    """Click the window's focused push or tool button if `event` is Enter; True if it did."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QToolButton
+
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.isAutoRepeat():
+        return False
+    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        return False  # Ctrl+Enter, Shift+Enter: not a plain Enter
+    button = window.focusWidget()
+    if not isinstance(button, QPushButton | QToolButton) or not button.isEnabled() \
+            or not button.isVisible():
+        return False
+    button.click()
+    return True
+
+
+class WarningText(QWidget):
+    """GOV.UK's warning text: a black circle with "!" and bold words beside it; hidden while
+    there is nothing to warn of. A screen reader hears "Warning: …"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 4, 0, 4)
+        row.setSpacing(12)
+        self.icon = QLabel("!")
+        self.icon.setObjectName("warningIcon")
+        self.icon.setFixedSize(32, 32)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon.setAccessibleName("Warning")
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.text = text_label("", "warning")
+        row.addWidget(self.text, 1)
+        self.hide()
+
+    def show_warning(self, message: str) -> None:
+        self.text.setText(message)
+        self.text.setAccessibleName(f"Warning: {message}" if message else "")
+        self.setVisible(bool(message))

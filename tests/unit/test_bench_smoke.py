@@ -15,11 +15,12 @@ from bench.run import parts_for
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
         "memory_big", "import", "autosave", "autosave_p95", "search", "sort", "open_editor",
-        "list_json", "list_json_memory", "first_of_day", "pdf_record", "pack_time", "pack_size",
+        "list_json", "list_json_memory", "first_of_day", "pdf_record", "pdf_appraisal",
+        "pack_time", "pack_size",
         "dated_pack_time", "dated_pack_size"}
 FLOORED = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
            "memory_big", "import", "autosave", "list_json", "list_json_memory", "first_of_day",
-           "pdf_record"}
+           "pdf_record", "pdf_appraisal"}
 
 
 def test_the_whole_suite_runs_on_a_tiny_register(tmp_path):

@@ -20,6 +20,7 @@ from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
 from desktop.domain.decision import Decision, Status
 from desktop.domain.redline import FieldChange
+from desktop.domain.timeline import CALL_IN_DAYS
 from desktop.export.pdf.styles import (
     BORDER,
     REGULAR,
@@ -63,6 +64,7 @@ class PrintRecord:
     # The status mark across every page, one entry a line; () for none. Left out, it is the
     # one for the decision's status (and `superseded`): see mark_for.
     mark: tuple[str, ...] | None = None
+    call_in_days: int = CALL_IN_DAYS  # the council's call-in period, for the timeline
 
     def __post_init__(self) -> None:
         if self.mark is None:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
+from desktop.domain.appraisal_text import recommended_model, robustness
 from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import settled_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
 from desktop.export.pdf.parts import Anchor, PageRef, Progress, Row, grid_table
-from desktop.export.pdf.record import RATING_KEY, RecordStory, overall_markup
+from desktop.export.pdf.record import RecordStory, overall_markup, rating_key
 from desktop.export.pdf.styles import (
     BOLD,
     LIGHT_FILL,
@@ -187,7 +188,9 @@ class PackRenderer(Renderer):
                 "checklists: each has its own grid, with its own sections.", s["Body"]))
         for checklist, records in groups:
             out += self.checklist_grid(checklist, records, titled=len(groups) > 1)
-        out.append(self.para(RATING_KEY + f' <font color="{SECONDARY}">A blank cell: not yet '
+        kinds = {checklist.kind for checklist, _records in groups}
+        kind = kinds.pop() if len(kinds) == 1 else "section"
+        out.append(self.para(rating_key(kind) + f' <font color="{SECONDARY}">A blank cell: not yet '
                              "rated.</font>", s["Secondary"]))
         return out
 
@@ -199,7 +202,7 @@ class PackRenderer(Renderer):
         out: list[Flowable] = []
         if titled:
             out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
-                                 f"{checklist.version}): {number_words(n)} {checklist.noun}",
+                                 f"{checklist.version}): {checklist.sections_counted}",
                                  s["H2"]))
         out.append(self.para(f"Each column is one {checklist.kind} (see the key below); the last "
                              f"column is the overall rating, the worst of the {number_words(n)}, "
@@ -214,8 +217,13 @@ class PackRenderer(Renderer):
             g.scope = warning_scope(d)
             ref = g.markup(d.reference, "reference")
             label = f"{i}. {g.markup(d.title, 'title')}"
+            # the recommended model, and whether the appraisal's ranking of it is robust
+            model = recommended_model(d)
+            appraised = " · ".join(x for x in (f"Recommended: {model}" if model else "",
+                                               robustness(d)) if x)
             cells: Row = [[self.para(label, s["Cell"])]
-                           + ([self.para(ref, s["Secondary"])] if ref else [])]
+                           + ([self.para(ref, s["Secondary"])] if ref else [])
+                           + ([self.para(appraised, s["Secondary"])] if appraised else [])]
             for col, p in enumerate(principles, start=1):
                 rating = d.answer(p.slug).rating
                 cells.append(self.para(grid_mark(rating), s["CellCentre"]))

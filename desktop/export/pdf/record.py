@@ -13,12 +13,19 @@ from desktop.domain.dates import long_date
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
     Decision,
+    Document,
+    Rating,
     answer_state,
+    background_papers,
+    completed_slugs,
     completeness,
     open_actions,
     settled_rating,
 )
+from desktop.domain.fields import EXEMPT_PARAGRAPH_LABELS, IMPLICATIONS
+from desktop.domain.timeline import URGENCY_LABELS, decision_timeline
 from desktop.domain.visible import visible_controls
+from desktop.export.pdf.appraisal import AppraisalSection
 from desktop.export.pdf.base import (
     BODY_WIDTH,
     CODE_MARKER,
@@ -70,12 +77,16 @@ WRITE_SPACE = 10 * mm
 BODY_LINES = 24
 CELL_PIECE_CHARS = 240
 
-RATING_KEY = (
-    "✓ Green: the proposal clearly upholds the principle. "
-    "! Amber: partly; gaps are being addressed. "
-    "✕ Red: it does not; a serious concern. "
-    "– Not applicable: the response says why."
-)
+_UPHOLDS = {"principle": "upholds the principle", "duty": "meets the duty",
+            "section": "upholds the principle or meets the duty"}
+
+
+def rating_key(kind: str) -> str:
+    """What each rating means, for sections of this kind (Checklist.kind)."""
+    return (f"✓ Green: the proposal clearly {_UPHOLDS[kind]}. "
+            "! Amber: partly; gaps are being addressed. "
+            "✕ Red: it does not; a serious concern. "
+            "– Not applicable: the response says why.")
 
 
 def overall_markup(decision: Decision, *, counted: bool = True) -> str:
@@ -209,7 +220,9 @@ class RecordStory:
         out += [PageBreak(), *self.summary(), PageBreak()]
         for i, principle in enumerate(self.rec.checklist.principles):
             out += self.principle(principle, rule=i > 0)
-        out += self.actions() + self.sign_off()
+        out += self.actions() + self.background_papers() + self.sign_off()
+        if self.d.appraisal is not None and self.d.appraisal.scores:
+            out += [PageBreak(), *AppraisalSection(self, self.d.appraisal).annex()]
         return out
 
     def cover(self) -> list[Flowable]:
@@ -222,6 +235,7 @@ class RecordStory:
             self.P(kicker, s["Kicker"]),
             self.P(self.line(title, "title"), s["Title"]),
         ]
+        out += self.notices()
         fixed = {
             "Meeting date": long_date(d.meeting_date),
             "Key decision": "Yes" if d.key_decision else "No",
@@ -233,9 +247,12 @@ class RecordStory:
             self.complete_label: f"{completeness(d)} of {len(self.rec.checklist.principles)}",
         }
         typed = {"Reference": "reference", "Organisation": "organisation",
-                 "Decision maker": "decision_maker", "Proposer": "proposer"}
+                 "Decision maker": "decision_maker", "Proposer": "proposer",
+                 "Report of": "report_of", "Contact officer": "contact_officer",
+                 "Wards affected": "wards_affected"}
         order = ("Reference", "Organisation", "Decision maker", "Meeting date", "Key decision",
-                 "Proposer", "Recommended model", "Review date", "Version", "Status",
+                 "Proposer", "Report of", "Contact officer", "Wards affected",
+                 "Recommended model", "Review date", "Version", "Status",
                  "Overall rating", self.complete_label)
         not_recorded = self.P(f'<font color="{SECONDARY}">Not recorded</font>', s["Cell"])
         rows = []
@@ -280,11 +297,112 @@ class RecordStory:
         if self.rec.changes:
             out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
         out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
+        if d.recommendations:
+            out += self.part_section("Recommendations", self.recommendations())
         out += self.part_section("Reasons for the recommendation", self.text(d.reasons, "reasons"))
         out += self.part_section("Options considered", self.options())
+        if any(getattr(d, f"{kind}_implications").strip() or getattr(d, f"{kind}_officer").strip()
+               for kind, _post in IMPLICATIONS):
+            out += self.part_section("Implications", self.implications())
+        if d.appraisal is not None:
+            out += self.part_section("Options appraisal",
+                                     AppraisalSection(self, d.appraisal).flowables())
         conflicts = (self.text(d.conflicts_of_interest, "conflicts_of_interest")
                      if d.conflicts_of_interest.strip() else [self.P("None declared.", s["Body"])])
         out += self.part_section("Conflicts of interest and dispensations", conflicts)
+        out += self.part_section("Decision timeline", self.timeline())
+        return out
+
+    # the committee report -------------------------------------------------------------------
+    def boxed(self, paragraphs: list[Flowable]) -> Flowable:
+        """A notice ruled off on its left, as GOV.UK's inset and warning texts are."""
+        return table([[p] for p in paragraphs], colWidths=[BODY_WIDTH],
+                     style=[("LINEBEFORE", (0, 0), (0, -1), 3, TEXT),
+                            ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
+                            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                            ("TOPPADDING", (0, 0), (-1, -1), 3),
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+
+    def notices(self) -> list[Flowable]:
+        """At the top of the record: exempt information, and a key decision's short notice."""
+        d, s = self.d, self.s
+        out: list[Flowable] = []
+        if d.exempt_paragraph is not None or d.exempt_parts.strip():
+            where = (f"paragraph {d.exempt_paragraph} of Part 1 of Schedule 12A to the Local "
+                     f"Government Act 1972 ({EXEMPT_PARAGRAPH_LABELS[d.exempt_paragraph]})"
+                     if d.exempt_paragraph is not None
+                     else "Schedule 12A to the Local Government Act 1972 (paragraph not recorded)")
+            paras: list[Flowable] = [self.P(f"<b>Exempt information: not for publication.</b> "
+                                            f"Exempt under {where}.", s["Notice"])]
+            if d.exempt_parts.strip():
+                paras += [self.P("<b>Exempt parts:</b>", s["Notice"]),
+                          *self.paragraphs(d.exempt_parts, "exempt_parts", "Notice")]
+            out += [self.boxed(paras), Spacer(0, 3 * mm)]
+        warning = decision_timeline(d, self.rec.call_in_days).notice_warning
+        if warning:
+            out += [self.boxed([self.P(f"<b>! Warning: short notice.</b> {warning}",
+                                       s["Notice"])]), Spacer(0, 3 * mm)]
+        return out
+
+    def recommendations(self) -> list[Flowable]:
+        s = self.s
+        out: list[Flowable] = []
+        for n, text in enumerate(self.d.recommendations, start=1):
+            where = f"recommendations[{n - 1}]"
+            markup = self.line(text, where) if text.strip() else "&nbsp;"
+            out.append(self.P(markup, s["Question"], bulletText=f"{n}."))
+        return out
+
+    def implications(self) -> list[Flowable]:
+        d, s = self.d, self.s
+        out: list[Flowable] = []
+        for kind, post in IMPLICATIONS:
+            text = getattr(d, f"{kind}_implications")
+            officer = getattr(d, f"{kind}_officer")
+            if not (text.strip() or officer.strip()):
+                continue
+            name = self.line(officer, f"{kind}_officer") if officer.strip() else (
+                f'<font color="{SECONDARY}">Name not recorded</font>')
+            body = [*self.text(text, f"{kind}_implications"),
+                    self.P(f"{name}, {post}", s["CellBold"])]
+            out += keep([self.P(f"{kind.capitalize()} implications", s["H3"])], body)
+        return out
+
+    def timeline(self) -> list[Flowable]:
+        d, s = self.d, self.s
+        t = decision_timeline(d, self.rec.call_in_days)
+        days = f"{t.call_in_days} working day{'s' if t.call_in_days != 1 else ''}"
+        call_in = (long_date(t.call_in_end.isoformat()) if t.call_in_end
+                   else "Exempt (special urgency)" if t.exempt_from_call_in else "")
+        notice = long_date(t.notice_date.isoformat()) if t.notice_date else ""
+        if notice and t.notice_clear_days is not None:
+            notice += f" ({max(t.notice_clear_days, 0)} clear days before the decision)"
+        rows = [
+            ("Key decision", "Yes" if d.key_decision else "No"),
+            ("Forward plan notice", notice),
+            ("Urgency route", URGENCY_LABELS[t.urgency_route] if t.urgency_route != "none"
+             else "None"),
+            ("Decision date", long_date(t.decision_date.isoformat()) if t.decision_date else ""),
+            ("Decision notice published",
+             long_date(t.publication_date.isoformat()) if t.publication_date else ""),
+            (f"Call-in ends ({days} after publication)", call_in),
+            ("Implementable from",
+             long_date(t.implementable_from.isoformat()) if t.implementable_from else ""),
+            ("Legal challenge: three months end",
+             long_date(t.challenge_end.isoformat()) if t.challenge_end else ""),
+        ]
+        not_recorded = f'<font color="{SECONDARY}">Not recorded</font>'
+        out: list[Flowable] = [grid_table(
+            [[self.P(label, s["CellHead"]), self.P(value or not_recorded, s["Cell"])]
+             for label, value in rows], [62 * mm, 108 * mm], header=False, padding=(0, 4))]
+        if t.notice_warning:
+            out += [Spacer(0, 2 * mm),
+                    self.boxed([self.P(f"<b>! Warning: short notice.</b> {t.notice_warning}",
+                                       s["Notice"])]), Spacer(0, 2 * mm)]
+        out.append(self.P("Call-in counts working days after publication (weekends and England "
+                          "and Wales bank holidays left out). A claim for judicial review must "
+                          "be brought promptly, and in any case within three months (CPR 54.5).",
+                          s["Secondary"]))
         return out
 
     def options(self) -> list[Flowable]:
@@ -316,8 +434,7 @@ class RecordStory:
             self.P(f"Overall rating: <b>{overall_markup(d)}</b>. The overall rating is "
                    f"the worst of the {number_words(len(checklist.principles))}, so a single "
                    f"red {checklist.kind} is never hidden.", s["Body"]),
-            self.P(f"{completeness(d)} of {len(checklist.principles)} {checklist.noun} "
-                   "complete.", s["Body"]),
+            self.P(f"{checklist.progress(completed_slugs(d))}.", s["Body"]),
             Spacer(0, 2 * mm),
         ]
         head: Row = [self.P(h, s["CellHead"])
@@ -335,7 +452,7 @@ class RecordStory:
                 self.P(str(still_open) if still_open else "–", s["Cell"]),
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
-        out += [Spacer(0, 3 * mm), self.P(RATING_KEY, s["Secondary"])]
+        out += [Spacer(0, 3 * mm), self.P(rating_key(checklist.kind), s["Secondary"])]
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
@@ -344,8 +461,7 @@ class RecordStory:
         where = f"answers.{p.slug}"
         head: list[Flowable] = [
             Anchor(f"{self.key}-{p.slug}", f"{p.number}. {self.r.guard.plain(p.title, 'x')}", 1),
-            self.P(f"{p.kind_label} {p.number} of {len(self.rec.checklist.principles)}",
-                   s["Kicker"]),
+            self.P(self.rec.checklist.position(p), s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
             self.P("Guidance questions", s["H3"]),
@@ -365,9 +481,18 @@ class RecordStory:
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
         out: list[Flowable] = [KeepTogether([part, *([SectionRule()] if rule else []), *head,
                                              *questions, Spacer(0, 4 * mm), box])]
-        out += self.section(f"How the proposal meets this {p.kind}",
-                            self.text(a.response, f"{where}.response"))
-        out += self.section("Evidence", self.text(a.evidence, f"{where}.evidence"))
+        heading = (f"Why this {p.noun} does not apply" if a.rating == Rating.NOT_APPLICABLE
+                   else f"How the proposal meets this {p.noun}")
+        out += self.section(heading, self.text(a.response, f"{where}.response"))
+        evidence = (self.paragraphs(a.evidence, f"{where}.evidence", "Body")
+                    or [self.P("Only the documents below." if a.documents else "Not recorded.",
+                               s["Secondary"])])
+        out += self.section("Evidence", evidence)
+        if a.documents:
+            first = self.paper_numbers[p.slug]
+            out += self.section("Documents", [
+                self.P(f"Background paper {first + i}: {self.document_line(x, f'{where}.documents[{i}]')}",
+                       s["Body"]) for i, x in enumerate(a.documents)])
         if a.actions:
             rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Action", "Owner", "Due", "State")]]
             for i, x in enumerate(a.actions):
@@ -381,6 +506,51 @@ class RecordStory:
             actions = [self.P("No actions recorded.", s["Secondary"])]
         return out + self.section("Actions", actions)
 
+    @property
+    def paper_numbers(self) -> dict[str, int]:
+        """Each section's first background paper's number (papers run on in its order)."""
+        numbers: dict[str, int] = {}
+        for n, (slug, _doc) in enumerate(background_papers(self.d), start=1):
+            numbers.setdefault(slug, n)
+        return numbers
+
+    def document_line(self, x: Document, where: str) -> str:
+        """"<i>Title</i>, 3 March 2026, held at Democratic Services" (escaped)."""
+        bits = [f"<i>{self.line(x.title, f'{where}.title') or 'Untitled'}</i>",
+                long_date(x.date) or "undated"]
+        if x.held_at.strip():
+            bits.append(f"held at {self.line(x.held_at, f'{where}.held_at')}")
+        return ", ".join(bits)
+
+    def background_papers(self) -> list[Flowable]:
+        """Every document the answers name, numbered, with the section each supports, as a
+        committee report lists its background papers (Local Government Act 1972 s100D).
+        Nothing when there are none (records without documents print as before)."""
+        papers = background_papers(self.d)
+        if not papers:
+            return []
+        s = self.s
+        head: list[Flowable] = [
+            PartMark(self.r, "Background papers"), SectionRule(),
+            Anchor(f"{self.key}-papers", "Background papers", level=1),
+            self.P("Background papers", s["H1Kept"]),
+            self.P("The documents relied on in this assessment, listed as background papers "
+                   "under section 100D of the Local Government Act 1972.", s["Body"])]
+        sections = {p.slug: p for p in self.rec.checklist.principles}
+        rows: list[Row] = [[self.P(h, s["CellHead"])
+                            for h in ("No.", "Document", "Date", "Where it is held", "Supports")]]
+        seen: dict[str, int] = {}
+        for n, (slug, x) in enumerate(papers, start=1):
+            i = seen[slug] = seen.get(slug, -1) + 1
+            where = f"answers.{slug}.documents[{i}]"
+            p = sections.get(slug)
+            supports = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
+                         self.P(long_date(x.date) or "Undated", s["Cell"]),
+                         self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])
+        return keep(head, [grid_table(rows, [10 * mm, 47 * mm, 37 * mm, 42 * mm, 34 * mm],
+                                      continued_style=s["Secondary"])])
+
     def actions(self) -> list[Flowable]:
         s = self.s
         head: list[Flowable] = [PartMark(self.r, "Open actions"), SectionRule(),
@@ -390,7 +560,7 @@ class RecordStory:
         if not items:
             return keep(head, [self.P("There are no open actions.", s["Body"])])
         titles = {p.slug: p for p in self.rec.checklist.principles}
-        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in ("Principle", "Action", "Owner", "Due")]]
+        rows: list[Row] = [[self.P(h, s["CellHead"]) for h in (self.rec.checklist.kind_label, "Action", "Owner", "Due")]]
         for slug, x in items:
             p = titles.get(slug)
             name = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug

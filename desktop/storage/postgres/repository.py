@@ -53,6 +53,7 @@ from desktop.domain.queries import (
     SearchMatch,
 )
 from desktop.domain.record import codes, field_changes, section_slugs, sign_off_text
+from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import SignedCopy
 from desktop.storage.postgres.uri import shown_uri
@@ -62,6 +63,8 @@ from desktop.storage.repository import (
     GENESIS_HASH,
     AuditLogCheck,
     _containing,
+    _has_dates,
+    _timeline_row,
     audit_hash,
     prefix_finder,
     search_document,
@@ -103,6 +106,10 @@ _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value,
                  "prev_hash, hash FROM audit_log")
 _MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
 _PAGE = 1000  # rows a page when the whole register is streamed
+_TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
+                     "challenge_end", "short_notice")
+_TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)")
 
 # One version as one row: its columns, its checklist's id and version, and its children as
 # JSON arrays (one statement: one round trip and one snapshot).
@@ -340,6 +347,42 @@ class PostgresRepository:
     def set_setting(self, key: str, value: str) -> None:
         self._x("INSERT INTO register_settings (key, value) VALUES (%s, %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def call_in_days(self) -> int:
+        """The council's call-in period in working days (register_settings 'call_in_days')."""
+        value = self.setting("call_in_days")
+        return int(value) if value and value.isdigit() else CALL_IN_DAYS
+
+    def set_call_in_days(self, days: int) -> int:
+        """Set the call-in period and work out again every version's timeline (derived
+        dates, outside the locked rows); returns how many were rewritten."""
+        self.set_setting("call_in_days", str(days))
+        rows = self._x(
+            "SELECT id, key_decision, forward_plan_notice_date, urgency_route, decision_date, "
+            "meeting_date, publication_date FROM versions WHERE publication_date IS NOT NULL "
+            "OR decision_date IS NOT NULL OR meeting_date IS NOT NULL").fetchall()
+        self._x("DELETE FROM version_timeline")
+        self._many(_TIMELINE_INSERT, [
+            (r[0], *_timeline_row(decision_timeline(Decision(
+                id="", title="", key_decision=bool(r[1]), forward_plan_notice_date=r[2],
+                urgency_route=r[3], decision_date=r[4], meeting_date=r[5],
+                publication_date=r[6]), days)))
+            for r in rows])
+        return len(rows)
+
+    def _write_timeline(self, vid: int, decision: Decision) -> None:
+        if _has_dates(decision):
+            row = _timeline_row(decision_timeline(decision, self.call_in_days()))
+            self._x(_TIMELINE_INSERT + " ON CONFLICT (version_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in _TIMELINE_COLUMNS), [vid, *row])
+        else:
+            self._x("DELETE FROM version_timeline WHERE version_id = %s", [vid])
+
+    def checklist_use_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many decisions have a version answered against it."""
+        return {r[0]: r[1] for r in self._x(
+            "SELECT checklist_sha256, count(DISTINCT decision_id) FROM versions "
+            "GROUP BY checklist_sha256")}
 
     def section_slugs(self, sha256: str) -> tuple[str, ...]:
         slugs = self._sections.get(sha256)

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.checklist import Checklist, number_words
+from desktop.domain.checklist import Checklist
 from desktop.ui.widgets import primary_button, text_label
 
 
 def choice_label(checklist: Checklist) -> str:
-    """"Title (version 2): twelve sections"."""
-    return (f"{checklist.title} (version {checklist.version}): "
-            f"{number_words(len(checklist.principles))} {checklist.noun}")
+    """"Title (version 2): ten principles and two duties"."""
+    return f"{checklist.title} (version {checklist.version}): {checklist.sections_counted}"
 
 
 class ChecklistChoiceDialog(QDialog):

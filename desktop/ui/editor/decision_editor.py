@@ -29,13 +29,15 @@ from desktop.domain.decision import (
     Rating,
     Status,
     answer_state,
-    completeness,
+    completed_slugs,
     detail_problems,
 )
 from desktop.domain.errors import KnownError, NotFound, Refused
 from desktop.domain.merge import EditConflict, changed_parts, part_label, part_value
 from desktop.domain.rules import allowed
 from desktop.ui import theme
+from desktop.ui.editor.appraisal_page import PAGE_WIDTH as APPRAISAL_WIDTH
+from desktop.ui.editor.appraisal_page import AppraisalPage, appraisal_state
 from desktop.ui.editor.conflict_note import CHANGED_ELSEWHERE, ConflictNote
 from desktop.ui.editor.details_page import DetailsPage
 from desktop.ui.editor.principle_page import PrinciplePage
@@ -136,7 +138,9 @@ class TaskDelegate(QStyledItemDelegate):
 
 
 class TaskList(QListWidget):
-    """The side list: details, the checklist's sections with state and rating, the summary."""
+    """The side list: details, the options appraisal, the checklist's sections with state and
+    rating, the summary. Its rows are in reading order; each is asked for and reports by its
+    page (the editor's index of the page, which need not be its row)."""
 
     page_requested = Signal(int)
 
@@ -148,11 +152,14 @@ class TaskList(QListWidget):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)  # row heights follow the width
+        self._order: list[int] = []
         self.set_titles(titles)
         self.currentRowChanged.connect(self._current_changed)
 
-    def set_titles(self, titles: list[str]) -> None:
-        """One row per page (the pages change with the decision's checklist)."""
+    def set_titles(self, titles: list[str], order: list[int] | None = None) -> None:
+        """One row per page (the pages change with the decision's checklist): `titles` in
+        reading order, `order` the page of each row (default: the row's own number)."""
+        self._order = list(range(len(titles))) if order is None else list(order)
         self.blockSignals(True)
         self.clear()
         for title in titles:
@@ -163,24 +170,27 @@ class TaskList(QListWidget):
 
     def _current_changed(self, row: int) -> None:
         if row >= 0:
-            self.page_requested.emit(row)
+            self.page_requested.emit(self._order[row])
+
+    def row_of(self, page: int) -> int:
+        return self._order.index(page)
 
     def set_current(self, page: int) -> None:
         self.blockSignals(True)
-        self.setCurrentRow(page)
+        self.setCurrentRow(self.row_of(page))
         self.blockSignals(False)
         self.viewport().update()
 
     def title(self, page: int) -> str:
-        return self.item(page).text()
+        return self.item(self.row_of(page)).text()
 
     # A page's state; it hides QAbstractItemView.state() (the view's drag or edit state),
     # which nothing asks of this list.
     def state(self, page: int) -> str:  # type: ignore[override]
-        return self.item(page).data(STATE_ROLE) or ""
+        return self.item(self.row_of(page)).data(STATE_ROLE) or ""
 
     def set_state(self, page: int, state: str, rating=None) -> None:
-        item = self.item(page)
+        item = self.item(self.row_of(page))
         item.setData(STATE_ROLE, state)
         item.setData(RATING_ROLE, rating.value if rating else "")
         spoken = f"{item.text()}: {state}" + (f", {theme.rating_text(rating)}" if rating else "")
@@ -252,6 +262,10 @@ class DecisionEditor(QWidget):
         self._checklist: Checklist | None = None
         self._guidance = True
         self.summary = SummaryPage()
+        # Its writes are saved at once through the service (not autosaved like typing).
+        self.appraisal = AppraisalPage(service.appraisals, dialogs)
+        self.appraisal.changed.connect(self._appraisal_saved)
+        self.appraisal.details_requested.connect(lambda: self.go_to(0, "options"))
         side = QWidget()
         s = QVBoxLayout(side)
         s.setContentsMargins(24, 16, 8, 16)
@@ -263,7 +277,10 @@ class DecisionEditor(QWidget):
         s.addWidget(self.task_list, 1)
 
         self.stack = QStackedWidget()
-        self.scrolls = [scroll_page(p) for p in (self.details, self.summary)]
+        # Pages by index: the details, one per section (show_checklist), the summary, and the
+        # appraisal last; the task list and Back/Continue go in reading order (self.order).
+        self.scrolls = [scroll_page(p) for p in (self.details, self.summary, self.appraisal)]
+        self.appraisal.setMaximumWidth(APPRAISAL_WIDTH)  # wider than a reading column
         for area in self.scrolls:
             self.stack.addWidget(area)
         right = QWidget()
@@ -295,6 +312,7 @@ class DecisionEditor(QWidget):
         self.details.edited.connect(lambda: self._edited(0))
         self.show_checklist(service.checklist)
         self.summary.go_to.connect(self.go_to)
+        self.summary.appraisal_requested.connect(self._to_appraisal)
         self.summary.export_requested.connect(self.export_requested)
         self.summary.sign_off_requested.connect(self.sign_off_requested)
         self.task_list.page_requested.connect(self.go_to)
@@ -308,11 +326,10 @@ class DecisionEditor(QWidget):
         if self._checklist is not None and self._checklist.sha256 == checklist.sha256:
             return
         self._checklist = checklist
-        for area in self.scrolls[1:-1]:
+        for area in self.scrolls[1:-2]:
             self.stack.removeWidget(area)
             area.deleteLater()
-        total = len(checklist.principles)
-        self.principles = [PrinciplePage(p, total) for p in checklist.principles]
+        self.principles = [PrinciplePage(p, checklist.position(p)) for p in checklist.principles]
         areas = [scroll_page(p) for p in self.principles]
         for i, (page, area) in enumerate(zip(self.principles, areas, strict=True), start=1):
             self.stack.insertWidget(i, area)
@@ -321,15 +338,27 @@ class DecisionEditor(QWidget):
             page.edited.connect(lambda i=i: self._edited(i))
             page.action_done.connect(lambda row, done, i=i: self.set_action_done(i, row, done))
             page.guidance_toggled.connect(self.set_guidance_visible)
-        self.scrolls = [self.scrolls[0], *areas, self.scrolls[-1]]
-        self.task_list.set_titles(["Decision details",
+        self.scrolls = [self.scrolls[0], *areas, *self.scrolls[-2:]]
+        self.task_list.set_titles(["Decision details", "Options appraisal",
                                    *(f"{p.number}. {p.title}" for p in checklist.principles),
-                                   "Check your answers"])
+                                   "Check your answers"], self.order)
 
     @property
     def summary_page(self) -> int:
         """The index of "Check your answers": after the details and every section."""
         return len(self.principles) + 1
+
+    @property
+    def appraisal_page(self) -> int:
+        """The index of "Options appraisal": after the summary, though it reads (in the task
+        list, and by Continue) straight after the details. A section's page keeps its
+        number as its index."""
+        return len(self.principles) + 2
+
+    @property
+    def order(self) -> list[int]:
+        """The pages in reading order."""
+        return [0, self.appraisal_page, *range(1, self.summary_page + 1)]
 
     # ---- state ------------------------------------------------------------------------------
     @property
@@ -382,10 +411,12 @@ class DecisionEditor(QWidget):
         # locks the version, or the sign-offs are removed.
         rules = allowed(d)
         self._read_only = not rules.edit
+        self.details.call_in_days = self.service.call_in_days()
         self.details.load(d, self._read_only)
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,
                       follow_up=rules.mark_actions)
+        self.appraisal.load(d, self._read_only)
         self._bases = dict.fromkeys(range(self.summary_page), d)
         if d.status == Status.SIGNED_OFF:
             self.set_banner(f"Version {d.version} is signed off and locked. "
@@ -423,9 +454,9 @@ class DecisionEditor(QWidget):
             self.task_list.set_state(i, answer_state(answer), answer.rating)
             page.show_progress(answer)
         self.task_list.set_state(self.summary_page, d.status.label)
-        noun = self._checklist.noun if self._checklist is not None else "sections"
-        self.progress_label.setText(f"{completeness(d)} of {len(self.principles)} {noun} "
-                                    "completed")
+        self.task_list.set_state(self.appraisal_page, appraisal_state(d))
+        if self._checklist is not None:
+            self.progress_label.setText(self._checklist.progress(completed_slugs(d)))
 
     # ---- autosave ------------------------------------------------------------------------------
     def _edited(self, page: int) -> None:
@@ -440,13 +471,13 @@ class DecisionEditor(QWidget):
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
         if self._unsaved:
-            return [f"what you typed on {_pages(self._unsaved)}: the decision changed elsewhere "
+            return [f"what you typed on {self._pages(self._unsaved)}: the decision changed elsewhere "
                     "(see the notice at the top), so it can no longer be saved"]
         refused: list[str] = []
         if self._decision is None or self._read_only:
             return refused
         if self._dirty and self._last_error:  # typed, but the register refused to save it
-            refused.append(f"what you typed on {_pages(self._dirty)}: {self._last_error}")
+            refused.append(f"what you typed on {self._pages(self._dirty)}: {self._last_error}")
         refused.extend(f"{label}: what you typed was not saved (changed by someone else)"
                        for label, _theirs, _mine in self._conflicted_parts())
         return [*refused, *self.details.unsaveable(),
@@ -456,6 +487,8 @@ class DecisionEditor(QWidget):
         """Write every pending edit now. False (and the text kept on screen) if it failed."""
         self._timer.stop()
         self._retry.stop()
+        if self._decision is not None and not self._read_only:
+            self.appraisal.save_rejected()  # its wording, if typed and not yet saved
         if not self._dirty or self._decision is None or self._read_only:
             return True
         try:
@@ -550,10 +583,11 @@ class DecisionEditor(QWidget):
             self.details.lock_as_typed()
             for page in self.principles:
                 page.lock_as_typed()
+            self.appraisal.load(held, True)
             self._happened = (
                 f"Not saved: while you were typing, this decision {happened} elsewhere at {at} "
                 "(from the command line or another copy of the app), so it can no longer be "
-                f"changed here. What you typed on {_pages(typed)} since the last save is still "
+                f"changed here. What you typed on {self._pages(typed)} since the last save is still "
                 "on screen: select it and copy it (Ctrl+C) before you leave this decision.")
             self.save_failed.emit("Not saved: the decision changed elsewhere (see the notice)")
         elif fresh is None:
@@ -561,12 +595,13 @@ class DecisionEditor(QWidget):
             self.details.load(held, True)
             for page in self.principles:
                 page.load(held.answer(page.principle.slug), True, follow_up=False)
+            self.appraisal.load(held, True)
             self._happened = (f"This decision {happened} elsewhere at {at}. What is shown is "
                               "what was last saved.")
         else:
             self._happened = f"This decision {happened} elsewhere at {at}."
             self._load_all()  # its notice follows what happened
-            self.go_to(min(self.current_page(), self.summary_page))
+            self.go_to(self.current_page())
         if fresh is None:
             self.record_gone.emit(held.id)
         else:
@@ -582,10 +617,13 @@ class DecisionEditor(QWidget):
         p = self.principles[page - 1]
         return self.service.set_answer(held, p.principle.slug, p.answer())
 
-    def _show_stored(self, decision: Decision) -> None:
+    def _show_stored(self, decision: Decision, appraisal: bool = True) -> None:
         """Hold `decision` (as stored now) and show it on every page with nothing unsaved on
-        it; a page refused for a conflict keeps what was typed in the parts concerned."""
+        it; a page refused for a conflict keeps what was typed in the parts concerned.
+        `appraisal=False`: the appraisal page shows it already (it wrote it)."""
         self._decision = decision
+        if appraisal:
+            self.appraisal.load(decision, self._read_only)
         for page in range(self.summary_page):
             if page in self._dirty:
                 continue
@@ -624,6 +662,14 @@ class DecisionEditor(QWidget):
         return [(part_label(name, titles), part_value(stored or base, name),
                  part_value(typed, name)) for name in names]
 
+    def _pages(self, pages) -> str:
+        """'the details, principle 3, duty 11': the editor's pages, as their sections are
+        named (page n is section n)."""
+        return ", ".join("the details" if page == 0
+                         else f"{self.principles[page - 1].principle.noun} {page}"
+                         if 0 < page <= len(self.principles) else f"page {page}"
+                         for page in sorted(pages))
+
     def _show_conflicts(self) -> None:
         self.conflict_note.show_parts(self._conflicted_parts())
 
@@ -642,6 +688,17 @@ class DecisionEditor(QWidget):
         self._decision = self.service.get(self._decision.id)
         self._load_all()
         self.record_changed.emit(self._decision)
+
+    def _to_appraisal(self) -> None:
+        self.go_to(self.appraisal_page)
+        self.appraisal.focus_field()
+
+    def _appraisal_saved(self, decision: Decision) -> None:
+        """The appraisal page wrote the record: every other page holds it as stored now."""
+        self._show_stored(decision, appraisal=False)
+        self._refresh_tasks()
+        self.saved.emit(dt.datetime.now().strftime("%H:%M:%S"))
+        self.record_changed.emit(decision)
 
     def set_action_done(self, page: int, row: int, done: bool) -> bool:
         """Tick an action done (or not): allowed after sign-off too, and audited."""
@@ -664,14 +721,14 @@ class DecisionEditor(QWidget):
     def go_to(self, page: int, field: str = "") -> None:
         self.save_now()
         last = self.summary_page
-        page = max(0, min(last, page))
+        page = max(0, min(self.appraisal_page, page))
         if page == last and self._decision is not None:
             self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
         self.stack.setCurrentIndex(page)
         self.task_list.set_current(page)
         self.back_button.setEnabled(page > 0)
-        self.next_button.setVisible(page < last)
-        nxt = self.task_list.title(min(page + 1, last))
+        self.next_button.setVisible(page != last)
+        nxt = self.task_list.title(self._step(page, 1))
         self.next_button.setToolTip(f"Go to {nxt} (Ctrl+PgDown)")
         self.next_button.setAccessibleDescription(f"Go to {nxt}")
         self.page_changed.emit(page)
@@ -681,17 +738,22 @@ class DecisionEditor(QWidget):
             self.scrolls[page].verticalScrollBar().setValue(0)
 
     def page_widget(self, page: int):
-        return ([self.details, *self.principles, self.summary])[page]
+        return ([self.details, *self.principles, self.summary, self.appraisal])[page]
+
+    def _step(self, page: int, by: int) -> int:
+        """The page `by` steps on from `page` in reading order (staying at either end)."""
+        order = self.order
+        return order[max(0, min(len(order) - 1, order.index(page) + by))]
 
     def focus_first_field(self) -> None:
         self.page_widget(self.current_page()).focus_field()
 
     def next_page(self) -> None:
-        self.go_to(self.current_page() + 1)
+        self.go_to(self._step(self.current_page(), 1))
         self.focus_first_field()
 
     def previous_page(self) -> None:
-        self.go_to(self.current_page() - 1)
+        self.go_to(self._step(self.current_page(), -1))
         self.focus_first_field()
 
     def guidance_visible(self) -> bool:
@@ -738,9 +800,3 @@ def _what_happened(held: Decision, fresh: Decision | None) -> str:
     if len(fresh.sign_offs) < len(held.sign_offs):
         return "had a sign-off removed"
     return "was changed"
-
-
-def _pages(pages) -> str:
-    """'the details, principle 3': the pages of the editor, by number."""
-    return ", ".join("the details" if page == 0 else f"principle {page}"
-                     for page in sorted(pages))

@@ -16,9 +16,19 @@ from desktop.domain.decision import (
     Decision,
     Option,
 )
-from desktop.domain.fields import names
+from desktop.domain.fields import FIELDS, IMPLICATIONS, names
+from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
+from desktop.ui.editor.report_fields import (
+    PAGE_LABELS,
+    PARAGRAPH_CHOICES,
+    RECOMMENDATION_COLUMNS,
+    REPORT_HINTS,
+    URGENCY_CHOICES,
+    Fieldset,
+    TimelinePreview,
+)
 from desktop.ui.editor.row_table import Column, RowTable
 from desktop.ui.widgets import Field, PlainText, ensure_visible, text_label
 
@@ -35,6 +45,7 @@ HINTS = {
     "delivery_model": "How the service would be delivered if the proposal goes ahead.",
     "options": "Every option considered, including doing nothing, and why each was rejected.",
     "conflicts_of_interest": "Interests declared by anyone involved, and any dispensation granted.",
+    **REPORT_HINTS,
 }
 MODEL_CHOICES = (("", "Not chosen yet"),
                  *((m, DELIVERY_MODEL_LABELS[m]) for m in DELIVERY_MODELS))
@@ -51,7 +62,11 @@ OPTION_COLUMNS = [
 LINE_FIELDS = names("line")
 TEXT_FIELDS = names("text")
 DATES = names("date")
-LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE}  # characters that can be saved
+# Characters that can be saved, by field (title and reference, and the report's lines).
+LIMITS = {"title": MAX_TITLE, "reference": MAX_REFERENCE,
+          **{key: limit for key in LINE_FIELDS if (limit := FIELDS[key].max_length)
+             and key not in ("title", "reference")}}
+CHOICES = ("delivery_model", "exempt_paragraph", "urgency_route")  # drop-downs, by key
 
 
 
@@ -124,6 +139,71 @@ class DetailsPage(QWidget):
         conflicts = PlainText(3)
         conflicts.textChanged.connect(self._changed)
         add("conflicts_of_interest", conflicts)
+        self.call_in_days = CALL_IN_DAYS  # the council's (the editor sets it from the service)
+        self._build_report(col)
+
+    def _build_report(self, col: QVBoxLayout) -> None:
+        """The committee report's fields, in fieldsets, and the decision timeline."""
+        group: Fieldset | None = None
+
+        def add(key: str, widget: QWidget) -> None:
+            f = Field(PAGE_LABELS.get(key, FIELD_LABELS[key]), widget, HINTS.get(key, ""))
+            widget.setAccessibleName(FIELD_LABELS[key])
+            self.fields[key] = f
+            self.inputs[key] = widget
+            assert group is not None
+            group.add(f)
+
+        def line(key: str) -> None:
+            w = DateField() if key in DATES else QLineEdit()
+            w.textEdited.connect(self._changed)
+            add(key, w)
+
+        def text(key: str, rows: int = 4) -> None:
+            w = PlainText(rows)
+            w.textChanged.connect(self._changed)
+            add(key, w)
+
+        def choice(key: str, choices) -> None:
+            w = QComboBox()
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(20)
+            for value, label in choices:
+                w.addItem(label, value)
+            w.currentIndexChanged.connect(self._changed)
+            add(key, w)
+
+        group = Fieldset("Committee report", "As the report to the decision maker gives them.")
+        col.addWidget(group)
+        for key in ("report_of", "contact_officer", "wards_affected"):
+            line(key)
+        self.recommendations = RowTable(RECOMMENDATION_COLUMNS, "recommendation",
+                                        "Add a recommendation", reorder=True)
+        self.recommendations.edited.connect(self._changed)
+        self.recommendations.rows_changed.connect(self.chain_tab_order)
+        self.recommendations.setAccessibleName(FIELD_LABELS["recommendations"])
+        add("recommendations", self.recommendations)
+        group = Fieldset("Exempt information", "Schedule 12A to the Local Government Act 1972. "
+                         "An exempt record prints a notice at its top.")
+        col.addWidget(group)
+        choice("exempt_paragraph", PARAGRAPH_CHOICES)
+        text("exempt_parts", 2)
+        group = Fieldset("Implications", "Each is written by its statutory officer and printed "
+                         "under their name and post.")
+        col.addWidget(group)
+        for kind, _post in IMPLICATIONS:
+            text(f"{kind}_implications")
+            line(f"{kind}_officer")
+        group = Fieldset("Decision timeline", "The meeting date above is the decision date "
+                         "unless another is given here.")
+        col.addWidget(group)
+        self.timeline = TimelinePreview()
+        line("forward_plan_notice_date")
+        choice("urgency_route", URGENCY_CHOICES)
+        group.add(self.timeline.warning)  # under the notice it is about
+        line("decision_date")
+        line("publication_date")
+        group.add(self.timeline)
 
     # ---- load / read back ----------------------------------------------------------------
     def load(self, decision: Decision, read_only: bool) -> None:
@@ -141,15 +221,18 @@ class DetailsPage(QWidget):
                 w.setReadOnly(read_only)
             self.key_decision.setChecked(decision.key_decision)
             self.key_decision.setEnabled(not read_only)
-            model = self.inputs["delivery_model"]
-            model.setCurrentIndex(max(0, model.findData(decision.delivery_model or "")))
-            model.setEnabled(not read_only)
+            for key in CHOICES:
+                self._choose(key, getattr(decision, key))
+                self.inputs[key].setEnabled(not read_only)
             self.options.set_values(_option_rows(decision.options), read_only)
+            self.recommendations.set_values(_recommendation_rows(decision.recommendations),
+                                            read_only)
             for f in self.fields.values():
                 f.set_error("")
         finally:
             self._loading = False
         self.chain_tab_order()
+        self._show_timeline()
 
     def refresh(self, decision: Decision, keep: frozenset[str] = frozenset()) -> None:
         """Show the stored value of each field that shows another one, except the fields
@@ -169,12 +252,16 @@ class DetailsPage(QWidget):
                     w.setText(stored or "")
                 elif key == "key_decision":
                     w.setChecked(stored)
-                elif key == "delivery_model":
-                    w.setCurrentIndex(max(0, w.findData(stored or "")))
+                elif key in CHOICES:
+                    self._choose(key, stored)
+                elif key == "recommendations":
+                    self.recommendations.set_values(_recommendation_rows(stored),
+                                                    self._read_only)
                 else:
                     self.options.set_values(_option_rows(stored), self._read_only)
         finally:
             self._loading = False
+        self._show_timeline()
 
     def lock_as_typed(self) -> None:
         """Read-only from now, with what is typed left on the page (see PrinciplePage)."""
@@ -185,8 +272,10 @@ class DetailsPage(QWidget):
             for key in LINE_FIELDS + DATES + TEXT_FIELDS:
                 self.inputs[key].setReadOnly(True)
             self.key_decision.setEnabled(False)
-            self.inputs["delivery_model"].setEnabled(False)
+            for key in CHOICES:
+                self.inputs[key].setEnabled(False)
             self.options.set_values(self.options.values(), read_only=True)
+            self.recommendations.set_values(self.recommendations.values(), read_only=True)
         finally:
             self._loading = False
         self.chain_tab_order()
@@ -199,7 +288,7 @@ class DetailsPage(QWidget):
             out[key] = self.inputs[key].text()
         for key in TEXT_FIELDS:
             out[key] = self.inputs[key].toPlainText()
-        for key in ("title", "reference"):
+        for key in LIMITS:
             if key in problems:
                 del out[key]
         for key in DATES:
@@ -207,6 +296,9 @@ class DetailsPage(QWidget):
                 out[key] = parse_typed_date(self.inputs[key].text())
         out["key_decision"] = self.key_decision.isChecked()
         out["delivery_model"] = self.inputs["delivery_model"].currentData() or None
+        out["exempt_paragraph"] = self.inputs["exempt_paragraph"].currentData()
+        out["urgency_route"] = self.inputs["urgency_route"].currentData() or "none"
+        out["recommendations"] = tuple(r["text"] for r in self.recommendations.values())
         out["options"] = tuple(
             Option(name=r["name"], status=r["status"] or "rejected",
                    delivery_model=r["delivery_model"] or None, reason=r["reason"])
@@ -232,7 +324,7 @@ class DetailsPage(QWidget):
     def show_problems(self) -> None:
         """Show beside each field what problems() finds there, and clear the rest."""
         problems = self.problems()
-        for key in ("title", "reference", *DATES):
+        for key in (*LIMITS, *DATES):
             self.fields[key].set_error(problems.get(key, ""))
 
     def unsaveable(self) -> list[str]:
@@ -255,7 +347,21 @@ class DetailsPage(QWidget):
 
     def _changed(self, *_args) -> None:
         if not self._loading:
+            self._show_timeline()
             self.edited.emit()
+
+    def _choose(self, key: str, value: object) -> None:
+        w = self.inputs[key]
+        w.setCurrentIndex(max(0, w.findData(value if key == "exempt_paragraph" else value or "")))
+
+    def _show_timeline(self) -> None:
+        """The timeline worked out from the dates as typed (those that are dates)."""
+        typed = self.changes()
+        self.timeline.show_timeline(decision_timeline(
+            Decision(id="", title="", **{k: typed[k] for k in (
+                "key_decision", "meeting_date", "forward_plan_notice_date", "urgency_route",
+                "decision_date", "publication_date") if k in typed}),
+            self.call_in_days))
 
     # ---- navigation ----------------------------------------------------------------------
     def focus_chain(self) -> list[QWidget]:
@@ -266,6 +372,14 @@ class DetailsPage(QWidget):
             chain.append(self.inputs[key])
         chain.extend(self.options.focus_chain())
         chain.append(self.inputs["conflicts_of_interest"])
+        for key in ("report_of", "contact_officer", "wards_affected"):
+            chain.append(self.inputs[key])
+        chain.extend(self.recommendations.focus_chain())
+        chain += [self.inputs["exempt_paragraph"], self.inputs["exempt_parts"]]
+        for kind, _post in IMPLICATIONS:
+            chain += [self.inputs[f"{kind}_implications"], self.inputs[f"{kind}_officer"]]
+        chain += [self.inputs[key] for key in ("forward_plan_notice_date", "urgency_route",
+                                               "decision_date", "publication_date")]
         return chain
 
     def chain_tab_order(self) -> None:
@@ -275,10 +389,14 @@ class DetailsPage(QWidget):
 
     def focus_field(self, key: str = "title") -> None:
         widget = self.inputs.get(key, self.inputs["title"])
-        if widget is self.options:
-            widget = self.options.focus_chain()[0]
+        if widget in (self.options, self.recommendations):
+            widget = widget.focus_chain()[0]
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         ensure_visible(widget)
+
+
+def _recommendation_rows(recommendations: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"text": r} for r in recommendations]
 
 
 def _option_rows(options: tuple[Option, ...]) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.checklist import Principle
-from desktop.domain.decision import Action, Answer, Rating, answer_problems
+from desktop.domain.decision import Action, Answer, Document, Rating, answer_problems
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui import theme
 from desktop.ui.editor.row_table import Column, RowTable
@@ -46,6 +46,12 @@ ACTION_COLUMNS = [
     Column("due", "Due date", 0, width=150, spoken="Due date of action", line=1, date=True),
     Column("done", "Progress", 0, check="Done", live=True, spoken="Action done", line=2),
 ]
+DOCUMENT_COLUMNS = [
+    Column("title", "Document", 1, spoken="Title of document", lines=1),
+    Column("date", "Date", 0, width=150, spoken="Date of document", line=1, date=True),
+    Column("held_at", "Where it is held", 1, spoken="Where the document is held", line=1,
+           lines=1),
+]
 # Two columns (inputs, then guidance on the right) when the scroll viewport is at least this
 # wide in logical pixels: 1280x800 at 100% has about 920; at 150% it is about 560 and stacks.
 TWO_COLUMN_VIEWPORT = 840
@@ -65,8 +71,10 @@ class PrinciplePage(QWidget):
     # this page has none of.
     actions: RowTable  # type: ignore[assignment]
 
-    def __init__(self, principle: Principle, total: int, parent: QWidget | None = None) -> None:
-        """`total`: how many sections its checklist has ("Principle 3 of 12")."""
+    def __init__(self, principle: Principle, position: str,
+                 parent: QWidget | None = None) -> None:
+        """`position`: where it stands in its checklist ("Principle 3 of 10":
+        Checklist.position)."""
         super().__init__(parent)
         self.principle = principle
         self._loading = False
@@ -79,11 +87,9 @@ class PrinciplePage(QWidget):
         h = QVBoxLayout(self.heading)
         h.setContentsMargins(0, 0, 0, 0)
         h.setSpacing(8)
-        kind = principle.kind_label
-        h.addWidget(text_label(f"{kind} {principle.number} of {total}", "caption"))
+        h.addWidget(text_label(position, "caption"))
         self.title = text_label(principle.title, "h1")
-        self.title.setAccessibleName(
-            f"{principle.title}, {kind.lower()} {principle.number} of {total}")
+        self.title.setAccessibleName(f"{principle.title}, {position[0].lower()}{position[1:]}")
         h.addWidget(self.title)
         h.addSpacing(8)
         quote = text_label(f"“{principle.wording[0].upper()}{principle.wording[1:]}.”", "quote")
@@ -157,7 +163,7 @@ class PrinciplePage(QWidget):
         self.response = PlainText(6)
         self.response.textChanged.connect(self._changed)
         self.response_field = Field(
-            f"How does the proposal meet this {principle.kind}?", self.response,
+            f"How does the proposal meet this {principle.noun}?", self.response,
             "Answer the questions in the guidance in plain words: what the proposal does, for whom, "
             "and any gaps.")
         col.addWidget(self.response_field)
@@ -165,6 +171,15 @@ class PrinciplePage(QWidget):
         self.evidence.textChanged.connect(self._changed)
         col.addWidget(Field("Evidence", self.evidence,
                             "Reports, data or consultation that back this up, with dates."))
+        self.documents = RowTable(DOCUMENT_COLUMNS, "document", "Add a document")
+        self.documents.edited.connect(self._changed)
+        self.documents.rows_changed.connect(self.chain_tab_order)
+        self.documents.setAccessibleName("Documents")
+        self.documents_field = Field(
+            "Documents", self.documents,
+            "Each report or record the evidence rests on: its title, its date and where it is "
+            "held. The record lists them as background papers.")
+        col.addWidget(self.documents_field)
         self.actions = RowTable(ACTION_COLUMNS, "action", "Add an action")
         self.actions.edited.connect(self._changed)
         self.actions.toggled.connect(self._done_toggled)
@@ -228,6 +243,7 @@ class PrinciplePage(QWidget):
             self.evidence.setPlainText(answer.evidence)
             self.evidence.setReadOnly(read_only)
             self._show_actions(answer.actions)
+            self._show_documents(answer.documents)
         finally:
             self._loading = False
         self.show_progress(answer)
@@ -247,6 +263,9 @@ class PrinciplePage(QWidget):
             if ("actions" not in keep and shown.actions != answer.actions
                     and not self._bad_due_dates()):
                 self._show_actions(answer.actions)
+            if ("documents" not in keep and shown.documents != answer.documents
+                    and not self._bad_document_dates()):
+                self._show_documents(answer.documents)
         finally:
             self._loading = False
         self.show_progress(answer)
@@ -266,6 +285,11 @@ class PrinciplePage(QWidget):
         for i in range(self.actions.row_count()):
             self.actions.cell(i, "done").setEnabled(self._follow_up)
 
+    def _show_documents(self, documents: tuple[Document, ...]) -> None:
+        self.documents.set_values(
+            [{"title": x.title, "date": x.date or "", "held_at": x.held_at} for x in documents],
+            self._read_only)
+
     def lock_as_typed(self) -> None:
         """Read-only from now, with what is typed left on the page (to be copied): the record
         was signed elsewhere while it was being typed on."""
@@ -277,6 +301,7 @@ class PrinciplePage(QWidget):
             self.response.setReadOnly(True)
             self.evidence.setReadOnly(True)
             self.actions.set_values(self.actions.values(), read_only=True)
+            self.documents.set_values(self.documents.values(), read_only=True)
         finally:
             self._loading = False
 
@@ -290,8 +315,11 @@ class PrinciplePage(QWidget):
         """The answer as typed; a due date that is not a real date yet is left out."""
         actions = [Action(row["action"], row["owner"], parse_typed_date(row["due"].strip()),
                           row["done"] == "yes") for row in self.actions.values()]
+        documents = [Document(row["title"], parse_typed_date(row["date"].strip()),
+                              row["held_at"]) for row in self.documents.values()]
         return Answer(rating=self.rating(), response=self.response.toPlainText(),
-                      evidence=self.evidence.toPlainText(), actions=tuple(actions))
+                      evidence=self.evidence.toPlainText(), actions=tuple(actions),
+                      documents=tuple(documents))
 
     def show_problems(self) -> None:
         """Flag, beside the actions, due dates that answer() leaves out (or clear the flag)."""
@@ -299,23 +327,34 @@ class PrinciplePage(QWidget):
         self.actions_field.set_error(
             f"Enter the due date of action {', '.join(bad)} as a real date, e.g. 31/03/2027"
             if bad else "")
+        bad = [str(i) for i, _typed in self._bad_document_dates()]
+        self.documents_field.set_error(
+            f"Enter the date of document {', '.join(bad)} as a real date, e.g. 31/03/2027"
+            if bad else "")
 
     def unsaveable(self) -> list[str]:
         """What is typed here but cannot be saved (due dates that are not dates)."""
-        return [f"{self.principle.title}, action {i}: due date “{typed}” is not a date"
-                for i, typed in self._bad_due_dates()]
+        return ([f"{self.principle.title}, action {i}: due date “{typed}” is not a date"
+                 for i, typed in self._bad_due_dates()]
+                + [f"{self.principle.title}, document {i}: date “{typed}” is not a date"
+                   for i, typed in self._bad_document_dates()])
 
     def _bad_due_dates(self) -> list[tuple[int, str]]:
         """(action number, what is typed) of each due date that is not a date."""
         return [(i, typed) for i, row in enumerate(self.actions.values(), start=1)
                 if (typed := row["due"].strip()) and parse_typed_date(typed) is None]
 
+    def _bad_document_dates(self) -> list[tuple[int, str]]:
+        """(document number, what is typed) of each date that is not a date."""
+        return [(i, typed) for i, row in enumerate(self.documents.values(), start=1)
+                if (typed := row["date"].strip()) and parse_typed_date(typed) is None]
+
     def show_progress(self, answer: Answer) -> None:
-        problems = answer_problems(answer)
+        problems = answer_problems(answer, self.principle.noun)
         self.progress.setText(
-            f"To complete this {self.principle.kind}: "
+            f"To complete this {self.principle.noun}: "
             + "; ".join(p[0].lower() + p[1:] for p in problems) + "."
-            if problems else f"This {self.principle.kind} is complete.")
+            if problems else f"This {self.principle.noun} is complete.")
 
     def _done_toggled(self, row: int, _key: str, done: bool) -> None:
         # Undo the tick until the editor has saved any typing and recorded the change (audited):
@@ -346,7 +385,7 @@ class PrinciplePage(QWidget):
     def focus_chain(self) -> list[QWidget]:
         """Reading order: the inputs, then the guidance beside them; or the guidance above first."""
         inputs = [*self.rating_buttons.values(), self.response, self.evidence,
-                  *self.actions.focus_chain()]
+                  *self.documents.focus_chain(), *self.actions.focus_chain()]
         if self._two_columns:
             return [*inputs, self.guidance_toggle]
         return [self.guidance_toggle, *inputs]

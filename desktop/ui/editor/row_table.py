@@ -49,10 +49,15 @@ class RowTable(QWidget):
     toggled = Signal(int, str, bool)  # row, column key, ticked: a tick box was changed by the user
 
     def __init__(self, columns: list[Column], noun: str, add_text: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, reorder: bool = False) -> None:
         super().__init__(parent)
         self.columns = columns
         self.noun = noun
+        # reorder: each row has "Move up" and "Move down" links (and Alt+Up, Alt+Down in its
+        # cells), for a list whose order matters, such as numbered recommendations.
+        self.reorder = reorder
+        self._movers: list[tuple[LinkButton, LinkButton]] = []
+        self._link_boxes: list[QWidget] = []  # each row's three links (reorder only)
         self._rows: list[list[QWidget]] = []
         self._removers: list[LinkButton] = []
         self._cards: list[QWidget] = []
@@ -116,8 +121,10 @@ class RowTable(QWidget):
     def focus_chain(self) -> list[QWidget]:
         """Every focusable widget in reading order: row by row, then the Add button."""
         chain: list[QWidget] = []
-        for cells, remover in zip(self._rows, self._removers, strict=True):
+        for i, (cells, remover) in enumerate(zip(self._rows, self._removers, strict=True)):
             chain.extend(cells)
+            if self.reorder:
+                chain.extend(self._movers[i])
             chain.append(remover)
         chain.append(self.add_button)
         return chain
@@ -131,7 +138,20 @@ class RowTable(QWidget):
 
     def _add_clicked(self) -> None:
         self.add_row()
+        self._show_rows()
         self._rows[-1][0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_rows(self) -> None:
+        """Show the rows now, not when the layout gets round to it: a cell focused while
+        hidden loses the focus when it appears, and Tab skips cells not yet shown."""
+        if self.stacked:
+            for card in self._cards:
+                card.show()
+        else:
+            for cells, remover in zip(self._rows, self._removers, strict=True):
+                for w in cells:
+                    w.show()
+                remover.setVisible(not self._read_only)
 
     def _append(self, values: dict[str, str]) -> None:
         r = len(self._rows) + 1  # grid row (0 is the header)
@@ -186,7 +206,9 @@ class RowTable(QWidget):
         remover.setAccessibleName(f"Remove {self.noun} {r}")
         remover.setVisible(not self._read_only)
         remover.clicked.connect(lambda _=False, b=remover: self._remove_clicked(b))
-        if self.stacked:
+        if self.reorder and not self.stacked:
+            self._add_movers(r, cells, remover)
+        elif self.stacked:
             card = self._card(r, cells, remover)
             self.grid.addWidget(card, r, 0, 1, len(self.columns) + 1)
             self._cards.append(card)
@@ -194,6 +216,76 @@ class RowTable(QWidget):
             self.grid.addWidget(remover, r, len(self.columns))
         self._rows.append(cells)
         self._removers.append(remover)
+        self._sync_movers()
+        if self.grid_holder.isVisible():
+            # Qt shows a widget added to a shown table only later (it posts that): show the
+            # row now, or the focus cannot move into it (it stayed on "Add", or was lost
+            # when a row was moved).
+            index = len(self._rows) - 1
+            links = self._link_boxes[index:index + 1] or (
+                [] if self._read_only else [remover])
+            tops = [self._cards[index]] if self.stacked else [*cells, *links]
+            for w in tops:
+                w.show()
+
+    def _add_movers(self, r: int, cells: list[QWidget], remover: LinkButton) -> None:
+        """Move up, Move down and Remove one above the other beside the row (side by side
+        they made the page wider than a 1024 px screen at 150%)."""
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        links = QWidget()
+        box = QVBoxLayout(links)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        pair = []
+        for text, delta in (("Move up", -1), ("Move down", 1)):
+            link = LinkButton(text)
+            link.setAccessibleName(f"{text.replace('Move', f'Move {self.noun} {r}')}")
+            link.clicked.connect(lambda _=False, b=link, d=delta: self._move_clicked(b, d))
+            box.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+            pair.append(link)
+            for cell in cells:
+                key = QShortcut(QKeySequence("Alt+Up" if delta < 0 else "Alt+Down"), cell)
+                key.setContext(Qt.ShortcutContext.WidgetShortcut)
+                key.activated.connect(lambda w=cell, d=delta: self._move_cell(w, d))
+        box.addWidget(remover, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addStretch(1)
+        self.grid.addWidget(links, r, len(self.columns))
+        self._link_boxes.append(links)
+        self._movers.append((pair[0], pair[1]))
+
+    def move_row(self, index: int, delta: int) -> bool:
+        """Move row `index` up (-1) or down (+1); False at either end."""
+        target = index + delta
+        if self._read_only or not (0 <= index < len(self._rows) and 0 <= target < len(self._rows)):
+            return False
+        values = self.values()
+        values[index], values[target] = values[target], values[index]
+        self.set_values(values, self._read_only)
+        self.edited.emit()
+        return True
+
+    def _move_clicked(self, button: LinkButton, delta: int) -> None:
+        index = next(i for i, pair in enumerate(self._movers) if button in pair)
+        if self.move_row(index, delta):
+            target = index + delta
+            up, down = self._movers[target]
+            # The same link on the moved row, or its other link where this one is gone.
+            link = (up if delta < 0 else down)
+            (link if link.isVisible() else (down if delta < 0 else up)).setFocus(
+                Qt.FocusReason.OtherFocusReason)
+
+    def _move_cell(self, cell: QWidget, delta: int) -> None:
+        index = next(i for i, cells in enumerate(self._rows) if cell in cells)
+        column = self._rows[index].index(cell)
+        if self.move_row(index, delta):
+            self._rows[index + delta][column].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sync_movers(self) -> None:
+        last = len(self._movers) - 1
+        for i, (up, down) in enumerate(self._movers):
+            up.setVisible(not self._read_only and i > 0)
+            down.setVisible(not self._read_only and i < last)
 
     def _card(self, r: int, cells: list[QWidget], remover: LinkButton) -> QWidget:
         """One item as labelled lines: the first line's cell is named with the item's number."""
@@ -239,6 +331,7 @@ class RowTable(QWidget):
         del values[index]
         self.set_values(values, self._read_only)
         self.edited.emit()
+        self._show_rows()
         chain = self.focus_chain()
         target = self._rows[min(index, len(self._rows) - 1)][0] if self._rows else chain[-1]
         target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -247,12 +340,16 @@ class RowTable(QWidget):
         # A stacked item goes with its block (the cells are the block's children).
         doomed = [self._cards.pop(index)] if self.stacked else [*self._rows[index],
                                                                  self._removers[index]]
+        if self._link_boxes:  # the links go with their box
+            doomed = [*self._rows[index], self._link_boxes.pop(index)]
+            del self._movers[index]
         for w in doomed:
             self.grid.removeWidget(w)
             w.hide()
             w.deleteLater()
         del self._rows[index]
         del self._removers[index]
+        self._sync_movers()
 
     def _sync_empty(self) -> None:
         self.grid_holder.setVisible(bool(self._rows))

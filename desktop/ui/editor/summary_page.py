@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.appraisal_text import disagreement_messages
 from desktop.domain.checklist import Checklist
 from desktop.domain.dates import short_date
 from desktop.domain.decision import (
@@ -19,14 +22,16 @@ from desktop.domain.decision import (
     Status,
     answer_gaps,
     answer_state,
-    completeness,
+    appraisal_gaps,
+    completed_slugs,
     detail_problems,
     overall_rating,
     settled_rating,
 )
 from desktop.domain.rules import allowed
+from desktop.domain.timeline import decision_timeline
 from desktop.ui import theme
-from desktop.ui.widgets import ButtonRow, LinkButton, primary_button, text_label
+from desktop.ui.widgets import ButtonRow, LinkButton, WarningText, primary_button, text_label
 
 
 def first_lines(text: str, limit: int = 180) -> str:
@@ -54,6 +59,7 @@ class SummaryPage(QWidget):
     """Rebuilt from the saved record each time it is shown."""
 
     go_to = Signal(int, str)  # page index, field key
+    appraisal_requested = Signal()  # "Go to" the options appraisal (its page is the editor's)
     export_requested = Signal()
     sign_off_requested = Signal()
 
@@ -69,6 +75,7 @@ class SummaryPage(QWidget):
         self.rating_line: QLabel | None = None  # "Overall rating: …", if anything is rated
         self.export_enabled = True
         self.next_step: QPushButton | None = None  # the first focus (see focus_field)
+        self.notice_warning: WarningText | None = None  # a key decision's short notice
 
     def show_decision(self, decision: Decision, checklist: Checklist) -> None:
         if self._body is not None:
@@ -80,11 +87,10 @@ class SummaryPage(QWidget):
         col = QVBoxLayout(self._body)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(16)
-        done = completeness(decision)
         col.addWidget(text_label("Check your answers", "h1"))
         col.addWidget(text_label(decision.title, "caption"))
-        col.addWidget(text_label(f"{done} of {len(checklist.principles)} {checklist.noun} "
-                                 "completed"))
+        progress = checklist.progress(completed_slugs(decision))
+        col.addWidget(text_label(progress))
         overall = settled_rating(decision)
         self.rating_line = None
         if overall:
@@ -93,17 +99,22 @@ class SummaryPage(QWidget):
             self.rating_line.setStyleSheet(f"color: {theme.rating_colour(overall).name()};")
         elif overall_rating(decision):  # rated in part: no rating reads as if assured
             self.rating_line = text_label(
-                f"Overall rating: Not yet rated ({done} of {len(checklist.principles)} "
-                f"{checklist.noun} completed)", "label")
+                f"Overall rating: Not yet rated ({progress})", "label")
         if self.rating_line is not None:
             col.addWidget(self.rating_line)
+        self.notice_warning = WarningText()
+        self.notice_warning.show_warning(decision_timeline(decision).notice_warning)
+        col.addWidget(self.notice_warning)
 
-        missing: list[tuple[str, int, str]] = [
-            (f"Decision details: {msg}", 0, key) for key, msg in detail_problems(decision)
+        # (what is missing, what its link does)
+        missing: list[tuple[str, Callable[[], None]]] = [
+            (f"Decision details: {msg}", self._to(0, key)) for key, msg in detail_problems(decision)
         ]
+        missing += [(f"Options appraisal: {msg}", self.appraisal_requested.emit)
+                    for msg in appraisal_gaps(decision)]
         for p in checklist.principles:
-            for key, msg in answer_gaps(decision.answer(p.slug)):
-                missing.append((f"{p.number}. {p.title}: {msg}", p.number, key))
+            for key, msg in answer_gaps(decision.answer(p.slug), p.noun):
+                missing.append((f"{p.number}. {p.title}: {msg}", self._to(p.number, key)))
         rules = allowed(decision)
         if missing and rules.edit:
             box = QFrame()
@@ -111,14 +122,27 @@ class SummaryPage(QWidget):
             b = QVBoxLayout(box)
             b.setSpacing(4)
             b.addWidget(text_label("What is still missing", "h2"))
-            for text, page, key in missing:
+            for text, follow in missing:
                 link = LinkButton(text, wrap=True)  # a narrow window breaks it into lines
                 link.setAccessibleName(f"Go to {text}")
-                link.clicked.connect(lambda _=False, p=page, k=key: self.go_to.emit(p, k))
+                link.clicked.connect(lambda _=False, f=follow: f())
                 b.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
                 self.links.append(link)
             col.addWidget(box)
 
+        # Where the principle pages and the options appraisal disagree (issue 16): said here,
+        # with the way to the appraisal.
+        disagree = disagreement_messages(decision, {p.slug: f"{p.number}. {p.title}"
+                                                    for p in checklist.principles})
+        self.disagreements: QLabel | None = None
+        if disagree:
+            self.disagreements = text_label("\n".join(f"! {m}" for m in disagree), "warning")
+            self.disagreements.setAccessibleName("The principle pages and the options appraisal "
+                                                 "disagree")
+            col.addWidget(self.disagreements)
+            see = LinkButton("See the options appraisal", wrap=True)
+            see.clicked.connect(self.appraisal_requested)
+            col.addWidget(see, 0, Qt.AlignmentFlag.AlignLeft)
         first_missing = self.links[0] if self.links else None
         col.addWidget(text_label("Next step", "h2"))
         ready = decision.status == Status.READY
@@ -157,7 +181,7 @@ class SummaryPage(QWidget):
             buttons.add(self.sign_off_button)
         col.addWidget(buttons)
         self.next_step = first_missing or self._next_action(decision)
-        col.addWidget(text_label("Principles", "h2"))
+        col.addWidget(text_label(checklist.noun.capitalize(), "h2"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(4)
@@ -199,6 +223,9 @@ class SummaryPage(QWidget):
         if self.sign_off_button is not None and decision.sign_offs:
             return self.sign_off_button
         return self.export_button
+
+    def _to(self, page: int, key: str) -> Callable[[], None]:
+        return lambda: self.go_to.emit(page, key)
 
     def focus_field(self, _key: str = "") -> None:
         """The page's first focus: its next step (while the export is not possible, say

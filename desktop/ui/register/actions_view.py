@@ -48,7 +48,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("owner", "Owner"),
     ("action", "Action"),
     ("decision", "Decision"),
-    ("principle", "Principle"),
+    ("principle", "Principle or duty"),
 )
 # The sorts offered from the keyboard, as (label, sort key, descending); the column headings
 # offer the same sorts by mouse.
@@ -58,7 +58,7 @@ SORTS: tuple[tuple[str, str, bool], ...] = (
     ("Owner, A to Z", "owner", False),
     ("Owner, Z to A", "owner", True),
     ("Decision, A to Z", "decision", False),
-    ("Principle, 1 to 10", "principle", False),
+    ("Principle or duty, in order", "principle", False),
     ("Action, A to Z", "action", False),
 )
 CSV_FILTER = "CSV files (*.csv)"

@@ -26,8 +26,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("complete", "Complete"),
     ("overall_rating", "Overall rating"),
+    ("timeline", "Timeline"),  # where it stands today: call-in, challenge window, short notice
     ("matched_in", "Matched in"),  # shown only while searching
 )
+UNSORTED = ("timeline", "matched_in")  # worked out for the rows shown, not sortable in SQL
 EXAMPLE_PREFIX = "Example: "  # the shipped example, wherever it shows
 MATCH_BATCH = 40  # rows whose "Matched in" is read at once: about a screenful
 # Qt.ItemDataRole values as ints (Qt passes roles to data() as plain ints): naming PySide's
@@ -43,6 +45,35 @@ def _rated(row: RegisterRow):
     early draft (three greens) never looks assured beside a finished record."""
     done = 0 < row.sections <= row.complete or row.status in (Status.READY, Status.SIGNED_OFF)
     return row.overall_rating if done else None
+
+
+def timeline_text(row: RegisterRow, spoken: bool, *, today: str, whole: bool = False) -> str:
+    """Where a decision's timeline stands `today` ("In call-in to 7 Dec 2026"), from the
+    dates stored with it; `whole`: every date, for the tooltip."""
+    now = today
+    warning = "Short notice" if row.short_notice else ""
+    if whole:
+        parts = [warning + (": fewer than 28 clear days on the forward plan" if warning else "")]
+        for label, value in (("Decision", row.decision_date),
+                             ("Published", row.publication_date),
+                             ("Call-in ends", row.call_in_end),
+                             ("Implementable from", row.implementable_from),
+                             ("Challenge window ends", row.challenge_end)):
+            if value:
+                parts.append(f"{label} {short_date(value)}")
+        return ". ".join(p for p in parts if p)
+    state = ""
+    if row.publication_date and row.call_in_end and row.publication_date <= now <= row.call_in_end:
+        state = f"In call-in to {short_date(row.call_in_end)}"
+    elif row.decision_date and row.decision_date > now:
+        state = f"Decision {short_date(row.decision_date)}"
+    elif row.challenge_end and row.challenge_end >= now:
+        state = f"Challenge to {short_date(row.challenge_end)}"
+    elif row.decision_date:
+        state = f"Decided {short_date(row.decision_date)}"
+    if warning and not spoken:  # the warning first and alone: the rest is in the tooltip
+        return f"! {warning}"
+    return "; ".join(p for p in (warning, state) if p)
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -189,6 +220,12 @@ class RegisterTableModel(PagedTableModel):
                 found = self.matched_in(index.row())
                 return f"Matched in {found}" if role == TOOLTIP_ROLE and found else found
             return None
+        if key == "timeline":
+            if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE, TOOLTIP_ROLE):
+                today = self._service.today()
+                return timeline_text(row, role != DISPLAY_ROLE, today=today,
+                                     whole=role == TOOLTIP_ROLE) or None
+            return None
         example = EXAMPLE_PREFIX if row.id in self._examples else ""
         if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             text = self._text(row, key, role == ACCESSIBLE_TEXT_ROLE)
@@ -230,7 +267,7 @@ class RegisterTableModel(PagedTableModel):
     def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
         from PySide6.QtCore import Qt
 
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] == "matched_in":
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] in UNSORTED:
             return
         self.update_query(sort=COLUMNS[column][0],
                           descending=order == Qt.SortOrder.DescendingOrder)

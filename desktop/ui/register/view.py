@@ -33,12 +33,18 @@ if TYPE_CHECKING:
 # A zero-interval timer still coalesces keystrokes that arrive while a query is running.
 SEARCH_DELAY_MS = 0
 STATUS_CHOICES = [(s.value, s.label) for s in Status]
+STATUS_VALUES = frozenset(s.value for s in Status)
 RATING_CHOICES = [(r.value, theme.rating_text(r)) for r in (Rating.RED, Rating.AMBER, Rating.GREEN,
                                                              Rating.NOT_APPLICABLE)]
 RATING_CHOICES.append(("none", "Not rated yet"))
 # The order they give way on a narrow window; the reference always stays (it is how a clerk
 # finds a decision), as do the title, status, completeness and rating.
-OPTIONAL_COLUMNS = ("meeting_date", "decision_maker")
+# Shown while there is room, in this order. The timeline comes first (it says the decision
+# date too, where nothing more pressing does): at 1280 px it shows, and the meeting date not.
+OPTIONAL_COLUMNS = ("timeline", "meeting_date", "decision_maker")
+# The timeline's filters sit with the statuses (after a rule): a button of their own pushed
+# "New decision" past the search box at 1024 px and 150%.
+TIMELINE_CHOICES = [("call-in", "In call-in"), ("challenge", "Challenge window open")]
 
 
 class RegisterTable(QTableView):
@@ -94,6 +100,9 @@ class FilterButton(QToolButton):
         menu = QMenu(self)
         self.actions_by_value: dict[str, QAction] = {}
         for value, text in choices:
+            if value == "-":  # a rule between groups of choices
+                menu.addSeparator()
+                continue
             act = menu.addAction(text)
             act.setCheckable(True)
             act.toggled.connect(self._toggled)
@@ -101,7 +110,7 @@ class FilterButton(QToolButton):
         self.setMenu(menu)
         # As wide as its widest label ("Status (5) ▾"), so ticking a choice moves nothing.
         widths = []
-        for n in (0, len(choices)):
+        for n in (0, len([v for v, _ in choices if v != "-"])):
             self._relabel(n)
             widths.append(self.sizeHint().width())
         self.setFixedWidth(max(widths))
@@ -172,7 +181,10 @@ class RegisterView(QWidget):
         layout.addWidget(toolbar)
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        self.status_filter = FilterButton("Status", STATUS_CHOICES)
+        self.status_filter = FilterButton("Status", [*STATUS_CHOICES, ("-", ""),
+                                                     *TIMELINE_CHOICES])
+        self.status_filter.setToolTip("Status; or in call-in, or within the three months for a "
+                                      "legal challenge, as of today")
         self.rating_filter = FilterButton("Rating", RATING_CHOICES)
         self.overdue_filter = QToolButton()
         self.overdue_filter.setText("Overdue")
@@ -257,7 +269,7 @@ class RegisterView(QWidget):
                       QAbstractItemView.SelectionMode.ExtendedSelection)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         widths = {"reference": 120, "decision_maker": 150, "meeting_date": 120, "status": 160,
-                  "complete": 90, "overall_rating": 140, "matched_in": 200}
+                  "complete": 90, "overall_rating": 140, "timeline": 190, "matched_in": 200}
         header.setMinimumSectionSize(80)
         # "Not yet rated (3 of 10)" reads whole beside the others' "✓ Green".
         widths["overall_rating"] = max(widths["overall_rating"],
@@ -356,9 +368,11 @@ class RegisterView(QWidget):
         self._search_timer.stop()
         self.model.update_query(
             search=self.search.text(),
-            statuses=self.status_filter.values(),
+            statuses=tuple(v for v in self.status_filter.values() if v in STATUS_VALUES),
             ratings=self.rating_filter.values(),
             overdue_only=self.overdue_filter.isChecked(),
+            in_call_in="call-in" in self.status_filter.values(),
+            challenge_open="challenge" in self.status_filter.values(),
         )
         searching = bool(self.model.query.search.strip())
         if self._table is not None and searching == self.table.isColumnHidden(
@@ -444,7 +458,8 @@ class RegisterView(QWidget):
             w.setVisible(not empty)
         q = self.model.query
         self.clear_filters.setVisible(
-            not empty and bool(q.search.strip() or q.statuses or q.ratings or q.overdue_only))
+            not empty and bool(q.search.strip() or q.statuses or q.ratings or q.overdue_only
+                               or q.in_call_in or q.challenge_open))
         if self._data_changed:
             self._data_changed = False
             self.counts_changed.emit()

@@ -158,14 +158,21 @@ def test_next_and_back_buttons_walk_the_pages(window):
     window.new_decision()
     editor = window.editor
     assert not editor.back_button.isEnabled()
-    for expected in range(1, 12):
+    # In reading order: the details, the options appraisal, the ten sections, the summary.
+    assert [editor.task_list.title(p) for p in editor.order[:3]] == [
+        "Decision details", "Options appraisal", editor.task_list.title(1)]
+    for expected in (editor.appraisal_page, *range(1, 12)):
         editor.next_button.click()
         assert editor.current_page() == expected
     assert editor.next_button.isHidden()
     editor.back_button.click()
     assert editor.current_page() == 10
-    editor.task_list.setCurrentRow(4)  # clicking a task opens it
+    editor.task_list.setCurrentRow(5)  # clicking a task opens it: row 5 is section 4
     assert editor.current_page() == 4
+    editor.task_list.setCurrentRow(1)
+    assert editor.current_page() == editor.appraisal_page
+    editor.back_button.click()
+    assert editor.current_page() == 0
     window.summary_action.trigger()
     first_missing = editor.summary.links[0]
     first_missing.click()

@@ -18,7 +18,7 @@ from desktop.domain.decision import Answer, Rating
 # details field, 24 for an answer. Now: BEGIN IMMEDIATE, the check of the stored version, the
 # writes, the audit chain's head and row, COMMIT.
 MAX_DETAILS_STATEMENTS = 6  # the versions row
-MAX_ANSWER_STATEMENTS = 12  # the versions row, the answer (4), the search index (2)
+MAX_ANSWER_STATEMENTS = 13  # the versions row, the answer (5: documents too), the search index (2)
 
 
 def _reads_of_the_record(statements: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QRadioButton
 
-from desktop.domain.decision import Rating, Status, completeness
+from desktop.domain.decision import Document, Rating, Status, completeness
 from tests.helpers.shipped import SLUGS
 
 Key = Qt.Key
@@ -27,6 +27,9 @@ def test_create_and_complete_all_ten_by_keyboard(window, service, keyboard):
     keyboard.press(Key.Key_Tab)  # proposal
     assert keyboard.focused().accessibleName() == "Proposal"
     keyboard.type("Merge the Riverside depot into the shared highways service.")
+    keyboard.ctrl(Key.Key_PageDown)  # the options appraisal: the shortlist lacks an alternative
+    assert window.editor.current_page() == window.editor.appraisal_page
+    assert keyboard.focused() is window.editor.appraisal.to_details
 
     for number, slug in enumerate(SLUGS, start=1):
         keyboard.ctrl(Key.Key_PageDown)
@@ -44,6 +47,28 @@ def test_create_and_complete_all_ten_by_keyboard(window, service, keyboard):
         keyboard.type(f"Response for {slug}.")
         keyboard.press(Key.Key_Tab)  # evidence
         keyboard.type(f"Evidence for {slug}.")
+        keyboard.press(Key.Key_Tab)  # "Add a document"
+        assert keyboard.focused().text() == "Add a document"
+        if slug == "staff":  # a background paper, by keyboard; then one added and removed
+            keyboard.press(Key.Key_Space)
+            assert keyboard.focused().accessibleName() == "Title of document 1"
+            keyboard.type("Workforce consultation report")
+            keyboard.press(Key.Key_Tab)
+            assert keyboard.focused().accessibleName() == "Date of document 1"
+            keyboard.type("2026-10-14")
+            keyboard.press(Key.Key_Tab)
+            assert keyboard.focused().accessibleName() == "Where the document is held 1"
+            keyboard.type("HR shared drive")
+            keyboard.press(Key.Key_Tab)
+            keyboard.press(Key.Key_Tab)  # past "Remove document 1" to "Add a document"
+            keyboard.press(Key.Key_Space)
+            assert keyboard.focused().accessibleName() == "Title of document 2"
+            keyboard.type("Draft, not needed")
+            keyboard.press(Key.Key_Tab, times=3)
+            assert keyboard.focused().accessibleName() == "Remove document 2"
+            keyboard.press(Key.Key_Space)
+            keyboard.press(Key.Key_Tab, times=4)  # past document 1's cells and remover
+            assert keyboard.focused().text() == "Add a document"
         if rating in (Rating.AMBER, Rating.RED):
             keyboard.press(Key.Key_Tab)  # "Add an action"
             assert keyboard.focused().text() == "Add an action"
@@ -66,6 +91,9 @@ def test_create_and_complete_all_ten_by_keyboard(window, service, keyboard):
     assert saved.status == Status.READY
     assert {s: saved.answer(s).rating for s in SLUGS} == PLAN
     assert saved.answer("staff").actions[0].due == "2027-03-31"
+    assert saved.answer("staff").documents == (
+        Document("Workforce consultation report", "2026-10-14", "HR shared drive"),)
+    assert all(not saved.answer(s).documents for s in SLUGS if s != "staff")
     assert window.editor.progress_label.text() == "10 of 10 principles completed"
     assert window.editor.summary.export_button.text() == "Export for committee"
 
@@ -73,6 +101,7 @@ def test_create_and_complete_all_ten_by_keyboard(window, service, keyboard):
 def test_ctrl_pgup_goes_back_and_ctrl_f_searches(window, service, keyboard):
     keyboard.ctrl(Key.Key_N)
     keyboard.type("Library hours")  # kept: an untouched new decision is discarded on leaving
+    keyboard.ctrl(Key.Key_PageDown)  # the options appraisal
     keyboard.ctrl(Key.Key_PageDown)
     keyboard.ctrl(Key.Key_PageDown)
     assert window.editor.current_page() == 2

@@ -27,7 +27,8 @@ def test_reading_the_details_leaves_the_errors_alone(qtbot):
 
 
 def test_reading_an_answer_leaves_the_errors_alone(qtbot, service):
-    page = PrinciplePage(service.checklist.principle(SLUGS[0]), len(SLUGS))
+    principle = service.checklist.principle(SLUGS[0])
+    page = PrinciplePage(principle, service.checklist.position(principle))
     qtbot.addWidget(page)
     page.actions.add_row()
     page.actions.cell(0, "action").setPlainText("Consult")
@@ -40,3 +41,23 @@ def test_reading_an_answer_leaves_the_errors_alone(qtbot, service):
     assert page.answer().actions[0].due == "2027-03-31"
     page.show_problems()
     assert page.actions_field.error.isHidden()
+
+
+def test_a_documents_date_that_is_not_a_date_is_flagged_and_not_saved(qtbot, service):
+    principle = service.checklist.principle(SLUGS[2])
+    page = PrinciplePage(principle, service.checklist.position(principle))
+    qtbot.addWidget(page)
+    page.documents.add_row()
+    page.documents.cell(0, "title").setPlainText("Staff consultation report – résumé")
+    page.documents.cell(0, "date").setText("31/02/2026")
+    page.documents.cell(0, "held_at").setPlainText("HR shared drive")
+    assert page.answer().documents[0].date is None  # left out...
+    assert page.unsaveable() == [
+        "Staff, document 1: date “31/02/2026” is not a date"]
+    page.show_problems()
+    assert page.documents_field.error.text().startswith("Enter the date of document 1")
+    page.documents.cell(0, "date").setText("28/02/2026")
+    assert page.answer().documents[0].date == "2026-02-28"
+    assert page.answer().documents[0].title == "Staff consultation report – résumé"
+    page.show_problems()
+    assert page.documents_field.error.isHidden() and page.unsaveable() == []

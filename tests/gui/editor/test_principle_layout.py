@@ -57,6 +57,8 @@ def test_wide_window_puts_guidance_beside_the_inputs(example, qtbot):
 def test_next_page_shows_the_heading_and_the_focused_rating(example, keyboard, qtbot):
     editor = example.editor
     editor.focus_first_field()
+    keyboard.ctrl(Qt.Key.Key_PageDown)  # the options appraisal, then the sections
+    assert editor.current_page() == editor.appraisal_page
     for number in range(1, 4):
         keyboard.ctrl(Qt.Key.Key_PageDown)
         assert editor.current_page() == number

@@ -115,9 +115,9 @@ def test_sort_from_the_keyboard_and_the_headings(qtbot, make_window, actions_ser
     assert texts(view, 1) == ["=HYPERLINK(\"http://evil\",\"x\")", "ann owner", "Ann Owner",
                               "Bob"]
     assert view.table.horizontalHeader().sortIndicatorSection() == 1
-    view.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # a click on "Principle"
+    view.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # a click on "Principle or duty"
     assert view.model.query.sort == "principle"
-    assert view.sort_choice.currentText() == "Principle, 1 to 10"
+    assert view.sort_choice.currentText() == "Principle or duty, in order"
     # overdue first, then by principle: 1 before 3 in each group
     assert texts(view) == ["Survey users", "Consult staff", "No date yet", "Brief unions"]
 

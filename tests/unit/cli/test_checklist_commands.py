@@ -52,10 +52,13 @@ def test_a_register_lists_its_checklists_with_the_default(db, capsys):
     status, out, _ = run(capsys, "checklist", "list", "--db", db)
     assert status == 0
     assert [line.split("\t")[:4] for line in out.splitlines()] == [
-        ["tizard-ten-principles", "1", "10", "default"], [TWELVE_ID, "1", "12", "-"]]
+        ["tizard-ten-principles", "1", "10", "default"],
+        ["tizard-principles-and-statutory-duties", "1", "17", "-"], [TWELVE_ID, "1", "12", "-"]]
     listed = json.loads(run(capsys, "--db", db, "checklist", "list", "--json")[1])
     assert [(c["id"], c["sections"], c["default"], c["shipped"]) for c in listed] == [
-        ("tizard-ten-principles", 10, True, True), (TWELVE_ID, 12, False, False)]
+        ("tizard-ten-principles", 10, True, True),
+        ("tizard-principles-and-statutory-duties", 17, False, True),
+        (TWELVE_ID, 12, False, False)]
 
 
 def test_twelve_sections_import_complete_print_and_round_trip(db, tmp_path, capsys):
@@ -74,10 +77,10 @@ def test_twelve_sections_import_complete_print_and_round_trip(db, tmp_path, caps
     assert run(capsys, "--db", db, "export", DECISION_ID, "--out", pdf)[0] == 0
     text = pdf_text(pdf)
     for n in range(1, 11):
-        assert f"Principle {n} of 12" in text
-    assert "Duty 11 of 12" in text and "Duty 12 of 12" in text
+        assert f"Principle {n} of 10, section {n} of 12" in text
+    assert "Duty 1 of 2, section 11 of 12" in text and "Duty 2 of 2, section 12 of 12" in text
     assert "Climate emergency" in text and "Public sector equality duty" in text
-    assert "12 of 12 sections complete" in text and "Summary of the twelve sections" in text
+    assert "12 of 12 sections complete" in text and "Summary of the ten principles and two duties" in text
     assert "Climate Lead" in text  # its own sign-off roles
 
     out_json = tmp_path / "out.json"
@@ -107,7 +110,7 @@ def test_a_pack_mixing_checklists_has_a_grid_for_each(db, tmp_path, capsys):
     assert "Summary of decisions" in grid
     assert "Ten leadership principles for service delivery decisions (version 1): ten principles" \
         in grid
-    assert "(version 1): twelve sections" in grid
+    assert "(version 1): ten principles and two duties" in grid
     assert "Each column is one section" in grid and "Each column is one principle" in grid
     assert "9 Climate emergency (principle); 10 Places and neighbourhoods (principle); " \
         "11 Public sector equality duty (duty)" in grid
@@ -121,7 +124,7 @@ def test_an_unknown_section_or_checklist_is_refused_naming_the_key_path(db, tmp_
     status, _, err = run(capsys, "--db", db, "import", write_bundle(tmp_path / "b.json", bundle))
     assert status == 2
     assert err.startswith("error: decisions[0].answers.staff: 'staff' is not one of the "
-                          "twelve sections (values, residents, workforce,")
+                          "ten principles and two duties (values, residents, workforce,")
     unknown = twelve_bundle(checklist={"id": TWELVE_ID, "version": 2})
     status, _, err = run(capsys, "--db", db, "import", write_bundle(tmp_path / "c.json", unknown))
     assert status == 2

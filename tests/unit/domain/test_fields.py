@@ -24,14 +24,37 @@ def test_the_labels_are_the_ones_printed_and_shown():
         "delivery_model": "Recommended delivery model",
         "options": "Options considered",
         "conflicts_of_interest": "Conflicts of interest and dispensations",
+        "report_of": "Report of",
+        "contact_officer": "Contact officer",
+        "wards_affected": "Wards affected",
+        "recommendations": "Recommendations",
+        "exempt_paragraph": "Exempt information: Schedule 12A paragraph",
+        "exempt_parts": "Exempt information: which parts",
+        "financial_implications": "Financial implications",
+        "financial_officer": "Financial implications: written by",
+        "legal_implications": "Legal implications",
+        "legal_officer": "Legal implications: written by",
+        "equalities_implications": "Equalities implications",
+        "equalities_officer": "Equalities implications: written by",
+        "forward_plan_notice_date": "Forward plan notice date",
+        "urgency_route": "Urgency route",
+        "decision_date": "Decision date",
+        "publication_date": "Decision notice published",
     }
 
 
 def test_the_kinds_in_the_forms_order():
     assert fields.names("line") == ("title", "reference", "organisation", "decision_maker",
-                                    "proposer")
-    assert fields.names("text") == ("proposal", "reasons", "conflicts_of_interest")
-    assert fields.names("date") == ("meeting_date", "review_date")
+                                    "proposer", "report_of", "contact_officer",
+                                    "wards_affected", "financial_officer", "legal_officer",
+                                    "equalities_officer")
+    assert fields.names("text") == ("proposal", "reasons", "conflicts_of_interest",
+                                    "exempt_parts", "financial_implications",
+                                    "legal_implications", "equalities_implications")
+    assert fields.names("date") == ("meeting_date", "review_date", "forward_plan_notice_date",
+                                    "decision_date", "publication_date")
+    assert fields.REPORT_FIELDS[0] == "report_of" and fields.REPORT_FIELDS[-1] == (
+        "publication_date")
 
 
 def test_the_limits_the_service_and_the_form_enforce():

@@ -54,12 +54,15 @@ iso_date = st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
 action = st.fixed_dictionaries(
     {"action": text, "owner": text, "due": iso_date}
 )
+document = st.fixed_dictionaries(
+    {"title": text}, optional={"date": st.one_of(iso_date, st.none()), "held_at": text})
 answer = st.fixed_dictionaries(
     {
         "rating": st.sampled_from(["green", "amber", "red", "not-applicable"]),
         "response": text,
     },
-    optional={"evidence": text, "actions": st.lists(action, max_size=3)},
+    optional={"evidence": text, "actions": st.lists(action, max_size=3),
+              "documents": st.lists(document, max_size=3)},
 )
 option = st.fixed_dictionaries(
     {"name": text.filter(lambda s: s.strip() != ""),
@@ -124,6 +127,9 @@ def _answers_in(record: dict) -> dict:
                 "evidence": a.get("evidence", "")}
         if a.get("actions"):
             full["actions"] = a["actions"]
+        if a.get("documents"):
+            full["documents"] = [{"title": x["title"], "date": x.get("date"),
+                                  "held_at": x.get("held_at", "")} for x in a["documents"]]
         out[slug] = full
     return out
 

@@ -48,6 +48,10 @@ ATTACKS = [
     ("update action", "UPDATE actions SET due = '2099-01-01' WHERE version_id = {vid}"),
     ("insert action", "INSERT INTO actions (version_id, slug, position, action) "
                       "VALUES ({vid}, 'values', 0, 'x')"),
+    ("insert document", "INSERT INTO documents (version_id, slug, position, title) "
+                        "VALUES ({vid}, 'values', 0, 'forged paper')"),
+    ("replace document", "INSERT OR REPLACE INTO documents (version_id, slug, position, title) "
+                         "VALUES ({vid}, 'values', 0, 'forged paper')"),
     ("update sign-off", "UPDATE sign_offs SET name = 'x' WHERE version_id = {vid}"),
     ("delete sign-off", "DELETE FROM sign_offs WHERE version_id = {vid}"),
     ("insert sign-off", "INSERT INTO sign_offs VALUES ({vid}, 'Extra', 'n', '2026-01-01', '', '', "

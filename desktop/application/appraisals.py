@@ -1,0 +1,158 @@
+"""The options appraisal's operations, for the window and the command line: reached as
+`DecisionService.appraisals`. Each is one audited write of the record (DecisionService._save:
+refused when the record may not be edited, merged with what another process saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from desktop.domain import appraisal as rules
+from desktop.domain.appraisal import CSF_TITLES, SECTION_KINDS, Appraisal, Criterion, Score
+from desktop.domain.checklist import Checklist
+from desktop.domain.decision import Decision
+from desktop.domain.errors import InvalidInput, Refused
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import DecisionService
+
+
+def titled(criteria: Sequence[Criterion], checklist: Checklist) -> tuple[Criterion, ...]:
+    """The criteria with their titles where they come from elsewhere: a section's from the
+    checklist, a critical success factor's from the Green Book's list (unknown ids are left
+    for the rules to refuse)."""
+    titles = {p.slug: p.title for p in checklist.principles}
+    out = []
+    for c in criteria:
+        if c.kind in SECTION_KINDS and c.id in titles:
+            c = replace(c, title=titles[c.id])
+        elif c.kind == "csf" and c.id in CSF_TITLES:
+            c = replace(c, title=CSF_TITLES[c.id])
+        out.append(c)
+    return tuple(out)
+
+
+class AppraisalService:
+    """Start an appraisal, set its criteria and weights, lock them, score, and reword."""
+
+    def __init__(self, service: DecisionService) -> None:
+        self.service = service
+
+    def _change(self, decision: str | Decision,
+                change: Callable[[Decision, Appraisal], Appraisal]) -> Decision:
+        def apply(old: Decision) -> Decision:
+            if old.appraisal is None:
+                raise Refused(f"{old.title!r} has no options appraisal yet; start one first.")
+            return replace(old, appraisal=change(old, old.appraisal))
+
+        return self.service._save(decision, apply)
+
+    def start(self, decision: str | Decision,
+              criteria: Sequence[Criterion] | None = None) -> Decision:
+        """Give the record an appraisal: these criteria, or (by default) every section of its
+        checklist and the five critical success factors, all weighted 0."""
+        def apply(old: Decision) -> Decision:
+            if old.appraisal is not None:
+                return old
+            checklist = self.service.checklist_for(old)
+            chosen = rules.default_criteria(checklist) if criteria is None else criteria
+            return replace(old, appraisal=rules.with_criteria(
+                Appraisal(), titled(chosen, checklist), checklist.slugs))
+
+        return self.service._save(decision, apply)
+
+    def remove(self, decision: str | Decision) -> Decision:
+        """Take the appraisal off the record (audited, like every change)."""
+        return self.service._save(decision, lambda old: replace(old, appraisal=None))
+
+    def set_criteria(self, decision: str | Decision,
+                     criteria: Sequence[Criterion]) -> Decision:
+        """Replace the criteria, their weights and must-pass marks (before the lock only)."""
+        def change(old: Decision, a: Appraisal) -> Appraisal:
+            checklist = self.service.checklist_for(old)
+            return rules.with_criteria(a, titled(criteria, checklist), checklist.slugs)
+
+        return self._change(decision, change)
+
+    def lock_weights(self, decision: str | Decision) -> Decision:
+        """Fix the weights (the moment is audited and printed); scoring may then begin."""
+        return self._change(decision, lambda _old, a: rules.lock_weights(
+            a, self.service.timestamp(), self.service.user))
+
+    def change_weight(self, decision: str | Decision, criterion: str, weight: int) -> Decision:
+        """One criterion's weight; after the lock the change is kept and printed."""
+        if type(weight) is not int:
+            raise InvalidInput("A weight is a whole number from 0 to 100.", field="weight")
+        return self._change(decision, lambda _old, a: rules.change_weight(
+            a, criterion, weight, self.service.timestamp(), self.service.user))
+
+    def score(self, decision: str | Decision, option: int, criterion: str, score: int,
+              evidence: str = "") -> Decision:
+        """Score one cell 0-4 with its evidence (refused before the weights are locked)."""
+        if type(score) is not int or type(option) is not int:
+            raise InvalidInput("A score is a whole number from 0 to 4.", field="score")
+        return self._change(decision, lambda old, a: rules.with_score(
+            a, Score(option, criterion, score, evidence, self.service.user,
+                     self.service.timestamp()), len(old.options)))
+
+    def clear_score(self, decision: str | Decision, option: int, criterion: str) -> Decision:
+        return self._change(decision, lambda _old, a: rules.without_score(a, option, criterion))
+
+    def set_rejected_text(self, decision: str | Decision, text: str) -> Decision:
+        """The author's wording of "alternative options considered and rejected, and why"
+        ("" goes back to the generated paragraph)."""
+        return self._change(decision, lambda _old, a: rules.with_rejected_text(a, text))
+
+
+def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checklist: Checklist,
+                       stamp: str, user: str) -> Decision:
+    """A bundle record's appraisal checked as the window's rules would check it, naming the
+    key path of the first problem (BundleError): each criterion (a principle or duty must be
+    a section of the record's checklist), each cell (its option and criterion must exist,
+    once each). Titles of sections and factors come from their lists. Scores in a bundle
+    without `weights_locked_at` (written by hand) are taken as locked at the import; a cell
+    without `scored_by`/`scored_at` as scored by the importer then."""
+    from desktop.export.bundle import BundleError
+
+    a = d.appraisal
+    if a is None:
+        return d
+    where = f"{prefix}.appraisal"
+    problems = rules.criterion_problems(a.criteria, checklist.slugs)
+    if problems:
+        i, key, message = problems[0]
+        raise BundleError(f"{where}.criteria[{i}].{key}", message)
+    known = set(a.criterion_ids)
+    seen: set[tuple[int, str]] = set()
+    raw = rec.get("appraisal")
+    cells = raw.get("scores", []) if isinstance(raw, dict) else []
+    assert isinstance(cells, list)
+    for k, cell in enumerate(cells):
+        assert isinstance(cell, dict)
+        option, criterion = cell["option"], cell["criterion"]
+        if not 0 <= option < len(d.options):
+            raise BundleError(f"{where}.scores[{k}].option",
+                              f"there is no option {option}: the options are numbered from 0 "
+                              f"to {len(d.options) - 1}" if d.options else
+                              f"there is no option {option}: the record lists no options")
+        if criterion not in known:
+            raise BundleError(f"{where}.scores[{k}].criterion",
+                              f"{criterion!r} is not one of the appraisal's criteria")
+        if (option, criterion) in seen:
+            raise BundleError(f"{where}.scores[{k}]",
+                              f"option {option} is scored against {criterion!r} twice")
+        seen.add((option, criterion))
+    for k, w in enumerate(a.weight_changes):
+        if w.criterion not in known:
+            raise BundleError(f"{where}.weight_changes[{k}].criterion",
+                              f"{w.criterion!r} is not one of the appraisal's criteria")
+    locked_at = a.weights_locked_at
+    locked_by = a.weights_locked_by
+    if locked_at is None and a.scores:
+        locked_at, locked_by = stamp, user
+    scores = tuple(replace(s, scored_by=s.scored_by or user, scored_at=s.scored_at or stamp)
+                   for s in a.scores)
+    return replace(d, appraisal=replace(a, criteria=titled(a.criteria, checklist), scores=scores,
+                                        weights_locked_at=locked_at,
+                                        weights_locked_by=locked_by))
