@@ -1,10 +1,11 @@
 """`PostgresRepository`: the shared register's DecisionRepository, on a PostgreSQL server.
 
 The same methods with the same meaning as the SQLite `desktop.storage.repository.Repository`
-(desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search).
-psycopg 3 is imported only here, when a `--db` is a postgresql:// URI. One connection per
-repository, in autocommit: a read is one statement (a record loads in one query, so it is
-one snapshot); `transaction()` is one transaction, and a nested one a savepoint in it.
+(desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search,
+p003_report_appraisal_documents). psycopg 3 is imported only here, when a `--db` is a
+postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
+record loads in one query, so it is one snapshot); `transaction()` is one transaction, and a
+nested one a savepoint in it.
 
 What the server does that the client does in the SQLite register:
 - who: the audit log's "user", a sign-off's recorded_by, done_by and attached_by are the
@@ -38,6 +39,7 @@ from desktop.domain.decision import (
     Action,
     Answer,
     Decision,
+    Document,
     Option,
     Rating,
     SignOff,
@@ -56,6 +58,12 @@ from desktop.domain.record import codes, field_changes, section_slugs, sign_off_
 from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import SignedCopy
+from desktop.storage.postgres.appraisal_rows import (
+    APPRAISAL_JSON,
+    appraisal_from_json,
+    delete_appraisals,
+    insert_appraisals,
+)
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
     _RANK,
@@ -64,6 +72,8 @@ from desktop.storage.repository import (
     AuditLogCheck,
     _containing,
     _has_dates,
+    _json_list,
+    _timeline_inputs,
     _timeline_row,
     audit_hash,
     prefix_finder,
@@ -111,6 +121,9 @@ _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implem
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s)")
 
+# The committee report's columns (m007, p003), as the SQLite repository reads them.
+_REPORT_COLUMNS = _VERSION_COLUMNS[_VERSION_COLUMNS.index("report_of"):]
+
 # One version as one row: its columns, its checklist's id and version, and its children as
 # JSON arrays (one statement: one round trip and one snapshot).
 _LOAD = """
@@ -118,7 +131,7 @@ SELECT v.id, v.decision_id, v.version, v.status, v.title, v.proposal, v.referenc
        v.organisation, v.decision_maker, v.proposer, v.meeting_date, v.review_date,
        v.key_decision, v.delivery_model, v.conflicts_of_interest, v.checklist_sha256,
        v.amendment_reason, v.created_at, v.updated_at, v.code_scheme,
-       c.checklist_id, c.version,
+       c.checklist_id, c.version, v.recommendations, {report},
        (SELECT coalesce(json_agg(json_build_array(a.slug, a.action, a.owner, a.due,
                                                   p.done_at IS NOT NULL)
                                  ORDER BY a.slug, a.position), '[]')
@@ -132,9 +145,13 @@ SELECT v.id, v.decision_id, v.version, v.status, v.title, v.proposal, v.referenc
           FROM options WHERE version_id = v.id),
        (SELECT coalesce(json_agg(json_build_array(role, name, date, minute_reference, comment)
                                  ORDER BY rowid), '[]')
-          FROM sign_offs WHERE version_id = v.id)
+          FROM sign_offs WHERE version_id = v.id),
+       (SELECT coalesce(json_agg(json_build_array(slug, title, date, held_at)
+                                 ORDER BY position), '[]')
+          FROM documents WHERE version_id = v.id),
+       {appraisal}
   FROM versions v LEFT JOIN checklists c ON c.sha256 = v.checklist_sha256
-"""
+""".format(report=", ".join(f"v.{c}" for c in _REPORT_COLUMNS), appraisal=APPRAISAL_JSON)
 
 
 class ChangedElsewhere(Refused):
@@ -451,16 +468,22 @@ class PostgresRepository:
     def _decision(self, row: tuple[Any, ...]) -> Decision:
         (_vid, did, version, status, title, proposal, reference, reasons, organisation, maker,
          proposer, meeting, review, key, model, conflicts, sha, amendment, created, updated,
-         scheme, checklist_id, checklist_version, actions_json, answers_json, options_json,
-         sign_offs_json) = row
+         scheme, checklist_id, checklist_version, recommendations, *rest) = row
+        report = dict(zip(_REPORT_COLUMNS, rest[:len(_REPORT_COLUMNS)], strict=True))
+        (actions_json, answers_json, options_json, sign_offs_json, documents_json,
+         appraisal_json) = rest[len(_REPORT_COLUMNS):]
         actions: dict[str, list[Action]] = {}
         for slug, text, owner, due, done in actions_json:
             actions.setdefault(slug, []).append(Action(text, owner, due, bool(done)))
+        documents: dict[str, list[Document]] = {}
+        for slug, title_, date, held_at in documents_json:
+            documents.setdefault(slug, []).append(Document(title_, date, held_at))
         answers = {}
         for slug, rating, response, evidence in answers_json:
             answers[slug] = Answer(rating=Rating(rating) if rating else None, response=response,
-                                   evidence=evidence, actions=tuple(actions.pop(slug, ())))
-        for slug, acts in actions.items():
+                                   evidence=evidence, actions=tuple(actions.pop(slug, ())),
+                                   documents=tuple(documents.pop(slug, ())))
+        for slug, acts in actions.items():  # actions without an answer row
             answers[slug] = Answer(actions=tuple(acts))
         return Decision(
             id=did, title=title, proposal=proposal, reference=reference, reasons=reasons,
@@ -475,7 +498,9 @@ class PostgresRepository:
             sign_offs=tuple(SignOff(role=r, name=n, date=d, minute_reference=m, comment=c)
                             for r, n, d, m, c in sign_offs_json),
             created_at=created, updated_at=updated, amendment_reason=amendment,
-            checklist_sha256=sha, code_scheme=scheme, sections=self.section_slugs(sha))
+            checklist_sha256=sha, code_scheme=scheme, sections=self.section_slugs(sha),
+            recommendations=tuple(json.loads(recommendations)), **report,
+            appraisal=appraisal_from_json(appraisal_json))
 
     def stored_derived(self, decision_id: str, version: int) -> dict[str, Any] | None:
         row = self._x(
@@ -521,6 +546,16 @@ class PostgresRepository:
                 "OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < %s "
                 f"AND {_NOT_DONE}))")
             params.extend([q.today, q.today])
+        # The timeline's rules as desktop/domain/timeline.py's in_call_in and challenge_open,
+        # over its stored dates (indexed: no date is worked out row by row here).
+        if q.in_call_in:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE call_in_end >= %s AND publication_date <= %s)")
+            params.extend([q.today, q.today])
+        if q.challenge_open:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE challenge_end >= %s AND decision_date <= %s)")
+            params.extend([q.today, q.today])
         return " AND ".join(clauses), params
 
     def register_count(self, q: RegisterQuery) -> int:
@@ -542,7 +577,10 @@ class PostgresRepository:
                       "WHERE title @@ %s::tsquery)) DESC, ")
         sql = ("SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
                "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-               f"v.verification_code, v.id, v.checklist_sha256 FROM versions v WHERE {where} "
+               "v.verification_code, v.id, v.checklist_sha256, t.decision_date, "
+               "t.publication_date, t.call_in_end, t.implementable_from, t.challenge_end, "
+               "t.short_notice FROM versions v LEFT JOIN version_timeline t "
+               f"ON t.version_id = v.id WHERE {where} "
                f"ORDER BY {ranked}{order} {direction}, v.id {direction} LIMIT %s OFFSET %s")
         args = [*params, *([query] if query is not None else []),
                 limit if limit >= 0 else None, offset]
@@ -551,7 +589,10 @@ class PostgresRepository:
                             meeting_date=r[4], status=Status(r[5]), version=r[6],
                             complete=r[7], overall_rating=Rating(r[8]) if r[8] else None,
                             review_date=r[9], verification_code=r[10], version_id=r[11],
-                            sections=counts.get(r[12], 0))
+                            sections=counts.get(r[12], 0), decision_date=r[13],
+                            publication_date=r[14], call_in_end=r[15],
+                            implementable_from=r[16], challenge_end=r[17],
+                            short_notice=bool(r[18]))
                 for r in self._x(sql, args)]
 
     def iter_register(self, q: RegisterQuery) -> Iterator[RegisterRow]:
@@ -693,6 +734,7 @@ class PostgresRepository:
         for decision in decisions:
             values: dict[str, Any] = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
             values["key_decision"] = int(decision.key_decision)
+            values["recommendations"] = _json_list(decision.recommendations)
             # a version to be signed off goes in ready: its codes are the ready ones until
             # the last sign-off locks it (the server then stores the locked codes)
             values.update(self._derived(replace(decision, status=Status.READY)
@@ -721,6 +763,11 @@ class PostgresRepository:
             raise self._translated(exc) from None
         pairs = list(zip(vids, decisions, strict=True))
         self._insert_children(pairs)
+        timed = [(vid, d) for vid, d in pairs if _has_dates(d)]
+        if timed:
+            days = self.call_in_days()
+            self._many(_TIMELINE_INSERT, [(vid, *_timeline_row(decision_timeline(d, days)))
+                                          for vid, d in timed])
         self._many("INSERT INTO search_index (version_id, title, words) "
                    "VALUES (%s, %s::tsvector, %s::tsvector)",
                    [(vid, tsvector_text(d.title), tsvector_text("\n".join(search_document(d))))
@@ -777,6 +824,12 @@ class PostgresRepository:
                    [(vid, slug, i, d.updated_at)
                     for vid, d in rows for slug, a in d.answers.items()
                     for i, x in enumerate(a.actions) if x.done])
+        insert_appraisals(self._many, [(vid, d.appraisal) for vid, d in rows])
+        self._many("INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, x.title, x.date, x.held_at)
+                    for vid, d in rows for slug, a in d.answers.items()
+                    for i, x in enumerate(a.documents)])
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self._x("DELETE FROM options WHERE version_id = %s", [vid])
@@ -786,7 +839,7 @@ class PostgresRepository:
                     for i, o in enumerate(options)])
 
     def _write_answer(self, vid: int, slug: str, answer: Answer, at: str) -> None:
-        for table in ("answers", "action_progress", "actions"):
+        for table in ("answers", "action_progress", "actions", "documents"):
             self._x(f"DELETE FROM {table} WHERE version_id = %s AND slug = %s", [vid, slug])
         self._x("INSERT INTO answers (version_id, slug, rating, response, evidence) "
                 "VALUES (%s, %s, %s, %s, %s)",
@@ -799,6 +852,10 @@ class PostgresRepository:
         self._many("INSERT INTO action_progress (version_id, slug, position, done_at) "
                    "VALUES (%s, %s, %s, %s)",
                    [(vid, slug, i, at) for i, a in enumerate(answer.actions) if a.done])
+        self._many("INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, x.title, x.date, x.held_at)
+                    for i, x in enumerate(answer.documents)])
 
     def current_version_id(self, decision: Decision) -> int | None:
         """The row id of `decision`'s version if it is still the current one, stored as the
@@ -845,6 +902,7 @@ class PostgresRepository:
             return changes
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
+        values["recommendations"] = _json_list(new.recommendations)
         values.update(self._derived(new))
         values["status"] = new.status.value
         values["updated_at"] = new.updated_at
@@ -858,6 +916,11 @@ class PostgresRepository:
                 "not saved: open it again")
         if old.options != new.options:
             self._write_options(vid, new.options)
+        if _timeline_inputs(old) != _timeline_inputs(new):
+            self._write_timeline(vid, new)
+        if old.appraisal != new.appraisal:
+            delete_appraisals(self._x, [vid])
+            insert_appraisals(self._many, [(vid, new.appraisal)])
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
@@ -872,8 +935,10 @@ class PostgresRepository:
     def delete(self, decision_id: str, at: str) -> None:
         vids = [r[0] for r in self._x("SELECT id FROM versions WHERE decision_id = %s",
                                       [decision_id])]
-        for table in ("action_progress", "actions", "answers", "options", "search_index"):
+        for table in ("action_progress", "actions", "documents", "answers", "options",
+                      "version_timeline", "search_index"):
             self._x(f"DELETE FROM {table} WHERE version_id = ANY(%s)", [vids])
+        delete_appraisals(self._x, vids)
         self._x("DELETE FROM versions WHERE decision_id = %s", [decision_id])
         self._x("DELETE FROM decisions WHERE id = %s", [decision_id])
         self.audit(decision_id, 0, [("deleted", None, None)], at)

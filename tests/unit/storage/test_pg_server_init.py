@@ -13,10 +13,11 @@ from desktop.cli import main as cli
 from desktop.storage.postgres import migrate
 from tests.helpers.cli import ROOT
 
-TABLES = {"action_progress", "actions", "answers", "audit_head", "audit_log",
-          "checklist_sections", "checklists", "decisions", "options", "register_meta",
-          "register_schema", "register_settings", "search_index", "sign_offs", "signed_copies",
-          "versions"}
+TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "appraisal_scores",
+          "appraisal_weight_changes", "appraisals", "audit_head", "audit_log",
+          "checklist_sections", "checklists", "decisions", "documents", "options",
+          "register_meta", "register_schema", "register_settings", "search_index", "sign_offs",
+          "signed_copies", "version_timeline", "versions"}
 APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
 
 
@@ -186,3 +187,72 @@ def test_the_migrations_are_numbered_in_order():
     names = [name for name, _ in migrate.MIGRATIONS]
     assert names == [f"p{n:03d}_{name.split('_', 1)[1]}" for n, name in
                      enumerate(names, start=1)]
+
+
+@pytest.mark.postgres
+def test_a_register_made_before_p003_upgrades_and_reads_as_before(pg_empty, monkeypatch,
+                                                                   capsys):
+    """A register made by p001 + p002 (the first shared registers) gains the committee
+    report's columns, the timeline of its meeting dates, the appraisal's and the documents'
+    tables on `server init`; its records read back as they were, with their codes."""
+    from dataclasses import replace
+
+    from desktop.application.bootstrap import load_shipped_checklist, open_service
+    from desktop.domain.decision import Decision
+    from desktop.domain.queries import RegisterQuery
+    from desktop.domain.record import code_for
+
+    with monkeypatch.context() as before:
+        before.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:2])
+        before.setattr(migrate, "SCHEMA_VERSION", 2)
+        assert migrate.init(pg_empty.url()).version == 2
+    checklist = load_shipped_checklist()
+    at = "2026-11-02T09:00:00.000000Z"
+    made = [Decision(id=f"d{i}", title=f"Close depot {i}", meeting_date=meeting,
+                     key_decision=key, checklist_id=checklist.id,
+                     checklist_version=checklist.version, checklist_sha256=checklist.sha256,
+                     sections=checklist.slugs, created_at=at, updated_at=at)
+            for i, (meeting, key) in enumerate([("2026-11-30", True), ("2027-01-31", False),
+                                                 (None, False)])]
+    with pg_empty.connect() as conn, conn.transaction():
+        conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
+                     "VALUES (%s, %s, %s, %s)", (checklist.sha256, checklist.id,
+                                                 checklist.version, checklist.raw_json))
+        for i, p in enumerate(checklist.principles):
+            conn.execute("INSERT INTO checklist_sections (sha256, position, slug, kind) "
+                         "VALUES (%s, %s, %s, %s)", (checklist.sha256, i, p.slug, p.kind))
+        for d in made:
+            conn.execute("INSERT INTO decisions (id, created_at) VALUES (%s, %s)", (d.id, at))
+            conn.execute(
+                "INSERT INTO versions (decision_id, version, title, meeting_date, key_decision, "
+                "checklist_sha256, created_at, updated_at, verification_code, content_code, "
+                "code_scheme) VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (d.id, d.title, d.meeting_date, int(d.key_decision), d.checklist_sha256, at, at,
+                 code_for(d), code_for(d), d.code_scheme))
+            conn.execute("INSERT INTO search_index (version_id, title, words) SELECT id, "
+                         "''::tsvector, ''::tsvector FROM versions WHERE decision_id = %s",
+                         (d.id,))
+
+    assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
+    assert capsys.readouterr().out == (f"schema version {len(APPLIED)}: applied "
+                                       "p003_report_appraisal_documents\n")
+    assert tables(pg_empty) == TABLES
+    with pg_empty.connect() as conn:
+        assert conn.execute("SELECT version, name FROM register_schema "
+                            "ORDER BY version").fetchall() == APPLIED
+    service = open_service(pg_empty.url())
+    try:
+        for d in made:
+            loaded = service.get(d.id)
+            assert loaded == replace(d, options=(), answers={})
+            assert code_for(loaded) == code_for(d)
+        rows = {r.id: r for r in service.iter_register(RegisterQuery())}
+        assert (rows["d0"].decision_date, rows["d0"].challenge_end, rows["d0"].short_notice) == (
+            "2026-11-30", "2027-02-28", True)  # no notice on record for a key decision
+        assert (rows["d1"].decision_date, rows["d1"].challenge_end, rows["d1"].short_notice) == (
+            "2027-01-31", "2027-04-30", False)  # three months on, or the month's last day
+        assert rows["d2"].challenge_end is None
+        assert {r.id for r in service.register(RegisterQuery(
+            today="2027-02-28", challenge_open=True))} == {"d0", "d1"}
+    finally:
+        service.close()
