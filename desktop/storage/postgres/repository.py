@@ -839,8 +839,12 @@ class PostgresRepository:
                     for i, o in enumerate(options)])
 
     def _write_answer(self, vid: int, slug: str, answer: Answer, at: str) -> None:
-        for table in ("answers", "action_progress", "actions", "documents"):
-            self._x(f"DELETE FROM {table} WHERE version_id = %s AND slug = %s", [vid, slug])
+        # the answer's rows in one statement (one round trip: autosave writes this)
+        self._x("WITH a AS (DELETE FROM answers WHERE version_id = %(v)s AND slug = %(s)s), "
+                "p AS (DELETE FROM action_progress WHERE version_id = %(v)s AND slug = %(s)s), "
+                "x AS (DELETE FROM actions WHERE version_id = %(v)s AND slug = %(s)s) "
+                "DELETE FROM documents WHERE version_id = %(v)s AND slug = %(s)s",
+                {"v": vid, "s": slug})
         self._x("INSERT INTO answers (version_id, slug, rating, response, evidence) "
                 "VALUES (%s, %s, %s, %s, %s)",
                 [vid, slug, answer.rating.value if answer.rating else None, answer.response,
