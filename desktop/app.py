@@ -31,13 +31,6 @@ def main(argv: list[str] | None = None) -> int:
         db = argv[i + 1] if i + 1 < len(argv) else None
     else:
         db = next((a.split("=", 1)[1] for a in argv if a.startswith("--db=")), None)
-    from desktop.storage.postgres.uri import is_postgres_uri
-
-    if is_postgres_uri(db):  # the window on the shared register comes with its repository
-        from desktop.cli.server import NOT_YET
-
-        print(f"error: {NOT_YET}", file=sys.stderr)
-        return 2
     import gc
 
     # Start-up makes a few hundred thousand objects (PySide's types and enums, the modules) and

@@ -172,3 +172,59 @@ def pg_empty(pg_server):
     db = pg_server.empty_database()
     yield db
     pg_server.drop(db)
+
+
+# ---- the contract suite: the same tests on both engines (tests/helpers/engines.py) ---------
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """Which engine the test runs on; postgresql skips with one line without PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def any_service(request, engine, tmp_path, clock):
+    """A DecisionService on a fresh register of either engine, as the user "tester" (on the
+    server a LOGIN role that is both author and clerk)."""
+    from desktop.application.bootstrap import open_service
+
+    if engine == "sqlite":
+        svc = open_service(tmp_path / "decisions.db", user="tester", now=clock)
+    else:
+        from tests.helpers.engines import person
+
+        register = request.getfixturevalue("pg_register")
+        svc = open_service(person(register, "tester", "dc_author", "dc_clerk"), now=clock)
+        svc.test_register = register  # for tests.helpers.engines.tamper
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def any_db(any_service):
+    """What `--db` names any_service's register by: its file, or its URI (as "tester")."""
+    from pathlib import Path
+
+    return any_service.repo.uri if any_service.shared else Path(any_service.db_path())
+
+
+@pytest.fixture
+def any_elsewhere(request, engine, tmp_path, any_service):
+    """Another process on any_service's register (the `elsewhere` of either engine): its own
+    connection, user ("clerk": on the server an author and clerk too) and clock."""
+    from desktop.application.bootstrap import open_service
+
+    moment = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
+
+    def now() -> dt.datetime:
+        moment[0] += dt.timedelta(seconds=1)
+        return moment[0]
+
+    if engine == "sqlite":
+        svc = open_service(tmp_path / "decisions.db", user="clerk", now=now)
+    else:
+        from tests.helpers.engines import person
+
+        register = request.getfixturevalue("pg_register")
+        svc = open_service(person(register, "clerk", "dc_author", "dc_clerk"), now=now)
+    yield svc
+    svc.close()

@@ -119,7 +119,7 @@ def preview_register(backup: Path, limit: int) -> tuple[list[RegisterRow], int |
     except sqlite3.Error:
         return [], None
     finally:
-        preview.db.close()
+        preview.close()
 
 
 def _restore_open_service(service: DecisionService, backup: Path, *, folder: Path | None = None,
@@ -137,7 +137,7 @@ def _restore_open_service(service: DecisionService, backup: Path, *, folder: Pat
 
     saved = backups.restore(backup, Path(service.db_path()), folder=folder, prepare=prepare)
     try:
-        migrations.apply(service.db)
+        migrations.apply(service.file_db())
     except sqlite3.Error as exc:
         raise StorageError(f"The backup was restored but could not be upgraded: {exc}.") from None
     service.forget_file()  # another file now: its identity, seal, head and checklist row
@@ -157,7 +157,7 @@ def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
     try:
         _catch_up(service, Path(source))
     finally:
-        service.db.close()
+        service.close()
     return saved
 
 

@@ -1,4 +1,8 @@
-"""Wire the non-GUI objects: open the database, load the checklist, build the service."""
+"""Wire the non-GUI objects: open the database, load the checklist, build the service.
+
+`--db` chooses the engine: a postgresql:// (or postgres://) URI opens the shared register on
+that server (storage.postgres.repository.PostgresRepository); anything else is a register
+file (SQLite), as it always was."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
     from desktop.application.integrity import IntegrityReport
     from desktop.domain.checklist import Checklist
-    from desktop.storage.background_check import BackgroundCheck
+    from desktop.storage.background_check import BackgroundCheck, NothingToCheck
 
 
 def load_shipped_checklist() -> Checklist:
@@ -41,6 +45,35 @@ def service_on(db: Any, **kwargs: Any) -> DecisionService:
                            **kwargs)
 
 
+def is_shared_register(db: Path | str | None) -> bool:
+    """True if `db` names a shared register on a PostgreSQL server, not a file."""
+    from desktop.storage.postgres.uri import is_postgres_uri
+
+    return isinstance(db, str) and is_postgres_uri(db)
+
+
+def shown_register(db: Path | str) -> str:
+    """A register as a message may name it: a file's path, a URI without its password."""
+    from desktop.storage.postgres.uri import shown_uri
+
+    return shown_uri(db) if isinstance(db, str) and is_shared_register(db) else str(db)
+
+
+def open_shared_service(uri: str, **kwargs: Any) -> DecisionService:
+    """A DecisionService on the shared register at `uri`. The server says who the user is
+    (its session user), so a `user` given is not used; there is no audit seal key (the
+    server's own append-only log stands in for it), no daily backup (pg_dump is IT's)."""
+    from desktop.application.decisions import DecisionService
+    from desktop.storage.postgres.repository import PostgresRepository
+
+    for unused in ("user", "key_dir"):
+        kwargs.pop(unused, None)
+    repo = PostgresRepository.connect(uri)
+    shipped = load_shipped_checklists()
+    return DecisionService(None, shipped[0], paths.checklist_schema_path(), shipped=shipped,
+                           repo=repo, **kwargs)
+
+
 def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
                  backup_in_child: bool = False, read_only: bool = False,
                  **kwargs: Any) -> DecisionService:
@@ -52,6 +85,9 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
     returns once the child holds its snapshot of the register, not when the copy is done.
     read_only=True reads a register that cannot be changed without creating anything beside
     it; every write is refused (storage.database.open_database)."""
+    if is_shared_register(db_path):
+        assert isinstance(db_path, str)
+        return open_shared_service(db_path, **kwargs)
     from desktop.storage.database import open_database
 
     path = Path(db_path) if db_path else paths.default_database()
@@ -68,13 +104,19 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
 
 def open_service_for_window(db_path: Path | str,
                             report: Callable[[str | None], object] | None = None,
-                            **kwargs: Any) -> tuple[DecisionService, BackgroundCheck]:
+                            **kwargs: Any) -> tuple[DecisionService,
+                                                    BackgroundCheck | NothingToCheck]:
     """(DecisionService, BackgroundCheck) for the window: the slow checks come later.
 
     The integrity check and the daily backup run in a worker thread once `check.start()`
     is called (after the first paint); the first write waits for the check, and a damaged
     file is never written to. report(problem or None) is called from the worker thread.
     """
+    if is_shared_register(db_path):  # the server checks itself; pg_dump is IT's backup
+        from desktop.storage.background_check import NothingToCheck
+
+        assert isinstance(db_path, str)
+        return open_shared_service(db_path, **kwargs), NothingToCheck(report)
     from desktop.storage.background_check import BackgroundCheck
     from desktop.storage.database import open_database
 

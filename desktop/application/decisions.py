@@ -112,20 +112,29 @@ def check_date(value: str | None, label: str) -> str | None:
 class DecisionService:
     """The application's operations on decision records."""
 
-    def __init__(self, db: LazyDatabase | Database, checklist: Checklist, schema_path: Path,
-                 *, user: str | None = None, now: Callable[[], dt.datetime] = utc_now,
+    def __init__(self, db: LazyDatabase | Database | None, checklist: Checklist,
+                 schema_path: Path, *, user: str | None = None,
+                 now: Callable[[], dt.datetime] = utc_now,
                  key_dir: Path | Callable[[], Path] | None = None,
-                 shipped: tuple[Checklist, ...] = ()) -> None:
+                 shipped: tuple[Checklist, ...] = (),
+                 repo: DecisionRepository | None = None) -> None:
+        """On a register file (`db`, the SQLite Repository over it), or on another
+        repository (`repo`: the shared register, whose server says who the user is; `db` is
+        then None)."""
         from desktop import paths
 
         self.db = db
         self.checklist = checklist  # the shipped default; a record follows its own checklist
         self.shipped = shipped or (checklist,)
         self.schema_path = schema_path
-        self.user = user or os_user()
         self.now = now
-        self.repo: DecisionRepository = Repository(db, self.user,
-                                                   key_dir or paths.audit_key_dir)
+        if repo is not None:
+            self.user = repo.user
+            self.repo: DecisionRepository = repo
+        else:
+            assert db is not None
+            self.user = user or os_user()
+            self.repo = Repository(db, self.user, key_dir or paths.audit_key_dir)
         self._stored_checklists: set[str] = set()
         self._example_ids: frozenset[str] | None = None
 
@@ -171,8 +180,13 @@ class DecisionService:
         from desktop.storage.files import describe_os_error
 
         try:
-            with self.repo.transaction():
-                return fn()
+            try:
+                with self.repo.transaction():
+                    return fn()
+            except BaseException:
+                # a checklist stored in the transaction was rolled back with it
+                self._stored_checklists.clear()
+                raise
         except sqlite3.IntegrityError as exc:
             if "locked" in str(exc):
                 raise Refused(f"This record is signed off and locked ({exc}).") from None
@@ -183,9 +197,24 @@ class DecisionService:
             raise StorageError(describe_os_error(self.db_path(), exc)) from None
 
     def db_path(self) -> str:
-        row = self.db.execute("PRAGMA database_list").fetchone()
-        path: str = row[2] if row else "the database"
-        return path
+        """The register file's path, or the shared register's URI (without a password)."""
+        return self.repo.location()
+
+    @property
+    def shared(self) -> bool:
+        """True on a shared register (a PostgreSQL server), False on a register file."""
+        return self.db is None
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def file_db(self) -> LazyDatabase | Database:
+        """The register file's database, for what only a file has (its backups); refused on
+        a shared register, which IT backs up on its server (pg_dump)."""
+        if self.db is None:
+            raise Refused("A shared register is backed up and restored on its server, by IT "
+                          "(pg_dump and pg_restore): this copies or replaces register files.")
+        return self.db
 
     def store_checklist(self, checklist: Checklist) -> str:
         """Store a checklist definition (once; call inside write()) and give its SHA-256."""
@@ -229,12 +258,9 @@ class DecisionService:
         if self.repo.exists(text):
             return text
         if len(text) >= 4:
-            rows = self.db.execute(
-                "SELECT id FROM decisions WHERE id LIKE ? LIMIT 2", [text.lower() + "%"]
-            ).fetchall()
+            rows = self.repo.ids_with_prefix(text.lower(), 2)
             if len(rows) == 1:
-                found: str = rows[0][0]
-                return found
+                return rows[0]
         raise NotFound(f"no decision {text!r} on record")
 
     def register(self, query: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:

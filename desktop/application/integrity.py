@@ -10,11 +10,18 @@ decides whether a record still agrees with itself and with its audit log:
 - every version's sign-offs and done actions must be those its audit rows account for, as
   recorded (desktop/application/audited_rows.py);
 - the lock triggers as the migrations made them, the stored checklists and signed copies.
+
+On the shared register (a PostgreSQL server) the server enforces what the file's own rows
+are checked for here: its triggers hold the lock, its log is append-only and chained by it,
+sign-offs and ticks are written only with their audit rows. So there the check re-derives
+the chain, and every version against its codes and its audit log (`shared_register_check`),
+through the repository's own methods; the triggers and raw rows are the server's.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -88,9 +95,18 @@ class AuditedVersion:
     created: bool = False  # the log records the version being made
 
 
-def audited_versions(repo: Repository, decision_id: str | None = None) -> dict[tuple[str, int],
-                                                                    AuditedVersion]:
-    """(decision id, version) -> what the audit log records of it, in one pass."""
+_AUDITED = ("verification_code", "content_code", "imported", "amendment_reason", "created")
+
+
+def _audit_facts(repo: DecisionRepository,
+                 decision_id: str | None) -> Iterable[tuple[int, str, str, str, int, str, Any]]:
+    """(id, at, user, decision id, version, field, new value) of the audit rows that say
+    what a version is, oldest first (read in SQL from a file, filtered here on a server)."""
+    if not isinstance(repo, Repository):
+        return [(e.id, e.at, e.user, e.decision_id, e.version, e.field, e.new_value)
+                for e in repo.audit_entries(decision_id)
+                if (e.field == "status" and e.new_value == "signed-off") or e.field in _AUDITED
+                or e.field.startswith(("sign_off.", "answers."))]
     sql = ("SELECT id, at, user, decision_id, version, field, new_value FROM audit_log WHERE "
            "((field = 'status' AND new_value = 'signed-off') OR field IN ('verification_code', "
            "'content_code', 'imported', 'amendment_reason', 'created') "
@@ -99,9 +115,15 @@ def audited_versions(repo: Repository, decision_id: str | None = None) -> dict[t
     if decision_id is not None:
         sql += " AND decision_id = ?"
         params.append(decision_id)
+    return cast(Iterable[tuple[int, str, str, str, int, str, Any]],
+                repo.db.execute(sql + " ORDER BY id", params))
+
+
+def audited_versions(repo: DecisionRepository, decision_id: str | None = None,
+                     ) -> dict[tuple[str, int], AuditedVersion]:
+    """(decision id, version) -> what the audit log records of it, in one pass."""
     out: dict[tuple[str, int], AuditedVersion] = {}
-    for rid, at, user, did, version, name, value in repo.db.execute(sql + " ORDER BY id",
-                                                                    params):
+    for rid, at, user, did, version, name, value in _audit_facts(repo, decision_id):
         facts = out.setdefault((did, version), AuditedVersion())
         before = out.get((did, version - 1))
         facts.rows.replay(rid, at, user, name, value, before.rows if before else None)
@@ -157,8 +179,9 @@ def _section_label(repo: Repository, decision: Decision, slug: str) -> str:
     return slug
 
 
-def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion | None,
-                     code: str | None = None, start: SealStart | None = None) -> list[str]:
+def version_problems(repo: DecisionRepository, decision: Decision,
+                     facts: AuditedVersion | None, code: str | None = None,
+                     start: SealStart | None = None) -> list[str]:
     """Why this stored version no longer agrees with itself or its audit log (empty: it does).
 
     `code`, when given, is the code a printed copy carries: it must be one this version's
@@ -197,8 +220,9 @@ def version_problems(repo: Repository, decision: Decision, facts: AuditedVersion
         problems.append(f"{where}: the register shows its overall rating as "
                         f"{rating or 'none'}, but its answers give "
                         f"{derived.value if derived else 'none'}")
-    problems.extend(stored_rows_problems(repo, decision, facts,
-                                         start if start is not None else seal_start(repo)))
+    if isinstance(repo, Repository):  # on a server only its functions write these rows
+        problems.extend(stored_rows_problems(repo, decision, facts,
+                                             start if start is not None else seal_start(repo)))
     signed = decision.status == Status.SIGNED_OFF
     if facts is None or not facts.signed_off:
         if signed:
@@ -241,16 +265,25 @@ def sealed_rows_problems(repo: Repository, decision_id: str) -> list[str]:
 def sign_off_basis_problems(repo: DecisionRepository, decision: Decision) -> list[str]:
     """Why a version's stored state is no ground to record a sign-off on (empty: it is): its
     decision's audit rows were altered, or its stored rows (sign-offs, done actions, content)
-    are not those its audit rows account for. Reads one decision's rows."""
-    sqlite = cast(Repository, repo)  # the rule reads the SQLite file itself
+    are not those its audit rows account for. Reads one decision's rows.
+
+    On the shared register the server holds this ground itself: sign-offs are written only
+    by its record_sign_off, in the transaction that appends their audit rows, which no
+    author, clerk or reader can alter, and it refuses a stale view of the version."""
+    if not isinstance(repo, Repository):
+        return []
+    sqlite = repo  # the rule reads the SQLite file itself
     facts = audited_versions(sqlite, decision.id).get((decision.id, decision.version))
     return (sealed_rows_problems(sqlite, decision.id)
             + version_problems(sqlite, decision, facts))
 
 
-def decision_problems(repo: Repository, decision: Decision, code: str | None = None) -> list[str]:
+def decision_problems(repo: DecisionRepository, decision: Decision,
+                      code: str | None = None) -> list[str]:
     """Everything `verify` needs to know about one stored version: its own agreement, its
     decision's audit rows, the versions the log says the decision has, and the seal's head."""
+    if not isinstance(repo, Repository):
+        return _shared_decision_problems(repo, decision, code)
     audited = audited_versions(repo, decision.id)
     facts = audited.get((decision.id, decision.version))
     problems = sealed_rows_problems(repo, decision.id)
@@ -278,6 +311,55 @@ def decision_problems(repo: Repository, decision: Decision, code: str | None = N
                                 "amendment was changed outside the app (the audit log recorded "
                                 f"{other.amendment_reason!r})")
     return problems + version_problems(repo, decision, facts, code)
+
+
+def _shared_decision_problems(repo: DecisionRepository, decision: Decision,
+                              code: str | None) -> list[str]:
+    """decision_problems on the shared register: the chain's links (the server's), the
+    versions its log records, and the version against its codes and log."""
+    audited = audited_versions(repo, decision.id)
+    tampered = set(repo.check_audit_log().tampered)
+    own = [e.id for e in repo.audit_entries(decision.id) if e.id in tampered]
+    problems = [f"The audit log of decision {decision.id} does not chain (rows "
+                f"{', '.join(map(str, own[:10]))})"] if own else []
+    held = {v for v, _ in repo.versions_of(decision.id)}
+    problems.extend(_missing_versions(decision.id, audited, held))
+    return problems + version_problems(repo, decision, audited.get((decision.id,
+                                                                    decision.version)), code)
+
+
+def shared_register_check(repo: DecisionRepository) -> IntegrityReport:
+    """check_integrity on the shared register (see the module): the chain the server keeps,
+    every version against its codes and audit log, the versions the log records, and the
+    stored checklists against their hashes."""
+    chain = repo.check_audit_log()
+    entries = repo.audit_entries()
+    problems: list[str] = list(chain.problems)
+    audited = audited_versions(repo)
+    seen: set[tuple[str, int]] = set()
+    signed = 0
+    for did in repo.all_ids():
+        for version, _ in repo.versions_of(did):
+            decision = repo.load(did, version)
+            if decision is None:
+                continue
+            seen.add((did, version))
+            signed += decision.status == Status.SIGNED_OFF
+            problems.extend(version_problems(repo, decision, audited.get((did, version))))
+    deleted = {e.decision_id for e in entries if e.field == "deleted"}
+    for (did, version), facts in sorted(audited.items()):
+        if (did, version) in seen or version == 0:
+            continue
+        if facts.signed_off:
+            problems.append(f"Decision {did} version {version}: the audit log records it as "
+                            "signed off, but it is missing from the register")
+        elif facts.created and did not in deleted:
+            problems.append(f"Decision {did} version {version}: the audit log records it, but "
+                            "it is missing from the register")
+    for sha, _, _, definition in repo.stored_checklists():
+        if hashlib.sha256(definition.encode("utf-8")).hexdigest() != sha:
+            problems.append(f"The stored checklist {sha[:12]}… does not match its hash")
+    return IntegrityReport(len(entries), signed, chain.tampered, tuple(problems))
 
 
 def _missing_versions(decision_id: str, audited: dict[tuple[str, int], AuditedVersion],
@@ -316,8 +398,10 @@ def _section_rows(definition: str) -> list[tuple[int, str, str]]:
 
 def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
+    if not isinstance(service.repo, Repository):
+        return shared_register_check(service.repo)
     # The check reads the SQLite file itself (storage/interface.py says so).
-    repo = cast(Repository, service.repo)
+    repo = service.repo
     chain = repo.check_audit_log()
     audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     problems: list[str] = list(chain.problems)

@@ -304,7 +304,7 @@ class LifecycleService:
 
         def write() -> Decision:
             vid = self.repo.version_id(decision.id, decision.version)
-            self.repo.delete_sign_off(vid, s.role)
+            self.repo.delete_sign_off(vid, s.role, stamp)
             self.repo.audit(decision.id, decision.version,
                             [(f"sign_off.{s.role}", sign_off_text(s), None)], stamp)
             return replace(decision, sign_offs=tuple(x for x in decision.sign_offs if x is not s))

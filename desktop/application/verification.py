@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import InvalidInput
@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # pypdf, Pillow and zxing-cpp are imported when a file is rea
     from pypdf import PageObject, PdfReader
 
     from desktop.application.decisions import DecisionService
-    from desktop.storage.repository import Repository
 
 MATCH, SUPERSEDED, WITHDRAWN, NO_MATCH, ALTERED = (
     "match", "superseded", "withdrawn", "no-match", "altered")
@@ -96,8 +95,7 @@ def version_problems(service: DecisionService, decision: Decision, code: str) ->
     for one version (desktop/application/integrity.py)."""
     from desktop.application.integrity import decision_problems
 
-    # The integrity rule reads the SQLite file itself (storage/interface.py says so).
-    return decision_problems(cast("Repository", service.repo), decision, code)
+    return decision_problems(service.repo, decision, code)
 
 
 # ---- looking codes up -------------------------------------------------------------------------

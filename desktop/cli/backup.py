@@ -62,9 +62,9 @@ def cmd_backup(args: argparse.Namespace, service: DecisionService) -> int:
         # a new regular file in a folder that takes one: refused here, exit 2, not after
         # the copy was made (a read-only folder, a device, a 5,000-character name)
         check_new_file(out)
-        dest = backup.copy_database(service.db.conn, out)
+        dest = backup.copy_database(service.file_db().conn, out)
     else:
-        dest = backup.make_backup(db_path, service.db.conn, reason="manual")
+        dest = backup.make_backup(db_path, service.file_db().conn, reason="manual")
     print(dest)
     return EXIT_OK
 

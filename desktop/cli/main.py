@@ -323,15 +323,24 @@ def run(argv: list[str]) -> int:
     service = None
     try:
         if args.command == "server" or is_postgres_uri(args.db):
-            # `server init` opens no register; the shared register's repository is not here yet
-            from desktop.cli.server import run_server
+            # `server init` opens no register; backup and restore of a shared register are
+            # IT's (pg_dump); every other command opens the shared register as a file
+            from desktop.cli.server import run_server, runs_on_server
 
-            status = run_server(args)
-            sys.stdout.flush()
-            return status
+            if args.command == "server" or not runs_on_server(args.command):
+                status = run_server(args)
+                sys.stdout.flush()
+                return status
         handler = _BUILTIN.get(args.command) or _handler(args.command)
         from desktop.application.bootstrap import open_service
 
+        if is_postgres_uri(args.db):
+            if args.command == "import":
+                args.bundle_text = read_text(args.file)
+            service = open_service(args.db)
+            status = handler(args, service)
+            sys.stdout.flush()
+            return status
         if args.db and not _creates_database(args) and _missing(args.db):
             # a mistyped --db must not silently create an empty register
             raise NotFound(f"no database at {args.db}")
@@ -365,4 +374,4 @@ def run(argv: list[str]) -> int:
         return 130
     finally:
         if service is not None:
-            service.db.close()
+            service.close()

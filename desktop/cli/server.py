@@ -1,7 +1,7 @@
 """`server init`: create or upgrade the shared register on a PostgreSQL server.
 
-The one subcommand that takes a PostgreSQL `--db` before the shared register's repository
-exists; it needs no DecisionService (it opens no register, it makes one).
+It needs no DecisionService (it opens no register, it makes one). Every other command takes a
+postgresql:// `--db` as it takes a file, but `backup` and `restore` (NOT_ON_SERVER).
 """
 
 from __future__ import annotations
@@ -13,8 +13,18 @@ from desktop.cli._output import EXIT_OK
 from desktop.domain.errors import InvalidInput
 from desktop.storage.postgres.uri import is_postgres_uri
 
-NOT_YET = ("the shared register (a postgresql:// --db) works only with `server init` in this "
-           "version; the window and the other commands come with the next one")
+# Commands a shared register (a postgresql:// --db) does not take, and why.
+NOT_ON_SERVER = {
+    "backup": "a shared register is backed up on its server, by IT: pg_dump (see the README); "
+              "`backup` copies a register file",
+    "restore": "a shared register is restored on its server, by IT: pg_restore of a pg_dump "
+               "(see the README); `restore` replaces a register file",
+}
+
+
+def runs_on_server(command: str) -> bool:
+    """True if the command works on a shared register (all but NOT_ON_SERVER)."""
+    return command not in NOT_ON_SERVER
 
 
 def add_parsers(command: Callable[[str, str], argparse.ArgumentParser],
@@ -34,7 +44,7 @@ def add_parsers(command: Callable[[str, str], argparse.ArgumentParser],
 def run_server(args: argparse.Namespace) -> int:
     """`server ...` with any --db, or any other command with a PostgreSQL --db."""
     if args.command != "server":
-        raise InvalidInput(NOT_YET)
+        raise InvalidInput(f"{args.command}: {NOT_ON_SERVER.get(args.command, 'not on a shared register')}")
     return cmd_server(args)
 
 

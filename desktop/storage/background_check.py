@@ -91,3 +91,24 @@ class BackgroundCheck:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
+
+
+class NothingToCheck:
+    """BackgroundCheck's stand-in for the shared register: the server keeps its own data
+    safe (its triggers, its log, IT's pg_dump), so there is no file to check or back up."""
+
+    def __init__(self, report: Callable[[str | None], object] | None = None) -> None:
+        self.report = report
+        self.problem: str | None = None
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started and self.report is not None:
+            self._started = True
+            self.report(None)
+
+    def verdict(self) -> None:
+        return None
+
+    def join(self, timeout: float | None = None) -> None:
+        return None

@@ -46,7 +46,8 @@ class LifecycleTables:
             [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at, self.user],
         )
 
-    def delete_sign_off(self, vid: int, role: str) -> None:
+    def delete_sign_off(self, vid: int, role: str, at: str) -> None:
+        """Take back a sign-off (`at`: when; the caller's audit row records it)."""
         self.db.execute("DELETE FROM sign_offs WHERE version_id = ? AND role = ?", [vid, role])
 
     def retire_version(self, decision_id: str, version: int, new_version: int) -> None:

@@ -252,6 +252,15 @@ class Repository(LifecycleTables):
                 seal.write_head(*head)
                 self._written = head
 
+    def close(self) -> None:
+        self.db.close()
+
+    def location(self) -> str:
+        """The register file's path."""
+        row = self.db.execute("PRAGMA database_list").fetchone()
+        path: str = row[2] if row else "the database"
+        return path
+
     # ---- the register's identity and seal -------------------------------------------------
     @property
     def key_dir(self) -> Path | None:
@@ -797,6 +806,13 @@ class Repository(LifecycleTables):
         return [AuditEntry(*r) for r in self.db.execute(
             f"{_AUDIT_SELECT} WHERE decision_id = ? AND version = ? AND field = ? ORDER BY id",
             [decision_id, version, field])]
+
+    def ids_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """Up to `limit` decision ids that begin with `prefix` (as typed: LIKE's own
+        characters in it are matched as themselves)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM decisions WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+            [re.sub(r"([\\%_])", r"\\\1", prefix) + "%", limit])]
 
     def all_ids(self) -> list[str]:
         return [

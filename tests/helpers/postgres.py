@@ -279,7 +279,8 @@ A throwaway shared register is running in {DEMO_DIR} (unix socket only, no passw
 People: {', '.join(f'{p} ({r})' for p, r in DEMO_PEOPLE)}; put another name in the URL
 to be someone else. Look inside with
   {psql} '{cluster.url('decisions', 'carol')}'
-So far only `server init` works against it; the window and the other commands follow.
+Open the window on it with  python main.py --db URL  (or any command but backup and
+restore, which are pg_dump's).
 Stop it and remove it with: make demo-server-stop
 """)
     return 0

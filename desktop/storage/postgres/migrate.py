@@ -15,14 +15,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.domain.errors import InvalidInput, StorageError
-from desktop.storage.postgres import p001_initial
+from desktop.storage.postgres import p001_initial, p002_search, p003_report_appraisal_documents
 from desktop.storage.postgres.uri import shown_uri
 
 if TYPE_CHECKING:
     import psycopg
 
 # Every migration, in order (name, SQL). Never edit a released one: add the next.
-MIGRATIONS: tuple[tuple[str, str], ...] = ((p001_initial.NAME, p001_initial.SQL),)
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (p001_initial.NAME, p001_initial.SQL),
+    (p002_search.NAME, p002_search.SQL),
+    (p003_report_appraisal_documents.NAME, p003_report_appraisal_documents.SQL),
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
 MIN_SERVER = 130000  # gen_random_uuid() is built in from PostgreSQL 13

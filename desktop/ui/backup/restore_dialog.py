@@ -214,7 +214,7 @@ class BackupActions:
     def back_up_now(self) -> Path | None:
         self.window.editor.save_now()
         try:
-            made = backup.make_backup(Path(self.service.db_path()), self.service.db.conn,
+            made = backup.make_backup(Path(self.service.db_path()), self.service.file_db().conn,
                                       reason="manual", folder=self.folder)
         except KnownError as exc:
             self.dialogs.error(self.window, "The backup was not made", str(exc))

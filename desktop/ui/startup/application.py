@@ -25,7 +25,7 @@ ACTIVATE = b"activate\n"
 class SingleInstance:
     """Holds the QLockFile and answers 'bring yourself to the front' from a second copy."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
         self.db_path = db_path
         self.key = path_key(db_path)  # the local server's name
         self.lock = QLockFile(str(lock_folder() / f"{self.key}.lock"))
@@ -196,7 +196,11 @@ def offer_newest_backup(path: Path, exc: Exception, dialogs) -> bool:
 
 def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None) -> int:
     """Open the window on a database; returns the exit status."""
-    from desktop.application.bootstrap import open_service_for_window
+    from desktop.application.bootstrap import (
+        is_shared_register,
+        open_service_for_window,
+        shown_register,
+    )
     from desktop.domain.errors import DamagedDatabase, KnownError
     from desktop.ui import theme
     from desktop.ui.dialogs import Dialogs
@@ -218,12 +222,14 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
 
         app.setWindowIcon(QIcon(str(icon)))
     dialogs = dialogs or Dialogs()
-    path = Path(db_path) if db_path else paths.default_database()
+    # a shared register's URI is kept as typed (a Path would fold its '//')
+    path = Path(db_path) if db_path and not is_shared_register(db_path) else (
+        db_path or paths.default_database())
 
     instance = SingleInstance(path)
     if not instance.acquire():
         switched = instance.ask_running_copy_to_activate()
-        print(f"error: {path} is already open in another Decision Checklist window"
+        print(f"error: {shown_register(path)} is already open in another Decision Checklist window"
               + ("; switched to it." if switched else "; close that window first."),
               file=sys.stderr)
         return 1
@@ -235,7 +241,7 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
         try:
             service, check = open_service_for_window(path, report=checks.report)
         except DamagedDatabase as exc:
-            if not offer_newest_backup(path, exc, dialogs):
+            if isinstance(path, str) or not offer_newest_backup(path, exc, dialogs):
                 raise
             service, check = open_service_for_window(path, report=checks.report)
     except KnownError as exc:
@@ -280,6 +286,6 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
         sys.excepthook = sys.__excepthook__
         check.join()  # a daily backup in progress finishes before the file is let go
         instance.release()
-        service.db.close()
+        service.close()
         if created:  # the interpreter's final collections would walk every object: ~25 ms
             gc.freeze()

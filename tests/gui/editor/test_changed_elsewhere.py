@@ -1,17 +1,30 @@
 """The window notices what another process (the command line, a window elsewhere) committed:
 within its watch interval the open record is read again; if its state changed, the pages
 show it as stored (read-only where it may not change), the menu follows allowed(), and what
-was typed and not saved stays on screen beside a message. Nothing is retried for ever."""
+was typed and not saved stays on screen beside a message. Nothing is retried for ever.
+
+A contract test: both engines, but the restore (a register file's)."""
 
 from __future__ import annotations
 
 import pytest
 
 from desktop.domain.decision import Status
+from tests.helpers.engines import sqlite_only
 from tests.helpers.lifecycle import ROLES, complete_decision, sign
 
 WATCH_MS = 100
 WITHIN = 3000  # ms: the watch interval, with room for a slow machine
+
+
+@pytest.fixture
+def service(any_service):
+    return any_service
+
+
+@pytest.fixture
+def elsewhere(any_elsewhere):
+    return any_elsewhere
 
 
 @pytest.fixture
@@ -132,6 +145,7 @@ def test_a_change_of_content_elsewhere_shows_in_the_window(watching, elsewhere, 
 
 def test_a_restore_elsewhere_is_not_undone_by_the_next_keystroke(make_window, service, db_path,
                                                                    qtbot):
+    sqlite_only(service, "a register file restored from its backup (IT restores a server)")
     from desktop.application.backups import restore_register
     from desktop.storage.backup import make_backup
 

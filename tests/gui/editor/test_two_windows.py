@@ -1,10 +1,22 @@
 """Two windows on one record (two people sharing the register file, each with a connection of
 its own): neither one's autosave undoes what the other typed, and a field both typed in keeps
-both texts, one stored and one on screen, with a notice saying so."""
+both texts, one stored and one on screen, with a notice saying so.
+
+A contract test: both engines (on the server, two connections as two database users)."""
 
 from __future__ import annotations
 
 import pytest
+
+
+@pytest.fixture
+def service(any_service):
+    return any_service
+
+
+@pytest.fixture
+def elsewhere(any_elsewhere):
+    return any_elsewhere
 
 
 @pytest.fixture

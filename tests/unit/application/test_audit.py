@@ -1,4 +1,8 @@
-"""The audit log: every change on record, append-only, hash chained; the check finds tampering."""
+"""The audit log: every change on record, append-only, hash chained; the check finds tampering.
+
+The tests taking any_service (and any_db, its --db) are contract tests: both engines. The rest
+alter the file with an SQLite tool; the server's own refusals are tests/unit/storage/
+test_pg_enforcement.py."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from desktop.application import lifecycle
 from desktop.application.integrity import check_integrity
 from desktop.cli import main as cli
 from desktop.domain.redline import field_label
+from tests.helpers.engines import tamper
 from tests.helpers.lifecycle import ROLES, complete_decision, sign, signed_off_decision
 
 
@@ -27,7 +32,8 @@ def _trigger_sql(service, name):
     return service.db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
 
 
-def test_history_records_when_who_which_field_old_and_new(service):
+def test_history_records_when_who_which_field_old_and_new(any_service):
+    service = any_service
     d = complete_decision(service)
     service.update(d.id, title="Insource highways")
     rows = service.lifecycle.history(d.id)
@@ -43,7 +49,9 @@ def test_history_records_when_who_which_field_old_and_new(service):
     assert field_label("answers.staff.actions[0].done", checklist) == "3. Staff: action 1 done"
 
 
-def test_intact_trail_passes_the_check_in_code_and_on_the_command_line(service, db_path, capsys):
+def test_intact_trail_passes_the_check_in_code_and_on_the_command_line(any_service, any_db,
+                                                                       capsys):
+    service, db_path = any_service, any_db
     d = signed_off_decision(service)
     service.lifecycle.amend(d.id, "Fix a typo")
     report = check_integrity(service)
@@ -53,7 +61,8 @@ def test_intact_trail_passes_the_check_in_code_and_on_the_command_line(service, 
     assert "intact" in capsys.readouterr().out
 
 
-def test_audit_subcommand_prints_a_decisions_history(service, db_path, capsys):
+def test_audit_subcommand_prints_a_decisions_history(any_service, any_db, capsys):
+    service, db_path = any_service, any_db
     d = signed_off_decision(service)
     assert cli.run(["audit", d.id[:8], "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -154,6 +163,20 @@ def test_imported_signed_off_record_passes_the_check(service, tmp_path):
         other.db.close()
 
 
+def test_forged_sign_offs_and_lock_show_no_audit_record(any_service):
+    """Rows written behind the app (on the server: by its administrator, triggers off)."""
+    service = any_service
+    d = complete_decision(service)
+    vid = service.repo.version_id(d.id, 1)
+    for role in ROLES:
+        tamper(service, "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, "
+               "comment, recorded_at, recorded_by) VALUES (?, ?, 'Forger', '2026-01-01', '', "
+               "'', 'x', 'y')", [vid, role])
+    tamper(service, "UPDATE versions SET status = 'signed-off' WHERE id = ?", [vid])
+    text = "\n".join(check_integrity(service).lines())
+    assert "signed off, but the audit log has no record of it" in text
+
+
 def test_signed_off_status_forged_with_sign_off_rows_shows_no_audit_record(service, db_path):
     d = complete_decision(service)
     vid = service.repo.version_id(d.id, 1)
@@ -165,7 +188,8 @@ def test_signed_off_status_forged_with_sign_off_rows_shows_no_audit_record(servi
 
 
 @pytest.mark.parametrize("rows", [0, 1, 5])
-def test_appending_with_the_app_keeps_the_chain(service, rows):
+def test_appending_with_the_app_keeps_the_chain(any_service, rows):
+    service = any_service
     d = complete_decision(service)
     sign(service, d.id, ROLES[0])
     service.repo.audit(d.id, 1, [("note", None, str(i)) for i in range(rows)], "2026-11-25")

@@ -1,6 +1,9 @@
 """The checklist editor's service: drafts copied from a checklist, every problem the import
 would refuse, worded for a person, kept as typed, and saved as a new version that leaves the
-records answered against the old one as they were."""
+records answered against the old one as they were.
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,13 @@ from desktop.application.checklists import EDITOR_SOURCE
 from desktop.application.printing import print_record
 from desktop.domain.errors import InvalidInput
 from desktop.export.pdf import render_record
+from tests.helpers.engines import rows as stored_rows
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def squeeze(text: str) -> str:
@@ -87,8 +97,8 @@ def test_sections_are_numbered_as_they_stand(service):
 def test_saving_is_audited_as_an_import_from_the_editor(service):
     draft = service.checklists.new_version_draft(service.checklists.default_id())
     saved = service.checklists.save_draft(draft)
-    rows = service.repo.db.execute(
-        "SELECT field, new_value FROM audit_log WHERE field = 'checklist_imported'").fetchall()
+    rows = stored_rows(
+        service, "SELECT field, new_value FROM audit_log WHERE field = 'checklist_imported'")
     assert rows == [("checklist_imported", f"{saved.id} version {saved.version} "
                                            f"({saved.sha256}) from {EDITOR_SOURCE}")]
 

@@ -1,6 +1,9 @@
 """Checklists a monitoring officer writes: any number of sections, any slugs, any wording
 they can type. Each one imports, is answered, counts its own sections, prints every section
-as typed and survives a bundle round trip."""
+as typed and survives a bundle round trip.
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from desktop.application.printing import print_record
 from desktop.domain.decision import Answer, Rating, completeness, is_complete, overall_rating
 from desktop.domain.errors import InvalidInput
 from desktop.export.pdf import render_record
+from tests.helpers.engines import sqlite_only
 
 LATIN = st.characters(codec="latin-1", categories=("L", "N", "P", "S"))
 WORLD = st.sampled_from(list("ąčęłŒœŸĞğİıŞşÆæØøÅåßΑαΔδΩωЖжЩщЯя€£©–—‘’“”…"))
@@ -25,6 +29,12 @@ WORD = st.text(st.one_of(LATIN, WORLD), min_size=1, max_size=10)
 TITLE = st.lists(WORD, min_size=1, max_size=5).map(" ".join).filter(lambda t: len(t) <= 60)
 MARKUP = st.sampled_from(["", " <b>x</b>", " R&D", " 5 < 6", " &amp;"])
 SLUG = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)  # the schema's pattern
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def squeeze(text: str) -> str:
@@ -107,6 +117,7 @@ def test_sections_listed_apart_from_their_definition_are_checked(service):
 
     from desktop.application.integrity import check_integrity
 
+    sqlite_only(service, "on the server no role may delete a stored checklist's sections")
     fixture = Path(__file__).resolve().parents[2] / "fixtures" / "checklist-twelve.json"
     twelve = service.checklists.import_text(fixture.read_text(encoding="utf-8"))
     d = service.create("On twelve", checklist=twelve)

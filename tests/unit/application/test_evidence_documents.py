@@ -1,11 +1,13 @@
 """An answer's documents are stored, audited, locked with their version, part of its code,
-and round-trip through a bundle; records without any keep their codes."""
+and round-trip through a bundle; records without any keep their codes.
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service)."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,17 @@ from desktop.domain.decision import Answer, Document, Rating
 from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.export.pdf import render_record
-from tests.helpers.lifecycle import signed_off_decision
+from tests.helpers.engines import refuses_raw_write
+from tests.helpers.lifecycle import ROLES, complete_decision, sign, signed_off_decision
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 EQIA = Document("Equality impact assessment", "2026-09-14", "Democratic Services")
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def test_documents_are_stored_audited_and_part_of_the_code(service):
@@ -56,16 +65,28 @@ def test_a_bundle_with_documents_round_trips(service, tmp_path):
         assert again["answers"] == json.loads(text)["decisions"][0]["answers"]
         assert again["verification_code"] == json.loads(text)["decisions"][0]["verification_code"]
     finally:
-        other.db.close()
+        other.close()
 
 
 def test_a_signed_off_versions_documents_are_locked(service):
     d = signed_off_decision(service)
     vid = service.repo.version_id(d.id, d.version)
-    with pytest.raises(sqlite3.DatabaseError, match="locked"):
-        service.db.execute("INSERT INTO documents (version_id, slug, position, title) "
-                           "VALUES (?, 'values', 0, 'forged')", [vid])
+    assert "locked" in refuses_raw_write(
+        service, f"INSERT INTO documents (version_id, slug, position, title) "
+        f"VALUES ({vid}, 'values', 0, 'forged')")
     assert service.get(d.id).answer("values").documents == ()
+    # and the documents it was signed off with stay as they were
+    d = complete_decision(service, "Close the depot")
+    service.set_answer(d.id, "values", Answer(Rating.GREEN, "Yes.", documents=(EQIA,)))
+    for role in ROLES:
+        d = sign(service, d.id, role)
+    vid = service.repo.version_id(d.id, d.version)
+    for sql in ("UPDATE documents SET title = 'forged' WHERE version_id = {vid}",
+                "UPDATE documents SET version_id = {vid}, slug = 'other' "
+                "WHERE version_id = {vid}",
+                "DELETE FROM documents WHERE version_id = {vid}"):
+        assert "locked" in refuses_raw_write(service, sql.format(vid=vid))
+    assert service.get(d.id).answer("values").documents == (EQIA,)
 
 
 def test_an_old_register_without_documents_keeps_its_codes(tmp_path):

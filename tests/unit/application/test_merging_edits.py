@@ -1,6 +1,8 @@
 """Two editors of one record (two windows on a shared register, each with its own connection):
 each save applies only what its editor changed since it read the record, onto what is stored
-now, so neither undoes the other; a part both changed is refused, never overwritten."""
+now, so neither undoes the other; a part both changed is refused, never overwritten.
+
+A contract test: both engines (on the server, two connections as two database users)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,16 @@ from desktop.domain.decision import Action, Answer, Rating
 from desktop.domain.errors import Refused
 from desktop.domain.merge import EditConflict, changed_parts, merge
 from tests.helpers.lifecycle import ROLES, complete_decision, sign
+
+
+@pytest.fixture
+def service(any_service):
+    return any_service
+
+
+@pytest.fixture
+def elsewhere(any_elsewhere):
+    return any_elsewhere
 
 
 def _form(decision):

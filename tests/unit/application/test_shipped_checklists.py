@@ -1,5 +1,8 @@
 """Every register holds every shipped checklist: a new one, and one made before the statutory
-checklist shipped (which gains it on open, unwritten, its default unchanged)."""
+checklist shipped (which gains it on open, unwritten, its default unchanged).
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,18 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from desktop.application.bootstrap import open_service
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TEN, STATUTORY = "tizard-ten-principles", "tizard-principles-and-statutory-duties"
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def test_a_new_register_holds_both_with_the_ten_principles_the_default(service):
@@ -50,8 +61,6 @@ def test_a_read_only_register_lists_it_and_is_not_written(tmp_path):
 
 
 def test_a_refused_sign_off_names_principles_and_duties_apart(service):
-    import pytest
-
     from desktop.application.lifecycle import SignOffRequest
     from desktop.domain.decision import Answer, Rating
     from desktop.domain.errors import Refused

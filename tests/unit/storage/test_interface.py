@@ -1,5 +1,5 @@
-"""The repository Protocol: the SQLite Repository satisfies it, and it lists exactly what the
-layers above storage call on `service.repo`."""
+"""The repository Protocol: the SQLite Repository and the PostgresRepository satisfy it, and
+it lists exactly what the layers above storage call on `service.repo`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import ast
 import inspect
 from pathlib import Path
 
+import pytest
+
 from desktop.storage.interface import DecisionRepository
+from desktop.storage.postgres.repository import PostgresRepository
 from desktop.storage.repository import Repository
 
 DESKTOP = Path(__file__).resolve().parents[3] / "desktop"
@@ -47,10 +50,22 @@ def test_the_sqlite_repository_satisfies_the_protocol(service):
     assert _as_protocol(Repository(service.db, "tester")).user == "tester"
 
 
-def test_each_method_keeps_the_protocols_signature():
+def _as_protocol_too(repo: PostgresRepository) -> DecisionRepository:
+    return repo
+
+
+def test_the_postgres_repository_satisfies_the_protocol(any_service, engine):
+    if engine == "postgresql":
+        assert isinstance(any_service.repo, PostgresRepository)
+        assert isinstance(any_service.repo, DecisionRepository)
+        assert _as_protocol_too(any_service.repo).user == "tester"  # the server says who
+
+
+@pytest.mark.parametrize("implementation", [Repository, PostgresRepository])
+def test_each_method_keeps_the_protocols_signature(implementation):
     for name in _protocol_members() - {"user", "key_dir"}:
         wanted = inspect.signature(getattr(DecisionRepository, name))
-        found = inspect.signature(getattr(Repository, name))
+        found = inspect.signature(getattr(implementation, name))
         assert list(found.parameters) == list(wanted.parameters), name
         for param, expected in wanted.parameters.items():
             assert found.parameters[param].kind == expected.kind, (name, param)

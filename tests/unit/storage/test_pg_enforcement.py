@@ -34,7 +34,8 @@ LOCKED, REFUSED, STALE, APPEND_ONLY, DENIED = "DC001", "DC002", "DC003", "DC004"
 
 def seed(db, decision_id: str = "d1") -> int:
     """As alice (an author): a checklist and a decision whose version 1 is ready for sign-off
-    (both sections complete), with an option, answers and an action. Returns its version id."""
+    (both sections complete), with an option, answers and an action, a committee report, an
+    options appraisal, a document and its timeline (p003). Returns its version id."""
     with db.connect("alice") as conn, conn.transaction():
         conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
                      "VALUES (%s, 'mini', 1, %s) ON CONFLICT DO NOTHING", (SHA, CHECKLIST))
@@ -52,6 +53,22 @@ def seed(db, decision_id: str = "d1") -> int:
                      "(%s, 'one', 'green', 'Yes'), (%s, 'two', 'amber', 'Mostly')", (vid, vid))
         conn.execute("INSERT INTO actions (version_id, slug, position, action) "
                      "VALUES (%s, 'two', 0, 'Tell the staff')", (vid,))
+        conn.execute("UPDATE versions SET report_of = 'Director of Place', recommendations = "
+                     "'[\"Close it\"]', exempt_paragraph = 3, publication_date = '2026-11-30', "
+                     "urgency_route = 'general-exception' WHERE id = %s", (vid,))
+        conn.execute("INSERT INTO appraisals (version_id, weights_locked_at, weights_locked_by) "
+                     "VALUES (%s, %s, 'alice')", (vid, AT))
+        conn.execute("INSERT INTO appraisal_criteria (version_id, position, criterion, kind, "
+                     "weight) VALUES (%s, 0, 'one', 'principle', 100)", (vid,))
+        conn.execute("INSERT INTO appraisal_scores (version_id, option, criterion, score) "
+                     "VALUES (%s, 0, 'one', 3)", (vid,))
+        conn.execute("INSERT INTO appraisal_weight_changes (version_id, position, criterion, "
+                     "old_weight, new_weight, changed_at) VALUES (%s, 0, 'one', 50, 100, %s)",
+                     (vid, AT))
+        conn.execute("INSERT INTO documents (version_id, slug, position, title) "
+                     "VALUES (%s, 'one', 0, 'Depot condition survey')", (vid,))
+        conn.execute("INSERT INTO version_timeline (version_id, decision_date, challenge_end) "
+                     "VALUES (%s, '2026-11-30', '2027-02-28')", (vid,))
         conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
                      "VALUES (%s, %s, 1, 'created', 'Close the depot')", (AT, decision_id))
     return vid
@@ -157,13 +174,41 @@ LOCKED_STATEMENTS = [
     "UPDATE checklists SET definition = '{{}}'",
     "DELETE FROM checklists",
 ]
+# What p003 added to a version: its committee report's columns, its options appraisal and its
+# answers' documents (the timeline is derived, and rewritten when the call-in period changes).
+P003_LOCKED_STATEMENTS = [
+    "UPDATE versions SET report_of = 'Someone else' WHERE id = {vid}",
+    "UPDATE versions SET recommendations = '[]' WHERE id = {vid}",
+    "UPDATE versions SET exempt_paragraph = NULL WHERE id = {vid}",
+    "UPDATE versions SET publication_date = '2027-01-04' WHERE id = {vid}",
+    "UPDATE versions SET urgency_route = 'none' WHERE id = {vid}",
+    "UPDATE appraisals SET rejected_text = 'Rewritten' WHERE version_id = {vid}",
+    "UPDATE appraisals SET weights_locked_by = 'mallory' WHERE version_id = {vid}",
+    "DELETE FROM appraisals WHERE version_id = {vid}",
+    "UPDATE appraisal_criteria SET weight = 0 WHERE version_id = {vid}",
+    "DELETE FROM appraisal_criteria WHERE version_id = {vid}",
+    "INSERT INTO appraisal_criteria (version_id, position, criterion, kind) "
+    "VALUES ({vid}, 1, 'two', 'principle')",
+    "UPDATE appraisal_scores SET score = 0 WHERE version_id = {vid}",
+    "DELETE FROM appraisal_scores WHERE version_id = {vid}",
+    "INSERT INTO appraisal_scores (version_id, option, criterion, score) "
+    "VALUES ({vid}, 1, 'one', 4)",
+    "UPDATE appraisal_weight_changes SET new_weight = 1 WHERE version_id = {vid}",
+    "DELETE FROM appraisal_weight_changes WHERE version_id = {vid}",
+    "INSERT INTO appraisal_weight_changes (version_id, position, criterion, old_weight, "
+    "new_weight, changed_at) VALUES ({vid}, 1, 'one', 100, 0, 'now')",
+    "UPDATE documents SET title = 'Forged survey' WHERE version_id = {vid}",
+    "DELETE FROM documents WHERE version_id = {vid}",
+    "INSERT INTO documents (version_id, slug, position, title) "
+    "VALUES ({vid}, 'two', 0, 'Forged paper')",
+]
 
 
 @pytest.mark.parametrize("user", ["alice", "bob", "carol"])
 def test_no_role_can_change_a_signed_off_version_with_raw_sql(pg_register, user):
     vid = signed_off(pg_register)
     before = snapshot(pg_register)
-    for statement in LOCKED_STATEMENTS:
+    for statement in LOCKED_STATEMENTS + P003_LOCKED_STATEMENTS:
         code = refused(pg_register, user, statement.format(vid=vid))
         assert code in (LOCKED, DENIED), (statement, code)
         if user == "alice" and "checklists" not in statement:  # she may write drafts
@@ -174,7 +219,7 @@ def test_no_role_can_change_a_signed_off_version_with_raw_sql(pg_register, user)
 def test_even_the_owner_cannot_change_a_signed_off_version(pg_register):
     vid = signed_off(pg_register)
     before = snapshot(pg_register)
-    for statement in LOCKED_STATEMENTS[:11]:
+    for statement in LOCKED_STATEMENTS[:11] + P003_LOCKED_STATEMENTS:
         assert refused(pg_register, "postgres", statement.format(vid=vid)) == LOCKED, statement
     assert snapshot(pg_register) == before
 
@@ -182,9 +227,28 @@ def test_even_the_owner_cannot_change_a_signed_off_version(pg_register):
 def test_rows_cannot_be_moved_into_a_signed_off_version(pg_register):
     vid = signed_off(pg_register)
     draft = seed(pg_register, "d2")
-    for table in ("answers", "options", "actions"):
+    for table in ("answers", "options", "actions", "appraisals", "appraisal_criteria",
+                  "appraisal_scores", "appraisal_weight_changes", "documents"):
         assert refused(pg_register, "alice", f"UPDATE {table} SET version_id = %s "
                        "WHERE version_id = %s", (vid, draft)) == LOCKED, table
+
+
+def test_a_reader_cannot_write_what_p003_added_and_an_author_writes_a_drafts(pg_register):
+    vid = seed(pg_register)
+    for statement in [*P003_LOCKED_STATEMENTS,
+                      "UPDATE version_timeline SET challenge_end = '2099-01-01'",
+                      "DELETE FROM version_timeline"]:
+        assert refused(pg_register, "carol", statement.format(vid=vid)) == DENIED, statement
+    with pg_register.connect("alice") as conn:  # the draft is hers to change
+        conn.execute("UPDATE appraisal_scores SET score = 4 WHERE version_id = %s", (vid,))
+        conn.execute("UPDATE documents SET held_at = 'Democratic Services' "
+                     "WHERE version_id = %s", (vid,))
+        conn.execute("UPDATE versions SET report_of = 'Chief Executive' WHERE id = %s", (vid,))
+    with pg_register.connect("carol") as conn:
+        assert conn.execute("SELECT v.report_of, s.score, d.held_at FROM versions v "
+                            "JOIN appraisal_scores s ON s.version_id = v.id "
+                            "JOIN documents d ON d.version_id = v.id").fetchone() == (
+            "Chief Executive", 4, "Democratic Services")
 
 
 def test_an_amendment_may_retire_a_signed_off_version_and_nothing_else(pg_register):
@@ -202,7 +266,8 @@ def snapshot(db) -> list:
     with db.connect() as conn:
         return [conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                 for table in ("versions", "answers", "options", "actions", "decisions",
-                              "checklists", "sign_offs")]
+                              "checklists", "sign_offs", "appraisals", "appraisal_criteria",
+                              "appraisal_scores", "appraisal_weight_changes", "documents")]
 
 
 # ---- sign-offs: only the clerk, only through the function -----------------------------------

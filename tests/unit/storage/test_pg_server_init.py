@@ -1,6 +1,6 @@
 """`server init` against a real PostgreSQL server: creates, is idempotent, refuses what is not
-its own or is newer; and every other use of a postgresql:// --db fails with one line (exit 2)
-until the shared register's repository exists."""
+its own or is newer; backup and restore of a shared register are refused with one line (IT's
+pg_dump is its backup), and an unreachable server is one line too."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from desktop.cli import main as cli
 from desktop.storage.postgres import migrate
 from tests.helpers.cli import ROOT
 
-TABLES = {"action_progress", "actions", "answers", "audit_head", "audit_log",
-          "checklist_sections", "checklists", "decisions", "options", "register_meta",
-          "register_schema", "register_settings", "sign_offs", "signed_copies", "versions"}
+TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "appraisal_scores",
+          "appraisal_weight_changes", "appraisals", "audit_head", "audit_log",
+          "checklist_sections", "checklists", "decisions", "documents", "options",
+          "register_meta", "register_schema", "register_settings", "search_index", "sign_offs",
+          "signed_copies", "version_timeline", "versions"}
+APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
 
 
 def tables(db) -> set[str]:
@@ -28,36 +31,37 @@ def tables(db) -> set[str]:
 def test_init_creates_the_schema_and_roles_then_has_nothing_to_do(pg_empty, capsys):
     assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
     first = capsys.readouterr().out
-    assert "applied p001_initial" in first
+    assert f"applied {', '.join(name for _, name in APPLIED)}" in first
     assert tables(pg_empty) == TABLES
     with pg_empty.connect() as conn:
         roles = {r[0]: r[1] for r in conn.execute(
             "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'dc\\_%'")}
         assert roles == {"dc_author": False, "dc_clerk": False, "dc_reader": False}
-        assert conn.execute("SELECT version, name FROM register_schema").fetchall() == [
-            (1, "p001_initial")]
+        assert conn.execute("SELECT version, name FROM register_schema "
+                            "ORDER BY version").fetchall() == APPLIED
         register_id = conn.execute(
             "SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()[0]
 
     assert cli.run(["server", "init", "--db", pg_empty.url()]) == 0  # --db after, too
     again = capsys.readouterr()
-    assert again.out == "schema version 1: up to date, nothing was pending\n"
+    assert again.out == f"schema version {len(APPLIED)}: up to date, nothing was pending\n"
     assert again.err == ""
     with pg_empty.connect() as conn:
-        assert conn.execute("SELECT count(*) FROM register_schema").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM register_schema").fetchone()[0] == len(APPLIED)
         assert conn.execute("SELECT value FROM register_meta").fetchone()[0] == register_id
 
 
 @pytest.mark.postgres
 def test_init_after_an_upgrade_applies_only_what_is_pending(pg_register, monkeypatch, capsys):
-    upgrade = ("p002_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
+    following = len(migrate.MIGRATIONS) + 1
+    upgrade = (f"p{following:03d}_upgrade_test", "ALTER TABLE register_settings ADD COLUMN note text")
     monkeypatch.setattr(migrate, "MIGRATIONS", (*migrate.MIGRATIONS, upgrade))
-    monkeypatch.setattr(migrate, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrate, "SCHEMA_VERSION", following)
     assert cli.run(["--db", pg_register.url(), "server", "init"]) == 0
-    assert capsys.readouterr().out == "schema version 2: applied p002_upgrade_test\n"
+    assert capsys.readouterr().out == f"schema version {following}: applied {upgrade[0]}\n"
     with pg_register.connect() as conn:
         assert conn.execute("SELECT version, name FROM register_schema ORDER BY 1").fetchall() == [
-            (1, "p001_initial"), (2, "p002_upgrade_test")]
+            *APPLIED, (following, upgrade[0])]
         conn.execute("SELECT note FROM register_settings")
 
 
@@ -79,20 +83,25 @@ def test_two_inits_at_once_make_one_schema(pg_empty):
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(results, key=len) == [(), ("p001_initial",)]
+    assert sorted(results, key=len) == [(), tuple(name for _, name in APPLIED)]
 
 
 @pytest.mark.postgres
 def test_a_newer_schema_is_refused_untouched(pg_register, capsys):
+    future = migrate.SCHEMA_VERSION + 1
     with pg_register.connect() as conn:
-        conn.execute("INSERT INTO register_schema (version, name) VALUES (2, 'p002_future')")
+        conn.execute("INSERT INTO register_schema (version, name) VALUES (%s, 'p999_future')",
+                     [future])
     assert cli.run(["--db", pg_register.url(), "server", "init"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "schema version 2, newer than this version of Decision Checklist knows (1)" in err
+    assert (f"schema version {future}, newer than this version of Decision Checklist knows "
+            f"({migrate.SCHEMA_VERSION})") in err
     assert "upgrade the app first" in err
     with pg_register.connect() as conn:
-        assert conn.execute("SELECT max(version) FROM register_schema").fetchone()[0] == 2
+        assert conn.execute("SELECT max(version) FROM register_schema").fetchone()[0] == future
+    assert cli.run(["--db", pg_register.url(), "list"]) == 2  # nor is it opened
+    assert "upgrade the app first" in capsys.readouterr().err
 
 
 @pytest.mark.postgres
@@ -135,16 +144,24 @@ def test_an_unreachable_server_is_one_line_without_the_password(tmp_path, capsys
     assert "s3cret" not in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("argv", [
-    ["list"], ["import", "bundle.json"], ["audit", "--check"], ["export", "x", "--out", "x.pdf"],
-    ["sign-off", "x", "--role", "Chair", "--name", "A", "--date", "2026-01-01"],
+@pytest.mark.parametrize(("argv", "tool"), [
+    (["backup"], "pg_dump"), (["backup", "--out", "copy.db"], "pg_dump"),
+    (["restore", "copy.db"], "pg_restore"),
 ])
-def test_other_commands_on_a_shared_register_say_not_yet(argv, capsys):
+def test_backup_and_restore_of_a_shared_register_are_its_servers(argv, tool, capsys):
     assert cli.run(["--db", "postgres://db.example/decisions", *argv]) == 2
     err = capsys.readouterr().err
-    assert err == ("error: the shared register (a postgresql:// --db) works only with "
-                   "`server init` in this version; the window and the other commands come "
-                   "with the next one\n")
+    assert err.startswith(f"error: {argv[0]}: a shared register is ")
+    assert f"by IT: {tool}" in err and err.count("\n") == 1
+
+
+def test_a_command_on_an_unreachable_shared_register_is_one_line(tmp_path, capsys):
+    url = f"postgresql://alice:s3cret@/decisions?host={tmp_path}"
+    assert cli.run(["--db", url, "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot connect to the shared register at "
+                          "postgresql://alice:***@/decisions")
+    assert "s3cret" not in err and err.count("\n") == 1
 
 
 def test_server_init_needs_a_postgres_db(tmp_path, capsys):
@@ -152,18 +169,6 @@ def test_server_init_needs_a_postgres_db(tmp_path, capsys):
     assert "give the shared register's PostgreSQL database as --db postgresql://" in (
         capsys.readouterr().err)
     assert not (tmp_path / "decisions.db").exists()
-
-
-def test_the_window_on_a_shared_register_says_not_yet_without_loading_qt_or_psycopg():
-    code = ("import sys; from desktop.app import main;"
-            "rc = main(['--db', 'postgresql://db.example/decisions']);"
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'psycopg'))];"
-            "assert not bad, bad; sys.exit(rc)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=False)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("error: the shared register (a postgresql:// --db) works "
-                                    "only with `server init`")
 
 
 def test_a_file_register_never_loads_psycopg(tmp_path):
@@ -182,3 +187,72 @@ def test_the_migrations_are_numbered_in_order():
     names = [name for name, _ in migrate.MIGRATIONS]
     assert names == [f"p{n:03d}_{name.split('_', 1)[1]}" for n, name in
                      enumerate(names, start=1)]
+
+
+@pytest.mark.postgres
+def test_a_register_made_before_p003_upgrades_and_reads_as_before(pg_empty, monkeypatch,
+                                                                   capsys):
+    """A register made by p001 + p002 (the first shared registers) gains the committee
+    report's columns, the timeline of its meeting dates, the appraisal's and the documents'
+    tables on `server init`; its records read back as they were, with their codes."""
+    from dataclasses import replace
+
+    from desktop.application.bootstrap import load_shipped_checklist, open_service
+    from desktop.domain.decision import Decision
+    from desktop.domain.queries import RegisterQuery
+    from desktop.domain.record import code_for
+
+    with monkeypatch.context() as before:
+        before.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:2])
+        before.setattr(migrate, "SCHEMA_VERSION", 2)
+        assert migrate.init(pg_empty.url()).version == 2
+    checklist = load_shipped_checklist()
+    at = "2026-11-02T09:00:00.000000Z"
+    made = [Decision(id=f"d{i}", title=f"Close depot {i}", meeting_date=meeting,
+                     key_decision=key, checklist_id=checklist.id,
+                     checklist_version=checklist.version, checklist_sha256=checklist.sha256,
+                     sections=checklist.slugs, created_at=at, updated_at=at)
+            for i, (meeting, key) in enumerate([("2026-11-30", True), ("2027-01-31", False),
+                                                 (None, False)])]
+    with pg_empty.connect() as conn, conn.transaction():
+        conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
+                     "VALUES (%s, %s, %s, %s)", (checklist.sha256, checklist.id,
+                                                 checklist.version, checklist.raw_json))
+        for i, p in enumerate(checklist.principles):
+            conn.execute("INSERT INTO checklist_sections (sha256, position, slug, kind) "
+                         "VALUES (%s, %s, %s, %s)", (checklist.sha256, i, p.slug, p.kind))
+        for d in made:
+            conn.execute("INSERT INTO decisions (id, created_at) VALUES (%s, %s)", (d.id, at))
+            conn.execute(
+                "INSERT INTO versions (decision_id, version, title, meeting_date, key_decision, "
+                "checklist_sha256, created_at, updated_at, verification_code, content_code, "
+                "code_scheme) VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (d.id, d.title, d.meeting_date, int(d.key_decision), d.checklist_sha256, at, at,
+                 code_for(d), code_for(d), d.code_scheme))
+            conn.execute("INSERT INTO search_index (version_id, title, words) SELECT id, "
+                         "''::tsvector, ''::tsvector FROM versions WHERE decision_id = %s",
+                         (d.id,))
+
+    assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
+    assert capsys.readouterr().out == (f"schema version {len(APPLIED)}: applied "
+                                       "p003_report_appraisal_documents\n")
+    assert tables(pg_empty) == TABLES
+    with pg_empty.connect() as conn:
+        assert conn.execute("SELECT version, name FROM register_schema "
+                            "ORDER BY version").fetchall() == APPLIED
+    service = open_service(pg_empty.url())
+    try:
+        for d in made:
+            loaded = service.get(d.id)
+            assert loaded == replace(d, options=(), answers={})
+            assert code_for(loaded) == code_for(d)
+        rows = {r.id: r for r in service.iter_register(RegisterQuery())}
+        assert (rows["d0"].decision_date, rows["d0"].challenge_end, rows["d0"].short_notice) == (
+            "2026-11-30", "2027-02-28", True)  # no notice on record for a key decision
+        assert (rows["d1"].decision_date, rows["d1"].challenge_end, rows["d1"].short_notice) == (
+            "2027-01-31", "2027-04-30", False)  # three months on, or the month's last day
+        assert rows["d2"].challenge_end is None
+        assert {r.id for r in service.register(RegisterQuery(
+            today="2027-02-28", challenge_open=True))} == {"d0", "d1"}
+    finally:
+        service.close()

@@ -1,4 +1,7 @@
-"""The repository on temporary databases: records, the register, search and the audit log."""
+"""The repository on temporary databases: records, the register, search and the audit log.
+
+A contract test: every test runs on both engines (a register file, and a shared register
+on the test run's PostgreSQL server), through `service` below."""
 
 from __future__ import annotations
 
@@ -10,9 +13,16 @@ from desktop.domain.decision import Action, Answer, Option, Rating, Status
 from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.storage.repository import SORT_COLUMNS
+from tests.helpers.engines import rows, sqlite_only, value
 from tests.helpers.shipped import SLUGS
 
 GOOD = Action("Agree terms", "Head of HR", "2027-01-31")
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def complete(service, title, rating=Rating.GREEN, **fields):
@@ -58,21 +68,19 @@ def test_insert_and_load_keep_every_field(service):
 
 def test_derived_columns_follow_the_answers(service):
     d = complete(service, "All green")
-    row = service.db.execute(
-        "SELECT complete, overall_rating, status, verification_code FROM versions "
-        "WHERE decision_id = ?", [d.id]).fetchone()
+    row = rows(service, "SELECT complete, overall_rating, status, verification_code FROM "
+               "versions WHERE decision_id = ?", [d.id])[0]
     assert row == (10, "green", "ready", code_for(d))
     service.set_answer(d.id, "radical", Answer(Rating.RED, "No"))
-    row = service.db.execute(
-        "SELECT complete, overall_rating, status FROM versions WHERE decision_id = ?",
-        [d.id]).fetchone()
+    row = rows(service, "SELECT complete, overall_rating, status FROM versions "
+               "WHERE decision_id = ?", [d.id])[0]
     assert row == (9, "red", "draft")
 
 
 def test_checklist_copy_is_stored_once_per_definition(service):
     a = service.create("A")
     service.create("B")
-    assert service.db.execute("SELECT count(*) FROM checklists").fetchone()[0] == 1
+    assert value(service, "SELECT count(*) FROM checklists") == 1
     assert service.repo.checklist_definition(a.id, 1) == service.checklist.raw_json
 
 
@@ -243,6 +251,8 @@ def test_every_change_is_audited_with_old_and_new_value(service):
 
 
 def test_audit_chain_detects_tampering(service):
+    sqlite_only(service, "on the server no one but its owner can alter the log "
+                "(tests/unit/storage/test_pg_enforcement.py)")
     d = service.create("A")
     service.update(d.id, title="B")
     service.update(d.id, title="C")
@@ -255,9 +265,9 @@ def test_audit_chain_detects_tampering(service):
 
 def test_unchanged_save_writes_nothing(service):
     d = service.create("Same")
-    before = service.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    before = value(service, "SELECT count(*) FROM audit_log")
     service.update(d.id, title="Same")
-    assert service.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    assert value(service, "SELECT count(*) FROM audit_log") == before
 
 
 def test_delete_removes_every_row(service):
@@ -265,7 +275,7 @@ def test_delete_removes_every_row(service):
     service.update(d.id, options=(Option("Do nothing"),))
     service.delete(d.id)
     for table in ("versions", "answers", "actions", "options", "decisions"):
-        assert service.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        assert value(service, f"SELECT count(*) FROM {table}") == 0, table
     assert service.register_count(RegisterQuery(search="delete")) == 0
     assert service.repo.audit_entries(d.id)[-1].field == "deleted"
 

@@ -1,0 +1,75 @@
+"""A version's options appraisal in the shared register's four tables (p003) <-> Appraisal.
+
+What desktop/storage/appraisal_store.py is to a register file: the same tables and rows.
+A record loads in one statement (PostgresRepository's _LOAD), so the appraisal comes as one
+JSON value of that row (`APPRAISAL_JSON`), read back by `appraisal_from_json`; the rows of
+brand-new versions are written one executemany a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from desktop.domain.appraisal import Appraisal, Criterion, Score, WeightChange, in_order
+from desktop.storage.schema_info import APPRAISAL_TABLES
+
+# The appraisal of version v (in _LOAD) as [locked_at, locked_by, rejected_text, criteria,
+# scores, weight changes], or NULL when it has none.
+APPRAISAL_JSON = """(SELECT json_build_array(ap.weights_locked_at, ap.weights_locked_by,
+            ap.rejected_text,
+            (SELECT coalesce(json_agg(json_build_array(criterion, kind, title, weight, must_pass)
+                                      ORDER BY position), '[]')
+               FROM appraisal_criteria WHERE version_id = v.id),
+            (SELECT coalesce(json_agg(json_build_array(option, criterion, score, evidence,
+                                                       scored_by, scored_at)), '[]')
+               FROM appraisal_scores WHERE version_id = v.id),
+            (SELECT coalesce(json_agg(json_build_array(criterion, old_weight, new_weight,
+                                                       changed_at, changed_by)
+                                      ORDER BY position), '[]')
+               FROM appraisal_weight_changes WHERE version_id = v.id))
+          FROM appraisals ap WHERE ap.version_id = v.id)"""
+
+Many = Callable[[str, list[tuple[Any, ...]]], None]
+
+
+def appraisal_from_json(value: list[Any] | None) -> Appraisal | None:
+    """The Appraisal of APPRAISAL_JSON's value (as appraisal_store.load_appraisal builds it)."""
+    if value is None:
+        return None
+    locked_at, locked_by, rejected_text, criteria_rows, score_rows, change_rows = value
+    criteria = tuple(Criterion(cid, kind, title, weight, bool(must_pass))
+                     for cid, kind, title, weight, must_pass in criteria_rows)
+    scores = [Score(*row) for row in score_rows]
+    changes = tuple(WeightChange(*row) for row in change_rows)
+    return Appraisal(criteria=criteria, scores=in_order(criteria, scores),
+                     weights_locked_at=locked_at, weights_locked_by=locked_by,
+                     weight_changes=changes, rejected_text=rejected_text)
+
+
+def insert_appraisals(many: Many, given: Iterable[tuple[int, Appraisal | None]]) -> None:
+    """The appraisals of brand-new versions (or of one just cleared)."""
+    rows = [(vid, a) for vid, a in given if a is not None]
+    if not rows:
+        return
+    many("INSERT INTO appraisals (version_id, weights_locked_at, weights_locked_by, "
+         "rejected_text) VALUES (%s, %s, %s, %s)",
+         [(vid, a.weights_locked_at, a.weights_locked_by, a.rejected_text) for vid, a in rows])
+    many("INSERT INTO appraisal_criteria (version_id, position, criterion, kind, title, weight, "
+         "must_pass) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+         [(vid, i, c.id, c.kind, c.title, c.weight, int(c.must_pass))
+          for vid, a in rows for i, c in enumerate(a.criteria)])
+    many("INSERT INTO appraisal_scores (version_id, option, criterion, score, evidence, "
+         "scored_by, scored_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+         [(vid, s.option, s.criterion, s.score, s.evidence, s.scored_by, s.scored_at)
+          for vid, a in rows for s in a.scores])
+    many("INSERT INTO appraisal_weight_changes (version_id, position, criterion, old_weight, "
+         "new_weight, changed_at, changed_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+         [(vid, i, w.criterion, w.old, w.new, w.changed_at, w.changed_by)
+          for vid, a in rows for i, w in enumerate(a.weight_changes)])
+
+
+def delete_appraisals(execute: Callable[[str, list[Any]], object], vids: list[int]) -> None:
+    """Remove these versions' appraisal rows (children first)."""
+    for table in reversed(APPRAISAL_TABLES):
+        execute(f"DELETE FROM {table} WHERE version_id = ANY(%s)", [vids])

@@ -1,0 +1,1089 @@
+"""`PostgresRepository`: the shared register's DecisionRepository, on a PostgreSQL server.
+
+The same methods with the same meaning as the SQLite `desktop.storage.repository.Repository`
+(desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search,
+p003_report_appraisal_documents). psycopg 3 is imported only here, when a `--db` is a
+postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
+record loads in one query, so it is one snapshot); `transaction()` is one transaction, and a
+nested one a savepoint in it.
+
+What the server does that the client does in the SQLite register:
+- who: the audit log's "user", a sign-off's recorded_by, done_by and attached_by are the
+  session user, set by the server's triggers; `user` is read back from the server;
+- the audit chain: the server chains every appended row (its own append-only log, its
+  session user), so there is no client seal: `seal()` is None, `key_dir` None, `forget()`,
+  `unauthenticated()` and `behind_seal()` have nothing to do;
+- sign-offs: only through the server's record_sign_off()/remove_sign_off(), never an
+  INSERT; the function writes the sign-off's audit rows (and the lock's), so the copies the
+  application appends after it in the same transaction are not written twice.
+
+Optimistic concurrency: `current_version_id` (the one check before an edit is written) locks
+the version's row (SELECT ... FOR UPDATE) until the transaction ends, so two writers of one
+record queue as BEGIN IMMEDIATE makes them queue on a file, and the second sees the first's
+save: the service then merges, or raises EditConflict (keep mine / take theirs / merge).
+Every UPDATE of a version also carries what its writer read (updated_at and status) and is
+refused if the row has moved on (`ChangedElsewhere`). Server errors become the domain's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain.checklist import Checklist
+from desktop.domain.decision import (
+    Action,
+    Answer,
+    Decision,
+    Document,
+    Option,
+    Rating,
+    SignOff,
+    Status,
+)
+from desktop.domain.errors import InvalidInput, Refused, StorageError
+from desktop.domain.queries import (
+    ActionQuery,
+    ActionRow,
+    AuditEntry,
+    RegisterQuery,
+    RegisterRow,
+    SearchMatch,
+)
+from desktop.domain.record import codes, field_changes, section_slugs, sign_off_text
+from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
+from desktop.domain.verification import normalise_code
+from desktop.storage.lifecycle_store import SignedCopy
+from desktop.storage.postgres.appraisal_rows import (
+    APPRAISAL_JSON,
+    appraisal_from_json,
+    delete_appraisals,
+    insert_appraisals,
+)
+from desktop.storage.postgres.uri import shown_uri
+from desktop.storage.repository import (
+    _RANK,
+    _VERSION_COLUMNS,
+    GENESIS_HASH,
+    AuditLogCheck,
+    _containing,
+    _has_dates,
+    _json_list,
+    _timeline_inputs,
+    _timeline_row,
+    audit_hash,
+    prefix_finder,
+    search_document,
+    search_tokens,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from desktop.storage.seal import AuditSeal
+
+Change = tuple[str, str | None, str | None]
+
+# Register sort keys -> SQL, each backed by a partial index on current versions (p001).
+SORT_COLUMNS = {
+    "reference": 'lower(v.reference) COLLATE "C"',
+    "title": 'lower(v.title) COLLATE "C"',
+    "decision_maker": 'lower(v.decision_maker) COLLATE "C"',
+    "meeting_date": "v.meeting_date",
+    "status": "v.status",
+    "complete": "v.complete",
+    "overall_rating": "v.overall_rank",
+    "review_date": "v.review_date",
+    "updated_at": "v.updated_at",
+}
+_OPEN_VERSIONS = "SELECT id FROM versions WHERE is_current = 1 AND status <> 'withdrawn'"
+_NOT_DONE = ("NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
+             "AND p.slug = a.slug AND p.position = a.position)")
+_OPEN_ACTION = f"a.version_id IN ({_OPEN_VERSIONS}) AND {_NOT_DONE}"
+ACTION_SORT_COLUMNS = {
+    "due": "a.due IS NULL, a.due",
+    "owner": 'lower(a.owner) COLLATE "C"',
+    "action": 'lower(a.action) COLLATE "C"',
+    "decision": 'lower(v.reference) COLLATE "C", lower(v.title) COLLATE "C"',
+    "principle": "(SELECT s.position FROM checklist_sections s "
+                 "WHERE s.sha256 = v.checklist_sha256 AND s.slug = a.slug)",
+}
+_AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
+                 "prev_hash, hash FROM audit_log")
+_MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
+_PAGE = 1000  # rows a page when the whole register is streamed
+_TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
+                     "challenge_end", "short_notice")
+_TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)")
+
+# The committee report's columns (m007, p003), as the SQLite repository reads them.
+_REPORT_COLUMNS = _VERSION_COLUMNS[_VERSION_COLUMNS.index("report_of"):]
+
+# One version as one row: its columns, its checklist's id and version, and its children as
+# JSON arrays (one statement: one round trip and one snapshot).
+_LOAD = """
+SELECT v.id, v.decision_id, v.version, v.status, v.title, v.proposal, v.reference, v.reasons,
+       v.organisation, v.decision_maker, v.proposer, v.meeting_date, v.review_date,
+       v.key_decision, v.delivery_model, v.conflicts_of_interest, v.checklist_sha256,
+       v.amendment_reason, v.created_at, v.updated_at, v.code_scheme,
+       c.checklist_id, c.version, v.recommendations, {report},
+       (SELECT coalesce(json_agg(json_build_array(a.slug, a.action, a.owner, a.due,
+                                                  p.done_at IS NOT NULL)
+                                 ORDER BY a.slug, a.position), '[]')
+          FROM actions a LEFT JOIN action_progress p ON p.version_id = a.version_id
+               AND p.slug = a.slug AND p.position = a.position
+         WHERE a.version_id = v.id),
+       (SELECT coalesce(json_agg(json_build_array(slug, rating, response, evidence)), '[]')
+          FROM answers WHERE version_id = v.id),
+       (SELECT coalesce(json_agg(json_build_array(name, status, delivery_model, reason)
+                                 ORDER BY position), '[]')
+          FROM options WHERE version_id = v.id),
+       (SELECT coalesce(json_agg(json_build_array(role, name, date, minute_reference, comment)
+                                 ORDER BY rowid), '[]')
+          FROM sign_offs WHERE version_id = v.id),
+       (SELECT coalesce(json_agg(json_build_array(slug, title, date, held_at)
+                                 ORDER BY position), '[]')
+          FROM documents WHERE version_id = v.id),
+       {appraisal}
+  FROM versions v LEFT JOIN checklists c ON c.sha256 = v.checklist_sha256
+""".format(report=", ".join(f"v.{c}" for c in _REPORT_COLUMNS), appraisal=APPRAISAL_JSON)
+
+
+class ChangedElsewhere(Refused):
+    """A write carried a version of the record that is no longer the stored one."""
+
+
+def tsvector_text(text: str) -> str:
+    """A tsvector literal of a text's words, positioned (so a phrase can be matched)."""
+    return " ".join(f"'{_lexeme(word)}':{min(i, 16383)}"
+                    for i, word in enumerate(search_tokens(text), start=1))
+
+
+def _lexeme(word: str) -> str:
+    data = word.encode("utf-8")[:_MAX_LEXEME].decode("utf-8", "ignore")
+    return data.replace("\\", "\\\\").replace("'", "''")
+
+
+def tsquery_text(search: str) -> str | None:
+    """Every typed word as a prefix term (a word that tokenises into several is a phrase of
+    them, as FTS5 reads a quoted term); None if no word has a letter or digit."""
+    terms = []
+    for typed in search.split():
+        words = search_tokens(typed)
+        if not words:
+            return None  # FTS5 matches nothing for an empty phrase: no text matches
+        parts = [f"'{_lexeme(w)}'" for w in words]
+        parts[-1] += ":*"
+        terms.append("(" + " <-> ".join(parts) + ")")
+    return " & ".join(terms) if terms else None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return text or type(exc).__name__
+
+
+class PostgresRepository:
+    """Reads and writes decision records in a shared register on a PostgreSQL server.
+
+    The PostgreSQL implementation of `desktop.storage.interface.DecisionRepository`.
+    """
+
+    def __init__(self, uri: str, conn: psycopg.Connection[Any]) -> None:
+        self.uri = uri
+        self._conn = conn
+        row = conn.execute("SELECT session_user").fetchone()
+        self.user: str = str(row[0]) if row else "?"  # the server says who, for every row
+        self._sections: dict[str, tuple[str, ...]] = {}
+        self._counts: dict[str, int] | None = None
+        # audit rows the server wrote itself in the open transaction (record_sign_off):
+        # (decision id, version, field, old, new) -> how many the application may still send
+        self._server_wrote: dict[tuple[str, int, str, str | None, str | None], int] = {}
+        self._signed_here: set[int] = set()  # versions locked by record_sign_off just now
+        self._seen: int | None = None  # the newest audit row at our last look
+        self._changes = 0  # how often another connection's commit has been seen
+
+    @classmethod
+    def connect(cls, uri: str) -> PostgresRepository:
+        """A repository on the register at `uri`, or a one-line error saying why there is
+        none (unreachable, refused, no register there, a schema too old or too new)."""
+        from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
+
+        conn = connect(uri)
+        conn.autocommit = True
+        where = shown_uri(uri)
+        try:
+            version = schema_version(conn)
+        except Exception:
+            conn.close()
+            raise
+        if version is None or version < SCHEMA_VERSION:
+            conn.close()
+            what = "holds no register" if version is None else (
+                f"holds a register at schema version {version}, older than this app's "
+                f"({SCHEMA_VERSION})")
+            raise StorageError(f"the database at {where} {what}: IT runs "
+                               f"`decision-checklist --db {where} server init` to "
+                               f"{'make' if version is None else 'upgrade'} it")
+        from desktop.storage.postgres.migrate import refuse_newer
+
+        try:
+            refuse_newer(version, where)
+        except Exception:
+            conn.close()
+            raise
+        return cls(uri, conn)
+
+    # ---- the connection, errors and transactions ----------------------------------------
+    def _x(self, sql: str, params: Iterable[Any] | dict[str, Any] | None = None) -> Any:
+        """Execute one statement (a psycopg cursor); server errors become the domain's."""
+        try:
+            return self._conn.execute(sql, params)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
+            raise self._translated(exc) from None
+
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        try:
+            with self._conn.cursor() as cur:
+                cur.executemany(sql, rows)
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
+            raise self._translated(exc) from None
+
+    def _translated(self, exc: Exception) -> Exception:
+        import psycopg
+
+        if isinstance(exc, ValueError | psycopg.DataError) and "NUL (0x00)" in str(exc):
+            return InvalidInput("text may not contain a NUL character (\\u0000): the shared "
+                                "register's server cannot store one")
+        if not isinstance(exc, psycopg.Error):
+            return exc
+        state = getattr(exc.diag, "sqlstate", None) or ""
+        message = (exc.diag.message_primary or _one_line(exc)) if exc.diag else _one_line(exc)
+        if state == "DC001":
+            return Refused(f"This record is signed off and locked ({message}).")
+        if state in ("DC002", "DC003", "DC004"):
+            return Refused(message[0].upper() + message[1:] + ".")
+        if state == "42501":  # insufficient_privilege
+            return Refused(
+                f"The shared register refused this: your database role {self.user!r} may not "
+                f"do it ({message}). Authors (dc_author) edit, clerks (dc_clerk) record "
+                "sign-offs, readers (dc_reader) read: ask IT for the role you need.")
+        if state == "23505" and "sign_offs" in (exc.diag.constraint_name or "sign_offs"):
+            return Refused("That role has already signed this version.")
+        if isinstance(exc, psycopg.errors.DataError):
+            return InvalidInput(message)
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return StorageError(f"the shared register at {shown_uri(self.uri)} could not be "
+                                f"reached: {_one_line(exc)}; nothing was saved by this step, "
+                                "try again")
+        return exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction (a savepoint when nested: it joins the outer one)."""
+        outer = self._conn.info.transaction_status == 0  # idle: not inside one
+        try:
+            with self._conn.transaction():
+                yield
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
+            if outer:
+                self._server_wrote.clear()
+                self._signed_here.clear()
+            raise self._translated(exc) from None
+        if outer:
+            self._server_wrote.clear()
+            self._signed_here.clear()
+            self._counts = None
+            self._seen = self._newest_audit_row()
+
+    @property
+    def connection(self) -> psycopg.Connection[Any]:
+        """The connection (for the tests' raw SQL; the application never uses it)."""
+        return self._conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def location(self) -> str:
+        return shown_uri(self.uri)
+
+    # ---- the register's identity and seal: the server's own log needs no client seal --------
+    @property
+    def key_dir(self) -> Path | None:
+        return None
+
+    def forget(self) -> None:
+        """Nothing is cached about the register that a restore could change (pg_restore is
+        IT's, with every window closed)."""
+        self._sections.clear()
+        self._counts = None
+
+    def seal(self, *, for_writing: bool = True) -> AuditSeal | None:
+        return None  # the server chains the log and names who; no client key vouches for it
+
+    def sealed_from(self) -> int:
+        return 1
+
+    def unauthenticated(self) -> str | None:
+        return None
+
+    def behind_seal(self) -> str | None:
+        return None
+
+    def register_id(self) -> str | None:
+        row = self._x("SELECT value FROM register_meta WHERE key = 'register_id'").fetchone()
+        return str(row[0]) if row else None
+
+    # ---- checklists ---------------------------------------------------------------------
+    def store_checklist(self, checklist: Checklist) -> str:
+        sha = checklist.sha256
+        self._x("INSERT INTO checklists (sha256, checklist_id, version, definition) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
+                [sha, checklist.id, checklist.version, checklist.raw_json])
+        self._many("INSERT INTO checklist_sections (sha256, position, slug, kind) "
+                   "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                   [(sha, i, p.slug, p.kind) for i, p in enumerate(checklist.principles)])
+        self._counts = None
+        return sha
+
+    def stored_checklists(self) -> list[tuple[str, str, int, str]]:
+        return [(r[0], r[1], r[2], r[3]) for r in self._x(
+            "SELECT sha256, checklist_id, version, definition FROM checklists ORDER BY rowid")]
+
+    def setting(self, key: str) -> str | None:
+        row = self._x("SELECT value FROM register_settings WHERE key = %s", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._x("INSERT INTO register_settings (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def call_in_days(self) -> int:
+        """The council's call-in period in working days (register_settings 'call_in_days')."""
+        value = self.setting("call_in_days")
+        return int(value) if value and value.isdigit() else CALL_IN_DAYS
+
+    def set_call_in_days(self, days: int) -> int:
+        """Set the call-in period and work out again every version's timeline (derived
+        dates, outside the locked rows); returns how many were rewritten."""
+        self.set_setting("call_in_days", str(days))
+        rows = self._x(
+            "SELECT id, key_decision, forward_plan_notice_date, urgency_route, decision_date, "
+            "meeting_date, publication_date FROM versions WHERE publication_date IS NOT NULL "
+            "OR decision_date IS NOT NULL OR meeting_date IS NOT NULL").fetchall()
+        self._x("DELETE FROM version_timeline")
+        self._many(_TIMELINE_INSERT, [
+            (r[0], *_timeline_row(decision_timeline(Decision(
+                id="", title="", key_decision=bool(r[1]), forward_plan_notice_date=r[2],
+                urgency_route=r[3], decision_date=r[4], meeting_date=r[5],
+                publication_date=r[6]), days)))
+            for r in rows])
+        return len(rows)
+
+    def _write_timeline(self, vid: int, decision: Decision) -> None:
+        if _has_dates(decision):
+            row = _timeline_row(decision_timeline(decision, self.call_in_days()))
+            self._x(_TIMELINE_INSERT + " ON CONFLICT (version_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in _TIMELINE_COLUMNS), [vid, *row])
+        else:
+            self._x("DELETE FROM version_timeline WHERE version_id = %s", [vid])
+
+    def checklist_use_counts(self) -> dict[str, int]:
+        """Checklist sha256 -> how many decisions have a version answered against it."""
+        return {r[0]: r[1] for r in self._x(
+            "SELECT checklist_sha256, count(DISTINCT decision_id) FROM versions "
+            "GROUP BY checklist_sha256")}
+
+    def section_slugs(self, sha256: str) -> tuple[str, ...]:
+        slugs = self._sections.get(sha256)
+        if slugs is None:
+            row = self._x("SELECT definition FROM checklists WHERE sha256 = %s",
+                          [sha256]).fetchone()
+            try:
+                slugs = tuple(p["slug"] for p in json.loads(row[0])["principles"]) if row else ()
+            except (ValueError, KeyError, TypeError):
+                slugs = ()
+            self._sections[sha256] = slugs
+        return slugs
+
+    def section_counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = {r[0]: r[1] for r in self._x(
+                "SELECT sha256, count(*) FROM checklist_sections GROUP BY sha256")}
+        return self._counts
+
+    def checklist_definition(self, decision_id: str, version: int) -> str:
+        row = self._x(
+            "SELECT c.definition FROM versions v JOIN checklists c ON c.sha256 = "
+            "v.checklist_sha256 WHERE v.decision_id = %s AND v.version = %s",
+            [decision_id, version]).fetchone()
+        if row is None:
+            raise KeyError(decision_id)
+        return str(row[0])
+
+    # ---- reading ------------------------------------------------------------------------
+    def exists(self, decision_id: str) -> bool:
+        return self._x("SELECT 1 FROM decisions WHERE id = %s", [decision_id]).fetchone() \
+            is not None
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {r[0] for r in self._x("SELECT id FROM decisions WHERE id = ANY(%s)", [ids])}
+
+    def ids_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self._x(
+            "SELECT id FROM decisions WHERE id LIKE %s ORDER BY id LIMIT %s", [pattern, limit])]
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self._x(
+            "SELECT decision_id FROM versions WHERE is_current = 1 ORDER BY created_at, id")]
+
+    def versions_of(self, decision_id: str) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self._x(
+            "SELECT version, status FROM versions WHERE decision_id = %s ORDER BY version",
+            [decision_id])]
+
+    def load(self, decision_id: str, version: int | None = None) -> Decision | None:
+        if version is None:
+            row = self._x(_LOAD + " WHERE v.decision_id = %s AND v.is_current = 1",
+                          [decision_id]).fetchone()
+        else:
+            row = self._x(_LOAD + " WHERE v.decision_id = %s AND v.version = %s",
+                          [decision_id, version]).fetchone()
+        return self._decision(row) if row is not None else None
+
+    def _load_vid(self, vid: int) -> Decision | None:
+        row = self._x(_LOAD + " WHERE v.id = %s", [vid]).fetchone()
+        return self._decision(row) if row is not None else None
+
+    def _decision(self, row: tuple[Any, ...]) -> Decision:
+        (_vid, did, version, status, title, proposal, reference, reasons, organisation, maker,
+         proposer, meeting, review, key, model, conflicts, sha, amendment, created, updated,
+         scheme, checklist_id, checklist_version, recommendations, *rest) = row
+        report = dict(zip(_REPORT_COLUMNS, rest[:len(_REPORT_COLUMNS)], strict=True))
+        (actions_json, answers_json, options_json, sign_offs_json, documents_json,
+         appraisal_json) = rest[len(_REPORT_COLUMNS):]
+        actions: dict[str, list[Action]] = {}
+        for slug, text, owner, due, done in actions_json:
+            actions.setdefault(slug, []).append(Action(text, owner, due, bool(done)))
+        documents: dict[str, list[Document]] = {}
+        for slug, title_, date, held_at in documents_json:
+            documents.setdefault(slug, []).append(Document(title_, date, held_at))
+        answers = {}
+        for slug, rating, response, evidence in answers_json:
+            answers[slug] = Answer(rating=Rating(rating) if rating else None, response=response,
+                                   evidence=evidence, actions=tuple(actions.pop(slug, ())),
+                                   documents=tuple(documents.pop(slug, ())))
+        for slug, acts in actions.items():  # actions without an answer row
+            answers[slug] = Answer(actions=tuple(acts))
+        return Decision(
+            id=did, title=title, proposal=proposal, reference=reference, reasons=reasons,
+            organisation=organisation, decision_maker=maker, proposer=proposer,
+            meeting_date=meeting, review_date=review, key_decision=bool(key),
+            delivery_model=model,
+            options=tuple(Option(name=n, status=s, delivery_model=m, reason=r)
+                          for n, s, m, r in options_json),
+            conflicts_of_interest=conflicts, answers=answers, version=version,
+            status=Status(status), checklist_id=checklist_id or "",
+            checklist_version=checklist_version or 0,
+            sign_offs=tuple(SignOff(role=r, name=n, date=d, minute_reference=m, comment=c)
+                            for r, n, d, m, c in sign_offs_json),
+            created_at=created, updated_at=updated, amendment_reason=amendment,
+            checklist_sha256=sha, code_scheme=scheme, sections=self.section_slugs(sha),
+            recommendations=tuple(json.loads(recommendations)), **report,
+            appraisal=appraisal_from_json(appraisal_json))
+
+    def stored_derived(self, decision_id: str, version: int) -> dict[str, Any] | None:
+        row = self._x(
+            "SELECT complete, overall_rating, verification_code, content_code FROM versions "
+            "WHERE decision_id = %s AND version = %s", [decision_id, version]).fetchone()
+        if row is None:
+            return None
+        return {"complete": row[0], "overall_rating": row[1], "verification_code": row[2],
+                "content_code": row[3]}
+
+    # ---- the register ---------------------------------------------------------------------
+    def _where(self, q: RegisterQuery) -> tuple[str, list[Any]]:
+        clauses = ["v.is_current = 1"]
+        params: list[Any] = []
+        typed = q.search.strip()
+        if typed:
+            found = ["v.reference ILIKE %s ESCAPE '\\'"]
+            params.append(_containing(typed))
+            query = tsquery_text(typed)
+            if query is not None:
+                found.append("v.id IN (SELECT version_id FROM search_index "
+                             "WHERE words @@ %s::tsquery)")
+                params.append(query)
+            code = normalise_code(typed)
+            if code is not None:
+                found.append("v.decision_id IN (SELECT decision_id FROM versions "
+                             "WHERE verification_code = %s)")
+                params.append(code)
+            clauses.append(f"({' OR '.join(found)})")
+        if q.statuses:
+            clauses.append("v.status = ANY(%s)")
+            params.append(list(q.statuses))
+        if q.ratings:
+            wanted = list(q.ratings)
+            sql = "v.overall_rating = ANY(%s)"
+            if "none" in wanted:
+                sql = f"({sql} OR v.overall_rating IS NULL)"
+            clauses.append(sql)
+            params.append(wanted)
+        if q.overdue_only:
+            clauses.append(
+                "v.status <> 'withdrawn' AND ((v.review_date IS NOT NULL AND v.review_date < %s) "
+                "OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < %s "
+                f"AND {_NOT_DONE}))")
+            params.extend([q.today, q.today])
+        # The timeline's rules as desktop/domain/timeline.py's in_call_in and challenge_open,
+        # over its stored dates (indexed: no date is worked out row by row here).
+        if q.in_call_in:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE call_in_end >= %s AND publication_date <= %s)")
+            params.extend([q.today, q.today])
+        if q.challenge_open:
+            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
+                           "WHERE challenge_end >= %s AND decision_date <= %s)")
+            params.extend([q.today, q.today])
+        return " AND ".join(clauses), params
+
+    def register_count(self, q: RegisterQuery) -> int:
+        where, params = self._where(q)
+        return int(self._x(f"SELECT count(*) FROM versions v WHERE {where}",
+                           params).fetchone()[0])
+
+    def register_page(self, q: RegisterQuery, offset: int = 0,
+                      limit: int = 200) -> list[RegisterRow]:
+        """One page of the register, filtered and sorted in SQL; while searching, the
+        decisions whose title has every word come first (as on SQLite)."""
+        where, params = self._where(q)
+        order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
+        direction = "DESC" if q.descending else "ASC"
+        ranked = ""
+        query = tsquery_text(q.search.strip()) if q.search.strip() else None
+        if query is not None:
+            ranked = ("(v.id IN (SELECT version_id FROM search_index "
+                      "WHERE title @@ %s::tsquery)) DESC, ")
+        sql = ("SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
+               "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
+               "v.verification_code, v.id, v.checklist_sha256, t.decision_date, "
+               "t.publication_date, t.call_in_end, t.implementable_from, t.challenge_end, "
+               "t.short_notice FROM versions v LEFT JOIN version_timeline t "
+               f"ON t.version_id = v.id WHERE {where} "
+               f"ORDER BY {ranked}{order} {direction}, v.id {direction} LIMIT %s OFFSET %s")
+        args = [*params, *([query] if query is not None else []),
+                limit if limit >= 0 else None, offset]
+        counts = self.section_counts()
+        return [RegisterRow(id=r[0], reference=r[1], title=r[2], decision_maker=r[3],
+                            meeting_date=r[4], status=Status(r[5]), version=r[6],
+                            complete=r[7], overall_rating=Rating(r[8]) if r[8] else None,
+                            review_date=r[9], verification_code=r[10], version_id=r[11],
+                            sections=counts.get(r[12], 0), decision_date=r[13],
+                            publication_date=r[14], call_in_end=r[15],
+                            implementable_from=r[16], challenge_end=r[17],
+                            short_notice=bool(r[18]))
+                for r in self._x(sql, args)]
+
+    def iter_register(self, q: RegisterQuery) -> Iterator[RegisterRow]:
+        """The whole register, a page at a time (memory does not grow with the register)."""
+        offset = 0
+        while True:
+            page = self.register_page(q, offset, _PAGE)
+            yield from page
+            if len(page) < _PAGE:
+                return
+            offset += _PAGE
+
+    def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
+        rows = list(rows)
+        typed = search.strip()
+        if not typed or not rows:
+            return {}
+        words = search_tokens(typed)
+        has = prefix_finder(words)
+        vids = [r.version_id for r in rows]
+        proposals = {r[0]: r[1] for r in self._x(
+            "SELECT id, proposal FROM versions WHERE id = ANY(%s)", [vids])}
+        answers: dict[int, list[str]] = {}
+        if words:
+            for vid, slug, response, evidence in self._x(
+                    "SELECT a.version_id, a.slug, a.response, a.evidence FROM answers a "
+                    "JOIN versions v ON v.id = a.version_id LEFT JOIN checklist_sections s "
+                    "ON s.sha256 = v.checklist_sha256 AND s.slug = a.slug "
+                    'WHERE a.version_id = ANY(%s) ORDER BY s.position, a.slug COLLATE "C"',
+                    [vids]):
+                if has(response) or has(evidence):
+                    answers.setdefault(vid, []).append(slug)
+        code = normalise_code(typed)
+        coded: set[str] = set()
+        if code is not None:
+            coded = {r[0] for r in self._x(
+                "SELECT decision_id FROM versions WHERE verification_code = %s", [code])}
+        found: dict[str, SearchMatch] = {}
+        for r in rows:
+            places = []
+            if has(r.title):
+                places.append("title")
+            if has(proposals.get(r.version_id) or ""):
+                places.append("proposal")
+            slugs = answers.get(r.version_id, ())
+            if slugs:
+                places.append("answers")
+            if typed.casefold() in r.reference.casefold():
+                places.append("reference")
+            if r.id in coded:
+                places.append("verification code")
+            found[r.id] = SearchMatch(tuple(places), tuple(slugs))
+        return found
+
+    def overdue_counts(self, today: str) -> tuple[int, int]:
+        row = self._x(
+            "SELECT (SELECT count(*) FROM versions WHERE is_current = 1 AND review_date < %s "
+            "AND status <> 'withdrawn'), "
+            f"(SELECT count(*) FROM actions a WHERE a.due < %s AND {_OPEN_ACTION})",
+            [today, today]).fetchone()
+        return int(row[0]), int(row[1])
+
+    @staticmethod
+    def _action_where(q: ActionQuery) -> tuple[str, list[Any]]:
+        if not q.owner.strip():
+            return _OPEN_ACTION, []
+        return f"{_OPEN_ACTION} AND a.owner ILIKE %s ESCAPE '\\'", [_containing(q.owner.strip())]
+
+    def open_actions_count(self, q: ActionQuery) -> int:
+        where, params = self._action_where(q)
+        return int(self._x(f"SELECT count(*) FROM actions a WHERE {where}",
+                           params).fetchone()[0])
+
+    def open_actions(self, q: ActionQuery, offset: int = 0,
+                     limit: int = 200) -> list[ActionRow]:
+        where, params = self._action_where(q)
+        order = ACTION_SORT_COLUMNS.get(q.sort, ACTION_SORT_COLUMNS["due"])
+        direction = "DESC" if q.descending else "ASC"
+        order = ", ".join(f"{part} {direction}" for part in order.split(", "))
+        sql = ("SELECT v.decision_id, v.reference, v.title, a.slug, a.position, a.action, "
+               "a.owner, a.due, coalesce(a.due < %s, false) FROM actions a JOIN versions v "
+               f"ON v.id = a.version_id WHERE {where} ORDER BY coalesce(a.due < %s, false) "
+               f'DESC, {order}, a.version_id, a.slug COLLATE "C", a.position LIMIT %s OFFSET %s')
+        return [ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
+                for r in self._x(sql, [q.today, *params, q.today, limit, offset])]
+
+    def find_by_code(self, code: str) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self._x(
+            "SELECT decision_id, version FROM versions WHERE verification_code = %s "
+            "UNION SELECT decision_id, version FROM versions WHERE content_code = %s",
+            [code, code])]
+
+    # ---- writing (inside transaction()) ----------------------------------------------------
+    def version_id(self, decision_id: str, version: int) -> int:
+        row = self._x("SELECT id FROM versions WHERE decision_id = %s AND version = %s",
+                      [decision_id, version]).fetchone()
+        if row is None:
+            raise KeyError(decision_id)
+        return int(row[0])
+
+    @staticmethod
+    def _derived(decision: Decision) -> dict[str, Any]:
+        from desktop.domain.decision import completeness, overall_rating
+
+        rating = overall_rating(decision)
+        printed, content = codes(decision)
+        return {
+            "complete": completeness(decision),
+            "overall_rating": rating.value if rating else None,
+            "overall_rank": _RANK[rating.value if rating else None],
+            "verification_code": printed,
+            "content_code": content if decision.code_scheme >= 2 else "",
+            "code_scheme": decision.code_scheme,
+        }
+
+    def insert(self, decision: Decision, checklist_sha: str | None, *,
+               is_current: bool = True) -> None:
+        self.insert_many([decision], checklist_sha, is_current=is_current)
+
+    def insert_many(self, decisions: Iterable[Decision], checklist_sha: str | None, *,
+                    is_current: bool = True) -> None:
+        """Insert new versions (a version 1 with its decision), one statement per table.
+
+        A signed-off version goes in ready, and its sign-offs through the server's
+        record_sign_off, the last of which locks it (so importing sign-offs needs dc_clerk);
+        a withdrawn one goes in as its content says, then is withdrawn."""
+        decisions = [d if checklist_sha is None or d.checklist_sha256 == checklist_sha
+                     else replace(d, checklist_sha256=checklist_sha) for d in decisions]
+        if not decisions:
+            return
+        fresh = {d.id for d in decisions if d.version == 1}
+        later = [d.id for d in decisions if d.version != 1]
+        missing = set(later) - self.existing_ids(later)
+        self._many("INSERT INTO decisions (id, current_version, created_at) VALUES (%s, %s, %s)",
+                   [(d.id, d.version, d.created_at) for d in decisions
+                    if d.id in fresh or d.id in missing])
+        rows = []
+        sql = None
+        for decision in decisions:
+            values: dict[str, Any] = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
+            values["key_decision"] = int(decision.key_decision)
+            values["recommendations"] = _json_list(decision.recommendations)
+            # a version to be signed off goes in ready: its codes are the ready ones until
+            # the last sign-off locks it (the server then stores the locked codes)
+            values.update(self._derived(replace(decision, status=Status.READY)
+                                        if decision.status == Status.SIGNED_OFF else decision))
+            values.update(
+                decision_id=decision.id, version=decision.version, is_current=int(is_current),
+                status=(Status.READY if decision.status in (Status.READY, Status.SIGNED_OFF)
+                        else Status.DRAFT).value,
+                checklist_sha256=decision.checklist_sha256, created_at=decision.created_at,
+                updated_at=decision.updated_at)
+            sql = sql or (f"INSERT INTO versions ({', '.join(values)}) VALUES "
+                          f"({', '.join(['%s'] * len(values))}) RETURNING id")
+            rows.append(tuple(values.values()))
+        assert sql is not None
+        vids: list[int] = []
+        try:
+            with self._conn.cursor() as cur:
+                cur.executemany(sql, rows, returning=True)
+                while True:
+                    found = cur.fetchone()
+                    if found is not None:
+                        vids.append(int(found[0]))
+                    if not cur.nextset():
+                        break
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
+            raise self._translated(exc) from None
+        pairs = list(zip(vids, decisions, strict=True))
+        self._insert_children(pairs)
+        timed = [(vid, d) for vid, d in pairs if _has_dates(d)]
+        if timed:
+            days = self.call_in_days()
+            self._many(_TIMELINE_INSERT, [(vid, *_timeline_row(decision_timeline(d, days)))
+                                          for vid, d in timed])
+        self._many("INSERT INTO search_index (version_id, title, words) "
+                   "VALUES (%s, %s::tsvector, %s::tsvector)",
+                   [(vid, tsvector_text(d.title), tsvector_text("\n".join(search_document(d))))
+                    for vid, d in pairs])
+        audit_rows = []
+        for vid, decision in pairs:
+            changes = field_changes(None, decision)
+            if decision.status == Status.WITHDRAWN:
+                self._x("UPDATE versions SET status = 'withdrawn' WHERE id = %s", [vid])
+            if decision.status in (Status.READY, Status.WITHDRAWN):
+                changes.append(("status", None, decision.status.value))
+            audit_rows.append((decision.id, decision.version, changes, decision.updated_at))
+        self.audit_many(audit_rows)
+        for vid, decision in pairs:
+            if decision.sign_offs:
+                self._record_imported_sign_offs(vid, decision)
+
+    def _record_imported_sign_offs(self, vid: int, decision: Decision) -> None:
+        """A bundle's sign-offs, through the server: optional roles first, then the required
+        ones, the last of which locks the version if the bundle has it signed off."""
+        required = self._required_roles(decision.checklist_sha256)
+        ordered = sorted(decision.sign_offs, key=lambda s: s.role.casefold() in required)
+        read = replace(decision, status=Status.READY, sign_offs=())
+        for i, s in enumerate(ordered):
+            last = i == len(ordered) - 1 and decision.status == Status.SIGNED_OFF
+            self._sign(vid, read, s, decision.updated_at,
+                       decision if last else None)
+            read = replace(read, sign_offs=(*read.sign_offs, s))
+
+    def _required_roles(self, sha: str) -> set[str]:
+        row = self._x("SELECT definition FROM checklists WHERE sha256 = %s", [sha]).fetchone()
+        try:
+            roles = json.loads(row[0])["sign_off_roles"] if row else []
+            return {r["name"].casefold() for r in roles if r.get("required")}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return set()
+
+    def _insert_children(self, rows: list[tuple[int, Decision]]) -> None:
+        self._many("INSERT INTO options (version_id, position, name, status, delivery_model, "
+                   "reason) VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, i, o.name, o.status, o.delivery_model, o.reason)
+                    for vid, d in rows for i, o in enumerate(d.options)])
+        self._many("INSERT INTO answers (version_id, slug, rating, response, evidence) "
+                   "VALUES (%s, %s, %s, %s, %s)",
+                   [(vid, slug, a.rating.value if a.rating else None, a.response, a.evidence)
+                    for vid, d in rows for slug, a in d.answers.items()])
+        self._many("INSERT INTO actions (version_id, slug, position, action, owner, due) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, x.action, x.owner, x.due)
+                    for vid, d in rows for slug, a in d.answers.items()
+                    for i, x in enumerate(a.actions)])
+        self._many("INSERT INTO action_progress (version_id, slug, position, done_at) "
+                   "VALUES (%s, %s, %s, %s)",
+                   [(vid, slug, i, d.updated_at)
+                    for vid, d in rows for slug, a in d.answers.items()
+                    for i, x in enumerate(a.actions) if x.done])
+        insert_appraisals(self._many, [(vid, d.appraisal) for vid, d in rows])
+        self._many("INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, x.title, x.date, x.held_at)
+                    for vid, d in rows for slug, a in d.answers.items()
+                    for i, x in enumerate(a.documents)])
+
+    def _write_options(self, vid: int, options: Iterable[Option]) -> None:
+        self._x("DELETE FROM options WHERE version_id = %s", [vid])
+        self._many("INSERT INTO options (version_id, position, name, status, delivery_model, "
+                   "reason) VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, i, o.name, o.status, o.delivery_model, o.reason)
+                    for i, o in enumerate(options)])
+
+    def _write_answer(self, vid: int, slug: str, answer: Answer, at: str) -> None:
+        # the answer's rows in one statement (one round trip: autosave writes this)
+        self._x("WITH a AS (DELETE FROM answers WHERE version_id = %(v)s AND slug = %(s)s), "
+                "p AS (DELETE FROM action_progress WHERE version_id = %(v)s AND slug = %(s)s), "
+                "x AS (DELETE FROM actions WHERE version_id = %(v)s AND slug = %(s)s) "
+                "DELETE FROM documents WHERE version_id = %(v)s AND slug = %(s)s",
+                {"v": vid, "s": slug})
+        self._x("INSERT INTO answers (version_id, slug, rating, response, evidence) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [vid, slug, answer.rating.value if answer.rating else None, answer.response,
+                 answer.evidence])
+        self._many("INSERT INTO actions (version_id, slug, position, action, owner, due) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, a.action, a.owner, a.due)
+                    for i, a in enumerate(answer.actions)])
+        self._many("INSERT INTO action_progress (version_id, slug, position, done_at) "
+                   "VALUES (%s, %s, %s, %s)",
+                   [(vid, slug, i, at) for i, a in enumerate(answer.actions) if a.done])
+        self._many("INSERT INTO documents (version_id, slug, position, title, date, held_at) "
+                   "VALUES (%s, %s, %s, %s, %s, %s)",
+                   [(vid, slug, i, x.title, x.date, x.held_at)
+                    for i, x in enumerate(answer.documents)])
+
+    def current_version_id(self, decision: Decision) -> int | None:
+        """The row id of `decision`'s version if it is still the current one, stored as the
+        caller holds it; None if anything differs. The row stays locked (FOR UPDATE) until
+        the transaction ends: a second writer of the record waits, then sees this save."""
+        row = self._x(
+            "SELECT id, version, status, updated_at, verification_code, "
+            "(SELECT count(*) FROM sign_offs s WHERE s.version_id = v.id), "
+            "(SELECT count(*) FROM action_progress p WHERE p.version_id = v.id) "
+            "FROM versions v WHERE decision_id = %s AND is_current = 1 FOR UPDATE",
+            [decision.id]).fetchone()
+        done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
+        held = (decision.version, decision.status.value, decision.updated_at,
+                codes(decision)[0], len(decision.sign_offs), done)
+        return int(row[0]) if row is not None and tuple(row[1:]) == held else None
+
+    def _newest_audit_row(self) -> int:
+        row = self._x("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()
+        return int(row[0]) if row else 0
+
+    def data_version(self) -> int:
+        """A number that changes when another connection has committed a change to the
+        register (the newest audit row moved on since our own last commit). One round trip
+        a look; LISTEN/NOTIFY will replace the looking."""
+        try:
+            newest = self._newest_audit_row()
+        except (Refused, StorageError, InvalidInput):
+            return self._changes
+        if self._seen is None:
+            self._seen = newest
+        elif newest != self._seen:
+            self._seen = newest
+            self._changes += 1
+        return self._changes
+
+    def update(self, old: Decision, new: Decision, *,
+               vid: int | None = None) -> list[Change]:
+        """Write what changed between old and new (same version) and audit it; refused
+        (ChangedElsewhere) if the stored version is no longer `old` as its writer read it."""
+        changes = field_changes(old, new)
+        vid = vid if vid is not None else self.version_id(new.id, new.version)
+        if vid in self._signed_here and new.status == Status.SIGNED_OFF:
+            self.audit(new.id, new.version, changes, new.updated_at)  # the server wrote these
+            return changes
+        values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
+        values["key_decision"] = int(new.key_decision)
+        values["recommendations"] = _json_list(new.recommendations)
+        values.update(self._derived(new))
+        values["status"] = new.status.value
+        values["updated_at"] = new.updated_at
+        sets = ", ".join(f"{c} = %s" for c in values)
+        cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
+                      "AND status = %s", [*values.values(), vid, old.updated_at,
+                                          old.status.value])
+        if cur.rowcount != 1:
+            raise ChangedElsewhere(
+                f"{old.title!r} was changed elsewhere since it was read, so this change was "
+                "not saved: open it again")
+        if old.options != new.options:
+            self._write_options(vid, new.options)
+        if _timeline_inputs(old) != _timeline_inputs(new):
+            self._write_timeline(vid, new)
+        if old.appraisal != new.appraisal:
+            delete_appraisals(self._x, [vid])
+            insert_appraisals(self._many, [(vid, new.appraisal)])
+        for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
+            if old.answer(slug) != new.answer(slug):
+                self._write_answer(vid, slug, new.answer(slug), new.updated_at)
+        if search_document(old) != search_document(new):
+            self._x("UPDATE search_index SET title = %s::tsvector, words = %s::tsvector "
+                    "WHERE version_id = %s",
+                    [tsvector_text(new.title), tsvector_text("\n".join(search_document(new))),
+                     vid])
+        self.audit(new.id, new.version, changes, new.updated_at)
+        return changes
+
+    def delete(self, decision_id: str, at: str) -> None:
+        vids = [r[0] for r in self._x("SELECT id FROM versions WHERE decision_id = %s",
+                                      [decision_id])]
+        for table in ("action_progress", "actions", "documents", "answers", "options",
+                      "version_timeline", "search_index"):
+            self._x(f"DELETE FROM {table} WHERE version_id = ANY(%s)", [vids])
+        delete_appraisals(self._x, vids)
+        self._x("DELETE FROM versions WHERE decision_id = %s", [decision_id])
+        self._x("DELETE FROM decisions WHERE id = %s", [decision_id])
+        self.audit(decision_id, 0, [("deleted", None, None)], at)
+
+    # ---- sign-offs, amendments, follow-up, signed copies (inside transaction()) -------------
+    def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
+        """Record one sign-off through the server's record_sign_off: it checks the version
+        is as read here, and when this is the last required role it locks the version with
+        the codes given (computed from what was read, which it proves is what is stored)."""
+        read = self._load_vid(vid)
+        if read is None:
+            raise KeyError(vid)
+        signed = replace(read, sign_offs=(*read.sign_offs, s))
+        required = self._required_roles(read.checklist_sha256)
+        done = {x.role.casefold() for x in signed.sign_offs}
+        locked = replace(signed, status=Status.SIGNED_OFF, updated_at=at) \
+            if required <= done else None
+        self._sign(vid, read, s, at, locked)
+
+    def _sign(self, vid: int, read: Decision, s: SignOff, at: str,
+              locked: Decision | None) -> None:
+        printed, content = codes(locked) if locked is not None else (None, None)
+        self._x("SELECT record_sign_off(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+                [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at,
+                 codes(read)[0],
+                 json.dumps([[x.role, x.name, x.date, x.minute_reference, x.comment]
+                             for x in read.sign_offs]),
+                 printed, content])
+        self._wrote(read, f"sign_off.{s.role}", None, sign_off_text(s))
+        if locked is not None:
+            self._signed_here.add(vid)
+            self._wrote(read, "status", read.status.value, Status.SIGNED_OFF.value)
+            self._wrote(read, "verification_code", None, printed)
+            self._wrote(read, "content_code", None, content)
+
+    def _wrote(self, d: Decision, field: str, old: str | None, new: str | None) -> None:
+        key = (d.id, d.version, field, old, new)
+        self._server_wrote[key] = self._server_wrote.get(key, 0) + 1
+
+    def delete_sign_off(self, vid: int, role: str, at: str) -> None:
+        row = self._x("SELECT v.decision_id, v.version, s.name, s.date, s.minute_reference, "
+                      "s.comment FROM sign_offs s JOIN versions v ON v.id = s.version_id "
+                      "WHERE s.version_id = %s AND s.role = %s", [vid, role]).fetchone()
+        self._x("SELECT remove_sign_off(%s, %s, %s)", [vid, role, at])
+        if row is not None:
+            text = sign_off_text(SignOff(role, row[2], row[3], row[4], row[5]))
+            key = (row[0], row[1], f"sign_off.{role}", text, None)
+            self._server_wrote[key] = self._server_wrote.get(key, 0) + 1
+
+    def retire_version(self, decision_id: str, version: int, new_version: int) -> None:
+        self._x("UPDATE versions SET is_current = 0 WHERE decision_id = %s AND version = %s",
+                [decision_id, version])
+        self._x("UPDATE decisions SET current_version = %s WHERE id = %s",
+                [new_version, decision_id])
+
+    def version_started(self, decision_id: str, version: int) -> str | None:
+        row = self._x("SELECT created_at FROM versions WHERE decision_id = %s AND version = %s",
+                      [decision_id, version]).fetchone()
+        return str(row[0]) if row else None
+
+    def set_action_done(self, vid: int, slug: str, position: int, done: bool,
+                        at: str) -> None:
+        if done:
+            self._x("INSERT INTO action_progress (version_id, slug, position, done_at) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", [vid, slug, position, at])
+        else:
+            self._x("DELETE FROM action_progress WHERE version_id = %s AND slug = %s "
+                    "AND position = %s", [vid, slug, position])
+
+    def done_when_signed(self, vid: int) -> set[tuple[str, int]]:
+        return {(r[0], r[1]) for r in self._x(
+            "SELECT slug, position FROM action_progress WHERE version_id = %s AND done_at <= "
+            "(SELECT max(recorded_at) FROM sign_offs WHERE version_id = %s)", [vid, vid])}
+
+    def attach_signed_copy(self, vid: int, filename: str, data: bytes, sha256: str,
+                           at: str) -> int:
+        row = self._x("INSERT INTO signed_copies (version_id, filename, sha256, size, data, "
+                      "attached_at) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                      [vid, filename, sha256, len(data), data, at]).fetchone()
+        return int(row[0])
+
+    def signed_copies(self, vid: int) -> list[SignedCopy]:
+        return [SignedCopy(*r) for r in self._x(
+            "SELECT id, filename, sha256, size, attached_at, attached_by FROM signed_copies "
+            "WHERE version_id = %s ORDER BY id", [vid])]
+
+    def signed_copy_data(self, copy_id: int) -> bytes | None:
+        row = self._x("SELECT data FROM signed_copies WHERE id = %s", [copy_id]).fetchone()
+        return bytes(row[0]) if row else None
+
+    # ---- the audit log: appended here, chained and signed for by the server -----------------
+    def audit(self, decision_id: str, version: int, changes: Iterable[Change],
+              at: str) -> None:
+        self.audit_many([(decision_id, version, changes, at)])
+
+    def audit_many(self, entries: Iterable[tuple[str, int, Iterable[Change], str]], *,
+                   accept_behind: bool = False) -> None:
+        """Append audit rows; the server sets each one's id, "user" and hash chain. A row
+        the server's own function already wrote in this transaction is not written again."""
+        rows = []
+        for decision_id, version, changes, at in entries:
+            for field, old_value, new_value in changes:
+                key = (decision_id, version, field, old_value, new_value)
+                if self._server_wrote.get(key):
+                    self._server_wrote[key] -= 1
+                    continue
+                rows.append((at, decision_id, version, field, old_value, new_value))
+        self._many("INSERT INTO audit_log (at, decision_id, version, field, old_value, "
+                   "new_value) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+
+    def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
+        if decision_id is None:
+            return [AuditEntry(*r) for r in self._x(_AUDIT_SELECT + " ORDER BY id")]
+        return [AuditEntry(*r) for r in self._x(
+            _AUDIT_SELECT + " WHERE decision_id = %s ORDER BY id", [decision_id])]
+
+    def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
+        return [AuditEntry(*r) for r in self._x(
+            _AUDIT_SELECT + " WHERE decision_id = %s AND version = %s AND field = %s "
+            "ORDER BY id", [decision_id, version, field])]
+
+    def audited_lock_code(self, code: str) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self._x(
+            "SELECT DISTINCT decision_id, version FROM audit_log "
+            "WHERE field IN ('verification_code', 'content_code') AND new_value = %s", [code])]
+
+    def verify_audit_chain(self) -> list[int]:
+        """Ids of audit rows whose hash or chain link does not match (empty when intact)."""
+        return list(self.check_audit_log().tampered)
+
+    def check_audit_log(self) -> AuditLogCheck:
+        """Re-derive the chain the server keeps: every link and hash (no seal: the server's
+        append-only log and its session user stand in for it)."""
+        bad: list[int] = []
+        prev = GENESIS_HASH
+        expected_id = 0
+        for rid, at, user, did, version, field, old, new, prev_hash, h in self._x(
+                _AUDIT_SELECT + " ORDER BY id"):
+            expected_id += 1
+            if prev_hash != prev or h != audit_hash(prev, at, user, did, version, field, old,
+                                                    new) or rid != expected_id:
+                bad.append(rid)
+            prev, expected_id = h, rid
+        return AuditLogCheck(tuple(bad), {}, ())
