@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.domain.appraisal import weighted_total
+from desktop.domain.appraisal_record import (
+    appraisal_export,
+    appraisal_fields,
+    appraisal_from_record,
+    appraisal_to_record,
+    lock_record,
+)
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -14,14 +22,6 @@ from desktop.domain.decision import (
     Rating,
     SignOff,
     Status,
-)
-from desktop.domain.appraisal import weighted_total
-from desktop.domain.appraisal_record import (
-    appraisal_export,
-    appraisal_fields,
-    appraisal_from_record,
-    appraisal_to_record,
-    lock_record,
 )
 from desktop.domain.fields import IMPLICATIONS, REPORT_FIELDS
 from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
@@ -325,6 +325,10 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
     after = _flatten(new)
     before = _flatten(old)
     changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    # An appraisal's fields can go (a score cleared, the long list emptied, the appraisal
+    # removed): each is audited as changed to nothing.
+    changes.extend((k, v, None) for k, v in before.items()
+                   if k.startswith("appraisal.") and k not in after and v is not None)
     # An edit that moves or drops a done action is audited as ticking writes it.
     for slug in dict.fromkeys((*new.sections, *old.answers, *new.answers)):
         was, now = _done_flags(old, slug), _done_flags(new, slug)

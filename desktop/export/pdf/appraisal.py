@@ -24,6 +24,7 @@ from desktop.domain.appraisal import (
 )
 from desktop.domain.appraisal_text import (
     disagreement_messages,
+    long_list_line,
     option_label,
     rejected_options_text,
     score_label,
@@ -109,6 +110,8 @@ class AppraisalSection:
               "against it fails, whatever its total, and cannot be recommended.", s["Body"]),
             para(locked, s["Body"]),
         ]
+        if a.long_list:
+            out.append(para(st.line(long_list_line(a), "appraisal.long_list"), s["Body"]))
         for part, options in enumerate(chunks(self.n)):
             if part:
                 out.append(Spacer(0, 3 * mm))
