@@ -73,10 +73,10 @@ PAGE_WIDTH = 1100
 REJECTED_SAVE_MS = 800
 LONG_LIST_SAVE_MS = 800
 LONG_LIST_COLUMNS = [
-    Column("name", "Option considered", 3, spoken="Long-list option"),
+    Column("name", "Option considered", 3, spoken="Long-list option", lines=1),
     Column("kept", "Kept or dropped", 1, (("kept", "Kept"), ("dropped", "Dropped")),
            spoken="Kept or dropped, long-list option"),
-    Column("reason", "Why", 4, spoken="Why kept or dropped, long-list option"),
+    Column("reason", "Why", 4, spoken="Why kept or dropped, long-list option", lines=2),
 ]
 INTRO = ("Compare the shortlisted options against the checklist's sections and the Green "
          "Book's five critical success factors. Weights are set and locked before any option "
