@@ -120,32 +120,19 @@ def generated_rejected_paragraph(decision: Decision) -> str:
 
 def long_list_line(appraisal: Appraisal) -> str:
     """The long list in one sentence: "Long list: 5 options considered; kept: A, B; dropped:
-    C because it costs more, D." ("" when none is recorded)."""
+    C (it costs more), D." ("" when none is recorded). Each reason is printed as its author
+    wrote it, in brackets (its closing full stop dropped), so no word of it is recased."""
     entries = appraisal.long_list
     if not entries:
         return ""
     kept = [e.name.strip() for e in entries if e.kept]
-    dropped = [e.name.strip() + (f" because {_clause(e.reason)}" if e.reason.strip() else "")
-               for e in entries if not e.kept]
-    parts = [f"Long list: {len(entries)} option{'s' if len(entries) != 1 else ''} considered"]
-    parts.append("kept: " + (", ".join(kept) if kept else "none"))
+    dropped = [e.name.strip() + (f" ({e.reason.strip().rstrip('.')})" if e.reason.strip()
+                                 else "") for e in entries if not e.kept]
+    parts = [f"Long list: {len(entries)} option{'s' if len(entries) != 1 else ''} considered",
+             "kept: " + (", ".join(kept) if kept else "none")]
     if dropped:
         parts.append("dropped: " + "; ".join(dropped))
     return _sentence("; ".join(parts))
-
-
-def _clause(reason: str) -> str:
-    """A reason as it reads after "because": no closing full stop, first letter lowered
-    unless it starts a name or an acronym ("It costs" -> "it costs", "NHS" stays)."""
-    text = reason.strip().rstrip(".")
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first in _LOWERABLE:
-        return first.lower() + text[len(first):]
-    return text
-
-
-_LOWERABLE = frozenset({"It", "The", "This", "There", "Too", "No", "Not", "A", "An", "Its",
-                        "We", "Our", "They", "Costs", "Cost", "Would", "Could", "Only"})
 
 
 def rejected_options_text(decision: Decision) -> str:

@@ -33,11 +33,11 @@ def test_the_line_names_what_was_kept_and_why_the_rest_were_dropped() -> None:
     assert long_list_line(Appraisal()) == ""
     assert long_list_line(Appraisal(long_list=ENTRIES)) == (
         "Long list: 4 options considered; kept: Re-let the contract, Bring in-house; dropped: "
-        "A joint venture with a contractor because no partner came forward at the market "
-        "day; Share a service with Ésher & “Co” because it would take until 2029.")
+        "A joint venture with a contractor (No partner came forward at the market day); "
+        "Share a service with Ésher & “Co” (It would take until 2029).")
     assert long_list_line(Appraisal(long_list=ENTRIES[2:3])) == (
         "Long list: 1 option considered; kept: none; dropped: A joint venture with a "
-        "contractor because no partner came forward at the market day.")
+        "contractor (No partner came forward at the market day).")
 
 
 def test_the_long_list_is_stored_audited_and_printed_before_the_matrix(service) -> None:
@@ -52,7 +52,7 @@ def test_the_long_list_is_stored_audited_and_printed_before_the_matrix(service) 
     line = text.index("Long list: 4 options considered; kept: Re-let the contract")
     assert text.index("Options appraisal", text.index("Options considered")) < line
     assert line < text.index("Weighted total")
-    assert "Share a service with Ésher & “Co” because it would take until 2029." in text
+    assert "Share a service with Ésher & “Co” (It would take until 2029)." in text
     with pytest.raises(InvalidInput, match="Give each option of the long list a name"):
         service.appraisals.set_long_list(d, [LongListEntry("  ", False)])
 
