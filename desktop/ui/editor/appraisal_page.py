@@ -254,7 +254,11 @@ class AppraisalPage(QWidget):
     def _build_results(self, body: QVBoxLayout) -> None:
         body.addWidget(text_label("3. Results", "h2"))
         self.results = QTableWidget(0, 4)
-        self.results.setHorizontalHeaderLabels(["Rank", "Option", "Weighted total", "Must pass"])
+        # Two-line headings and no eliding: at 150% in a narrow window a long option name
+        # wraps at its words instead of ending in "…", and no heading is clipped.
+        self.results.setHorizontalHeaderLabels(["Rank", "Option", "Weighted\ntotal",
+                                                "Must\npass"])
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.results.setAccessibleName("Results: each option's rank and weighted total")
         self.results.verticalHeader().hide()
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
