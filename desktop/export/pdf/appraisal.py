@@ -136,12 +136,11 @@ class AppraisalSection:
         edited = bool(a.rejected_text.strip())
         note = ("Worded by the author." if edited else
                 "Generated from the appraisal and each option's reason.")
-        from desktop.export.pdf.record import keep
-
         # The heading and the note on whose words these are, kept with the words' start.
-        out += keep([para("Alternative options considered and rejected, and why", s["H3"]),
-                     para(note, s["Secondary"])],
-                    st.text(rejected_options_text(self.d), "appraisal.rejected_options"))
+        head = [para("Alternative options considered and rejected, and why", s["H3"]),
+                para(note, s["Secondary"])]
+        words = st.text(rejected_options_text(self.d), "appraisal.rejected_options")
+        out += [KeepWithStart(head, words[0] if words else None), *head, *words]
         if a.scores:
             out.append(para("The evidence for each score is in the annex at the end of this "
                          "record.", s["Secondary"]))
