@@ -59,6 +59,7 @@ from desktop.domain.appraisal import (
 )
 from desktop.domain.appraisal_text import (
     disagreement_messages,
+    long_list_line,
     option_label,
     rejected_options_text,
     score_label,
@@ -77,10 +78,13 @@ from desktop.domain.decision import (
 from desktop.domain.timeline import URGENCY_LABELS, decision_timeline
 from desktop.export.pdf.appraisal import (
     CRITERION_WIDTH,
+    MATRIX_OPTIONS,
     MATRIX_WIDTH,
+    NARROW_CRITERION_WIDTH,
     WEIGHT_WIDTH,
     chunks,
     moment_words,
+    short_moment,
 )
 from desktop.export.pdf.parts import QrCode, SectionRule
 from desktop.export.pdf.record import SIGN_SPACE, WRITE_SPACE, rating_key
@@ -343,10 +347,13 @@ def _appraisal(rec) -> list:
            "be recommended.", "Body"),
         _p(f"The weights were locked on {moment_words(a.weights_locked_at)} by "
            f"{escape(a.weights_locked_by)}, before any option was scored.", "Body")]
+    if a.long_list:
+        out.append(_p(escape(long_list_line(a)), "Body"))
     for part, options in enumerate(chunks(n)):
         if part:
             out.append(Spacer(0, 3 * mm))
-        width = (MATRIX_WIDTH - CRITERION_WIDTH - WEIGHT_WIDTH) / mm / len(options)
+        first = CRITERION_WIDTH if len(options) < MATRIX_OPTIONS else NARROW_CRITERION_WIDTH
+        width = (MATRIX_WIDTH - first - WEIGHT_WIDTH) / mm / len(options)
         head = [_p("Criterion", "CellHead"), _p("Weight", "CellHead")]
         head += [[_p(f"{i + 1}. {names[i]}", "CellHead"), _p("Recommended", "Secondary")]
                  if i == chosen else _p(f"{i + 1}. {names[i]}", "CellHead") for i in options]
@@ -367,7 +374,7 @@ def _appraisal(rec) -> list:
                      *[_p(f"{_ordinal(ranked[i].rank)} of {n}"
                           + (", failed" if ranked[i].failed else ""), "CellBold")
                        for i in options]])
-        table = _grid(rows, [CRITERION_WIDTH / mm, WEIGHT_WIDTH / mm, *[width] * len(options)])
+        table = _grid(rows, [first / mm, WEIGHT_WIDTH / mm, *[width] * len(options)])
         table.setStyle(TableStyle([("LINEABOVE", (0, len(rows) - 2), (-1, len(rows) - 2), 1.2,
                                     colour(TEXT))]))
         out.append(table)
@@ -378,18 +385,28 @@ def _appraisal(rec) -> list:
              "No option scores 0 against a must-pass criterion.")
     out += _section("Must-pass criteria", [_p(fails, "Body")], "H3")
     sens = sensitivity(a, n)
+    full = tuple(r.option for r in ranking(a, n))
+    same = [cid for cid, order in sens.left_out if order == full]
+    moved = [(cid, order) for cid, order in sens.left_out if order != full]
     rows = [[_p(h, "CellHead") for h in ("Criterion left out", "Ranks first", "Order")]]
-    for cid, order in sens.left_out:
+    for cid, order in moved:
         changed = " (changes)" if order[0] != sens.leader else ""
         rows.append([_p(titles[cid], "Cell"),
                      _p(names[order[0]] + changed, "CellBold" if changed else "Cell"),
                      _p(", ".join(str(i + 1) for i in order), "Cell")])
+    left_out = [_p("The ranking with each criterion left out in turn. The full order is "
+                   f"{', '.join(str(i + 1) for i in full)} (options by number).", "Body")]
+    if same:
+        left_out.append(_p(("Leaving out any one of these keeps that order: " if moved else
+                            "Leaving out any one criterion keeps that order: ")
+                           + ", ".join(titles[c] for c in same) + ".", "Body"))
+    if moved:
+        left_out.append(_grid(rows, [70, 70, 30]))
     out += _section("Sensitivity", [
         _p(escape(sensitivity_line(d)), "Body"),
         _p(f"A ranking is labelled not robust when a change of {NOT_ROBUST_WITHIN} points or "
            "fewer to any one weight puts another option first.", "Secondary"),
-        *([_p("The ranking with each criterion left out in turn (options by number):", "Body"),
-           _grid(rows, [70, 70, 30])] if sens.leader is not None else [])], "H3")
+        *(left_out if sens.leader is not None else [])], "H3")
     out += _section("Weights changed after the lock",
                     [_p("No weight was changed after the weights were locked.", "Body")], "H3")
     checklist_titles = {p.slug: f"{p.number}. {p.title}" for p in rec.checklist.principles}
@@ -399,9 +416,8 @@ def _appraisal(rec) -> list:
                         [Paragraph(escape(m), styles()["Body"], bulletText="•")
                          for m in messages], "H3")
     out += _section("Alternative options considered and rejected, and why",
-                    [*_text(rejected_options_text(d)),
-                     _p("Generated from the appraisal and each option's reason.", "Secondary")],
-                    "H3")
+                    [_p("Generated from the appraisal and each option's reason.", "Secondary"),
+                     *_text(rejected_options_text(d))], "H3")
     return [*out, _p("The evidence for each score is in the annex at the end of this record.",
                      "Secondary")]
 
@@ -416,10 +432,10 @@ def _appraisal_annex(rec) -> list:
             x = a.score(i, c.id)
             rows.append([_p(f"{i + 1}. {escape(option_label(d.options, i))}", "Cell"),
                          _p(score_label(x.score), "CellBold"), _cell(x.evidence),
-                         _p(f"{escape(x.scored_by)}, {moment_words(x.scored_at)}",
+                         _p(f"{escape(x.scored_by)}<br/>{short_moment(x.scored_at)}",
                             "Secondary")])
         weight = f"weight {c.weight}" + (", must pass" if c.must_pass else "")
-        out += _section(f"{escape(c.title or c.id)} ({weight})", [_grid(rows, [38, 18, 86, 28])],
+        out += _section(f"{escape(c.title or c.id)} ({weight})", [_grid(rows, [36, 18, 82, 34])],
                         "H3")
     return out
 

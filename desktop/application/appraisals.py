@@ -9,7 +9,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from desktop.domain import appraisal as rules
-from desktop.domain.appraisal import CSF_TITLES, SECTION_KINDS, Appraisal, Criterion, Score
+from desktop.domain.appraisal import (
+    CSF_TITLES,
+    SECTION_KINDS,
+    Appraisal,
+    Criterion,
+    LongListEntry,
+    Score,
+)
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision
 from desktop.domain.errors import InvalidInput, Refused
@@ -103,6 +110,11 @@ class AppraisalService:
         """The author's wording of "alternative options considered and rejected, and why"
         ("" goes back to the generated paragraph)."""
         return self._change(decision, lambda _old, a: rules.with_rejected_text(a, text))
+
+    def set_long_list(self, decision: str | Decision,
+                      entries: Sequence[LongListEntry]) -> Decision:
+        """The long list the shortlist came from, each option kept or dropped and why."""
+        return self._change(decision, lambda _old, a: rules.with_long_list(a, entries))
 
 
 def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checklist: Checklist,

@@ -94,6 +94,16 @@ class WeightChange:
 
 
 @dataclass(frozen=True)
+class LongListEntry:
+    """One option of the long list (the Green Book's wider set of possible options, before
+    the shortlist): kept for the shortlist or dropped, and why."""
+
+    name: str
+    kept: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Appraisal:
     """The options appraisal of one version of a decision."""
 
@@ -105,6 +115,9 @@ class Appraisal:
     # The author's own wording of "alternative options considered and rejected, and why";
     # "" means the generated paragraph is used (appraisal_text.rejected_options_text).
     rejected_text: str = ""
+    # The long list the shortlist came from, each option kept or dropped with its reason
+    # (optional: empty when the author records none).
+    long_list: tuple[LongListEntry, ...] = ()
 
     @property
     def weights_locked(self) -> bool:
@@ -272,6 +285,21 @@ def without_score(appraisal: Appraisal, option: int, criterion_id: str) -> Appra
 def with_rejected_text(appraisal: Appraisal, text: str) -> Appraisal:
     """The author's own wording of the rejected-options paragraph ("" = the generated one)."""
     return replace(appraisal, rejected_text=text)
+
+
+def long_list_problems(entries: Sequence[LongListEntry]) -> list[tuple[int, str, str]]:
+    """(index, key, message) for each long-list entry without a name."""
+    return [(i, "name", "Give each option of the long list a name")
+            for i, e in enumerate(entries) if not e.name.strip()]
+
+
+def with_long_list(appraisal: Appraisal, entries: Sequence[LongListEntry]) -> Appraisal:
+    """The appraisal with this long list (any time: it records how the shortlist was made,
+    and weighs nothing)."""
+    if problems := long_list_problems(entries):
+        i, key, message = problems[0]
+        raise InvalidInput(f"Long list, option {i + 1}: {message}.", field=key)
+    return replace(appraisal, long_list=tuple(entries))
 
 
 def with_options_renumbered(appraisal: Appraisal, new_index: Mapping[int, int]) -> Appraisal:

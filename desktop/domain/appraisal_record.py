@@ -3,7 +3,8 @@
 Content (imported, exported and covered by the verification code): `criteria` (id, kind,
 title, weight, must_pass), `scores` (option, criterion, score, evidence) and, when the author
 has reworded it, `rejected_options` (the paragraph "alternative options considered and
-rejected, and why"). Export adds read-only keys, which an import of an exported bundle
+rejected, and why") and, when recorded, `long_list` (name, kept, reason: the wider set the
+shortlist came from; a record without one codes as before). Export adds read-only keys, which an import of an exported bundle
 takes back as they are so that a round trip is exact: `weights_locked_at` and
 `weights_locked_by`, `weight_changes` (each weight changed after the lock), each score's
 `scored_by` and `scored_at`, and each option's `weighted_total` (desktop/domain/record.py;
@@ -15,7 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.domain.appraisal import Appraisal, Criterion, Score, WeightChange, in_order
+from desktop.domain.appraisal import (
+    Appraisal,
+    Criterion,
+    LongListEntry,
+    Score,
+    WeightChange,
+    in_order,
+)
 
 
 def appraisal_to_record(a: Appraisal) -> dict[str, Any]:
@@ -28,7 +36,13 @@ def appraisal_to_record(a: Appraisal) -> dict[str, Any]:
     }
     if a.rejected_text:
         out["rejected_options"] = a.rejected_text
+    if a.long_list:
+        out["long_list"] = long_list_record(a)
     return out
+
+
+def long_list_record(a: Appraisal) -> list[dict[str, Any]]:
+    return [{"name": e.name, "kept": e.kept, "reason": e.reason} for e in a.long_list]
 
 
 def lock_record(a: Appraisal) -> dict[str, Any]:
@@ -76,12 +90,14 @@ def appraisal_from_record(rec: dict[str, Any]) -> Appraisal:
                                           w.get("by") or "")
                              for w in rec.get("weight_changes") or ()),
         rejected_text=rec.get("rejected_options") or "",
+        long_list=tuple(LongListEntry(e["name"], bool(e["kept"]), e.get("reason") or "")
+                        for e in rec.get("long_list") or ()),
     )
 
 
 def appraisal_fields(a: Appraisal | None) -> dict[str, str | None]:
     """Audit field -> text: the criteria (without weights), each weight, the lock, each
-    cell's score and evidence, and the reworded paragraph. A weight changed after the lock
+    cell's score and evidence, the reworded paragraph and the long list (when recorded). A weight changed after the lock
     is one row of its own; so is each score."""
     if a is None:
         return {}
@@ -93,6 +109,8 @@ def appraisal_fields(a: Appraisal | None) -> dict[str, str | None]:
         "appraisal.weights_locked_at": a.weights_locked_at,
         "appraisal.rejected_options": a.rejected_text,
     }
+    if a.long_list:
+        flat["appraisal.long_list"] = json.dumps(long_list_record(a), ensure_ascii=False)
     for c in a.criteria:
         flat[f"appraisal.weight.{c.id}"] = str(c.weight)
     for s in a.scores:

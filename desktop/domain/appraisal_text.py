@@ -118,6 +118,23 @@ def generated_rejected_paragraph(decision: Decision) -> str:
     return "\n\n".join(blocks)  # a paragraph for each option
 
 
+def long_list_line(appraisal: Appraisal) -> str:
+    """The long list in one sentence: "Long list: 5 options considered; kept: A, B; dropped:
+    C (it costs more), D." ("" when none is recorded). Each reason is printed as its author
+    wrote it, in brackets (its closing full stop dropped), so no word of it is recased."""
+    entries = appraisal.long_list
+    if not entries:
+        return ""
+    kept = [e.name.strip() for e in entries if e.kept]
+    dropped = [e.name.strip() + (f" ({e.reason.strip().rstrip('.')})" if e.reason.strip()
+                                 else "") for e in entries if not e.kept]
+    parts = [f"Long list: {len(entries)} option{'s' if len(entries) != 1 else ''} considered",
+             "kept: " + (", ".join(kept) if kept else "none")]
+    if dropped:
+        parts.append("dropped: " + "; ".join(dropped))
+    return _sentence("; ".join(parts))
+
+
 def rejected_options_text(decision: Decision) -> str:
     """The paragraph as the record prints it: the author's edit, or the generated one."""
     a = decision.appraisal

@@ -9,7 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from desktop.domain.appraisal_text import score_label
+from desktop.domain.appraisal_text import long_list_line, score_label
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     DELIVERY_MODEL_LABELS,
@@ -138,6 +138,8 @@ def _appraisal_part(parts: list[str], checklist: Checklist | None) -> str:
         return "weights locked"
     if parts == ["rejected_options"]:
         return "alternative options considered and rejected"
+    if parts == ["long_list"]:
+        return "long list"
     if len(parts) >= 2 and parts[0] == "weight":
         return f"weight of {criterion('.'.join(parts[1:]))}"
     if len(parts) >= 3 and parts[0] in ("score", "evidence") and parts[1].isdigit():
@@ -210,6 +212,7 @@ def readable_fields(decision: Decision) -> dict[str, str]:
             head = f"weight {c.weight}" + (", must pass" if c.must_pass else "")
             out[f"appraisal.{c.id}"] = "; ".join([head, *cells])
         out["appraisal.rejected_options"] = appraisal.rejected_text
+        out["appraisal.long_list"] = long_list_line(appraisal)
     return out
 
 

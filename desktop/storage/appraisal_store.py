@@ -1,4 +1,5 @@
-"""A version's options appraisal in its four tables (migrations.m008_appraisal) <-> Appraisal.
+"""A version's options appraisal in its four tables (migrations.m008_appraisal) and its long
+list (m011_appraisal_long_list) <-> Appraisal.
 
 Called by the repository inside its write transaction; the audit rows come from the
 record's fields (desktop/domain/appraisal_record.appraisal_fields), as for every other part.
@@ -10,8 +11,15 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from desktop.domain.appraisal import Appraisal, Criterion, Score, WeightChange, in_order
-from desktop.storage.schema_info import APPRAISAL_TABLES
+from desktop.domain.appraisal import (
+    Appraisal,
+    Criterion,
+    LongListEntry,
+    Score,
+    WeightChange,
+    in_order,
+)
+from desktop.storage.schema_info import APPRAISAL_TABLES, LONG_LIST_TABLE
 
 
 def load_appraisal(conn: Any, vid: int) -> Appraisal | None:
@@ -34,9 +42,15 @@ def load_appraisal(conn: Any, vid: int) -> Appraisal | None:
     changes = tuple(WeightChange(*row) for row in conn.execute(
         "SELECT criterion, old_weight, new_weight, changed_at, changed_by "
         "FROM appraisal_weight_changes WHERE version_id = ? ORDER BY position", [vid]))
+    try:
+        long_list = tuple(LongListEntry(name, bool(kept), reason) for name, kept, reason in
+                          conn.execute(f"SELECT name, kept, reason FROM {LONG_LIST_TABLE} "
+                                       "WHERE version_id = ? ORDER BY position", [vid]))
+    except sqlite3.OperationalError:  # a file from before m011 being inspected unmigrated
+        long_list = ()
     return Appraisal(criteria=criteria, scores=in_order(criteria, scores),
                      weights_locked_at=head[0], weights_locked_by=head[1],
-                     weight_changes=changes, rejected_text=head[2])
+                     weight_changes=changes, rejected_text=head[2], long_list=long_list)
 
 
 def insert_appraisals(conn: Any, given: Iterable[tuple[int, Appraisal | None]]) -> None:
@@ -63,10 +77,15 @@ def insert_appraisals(conn: Any, given: Iterable[tuple[int, Appraisal | None]]) 
         "new_weight, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(vid, i, w.criterion, w.old, w.new, w.changed_at, w.changed_by)
          for vid, a in rows for i, w in enumerate(a.weight_changes)])
+    conn.executemany(
+        f"INSERT INTO {LONG_LIST_TABLE} (version_id, position, name, kept, reason) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(vid, i, e.name, int(e.kept), e.reason)
+         for vid, a in rows for i, e in enumerate(a.long_list)])
 
 
 def delete_appraisal(conn: Any, vid: int) -> None:
-    for table in APPRAISAL_TABLES:
+    for table in (*APPRAISAL_TABLES, LONG_LIST_TABLE):
         conn.execute(f"DELETE FROM {table} WHERE version_id = ?", [vid])
 
 

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database, Migrations
 
-from desktop.storage.schema_info import APPLICATION_ID, APPRAISAL_TABLES, MIGRATION_SET
+from desktop.storage.schema_info import (
+    APPLICATION_ID,
+    APPRAISAL_TABLES,
+    LONG_LIST_TABLE,
+    MIGRATION_SET,
+)
 
 if TYPE_CHECKING:
     from desktop.storage.connection import LazyDatabase
@@ -670,6 +675,44 @@ def m009_evidence_documents(db: Database) -> None:
             db,
             f"""
             CREATE TRIGGER documents_locked_{event.lower()} BEFORE {event} ON documents
+            WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
+            BEGIN
+                SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+            END;
+            """,
+        )
+
+
+@migrations()
+def m011_appraisal_long_list(db: Database) -> None:
+    """The appraisal's long list (desktop/domain/appraisal.LongListEntry): each option
+    considered before the shortlist, kept or dropped (kept 1/0), and why, in order. Locked
+    with its signed-off version, as the appraisal's other tables are. Depends only on m008 (a
+    register without a long list reads as before)."""
+    _exec(
+        db,
+        f"""
+        CREATE TABLE {LONG_LIST_TABLE} (
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kept INTEGER NOT NULL CHECK (kept IN (0, 1)),
+            reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, position)
+        );
+        CREATE TRIGGER {LONG_LIST_TABLE}_locked_move BEFORE UPDATE ON {LONG_LIST_TABLE}
+        WHEN (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off'
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: rows cannot be moved into a signed-off version');
+        END;
+        """,
+    )
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        _exec(
+            db,
+            f"""
+            CREATE TRIGGER {LONG_LIST_TABLE}_locked_{event.lower()} BEFORE {event}
+            ON {LONG_LIST_TABLE}
             WHEN (SELECT status FROM versions WHERE id = {row}.version_id) = 'signed-off'
             BEGIN
                 SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');

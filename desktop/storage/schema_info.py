@@ -13,7 +13,8 @@ MIGRATION_SET = "decision_checklist"
 # Every migration in desktop/storage/migrations.py, in order. Add the new name here too.
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
-                   "m007_committee_report", "m008_appraisal", "m009_evidence_documents")
+                   "m007_committee_report", "m008_appraisal", "m009_evidence_documents",
+                   "m011_appraisal_long_list")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -26,6 +27,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     'answers': ('version_id', 'slug', 'rating', 'response', 'evidence'),
     'appraisal_criteria': ('version_id', 'position', 'criterion', 'kind', 'title', 'weight',
                            'must_pass'),
+    'appraisal_long_list': ('version_id', 'position', 'name', 'kept', 'reason'),
     'appraisal_scores': ('version_id', 'option', 'criterion', 'score', 'evidence', 'scored_by',
                          'scored_at'),
     'appraisal_weight_changes': ('version_id', 'position', 'criterion', 'old_weight',
@@ -74,3 +76,6 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
 # The options appraisal's tables (m008_appraisal), each locked with its signed-off version.
 APPRAISAL_TABLES = ("appraisals", "appraisal_criteria", "appraisal_scores",
                     "appraisal_weight_changes")
+# Its long list (m011_appraisal_long_list), added later: not in APPRAISAL_TABLES, which
+# m008 builds its triggers from.
+LONG_LIST_TABLE = "appraisal_long_list"

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from desktop.application.bootstrap import load_shipped_checklist
 from desktop.domain import appraisal as rules
-from desktop.domain.appraisal import Appraisal, Criterion, Score
+from desktop.domain.appraisal import Appraisal, Criterion, LongListEntry, Score
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision, Option
 
@@ -74,6 +74,16 @@ class FakeAppraisals:
     def set_rejected_text(self, decision: str, text: str) -> Decision:
         return self._change("set_rejected_text", decision,
                             lambda _d, a: rules.with_rejected_text(a, text), text)
+
+    def set_long_list(self, decision: str, entries: Sequence[LongListEntry]) -> Decision:
+        return self._change("set_long_list", decision,
+                            lambda _d, a: rules.with_long_list(a, entries), tuple(entries))
+
+    def remove(self, decision: str) -> Decision:
+        self.writes.append(("remove", ()))
+        d = replace(self.records[decision], appraisal=None)
+        self.records[decision] = d
+        return d
 
 
 def options(n: int) -> tuple[Option, ...]:

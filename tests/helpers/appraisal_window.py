@@ -14,8 +14,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop import paths
     from desktop.application.bootstrap import open_service
+    from desktop.domain.appraisal import LongListEntry
     from desktop.ui.dialogs import Dialogs
     from desktop.ui.main_window import MainWindow
     from desktop.ui.theme import apply_theme
@@ -25,8 +25,7 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
     n_options, n_criteria = (numbers[0], numbers[1]) if len(numbers) > 1 else (6, 20)
     folder = Path(tempfile.mkdtemp())
     service = open_service(folder / "register.db", user="A. Officer")
-    statutory = service.checklists.import_text(
-        paths.resource("checklist-statutory.json").read_text(encoding="utf-8"))
+    statutory = service.checklists.find("tizard-principles-and-statutory-duties")  # shipped
     model = appraised(statutory, n_options, n_criteria)
     d = service.create(model.title, checklist=statutory, options=model.options)
     assert model.appraisal is not None
@@ -35,6 +34,11 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
     service.appraisals.lock_weights(d.id)
     for s in a.scores:
         service.appraisals.score(d.id, s.option, s.criterion, s.score, s.evidence)
+    service.appraisals.set_long_list(d.id, [
+        LongListEntry(o.name, True, "Shortlisted.") for o in model.options] + [
+        LongListEntry("Outsource to a commercial operator", False,
+                      "Only one operator answered the market notice, and surpluses would "
+                      "leave the county.")])
 
     app = QApplication([])
     apply_theme(app)
@@ -48,7 +52,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover - for tools/screenshot
         window.editor.go_to(window.editor.appraisal_page)
         page = window.editor.appraisal
         area = window.editor.scrolls[window.editor.appraisal_page]
-        for word, widget in (("scores", page.matrix), ("results", page.results)):
+        for word, widget in (("scores", page.matrix), ("results", page.results),
+                             ("criteria", page.criteria), ("remove", page.rejected)):
             if word in argv:
                 widget.setFocus()
                 top = widget.mapTo(area.widget(), widget.rect().topLeft()).y()

@@ -24,13 +24,14 @@ from desktop.domain.appraisal import (
 )
 from desktop.domain.appraisal_text import (
     disagreement_messages,
+    long_list_line,
     option_label,
     rejected_options_text,
     score_label,
     sensitivity_line,
     total_label,
 )
-from desktop.domain.dates import long_date
+from desktop.domain.dates import long_date, short_date
 from desktop.export.pdf.parts import (
     Anchor,
     KeepWithStart,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from desktop.export.pdf.record import RecordStory
 
 MATRIX_OPTIONS = 4  # option columns per table; more options continue in another table
-CRITERION_WIDTH, WEIGHT_WIDTH = 48 * mm, 16 * mm
+CRITERION_WIDTH, NARROW_CRITERION_WIDTH, WEIGHT_WIDTH = 48 * mm, 38 * mm, 16 * mm
 MATRIX_WIDTH = 170 * mm
 MUST_PASS = "must pass"
 
@@ -62,6 +63,14 @@ def moment_words(stamp: str | None) -> str:
         return ""
     day, _, time = stamp.partition("T")
     return f"{long_date(day)} at {time[:5]} UTC" if time else long_date(day)
+
+
+def short_moment(stamp: str | None) -> str:
+    """A stored UTC moment in a narrow column: "1 Dec 2026, 14:05"."""
+    if not stamp:
+        return ""
+    day, _, time = stamp.partition("T")
+    return f"{short_date(day)}, {time[:5]}" if time else short_date(day)
 
 
 def chunks(count: int, size: int = MATRIX_OPTIONS) -> list[range]:
@@ -109,6 +118,8 @@ class AppraisalSection:
               "against it fails, whatever its total, and cannot be recommended.", s["Body"]),
             para(locked, s["Body"]),
         ]
+        if a.long_list:
+            out.append(para(st.line(long_list_line(a), "appraisal.long_list"), s["Body"]))
         for part, options in enumerate(chunks(self.n)):
             if part:
                 out.append(Spacer(0, 3 * mm))
@@ -125,9 +136,11 @@ class AppraisalSection:
         edited = bool(a.rejected_text.strip())
         note = ("Worded by the author." if edited else
                 "Generated from the appraisal and each option's reason.")
-        out += st.section("Alternative options considered and rejected, and why",
-                          [*st.text(rejected_options_text(self.d), "appraisal.rejected_options"),
-                           para(note, s["Secondary"])], "H3")
+        # The heading and the note on whose words these are, kept with the words' start.
+        head = [para("Alternative options considered and rejected, and why", s["H3"]),
+                para(note, s["Secondary"])]
+        words = st.text(rejected_options_text(self.d), "appraisal.rejected_options")
+        out += [KeepWithStart(head, words[0] if words else None), *head, *words]
         if a.scores:
             out.append(para("The evidence for each score is in the annex at the end of this "
                          "record.", s["Secondary"]))
@@ -136,7 +149,10 @@ class AppraisalSection:
     def matrix(self, options: range) -> Flowable:
         st, s, a = self.st, self.st.s, self.a
         para = st.P
-        width = (MATRIX_WIDTH - CRITERION_WIDTH - WEIGHT_WIDTH) / max(1, len(options))
+        # Four options across: the criterion column gives up room, so that no option's
+        # name (nor "Recommended") is broken inside a word.
+        first = CRITERION_WIDTH if len(options) < MATRIX_OPTIONS else NARROW_CRITERION_WIDTH
+        width = (MATRIX_WIDTH - first - WEIGHT_WIDTH) / max(1, len(options))
         head: Row = [para("Criterion", s["CellHead"]), para("Weight", s["CellHead"])]
         for i in options:
             name = para(f"{i + 1}. {self.option_name(i)}", s["CellHead"])
@@ -171,7 +187,7 @@ class AppraisalSection:
             rank = f"{_ordinal(r.rank)} of {self.n}"
             ranks.append(para(f"{rank}, failed" if r.failed else rank, s["CellBold"]))
         rows += [totals, ranks]
-        return grid_table(rows, [CRITERION_WIDTH, WEIGHT_WIDTH, *([width] * len(options))],
+        return grid_table(rows, [first, WEIGHT_WIDTH, *([width] * len(options))],
                           continued_style=s["Secondary"],
                           extra=[("LINEABOVE", (0, len(rows) - 2), (-1, len(rows) - 2), 1.2,
                                   "#0b0c0c")])
@@ -198,18 +214,30 @@ class AppraisalSection:
         sens = sensitivity(self.a, self.n)
         if sens.leader is None or len(self.a.criteria) < 2:
             return out
+        full = tuple(r.option for r in ranking(self.a, self.n))
+        order_text = ", ".join(str(i + 1) for i in full)
+        # Criteria whose leaving out keeps the whole order are named in one sentence; a row
+        # of the table each for the rest (twenty identical rows would hide the one that moves).
+        same = [cid for cid, order in sens.left_out if order == full]
+        moved = [(cid, order) for cid, order in sens.left_out if order != full]
+        out.append(para(f"The ranking with each criterion left out in turn. The full order is "
+                        f"{order_text} (options by number).", s["Body"]))
+        if same:
+            out.append(para(("Leaving out any one of these keeps that order: " if moved else
+                             "Leaving out any one criterion keeps that order: ")
+                            + ", ".join(self.title(c) for c in same) + ".", s["Body"]))
+        if not moved:
+            return out
         rows: list[Row] = [[para(h, s["CellHead"]) for h in ("Criterion left out", "Ranks first",
                                                           "Order")]]
-        for cid, order in sens.left_out:
+        for cid, order in moved:
             first = order[0] if order else None
             changed = "" if first == sens.leader else " (changes)"
             rows.append([para(self.title(cid), s["Cell"]),
                          para(f"{self.option_name(first)}{changed}" if first is not None else "–",
                            s["CellBold"] if changed else s["Cell"]),
                          para(", ".join(str(i + 1) for i in order), s["Cell"])])
-        out += [para("The ranking with each criterion left out in turn (options by number):",
-                  s["Body"]),
-                grid_table(rows, [70 * mm, 70 * mm, 30 * mm], continued_style=s["Secondary"])]
+        out.append(grid_table(rows, [70 * mm, 70 * mm, 30 * mm], continued_style=s["Secondary"]))
         return out
 
     def weight_changes(self) -> list[Flowable]:
@@ -244,8 +272,8 @@ class AppraisalSection:
                 score = a.score(i, c.id)
                 if score is None:
                     continue
-                who = ", ".join(x for x in (st.line(score.scored_by, "appraisal.scored_by"),
-                                            moment_words(score.scored_at)) if x)
+                who = "<br/>".join(x for x in (st.line(score.scored_by, "appraisal.scored_by"),
+                                               short_moment(score.scored_at)) if x)
                 evidence = (st.cell(score.evidence, f"appraisal.scores.{i}.{c.id}.evidence")
                             if score.evidence.strip()
                             else para("No evidence recorded.", s["Secondary"]))
@@ -255,6 +283,6 @@ class AppraisalSection:
             if len(rows) > 1:
                 weight = f"weight {c.weight}" + (f", {MUST_PASS}" if c.must_pass else "")
                 out += st.section(f"{self.title(c.id)} ({weight})", [grid_table(
-                    rows, [38 * mm, 18 * mm, 86 * mm, 28 * mm],
+                    rows, [36 * mm, 18 * mm, 82 * mm, 34 * mm],
                     continued_style=s["Secondary"])], "H3")
         return [KeepWithStart(head, out[0] if out else None), *head, *out]

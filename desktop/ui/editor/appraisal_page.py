@@ -30,6 +30,7 @@ from desktop.domain.appraisal import (
     MAX_CUSTOM,
     Appraisal,
     Criterion,
+    LongListEntry,
     appraisal_problems,
     leader,
     ranking,
@@ -52,6 +53,7 @@ from desktop.ui.editor.appraisal_chart import Bar, TotalsChart
 from desktop.ui.editor.appraisal_matrix import MatrixView
 from desktop.ui.editor.appraisal_writes import AppraisalWrites
 from desktop.ui.editor.criteria_table import CriteriaTable
+from desktop.ui.editor.row_table import Column, RowTable
 from desktop.ui.editor.score_dialog import ScoreDialog
 from desktop.ui.widgets import (
     READING_WIDTH,
@@ -69,6 +71,13 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
 # stays at READING_WIDTH.
 PAGE_WIDTH = 1100
 REJECTED_SAVE_MS = 800
+LONG_LIST_SAVE_MS = 800
+LONG_LIST_COLUMNS = [
+    Column("name", "Option considered", 3, spoken="Long-list option", lines=1),
+    Column("kept", "Kept or dropped", 1, (("kept", "Kept"), ("dropped", "Dropped")),
+           spoken="Kept or dropped, long-list option"),
+    Column("reason", "Why", 4, spoken="Why kept or dropped, long-list option", lines=2),
+]
 INTRO = ("Compare the shortlisted options against the checklist's sections and the Green "
          "Book's five critical success factors. Weights are set and locked before any option "
          "is scored, so nobody can weight after the fact to get the answer they wanted.")
@@ -156,13 +165,44 @@ class AppraisalPage(QWidget):
         self.todo.setMaximumWidth(READING_WIDTH)
         body.addWidget(self.todo)
         col.addWidget(self.body)
+        self._build_long_list(body)
         self._build_criteria(body)
         self._build_matrix(body)
         self._build_results(body)
         self._build_rejected(body)
+        self._build_remove(body)
         col.addStretch(1)
 
     # ---- building ------------------------------------------------------------------------
+    def _build_long_list(self, body: QVBoxLayout) -> None:
+        body.addWidget(text_label("The long list", "h2"))
+        hint = text_label("Optional. Every option you considered before the shortlist, whether "
+                          "it was kept for the shortlist or dropped, and why. It is printed "
+                          "before the matrix.", "hint")
+        hint.setMaximumWidth(READING_WIDTH)
+        body.addWidget(hint)
+        self.long_list = RowTable(LONG_LIST_COLUMNS, "long-list option",
+                                  "Add an option to the long list")
+        self.long_list.setMaximumWidth(READING_WIDTH)
+        self.long_list.edited.connect(self._long_list_typed)
+        self.long_list.rows_changed.connect(self._chain)
+        body.addWidget(self.long_list)
+        self._long_list_timer = QTimer(self)
+        self._long_list_timer.setSingleShot(True)
+        self._long_list_timer.setInterval(LONG_LIST_SAVE_MS)
+        self._long_list_timer.timeout.connect(self.save_long_list)
+        self._long_list_for: tuple[str, bool] | None = None  # (decision, read-only) shown
+
+    def _build_remove(self, body: QVBoxLayout) -> None:
+        self.remove_row = ButtonRow()
+        self.remove_button = QPushButton("Remove the options appraisal")
+        self.remove_button.setAccessibleDescription(
+            "Takes the criteria, weights, scores and evidence off this record, after asking. "
+            "The removal is recorded in the audit log.")
+        self.remove_button.clicked.connect(self.remove)
+        self.remove_row.add(self.remove_button)
+        body.addWidget(self.remove_row)
+
     def _build_criteria(self, body: QVBoxLayout) -> None:
         body.addWidget(text_label("1. Criteria and weights", "h2"))
         self.weights_hint = text_label("", "hint")
@@ -214,7 +254,11 @@ class AppraisalPage(QWidget):
     def _build_results(self, body: QVBoxLayout) -> None:
         body.addWidget(text_label("3. Results", "h2"))
         self.results = QTableWidget(0, 4)
-        self.results.setHorizontalHeaderLabels(["Rank", "Option", "Weighted total", "Must pass"])
+        # Two-line headings and no eliding: at 150% in a narrow window a long option name
+        # wraps at its words instead of ending in "…", and no heading is clipped.
+        self.results.setHorizontalHeaderLabels(["Rank", "Option", "Weighted\ntotal",
+                                                "Must\npass"])
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.results.setAccessibleName("Results: each option's rank and weighted total")
         self.results.verticalHeader().hide()
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -294,6 +338,8 @@ class AppraisalPage(QWidget):
         self.todo.setText("To complete the appraisal:\n" + "\n".join(f"• {p}." for p in todo)
                           if todo else "The appraisal is complete.")
         locked = a.weights_locked
+        self._show_long_list(decision, a)
+        self.remove_row.setVisible(not read_only)
         self._show_criteria(a, locked)
         self.matrix.show_decision(decision)
         if locked:
@@ -312,8 +358,9 @@ class AppraisalPage(QWidget):
     def _chain(self) -> None:
         """Tab goes down the page as it reads: the criteria (rebuilt with them), adding one,
         locking, the matrix, the results, the paragraph."""
-        chain = [*self.criteria.focus_chain(), self.own_title, self.add_button,
-                 self.lock_button, self.matrix, self.results, self.rejected, self.use_generated]
+        chain = [*self.long_list.focus_chain(), *self.criteria.focus_chain(), self.own_title,
+                 self.add_button, self.lock_button, self.matrix, self.results, self.rejected,
+                 self.use_generated, self.remove_button]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
 
@@ -396,6 +443,56 @@ class AppraisalPage(QWidget):
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
                              + sum(table.rowHeight(r) for r in range(table.rowCount()))
                              + 2 * table.frameWidth() + 2)
+
+    def long_list_entries(self) -> tuple[LongListEntry, ...]:
+        """The long list as typed (rows without a name are not saved yet)."""
+        return tuple(LongListEntry(row["name"].strip(), row["kept"] == "kept",
+                                   row["reason"].strip())
+                     for row in self.long_list.values() if row["name"].strip())
+
+    def _show_long_list(self, decision: Decision, a: Appraisal) -> None:
+        """The stored long list; rows being typed (and blank rows just added) are left alone
+        while they say what is stored."""
+        held = (decision.id, self._read_only)
+        if held == self._long_list_for and (self._long_list_timer.isActive()
+                                            or self.long_list_entries() == a.long_list):
+            return  # what is typed is saved shortly, and shown then
+        self._long_list_for = held
+        self.long_list.set_values([{"name": e.name, "kept": "kept" if e.kept else "dropped",
+                                    "reason": e.reason} for e in a.long_list],
+                                  read_only=self._read_only)
+
+    def _long_list_typed(self) -> None:
+        if not self._read_only:
+            self._long_list_timer.start()
+
+    def save_long_list(self) -> None:
+        self._long_list_timer.stop()
+        d = self._decision
+        if d is None or d.appraisal is None or self._read_only:
+            return
+        entries = self.long_list_entries()
+        if entries != d.appraisal.long_list:
+            self._write("Cannot save the long list",
+                        lambda i: self.writes.set_long_list(i, entries))
+
+    def remove(self) -> None:
+        """Take the appraisal off the record, after asking (the removal is audited)."""
+        d = self._decision
+        if d is None or d.appraisal is None or self._read_only:
+            return
+        if not self.dialogs.confirm(
+                self, "Remove the options appraisal?",
+                f"This takes the long list, the {len(d.appraisal.criteria)} criteria and their "
+                f"weights, and all {len(d.appraisal.scores)} scores and their evidence off "
+                f"'{d.title}'. The removal is recorded in the audit log with your name and "
+                "the time; it cannot be undone from here, and the appraisal would have to be "
+                "entered again.", "Remove the appraisal"):
+            return
+        self._long_list_timer.stop()
+        self._rejected_timer.stop()
+        if self._write("Cannot remove the options appraisal", self.writes.remove):
+            self.focus_field()
 
     def _show_rejected(self, decision: Decision, a: Appraisal) -> None:
         edited = bool(a.rejected_text.strip())
@@ -569,7 +666,9 @@ class AppraisalPage(QWidget):
         (self.matrix if d.appraisal.weights_locked or not chain else chain[0]).setFocus()
 
     def show_problems(self) -> None:
-        """Nothing typed waits here: every change is saved as it is made (but the wording)."""
+        """Nothing typed waits here: every change is saved as it is made (but the wording and
+        the long list, saved shortly after typing stops, or now)."""
+        self.save_long_list()
         self.save_rejected()
 
     def unsaveable(self) -> list[str]:

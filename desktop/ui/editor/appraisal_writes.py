@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from desktop.domain.appraisal import Criterion
+from desktop.domain.appraisal import Criterion, LongListEntry
 from desktop.domain.decision import Decision
 
 
@@ -40,4 +40,12 @@ class AppraisalWrites(Protocol):
 
     def set_rejected_text(self, decision: str, text: str) -> Decision:
         """The author's wording of the rejected-options paragraph ("" = the generated one)."""
+        ...
+
+    def set_long_list(self, decision: str, entries: Sequence[LongListEntry]) -> Decision:
+        """The long list: each option considered, kept or dropped, and why."""
+        ...
+
+    def remove(self, decision: str) -> Decision:
+        """Take the appraisal off the record (audited)."""
         ...

@@ -489,6 +489,7 @@ class DecisionEditor(QWidget):
         self._retry.stop()
         if self._decision is not None and not self._read_only:
             self.appraisal.save_rejected()  # its wording, if typed and not yet saved
+            self.appraisal.save_long_list()  # likewise the long list
         if not self._dirty or self._decision is None or self._read_only:
             return True
         try:

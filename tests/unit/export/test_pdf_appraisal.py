@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -55,14 +56,15 @@ def test_the_annex_prints_every_cells_evidence(service) -> None:
     for criterion in CRITERIA:
         assert f"Evidence for Re-let the contract on {criterion.id}." in rest
     assert "Tender prices <b>&amp; “quotes”</b> — £1.2m" in rest  # escaped, not markup
-    assert "tester, " in rest and " UTC" in rest
+    # Who scored each cell and when, compactly in its narrow column ("1 Dec 2026, 10:00").
+    assert re.search(r"tester \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d", rest)
 
 
 def test_an_edited_paragraph_prints_instead_of_the_generated_one(service) -> None:
     d = appraised_decision(service, HIGHWAYS)
     d = service.appraisals.set_rejected_text(d, "Re-letting was rejected: only two bidders.")
     text = " ".join(pages(service, d.id))
-    assert "Re-letting was rejected: only two bidders. Worded by the author." in text
+    assert "Worded by the author. Re-letting was rejected: only two bidders." in text
     assert "was considered and rejected: it ranked" not in text
 
 
