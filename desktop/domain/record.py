@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desktop.domain.appraisal import weighted_total
+from desktop.domain.appraisal_record import (
+    appraisal_export,
+    appraisal_fields,
+    appraisal_from_record,
+    appraisal_to_record,
+    lock_record,
+)
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -14,14 +22,6 @@ from desktop.domain.decision import (
     Rating,
     SignOff,
     Status,
-)
-from desktop.domain.appraisal import weighted_total
-from desktop.domain.appraisal_record import (
-    appraisal_export,
-    appraisal_fields,
-    appraisal_from_record,
-    appraisal_to_record,
-    lock_record,
 )
 from desktop.domain.fields import IMPLICATIONS, REPORT_FIELDS
 from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
