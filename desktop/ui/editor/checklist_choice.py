@@ -1,6 +1,7 @@
 """Which checklist a new decision is answered against, when the register holds more than one
 (GOV.UK radios: one question, the register's default preselected, arrow keys move and select,
-Enter continues)."""
+Enter continues). Each radio's words wrap (widgets.WrappingRadio): a long title never makes the
+dialog wider than the window, at 1024×768 and 150% scale."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.checklist import Checklist
-from desktop.ui.widgets import primary_button, text_label
+from desktop.ui.widgets import (
+    READING_WIDTH,
+    Radio,
+    WrappingRadio,
+    primary_button,
+    text_label,
+)
 
 
 def choice_label(checklist: Checklist) -> str:
@@ -32,7 +38,7 @@ class ChecklistChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New decision")
         self.checklists = checklists
-        col = QVBoxLayout(self)
+        col = self.column = QVBoxLayout(self)
         col.setContentsMargins(24, 24, 24, 24)
         col.setSpacing(16)
         question = text_label("Which checklist will this decision be answered against?", "h2")
@@ -42,14 +48,17 @@ class ChecklistChoiceDialog(QDialog):
                                  "caption"))
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        self.buttons: list[QRadioButton] = []
+        self.buttons: list[Radio] = []
+        self.choices: list[WrappingRadio] = []  # each radio with its wrapping words
         for i, checklist in enumerate(checklists):
-            button = QRadioButton(choice_label(checklist))
+            choice = WrappingRadio(choice_label(checklist))
+            button = choice.radio
             button.setAccessibleName(choice_label(checklist)
                                      + (", the register's default" if i == 0 else ""))
             self.group.addButton(button, i)
             self.buttons.append(button)
-            col.addWidget(button)
+            self.choices.append(choice)
+            col.addWidget(choice)
         self.buttons[0].setChecked(True)
         row = QHBoxLayout()
         self.continue_button = primary_button("Continue")
@@ -63,11 +72,29 @@ class ChecklistChoiceDialog(QDialog):
         row.addStretch(1)
         col.addLayout(row)
 
+    def fit(self) -> None:
+        """As wide as it wants up to a reading width and 90% of the screen, and as tall as
+        its wrapped words then need (a window is sized from its one-line width's height, so
+        the words were cut off when it was made narrower)."""
+        screen = (self.parentWidget() or self).screen()
+        width = min(self.sizeHint().width(), READING_WIDTH)
+        if screen is not None:
+            width = min(width, screen.availableGeometry().width() * 9 // 10)
+        self.resize(width, self.column.totalHeightForWidth(width))
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():
+            self.fit()
         super().showEvent(event)
         checked = self.group.checkedButton()
         if checked is not None:
             checked.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        need = self.column.totalHeightForWidth(self.width())
+        if need > self.height():  # made narrower: taller, so no words are cut off
+            self.resize(self.width(), need)
 
     def chosen(self) -> Checklist:
         return self.checklists[max(0, self.group.checkedId())]
