@@ -150,6 +150,13 @@ class MainWindow(QMainWindow):
                 preload()  # import sqlite-utils now rather than at the first save
             self.build_editor_when_idle()
 
+    def _forget_saved_at(self) -> None:
+        """"Saved at …" promises saving: once the open record is read-only (signed off, signed
+        here or elsewhere, withdrawn) it goes. What a failed save says stays."""
+        if self._editor is not None and self._editor.read_only \
+                and self.saved_label.text().startswith("Saved at "):
+            self.saved_label.clear()
+
     @property
     def editor(self):
         """The decision editor, built the first time it is needed."""
@@ -164,6 +171,7 @@ class MainWindow(QMainWindow):
             editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
             editor.save_failed.connect(self.saved_label.setText)
             editor.record_changed.connect(self.record_changed)
+            editor.record_changed.connect(lambda _d: self._forget_saved_at())
             editor.record_gone.connect(lambda _id: self._others_changed())
             editor.export_requested.connect(self.export_action.trigger)
             editor.sign_off_requested.connect(lambda: self.lifecycle.sign_off_action.trigger())

@@ -33,7 +33,7 @@ from desktop.ui.widgets import (
     Field,
     LinkButton,
     PlainText,
-    Radio,
+    WrappingRadio,
     ensure_visible,
     text_label,
 )
@@ -147,13 +147,17 @@ class PrinciplePage(QWidget):
         r.setSpacing(4)
         self.rating_group = QButtonGroup(self)
         self.rating_buttons: dict[Rating, QRadioButton] = {}
+        # Each radio with its words beside it, wrapping on a narrow page (at 150%).
+        self.rating_rows: dict[Rating, WrappingRadio] = {}
         for rating in (Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_APPLICABLE):
-            b = Radio(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
+            row = WrappingRadio(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
+            b = row.radio
             b.setAccessibleName(f"Rating: {rating.label}")
             b.setAccessibleDescription(RATING_MEANINGS[rating])
             self.rating_group.addButton(b)
             self.rating_buttons[rating] = b
-            r.addWidget(b)
+            self.rating_rows[rating] = row
+            r.addWidget(row)
             b.toggled.connect(self._changed)
         self.rating_field = Field("Rating", rating_box,
                                   "Choose the one that fits best; Amber and Red need an action.")
