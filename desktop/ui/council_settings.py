@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.domain.errors import KnownError
-from desktop.ui.widgets import Field, primary_button, text_label
+from desktop.ui.widgets import Field, WrappedWordsDialog, primary_button, text_label
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
@@ -22,7 +22,7 @@ CALL_IN_HINT = ("How many working days after a decision is published councillors
                 "Most councils use 5.")
 
 
-class CouncilSettingsDialog(QDialog):
+class CouncilSettingsDialog(WrappedWordsDialog):
     """The council's call-in period; `saved` carries the days once they are stored."""
 
     saved = Signal(int)
@@ -32,7 +32,7 @@ class CouncilSettingsDialog(QDialog):
         self.service = service
         self.setWindowTitle("Council settings")
         self.setMinimumWidth(420)
-        col = QVBoxLayout(self)
+        col = self.column = QVBoxLayout(self)
         col.setContentsMargins(32, 24, 32, 24)
         col.setSpacing(16)
         col.addWidget(text_label("Council settings", "h1"))

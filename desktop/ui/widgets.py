@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -233,6 +234,34 @@ class WrappingRadio(QWidget):
 
     def text(self) -> str:
         return self.label.text()
+
+
+class WrappedWordsDialog(QDialog):
+    """A dialog whose words wrap (labels, WrappingRadio): shown as wide as it wants up to a
+    reading width and 90% of the screen, and as tall as its wrapped words then need; made
+    narrower, it grows taller. (A window is sized from its one-line width's height, so the
+    words were cut off when the screen made it narrower: at 1024x768 and 150%.)
+    `column` is its top layout."""
+
+    column: QVBoxLayout
+
+    def fit(self) -> None:
+        screen = (self.parentWidget() or self).screen()
+        width = min(self.sizeHint().width(), READING_WIDTH)
+        if screen is not None:
+            width = min(width, screen.availableGeometry().width() * 9 // 10)
+        self.resize(width, self.column.totalHeightForWidth(width))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():
+            self.fit()
+        super().showEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        need = self.column.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
 
 def primary_button(text: str) -> QPushButton:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -17,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.checklist import Checklist
 from desktop.ui.widgets import (
-    READING_WIDTH,
     Radio,
+    WrappedWordsDialog,
     WrappingRadio,
     primary_button,
     text_label,
@@ -30,7 +29,7 @@ def choice_label(checklist: Checklist) -> str:
     return f"{checklist.title} (version {checklist.version}): {checklist.sections_counted}"
 
 
-class ChecklistChoiceDialog(QDialog):
+class ChecklistChoiceDialog(WrappedWordsDialog):
     """One radio per checklist; `chosen()` is the one selected (the first, the default,
     until the user picks another)."""
 
@@ -72,29 +71,11 @@ class ChecklistChoiceDialog(QDialog):
         row.addStretch(1)
         col.addLayout(row)
 
-    def fit(self) -> None:
-        """As wide as it wants up to a reading width and 90% of the screen, and as tall as
-        its wrapped words then need (a window is sized from its one-line width's height, so
-        the words were cut off when it was made narrower)."""
-        screen = (self.parentWidget() or self).screen()
-        width = min(self.sizeHint().width(), READING_WIDTH)
-        if screen is not None:
-            width = min(width, screen.availableGeometry().width() * 9 // 10)
-        self.resize(width, self.column.totalHeightForWidth(width))
-
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if not event.spontaneous():
-            self.fit()
         super().showEvent(event)
         checked = self.group.checkedButton()
         if checked is not None:
             checked.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        need = self.column.totalHeightForWidth(self.width())
-        if need > self.height():  # made narrower: taller, so no words are cut off
-            self.resize(self.width(), need)
 
     def chosen(self) -> Checklist:
         return self.checklists[max(0, self.group.checkedId())]
