@@ -42,6 +42,10 @@ def test_the_call_in_period_is_set_by_keyboard_and_the_register_follows(
     assert dialog.days.value() == 5 and dialog.field.hint.text() == CALL_IN_HINT
     hint = dialog.field.hint  # every line of it shown: the dialog is as tall as it wraps
     assert hint.height() >= hint.heightForWidth(hint.width()) > hint.fontMetrics().lineSpacing()
+    dialog.resize(420, dialog.height())  # its narrowest (a small screen at 150%): taller
+    qtbot.waitUntil(lambda: dialog.width() == 420)
+    assert hint.height() >= hint.heightForWidth(hint.width())
+    assert hint.geometry().bottom() < dialog.days.mapTo(dialog.field, dialog.days.rect().topLeft()).y()
     assert dialog.days.accessibleName() == "Call-in period"
     assert "working days" in dialog.days.accessibleDescription()
     assert (dialog.days.minimum(), dialog.days.maximum()) == (1, 20)

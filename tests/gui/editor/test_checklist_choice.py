@@ -150,8 +150,8 @@ def test_long_titles_wrap_and_a_click_on_the_words_selects(service, qtbot):
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])
     assert dialog.width() <= 760  # a reading width, whatever the title
-    dialog.resize(600, dialog.height())
-    qtbot.waitUntil(lambda: dialog.width() == 600)
+    dialog.resize(340, dialog.height())  # narrower (a small screen at 150%): taller
+    qtbot.waitUntil(lambda: dialog.width() == 340)
     words = dialog.choices[-1].label
     qtbot.waitUntil(lambda: words.width() < words.fontMetrics().horizontalAdvance(long_title))
     assert words.height() >= 2 * words.fontMetrics().lineSpacing()  # wrapped, not cut off
