@@ -20,6 +20,7 @@ from desktop.domain.decision import (
     OPTION_STATUSES,
     Answer,
     Decision,
+    Document,
     Option,
     Status,
     appraisal_gaps,
@@ -376,6 +377,14 @@ class DecisionService:
                 raise InvalidInput(f"{key}: at most {limit} characters")
         if "recommendations" in out:
             out["recommendations"] = tuple(str(r) for r in out["recommendations"])
+        if "background_papers" in out:
+            papers = []
+            for i, x in enumerate(out["background_papers"]):
+                if not isinstance(x, Document):
+                    raise InvalidInput(f"background_papers[{i}]: not a document")
+                papers.append(replace(x, date=check_date(x.date,
+                                                         f"background_papers[{i}].date")))
+            out["background_papers"] = tuple(papers)
         if "exempt_paragraph" in out and out["exempt_paragraph"] not in (None,
                                                                         *EXEMPT_PARAGRAPHS):
             raise InvalidInput(f"exempt_paragraph: {out['exempt_paragraph']!r} is not a "

@@ -191,6 +191,9 @@ class Decision:
     urgency_route: str = "none"
     decision_date: str | None = None  # None: the meeting date
     publication_date: str | None = None
+    # The report's own background papers, which are not the evidence of one answer (the
+    # record prints them first, then the documents the answers name).
+    background_papers: tuple[Document, ...] = ()
     # The options appraisal (desktop/domain/appraisal.py); None when the record has none.
     appraisal: Appraisal | None = None
 
@@ -312,9 +315,11 @@ def derived_status(decision: Decision) -> Status:
 
 
 def background_papers(decision: Decision) -> list[tuple[str, Document]]:
-    """(slug, document) for every document its answers name, in the checklist's order: the
-    record's background papers, numbered from 1 in this order."""
-    return [(slug, x) for slug in decision.sections for x in decision.answer(slug).documents]
+    """(slug, document): the report's own background papers first (slug ""), then every
+    document its answers name, in the checklist's order: the record's background papers,
+    numbered from 1 in this order."""
+    return [*(("", x) for x in decision.background_papers),
+            *((slug, x) for slug in decision.sections for x in decision.answer(slug).documents)]
 
 
 def open_actions(decision: Decision) -> list[tuple[str, Action]]:

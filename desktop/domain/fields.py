@@ -17,7 +17,8 @@ class DetailField:
     name: str
     label: str
     # "line" (one line of text), "text" (paragraphs), "date", "flag", "choice", "options",
-    # "list" (numbered lines), "paragraph" (a Schedule 12A paragraph number, or none)
+    # "list" (numbered lines), "paragraph" (a Schedule 12A paragraph number, or none),
+    # "documents" (title, date, where held: domain.decision.Document)
     kind: str
     max_length: int | None = None  # characters that can be saved (None: no limit)
 
@@ -54,6 +55,8 @@ DETAILS: tuple[DetailField, ...] = (
     DetailField("urgency_route", "Urgency route", "choice"),
     DetailField("decision_date", "Decision date", "date"),
     DetailField("publication_date", "Decision notice published", "date"),
+    # The report's own background papers (title, date, where held), as an answer's documents.
+    DetailField("background_papers", "Background papers", "documents"),
 )
 FIELDS = {f.name: f for f in DETAILS}
 LABELS = {f.name: f.label for f in DETAILS}

@@ -70,6 +70,8 @@ def report_record(decision: Decision) -> dict[str, Any]:
             rec[key] = getattr(decision, key)
     if decision.urgency_route != "none":
         rec["urgency_route"] = decision.urgency_route
+    if decision.background_papers:
+        rec["background_papers"] = documents_to_record(decision.background_papers)
     return rec
 
 
@@ -88,6 +90,7 @@ def report_fields(rec: dict[str, Any]) -> dict[str, Any]:
     for key in _TIMELINE_DATES:
         out[key] = rec.get(key)
     out["urgency_route"] = rec.get("urgency_route") or "none"
+    out["background_papers"] = documents_from_record(rec.get("background_papers"))
     return out
 
 
@@ -296,6 +299,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         value = getattr(decision, key)
         if key == "recommendations":
             flat[key] = json.dumps(list(value), ensure_ascii=False)
+        elif key == "background_papers":
+            flat[key] = json.dumps(documents_to_record(value), ensure_ascii=False)
         else:
             flat[key] = None if value is None else str(value)
     for slug in section_slugs(decision):

@@ -187,6 +187,8 @@ def readable_fields(decision: Decision) -> dict[str, str]:
         elif key == "recommendations":
             out[key] = "\n".join(f"{n}. {r}" for n, r in
                                  enumerate(decision.recommendations, start=1))
+        elif key == "background_papers":
+            out[key] = "\n".join(document_text(x) for x in decision.background_papers)
         elif key == "exempt_paragraph":
             p = decision.exempt_paragraph
             out[key] = "" if p is None else f"Paragraph {p}"

@@ -721,6 +721,26 @@ def m011_appraisal_long_list(db: Database) -> None:
         )
 
 
+@migrations()
+def m012_background_papers(db: Database) -> None:
+    """The report's own background papers, beside those its answers' evidence names (m009):
+    a JSON list of {title, date, held_at}, as the bundle's DECISION `background_papers`, on
+    the version and locked with it once signed off. '[]' for every record before, whose codes
+    stay the same (an empty list is left out of the coded record). Depends on nothing after
+    m007."""
+    _exec(
+        db,
+        """
+        ALTER TABLE versions ADD COLUMN background_papers TEXT NOT NULL DEFAULT '[]';
+        CREATE TRIGGER versions_locked_background_papers BEFORE UPDATE ON versions
+        WHEN OLD.status = 'signed-off' AND NEW.background_papers IS NOT OLD.background_papers
+        BEGIN
+            SELECT RAISE(ABORT, 'locked: this version is signed off and cannot be changed');
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -34,7 +34,13 @@ from desktop.domain.queries import (
     RegisterRow,
     SearchMatch,
 )
-from desktop.domain.record import codes, field_changes, section_slugs
+from desktop.domain.record import (
+    codes,
+    documents_from_record,
+    documents_to_record,
+    field_changes,
+    section_slugs,
+)
 from desktop.domain.timeline import CALL_IN_DAYS, Timeline, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.appraisal_store import (
@@ -127,6 +133,11 @@ _TIMELINE_INSERT = ("INSERT INTO version_timeline (version_id, publication_date,
 
 def _json_list(items: tuple[str, ...]) -> str:
     return json.dumps(list(items), ensure_ascii=False)
+
+
+def _json_documents(documents: tuple[Document, ...]) -> str:
+    """The report's background papers as the column holds them (m012): the bundle's list."""
+    return json.dumps(documents_to_record(documents), ensure_ascii=False)
 
 
 def _timeline_inputs(d: Decision) -> tuple[object, ...]:
@@ -536,6 +547,7 @@ class Repository(LifecycleTables):
             code_scheme=row["code_scheme"],
             sections=self.section_slugs(row["checklist_sha256"]),
             recommendations=tuple(json.loads(row["recommendations"])),
+            background_papers=documents_from_record(json.loads(row["background_papers"])),
             **{c: row[c] for c in _VERSION_COLUMNS[_VERSION_COLUMNS.index("report_of"):]},
             appraisal=load_appraisal(self.db.conn, vid),
         )
@@ -880,6 +892,7 @@ class Repository(LifecycleTables):
             values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
             values["key_decision"] = int(decision.key_decision)
             values["recommendations"] = _json_list(decision.recommendations)
+            values["background_papers"] = _json_documents(decision.background_papers)
             values.update(self._derived(decision))
             values.update(
                 decision_id=decision.id,
@@ -1037,6 +1050,7 @@ class Repository(LifecycleTables):
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
         values["recommendations"] = _json_list(new.recommendations)
+        values["background_papers"] = _json_documents(new.background_papers)
         values.update(self._derived(new))
         values["status"] = new.status.value
         values["updated_at"] = new.updated_at

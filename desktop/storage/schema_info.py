@@ -14,7 +14,7 @@ MIGRATION_SET = "decision_checklist"
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
                    "m007_committee_report", "m008_appraisal", "m009_evidence_documents",
-                   "m011_appraisal_long_list")
+                   "m011_appraisal_long_list", "m012_background_papers")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the
@@ -66,7 +66,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         'contact_officer', 'wards_affected', 'exempt_parts', 'financial_implications',
         'financial_officer', 'legal_implications', 'legal_officer', 'equalities_implications',
         'equalities_officer', 'recommendations', 'exempt_paragraph', 'forward_plan_notice_date',
-        'urgency_route', 'decision_date', 'publication_date',
+        'urgency_route', 'decision_date', 'publication_date', 'background_papers',
     ),
     'version_timeline': (
         'version_id', 'publication_date', 'decision_date', 'call_in_end', 'implementable_from',

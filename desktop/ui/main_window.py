@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from desktop.application.decisions import DecisionService
     from desktop.ui.checklists.window import ChecklistsWindow
+    from desktop.ui.council_settings import CouncilSettingsDialog
     from desktop.ui.editor.decision_editor import DecisionEditor
     from desktop.ui.help_page import HelpDialog
 
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         # first paint (see build_editor_when_idle): start-up shows the register sooner.
         self._editor: DecisionEditor | None = None
         self._help: HelpDialog | None = None  # the one "How to use" window, once opened
+        self.council_settings_dialog: CouncilSettingsDialog | None = None  # Tools > Council settings
         self._actions_view = None  # the open actions page, built when first shown
         self._checklists_window: ChecklistsWindow | None = None  # Tools > Checklists, when first opened
         self._untouched = None  # the Decision as "New decision" made it, until the user leaves
@@ -148,6 +150,13 @@ class MainWindow(QMainWindow):
                 preload()  # import sqlite-utils now rather than at the first save
             self.build_editor_when_idle()
 
+    def _forget_saved_at(self) -> None:
+        """"Saved at …" promises saving: once the open record is read-only (signed off, signed
+        here or elsewhere, withdrawn) it goes. What a failed save says stays."""
+        if self._editor is not None and self._editor.read_only \
+                and self.saved_label.text().startswith("Saved at "):
+            self.saved_label.clear()
+
     @property
     def editor(self):
         """The decision editor, built the first time it is needed."""
@@ -162,6 +171,7 @@ class MainWindow(QMainWindow):
             editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
             editor.save_failed.connect(self.saved_label.setText)
             editor.record_changed.connect(self.record_changed)
+            editor.record_changed.connect(lambda _d: self._forget_saved_at())
             editor.record_gone.connect(lambda _id: self._others_changed())
             editor.export_requested.connect(self.export_action.trigger)
             editor.sign_off_requested.connect(lambda: self.lifecycle.sign_off_action.trigger())
@@ -262,6 +272,9 @@ class MainWindow(QMainWindow):
                                               CHECKLISTS_KEYS,
                                               "Copy, edit, import and export the register's "
                                               "checklists")
+        self.council_action = self._action("Council &settings…", self.show_council_settings,
+                                           tip="The council's call-in period, which every "
+                                               "decision timeline follows")
         self.about_action = self._action("&About Decision Checklist", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         # next/previous page: Qt.ShortcutContext.WindowShortcut, QAction's default
@@ -288,7 +301,7 @@ class MainWindow(QMainWindow):
         self.decision_menu.addSeparator()
         self.decision_menu.addActions(self._record_actions)
         self.tools_menu: QMenu = bar.addMenu("&Tools")
-        self.tools_menu.addAction(self.checklists_action)
+        self.tools_menu.addActions([self.checklists_action, self.council_action])
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.help_menu.addActions([self.help_action, self.about_action])
         self.menus = {"file": self.file_menu, "edit": self.edit_menu, "view": self.view_menu,
@@ -712,6 +725,19 @@ class MainWindow(QMainWindow):
     def checklists_window(self):
         """The Checklists window, once opened (None before)."""
         return self._checklists_window
+
+    def show_council_settings(self) -> None:
+        """Tools > Council settings…: the call-in period. Saved, the register's timeline
+        column and filters and the open record's timeline follow at once."""
+        from PySide6.QtCore import Qt
+
+        from desktop.ui.council_settings import CouncilSettingsDialog
+
+        dialog = CouncilSettingsDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _days: self.refresh())
+        self.council_settings_dialog = dialog
+        dialog.open()
 
     def show_help(self) -> None:
         # One help window: F1 again brings it forward rather than opening another.

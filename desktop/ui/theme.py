@@ -191,6 +191,10 @@ QToolButton::menu-indicator {{ image: none; width: 0; }}
 QRadioButton, QCheckBox {{ padding: 4px; spacing: 8px; min-height: {TARGET}px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: {INDICATOR}px; height: {INDICATOR}px; }}
 QRadioButton:focus, QCheckBox:focus {{ background: {FOCUS}; }}
+QLabel[radioLabel="true"] {{ padding: 4px 4px 4px 0; min-height: {TARGET}px; }}
+QRadioButton[inRow="true"]:focus {{ background: transparent; }}
+QWidget[radioRow="true"][radioFocus="true"] {{ background: {FOCUS}; }}
+QLabel[radioLabel="true"]:disabled {{ color: {DISABLED}; }}
 QTableView, QListWidget {{ border: 1px solid {BORDER}; gridline-color: {BORDER};
     selection-background-color: #c6dbee; selection-color: {TEXT}; alternate-background-color: #f8f8f8; }}
 QTableView:focus, QListWidget:focus {{ border: 3px solid {TEXT};

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -167,6 +168,100 @@ class Radio(QRadioButton):
         if not target.isChecked():
             target.click()
         event.accept()
+
+
+class _RadioLabel(QLabel):
+    """The words of a `WrappingRadio`: they wrap, a click on them selects the radio, and they
+    look focused and disabled when the radio is."""
+
+    def __init__(self, text: str, radio: QRadioButton) -> None:
+        super().__init__(text)
+        from PySide6.QtCore import Qt
+
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setProperty("radioLabel", True)
+        self.setBuddy(radio)
+        self.radio = radio
+        radio.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QEvent.Type.EnabledChange:
+            self.setEnabled(self.radio.isEnabled())
+        elif kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            row = self.parentWidget()  # the WrappingRadio: the whole of it looks focused
+            if row is not None:
+                row.setProperty("radioFocus", kind == QEvent.Type.FocusIn)
+                restyle(row)
+        return False
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtCore import Qt
+
+        super().mouseReleaseEvent(event)
+        if (event.button() == Qt.MouseButton.LeftButton and self.radio.isEnabled()
+                and self.rect().contains(event.position().toPoint())):
+            self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.radio.click()
+
+
+class WrappingRadio(QWidget):
+    """A radio whose words wrap on a narrow window (a QRadioButton's text never does): a
+    `Radio` with no text of its own (it keeps the keys: arrows move and select, Space
+    selects, Enter reaches the dialog's default button) and a wrapping label beside it,
+    which selects it when clicked. The radio is named by the words."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtCore import Qt
+
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setProperty("radioRow", True)
+        self.radio = Radio()
+        self.radio.setProperty("inRow", True)
+        self.radio.setAccessibleName(text)
+        self.label = _RadioLabel(text, self.radio)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.radio, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+        policy = self.label.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)  # may shrink, to wrap
+        policy.setHeightForWidth(True)
+        self.label.setSizePolicy(policy)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class WrappedWordsDialog(QDialog):
+    """A dialog whose words wrap (labels, WrappingRadio): shown as wide as it wants up to a
+    reading width and 90% of the screen, and as tall as its wrapped words then need; made
+    narrower, it grows taller. (A window is sized from its one-line width's height, so the
+    words were cut off when the screen made it narrower: at 1024x768 and 150%.)
+    `column` is its top layout."""
+
+    column: QVBoxLayout
+
+    def fit(self) -> None:
+        screen = (self.parentWidget() or self).screen()
+        width = min(self.sizeHint().width(), READING_WIDTH)
+        if screen is not None:
+            width = min(width, screen.availableGeometry().width() * 9 // 10)
+        self.resize(width, self.column.totalHeightForWidth(width))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():
+            self.fit()
+        super().showEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        need = self.column.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
 
 def primary_button(text: str) -> QPushButton:

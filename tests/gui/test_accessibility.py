@@ -66,7 +66,7 @@ def test_empty_register_inputs_are_named(window):
 
 def test_rating_labels_never_rely_on_colour(window):
     window.new_decision()
-    texts = [b.text() for b in window.editor.principles[0].rating_buttons.values()]
+    texts = [row.text() for row in window.editor.principles[0].rating_rows.values()]
     assert [t.split(" – ")[0] for t in texts] == ["✓ Green", "! Amber", "✕ Red", "– Not applicable"]
 
 

@@ -534,17 +534,19 @@ class RecordStory:
             PartMark(self.r, "Background papers"), SectionRule(),
             Anchor(f"{self.key}-papers", "Background papers", level=1),
             self.P("Background papers", s["H1Kept"]),
-            self.P("The documents relied on in this assessment, listed as background papers "
-                   "under section 100D of the Local Government Act 1972.", s["Body"])]
+            self.P("The documents relied on in this report and its assessment, listed as "
+                   "background papers under section 100D of the Local Government Act 1972: "
+                   "the report's own first, then those its answers name.", s["Body"])]
         sections = {p.slug: p for p in self.rec.checklist.principles}
         rows: list[Row] = [[self.P(h, s["CellHead"])
                             for h in ("No.", "Document", "Date", "Where it is held", "Supports")]]
         seen: dict[str, int] = {}
         for n, (slug, x) in enumerate(papers, start=1):
             i = seen[slug] = seen.get(slug, -1) + 1
-            where = f"answers.{slug}.documents[{i}]"
+            where = f"answers.{slug}.documents[{i}]" if slug else f"background_papers[{i}]"
             p = sections.get(slug)
-            supports = f"{p.number}. {self.line(p.title, 'checklist')}" if p else slug
+            supports = (f"{p.number}. {self.line(p.title, 'checklist')}" if p
+                        else self.line(slug, "checklist") if slug else "The report")
             rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
                          self.P(long_date(x.date) or "Undated", s["Cell"]),
                          self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])

@@ -1,22 +1,27 @@
 """Which checklist a new decision is answered against, when the register holds more than one
 (GOV.UK radios: one question, the register's default preselected, arrow keys move and select,
-Enter continues)."""
+Enter continues). Each radio's words wrap (widgets.WrappingRadio): a long title never makes the
+dialog wider than the window, at 1024×768 and 150% scale."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QHBoxLayout,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.checklist import Checklist
-from desktop.ui.widgets import primary_button, text_label
+from desktop.ui.widgets import (
+    Radio,
+    WrappedWordsDialog,
+    WrappingRadio,
+    primary_button,
+    text_label,
+)
 
 
 def choice_label(checklist: Checklist) -> str:
@@ -24,7 +29,7 @@ def choice_label(checklist: Checklist) -> str:
     return f"{checklist.title} (version {checklist.version}): {checklist.sections_counted}"
 
 
-class ChecklistChoiceDialog(QDialog):
+class ChecklistChoiceDialog(WrappedWordsDialog):
     """One radio per checklist; `chosen()` is the one selected (the first, the default,
     until the user picks another)."""
 
@@ -32,7 +37,7 @@ class ChecklistChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New decision")
         self.checklists = checklists
-        col = QVBoxLayout(self)
+        col = self.column = QVBoxLayout(self)
         col.setContentsMargins(24, 24, 24, 24)
         col.setSpacing(16)
         question = text_label("Which checklist will this decision be answered against?", "h2")
@@ -42,14 +47,17 @@ class ChecklistChoiceDialog(QDialog):
                                  "caption"))
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        self.buttons: list[QRadioButton] = []
+        self.buttons: list[Radio] = []
+        self.choices: list[WrappingRadio] = []  # each radio with its wrapping words
         for i, checklist in enumerate(checklists):
-            button = QRadioButton(choice_label(checklist))
+            choice = WrappingRadio(choice_label(checklist))
+            button = choice.radio
             button.setAccessibleName(choice_label(checklist)
                                      + (", the register's default" if i == 0 else ""))
             self.group.addButton(button, i)
             self.buttons.append(button)
-            col.addWidget(button)
+            self.choices.append(choice)
+            col.addWidget(choice)
         self.buttons[0].setChecked(True)
         row = QHBoxLayout()
         self.continue_button = primary_button("Continue")

@@ -20,6 +20,12 @@ from desktop.domain.fields import FIELDS, IMPLICATIONS, names
 from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
+from desktop.ui.editor.document_rows import (
+    DOCUMENT_COLUMNS,
+    bad_document_dates,
+    document_rows,
+    typed_documents,
+)
 from desktop.ui.editor.report_fields import (
     PAGE_LABELS,
     PARAGRAPH_CHOICES,
@@ -183,6 +189,12 @@ class DetailsPage(QWidget):
         self.recommendations.rows_changed.connect(self.chain_tab_order)
         self.recommendations.setAccessibleName(FIELD_LABELS["recommendations"])
         add("recommendations", self.recommendations)
+        self.background_papers = RowTable(DOCUMENT_COLUMNS, "background paper",
+                                          "Add a background paper")
+        self.background_papers.edited.connect(self._changed)
+        self.background_papers.rows_changed.connect(self.chain_tab_order)
+        self.background_papers.setAccessibleName(FIELD_LABELS["background_papers"])
+        add("background_papers", self.background_papers)
         group = Fieldset("Exempt information", "Schedule 12A to the Local Government Act 1972. "
                          "An exempt record prints a notice at its top.")
         col.addWidget(group)
@@ -227,6 +239,8 @@ class DetailsPage(QWidget):
             self.options.set_values(_option_rows(decision.options), read_only)
             self.recommendations.set_values(_recommendation_rows(decision.recommendations),
                                             read_only)
+            self.background_papers.set_values(document_rows(decision.background_papers),
+                                              read_only)
             for f in self.fields.values():
                 f.set_error("")
         finally:
@@ -257,6 +271,8 @@ class DetailsPage(QWidget):
                 elif key == "recommendations":
                     self.recommendations.set_values(_recommendation_rows(stored),
                                                     self._read_only)
+                elif key == "background_papers":
+                    self.background_papers.set_values(document_rows(stored), self._read_only)
                 else:
                     self.options.set_values(_option_rows(stored), self._read_only)
         finally:
@@ -276,6 +292,7 @@ class DetailsPage(QWidget):
                 self.inputs[key].setEnabled(False)
             self.options.set_values(self.options.values(), read_only=True)
             self.recommendations.set_values(self.recommendations.values(), read_only=True)
+            self.background_papers.set_values(self.background_papers.values(), read_only=True)
         finally:
             self._loading = False
         self.chain_tab_order()
@@ -299,6 +316,8 @@ class DetailsPage(QWidget):
         out["exempt_paragraph"] = self.inputs["exempt_paragraph"].currentData()
         out["urgency_route"] = self.inputs["urgency_route"].currentData() or "none"
         out["recommendations"] = tuple(r["text"] for r in self.recommendations.values())
+        if "background_papers" not in problems:  # kept on screen until every date is one
+            out["background_papers"] = typed_documents(self.background_papers.values())
         out["options"] = tuple(
             Option(name=r["name"], status=r["status"] or "rejected",
                    delivery_model=r["delivery_model"] or None, reason=r["reason"])
@@ -319,12 +338,16 @@ class DetailsPage(QWidget):
             if self._not_a_date(key):
                 # Kept on screen and reported; unsaveable() names it before the window closes.
                 out[key] = "Enter a real date, such as 31/03/2027 or 2027-03-31"
+        if bad := bad_document_dates(self.background_papers.values()):
+            out["background_papers"] = (
+                f"Enter the date of background paper {', '.join(str(i) for i, _ in bad)} "
+                "as a real date, e.g. 31/03/2027")
         return out
 
     def show_problems(self) -> None:
         """Show beside each field what problems() finds there, and clear the rest."""
         problems = self.problems()
-        for key in (*LIMITS, *DATES):
+        for key in (*LIMITS, *DATES, "background_papers"):
             self.fields[key].set_error(problems.get(key, ""))
 
     def unsaveable(self) -> list[str]:
@@ -338,6 +361,8 @@ class DetailsPage(QWidget):
         for key in DATES:
             if self._not_a_date(key):
                 out.append(f"{FIELD_LABELS[key]}: “{self.inputs[key].text().strip()}” is not a date")
+        out += [f"Background paper {i}: date “{typed}” is not a date"
+                for i, typed in bad_document_dates(self.background_papers.values())]
         return out
 
     def _not_a_date(self, key: str) -> bool:
@@ -375,6 +400,7 @@ class DetailsPage(QWidget):
         for key in ("report_of", "contact_officer", "wards_affected"):
             chain.append(self.inputs[key])
         chain.extend(self.recommendations.focus_chain())
+        chain.extend(self.background_papers.focus_chain())
         chain += [self.inputs["exempt_paragraph"], self.inputs["exempt_parts"]]
         for kind, _post in IMPLICATIONS:
             chain += [self.inputs[f"{kind}_implications"], self.inputs[f"{kind}_officer"]]
@@ -389,7 +415,7 @@ class DetailsPage(QWidget):
 
     def focus_field(self, key: str = "title") -> None:
         widget = self.inputs.get(key, self.inputs["title"])
-        if widget in (self.options, self.recommendations):
+        if widget in (self.options, self.recommendations, self.background_papers):
             widget = widget.focus_chain()[0]
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         ensure_visible(widget)

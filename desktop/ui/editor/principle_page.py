@@ -21,13 +21,19 @@ from desktop.domain.checklist import Principle
 from desktop.domain.decision import Action, Answer, Document, Rating, answer_problems
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui import theme
+from desktop.ui.editor.document_rows import (
+    DOCUMENT_COLUMNS,
+    bad_document_dates,
+    document_rows,
+    typed_documents,
+)
 from desktop.ui.editor.row_table import Column, RowTable
 from desktop.ui.widgets import (
     READING_WIDTH,
     Field,
     LinkButton,
     PlainText,
-    Radio,
+    WrappingRadio,
     ensure_visible,
     text_label,
 )
@@ -45,12 +51,6 @@ ACTION_COLUMNS = [
     Column("owner", "Owner", 1, spoken="Owner of action", line=1, lines=1),  # wraps: never cut
     Column("due", "Due date", 0, width=150, spoken="Due date of action", line=1, date=True),
     Column("done", "Progress", 0, check="Done", live=True, spoken="Action done", line=2),
-]
-DOCUMENT_COLUMNS = [
-    Column("title", "Document", 1, spoken="Title of document", lines=1),
-    Column("date", "Date", 0, width=150, spoken="Date of document", line=1, date=True),
-    Column("held_at", "Where it is held", 1, spoken="Where the document is held", line=1,
-           lines=1),
 ]
 # Two columns (inputs, then guidance on the right) when the scroll viewport is at least this
 # wide in logical pixels: 1280x800 at 100% has about 920; at 150% it is about 560 and stacks.
@@ -147,13 +147,17 @@ class PrinciplePage(QWidget):
         r.setSpacing(4)
         self.rating_group = QButtonGroup(self)
         self.rating_buttons: dict[Rating, QRadioButton] = {}
+        # Each radio with its words beside it, wrapping on a narrow page (at 150%).
+        self.rating_rows: dict[Rating, WrappingRadio] = {}
         for rating in (Rating.GREEN, Rating.AMBER, Rating.RED, Rating.NOT_APPLICABLE):
-            b = Radio(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
+            row = WrappingRadio(f"{theme.rating_text(rating)} – {RATING_MEANINGS[rating]}")
+            b = row.radio
             b.setAccessibleName(f"Rating: {rating.label}")
             b.setAccessibleDescription(RATING_MEANINGS[rating])
             self.rating_group.addButton(b)
             self.rating_buttons[rating] = b
-            r.addWidget(b)
+            self.rating_rows[rating] = row
+            r.addWidget(row)
             b.toggled.connect(self._changed)
         self.rating_field = Field("Rating", rating_box,
                                   "Choose the one that fits best; Amber and Red need an action.")
@@ -286,9 +290,7 @@ class PrinciplePage(QWidget):
             self.actions.cell(i, "done").setEnabled(self._follow_up)
 
     def _show_documents(self, documents: tuple[Document, ...]) -> None:
-        self.documents.set_values(
-            [{"title": x.title, "date": x.date or "", "held_at": x.held_at} for x in documents],
-            self._read_only)
+        self.documents.set_values(document_rows(documents), self._read_only)
 
     def lock_as_typed(self) -> None:
         """Read-only from now, with what is typed left on the page (to be copied): the record
@@ -315,11 +317,9 @@ class PrinciplePage(QWidget):
         """The answer as typed; a due date that is not a real date yet is left out."""
         actions = [Action(row["action"], row["owner"], parse_typed_date(row["due"].strip()),
                           row["done"] == "yes") for row in self.actions.values()]
-        documents = [Document(row["title"], parse_typed_date(row["date"].strip()),
-                              row["held_at"]) for row in self.documents.values()]
         return Answer(rating=self.rating(), response=self.response.toPlainText(),
                       evidence=self.evidence.toPlainText(), actions=tuple(actions),
-                      documents=tuple(documents))
+                      documents=typed_documents(self.documents.values()))
 
     def show_problems(self) -> None:
         """Flag, beside the actions, due dates that answer() leaves out (or clear the flag)."""
@@ -345,9 +345,7 @@ class PrinciplePage(QWidget):
                 if (typed := row["due"].strip()) and parse_typed_date(typed) is None]
 
     def _bad_document_dates(self) -> list[tuple[int, str]]:
-        """(document number, what is typed) of each date that is not a date."""
-        return [(i, typed) for i, row in enumerate(self.documents.values(), start=1)
-                if (typed := row["date"].strip()) and parse_typed_date(typed) is None]
+        return bad_document_dates(self.documents.values())
 
     def show_progress(self, answer: Answer) -> None:
         problems = answer_problems(answer, self.principle.noun)

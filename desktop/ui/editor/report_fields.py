@@ -19,6 +19,9 @@ REPORT_HINTS = {
     "wards_affected": "'All wards', or the wards by name, separated by commas.",
     "recommendations": "What the decision maker is asked to agree, in order. They print "
                        "numbered. Alt+Up and Alt+Down move the one you are in.",
+    "background_papers": "Documents the report relies on that are not the evidence of one "
+                         "answer: title, date and where each is held. They print first among "
+                         "the background papers.",
     "exempt_paragraph": "Only if part of the report is not for publication.",
     "exempt_parts": "For example, 'Appendix 2: tender prices'.",
     "forward_plan_notice_date": "When the key decision was first published on the forward "

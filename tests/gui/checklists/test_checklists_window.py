@@ -168,7 +168,7 @@ def test_copy_add_reorder_fix_save_then_a_new_decision_chooses_it(
     qtbot.waitUntil(lambda: not cw.isVisible())
     real = ChecklistChoiceDialog(service.checklists.newest())
     qtbot.addWidget(real)
-    assert real.buttons[0].text() == f"{v2.title} (version 2): eleven principles"
+    assert real.choices[0].text() == f"{v2.title} (version 2): eleven principles"
     dialogs.choices.append(0)
     window.new_decision()
     offered = [c for c in dialogs.calls if c[:2] == ("choose_checklist", "New decision")]

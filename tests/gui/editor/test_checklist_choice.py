@@ -43,7 +43,7 @@ def test_the_default_is_preselected_and_arrows_choose(service, qtbot):
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])  # keys go there
     assert dialog.chosen() == service.checklist and dialog.focusWidget() is dialog.buttons[0]
-    assert "ten principles" in dialog.buttons[0].text()
+    assert "ten principles" in dialog.choices[0].text()
     qtbot.keyClick(dialog.buttons[0], Qt.Key.Key_Down)  # moves and selects together
     assert dialog.chosen().id == STATUTORY and dialog.focusWidget() is dialog.buttons[1]
     qtbot.keyClick(dialog.buttons[1], Qt.Key.Key_Down)
@@ -108,7 +108,7 @@ def test_new_decision_asks_by_keyboard_and_enter_takes_the_default(
                 QTimer.singleShot(20, press)  # until it shows, its default radio focused
                 return
             seen.append((dialog.chosen().id, QApplication.focusWidget() is dialog.buttons[0],
-                         [b.text() for b in dialog.buttons]))
+                         [c.text() for c in dialog.choices]))
             for key in keys:
                 qtbot.keyClick(QApplication.focusWidget(), key)
         QTimer.singleShot(0, press)
@@ -131,3 +131,41 @@ def test_new_decision_asks_by_keyboard_and_enter_takes_the_default(
     qtbot.waitUntil(lambda: window.editor.decision.id != first.id)
     assert window.editor.decision.checklist_id == STATUTORY
     assert len(window.editor.principles) == 17
+
+
+def test_long_titles_wrap_and_a_click_on_the_words_selects(service, qtbot):
+    """A checklist title longer than the window is wide wraps under its radio (a QRadioButton's
+    text cannot): the dialog fits a 1024-pixel screen at 150% (683 pixels), and a click on the
+    words selects the radio, as a click on a QRadioButton's text did."""
+    from dataclasses import replace
+
+    long_title = " ".join(["Principles, statutory duties and the council's own tests"] * 3)
+    newest = service.checklists.newest()
+    choices = [*newest, replace(newest[0], title=long_title, id="a-long-one")]
+    dialog = ChecklistChoiceDialog(choices)
+    qtbot.addWidget(dialog)
+    assert dialog.minimumSizeHint().width() < 683
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])
+    assert dialog.width() <= 760  # a reading width, whatever the title
+    dialog.resize(340, dialog.height())  # narrower (a small screen at 150%): taller
+    qtbot.waitUntil(lambda: dialog.width() == 340)
+    words = dialog.choices[-1].label
+    qtbot.waitUntil(lambda: words.width() < words.fontMetrics().horizontalAdvance(long_title))
+    assert words.height() >= 2 * words.fontMetrics().lineSpacing()  # wrapped, not cut off
+    assert dialog.choices[-1].geometry().right() <= dialog.width()
+    # made narrower, it grew taller: the last line of every label is inside the window
+    assert all(c.geometry().bottom() < dialog.continue_button.geometry().top()
+               for c in dialog.choices)
+    assert words.height() >= words.heightForWidth(words.width())
+    assert dialog.buttons[-1].accessibleName().startswith(long_title)
+    qtbot.mouseClick(words, Qt.MouseButton.LeftButton)
+    assert dialog.chosen() is choices[-1] and dialog.focusWidget() is dialog.buttons[-1]
+    assert dialog.choices[-1].property("radioFocus") is True  # the whole row looks focused
+    assert dialog.choices[0].property("radioFocus") is False
+    dialog.buttons[-1].setEnabled(False)
+    assert not words.isEnabled()
+    qtbot.mouseClick(dialog.choices[0].label, Qt.MouseButton.LeftButton)
+    assert dialog.chosen() is choices[0]

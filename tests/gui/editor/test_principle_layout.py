@@ -213,3 +213,28 @@ def test_at_1024x768_and_150_percent_a_page_with_two_actions_fits_the_width(
             cell = page.actions.cell(row, field)
             left = cell.mapTo(area.viewport(), QPoint(0, 0)).x()
             assert left >= 0 and left + cell.width() <= area.viewport().width(), (row, field)
+
+
+def test_rating_words_wrap_on_a_narrow_page_and_a_click_on_them_rates(qtbot, service):
+    """At 150% on a small screen the page is narrow: each rating's words wrap under one
+    another beside the radio (a QRadioButton's text cannot), and clicking them rates."""
+    from desktop.domain.decision import Rating
+    from desktop.ui.editor.principle_page import PrinciplePage
+
+    principle = service.checklist.principle(SLUGS[0])
+    page = PrinciplePage(principle, service.checklist.position(principle))
+    qtbot.addWidget(page)
+    page.resize(200, 2400)  # the page itself may be this narrow (its minimum is less)
+    page.show()
+    qtbot.waitExposed(page)
+    amber = page.rating_rows[Rating.AMBER]
+    words = amber.label
+    qtbot.waitUntil(lambda: words.width() < words.fontMetrics().horizontalAdvance(words.text()))
+    assert words.height() >= 2 * words.fontMetrics().lineSpacing()
+    assert amber.mapTo(page, amber.rect().topRight()).x() <= page.width()
+    qtbot.mouseClick(words, Qt.MouseButton.LeftButton)
+    assert page.rating() == Rating.AMBER
+    page.load(page.answer(), read_only=True)
+    assert not words.isEnabled()
+    qtbot.mouseClick(page.rating_rows[Rating.RED].label, Qt.MouseButton.LeftButton)
+    assert page.rating() == Rating.AMBER  # read-only: the words do nothing

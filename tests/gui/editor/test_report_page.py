@@ -135,3 +135,44 @@ def test_the_register_filters_in_call_in_and_shows_the_timeline(make_window, ser
     view.status_filter.actions_by_value["challenge"].setChecked(True)
     assert view.model.total == 1
     assert service.register_count(RegisterQuery(challenge_open=True)) == 1
+
+
+def test_background_papers_are_typed_autosaved_and_locked(window, service, qtbot, keyboard):
+    """The Details page's Background papers: a row added by keyboard, any text typed, a date
+    that is not one kept on screen and flagged (the papers are not saved until it is one),
+    then saved and audited; read-only once the record cannot be changed."""
+    from desktop.domain.decision import Document
+
+    decision_id, details = _details(window, keyboard)
+    table = details.background_papers
+    assert table in [f.widget for f in details.fields.values()]
+    assert table.accessibleName() == "Background papers"
+    table.add_button.setFocus()
+    keyboard.press(Qt.Key.Key_Space)
+    assert keyboard.focused() is table.cell(0, "title")
+    keyboard.type("Cabinet report, 1 September")
+    table.cell(0, "date").setText("31/02/2026")
+    table.cell(0, "held_at").setPlainText("Démocratie & <services>")
+    details._changed()
+    assert "background_papers" not in details.changes()
+    assert details.unsaveable() == ["Background paper 1: date “31/02/2026” is not a date"]
+    details.show_problems()
+    assert details.fields["background_papers"].error.text().startswith(
+        "Enter the date of background paper 1")
+    table.cell(0, "date").setText("01/09/2026")
+    details._changed()
+    paper = Document("Cabinet report, 1 September", "2026-09-01", "Démocratie & <services>")
+    qtbot.waitUntil(lambda: service.get(decision_id).background_papers == (paper,),
+                    timeout=2000)
+    assert "background_papers" in {e.field for e in service.repo.audit_entries(decision_id)}
+    details.show_problems()
+    assert details.fields["background_papers"].error.isHidden()
+    chain = details.focus_chain()
+    assert chain.index(table.cell(0, "title")) > chain.index(
+        details.recommendations.add_button if details.recommendations.row_count() == 0
+        else details.recommendations.cell(0, "text"))
+    window.editor.reload()
+    assert details.background_papers.values() == [  # read back from the register
+        {"title": paper.title, "date": "1 Sep 2026", "held_at": paper.held_at}]
+    details.lock_as_typed()
+    assert table.cell(0, "title").isReadOnly()

@@ -223,3 +223,15 @@ def test_typing_refused_by_a_sign_off_from_elsewhere_is_not_dropped_without_aski
     dialogs.confirm_answer = True  # now the user chooses to leave anyway
     window.show_register()
     assert not window.showing_editor()
+
+
+def test_saved_at_goes_from_the_status_bar_once_the_record_is_read_only(
+        qtbot, make_window, service):
+    d = complete_decision(service)
+    window = make_window(service)
+    window.open_decision(d.id)
+    window.editor.details.inputs["reasons"].setPlainText("Cheaper and closer to residents.")
+    qtbot.waitUntil(lambda: window.saved_label.text().startswith("Saved at "), timeout=3000)
+    _sign_first_role_through_the_window(qtbot, window, d.id)
+    assert window.editor.read_only
+    assert window.saved_label.text() == ""  # it promised saving: nothing can be saved now

@@ -40,6 +40,7 @@ def test_the_labels_are_the_ones_printed_and_shown():
         "urgency_route": "Urgency route",
         "decision_date": "Decision date",
         "publication_date": "Decision notice published",
+        "background_papers": "Background papers",
     }
 
 
@@ -53,8 +54,9 @@ def test_the_kinds_in_the_forms_order():
                                     "legal_implications", "equalities_implications")
     assert fields.names("date") == ("meeting_date", "review_date", "forward_plan_notice_date",
                                     "decision_date", "publication_date")
-    assert fields.REPORT_FIELDS[0] == "report_of" and fields.REPORT_FIELDS[-1] == (
-        "publication_date")
+    assert fields.REPORT_FIELDS[0] == "report_of" and fields.REPORT_FIELDS[-2:] == (
+        "publication_date", "background_papers")
+    assert fields.names("documents") == ("background_papers",)
 
 
 def test_the_limits_the_service_and_the_form_enforce():

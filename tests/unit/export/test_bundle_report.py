@@ -36,6 +36,9 @@ report = st.fixed_dictionaries({}, optional={
     "urgency_route": st.sampled_from(["general-exception", "special-urgency"]),
     "decision_date": iso_date,
     "publication_date": iso_date,
+    "background_papers": st.lists(st.fixed_dictionaries(
+        {"title": SOME, "date": st.one_of(st.none(), iso_date), "held_at": st.one_of(
+            st.just(""), SOME)}), min_size=1, max_size=3),
 })
 WORKED_OUT = ("call_in_end", "implementable_from", "challenge_end")
 
@@ -76,6 +79,8 @@ def test_the_report_keys_round_trip_with_any_text(fresh, keys):
     assert stored.recommendations == tuple(keys.get("recommendations", ()))
     assert stored.report_of == keys.get("report_of", "")
     assert stored.legal_officer == (implications or {}).get("legal", {}).get("officer", "")
+    assert [(x.title, x.date, x.held_at) for x in stored.background_papers] == [
+        (x["title"], x["date"], x["held_at"]) for x in keys.get("background_papers", ())]
     second = fresh()
     second.import_bundle(json.dumps({"format": FORMAT, "decisions": [exported]}))
     assert json.loads(second.export_bundle())["decisions"][0] == exported
