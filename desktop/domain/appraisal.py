@@ -284,19 +284,27 @@ def with_options_renumbered(appraisal: Appraisal, new_index: Mapping[int, int]) 
 
 def option_renumbering(old: Sequence[OptionLike],
                        new: Sequence[OptionLike]) -> dict[int, int]:
-    """Old option index -> new, after the options list was edited: the same number of options
-    is an edit in place (a renamed option keeps its scores); otherwise each old option is
-    found by its name in the new list (the first not yet taken), and one not found is gone."""
-    if len(old) == len(new):
-        return {i: i for i in range(len(old))}
+    """Old option index -> new, after the options list was edited: each old option is found
+    by its name in the new list (at its own place if it is still there, else the first place
+    not yet taken), and one not found is gone, its scores dropped. An option renamed keeps its
+    scores only when it is the one name changed and nothing moved (an edit in place): a
+    removal and an addition, or a swap, never hands one option's scores to another."""
+    def key(o: OptionLike) -> str:
+        return o.name.strip().casefold()
+
+    out = {i: i for i, o in enumerate(old) if i < len(new) and key(new[i]) == key(o)}
+    taken = set(out.values())
     free: dict[str, list[int]] = {}
     for j, o in enumerate(new):
-        free.setdefault(o.name.strip().casefold(), []).append(j)
-    out: dict[int, int] = {}
+        if j not in taken:
+            free.setdefault(key(o), []).append(j)
     for i, o in enumerate(old):
-        places = free.get(o.name.strip().casefold())
-        if places:
+        if i not in out and (places := free.get(key(o))):
             out[i] = places.pop(0)
+    lost = [i for i in range(len(old)) if i not in out]
+    if (len(old) == len(new) and len(lost) == 1
+            and all(i == j for i, j in out.items())):
+        out[lost[0]] = lost[0]  # the one option renamed where it stands
     return out
 
 

@@ -325,6 +325,9 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
     after = _flatten(new)
     before = _flatten(old)
     changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    # A score or evidence dropped (its option removed) is audited as its value going.
+    changes.extend((k, v, None) for k, v in before.items()
+                   if k.startswith("appraisal.") and k not in after and v is not None)
     # An edit that moves or drops a done action is audited as ticking writes it.
     for slug in dict.fromkeys((*new.sections, *old.answers, *new.answers)):
         was, now = _done_flags(old, slug), _done_flags(new, slug)

@@ -134,6 +134,28 @@ def test_editing_the_options_moves_their_scores(service) -> None:
     assert service.update(d, options=renamed).appraisal == d.appraisal
 
 
+def test_a_swap_or_a_removal_with_an_addition_never_hands_scores_to_another_option(
+        service) -> None:
+    d = appraised_decision(service, LIBRARIES)
+    by_name = {o.name: {s.criterion: s.score for s in d.appraisal.scores if s.option == i}
+               for i, o in enumerate(d.options)}
+    o = list(d.options)
+    o[0], o[1] = o[1], o[0]
+    d = service.update(d, options=tuple(o))
+    for i, opt in enumerate(d.options):
+        assert {s.criterion: s.score for s in d.appraisal.scores if s.option == i} == \
+            by_name[opt.name]
+    gone = d.options[0].name
+    d = service.update(d, options=(*d.options[1:], Option("Sell the buildings")))
+    for i, opt in enumerate(d.options[:3]):
+        assert {s.criterion: s.score for s in d.appraisal.scores if s.option == i} == \
+            by_name[opt.name]
+    assert not [s for s in d.appraisal.scores if s.option == 3]  # the new option: unscored
+    assert gone not in [x.name for x in d.options]
+    assert ("appraisal.score.3.affordability", str(by_name[d.options[2].name]["affordability"]),
+            None) in audit_fields(service, d.id)
+
+
 def test_the_code_covers_the_appraisal(service) -> None:
     d = appraised_decision(service, HIGHWAYS)
     code = code_for(d)

@@ -22,6 +22,7 @@ from desktop.domain.appraisal import (
     leader,
     lock_weights,
     must_pass_fails,
+    option_renumbering,
     ranking,
     sensitivity,
     shortlist_problems,
@@ -305,3 +306,19 @@ def test_audit_fields_and_changes_between_versions_read_in_words() -> None:
     [change] = diff_versions(old, new)
     assert change.label == "Options appraisal: b"
     assert "Community trust: 1 poor (Revised)" in change.new and "4 fully" in change.old
+
+
+def test_renumbering_follows_each_option_by_name_not_by_place() -> None:
+    a, b, c, new = (Option(n) for n in ("A", "B", "C", "New"))
+    # one removed and one added in one save: the count is the same, nothing is renamed
+    assert option_renumbering((a, b, c), (b, c, new)) == {1: 0, 2: 1}
+    assert option_renumbering((a, b), (b, a)) == {0: 1, 1: 0}  # a swap
+    assert option_renumbering((a, b, c), (c, b, a)) == {0: 2, 1: 1, 2: 0}
+    # an edit in place: exactly one name changed, nothing moved
+    assert option_renumbering((a, b, c), (a, replace(b, name="Bee"), c)) == {0: 0, 1: 1, 2: 2}
+    assert option_renumbering((a, b, c), (a, Option(""), c)) == {0: 0, 1: 1, 2: 2}
+    # two renamed at once, or a rename with a move: the renamed ones' scores cannot be carried
+    assert option_renumbering((a, b, c), (Option("X"), Option("Y"), c)) == {2: 2}
+    assert option_renumbering((a, b, c), (Option("X"), c, b)) == {1: 2, 2: 1}
+    assert option_renumbering((a, b), (a,)) == {0: 0}
+    assert option_renumbering((a, a, b), (a, b, a)) == {0: 0, 1: 2, 2: 1}
