@@ -123,6 +123,9 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
     if problems:
         i, key, message = problems[0]
         raise BundleError(f"{where}.criteria[{i}].{key}", message)
+    if several := rules.too_many_recommended(d.options):
+        raise BundleError(f"{prefix}.options[{rules.recommended_indexes(d.options)[1]}].status",
+                          several[0].lower() + several[1:])
     known = set(a.criterion_ids)
     seen: set[tuple[int, str]] = set()
     raw = rec.get("appraisal")

@@ -488,8 +488,23 @@ def shortlist_problems(options: Sequence[OptionLike]) -> list[str]:
 
 
 def recommended_index(options: Sequence[OptionLike]) -> int | None:
-    """The index of the recommended option, or None."""
-    return next((i for i, o in enumerate(options) if o.status == "recommended"), None)
+    """The index of the recommended option (the first, if several are marked), or None."""
+    return next(iter(recommended_indexes(options)), None)
+
+
+def recommended_indexes(options: Sequence[OptionLike]) -> list[int]:
+    """The index of every option marked recommended: an appraisal allows one."""
+    return [i for i, o in enumerate(options) if o.status == "recommended"]
+
+
+def too_many_recommended(options: Sequence[OptionLike]) -> str | None:
+    """Why the options cannot stand with an appraisal, when more than one is recommended."""
+    chosen = recommended_indexes(options)
+    if len(chosen) < 2:
+        return None
+    names = ", ".join(options[i].name for i in chosen)
+    return (f"Mark only one option as recommended: {len(chosen)} are ({names}), and the "
+            "appraisal compares them to recommend one")
 
 
 def unscored(appraisal: Appraisal, option_count: int) -> list[tuple[int, str]]:
@@ -515,6 +530,8 @@ def appraisal_problems(appraisal: Appraisal, options: Sequence[OptionLike]) -> l
     chosen = recommended_index(options)
     if chosen is None:
         problems.append("Mark one option as recommended")
+    elif several := too_many_recommended(options):
+        problems.append(several)
     elif fails := must_pass_fails(appraisal, chosen):
         titles = ", ".join(appraisal.criterion(f).title or f for f in fails)
         problems.append(f"The recommended option, {options[chosen].name}, fails the "

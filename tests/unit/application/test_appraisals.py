@@ -78,6 +78,17 @@ def test_a_record_with_an_incomplete_appraisal_is_not_ready(service) -> None:
     assert d.status == Status.DRAFT
 
 
+def test_two_recommended_options_hold_the_record_back_from_sign_off(service) -> None:
+    d = appraised_decision(service, HIGHWAYS)
+    d = service.appraisals.score(d, 1, "value-for-money", 0, "Costs more than it saves")
+    assert d.status == Status.DRAFT  # the recommended option fails a must-pass criterion
+    # marking the other one recommended too does not hide the fail
+    d = service.update(d, options=(replace(d.options[0], status="recommended"), d.options[1]))
+    assert d.status == Status.DRAFT
+    with pytest.raises(Refused):
+        sign(service, d.id, ROLES[0])
+
+
 def test_a_signed_off_appraisal_is_locked_in_the_database(service) -> None:
     d = appraised_decision(service, HIGHWAYS)
     for role in ROLES:

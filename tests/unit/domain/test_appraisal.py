@@ -144,6 +144,16 @@ def test_an_option_failing_must_pass_cannot_be_recommended() -> None:
                                   replace(TRUST, status="rejected"))) == []
 
 
+def test_a_second_recommended_option_cannot_hide_a_must_pass_fail() -> None:
+    a = scored({"a": 50, "m": 50}, {(0, "a"): 4, (0, "m"): 2, (1, "a"): 4, (1, "m"): 0},
+               must_pass=("m",))
+    both = (replace(IN_HOUSE, status="recommended"), TRUST)
+    problems = appraisal_problems(a, both)
+    assert any(p.startswith("Mark only one option as recommended: 2 are (Keep in-house, "
+                            "Community trust)") for p in problems)
+    assert appraisal_problems(a, (both[0], replace(TRUST, status="rejected"))) == []
+
+
 def test_weights_are_locked_before_any_score() -> None:
     a = with_criteria(Appraisal(), [csf_criterion("affordability", 40)])
     with pytest.raises(Refused, match="Lock the weights before scoring"):

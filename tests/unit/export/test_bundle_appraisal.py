@@ -90,6 +90,17 @@ def test_import_refuses_a_bad_appraisal_naming_its_path(service, change, path) -
     assert refused_path(service, record) == path
 
 
+@pytest.mark.parametrize("status", ["draft", "signed-off"])
+def test_import_refuses_two_recommended_options_with_an_appraisal(service, status) -> None:
+    record = base_record()
+    record["options"][0]["status"] = "recommended"
+    record["status"] = status
+    assert refused_path(service, record) == "decisions[1].options[1].status"
+    del record["appraisal"]
+    record["status"] = "draft"
+    assert len(service.import_bundle(bundle(record))) == 1  # without one, as before
+
+
 def test_import_fills_titles_and_the_lock(service) -> None:
     [d] = service.import_bundle(bundle(base_record()))
     a = d.appraisal
