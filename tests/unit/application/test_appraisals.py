@@ -178,6 +178,16 @@ def test_the_code_covers_the_appraisal(service) -> None:
     assert code_for(weighted) != code_for(reworded)
 
 
+@pytest.mark.parametrize("who", [{"scored_by": "Someone else"},
+                                 {"scored_at": "2026-01-01T09:00:00Z"}])
+def test_the_code_covers_who_scored_each_cell_and_when(service, who) -> None:
+    """The annex prints "Scored: name, date" for each cell, so the code covers both."""
+    d = appraised_decision(service, HIGHWAYS)
+    a = d.appraisal
+    forged = replace(a, scores=(replace(a.scores[0], **who), *a.scores[1:]))
+    assert code_for(replace(d, appraisal=forged)) != code_for(d)
+
+
 def test_records_from_before_keep_their_codes(tmp_path) -> None:
     """Every version in the last register written before the appraisal (schema v6, by its
     own release) still gives the code it stored, now that the code can cover an appraisal."""
