@@ -127,6 +127,11 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
     if several := rules.too_many_recommended(d.options):
         raise BundleError(f"{prefix}.options[{rules.recommended_indexes(d.options)[1]}].status",
                           several[0].lower() + several[1:])
+    kinds = {p.slug: p.kind for p in checklist.principles}
+    for i, c in enumerate(a.criteria):
+        if c.kind in SECTION_KINDS and kinds.get(c.id, c.kind) != c.kind:
+            raise BundleError(f"{where}.criteria[{i}].kind",
+                              f"{c.id!r} is a {kinds[c.id]} of the checklist, not a {c.kind}")
     known = set(a.criterion_ids)
     seen: set[tuple[int, str]] = set()
     raw = rec.get("appraisal")
@@ -151,6 +156,10 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
         if w.criterion not in known:
             raise BundleError(f"{where}.weight_changes[{k}].criterion",
                               f"{w.criterion!r} is not one of the appraisal's criteria")
+    if (a.weights_locked_at is not None or a.scores) and not any(c.weight for c in a.criteria):
+        raise BundleError(f"{where}.weights_locked_at" if a.weights_locked_at is not None
+                          else f"{where}.criteria", "the weights are locked (or scores given) "
+                          "but every weight is 0: give at least one criterion a weight above 0")
     _check_moments(a, [c.get("scored_at") or "" for c in cells], where, stamp)
     locked_at = a.weights_locked_at
     locked_by = a.weights_locked_by

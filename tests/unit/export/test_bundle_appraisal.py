@@ -101,6 +101,26 @@ def test_import_refuses_two_recommended_options_with_an_appraisal(service, statu
     assert len(service.import_bundle(bundle(record))) == 1  # without one, as before
 
 
+def all_weights_zero(a: dict) -> None:
+    for c in a["criteria"]:
+        c["weight"] = 0
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    (lambda a: a["scores"][1].update(score=3.0), "decisions[1].appraisal.scores[1].score"),
+    (lambda a: a["scores"][2].update(option=1.0), "decisions[1].appraisal.scores[2].option"),
+    (lambda a: a["criteria"][1].update(weight=60.0), "decisions[1].appraisal.criteria[1].weight"),
+    (lambda a: a["criteria"][0].update(kind="duty"), "decisions[1].appraisal.criteria[0].kind"),
+    (all_weights_zero, "decisions[1].appraisal.criteria"),
+    (lambda a: (all_weights_zero(a), a.update(weights_locked_at="2026-11-01T10:00:00Z")),
+     "decisions[1].appraisal.weights_locked_at"),
+])
+def test_import_refuses_what_the_window_would_refuse(service, change, path) -> None:
+    record = base_record()
+    change(record["appraisal"])
+    assert refused_path(service, record) == path
+
+
 def test_import_fills_titles_and_the_lock(service) -> None:
     [d] = service.import_bundle(bundle(base_record()))
     a = d.appraisal
