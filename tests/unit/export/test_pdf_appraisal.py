@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -105,6 +106,18 @@ def test_a_record_without_an_appraisal_prints_no_section(service) -> None:
     d = service.create("No appraisal here")
     text = " ".join(pages(service, d.id))
     assert "Options appraisal" not in text and "Annex: evidence" not in text
+
+
+def test_the_pack_grid_says_where_a_recommended_option_not_ranked_first_ranks(service) -> None:
+    d = appraised_decision(service, LIBRARIES)  # Community trust ranks first
+    others = [replace(o, status="rejected") for o in d.options]
+    others[2] = replace(others[2], status="recommended")  # the shared service: 3rd of 4
+    d = service.update(d, options=tuple(others))
+    pdf = render_pack([print_record(service, d.id)]).pdf
+    grid = next(squash(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages
+                if "Each column is one" in squash(p.extract_text()))
+    assert "Recommended ranks 3rd of 4" in grid
+    assert "Ranking robust" not in grid
 
 
 def test_the_pack_grid_gives_the_recommended_model_and_robustness(service) -> None:
