@@ -14,6 +14,7 @@ from desktop.export.pdf import render_pack, render_record
 from desktop.export.pdf.appraisal import chunks
 from tests.helpers.appraisal import CRITERIA, HIGHWAYS, LIBRARIES, appraised_decision
 from tests.helpers.pdf import page_texts, squash
+from tests.helpers.shipped import SLUGS
 
 
 def pages(service, decision_id: str) -> list[str]:
@@ -131,3 +132,13 @@ def test_the_pack_grid_gives_the_recommended_model_and_robustness(service) -> No
             "Ranking robust") in grid
     assert "Recommended: Stop the service" in grid
     assert grid.count("Ranking") == 1
+
+
+def test_the_summary_page_warns_where_a_rating_and_a_score_disagree(service) -> None:
+    d = appraised_decision(service, LIBRARIES)
+    assert d.answer(SLUGS[0]).rating.value == "green"
+    d = service.appraisals.score(d, 1, SLUGS[0], 1, "Weak on this")
+    summary = next(squash(t) for t in pages(service, d.id) if "Overall rating:" in squash(t))
+    assert "Where the principle pages and the appraisal disagree" in summary
+    assert "is rated Green on its page, but the recommended option" in summary
+    assert "scores 1 poor against it" in summary
