@@ -123,8 +123,9 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
     key path of the first problem (BundleError): each criterion (a principle or duty must be
     a section of the record's checklist), each cell (its option and criterion must exist,
     once each). Titles of sections and factors come from their lists. Scores in a bundle
-    without `weights_locked_at` (written by hand) are taken as locked at the import; a cell
-    without `scored_by`/`scored_at` as scored by the importer then."""
+    without `weights_locked_at` (written by hand, no cell dated) are taken as locked at the
+    import; a cell without `scored_by`/`scored_at` as scored by the importer then. The lock
+    and the weight changes must hold together (`_check_moments`)."""
     from desktop.export.bundle import BundleError
 
     a = d.appraisal
@@ -135,6 +136,14 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
     if problems:
         i, key, message = problems[0]
         raise BundleError(f"{where}.criteria[{i}].{key}", message)
+    if several := rules.too_many_recommended(d.options):
+        raise BundleError(f"{prefix}.options[{rules.recommended_indexes(d.options)[1]}].status",
+                          several[0].lower() + several[1:])
+    kinds = {p.slug: p.kind for p in checklist.principles}
+    for i, c in enumerate(a.criteria):
+        if c.kind in SECTION_KINDS and kinds.get(c.id, c.kind) != c.kind:
+            raise BundleError(f"{where}.criteria[{i}].kind",
+                              f"{c.id!r} is a {kinds[c.id]} of the checklist, not a {c.kind}")
     known = set(a.criterion_ids)
     seen: set[tuple[int, str]] = set()
     raw = rec.get("appraisal")
@@ -159,6 +168,11 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
         if w.criterion not in known:
             raise BundleError(f"{where}.weight_changes[{k}].criterion",
                               f"{w.criterion!r} is not one of the appraisal's criteria")
+    if (a.weights_locked_at is not None or a.scores) and not any(c.weight for c in a.criteria):
+        raise BundleError(f"{where}.weights_locked_at" if a.weights_locked_at is not None
+                          else f"{where}.criteria", "the weights are locked (or scores given) "
+                          "but every weight is 0: give at least one criterion a weight above 0")
+    _check_moments(a, [c.get("scored_at") or "" for c in cells], where, stamp)
     locked_at = a.weights_locked_at
     locked_by = a.weights_locked_by
     if locked_at is None and a.scores:
@@ -168,3 +182,80 @@ def imported_appraisal(d: Decision, rec: dict[str, object], prefix: str, checkli
     return replace(d, appraisal=replace(a, criteria=titled(a.criteria, checklist), scores=scores,
                                         weights_locked_at=locked_at,
                                         weights_locked_by=locked_by))
+
+
+def _check_moments(a: Appraisal, scored_at: Sequence[str], where: str, stamp: str) -> None:
+    """The lock and the weight changes as the window makes them, or BundleError naming the
+    path: a dated score needs a lock at or before it; the lock is not after the import; each
+    weight change is after the lock, in order, a real change, and each criterion's changes
+    chain from one to the next and end at its weight."""
+    import datetime as dt
+
+    from desktop.export.bundle import BundleError
+
+    def moment(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    now = moment(stamp)
+    lock = None if a.weights_locked_at is None else moment(a.weights_locked_at)
+    if lock is not None and lock > now:
+        raise BundleError(f"{where}.weights_locked_at",
+                          f"the weights cannot have been locked at {a.weights_locked_at}, "
+                          "after this import")
+    for k, when in enumerate(scored_at):  # as the bundle lists them
+        if not when:
+            continue
+        if lock is None:
+            raise BundleError(f"{where}.weights_locked_at", "the scores are dated, so the "
+                              "moment the weights were locked must be given")
+        if moment(when) < lock:
+            raise BundleError(f"{where}.scores[{k}].scored_at",
+                              f"scored at {when}, before the weights were locked at "
+                              f"{a.weights_locked_at}")
+        if moment(when) > now:
+            raise BundleError(f"{where}.scores[{k}].scored_at",
+                              f"scored at {when}, after this import")
+    if a.weight_changes and lock is None:
+        raise BundleError(f"{where}.weight_changes", "weights changed after the lock, but "
+                          "no lock is given (weights_locked_at)")
+    last = lock
+    weight_now: dict[str, int] = {}
+    for k, w in enumerate(a.weight_changes):
+        path = f"{where}.weight_changes[{k}]"
+        at = moment(w.changed_at)
+        if last is not None and at < last:
+            raise BundleError(f"{path}.at", f"{w.changed_at} is before the lock or the change "
+                              "listed before it")
+        if at > now:
+            raise BundleError(f"{path}.at", f"{w.changed_at} is after this import")
+        if w.old == w.new:
+            raise BundleError(f"{path}.to", f"the weight did not change (from {w.old} to "
+                              f"{w.new})")
+        if w.criterion in weight_now and weight_now[w.criterion] != w.old:
+            raise BundleError(f"{path}.from", f"the change before it left the weight at "
+                              f"{weight_now[w.criterion]}, not {w.old}")
+        weight_now[w.criterion] = w.new
+        last = at
+    for cid, weight in weight_now.items():
+        if a.criterion(cid).weight != weight:
+            k = max(i for i, w in enumerate(a.weight_changes) if w.criterion == cid)
+            raise BundleError(f"{where}.weight_changes[{k}].to",
+                              f"the last change leaves {cid!r} at {weight}, but its weight "
+                              f"is {a.criterion(cid).weight}")
+
+
+def imported_audit_rows(d: Decision) -> list[tuple[str, None, str]]:
+    """The audit rows an imported appraisal's lock and weight changes get, as the window's
+    writes get them."""
+    a = d.appraisal
+    if a is None or a.weights_locked_at is None:
+        return []
+    rows: list[tuple[str, None, str]] = [
+        ("appraisal.weights_locked_at", None,
+         f"{a.weights_locked_at} by {a.weights_locked_by}" if a.weights_locked_by
+         else a.weights_locked_at)]
+    rows += [(f"appraisal.weight.{w.criterion}", None,
+              f"{w.old} to {w.new} at {w.changed_at}" + (f" by {w.changed_by}"
+                                                         if w.changed_by else ""))
+             for w in a.weight_changes]
+    return rows

@@ -753,12 +753,15 @@ def _refuse_nul(value: object, path: str) -> None:
 
 def _imported_sign_off_rows(decisions: list[Decision], source: str | None, at: str,
                             ) -> Iterator[tuple[str, int, list[tuple[str, None, str]], str]]:
-    """The audit rows saying which sign-offs arrived in a bundle, and from which file."""
+    """The audit rows saying which sign-offs (and an appraisal's weight lock and changes)
+    arrived in a bundle, and from which file."""
+    from desktop.application.appraisals import imported_audit_rows
     from desktop.domain.record import sign_off_text  # as the sign-off command writes it
 
     for d in decisions:
-        if d.sign_offs:
-            changes = [(f"sign_off.{s.role}", None, sign_off_text(s)) for s in d.sign_offs]
+        changes = [(f"sign_off.{s.role}", None, sign_off_text(s)) for s in d.sign_offs]
+        changes += imported_audit_rows(d)
+        if changes:
             changes.append(("imported", None, source or "(a bundle without a file name)"))
             yield d.id, d.version, changes, at
 

@@ -312,19 +312,27 @@ def with_options_renumbered(appraisal: Appraisal, new_index: Mapping[int, int]) 
 
 def option_renumbering(old: Sequence[OptionLike],
                        new: Sequence[OptionLike]) -> dict[int, int]:
-    """Old option index -> new, after the options list was edited: the same number of options
-    is an edit in place (a renamed option keeps its scores); otherwise each old option is
-    found by its name in the new list (the first not yet taken), and one not found is gone."""
-    if len(old) == len(new):
-        return {i: i for i in range(len(old))}
+    """Old option index -> new, after the options list was edited: each old option is found
+    by its name in the new list (at its own place if it is still there, else the first place
+    not yet taken), and one not found is gone, its scores dropped. An option renamed keeps its
+    scores only when it is the one name changed and nothing moved (an edit in place): a
+    removal and an addition, or a swap, never hands one option's scores to another."""
+    def key(o: OptionLike) -> str:
+        return o.name.strip().casefold()
+
+    out = {i: i for i, o in enumerate(old) if i < len(new) and key(new[i]) == key(o)}
+    taken = set(out.values())
     free: dict[str, list[int]] = {}
     for j, o in enumerate(new):
-        free.setdefault(o.name.strip().casefold(), []).append(j)
-    out: dict[int, int] = {}
+        if j not in taken:
+            free.setdefault(key(o), []).append(j)
     for i, o in enumerate(old):
-        places = free.get(o.name.strip().casefold())
-        if places:
+        if i not in out and (places := free.get(key(o))):
             out[i] = places.pop(0)
+    lost = [i for i in range(len(old)) if i not in out]
+    if (len(old) == len(new) and len(lost) == 1
+            and all(i == j for i, j in out.items())):
+        out[lost[0]] = lost[0]  # the one option renamed where it stands
     return out
 
 
@@ -508,8 +516,23 @@ def shortlist_problems(options: Sequence[OptionLike]) -> list[str]:
 
 
 def recommended_index(options: Sequence[OptionLike]) -> int | None:
-    """The index of the recommended option, or None."""
-    return next((i for i, o in enumerate(options) if o.status == "recommended"), None)
+    """The index of the recommended option (the first, if several are marked), or None."""
+    return next(iter(recommended_indexes(options)), None)
+
+
+def recommended_indexes(options: Sequence[OptionLike]) -> list[int]:
+    """The index of every option marked recommended: an appraisal allows one."""
+    return [i for i, o in enumerate(options) if o.status == "recommended"]
+
+
+def too_many_recommended(options: Sequence[OptionLike]) -> str | None:
+    """Why the options cannot stand with an appraisal, when more than one is recommended."""
+    chosen = recommended_indexes(options)
+    if len(chosen) < 2:
+        return None
+    names = ", ".join(options[i].name for i in chosen)
+    return (f"Mark only one option as recommended: {len(chosen)} are ({names}), and the "
+            "appraisal compares them to recommend one")
 
 
 def unscored(appraisal: Appraisal, option_count: int) -> list[tuple[int, str]]:
@@ -535,6 +558,8 @@ def appraisal_problems(appraisal: Appraisal, options: Sequence[OptionLike]) -> l
     chosen = recommended_index(options)
     if chosen is None:
         problems.append("Mark one option as recommended")
+    elif several := too_many_recommended(options):
+        problems.append(several)
     elif fails := must_pass_fails(appraisal, chosen):
         titles = ", ".join(appraisal.criterion(f).title or f for f in fails)
         problems.append(f"The recommended option, {options[chosen].name}, fails the "

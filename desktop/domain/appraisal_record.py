@@ -8,8 +8,8 @@ shortlist came from; a record without one codes as before). Export adds read-onl
 takes back as they are so that a round trip is exact: `weights_locked_at` and
 `weights_locked_by`, `weight_changes` (each weight changed after the lock), each score's
 `scored_by` and `scored_at`, and each option's `weighted_total` (desktop/domain/record.py;
-computed, so ignored on import). The lock and the weight changes are covered by the code
-too: the record prints them.
+computed, so ignored on import). The lock, the weight changes and who scored each cell when
+are covered by the code too: the record prints them.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def lock_record(a: Appraisal) -> dict[str, Any]:
                                   "at": w.changed_at, "by": w.changed_by}
                                  for w in a.weight_changes]
     return out
+
+
+def scored_record(a: Appraisal) -> list[list[Any]]:
+    """Who scored each cell and when, in the matrix's order: read-only in a bundle, printed in
+    the annex, so covered by the code."""
+    return [[s.option, s.criterion, s.scored_by, s.scored_at]
+            for s in in_order(a.criteria, a.scores)]
 
 
 def appraisal_export(a: Appraisal) -> dict[str, Any]:

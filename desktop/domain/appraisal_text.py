@@ -172,9 +172,18 @@ def recommended_model(decision: Decision) -> str:
 
 
 def robustness(decision: Decision) -> str:
-    """"Ranking robust", "Ranking not robust", or "" without an appraisal (the pack's grid)."""
+    """"Ranking robust", "Ranking not robust", or "" without an appraisal (the pack's grid):
+    about the recommended option when there is one, so one the appraisal does not rank first
+    alone is said to be where it ranks ("Recommended ranks 3rd of 4")."""
     a = decision.appraisal
     if a is None or not a.criteria:
         return ""
-    robust = sensitivity(a, len(decision.options)).robust
-    return "Ranking robust" if robust else "Ranking not robust"
+    n = len(decision.options)
+    found = sensitivity(a, n)
+    chosen = recommended_index(decision.options)
+    if chosen is not None and chosen != found.leader:
+        ranks = ranking(a, n)
+        rank = next(r.rank for r in ranks if r.option == chosen)
+        joint = "joint " if sum(r.rank == rank for r in ranks) > 1 else ""
+        return f"Recommended ranks {joint}{_ordinal(rank)} of {n}"
+    return "Ranking robust" if found.robust else "Ranking not robust"

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from desktop.domain.appraisal import option_renumbering, with_options_renumbered
 from desktop.domain.decision import Answer, Decision
 from desktop.domain.errors import Refused
 from desktop.domain.fields import FIELDS, LABELS
@@ -77,7 +78,27 @@ def merge(base: Decision, mine: Decision, theirs: Decision) -> Merged:
             take[name] = ours[name]
         else:
             conflicts.append(name)
+    _options_carry_their_scores(base, mine, theirs, take, conflicts)
     return Merged(_with_parts(theirs, take), tuple(conflicts))
+
+
+def _options_carry_their_scores(base: Decision, mine: Decision, theirs: Decision,
+                                take: dict[str, object], conflicts: list[str]) -> None:
+    """The appraisal's scores are by option index, so the options and the scores move
+    together: my options applied onto theirs carry theirs' scores to their new places (my
+    appraisal changed only by that move is no conflict); my scores, placed for my options,
+    are not applied where theirs' options are kept."""
+    if "options" in take and APPRAISAL_PART not in take and theirs.appraisal is not None:
+        take[APPRAISAL_PART] = with_options_renumbered(
+            theirs.appraisal, option_renumbering(theirs.options, mine.options))
+        if APPRAISAL_PART in conflicts and base.appraisal is not None and (
+                mine.appraisal == with_options_renumbered(
+                    base.appraisal, option_renumbering(base.options, mine.options))):
+            conflicts.remove(APPRAISAL_PART)
+    elif ("options" in conflicts and APPRAISAL_PART in take
+          and theirs.options != mine.options):
+        del take[APPRAISAL_PART]
+        conflicts.append(APPRAISAL_PART)
 
 
 def _with_parts(decision: Decision, parts: dict[str, object]) -> Decision:

@@ -12,6 +12,7 @@ from desktop.domain.appraisal_record import (
     appraisal_from_record,
     appraisal_to_record,
     lock_record,
+    scored_record,
 )
 from desktop.domain.decision import (
     Action,
@@ -220,12 +221,15 @@ def codes(decision: Decision) -> tuple[str, str]:
 
 def _coded(decision: Decision) -> dict[str, Any]:
     """What the content code covers: the content, and (scheme 2) the checklist definition and
-    an appraisal's weight lock and the weights changed after it, which the record prints."""
+    an appraisal's weight lock, the weights changed after it and who scored each cell when,
+    which the record prints."""
     record = content_record(decision)
     if decision.code_scheme >= 2:
         record["checklist_sha256"] = decision.checklist_sha256
     if decision.appraisal is not None and (locks := lock_record(decision.appraisal)):
         record["appraisal_locks"] = locks
+    if decision.appraisal is not None and (scored := scored_record(decision.appraisal)):
+        record["appraisal_scored"] = scored
     return record
 
 

@@ -200,10 +200,25 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
                            (value.get("exempt_information") or {}).get("paragraph"))):
         if isinstance(number, float):
             raise BundleError(f"{prefix}.{where}", "expected a whole number, found a number")
+    _whole_appraisal_numbers(value.get("appraisal"), f"{prefix}.appraisal")
     if surrogates:
         _lone_surrogate(value, prefix)
     decision: dict[str, Any] = value
     return decision
+
+
+def _whole_appraisal_numbers(appraisal: Any, where: str) -> None:
+    """An appraisal's weights, option indexes and scores are whole numbers: 3.0 is refused
+    as the window would refuse it (JSON Schema counts it as an integer)."""
+    if not isinstance(appraisal, dict):
+        return
+    for part, keys in (("criteria", ("weight",)), ("scores", ("option", "score")),
+                       ("weight_changes", ("from", "to"))):
+        for i, item in enumerate(appraisal.get(part) or ()):
+            for key in keys:
+                if isinstance(item, dict) and isinstance(item.get(key), float):
+                    raise BundleError(f"{where}.{part}[{i}].{key}",
+                                      "expected a whole number, found a number")
 
 
 def _reject_constant(name: str) -> Any:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from desktop.domain.appraisal_text import disagreement_messages
 from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import (
@@ -453,6 +454,13 @@ class RecordStory:
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
         out += [Spacer(0, 3 * mm), self.P(rating_key(checklist.kind), s["Secondary"])]
+        # as the window's summary page warns: a rating its appraisal score contradicts
+        disagree = disagreement_messages(d, {p.slug: f"{p.number}. {p.title}"
+                                             for p in checklist.principles})
+        if disagree:
+            out += self.section("Where the principle pages and the appraisal disagree",
+                                [self.P(self.line(m, "appraisal"), s["Body"], bulletText="•")
+                                 for m in disagree], "H3")
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:

@@ -611,7 +611,7 @@ class AppraisalPage(QWidget):
             return
         c = a.criteria[row]
         dialog = ScoreDialog(option_label(d.options, column), c, a.score(column, c.id),
-                             read_only=self._read_only, parent=self)
+                             read_only=self._read_only, dialogs=self.dialogs, parent=self)
         dialog.saved.connect(lambda score, evidence: self._write(
             "Cannot save the score",
             lambda i: self.writes.score(i, column, c.id, score, evidence)))

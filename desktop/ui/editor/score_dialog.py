@@ -1,7 +1,10 @@
 """One cell's score and evidence: a radio per score 0-4 (number and word), the evidence, and
-who scored it and when. Keys 0-4 pick a score, the arrows move and pick, Enter saves."""
+who scored it and when. Keys 0-4 pick a score, the arrows move and pick, Enter saves; Escape
+asks before it throws away a score or evidence changed."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +31,9 @@ from desktop.ui.widgets import (
     text_label,
 )
 
+if TYPE_CHECKING:
+    from desktop.ui.dialogs import Dialogs
+
 MEANINGS = {0: "does not meet it at all", 1: "meets little of it", 2: "meets part of it",
             3: "meets most of it", 4: "meets it in full"}
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(MAX_SCORE + 1)}
@@ -41,8 +47,13 @@ class ScoreDialog(QDialog):
     cleared = Signal()
 
     def __init__(self, option: str, criterion: Criterion, score: Score | None, *,
-                 read_only: bool = False, parent: QWidget | None = None) -> None:
+                 read_only: bool = False, dialogs: Dialogs | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.dialogs = dialogs  # asks before a changed score or evidence is thrown away
+        self.read_only = read_only
+        self.given = (score.score if score is not None else None,
+                      score.evidence if score is not None else "")
         self.setWindowTitle("Score this option")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +137,20 @@ class ScoreDialog(QDialog):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def changed(self) -> bool:
+        """A score or evidence other than the dialog opened with."""
+        return not self.read_only and (self.chosen(), self.evidence.text()) != self.given
+
+    def reject(self) -> None:
+        """Escape, Cancel or closing the window: a changed score or evidence is thrown away
+        only if the user says so."""
+        if self.changed() and self.dialogs is not None and not self.dialogs.confirm(
+                self, "Discard this score and evidence?",
+                "The score and evidence you have given here are not saved. Discard them?",
+                "Discard"):
+            return
+        super().reject()
 
     def chosen(self) -> int | None:
         n = self.group.checkedId()

@@ -352,3 +352,32 @@ def test_no_appraisal_yet_offers_to_start_it(show):
     page, _fake, _area = show(d)
     assert not page.body.isVisibleTo(page)
     assert page.start_button.isVisibleTo(page)
+
+
+def test_escape_asks_before_a_changed_score_and_evidence_are_thrown_away(
+        show, qtbot, dialogs, keyboard):
+    d = appraised(SHIPPED, 2, 3, scored=False)
+    page, fake, _area = show(d)
+    page.matrix.setFocus()
+    keyboard.press(Qt.Key.Key_Return)
+    dialog = page.score_dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])
+    keyboard.press(Qt.Key.Key_Escape)  # nothing changed: closes without asking
+    assert not dialog.isVisible() and not [c for c in dialogs.calls if c[0] == "confirm"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.matrix)
+    keyboard.press(Qt.Key.Key_Return)
+    dialog = page.score_dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.buttons[0])
+    keyboard.press(Qt.Key.Key_2)
+    keyboard.press(Qt.Key.Key_Tab)
+    keyboard.type("Half the branches")
+    dialogs.confirm_answer = False
+    keyboard.press(Qt.Key.Key_Escape)
+    assert [t for kind, t, _x in dialogs.calls if kind == "confirm"] == [
+        "Discard this score and evidence?"]
+    assert dialog.isVisible() and dialog.chosen() == 2  # kept, as typed
+    assert dialog.evidence.text() == "Half the branches"
+    dialogs.confirm_answer = True
+    keyboard.press(Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert fake.records[d.id].appraisal.score(0, d.appraisal.criteria[0].id) is None

@@ -87,6 +87,17 @@ def test_a_record_with_an_incomplete_appraisal_is_not_ready(service) -> None:
     assert d.status == Status.DRAFT
 
 
+def test_two_recommended_options_hold_the_record_back_from_sign_off(service) -> None:
+    d = appraised_decision(service, HIGHWAYS)
+    d = service.appraisals.score(d, 1, "value-for-money", 0, "Costs more than it saves")
+    assert d.status == Status.DRAFT  # the recommended option fails a must-pass criterion
+    # marking the other one recommended too does not hide the fail
+    d = service.update(d, options=(replace(d.options[0], status="recommended"), d.options[1]))
+    assert d.status == Status.DRAFT
+    with pytest.raises(Refused):
+        sign(service, d.id, ROLES[0])
+
+
 def test_a_signed_off_appraisal_is_locked_in_the_database(service) -> None:
     d = appraised_decision(service, HIGHWAYS)
     for role in ROLES:
@@ -142,6 +153,28 @@ def test_editing_the_options_moves_their_scores(service) -> None:
     assert service.update(d, options=renamed).appraisal == d.appraisal
 
 
+def test_a_swap_or_a_removal_with_an_addition_never_hands_scores_to_another_option(
+        service) -> None:
+    d = appraised_decision(service, LIBRARIES)
+    by_name = {o.name: {s.criterion: s.score for s in d.appraisal.scores if s.option == i}
+               for i, o in enumerate(d.options)}
+    o = list(d.options)
+    o[0], o[1] = o[1], o[0]
+    d = service.update(d, options=tuple(o))
+    for i, opt in enumerate(d.options):
+        assert {s.criterion: s.score for s in d.appraisal.scores if s.option == i} == \
+            by_name[opt.name]
+    gone = d.options[0].name
+    d = service.update(d, options=(*d.options[1:], Option("Sell the buildings")))
+    for i, opt in enumerate(d.options[:3]):
+        assert {s.criterion: s.score for s in d.appraisal.scores if s.option == i} == \
+            by_name[opt.name]
+    assert not [s for s in d.appraisal.scores if s.option == 3]  # the new option: unscored
+    assert gone not in [x.name for x in d.options]
+    assert ("appraisal.score.3.affordability", str(by_name[d.options[2].name]["affordability"]),
+            None) in audit_fields(service, d.id)
+
+
 def test_the_code_covers_the_appraisal(service) -> None:
     d = appraised_decision(service, HIGHWAYS)
     code = code_for(d)
@@ -151,6 +184,16 @@ def test_the_code_covers_the_appraisal(service) -> None:
     assert code_for(reworded) != code_for(changed)
     weighted = service.appraisals.change_weight(reworded, "achievability", 11)
     assert code_for(weighted) != code_for(reworded)
+
+
+@pytest.mark.parametrize("who", [{"scored_by": "Someone else"},
+                                 {"scored_at": "2026-01-01T09:00:00Z"}])
+def test_the_code_covers_who_scored_each_cell_and_when(service, who) -> None:
+    """The annex prints "Scored: name, date" for each cell, so the code covers both."""
+    d = appraised_decision(service, HIGHWAYS)
+    a = d.appraisal
+    forged = replace(a, scores=(replace(a.scores[0], **who), *a.scores[1:]))
+    assert code_for(replace(d, appraisal=forged)) != code_for(d)
 
 
 def test_records_from_before_keep_their_codes(tmp_path) -> None:

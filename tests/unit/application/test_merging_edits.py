@@ -137,3 +137,35 @@ def test_merge_applies_only_the_parts_mine_changed(service):
     assert changed_parts(base, merged.record) == ("title", "proposal",
                                                   "answers.values.response",
                                                   "answers.values.actions")
+
+
+def test_options_edited_while_a_score_is_saved_elsewhere_carry_every_score(service, elsewhere):
+    """The editor removes an option while another process scores a cell: merged, each
+    option's scores (the new one too) stay with it."""
+    from tests.helpers.appraisal import LIBRARIES, appraised_decision
+
+    opened = appraised_decision(service, LIBRARIES)
+    elsewhere.appraisals.score(elsewhere.get(opened.id), 2, "affordability", 0, "New costs")
+    by_name = {o.name: {s.criterion: s.score for s in elsewhere.get(opened.id).appraisal.scores
+                        if s.option == i} for i, o in enumerate(opened.options)}
+    assert by_name[opened.options[2].name]["affordability"] == 0
+    saved = service.update(opened, options=opened.options[1:])  # the first removed
+    stored = service.get(opened.id)
+    assert saved == stored and stored.options == opened.options[1:]
+    for i, o in enumerate(stored.options):
+        assert {s.criterion: s.score for s in stored.appraisal.scores if s.option == i} == \
+            by_name[o.name]
+
+
+def test_my_scores_placed_for_my_options_are_not_put_on_theirs(service):
+    from desktop.domain.appraisal import option_renumbering, with_options_renumbered
+    from tests.helpers.appraisal import LIBRARIES, appraised_decision
+
+    base = appraised_decision(service, LIBRARIES)
+    swapped = (base.options[1], base.options[0], *base.options[2:])
+    mine = replace(base, options=swapped, appraisal=with_options_renumbered(
+        base.appraisal, option_renumbering(base.options, swapped)))
+    theirs = replace(base, options=base.options[:3])  # the last removed elsewhere
+    merged = merge(base, mine, theirs)
+    assert set(merged.conflicts) == {"options", "appraisal"}
+    assert merged.record == theirs  # neither my options nor my moved scores

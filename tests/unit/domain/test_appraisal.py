@@ -22,6 +22,7 @@ from desktop.domain.appraisal import (
     leader,
     lock_weights,
     must_pass_fails,
+    option_renumbering,
     ranking,
     sensitivity,
     shortlist_problems,
@@ -141,6 +142,16 @@ def test_an_option_failing_must_pass_cannot_be_recommended() -> None:
     assert any("Community trust, fails the must-pass criterion M" in p for p in problems)
     assert appraisal_problems(a, (replace(IN_HOUSE, status="recommended"),
                                   replace(TRUST, status="rejected"))) == []
+
+
+def test_a_second_recommended_option_cannot_hide_a_must_pass_fail() -> None:
+    a = scored({"a": 50, "m": 50}, {(0, "a"): 4, (0, "m"): 2, (1, "a"): 4, (1, "m"): 0},
+               must_pass=("m",))
+    both = (replace(IN_HOUSE, status="recommended"), TRUST)
+    problems = appraisal_problems(a, both)
+    assert any(p.startswith("Mark only one option as recommended: 2 are (Keep in-house, "
+                            "Community trust)") for p in problems)
+    assert appraisal_problems(a, (both[0], replace(TRUST, status="rejected"))) == []
 
 
 def test_weights_are_locked_before_any_score() -> None:
@@ -305,3 +316,19 @@ def test_audit_fields_and_changes_between_versions_read_in_words() -> None:
     [change] = diff_versions(old, new)
     assert change.label == "Options appraisal: b"
     assert "Community trust: 1 poor (Revised)" in change.new and "4 fully" in change.old
+
+
+def test_renumbering_follows_each_option_by_name_not_by_place() -> None:
+    a, b, c, new = (Option(n) for n in ("A", "B", "C", "New"))
+    # one removed and one added in one save: the count is the same, nothing is renamed
+    assert option_renumbering((a, b, c), (b, c, new)) == {1: 0, 2: 1}
+    assert option_renumbering((a, b), (b, a)) == {0: 1, 1: 0}  # a swap
+    assert option_renumbering((a, b, c), (c, b, a)) == {0: 2, 1: 1, 2: 0}
+    # an edit in place: exactly one name changed, nothing moved
+    assert option_renumbering((a, b, c), (a, replace(b, name="Bee"), c)) == {0: 0, 1: 1, 2: 2}
+    assert option_renumbering((a, b, c), (a, Option(""), c)) == {0: 0, 1: 1, 2: 2}
+    # two renamed at once, or a rename with a move: the renamed ones' scores cannot be carried
+    assert option_renumbering((a, b, c), (Option("X"), Option("Y"), c)) == {2: 2}
+    assert option_renumbering((a, b, c), (Option("X"), c, b)) == {1: 2, 2: 1}
+    assert option_renumbering((a, b), (a,)) == {0: 0}
+    assert option_renumbering((a, a, b), (a, b, a)) == {0: 0, 1: 2, 2: 1}

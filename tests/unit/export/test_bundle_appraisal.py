@@ -90,6 +90,37 @@ def test_import_refuses_a_bad_appraisal_naming_its_path(service, change, path) -
     assert refused_path(service, record) == path
 
 
+@pytest.mark.parametrize("status", ["draft", "signed-off"])
+def test_import_refuses_two_recommended_options_with_an_appraisal(service, status) -> None:
+    record = base_record()
+    record["options"][0]["status"] = "recommended"
+    record["status"] = status
+    assert refused_path(service, record) == "decisions[1].options[1].status"
+    del record["appraisal"]
+    record["status"] = "draft"
+    assert len(service.import_bundle(bundle(record))) == 1  # without one, as before
+
+
+def all_weights_zero(a: dict) -> None:
+    for c in a["criteria"]:
+        c["weight"] = 0
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    (lambda a: a["scores"][1].update(score=3.0), "decisions[1].appraisal.scores[1].score"),
+    (lambda a: a["scores"][2].update(option=1.0), "decisions[1].appraisal.scores[2].option"),
+    (lambda a: a["criteria"][1].update(weight=60.0), "decisions[1].appraisal.criteria[1].weight"),
+    (lambda a: a["criteria"][0].update(kind="duty"), "decisions[1].appraisal.criteria[0].kind"),
+    (all_weights_zero, "decisions[1].appraisal.criteria"),
+    (lambda a: (all_weights_zero(a), a.update(weights_locked_at="2026-11-01T10:00:00Z")),
+     "decisions[1].appraisal.weights_locked_at"),
+])
+def test_import_refuses_what_the_window_would_refuse(service, change, path) -> None:
+    record = base_record()
+    change(record["appraisal"])
+    assert refused_path(service, record) == path
+
+
 def test_import_fills_titles_and_the_lock(service) -> None:
     [d] = service.import_bundle(bundle(base_record()))
     a = d.appraisal
@@ -98,6 +129,69 @@ def test_import_fills_titles_and_the_lock(service) -> None:
     assert a.weights_locked_at is not None  # scores imported without a lock: locked at import
     assert {s.scored_by for s in a.scores} == {"tester"}
     assert service.get(d.id) == d
+
+
+LOCK = "2026-11-01T10:00:00Z"
+
+
+def locked(**changes) -> dict:
+    """base_record with a lock, every cell scored after it, and these appraisal keys."""
+    record = base_record()
+    a = record["appraisal"]
+    a.update(weights_locked_at=LOCK, weights_locked_by="Chief Executive")
+    for cell in a["scores"]:
+        cell.update(scored_by="Officer", scored_at="2026-11-02T10:00:00Z")
+    a.update(changes)
+    return record
+
+
+def change(at: str, old: int, new: int, criterion: str = "affordability") -> dict:
+    return {"criterion": criterion, "from": old, "to": new, "at": at, "by": "Officer"}
+
+
+@pytest.mark.parametrize(("edit", "path"), [
+    # dated scores with the lock taken out
+    (lambda a: a.pop("weights_locked_at"), "decisions[1].appraisal.weights_locked_at"),
+    (lambda a: a.update(weights_locked_at="2099-01-01T00:00:00Z"),
+     "decisions[1].appraisal.weights_locked_at"),
+    (lambda a: a["scores"][2].update(scored_at="2026-10-31T10:00:00Z"),
+     "decisions[1].appraisal.scores[2].scored_at"),
+    (lambda a: a["scores"][1].update(scored_at="2099-01-01T00:00:00Z"),
+     "decisions[1].appraisal.scores[1].scored_at"),
+    (lambda a: a.update(weight_changes=[change("2026-10-01T00:00:00Z", 50, 60)]),
+     "decisions[1].appraisal.weight_changes[0].at"),
+    (lambda a: a.update(weight_changes=[change("2026-11-03T00:00:00Z", 50, 55),
+                                        change("2026-11-02T00:00:00Z", 55, 60)]),
+     "decisions[1].appraisal.weight_changes[1].at"),
+    (lambda a: a.update(weight_changes=[change("2026-11-03T00:00:00Z", 60, 60)]),
+     "decisions[1].appraisal.weight_changes[0].to"),
+    (lambda a: a.update(weight_changes=[change("2026-11-03T00:00:00Z", 50, 55),
+                                        change("2026-11-04T00:00:00Z", 50, 60)]),
+     "decisions[1].appraisal.weight_changes[1].from"),
+    (lambda a: a.update(weight_changes=[change("2026-11-03T00:00:00Z", 50, 70)]),
+     "decisions[1].appraisal.weight_changes[0].to"),
+])
+def test_import_refuses_a_lock_or_weight_changes_that_do_not_hold_together(
+        service, edit, path) -> None:
+    record = locked()
+    edit(record["appraisal"])
+    assert refused_path(service, record) == path
+
+
+def test_import_audits_the_lock_and_the_weight_changes(service) -> None:
+    record = locked(weight_changes=[change("2026-11-03T00:00:00Z", 50, 55),
+                                    change("2026-11-04T00:00:00Z", 55, 60)])
+    [d] = service.import_bundle(bundle(record), source="highways.json")
+    rows = [(e.field, e.new_value) for e in service.repo.audit_entries(d.id)]
+    assert ("appraisal.weights_locked_at", f"{LOCK} by Chief Executive") in rows
+    assert ("appraisal.weight.affordability",
+            "50 to 55 at 2026-11-03T00:00:00Z by Officer") in rows
+    assert ("appraisal.weight.affordability",
+            "55 to 60 at 2026-11-04T00:00:00Z by Officer") in rows
+    assert ("imported", "highways.json") in rows
+    [plain] = service.import_bundle(bundle(base_record()))  # no lock given: locked at import
+    assert ("appraisal.weights_locked_at", f"{plain.appraisal.weights_locked_at} by tester") \
+        in [(e.field, e.new_value) for e in service.repo.audit_entries(plain.id)]
 
 
 def test_export_adds_totals_and_the_lock_and_a_round_trip_is_exact(fresh) -> None:

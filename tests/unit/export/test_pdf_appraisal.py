@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -14,6 +15,7 @@ from desktop.export.pdf import render_pack, render_record
 from desktop.export.pdf.appraisal import chunks
 from tests.helpers.appraisal import CRITERIA, HIGHWAYS, LIBRARIES, appraised_decision
 from tests.helpers.pdf import page_texts, squash
+from tests.helpers.shipped import SLUGS
 
 
 def pages(service, decision_id: str) -> list[str]:
@@ -109,6 +111,18 @@ def test_a_record_without_an_appraisal_prints_no_section(service) -> None:
     assert "Options appraisal" not in text and "Annex: evidence" not in text
 
 
+def test_the_pack_grid_says_where_a_recommended_option_not_ranked_first_ranks(service) -> None:
+    d = appraised_decision(service, LIBRARIES)  # Community trust ranks first
+    others = [replace(o, status="rejected") for o in d.options]
+    others[2] = replace(others[2], status="recommended")  # the shared service: 3rd of 4
+    d = service.update(d, options=tuple(others))
+    pdf = render_pack([print_record(service, d.id)]).pdf
+    grid = next(squash(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages
+                if "Each column is one" in squash(p.extract_text()))
+    assert "Recommended ranks 3rd of 4" in grid
+    assert "Ranking robust" not in grid
+
+
 def test_the_pack_grid_gives_the_recommended_model_and_robustness(service) -> None:
     appraised = appraised_decision(service, LIBRARIES)
     plain = service.create("Stop the mobile library", delivery_model="stop")
@@ -120,3 +134,13 @@ def test_the_pack_grid_gives_the_recommended_model_and_robustness(service) -> No
             "Ranking robust") in grid
     assert "Recommended: Stop the service" in grid
     assert grid.count("Ranking") == 1
+
+
+def test_the_summary_page_warns_where_a_rating_and_a_score_disagree(service) -> None:
+    d = appraised_decision(service, LIBRARIES)
+    assert d.answer(SLUGS[0]).rating.value == "green"
+    d = service.appraisals.score(d, 1, SLUGS[0], 1, "Weak on this")
+    summary = next(squash(t) for t in pages(service, d.id) if "Overall rating:" in squash(t))
+    assert "Where the principle pages and the appraisal disagree" in summary
+    assert "is rated Green on its page, but the recommended option" in summary
+    assert "scores 1 poor against it" in summary
