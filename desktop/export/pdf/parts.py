@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from reportlab import platypus
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
@@ -13,6 +14,7 @@ from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import PropertySet
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus.doctemplate import BaseDocTemplate
 
     from desktop.export.pdf.base import PageContext, Renderer
@@ -142,8 +144,9 @@ class PartMark(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
-    def draw(self) -> None:
-        self.renderer.part_starts(self.label, self.canv.absolutePosition(0, 0)[1])
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        # Only noted: no empty save/move/restore written on the page.
+        self.renderer.part_starts(self.label, canvas.absolutePosition(x, y)[1])
 
 
 class Progress(ActionFlowable):
@@ -157,6 +160,14 @@ class Progress(ActionFlowable):
         self.callback(self.done, self.total)
 
 
+class Spacer(platypus.Spacer):
+    """ReportLab's Spacer, without the empty save, move and restore ReportLab writes on the
+    page for every flowable it draws (nothing is drawn here: a pack had thousands)."""
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        return
+
+
 class Anchor(Flowable):
     """A named place: a PDF destination, an outline entry, and a page number for the contents."""
 
@@ -168,11 +179,16 @@ class Anchor(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
-    def draw(self) -> None:
-        canv: Any = self.canv  # a Canvas, or the renderer's NumberedCanvas (base.py)
-        if hasattr(canv, "anchor"):  # the renderer's NumberedCanvas: made when the page is written
-            canv.anchor(self.key, self.outline, self.level)
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        """On the renderer's NumberedCanvas, only noted (no empty save/move/restore on the
+        page); on any other canvas, drawn as ReportLab draws a flowable."""
+        if hasattr(canvas, "anchor"):  # made when the page is written
+            canvas.anchor(self.key, self.outline, self.level, at=(x, y))
             return
+        super().drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]  # the stubs leave _sW out
+
+    def draw(self) -> None:
+        canv: Any = self.canv
         canv.bookmarkHorizontal(self.key, 0, 0)
         if self.outline:
             canv.addOutlineEntry(self.outline, self.key, level=self.level, closed=self.level == 0)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph
 
 from desktop.domain.checklist import number_words
 from desktop.domain.dates import long_date
@@ -40,6 +40,7 @@ from desktop.export.pdf.parts import (
     Pieces,
     SectionRule,
     SetContext,
+    Spacer,
     grid_table,
     line_pieces,
     qr_drawing,
@@ -464,10 +465,14 @@ class RecordStory:
             self.P(self.rec.checklist.position(p), s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
-            self.P("Guidance questions", s["H3"]),
         ]
-        questions = [self.P(self.line(q, "checklist"), s["Question"], bulletText="•")
-                     for q in p.questions]
+        questions: list[Flowable]
+        if self.r.questions_annexed:  # a pack prints them once, at its end
+            questions = [self.P(f"Guidance questions: in the annex at the end of this pack, "
+                                f"under {self.line(p.title, 'checklist')}.", s["Secondary"])]
+        else:
+            head.append(self.P("Guidance questions", s["H3"]))
+            questions = question_list(self.r, p)
         box = table(
             [[self.P("Rating", s["CellHead"]), self.P("State", s["CellHead"])],
              [self.P(rating_markup(a.rating), s["Rating"]),
@@ -655,3 +660,10 @@ class RecordRenderer(Renderer):
             "keywords": f"{CODE_MARKER}{self.rec.code}",
         }
 
+
+
+def question_list(renderer: Renderer, p: Principle) -> list[Flowable]:
+    """A section's guidance questions, one bullet each."""
+    style = renderer.styles["Question"]
+    return [renderer.para(renderer.guard.markup(q, "checklist"), style, bulletText="•")
+            for q in p.questions]

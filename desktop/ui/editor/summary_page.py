@@ -24,7 +24,6 @@ from desktop.domain.decision import (
     answer_state,
     appraisal_gaps,
     completed_slugs,
-    completeness,
     detail_problems,
     overall_rating,
     settled_rating,
