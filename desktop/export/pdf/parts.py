@@ -347,10 +347,15 @@ def grid_table(data: Sequence[Row], widths: list[float], *, header: bool = True,
         ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
     ]
     starts = [0] + [e + 1 for e in ends[:-1]]
-    for start, end in zip(starts, ends, strict=True):
-        commands += [("TOPPADDING", (0, start), (-1, start), 4),
-                     ("BOTTOMPADDING", (0, end), (-1, end), 5),
-                     ("LINEBELOW", (0, end), (-1, end), 0.5, BORDER)]
+    for first, last, single in _runs(starts, ends):
+        if single:  # rows that are each a whole cell: one command for the run of them
+            commands += [("TOPPADDING", (0, first), (-1, last), 4),
+                         ("BOTTOMPADDING", (0, first), (-1, last), 5),
+                         ("LINEBELOW", (0, first), (-1, last), 0.5, BORDER)]
+        else:  # a long cell cut into rows: padded and ruled as one
+            commands += [("TOPPADDING", (0, first), (-1, first), 4),
+                         ("BOTTOMPADDING", (0, last), (-1, last), 5),
+                         ("LINEBELOW", (0, last), (-1, last), 0.5, BORDER)]
     if header:
         commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
                      ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
@@ -358,6 +363,20 @@ def grid_table(data: Sequence[Row], widths: list[float], *, header: bool = True,
                                 repeatRows=1 if header else 0, splitInRow=0, cls=GridTable))
     out._origin, out._continued_style = origin, continued_style
     out._heads = {origin[i]: rows[i] for i in starts}
+    return out
+
+
+def _runs(starts: list[int], ends: list[int]) -> list[tuple[int, int, bool]]:
+    """The table's logical rows (first and last table row of each) as (first, last, single):
+    consecutive rows of one table row each run together, single=True; a row cut into
+    several table rows stays alone. Three style commands per run instead of per row (each
+    command is worked through cell by cell when the table is built)."""
+    out: list[tuple[int, int, bool]] = []
+    for start, end in zip(starts, ends, strict=True):
+        if start == end and out and out[-1][2] and out[-1][1] == start - 1:
+            out[-1] = (out[-1][0], end, True)
+        else:
+            out.append((start, end, start == end))
     return out
 
 
@@ -393,9 +412,11 @@ class QrCode(Flowable):
     def draw(self) -> None:
         unit = self.width / self.modules
         canv = self.canv
+        # Drawn in modules (whole numbers, a third of the bytes of points) scaled to size.
+        canv.scale(unit, unit)
         path = canv.beginPath()
         for r, c, length in self.runs:
-            path.rect((c + 4) * unit, self.height - (r + 5) * unit, length * unit, unit)
+            path.rect(c + 4, self.modules - r - 5, length, 1)
         canv.setFillColor("#000000")
         canv.drawPath(path, stroke=0, fill=1)
 

@@ -71,6 +71,9 @@ REDLINE_MAX = 1500
 # A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
 # text longer than CELL_PIECE_CHARS is cut into table rows (parts.CELL_LINES lines).
 BODY_PIECE_CHARS = 2400
+# A record in a pack: where its sections' guidance questions are (printed once per pack).
+ANNEX_POINTER = ("The guidance questions of each of these {noun} are printed once, in the "
+                 "annex at the end of this pack.")
 # The sign-off block: clear room to sign above the signature line, and to write a name,
 # a post or a date above the other lines.
 SIGN_SPACE = 18 * mm
@@ -454,6 +457,9 @@ class RecordStory:
             ])
         out.append(grid_table(rows, [8 * mm, 84 * mm, 32 * mm, 24 * mm, 22 * mm]))
         out += [Spacer(0, 3 * mm), self.P(rating_key(checklist.kind), s["Secondary"])]
+        if self.r.questions_annexed:
+            out += [Spacer(0, 3 * mm), self.P(ANNEX_POINTER.format(noun=checklist.noun),
+                                              s["Secondary"])]
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
@@ -466,11 +472,8 @@ class RecordStory:
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
         ]
-        questions: list[Flowable]
-        if self.r.questions_annexed:  # a pack prints them once, at its end
-            questions = [self.P(f"Guidance questions: in the annex at the end of this pack, "
-                                f"under {self.line(p.title, 'checklist')}.", s["Secondary"])]
-        else:
+        questions: list[Flowable] = []  # a pack prints them once, at its end (see summary)
+        if not self.r.questions_annexed:
             head.append(self.P("Guidance questions", s["H3"]))
             questions = question_list(self.r, p)
         box = table(
