@@ -387,11 +387,13 @@ class QrCode(Flowable):
     def __init__(self, text: str, size: float) -> None:
         from reportlab.graphics.barcode import qrencoder
 
+        from desktop.export.pdf import qr_mask
+
         super().__init__()
         self.value, self.width, self.height = text, size, size
         qr: Any = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)  # untyped in the stubs
         qr.addData(text)
-        qr.make()
+        qr_mask.make(qr)  # qr.make(), choosing the same mask faster
         n = qr.getModuleCount()
         self.modules = n + 8  # four modules of quiet zone on each side
         self.runs: list[tuple[int, int, int]] = []  # (row, first column, length) of dark modules
