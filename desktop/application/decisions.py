@@ -555,21 +555,27 @@ class DecisionService:
         `source` names the bundle (its file name) in the audit log: each imported version
         that carries sign-offs gets a sign_off.<Role> row per sign-off and one `imported` row,
         by the importing user, in the same transaction as the records."""
-        decisions, checklists = self._prepared(text)
-        stamp = self.timestamp()
+        from desktop.application.collector_pause import collector_paused
 
-        def write() -> list[Decision]:
-            for checklist in checklists:
-                self.store_checklist(checklist)
-            self.repo.insert_many(decisions, None)
-            self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
-            return decisions
+        with collector_paused():  # a bundle's objects all live until the end: see the module
+            decisions, checklists = self._prepared(text)
+            stamp = self.timestamp()
 
-        return self.write(write)
+            def write() -> list[Decision]:
+                for checklist in checklists:
+                    self.store_checklist(checklist)
+                self.repo.insert_many(decisions, None)
+                self.repo.audit_many(_imported_sign_off_rows(decisions, source, stamp))
+                return decisions
+
+            return self.write(write)
 
     def prepare_import(self, text: str) -> list[Decision]:
         """The decisions a bundle would add, checked as import checks them; writes nothing."""
-        return self._prepared(text)[0]
+        from desktop.application.collector_pause import collector_paused
+
+        with collector_paused():
+            return self._prepared(text)[0]
 
     def _prepared(self, text: str) -> tuple[list[Decision], list[Checklist]]:
         """(the decisions a bundle would add, the checklists they are answered against)."""
@@ -603,16 +609,14 @@ class DecisionService:
             if rec["id"] in taken:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
             checklist = checklist_of(rec, prefix)
-            d = answered_against(record_to_decision(rec), checklist)
+            d = record_to_decision(rec, **answered_fields(checklist),
+                                   created_at=rec.get("created_at") or stamp,
+                                   updated_at=rec.get("updated_at") or stamp)
             d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
-            d = replace(
-                d,
-                created_at=d.created_at or stamp,
-                updated_at=d.updated_at or stamp,
-                # draft/ready follow completeness (d is draft or ready here, never locked)
-                status=derived_status(d) if follows_completeness else d.status,
-            )
+            # draft/ready follow completeness (d is draft or ready here, never locked)
+            if follows_completeness and (status := derived_status(d)) != d.status:
+                d = replace(d, status=status)
             if not follows_completeness and d.status == Status.SIGNED_OFF:
                 if not sections_complete(d):
                     raise BundleError(f"{prefix}.status", "signed-off but not all "
@@ -722,10 +726,16 @@ class DecisionService:
         self.write(write)
 
 
+def answered_fields(checklist: Checklist) -> dict[str, Any]:
+    """What a decision answered against this checklist holds of it: its id, version, hash
+    and sections."""
+    return {"checklist_id": checklist.id, "checklist_version": checklist.version,
+            "checklist_sha256": checklist.sha256, "sections": checklist.slugs}
+
+
 def answered_against(decision: Decision, checklist: Checklist) -> Decision:
     """The decision as answered against this checklist (its id, version, hash and sections)."""
-    return replace(decision, checklist_id=checklist.id, checklist_version=checklist.version,
-                   checklist_sha256=checklist.sha256, sections=checklist.slugs)
+    return replace(decision, **answered_fields(checklist))
 
 
 def _with_status(decision: Decision) -> Decision:

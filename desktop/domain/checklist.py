@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +93,13 @@ class Checklist:
     sign_off_roles: tuple[SignOffRole, ...]
     raw_json: str
 
-    @property
+    # Worked out once per definition (the fields are frozen): an import asks for both for
+    # every decision it reads, and for the slugs once per answer.
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.raw_json.encode("utf-8")).hexdigest()
 
-    @property
+    @cached_property
     def slugs(self) -> tuple[str, ...]:
         """The section slugs, in the checklist's order."""
         return tuple(p.slug for p in self.principles)

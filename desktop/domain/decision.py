@@ -234,7 +234,7 @@ def answer_problems(answer: Answer, noun: str = "principle") -> list[str]:
 
 def is_answer_complete(answer: Answer) -> bool:
     """A principle is complete when it has a rating, a response and any actions required."""
-    return not answer_problems(answer)
+    return not answer_gaps(answer)
 
 
 def answer_state(answer: Answer) -> str:

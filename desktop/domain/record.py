@@ -39,6 +39,7 @@ _OPTIONAL_TEXT = (
 
 
 _NOT_STARTED = Answer()
+_RATINGS = {r.value: r for r in Rating}  # a dict lookup: Rating(value) costs ten times more
 _REPORT_TEXT = ("report_of", "contact_officer", "wards_affected")
 _TIMELINE_DATES = ("forward_plan_notice_date", "decision_date", "publication_date")
 # Worked out from the record (desktop/domain/timeline.py): written by export, accepted and
@@ -233,23 +234,25 @@ def _coded(decision: Decision) -> dict[str, Any]:
     return record
 
 
-def from_record(rec: dict[str, Any]) -> Decision:
-    """Build a Decision from an already-validated bundle record."""
+def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
+    """Build a Decision from an already-validated bundle record; `fields` are set as given
+    instead (what the record does not say: the checklist it is answered against, say), so
+    the Decision is built once."""
     answers = {}
     for slug, a in (rec.get("answers") or {}).items():
+        rating, actions, documents = a.get("rating"), a.get("actions"), a.get("documents")
         answers[slug] = Answer(
-            rating=Rating(a["rating"]) if a.get("rating") else None,
+            rating=(_RATINGS.get(rating) or Rating(rating)) if rating else None,
             response=a.get("response", ""),
             evidence=a.get("evidence") or "",
             actions=tuple(
-                Action(action=x["action"], owner=x["owner"], due=x["due"])
-                for x in a.get("actions") or ()
-            ),
-            documents=documents_from_record(a.get("documents")),
+                Action(action=x["action"], owner=x["owner"], due=x["due"]) for x in actions
+            ) if actions else (),
+            documents=documents_from_record(documents) if documents else (),
         )
     checklist = rec.get("checklist") or {}
     optional_text: dict[str, Any] = {k: rec.get(k) or "" for k in _OPTIONAL_TEXT}
-    return Decision(
+    values: dict[str, Any] = dict(
         id=rec["id"],
         title=rec["title"],
         proposal=rec["proposal"],
@@ -286,6 +289,8 @@ def from_record(rec: dict[str, Any]) -> Decision:
         **report_fields(rec),
         appraisal=appraisal_from_record(rec["appraisal"]) if "appraisal" in rec else None,
     )
+    values.update(fields)
+    return Decision(**values)
 
 
 def _flatten(decision: Decision) -> dict[str, str | None]:

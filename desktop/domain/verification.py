@@ -13,13 +13,15 @@ _CODE_CHARS = 12
 CODE_PATTERN = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 
 
+_EXCLUDED = frozenset({"status", "sign_offs", "created_at", "updated_at", "verification_code"})
+# One encoder for every code (json.dumps with these options builds a new one each call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_content(record: dict[str, Any]) -> bytes:
     """Canonical UTF-8 JSON of a bundle record, without the keys that change at sign-off."""
-    excluded = {"status", "sign_offs", "created_at", "updated_at", "verification_code"}
-    content = {k: v for k, v in record.items() if k not in excluded}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    content = {k: v for k, v in record.items() if k not in _EXCLUDED}
+    return _CANONICAL.encode(content).encode("utf-8")
 
 
 def verification_code(record: dict[str, Any]) -> str:

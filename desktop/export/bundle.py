@@ -337,8 +337,9 @@ def _validated(data: Any, *, surrogates: bool = True,
     return out
 
 
-def record_to_decision(d: dict[str, Any]) -> Decision:
-    return from_record(d)
+def record_to_decision(d: dict[str, Any], **fields: Any) -> Decision:
+    """The Decision a validated record holds (`fields`: set as given, see from_record)."""
+    return from_record(d, **fields)
 
 
 def bundle_dict(decisions: list[Decision], call_in_days: int = CALL_IN_DAYS) -> dict[str, Any]:

@@ -151,14 +151,14 @@ class AuditSeal:
     def seal(self, row_hash: str) -> tuple[str, str]:
         """(key id, seal) for an audit row with this chained hash."""
         key_id, key = self.writing_key()
-        return key_id, hmac.new(key, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
+        return key_id, hmac.digest(key, row_hash.encode("ascii"), "sha256").hex()  # one C call
 
     def check(self, key_id: str, row_hash: str, seal: str) -> bool | None:
         """Whether a row's seal is right; None if this computer does not hold its key."""
         key = self.key(key_id)
         if key is None:
             return None
-        expected = hmac.new(key, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
+        expected = hmac.digest(key, row_hash.encode("ascii"), "sha256").hex()
         return hmac.compare_digest(expected, seal)
 
     # ---- the head -------------------------------------------------------------------------

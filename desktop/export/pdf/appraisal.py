@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
 
 from desktop.domain.appraisal import (
     KIND_LABELS,
@@ -38,6 +37,7 @@ from desktop.export.pdf.parts import (
     PartMark,
     Row,
     SectionRule,
+    Spacer,
     grid_table,
 )
 

@@ -137,12 +137,13 @@ def _numbered_canvas_class() -> type[Canvas]:
             self._pages.append(dict(self.__dict__))
             self._startPage()  # type: ignore[attr-defined]  # ReportLab private, not in the stubs
 
-        def anchor(self, key: str, outline: str = "", level: int = 0) -> None:
-            """A named destination here (and an outline entry), made when the page is written:
-            until then ReportLab's document is still on page 1, so a bookmark made now would
-            point there."""
+        def anchor(self, key: str, outline: str = "", level: int = 0,
+                   at: tuple[float, float] = (0, 0)) -> None:
+            """A named destination at `at` (and an outline entry), made when the page is
+            written: until then ReportLab's document is still on page 1, so a bookmark made
+            now would point there."""
             self.anchors[key] = self.getPageNumber()
-            x, y = self.absolutePosition(0, 0)
+            x, y = self.absolutePosition(*at)
             self._marks.setdefault(self.getPageNumber(), []).append((key, x, y, outline, level))
 
         def page_number_of(self, key: str, x: float, y: float) -> None:
@@ -206,6 +207,9 @@ class Renderer:
         self._forms: dict[tuple[str, ...], str] = {}  # a mark's lines -> its form's name
         self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
+        # Set by a renderer that prints each checklist's guidance questions once, in an annex
+        # (the pack): a record's sections then point there instead of repeating them.
+        self.questions_annexed = False
 
     def joined(self, style: PropertySet) -> ParagraphStyle:
         """The style without space after, for a piece of a paragraph cut for speed."""

@@ -1,4 +1,5 @@
-"""The committee pack: a cover, contents, a decisions x principles grid, then every record.
+"""The committee pack: a cover, contents, a decisions x principles grid, every record, then
+an annex of the checklists' guidance questions.
 
 One document build, so each font is embedded once and "Page X of Y" runs through the pack.
 """
@@ -10,15 +11,23 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import KeepTogether, PageBreak
 
 from desktop.domain.appraisal_text import recommended_model, robustness
 from desktop.domain.checklist import Checklist, number_words
 from desktop.domain.dates import long_date
 from desktop.domain.decision import settled_rating
 from desktop.export.pdf.base import CODE_MARKER, PageContext, PrintRecord, Renderer
-from desktop.export.pdf.parts import Anchor, PageRef, Progress, Row, grid_table
-from desktop.export.pdf.record import RecordStory, overall_markup, rating_key
+from desktop.export.pdf.parts import (
+    Anchor,
+    PageRef,
+    Progress,
+    Row,
+    SetContext,
+    Spacer,
+    grid_table,
+)
+from desktop.export.pdf.record import RecordStory, overall_markup, question_list, rating_key
 from desktop.export.pdf.styles import (
     BOLD,
     LIGHT_FILL,
@@ -82,6 +91,9 @@ class PackRenderer(Renderer):
         self.prepared = prepared or dt.date.today()
         self.pack_context = PageContext(footer_left=self.guard.plain(title, "pack title"))
         self.context = self.pack_context
+        # Each checklist's guidance questions are the same in every record: printed once, in
+        # the annex, they no longer take a page of each record (a sixth of a pack's size).
+        self.questions_annexed = True
 
     def metadata(self) -> dict[str, str]:
         orgs = sorted({r.decision.organisation for r in self.records if r.decision.organisation})
@@ -103,6 +115,32 @@ class PackRenderer(Renderer):
             out += RecordStory(self, rec, key=f"record-{i + 1}").flowables()
         if self.progress:
             out.append(Progress(self.progress, total, total))
+        return [*out, SetContext(self, self.pack_context), PageBreak(), *self.questions_annex()]
+
+    def questions_annex(self) -> list[Flowable]:
+        """Each checklist's guidance questions once, section by section, for every record in
+        the pack answered against it (each record's sections point here)."""
+        s, g = self.styles, self.guard
+        groups = self.checklist_groups()
+        out: list[Flowable] = [Anchor("pack-questions", "Annex: guidance questions", 0),
+                               self.para(ANNEX_TITLE, s["H1"])]
+        for checklist, records in groups:
+            numbers = ", ".join(str(i) for i, _rec in records)
+            if len(groups) > 1:
+                out.append(self.para(f"{g.markup(checklist.title, 'checklist')} (version "
+                                     f"{checklist.version})", s["H2"]))
+            which = ("every decision in this pack" if len(groups) == 1 else
+                     f"{'decision' if len(records) == 1 else 'decisions'} {numbers} of the "
+                     "contents")
+            out.append(self.para(
+                f"The questions that test a proposal against {checklist.sections_phrase}, "
+                f"printed once here for {which}: each record's pages give its answers.",
+                s["Body"]))
+            for p in checklist.principles:
+                out.append(KeepTogether([
+                    self.para(f"{p.number}. {g.markup(p.title, 'checklist')}", s["H3"]),
+                    self.para(f"“{g.markup(p.wording, 'checklist')}”", s["Quote"]),
+                    *question_list(self, p)]))
         return out
 
     def cover(self) -> list[Flowable]:
@@ -157,6 +195,7 @@ class PackRenderer(Renderer):
                 PageRef(f"record-{i}"),
             ])
         g.scope = ""
+        rows.append(["", self.para(ANNEX_TITLE, s["Cell"]), "", PageRef("pack-questions")])
         out.append(grid_table(rows, [10 * mm, 112 * mm, 32 * mm, 16 * mm],
                               extra=[("ALIGN", (3, 0), (3, -1), "RIGHT")]))
         return out
@@ -253,6 +292,7 @@ class PackRenderer(Renderer):
         return out
 
 
+ANNEX_TITLE = "Annex: guidance questions"
 COVER_LIST = 6  # more than this on the cover is summarised: the cell must fit one page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from reportlab import platypus
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
@@ -13,6 +14,7 @@ from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import PropertySet
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus.doctemplate import BaseDocTemplate
 
     from desktop.export.pdf.base import PageContext, Renderer
@@ -142,8 +144,9 @@ class PartMark(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
-    def draw(self) -> None:
-        self.renderer.part_starts(self.label, self.canv.absolutePosition(0, 0)[1])
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        # Only noted: no empty save/move/restore written on the page.
+        self.renderer.part_starts(self.label, canvas.absolutePosition(x, y)[1])
 
 
 class Progress(ActionFlowable):
@@ -157,6 +160,14 @@ class Progress(ActionFlowable):
         self.callback(self.done, self.total)
 
 
+class Spacer(platypus.Spacer):
+    """ReportLab's Spacer, without the empty save, move and restore ReportLab writes on the
+    page for every flowable it draws (nothing is drawn here: a pack had thousands)."""
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        return
+
+
 class Anchor(Flowable):
     """A named place: a PDF destination, an outline entry, and a page number for the contents."""
 
@@ -168,11 +179,16 @@ class Anchor(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
-    def draw(self) -> None:
-        canv: Any = self.canv  # a Canvas, or the renderer's NumberedCanvas (base.py)
-        if hasattr(canv, "anchor"):  # the renderer's NumberedCanvas: made when the page is written
-            canv.anchor(self.key, self.outline, self.level)
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        """On the renderer's NumberedCanvas, only noted (no empty save/move/restore on the
+        page); on any other canvas, drawn as ReportLab draws a flowable."""
+        if hasattr(canvas, "anchor"):  # made when the page is written
+            canvas.anchor(self.key, self.outline, self.level, at=(x, y))
             return
+        super().drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]  # the stubs leave _sW out
+
+    def draw(self) -> None:
+        canv: Any = self.canv
         canv.bookmarkHorizontal(self.key, 0, 0)
         if self.outline:
             canv.addOutlineEntry(self.outline, self.key, level=self.level, closed=self.level == 0)
@@ -331,10 +347,15 @@ def grid_table(data: Sequence[Row], widths: list[float], *, header: bool = True,
         ("TEXTCOLOR", (0, 0), (-1, -1), TEXT),
     ]
     starts = [0] + [e + 1 for e in ends[:-1]]
-    for start, end in zip(starts, ends, strict=True):
-        commands += [("TOPPADDING", (0, start), (-1, start), 4),
-                     ("BOTTOMPADDING", (0, end), (-1, end), 5),
-                     ("LINEBELOW", (0, end), (-1, end), 0.5, BORDER)]
+    for first, last, single in _runs(starts, ends):
+        if single:  # rows that are each a whole cell: one command for the run of them
+            commands += [("TOPPADDING", (0, first), (-1, last), 4),
+                         ("BOTTOMPADDING", (0, first), (-1, last), 5),
+                         ("LINEBELOW", (0, first), (-1, last), 0.5, BORDER)]
+        else:  # a long cell cut into rows: padded and ruled as one
+            commands += [("TOPPADDING", (0, first), (-1, first), 4),
+                         ("BOTTOMPADDING", (0, last), (-1, last), 5),
+                         ("LINEBELOW", (0, last), (-1, last), 0.5, BORDER)]
     if header:
         commands += [("LINEBELOW", (0, 0), (-1, 0), 1.2, TEXT),
                      ("BACKGROUND", (0, 0), (-1, 0), LIGHT_FILL)]
@@ -345,6 +366,20 @@ def grid_table(data: Sequence[Row], widths: list[float], *, header: bool = True,
     return out
 
 
+def _runs(starts: list[int], ends: list[int]) -> list[tuple[int, int, bool]]:
+    """The table's logical rows (first and last table row of each) as (first, last, single):
+    consecutive rows of one table row each run together, single=True; a row cut into
+    several table rows stays alone. Three style commands per run instead of per row (each
+    command is worked through cell by cell when the table is built)."""
+    out: list[tuple[int, int, bool]] = []
+    for start, end in zip(starts, ends, strict=True):
+        if start == end and out and out[-1][2] and out[-1][1] == start - 1:
+            out[-1] = (out[-1][0], end, True)
+        else:
+            out.append((start, end, start == end))
+    return out
+
+
 class QrCode(Flowable):
     """A QR code drawn as one filled path of horizontal runs (the graphics widget draws each
     module as its own shape, which made it a sixth of a record's render time)."""
@@ -352,11 +387,13 @@ class QrCode(Flowable):
     def __init__(self, text: str, size: float) -> None:
         from reportlab.graphics.barcode import qrencoder
 
+        from desktop.export.pdf import qr_mask
+
         super().__init__()
         self.value, self.width, self.height = text, size, size
         qr: Any = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)  # untyped in the stubs
         qr.addData(text)
-        qr.make()
+        qr_mask.make(qr)  # qr.make(), choosing the same mask faster
         n = qr.getModuleCount()
         self.modules = n + 8  # four modules of quiet zone on each side
         self.runs: list[tuple[int, int, int]] = []  # (row, first column, length) of dark modules
@@ -377,9 +414,11 @@ class QrCode(Flowable):
     def draw(self) -> None:
         unit = self.width / self.modules
         canv = self.canv
+        # Drawn in modules (whole numbers, a third of the bytes of points) scaled to size.
+        canv.scale(unit, unit)
         path = canv.beginPath()
         for r, c, length in self.runs:
-            path.rect((c + 4) * unit, self.height - (r + 5) * unit, length * unit, unit)
+            path.rect(c + 4, self.modules - r - 5, length, 1)
         canv.setFillColor("#000000")
         canv.drawPath(path, stroke=0, fill=1)
 

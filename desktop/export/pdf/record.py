@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph
 
 from desktop.domain.appraisal_text import disagreement_messages
 from desktop.domain.checklist import number_words
@@ -41,6 +41,7 @@ from desktop.export.pdf.parts import (
     Pieces,
     SectionRule,
     SetContext,
+    Spacer,
     grid_table,
     line_pieces,
     qr_drawing,
@@ -71,6 +72,9 @@ REDLINE_MAX = 1500
 # A body paragraph longer than this is cut into pieces of BODY_LINES printed lines; a cell's
 # text longer than CELL_PIECE_CHARS is cut into table rows (parts.CELL_LINES lines).
 BODY_PIECE_CHARS = 2400
+# A record in a pack: where its sections' guidance questions are (printed once per pack).
+ANNEX_POINTER = ("The guidance questions of each of these {noun} are printed once, in the "
+                 "annex at the end of this pack.")
 # The sign-off block: clear room to sign above the signature line, and to write a name,
 # a post or a date above the other lines.
 SIGN_SPACE = 18 * mm
@@ -461,6 +465,9 @@ class RecordStory:
             out += self.section("Where the principle pages and the appraisal disagree",
                                 [self.P(self.line(m, "appraisal"), s["Body"], bulletText="•")
                                  for m in disagree], "H3")
+        if self.r.questions_annexed:
+            out += [Spacer(0, 3 * mm), self.P(ANNEX_POINTER.format(noun=checklist.noun),
+                                              s["Secondary"])]
         return out
 
     def principle(self, p: Principle, rule: bool = True) -> list[Flowable]:
@@ -472,10 +479,11 @@ class RecordStory:
             self.P(self.rec.checklist.position(p), s["Kicker"]),
             self.P(self.line(p.title, "checklist"), s["H1"]),
             self.P(f"“{self.line(p.wording, 'checklist')}”", s["Quote"]),
-            self.P("Guidance questions", s["H3"]),
         ]
-        questions = [self.P(self.line(q, "checklist"), s["Question"], bulletText="•")
-                     for q in p.questions]
+        questions: list[Flowable] = []  # a pack prints them once, at its end (see summary)
+        if not self.r.questions_annexed:
+            head.append(self.P("Guidance questions", s["H3"]))
+            questions = question_list(self.r, p)
         box = table(
             [[self.P("Rating", s["CellHead"]), self.P("State", s["CellHead"])],
              [self.P(rating_markup(a.rating), s["Rating"]),
@@ -665,3 +673,10 @@ class RecordRenderer(Renderer):
             "keywords": f"{CODE_MARKER}{self.rec.code}",
         }
 
+
+
+def question_list(renderer: Renderer, p: Principle) -> list[Flowable]:
+    """A section's guidance questions, one bullet each."""
+    style = renderer.styles["Question"]
+    return [renderer.para(renderer.guard.markup(q, "checklist"), style, bulletText="•")
+            for q in p.questions]

@@ -57,8 +57,25 @@ def test_contents_page_numbers_point_at_each_record(service, three_ids, pack):
         starts.append(start)
     # Page numbers are written when the document is saved, so they come last in the text.
     numbers = contents.split(f"Page 2 of {len(pages)}")[1].split()
-    assert numbers == [str(n) for n in [3, *starts]]
-    assert starts[0] == 4
+    annex = next(i for i, p in enumerate(pages, start=1)
+                 if p.startswith("Cabinet pack Annex: guidance questions"))
+    assert numbers == [str(n) for n in [3, *starts, annex]]
+    assert starts[0] == 4 and annex > starts[-1]
+
+
+def test_guidance_questions_are_printed_once_in_the_annex(service, three_ids, pack):
+    """Every record is answered against the same checklist: its questions are printed once,
+    after the records, and each record's sections point there instead."""
+    checklist = service.checklists.default()
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(pack.pdf)).pages]
+    text = " ".join(pages)
+    for p in checklist.principles:
+        for q in p.questions:
+            assert text.count(squash(q)) == 1, q
+    annex = next(i for i, p in enumerate(pages) if p.startswith("Cabinet pack Annex: guidance"))
+    assert squash(checklist.principles[0].questions[0]) in " ".join(pages[annex:])
+    pointer = "are printed once, in the annex at the end of this pack."
+    assert " ".join(pages[:annex]).count(pointer) == 3  # on each record's summary page
 
 
 def test_outline_and_contents_links_go_to_the_pages_they_name(service, three_ids, pack):
@@ -80,7 +97,8 @@ def test_outline_and_contents_links_go_to_the_pages_they_name(service, three_ids
     # The contents page's links go where its printed numbers say.
     linked = sorted({page_of[a.get_object()["/Dest"][0].idnum]
                      for a in reader.pages[1]["/Annots"]})
-    assert linked == sorted({3, *(landed[service.get(i).title] for i in three_ids)})
+    assert linked == sorted({3, *(landed[service.get(i).title] for i in three_ids),
+                             landed["Annex: guidance questions"]})
 
 
 def test_summary_grid_lists_every_decision(service, three_ids, pack):
