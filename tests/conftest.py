@@ -92,6 +92,26 @@ def clock():
 
 
 @pytest.fixture
+def fresh(tmp_path, clock):
+    """A factory of services, each on its own new database in tmp_path."""
+    import itertools
+
+    from desktop.application.bootstrap import open_service
+
+    opened = []
+    counter = itertools.count()
+
+    def make():
+        svc = open_service(tmp_path / f"db{next(counter)}.db", user="tester", now=clock)
+        opened.append(svc)
+        return svc
+
+    yield make
+    for svc in opened:
+        svc.db.close()
+
+
+@pytest.fixture
 def service(db_path, clock):
     """A DecisionService on a fresh temporary database."""
     from desktop.application.bootstrap import open_service

@@ -13,7 +13,6 @@ from desktop.export.pdf import render_record
 from tests.helpers.appraisal_examples import EXAMPLES
 from tests.helpers.cli import ROOT
 from tests.helpers.pdf import page_texts
-from tests.unit.export.test_bundle_appraisal import fresh  # noqa: F401
 
 FOLDER = ROOT / "tests" / "fixtures" / "appraisal-examples"
 
@@ -26,7 +25,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.slug)
-def test_each_example_imports_round_trips_and_prints(fresh, example) -> None:  # noqa: F811
+def test_each_example_imports_round_trips_and_prints(fresh, example) -> None:
     text = (FOLDER / f"{example.slug}.json").read_text(encoding="utf-8")
     service = fresh()
     [d] = service.import_bundle(text)

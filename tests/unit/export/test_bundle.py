@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import uuid
 
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.application.bootstrap import open_service
 from desktop.domain.decision import (
     DELIVERY_MODELS,
     Action,
@@ -91,21 +89,6 @@ bundle = st.lists(decision, min_size=1, max_size=3, unique_by=lambda d: d.get("i
     lambda ds: {"format": FORMAT, "decisions": ds}
 )
 
-
-@pytest.fixture
-def fresh(tmp_path, clock):
-    """A factory of services, each on its own new database in tmp_path."""
-    opened = []
-    counter = itertools.count()
-
-    def make():
-        svc = open_service(tmp_path / f"db{next(counter)}.db", user="tester", now=clock)
-        opened.append(svc)
-        return svc
-
-    yield make
-    for svc in opened:
-        svc.db.close()
 
 
 def round_trip(fresh, bundle_text: str) -> tuple[str, str, list[str]]:

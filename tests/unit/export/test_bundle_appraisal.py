@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.application.bootstrap import open_service
 from desktop.export.bundle import FORMAT, BundleError
 from tests.helpers.appraisal import LIBRARIES, appraised_decision
 from tests.helpers.shipped import SLUGS
 from tests.unit.export.test_bundle import TYPED, text
-
-
-@pytest.fixture
-def fresh(tmp_path, clock):
-    opened = []
-    counter = itertools.count()
-
-    def make():
-        svc = open_service(tmp_path / f"db{next(counter)}.db", user="tester", now=clock)
-        opened.append(svc)
-        return svc
-
-    yield make
-    for svc in opened:
-        svc.db.close()
 
 
 def base_record(evidence: str = "Costs £1.2m less") -> dict:

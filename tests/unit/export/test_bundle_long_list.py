@@ -14,7 +14,7 @@ from desktop.domain.appraisal import LongListEntry
 from desktop.domain.record import code_for, content_record
 from desktop.export.bundle import BundleError
 from tests.unit.export.test_bundle import text
-from tests.unit.export.test_bundle_appraisal import base_record, bundle, fresh  # noqa: F401
+from tests.unit.export.test_bundle_appraisal import base_record, bundle
 
 LONG_LIST = [
     {"name": "Re-let the contract", "kept": True, "reason": "The market is there."},
@@ -30,7 +30,7 @@ def with_long_list(entries: list[dict]) -> dict:
     return record
 
 
-def test_import_keeps_the_long_list_and_export_writes_it_back(fresh) -> None:  # noqa: F811
+def test_import_keeps_the_long_list_and_export_writes_it_back(fresh) -> None:
     first = fresh()
     [d] = first.import_bundle(bundle(with_long_list(LONG_LIST)))
     assert d.appraisal.long_list == (
@@ -46,7 +46,7 @@ def test_import_keeps_the_long_list_and_export_writes_it_back(fresh) -> None:  #
     assert second.export_bundle() == export1
 
 
-def test_a_record_without_a_long_list_keeps_its_code_and_has_no_key(fresh) -> None:  # noqa: F811
+def test_a_record_without_a_long_list_keeps_its_code_and_has_no_key(fresh) -> None:
     plain, listed = fresh(), fresh()
     [a] = plain.import_bundle(bundle(base_record()))
     [b] = listed.import_bundle(bundle(with_long_list(LONG_LIST)))
@@ -86,7 +86,7 @@ entries = st.lists(st.tuples(text.filter(lambda s: s.strip() != ""), st.booleans
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture],
           deadline=None)
 @given(entries)
-def test_round_trip_keeps_every_word_of_the_long_list(fresh, given_entries) -> None:  # noqa: F811
+def test_round_trip_keeps_every_word_of_the_long_list(fresh, given_entries) -> None:
     typed = [{"name": n, "kept": k, "reason": r} for n, k, r in given_entries]
     first = fresh()
     first.import_bundle(bundle(with_long_list(typed)))

@@ -4,14 +4,12 @@ record without the new keys keeps its verification code."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.application.bootstrap import open_service
 from desktop.domain.decision import Decision
 from desktop.domain.errors import InvalidInput
 from desktop.domain.record import content_record
@@ -42,20 +40,6 @@ report = st.fixed_dictionaries({}, optional={
 })
 WORKED_OUT = ("call_in_end", "implementable_from", "challenge_end")
 
-
-@pytest.fixture
-def fresh(tmp_path, clock):
-    opened = []
-    counter = itertools.count()
-
-    def make():
-        svc = open_service(tmp_path / f"db{next(counter)}.db", user="tester", now=clock)
-        opened.append(svc)
-        return svc
-
-    yield make
-    for svc in opened:
-        svc.db.close()
 
 
 def _bundle(*records: dict) -> str:
