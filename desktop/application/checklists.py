@@ -129,15 +129,18 @@ class ChecklistService:
         the JSON path if it is not valid; InvalidInput if its version is not newer than every
         version of its id already held)."""
         checklist = self.decisions.parse_checklist(text)
-        held = [c.version for c in self.all() if c.id == checklist.id]
-        if held and checklist.version <= max(held):
-            raise InvalidInput(
-                f"version: checklist {checklist.id!r} version {checklist.version} is not "
-                f"newer than version {max(held)}, which this register already holds; give "
-                f"the new wording version {max(held) + 1} or higher", field="version")
         stamp = self.decisions.timestamp()
 
         def write() -> Checklist:
+            # Read inside the write transaction (BEGIN IMMEDIATE): two imports of one id at
+            # once cannot both find their version newer.
+            held = [c.version for c in self.all() if c.id == checklist.id]
+            if held and checklist.version <= max(held):
+                raise InvalidInput(
+                    f"version: checklist {checklist.id!r} version {checklist.version} is not "
+                    f"newer than version {max(held)}, which this register already holds; "
+                    f"give the new wording version {max(held) + 1} or higher",
+                    field="version")
             self.decisions.store_checklist(checklist)
             self.repo.audit("", 0, [("checklist_imported", None,
                                      f"{checklist.id} version {checklist.version} "

@@ -178,6 +178,9 @@ class DecisionService:
                 raise Refused(f"This record is signed off and locked ({exc}).") from None
             if "UNIQUE constraint failed: sign_offs" in str(exc):
                 raise Refused("That role has already signed this version.") from None
+            if "UNIQUE constraint failed: checklists" in str(exc):
+                raise Refused("The register already holds another definition with this "
+                              "checklist id and version.") from None
             raise
         except sqlite3.OperationalError as exc:
             raise StorageError(describe_os_error(self.db_path(), exc)) from None

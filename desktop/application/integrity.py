@@ -366,6 +366,10 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
         elif sections.get(sha, []) != _section_rows(definition):
             problems.append(f"The sections listed for the stored checklist {sha[:12]}… no "
                             "longer match its definition (changed outside the app)")
+    problems.extend(f"The register holds {n} different definitions of checklist {cid!r} "
+                    f"version {version} (stored by imports at the same moment, or outside "
+                    "the app)"
+                    for cid, version, n in store.duplicate_checklist_versions(repo.db))
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")

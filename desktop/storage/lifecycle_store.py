@@ -144,6 +144,14 @@ def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
 
 
+def duplicate_checklist_versions(db: LazyDatabase | Database) -> list[tuple[str, int, int]]:
+    """(checklist id, version, how many definitions) for each id and version stored with more
+    than one definition."""
+    return [(r[0], r[1], r[2]) for r in db.execute(
+        "SELECT checklist_id, version, count(*) FROM checklists GROUP BY checklist_id, version "
+        "HAVING count(*) > 1 ORDER BY checklist_id, version")]
+
+
 def checklist_section_rows(db: LazyDatabase | Database) -> dict[str, list[tuple[int, str, str]]]:
     """Checklist sha256 -> its (position, slug, kind) rows, in order."""
     out: dict[str, list[tuple[int, str, str]]] = {}
