@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist, Problem, checklist_problems, format_path
+from desktop.domain.checklist import (
+    Checklist,
+    Problem,
+    checklist_problems,
+    format_path,
+    importable,
+)
 from desktop.domain.errors import InvalidInput, NotFound
 from desktop.storage.interface import DecisionRepository
 
@@ -128,7 +134,7 @@ class ChecklistService:
         """Validate a checklist definition and add it to the register (ChecklistError naming
         the JSON path if it is not valid; InvalidInput if its version is not newer than every
         version of its id already held)."""
-        checklist = self.decisions.parse_checklist(text)
+        checklist = importable(self.decisions.parse_checklist(text))
         stamp = self.decisions.timestamp()
 
         def write() -> Checklist:
@@ -296,6 +302,9 @@ def plain_message(problem: Problem) -> str:
                 else f"A checklist can have at most {limit} sections")
     if path == ("sign_off_roles",) and rule == "minItems":
         return "Add at least one sign-off role"
+    if rule == "control":
+        return (f"The {field} of {where} must be one line of plain text, without tabs, line "
+                f"breaks or other control characters")
     if rule == "minLength":
         return f"Enter the {field} of {where}"
     if rule == "maxLength":

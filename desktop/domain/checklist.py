@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import ChecklistError
+from desktop.domain.visible import BIDI_CONTROLS
 
 KINDS: tuple[str, ...] = ("principle", "duty")
 _KIND_LABELS = {"principle": ("Principle", "principles"), "duty": ("Duty", "duties"),
@@ -240,6 +241,43 @@ def schema_problems(data: object, schema_path: Path) -> list[Problem]:
                     e.instance) for e in errors]
 
 
+# What a checklist's names may not hold: C0 and C1 controls, DEL, the line and paragraph
+# separators and the bidirectional controls (a tab or line break in an id forged a line of
+# `checklist list`; U+202E reorders what follows it).
+_CONTROLS = frozenset(map(chr, (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029))
+                      ) | BIDI_CONTROLS
+
+
+def _names(data: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], object]]:
+    """(path, value) of each name a checklist shows on one line: its id and title, each
+    section's title and each sign-off role's name."""
+    yield ("id",), data.get("id")
+    yield ("title",), data.get("title")
+    principles = data.get("principles")
+    for i, p in enumerate(principles if isinstance(principles, list) else []):
+        if isinstance(p, dict):
+            yield ("principles", i, "title"), p.get("title")
+    roles = data.get("sign_off_roles")
+    for j, r in enumerate(roles if isinstance(roles, list) else []):
+        if isinstance(r, dict):
+            yield ("sign_off_roles", j, "name"), r.get("name")
+
+
+def name_problems(data: object) -> list[Problem]:
+    """A new checklist's names are one line of plain text: no control characters. Checked
+    when a definition is imported or saved, not when a stored one is read (a register may
+    hold one from before this rule, and must still open)."""
+    found: list[Problem] = []
+    if not isinstance(data, dict):
+        return found
+    for path, value in _names(data):
+        if isinstance(value, str) and (bad := next((c for c in value if c in _CONTROLS), None)):
+            found.append(Problem(path, f"contains the control character U+{ord(bad):04X}; "
+                                       "names are one line of plain text", "control", None,
+                                 value))
+    return found
+
+
 def rule_problems(data: object) -> list[Problem]:
     """What the schema cannot say: slugs unique, sections numbered 1, 2, 3... in order, role
     names unique as `role_key` compares them. Parts of the wrong shape are skipped (the
@@ -282,7 +320,16 @@ def rule_problems(data: object) -> list[Problem]:
 def checklist_problems(data: object, schema_path: Path) -> list[Problem]:
     """Every problem `checklist import` would refuse `data` for: the schema's, then the
     other rules'. [] when it would import (apart from its version: see ChecklistService)."""
-    return schema_problems(data, schema_path) + rule_problems(data)
+    return schema_problems(data, schema_path) + rule_problems(data) + name_problems(data)
+
+
+def importable(checklist: Checklist) -> Checklist:
+    """The parsed checklist if a register may take it in as new (its names plain text), else
+    ChecklistError naming the first problem's path."""
+    problems = name_problems(json.loads(checklist.raw_json))
+    if problems:
+        raise ChecklistError(str(problems[0]))
+    return checklist
 
 
 def parse_checklist(text: str, schema_path: Path) -> Checklist:
