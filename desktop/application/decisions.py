@@ -33,7 +33,12 @@ from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, Regist
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
-from desktop.domain.timeline import URGENCY_ROUTES, Timeline, decision_timeline
+from desktop.domain.timeline import (
+    MAX_CALL_IN_DAYS,
+    URGENCY_ROUTES,
+    Timeline,
+    decision_timeline,
+)
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
@@ -664,22 +669,31 @@ class DecisionService:
         # Each decision once, however often (or by whatever prefix) it was named: a bundle
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
-        return dump_bundle([self.get(i) for i in unique], self.repo.call_in_days())
+        return dump_bundle([self.get(i) for i in unique], self.call_in_days_for)
 
     # ---- the decision timeline -----------------------------------------------------------
     def call_in_days(self) -> int:
         """The council's call-in period, in working days after publication."""
         return self.repo.call_in_days()
 
+    def call_in_days_for(self, decision: Decision) -> int:
+        """A version's call-in period: a signed-off one's was fixed when it was signed off
+        (its printed dates do not move if the council's period changes), else the
+        council's."""
+        if decision.status == Status.SIGNED_OFF:
+            return self.repo.call_in_days_for(decision.id, decision.version)
+        return self.repo.call_in_days()
+
     def timeline(self, decision: Decision) -> Timeline:
-        """The decision's timeline, with the council's call-in period."""
-        return decision_timeline(decision, self.repo.call_in_days())
+        """The decision's timeline, with its call-in period (`call_in_days_for`)."""
+        return decision_timeline(decision, self.call_in_days_for(decision))
 
     def set_call_in_days(self, days: int) -> None:
-        """Set the call-in period (1 to 30 working days; audited) and rework every timeline."""
-        if type(days) is not int or not 1 <= days <= 30:
+        """Set the call-in period (1 to 30 working days; audited) and rework every timeline
+        but a signed-off one's."""
+        if type(days) is not int or not 1 <= days <= MAX_CALL_IN_DAYS:
             raise InvalidInput(f"call-in period: {days!r} is not a number of working days "
-                               "from 1 to 30")
+                               f"from 1 to {MAX_CALL_IN_DAYS}")
         old = self.repo.call_in_days()
         stamp = self.timestamp()
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from desktop.domain.decision import Decision
 
 CALL_IN_DAYS = 5  # working days, the common period (register_settings "call_in_days")
+MAX_CALL_IN_DAYS = 30  # the longest call-in period a council may set
 NOTICE_CLEAR_DAYS = 28
 
 URGENCY_ROUTES: tuple[str, ...] = ("none", "general-exception", "special-urgency")
@@ -59,6 +60,16 @@ BANK_HOLIDAYS: frozenset[dt.date] = frozenset(dt.date.fromisoformat(d) for d in 
     "2030-01-01", "2030-04-19", "2030-04-22", "2030-05-06", "2030-05-27", "2030-08-26",
     "2030-12-25", "2030-12-26",
 ))
+
+
+def call_in_period(value: str | None) -> int | None:
+    """A stored call-in period (register_settings, an audit row) as working days from 1 to
+    MAX_CALL_IN_DAYS; None if it is not one (99999999 days ran the calendar past 9999)."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+        return None
+    days = int(text)
+    return days if 1 <= days <= MAX_CALL_IN_DAYS else None
 
 
 def is_working_day(day: dt.date) -> bool:
