@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import atomic_write, read_text
 from desktop.cli._output import EXIT_OK, json_text, one_line, whole_number
+from desktop.domain.checklist import MAX_VERSION as CHECKLIST_MAX_VERSION
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
 
-MAX_VERSION = 1_000_000
+MAX_VERSION = CHECKLIST_MAX_VERSION
 READING = frozenset({"list", "export"})  # these only read the register
 
 

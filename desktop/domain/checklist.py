@@ -263,6 +263,9 @@ def _names(data: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], object
             yield ("sign_off_roles", j, "name"), r.get("name")
 
 
+MAX_VERSION = 2**31  # a checklist's highest version number (2**63 overflowed SQLite)
+
+
 def name_problems(data: object) -> list[Problem]:
     """A new checklist's names are one line of plain text: no control characters. Checked
     when a definition is imported or saved, not when a stored one is read (a register may
@@ -270,6 +273,10 @@ def name_problems(data: object) -> list[Problem]:
     found: list[Problem] = []
     if not isinstance(data, dict):
         return found
+    version = data.get("version")
+    if type(version) is int and version > MAX_VERSION:
+        found.append(Problem(("version",), f"{version} is greater than the maximum of "
+                                           f"{MAX_VERSION}", "maximum", MAX_VERSION, version))
     for path, value in _names(data):
         if isinstance(value, str) and (bad := next((c for c in value if c in _CONTROLS), None)):
             found.append(Problem(path, f"contains the control character U+{ord(bad):04X}; "

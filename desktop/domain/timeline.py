@@ -23,6 +23,7 @@ The rules (STATUTORY.md, "Timing and process"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.decision import Decision
@@ -153,6 +154,20 @@ class Timeline:
             ("challenge_end", self.challenge_end))}
 
 
+def add_days(start: dt.date, days: int) -> dt.date:
+    return start + dt.timedelta(days=days)
+
+
+def _worked_out(rule: Callable[[dt.date, int], dt.date], start: dt.date, n: int
+                ) -> dt.date | None:
+    """A date worked out from another, or None past the calendar's end (a decision dated
+    31 December 9999 has no call-in end: date arithmetic overflowed into a traceback)."""
+    try:
+        return rule(start, n)
+    except (OverflowError, ValueError):
+        return None
+
+
 def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
              decision_date: str | None, meeting_date: str | None,
              publication_date: str | None, call_in_days: int = CALL_IN_DAYS) -> Timeline:
@@ -161,12 +176,12 @@ def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
     decided = _day(decision_date) or _day(meeting_date)
     route = urgency_route if urgency_route in URGENCY_ROUTES else "none"
     exempt = route == "special-urgency"
-    call_in_end = (add_working_days(published, call_in_days)
+    call_in_end = (_worked_out(add_working_days, published, call_in_days)
                    if published is not None and not exempt else None)
     if exempt:
         implementable = decided
     else:
-        implementable = call_in_end + dt.timedelta(days=1) if call_in_end else None
+        implementable = _worked_out(add_days, call_in_end, 1) if call_in_end else None
     return Timeline(
         key_decision=key_decision,
         notice_date=notice,
@@ -177,7 +192,7 @@ def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
         notice_clear_days=clear_days(notice, decided) if notice and decided else None,
         call_in_end=call_in_end,
         implementable_from=implementable,
-        challenge_end=add_months(decided, 3) if decided else None,
+        challenge_end=_worked_out(add_months, decided, 3) if decided else None,
     )
 
 
