@@ -37,6 +37,7 @@ from desktop.domain.timeline import (
     MAX_CALL_IN_DAYS,
     URGENCY_ROUTES,
     Timeline,
+    date_order_problems,
     decision_timeline,
 )
 from desktop.domain.typed_dates import is_iso_date
@@ -577,6 +578,8 @@ class DecisionService:
                 raise BundleError(f"{prefix}.id", f"a decision with id {rec['id']} already exists")
             checklist = checklist_of(rec, prefix)
             d = answered_against(record_to_decision(rec), checklist)
+            for field, message in date_order_problems(d).items():
+                raise BundleError(f"{prefix}.{field}", message)
             d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(

@@ -196,6 +196,23 @@ def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
     )
 
 
+def date_order_problems(decision: Decision) -> dict[str, str]:
+    """Field -> why its date cannot stand against the others: a forward-plan notice comes
+    before the decision, and the decision notice is published on or after it (the decision
+    date is the record's decision date, else its meeting date)."""
+    notice, published = _day(decision.forward_plan_notice_date), _day(decision.publication_date)
+    decided = _day(decision.decision_date) or _day(decision.meeting_date)
+    which = "decision date" if _day(decision.decision_date) else "meeting date"
+    out: dict[str, str] = {}
+    if notice and decided and notice > decided:
+        out["forward_plan_notice_date"] = (f"The forward plan notice date must be on or "
+                                           f"before the {which}")
+    if published and decided and published < decided:
+        out["publication_date"] = (f"The decision notice must be published on or after the "
+                                   f"{which}")
+    return out
+
+
 def in_call_in(t: Timeline, today: dt.date) -> bool:
     """Published, and call-in has not yet ended (the rule the register's SQL also follows)."""
     return (t.publication_date is not None and t.call_in_end is not None

@@ -77,3 +77,20 @@ def test_a_call_in_period_out_of_range_in_the_register_reads_as_the_default(
     assert run(capsys, "--db", db, "export", decision_id, "--out", tmp_path / "r.pdf")[0] == 0
     status, out, err = run(capsys, "--db", db, "audit", "--check")
     assert status != 0 and "call-in period was set to '99999999' outside the app" in out + err
+
+
+@pytest.mark.parametrize(("changes", "path", "message"), [
+    ({"forward_plan_notice_date": "2026-11-19", "decision_date": "2026-11-18"},
+     "decisions[0].forward_plan_notice_date", "on or before the decision date"),
+    ({"decision_date": "2026-11-18", "publication_date": "2026-11-17"},
+     "decisions[0].publication_date", "on or after the decision date"),
+    ({"meeting_date": "2026-11-18", "publication_date": "2026-11-01"},
+     "decisions[0].publication_date", "on or after the meeting date"),
+])
+def test_timeline_dates_out_of_order_are_refused_at_import(tmp_path, capsys,
+                                                           example_bundle_text, changes,
+                                                           path, message):
+    bundle = _bundle(tmp_path, example_bundle_text, **changes)
+    status, _, err = run(capsys, "--db", tmp_path / "d.db", "import", bundle)
+    assert status == 2, err
+    assert path in err and message in err

@@ -37,6 +37,16 @@ report = st.fixed_dictionaries({}, optional={
     "decision_date": iso_date,
     "publication_date": iso_date,
 })
+
+
+def _in_order(rec: dict) -> dict:
+    """The timeline's dates in the order import takes them: notice, decision, publication."""
+    keys = [k for k in ("forward_plan_notice_date", "decision_date", "publication_date")
+            if k in rec]
+    return {**rec, **dict(zip(keys, sorted(rec[k] for k in keys), strict=True))}
+
+
+report = report.map(_in_order)
 WORKED_OUT = ("call_in_end", "implementable_from", "challenge_end")
 
 
