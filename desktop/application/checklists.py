@@ -302,6 +302,8 @@ def plain_message(problem: Problem) -> str:
                 else f"A checklist can have at most {limit} sections")
     if path == ("sign_off_roles",) and rule == "minItems":
         return "Add at least one sign-off role"
+    if path == ("version",) and rule in ("type", "minimum", "maximum"):
+        return "Enter the version as a whole number from 1 to 2,147,483,647, such as 2"
     if rule == "control":
         return (f"The {field} of {where} must be one line of plain text, without tabs, line "
                 f"breaks or other control characters")

@@ -263,7 +263,7 @@ def _names(data: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], object
             yield ("sign_off_roles", j, "name"), r.get("name")
 
 
-MAX_VERSION = 2**31  # a checklist's highest version number (2**63 overflowed SQLite)
+MAX_VERSION = 2**31 - 1  # a checklist's highest version (2**63 overflowed SQLite)
 
 
 def name_problems(data: object) -> list[Problem]:
