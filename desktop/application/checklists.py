@@ -118,8 +118,10 @@ class ChecklistService:
         register holds none."""
         versions = [c for c in self.all() if c.id == checklist_id]
         if not versions:
-            known = ", ".join(sorted({c.id for c in self.all()}))
-            raise NotFound(f"no checklist {checklist_id!r} in this register (it holds: {known})")
+            ids = sorted({c.id for c in self.all()})
+            known = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+            shown = checklist_id if len(checklist_id) <= 100 else f"{checklist_id[:100]}…"
+            raise NotFound(f"no checklist {shown!r} in this register (it holds: {known})")
         if version is None:
             return versions[-1]
         for c in versions:

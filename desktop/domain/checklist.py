@@ -237,8 +237,19 @@ def schema_problems(data: object, schema_path: Path) -> list[Problem]:
 
     validator = jsonschema.Draft202012Validator(_schema(schema_path))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [Problem(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value,
+    return [Problem(tuple(e.absolute_path), _short(e), str(e.validator), e.validator_value,
                     e.instance) for e in errors]
+
+
+def _short(error: Any) -> str:
+    """The schema's message, without the whole array or text it quotes (61 sections printed
+    every one of them)."""
+    found, limit = error.instance, error.validator_value
+    if error.validator in ("maxItems", "minItems") and isinstance(found, list):
+        return (f"has {len(found)} items; {'at most' if error.validator == 'maxItems' else 'at least'} "
+                f"{limit} allowed")
+    message: str = error.message
+    return message if len(message) <= 200 else f"{message[:200]}…"
 
 
 # What a checklist's names may not hold: C0 and C1 controls, DEL, the line and paragraph
@@ -263,6 +274,7 @@ def _names(data: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], object
             yield ("sign_off_roles", j, "name"), r.get("name")
 
 
+MAX_NAME = 100  # the longest checklist id or sign-off role name
 MAX_VERSION = 2**31 - 1  # a checklist's highest version (2**63 overflowed SQLite)
 
 
@@ -278,10 +290,17 @@ def name_problems(data: object) -> list[Problem]:
         found.append(Problem(("version",), f"{version} is greater than the maximum of "
                                            f"{MAX_VERSION}", "maximum", MAX_VERSION, version))
     for path, value in _names(data):
-        if isinstance(value, str) and (bad := next((c for c in value if c in _CONTROLS), None)):
+        if not isinstance(value, str):
+            continue
+        if (bad := next((c for c in value if c in _CONTROLS), None)) is not None:
             found.append(Problem(path, f"contains the control character U+{ord(bad):04X}; "
                                        "names are one line of plain text", "control", None,
                                  value))
+        elif value and not value.strip():
+            found.append(Problem(path, "is only spaces", "minLength", 1, value))
+        elif path[-1] in ("id", "name") and len(value) > MAX_NAME:
+            found.append(Problem(path, f"is {len(value):,} characters long; at most "
+                                       f"{MAX_NAME}", "maxLength", MAX_NAME, value[:40]))
     return found
 
 

@@ -77,3 +77,49 @@ def test_list_escapes_an_id_stored_before_the_rule(service, db_path, capsys):
     status, out, _ = run(capsys, "--db", db_path, "checklist", "list", "--json")
     assert "\x1b" not in out and "\u202e" not in out
     assert json.loads(out)[-1]["id"] == forged
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_import_refuses_a_name_of_only_spaces(service, path):
+    data = shipped()
+    _set(data, path, " \u00a0 ")
+    with pytest.raises(ChecklistError, match="is only spaces"):
+        service.checklists.import_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(("path", "length", "ok"), [
+    (("id",), 100, True), (("id",), 101, False),
+    (("sign_off_roles", 1, "name"), 100, True), (("sign_off_roles", 1, "name"), 5000, False)])
+def test_ids_and_role_names_are_at_most_100_characters(service, path, length, ok):
+    data = shipped()
+    data.update(id="long", version=1)
+    _set(data, path, "x" * length)
+    if ok:
+        service.checklists.import_text(json.dumps(data))
+        return
+    with pytest.raises(ChecklistError, match="at most 100") as caught:
+        service.checklists.import_text(json.dumps(data))
+    assert len(str(caught.value)) < 200
+
+
+def test_sixty_one_sections_are_refused_in_one_short_line(service):
+    data = shipped()
+    data.update(id="many", version=1)
+    data["principles"] = [dict(data["principles"][0], slug=f"s{i}", number=i + 1)
+                          for i in range(61)]
+    with pytest.raises(ChecklistError) as caught:
+        service.checklists.import_text(json.dumps(data))
+    assert str(caught.value) == "checklist principles: has 61 items; at most 60 allowed"
+
+
+def test_the_ids_a_missing_checklist_error_lists_are_capped(service):
+    from desktop.domain.errors import NotFound
+
+    for i in range(30):
+        data = shipped()
+        data.update(id=f"held-{i:02d}", version=1)
+        service.checklists.import_text(json.dumps(data))
+    with pytest.raises(NotFound) as caught:
+        service.checklists.find("x" * 5000)
+    message = str(caught.value)
+    assert "and 22 more" in message and len(message) < 400
