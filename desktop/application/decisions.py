@@ -358,7 +358,9 @@ class DecisionService:
             if key in out and limit is not None and len(out[key]) > limit:
                 raise InvalidInput(f"{key}: at most {limit} characters")
         if "recommendations" in out:
-            out["recommendations"] = tuple(str(r) for r in out["recommendations"])
+            # a blank one printed as a bare number: dropped (import refuses it)
+            out["recommendations"] = tuple(str(r) for r in out["recommendations"]
+                                           if str(r).strip())
         if "exempt_paragraph" in out and out["exempt_paragraph"] not in (None,
                                                                         *EXEMPT_PARAGRAPHS):
             raise InvalidInput(f"exempt_paragraph: {out['exempt_paragraph']!r} is not a "
@@ -580,6 +582,10 @@ class DecisionService:
             d = answered_against(record_to_decision(rec), checklist)
             for field, message in date_order_problems(d).items():
                 raise BundleError(f"{prefix}.{field}", message)
+            for n, text in enumerate(d.recommendations):
+                if not text.strip():
+                    raise BundleError(f"{prefix}.recommendations[{n}]",
+                                      "is blank: leave a blank recommendation out")
             d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             d = replace(

@@ -94,3 +94,18 @@ def test_timeline_dates_out_of_order_are_refused_at_import(tmp_path, capsys,
     status, _, err = run(capsys, "--db", tmp_path / "d.db", "import", bundle)
     assert status == 2, err
     assert path in err and message in err
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\n\t"])
+def test_a_blank_recommendation_is_refused_at_import(tmp_path, capsys, example_bundle_text,
+                                                     blank):
+    bundle = _bundle(tmp_path, example_bundle_text, recommendations=["Agree", blank])
+    status, _, err = run(capsys, "--db", tmp_path / "d.db", "import", bundle)
+    assert status == 2, err
+    assert "decisions[0].recommendations[1]" in err and "blank" in err
+
+
+def test_blank_recommendations_are_dropped_on_save(service):
+    d = service.create("Recommend", proposal="P")
+    saved = service.update(d.id, recommendations=("", "Agree the plan", "  ", "Note it"))
+    assert saved.recommendations == ("Agree the plan", "Note it")

@@ -27,7 +27,7 @@ report = st.fixed_dictionaries({}, optional={
     "report_of": SOME,
     "contact_officer": SOME,
     "wards_affected": SOME,
-    "recommendations": st.lists(SOME, min_size=1, max_size=4),
+    "recommendations": st.lists(SOME.filter(str.strip), min_size=1, max_size=4),
     "exempt_information": st.fixed_dictionaries({
         "paragraph": st.one_of(st.none(), st.integers(1, 7)), "parts": SOME}),
     "implications": st.fixed_dictionaries({}, optional={
