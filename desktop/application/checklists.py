@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from desktop.domain.checklist import Checklist, Problem, checklist_problems, format_path
+from desktop.domain.checklist import (
+    Checklist,
+    Problem,
+    checklist_problems,
+    format_path,
+    importable,
+)
 from desktop.domain.errors import InvalidInput, NotFound
 from desktop.storage.interface import DecisionRepository
 
@@ -112,8 +118,10 @@ class ChecklistService:
         register holds none."""
         versions = [c for c in self.all() if c.id == checklist_id]
         if not versions:
-            known = ", ".join(sorted({c.id for c in self.all()}))
-            raise NotFound(f"no checklist {checklist_id!r} in this register (it holds: {known})")
+            ids = sorted({c.id for c in self.all()})
+            known = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+            shown = checklist_id if len(checklist_id) <= 100 else f"{checklist_id[:100]}…"
+            raise NotFound(f"no checklist {shown!r} in this register (it holds: {known})")
         if version is None:
             return versions[-1]
         for c in versions:
@@ -128,16 +136,19 @@ class ChecklistService:
         """Validate a checklist definition and add it to the register (ChecklistError naming
         the JSON path if it is not valid; InvalidInput if its version is not newer than every
         version of its id already held)."""
-        checklist = self.decisions.parse_checklist(text)
-        held = [c.version for c in self.all() if c.id == checklist.id]
-        if held and checklist.version <= max(held):
-            raise InvalidInput(
-                f"version: checklist {checklist.id!r} version {checklist.version} is not "
-                f"newer than version {max(held)}, which this register already holds; give "
-                f"the new wording version {max(held) + 1} or higher", field="version")
+        checklist = importable(self.decisions.parse_checklist(text))
         stamp = self.decisions.timestamp()
 
         def write() -> Checklist:
+            # Read inside the write transaction (BEGIN IMMEDIATE): two imports of one id at
+            # once cannot both find their version newer.
+            held = [c.version for c in self.all() if c.id == checklist.id]
+            if held and checklist.version <= max(held):
+                raise InvalidInput(
+                    f"version: checklist {checklist.id!r} version {checklist.version} is not "
+                    f"newer than version {max(held)}, which this register already holds; "
+                    f"give the new wording version {max(held) + 1} or higher",
+                    field="version")
             self.decisions.store_checklist(checklist)
             self.repo.audit("", 0, [("checklist_imported", None,
                                      f"{checklist.id} version {checklist.version} "
@@ -293,6 +304,11 @@ def plain_message(problem: Problem) -> str:
                 else f"A checklist can have at most {limit} sections")
     if path == ("sign_off_roles",) and rule == "minItems":
         return "Add at least one sign-off role"
+    if path == ("version",) and rule in ("type", "minimum", "maximum"):
+        return "Enter the version as a whole number from 1 to 2,147,483,647, such as 2"
+    if rule == "control":
+        return (f"The {field} of {where} must be one line of plain text, without tabs, line "
+                f"breaks or other control characters")
     if rule == "minLength":
         return f"Enter the {field} of {where}"
     if rule == "maxLength":

@@ -34,7 +34,13 @@ from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, Regist
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
-from desktop.domain.timeline import URGENCY_ROUTES, Timeline, decision_timeline
+from desktop.domain.timeline import (
+    MAX_CALL_IN_DAYS,
+    URGENCY_ROUTES,
+    Timeline,
+    date_order_problems,
+    decision_timeline,
+)
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.repository import Repository
@@ -193,6 +199,9 @@ class DecisionService:
                 raise Refused(f"This record is signed off and locked ({exc}).") from None
             if "UNIQUE constraint failed: sign_offs" in str(exc):
                 raise Refused("That role has already signed this version.") from None
+            if "UNIQUE constraint failed: checklists" in str(exc):
+                raise Refused("The register already holds another definition with this "
+                              "checklist id and version.") from None
             raise
         except sqlite3.OperationalError as exc:
             raise StorageError(describe_os_error(self.db_path(), exc)) from None
@@ -376,7 +385,9 @@ class DecisionService:
             if key in out and limit is not None and len(out[key]) > limit:
                 raise InvalidInput(f"{key}: at most {limit} characters")
         if "recommendations" in out:
-            out["recommendations"] = tuple(str(r) for r in out["recommendations"])
+            # a blank one printed as a bare number: dropped (import refuses it)
+            out["recommendations"] = tuple(str(r) for r in out["recommendations"]
+                                           if str(r).strip())
         if "background_papers" in out:
             papers = []
             for i, x in enumerate(out["background_papers"]):
@@ -612,6 +623,12 @@ class DecisionService:
             d = record_to_decision(rec, **answered_fields(checklist),
                                    created_at=rec.get("created_at") or stamp,
                                    updated_at=rec.get("updated_at") or stamp)
+            for field, message in date_order_problems(d).items():
+                raise BundleError(f"{prefix}.{field}", message)
+            for n, text in enumerate(d.recommendations):
+                if not text.strip():
+                    raise BundleError(f"{prefix}.recommendations[{n}]",
+                                      "is blank: leave a blank recommendation out")
             d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             # draft/ready follow completeness (d is draft or ready here, never locked)
@@ -700,22 +717,31 @@ class DecisionService:
         # Each decision once, however often (or by whatever prefix) it was named: a bundle
         # with one id twice would be refused on import.
         unique = dict.fromkeys(self.resolve_id(i) for i in ids)
-        return dump_bundle([self.get(i) for i in unique], self.repo.call_in_days())
+        return dump_bundle([self.get(i) for i in unique], self.call_in_days_for)
 
     # ---- the decision timeline -----------------------------------------------------------
     def call_in_days(self) -> int:
         """The council's call-in period, in working days after publication."""
         return self.repo.call_in_days()
 
+    def call_in_days_for(self, decision: Decision) -> int:
+        """A version's call-in period: a signed-off one's was fixed when it was signed off
+        (its printed dates do not move if the council's period changes), else the
+        council's."""
+        if decision.status == Status.SIGNED_OFF:
+            return self.repo.call_in_days_for(decision.id, decision.version)
+        return self.repo.call_in_days()
+
     def timeline(self, decision: Decision) -> Timeline:
-        """The decision's timeline, with the council's call-in period."""
-        return decision_timeline(decision, self.repo.call_in_days())
+        """The decision's timeline, with its call-in period (`call_in_days_for`)."""
+        return decision_timeline(decision, self.call_in_days_for(decision))
 
     def set_call_in_days(self, days: int) -> None:
-        """Set the call-in period (1 to 30 working days; audited) and rework every timeline."""
-        if type(days) is not int or not 1 <= days <= 30:
+        """Set the call-in period (1 to 30 working days; audited) and rework every timeline
+        but a signed-off one's."""
+        if type(days) is not int or not 1 <= days <= MAX_CALL_IN_DAYS:
             raise InvalidInput(f"call-in period: {days!r} is not a number of working days "
-                               "from 1 to 30")
+                               f"from 1 to {MAX_CALL_IN_DAYS}")
         old = self.repo.call_in_days()
         stamp = self.timestamp()
 

@@ -34,8 +34,9 @@ from desktop.application.audited_rows import (
 from desktop.domain.checklist import kind_noun
 from desktop.domain.decision import Decision, Status, completeness, overall_rating
 from desktop.domain.record import code_for, content_code
+from desktop.domain.timeline import CALL_IN_DAYS
 from desktop.storage import lifecycle_store as store
-from desktop.storage.repository import Repository, audit_hash
+from desktop.storage.repository import Repository, audit_hash, timeline_row
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
@@ -223,6 +224,7 @@ def version_problems(repo: DecisionRepository, decision: Decision,
     if isinstance(repo, Repository):  # on a server only its functions write these rows
         problems.extend(stored_rows_problems(repo, decision, facts,
                                              start if start is not None else seal_start(repo)))
+        problems.extend(timeline_problems(repo, decision))
     signed = decision.status == Status.SIGNED_OFF
     if facts is None or not facts.signed_off:
         if signed:
@@ -238,6 +240,40 @@ def version_problems(repo: DecisionRepository, decision: Decision,
         problems.append(f"{where}: the code of its copy for signature {stored_content_code} "
                         f"differs from the one recorded at sign-off ({facts.lock_content_code})")
     return problems
+
+
+_TIMELINE_COLUMNS = ("publication date", "decision date", "call-in end", "implementable from",
+                     "end of the challenge window", "short-notice flag")
+
+
+def timeline_problems(repo: Repository, decision: Decision) -> list[str]:
+    """Its stored timeline (version_timeline, which the register's filters read) must be the
+    one worked out again from its dates, with its call-in period (fixed at sign-off)."""
+    vid = repo.version_id(decision.id, decision.version)
+    expected = timeline_row(decision, repo.call_in_days_for(decision.id, decision.version))
+    stored = store.timeline_row(repo.db, vid)
+    if stored == expected:
+        return []
+    where = f"Decision {decision.id} version {decision.version}"
+    if stored is None or expected is None:
+        return [f"{where}: its stored timeline was {'removed' if stored is None else 'added'} "
+                "outside the app"]
+    changed = [name for name, a, b in zip(_TIMELINE_COLUMNS, stored, expected, strict=True)
+               if a != b]
+    return [f"{where}: its stored timeline ({', '.join(changed)}) no longer matches the one "
+            "worked out from its dates (changed outside the app)"]
+
+
+def call_in_setting_problems(repo: Repository) -> list[str]:
+    """The council's call-in period must be the one its last audit row set."""
+    value, audited = repo.setting("call_in_days"), store.audited_call_in_days(repo.db)
+    if value == audited:
+        return []
+    shown = "removed" if value is None else f"set to {value[:20]!r}"
+    logged = (f"{audited[:20]} working days" if audited is not None
+              else f"none set: the default, {CALL_IN_DAYS} working days")
+    return [f"The register's call-in period was {shown} outside the app (the audit log "
+            f"records {logged})"]
 
 
 def sealed_rows_problems(repo: Repository, decision_id: str) -> list[str]:
@@ -286,7 +322,7 @@ def decision_problems(repo: DecisionRepository, decision: Decision,
         return _shared_decision_problems(repo, decision, code)
     audited = audited_versions(repo, decision.id)
     facts = audited.get((decision.id, decision.version))
-    problems = sealed_rows_problems(repo, decision.id)
+    problems = sealed_rows_problems(repo, decision.id) + call_in_setting_problems(repo)
     behind = repo.behind_seal()
     if behind:
         problems.append(f"The register's audit seal cannot vouch for it: {behind}")
@@ -404,7 +440,7 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
     repo = service.repo
     chain = repo.check_audit_log()
     audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    problems: list[str] = list(chain.problems)
+    problems: list[str] = list(chain.problems) + call_in_setting_problems(repo)
     expected, actual = _expected_triggers(), store.triggers(repo.db)
     for name in sorted(expected):
         if name not in actual:
@@ -450,6 +486,10 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
         elif sections.get(sha, []) != _section_rows(definition):
             problems.append(f"The sections listed for the stored checklist {sha[:12]}… no "
                             "longer match its definition (changed outside the app)")
+    problems.extend(f"The register holds {n} different definitions of checklist {cid!r} "
+                    f"version {version} (stored by imports at the same moment, or outside "
+                    "the app)"
+                    for cid, version, n in store.duplicate_checklist_versions(repo.db))
     for copy_id, sha, data in store.signed_copy_hashes(repo.db):
         if hashlib.sha256(data).hexdigest() != sha:
             problems.append(f"Signed copy {copy_id} does not match its SHA-256")

@@ -285,7 +285,9 @@ class LifecycleService:
             repo.update(signed, new)
             repo.audit(decision.id, decision.version,
                        [("verification_code", None, code_for(new)),
-                        ("content_code", None, content_code(new))], stamp)
+                        ("content_code", None, content_code(new)),
+                        # the call-in period its printed dates are worked out with, fixed
+                        ("call_in_days", None, str(repo.call_in_days()))], stamp)
             return new
 
         return self.decisions.write(write)

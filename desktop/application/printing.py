@@ -27,4 +27,4 @@ def print_record(service: DecisionService, decision_id: str, version: int | None
         later = service.lifecycle.superseded_by(decision)
         superseded = Superseded(*later) if later else None
     return PrintRecord(decision, checklist, code_for(decision), changes, superseded,
-                       call_in_days=service.call_in_days())
+                       call_in_days=service.call_in_days_for(decision))

@@ -4,19 +4,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import atomic_write, read_text
-from desktop.cli._output import EXIT_OK, one_line, whole_number
+from desktop.cli._output import EXIT_OK, json_text, one_line, whole_number
+from desktop.domain.checklist import MAX_VERSION as CHECKLIST_MAX_VERSION
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
 
-MAX_VERSION = 1_000_000
+MAX_VERSION = CHECKLIST_MAX_VERSION
 READING = frozenset({"list", "export"})  # these only read the register
 
 
@@ -61,20 +61,19 @@ def cmd_checklist(args: argparse.Namespace, service: DecisionService) -> int:
     if command == "list":
         entries = checklists.entries()
         if args.json:
-            sys.stdout.write(json.dumps([e.as_json() for e in entries], ensure_ascii=False,
-                                        indent=2) + "\n")
+            sys.stdout.write(json_text([e.as_json() for e in entries]) + "\n")
         else:
             for e in entries:
                 c = e.checklist
-                print("\t".join([c.id, str(c.version), str(len(c.principles)),
+                print("\t".join([one_line(c.id), str(c.version), str(len(c.principles)),
                                  "default" if e.is_default else "-", one_line(c.title)]))
     elif command == "import":
         c = checklists.import_text(read_text(args.file), source=Path(args.file).name)
-        print(f"{c.id}\t{c.version}\t{one_line(c.title)}")
+        print(f"{one_line(c.id)}\t{c.version}\t{one_line(c.title)}")
     elif command == "export":
         text = checklists.export_text(args.id, args.checklist_version)
         atomic_write(Path(args.out), text.encode("utf-8"))
     else:
         c = checklists.set_default(args.id)
-        print(f"{c.id}\t{c.version}")
+        print(f"{one_line(c.id)}\t{c.version}")
     return EXIT_OK

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import ChecklistError
+from desktop.domain.visible import BIDI_CONTROLS
 
 KINDS: tuple[str, ...] = ("principle", "duty")
 _KIND_LABELS = {"principle": ("Principle", "principles"), "duty": ("Duty", "duties"),
@@ -239,8 +240,71 @@ def schema_problems(data: object, schema_path: Path) -> list[Problem]:
 
     validator = jsonschema.Draft202012Validator(_schema(schema_path))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [Problem(tuple(e.absolute_path), e.message, str(e.validator), e.validator_value,
+    return [Problem(tuple(e.absolute_path), _short(e), str(e.validator), e.validator_value,
                     e.instance) for e in errors]
+
+
+def _short(error: Any) -> str:
+    """The schema's message, without the whole array or text it quotes (61 sections printed
+    every one of them)."""
+    found, limit = error.instance, error.validator_value
+    if error.validator in ("maxItems", "minItems") and isinstance(found, list):
+        return (f"has {len(found)} items; {'at most' if error.validator == 'maxItems' else 'at least'} "
+                f"{limit} allowed")
+    message: str = error.message
+    return message if len(message) <= 200 else f"{message[:200]}…"
+
+
+# What a checklist's names may not hold: C0 and C1 controls, DEL, the line and paragraph
+# separators and the bidirectional controls (a tab or line break in an id forged a line of
+# `checklist list`; U+202E reorders what follows it).
+_CONTROLS = frozenset(map(chr, (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029))
+                      ) | BIDI_CONTROLS
+
+
+def _names(data: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], object]]:
+    """(path, value) of each name a checklist shows on one line: its id and title, each
+    section's title and each sign-off role's name."""
+    yield ("id",), data.get("id")
+    yield ("title",), data.get("title")
+    principles = data.get("principles")
+    for i, p in enumerate(principles if isinstance(principles, list) else []):
+        if isinstance(p, dict):
+            yield ("principles", i, "title"), p.get("title")
+    roles = data.get("sign_off_roles")
+    for j, r in enumerate(roles if isinstance(roles, list) else []):
+        if isinstance(r, dict):
+            yield ("sign_off_roles", j, "name"), r.get("name")
+
+
+MAX_NAME = 100  # the longest checklist id or sign-off role name
+MAX_VERSION = 2**31 - 1  # a checklist's highest version (2**63 overflowed SQLite)
+
+
+def name_problems(data: object) -> list[Problem]:
+    """A new checklist's names are one line of plain text: no control characters. Checked
+    when a definition is imported or saved, not when a stored one is read (a register may
+    hold one from before this rule, and must still open)."""
+    found: list[Problem] = []
+    if not isinstance(data, dict):
+        return found
+    version = data.get("version")
+    if type(version) is int and version > MAX_VERSION:
+        found.append(Problem(("version",), f"{version} is greater than the maximum of "
+                                           f"{MAX_VERSION}", "maximum", MAX_VERSION, version))
+    for path, value in _names(data):
+        if not isinstance(value, str):
+            continue
+        if (bad := next((c for c in value if c in _CONTROLS), None)) is not None:
+            found.append(Problem(path, f"contains the control character U+{ord(bad):04X}; "
+                                       "names are one line of plain text", "control", None,
+                                 value))
+        elif value and not value.strip():
+            found.append(Problem(path, "is only spaces", "minLength", 1, value))
+        elif path[-1] in ("id", "name") and len(value) > MAX_NAME:
+            found.append(Problem(path, f"is {len(value):,} characters long; at most "
+                                       f"{MAX_NAME}", "maxLength", MAX_NAME, value[:40]))
+    return found
 
 
 def rule_problems(data: object) -> list[Problem]:
@@ -285,7 +349,16 @@ def rule_problems(data: object) -> list[Problem]:
 def checklist_problems(data: object, schema_path: Path) -> list[Problem]:
     """Every problem `checklist import` would refuse `data` for: the schema's, then the
     other rules'. [] when it would import (apart from its version: see ChecklistService)."""
-    return schema_problems(data, schema_path) + rule_problems(data)
+    return schema_problems(data, schema_path) + rule_problems(data) + name_problems(data)
+
+
+def importable(checklist: Checklist) -> Checklist:
+    """The parsed checklist if a register may take it in as new (its names plain text), else
+    ChecklistError naming the first problem's path."""
+    problems = name_problems(json.loads(checklist.raw_json))
+    if problems:
+        raise ChecklistError(str(problems[0]))
+    return checklist
 
 
 def parse_checklist(text: str, schema_path: Path) -> Checklist:

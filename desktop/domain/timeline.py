@@ -23,11 +23,13 @@ The rules (STATUTORY.md, "Timing and process"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.decision import Decision
 
 CALL_IN_DAYS = 5  # working days, the common period (register_settings "call_in_days")
+MAX_CALL_IN_DAYS = 30  # the longest call-in period a council may set
 NOTICE_CLEAR_DAYS = 28
 
 URGENCY_ROUTES: tuple[str, ...] = ("none", "general-exception", "special-urgency")
@@ -59,6 +61,16 @@ BANK_HOLIDAYS: frozenset[dt.date] = frozenset(dt.date.fromisoformat(d) for d in 
     "2030-01-01", "2030-04-19", "2030-04-22", "2030-05-06", "2030-05-27", "2030-08-26",
     "2030-12-25", "2030-12-26",
 ))
+
+
+def call_in_period(value: str | None) -> int | None:
+    """A stored call-in period (register_settings, an audit row) as working days from 1 to
+    MAX_CALL_IN_DAYS; None if it is not one (99999999 days ran the calendar past 9999)."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+        return None
+    days = int(text)
+    return days if 1 <= days <= MAX_CALL_IN_DAYS else None
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -142,6 +154,20 @@ class Timeline:
             ("challenge_end", self.challenge_end))}
 
 
+def add_days(start: dt.date, days: int) -> dt.date:
+    return start + dt.timedelta(days=days)
+
+
+def _worked_out(rule: Callable[[dt.date, int], dt.date], start: dt.date, n: int
+                ) -> dt.date | None:
+    """A date worked out from another, or None past the calendar's end (a decision dated
+    31 December 9999 has no call-in end: date arithmetic overflowed into a traceback)."""
+    try:
+        return rule(start, n)
+    except (OverflowError, ValueError):
+        return None
+
+
 def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
              decision_date: str | None, meeting_date: str | None,
              publication_date: str | None, call_in_days: int = CALL_IN_DAYS) -> Timeline:
@@ -150,12 +176,12 @@ def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
     decided = _day(decision_date) or _day(meeting_date)
     route = urgency_route if urgency_route in URGENCY_ROUTES else "none"
     exempt = route == "special-urgency"
-    call_in_end = (add_working_days(published, call_in_days)
+    call_in_end = (_worked_out(add_working_days, published, call_in_days)
                    if published is not None and not exempt else None)
     if exempt:
         implementable = decided
     else:
-        implementable = call_in_end + dt.timedelta(days=1) if call_in_end else None
+        implementable = _worked_out(add_days, call_in_end, 1) if call_in_end else None
     return Timeline(
         key_decision=key_decision,
         notice_date=notice,
@@ -166,8 +192,25 @@ def timeline(*, key_decision: bool, notice_date: str | None, urgency_route: str,
         notice_clear_days=clear_days(notice, decided) if notice and decided else None,
         call_in_end=call_in_end,
         implementable_from=implementable,
-        challenge_end=add_months(decided, 3) if decided else None,
+        challenge_end=_worked_out(add_months, decided, 3) if decided else None,
     )
+
+
+def date_order_problems(decision: Decision) -> dict[str, str]:
+    """Field -> why its date cannot stand against the others: a forward-plan notice comes
+    before the decision, and the decision notice is published on or after it (the decision
+    date is the record's decision date, else its meeting date)."""
+    notice, published = _day(decision.forward_plan_notice_date), _day(decision.publication_date)
+    decided = _day(decision.decision_date) or _day(decision.meeting_date)
+    which = "decision date" if _day(decision.decision_date) else "meeting date"
+    out: dict[str, str] = {}
+    if notice and decided and notice > decided:
+        out["forward_plan_notice_date"] = (f"The forward plan notice date must be on or "
+                                           f"before the {which}")
+    if published and decided and published < decided:
+        out["publication_date"] = (f"The decision notice must be published on or after the "
+                                   f"{which}")
+    return out
 
 
 def in_call_in(t: Timeline, today: dt.date) -> bool:

@@ -342,11 +342,18 @@ def record_to_decision(d: dict[str, Any], **fields: Any) -> Decision:
     return from_record(d, **fields)
 
 
-def bundle_dict(decisions: list[Decision], call_in_days: int = CALL_IN_DAYS) -> dict[str, Any]:
-    return {"format": FORMAT, "decisions": [to_record(d, call_in_days) for d in decisions]}
+CallInDays = int | Callable[[Decision], int]  # one period, or each decision's own
 
 
-def dump_bundle(decisions: list[Decision], call_in_days: int = CALL_IN_DAYS) -> str:
+def bundle_dict(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DAYS
+                ) -> dict[str, Any]:
+    def days(d: Decision) -> int:
+        return call_in_days if isinstance(call_in_days, int) else call_in_days(d)
+
+    return {"format": FORMAT, "decisions": [to_record(d, days(d)) for d in decisions]}
+
+
+def dump_bundle(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DAYS) -> str:
     """The bundle as UTF-8 JSON text (stable key order, human-readable); `call_in_days`
-    works out the export-only timeline dates."""
+    works out the export-only timeline dates (a function: each decision's own period)."""
     return json.dumps(bundle_dict(decisions, call_in_days), ensure_ascii=False, indent=2) + "\n"

@@ -145,6 +145,29 @@ def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
 
 
+def timeline_row(db: LazyDatabase | Database, version_id: int) -> tuple[object, ...] | None:
+    """A version's stored version_timeline row (after version_id), or None."""
+    row = db.execute("SELECT publication_date, decision_date, call_in_end, implementable_from, "
+                     "challenge_end, short_notice FROM version_timeline WHERE version_id = ?",
+                     [version_id]).fetchone()
+    return tuple(row) if row else None
+
+
+def audited_call_in_days(db: LazyDatabase | Database) -> str | None:
+    """The call-in period the register's last 'call_in_days' audit row set, or None."""
+    row = db.execute("SELECT new_value FROM audit_log WHERE decision_id = '' AND "
+                     "field = 'call_in_days' ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def duplicate_checklist_versions(db: LazyDatabase | Database) -> list[tuple[str, int, int]]:
+    """(checklist id, version, how many definitions) for each id and version stored with more
+    than one definition."""
+    return [(r[0], r[1], r[2]) for r in db.execute(
+        "SELECT checklist_id, version, count(*) FROM checklists GROUP BY checklist_id, version "
+        "HAVING count(*) > 1 ORDER BY checklist_id, version")]
+
+
 def checklist_section_rows(db: LazyDatabase | Database) -> dict[str, list[tuple[int, str, str]]]:
     """Checklist sha256 -> its (position, slug, kind) rows, in order."""
     out: dict[str, list[tuple[int, str, str]]] = {}

@@ -741,6 +741,25 @@ def m012_background_papers(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_checklist_version_unique(db: Database) -> None:
+    """One definition per checklist id and version: two imports racing could store two
+    wordings both called version 1. A trigger rather than a UNIQUE index, so that a register
+    that already holds such a pair still opens (`audit --check` reports the pair)."""
+    _exec(
+        db,
+        """
+        CREATE TRIGGER checklists_version_unique BEFORE INSERT ON checklists
+        WHEN EXISTS (SELECT 1 FROM checklists WHERE checklist_id = NEW.checklist_id
+                     AND version = NEW.version AND sha256 IS NOT NEW.sha256)
+        BEGIN
+            SELECT RAISE(ABORT,
+                'UNIQUE constraint failed: checklists.checklist_id, checklists.version');
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

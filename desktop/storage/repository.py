@@ -41,7 +41,7 @@ from desktop.domain.record import (
     field_changes,
     section_slugs,
 )
-from desktop.domain.timeline import CALL_IN_DAYS, Timeline, decision_timeline
+from desktop.domain.timeline import CALL_IN_DAYS, Timeline, call_in_period, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.appraisal_store import (
     delete_appraisal,
@@ -147,6 +147,12 @@ def _timeline_inputs(d: Decision) -> tuple[object, ...]:
 
 def _has_dates(d: Decision) -> bool:
     return any(x is not None for x in (d.publication_date, d.decision_date, d.meeting_date))
+
+
+def timeline_row(d: Decision, call_in_days: int) -> tuple[object, ...] | None:
+    """The version_timeline row (after version_id) a version should have with this call-in
+    period; None when it has no dates to work from (it has no row)."""
+    return _timeline_row(decision_timeline(d, call_in_days)) if _has_dates(d) else None
 
 
 def _timeline_row(t: Timeline) -> tuple[object, ...]:
@@ -363,22 +369,48 @@ class Repository(LifecycleTables):
     def call_in_days(self) -> int:
         """The council's call-in period in working days (register_settings 'call_in_days')."""
         value = self.setting("call_in_days")
-        return int(value) if value and value.isdigit() else CALL_IN_DAYS
+        days = call_in_period(value)
+        return CALL_IN_DAYS if days is None else days
+
+    def locked_call_in_days(self) -> dict[tuple[str, int], int]:
+        """(decision id, version) -> the call-in period fixed when it was signed off (its
+        audit row 'call_in_days'): a signed-off record keeps the dates it printed with when
+        the council's period changes later. Versions signed off before that row was kept
+        are not here (they follow the register's period)."""
+        out: dict[tuple[str, int], int] = {}
+        for did, version, value in self.db.execute(
+                "SELECT decision_id, version, new_value FROM audit_log WHERE field = "
+                "'call_in_days' AND decision_id != '' ORDER BY id"):
+            days = call_in_period(value)
+            if days is not None:
+                out[(did, version)] = days
+        return out
+
+    def call_in_days_for(self, decision_id: str, version: int) -> int:
+        """The call-in period of one version: fixed at its sign-off, else the register's."""
+        row = self.db.execute(
+            "SELECT new_value FROM audit_log WHERE decision_id = ? AND version = ? AND "
+            "field = 'call_in_days' ORDER BY id DESC LIMIT 1", [decision_id, version]).fetchone()
+        days = call_in_period(row[0]) if row else None
+        return self.call_in_days() if days is None else days
 
     def set_call_in_days(self, days: int) -> int:
         """Set the call-in period and work out again every version's timeline (their dates
-        are derived, outside the locked rows); returns how many were rewritten."""
+        are derived, outside the locked rows) but a signed-off one's, which keeps the period
+        fixed at its sign-off; returns how many were rewritten."""
         self.set_setting("call_in_days", str(days))
+        locked = self.locked_call_in_days()
         rows = self.db.execute(
             "SELECT id, key_decision, forward_plan_notice_date, urgency_route, decision_date, "
-            "meeting_date, publication_date FROM versions WHERE publication_date IS NOT NULL "
+            "meeting_date, publication_date, decision_id, version FROM versions "
+            "WHERE publication_date IS NOT NULL "
             "OR decision_date IS NOT NULL OR meeting_date IS NOT NULL").fetchall()
         self.db.execute("DELETE FROM version_timeline")
         self.db.conn.executemany(_TIMELINE_INSERT, [
             (r[0], *_timeline_row(decision_timeline(Decision(
                 id="", title="", key_decision=bool(r[1]), forward_plan_notice_date=r[2],
                 urgency_route=r[3], decision_date=r[4], meeting_date=r[5],
-                publication_date=r[6]), days)))
+                publication_date=r[6]), locked.get((r[7], r[8]), days))))
             for r in rows])
         return len(rows)
 
@@ -941,6 +973,7 @@ class Repository(LifecycleTables):
                 if decision.status == Status.SIGNED_OFF:
                     changes.append(("verification_code", None, code))
                     changes.append(("content_code", None, content))
+                    changes.append(("call_in_days", None, str(self.call_in_days())))
             audit_rows.append((decision.id, decision.version, changes, decision.updated_at))
         self.audit_many(audit_rows)
 

@@ -14,7 +14,8 @@ MIGRATION_SET = "decision_checklist"
 MIGRATION_NAMES = ("m001_initial", "m002_close_lock_holes", "m003_signed_copies",
                    "m004_sealed_register", "m005_seal_from", "m006_checklists_as_data",
                    "m007_committee_report", "m008_appraisal", "m009_evidence_documents",
-                   "m011_appraisal_long_list", "m012_background_papers")
+                   "m011_appraisal_long_list", "m012_background_papers",
+                   "m013_checklist_version_unique")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # stored in PRAGMA user_version once all are applied
 
 # Every table and its columns, as the migrations above build them: a file of ours at the

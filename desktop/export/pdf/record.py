@@ -263,9 +263,7 @@ class RecordStory:
         rows = []
         for label in order:
             if label in typed:
-                value = getattr(d, typed[label])
-                if label == "Reference":
-                    value = visible_controls(value)
+                value = visible_controls(getattr(d, typed[label])) or ""
                 cell = self.cell(value, typed[label]) if value.strip() else not_recorded
             else:
                 cell = self.P(fixed[label], s["Cell"]) if fixed[label] else not_recorded
@@ -341,7 +339,8 @@ class RecordStory:
                                             f"Exempt under {where}.", s["Notice"])]
             if d.exempt_parts.strip():
                 paras += [self.P("<b>Exempt parts:</b>", s["Notice"]),
-                          *self.paragraphs(d.exempt_parts, "exempt_parts", "Notice")]
+                          *self.paragraphs(visible_controls(d.exempt_parts), "exempt_parts",
+                                           "Notice")]
             out += [self.boxed(paras), Spacer(0, 3 * mm)]
         warning = decision_timeline(d, self.rec.call_in_days).notice_warning
         if warning:
@@ -354,7 +353,7 @@ class RecordStory:
         out: list[Flowable] = []
         for n, text in enumerate(self.d.recommendations, start=1):
             where = f"recommendations[{n - 1}]"
-            markup = self.line(text, where) if text.strip() else "&nbsp;"
+            markup = self.line(visible_controls(text), where) if text.strip() else "&nbsp;"
             out.append(self.P(markup, s["Question"], bulletText=f"{n}."))
         return out
 
@@ -366,9 +365,9 @@ class RecordStory:
             officer = getattr(d, f"{kind}_officer")
             if not (text.strip() or officer.strip()):
                 continue
-            name = self.line(officer, f"{kind}_officer") if officer.strip() else (
+            name = self.line(visible_controls(officer), f"{kind}_officer") if officer.strip() else (
                 f'<font color="{SECONDARY}">Name not recorded</font>')
-            body = [*self.text(text, f"{kind}_implications"),
+            body = [*self.text(visible_controls(text), f"{kind}_implications"),
                     self.P(f"{name}, {post}", s["CellBold"])]
             out += keep([self.P(f"{kind.capitalize()} implications", s["H3"])], body)
         return out
@@ -532,10 +531,11 @@ class RecordStory:
 
     def document_line(self, x: Document, where: str) -> str:
         """"<i>Title</i>, 3 March 2026, held at Democratic Services" (escaped)."""
-        bits = [f"<i>{self.line(x.title, f'{where}.title') or 'Untitled'}</i>",
+        title, held_at = visible_controls(x.title), visible_controls(x.held_at) or ""
+        bits = [f"<i>{self.line(title, f'{where}.title') or 'Untitled'}</i>",
                 long_date(x.date) or "undated"]
-        if x.held_at.strip():
-            bits.append(f"held at {self.line(x.held_at, f'{where}.held_at')}")
+        if held_at.strip():
+            bits.append(f"held at {self.line(held_at, f'{where}.held_at')}")
         return ", ".join(bits)
 
     def background_papers(self) -> list[Flowable]:
@@ -563,9 +563,11 @@ class RecordStory:
             p = sections.get(slug)
             supports = (f"{p.number}. {self.line(p.title, 'checklist')}" if p
                         else self.line(slug, "checklist") if slug else "The report")
-            rows.append([self.P(str(n), s["CellBold"]), self.cell(x.title, f"{where}.title"),
+            rows.append([self.P(str(n), s["CellBold"]),
+                         self.cell(visible_controls(x.title), f"{where}.title"),
                          self.P(long_date(x.date) or "Undated", s["Cell"]),
-                         self.cell(x.held_at, f"{where}.held_at"), self.P(supports, s["Cell"])])
+                         self.cell(visible_controls(x.held_at), f"{where}.held_at"),
+                         self.P(supports, s["Cell"])])
         return keep(head, [grid_table(rows, [10 * mm, 47 * mm, 37 * mm, 42 * mm, 34 * mm],
                                       continued_style=s["Secondary"])])
 

@@ -55,7 +55,7 @@ from desktop.domain.queries import (
     SearchMatch,
 )
 from desktop.domain.record import codes, field_changes, section_slugs, sign_off_text
-from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
+from desktop.domain.timeline import CALL_IN_DAYS, call_in_period, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import SignedCopy
 from desktop.storage.postgres.appraisal_rows import (
@@ -370,22 +370,43 @@ class PostgresRepository:
         value = self.setting("call_in_days")
         return int(value) if value and value.isdigit() else CALL_IN_DAYS
 
+    def call_in_days_for(self, decision_id: str, version: int) -> int:
+        """The call-in period of one version: fixed at its sign-off, else the register's."""
+        row = self._x(
+            "SELECT new_value FROM audit_log WHERE decision_id = %s AND version = %s AND "
+            "field = 'call_in_days' ORDER BY id DESC LIMIT 1", [decision_id, version]).fetchone()
+        days = call_in_period(row[0]) if row else None
+        return self.call_in_days() if days is None else days
+
     def set_call_in_days(self, days: int) -> int:
         """Set the call-in period and work out again every version's timeline (derived
         dates, outside the locked rows); returns how many were rewritten."""
         self.set_setting("call_in_days", str(days))
+        locked = self.locked_call_in_days()
         rows = self._x(
             "SELECT id, key_decision, forward_plan_notice_date, urgency_route, decision_date, "
-            "meeting_date, publication_date FROM versions WHERE publication_date IS NOT NULL "
+            "meeting_date, publication_date, decision_id, version FROM versions "
+            "WHERE publication_date IS NOT NULL "
             "OR decision_date IS NOT NULL OR meeting_date IS NOT NULL").fetchall()
         self._x("DELETE FROM version_timeline")
         self._many(_TIMELINE_INSERT, [
             (r[0], *_timeline_row(decision_timeline(Decision(
                 id="", title="", key_decision=bool(r[1]), forward_plan_notice_date=r[2],
                 urgency_route=r[3], decision_date=r[4], meeting_date=r[5],
-                publication_date=r[6]), days)))
+                publication_date=r[6]), locked.get((r[7], r[8]), days))))
             for r in rows])
         return len(rows)
+
+    def locked_call_in_days(self) -> dict[tuple[str, int], int]:
+        """(decision id, version) -> the call-in period fixed at its sign-off (as SQLite)."""
+        out: dict[tuple[str, int], int] = {}
+        for did, version, value in self._x(
+                "SELECT decision_id, version, new_value FROM audit_log WHERE field = "
+                "'call_in_days' AND decision_id != '' ORDER BY id"):
+            period = call_in_period(value)
+            if period is not None:
+                out[(did, version)] = period
+        return out
 
     def _write_timeline(self, vid: int, decision: Decision) -> None:
         if _has_dates(decision):

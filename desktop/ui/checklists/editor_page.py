@@ -12,17 +12,17 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.application.checklists import DraftProblem, suggest_slug
+from desktop.domain.checklist import MAX_VERSION
 from desktop.domain.errors import KnownError
 from desktop.ui.checklists.ordered_list import OrderedList
 from desktop.ui.checklists.section_form import SectionForm
 from desktop.ui.error_summary import ErrorSummary
 from desktop.ui.widgets import (
-    RING_PROPERTY,
     ButtonRow,
     Field,
     LinkButton,
@@ -37,7 +37,37 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 500
 SAVE_KEYS = "Ctrl+S"
 UNDO_KEYS = "Ctrl+Alt+Z"  # undo the last change to a list (Ctrl+Z is the text field's own)
-MAX_VERSION = 1_000_000
+
+
+class VersionBox(QLineEdit):
+    """The version, typed as a whole number, or Up and Down to step it (a line edit, not a
+    spin box: under the style sheet the spin box drew no number, as the appraisal's weight
+    box found)."""
+
+    stepped = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]{0,10}"), self))
+        self.setMaxLength(10)
+
+    def value(self) -> int | None:
+        """The number typed (None while it is not one a checklist may have)."""
+        text = self.text()
+        return int(text) if text.isdigit() and 1 <= int(text) <= MAX_VERSION else None
+
+    def setValue(self, version: int) -> None:  # noqa: N802 - the spin box's name
+        self.setText(str(version))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+        if step is None or event.modifiers() != Qt.KeyboardModifier.NoModifier:
+            super().keyPressEvent(event)
+            return
+        now = self.value() or 0
+        version = min(max(now + step, 1), MAX_VERSION)
+        self.setValue(version)
+        self.stepped.emit(version)
 NEW_SECTION: dict[str, Any] = {"slug": "", "number": 1, "title": "", "kind": "principle",
                                "wording": "", "guidance": "", "questions": []}
 
@@ -80,13 +110,10 @@ class ChecklistEditorPage(QWidget):
 
         self.id_input = QLineEdit()
         self.id_input.textEdited.connect(lambda t: self._set_top("id", t))
-        self.version_input = QSpinBox()
-        self.version_input.setRange(1, MAX_VERSION)
+        self.version_input = VersionBox()
         self.version_input.setMaximumWidth(160)
-        # typed, or Up and Down; Fusion's tiny arrows under the style sheet were no target
-        self.version_input.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
-        self.version_input.setProperty(RING_PROPERTY, True)  # the yellow ring, as a text box
-        self.version_input.valueChanged.connect(lambda v: self._set_top("version", v))
+        self.version_input.textEdited.connect(self._version_typed)
+        self.version_input.stepped.connect(lambda v: self._set_top("version", v))
         self.title_input = QLineEdit()
         self.title_input.textEdited.connect(lambda t: self._set_top("title", t))
         self.fields = {
@@ -202,6 +229,10 @@ class ChecklistEditorPage(QWidget):
                              [bool(r.get("required")) for r in roles], self.roles.current())
 
     # ---- edits ------------------------------------------------------------------------------
+    def _version_typed(self, text: str) -> None:
+        # a number the schema can judge ("" or too big: its problem is shown, not lost)
+        self._set_top("version", int(text) if text.isdigit() else text)
+
     def _set_top(self, key: str, value: object) -> None:
         if self._loading or self.draft.get(key) == value:
             return

@@ -411,7 +411,7 @@ class DecisionEditor(QWidget):
         # locks the version, or the sign-offs are removed.
         rules = allowed(d)
         self._read_only = not rules.edit
-        self.details.call_in_days = self.service.call_in_days()
+        self.details.call_in_days = self.service.call_in_days_for(d)
         self.details.load(d, self._read_only)
         for page in self.principles:
             page.load(d.answer(page.principle.slug), self._read_only,

@@ -17,7 +17,7 @@ from desktop.domain.decision import (
     Option,
 )
 from desktop.domain.fields import FIELDS, IMPLICATIONS, names
-from desktop.domain.timeline import CALL_IN_DAYS, decision_timeline
+from desktop.domain.timeline import CALL_IN_DAYS, date_order_problems, decision_timeline
 from desktop.domain.typed_dates import parse_typed_date
 from desktop.ui.editor.date_field import DateField
 from desktop.ui.editor.document_rows import (
@@ -342,7 +342,19 @@ class DetailsPage(QWidget):
             out["background_papers"] = (
                 f"Enter the date of background paper {', '.join(str(i) for i, _ in bad)} "
                 "as a real date, e.g. 31/03/2027")
+        for key, message in date_order_problems(self._typed_dates()).items():
+            out.setdefault(key, message)  # kept on screen, not saved, as above
         return out
+
+    def _typed_dates(self) -> Decision:
+        """The dates as typed (those that are dates), as a record for the timeline's rules."""
+        def typed(key: str) -> str | None:
+            return None if self._not_a_date(key) else parse_typed_date(self.inputs[key].text())
+
+        return Decision(id="", title="", meeting_date=typed("meeting_date"),
+                        forward_plan_notice_date=typed("forward_plan_notice_date"),
+                        decision_date=typed("decision_date"),
+                        publication_date=typed("publication_date"))
 
     def show_problems(self) -> None:
         """Show beside each field what problems() finds there, and clear the rest."""
@@ -363,6 +375,8 @@ class DetailsPage(QWidget):
                 out.append(f"{FIELD_LABELS[key]}: “{self.inputs[key].text().strip()}” is not a date")
         out += [f"Background paper {i}: date “{typed}” is not a date"
                 for i, typed in bad_document_dates(self.background_papers.values())]
+        out.extend(f"{FIELD_LABELS[key]}: {message[0].lower()}{message[1:]}"
+                   for key, message in date_order_problems(self._typed_dates()).items())
         return out
 
     def _not_a_date(self, key: str) -> bool:

@@ -176,3 +176,26 @@ def test_background_papers_are_typed_autosaved_and_locked(window, service, qtbot
         {"title": paper.title, "date": "1 Sep 2026", "held_at": paper.held_at}]
     details.lock_as_typed()
     assert table.cell(0, "title").isReadOnly()
+
+
+def test_dates_out_of_order_are_flagged_inline_and_not_saved(window, service, qtbot,
+                                                             keyboard):
+    decision_id, details = _details(window, keyboard)
+    qtbot.keyClicks(details.inputs["decision_date"], "20/01/2027")
+    qtbot.keyClicks(details.inputs["publication_date"], "18/01/2027")
+    qtbot.keyClicks(details.inputs["forward_plan_notice_date"], "25/01/2027")
+    qtbot.keyClicks(details.inputs["decision_maker"], "Cabinet")
+    qtbot.waitUntil(lambda: service.get(decision_id).decision_maker == "Cabinet", timeout=2000)
+    saved = service.get(decision_id)
+    assert saved.decision_date == "2027-01-20"
+    assert saved.publication_date is None and saved.forward_plan_notice_date is None
+    assert details.fields["publication_date"].error.text() == (
+        "The decision notice must be published on or after the decision date")
+    assert details.fields["forward_plan_notice_date"].error.text() == (
+        "The forward plan notice date must be on or before the decision date")
+    assert any("Decision notice published" in p for p in details.unsaveable())
+    details.inputs["publication_date"].clear()
+    qtbot.keyClicks(details.inputs["publication_date"], "22/01/2027")
+    qtbot.waitUntil(lambda: service.get(decision_id).publication_date == "2027-01-22",
+                    timeout=2000)
+    assert details.fields["publication_date"].error.isHidden()

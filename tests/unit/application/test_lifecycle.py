@@ -47,7 +47,9 @@ def test_last_sign_off_and_lock_are_one_transaction_with_audit_rows(service):
     d = sign(service, d.id, ROLES[-1], name="Cllr Jones")
     rows = service.repo.audit_entries()[before:]
     assert [r.field for r in rows] == [
-        "sign_off.Chair or Portfolio Holder", "status", "verification_code", "content_code"]
+        "sign_off.Chair or Portfolio Holder", "status", "verification_code", "content_code",
+        "call_in_days"]
+    assert rows[-1].new_value == "5"  # the call-in period its dates are fixed with
     assert rows[0].new_value == "Cllr Jones, 2026-11-20, minute Min 45/26"
     assert (rows[1].old_value, rows[1].new_value) == ("ready", "signed-off")
     assert rows[2].new_value == code_for(d)

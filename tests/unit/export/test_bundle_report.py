@@ -25,7 +25,7 @@ report = st.fixed_dictionaries({}, optional={
     "report_of": SOME,
     "contact_officer": SOME,
     "wards_affected": SOME,
-    "recommendations": st.lists(SOME, min_size=1, max_size=4),
+    "recommendations": st.lists(SOME.filter(str.strip), min_size=1, max_size=4),
     "exempt_information": st.fixed_dictionaries({
         "paragraph": st.one_of(st.none(), st.integers(1, 7)), "parts": SOME}),
     "implications": st.fixed_dictionaries({}, optional={
@@ -38,6 +38,16 @@ report = st.fixed_dictionaries({}, optional={
         {"title": SOME, "date": st.one_of(st.none(), iso_date), "held_at": st.one_of(
             st.just(""), SOME)}), min_size=1, max_size=3),
 })
+
+
+def _in_order(rec: dict) -> dict:
+    """The timeline's dates in the order import takes them: notice, decision, publication."""
+    keys = [k for k in ("forward_plan_notice_date", "decision_date", "publication_date")
+            if k in rec]
+    return {**rec, **dict(zip(keys, sorted(rec[k] for k in keys), strict=True))}
+
+
+report = report.map(_in_order)
 WORKED_OUT = ("call_in_end", "implementable_from", "challenge_end")
 
 

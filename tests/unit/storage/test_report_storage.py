@@ -159,7 +159,7 @@ def test_a_register_of_the_previous_schema_gains_its_timeline_and_keeps_its_code
         service.db.close()
 
 
-def test_a_new_call_in_period_reworks_every_timeline_even_a_signed_off_one(service):
+def test_a_new_call_in_period_leaves_a_signed_off_timeline_as_it_printed(service):
     from tests.helpers.lifecycle import ROLES, complete_decision, sign
 
     d = complete_decision(service, "Published Monday")
@@ -171,9 +171,10 @@ def test_a_new_call_in_period_reworks_every_timeline_even_a_signed_off_one(servi
     assert (row.call_in_end, row.implementable_from) == ("2026-12-07", "2026-12-08")
     service.set_call_in_days(10)
     assert service.call_in_days() == 10
-    [row] = service.register(RegisterQuery())
-    assert (row.call_in_end, row.implementable_from) == ("2026-12-14", "2026-12-15")
-    assert service.register_count(RegisterQuery(today="2026-12-10", in_call_in=True)) == 1
+    [row] = service.register(RegisterQuery())  # fixed at its sign-off (audited there)
+    assert (row.call_in_end, row.implementable_from) == ("2026-12-07", "2026-12-08")
+    assert service.register_count(RegisterQuery(today="2026-12-10", in_call_in=True)) == 0
+    assert service.call_in_days_for(service.get(d.id)) == 5
     assert service.get(d.id) == d  # the dates are derived: the locked version is as it was
     assert [(e.field, e.old_value, e.new_value) for e in service.repo.audit_entries("")
             if e.field == "call_in_days"] == [("call_in_days", "5", "10")]
