@@ -948,13 +948,15 @@ class PostgresRepository:
         self.audit(decision_id, 0, [("deleted", None, None)], at)
 
     # ---- sign-offs, amendments, follow-up, signed copies (inside transaction()) -------------
-    def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
-        """Record one sign-off through the server's record_sign_off: it checks the version
-        is as read here, and when this is the last required role it locks the version with
-        the codes given (computed from what was read, which it proves is what is stored)."""
-        read = self._load_vid(vid)
-        if read is None:
-            raise KeyError(vid)
+    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision) -> None:
+        """Record one sign-off of `basis`, the version as the caller read and checked it (a
+        printed copy's code among the checks), through the server's record_sign_off: under
+        the version's row lock it refuses the sign-off (stale) unless what is stored is still
+        `basis`, and when this is the last required role it locks the version with the codes
+        given (computed from `basis`, which that check proves is what is stored). Never a
+        read of our own here: one made after the caller's checks could be newer than what
+        they checked."""
+        read = basis
         signed = replace(read, sign_offs=(*read.sign_offs, s))
         required = self._required_roles(read.checklist_sha256)
         done = {x.role.casefold() for x in signed.sign_offs}
