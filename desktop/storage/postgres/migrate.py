@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.domain.errors import InvalidInput, StorageError
-from desktop.storage.postgres import p001_initial, p002_search, p003_report_appraisal_documents
+from desktop.storage.postgres import (
+    p001_initial,
+    p002_search,
+    p003_report_appraisal_documents,
+    p004_server_hardening,
+)
 from desktop.storage.postgres.uri import shown_uri
 
 if TYPE_CHECKING:
@@ -26,6 +31,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p001_initial.NAME, p001_initial.SQL),
     (p002_search.NAME, p002_search.SQL),
     (p003_report_appraisal_documents.NAME, p003_report_appraisal_documents.SQL),
+    (p004_server_hardening.NAME, p004_server_hardening.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

@@ -2,8 +2,8 @@
 
 The same methods with the same meaning as the SQLite `desktop.storage.repository.Repository`
 (desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search,
-p003_report_appraisal_documents). psycopg 3 is imported only here, when a `--db` is a
-postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
+p003_report_appraisal_documents, p004_server_hardening). psycopg 3 is imported only here,
+when a `--db` is a postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
 record loads in one query, so it is one snapshot); `transaction()` is one transaction, and a
 nested one a savepoint in it.
 
@@ -275,6 +275,9 @@ class PostgresRepository:
                 f"The shared register refused this: your database role {self.user!r} may not "
                 f"do it ({message}). Authors (dc_author) edit, clerks (dc_clerk) record "
                 "sign-offs, readers (dc_reader) read: ask IT for the role you need.")
+        if state == "23505" and exc.diag.constraint_name == "idx_versions_one_current":
+            return Refused("Another version of this record became the current one meanwhile: "
+                           "read it again.")
         if state == "23505" and "sign_offs" in (exc.diag.constraint_name or "sign_offs"):
             return Refused("That role has already signed this version.")
         if isinstance(exc, psycopg.errors.DataError):
@@ -995,10 +998,9 @@ class PostgresRepository:
             self._server_wrote[key] = self._server_wrote.get(key, 0) + 1
 
     def retire_version(self, decision_id: str, version: int, new_version: int) -> None:
-        self._x("UPDATE versions SET is_current = 0 WHERE decision_id = %s AND version = %s",
-                [decision_id, version])
-        self._x("UPDATE decisions SET current_version = %s WHERE id = %s",
-                [new_version, decision_id])
+        """Start an amendment through the server's amend_version, the only way a version
+        stops being current; new_version must then be inserted in the same transaction."""
+        self._x("SELECT amend_version(%s, %s, %s)", [decision_id, version, new_version])
 
     def version_started(self, decision_id: str, version: int) -> str | None:
         row = self._x("SELECT created_at FROM versions WHERE decision_id = %s AND version = %s",

@@ -254,12 +254,52 @@ def test_a_reader_cannot_write_what_p003_added_and_an_author_writes_a_drafts(pg_
 def test_an_amendment_may_retire_a_signed_off_version_and_nothing_else(pg_register):
     vid = signed_off(pg_register)
     assert refused(pg_register, "alice", "UPDATE versions SET is_current = 0, title = 'x' "
-                   "WHERE id = %s", (vid,)) == LOCKED
-    with pg_register.connect("alice") as conn:
-        conn.execute("UPDATE versions SET is_current = 0 WHERE id = %s", (vid,))
-        conn.execute("UPDATE decisions SET current_version = 2 WHERE id = 'd1'")
+                   "WHERE id = %s", (vid,)) == REFUSED
+    with pg_register.connect("alice", autocommit=False) as conn:
+        conn.execute("SELECT amend_version('d1', 1, 2)")
+        conn.execute("INSERT INTO versions (decision_id, version, title, checklist_sha256, "
+                     "created_at, updated_at) VALUES ('d1', 2, 'Close the depot', %s, %s, %s)",
+                     (SHA, AT, AT))
+        conn.commit()
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version, is_current, status FROM versions "
+                            "ORDER BY version").fetchall() == [(1, 0, "signed-off"),
+                                                               (2, 1, "draft")]
+        assert conn.execute("SELECT current_version FROM decisions").fetchone()[0] == 2
     assert refused(pg_register, "alice", "UPDATE versions SET is_current = 1 WHERE id = %s",
-                   (vid,)) == LOCKED
+                   (vid,)) == REFUSED
+
+
+@pytest.mark.parametrize("user", ["alice", "carol"])
+def test_no_one_retires_or_replaces_a_signed_off_version_with_raw_sql(pg_register, user):
+    vid = signed_off(pg_register)
+    before = snapshot(pg_register)
+    expected = REFUSED if user == "alice" else DENIED
+    assert refused(pg_register, user, "UPDATE versions SET is_current = 0 WHERE id = %s",
+                   (vid,)) == expected
+    assert refused(pg_register, user, "UPDATE decisions SET current_version = 2 "
+                   "WHERE id = 'd1'") == expected
+    # a second current version beside the signed one
+    assert refused(pg_register, user, "INSERT INTO versions (decision_id, version, title, "
+                   "checklist_sha256, created_at, updated_at) VALUES ('d1', 2, 'Open it', %s, "
+                   "%s, %s)", (SHA, AT, AT)) == ("23505" if user == "alice" else DENIED)
+    # amend_version without the new version: refused at commit
+    if user == "alice":
+        with pg_register.connect("alice", autocommit=False) as conn:
+            conn.execute("SELECT amend_version('d1', 1, 2)")
+            with pytest.raises(psycopg.Error) as caught:
+                conn.commit()
+            assert caught.value.sqlstate == REFUSED
+    else:
+        assert refused(pg_register, user, "SELECT amend_version('d1', 1, 2)") == DENIED
+    assert snapshot(pg_register) == before
+
+
+def test_a_draft_is_not_retired_by_amend_version_or_raw_sql(pg_register):
+    vid = seed(pg_register)
+    assert refused(pg_register, "alice", "SELECT amend_version('d1', 1, 2)") == REFUSED
+    assert refused(pg_register, "alice", "UPDATE versions SET is_current = 0 WHERE id = %s",
+                   (vid,)) == REFUSED
 
 
 def snapshot(db) -> list:

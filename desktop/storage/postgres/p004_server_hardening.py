@@ -1,0 +1,125 @@
+"""The shared register's server closes what a hostile test of p001-p003 found (issue 17).
+
+- Only an amendment retires a version: `amend_version()` (SECURITY DEFINER, EXECUTE for
+  dc_author) locks the current signed-off version, makes it no longer current and moves the
+  decision on; nobody else may change a version's is_current or a decision's
+  current_version, and a deferred check refuses at commit a retirement without the new
+  current version beside it. A decision has at most one current version (a unique index).
+"""
+
+from __future__ import annotations
+
+NAME = "p004_server_hardening"
+
+SQL = r"""
+-- ---- only an amendment retires a version ---------------------------------------------------
+CREATE UNIQUE INDEX idx_versions_one_current ON versions (decision_id) WHERE is_current = 1;
+
+CREATE OR REPLACE FUNCTION dc_versions_update() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+    retired versions;
+    sections integer;
+BEGIN
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.decision_id IS DISTINCT FROM OLD.decision_id
+       OR NEW.version IS DISTINCT FROM OLD.version THEN
+        RAISE EXCEPTION 'locked: a version''s identity cannot be changed' USING ERRCODE = 'DC001';
+    END IF;
+    IF NEW.is_current IS DISTINCT FROM OLD.is_current AND NOT dc_as_owner() THEN
+        RAISE EXCEPTION 'refused: a version stops being the current one only by an amendment (amend_version)'
+            USING ERRCODE = 'DC002';
+    END IF;
+    IF OLD.status = 'signed-off' THEN
+        -- the one change allowed: an amendment makes it no longer the current version
+        retired := OLD;
+        retired.is_current := 0;
+        IF NOT (OLD.is_current = 1 AND NEW IS NOT DISTINCT FROM retired) THEN
+            RAISE EXCEPTION 'locked: this version is signed off and cannot be changed'
+                USING ERRCODE = 'DC001';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status = 'signed-off' THEN
+        IF NOT dc_as_owner() THEN
+            RAISE EXCEPTION 'refused: a version is signed off only by recording its last sign-off (record_sign_off)'
+                USING ERRCODE = 'DC002';
+        END IF;
+        SELECT coalesce(jsonb_array_length(c.definition::jsonb -> 'principles'), 1000000)
+            INTO sections FROM checklists c WHERE c.sha256 = NEW.checklist_sha256;
+        IF NEW.complete < coalesce(sections, 1000000)
+           OR dc_missing_roles(NEW.id, NEW.checklist_sha256) > 0 THEN
+            RAISE EXCEPTION 'refused: sign-off needs a complete record and every required role'
+                USING ERRCODE = 'DC002';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION dc_decisions_locked() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT 1 FROM versions WHERE decision_id = OLD.id) THEN
+            RAISE EXCEPTION 'locked: a decision cannot be deleted while it has versions'
+                USING ERRCODE = 'DC001';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.current_version < OLD.current_version THEN
+        RAISE EXCEPTION 'locked: a decision''s identity cannot be changed' USING ERRCODE = 'DC001';
+    END IF;
+    IF NEW.current_version IS DISTINCT FROM OLD.current_version AND NOT dc_as_owner() THEN
+        RAISE EXCEPTION 'refused: a decision moves to its next version only by an amendment (amend_version)'
+            USING ERRCODE = 'DC002';
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- At commit: a version retired in this transaction has its successor, the current version.
+CREATE FUNCTION dc_retired_has_successor() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT dc_copying_in() AND NOT EXISTS (
+            SELECT 1 FROM versions WHERE decision_id = NEW.decision_id
+               AND version = NEW.version + 1 AND is_current = 1) THEN
+        RAISE EXCEPTION 'refused: version % of % was retired without its amendment, version %',
+            NEW.version, NEW.decision_id, NEW.version + 1 USING ERRCODE = 'DC002';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER versions_retired_has_successor AFTER UPDATE ON versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (OLD.is_current = 1 AND NEW.is_current = 0)
+    EXECUTE FUNCTION dc_retired_has_successor();
+
+-- Start an amendment: version p_version of p_decision_id (the current one, signed off) stops
+-- being current and the decision moves on to p_new_version (the next), which the caller
+-- inserts in the same transaction (the check above refuses the commit otherwise).
+CREATE FUNCTION amend_version(p_decision_id text, p_version integer, p_new_version integer)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    v versions;
+BEGIN
+    SELECT * INTO v FROM versions WHERE decision_id = p_decision_id AND version = p_version
+        FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'refused: there is no version % of %', p_version, p_decision_id
+            USING ERRCODE = 'DC002';
+    END IF;
+    IF v.is_current <> 1 OR v.status <> 'signed-off' THEN
+        RAISE EXCEPTION 'refused: only the current version of a signed-off record is amended (version % is %)',
+            v.version, CASE WHEN v.is_current = 1 THEN v.status ELSE 'amended already' END
+            USING ERRCODE = 'DC002';
+    END IF;
+    IF p_new_version IS DISTINCT FROM v.version + 1 THEN
+        RAISE EXCEPTION 'refused: the amendment of version % is version %', v.version, v.version + 1
+            USING ERRCODE = 'DC002';
+    END IF;
+    UPDATE versions SET is_current = 0 WHERE id = v.id;
+    UPDATE decisions SET current_version = p_new_version WHERE id = v.decision_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION amend_version(text, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION amend_version(text, integer, integer) TO dc_author;
+"""
