@@ -5,6 +5,11 @@
   decision on; nobody else may change a version's is_current or a decision's
   current_version, and a deferred check refuses at commit a retirement without the new
   current version beside it. A decision has at most one current version (a unique index).
+- The audit rows of sign-offs and locks come only from the server's functions, whatever the
+  spelling: the guard compares field names and the status written with case, spaces and
+  punctuation taken out ('Sign_off.Chair', 'verification_code ', 'signed-off ' are refused).
+  A client's row must say when (`at`, an ISO 8601 date or timestamp) and be about a decision that
+  exists (register-wide rows are about '', a deletion about the deleted one).
 """
 
 from __future__ import annotations
@@ -122,4 +127,51 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION amend_version(text, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION amend_version(text, integer, integer) TO dc_author;
+
+-- ---- the audit rows of sign-offs and locks, however spelt ------------------------------------
+-- A field name or value with case, spaces and punctuation taken out ('Sign_off. Chair' ->
+-- 'signoffchair'), so look-alikes compare equal.
+CREATE FUNCTION dc_audit_key(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+    SELECT lower(regexp_replace(coalesce(value, ''), '[^[:alnum:]]', '', 'g'))
+$$;
+
+-- Whether `at` is an ISO 8601 date or timestamp (the app writes 2026-12-01T09:00:00.000000Z).
+CREATE FUNCTION dc_is_timestamp(at text) RETURNS boolean LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF at IS NULL OR at !~ ('^\d{4}-\d{2}-\d{2}'
+                            '(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$') THEN
+        RETURN false;
+    END IF;
+    PERFORM at::timestamptz;
+    RETURN true;
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+    RETURN false;
+END $$;
+
+CREATE OR REPLACE FUNCTION dc_audit_guard() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+    key text := dc_audit_key(NEW.field);
+BEGIN
+    IF dc_as_owner() THEN
+        RETURN NEW;
+    END IF;
+    IF key IN ('verificationcode', 'contentcode') OR key LIKE 'signoff%'
+       OR (key = 'status' AND dc_audit_key(NEW.new_value) = 'signedoff') THEN
+        RAISE EXCEPTION 'refused: only record_sign_off writes the audit rows of sign-offs and locks'
+            USING ERRCODE = 'DC002';
+    END IF;
+    IF NOT dc_is_timestamp(NEW.at) THEN
+        RAISE EXCEPTION 'refused: an audit row''s time must be an ISO 8601 date or timestamp, not %',
+            quote_literal(NEW.at) USING ERRCODE = 'DC002';
+    END IF;
+    IF NEW.decision_id <> '' AND key <> 'deleted'
+       AND NOT EXISTS (SELECT 1 FROM decisions WHERE id = NEW.decision_id) THEN
+        RAISE EXCEPTION 'refused: an audit row must be about a decision in the register (% is not)',
+            quote_literal(NEW.decision_id) USING ERRCODE = 'DC002';
+    END IF;
+    RETURN NEW;
+END $$;
 """

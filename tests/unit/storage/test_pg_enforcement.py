@@ -474,6 +474,45 @@ def test_only_record_sign_off_writes_the_audit_rows_that_verify_reads(pg_registe
     assert len(audit_rows(pg_register)) == 2
 
 
+@pytest.mark.parametrize("user", ["alice", "bob"])
+@pytest.mark.parametrize(("field", "new"), [
+    ("Sign_off.Chair", "Someone, 2026-11-30"), ("SIGN_OFF.Clerk", "Someone, 2026-11-30"),
+    (" sign_off.Chair", "Someone, 2026-11-30"), ("sign off.Chair", "Someone, 2026-11-30"),
+    ("sign-off.Chair", "Someone, 2026-11-30"), ("status", "signed-off "),
+    ("Status", "Signed-Off"), (" status ", "signed off"), ("verification_code ", "FORGED"),
+    ("Verification_Code", "FORGED"), ("content code", "FORGED")])
+def test_a_look_alike_of_a_sign_off_or_lock_row_is_refused(pg_register, user, field, new):
+    seed(pg_register)
+    assert refused(pg_register, user, "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'd1', 1, %s, %s)", (AT, field, new)) == REFUSED
+    assert len(audit_rows(pg_register)) == 1
+
+
+@pytest.mark.parametrize("at", ["now", "", "yesterday", "2026-13-01T09:00:00Z",
+                                "2026-12-01 09:00", "2026-12-01T09:00:00Z; signed"])
+def test_an_audit_row_says_when_as_a_timestamp(pg_register, at):
+    seed(pg_register)
+    assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'd1', 1, 'title', 'x')", (at,)) == REFUSED
+    with pg_register.connect("alice") as conn:  # the app's own form, and an import's
+        for good in ("2026-12-01T09:00:00.123456Z", AT, "2026-11-25"):
+            conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
+                         "VALUES (%s, 'd1', 1, 'title', 'x')", (good,))
+    assert len(audit_rows(pg_register)) == 4
+
+
+def test_an_audit_row_is_about_a_decision_in_the_register(pg_register):
+    seed(pg_register)
+    assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'nowhere', 1, 'title', 'x')", (AT,)) == REFUSED
+    with pg_register.connect("alice") as conn:  # register-wide rows, and a deletion's
+        conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
+                     "VALUES (%s, '', 0, 'call_in_days', '20')", (AT,))
+        conn.execute("INSERT INTO audit_log (at, decision_id, version, field) "
+                     "VALUES (%s, 'gone', 0, 'deleted')", (AT,))
+    assert len(audit_rows(pg_register)) == 3
+
+
 def test_the_owner_copies_rows_in_as_they_are_only_if_they_chain_on(pg_register):
     with pg_register.connect() as conn:
         conn.execute("SET dc.copy_in = 'on'")
