@@ -219,8 +219,15 @@ class PostgresRepository:
         where = shown_uri(uri)
         try:
             version = schema_version(conn)
-        except Exception:
+        except Exception as exc:
+            user = conn.info.user
             conn.close()
+            import psycopg
+
+            if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
+                raise InvalidInput(
+                    f"your database role {user!r} has no role on the shared register "
+                    f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
             raise
         if version is None or version < SCHEMA_VERSION:
             conn.close()

@@ -146,3 +146,13 @@ def test_a_nul_character_is_refused_in_words_and_nothing_is_stored(pg_register):
         author.update(d, proposal="Sell\x00")
     assert author.register_count(RegisterQuery()) == 1 and author.get(d.id).proposal == ""
     author.close()
+
+
+@pytest.mark.parametrize("command", [["list"], ["verify", "ABCD-EFGH-JKMN"], ["audit"]])
+def test_a_person_with_no_role_is_told_to_ask_it_for_one(pg_register, tmp_path, command):
+    done = main_py("--db", pg_register.url("mallory"), *command, cwd=tmp_path)
+    assert done.returncode == 2, done
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "'mallory'" in done.stderr
+    assert "ask IT for a role (dc_author, dc_clerk or dc_reader)" in done.stderr
