@@ -78,8 +78,16 @@ def refuse_newer(version: int, where: str) -> None:
 
 def connect(uri: str) -> psycopg.Connection[tuple[object, ...]]:
     """A connection to the server, or a one-line error saying why there is none."""
+    import logging
+
     import psycopg
 
+    # psycopg logs what it ignores while cleaning up after a lost connection ("error ignored
+    # terminating <psycopg.Pipeline [BAD]>"); with no handler, Python prints that to stderr
+    # beside our own one-line error, which already says the server could not be reached
+    psycopg_log = logging.getLogger("psycopg")
+    if not psycopg_log.handlers:
+        psycopg_log.addHandler(logging.NullHandler())
     try:
         return psycopg.connect(uri, connect_timeout=10)
     except psycopg.OperationalError as exc:

@@ -10,6 +10,8 @@
   punctuation taken out ('Sign_off.Chair', 'verification_code ', 'signed-off ' are refused).
   A client's row must say when (`at`, an ISO 8601 date or timestamp) and be about a decision that
   exists (register-wide rows are about '', a deletion about the deleted one).
+- A signed copy is attached by a clerk (dc_clerk) only: authors lose INSERT on signed_copies.
+  A signed-off version's search_index row is locked with it (the owner may still rebuild it).
 """
 
 from __future__ import annotations
@@ -174,4 +176,27 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+
+-- ---- signed copies are the clerk's; a locked version's search words are locked -------------
+REVOKE INSERT ON signed_copies FROM dc_author;
+GRANT INSERT ON signed_copies TO dc_clerk;
+
+CREATE FUNCTION dc_search_index_locked() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT dc_as_owner() AND (
+        (TG_OP IN ('UPDATE', 'DELETE') AND
+            (SELECT status FROM versions WHERE id = OLD.version_id) = 'signed-off')
+        OR (TG_OP IN ('INSERT', 'UPDATE') AND
+            (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off')) THEN
+        RAISE EXCEPTION 'locked: this version is signed off and cannot be changed'
+            USING ERRCODE = 'DC001';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER search_index_locked BEFORE INSERT OR UPDATE OR DELETE ON search_index
+    FOR EACH ROW EXECUTE FUNCTION dc_search_index_locked();
 """

@@ -545,6 +545,36 @@ def test_who_did_it_is_the_session_user_on_every_row_that_records_it(pg_register
     assert refused(pg_register, "postgres", "DELETE FROM signed_copies") == LOCKED
 
 
+def test_only_a_clerk_attaches_a_signed_copy(pg_register):
+    vid = signed_off(pg_register)
+    for user in ("alice", "carol"):
+        assert refused(pg_register, user, "INSERT INTO signed_copies (version_id, filename, "
+                       "sha256, size, data, attached_at) VALUES (%s, 'forged.pdf', 'abc', 5, "
+                       "'%%PDF-', %s)", (vid, AT)) == DENIED
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM signed_copies").fetchone()[0] == 0
+
+
+def test_a_signed_off_versions_search_words_are_locked_with_it(pg_register):
+    vid = signed_off(pg_register)
+    with pg_register.connect() as conn:  # as the client leaves it: made while ready
+        conn.execute("INSERT INTO search_index (version_id, title, words) "
+                     "VALUES (%s, 'close depot'::tsvector, 'close depot'::tsvector)", (vid,))
+    for statement in ("UPDATE search_index SET words = 'nothing'::tsvector",
+                      "DELETE FROM search_index"):
+        assert refused(pg_register, "alice", statement) == LOCKED, statement
+    draft = seed(pg_register, "d2")
+    with pg_register.connect("alice") as conn:  # a draft's are the author's to write
+        conn.execute("INSERT INTO search_index (version_id, title, words) "
+                     "VALUES (%s, 'close'::tsvector, 'close'::tsvector)", (draft,))
+        conn.execute("UPDATE search_index SET words = 'keep'::tsvector WHERE version_id = %s",
+                     (draft,))
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version_id, words::text FROM search_index "
+                            "ORDER BY version_id").fetchall() == [(vid, "'close' 'depot'"),
+                                                                  (draft, "'keep'")]
+
+
 def test_two_writers_appending_at_once_never_chain_to_the_same_row(pg_register):
     seed(pg_register)
     appends = 40
