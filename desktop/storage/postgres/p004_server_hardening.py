@@ -12,6 +12,8 @@
   exists (register-wide rows are about '', a deletion about the deleted one).
 - A signed copy is attached by a clerk (dc_clerk) only: authors lose INSERT on signed_copies.
   A signed-off version's search_index row is locked with it (the owner may still rebuild it).
+- record_sign_off() refuses a sign-off dated in the future or before 2000, a name of only
+  white space (any Unicode space), and a recording time that is not an ISO 8601 timestamp.
 """
 
 from __future__ import annotations
@@ -199,4 +201,111 @@ BEGIN
 END $$;
 CREATE TRIGGER search_index_locked BEFORE INSERT OR UPDATE OR DELETE ON search_index
     FOR EACH ROW EXECUTE FUNCTION dc_search_index_locked();
+
+-- ---- what record_sign_off accepts ----------------------------------------------------------
+-- Whether a name is empty or only white space (Unicode spaces and zero-width ones included).
+CREATE FUNCTION dc_blank(value text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+    SELECT regexp_replace(coalesce(value, ''),
+                          '[[:space:]\u00a0\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]',
+                          '', 'g') = ''
+$$;
+
+CREATE OR REPLACE FUNCTION record_sign_off(
+    p_version_id bigint, p_role text, p_name text, p_date text, p_minute_reference text,
+    p_comment text, p_at text, p_read_code text, p_read_sign_offs jsonb,
+    p_verification_code text DEFAULT NULL, p_content_code text DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    v versions;
+    role_name text;
+    stored jsonb;
+BEGIN
+    SELECT * INTO v FROM versions WHERE id = p_version_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'refused: there is no version %', p_version_id USING ERRCODE = 'DC002';
+    END IF;
+    IF v.status = 'signed-off' THEN
+        RAISE EXCEPTION 'locked: version % of % is already signed off', v.version, v.decision_id
+            USING ERRCODE = 'DC001';
+    END IF;
+    IF v.is_current <> 1 OR v.status <> 'ready' THEN
+        RAISE EXCEPTION 'refused: only the current version of a record that is ready for sign-off can be signed (version % is %)',
+            v.version, v.status USING ERRCODE = 'DC002';
+    END IF;
+    SELECT coalesce(jsonb_agg(jsonb_build_array(role, name, date, minute_reference, comment)),
+                    '[]'::jsonb)
+        INTO stored FROM sign_offs WHERE version_id = v.id;
+    IF v.verification_code IS DISTINCT FROM p_read_code
+       OR p_read_sign_offs IS NULL OR jsonb_typeof(p_read_sign_offs) <> 'array'
+       OR jsonb_array_length(p_read_sign_offs) <> jsonb_array_length(stored)
+       OR NOT (stored @> p_read_sign_offs AND p_read_sign_offs @> stored) THEN
+        RAISE EXCEPTION 'stale: version % of % changed after it was read; read it again',
+            v.version, v.decision_id USING ERRCODE = 'DC003';
+    END IF;
+    SELECT r.value ->> 'name' INTO role_name
+        FROM checklists c, jsonb_array_elements(c.definition::jsonb -> 'sign_off_roles') r
+        WHERE c.sha256 = v.checklist_sha256 AND lower(r.value ->> 'name') = lower(p_role)
+        LIMIT 1;
+    IF role_name IS NULL THEN
+        RAISE EXCEPTION 'refused: % is not a sign-off role of this version''s checklist',
+            quote_literal(p_role) USING ERRCODE = 'DC002';
+    END IF;
+    IF EXISTS (SELECT 1 FROM sign_offs WHERE version_id = v.id AND lower(role) = lower(role_name)) THEN
+        RAISE EXCEPTION 'refused: % has already signed', role_name USING ERRCODE = 'DC002';
+    END IF;
+    IF dc_blank(p_name) THEN
+        RAISE EXCEPTION 'name: enter the name of the person who signed' USING ERRCODE = '22023';
+    END IF;
+    BEGIN
+        IF p_date IS NULL OR p_date !~ '^\d{4}-\d{2}-\d{2}$' OR p_date::date IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '22007';
+        END IF;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+        RAISE EXCEPTION 'date: % is not a date in the form YYYY-MM-DD', quote_literal(p_date)
+            USING ERRCODE = '22023';
+    END;
+    -- today somewhere on Earth (UTC+14) is the latest date a sign-off can honestly bear, so a
+    -- clerk's "today" is never refused whatever the server's or the session's time zone
+    IF p_date::date > ((now() AT TIME ZONE 'UTC') + interval '14 hours')::date THEN
+        RAISE EXCEPTION 'date: % is in the future; give the date it was signed', quote_literal(p_date)
+            USING ERRCODE = '22023';
+    END IF;
+    IF p_date::date < date '2000-01-01' THEN
+        RAISE EXCEPTION 'date: % is before 2000; give the date it was signed', quote_literal(p_date)
+            USING ERRCODE = '22023';
+    END IF;
+    IF NOT dc_is_timestamp(p_at) THEN
+        RAISE EXCEPTION 'refused: the time a sign-off is recorded must be an ISO 8601 timestamp, not %',
+            quote_literal(p_at) USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, recorded_at)
+        VALUES (v.id, role_name, p_name, p_date, coalesce(p_minute_reference, ''),
+                coalesce(p_comment, ''), p_at);
+    INSERT INTO audit_log (at, decision_id, version, field, old_value, new_value)
+        VALUES (p_at, v.decision_id, v.version, 'sign_off.' || role_name, NULL,
+                dc_sign_off_text(p_name, p_date, coalesce(p_minute_reference, ''),
+                                 coalesce(p_comment, '')));
+    IF dc_missing_roles(v.id, v.checklist_sha256) > 0 THEN
+        IF p_verification_code IS NOT NULL OR p_content_code IS NOT NULL THEN
+            RAISE EXCEPTION 'stale: roles are still to sign, so this sign-off does not lock the version; read it again'
+                USING ERRCODE = 'DC003';
+        END IF;
+        RETURN v.status;
+    END IF;
+    IF coalesce(p_verification_code, '') = '' OR p_content_code IS NULL THEN
+        RAISE EXCEPTION 'stale: this is the last sign-off, which locks the version: give its codes'
+            USING ERRCODE = 'DC003';
+    END IF;
+    UPDATE versions SET status = 'signed-off', updated_at = p_at,
+                        verification_code = p_verification_code,
+                        content_code = CASE WHEN code_scheme >= 2 THEN p_content_code ELSE '' END
+        WHERE id = v.id;
+    INSERT INTO audit_log (at, decision_id, version, field, old_value, new_value) VALUES
+        (p_at, v.decision_id, v.version, 'status', v.status, 'signed-off'),
+        (p_at, v.decision_id, v.version, 'verification_code', NULL, p_verification_code),
+        (p_at, v.decision_id, v.version, 'content_code', NULL, p_content_code);
+    RETURN 'signed-off';
+END $$;
 """

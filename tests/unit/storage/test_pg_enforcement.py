@@ -545,6 +545,29 @@ def test_who_did_it_is_the_session_user_on_every_row_that_records_it(pg_register
     assert refused(pg_register, "postgres", "DELETE FROM signed_copies") == LOCKED
 
 
+@pytest.mark.parametrize(("name", "date", "at"), [
+    ("A Person", "2999-01-01", AT), ("A Person", "1999-12-31", AT), ("A Person", "0001-01-01", AT),
+    ("   ", "2026-11-30", AT), ("\t\n", "2026-11-30", AT), ("\u00a0\u3000", "2026-11-30", AT),
+    ("\u200b", "2026-11-30", AT), ("A Person", "2026-11-30", "whenever"),
+    ("A Person", "2026-11-30", "")])
+def test_record_sign_off_refuses_a_future_date_a_blank_name_and_a_free_text_time(
+        pg_register, name, date, at):
+    vid = seed(pg_register)
+    with pg_register.connect("bob") as conn:
+        with pytest.raises(psycopg.Error) as caught:
+            conn.execute("SELECT record_sign_off(%s, 'Chair', %s, %s, '', '', %s, 'READ-CODE', "
+                         "'[]', NULL, NULL)", (vid, name, date, at))
+        assert caught.value.sqlstate == "22023"
+        today = conn.execute("SELECT current_date::text").fetchone()[0]
+        assert sign(conn, vid, "Chair", [], name="Ann\u00a0Other") == "ready"
+        read = [["Chair", "Ann\u00a0Other", "2026-11-30", "", ""]]
+        conn.execute("SELECT record_sign_off(%s, 'Observer', 'A Person', %s, '', '', %s, "
+                     "'READ-CODE', %s, NULL, NULL)", (vid, today, AT, json.dumps(read)))
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT role, date FROM sign_offs ORDER BY rowid").fetchall() == [
+            ("Chair", "2026-11-30"), ("Observer", today)]
+
+
 def test_only_a_clerk_attaches_a_signed_copy(pg_register):
     vid = signed_off(pg_register)
     for user in ("alice", "carol"):
