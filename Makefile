@@ -45,6 +45,7 @@ stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for se
 		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 DC_BACKUP_KILLS=50 $(BIN)/python -m pytest -q -s --timeout=3600 tests/stress \
 		tests/unit/cli/test_import_fuzz.py tests/unit/export/test_pdf_text.py tests/unit/cli/test_cli_hardening.py \
 		tests/unit/domain/test_typed_dates.py tests/unit/application/test_sign_off_race.py \
+		tests/unit/storage/test_pg_sign_off_binding.py \
 		tests/unit/export/test_pdf_pack.py::test_a_pack_with_hundreds_of_meeting_dates_builds \
 		tests/unit/cli/test_list_streaming.py tests/unit/storage/test_detached_backup.py
 

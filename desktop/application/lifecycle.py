@@ -276,7 +276,7 @@ class LifecycleService:
             )
             signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
             vid = repo.version_id(decision.id, decision.version)
-            repo.insert_sign_off(vid, sign_off, stamp)
+            repo.insert_sign_off(vid, sign_off, stamp, basis=decision)
             repo.audit(decision.id, decision.version,
                        [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
             if self.missing_roles(signed):

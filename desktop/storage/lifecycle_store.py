@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from desktop.domain.decision import SignOff
+from desktop.domain.decision import Decision, SignOff
 
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
@@ -39,7 +39,10 @@ class LifecycleTables:
     db: LazyDatabase | Database  # the repository's database
     user: str  # who is recorded as having done it
 
-    def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
+    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision) -> None:
+        """Record one sign-off of the version `basis` (as the caller read and checked it).
+        The caller read it inside this write transaction (BEGIN IMMEDIATE), so it is what is
+        stored: nothing can change between that read and this write."""
         self.db.execute(
             "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
             "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

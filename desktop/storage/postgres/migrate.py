@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.domain.errors import InvalidInput, StorageError
-from desktop.storage.postgres import p001_initial, p002_search, p003_report_appraisal_documents
+from desktop.storage.postgres import (
+    p001_initial,
+    p002_search,
+    p003_report_appraisal_documents,
+    p004_server_hardening,
+)
 from desktop.storage.postgres.uri import shown_uri
 
 if TYPE_CHECKING:
@@ -26,6 +31,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p001_initial.NAME, p001_initial.SQL),
     (p002_search.NAME, p002_search.SQL),
     (p003_report_appraisal_documents.NAME, p003_report_appraisal_documents.SQL),
+    (p004_server_hardening.NAME, p004_server_hardening.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
@@ -72,8 +78,16 @@ def refuse_newer(version: int, where: str) -> None:
 
 def connect(uri: str) -> psycopg.Connection[tuple[object, ...]]:
     """A connection to the server, or a one-line error saying why there is none."""
+    import logging
+
     import psycopg
 
+    # psycopg logs what it ignores while cleaning up after a lost connection ("error ignored
+    # terminating <psycopg.Pipeline [BAD]>"); with no handler, Python prints that to stderr
+    # beside our own one-line error, which already says the server could not be reached
+    psycopg_log = logging.getLogger("psycopg")
+    if not psycopg_log.handlers:
+        psycopg_log.addHandler(logging.NullHandler())
     try:
         return psycopg.connect(uri, connect_timeout=10)
     except psycopg.OperationalError as exc:

@@ -2,8 +2,8 @@
 
 The same methods with the same meaning as the SQLite `desktop.storage.repository.Repository`
 (desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search,
-p003_report_appraisal_documents). psycopg 3 is imported only here, when a `--db` is a
-postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
+p003_report_appraisal_documents, p004_server_hardening). psycopg 3 is imported only here,
+when a `--db` is a postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
 record loads in one query, so it is one snapshot); `transaction()` is one transaction, and a
 nested one a savepoint in it.
 
@@ -219,8 +219,15 @@ class PostgresRepository:
         where = shown_uri(uri)
         try:
             version = schema_version(conn)
-        except Exception:
+        except Exception as exc:
+            user = conn.info.user
             conn.close()
+            import psycopg
+
+            if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
+                raise InvalidInput(
+                    f"your database role {user!r} has no role on the shared register "
+                    f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
             raise
         if version is None or version < SCHEMA_VERSION:
             conn.close()
@@ -275,6 +282,9 @@ class PostgresRepository:
                 f"The shared register refused this: your database role {self.user!r} may not "
                 f"do it ({message}). Authors (dc_author) edit, clerks (dc_clerk) record "
                 "sign-offs, readers (dc_reader) read: ask IT for the role you need.")
+        if state == "23505" and exc.diag.constraint_name == "idx_versions_one_current":
+            return Refused("Another version of this record became the current one meanwhile: "
+                           "read it again.")
         if state == "23505" and "sign_offs" in (exc.diag.constraint_name or "sign_offs"):
             return Refused("That role has already signed this version.")
         if isinstance(exc, psycopg.errors.DataError):
@@ -969,13 +979,15 @@ class PostgresRepository:
         self.audit(decision_id, 0, [("deleted", None, None)], at)
 
     # ---- sign-offs, amendments, follow-up, signed copies (inside transaction()) -------------
-    def insert_sign_off(self, vid: int, s: SignOff, at: str) -> None:
-        """Record one sign-off through the server's record_sign_off: it checks the version
-        is as read here, and when this is the last required role it locks the version with
-        the codes given (computed from what was read, which it proves is what is stored)."""
-        read = self._load_vid(vid)
-        if read is None:
-            raise KeyError(vid)
+    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision) -> None:
+        """Record one sign-off of `basis`, the version as the caller read and checked it (a
+        printed copy's code among the checks), through the server's record_sign_off: under
+        the version's row lock it refuses the sign-off (stale) unless what is stored is still
+        `basis`, and when this is the last required role it locks the version with the codes
+        given (computed from `basis`, which that check proves is what is stored). Never a
+        read of our own here: one made after the caller's checks could be newer than what
+        they checked."""
+        read = basis
         signed = replace(read, sign_offs=(*read.sign_offs, s))
         required = self._required_roles(read.checklist_sha256)
         done = {x.role.casefold() for x in signed.sign_offs}
@@ -1014,10 +1026,9 @@ class PostgresRepository:
             self._server_wrote[key] = self._server_wrote.get(key, 0) + 1
 
     def retire_version(self, decision_id: str, version: int, new_version: int) -> None:
-        self._x("UPDATE versions SET is_current = 0 WHERE decision_id = %s AND version = %s",
-                [decision_id, version])
-        self._x("UPDATE decisions SET current_version = %s WHERE id = %s",
-                [new_version, decision_id])
+        """Start an amendment through the server's amend_version, the only way a version
+        stops being current; new_version must then be inserted in the same transaction."""
+        self._x("SELECT amend_version(%s, %s, %s)", [decision_id, version, new_version])
 
     def version_started(self, decision_id: str, version: int) -> str | None:
         row = self._x("SELECT created_at FROM versions WHERE decision_id = %s AND version = %s",

@@ -254,12 +254,52 @@ def test_a_reader_cannot_write_what_p003_added_and_an_author_writes_a_drafts(pg_
 def test_an_amendment_may_retire_a_signed_off_version_and_nothing_else(pg_register):
     vid = signed_off(pg_register)
     assert refused(pg_register, "alice", "UPDATE versions SET is_current = 0, title = 'x' "
-                   "WHERE id = %s", (vid,)) == LOCKED
-    with pg_register.connect("alice") as conn:
-        conn.execute("UPDATE versions SET is_current = 0 WHERE id = %s", (vid,))
-        conn.execute("UPDATE decisions SET current_version = 2 WHERE id = 'd1'")
+                   "WHERE id = %s", (vid,)) == REFUSED
+    with pg_register.connect("alice", autocommit=False) as conn:
+        conn.execute("SELECT amend_version('d1', 1, 2)")
+        conn.execute("INSERT INTO versions (decision_id, version, title, checklist_sha256, "
+                     "created_at, updated_at) VALUES ('d1', 2, 'Close the depot', %s, %s, %s)",
+                     (SHA, AT, AT))
+        conn.commit()
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version, is_current, status FROM versions "
+                            "ORDER BY version").fetchall() == [(1, 0, "signed-off"),
+                                                               (2, 1, "draft")]
+        assert conn.execute("SELECT current_version FROM decisions").fetchone()[0] == 2
     assert refused(pg_register, "alice", "UPDATE versions SET is_current = 1 WHERE id = %s",
-                   (vid,)) == LOCKED
+                   (vid,)) == REFUSED
+
+
+@pytest.mark.parametrize("user", ["alice", "carol"])
+def test_no_one_retires_or_replaces_a_signed_off_version_with_raw_sql(pg_register, user):
+    vid = signed_off(pg_register)
+    before = snapshot(pg_register)
+    expected = REFUSED if user == "alice" else DENIED
+    assert refused(pg_register, user, "UPDATE versions SET is_current = 0 WHERE id = %s",
+                   (vid,)) == expected
+    assert refused(pg_register, user, "UPDATE decisions SET current_version = 2 "
+                   "WHERE id = 'd1'") == expected
+    # a second current version beside the signed one
+    assert refused(pg_register, user, "INSERT INTO versions (decision_id, version, title, "
+                   "checklist_sha256, created_at, updated_at) VALUES ('d1', 2, 'Open it', %s, "
+                   "%s, %s)", (SHA, AT, AT)) == ("23505" if user == "alice" else DENIED)
+    # amend_version without the new version: refused at commit
+    if user == "alice":
+        with pg_register.connect("alice", autocommit=False) as conn:
+            conn.execute("SELECT amend_version('d1', 1, 2)")
+            with pytest.raises(psycopg.Error) as caught:
+                conn.commit()
+            assert caught.value.sqlstate == REFUSED
+    else:
+        assert refused(pg_register, user, "SELECT amend_version('d1', 1, 2)") == DENIED
+    assert snapshot(pg_register) == before
+
+
+def test_a_draft_is_not_retired_by_amend_version_or_raw_sql(pg_register):
+    vid = seed(pg_register)
+    assert refused(pg_register, "alice", "SELECT amend_version('d1', 1, 2)") == REFUSED
+    assert refused(pg_register, "alice", "UPDATE versions SET is_current = 0 WHERE id = %s",
+                   (vid,)) == REFUSED
 
 
 def snapshot(db) -> list:
@@ -434,6 +474,45 @@ def test_only_record_sign_off_writes_the_audit_rows_that_verify_reads(pg_registe
     assert len(audit_rows(pg_register)) == 2
 
 
+@pytest.mark.parametrize("user", ["alice", "bob"])
+@pytest.mark.parametrize(("field", "new"), [
+    ("Sign_off.Chair", "Someone, 2026-11-30"), ("SIGN_OFF.Clerk", "Someone, 2026-11-30"),
+    (" sign_off.Chair", "Someone, 2026-11-30"), ("sign off.Chair", "Someone, 2026-11-30"),
+    ("sign-off.Chair", "Someone, 2026-11-30"), ("status", "signed-off "),
+    ("Status", "Signed-Off"), (" status ", "signed off"), ("verification_code ", "FORGED"),
+    ("Verification_Code", "FORGED"), ("content code", "FORGED")])
+def test_a_look_alike_of_a_sign_off_or_lock_row_is_refused(pg_register, user, field, new):
+    seed(pg_register)
+    assert refused(pg_register, user, "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'd1', 1, %s, %s)", (AT, field, new)) == REFUSED
+    assert len(audit_rows(pg_register)) == 1
+
+
+@pytest.mark.parametrize("at", ["now", "", "yesterday", "2026-13-01T09:00:00Z",
+                                "2026-12-01 09:00", "2026-12-01T09:00:00Z; signed"])
+def test_an_audit_row_says_when_as_a_timestamp(pg_register, at):
+    seed(pg_register)
+    assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'd1', 1, 'title', 'x')", (at,)) == REFUSED
+    with pg_register.connect("alice") as conn:  # the app's own form, and an import's
+        for good in ("2026-12-01T09:00:00.123456Z", AT, "2026-11-25"):
+            conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
+                         "VALUES (%s, 'd1', 1, 'title', 'x')", (good,))
+    assert len(audit_rows(pg_register)) == 4
+
+
+def test_an_audit_row_is_about_a_decision_in_the_register(pg_register):
+    seed(pg_register)
+    assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
+                   "field, new_value) VALUES (%s, 'nowhere', 1, 'title', 'x')", (AT,)) == REFUSED
+    with pg_register.connect("alice") as conn:  # register-wide rows, and a deletion's
+        conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
+                     "VALUES (%s, '', 0, 'call_in_days', '20')", (AT,))
+        conn.execute("INSERT INTO audit_log (at, decision_id, version, field) "
+                     "VALUES (%s, 'gone', 0, 'deleted')", (AT,))
+    assert len(audit_rows(pg_register)) == 3
+
+
 def test_the_owner_copies_rows_in_as_they_are_only_if_they_chain_on(pg_register):
     with pg_register.connect() as conn:
         conn.execute("SET dc.copy_in = 'on'")
@@ -464,6 +543,59 @@ def test_who_did_it_is_the_session_user_on_every_row_that_records_it(pg_register
         assert {r[0] for r in conn.execute("SELECT recorded_by FROM sign_offs")} == {"bob"}
     assert refused(pg_register, "bob", "DELETE FROM signed_copies") == DENIED
     assert refused(pg_register, "postgres", "DELETE FROM signed_copies") == LOCKED
+
+
+@pytest.mark.parametrize(("name", "date", "at"), [
+    ("A Person", "2999-01-01", AT), ("A Person", "1999-12-31", AT), ("A Person", "0001-01-01", AT),
+    ("   ", "2026-11-30", AT), ("\t\n", "2026-11-30", AT), ("\u00a0\u3000", "2026-11-30", AT),
+    ("\u200b", "2026-11-30", AT), ("A Person", "2026-11-30", "whenever"),
+    ("A Person", "2026-11-30", "")])
+def test_record_sign_off_refuses_a_future_date_a_blank_name_and_a_free_text_time(
+        pg_register, name, date, at):
+    vid = seed(pg_register)
+    with pg_register.connect("bob") as conn:
+        with pytest.raises(psycopg.Error) as caught:
+            conn.execute("SELECT record_sign_off(%s, 'Chair', %s, %s, '', '', %s, 'READ-CODE', "
+                         "'[]', NULL, NULL)", (vid, name, date, at))
+        assert caught.value.sqlstate == "22023"
+        today = conn.execute("SELECT current_date::text").fetchone()[0]
+        assert sign(conn, vid, "Chair", [], name="Ann\u00a0Other") == "ready"
+        read = [["Chair", "Ann\u00a0Other", "2026-11-30", "", ""]]
+        conn.execute("SELECT record_sign_off(%s, 'Observer', 'A Person', %s, '', '', %s, "
+                     "'READ-CODE', %s, NULL, NULL)", (vid, today, AT, json.dumps(read)))
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT role, date FROM sign_offs ORDER BY rowid").fetchall() == [
+            ("Chair", "2026-11-30"), ("Observer", today)]
+
+
+def test_only_a_clerk_attaches_a_signed_copy(pg_register):
+    vid = signed_off(pg_register)
+    for user in ("alice", "carol"):
+        assert refused(pg_register, user, "INSERT INTO signed_copies (version_id, filename, "
+                       "sha256, size, data, attached_at) VALUES (%s, 'forged.pdf', 'abc', 5, "
+                       "'%%PDF-', %s)", (vid, AT)) == DENIED
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM signed_copies").fetchone()[0] == 0
+
+
+def test_a_signed_off_versions_search_words_are_locked_with_it(pg_register):
+    vid = signed_off(pg_register)
+    with pg_register.connect() as conn:  # as the client leaves it: made while ready
+        conn.execute("INSERT INTO search_index (version_id, title, words) "
+                     "VALUES (%s, 'close depot'::tsvector, 'close depot'::tsvector)", (vid,))
+    for statement in ("UPDATE search_index SET words = 'nothing'::tsvector",
+                      "DELETE FROM search_index"):
+        assert refused(pg_register, "alice", statement) == LOCKED, statement
+    draft = seed(pg_register, "d2")
+    with pg_register.connect("alice") as conn:  # a draft's are the author's to write
+        conn.execute("INSERT INTO search_index (version_id, title, words) "
+                     "VALUES (%s, 'close'::tsvector, 'close'::tsvector)", (draft,))
+        conn.execute("UPDATE search_index SET words = 'keep'::tsvector WHERE version_id = %s",
+                     (draft,))
+    with pg_register.connect() as conn:
+        assert conn.execute("SELECT version_id, words::text FROM search_index "
+                            "ORDER BY version_id").fetchall() == [(vid, "'close' 'depot'"),
+                                                                  (draft, "'keep'")]
 
 
 def test_two_writers_appending_at_once_never_chain_to_the_same_row(pg_register):

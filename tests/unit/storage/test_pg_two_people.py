@@ -146,3 +146,44 @@ def test_a_nul_character_is_refused_in_words_and_nothing_is_stored(pg_register):
         author.update(d, proposal="Sell\x00")
     assert author.register_count(RegisterQuery()) == 1 and author.get(d.id).proposal == ""
     author.close()
+
+
+@pytest.mark.parametrize("command", [["list"], ["verify", "ABCD-EFGH-JKMN"], ["audit"]])
+def test_a_person_with_no_role_is_told_to_ask_it_for_one(pg_register, tmp_path, command):
+    done = main_py("--db", pg_register.url("mallory"), *command, cwd=tmp_path)
+    assert done.returncode == 2, done
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "'mallory'" in done.stderr
+    assert "ask IT for a role (dc_author, dc_clerk or dc_reader)" in done.stderr
+
+
+_LOST_MID_IMPORT = """
+import sys
+import psycopg
+owner, url, bundle = sys.argv[1:4]
+executemany = psycopg.Cursor.executemany
+def lost(self, *args, **kwargs):  # the server goes away as the rows go in
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (self.connection.info.backend_pid,))
+    return executemany(self, *args, **kwargs)
+psycopg.Cursor.executemany = lost
+from desktop.cli.main import run
+sys.exit(run(["--db", url, "import", bundle]))
+"""
+
+
+def test_a_server_lost_during_an_import_is_one_line(pg_register, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.helpers.cli import ROOT
+
+    bundle = write_bundle(tmp_path / "in.json", HAND_WRITTEN)
+    done = subprocess.run([sys.executable, "-c", _LOST_MID_IMPORT, pg_register.url(),
+                           pg_register.url("alice"), str(bundle)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done
+    assert "could not be reached" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
