@@ -44,4 +44,6 @@ def test_the_guard_is_still_needed():
         pytest.skip("None is immortal on Python 3.12+")
     result = _run("", 100)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert int(result.stdout.strip()) == 100  # one reference lost per call
+    # one reference lost per call; the count can also move by one for reasons of its own
+    # (seen once in CI: 101), so at least one per call is the leak
+    assert int(result.stdout.strip()) >= 100
