@@ -10,12 +10,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.domain.errors import KnownError
+from desktop.domain.timeline import MAX_CALL_IN_DAYS
 from desktop.ui.widgets import Field, WrappedWordsDialog, primary_button, text_label
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
 
-CALL_IN_RANGE = (1, 20)  # working days a council may set here
+CALL_IN_RANGE = (1, MAX_CALL_IN_DAYS)  # working days a council may set: the service's rule
 CALL_IN_HINT = ("How many working days after a decision is published councillors have to "
                 "call it in for scrutiny. It cannot be implemented until they have passed. "
                 "Weekends, bank holidays and the day of publication are not counted. "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.domain.timeline import MAX_CALL_IN_DAYS
 from desktop.ui.council_settings import CALL_IN_HINT, CouncilSettingsDialog
 from desktop.ui.register.model import COLUMNS
 
@@ -48,7 +49,7 @@ def test_the_call_in_period_is_set_by_keyboard_and_the_register_follows(
     assert hint.geometry().bottom() < dialog.days.mapTo(dialog.field, dialog.days.rect().topLeft()).y()
     assert dialog.days.accessibleName() == "Call-in period"
     assert "working days" in dialog.days.accessibleDescription()
-    assert (dialog.days.minimum(), dialog.days.maximum()) == (1, 20)
+    assert (dialog.days.minimum(), dialog.days.maximum()) == (1, MAX_CALL_IN_DAYS)
     _type(qtbot, dialog, "1")
     with qtbot.waitSignal(dialog.finished):
         qtbot.keyClick(dialog.days, Qt.Key.Key_Return)  # Save is the default button
