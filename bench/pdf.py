@@ -17,53 +17,24 @@ def record_figure(ctx: Context) -> Figure:
     layout, fonts, QR path and stream encoding. Both must lay out the same number of pages
     (printed on stderr); if they do not, the floor is not the same document and the figure
     is not measured."""
-    from bench import floor_pdf
     from bench.storage import _open_service
     from desktop.application.printing import print_record
-    from desktop.export.pdf import render_record
 
     service = _open_service(ctx.scratch("pdf-record"))
     rec = generate.decision_record(random.Random(f"pdf:{ctx.seed}"), 1, complete_share=1.0)
     decision = service.import_bundle(generate.bundle_text([rec]))[0]
     printable = print_record(service, decision.id)
     service.db.close()
-    rendered = render_record(printable)
-    floor_bytes, floor_pages = floor_pdf.build(printable)
-    sizes = {"app_pages": rendered.pages, "app_bytes": len(rendered.pdf),
-             "floor_pages": floor_pages, "floor_bytes": len(floor_bytes)}
-    print(f"# pdf_record: the app lays out {rendered.pages} pages ({len(rendered.pdf):,} bytes), "
-          f"the floor {floor_pages} pages ({len(floor_bytes):,} bytes)", file=sys.stderr)
-    what = f"PDF: one {rendered.pages}-page record"
-    if floor_pages != rendered.pages:
-        note = (f"THE FLOOR IS NOT THE SAME DOCUMENT: the app lays out {rendered.pages} pages, "
-                f"bench/floor_pdf.py {floor_pages}")
-        print(f"# pdf_record: {note}", file=sys.stderr)
-        return Figure("pdf_record", what, "ms", 1.2, [], note=note, extra=sizes)
-
-    def subject() -> float:
-        t0 = time.perf_counter()
-        render_record(printable)
-        return (time.perf_counter() - t0) * 1000
-
-    def floor() -> float:
-        t0 = time.perf_counter()
-        floor_pdf.build(printable)
-        return (time.perf_counter() - t0) * 1000
-
-    s, f = interleaved(subject, floor, ctx.reps, warmup=max(1, ctx.warmup))
-    return Figure("pdf_record", what, "ms", 1.2, s, f,
-                  floor_what=f"plain ReportLab, {floor_pages} pages", extra=sizes,
-                  note="a fully answered record; the principles flow after the summary page")
+    return _against_floor(ctx, "pdf_record", printable, 1.2, "",
+                          "a fully answered record; the principles flow after the summary page")
 
 
 def appraisal_figure(ctx: Context) -> Figure:
     """render_record of a record with a 6 x 20 options appraisal (the statutory checklist's
     seventeen sections and three critical success factors, every cell with evidence) vs
     bench/floor_pdf.py laying out the same content; the page counts must match."""
-    from bench import floor_pdf
     from bench.storage import _open_service
     from desktop.application.printing import print_record
-    from desktop.export.pdf import render_record
 
     service = _open_service(ctx.scratch("pdf-appraisal"))
     checklist = service.checklists.find("tizard-principles-and-statutory-duties")  # shipped
@@ -72,19 +43,30 @@ def appraisal_figure(ctx: Context) -> Figure:
     assert decision.appraisal is not None and len(decision.appraisal.scores) == 120
     printable = print_record(service, decision.id)
     service.db.close()
+    return _against_floor(ctx, "pdf_appraisal", printable, 1.3, " with a 6 x 20 appraisal",
+                          "seventeen sections answered; 120 scored cells, their evidence in "
+                          "the annex")
+
+
+def _against_floor(ctx: Context, key: str, printable, budget: float, what_more: str,
+                   note: str) -> Figure:
+    """render_record of `printable` against bench/floor_pdf.py building the same document,
+    interleaved; no figure when the two lay out different page counts."""
+    from bench import floor_pdf
+    from desktop.export.pdf import render_record
+
     rendered = render_record(printable)
     floor_bytes, floor_pages = floor_pdf.build(printable)
     sizes = {"app_pages": rendered.pages, "app_bytes": len(rendered.pdf),
              "floor_pages": floor_pages, "floor_bytes": len(floor_bytes)}
-    print(f"# pdf_appraisal: the app lays out {rendered.pages} pages "
-          f"({len(rendered.pdf):,} bytes), the floor {floor_pages} pages "
-          f"({len(floor_bytes):,} bytes)", file=sys.stderr)
-    what = f"PDF: one {rendered.pages}-page record with a 6 x 20 appraisal"
+    print(f"# {key}: the app lays out {rendered.pages} pages ({len(rendered.pdf):,} bytes), "
+          f"the floor {floor_pages} pages ({len(floor_bytes):,} bytes)", file=sys.stderr)
+    what = f"PDF: one {rendered.pages}-page record{what_more}"
     if floor_pages != rendered.pages:
         note = (f"THE FLOOR IS NOT THE SAME DOCUMENT: the app lays out {rendered.pages} pages, "
                 f"bench/floor_pdf.py {floor_pages}")
-        print(f"# pdf_appraisal: {note}", file=sys.stderr)
-        return Figure("pdf_appraisal", what, "ms", 1.3, [], note=note, extra=sizes)
+        print(f"# {key}: {note}", file=sys.stderr)
+        return Figure(key, what, "ms", budget, [], note=note, extra=sizes)
 
     def subject() -> float:
         t0 = time.perf_counter()
@@ -97,10 +79,8 @@ def appraisal_figure(ctx: Context) -> Figure:
         return (time.perf_counter() - t0) * 1000
 
     s, f = interleaved(subject, floor, ctx.reps, warmup=max(1, ctx.warmup))
-    return Figure("pdf_appraisal", what, "ms", 1.3, s, f,
-                  floor_what=f"plain ReportLab, {floor_pages} pages", extra=sizes,
-                  note="seventeen sections answered; 120 scored cells, their evidence in the "
-                       "annex")
+    return Figure(key, what, "ms", budget, s, f,
+                  floor_what=f"plain ReportLab, {floor_pages} pages", extra=sizes, note=note)
 
 
 def _pack_runs(ctx: Context, db: Path, ids: list[str], reps: int, warmup: int,
