@@ -125,16 +125,19 @@ def _child(which: str, spec: str, out: Path) -> int:
     return 0
 
 
-def readme_markers(size: int) -> tuple[str, str]:
+def readme_markers(size: int, groups: list[str] | None = None) -> tuple[str, str]:
     """The README markers of a run's table: the default size's, or `bench:SIZE:` ones (a
-    `--size 100000` run keeps its own table beside the default one)."""
+    `--size 100000` run keeps its own table beside the default one); a run of the postgres
+    group alone writes its own table (`bench:postgres:`)."""
+    if groups and all(g.startswith("postgres") for g in groups):
+        return "<!-- bench:postgres:start -->", "<!-- bench:postgres:end -->"
     if size == Context.size:
         return START, END
     return f"<!-- bench:{size}:start -->", f"<!-- bench:{size}:end -->"
 
 
 def update_readme(table: str, summary: str, meta: dict) -> None:
-    start, end = readme_markers(meta["size"])
+    start, end = readme_markers(meta["size"], meta.get("groups"))
     text = README.read_text(encoding="utf-8")
     if start not in text or end not in text:
         raise SystemExit(f"README.md has no {start} … {end} markers")
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
                    f"Python {platform.python_version()}",
-        "reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
+        "reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size, "groups": groups,
     }
     harness.write_json(figures, args.json, meta)
     if args.update_readme:

@@ -510,6 +510,19 @@ class PostgresRepository:
             raise KeyError(decision_id)
         return str(row[0])
 
+    def checklist_definitions(self, versions: Iterable[tuple[str, int]]
+                              ) -> dict[tuple[str, int], str]:
+        """(decision id, version) -> its checklist's definition, for each one on record: one
+        round trip for them all (a search's "where it matched" labels a page of rows)."""
+        pairs = list(dict.fromkeys(versions))
+        if not pairs:
+            return {}
+        return {(r[0], r[1]): str(r[2]) for r in self._x(
+            "SELECT v.decision_id, v.version, c.definition FROM versions v JOIN checklists c "
+            "ON c.sha256 = v.checklist_sha256 JOIN unnest(%s::text[], %s::int[]) AS w(d, n) "
+            "ON v.decision_id = w.d AND v.version = w.n",
+            [[d for d, _ in pairs], [n for _, n in pairs]])}
+
     # ---- reading ------------------------------------------------------------------------
     def exists(self, decision_id: str) -> bool:
         return self._x("SELECT 1 FROM decisions WHERE id = %s", [decision_id]).fetchone() \
