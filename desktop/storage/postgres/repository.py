@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -326,12 +326,14 @@ class PostgresRepository:
                     try:
                         yield
                     except BaseException:
-                        self._conn.execute("ROLLBACK")
+                        with suppress(Exception):  # an aborted pipeline: the finally's turn
+                            self._conn.execute("ROLLBACK")
                         raise
                     newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
                     self._conn.execute("COMMIT")
             finally:
                 self._depth = 0
+                self._pipe = None
                 self._locked.clear()
                 self._server_wrote.clear()
                 self._signed_here.clear()
@@ -355,9 +357,10 @@ class PostgresRepository:
             yield
             pipe.sync()
         except BaseException as exc:
-            self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            pipe.sync()
             self._depth -= 1
+            with suppress(Exception):  # if even this fails, the outer COMMIT will
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                pipe.sync()
             if isinstance(exc, Exception):
                 raise self._translated(exc) from None
             raise
