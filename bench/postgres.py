@@ -10,8 +10,8 @@ skipped with one line.
 Round trips are counted by bench/wire_proxy.py between the app and the server (client->server
 turns on the wire), so they count whatever psycopg sends, BEGIN and COMMIT included. The
 latency run puts `--pg-latency` ms of round-trip time on that proxy (half each way): netem
-would be the honest tool, but needs a kernel module and a network namespace (tried first;
-the line saying why it was not used is in the figures' note).
+would be the usual tool, but needs a kernel module and a network namespace (tried first;
+the line saying why it was not used is printed and kept in the latency figures' note).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from bench.harness import ROOT, Figure, interleaved
 # statements an action sends shows here).
 # Before pipelining and one read of a search's checklists (2026-12-01): autosave 9, open 2,
 # search 3 and one a row matched in its answers (92 for a page of 100, up to 43 for the 40
-# rows of a screenful), sign-off 11, import of one 16-18 (it varied: executemany's own
-# pipeline).
+# rows of a screenful), sign-off 11, import of one 16-18 (counted cold then: psycopg's
+# preparing of statements at their sixth execution varied it).
 TRIPS = {"autosave": 2, "open": 2, "search": 5, "sign_off": 7, "import": 6}
 ACTIONS = {
     "autosave": "Autosave of one answer",
@@ -41,8 +41,7 @@ ACTIONS = {
     "sign_off": "Record one sign-off (the clerk)",
     "import": "Import of one decision",
 }
-PAGE = 100  # the register view's page size (desktop/ui/register/model.py)
-MATCH_BATCH = 40  # the rows whose "Matched in" it reads at once (the same module)
+PAGE = 100  # the register view's page size (desktop/ui/register/model.py's default)
 
 KEYS = ("pg_autosave", "pg_first_page",
         *(f"pg_trips_{a}" for a in ACTIONS), *(f"pg_latency_{a}" for a in ACTIONS))
@@ -200,6 +199,7 @@ def _actions(ctx: Context, author: Any, clerk: Any) -> dict[str, Action]:
     from desktop.application.lifecycle import SignOffRequest
     from desktop.domain.decision import Answer, Rating
     from desktop.domain.queries import RegisterQuery
+    from desktop.ui.register.model import MATCH_BATCH  # the rows whose "Matched in" it reads
 
     held = _editable(author, 10)
     mine = {d.id for d in held}
@@ -282,6 +282,8 @@ def trip_figures(ctx: Context, db: Any, latency_ms: float) -> list[Figure]:
     why = netem_unavailable() if latency_ms else None
     how = (f"{latency_ms:g} ms RTT by the bench's delaying proxy (tc netem not used here: "
            f"{why})" if why else f"{latency_ms:g} ms RTT injected by the bench's proxy")
+    if latency_ms:
+        print(f"# postgres: {how}", file=sys.stderr, flush=True)
     proxy = WireProxy(db.cluster.socket_dir / ".s.PGSQL.5432", one_way_ms=latency_ms / 2)
     author = open_service(proxy.url(db.name, "alice"))
     clerk = open_service(proxy.url(db.name, "bob"))

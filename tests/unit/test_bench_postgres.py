@@ -47,6 +47,7 @@ def test_the_postgres_group_runs_on_a_tiny_register(tmp_path):
     assert figures["pg_autosave"]["floor"] and figures["pg_latency_autosave"]["floor"]
     assert figures["pg_first_page"]["budget"] == "≤ 30 ms"
     assert f"{data['summary']}" in result.stdout
+    assert "# postgres: 4 ms RTT" in result.stderr  # and, where netem failed, why
 
 
 def test_without_postgresql_the_group_is_skipped_with_one_line(tmp_path):
