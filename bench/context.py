@@ -22,6 +22,7 @@ class Context:
     pack_size: int = 100
     dated_pack_size: int = 1_000  # the pack whose decisions each have their own meeting date
     seed: int = 7
+    pg_latency: float = 20.0  # ms of round-trip time the postgres group's latency run adds
     cache_dir: Path = RESULTS / "cache"
     work_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-")))
     _counter: itertools.count = field(default_factory=itertools.count)

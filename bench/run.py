@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench import harness
 from bench.context import RESULTS, Context
 
-GROUPS = ("startup", "storage", "gui", "cli", "pdf")
+GROUPS = ("startup", "storage", "gui", "cli", "pdf", "postgres")
 README = harness.ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -37,6 +37,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pack-size", type=int, default=100, help="decisions in the pack")
     p.add_argument("--dated-pack-size", type=int, default=1_000,
                    help="decisions (each with its own meeting date) in the big pack")
+    p.add_argument("--pg-latency", type=float, default=Context.pg_latency,
+                   help="ms of round-trip time added for the postgres group's latency run "
+                        "(default 20; 0: none)")
     p.add_argument("--groups", default=",".join(GROUPS), help=f"any of {', '.join(GROUPS)}")
     p.add_argument("--only", default="",
                    help="figure keys to run and keep (comma-separated); the rest are skipped")
@@ -62,6 +65,7 @@ def _run_group_in_child(ctx: Context, group: str, part: str) -> list[harness.Fig
     spec = {"reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
             "import_size": ctx.import_size, "pack_size": ctx.pack_size,
             "dated_pack_size": ctx.dated_pack_size, "seed": ctx.seed,
+            "pg_latency": ctx.pg_latency,
             "cache_dir": str(ctx.cache_dir), "work_dir": str(ctx.work_dir)}
     cmd = [sys.executable, "-m", "bench.run", "--child", f"{group}:{part}", "--spec",
            json.dumps(spec), "--child-out", str(out)]
@@ -89,8 +93,13 @@ def collect(ctx: Context, groups: list[str], log=print,
 
     figures: list[harness.Figure] = []
     for group in groups:
-        parts = parts_for(importlib.import_module(f"bench.{group}"), only)
+        module = importlib.import_module(f"bench.{group}")
+        parts = parts_for(module, only)
         if not parts:
+            continue
+        skipped = getattr(module, "skip_reason", lambda: None)()
+        if skipped:  # e.g. PostgreSQL not installed: one line, no figures
+            log(f"# {group}: skipped: {skipped}", file=sys.stderr, flush=True)
             continue
         t0 = time.perf_counter()
         log(f"# {group} …", file=sys.stderr, flush=True)
@@ -116,16 +125,19 @@ def _child(which: str, spec: str, out: Path) -> int:
     return 0
 
 
-def readme_markers(size: int) -> tuple[str, str]:
+def readme_markers(size: int, groups: list[str] | None = None) -> tuple[str, str]:
     """The README markers of a run's table: the default size's, or `bench:SIZE:` ones (a
-    `--size 100000` run keeps its own table beside the default one)."""
+    `--size 100000` run keeps its own table beside the default one); a run of the postgres
+    group alone writes its own table (`bench:postgres:`)."""
+    if groups and all(g.startswith("postgres") for g in groups):
+        return "<!-- bench:postgres:start -->", "<!-- bench:postgres:end -->"
     if size == Context.size:
         return START, END
     return f"<!-- bench:{size}:start -->", f"<!-- bench:{size}:end -->"
 
 
 def update_readme(table: str, summary: str, meta: dict) -> None:
-    start, end = readme_markers(meta["size"])
+    start, end = readme_markers(meta["size"], meta.get("groups"))
     text = README.read_text(encoding="utf-8")
     if start not in text or end not in text:
         raise SystemExit(f"README.md has no {start} … {end} markers")
@@ -142,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         return _child(args.child, args.spec, args.child_out)
     ctx = Context(reps=args.reps, warmup=args.warmup, size=args.size,
                   import_size=args.import_size, pack_size=args.pack_size,
-                  dated_pack_size=args.dated_pack_size, cache_dir=args.cache)
+                  dated_pack_size=args.dated_pack_size, cache_dir=args.cache,
+                  pg_latency=args.pg_latency)
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     unknown = set(groups) - set(GROUPS)
     if unknown:
@@ -162,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
                    f"Python {platform.python_version()}",
-        "reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size,
+        "reps": ctx.reps, "warmup": ctx.warmup, "size": ctx.size, "groups": groups,
     }
     harness.write_json(figures, args.json, meta)
     if args.update_readme:

@@ -308,11 +308,17 @@ class DecisionService:
         rows = list(rows)
         versions = {r.id: r.version for r in rows}
         shown: dict[str, str] = {}
-        for decision_id, match in self.repo.search_matches(search, rows).items():
+        matches = self.repo.search_matches(search, rows)
+        definitions = self.repo.checklist_definitions(  # one read for every row's checklist
+            (d, versions[d]) for d, m in matches.items() if "answers" in m.places)
+        for decision_id, match in matches.items():
             parts = []
             for place in match.places:
                 if place == "answers":
-                    checklist = self.checklist_at(decision_id, versions[decision_id])
+                    definition = definitions.get((decision_id, versions[decision_id]))
+                    if definition is None:
+                        raise KeyError(decision_id)
+                    checklist = self.parse_checklist(definition)
                     place = "answers: " + ", ".join(principle_label(s, checklist)
                                                     for s in match.answer_slugs)
                 parts.append(place)

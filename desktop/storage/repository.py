@@ -458,6 +458,17 @@ class Repository(LifecycleTables):
         definition: str = row[0]
         return definition
 
+    def checklist_definitions(self, versions: Iterable[tuple[str, int]]
+                              ) -> dict[tuple[str, int], str]:
+        """(decision id, version) -> its checklist's definition, for each one on record."""
+        out = {}
+        for decision_id, version in dict.fromkeys(versions):
+            try:
+                out[(decision_id, version)] = self.checklist_definition(decision_id, version)
+            except KeyError:
+                continue
+        return out
+
     # ---- reading ----------------------------------------------------------------------
     def exists(self, decision_id: str) -> bool:
         return (

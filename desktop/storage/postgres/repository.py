@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -206,6 +206,11 @@ class PostgresRepository:
         self._server_wrote: dict[tuple[str, int, str, str | None, str | None], int] = {}
         self._signed_here: set[int] = set()  # versions locked by record_sign_off just now
         self._seen: int | None = None  # the newest audit row at our last look
+        self._depth = 0  # transactions open (1) and savepoints in them
+        self._pipe: psycopg.Pipeline | None = None  # the open transaction's pipeline
+        # version row id -> (updated_at, status) as current_version_id found and locked it
+        # in the open transaction: an UPDATE carrying them cannot miss the row
+        self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
 
     @classmethod
@@ -259,6 +264,10 @@ class PostgresRepository:
             return
         try:
             with self._conn.cursor() as cur:
+                if self._depth:  # queued in the transaction's pipeline: no round trip
+                    for row in rows:
+                        cur.execute(sql, row)
+                    return
                 cur.executemany(sql, rows)
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
@@ -297,21 +306,66 @@ class PostgresRepository:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction (a savepoint when nested: it joins the outer one)."""
-        outer = self._conn.info.transaction_status == 0  # idle: not inside one
+        """One transaction (a savepoint when nested: it joins the outer one), in psycopg's
+        pipeline mode: statements whose results nobody reads are queued, not waited for, so
+        a transaction costs a round trip for each read its caller makes and one for the rest
+        (its writes, the newest audit row's id and COMMIT, sent together). An autosave is
+        two: BEGIN with current_version_id's check, then the writes and COMMIT. A server
+        error in a queued statement is raised when the pipeline is next synced (at the
+        latest at commit), and the whole transaction is rolled back."""
+        if self._depth:
+            yield from self._savepoint()
+            return
+        self._depth = 1
+        self._locked.clear()
+        newest = None
         try:
-            with self._conn.transaction():
-                yield
-        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
-            if outer:
+            try:
+                with self._conn.pipeline() as self._pipe:
+                    self._conn.execute("BEGIN")
+                    try:
+                        yield
+                    except BaseException:
+                        with suppress(Exception):  # an aborted pipeline: the finally's turn
+                            self._conn.execute("ROLLBACK")
+                        raise
+                    newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
+                    self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+                self._pipe = None
+                self._locked.clear()
                 self._server_wrote.clear()
                 self._signed_here.clear()
+                if self._conn.info.transaction_status == 3:  # a queued statement failed
+                    self._conn.execute("ROLLBACK")
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
-        if outer:
-            self._server_wrote.clear()
-            self._signed_here.clear()
-            self._counts = None
-            self._seen = self._newest_audit_row()
+        self._counts = None
+        row = newest.fetchone() if newest is not None else None
+        self._seen = int(row[0]) if row else self._seen
+
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction: a savepoint, synced at its end so that a server error in it
+        is raised here (a caller may catch it and go on with the outer transaction)."""
+        name = f"dc_{self._depth}"
+        pipe = self._pipe
+        assert pipe is not None  # a savepoint is only taken inside transaction()'s pipeline
+        self._depth += 1
+        self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+            pipe.sync()
+        except BaseException as exc:
+            self._depth -= 1
+            with suppress(Exception):  # if even this fails, the outer COMMIT will
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                pipe.sync()
+            if isinstance(exc, Exception):
+                raise self._translated(exc) from None
+            raise
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+        self._depth -= 1
 
     @property
     def connection(self) -> psycopg.Connection[Any]:
@@ -458,6 +512,19 @@ class PostgresRepository:
         if row is None:
             raise KeyError(decision_id)
         return str(row[0])
+
+    def checklist_definitions(self, versions: Iterable[tuple[str, int]]
+                              ) -> dict[tuple[str, int], str]:
+        """(decision id, version) -> its checklist's definition, for each one on record: one
+        round trip for them all (a search's "where it matched" labels a page of rows)."""
+        pairs = list(dict.fromkeys(versions))
+        if not pairs:
+            return {}
+        return {(r[0], r[1]): str(r[2]) for r in self._x(
+            "SELECT v.decision_id, v.version, c.definition FROM versions v JOIN checklists c "
+            "ON c.sha256 = v.checklist_sha256 JOIN unnest(%s::text[], %s::int[]) AS w(d, n) "
+            "ON v.decision_id = w.d AND v.version = w.n",
+            [[d for d, _ in pairs], [n for _, n in pairs]])}
 
     # ---- reading ------------------------------------------------------------------------
     def exists(self, decision_id: str) -> bool:
@@ -905,7 +972,10 @@ class PostgresRepository:
         done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
         held = (decision.version, decision.status.value, decision.updated_at,
                 codes(decision)[0], len(decision.sign_offs), done)
-        return int(row[0]) if row is not None and tuple(row[1:]) == held else None
+        if row is None or tuple(row[1:]) != held:
+            return None
+        self._locked[int(row[0])] = (decision.updated_at, decision.status.value)
+        return int(row[0])
 
     def _newest_audit_row(self) -> int:
         row = self._x("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()
@@ -943,9 +1013,13 @@ class PostgresRepository:
         values["updated_at"] = new.updated_at
         sets = ", ".join(f"{c} = %s" for c in values)
         cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
-                      "AND status = %s", [*values.values(), vid, old.updated_at,
-                                          old.status.value])
-        if cur.rowcount != 1:
+                      "AND status = %s RETURNING id", [*values.values(), vid, old.updated_at,
+                                                       old.status.value])
+        # A row current_version_id locked as `old` has it is updated: no need to wait for the
+        # answer (the pipeline sends on). Otherwise read it: none, and it moved on.
+        checked = self._locked.get(vid) == (old.updated_at, old.status.value)
+        self._locked.pop(vid, None)  # this UPDATE moves it on
+        if not checked and cur.fetchone() is None:
             raise ChangedElsewhere(
                 f"{old.title!r} was changed elsewhere since it was read, so this change was "
                 "not saved: open it again")
