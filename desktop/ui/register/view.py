@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedWidget,
-    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from desktop.ui.register.model import COLUMNS, RegisterTableModel
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QKeyEvent, QPaintEvent
 
     from desktop.application.decisions import DecisionService
     from desktop.ui.register.model import PagedTableModel
@@ -265,6 +264,7 @@ class RegisterView(QWidget):
         if self._table is not None:
             return self._table
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QStyle
 
         table = self._table = RegisterTable()
         header = table.horizontalHeader()
@@ -273,6 +273,9 @@ class RegisterView(QWidget):
         # first, by default): that loaded the first page twice, the second time by reference.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
+        # The row numbers are never shown: hidden before the model is set, their header does
+        # not measure itself from the model's headerData() (400 calls into Python).
+        table.verticalHeader().hide()
         table.setModel(self.model)
         table.list_of("Register of decisions",
                       QAbstractItemView.SelectionMode.ExtendedSelection)
