@@ -11,14 +11,15 @@ another account could plant one; a lock file owned by another account is never h
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
 
+from desktop.domain.digest import sha256_hex
+
 
 def _key(identity: str) -> str:
-    return "decision-checklist-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+    return "decision-checklist-" + sha256_hex(identity.encode("utf-8"))[:16]
 
 
 def path_key(db_path: Path | str) -> str:

@@ -6,7 +6,6 @@ holds several checklists, and each decision is answered against one of them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from desktop.domain.digest import sha256_hex
 from desktop.domain.errors import ChecklistError
 from desktop.domain.visible import BIDI_CONTROLS
 
@@ -98,7 +98,7 @@ class Checklist:
     # every decision it reads, and for the slugs once per answer.
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.raw_json.encode("utf-8")).hexdigest()
+        return sha256_hex(self.raw_json.encode("utf-8"))
 
     @cached_property
     def slugs(self) -> tuple[str, ...]:
@@ -201,7 +201,7 @@ VALIDATED_LIST = "checklist.validated"  # beside the schema
 
 def validation_digest(text: str, schema_text: str) -> str:
     """What identifies one checklist text validated against one schema text."""
-    return hashlib.sha256(schema_text.encode("utf-8") + b"\0" + text.encode("utf-8")).hexdigest()
+    return sha256_hex(schema_text.encode("utf-8") + b"\0" + text.encode("utf-8"))
 
 
 def _validated_before(text: str, schema_path: Path) -> bool:

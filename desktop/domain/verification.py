@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -26,6 +25,8 @@ def canonical_content(record: dict[str, Any]) -> bytes:
 
 def verification_code(record: dict[str, Any]) -> str:
     """SHA-256 over the canonical content, shown as 12 Crockford base32 characters."""
+    import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
+
     digest = hashlib.sha256(canonical_content(record)).digest()
     number = int.from_bytes(digest[:8], "big") >> (64 - 5 * _CODE_CHARS)
     chars = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -172,6 +171,8 @@ def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: in
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
+
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

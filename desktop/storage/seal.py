@@ -14,11 +14,8 @@ copies and backups kept elsewhere show that.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +44,8 @@ def _read_small(path: Path, limit: int) -> bytes | None:
 
 def key_id_of(key: bytes) -> str:
     """A short public name for a key (the first 16 hex digits of its SHA-256)."""
+    import hashlib  # hashlib and hmac load OpenSSL: not before the window's first paint
+
     return hashlib.sha256(key).hexdigest()[:16]
 
 
@@ -110,6 +109,8 @@ class AuditSeal:
             key = self._load_key()
             if key is None:
                 _private_folder(self.folder)
+                import secrets
+
                 key = secrets.token_bytes(32)
                 try:  # O_EXCL: two processes making the first key never get two keys
                     fd = os.open(self._key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -150,11 +151,15 @@ class AuditSeal:
 
     def seal(self, row_hash: str) -> tuple[str, str]:
         """(key id, seal) for an audit row with this chained hash."""
+        import hmac
+
         key_id, key = self.writing_key()
         return key_id, hmac.digest(key, row_hash.encode("ascii"), "sha256").hex()  # one C call
 
     def check(self, key_id: str, row_hash: str, seal: str) -> bool | None:
         """Whether a row's seal is right; None if this computer does not hold its key."""
+        import hmac
+
         key = self.key(key_id)
         if key is None:
             return None
@@ -163,6 +168,9 @@ class AuditSeal:
 
     # ---- the head -------------------------------------------------------------------------
     def _head_mac(self, key: bytes, last_id: int, last_hash: str) -> str:
+        import hashlib
+        import hmac
+
         message = f"{self.register_id}:{last_id}:{last_hash}".encode()
         return hmac.new(key, message, hashlib.sha256).hexdigest()
 
@@ -179,6 +187,8 @@ class AuditSeal:
 
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""
+        import hmac
+
         data = _read_small(self._head_path, _HEAD_BYTES)
         if data is None:
             return None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain.decision import Rating
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QBrush, QPixmap
 
 TEXT = "#0b0c0c"
 SECONDARY = "#505a5f"
@@ -51,47 +56,78 @@ _ICONS: dict[Rating, QIcon] = {}
 
 
 def rating_icon(rating: Rating | None) -> QIcon:
-    """A filled shape with the rating's symbol in white: shape and symbol differ per rating."""
+    """A filled shape with the rating's symbol in white: shape and symbol differ per rating.
+
+    Drawn without naming PySide's `Qt` (its ~95 enums cost ~15 ms and 1.5 MiB, and the
+    register's first paint draws these): QPainter.setPen, setBrush and QBrush(QColor) each
+    resolve their overloads through it, so the shape is filled or stroked as a path with a
+    brush or pen made without them, and the symbol, drawn in the default pen, is coloured in
+    a layer of its own. The pixels are those of drawing it with NoPen, a brush and a pen."""
     if rating is None:
         return QIcon()
     if rating not in _ICONS:
-        from PySide6.QtCore import QRectF, Qt  # naming `Qt` costs ~15 ms: not at start-up
-        from PySide6.QtGui import QPainter, QPixmap
+        from PySide6.QtCore import QPointF, QRectF
+        from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
         size = 32
-        pix = QPixmap(size, size)
-        pix.fill(Qt.GlobalColor.transparent)
+        pix = _clear_pixmap(size)
         p = QPainter(pix)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(RATING_COLOURS[rating]))
+        shape = QPainterPath()
         rect = QRectF(2, 2, size - 4, size - 4)
-        if rating == Rating.GREEN:
-            p.drawEllipse(rect)
-        elif rating == Rating.RED:
-            p.drawRect(rect)
+        if rating == Rating.RED:
+            shape.addRect(rect)
         elif rating == Rating.AMBER:
-            from PySide6.QtCore import QPointF
-            from PySide6.QtGui import QPolygonF
-
-            p.drawPolygon(QPolygonF([QPointF(16, 1), QPointF(31, 30), QPointF(1, 30)]))
+            shape.addPolygon(QPolygonF([QPointF(16, 1), QPointF(31, 30), QPointF(1, 30)]))
+            shape.closeSubpath()
         else:
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(QColor(SECONDARY))
-            p.drawEllipse(rect)
+            shape.addEllipse(rect)
+        if rating == Rating.NOT_APPLICABLE:  # an outline only
+            pen = QPen()
+            pen.setColor(QColor(SECONDARY))
+            p.strokePath(shape, pen)
+        else:
+            p.fillPath(shape, _solid(RATING_COLOURS[rating]))
         font = QFont(app_font_family())
         font.setPixelSize(18 if rating != Rating.AMBER else 16)
         font.setBold(True)
-        p.setFont(font)
-        p.setPen(QColor("white") if rating != Rating.NOT_APPLICABLE else QColor(SECONDARY))
+        symbol = _clear_pixmap(size)
+        s = QPainter(symbol)
+        s.setRenderHint(QPainter.RenderHint.Antialiasing)
+        s.setFont(font)
         text_rect = QRectF(0, 4, size, size - 4) if rating == Rating.AMBER else QRectF(0, 0, size, size)
-        p.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, rating.symbol)
+        s.drawText(text_rect, _ALIGN_CENTER, rating.symbol)
+        # The symbol's coverage, in its colour: white, or grey on the outline.
+        s.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        whole = QPainterPath()
+        whole.addRect(QRectF(0, 0, size, size))
+        s.fillPath(whole, _solid("white" if rating != Rating.NOT_APPLICABLE else SECONDARY))
+        s.end()
+        p.drawPixmap(QPointF(0, 0), symbol)
         p.end()
         icon = QIcon()
         for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
             icon.addPixmap(pix, mode)  # no tinting on selected rows: the colour is meaning
         _ICONS[rating] = icon
     return _ICONS[rating]
+
+
+_ALIGN_CENTER = 0x0004 | 0x0080  # Qt.AlignmentFlag.AlignHCenter | AlignVCenter, as an int
+
+
+def _clear_pixmap(size: int) -> QPixmap:
+    from PySide6.QtGui import QPixmap
+
+    pix = QPixmap(size, size)
+    pix.fill(QColor(0, 0, 0, 0))  # Qt.GlobalColor.transparent
+    return pix
+
+
+def _solid(colour: str) -> QBrush:
+    """A solid brush of colour: a palette's window brush (see rating_icon)."""
+    from PySide6.QtGui import QPalette
+
+    return QPalette(QColor(colour), QColor(colour)).window()
 
 
 _family: list[str] = []

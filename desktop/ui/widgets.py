@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
-    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -133,6 +130,10 @@ class LinkButton(QPushButton):
         if not self._wrap or self.width() >= super().sizeHint().width():
             super().paintEvent(event)
             return
+        # Named here, not at the top: PySide builds QStyle's enums (~5 ms) when the name is
+        # first imported, and the register's first paint draws no wrapped link.
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton, QStylePainter
+
         painter = QStylePainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)

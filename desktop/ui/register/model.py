@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QTimer,
+    Signal,
+)
 
 from desktop.domain.dates import short_date
 from desktop.domain.decision import Status
@@ -15,6 +22,7 @@ from desktop.ui import theme
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItemModel
 
     from desktop.application.decisions import DecisionService
 
@@ -37,6 +45,7 @@ MATCH_BATCH = 40  # rows whose "Matched in" is read at once: about a screenful
 DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE = 0, 1, 3
 TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, ACCESSIBLE_TEXT_ROLE = 7, 9, 11
 ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
+HEADING_ALIGNMENT = 0x0001 | 0x0080  # Qt.AlignmentFlag.AlignLeft | AlignVCenter, as an int
 _Index = QModelIndex | QPersistentModelIndex
 COUNT_AT_LATEST_MS = 100  # a deferred count runs by then even if no view painted the page
 
@@ -206,8 +215,22 @@ class PagedTableModel(QAbstractTableModel):
             if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
                 return self.columns[section][1]
             if role == TEXT_ALIGNMENT_ROLE:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                return HEADING_ALIGNMENT
         return None
+
+
+def header_labels(columns: tuple[tuple[str, str], ...], parent: QObject) -> QStandardItemModel:
+    """The headings of `columns` as plain items for a header view to paint, as
+    PagedTableModel.headerData() gives them (left-aligned), without a call into Python for
+    each (each hands PySide a Qt.Orientation: see RegisterView._build_table)."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    labels = QStandardItemModel(0, len(columns), parent)
+    for i, (_key, heading) in enumerate(columns):
+        item = QStandardItem(heading)
+        item.setData(HEADING_ALIGNMENT, TEXT_ALIGNMENT_ROLE)
+        labels.setHorizontalHeaderItem(i, item)
+    return labels
 
 
 class RegisterTableModel(PagedTableModel):
