@@ -140,8 +140,10 @@ class ChecklistService:
         stamp = self.decisions.timestamp()
 
         def write() -> Checklist:
-            # Read inside the write transaction (BEGIN IMMEDIATE): two imports of one id at
-            # once cannot both find their version newer.
+            # Read inside the write transaction, holding the id's lock (BEGIN IMMEDIATE on a
+            # file, the server's lock on a shared register): two imports of one id at once
+            # cannot both find their version newer.
+            self.repo.lock_checklist_id(checklist.id)
             held = [c.version for c in self.all() if c.id == checklist.id]
             if held and checklist.version <= max(held):
                 raise InvalidInput(
