@@ -10,6 +10,7 @@ brand-new versions are written one executemany a table.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from desktop.domain.appraisal import (
@@ -90,3 +91,38 @@ def delete_appraisals(execute: Callable[[str, list[Any]], object], vids: list[in
     """Remove these versions' appraisal rows (children first)."""
     for table in (LONG_LIST_TABLE, *reversed(APPRAISAL_TABLES)):
         execute(f"DELETE FROM {table} WHERE version_id = ANY(%s)", [vids])
+
+
+# Audit rows ("user", field, new value) that show who did what to an appraisal (p005).
+Audited = set[tuple[str, str, str | None]]
+
+
+def foreign_names(a: Appraisal | None, user: str) -> bool:
+    """Whether the appraisal names anyone but `user` (or no one) as scorer, locker or changer."""
+    if a is None:
+        return False
+    names = {a.weights_locked_by, *(s.scored_by for s in a.scores),
+             *(w.changed_by for w in a.weight_changes)}
+    return bool(names - {"", user})
+
+
+def who_the_server_keeps(a: Appraisal, user: str, audited: Audited) -> Appraisal:
+    """The appraisal as the server stores it for `user` (p005 dc_appraisal_who): a name other
+    than the user's (or '') stays only where the decision's audit rows show that person did
+    it; any other becomes the user's. The client codes what the server keeps."""
+    def scored(name: str, criterion: str, score: int) -> bool:
+        return name in ("", user) or any(
+            who == name and field.startswith("appraisal.score.")
+            and field.endswith(f".{criterion}") and value == str(score)
+            for who, field, value in audited)
+
+    def did(name: str, field: str, value: str | None) -> bool:
+        return name in ("", user) or (name, field, value) in audited
+
+    scores = [s if scored(s.scored_by, s.criterion, s.score) else replace(s, scored_by=user)
+              for s in a.scores]
+    changes = tuple(w if did(w.changed_by, f"appraisal.weight.{w.criterion}", str(w.new))
+                    else replace(w, changed_by=user) for w in a.weight_changes)
+    locked_by = a.weights_locked_by if did(a.weights_locked_by, "appraisal.weights_locked_at",
+                                           a.weights_locked_at) else user
+    return replace(a, scores=tuple(scores), weight_changes=changes, weights_locked_by=locked_by)

@@ -17,6 +17,14 @@ m012_background_papers and m013_checklist_version_unique (without them a postgre
   `dc_lock_checklist_id()` is what `checklist import` takes before it reads the versions
   held (PostgresRepository.lock_checklist_id): the loser of two imports at once then reads
   the winner's version and is told its version is not newer, as on a register file.
+- Who scored a cell, who locked the weights and who changed a weight after the lock are the
+  server's to say, as the audit's "who" is: a name other than the session user's (or '',
+  unknown) is kept only if the audit log shows that person did it on this decision (its
+  audit rows' "user" is the session user of the time, set by the server): the same score of
+  the same criterion (at any option: scores follow their option when options move), the
+  same lock time, the same new weight. So a cell carried over by a later edit or an
+  amendment keeps its scorer, and a name a client makes up becomes the session user's
+  (appraisal_rows.who_the_server_keeps is the same rule, so a client's codes agree).
 """
 
 from __future__ import annotations
@@ -64,4 +72,50 @@ END $$;
 CREATE TRIGGER checklists_version_unique BEFORE INSERT ON checklists
     FOR EACH ROW EXECUTE FUNCTION dc_checklists_version_unique();
 GRANT EXECUTE ON FUNCTION dc_lock_checklist_id(text) TO dc_author;
+
+-- ---- who scored, locked the weights, changed a weight: the session user, unless audited -----
+CREATE FUNCTION dc_appraisal_who() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+    did text;
+    who text;
+BEGIN
+    IF dc_copying_in() THEN
+        RETURN NEW;
+    END IF;
+    SELECT decision_id INTO did FROM versions WHERE id = NEW.version_id;
+    IF TG_TABLE_NAME = 'appraisal_scores' THEN
+        who := NEW.scored_by;
+        IF who NOT IN ('', session_user::text) AND NOT EXISTS (
+                SELECT 1 FROM audit_log a WHERE a.decision_id = did AND a."user" = who
+                   AND a.field LIKE 'appraisal.score.%'
+                   AND right(a.field, length(NEW.criterion) + 1) = '.' || NEW.criterion
+                   AND a.new_value = NEW.score::text) THEN
+            NEW.scored_by := session_user;
+        END IF;
+    ELSIF TG_TABLE_NAME = 'appraisals' THEN
+        who := NEW.weights_locked_by;
+        IF who NOT IN ('', session_user::text) AND NOT EXISTS (
+                SELECT 1 FROM audit_log a WHERE a.decision_id = did AND a."user" = who
+                   AND a.field = 'appraisal.weights_locked_at'
+                   AND a.new_value = NEW.weights_locked_at) THEN
+            NEW.weights_locked_by := session_user;
+        END IF;
+    ELSE
+        who := NEW.changed_by;
+        IF who NOT IN ('', session_user::text) AND NOT EXISTS (
+                SELECT 1 FROM audit_log a WHERE a.decision_id = did AND a."user" = who
+                   AND a.field = 'appraisal.weight.' || NEW.criterion
+                   AND a.new_value = NEW.new_weight::text) THEN
+            NEW.changed_by := session_user;
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER appraisal_scores_who BEFORE INSERT OR UPDATE ON appraisal_scores
+    FOR EACH ROW EXECUTE FUNCTION dc_appraisal_who();
+CREATE TRIGGER appraisals_who BEFORE INSERT OR UPDATE ON appraisals
+    FOR EACH ROW EXECUTE FUNCTION dc_appraisal_who();
+CREATE TRIGGER appraisal_weight_changes_who BEFORE INSERT OR UPDATE ON appraisal_weight_changes
+    FOR EACH ROW EXECUTE FUNCTION dc_appraisal_who();
 """

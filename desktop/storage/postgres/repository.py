@@ -68,7 +68,9 @@ from desktop.storage.postgres.appraisal_rows import (
     APPRAISAL_JSON,
     appraisal_from_json,
     delete_appraisals,
+    foreign_names,
     insert_appraisals,
+    who_the_server_keeps,
 )
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
@@ -767,6 +769,7 @@ class PostgresRepository:
                      else replace(d, checklist_sha256=checklist_sha) for d in decisions]
         if not decisions:
             return
+        decisions = self._who_as_the_server_keeps(decisions)
         fresh = {d.id for d in decisions if d.version == 1}
         later = [d.id for d in decisions if d.version != 1]
         missing = set(later) - self.existing_ids(later)
@@ -829,6 +832,22 @@ class PostgresRepository:
         for vid, decision in pairs:
             if decision.sign_offs:
                 self._record_imported_sign_offs(vid, decision)
+
+    def _who_as_the_server_keeps(self, decisions: list[Decision]) -> list[Decision]:
+        """The appraisals' scorers, lockers and changers as the server will store them (p005):
+        a name the decision's audit rows do not show becomes ours, so the codes agree. One
+        read, and only when some appraisal names someone else (an amendment, an import)."""
+        foreign = {d.id for d in decisions if foreign_names(d.appraisal, self.user)}
+        if not foreign:
+            return decisions
+        audited: dict[str, set[tuple[str, str, str | None]]] = {}
+        for did, who, field, value in self._x(
+                'SELECT decision_id, "user", field, new_value FROM audit_log '
+                "WHERE decision_id = ANY(%s) AND field LIKE 'appraisal.%%'", [list(foreign)]):
+            audited.setdefault(did, set()).add((who, field, value))
+        return [replace(d, appraisal=who_the_server_keeps(d.appraisal, self.user,
+                                                          audited.get(d.id, set())))
+                if d.id in foreign and d.appraisal is not None else d for d in decisions]
 
     def _record_imported_sign_offs(self, vid: int, decision: Decision) -> None:
         """A bundle's sign-offs, through the server: optional roles first, then the required

@@ -212,3 +212,70 @@ def test_the_server_refuses_a_second_definition_of_one_version_whoever_writes_it
                      "VALUES ('a', 'twice', 1, '{}') ON CONFLICT (sha256) DO NOTHING")
         conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
                      "VALUES ('c', 'twice', 2, '{}')")
+
+
+@pytest.mark.postgres
+def test_who_scored_and_locked_is_the_servers_to_say(pg_register):
+    """Alice locks the weights and scores; Erin (another author) scores a cell of her own
+    and Alice's keep her name; a name Erin makes up (raw SQL, or a bundle naming others) is
+    stored as Erin's; every stored record still gives its stored code."""
+    import psycopg
+
+    from desktop.application.bootstrap import open_service
+    from desktop.domain.record import code_for
+    from tests.helpers.appraisal import HIGHWAYS, appraised_decision
+    from tests.helpers.engines import person
+
+    alice = open_service(pg_register.url("alice"))
+    erin = open_service(person(pg_register, "erin", "dc_author"))
+    try:
+        d = appraised_decision(alice, HIGHWAYS)
+        assert d.appraisal.weights_locked_by == "alice"
+        erin.appraisals.score(d.id, 0, "affordability", 1, "Erin's own view")
+        mine = erin.get(d.id).appraisal
+        assert mine.score(0, "affordability").scored_by == "erin"
+        assert mine.score(1, "affordability").scored_by == "alice"  # carried over, kept
+        assert mine.weights_locked_by == "alice"
+        vid = erin.repo.version_id(d.id, d.version)
+        stored = erin.repo.stored_derived(d.id, d.version)
+        assert stored["verification_code"] == code_for(erin.get(d.id))  # the client agrees
+        text = alice.export_bundle([d.id])
+
+        with pg_register.connect("erin") as conn:  # forged by hand, as Erin
+            conn.execute("UPDATE appraisal_scores SET scored_by = 'alice', score = 0 "
+                         "WHERE version_id = %s AND option = 0 AND criterion = 'affordability'",
+                         [vid])
+            conn.execute("UPDATE appraisal_scores SET scored_by = 'mallory' "
+                         "WHERE version_id = %s AND option = 1 AND criterion = 'achievability'",
+                         [vid])
+            conn.execute("UPDATE appraisals SET weights_locked_by = 'carol' WHERE version_id = %s",
+                         [vid])
+            conn.execute("INSERT INTO appraisal_weight_changes (version_id, position, criterion, "
+                         "old_weight, new_weight, changed_at, changed_by) VALUES "
+                         "(%s, 0, 'affordability', 15, 16, '2026-11-25T10:00:00Z', 'alice')", [vid])
+            rows = dict(((r[0], r[1]), r[2]) for r in conn.execute(
+                "SELECT option, criterion, scored_by FROM appraisal_scores WHERE version_id = %s",
+                [vid]))
+            assert rows[(0, "affordability")] == "erin"  # Alice never gave it a 0
+            assert rows[(1, "achievability")] == "erin"
+            assert rows[(1, "affordability")] == "alice"  # untouched
+            assert conn.execute("SELECT weights_locked_by FROM appraisals WHERE version_id = %s",
+                                [vid]).fetchone()[0] == "erin"
+            assert conn.execute("SELECT changed_by FROM appraisal_weight_changes WHERE "
+                                "version_id = %s", [vid]).fetchone()[0] == "erin"
+            with pytest.raises(psycopg.Error):  # and no one writes the audit rows' "user"
+                conn.execute("UPDATE audit_log SET \"user\" = 'alice'")
+
+        # a bundle naming others: the importer is who, and the codes agree with what is stored
+        bundle = json.loads(text)
+        for key in ("id", "verification_code"):  # another record, named by others
+            del bundle["decisions"][0][key]
+        [imported] = erin.import_bundle(json.dumps(bundle))
+        again = erin.get(imported.id)
+        assert {s.scored_by for s in again.appraisal.scores} == {"erin"}
+        assert again.appraisal.weights_locked_by == "erin"
+        stored = erin.repo.stored_derived(imported.id, imported.version)
+        assert stored["verification_code"] == code_for(again)
+    finally:
+        alice.close()
+        erin.close()
