@@ -21,10 +21,13 @@ from desktop.domain.checklist import (
     format_path,
     importable,
 )
-from desktop.domain.errors import InvalidInput, NotFound
+from desktop.domain.errors import ChecklistError, InvalidInput, NotFound
 from desktop.storage.interface import DecisionRepository
 
 _T = TypeVar("_T")
+# What reading a stored definition can raise when its text is damaged or was written outside
+# the app: not valid JSON, not valid against the schema, or a shape the schema let through.
+_UNREADABLE = (ChecklistError, ValueError, TypeError, KeyError, AttributeError)
 
 DEFAULT_SETTING = "default_checklist"
 DRAFT_SETTING = "checklist_editor_draft"  # the editor's unsaved draft, kept as it is typed
@@ -44,6 +47,23 @@ class ChecklistEntry:
         return {"id": c.id, "version": c.version, "title": c.title,
                 "sections": len(c.principles), "default": self.is_default,
                 "shipped": self.shipped, "sha256": c.sha256}
+
+
+@dataclass(frozen=True)
+class UnreadableChecklist:
+    """A stored definition that no longer reads as a checklist (damaged, or written outside
+    the app): left out of every list, so the others still work, and named by `line()`."""
+
+    checklist_id: str
+    version: int
+    sha256: str
+    reason: str
+
+    def line(self) -> str:
+        shown = self.checklist_id if len(self.checklist_id) <= 100 else \
+            f"{self.checklist_id[:100]}…"
+        return (f"checklist {shown!r} version {self.version} (stored as {self.sha256[:12]}…) "
+                f"cannot be read, so it is left out: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -82,14 +102,29 @@ class ChecklistService:
     # ---- reading ------------------------------------------------------------------------
     def all(self) -> list[Checklist]:
         """Every checklist version this register knows, by id (shipped ids first), oldest
-        version first. A shipped definition wins over a stored one of the same version."""
+        version first. A shipped definition wins over a stored one of the same version; a
+        stored one that cannot be read is left out (`unreadable` names it)."""
         found: dict[tuple[str, int], Checklist] = {(c.id, c.version): c for c in self.shipped}
         for _sha, cid, version, text in self.repo.stored_checklists():
             if (cid, version) not in found:
-                found[(cid, version)] = self.decisions.parse_checklist(text)
+                try:
+                    found[(cid, version)] = self.decisions.parse_checklist(text)
+                except _UNREADABLE:
+                    continue
         order = {c.id: i for i, c in enumerate(self.shipped)}
         return sorted(found.values(),
                       key=lambda c: (order.get(c.id, len(order)), c.id, c.version))
+
+    def unreadable(self) -> list[UnreadableChecklist]:
+        """The stored definitions that do not read as a checklist, in the order stored (one
+        bad row must not stop anyone listing or choosing the others)."""
+        bad = []
+        for sha, cid, version, text in self.repo.stored_checklists():
+            try:
+                self.decisions.parse_checklist(text)
+            except _UNREADABLE as exc:
+                bad.append(UnreadableChecklist(cid, version, sha, str(exc) or type(exc).__name__))
+        return bad
 
     def newest(self) -> list[Checklist]:
         """The newest version of each checklist id: what a new decision may be answered
@@ -140,8 +175,10 @@ class ChecklistService:
         stamp = self.decisions.timestamp()
 
         def write() -> Checklist:
-            # Read inside the write transaction (BEGIN IMMEDIATE): two imports of one id at
-            # once cannot both find their version newer.
+            # Read inside the write transaction, holding the id's lock (BEGIN IMMEDIATE on a
+            # file, the server's lock on a shared register): two imports of one id at once
+            # cannot both find their version newer.
+            self.repo.lock_checklist_id(checklist.id)
             held = [c.version for c in self.all() if c.id == checklist.id]
             if held and checklist.version <= max(held):
                 raise InvalidInput(

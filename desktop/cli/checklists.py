@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.application.userfiles import atomic_write, read_text
-from desktop.cli._output import EXIT_OK, json_text, one_line, whole_number
+from desktop.cli._output import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    json_text,
+    one_line,
+    shown_message,
+    whole_number,
+)
 from desktop.domain.checklist import MAX_VERSION as CHECKLIST_MAX_VERSION
 
 if TYPE_CHECKING:
@@ -35,7 +42,8 @@ def add_parsers(command: Callable[[str, str], argparse.ArgumentParser],
         add_db(q)
         return q
 
-    q = sub("list", "every checklist version: ID<TAB>VERSION<TAB>SECTIONS<TAB>DEFAULT<TAB>TITLE")
+    q = sub("list", "every checklist version: ID<TAB>VERSION<TAB>SECTIONS<TAB>DEFAULT<TAB>TITLE "
+                    "(a stored one that cannot be read: a line on stderr, exit 1)")
     q.add_argument("--json", action="store_true", help="print a JSON array")
     q = sub("import", "add a checklist definition (JSON, checked against the checklist "
                       "schema); a new version of an id must have a higher version number")
@@ -67,6 +75,12 @@ def cmd_checklist(args: argparse.Namespace, service: DecisionService) -> int:
                 c = e.checklist
                 print("\t".join([one_line(c.id), str(c.version), str(len(c.principles)),
                                  "default" if e.is_default else "-", one_line(c.title)]))
+        # a stored definition that cannot be read is named, one line each, and the exit
+        # status says the list is not whole; the others are listed all the same
+        unreadable = checklists.unreadable()
+        for bad in unreadable:
+            print(f"error: {shown_message(bad.line())}", file=sys.stderr)
+        return EXIT_NOT_FOUND if unreadable else EXIT_OK
     elif command == "import":
         c = checklists.import_text(read_text(args.file), source=Path(args.file).name)
         print(f"{one_line(c.id)}\t{c.version}\t{one_line(c.title)}")

@@ -2,7 +2,7 @@
 
 The same methods with the same meaning as the SQLite `desktop.storage.repository.Repository`
 (desktop/storage/interface.py), over the tables `server init` made (p001_initial, p002_search,
-p003_report_appraisal_documents, p004_server_hardening). psycopg 3 is imported only here,
+p003_report_appraisal_documents, p004_server_hardening, p005_parity). psycopg 3 is imported only here,
 when a `--db` is a postgresql:// URI. One connection per repository, in autocommit: a read is one statement (a
 record loads in one query, so it is one snapshot); `transaction()` is one transaction, and a
 nested one a savepoint in it.
@@ -54,7 +54,13 @@ from desktop.domain.queries import (
     RegisterRow,
     SearchMatch,
 )
-from desktop.domain.record import codes, field_changes, section_slugs, sign_off_text
+from desktop.domain.record import (
+    codes,
+    documents_from_record,
+    field_changes,
+    section_slugs,
+    sign_off_text,
+)
 from desktop.domain.timeline import CALL_IN_DAYS, call_in_period, decision_timeline
 from desktop.domain.verification import normalise_code
 from desktop.storage.lifecycle_store import SignedCopy
@@ -62,7 +68,9 @@ from desktop.storage.postgres.appraisal_rows import (
     APPRAISAL_JSON,
     appraisal_from_json,
     delete_appraisals,
+    foreign_names,
     insert_appraisals,
+    who_the_server_keeps,
 )
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
@@ -72,6 +80,7 @@ from desktop.storage.repository import (
     AuditLogCheck,
     _containing,
     _has_dates,
+    _json_documents,
     _json_list,
     _timeline_inputs,
     _timeline_row,
@@ -131,7 +140,7 @@ SELECT v.id, v.decision_id, v.version, v.status, v.title, v.proposal, v.referenc
        v.organisation, v.decision_maker, v.proposer, v.meeting_date, v.review_date,
        v.key_decision, v.delivery_model, v.conflicts_of_interest, v.checklist_sha256,
        v.amendment_reason, v.created_at, v.updated_at, v.code_scheme,
-       c.checklist_id, c.version, v.recommendations, {report},
+       c.checklist_id, c.version, v.recommendations, v.background_papers, {report},
        (SELECT coalesce(json_agg(json_build_array(a.slug, a.action, a.owner, a.due,
                                                   p.done_at IS NOT NULL)
                                  ORDER BY a.slug, a.position), '[]')
@@ -417,6 +426,11 @@ class PostgresRepository:
         self._counts = None
         return sha
 
+    def lock_checklist_id(self, checklist_id: str) -> None:
+        """Hold the server's lock on this checklist id until the transaction ends: two
+        imports of one id queue, so the second reads the versions the first stored (p005)."""
+        self._x("SELECT dc_lock_checklist_id(%s)", [checklist_id])
+
     def stored_checklists(self) -> list[tuple[str, str, int, str]]:
         return [(r[0], r[1], r[2], r[3]) for r in self._x(
             "SELECT sha256, checklist_id, version, definition FROM checklists ORDER BY rowid")]
@@ -566,7 +580,7 @@ class PostgresRepository:
     def _decision(self, row: tuple[Any, ...]) -> Decision:
         (_vid, did, version, status, title, proposal, reference, reasons, organisation, maker,
          proposer, meeting, review, key, model, conflicts, sha, amendment, created, updated,
-         scheme, checklist_id, checklist_version, recommendations, *rest) = row
+         scheme, checklist_id, checklist_version, recommendations, papers, *rest) = row
         report = dict(zip(_REPORT_COLUMNS, rest[:len(_REPORT_COLUMNS)], strict=True))
         (actions_json, answers_json, options_json, sign_offs_json, documents_json,
          appraisal_json) = rest[len(_REPORT_COLUMNS):]
@@ -597,7 +611,8 @@ class PostgresRepository:
                             for r, n, d, m, c in sign_offs_json),
             created_at=created, updated_at=updated, amendment_reason=amendment,
             checklist_sha256=sha, code_scheme=scheme, sections=self.section_slugs(sha),
-            recommendations=tuple(json.loads(recommendations)), **report,
+            recommendations=tuple(json.loads(recommendations)),
+            background_papers=documents_from_record(json.loads(papers)), **report,
             appraisal=appraisal_from_json(appraisal_json))
 
     def stored_derived(self, decision_id: str, version: int) -> dict[str, Any] | None:
@@ -821,6 +836,7 @@ class PostgresRepository:
                      else replace(d, checklist_sha256=checklist_sha) for d in decisions]
         if not decisions:
             return
+        decisions = self._who_as_the_server_keeps(decisions)
         fresh = {d.id for d in decisions if d.version == 1}
         later = [d.id for d in decisions if d.version != 1]
         missing = set(later) - self.existing_ids(later)
@@ -833,6 +849,7 @@ class PostgresRepository:
             values: dict[str, Any] = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
             values["key_decision"] = int(decision.key_decision)
             values["recommendations"] = _json_list(decision.recommendations)
+            values["background_papers"] = _json_documents(decision.background_papers)
             # a version to be signed off goes in ready: its codes are the ready ones until
             # the last sign-off locks it (the server then stores the locked codes)
             values.update(self._derived(replace(decision, status=Status.READY)
@@ -882,6 +899,22 @@ class PostgresRepository:
         for vid, decision in pairs:
             if decision.sign_offs:
                 self._record_imported_sign_offs(vid, decision)
+
+    def _who_as_the_server_keeps(self, decisions: list[Decision]) -> list[Decision]:
+        """The appraisals' scorers, lockers and changers as the server will store them (p005):
+        a name the decision's audit rows do not show becomes ours, so the codes agree. One
+        read, and only when some appraisal names someone else (an amendment, an import)."""
+        foreign = {d.id for d in decisions if foreign_names(d.appraisal, self.user)}
+        if not foreign:
+            return decisions
+        audited: dict[str, set[tuple[str, str, str | None]]] = {}
+        for did, who, field, value in self._x(
+                'SELECT decision_id, "user", field, new_value FROM audit_log '
+                "WHERE decision_id = ANY(%s) AND field LIKE 'appraisal.%%'", [list(foreign)]):
+            audited.setdefault(did, set()).add((who, field, value))
+        return [replace(d, appraisal=who_the_server_keeps(d.appraisal, self.user,
+                                                          audited.get(d.id, set())))
+                if d.id in foreign and d.appraisal is not None else d for d in decisions]
 
     def _record_imported_sign_offs(self, vid: int, decision: Decision) -> None:
         """A bundle's sign-offs, through the server: optional roles first, then the required
@@ -1008,6 +1041,7 @@ class PostgresRepository:
         values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
         values["key_decision"] = int(new.key_decision)
         values["recommendations"] = _json_list(new.recommendations)
+        values["background_papers"] = _json_documents(new.background_papers)
         values.update(self._derived(new))
         values["status"] = new.status.value
         values["updated_at"] = new.updated_at

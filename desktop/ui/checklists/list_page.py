@@ -46,6 +46,9 @@ class ChecklistsPage(QWidget):
         self.draft_note = text_label("", "warning")
         self.draft_note.hide()
         col.addWidget(self.draft_note)
+        self.unreadable_note = text_label("", "warning")  # stored definitions left out
+        self.unreadable_note.hide()
+        col.addWidget(self.unreadable_note)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setAccessibleName("Checklists")
@@ -132,6 +135,11 @@ class ChecklistsPage(QWidget):
                 f"You have a draft that is not saved yet: {kept.get('title') or '(no title)'}, "
                 f"version {kept.get('version')} of {kept.get('id') or '(no id)'}.")
         self.draft_note.setVisible(kept is not None)
+        unreadable = self.checklists.unreadable()
+        self.unreadable_note.setText("\n".join(
+            f"{bad.line()[0].upper()}{bad.line()[1:]}. Ask whoever looks after the register "
+            "to restore it from a backup or import it again." for bad in unreadable))
+        self.unreadable_note.setVisible(bool(unreadable))
         self._update_buttons()
 
     def selected(self) -> Checklist | None:

@@ -1,10 +1,12 @@
 """The appraisal's long list and its removal, through the services: stored, audited, locked
-with a signed-off version, printed before the matrix."""
+with a signed-off version, printed before the matrix.
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -16,6 +18,7 @@ from desktop.domain.errors import InvalidInput, Refused
 from desktop.domain.redline import field_label
 from desktop.export.pdf import render_record
 from tests.helpers.appraisal import HIGHWAYS, appraised_decision
+from tests.helpers.engines import refuses_raw_write, value
 from tests.helpers.lifecycle import ROLES, sign
 from tests.helpers.pdf import page_texts
 from tests.unit.application.test_appraisals import audit_fields
@@ -27,6 +30,12 @@ ENTRIES = (
                   "No partner came forward at the market day."),
     LongListEntry("Share a service with Ésher & “Co”", False, "It would take until 2029."),
 )
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def test_the_line_names_what_was_kept_and_why_the_rest_were_dropped() -> None:
@@ -64,11 +73,10 @@ def test_a_signed_off_long_list_is_locked_in_the_database(service) -> None:
         d = sign(service, d.id, role, name=f"Signer for {role}")
     assert d.status == Status.SIGNED_OFF
     vid = service.repo.version_id(d.id, d.version)
-    for sql in ("UPDATE appraisal_long_list SET kept = 1 WHERE version_id = ?",
-                "DELETE FROM appraisal_long_list WHERE version_id = ?",
-                "INSERT INTO appraisal_long_list VALUES (?, 9, 'Stop', 0, '')"):
-        with pytest.raises(sqlite3.IntegrityError, match="locked"):
-            service.db.execute(sql, [vid])
+    for sql in ("UPDATE appraisal_long_list SET kept = 1 WHERE version_id = {vid}",
+                "DELETE FROM appraisal_long_list WHERE version_id = {vid}",
+                "INSERT INTO appraisal_long_list VALUES ({vid}, 9, 'Stop', 0, '')"):
+        assert "locked" in refuses_raw_write(service, sql.format(vid=vid))
     with pytest.raises(Refused):
         service.appraisals.set_long_list(d, ())
 
@@ -80,7 +88,6 @@ def test_removing_the_appraisal_takes_its_rows_away_and_is_audited(service) -> N
     assert d.appraisal is None and service.get(d.id).appraisal is None
     vid = service.repo.version_id(d.id, d.version)
     for table in ("appraisals", "appraisal_scores", "appraisal_long_list"):
-        assert service.db.execute(f"SELECT count(*) FROM {table} WHERE version_id = ?",
-                                  [vid]).fetchone()[0] == 0
+        assert value(service, f"SELECT count(*) FROM {table} WHERE version_id = ?", [vid]) == 0
     removed = {f: old for f, old, new in audit_fields(service, d.id) if new is None}
     assert "appraisal.long_list" in removed and "appraisal.score.1.affordability" in removed

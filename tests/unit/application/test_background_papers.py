@@ -1,13 +1,16 @@
 """The report's own background papers (the DECISION's `background_papers`): stored, audited,
 refused with a bad date, locked with their signed-off version, part of its code (a record
 without any keeps the code it had), in the bundle, and printed first in the record's
-"Background papers" table, before the documents its answers name."""
+"Background papers" table, before the documents its answers name.
+
+A contract test: the tests taking `service` run on both engines (a register file, and a
+shared register on the test run's PostgreSQL server: tests/conftest.py any_service); the
+register of the previous schema is a file's."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from desktop.domain.errors import InvalidInput, Refused
 from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.export.pdf import render_record
+from tests.helpers.engines import refuses_raw_write
 from tests.helpers.lifecycle import ROLES, complete_decision, sign
 from tests.helpers.pdf import page_texts, squash
 
@@ -26,6 +30,12 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 REPORT = Document("Cabinet report: <waste> & recycling", "2026-09-01", "Democratic Services")
 BUDGET = Document("Medium-term financial strategy", None, "")
 EQIA = Document("Equality impact assessment", "2026-09-14", "Insight team")
+
+
+@pytest.fixture
+def service(any_service):
+    """Either engine's service (tests/conftest.py any_service)."""
+    return any_service
 
 
 def test_papers_are_stored_audited_coded_and_in_the_bundle(service):
@@ -55,8 +65,8 @@ def test_a_signed_off_versions_papers_are_locked(service, tmp_path):
         d = sign(service, d.id, role, name=f"Signer for {role}")
     assert d.status.value == "signed-off"
     vid = service.repo.version_id(d.id, d.version)
-    with pytest.raises(sqlite3.DatabaseError, match="locked"):
-        service.db.execute("UPDATE versions SET background_papers = '[]' WHERE id = ?", [vid])
+    assert "locked" in refuses_raw_write(
+        service, f"UPDATE versions SET background_papers = '[]' WHERE id = {vid}")
     with pytest.raises(Refused):
         service.update(d.id, background_papers=())
     stored = service.get(d.id)
