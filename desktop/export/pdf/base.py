@@ -167,6 +167,9 @@ def _numbered_canvas_class() -> type[Canvas]:
                     if outline:
                         self.addOutlineEntry(outline, key, level=level, closed=level == 0)
                 super().showPage()
+            from desktop.export.pdf.page_tree import share_page_objects
+
+            share_page_objects(self._doc)  # type: ignore[attr-defined]  # ReportLab private
             super().save()
 
         def _draw_page_label(self, number: int, total: int) -> None:
@@ -311,7 +314,9 @@ class Renderer:
     def generate(self) -> bytes:
         """Build the whole document in one pass and return the PDF bytes."""
         from reportlab.lib.pagesizes import A4
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab.platypus import BaseDocTemplate, PageTemplate
+
+        from desktop.export.pdf.parts import BodyFrame
 
         buffer = io.BytesIO()
         meta = self.metadata()
@@ -323,7 +328,7 @@ class Renderer:
             creator="Decision Checklist", lang="en-GB", pageCompression=1,
             initialFontName=REGULAR, initialFontSize=10,
         )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+        frame = BodyFrame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.frame_top = doc.bottomMargin + doc.height
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page,
