@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -10,6 +11,7 @@ from reportlab import platypus
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.tables import CellStyle
 
 from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
@@ -236,11 +238,51 @@ class PageRef(Flowable):
 
 def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
           style: Sequence[tuple[Any, ...]] = (), cls: type[Table] = Table, **kwargs: Any) -> Table:
-    """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica)."""
+    """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica).
+
+    The style's leading commands that set every cell alike (the font, alignment, paddings,
+    text colour) become the class defaults of the table's cell styles (cell_style_class)
+    instead of being worked through cell by cell (ReportLab sets each command on each cell:
+    a quarter of a million assignments in a pack). The commands after them apply as before,
+    in order, so each cell ends up styled exactly as the full list would style it."""
     kwargs.setdefault("hAlign", "LEFT")
-    commands: list[Any] = [tuple(_colour(x) for x in command) for command in style]
-    return cls(data, colWidths=colWidths,
-                 style=TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9.5), *commands]), **kwargs)
+    commands: list[Any] = [("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
+                           *(tuple(_colour(x) for x in command) for command in style)]
+    n = 0
+    while n < len(commands) and _sets_every_cell(commands[n]):
+        n += 1
+    columns = max((len(row) for row in data), default=0)
+    try:
+        cell = cell_style_class(tuple(commands[:n]))
+    except TypeError:  # a value that cannot be a cache key (a list): every command as before
+        cell, n = CellStyle, 0
+    styles = [[cell(repr((i, j))) for j in range(columns)] for i in range(len(data))]
+    return cls(data, colWidths=colWidths, style=TableStyle(commands[n:]),
+               cellStyles=styles if columns else None, **kwargs)
+
+
+_CELL_OPS = frozenset({"FONT", "FONTNAME", "FACE", "SIZE", "FONTSIZE", "LEADING", "TEXTCOLOR",
+                       "ALIGN", "ALIGNMENT", "VALIGN", "LEFTPADDING", "RIGHTPADDING",
+                       "TOPPADDING", "BOTTOMPADDING"})
+
+
+def _sets_every_cell(command: tuple[Any, ...]) -> bool:
+    return command[0] in _CELL_OPS and command[1] == (0, 0) and command[2] == (-1, -1)
+
+
+@functools.lru_cache(maxsize=64)
+def cell_style_class(commands: tuple[tuple[Any, ...], ...]) -> type[CellStyle]:
+    """A CellStyle class whose defaults are ReportLab's cell style after `commands` (each
+    setting every cell), applied by ReportLab's own code to one cell."""
+    from reportlab.platypus.tables import (  # type: ignore[attr-defined]  # private: its semantics
+        _setCellStyle,
+    )
+
+    proto = CellStyle("defaults")
+    for op, _start, _stop, *values in commands:
+        _setCellStyle([[proto]], 0, 0, op, values)
+    defaults = {k: v for k, v in vars(proto).items() if k != "name"}
+    return type("TableCellStyle", (CellStyle,), defaults)
 
 
 def _colour(value: object) -> object:
