@@ -123,8 +123,8 @@ def styles():
     return stylesheet()
 
 
-def _p(markup: str, style: str) -> Paragraph:
-    return Paragraph(markup, styles()[style])
+def _p(markup: str, style: str, bulletText: str | None = None) -> Paragraph:  # noqa: N803
+    return Paragraph(markup, styles()[style], bulletText=bulletText)
 
 
 def _text(value: str | None, style: str = "Body") -> list[Paragraph]:
