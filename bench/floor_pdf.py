@@ -30,7 +30,8 @@ table wraps each cell to measure it and again to draw it, KeepTogether and a spl
 more). Per record the floor parses 416 paragraphs and breaks lines 932 times; the app, whose
 ParaCache parses each distinct text and style once and whose SharedParagraph keeps each wrap
 (and the drawing) per width, parses 246 and breaks lines 284 times. The fonts, the QR path,
-the stream encoding and compression, the page count and the page breaks are the same, and the
+the stream encoding (the app compresses at zlib's level 9, a little more work than the
+floor's default), the page count and the page breaks are the same, and the
 bytes within 5% (the app adds the outline, anchors and "of Y", and writes its page
 dictionaries once for pages alike: desktop/export/pdf/page_tree.py). Given the app's paragraph
 cache (a diagnostic, not this floor), this floor takes 42.6-44.0 ms against the app's
