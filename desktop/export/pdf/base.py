@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +167,9 @@ def _numbered_canvas_class() -> type[Canvas]:
                     if outline:
                         self.addOutlineEntry(outline, key, level=level, closed=level == 0)
                 super().showPage()
+            from desktop.export.pdf.page_tree import share_page_objects
+
+            share_page_objects(self._doc)  # type: ignore[attr-defined]  # ReportLab private
             super().save()
 
         def _draw_page_label(self, number: int, total: int) -> None:
@@ -205,6 +208,7 @@ class Renderer:
         self._page_header = ""  # the running header of that page ("" on a section's first)
         self.frame_top = 0.0
         self._forms: dict[tuple[str, ...], str] = {}  # a mark's lines -> its form's name
+        self._drawn: dict[tuple[Any, ...], list[str]] = {}  # see _replay
         self._page_mark: tuple[str, ...] = ()  # the mark of the page being laid out
         self.pages = 0
         # Set by a renderer that prints each checklist's guidance questions once, in an annex
@@ -232,9 +236,31 @@ class Renderer:
         """The footer of the page that is starting, and what its header and status mark will
         be (drawn at its end)."""
         ctx = self.context
+        self._page_mark = ctx.mark  # the context may change before the page ends (a pack)
+        self._replay(canvas, ("footer", ctx), lambda: self._draw_footer(canvas, doc, ctx))
+        first_of_section, self.section_starts = self.section_starts, False
+        self._page_header = "" if first_of_section else ctx.header
+        self._page_part = self.part
+
+    def _replay(self, canvas: Canvas, key: tuple[Any, ...], draw: Callable[[], None]) -> None:
+        """draw() (which saves and restores the canvas state around what it draws), or the
+        operators it wrote for the same key earlier in this document: every page of a record
+        has the same footer, and drawing it afresh (fitting it, encoding its text for the
+        font subsets) was a twentieth of a pack's build. The operators are positioned on the
+        page and name fonts and colours document-wide, so they are right on any page; the
+        characters they draw were added to the font subsets when they were first drawn."""
+        code: list[str] = canvas._code  # type: ignore[attr-defined]  # ReportLab private
+        ops = self._drawn.get(key)
+        if ops is None:
+            start = len(code)
+            draw()
+            self._drawn[key] = code[start:]
+        else:
+            code.extend(ops)
+
+    def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate, ctx: PageContext) -> None:
         width, _height = doc.pagesize
         left, right = doc.leftMargin, width - doc.rightMargin
-        self._page_mark = ctx.mark  # the context may change before the page ends (a pack)
         canvas.saveState()
         canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
@@ -248,9 +274,6 @@ class Renderer:
                           _fit(ctx.footer_left, REGULAR, 8.5, room) + ctx.footer_keep)
         if ctx.code:
             canvas.drawRightString(right, 11 * _MM, f"Verification code {ctx.code}")
-        first_of_section, self.section_starts = self.section_starts, False
-        self._page_header = "" if first_of_section else ctx.header
-        self._page_part = self.part
         canvas.restoreState()
 
     def part_starts(self, label: str, y: float) -> None:
@@ -267,30 +290,36 @@ class Renderer:
         shaded table cells alike, and black text stays black."""
         width, height = doc.pagesize
         if self._page_header:
-            from reportlab.pdfbase.pdfmetrics import stringWidth
-
-            from desktop.export.pdf.styles import BOLD
-
-            left, right = doc.leftMargin, width - doc.rightMargin
-            canvas.saveState()
-            canvas.setFont(REGULAR, 8.5)
-            canvas.setFillColor(colour(SECONDARY))
-            room = right - left
-            if self._page_part:
-                part = _fit(f"{self._page_part}, continued", BOLD, 8.5, (right - left) * 0.6)
-                canvas.setFont(BOLD, 8.5)
-                canvas.setFillColor(colour(TEXT))
-                canvas.drawRightString(right, height - 12 * _MM, part)
-                room -= stringWidth(part, BOLD, 8.5) + 6 * _MM
-                canvas.setFont(REGULAR, 8.5)
-                canvas.setFillColor(colour(SECONDARY))
-            canvas.drawString(left, height - 12 * _MM, _fit(self._page_header, REGULAR, 8.5, room))
-            canvas.setStrokeColor(colour(BORDER))
-            canvas.setLineWidth(0.5)
-            canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
-            canvas.restoreState()
+            header, part = self._page_header, self._page_part
+            self._replay(canvas, ("header", header, part),
+                         lambda: self._draw_header(canvas, doc, header, part))
         if self._page_mark:
             canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
+
+    def _draw_header(self, canvas: Canvas, doc: BaseDocTemplate, header: str, part: str) -> None:
+        width, height = doc.pagesize
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        from desktop.export.pdf.styles import BOLD
+
+        left, right = doc.leftMargin, width - doc.rightMargin
+        canvas.saveState()
+        canvas.setFont(REGULAR, 8.5)
+        canvas.setFillColor(colour(SECONDARY))
+        room = right - left
+        if part:
+            part = _fit(f"{part}, continued", BOLD, 8.5, (right - left) * 0.6)
+            canvas.setFont(BOLD, 8.5)
+            canvas.setFillColor(colour(TEXT))
+            canvas.drawRightString(right, height - 12 * _MM, part)
+            room -= stringWidth(part, BOLD, 8.5) + 6 * _MM
+            canvas.setFont(REGULAR, 8.5)
+            canvas.setFillColor(colour(SECONDARY))
+        canvas.drawString(left, height - 12 * _MM, _fit(header, REGULAR, 8.5, room))
+        canvas.setStrokeColor(colour(BORDER))
+        canvas.setLineWidth(0.5)
+        canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
+        canvas.restoreState()
 
     def _mark_form(self, canvas: Canvas, lines: tuple[str, ...], width: float, height: float) -> str:
         """The status mark drawn once per document as a form XObject that every page refers
@@ -311,7 +340,9 @@ class Renderer:
     def generate(self) -> bytes:
         """Build the whole document in one pass and return the PDF bytes."""
         from reportlab.lib.pagesizes import A4
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab.platypus import BaseDocTemplate, PageTemplate
+
+        from desktop.export.pdf.parts import BodyFrame
 
         buffer = io.BytesIO()
         meta = self.metadata()
@@ -323,7 +354,7 @@ class Renderer:
             creator="Decision Checklist", lang="en-GB", pageCompression=1,
             initialFontName=REGULAR, initialFontSize=10,
         )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+        frame = BodyFrame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.frame_top = doc.bottomMargin + doc.height
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.on_page,
@@ -335,6 +366,7 @@ class Renderer:
         a85, rl_config.useA85 = rl_config.useA85, 0
         try:
             self._forms.clear()
+            self._drawn.clear()
             with _no_cycle_collection():
                 doc.build(self.story(), canvasmaker=_numbered_canvas_class())
         finally:

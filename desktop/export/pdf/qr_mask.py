@@ -13,8 +13,14 @@ import re
 from itertools import pairwise
 from typing import Any
 
-_RUN = re.compile(r"0{5,}|1{5,}")  # five or more modules of one colour in a line
-_FINDER = "10111010000"  # dark, light, three dark, light, dark, then four light
+_RUN = re.compile(rb"0{5,}|1{5,}")  # five or more modules of one colour in a line
+_FINDER = b"10111010000"  # dark, light, three dark, light, dark, then four light
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def module_rows(modules: list[list[bool]]) -> list[bytes]:
+    """Each row of a laid-out code as b"0" (light) and b"1" (dark), one byte a module."""
+    return [bytes(row).translate(_DIGITS) for row in modules]
 
 
 def lost_points(modules: list[list[bool]]) -> int:
@@ -24,11 +30,13 @@ def lost_points(modules: list[list[bool]]) -> int:
 
     As in ReportLab, finder-like patterns are looked for in rows only (it compares a column,
     a tuple, with a list, which never matches), and not at the last place in a row."""
-    rows = ["".join("1" if m else "0" for m in row) for row in modules]
+    rows = module_rows(modules)
     n = len(rows)
+    columns = [bytes(column) for column in zip(*rows, strict=True)]
     score = 0
-    for line in rows + ["".join(column) for column in zip(*rows, strict=True)]:
-        score += sum(len(run) - 2 for run in _RUN.findall(line))
+    for line in rows + columns:
+        runs = _RUN.findall(line)
+        score += sum(map(len, runs)) - 2 * len(runs)
     for line in rows:
         j = line.find(_FINDER)
         while 0 <= j < n - len(_FINDER):
@@ -40,7 +48,7 @@ def lost_points(modules: list[list[bool]]) -> int:
         same_down = ~(upper ^ lower)
         blocks = same_down & (same_down >> 1) & ~(upper ^ (upper >> 1)) & inside
         score += 3 * bin(blocks).count("1")
-    dark = sum(row.count("1") for row in rows)
+    dark = sum(row.count(b"1") for row in rows)
     return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
 
 

@@ -122,6 +122,24 @@ def test_each_font_embedded_once(pack):
         "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"}
 
 
+def test_pages_share_their_resources_and_inherit_their_size(pack):
+    """Each page dictionary is written once for all pages alike: the MediaBox on the page
+    tree, one resource dictionary for the pages that draw the same forms (a status mark),
+    no "/Rotate 0" or empty transition; each page still reads as A4 with its own forms."""
+    reader = PdfReader(io.BytesIO(pack.pdf))
+    tree = reader.trailer["/Root"]["/Pages"]
+    assert [round(float(x), 2) for x in tree["/MediaBox"]] == [0, 0, 595.28, 841.89]
+    assert pack.pdf.count(b"/MediaBox") == 1  # the tree's: no page writes its own
+    assert b"/Rotate" not in pack.pdf and b"/Trans" not in pack.pdf
+    shared: dict[tuple, set[int]] = {}
+    for page in reader.pages:
+        assert page.mediabox.width == pytest.approx(595.28, abs=0.01)  # inherited, as read
+        forms = tuple(sorted(page["/Resources"].get("/XObject", {})))
+        shared.setdefault(forms, set()).add(page.raw_get("/Resources").idnum)
+    assert len(reader.pages) > 20 and all(len(ids) == 1 for ids in shared.values()), shared
+    assert len(shared) >= 2  # the records' marks: ready for signature, and draft
+
+
 def test_pack_keywords_carry_every_code(service, three_ids, pack):
     from desktop.application.verification import codes_in_pdf
 
