@@ -34,10 +34,12 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from desktop.application.decisions import DecisionService
+    from desktop.domain.queries import RegisterChange
     from desktop.ui.checklists.window import ChecklistsWindow
     from desktop.ui.council_settings import CouncilSettingsDialog
     from desktop.ui.editor.decision_editor import DecisionEditor
     from desktop.ui.help_page import HelpDialog
+    from desktop.ui.live_register import LiveRegister
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
 # How often the window looks for changes another process (a window elsewhere, the command
@@ -110,11 +112,30 @@ class MainWindow(QMainWindow):
             lambda: self._editor is not None
             and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
         self._current_changed()
-        self._seen_version = service.data_version()  # as last looked at
-        self._watch = QTimer(self)
-        self._watch.setInterval(watch_ms)
-        self._watch.timeout.connect(self.check_elsewhere)
-        self._watch.start()
+        # Others' changes: on a shared register the server announces them (live, no
+        # polling); a register file is looked at every watch_ms (one PRAGMA).
+        self._watch: QTimer | None = None
+        self.live: LiveRegister | None = None
+        self.live_label = QLabel()
+        self.live_label.setAccessibleName("Live updates")
+        self.live_label.hide()
+        self.statusBar().insertPermanentWidget(0, self.live_label)
+        watcher = service.live_updates()
+        if watcher is None:
+            self._seen_version = service.data_version()  # as last looked at
+            self._watch = QTimer(self)
+            self._watch.setInterval(watch_ms)
+            self._watch.timeout.connect(self.check_elsewhere)
+            self._watch.start()
+        else:
+            from desktop.ui.live_register import LiveRegister
+
+            self.live = LiveRegister(watcher, self)
+            self.live.changed.connect(self._changed_live)
+            self.live.paused.connect(self._live_paused)
+            self.live.resumed.connect(self._live_resumed)
+            if not self.live.listening:
+                self._live_paused()
         self._started = False
         if defer_extras:  # the window's start-up: finish_start_up() after the first paint
             self.update_counts(overdue=False)
@@ -546,14 +567,43 @@ class MainWindow(QMainWindow):
 
     def check_elsewhere(self) -> None:
         """If another process committed to the register since the last look, read the open
-        record and the register's rows again (on a timer, and when the window is activated)."""
+        record and the register's rows again (on a timer, and when the window is activated;
+        on a shared register, what the server announced and was not read yet)."""
+        if self.live is not None:
+            self.live.drain()
+            return
         version = self.service.data_version()
         if version is None:  # the register was closed: nothing more to watch
-            self._watch.stop()
+            if self._watch is not None:
+                self._watch.stop()
             return
         if version == self._seen_version:
             return
         self._seen_version = version
+        if self._editor is not None and self._editor.decision is not None:
+            self._editor.stored_changed()
+        self._others_changed()
+
+    def _changed_live(self, changes: list[RegisterChange]) -> None:
+        """The server announced others' changes: the open record is read again if it is among
+        them (or the change names none), and the register's rows and counts."""
+        editor = self._editor
+        if editor is not None and editor.decision is not None:
+            named = {c.decision_id for c in changes}
+            if None in named or editor.decision.id in named:
+                editor.stored_changed()
+        self._others_changed()
+
+    def _live_paused(self) -> None:
+        self.live_label.setText("Live updates paused: reconnecting…")
+        self.live_label.show()
+
+    def _live_resumed(self) -> None:
+        """Listening again: what others changed meanwhile was not announced to us, so the
+        open record and the register are read again once."""
+        self.live_label.hide()
+        self.live_label.clear()
+        self.statusBar().showMessage("Live updates are back", 4000)
         if self._editor is not None and self._editor.decision is not None:
             self._editor.stored_changed()
         self._others_changed()
@@ -823,6 +873,8 @@ class MainWindow(QMainWindow):
             return
         self._discard_untouched()
         self.save_state()
+        if self.live is not None:
+            self.live.close()
         event.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
