@@ -99,6 +99,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addWidget(self.overdue_link)
         self.statusBar().addWidget(QWidget(), 1)
+        self.live_label = QLabel()  # "Live updates paused: reconnecting…" (a shared register)
+        self.live_label.setAccessibleName("Live updates")
+        self.live_label.hide()
+        self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().addPermanentWidget(self.saved_label)
 
         self.register.open_requested.connect(self.open_decision)
@@ -116,10 +120,6 @@ class MainWindow(QMainWindow):
         # polling); a register file is looked at every watch_ms (one PRAGMA).
         self._watch: QTimer | None = None
         self.live: LiveRegister | None = None
-        self.live_label = QLabel()
-        self.live_label.setAccessibleName("Live updates")
-        self.live_label.hide()
-        self.statusBar().insertPermanentWidget(0, self.live_label)
         watcher = service.live_updates()
         if watcher is None:
             self._seen_version = service.data_version()  # as last looked at
@@ -587,12 +587,20 @@ class MainWindow(QMainWindow):
     def _changed_live(self, changes: list[RegisterChange]) -> None:
         """The server announced others' changes: the open record is read again if it is among
         them (or the change names none), and the register's rows and counts."""
-        editor = self._editor
-        if editor is not None and editor.decision is not None:
-            named = {c.decision_id for c in changes}
-            if None in named or editor.decision.id in named:
+        named = {c.decision_id for c in changes}
+        self._read_again(everything=None in named, named=named)
+
+    def _read_again(self, *, everything: bool, named: frozenset[str | None] | set[str | None] = frozenset()) -> None:
+        """The open record (if it is named, or everything changed), the register's rows and
+        counts, read again; a register that cannot be read now says why in the status bar."""
+        try:
+            editor = self._editor
+            if editor is not None and editor.decision is not None \
+                    and (everything or editor.decision.id in named):
                 editor.stored_changed()
-        self._others_changed()
+            self._others_changed()
+        except KnownError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
 
     def _live_paused(self) -> None:
         self.live_label.setText("Live updates paused: reconnecting…")
@@ -604,9 +612,7 @@ class MainWindow(QMainWindow):
         self.live_label.hide()
         self.live_label.clear()
         self.statusBar().showMessage("Live updates are back", 4000)
-        if self._editor is not None and self._editor.decision is not None:
-            self._editor.stored_changed()
-        self._others_changed()
+        self._read_again(everything=True)
 
     def _others_changed(self) -> None:
         self.register.refresh()
