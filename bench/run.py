@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench import harness
 from bench.context import RESULTS, Context
 
-GROUPS = ("startup", "storage", "gui", "cli", "pdf")
+GROUPS = ("startup", "storage", "gui", "cli", "pdf", "postgres_live")
 README = harness.ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -89,8 +89,13 @@ def collect(ctx: Context, groups: list[str], log=print,
 
     figures: list[harness.Figure] = []
     for group in groups:
-        parts = parts_for(importlib.import_module(f"bench.{group}"), only)
+        module = importlib.import_module(f"bench.{group}")
+        parts = parts_for(module, only)
         if not parts:
+            continue
+        skipped = getattr(module, "skip_reason", lambda: None)()
+        if skipped:  # e.g. PostgreSQL not installed: one line, no figures
+            log(f"# {group}: skipped: {skipped}", file=sys.stderr, flush=True)
             continue
         t0 = time.perf_counter()
         log(f"# {group} …", file=sys.stderr, flush=True)

@@ -615,8 +615,7 @@ class MainWindow(QMainWindow):
         self._read_again(everything=True)
 
     def _others_changed(self) -> None:
-        self.register.refresh()
-        self.update_counts()
+        self.register.refresh()  # its counts_changed updates the status bar's counts
         self._current_changed()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
