@@ -42,8 +42,9 @@ if TYPE_CHECKING:
     from desktop.ui.live_register import LiveRegister
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
-# How often the window looks for changes another process (a window elsewhere, the command
-# line) committed: one PRAGMA on its own connection, no file read.
+# How often the window on a register file looks for changes another process (a window
+# elsewhere, the command line) committed: one PRAGMA on its own connection, no file read. A
+# window on a shared register does not look: the server tells it (desktop/ui/live_register.py).
 WATCH_MS = 1500
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 CHECKLISTS_KEYS = "Ctrl+Shift+L"  # Tools > Checklists: no text field takes it
@@ -587,10 +588,11 @@ class MainWindow(QMainWindow):
     def _changed_live(self, changes: list[RegisterChange]) -> None:
         """The server announced others' changes: the open record is read again if it is among
         them (or the change names none), and the register's rows and counts."""
-        named = {c.decision_id for c in changes}
+        named = frozenset(c.decision_id for c in changes)
         self._read_again(everything=None in named, named=named)
 
-    def _read_again(self, *, everything: bool, named: frozenset[str | None] | set[str | None] = frozenset()) -> None:
+    def _read_again(self, *, everything: bool,
+                    named: frozenset[str | None] = frozenset()) -> None:
         """The open record (if it is named, or everything changed), the register's rows and
         counts, read again; a register that cannot be read now says why in the status bar."""
         try:
