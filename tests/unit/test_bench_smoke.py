@@ -11,12 +11,14 @@ from pathlib import Path
 from bench import generate
 from bench.harness import Figure, interleaved, percentile, summary, table
 from bench.run import parts_for
+from tests.helpers.postgres import bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
         "memory_big", "import", "autosave", "autosave_p95", "search", "search_count", "sort",
         "open_editor", "list_json", "list_json_memory", "first_of_day", "pdf_record",
-        "pdf_appraisal", "pack_time", "pack_size", "dated_pack_time", "dated_pack_size"}
+        "pdf_appraisal", "pack_time", "pack_size", "dated_pack_time", "dated_pack_size",
+        *(("pg_live_painted",) if bin_dir() is not None else ())}  # PostgreSQL installed
 FLOORED = {"startup_empty", "startup_empty_table_floor", "startup_big", "startup_big_table_floor",
            "memory_big", "import", "autosave", "list_json", "list_json_memory", "first_of_day",
            "pdf_record", "pdf_appraisal"}
