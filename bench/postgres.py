@@ -48,11 +48,11 @@ KEYS = ("pg_autosave", "pg_first_page",
 PARTS = {"postgres": KEYS}
 
 
-def skip_reason() -> str | None:
-    """One line if this group cannot run here (PostgreSQL not installed), else None."""
+def skip_reason(group: str = "postgres") -> str | None:
+    """One line if a PostgreSQL group cannot run here (PostgreSQL not installed), else None."""
     from tests.helpers.postgres import SKIP_REASON, bin_dir
 
-    return SKIP_REASON.replace("shared-register tests are", "postgres bench group is") \
+    return SKIP_REASON.replace("shared-register tests are", f"{group} bench group is") \
         if bin_dir() is None else None
 
 

@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench import harness
 from bench.context import RESULTS, Context
 
-GROUPS = ("startup", "storage", "gui", "cli", "pdf", "postgres")
+GROUPS = ("startup", "storage", "gui", "cli", "pdf", "postgres", "postgres_live")
 README = harness.ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 

@@ -43,6 +43,7 @@ from desktop.domain.timeline import (
 )
 from desktop.domain.typed_dates import is_iso_date
 from desktop.storage.interface import DecisionRepository
+from desktop.storage.interface import RegisterWatcher as RegisterWatcher  # the window's name for it
 from desktop.storage.repository import Repository
 
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
@@ -261,6 +262,11 @@ class DecisionService:
             return self.repo.data_version()
         except sqlite3.ProgrammingError:  # closed
             return None
+
+    def live_updates(self) -> RegisterWatcher | None:
+        """Others' changes to a shared register as its server announces them (a window
+        watches this instead of data_version); None on a register file."""
+        return self.repo.watcher()
 
     def resolve_id(self, text: str) -> str:
         """A full id, or a unique prefix of one (as shown in `list`)."""

@@ -53,3 +53,8 @@ class ChecklistError(KnownError):
     """The checklist definition is broken; the message names the path."""
 
     exit_code = 2
+
+
+class LiveUpdatesLost(StorageError):
+    """The connection that listens for others' changes to a shared register dropped (the
+    server restarted, the network went): nothing typed is affected; reconnect and read again."""

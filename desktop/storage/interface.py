@@ -31,6 +31,7 @@ from desktop.domain.queries import (
     ActionQuery,
     ActionRow,
     AuditEntry,
+    RegisterChange,
     RegisterQuery,
     RegisterRow,
     SearchMatch,
@@ -40,6 +41,19 @@ from desktop.storage.repository import AuditLogCheck
 from desktop.storage.seal import AuditSeal
 
 Change = tuple[str, str | None, str | None]  # (field, old value, new value) of one audit row
+
+
+class RegisterWatcher(Protocol):
+    """Others' committed changes to a shared register, as its server announces them (LISTEN,
+    desktop/storage/postgres/live.py), on a connection of its own. No Qt: the window watches
+    `fileno()` for readability and then calls `drain()`. `drain()` and `fileno()` raise
+    LiveUpdatesLost once the connection has dropped; `reconnect()` tries once (True when
+    listening again: what was sent meanwhile is not kept, so read everything again)."""
+
+    def fileno(self) -> int: ...
+    def drain(self) -> list[RegisterChange]: ...
+    def reconnect(self) -> bool: ...
+    def close(self) -> None: ...
 
 
 @runtime_checkable
@@ -100,6 +114,7 @@ class DecisionRepository(Protocol):
                     is_current: bool = True) -> None: ...
     def current_version_id(self, decision: Decision) -> int | None: ...
     def data_version(self) -> int: ...
+    def watcher(self) -> RegisterWatcher | None: ...  # None: no server to listen to (a file)
     def update(self, old: Decision, new: Decision, *,
                vid: int | None = None) -> list[Change]: ...
     def delete(self, decision_id: str, at: str) -> None: ...

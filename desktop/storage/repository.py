@@ -1090,6 +1090,10 @@ class Repository(LifecycleTables):
         version: int = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
         return version
 
+    def watcher(self) -> None:
+        """A file has no server to announce changes: the window looks at data_version."""
+        return None
+
     def update(self, old: Decision, new: Decision, *,
                vid: int | None = None) -> list[tuple[str, str | None, str | None]]:
         """Write what changed between old and new (same version) and audit it (`vid`: the

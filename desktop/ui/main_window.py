@@ -34,14 +34,17 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from desktop.application.decisions import DecisionService
+    from desktop.domain.queries import RegisterChange
     from desktop.ui.checklists.window import ChecklistsWindow
     from desktop.ui.council_settings import CouncilSettingsDialog
     from desktop.ui.editor.decision_editor import DecisionEditor
     from desktop.ui.help_page import HelpDialog
+    from desktop.ui.live_register import LiveRegister
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
-# How often the window looks for changes another process (a window elsewhere, the command
-# line) committed: one PRAGMA on its own connection, no file read.
+# How often the window on a register file looks for changes another process (a window
+# elsewhere, the command line) committed: one PRAGMA on its own connection, no file read. A
+# window on a shared register does not look: the server tells it (desktop/ui/live_register.py).
 WATCH_MS = 1500
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 CHECKLISTS_KEYS = "Ctrl+Shift+L"  # Tools > Checklists: no text field takes it
@@ -98,6 +101,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addWidget(self.overdue_link)
         self.statusBar().addWidget(QWidget(), 1)
+        self.live_label = QLabel()  # "Live updates paused: reconnecting…" (a shared register)
+        self.live_label.setAccessibleName("Live updates")
+        self.live_label.hide()
+        self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().addPermanentWidget(self.saved_label)
 
         self.register.open_requested.connect(self.open_decision)
@@ -111,11 +118,27 @@ class MainWindow(QMainWindow):
             lambda: self._editor is not None
             and self._editor.summary.set_export_enabled(self.export_action.isEnabled()))
         self._current_changed()
-        self._seen_version = service.data_version()  # as last looked at
-        self._watch = QTimer(self)
-        self._watch.setInterval(watch_ms)
-        self._watch.timeout.connect(self.check_elsewhere)
-        self._watch.start()
+        # Others' changes: on a shared register the server announces them (live, no
+        # polling); a register file is looked at every watch_ms (one PRAGMA).
+        self._watch: QTimer | None = None
+        self.live: LiveRegister | None = None
+        watcher = service.live_updates()
+        if watcher is None:
+            self._seen_version = service.data_version()  # as last looked at
+            self._watch = QTimer(self)
+            self._watch.setInterval(watch_ms)
+            self._watch.timeout.connect(self.check_elsewhere)
+            self._watch.start()
+        else:
+            from desktop.ui.live_register import LiveRegister
+
+            self.live = LiveRegister(watcher, self)
+            self.live.changed.connect(self._changed_live)
+            self.live.paused.connect(self._live_paused)
+            self.live.resumed.connect(self._live_resumed)
+            if not self.live.listening:
+                self._live_paused()
+        self._started = False
         if defer_extras:  # the window's start-up: finish_start_up() after the first paint
             self.update_counts(overdue=False)
         else:
@@ -554,10 +577,15 @@ class MainWindow(QMainWindow):
 
     def check_elsewhere(self) -> None:
         """If another process committed to the register since the last look, read the open
-        record and the register's rows again (on a timer, and when the window is activated)."""
+        record and the register's rows again (on a timer, and when the window is activated;
+        on a shared register, what the server announced and was not read yet)."""
+        if self.live is not None:
+            self.live.drain()
+            return
         version = self.service.data_version()
         if version is None:  # the register was closed: nothing more to watch
-            self._watch.stop()
+            if self._watch is not None:
+                self._watch.stop()
             return
         if version == self._seen_version:
             return
@@ -566,9 +594,39 @@ class MainWindow(QMainWindow):
             self._editor.stored_changed()
         self._others_changed()
 
+    def _changed_live(self, changes: list[RegisterChange]) -> None:
+        """The server announced others' changes: the open record is read again if it is among
+        them (or the change names none), and the register's rows and counts."""
+        named = frozenset(c.decision_id for c in changes)
+        self._read_again(everything=None in named, named=named)
+
+    def _read_again(self, *, everything: bool,
+                    named: frozenset[str | None] = frozenset()) -> None:
+        """The open record (if it is named, or everything changed), the register's rows and
+        counts, read again; a register that cannot be read now says why in the status bar."""
+        try:
+            editor = self._editor
+            if editor is not None and editor.decision is not None \
+                    and (everything or editor.decision.id in named):
+                editor.stored_changed()
+            self._others_changed()
+        except KnownError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+
+    def _live_paused(self) -> None:
+        self.live_label.setText("Live updates paused: reconnecting…")
+        self.live_label.show()
+
+    def _live_resumed(self) -> None:
+        """Listening again: what others changed meanwhile was not announced to us, so the
+        open record and the register are read again once."""
+        self.live_label.hide()
+        self.live_label.clear()
+        self.statusBar().showMessage("Live updates are back", 4000)
+        self._read_again(everything=True)
+
     def _others_changed(self) -> None:
-        self.register.refresh()
-        self.update_counts()
+        self.register.refresh()  # its counts_changed updates the status bar's counts
         self._current_changed()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
@@ -831,6 +889,8 @@ class MainWindow(QMainWindow):
             return
         self._discard_untouched()
         self.save_state()
+        if self.live is not None:
+            self.live.close()
         event.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override

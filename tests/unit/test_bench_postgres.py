@@ -18,10 +18,11 @@ from tests.helpers.postgres import SKIP_REASON, bin_dir
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _bench(tmp_path: Path, *args: str, env: dict[str, str] | None = None):
+def _bench(tmp_path: Path, *args: str, env: dict[str, str] | None = None,
+           group: str = "postgres"):
     out = tmp_path / "latest.json"
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--groups", "postgres", "--json", str(out),
+        [sys.executable, "-m", "bench", "--groups", group, "--json", str(out),
          "--cache", str(tmp_path / "cache"), *args],
         cwd=ROOT, capture_output=True, text=True, timeout=240, env={**os.environ, **(env or {})})
     return result, (json.loads(out.read_text(encoding="utf-8")) if out.exists() else None)
@@ -66,3 +67,16 @@ def test_a_postgres_run_writes_its_own_table_in_the_readme():
     assert markers == ("<!-- bench:postgres:start -->", "<!-- bench:postgres:end -->")
     assert readme_markers(10_000, ["storage", "postgres"]) != markers
     assert all(m in README.read_text(encoding="utf-8") for m in markers)
+
+
+def test_the_live_group_paints_another_users_change_on_a_tiny_register(tmp_path):
+    if bin_dir() is None:
+        pytest.skip(SKIP_REASON)
+    result, data = _bench(tmp_path, "--size", "30", "--reps", "1", "--warmup", "0",
+                          group="postgres_live")
+    assert data is not None, result.stderr
+    figures = {f["key"]: f for f in data["figures"]}
+    assert set(figures) == {"pg_live_painted"}, result.stderr
+    painted = figures["pg_live_painted"]
+    assert painted["samples"] and all(v > 0 for v in painted["samples"]), painted["note"]
+    assert painted["budget"] == "≤ 300 ms"

@@ -21,6 +21,7 @@ from desktop.storage.postgres import (
     p003_report_appraisal_documents,
     p004_server_hardening,
     p005_parity,
+    p006_notify,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -34,6 +35,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p003_report_appraisal_documents.NAME, p003_report_appraisal_documents.SQL),
     (p004_server_hardening.NAME, p004_server_hardening.SQL),
     (p005_parity.NAME, p005_parity.SQL),
+    (p006_notify.NAME, p006_notify.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

@@ -93,6 +93,7 @@ from desktop.storage.repository import (
 if TYPE_CHECKING:
     import psycopg
 
+    from desktop.storage.postgres.live import PostgresWatcher
     from desktop.storage.seal import AuditSeal
 
 Change = tuple[str, str | None, str | None]
@@ -221,6 +222,7 @@ class PostgresRepository:
         # in the open transaction: an UPDATE carrying them cannot miss the row
         self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
+        self._watchers: list[PostgresWatcher] = []  # closed with the repository
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -382,7 +384,21 @@ class PostgresRepository:
         return self._conn
 
     def close(self) -> None:
+        for watcher in self._watchers:
+            watcher.close()
         self._conn.close()
+
+    def watcher(self) -> PostgresWatcher:
+        """Others' changes as the server announces them (LISTEN on a connection of its own;
+        this session's own changes left out), for a window to watch instead of polling."""
+        from desktop.storage.postgres.live import PostgresWatcher
+
+        def own_pid() -> int | None:
+            return None if self._conn.closed else int(self._conn.info.backend_pid)
+
+        watcher = PostgresWatcher(self.uri, own_pid)
+        self._watchers.append(watcher)
+        return watcher
 
     def location(self) -> str:
         return shown_uri(self.uri)
@@ -1017,7 +1033,7 @@ class PostgresRepository:
     def data_version(self) -> int:
         """A number that changes when another connection has committed a change to the
         register (the newest audit row moved on since our own last commit). One round trip
-        a look; LISTEN/NOTIFY will replace the looking."""
+        a look; a window listens instead (`watcher()`), the command line never looks."""
         try:
             newest = self._newest_audit_row()
         except (Refused, StorageError, InvalidInput):

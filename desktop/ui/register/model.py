@@ -161,21 +161,25 @@ class PagedTableModel(QAbstractTableModel):
         self.set_query(replace(self._query, **changes))
 
     def refresh(self) -> None:
-        """Re-run the query from the first page (after an edit or a filter change)."""
+        """Re-run the query from the first page (after an edit or a filter change). If the
+        register cannot be read (a shared register's server away), the rows stay as they were
+        and the error goes to the caller, the reset ended either way."""
         self.beginResetModel()
-        self._generation += 1
-        self._rows = self._page(self._query, 0, self._page_size)
-        self._counted = len(self._rows) < self._page_size or not self._defer_count(self._query)
-        if len(self._rows) < self._page_size:  # the first page holds every match
-            self._total = len(self._rows)
-        elif self._counted:
-            self._total = self._count(self._query)
-        else:
-            self._total = len(self._rows)  # until the count: nothing more to fetch
-            # The view counts once it has painted the page; unpainted, it is counted soon.
-            generation = self._generation
-            QTimer.singleShot(COUNT_AT_LATEST_MS, lambda: self._count_later(generation))
-        self.endResetModel()
+        try:
+            self._generation += 1
+            self._rows = self._page(self._query, 0, self._page_size)
+            self._counted = len(self._rows) < self._page_size or not self._defer_count(self._query)
+            if len(self._rows) < self._page_size:  # the first page holds every match
+                self._total = len(self._rows)
+            elif self._counted:
+                self._total = self._count(self._query)
+            else:
+                self._total = len(self._rows)  # until the count: nothing more to fetch
+                # The view counts once it has painted the page; unpainted, it is counted soon.
+                generation = self._generation
+                QTimer.singleShot(COUNT_AT_LATEST_MS, lambda: self._count_later(generation))
+        finally:
+            self.endResetModel()
 
     def row_at(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -30,8 +30,11 @@ def two_windows(make_window, service, elsewhere):
 
 
 def _type(qtbot, window, widget, text):
+    """Type, and wait for the autosave of it (on a shared register the other window's save
+    is announced too, and shown here first: record_changed alone may be that)."""
     with qtbot.waitSignal(window.editor.record_changed, timeout=3000):
         qtbot.keyClicks(widget, text)
+    qtbot.waitUntil(lambda: not window.editor.is_dirty(), timeout=3000)
 
 
 def test_two_windows_on_the_details_keep_both_edits(two_windows, service, qtbot):

@@ -234,8 +234,8 @@ def test_a_register_made_before_p003_upgrades_and_reads_as_before(pg_empty, monk
                          (d.id,))
 
     assert cli.run(["--db", pg_empty.url(), "server", "init"]) == 0
-    assert capsys.readouterr().out == (f"schema version {len(APPLIED)}: applied "
-                                       f"{', '.join(name for _, name in APPLIED[2:])}\n")
+    later = ", ".join(name for name, _ in migrate.MIGRATIONS[2:])  # p003 on
+    assert capsys.readouterr().out == f"schema version {len(APPLIED)}: applied {later}\n"
     assert tables(pg_empty) == TABLES
     with pg_empty.connect() as conn:
         assert conn.execute("SELECT version, name FROM register_schema "

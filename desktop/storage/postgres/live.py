@@ -1,0 +1,137 @@
+"""`PostgresWatcher`: others' changes to the shared register, as the server announces them.
+
+Its own connection (autocommit) LISTENs on p006_notify's channel. `fileno()` is that
+connection's socket, for the window's event loop to watch (no polling); `drain()` reads what
+has arrived without waiting and gives one RegisterChange per notification, leaving out those
+sent by the repository's own session (its own saves, which the window already shows). When
+the connection has dropped, `drain()` raises LiveUpdatesLost and `reconnect()` tries once,
+quickly (the caller backs off between tries, and reads everything again once back: what was
+sent while nobody listened is not kept by the server).
+
+A payload is a hint, never trusted (any session may NOTIFY any channel): one that is not
+ours to read becomes "read everything again".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain.errors import LiveUpdatesLost, StorageError
+from desktop.domain.queries import RegisterChange
+from desktop.storage.postgres.migrate import _one_line
+from desktop.storage.postgres.p006_notify import CHANNEL
+from desktop.storage.postgres.uri import shown_uri
+
+if TYPE_CHECKING:
+    import psycopg
+
+# Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
+# holds the caller at most this long; keepalives notice a silent network within ~25 s.
+RECONNECT_TIMEOUT = 2
+EVERYTHING = RegisterChange(None, None, "unknown")
+
+
+def parse_payload(payload: str) -> RegisterChange:
+    """The change a notification's payload names; EVERYTHING if it is not one of ours."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return EVERYTHING
+    if not isinstance(data, dict):
+        return EVERYTHING
+    decision, version, kind = data.get("decision"), data.get("version"), data.get("kind")
+    if not isinstance(kind, str) or not (decision is None or isinstance(decision, str)) \
+            or not (version is None or (isinstance(version, int)
+                                        and not isinstance(version, bool))):
+        return EVERYTHING
+    return RegisterChange(decision or None, version, kind)
+
+
+class PostgresWatcher:
+    """Listens for the register's changes on a connection of its own (see the module)."""
+
+    def __init__(self, uri: str, own_pid: Callable[[], int | None]) -> None:
+        self.uri = uri
+        self._own_pid = own_pid
+        self._conn: psycopg.Connection[Any] | None = None
+        self._closed = False
+        self.reconnect()  # if the server cannot be reached now, fileno() says so
+
+    def _listening(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.uri, autocommit=True,
+                                   connect_timeout=RECONNECT_TIMEOUT, keepalives=1,
+                                   keepalives_idle=10, keepalives_interval=5,
+                                   keepalives_count=3)
+        except psycopg.Error as exc:
+            raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
+                                  f"{_one_line(exc)}") from None
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as exc:
+            conn.close()
+            raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
+                                  f"{_one_line(exc)}") from None
+        return conn
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def fileno(self) -> int:
+        """The listening connection's socket (readable when something has arrived)."""
+        if self._conn is None or self._conn.closed:
+            raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused")
+        return self._conn.fileno()
+
+    def drain(self) -> list[RegisterChange]:
+        """What other sessions committed since the last drain, without waiting."""
+        import psycopg
+
+        conn = self._conn
+        if conn is None or conn.closed:
+            raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused")
+        try:
+            arrived = list(conn.notifies(timeout=0))
+            if conn.broken:
+                raise psycopg.OperationalError("the connection was lost")
+        except psycopg.Error as exc:
+            self._drop()
+            raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
+                                  f"{_one_line(exc)}") from None
+        own = self._own()
+        return [parse_payload(n.payload) for n in arrived
+                if n.channel == CHANNEL and (own is None or n.pid != own)]
+
+    def _own(self) -> int | None:
+        try:
+            return self._own_pid()
+        except Exception:  # noqa: BLE001 - the repository's connection is closed or lost
+            return None
+
+    def reconnect(self) -> bool:
+        """Listen again on a new connection: True once listening, False if not yet."""
+        if self._closed:
+            return False
+        self._drop()
+        try:
+            self._conn = self._listening()
+        except StorageError:
+            return False
+        return True
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # closing a lost connection
+                conn.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._drop()
+

@@ -1,0 +1,107 @@
+"""Live updates of a shared register in the window's event loop: no polling.
+
+A QSocketNotifier watches the listening connection's socket (the service's
+`live_updates()`, a RegisterWatcher); when it is readable, what arrived is drained and
+`changed` emitted with the changes. If the connection drops (the server restarted, the
+network went), `paused` is emitted, and reconnecting is tried with backoff (BACKOFF_MS);
+once listening again `resumed` is emitted: the window reads everything again once, since
+what was sent meanwhile is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from desktop.domain.errors import LiveUpdatesLost
+
+if TYPE_CHECKING:
+    from desktop.application.decisions import RegisterWatcher
+
+# Between tries to listen again: quick at first (a restart takes a second or two), then
+# every 8 s at most, so a server that is down for long costs next to nothing.
+BACKOFF_MS = (250, 500, 1000, 2000, 4000, 8000)
+
+
+class LiveRegister(QObject):
+    """Others' committed changes, as signals (see the module)."""
+
+    changed = Signal(object)  # a list of desktop.domain.queries.RegisterChange
+    paused = Signal()
+    resumed = Signal()
+
+    def __init__(self, watcher: RegisterWatcher, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = watcher
+        self._notifier: QSocketNotifier | None = None
+        self._tries = 0
+        self._closed = False
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._reconnect)
+        if not self._arm():  # the server cannot be reached now: `listening` says so
+            self._retry_later()
+
+    @property
+    def listening(self) -> bool:
+        return self._notifier is not None
+
+    @property
+    def reconnecting(self) -> bool:
+        return self._retry.isActive()
+
+    def _arm(self) -> bool:
+        try:
+            fileno = self._watcher.fileno()
+        except LiveUpdatesLost:
+            return False
+        notifier = QSocketNotifier(fileno, QSocketNotifier.Type.Read, self)
+        notifier.activated.connect(self.drain)
+        self._notifier = notifier
+        return True
+
+    def _disarm(self) -> None:
+        notifier, self._notifier = self._notifier, None
+        if notifier is not None:
+            notifier.setEnabled(False)  # before its socket is closed (the number is reused)
+            notifier.deleteLater()
+
+    def drain(self) -> None:
+        """Read what has arrived (the socket is readable) and say what changed."""
+        if self._notifier is None:
+            return
+        try:
+            changes = self._watcher.drain()
+        except LiveUpdatesLost:
+            self._lost()
+            return
+        if changes:
+            self.changed.emit(changes)
+
+    def _lost(self) -> None:
+        self._disarm()
+        if self._closed:
+            return
+        self.paused.emit()
+        self._retry_later()
+
+    def _retry_later(self) -> None:
+        self._retry.start(BACKOFF_MS[min(self._tries, len(BACKOFF_MS) - 1)])
+        self._tries += 1
+
+    def _reconnect(self) -> None:
+        if self._closed:
+            return
+        if self._watcher.reconnect() and self._arm():
+            self._tries = 0
+            self.resumed.emit()
+            self.drain()  # anything that came with the LISTEN's reply
+        else:
+            self._retry_later()
+
+    def close(self) -> None:
+        self._closed = True
+        self._retry.stop()
+        self._disarm()
+        self._watcher.close()
