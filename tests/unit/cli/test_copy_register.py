@@ -232,6 +232,16 @@ def test_a_shared_register_that_is_not_empty_or_not_made_is_refused(
     assert audit_rows(pg_register.url()) == before
 
 
+def test_text_the_server_cannot_store_copies_nothing(capsys, fresh, pg_register):
+    svc = fresh()
+    svc.create("A title with a \x00 NUL in it")
+    path = svc.db_path()
+    svc.close()
+    status, out, err = run(capsys, "copy-register", path, pg_register.url())
+    assert status == 1 and out == "" and "NUL (0x00)" in err and "nothing was copied" in err
+    assert audit_rows(pg_register.url()) == []
+
+
 def test_a_damaged_or_foreign_source_is_reported_and_never_changed(capsys, tmp_path, source):
     foreign = tmp_path / "notes.db"
     conn = sqlite3.connect(foreign)
