@@ -176,8 +176,8 @@ def _refuse_unsound_source(repo: Any, where: str) -> None:
     check = repo.check_audit_log()
     problem = (f"{len(check.tampered)} audit row(s) do not chain or do not match their seal"
                if check.tampered else "; ".join(check.problems) if check.problems else
-               f"{sum(check.unverifiable.values())} audit row(s) are sealed with a key this "
-               "computer does not hold (copy it on the computer that holds its key)"
+               "its audit seals cannot be checked on this computer, which does not hold the "
+               "key they were made with (copy it on the computer that holds its key)"
                if check.unverifiable else "")
     if problem:
         raise InvalidInput(f"copy-register: the register at {where} does not check out: "
@@ -431,9 +431,11 @@ def _into_file(src: _Rows, repo: Any, target: Path, progress: Callable[[str], No
                                    "left as it is. Nothing was copied") from None
             os.replace(tmp, target)
         fsync_dir(target.parent)
-    except sqlite3.Error as exc:
-        raise StorageError(f"copy-register into {target} failed: {exc}; nothing was "
-                           "copied") from None
+    except (sqlite3.Error, OSError) as exc:
+        from desktop.storage.files import describe_os_error
+
+        raise StorageError(f"copy-register into {target} failed: "
+                           f"{describe_os_error(target, exc)}; nothing was copied") from None
     finally:
         for p in extras:
             with contextlib.suppress(OSError):
@@ -467,6 +469,9 @@ def _refuse_existing_file(target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InvalidInput(f"copy-register: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise InvalidInput(f"copy-register: the folder {folder} is read-only; choose a folder "
+                           "you can write to")
 
 
 def copy_register(source: str, target: str,

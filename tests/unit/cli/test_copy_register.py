@@ -232,6 +232,66 @@ def test_a_shared_register_that_is_not_empty_or_not_made_is_refused(
     assert audit_rows(pg_register.url()) == before
 
 
+def test_a_register_from_before_the_seal_checks_out_the_same_at_each_step(
+        capsys, tmp_path, pg_register):
+    """A file made before audit rows were sealed (schema 3: register_meta.sealed_from > 1),
+    opened and written here once (so this computer holds its key)."""
+    import shutil
+
+    from desktop.application.bootstrap import open_service
+
+    old = tmp_path / "old.db"
+    shutil.copy(ROOT / "tests" / "fixtures" / "schema-v3.db", old)
+    svc = open_service(old, user="tester", daily_backup=False)
+    svc.create("Written after the upgrade")
+    svc.close()
+    back = tmp_path / "back.db"
+    checks = []
+    for source, target in ((None, old), (old, pg_register.url()), (pg_register.url(), back)):
+        if source is not None:
+            assert run(capsys, "copy-register", source, target)[0] == 0
+        status, out, err = run(capsys, "audit", "--check", "--db", target)
+        checks.append((status, out.splitlines()[-1]))
+    assert checks == [(0, checks[0][1])] * 3
+    assert audit_rows(back) == audit_rows(old)
+
+
+@pytest.mark.parametrize("kind", ["long list", "background papers"])
+def test_rows_a_server_has_no_place_for_yet_are_refused_or_kept(capsys, fresh, pg_register,
+                                                                 kind):
+    """The file's newer rows (m011's long list, m012's background papers): kept on a server
+    that has their table or column (p005), else refused with nothing copied, never dropped."""
+    from desktop.domain.appraisal import LongListEntry
+
+    svc = fresh()
+    d = appraised_decision(svc)
+    if kind == "long list":
+        svc.appraisals.set_long_list(d, [LongListEntry("Close two libraries", False, "Too few"),
+                                         LongListEntry("Community-run", True)])
+        table, column = "appraisal_long_list", None
+    else:
+        svc.update(d.id, background_papers=(Document("Cabinet report", "2026-10-01", "Web"),))
+        table, column = "versions", "background_papers"
+    path = svc.db_path()
+    svc.close()
+    with pg_register.connect() as conn:
+        sql = ("SELECT 1 FROM information_schema.columns WHERE table_name = %s "
+               "AND column_name = %s" if column else "SELECT to_regclass(%s)")
+        found = conn.execute(sql, [table, column] if column else [table]).fetchone()
+        has_place = bool(found and found[0] is not None)
+    status, out, err = run(capsys, "copy-register", path, pg_register.url())
+    if has_place:
+        assert status == 0, err
+        assert run(capsys, "export-json", "--db", path, "--out", path.with_suffix(".a.json"))[0] == 0
+        assert run(capsys, "export-json", "--db", pg_register.url(), "--out",
+                   path.with_suffix(".b.json"))[0] == 0
+        assert (path.with_suffix(".a.json").read_text("utf-8")
+                == path.with_suffix(".b.json").read_text("utf-8"))
+    else:
+        assert status == 2 and "Nothing was copied" in err and (column or table) in err
+        assert audit_rows(pg_register.url()) == []
+
+
 def test_text_the_server_cannot_store_copies_nothing(capsys, fresh, pg_register):
     svc = fresh()
     svc.create("A title with a \x00 NUL in it")
