@@ -250,7 +250,7 @@ def test_a_register_from_before_the_seal_checks_out_the_same_at_each_step(
     for source, target in ((None, old), (old, pg_register.url()), (pg_register.url(), back)):
         if source is not None:
             assert run(capsys, "copy-register", source, target)[0] == 0
-        status, out, err = run(capsys, "audit", "--check", "--db", target)
+        status, out, _ = run(capsys, "audit", "--check", "--db", target)
         checks.append((status, out.splitlines()[-1]))
     assert checks == [(0, checks[0][1])] * 3
     assert audit_rows(back) == audit_rows(old)
@@ -279,7 +279,7 @@ def test_rows_a_server_has_no_place_for_yet_are_refused_or_kept(capsys, fresh, p
                "AND column_name = %s" if column else "SELECT to_regclass(%s)")
         found = conn.execute(sql, [table, column] if column else [table]).fetchone()
         has_place = bool(found and found[0] is not None)
-    status, out, err = run(capsys, "copy-register", path, pg_register.url())
+    status, _, err = run(capsys, "copy-register", path, pg_register.url())
     if has_place:
         assert status == 0, err
         assert run(capsys, "export-json", "--db", path, "--out", path.with_suffix(".a.json"))[0] == 0
