@@ -106,11 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the hash chain and locked records; exit 1 if tampered with")
     from desktop.cli.backup import add_parsers as add_backup_parsers
     from desktop.cli.checklists import add_parsers as add_checklist_parsers
+    from desktop.cli.copying import add_parsers as add_copy_parsers
     from desktop.cli.server import add_parsers as add_server_parsers
 
     add_backup_parsers(command)
     add_checklist_parsers(command, lambda p: _add_db(p, top=False))
     add_server_parsers(command, lambda p: _add_db(p, top=False))
+    add_copy_parsers(command)
     return parser
 
 
@@ -322,6 +324,12 @@ def run(argv: list[str]) -> int:
         return OPEN_WINDOW
     service = None
     try:
+        if args.command == "copy-register":  # opens no register of --db: FROM and TO
+            from desktop.cli.copying import cmd_copy_register
+
+            status = cmd_copy_register(args)
+            sys.stdout.flush()
+            return status
         if args.command == "server" or is_postgres_uri(args.db):
             # `server init` opens no register; backup and restore of a shared register are
             # IT's (pg_dump); every other command opens the shared register as a file
