@@ -93,32 +93,35 @@ def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...
     try:
         return psycopg.connect(uri, connect_timeout=timeout)
     except psycopg.OperationalError as exc:
-        advice = _advice(str(exc))
-        raise (StorageError if advice else Unreachable)(
+        advice, later = _advice(str(exc))
+        raise (Unreachable if later else StorageError)(
             f"cannot connect to the shared register at {shown_uri(uri)}: "
             f"{_one_line(exc)}{advice}") from None
     except psycopg.ProgrammingError as exc:  # a malformed URI
         raise InvalidInput(f"--db {shown_uri(uri)}: {str(exc).strip()}") from None
 
 
-# What libpq says when it is the person, not the network: what to do about it.
+# What to do about what libpq said, and whether trying again later may work by itself.
 _ADVICE = (
     (re.compile(r"password authentication failed|no password supplied|authentication failed"),
      "the password was refused: give the right one in ~/.pgpass or PGPASSWORD (the app "
-     "never stores one), or ask IT"),
+     "never stores one), or ask IT", False),
     (re.compile(r'role "[^"]*" does not exist'),
      "the server has no database user by that name: ask IT to create it and grant it a "
-     "role (dc_author, dc_clerk or dc_reader)"),
+     "role (dc_author, dc_clerk or dc_reader)", False),
     (re.compile(r'database "[^"]*" does not exist'),
-     "there is no such database on the server: check the name in --db, or ask IT"),
+     "there is no such database on the server: check the name in --db, or ask IT", False),
 )
+_AWAY = ("the server is not running or cannot be reached from here: try again later, or ask "
+         "IT")
 
 
-def _advice(message: str) -> str:
-    for pattern, advice in _ADVICE:
+def _advice(message: str) -> tuple[str, bool]:
+    """(advice in brackets, True if trying again later may work: the server is away)."""
+    for pattern, advice, later in _ADVICE:
         if pattern.search(message):
-            return f" ({advice})"
-    return ""
+            return f" ({advice})", later
+    return f" ({_AWAY})", True
 
 
 def init(uri: str) -> InitResult:
@@ -165,7 +168,9 @@ def _first_line(exc: Exception) -> str:
 def _one_line(exc: Exception) -> str:
     """libpq's message (which can run over lines, with tabs) on one line."""
     text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-    return text.removeprefix("connection failed: ") or type(exc).__name__
+    for noise in ("connection is bad: ", "connection failed: "):
+        text = text.removeprefix(noise)
+    return re.sub(r"\b(FATAL|ERROR): +", "", text) or type(exc).__name__
 
 
 def _check_server(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:
