@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,12 +271,22 @@ class PostgresRepository:
         """The connection, or a new one if the last was lost (the server restarted or went
         away): the repository carries on by itself at the next operation. Never inside a
         transaction, whose work was lost with its connection: that one fails, and says so."""
-        if self._conn.closed or self._conn.broken:
+        if self._dead():
             if self._depth:
                 raise Unreachable(_lost(self.uri, "the connection was lost"))
-            self._conn.close()
+            with suppress(Exception):  # it is gone either way
+                self._conn.close()
             self._conn = _open(self.uri, timeout=RECONNECT_TIMEOUT)  # one line if not yet
         return self._conn
+
+    def _dead(self) -> bool:
+        """True once the connection cannot be used again: lost (psycopg marks it broken or
+        closed), or left mid-pipeline by a batch (executemany) that the loss cut short."""
+        from psycopg import pq
+
+        conn = self._conn
+        return (conn.closed or conn.broken or conn.pgconn.status != pq.ConnStatus.OK
+                or conn.pgconn.pipeline_status != pq.PipelineStatus.OFF)
 
     def _x(self, sql: str, params: Iterable[Any] | dict[str, Any] | None = None) -> Any:
         """Execute one statement (a psycopg cursor); server errors become the domain's.
@@ -286,7 +296,7 @@ class PostgresRepository:
         try:
             return self._live().execute(sql, params)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
-            if not (self._depth == 0 and _READ.match(sql) and self._conn.broken):
+            if not (self._depth == 0 and _READ.match(sql) and self._dead()):
                 raise self._translated(exc) from None
         try:
             return self._live().execute(sql, params)  # type: ignore[arg-type]
@@ -329,7 +339,7 @@ class PostgresRepository:
         if isinstance(exc, psycopg.errors.DataError):
             return InvalidInput(message)
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            if self._conn.closed or self._conn.broken:
+            if self._dead():
                 return Unreachable(_lost(self.uri, _one_line(exc)))
             return StorageError(f"the shared register at {shown_uri(self.uri)} could not do "
                                 f"this now ({_one_line(exc)}): nothing was saved; try again")

@@ -5,10 +5,13 @@ caller decides), and nothing half-done of it is stored. On a cluster of this mod
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from desktop.application.bootstrap import open_service
 from desktop.domain.errors import Unreachable
+from tests.helpers.engines import person
 from tests.helpers.lifecycle import complete_decision
 
 pytestmark = pytest.mark.postgres
@@ -82,4 +85,32 @@ def test_a_write_outside_a_transaction_is_not_replayed_either(register, pg_own_s
     assert svc.repo.setting("call_in_days") is None  # a read: on a new connection
     svc.repo.set_setting("call_in_days", "7")
     assert svc.repo.setting("call_in_days") == "7"
+    svc.close()
+
+
+def test_a_batch_cut_short_by_a_lost_connection_leaves_a_connection_made_again(
+        register, monkeypatch):
+    """executemany sends its rows in a pipeline: a loss in the middle left the connection in
+    pipeline mode, neither broken nor usable, and every later step failed (found by the
+    import kills). It is made again like any lost one."""
+    import psycopg
+
+    from tests.helpers.cli import HAND_WRITTEN
+
+    svc = open_service(person(register, "tester", "dc_author", "dc_clerk"))
+    executemany = psycopg.Cursor.executemany
+
+    def lost(self, *args, **kwargs):  # the server goes away as the rows go in
+        with register.connect() as owner:
+            owner.execute("SELECT pg_terminate_backend(%s)", [self.connection.info.backend_pid])
+        return executemany(self, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "executemany", lost)
+    bundle = json.dumps(HAND_WRITTEN)
+    with pytest.raises(Unreachable):
+        svc.import_bundle(bundle, "in.json")
+    monkeypatch.undo()
+    assert svc.repo.all_ids() == []  # all or nothing: nothing
+    assert len(svc.import_bundle(bundle, "in.json")) == len(HAND_WRITTEN["decisions"])
+    assert svc.repo.check_audit_log().problems == ()
     svc.close()
