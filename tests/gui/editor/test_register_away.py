@@ -56,3 +56,38 @@ def test_typing_while_the_server_is_stopped_is_kept_and_saved_when_it_is_back(
     reader.close()
     window.close()
     service.close()
+
+
+def test_a_sign_off_while_the_server_is_away_keeps_the_dialog_and_its_text(
+        register, pg_own_server, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.lifecycle.signoff_dialog import SignOffDialog
+    from tests.helpers.engines import person
+
+    service = open_service(person(register, "tester", "dc_author", "dc_clerk"))
+    decision = complete_decision(service, "Close the old depot")
+    dialog = SignOffDialog(service, decision.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClicks(dialog.name, "Mo Officer")
+    dialog.comment.setPlainText("Signed with a caveat — see minute 45/26")
+
+    pg_own_server.cluster.stop()
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.summary.isVisible()
+    [said] = [link.text() for link in dialog.summary.links]
+    assert "be reached" in said and "try again" in said  # one line, in the summary
+    assert dialog.name.text() == "Mo Officer"  # nothing typed is lost
+    assert dialog.comment.toPlainText() == "Signed with a caveat — see minute 45/26"
+
+    pg_own_server.cluster.restart()
+    with qtbot.waitSignal(dialog.signed):
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    [signed] = service.get(decision.id).sign_offs
+    assert (signed.name, signed.comment) == ("Mo Officer", "Signed with a caveat — see minute 45/26")
+    assert service.repo.check_audit_log().problems == ()
+    service.close()
