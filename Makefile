@@ -39,14 +39,16 @@ bench: $(VENV)/.installed-test  ## time each figure against its floor; exit 1 if
 # kills, 10x the fuzzing, 50 rounds of FIFO / /dev/zero / device files under a memory limit,
 # 20 races of two clerks signing at once, a pack with 1,000 meeting dates, `list --json`
 # memory at 10,000 and 100,000 decisions, 50 kills of the daily backup's child, 20 kills of
-# copy-register into a shared register and into a file).
+# copy-register into a shared register and into a file, and 20 kills of the shared register's
+# server each during autosave, sign-off and import).
 # `make test` runs the same tests in a reduced form.
 stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for several minutes
 	QT_QPA_PLATFORM=offscreen DC_STRESS_KILLS=200 DC_FUZZ_EXAMPLES=800 DC_HYPOTHESIS=explore DC_STRESS_HOSTILE_ROUNDS=50 \
-		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 DC_BACKUP_KILLS=50 $(BIN)/python -m pytest -q -s --timeout=3600 tests/stress \
+		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 DC_BACKUP_KILLS=50 DC_PG_KILLS=20 \
+		$(BIN)/python -m pytest -q -s --timeout=3600 tests/stress \
 		tests/unit/cli/test_import_fuzz.py tests/unit/export/test_pdf_text.py tests/unit/cli/test_cli_hardening.py \
 		tests/unit/domain/test_typed_dates.py tests/unit/application/test_sign_off_race.py \
-		tests/unit/storage/test_pg_sign_off_binding.py \
+		tests/unit/storage/test_pg_sign_off_binding.py tests/unit/storage/test_pg_kills.py \
 		tests/unit/cli/test_copy_register.py::test_a_copy_killed_part_way_leaves_the_target_empty \
 		tests/unit/export/test_pdf_pack.py::test_a_pack_with_hundreds_of_meeting_dates_builds \
 		tests/unit/cli/test_list_streaming.py tests/unit/storage/test_detached_backup.py

@@ -177,6 +177,18 @@ def pg_server():
         yield postgres.Server(cluster)
 
 
+@pytest.fixture(scope="module")
+def pg_own_server():
+    """A cluster of the test module's own, to stop, kill and restart (the others' stays up);
+    durable: what it acknowledged survives a kill (tests/helpers/postgres.py DURABLE)."""
+    from tests.helpers import postgres
+
+    if postgres.bin_dir() is None:
+        pytest.skip(postgres.SKIP_REASON)
+    with postgres.running_cluster(postgres.DURABLE) as cluster:
+        yield postgres.Server(cluster)
+
+
 @pytest.fixture
 def pg_register(pg_server):
     """A new shared register (after `server init`) of this test's own; .url(user) and

@@ -41,6 +41,11 @@ class StorageError(KnownError):
     exit_code = 1
 
 
+class Unreachable(StorageError):
+    """The shared register's server cannot be reached now (stopped, restarting, the network
+    down): the same step may work later, and nothing of it was stored, or not confirmed."""
+
+
 class DamagedDatabase(StorageError):
     """The file was ours but is damaged: restoring a backup is the cure."""
 

@@ -34,12 +34,13 @@ def sqlite_only(service: Any, why: str) -> None:
         pytest.skip(f"SQLite only: {why}")
 
 
-_MADE: set[str] = set()
+_MADE: set[tuple[str, str]] = set()  # (cluster, name): roles are a cluster's
 
 
 def person(register: Any, name: str, *roles: str) -> str:
     """The URL of `register` as `name`, a LOGIN role of the cluster holding `roles`."""
-    if name not in _MADE:
+    made = (str(register.cluster.root), name)
+    if made not in _MADE:
         import psycopg
 
         with register.connect() as conn:
@@ -47,7 +48,7 @@ def person(register: Any, name: str, *roles: str) -> str:
                 conn.execute(f'CREATE ROLE "{name}" LOGIN')
             for role in roles:
                 conn.execute(f'GRANT {role} TO "{name}"')
-        _MADE.add(name)
+        _MADE.add(made)
     return str(register.url(name))
 
 

@@ -31,6 +31,10 @@ SKIP_REASON = ("PostgreSQL not installed: the shared-register tests are skipped 
 _FAST = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
          "-c max_connections=40 -c shared_buffers=16MB -c max_wal_size=64MB "
          "-c checkpoint_timeout=1h")
+# A cluster the fault tests kill: a commit is in the kernel's hands before it is acknowledged
+# (synchronous_commit on), so a killed server loses nothing it acknowledged; fsync may stay
+# off, as the machine itself does not crash.
+DURABLE = _FAST.replace("-c synchronous_commit=off ", "")
 DEMO_DIR = Path(tempfile.gettempdir()) / "decision-checklist-demo-server"
 
 
@@ -71,6 +75,7 @@ class Cluster:
     root: Path
     bindir: Path
     owner: tuple[int, int] | None
+    options: str = _FAST
 
     @property
     def data(self) -> Path:
@@ -104,7 +109,7 @@ class Cluster:
 
     def start(self) -> None:
         """Start the server, listening on the unix socket in root only; wait until it is up."""
-        options = f"-c listen_addresses='' -k {self.socket_dir} {_FAST}"
+        options = f"-c listen_addresses='' -k {self.socket_dir} {self.options}"
         result = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
                            "-o", options, "-w", "-t", "60", "start", check=False)
         if result.returncode != 0:
@@ -114,6 +119,28 @@ class Cluster:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster, as a crash would. Its backends go when they notice; until
+        they have, a new server refuses to start on their shared memory (restart() waits)."""
+        import signal
+
+        os.kill(int((self.data / "postmaster.pid").read_text().split()[0]), signal.SIGKILL)
+
+    def restart(self) -> None:
+        """Start again after a stop or a kill (tries for a while: a killed server's last
+        backends may take a moment to go)."""
+        import time
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.start()
+                return
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def running(self) -> bool:
         return self._run("pg_ctl", "-D", str(self.data), "status", check=False).returncode == 0
@@ -139,23 +166,23 @@ class Cluster:
             conn.execute(statement.encode("utf-8"))
 
 
-def throwaway_cluster() -> Cluster:
+def throwaway_cluster(options: str = _FAST) -> Cluster:
     """A new cluster in a new temporary folder, started (the caller stops it)."""
     bindir = bin_dir()
     if bindir is None:
         raise RuntimeError(SKIP_REASON)
     # In /tmp itself: the unprivileged user must reach it, and a unix socket's path is short.
     root = Path(tempfile.mkdtemp(prefix="dc-pg-", dir="/tmp" if os.name == "posix" else None))
-    cluster = Cluster(root, bindir, _unprivileged())
+    cluster = Cluster(root, bindir, _unprivileged(), options)
     cluster.create()
     cluster.start()
     return cluster
 
 
 @contextmanager
-def running_cluster() -> Iterator[Cluster]:
+def running_cluster(options: str = _FAST) -> Iterator[Cluster]:
     """A throwaway cluster for the length of the block, then stopped and removed."""
-    cluster = throwaway_cluster()
+    cluster = throwaway_cluster(options)
     cluster.watch(os.getpid())
     try:
         yield cluster

@@ -11,10 +11,11 @@ on the server; people are granted them (`GRANT dc_clerk TO alice`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop.domain.errors import InvalidInput, StorageError
+from desktop.domain.errors import InvalidInput, StorageError, Unreachable
 from desktop.storage.postgres import (
     p001_initial,
     p002_search,
@@ -80,8 +81,9 @@ def refuse_newer(version: int, where: str) -> None:
             "nothing was changed")
 
 
-def connect(uri: str) -> psycopg.Connection[tuple[object, ...]]:
-    """A connection to the server, or a one-line error saying why there is none."""
+def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the server, or a one-line error saying why there is none (Unreachable
+    when trying again later may work: the server is down or the network is)."""
     import logging
 
     import psycopg
@@ -93,12 +95,37 @@ def connect(uri: str) -> psycopg.Connection[tuple[object, ...]]:
     if not psycopg_log.handlers:
         psycopg_log.addHandler(logging.NullHandler())
     try:
-        return psycopg.connect(uri, connect_timeout=10)
+        return psycopg.connect(uri, connect_timeout=timeout)
     except psycopg.OperationalError as exc:
-        raise StorageError(f"cannot connect to the shared register at {shown_uri(uri)}: "
-                           f"{_one_line(exc)}") from None
+        advice, later = _advice(str(exc))
+        raise (Unreachable if later else StorageError)(
+            f"cannot connect to the shared register at {shown_uri(uri)}: "
+            f"{_one_line(exc)}{advice}") from None
     except psycopg.ProgrammingError as exc:  # a malformed URI
         raise InvalidInput(f"--db {shown_uri(uri)}: {str(exc).strip()}") from None
+
+
+# What to do about what libpq said, and whether trying again later may work by itself.
+_ADVICE = (
+    (re.compile(r"password authentication failed|no password supplied|authentication failed"),
+     "the password was refused: give the right one in ~/.pgpass or PGPASSWORD (the app "
+     "never stores one), or ask IT", False),
+    (re.compile(r'role "[^"]*" does not exist'),
+     "the server has no database user by that name: ask IT to create it and grant it a "
+     "role (dc_author, dc_clerk or dc_reader)", False),
+    (re.compile(r'database "[^"]*" does not exist'),
+     "there is no such database on the server: check the name in --db, or ask IT", False),
+)
+_AWAY = ("the server is not running or cannot be reached from here: try again later, or ask "
+         "IT")
+
+
+def _advice(message: str) -> tuple[str, bool]:
+    """(advice in brackets, True if trying again later may work: the server is away)."""
+    for pattern, advice, later in _ADVICE:
+        if pattern.search(message):
+            return f" ({advice})", later
+    return f" ({_AWAY})", True
 
 
 def init(uri: str) -> InitResult:
@@ -145,7 +172,9 @@ def _first_line(exc: Exception) -> str:
 def _one_line(exc: Exception) -> str:
     """libpq's message (which can run over lines, with tabs) on one line."""
     text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-    return text.removeprefix("connection failed: ") or type(exc).__name__
+    for noise in ("connection is bad: ", "connection failed: "):
+        text = text.removeprefix(noise)
+    return re.sub(r"\b(FATAL|ERROR): +", "", text) or type(exc).__name__
 
 
 def _check_server(conn: psycopg.Connection[tuple[object, ...]], where: str) -> None:

@@ -28,6 +28,7 @@ refused if the row has moved on (`ChangedElsewhere`). Server errors become the d
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -45,7 +46,7 @@ from desktop.domain.decision import (
     SignOff,
     Status,
 )
-from desktop.domain.errors import InvalidInput, Refused, StorageError
+from desktop.domain.errors import InvalidInput, Refused, StorageError, Unreachable
 from desktop.domain.queries import (
     ActionQuery,
     ActionRow,
@@ -125,6 +126,9 @@ ACTION_SORT_COLUMNS = {
 _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
                  "prev_hash, hash FROM audit_log")
 _MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
+_READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_version)\s*\()",
+                   re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
+RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
@@ -198,6 +202,53 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _lost(uri: str, why: str) -> str:
+    """The one line for a shared register lost during an operation."""
+    return (f"the shared register at {shown_uri(uri)} could not be reached ({why}): this "
+            "step was not saved, or its saving not confirmed; try again when it is back")
+
+
+def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
+    """A connection (autocommit) to the register at `uri`, checked to hold a register this app
+    knows, or a one-line error saying why not: at start, and again at each reconnection."""
+    from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
+
+    conn = connect(uri, timeout=timeout)
+    conn.autocommit = True
+    where = shown_uri(uri)
+    try:
+        version = schema_version(conn)
+    except Exception as exc:
+        user = conn.info.user
+        conn.close()
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
+            raise InvalidInput(
+                f"your database role {user!r} has no role on the shared register "
+                f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
+        if isinstance(exc, psycopg.Error):  # the server went away as it was asked
+            raise Unreachable(f"cannot connect to the shared register at {where}: "
+                               f"{_one_line(exc)}") from None
+        raise
+    if version is None or version < SCHEMA_VERSION:
+        conn.close()
+        what = "holds no register" if version is None else (
+            f"holds a register at schema version {version}, older than this app's "
+            f"({SCHEMA_VERSION})")
+        raise StorageError(f"the database at {where} {what}: IT runs "
+                           f"`decision-checklist --db {where} server init` to "
+                           f"{'make' if version is None else 'upgrade'} it")
+    from desktop.storage.postgres.migrate import refuse_newer
+
+    try:
+        refuse_newer(version, where)
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
 class PostgresRepository:
     """Reads and writes decision records in a shared register on a PostgreSQL server.
 
@@ -228,45 +279,43 @@ class PostgresRepository:
     def connect(cls, uri: str) -> PostgresRepository:
         """A repository on the register at `uri`, or a one-line error saying why there is
         none (unreachable, refused, no register there, a schema too old or too new)."""
-        from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
-
-        conn = connect(uri)
-        conn.autocommit = True
-        where = shown_uri(uri)
-        try:
-            version = schema_version(conn)
-        except Exception as exc:
-            user = conn.info.user
-            conn.close()
-            import psycopg
-
-            if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
-                raise InvalidInput(
-                    f"your database role {user!r} has no role on the shared register "
-                    f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
-            raise
-        if version is None or version < SCHEMA_VERSION:
-            conn.close()
-            what = "holds no register" if version is None else (
-                f"holds a register at schema version {version}, older than this app's "
-                f"({SCHEMA_VERSION})")
-            raise StorageError(f"the database at {where} {what}: IT runs "
-                               f"`decision-checklist --db {where} server init` to "
-                               f"{'make' if version is None else 'upgrade'} it")
-        from desktop.storage.postgres.migrate import refuse_newer
-
-        try:
-            refuse_newer(version, where)
-        except Exception:
-            conn.close()
-            raise
-        return cls(uri, conn)
+        return cls(uri, _open(uri))
 
     # ---- the connection, errors and transactions ----------------------------------------
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection, or a new one if the last was lost (the server restarted or went
+        away): the repository carries on by itself at the next operation. Never inside a
+        transaction, whose work was lost with its connection: that one fails, and says so."""
+        if self._dead():
+            if self._depth:
+                raise Unreachable(_lost(self.uri, "the connection was lost"))
+            with suppress(Exception):  # it is gone either way
+                self._conn.close()
+            self._conn = _open(self.uri, timeout=RECONNECT_TIMEOUT)  # one line if not yet
+        return self._conn
+
+    def _dead(self) -> bool:
+        """True once the connection cannot be used again: lost (psycopg marks it broken or
+        closed), or left mid-pipeline by a batch (executemany) that the loss cut short."""
+        from psycopg import pq
+
+        conn = self._conn
+        return (conn.closed or conn.broken or conn.pgconn.status != pq.ConnStatus.OK
+                or (self._pipe is None  # transaction()'s own pipeline is not a stuck batch
+                    and conn.pgconn.pipeline_status != pq.PipelineStatus.OFF))
+
     def _x(self, sql: str, params: Iterable[Any] | dict[str, Any] | None = None) -> Any:
-        """Execute one statement (a psycopg cursor); server errors become the domain's."""
+        """Execute one statement (a psycopg cursor); server errors become the domain's.
+
+        A read outside a transaction whose connection turns out dead is read again once on
+        a new one (a read is safe to repeat); a write never is: it may have been done."""
         try:
-            return self._conn.execute(sql, params)  # type: ignore[arg-type]
+            return self._live().execute(sql, params)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
+            if not (self._depth == 0 and _READ.match(sql) and self._dead()):
+                raise self._translated(exc) from None
+        try:
+            return self._live().execute(sql, params)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
 
@@ -274,7 +323,7 @@ class PostgresRepository:
         if not rows:
             return
         try:
-            with self._conn.cursor() as cur:
+            with self._live().cursor() as cur:
                 if self._depth:  # queued in the transaction's pipeline: no round trip
                     for row in rows:
                         cur.execute(sql, row)
@@ -310,9 +359,10 @@ class PostgresRepository:
         if isinstance(exc, psycopg.errors.DataError):
             return InvalidInput(message)
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            return StorageError(f"the shared register at {shown_uri(self.uri)} could not be "
-                                f"reached: {_one_line(exc)}; nothing was saved by this step, "
-                                "try again")
+            if self._dead():
+                return Unreachable(_lost(self.uri, _one_line(exc)))
+            return StorageError(f"the shared register at {shown_uri(self.uri)} could not do "
+                                f"this now ({_one_line(exc)}): nothing was saved; try again")
         return exc
 
     @contextmanager
@@ -323,33 +373,35 @@ class PostgresRepository:
         (its writes, the newest audit row's id and COMMIT, sent together). An autosave is
         two: BEGIN with current_version_id's check, then the writes and COMMIT. A server
         error in a queued statement is raised when the pipeline is next synced (at the
-        latest at commit), and the whole transaction is rolled back."""
+        latest at commit), and the whole transaction is rolled back. A connection lost since
+        the last operation is remade before BEGIN; one lost inside fails the transaction."""
         if self._depth:
             yield from self._savepoint()
             return
-        self._depth = 1
-        self._locked.clear()
         newest = None
         try:
+            conn = self._live()
+            self._depth = 1
+            self._locked.clear()
             try:
-                with self._conn.pipeline() as self._pipe:
-                    self._conn.execute("BEGIN")
+                with conn.pipeline() as self._pipe:
+                    conn.execute("BEGIN")
                     try:
                         yield
                     except BaseException:
                         with suppress(Exception):  # an aborted pipeline: the finally's turn
-                            self._conn.execute("ROLLBACK")
+                            conn.execute("ROLLBACK")
                         raise
-                    newest = self._conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
-                    self._conn.execute("COMMIT")
+                    newest = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
+                    conn.execute("COMMIT")
             finally:
                 self._depth = 0
                 self._pipe = None
                 self._locked.clear()
                 self._server_wrote.clear()
                 self._signed_here.clear()
-                if self._conn.info.transaction_status == 3:  # a queued statement failed
-                    self._conn.execute("ROLLBACK")
+                if not self._dead() and self._conn.info.transaction_status == 3:
+                    self._conn.execute("ROLLBACK")  # a queued statement failed
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
         self._counts = None
@@ -882,7 +934,7 @@ class PostgresRepository:
         assert sql is not None
         vids: list[int] = []
         try:
-            with self._conn.cursor() as cur:
+            with self._live().cursor() as cur:
                 cur.executemany(sql, rows, returning=True)
                 while True:
                     found = cur.fetchone()

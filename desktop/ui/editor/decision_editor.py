@@ -32,7 +32,7 @@ from desktop.domain.decision import (
     completed_slugs,
     detail_problems,
 )
-from desktop.domain.errors import KnownError, NotFound, Refused
+from desktop.domain.errors import KnownError, NotFound, Refused, Unreachable
 from desktop.domain.merge import EditConflict, changed_parts, part_label, part_value
 from desktop.domain.rules import allowed
 from desktop.ui import theme
@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 600
 RETRY_MS = 5000
+# While the shared register's server cannot be reached: tries 1, 2, 4... s apart, at most 30.
+AWAY_FIRST_MS, AWAY_LONGEST_MS = 1000, 30000
+AWAY = ("The shared register can't be reached. Your changes are kept here and will be saved "
+        "when it is back.")
 
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -223,6 +227,8 @@ class DecisionEditor(QWidget):
         # user shows the saved version, or a save of that page goes through).
         self._conflicts: dict[int, EditConflict] = {}
         self._happened = ""  # what another process did to the open record, once noticed
+        self._state_note = ""  # the banner's own text (signed off, withdrawn...)
+        self._away = False  # the shared register's server could not be reached at the last save
         self._read_only = False
         self._dirty: set[int] = set()
         self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
@@ -437,7 +443,23 @@ class DecisionEditor(QWidget):
     def set_banner(self, text: str) -> None:
         """The notice above the pages; sign-off and amendment code may set its own text.
         What another process did to the record, once noticed, stays at its start."""
-        self.banner.show_message(" ".join(x for x in (self._happened, text) if x))
+        self._state_note = text
+        self.banner.show_message(" ".join(
+            x for x in (self._happened, AWAY if self._away else "", text) if x))
+
+    def _register_away(self, away: bool) -> None:
+        """Shows or takes down the calm notice that the server is away, and paces the next
+        tries: sooner at first, then further apart (the first after a second)."""
+        if away:
+            interval = AWAY_FIRST_MS if not self._away else min(
+                self._retry.interval() * 2, AWAY_LONGEST_MS)
+            self._retry.setInterval(interval)
+            self._retry.start()
+        else:
+            self._retry.setInterval(RETRY_MS)
+        if away != self._away:
+            self._away = away
+            self.set_banner(self._state_note)
 
     def _refresh_tasks(self) -> None:
         d = self._decision
@@ -465,7 +487,8 @@ class DecisionEditor(QWidget):
         self._dirty.add(page)
         # Not restarted on every key: someone typing without a pause must still be saved
         # within AUTOSAVE_MS of the first unsaved key (the crash test kills a typing window).
-        if not self._timer.isActive():
+        # While the server is away, only the paced tries ask it (each may wait for it).
+        if not self._timer.isActive() and not self._away:
             self._timer.start()
 
     def unsaveable(self) -> list[str]:
@@ -491,6 +514,7 @@ class DecisionEditor(QWidget):
             self.appraisal.save_rejected()  # its wording, if typed and not yet saved
             self.appraisal.save_long_list()  # likewise the long list
         if not self._dirty or self._decision is None or self._read_only:
+            self._register_away(False)  # nothing is waiting for the server
             return True
         try:
             for page in sorted(self._dirty):
@@ -518,9 +542,17 @@ class DecisionEditor(QWidget):
                 self.dialogs.error(self, "Your changes could not be saved",
                                    f"{exc}\n\nWhat you typed is still on screen.")
             return False
+        except Unreachable as exc:
+            # The server is away (stopped, restarting, the network): the text stays on the
+            # pages, the banner says so calmly, and the paced tries save it once it is back.
+            self._last_error = str(exc)
+            self.save_failed.emit("Not saved yet — will try again")
+            self._register_away(True)
+            return False
         except KnownError as exc:
             message = str(exc)
             self.save_failed.emit("Not saved yet — will try again")
+            self._retry.setInterval(RETRY_MS)
             self._retry.start()
             if message != self._last_error:
                 self._last_error = message
@@ -532,6 +564,7 @@ class DecisionEditor(QWidget):
         finally:
             self._show_conflicts()
         self._last_error = ""
+        self._register_away(False)
         self._refresh_tasks()
         if self._conflicts:
             self.save_failed.emit(f"Not saved: {CHANGED_ELSEWHERE.lower()} (see above the page)")

@@ -268,7 +268,12 @@ class SignOffDialog(FormDialog):
 
     def submit(self) -> None:
         """Validate, then record; problems go to the error summary, which takes focus."""
-        problems = self.service.lifecycle.sign_off_problems(self.decision, self.request())
+        try:  # the checks read the register: a shared one's server may be away
+            problems = self.service.lifecycle.sign_off_problems(self.decision, self.request())
+        except KnownError as exc:
+            self._show([("status", str(exc))])
+            self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         if self.date_problems():  # the window's words for a mistyped date, not the CLI's
             problems = [p for p in problems if p.field != "date"] + self.date_problems()
         problems = [lifecycle.Problem(p.field, p.message.replace(

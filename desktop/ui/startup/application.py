@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop.application.instance import instance_key, lock_folder, lock_path, path_key
+from desktop.domain.errors import KnownError, Unreachable
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer
@@ -143,6 +144,17 @@ def make_excepthook(window_getter, dialogs, log_dir: Path | Callable[[], Path]):
         busy.append(1)
         reported.add(signature)
         try:
+            if issubclass(exc_type, KnownError):
+                # a message fit for a person, raised where no view expected one (a read of
+                # the shared register while its server is away): said as it is, once, not as
+                # a crash (nothing to log or send to IT)
+                away = issubclass(exc_type, Unreachable)
+                print(f"error: {exc}", file=sys.stderr)
+                dialogs.error(window_getter(),
+                              "The shared register can't be reached" if away else
+                              "That could not be done",
+                              f"{exc}." if away else str(exc))
+                return
             path = write_crash_log(folder, exc_type, exc, tb)
             window = window_getter()
             saved = True

@@ -111,3 +111,23 @@ def test_the_window_lock_is_visible_to_the_command_line(tmp_path, qapp):
     finally:
         instance.release()
     assert not is_open_in_window(db)
+
+
+def test_excepthook_says_a_known_error_as_it_is_not_as_a_crash(window, dialogs, tmp_path,
+                                                               capsys):
+    from desktop.domain.errors import Refused, Unreachable
+
+    hook = make_excepthook(lambda: window, dialogs, tmp_path / "logs")
+    away = Unreachable("cannot connect to the shared register at postgresql://db/x: the "
+                       "server is not running")
+    for error in (away, Refused("This record is signed off and locked.")):
+        try:
+            raise error
+        except type(error):
+            hook(*sys.exc_info())
+    assert dialogs.calls == [
+        ("error", "The shared register can't be reached", f"{away}."),
+        ("error", "That could not be done", "This record is signed off and locked.")]
+    assert not (tmp_path / "logs" / "errors.log").exists()
+    assert capsys.readouterr().err == (f"error: {away}\n"
+                                       "error: This record is signed off and locked.\n")
