@@ -93,11 +93,12 @@ def autosave_figures(ctx: Context) -> list[Figure]:
     editable = service.db.execute(
         "SELECT decision_id, id FROM versions WHERE is_current = 1 AND status IN ('draft', 'ready') "
         "ORDER BY id LIMIT 100").fetchall()
-    ids = [decision_id for decision_id, _ in editable[:50]]
+    half = max(1, len(editable) // 2)  # 50 and 50; a tiny register's split in two
+    ids = [decision_id for decision_id, _ in editable[:half]]
     # The raw UPDATE writes other records' answers: one of the saved records' would leave its
     # stored verification code disagreeing with its content (as tampering would), and every
     # save would then take the path for a record changed elsewhere (read it again, merge).
-    raw_vids = [vid for _, vid in editable[50:]]
+    raw_vids = [vid for _, vid in editable[half:] or editable]
     raw = sqlite3.connect(str(path), isolation_level=None)
     raw.execute("PRAGMA synchronous = FULL")
     counter = iter(range(10**9))
