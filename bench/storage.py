@@ -90,9 +90,15 @@ def autosave_figures(ctx: Context) -> list[Figure]:
     service = _open_service(path)
     sync = service.db.execute("PRAGMA synchronous").fetchone()[0]
     assert sync == 2, f"autosave must be measured with synchronous=FULL, found {sync}"
-    ids = [r[0] for r in service.db.execute(
-        "SELECT decision_id FROM versions WHERE is_current = 1 AND status IN ('draft', 'ready') "
-        "ORDER BY id LIMIT 50")]
+    editable = service.db.execute(
+        "SELECT decision_id, id FROM versions WHERE is_current = 1 AND status IN ('draft', 'ready') "
+        "ORDER BY id LIMIT 100").fetchall()
+    half = max(1, len(editable) // 2)  # 50 and 50; a tiny register's split in two
+    ids = [decision_id for decision_id, _ in editable[:half]]
+    # The raw UPDATE writes other records' answers: one of the saved records' would leave its
+    # stored verification code disagreeing with its content (as tampering would), and every
+    # save would then take the path for a record changed elsewhere (read it again, merge).
+    raw_vids = [vid for _, vid in editable[half:] or editable]
     raw = sqlite3.connect(str(path), isolation_level=None)
     raw.execute("PRAGMA synchronous = FULL")
     counter = iter(range(10**9))
@@ -112,7 +118,7 @@ def autosave_figures(ctx: Context) -> list[Figure]:
         t0 = time.perf_counter()
         raw.execute("BEGIN")
         raw.execute("UPDATE answers SET response = ? WHERE version_id = ? AND slug = 'staff'",
-                    [f"Raw response {i}", 1 + i % 50])
+                    [f"Raw response {i}", raw_vids[i % len(raw_vids)]])
         raw.execute("COMMIT")
         return (time.perf_counter() - t0) * 1000
 

@@ -293,16 +293,21 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
     return Decision(**values)
 
 
-def _flatten(decision: Decision) -> dict[str, str | None]:
-    """Field path -> text value, for audit rows and redlines."""
+def _flatten(decision: Decision, same: frozenset[str] = frozenset(), *,
+             same_options: bool = False, same_appraisal: bool = False) -> dict[str, str | None]:
+    """Field path -> text value, for audit rows and redlines.
+
+    Parts the caller knows are equal in the record it compares with are left out (their
+    fields cannot differ): the answers to the slugs in `same`, the options, the appraisal."""
     flat: dict[str, str | None] = {}
     for key in ("title", "proposal", *_OPTIONAL_TEXT, "meeting_date", "review_date"):
         flat[key] = getattr(decision, key)
     flat["key_decision"] = "yes" if decision.key_decision else "no"
     flat["delivery_model"] = decision.delivery_model
-    flat["options"] = json.dumps(
-        content_record(decision)["options"], ensure_ascii=False, sort_keys=True
-    )
+    if not same_options:
+        flat["options"] = json.dumps(
+            content_record(decision)["options"], ensure_ascii=False, sort_keys=True
+        )
     flat["status"] = decision.status.value
     for key in REPORT_FIELDS:
         value = getattr(decision, key)
@@ -313,6 +318,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         else:
             flat[key] = None if value is None else str(value)
     for slug in section_slugs(decision):
+        if slug in same:
+            continue
         a = decision.answer(slug)
         flat[f"answers.{slug}.rating"] = a.rating.value if a.rating else None
         flat[f"answers.{slug}.response"] = a.response
@@ -323,7 +330,8 @@ def _flatten(decision: Decision) -> dict[str, str | None]:
         )
         flat[f"answers.{slug}.documents"] = json.dumps(documents_to_record(a.documents),
                                                       ensure_ascii=False)
-    flat.update(appraisal_fields(decision.appraisal))
+    if not same_appraisal:
+        flat.update(appraisal_fields(decision.appraisal))
     return flat
 
 
@@ -336,8 +344,14 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
     """(field, old value, new value) for every field that differs; old None means created."""
     if old is None:
         return [("created", None, new.title)]
-    after = _flatten(new)
-    before = _flatten(old)
+    # What is equal in both (most of a record, on an autosave) is not flattened at all.
+    old_slugs = set(section_slugs(old))
+    same = frozenset(slug for slug in section_slugs(new)
+                     if slug in old_slugs and old.answer(slug) == new.answer(slug))
+    equal = {"same_options": old.options == new.options,
+             "same_appraisal": old.appraisal == new.appraisal}
+    after = _flatten(new, same, **equal)
+    before = _flatten(old, same, **equal)
     changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
     # An appraisal's fields can go (a score cleared, the long list emptied, the appraisal
     # removed): each is audited as changed to nothing.

@@ -231,6 +231,23 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 
+def _content_columns(d: Decision) -> dict[str, Any]:
+    """The versions columns a version's content and status fill (not its codes)."""
+    values = {c: getattr(d, c) for c in _VERSION_COLUMNS}
+    values["key_decision"] = int(d.key_decision)
+    values["recommendations"] = _json_list(d.recommendations)
+    values["background_papers"] = _json_documents(d.background_papers)
+    values["status"] = d.status.value
+    return values
+
+
+def _standing(d: Decision) -> dict[str, Any]:
+    """The versions columns worked out from its answers: how complete, the overall rating."""
+    rating = overall_rating(d)
+    return {"complete": completeness(d), "overall_rating": rating.value if rating else None,
+            "overall_rank": _RANK[rating.value if rating else None]}
+
+
 class Repository(LifecycleTables):
     """Reads and writes decision records in a sqlite-utils Database.
 
@@ -894,12 +911,9 @@ class Repository(LifecycleTables):
         return version_id
 
     def _derived(self, decision: Decision) -> dict[str, Any]:
-        rating = overall_rating(decision)
         printed, content = codes(decision)
         return {
-            "complete": completeness(decision),
-            "overall_rating": rating.value if rating else None,
-            "overall_rank": _RANK[rating.value if rating else None],
+            **_standing(decision),
             "verification_code": printed,
             "content_code": content if decision.code_scheme >= 2 else "",
             "code_scheme": decision.code_scheme,
@@ -1100,13 +1114,12 @@ class Repository(LifecycleTables):
         version's row id, if the caller has it)."""
         changes = field_changes(old, new)
         vid = vid if vid is not None else self.version_id(new.id, new.version)
-        values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
-        values["key_decision"] = int(new.key_decision)
-        values["recommendations"] = _json_list(new.recommendations)
-        values["background_papers"] = _json_documents(new.background_papers)
-        values.update(self._derived(new))
-        values["status"] = new.status.value
-        values["updated_at"] = new.updated_at
+        # Only the columns whose values differ from old's (as stored) are set: an indexed
+        # column set to the value it holds still rewrites its index entry, and each page
+        # written is one more the commit (synchronous=FULL) has to put on disk.
+        before = {**_content_columns(old), **_standing(old)}
+        after = {**_content_columns(new), **self._derived(new), "updated_at": new.updated_at}
+        values = {c: v for c, v in after.items() if c not in before or before[c] != v}
         sets = ", ".join(f"{c} = ?" for c in values)
         self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
         if old.options != new.options:
@@ -1118,11 +1131,12 @@ class Repository(LifecycleTables):
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
-        if search_document(old) != search_document(new):
+        document = search_document(new)
+        if search_document(old) != document:  # no index rewrite for the same searchable text
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
             self.db.execute(
                 "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
-                [vid, *search_document(new)],
+                [vid, *document],
             )
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes

@@ -85,6 +85,7 @@ class AuditSeal:
         self.register_id = register_id
         self._key: bytes | None = None
         self._keys_by_id: dict[str, bytes] | None = None
+        self._folder_made = False  # made private by this object (once, not on every save)
 
     @property
     def _key_path(self) -> Path:
@@ -179,11 +180,17 @@ class AuditSeal:
         key_id, key = self.writing_key()
         data = json.dumps({"last_id": last_id, "last_hash": last_hash, "key_id": key_id,
                            "mac": self._head_mac(key, last_id, last_hash)}).encode("ascii")
-        try:
-            _private_folder(self.folder)
-            _write_private(self._head_path, data, fsync=False)
-        except OSError:
-            pass  # a head that lags only weakens the check; it never blocks a save
+        for _attempt in range(2):  # once more, folder made again, if it went meanwhile
+            try:
+                if not self._folder_made:
+                    _private_folder(self.folder)
+                    self._folder_made = True
+                _write_private(self._head_path, data, fsync=False)
+                return
+            except OSError:
+                if not self._folder_made:
+                    return  # a head that lags only weakens the check; it never blocks a save
+                self._folder_made = False
 
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""

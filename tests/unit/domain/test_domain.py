@@ -240,3 +240,24 @@ def test_an_edit_that_moves_a_done_action_is_audited_as_ticking_writes_it():
     assert ("answers.staff.actions[0].done", "no", "yes") in changes
     assert ("answers.staff.actions[1].done", "yes", "no") in changes
     assert not [c for c in field_changes(old, old) if c[0].endswith(".done")]
+
+
+_TEXT = st.text(max_size=30)
+_ANSWERS = st.dictionaries(st.sampled_from(SLUGS), st.builds(
+    Answer, st.sampled_from([*Rating, None]), _TEXT, _TEXT,
+    st.lists(st.builds(Action, _TEXT, _TEXT, st.none(), st.booleans()), max_size=2).map(tuple)),
+    max_size=4)
+
+
+@given(_ANSWERS, _ANSWERS, st.booleans())
+def test_an_audit_diff_that_skips_equal_parts_finds_every_field_a_whole_diff_finds(
+        before, edits, new_title):
+    """field_changes flattens only the answers, options and appraisal that differ: what it
+    reports is exactly what comparing the two records flattened whole reports."""
+    from desktop.domain.record import _flatten, field_changes
+
+    old = decision(**before)
+    new = replace(old, answers={**before, **edits}, title="Renamed" if new_title else old.title)
+    whole_old, whole_new = _flatten(old), _flatten(new)
+    whole = [(k, whole_old.get(k), v) for k, v in whole_new.items() if whole_old.get(k) != v]
+    assert [c for c in field_changes(old, new) if not c[0].endswith(".done")] == whole

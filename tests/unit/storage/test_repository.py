@@ -287,3 +287,24 @@ def test_duplicate_is_a_new_draft(service):
     assert service.get(copy.id).answers == d.answers
     assert service.get(copy.id).status == Status.READY
     assert replace(service.get(d.id)) == d
+
+
+def test_an_autosave_sets_only_the_columns_it_changes(service):
+    """An indexed column set to the value it holds still rewrites its index entry (one more
+    page for the commit to put on disk): an answer's save leaves the title and the other
+    details out of its UPDATE, and the record reads back as saved."""
+    sqlite_only(service, "the statements are SQLite's own trace")
+    d = service.create("Outsource waste collection", proposal="Let a contract",
+                       reference="CAB-1", decision_maker="Cabinet")
+    statements: list[str] = []
+    service.db.conn.set_trace_callback(statements.append)
+    try:
+        saved = service.set_answer(d, "staff", Answer(Rating.GREEN, "Consulted the unions"))
+    finally:
+        service.db.conn.set_trace_callback(None)
+    [update] = {s for s in statements if s.startswith("UPDATE versions")}
+    assigned = update.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    for column in ("title =", "reference =", "decision_maker =", "proposal ="):
+        assert column not in assigned
+    assert "updated_at =" in assigned and "verification_code =" in assigned
+    assert service.get(d.id) == saved
