@@ -20,6 +20,7 @@ from desktop.storage.postgres import (
     p002_search,
     p003_report_appraisal_documents,
     p004_server_hardening,
+    p007_server_audit,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -32,6 +33,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p002_search.NAME, p002_search.SQL),
     (p003_report_appraisal_documents.NAME, p003_report_appraisal_documents.SQL),
     (p004_server_hardening.NAME, p004_server_hardening.SQL),
+    # p005 (parity) and p006 (NOTIFY) go here, before p007, when their branches merge
+    (p007_server_audit.NAME, p007_server_audit.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
