@@ -390,7 +390,10 @@ def test_the_last_sign_off_must_bring_the_codes_and_a_draft_takes_none(pg_regist
                          "'READ-CODE', '[[\"Chair\", \"A Person\", \"2026-11-30\", \"\", \"\"]]')",
                          (vid,))
         assert caught.value.sqlstate == "22023" and "not a date" in str(caught.value)
-    with pg_register.connect("alice") as conn:
+    # an author cannot take it back to draft while it has a sign-off (p007); the owner can
+    assert refused(pg_register, "alice", "UPDATE versions SET status = 'draft' WHERE id = %s",
+                   (vid,)) == REFUSED
+    with pg_register.connect() as conn:
         conn.execute("UPDATE versions SET status = 'draft' WHERE id = %s", (vid,))
     with pg_register.connect("bob") as conn, pytest.raises(psycopg.Error) as caught:
         sign(conn, vid, "Clerk", [["Chair", "A Person", "2026-11-30", "", ""]], ("L", "C"))

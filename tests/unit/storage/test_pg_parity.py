@@ -35,6 +35,9 @@ PG_ONLY_TABLES = {
 PG_ONLY_COLUMNS = {
     ("checklists", "rowid"),  # SQLite's implicit rowid, made a column: "in the order stored"
     ("sign_offs", "rowid"),
+    # p007: which transaction wrote each audit row, and whether the server wrote it itself
+    # (an author's raw-SQL edit the client did not audit); a register file has no other writer
+    ("audit_log", "xact"), ("audit_log", "server_written"),
 }
 # Columns only a register file has: none. (audit_log's key_id and seal are on the server too,
 # always NULL there: the server chains the log and names who, no client key seals it.)
