@@ -13,7 +13,6 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from desktop.domain.appraisal import option_renumbering, with_options_renumbered
 from desktop.domain.checklist import Checklist, parse_checklist, role_key
 from desktop.domain.decision import (
     DELIVERY_MODELS,
@@ -29,7 +28,6 @@ from desktop.domain.decision import (
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.fields import EXEMPT_PARAGRAPHS, FIELDS, REPORT_FIELDS, max_length, names
-from desktop.domain.merge import EditConflict, merge, part_label
 from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
@@ -431,6 +429,8 @@ class DecisionService:
             out["options"] = opts
             if decision.appraisal is not None and opts != decision.options:
                 # each score follows its option to its new place; a removed option's go
+                from desktop.domain.appraisal import option_renumbering, with_options_renumbered
+
                 out["appraisal"] = with_options_renumbered(
                     decision.appraisal, option_renumbering(decision.options, opts))
         return replace(decision, **out)
@@ -451,6 +451,8 @@ class DecisionService:
         again and checked, and only the parts the change altered are applied to it (a three-
         way merge): what another process saved meanwhile stays. A part both changed is not
         overwritten: EditConflict, after the rest is saved."""
+        from desktop.domain.merge import EditConflict, merge, part_label  # not at start-up
+
         decision_id, held = (decision, None) if isinstance(decision, str) else (decision.id,
                                                                                 decision)
         old = self._editable(decision_id, held)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop.domain.appraisal import Appraisal, appraisal_problems
 from desktop.domain.fields import LABELS
+
+if TYPE_CHECKING:  # imported where an appraisal is read: not before the register's first paint
+    from desktop.domain.appraisal import Appraisal
 
 
 class Rating(enum.StrEnum):
@@ -270,6 +273,8 @@ def appraisal_gaps(decision: Decision) -> list[str]:
     """What its options appraisal still lacks (desktop/domain/appraisal.py); none without one."""
     if decision.appraisal is None:
         return []
+    from desktop.domain.appraisal import appraisal_problems
+
     return appraisal_problems(decision.appraisal, decision.options)
 
 

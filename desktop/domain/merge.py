@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from desktop.domain.appraisal import option_renumbering, with_options_renumbered
 from desktop.domain.decision import Answer, Decision
 from desktop.domain.errors import Refused
 from desktop.domain.fields import FIELDS, LABELS
@@ -88,6 +87,8 @@ def _options_carry_their_scores(base: Decision, mine: Decision, theirs: Decision
     together: my options applied onto theirs carry theirs' scores to their new places (my
     appraisal changed only by that move is no conflict); my scores, placed for my options,
     are not applied where theirs' options are kept."""
+    from desktop.domain.appraisal import option_renumbering, with_options_renumbered
+
     if "options" in take and APPRAISAL_PART not in take and theirs.appraisal is not None:
         take[APPRAISAL_PART] = with_options_renumbered(
             theirs.appraisal, option_renumbering(theirs.options, mine.options))

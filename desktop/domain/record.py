@@ -5,15 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.domain.appraisal import weighted_total
-from desktop.domain.appraisal_record import (
-    appraisal_export,
-    appraisal_fields,
-    appraisal_from_record,
-    appraisal_to_record,
-    lock_record,
-    scored_record,
-)
 from desktop.domain.decision import (
     Action,
     Answer,
@@ -156,6 +147,8 @@ def content_record(decision: Decision) -> dict[str, Any]:
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
     # Only a record with an appraisal has the key, so the codes of all others stay as they were.
     if decision.appraisal is not None:
+        from desktop.domain.appraisal_record import appraisal_to_record
+
         rec["appraisal"] = appraisal_to_record(decision.appraisal)
     return rec
 
@@ -167,6 +160,9 @@ def to_record(decision: Decision, call_in_days: int = CALL_IN_DAYS) -> dict[str,
         if value is not None:
             rec[key] = value
     if decision.appraisal is not None:
+        from desktop.domain.appraisal import weighted_total
+        from desktop.domain.appraisal_record import appraisal_export
+
         rec["appraisal"] = appraisal_export(decision.appraisal)
         for i, option in enumerate(rec["options"]):
             total = weighted_total(decision.appraisal, i)
@@ -227,10 +223,13 @@ def _coded(decision: Decision) -> dict[str, Any]:
     record = content_record(decision)
     if decision.code_scheme >= 2:
         record["checklist_sha256"] = decision.checklist_sha256
-    if decision.appraisal is not None and (locks := lock_record(decision.appraisal)):
-        record["appraisal_locks"] = locks
-    if decision.appraisal is not None and (scored := scored_record(decision.appraisal)):
-        record["appraisal_scored"] = scored
+    if decision.appraisal is not None:
+        from desktop.domain.appraisal_record import lock_record, scored_record
+
+        if locks := lock_record(decision.appraisal):
+            record["appraisal_locks"] = locks
+        if scored := scored_record(decision.appraisal):
+            record["appraisal_scored"] = scored
     return record
 
 
@@ -238,6 +237,8 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
     """Build a Decision from an already-validated bundle record; `fields` are set as given
     instead (what the record does not say: the checklist it is answered against, say), so
     the Decision is built once."""
+    from desktop.domain.appraisal_record import appraisal_from_record
+
     answers = {}
     for slug, a in (rec.get("answers") or {}).items():
         rating, actions, documents = a.get("rating"), a.get("actions"), a.get("documents")
@@ -331,6 +332,8 @@ def _flatten(decision: Decision, same: frozenset[str] = frozenset(), *,
         flat[f"answers.{slug}.documents"] = json.dumps(documents_to_record(a.documents),
                                                       ensure_ascii=False)
     if not same_appraisal:
+        from desktop.domain.appraisal_record import appraisal_fields
+
         flat.update(appraisal_fields(decision.appraisal))
     return flat
 

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.domain.appraisal import (
-    Appraisal,
-    Criterion,
-    LongListEntry,
-    Score,
-    WeightChange,
-    in_order,
-)
 from desktop.storage.schema_info import APPRAISAL_TABLES, LONG_LIST_TABLE
+
+if TYPE_CHECKING:  # imported where an appraisal is read: not before the register's first paint
+    from desktop.domain.appraisal import Appraisal
 
 
 def load_appraisal(conn: Any, vid: int) -> Appraisal | None:
@@ -31,6 +26,15 @@ def load_appraisal(conn: Any, vid: int) -> Appraisal | None:
         return None
     if head is None:
         return None
+    from desktop.domain.appraisal import (
+        Appraisal,
+        Criterion,
+        LongListEntry,
+        Score,
+        WeightChange,
+        in_order,
+    )
+
     criteria = tuple(
         Criterion(cid, kind, title, weight, bool(must_pass))
         for cid, kind, title, weight, must_pass in conn.execute(

@@ -1,5 +1,7 @@
-"""What the window's first paint does without: OpenSSL (hashlib, ~3.6 MiB resident) and
-PySide's `Qt` namespace (~95 enums, ~15 ms, 1.5 MiB), which wait until after it."""
+"""What the window's first paint does without: OpenSSL (hashlib, ~3.6 MiB resident),
+PySide's `Qt` namespace (~95 enums, ~15 ms, 1.5 MiB), the options appraisal's domain (eight
+frozen dataclasses, ~4 million instructions each to create: imported where an appraisal is
+read) and the merge of a save (at the first save), which wait until after it."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ report = first_paint.report_and_quit
 def probe(app):
     loaded = sorted(m for m in ("hashlib", "_hashlib", "hmac", "secrets") if m in sys.modules)
     print("openssl-loaded", loaded, file=sys.stderr, flush=True)
+    appraisal = sorted(m for m in ("desktop.domain.appraisal", "desktop.domain.appraisal_record",
+                                   "desktop.domain.merge") if m in sys.modules)
+    print("appraisal-loaded", appraisal, file=sys.stderr, flush=True)
     from desktop.domain.decision import Rating
     from desktop.ui import theme
     for rating in Rating:  # every icon a register row can show
@@ -64,3 +69,8 @@ def test_the_window_paints_its_register_without_openssl_or_the_qt_namespace(tmp_
     out = _first_paint(tmp_path)
     assert "openssl-loaded []" in out, out
     assert "qt-namespace-built False" in out, out
+
+
+def test_a_register_without_appraisals_paints_without_the_appraisal_or_merge_modules(tmp_path):
+    out = _first_paint(tmp_path)
+    assert "appraisal-loaded []" in out, out
