@@ -190,6 +190,17 @@ def pg_own_server():
 
 
 @pytest.fixture
+def pg_own_register(pg_own_server):
+    """A new shared register on the module's own cluster, dropped after the test (the cluster
+    started again first if the test left it stopped)."""
+    db = pg_own_server.register()
+    yield db
+    if not pg_own_server.cluster.running():
+        pg_own_server.cluster.restart()
+    pg_own_server.drop(db)
+
+
+@pytest.fixture
 def pg_register(pg_server):
     """A new shared register (after `server init`) of this test's own; .url(user) and
     .connect(user) as one of tests.helpers.postgres.PEOPLE."""

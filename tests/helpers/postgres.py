@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SUPERUSER = "postgres"  # the cluster's bootstrap superuser, whoever runs it
 SKIP_REASON = ("PostgreSQL not installed: the shared-register tests are skipped "
@@ -266,6 +267,17 @@ class Server:
 
 # ---- make demo-server -------------------------------------------------------------------
 DEMO_PEOPLE = (("alice", "dc_author"), ("bob", "dc_clerk"), ("carol", "dc_reader"))
+
+
+def store_checklist(conn: Any, checklist: Any) -> None:
+    """Write a checklist and its sections into a shared register with raw SQL, as the app
+    of p001-p004 stored them (for tests that build a register of an older schema by hand)."""
+    conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
+                 "VALUES (%s, %s, %s, %s)", (checklist.sha256, checklist.id,
+                                             checklist.version, checklist.raw_json))
+    for i, p in enumerate(checklist.principles):
+        conn.execute("INSERT INTO checklist_sections (sha256, position, slug, kind) "
+                     "VALUES (%s, %s, %s, %s)", (checklist.sha256, i, p.slug, p.kind))
 
 
 def demo() -> int:

@@ -14,12 +14,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def register(pg_own_server):
-    db = pg_own_server.register()
-    yield db
-    if not pg_own_server.cluster.running():
-        pg_own_server.cluster.restart()
-    pg_own_server.drop(db)
+def register(pg_own_register):
+    return pg_own_register
 
 
 def test_typing_while_the_server_is_stopped_is_kept_and_saved_when_it_is_back(

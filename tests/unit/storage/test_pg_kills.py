@@ -45,12 +45,8 @@ BACK_WITHIN = 60.0  # seconds for the worker to carry on after a restart
 
 
 @pytest.fixture
-def register(pg_own_server):
-    db = pg_own_server.register()
-    yield db
-    if not pg_own_server.cluster.running():
-        pg_own_server.cluster.restart()
-    pg_own_server.drop(db)
+def register(pg_own_register):
+    return pg_own_register
 
 
 @dataclass

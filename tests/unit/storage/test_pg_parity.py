@@ -16,6 +16,7 @@ import pytest
 from desktop.cli import main as cli
 from desktop.storage.postgres import migrate
 from tests.helpers.cli import ROOT
+from tests.helpers.postgres import store_checklist
 
 # Tables only a register file has, and why.
 SQLITE_ONLY_TABLES = {
@@ -121,12 +122,7 @@ def test_init_upgrades_a_register_made_before_p005_keeping_its_records(pg_empty,
                      checklist_version=checklist.version, checklist_sha256=checklist.sha256,
                      sections=checklist.slugs, created_at=at, updated_at=at) for i in range(3)]
     with pg_empty.connect() as conn, conn.transaction():  # as the app of then wrote them
-        conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
-                     "VALUES (%s, %s, %s, %s)", (checklist.sha256, checklist.id,
-                                                 checklist.version, checklist.raw_json))
-        for i, p in enumerate(checklist.principles):
-            conn.execute("INSERT INTO checklist_sections (sha256, position, slug, kind) "
-                         "VALUES (%s, %s, %s, %s)", (checklist.sha256, i, p.slug, p.kind))
+        store_checklist(conn, checklist)
         for d in made:
             conn.execute("INSERT INTO decisions (id, created_at) VALUES (%s, %s)", (d.id, at))
             conn.execute(

@@ -18,10 +18,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def register(pg_own_server):
-    db = pg_own_server.register()
-    yield db
-    pg_own_server.drop(db)
+def register(pg_own_register):
+    return pg_own_register
 
 
 def test_a_read_after_a_restart_is_read_again_on_a_new_connection(register, pg_own_server):

@@ -12,6 +12,7 @@ import pytest
 from desktop.cli import main as cli
 from desktop.storage.postgres import migrate
 from tests.helpers.cli import ROOT
+from tests.helpers.postgres import store_checklist
 
 TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "appraisal_long_list",
           "appraisal_scores", "appraisal_weight_changes", "appraisals", "audit_head", "audit_log",
@@ -216,12 +217,7 @@ def test_a_register_made_before_p003_upgrades_and_reads_as_before(pg_empty, monk
             for i, (meeting, key) in enumerate([("2026-11-30", True), ("2027-01-31", False),
                                                  (None, False)])]
     with pg_empty.connect() as conn, conn.transaction():
-        conn.execute("INSERT INTO checklists (sha256, checklist_id, version, definition) "
-                     "VALUES (%s, %s, %s, %s)", (checklist.sha256, checklist.id,
-                                                 checklist.version, checklist.raw_json))
-        for i, p in enumerate(checklist.principles):
-            conn.execute("INSERT INTO checklist_sections (sha256, position, slug, kind) "
-                         "VALUES (%s, %s, %s, %s)", (checklist.sha256, i, p.slug, p.kind))
+        store_checklist(conn, checklist)
         for d in made:
             conn.execute("INSERT INTO decisions (id, created_at) VALUES (%s, %s)", (d.id, at))
             conn.execute(
