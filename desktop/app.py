@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_smoke_test()
         if status != _output.OPEN_WINDOW:
+            _left_to_exit()
             return status
     db = None
     if "--db" in argv:
@@ -50,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.ui.startup.application import run_gui
 
     return run_gui(db)
+
+
+def _left_to_exit() -> None:
+    """A command has finished and the process ends: what it made is left out of the cycle
+    collection that interpreter shutdown runs (gc.freeze). That collection scanned every
+    object the command left, to free memory the system takes back at exit anyway: ~0.2 s of
+    CPU after a 100-decision pack. The rest of shutdown runs as ever (atexit handlers,
+    threads joined, streams flushed); the command closed its register and files itself."""
+    import gc
+
+    gc.freeze()
 
 
 def _opens_window(argv: list[str]) -> bool:

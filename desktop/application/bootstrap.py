@@ -76,7 +76,7 @@ def open_shared_service(uri: str, **kwargs: Any) -> DecisionService:
 
 def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True,
                  backup_in_child: bool = False, read_only: bool = False,
-                 **kwargs: Any) -> DecisionService:
+                 check_alongside: bool = False, **kwargs: Any) -> DecisionService:
     """A DecisionService on the given (default: the user's) database.
 
     daily_backup=False leaves out the daily backup (the command line asks for one only
@@ -84,13 +84,28 @@ def open_service(db_path: Path | str | None = None, *, daily_backup: bool = True
     backup_in_child=True has a detached child process make it (storage.detached_backup): this
     returns once the child holds its snapshot of the register, not when the copy is done.
     read_only=True reads a register that cannot be changed without creating anything beside
-    it; every write is refused (storage.database.open_database)."""
+    it; every write is refused (storage.database.open_database).
+
+    check_alongside=True (a reading command that writes only its output at the end: `pack`,
+    `export`): an up-to-date file of ours in WAL mode is opened at once and quick_check, which
+    reads the whole file, runs on a second thread (storage.background_check) while the
+    command works; the command calls service.confirm_intact() before it writes anything, and
+    writes to the register wait for the verdict. Not with a daily backup (only of a checked
+    file) or read_only (that file is checked as it is opened)."""
     if is_shared_register(db_path):
         assert isinstance(db_path, str)
         return open_shared_service(db_path, **kwargs)
     from desktop.storage.database import open_database
 
     path = Path(db_path) if db_path else paths.default_database()
+    if check_alongside and not daily_backup and not read_only:
+        from desktop.storage.background_check import BackgroundCheck
+
+        db = open_database(path, check_integrity=False)
+        check = BackgroundCheck(path, daily_backup=False)
+        check.start()
+        db.hold_writes_until(check.verdict)
+        return service_on(db, intact=check.verdict, **kwargs)
     db = open_database(path, read_only=read_only)
     if daily_backup and not read_only:
         from desktop.storage import backup, detached_backup

@@ -123,13 +123,17 @@ class DecisionService:
                  now: Callable[[], dt.datetime] = utc_now,
                  key_dir: Path | Callable[[], Path] | None = None,
                  shipped: tuple[Checklist, ...] = (),
-                 repo: DecisionRepository | None = None) -> None:
+                 repo: DecisionRepository | None = None,
+                 intact: Callable[[], None] | None = None) -> None:
         """On a register file (`db`, the SQLite Repository over it), or on another
         repository (`repo`: the shared register, whose server says who the user is; `db` is
-        then None)."""
+        then None). `intact`: the verdict of the file's integrity check when it runs
+        alongside the command (bootstrap.open_service(check_alongside=True)): waits for it
+        and raises StorageError if the file failed it."""
         from desktop import paths
 
         self.db = db
+        self._intact = intact
         self.checklist = checklist  # the shipped default; a record follows its own checklist
         self.shipped = shipped or (checklist,)
         self.schema_path = schema_path
@@ -204,6 +208,13 @@ class DecisionService:
             raise
         except sqlite3.OperationalError as exc:
             raise StorageError(describe_os_error(self.db_path(), exc)) from None
+
+    def confirm_intact(self) -> None:
+        """Wait for the register's integrity check if it runs alongside this command, and
+        raise StorageError (the message opening would have given) if the file failed it.
+        Nothing to wait for when the file was checked as it was opened."""
+        if self._intact is not None:
+            self._intact()
 
     def db_path(self) -> str:
         """The register file's path, or the shared register's URI (without a password)."""

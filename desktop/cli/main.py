@@ -219,6 +219,9 @@ _CREATES_DATABASE = frozenset({"import", "restore"})
 # Subcommands that only read the register: they never trigger the daily backup, and they
 # read a register that cannot be written (a read-only file, read-only media) read-only.
 READING = frozenset({"list", "export", "export-json", "pack", "verify", "audit", "backup"})
+# Reading commands whose handler calls service.confirm_intact() before it writes its output:
+# the register's quick_check runs alongside them (bootstrap.open_service(check_alongside=True)).
+_CHECKED_ALONGSIDE = frozenset({"export", "pack"})
 
 
 def _creates_database(args: argparse.Namespace) -> bool:
@@ -365,8 +368,14 @@ def run(argv: list[str]) -> int:
         service = None if args.command == "restore" else open_service(
             args.db, daily_backup=not _reads_only(args) and _own_register(args.db),
             backup_in_child=True,
-            read_only=_reads_only(args) and _cannot_be_written(args.db))
-        status = handler(args, service)
+            read_only=_reads_only(args) and _cannot_be_written(args.db),
+            check_alongside=args.command in _CHECKED_ALONGSIDE)
+        try:
+            status = handler(args, service)
+        except Exception:
+            if service is not None:  # a damaged register is said first, as when checked at open
+                service.confirm_intact()
+            raise
         sys.stdout.flush()  # a full disk or a closed reader is reported here, not at exit
         return status
     except BrokenPipeError:

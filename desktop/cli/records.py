@@ -39,6 +39,7 @@ def cmd_export(args: argparse.Namespace, service: DecisionService) -> int:
     if args.record_version is not None and args.record_version < 1:
         raise InvalidInput(f"--version {args.record_version}: versions start at 1")
     rendered = render_record(print_record(service, args.id, args.record_version))
+    service.confirm_intact()  # the register passed its check (run alongside) before any output
     atomic_write(out, rendered.pdf)
     _warn(rendered.warnings)
     return EXIT_OK
@@ -52,6 +53,7 @@ def cmd_pack(args: argparse.Namespace, service: DecisionService) -> int:
     out = _check_out(args.out)
     ids = list(dict.fromkeys(service.resolve_id(i) for i in args.ids))
     rendered = render_pack([print_record(service, i) for i in ids])
+    service.confirm_intact()  # the register passed its check (run alongside) before any output
     atomic_write(out, rendered.pdf)
     _warn(rendered.warnings)
     return EXIT_OK

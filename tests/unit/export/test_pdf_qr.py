@@ -37,3 +37,14 @@ def test_the_code_laid_out_is_reportlabs(text):
     theirs.make()
     qr_mask.make(ours)
     assert ours.modules == theirs.modules
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts)
+def test_the_trials_from_one_layout_are_reportlabs_eight_layouts(text):
+    ours, theirs = _qr(text), _qr(text)
+    ours.version = theirs.version = ours.calculate_version()
+    trials = qr_mask.trial_rows(ours)
+    for mask in range(8):
+        theirs.makeImpl(True, mask)
+        assert trials[mask] == qr_mask.module_rows(theirs.modules), mask

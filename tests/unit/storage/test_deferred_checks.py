@@ -130,3 +130,53 @@ def test_opening_an_up_to_date_file_does_not_import_sqlite_utils(filled):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# ---- pack and export: the check alongside the printing ------------------------------------
+def _cli(capsys, *argv: str) -> tuple[int, str]:
+    from desktop.cli import main as cli
+
+    capsys.readouterr()
+    status = cli.run(list(argv))
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("table", ["audit_log", "versions"])  # printing reads it, or not
+@pytest.mark.parametrize("command", ["pack", "export"])
+def test_a_damaged_register_prints_nothing_and_is_named_as_at_open(filled, capsys, command, table):
+    db = open_database(filled)
+    some_id = db.execute("SELECT id FROM decisions LIMIT 1").fetchone()[0]
+    db.close()
+    _garble_table(filled, table)
+    before = sha(filled)
+    out = filled.parent / "out.pdf"
+    status, err = _cli(capsys, "--db", str(filled), command, some_id, "--out", str(out))
+    listed, said = _cli(capsys, "--db", str(filled), "list")  # checked as it is opened
+    assert listed == 1 and "damaged" in said and "restore it from a backup" in said, said
+    assert (status, err) == (listed, said)
+    assert not out.exists()
+    assert not [p.name for p in filled.parent.iterdir() if p.name.startswith("out")]
+    assert sha(filled) == before
+
+
+def test_pack_checks_the_register_on_a_second_thread_before_writing(filled, capsys, monkeypatch):
+    import threading
+
+    from desktop.storage import files
+
+    checked: list[tuple[str, bool]] = []
+    out = filled.parent / "pack.pdf"
+    real = files.quick_check
+
+    def spy(conn, path):
+        checked.append((threading.current_thread().name, out.exists()))
+        real(conn, path)
+
+    db = open_database(filled)
+    ids = [r[0] for r in db.execute("SELECT id FROM decisions LIMIT 3")]
+    db.close()
+    monkeypatch.setattr(files, "quick_check", spy)
+    status, err = _cli(capsys, "--db", str(filled), "pack", *ids, "--out", str(out))
+    assert (status, err) == (0, "")
+    assert checked == [("integrity-check", False)]
+    assert out.stat().st_size > 0
