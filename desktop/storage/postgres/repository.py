@@ -359,7 +359,9 @@ class PostgresRepository:
         if isinstance(exc, psycopg.errors.DataError):
             return InvalidInput(message)
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            if self._dead():
+            # the server said it is going (57P01 terminated, 57P02 crashed, 57P03 starting)
+            # or the link failed (class 08): lost, however soon psycopg marks it broken
+            if self._dead() or state.startswith(("57P", "08")):
                 return Unreachable(_lost(self.uri, _one_line(exc)))
             return StorageError(f"the shared register at {shown_uri(self.uri)} could not do "
                                 f"this now ({_one_line(exc)}): nothing was saved; try again")
