@@ -23,6 +23,7 @@ from desktop.storage.postgres import (
     p004_server_hardening,
     p005_parity,
     p006_notify,
+    p008_autosave,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -37,6 +38,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p004_server_hardening.NAME, p004_server_hardening.SQL),
     (p005_parity.NAME, p005_parity.SQL),
     (p006_notify.NAME, p006_notify.SQL),
+    (p008_autosave.NAME, p008_autosave.SQL),  # p007 comes before it (another branch)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
