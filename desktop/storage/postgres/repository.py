@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,14 +76,15 @@ from desktop.storage.postgres.appraisal_rows import (
 )
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
-    _RANK,
     _VERSION_COLUMNS,
     GENESIS_HASH,
     AuditLogCheck,
     _containing,
+    _content_columns,
     _has_dates,
     _json_documents,
     _json_list,
+    _standing,
     _timeline_inputs,
     _timeline_row,
     audit_hash,
@@ -125,6 +127,7 @@ ACTION_SORT_COLUMNS = {
 }
 _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
                  "prev_hash, hash FROM audit_log")
+_MAX_POSITION = 16383  # a tsvector's highest word position: later words all have this one
 _MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
 _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_version)\s*\()",
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
@@ -173,9 +176,27 @@ class ChangedElsewhere(Refused):
 
 
 def tsvector_text(text: str) -> str:
-    """A tsvector literal of a text's words, positioned (so a phrase can be matched)."""
-    return " ".join(f"'{_lexeme(word)}':{min(i, 16383)}"
-                    for i, word in enumerate(search_tokens(text), start=1))
+    """A tsvector literal of a text's words, positioned (so a phrase can be matched).
+
+    Line by line (no word spans a line break), each line's part remembered with the position
+    it starts at: an autosave retokenises only the lines typed in, and those after them
+    whose words moved, not the whole record's text."""
+    parts = []
+    start = 1
+    for line in text.split("\n"):
+        rendered, count = _line_vector(line, min(start, _MAX_POSITION))
+        if count:
+            parts.append(rendered)
+            start += count
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=2048)
+def _line_vector(line: str, start: int) -> tuple[str, int]:
+    """One line's part of a tsvector literal, its words numbered from `start`, and how many."""
+    words = search_tokens(line)
+    return " ".join(f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
+                    for i, word in enumerate(words, start=start)), len(words)
 
 
 def _lexeme(word: str) -> str:
@@ -274,6 +295,9 @@ class PostgresRepository:
         self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
         self._watchers: list[PostgresWatcher] = []  # closed with the repository
+        # the record whose codes were worked out last, and its codes: an autosave's record
+        # is the one the save before it wrote (its codes are checked, then written anew)
+        self._coded: tuple[Decision, tuple[str, str]] | None = None
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -876,16 +900,16 @@ class PostgresRepository:
             raise KeyError(decision_id)
         return int(row[0])
 
-    @staticmethod
-    def _derived(decision: Decision) -> dict[str, Any]:
-        from desktop.domain.decision import completeness, overall_rating
+    def _codes(self, decision: Decision) -> tuple[str, str]:
+        """codes(decision), worked out once for the record the last call was given."""
+        if self._coded is None or self._coded[0] is not decision:
+            self._coded = (decision, codes(decision))
+        return self._coded[1]
 
-        rating = overall_rating(decision)
-        printed, content = codes(decision)
+    def _derived(self, decision: Decision) -> dict[str, Any]:
+        printed, content = self._codes(decision)
         return {
-            "complete": completeness(decision),
-            "overall_rating": rating.value if rating else None,
-            "overall_rank": _RANK[rating.value if rating else None],
+            **_standing(decision),
             "verification_code": printed,
             "content_code": content if decision.code_scheme >= 2 else "",
             "code_scheme": decision.code_scheme,
@@ -1039,17 +1063,56 @@ class PostgresRepository:
                    [(vid, i, o.name, o.status, o.delivery_model, o.reason)
                     for i, o in enumerate(options)])
 
-    def _write_answer(self, vid: int, slug: str, answer: Answer, at: str) -> None:
-        # the answer's rows in one statement (one round trip: autosave writes this)
-        self._x("WITH a AS (DELETE FROM answers WHERE version_id = %(v)s AND slug = %(s)s), "
-                "p AS (DELETE FROM action_progress WHERE version_id = %(v)s AND slug = %(s)s), "
-                "x AS (DELETE FROM actions WHERE version_id = %(v)s AND slug = %(s)s) "
-                "DELETE FROM documents WHERE version_id = %(v)s AND slug = %(s)s",
-                {"v": vid, "s": slug})
-        self._x("INSERT INTO answers (version_id, slug, rating, response, evidence) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [vid, slug, answer.rating.value if answer.rating else None, answer.response,
-                 answer.evidence])
+    def _write_answer(self, vid: int, slug: str, answer: Answer, at: str, *,
+                      stored: Answer | None = None) -> None:
+        """Write one section's answer; `stored`: its answer as stored now (None: no row).
+
+        Only what differs is rewritten: the answer's row is updated in the columns that
+        changed (an autosave of its text is one UPDATE, fired through its lock trigger once),
+        its documents only if they changed, and its actions only if they changed or one is
+        done (a done action's time is rewritten with every change of the answer, as ever)."""
+        values = {"rating": answer.rating.value if answer.rating else None,
+                  "response": answer.response, "evidence": answer.evidence}
+        # a stored answer of only actions may have no row of its own (load makes one up)
+        row = stored is not None and bool(stored.rating or stored.response or stored.evidence
+                                          or stored.documents)
+        if not row:
+            if stored is not None:
+                self._x("DELETE FROM answers WHERE version_id = %s AND slug = %s", [vid, slug])
+            self._x("INSERT INTO answers (version_id, slug, rating, response, evidence) "
+                    "VALUES (%s, %s, %s, %s, %s)", [vid, slug, *values.values()])
+        else:
+            assert stored is not None
+            held = {"rating": stored.rating.value if stored.rating else None,
+                    "response": stored.response, "evidence": stored.evidence}
+            changed = {c: v for c, v in values.items() if held[c] != v}
+            if changed:
+                sets = ", ".join(f"{c} = %s" for c in changed)
+                self._x(f"UPDATE answers SET {sets} WHERE version_id = %s AND slug = %s",
+                        [*changed.values(), vid, slug])
+        actions = (stored is None or stored.actions != answer.actions
+                   or any(a.done for a in stored.actions))
+        documents = stored is None or stored.documents != answer.documents
+        if stored is not None and actions and documents:
+            self._x("WITH p AS (DELETE FROM action_progress WHERE version_id = %(v)s "
+                    "AND slug = %(s)s), x AS (DELETE FROM actions WHERE version_id = %(v)s "
+                    "AND slug = %(s)s) DELETE FROM documents WHERE version_id = %(v)s "
+                    "AND slug = %(s)s", {"v": vid, "s": slug})
+        elif stored is not None and actions:
+            self._x("WITH p AS (DELETE FROM action_progress WHERE version_id = %(v)s "
+                    "AND slug = %(s)s) DELETE FROM actions WHERE version_id = %(v)s "
+                    "AND slug = %(s)s", {"v": vid, "s": slug})
+        elif stored is not None and documents:
+            self._x("DELETE FROM documents WHERE version_id = %s AND slug = %s", [vid, slug])
+        if actions:
+            self._write_actions(vid, slug, answer, at)
+        if documents:
+            self._many("INSERT INTO documents (version_id, slug, position, title, date, "
+                       "held_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                       [(vid, slug, i, x.title, x.date, x.held_at)
+                        for i, x in enumerate(answer.documents)])
+
+    def _write_actions(self, vid: int, slug: str, answer: Answer, at: str) -> None:
         self._many("INSERT INTO actions (version_id, slug, position, action, owner, due) "
                    "VALUES (%s, %s, %s, %s, %s, %s)",
                    [(vid, slug, i, a.action, a.owner, a.due)
@@ -1057,10 +1120,6 @@ class PostgresRepository:
         self._many("INSERT INTO action_progress (version_id, slug, position, done_at) "
                    "VALUES (%s, %s, %s, %s)",
                    [(vid, slug, i, at) for i, a in enumerate(answer.actions) if a.done])
-        self._many("INSERT INTO documents (version_id, slug, position, title, date, held_at) "
-                   "VALUES (%s, %s, %s, %s, %s, %s)",
-                   [(vid, slug, i, x.title, x.date, x.held_at)
-                    for i, x in enumerate(answer.documents)])
 
     def current_version_id(self, decision: Decision) -> int | None:
         """The row id of `decision`'s version if it is still the current one, stored as the
@@ -1074,7 +1133,7 @@ class PostgresRepository:
             [decision.id]).fetchone()
         done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
         held = (decision.version, decision.status.value, decision.updated_at,
-                codes(decision)[0], len(decision.sign_offs), done)
+                self._codes(decision)[0], len(decision.sign_offs), done)
         if row is None or tuple(row[1:]) != held:
             return None
         self._locked[int(row[0])] = (decision.updated_at, decision.status.value)
@@ -1108,13 +1167,11 @@ class PostgresRepository:
         if vid in self._signed_here and new.status == Status.SIGNED_OFF:
             self.audit(new.id, new.version, changes, new.updated_at)  # the server wrote these
             return changes
-        values = {c: getattr(new, c) for c in _VERSION_COLUMNS}
-        values["key_decision"] = int(new.key_decision)
-        values["recommendations"] = _json_list(new.recommendations)
-        values["background_papers"] = _json_documents(new.background_papers)
-        values.update(self._derived(new))
-        values["status"] = new.status.value
-        values["updated_at"] = new.updated_at
+        # Only the columns whose values differ from old's are set: fewer to send, and the
+        # server's checks and indexes see only what changed (as the SQLite register does)
+        before = {**_content_columns(old), **_standing(old)}
+        after = {**_content_columns(new), **self._derived(new), "updated_at": new.updated_at}
+        values = {c: v for c, v in after.items() if c not in before or before[c] != v}
         sets = ", ".join(f"{c} = %s" for c in values)
         cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
                       "AND status = %s RETURNING id", [*values.values(), vid, old.updated_at,
@@ -1136,12 +1193,14 @@ class PostgresRepository:
             insert_appraisals(self._many, [(vid, new.appraisal)])
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
-                self._write_answer(vid, slug, new.answer(slug), new.updated_at)
-        if search_document(old) != search_document(new):
-            self._x("UPDATE search_index SET title = %s::tsvector, words = %s::tsvector "
-                    "WHERE version_id = %s",
-                    [tsvector_text(new.title), tsvector_text("\n".join(search_document(new))),
-                     vid])
+                self._write_answer(vid, slug, new.answer(slug), new.updated_at,
+                                   stored=old.answers.get(slug))
+        document = search_document(new)
+        if search_document(old) != document:  # the title's words only if it changed
+            title = "title = %s::tsvector, " if old.title != new.title else ""
+            self._x(f"UPDATE search_index SET {title}words = %s::tsvector WHERE version_id = %s",
+                    [*([tsvector_text(new.title)] if title else []),
+                     tsvector_text("\n".join(document)), vid])
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes
 
