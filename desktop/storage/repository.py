@@ -130,13 +130,18 @@ _TIMELINE_INSERT = ("INSERT INTO version_timeline (version_id, publication_date,
                     "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
+# json.dumps with options builds a new encoder each call: one each, made once (same output).
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json_list(items: tuple[str, ...]) -> str:
-    return json.dumps(list(items), ensure_ascii=False)
+    return _TEXT_JSON.encode(list(items))
 
 
 def _json_documents(documents: tuple[Document, ...]) -> str:
     """The report's background papers as the column holds them (m012): the bundle's list."""
-    return json.dumps(documents_to_record(documents), ensure_ascii=False)
+    return _TEXT_JSON.encode(documents_to_record(documents))
 
 
 def _timeline_inputs(d: Decision) -> tuple[object, ...]:
@@ -166,11 +171,8 @@ def _timeline_row(t: Timeline) -> tuple[object, ...]:
 def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: int, field: str,
                old_value: str | None, new_value: str | None) -> str:
     """The chained hash of one audit row."""
-    payload = json.dumps(
-        [prev_hash, at, user, decision_id, version, field, old_value, new_value],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _AUDIT_JSON.encode(
+        [prev_hash, at, user, decision_id, version, field, old_value, new_value])
     import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -950,12 +952,8 @@ class Repository(LifecycleTables):
         version_rows = []
         sql = None
         for vid, decision in zip(vids, decisions, strict=True):
-            values: dict[str, Any] = {"id": vid}
-            values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
-            values["key_decision"] = int(decision.key_decision)
-            values["recommendations"] = _json_list(decision.recommendations)
-            values["background_papers"] = _json_documents(decision.background_papers)
-            values.update(self._derived(decision))
+            values: dict[str, Any] = {"id": vid, **_content_columns(decision),
+                                      **self._derived(decision)}
             values.update(
                 decision_id=decision.id,
                 version=decision.version,
@@ -1016,33 +1014,33 @@ class Repository(LifecycleTables):
             [(vid, i, o.name, o.status, o.delivery_model, o.reason)
              for vid, d in rows for i, o in enumerate(d.options)],
         )
+        answers: list[tuple[object, ...]] = []
+        actions: list[tuple[object, ...]] = []
+        progress: list[tuple[object, ...]] = []
+        documents: list[tuple[object, ...]] = []
+        for vid, d in rows:  # one pass over the answers for their four tables
+            for slug, a in d.answers.items():
+                answers.append((vid, slug, a.rating.value if a.rating else None, a.response,
+                                a.evidence))
+                for i, x in enumerate(a.actions):
+                    actions.append((vid, slug, i, x.action, x.owner, x.due))
+                    if x.done:
+                        progress.append((vid, slug, i, d.updated_at, self.user))
+                documents.extend((vid, slug, i, x.title, x.date, x.held_at)
+                                 for i, x in enumerate(a.documents))
         conn.executemany(
             "INSERT INTO answers (version_id, slug, rating, response, evidence) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(vid, slug, a.rating.value if a.rating else None, a.response, a.evidence)
-             for vid, d in rows for slug, a in d.answers.items()],
-        )
+            "VALUES (?, ?, ?, ?, ?)", answers)
         conn.executemany(
             "INSERT INTO actions (version_id, slug, position, action, owner, due) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(vid, slug, i, x.action, x.owner, x.due)
-             for vid, d in rows for slug, a in d.answers.items() for i, x in enumerate(a.actions)],
-        )
+            "VALUES (?, ?, ?, ?, ?, ?)", actions)
         conn.executemany(
             "INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(vid, slug, i, d.updated_at, self.user)
-             for vid, d in rows for slug, a in d.answers.items()
-             for i, x in enumerate(a.actions) if x.done],
-        )
+            "VALUES (?, ?, ?, ?, ?)", progress)
         insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
         conn.executemany(
             "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(vid, slug, i, x.title, x.date, x.held_at)
-             for vid, d in rows for slug, a in d.answers.items()
-             for i, x in enumerate(a.documents)],
-        )
+            "VALUES (?, ?, ?, ?, ?, ?)", documents)
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])
