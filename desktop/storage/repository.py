@@ -233,6 +233,24 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
 
 
+def answered_as(decisions: Iterable[Decision], checklist_sha: str | None,
+                known_codes: Iterable[tuple[str, str] | None] | None,
+                ) -> tuple[list[Decision], list[tuple[str, str] | None]]:
+    """The decisions to insert, each answered against `checklist_sha` (None: as it is), and
+    the codes given for each (None where none was given, or where the checklist changed,
+    which changes the codes)."""
+    decisions = list(decisions)
+    given = [None] * len(decisions) if known_codes is None else list(known_codes)
+    out: list[Decision] = []
+    known: list[tuple[str, str] | None] = []
+    for d, c in zip(decisions, given, strict=True):
+        if checklist_sha is not None and d.checklist_sha256 != checklist_sha:
+            d, c = replace(d, checklist_sha256=checklist_sha), None
+        out.append(d)
+        known.append(c)
+    return out, known
+
+
 def _content_columns(d: Decision) -> dict[str, Any]:
     """The versions columns a version's content and status fill (not its codes)."""
     values = {c: getattr(d, c) for c in _VERSION_COLUMNS}
@@ -912,8 +930,10 @@ class Repository(LifecycleTables):
         version_id: int = row[0]
         return version_id
 
-    def _derived(self, decision: Decision) -> dict[str, Any]:
-        printed, content = codes(decision)
+    def _derived(self, decision: Decision,
+                 known: tuple[str, str] | None = None) -> dict[str, Any]:
+        """The versions columns worked out from a version (`known`: its codes, if given)."""
+        printed, content = known if known is not None else codes(decision)
         return {
             **_standing(decision),
             "verification_code": printed,
@@ -927,15 +947,17 @@ class Repository(LifecycleTables):
         self.insert_many([decision], checklist_sha, is_current=is_current)
 
     def insert_many(self, decisions: Iterable[Decision], checklist_sha: str | None, *,
-                    is_current: bool = True) -> None:
+                    is_current: bool = True,
+                    known_codes: Iterable[tuple[str, str] | None] | None = None) -> None:
         """Insert new decision versions, one executemany per table for all of them; each
-        answered against `checklist_sha` (None: the checklist each names).
+        answered against `checklist_sha` (None: the checklist each names). `known_codes`: for
+        each decision, its codes (printed, content) as codes() gives them, if the caller
+        has worked them out (None: worked out here).
 
         Table by table rather than decision by decision: importing 1,000 decisions spends
         about half the time it did with one INSERT per row, decision after decision.
         """
-        decisions = [d if checklist_sha is None or d.checklist_sha256 == checklist_sha
-                     else replace(d, checklist_sha256=checklist_sha) for d in decisions]
+        decisions, known = answered_as(decisions, checklist_sha, known_codes)
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
@@ -951,9 +973,9 @@ class Repository(LifecycleTables):
         codes: list[tuple[str, str]] = []
         version_rows = []
         sql = None
-        for vid, decision in zip(vids, decisions, strict=True):
+        for vid, decision, given in zip(vids, decisions, known, strict=True):
             values: dict[str, Any] = {"id": vid, **_content_columns(decision),
-                                      **self._derived(decision)}
+                                      **self._derived(decision, given)}
             values.update(
                 decision_id=decision.id,
                 version=decision.version,
