@@ -130,13 +130,18 @@ _TIMELINE_INSERT = ("INSERT INTO version_timeline (version_id, publication_date,
                     "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
+# json.dumps with options builds a new encoder each call: one each, made once (same output).
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json_list(items: tuple[str, ...]) -> str:
-    return json.dumps(list(items), ensure_ascii=False)
+    return _TEXT_JSON.encode(list(items))
 
 
 def _json_documents(documents: tuple[Document, ...]) -> str:
     """The report's background papers as the column holds them (m012): the bundle's list."""
-    return json.dumps(documents_to_record(documents), ensure_ascii=False)
+    return _TEXT_JSON.encode(documents_to_record(documents))
 
 
 def _timeline_inputs(d: Decision) -> tuple[object, ...]:
@@ -166,11 +171,8 @@ def _timeline_row(t: Timeline) -> tuple[object, ...]:
 def audit_hash(prev_hash: str, at: str, user: str, decision_id: str, version: int, field: str,
                old_value: str | None, new_value: str | None) -> str:
     """The chained hash of one audit row."""
-    payload = json.dumps(
-        [prev_hash, at, user, decision_id, version, field, old_value, new_value],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _AUDIT_JSON.encode(
+        [prev_hash, at, user, decision_id, version, field, old_value, new_value])
     import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -229,6 +231,24 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
         parts.extend([a.response, a.evidence])
         parts.extend(text for x in a.documents for text in (x.title, x.held_at))
     return decision.title, decision.proposal, "\n".join(p for p in parts if p)
+
+
+def answered_as(decisions: Iterable[Decision], checklist_sha: str | None,
+                known_codes: Iterable[tuple[str, str] | None] | None,
+                ) -> tuple[list[Decision], list[tuple[str, str] | None]]:
+    """The decisions to insert, each answered against `checklist_sha` (None: as it is), and
+    the codes given for each (None where none was given, or where the checklist changed,
+    which changes the codes)."""
+    decisions = list(decisions)
+    given = [None] * len(decisions) if known_codes is None else list(known_codes)
+    out: list[Decision] = []
+    known: list[tuple[str, str] | None] = []
+    for d, c in zip(decisions, given, strict=True):
+        if checklist_sha is not None and d.checklist_sha256 != checklist_sha:
+            d, c = replace(d, checklist_sha256=checklist_sha), None
+        out.append(d)
+        known.append(c)
+    return out, known
 
 
 def _content_columns(d: Decision) -> dict[str, Any]:
@@ -910,8 +930,10 @@ class Repository(LifecycleTables):
         version_id: int = row[0]
         return version_id
 
-    def _derived(self, decision: Decision) -> dict[str, Any]:
-        printed, content = codes(decision)
+    def _derived(self, decision: Decision,
+                 known: tuple[str, str] | None = None) -> dict[str, Any]:
+        """The versions columns worked out from a version (`known`: its codes, if given)."""
+        printed, content = known if known is not None else codes(decision)
         return {
             **_standing(decision),
             "verification_code": printed,
@@ -925,15 +947,17 @@ class Repository(LifecycleTables):
         self.insert_many([decision], checklist_sha, is_current=is_current)
 
     def insert_many(self, decisions: Iterable[Decision], checklist_sha: str | None, *,
-                    is_current: bool = True) -> None:
+                    is_current: bool = True,
+                    known_codes: Iterable[tuple[str, str] | None] | None = None) -> None:
         """Insert new decision versions, one executemany per table for all of them; each
-        answered against `checklist_sha` (None: the checklist each names).
+        answered against `checklist_sha` (None: the checklist each names). `known_codes`: for
+        each decision, its codes (printed, content) as codes() gives them, if the caller
+        has worked them out (None: worked out here).
 
         Table by table rather than decision by decision: importing 1,000 decisions spends
         about half the time it did with one INSERT per row, decision after decision.
         """
-        decisions = [d if checklist_sha is None or d.checklist_sha256 == checklist_sha
-                     else replace(d, checklist_sha256=checklist_sha) for d in decisions]
+        decisions, known = answered_as(decisions, checklist_sha, known_codes)
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
@@ -949,13 +973,9 @@ class Repository(LifecycleTables):
         codes: list[tuple[str, str]] = []
         version_rows = []
         sql = None
-        for vid, decision in zip(vids, decisions, strict=True):
-            values: dict[str, Any] = {"id": vid}
-            values.update((c, getattr(decision, c)) for c in _VERSION_COLUMNS)
-            values["key_decision"] = int(decision.key_decision)
-            values["recommendations"] = _json_list(decision.recommendations)
-            values["background_papers"] = _json_documents(decision.background_papers)
-            values.update(self._derived(decision))
+        for vid, decision, given in zip(vids, decisions, known, strict=True):
+            values: dict[str, Any] = {"id": vid, **_content_columns(decision),
+                                      **self._derived(decision, given)}
             values.update(
                 decision_id=decision.id,
                 version=decision.version,
@@ -1016,33 +1036,33 @@ class Repository(LifecycleTables):
             [(vid, i, o.name, o.status, o.delivery_model, o.reason)
              for vid, d in rows for i, o in enumerate(d.options)],
         )
+        answers: list[tuple[object, ...]] = []
+        actions: list[tuple[object, ...]] = []
+        progress: list[tuple[object, ...]] = []
+        documents: list[tuple[object, ...]] = []
+        for vid, d in rows:  # one pass over the answers for their four tables
+            for slug, a in d.answers.items():
+                answers.append((vid, slug, a.rating.value if a.rating else None, a.response,
+                                a.evidence))
+                for i, x in enumerate(a.actions):
+                    actions.append((vid, slug, i, x.action, x.owner, x.due))
+                    if x.done:
+                        progress.append((vid, slug, i, d.updated_at, self.user))
+                documents.extend((vid, slug, i, x.title, x.date, x.held_at)
+                                 for i, x in enumerate(a.documents))
         conn.executemany(
             "INSERT INTO answers (version_id, slug, rating, response, evidence) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(vid, slug, a.rating.value if a.rating else None, a.response, a.evidence)
-             for vid, d in rows for slug, a in d.answers.items()],
-        )
+            "VALUES (?, ?, ?, ?, ?)", answers)
         conn.executemany(
             "INSERT INTO actions (version_id, slug, position, action, owner, due) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(vid, slug, i, x.action, x.owner, x.due)
-             for vid, d in rows for slug, a in d.answers.items() for i, x in enumerate(a.actions)],
-        )
+            "VALUES (?, ?, ?, ?, ?, ?)", actions)
         conn.executemany(
             "INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(vid, slug, i, d.updated_at, self.user)
-             for vid, d in rows for slug, a in d.answers.items()
-             for i, x in enumerate(a.actions) if x.done],
-        )
+            "VALUES (?, ?, ?, ?, ?)", progress)
         insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
         conn.executemany(
             "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(vid, slug, i, x.title, x.date, x.held_at)
-             for vid, d in rows for slug, a in d.answers.items()
-             for i, x in enumerate(a.documents)],
-        )
+            "VALUES (?, ?, ?, ?, ?, ?)", documents)
 
     def _write_options(self, vid: int, options: Iterable[Option]) -> None:
         self.db.execute("DELETE FROM options WHERE version_id = ?", [vid])

@@ -87,6 +87,7 @@ from desktop.storage.repository import (
     _standing,
     _timeline_inputs,
     _timeline_row,
+    answered_as,
     audit_hash,
     prefix_finder,
     search_document,
@@ -906,8 +907,10 @@ class PostgresRepository:
             self._coded = (decision, codes(decision))
         return self._coded[1]
 
-    def _derived(self, decision: Decision) -> dict[str, Any]:
-        printed, content = self._codes(decision)
+    def _derived(self, decision: Decision,
+                 known: tuple[str, str] | None = None) -> dict[str, Any]:
+        """The versions columns worked out from a version (`known`: its codes, if given)."""
+        printed, content = known if known is not None else self._codes(decision)
         return {
             **_standing(decision),
             "verification_code": printed,
@@ -920,17 +923,19 @@ class PostgresRepository:
         self.insert_many([decision], checklist_sha, is_current=is_current)
 
     def insert_many(self, decisions: Iterable[Decision], checklist_sha: str | None, *,
-                    is_current: bool = True) -> None:
+                    is_current: bool = True,
+                    known_codes: Iterable[tuple[str, str] | None] | None = None) -> None:
         """Insert new versions (a version 1 with its decision), one statement per table.
 
         A signed-off version goes in ready, and its sign-offs through the server's
         record_sign_off, the last of which locks it (so importing sign-offs needs dc_clerk);
         a withdrawn one goes in as its content says, then is withdrawn."""
-        decisions = [d if checklist_sha is None or d.checklist_sha256 == checklist_sha
-                     else replace(d, checklist_sha256=checklist_sha) for d in decisions]
-        if not decisions:
+        asked, known = answered_as(decisions, checklist_sha, known_codes)
+        if not asked:
             return
-        decisions = self._who_as_the_server_keeps(decisions)
+        decisions = self._who_as_the_server_keeps(asked)
+        # a decision whose names the server changes has other codes than those given
+        known = [c if d is a else None for d, a, c in zip(decisions, asked, known, strict=True)]
         fresh = {d.id for d in decisions if d.version == 1}
         later = [d.id for d in decisions if d.version != 1]
         missing = set(later) - self.existing_ids(later)
@@ -939,15 +944,16 @@ class PostgresRepository:
                     if d.id in fresh or d.id in missing])
         rows = []
         sql = None
-        for decision in decisions:
+        for decision, given in zip(decisions, known, strict=True):
             values: dict[str, Any] = {c: getattr(decision, c) for c in _VERSION_COLUMNS}
             values["key_decision"] = int(decision.key_decision)
             values["recommendations"] = _json_list(decision.recommendations)
             values["background_papers"] = _json_documents(decision.background_papers)
             # a version to be signed off goes in ready: its codes are the ready ones until
             # the last sign-off locks it (the server then stores the locked codes)
-            values.update(self._derived(replace(decision, status=Status.READY)
-                                        if decision.status == Status.SIGNED_OFF else decision))
+            values.update(self._derived(replace(decision, status=Status.READY), None)
+                          if decision.status == Status.SIGNED_OFF
+                          else self._derived(decision, given))
             values.update(
                 decision_id=decision.id, version=decision.version, is_current=int(is_current),
                 status=(Status.READY if decision.status in (Status.READY, Status.SIGNED_OFF)

@@ -312,3 +312,29 @@ def test_sign_offs_on_an_incomplete_record_are_refused(fresh, example_bundle_tex
     with pytest.raises(BundleError, match=r"decisions\[0\]\.sign_offs: .*not complete"):
         svc.import_bundle(json.dumps(data))
     assert svc.repo.all_ids() == []
+
+
+def test_imported_codes_are_stored_as_the_content_gives_them(fresh, example_bundle_text):
+    """A bundle's codes are worked out once, to check them, and stored: what is stored is what
+    the stored record's content gives, for a signed-off record (the printed code pins its
+    sign-offs) and for a draft."""
+    from desktop.domain.record import codes
+
+    roles = ["Proposing Director", "section 151 officer", "Monitoring Officer",
+             "Chair or Portfolio Holder"]
+    source = fresh()
+    [signed] = source.import_bundle(_with_sign_offs(example_bundle_text, roles, status="ready"))
+    draft = source.create("A draft", proposal="Not finished")
+    exported = json.loads(source.export_bundle())
+    assert all(r.get("verification_code") for r in exported["decisions"])
+    svc = fresh()
+    svc.import_bundle(json.dumps(exported))
+    for decision_id, rec in zip([signed.id, draft.id], exported["decisions"], strict=True):
+        stored = svc.get(decision_id)
+        printed, content = codes(stored)
+        assert rec["verification_code"] == printed
+        row = svc.repo.db.execute("SELECT verification_code, content_code FROM versions "
+                                  "WHERE decision_id = ?", [decision_id]).fetchone()
+        assert tuple(row) == (printed, content)
+    assert svc.get(signed.id).status == Status.SIGNED_OFF
+    assert codes(svc.get(signed.id))[0] != codes(svc.get(signed.id))[1]
