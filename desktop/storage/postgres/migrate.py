@@ -25,6 +25,7 @@ from desktop.storage.postgres import (
     p006_notify,
     p007_server_audit,
     p008_autosave,
+    p009_register_guards,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p006_notify.NAME, p006_notify.SQL),
     (p007_server_audit.NAME, p007_server_audit.SQL),
     (p008_autosave.NAME, p008_autosave.SQL),
+    (p009_register_guards.NAME, p009_register_guards.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

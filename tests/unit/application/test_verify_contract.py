@@ -23,7 +23,7 @@ from desktop.domain.queries import RegisterQuery
 from desktop.domain.record import code_for
 from desktop.domain.verification import normalise_code
 from desktop.export.pdf import CODE_MARKER, render_pack, render_record
-from tests.helpers.engines import tamper, value
+from tests.helpers.engines import is_shared, tamper, value
 from tests.helpers.lifecycle import ROLES, complete_decision, sign, signed_off_decision
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -324,9 +324,14 @@ def test_sign_offs_that_came_by_import_say_so(service, db_path, capsys):
     d = complete_decision(service)
     for role in ROLES:
         d = sign(service, d.id, role, name=f"Signer for {role}")
-    with service.repo.transaction():
-        service.repo.audit(d.id, 1, [("imported", None, "cabinet\nbundle.json")],
-                           "2026-11-26T10:00:00.000000Z")
+    row = (d.id, 1, "imported", "cabinet\nbundle.json", "2026-11-26T10:00:00.000000Z")
+    if is_shared(service):  # a client adds nothing to a locked record's history (p009): the owner
+        with service.test_register.connect() as conn:
+            conn.execute("INSERT INTO audit_log (decision_id, version, field, new_value, at) "
+                         "VALUES (%s, %s, %s, %s, %s)", row)
+    else:
+        with service.repo.transaction():
+            service.repo.audit(d.id, 1, [("imported", None, row[3])], row[4])
     status, out, _ = verify(db_path, capsys, code_for(d))
     assert status == 0
     lines = out.splitlines()

@@ -508,12 +508,12 @@ def test_an_audit_row_is_about_a_decision_in_the_register(pg_register):
     seed(pg_register)
     assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
                    "field, new_value) VALUES (%s, 'nowhere', 1, 'title', 'x')", (AT,)) == REFUSED
-    with pg_register.connect("alice") as conn:  # register-wide rows, and a deletion's
+    with pg_register.connect("alice") as conn:  # register-wide rows (a deletion's: p009)
         conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
                      "VALUES (%s, '', 0, 'call_in_days', '20')", (AT,))
-        conn.execute("INSERT INTO audit_log (at, decision_id, version, field) "
-                     "VALUES (%s, 'gone', 0, 'deleted')", (AT,))
-    assert len(audit_rows(pg_register)) == 3
+    assert refused(pg_register, "alice", "INSERT INTO audit_log (at, decision_id, version, "
+                   "field) VALUES (%s, 'gone', 0, 'deleted')", (AT,)) == REFUSED
+    assert len(audit_rows(pg_register)) == 2
 
 
 def test_the_owner_copies_rows_in_as_they_are_only_if_they_chain_on(pg_register):

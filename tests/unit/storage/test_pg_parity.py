@@ -31,6 +31,9 @@ PG_ONLY_TABLES = {
     "register_schema",  # the migrations `server init` applied
     "audit_head",  # the newest audit row, whose row lock queues every append (p001)
     "search_index",  # the server's search words (p002), in place of FTS5's
+    # which transaction deleted each decision, so only its own 'deleted' audit row is taken
+    # (p009); a register file has no other writer to refuse
+    "deleted_decisions",
 }
 # Columns only the shared register has (table, column), and why.
 PG_ONLY_COLUMNS = {

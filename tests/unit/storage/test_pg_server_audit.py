@@ -261,7 +261,8 @@ APP_FIELDS = ["created", "title", "status", "options", "answers.one.response",
               "answers.one.actions[0].done", "answers.staff.documents", "appraisal.criteria",
               "appraisal.weight.value-for-money", "appraisal.score.0.one",
               "appraisal.weights_locked_at", "amendment_reason", "call_in_days",
-              "checklist_imported", "checklist_default", "signed_copy", "restored", "deleted"]
+              "checklist_imported", "checklist_default", "signed_copy", "restored"]
+# ('deleted' is written only as its decision goes: test_pg_register_guards)
 FORGED = ["sign_off.chair", "status", "verification_code", "content_code", "title"]
 CONFUSABLE = {"o": ["\u043e", "\u03bf", "\uff4f", "\u0585"], "a": ["\u0430", "\uff41"],
               "e": ["\u0435", "\uff45"], "c": ["\u0441", "\uff43"], "i": ["\u0456", "\uff49"],
