@@ -24,6 +24,7 @@ from desktop.storage.postgres import (
     p005_parity,
     p006_notify,
     p007_server_audit,
+    p009_sign_off_guard,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -39,6 +40,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p005_parity.NAME, p005_parity.SQL),
     (p006_notify.NAME, p006_notify.SQL),
     (p007_server_audit.NAME, p007_server_audit.SQL),
+    (p009_sign_off_guard.NAME, p009_sign_off_guard.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
