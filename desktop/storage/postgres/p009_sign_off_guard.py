@@ -21,6 +21,10 @@ write.
   content the caller read means the row was written outside the app: refused with that said
   (DC002), not an endless "read it again". Without p_read_audit (a clerk's own SQL) the old
   check stands: the stored code and sign-offs as read, else DC003.
+- The codes the last sign-off locks with must be the version's own (M1): the content code
+  the draft's stored code (the content the checks read), the printed code not that one (it
+  pins the sign-offs) and no other version's code (scheme 1: only that). The server cannot compute the printed
+  code itself (canonical JSON and SHA-256 of the whole record), so that much it checks.
 """
 
 from __future__ import annotations
@@ -199,6 +203,18 @@ BEGIN
     IF coalesce(p_verification_code, '') = '' OR p_content_code IS NULL THEN
         RAISE EXCEPTION 'stale: this is the last sign-off, which locks the version: give its codes'
             USING ERRCODE = 'DC003';
+    END IF;
+    -- The codes must be this version's (M1): the content code is the one stored on the
+    -- draft, which the checks above proved is the content read (scheme 2 keeps it while
+    -- sign-offs are recorded); the printed code pins the sign-offs, so differs from it; and
+    -- no other version bears either (a code covers the decision id and version number).
+    -- Scheme 1 (versions from before scheme 2, none written now): only the last rule.
+    IF (v.code_scheme >= 2 AND (p_content_code IS DISTINCT FROM v.verification_code
+                                OR p_verification_code = p_content_code))
+       OR EXISTS (SELECT 1 FROM versions o WHERE o.id <> v.id
+                  AND p_verification_code IN (o.verification_code, o.content_code)) THEN
+        RAISE EXCEPTION 'refused: the codes given to lock % version % are not its own',
+            quote_literal(v.title), v.version USING ERRCODE = 'DC002';
     END IF;
     UPDATE versions SET status = 'signed-off', updated_at = p_at,
                         verification_code = p_verification_code,

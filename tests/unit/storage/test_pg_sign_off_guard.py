@@ -200,3 +200,46 @@ def test_a_printed_copy_that_no_longer_matches_is_still_refused_after_the_retry(
     assert author.get(d.id).sign_offs == ()
     for svc in (author, clerk):
         svc.close()
+
+
+def _lock_with(pg_register, clerk, d, codes: tuple[str, str]):
+    """The last sign-off of d, as raw SQL by bob, locking with the codes given."""
+    vid = _version_id(pg_register, d.id)
+    for role in ROLES[:-1]:
+        clerk.lifecycle.record_sign_off(d.id, SignOffRequest(role, "A. Clerk", "2026-11-20"))
+    read = clerk.get(d.id)
+    seen = clerk.repo.newest_audit_id(d.id)
+    signed = [[s.role, s.name, s.date, s.minute_reference, s.comment] for s in read.sign_offs]
+    with pg_register.connect("bob") as bob:
+        return bob.execute(
+            "SELECT record_sign_off(%s, %s, 'A. Clerk', '2026-11-20', '', '', %s, %s, %s, "
+            "%s, %s, %s)", (vid, ROLES[-1], AT, code_for(read), json.dumps(signed), *codes, seen)
+        ).fetchone()[0]
+
+
+@pytest.mark.parametrize("which", ["another record's code", "a content code not the draft's",
+                                   "the content code as the printed one"])
+def test_the_last_sign_off_is_refused_codes_that_are_not_the_versions_own(pg_register, which):
+    """M1: record_sign_off took whatever codes the clerk gave; now the server refuses those it
+    can tell are not this version's, and the version stays ready with no last sign-off."""
+    author = open_service(pg_register.url("alice"))
+    clerk = open_service(pg_register.url("bob"))
+    signed = complete_decision(author, "Another record")
+    for role in ROLES:
+        clerk.lifecycle.record_sign_off(signed.id, SignOffRequest(role, "A. Clerk", "2026-11-20"))
+    theirs = clerk.get(signed.id)
+    d = complete_decision(author, "This record")
+    own = content_code(author.get(d.id))
+    codes = {"another record's code": (code_for(theirs), own),
+             "a content code not the draft's": ("AAAA-BBBB-CCCC", content_code(theirs)),
+             "the content code as the printed one": (own, own)}[which]
+    with pytest.raises(psycopg.Error) as caught:
+        _lock_with(pg_register, clerk, d, codes)
+    assert caught.value.sqlstate == HELD and "not its own" in str(caught.value)
+    after = author.get(d.id)
+    assert after.status.value == "ready" and len(after.sign_offs) == len(ROLES) - 1
+    # the app's own codes still lock it
+    clerk.lifecycle.record_sign_off(d.id, SignOffRequest(ROLES[-1], "A. Clerk", "2026-11-20"))
+    assert author.get(d.id).status.value == "signed-off"
+    for svc in (author, clerk):
+        svc.close()
