@@ -24,7 +24,7 @@ from desktop.domain.decision import (
     derived_status,
     detail_problems,
 )
-from desktop.domain.errors import InvalidInput, NotFound, Refused
+from desktop.domain.errors import InvalidInput, NotFound, Refused, Stale
 from desktop.domain.queries import AuditEntry
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
@@ -252,11 +252,18 @@ class LifecycleService:
         recording the last two roles at once queue, and the second one sees the first one's
         sign-off, so the version always locks. With `code`, the sign-off is bound to the printed
         copy that was signed: a copy whose code is not the current content's is refused.
+
+        On the shared register the server refuses a sign-off whose read the register has
+        moved on from (Stale: another clerk's sign-off came first). Then it is read again and
+        tried once more by itself, every check re-run on the fresh read (with `code`, a printed
+        copy that no longer matches is refused as ever).
         """
         stamp = self.decisions.timestamp()
 
         def write() -> Decision:
             repo = self.repo
+            # before the record: any change committed after this read has a newer audit row
+            seen = repo.newest_audit_id(decision_id)
             decision = self.decisions.get(decision_id)
             problems = self.sign_off_problems(decision, request)
             if problems:
@@ -276,7 +283,7 @@ class LifecycleService:
             )
             signed = replace(decision, sign_offs=(*decision.sign_offs, sign_off))
             vid = repo.version_id(decision.id, decision.version)
-            repo.insert_sign_off(vid, sign_off, stamp, basis=decision)
+            repo.insert_sign_off(vid, sign_off, stamp, basis=decision, audit_seen=seen)
             repo.audit(decision.id, decision.version,
                        [(f"sign_off.{role.name}", None, sign_off_text(sign_off))], stamp)
             if self.missing_roles(signed):
@@ -290,7 +297,10 @@ class LifecycleService:
                         ("call_in_days", None, str(repo.call_in_days()))], stamp)
             return new
 
-        return self.decisions.write(write)
+        try:
+            return self.decisions.write(write)
+        except Stale:
+            return self.decisions.write(write)
 
     def remove_sign_off(self, decision_id: str, role_name: str) -> Decision:
         """Take back a sign-off recorded by mistake, before the version locks."""

@@ -35,6 +35,11 @@ class Refused(KnownError):
     exit_code = 1
 
 
+class Stale(Refused):
+    """The register moved on after the record was read (another person's sign-off or edit
+    came first): reading it again may let the same step go through."""
+
+
 class StorageError(KnownError):
     """The database file cannot be used; the message says what to do."""
 

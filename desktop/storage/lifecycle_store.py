@@ -39,10 +39,18 @@ class LifecycleTables:
     db: LazyDatabase | Database  # the repository's database
     user: str  # who is recorded as having done it
 
-    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision) -> None:
+    def newest_audit_id(self, decision_id: str) -> int:
+        """The id of the decision's newest audit row (0: none)."""
+        row = self.db.execute("SELECT coalesce(max(id), 0) FROM audit_log WHERE decision_id = ?",
+                              [decision_id]).fetchone()
+        return int(row[0]) if row else 0
+
+    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision,
+                        audit_seen: int | None = None) -> None:
         """Record one sign-off of the version `basis` (as the caller read and checked it).
         The caller read it inside this write transaction (BEGIN IMMEDIATE), so it is what is
-        stored: nothing can change between that read and this write."""
+        stored: nothing can change between that read and this write (`audit_seen` is not
+        needed here)."""
         self.db.execute(
             "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
             "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -26,6 +26,7 @@ from desktop.storage.postgres import (
     p007_server_audit,
     p008_autosave,
     p009_register_guards,
+    p010_sign_off_guard,
 )
 from desktop.storage.postgres.uri import shown_uri
 
@@ -43,6 +44,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p007_server_audit.NAME, p007_server_audit.SQL),
     (p008_autosave.NAME, p008_autosave.SQL),
     (p009_register_guards.NAME, p009_register_guards.SQL),
+    (p010_sign_off_guard.NAME, p010_sign_off_guard.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

@@ -47,7 +47,7 @@ from desktop.domain.decision import (
     SignOff,
     Status,
 )
-from desktop.domain.errors import InvalidInput, Refused, StorageError, Unreachable
+from desktop.domain.errors import InvalidInput, Refused, Stale, StorageError, Unreachable
 from desktop.domain.queries import (
     ActionQuery,
     ActionRow,
@@ -369,7 +369,9 @@ class PostgresRepository:
         message = (exc.diag.message_primary or _one_line(exc)) if exc.diag else _one_line(exc)
         if state == "DC001":
             return Refused(f"This record is signed off and locked ({message}).")
-        if state in ("DC002", "DC003", "DC004"):
+        if state == "DC003":
+            return Stale(message[0].upper() + message[1:] + ".")
+        if state in ("DC002", "DC004"):
             return Refused(message[0].upper() + message[1:] + ".")
         if state == "42501":  # insufficient_privilege
             return Refused(
@@ -413,12 +415,7 @@ class PostgresRepository:
             try:
                 with conn.pipeline() as self._pipe:
                     conn.execute("BEGIN")
-                    try:
-                        yield
-                    except BaseException:
-                        with suppress(Exception):  # an aborted pipeline: the finally's turn
-                            conn.execute("ROLLBACK")
-                        raise
+                    yield  # on an exception the finally rolls back, out of the pipeline
                     newest = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
                     conn.execute("COMMIT")
             finally:
@@ -427,8 +424,11 @@ class PostgresRepository:
                 self._locked.clear()
                 self._server_wrote.clear()
                 self._signed_here.clear()
-                if not self._dead() and self._conn.info.transaction_status == 3:
-                    self._conn.execute("ROLLBACK")  # a queued statement failed
+                if not self._dead() and self._conn.info.transaction_status in (2, 3):
+                    # not execute("ROLLBACK"): psycopg then only schedules the clearing of its
+                    # prepared statements, which a later pipeline ran after preparing new ones
+                    # ("prepared statement _pg3_0 does not exist"); rollback() clears them now
+                    self._conn.rollback()
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
         self._counts = None
@@ -1022,10 +1022,11 @@ class PostgresRepository:
         required = self._required_roles(decision.checklist_sha256)
         ordered = sorted(decision.sign_offs, key=lambda s: s.role.casefold() in required)
         read = replace(decision, status=Status.READY, sign_offs=())
+        seen = self.newest_audit_id(decision.id)  # this transaction's own rows do not count
         for i, s in enumerate(ordered):
             last = i == len(ordered) - 1 and decision.status == Status.SIGNED_OFF
             self._sign(vid, read, s, decision.updated_at,
-                       decision if last else None)
+                       decision if last else None, seen)
             read = replace(read, sign_offs=(*read.sign_offs, s))
 
     def _required_roles(self, sha: str) -> set[str]:
@@ -1222,31 +1223,41 @@ class PostgresRepository:
         self.audit(decision_id, 0, [("deleted", None, None)], at)
 
     # ---- sign-offs, amendments, follow-up, signed copies (inside transaction()) -------------
-    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision) -> None:
+    def newest_audit_id(self, decision_id: str) -> int:
+        """The id of the decision's newest audit row (0: none). Read before the record a
+        sign-off rests on: record_sign_off refuses (stale) if the decision has a newer one."""
+        row = self._x("SELECT coalesce(max(id), 0) FROM audit_log WHERE decision_id = %s",
+                      [decision_id]).fetchone()
+        return int(str(row[0])) if row else 0
+
+    def insert_sign_off(self, vid: int, s: SignOff, at: str, *, basis: Decision,
+                        audit_seen: int | None = None) -> None:
         """Record one sign-off of `basis`, the version as the caller read and checked it (a
         printed copy's code among the checks), through the server's record_sign_off: under
         the version's row lock it refuses the sign-off (stale) unless what is stored is still
         `basis`, and when this is the last required role it locks the version with the codes
         given (computed from `basis`, which that check proves is what is stored). Never a
         read of our own here: one made after the caller's checks could be newer than what
-        they checked."""
+        they checked. `audit_seen`, the decision's newest audit id read before `basis`: the
+        server refuses if the decision has a newer audit row (every content change has one,
+        p007), which no author's raw SQL can avoid (p009)."""
         read = basis
         signed = replace(read, sign_offs=(*read.sign_offs, s))
         required = self._required_roles(read.checklist_sha256)
         done = {x.role.casefold() for x in signed.sign_offs}
         locked = replace(signed, status=Status.SIGNED_OFF, updated_at=at) \
             if required <= done else None
-        self._sign(vid, read, s, at, locked)
+        self._sign(vid, read, s, at, locked, audit_seen)
 
     def _sign(self, vid: int, read: Decision, s: SignOff, at: str,
-              locked: Decision | None) -> None:
+              locked: Decision | None, audit_seen: int | None) -> None:
         printed, content = codes(locked) if locked is not None else (None, None)
-        self._x("SELECT record_sign_off(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+        self._x("SELECT record_sign_off(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)",
                 [vid, s.role, s.name, s.date, s.minute_reference, s.comment, at,
                  codes(read)[0],
                  json.dumps([[x.role, x.name, x.date, x.minute_reference, x.comment]
                              for x in read.sign_offs]),
-                 printed, content])
+                 printed, content, audit_seen])
         self._wrote(read, f"sign_off.{s.role}", None, sign_off_text(s))
         if locked is not None:
             self._signed_here.add(vid)

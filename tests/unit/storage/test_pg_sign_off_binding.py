@@ -42,7 +42,9 @@ def test_an_edit_saved_between_the_clerks_checks_and_the_sign_off_is_refused(
         return looked_up(*args)
 
     monkeypatch.setattr(clerk.repo, "version_id", edited_meanwhile)
-    with pytest.raises(Refused, match="changed after it was read"):
+    # the server refuses it as stale; the service reads again, and the printed copy no longer
+    # matches the fresh read, so it is refused for that (p009: one retry, every check re-run)
+    with pytest.raises(Refused, match="changed after that copy was printed"):
         clerk.lifecycle.record_sign_off(
             d.id, SignOffRequest(ROLES[0], "A. Clerk", "2026-11-20"), code=printed)
     monkeypatch.undo()
