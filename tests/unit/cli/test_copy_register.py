@@ -402,3 +402,50 @@ def test_a_copy_killed_part_way_leaves_the_target_empty(capsys, tmp_path, pg_ser
     assert empty >= RUNS // 2, "too few kills landed inside the copy"
     if probe is not None:
         pg_server.drop(probe)
+
+
+_WRITER = """
+import sys, time
+from desktop.application.bootstrap import open_service
+from desktop.domain.decision import Answer, Rating
+s = open_service(sys.argv[1], user="writer")
+print("ready", flush=True)
+n = 0
+while True:
+    d = s.create(f"Written during the copy {n}")
+    s.set_answer(d.id, "values", Answer(rating=Rating.GREEN, response="r"))
+    n += 1
+"""
+
+
+def test_a_source_being_written_copies_and_a_truncated_one_is_still_refused(capsys, tmp_path,
+                                                                            source):
+    """The hostile tester's M5: a copy of a file another program is writing was refused as
+    "behind its own audit seal" (the seal's head, read after the snapshot, ran ahead of it).
+    The head is read before the snapshot; a file really cut short is refused as before."""
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(source)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        for n in range(max(RUNS, 5)):
+            time.sleep(0.05)
+            status, out, err = run(capsys, "copy-register", source, tmp_path / f"live{n}.db")
+            assert status == 0 and "behind" not in err, err
+            assert out.startswith("copied ")
+    finally:
+        writer.kill()
+        writer.wait()
+    status, _, err = run(capsys, "audit", "--check", "--db", tmp_path / "live0.db")
+    assert status == 0, err
+    truncated = tmp_path / "truncated.db"  # the newest audit rows cut off, behind the seal
+    with sqlite3.connect(source) as live:  # the writer's rows are in the WAL too
+        conn = sqlite3.connect(truncated)
+        live.backup(conn)
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)")
+    conn.commit()
+    conn.close()
+    status, out, err = run(capsys, "copy-register", truncated, tmp_path / "t.db")
+    assert status != 0 and out == "" and "behind its own audit seal" in err, err
+    assert not (tmp_path / "t.db").exists()
