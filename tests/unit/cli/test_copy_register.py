@@ -449,3 +449,32 @@ def test_a_source_being_written_copies_and_a_truncated_one_is_still_refused(caps
     status, out, err = run(capsys, "copy-register", truncated, tmp_path / "t.db")
     assert status != 0 and out == "" and "behind its own audit seal" in err, err
     assert not (tmp_path / "t.db").exists()
+
+
+@pytest.mark.postgres
+def test_a_copy_while_an_author_creates_there_never_deadlocks(capsys, tmp_path, source,
+                                                              pg_register):
+    """The hostile tester's L2: a copy into a register where an author was creating ended 4
+    times in 12 with a raw 'deadlock detected': the copy held the audit head and waited for
+    a checklist's lock, the author (storing that checklist, p005) the other way round. Here
+    the author's transaction is held between its two locks while the copy starts: the copy
+    takes them in the author's order, so it waits, then copies."""
+    import threading
+
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    [checklist_id] = conn.execute("SELECT min(checklist_id) FROM checklists").fetchone()
+    conn.close()
+    said: list = []
+    with pg_register.connect(autocommit=False) as author:  # as an author's create locks
+        author.execute("SELECT dc_lock_checklist_id(%s)", [checklist_id])
+        copy = threading.Thread(target=lambda: said.append(
+            run(capsys, "copy-register", source, pg_register.url())))
+        copy.start()
+        time.sleep(0.5)  # the copy is at its locks now
+        author.execute("SET lock_timeout = '5s'")
+        author.execute("SELECT 1 FROM audit_head WHERE one FOR UPDATE")  # never a deadlock
+        author.rollback()
+    copy.join(timeout=60)
+    [(status, out, err)] = said
+    assert status == 0 and "deadlock" not in err, err
+    assert out.startswith("copied ")
