@@ -53,10 +53,11 @@ def is_shared_register(db: Path | str | None) -> bool:
 
 
 def shown_register(db: Path | str) -> str:
-    """A register as a message may name it: a file's path, a URI without its password."""
+    """A register as a message may name it: a file's path, a connection string without its
+    password (a `--db` that is neither but holds `password=` is shown without it too)."""
     from desktop.storage.postgres.uri import shown_uri
 
-    return shown_uri(db) if isinstance(db, str) and is_shared_register(db) else str(db)
+    return shown_uri(str(db))
 
 
 def open_shared_service(uri: str, **kwargs: Any) -> DecisionService:

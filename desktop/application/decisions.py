@@ -41,6 +41,7 @@ from desktop.domain.timeline import (
     decision_timeline,
 )
 from desktop.domain.typed_dates import is_iso_date
+from desktop.domain.visible import has_visible_character
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.interface import RegisterWatcher as RegisterWatcher  # the window's name for it
 from desktop.storage.repository import Repository
@@ -730,6 +731,9 @@ class DecisionService:
             if fault == "too early":
                 raise BundleError(f"{path}.date", f"{s.date} is before {EARLIEST_SIGN_OFF_WORDS}, "
                                   "the earliest date a sign-off can carry")
+            if not has_visible_character(s.name):
+                raise BundleError(f"{path}.name", "has no visible character: give the name "
+                                  "of the person who signed")
             role = checklist.role(s.role)
             if role is None:
                 roles = ", ".join(r.name for r in checklist.sign_off_roles)

@@ -31,6 +31,7 @@ from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
 from desktop.domain.typed_dates import is_iso_date
+from desktop.domain.visible import has_visible_character
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.lifecycle_store import SignedCopy
 
@@ -219,6 +220,10 @@ class LifecycleService:
             )
         if not request.name.strip():
             problems.append(Problem("name", "Enter the name of the person who signed"))
+        elif not has_visible_character(request.name):
+            problems.append(Problem("name", "The name has no visible character (only spaces, "
+                                    "invisible or formatting characters): enter the name of "
+                                    "the person who signed"))
         elif len(request.name) > MAX_NAME:
             problems.append(Problem("name", f"The name must be {MAX_NAME} characters or fewer"))
         problems.extend(self._date_problems(request.date))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from desktop.cli._output import EXIT_OK, shown_message
 from desktop.domain.errors import InvalidInput
-from desktop.storage.postgres.uri import is_postgres_uri, shown_uri
+from desktop.storage.postgres.uri import shown_uri
 
 
 def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -24,7 +24,7 @@ def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
 
 
 def _shown(where: str) -> str:
-    return shown_uri(where) if is_postgres_uri(where) else where
+    return shown_uri(where)
 
 
 def cmd_copy_register(args: argparse.Namespace) -> int:

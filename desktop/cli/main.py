@@ -26,7 +26,7 @@ from desktop.cli._output import (
     whole_number,
 )
 from desktop.domain.errors import InvalidInput, KnownError, NotFound
-from desktop.storage.postgres.uri import is_postgres_uri
+from desktop.storage.postgres.uri import is_postgres_uri, shown_uri
 
 if TYPE_CHECKING:
     from desktop.application.decisions import DecisionService
@@ -354,10 +354,10 @@ def run(argv: list[str]) -> int:
             return status
         if args.db and not _creates_database(args) and _missing(args.db):
             # a mistyped --db must not silently create an empty register
-            raise NotFound(f"no database at {args.db}")
+            raise NotFound(f"no database at {shown(shown_uri(args.db))}")
         if args.db and _present(args.db):
             # a FIFO would hang the open, a device or a folder is no database: stat only
-            require_regular_file(args.db, label=f"--db {shown(args.db)}",
+            require_regular_file(args.db, label=f"--db {shown(shown_uri(args.db))}",
                                  what="a database file")
         if args.command == "import":
             # A bundle that cannot be read or is refused leaves no new database file behind.

@@ -9,6 +9,8 @@ verification code is computed from it). The terminal's own escaping is desktop/c
 
 from __future__ import annotations
 
+import unicodedata
+
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _VISIBLE = str.maketrans({c: f"⟨U+{ord(c):04X}⟩" for c in BIDI_CONTROLS})
 
@@ -31,3 +33,17 @@ def isolated(text: str) -> str:
     direction from its first strong letter, isolates or not, so a sentence opening with a
     Hebrew title was laid out right to left, its full stop at the left edge."""
     return f"{LRM}{FSI}{visible_controls(text) or ''}{PDI}"
+
+
+# Letters and symbols that draw nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
+# the braille blank (U+2800), Khmer's inherent vowels (U+17B4, U+17B5) and the combining
+# grapheme joiner (U+034F); with every separator (Z*), control, format or unassigned
+# character (C*) and mark (M*, nothing to sit on alone), they are not a visible character.
+_DRAW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f")
+
+
+def has_visible_character(text: str) -> bool:
+    """True if `text` shows at least one character on a page: a name of only spaces, bidi
+    controls, zero-width characters, Hangul fillers or the braille blank names nobody."""
+    return any(c not in _DRAW_NOTHING and unicodedata.category(c)[0] not in "ZCM"
+               for c in text)

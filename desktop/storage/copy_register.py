@@ -164,8 +164,13 @@ def _source(where: str) -> Iterator[tuple[_Rows, Any]]:
         raise InvalidInput(f"copy-register: there is no register file at {where}")
     db = open_database(path, read_only=True)
     try:
+        repo = Repository(db, "copy-register", paths.audit_key_dir)
+        seal = repo.seal(for_writing=False)
+        if seal is not None:
+            seal.pin_head()  # before the snapshot: a live writer's later head is not a loss
         db.conn.execute("BEGIN")  # one snapshot of a file another program may be writing
-        yield _Rows(db.conn), Repository(db, "copy-register", paths.audit_key_dir)
+        db.conn.execute("SELECT count(*) FROM audit_log").fetchone()  # taken now, not later
+        yield _Rows(db.conn), repo
     finally:
         with contextlib.suppress(sqlite3.Error):
             db.conn.execute("ROLLBACK")
@@ -343,7 +348,13 @@ def _into_server(src: _Rows, repo: Any, uri: str, progress: Callable[[str], None
             if not row or not row[0]:
                 raise InvalidInput(f"copy-register: run it as the owner of the database at "
                                    f"{where} (who ran server init). Nothing was copied")
-            conn.execute("SELECT 1 FROM audit_head WHERE one FOR UPDATE")  # writers queue
+            # writers queue. In the order a writer takes them (an author storing a checklist
+            # takes its id's lock, p005, then the audit head's to append its row), so an
+            # author saving meanwhile waits, or is waited for, and never deadlocks the copy
+            for (checklist_id,) in src.execute("SELECT DISTINCT checklist_id FROM checklists "
+                                               "ORDER BY checklist_id").fetchall():
+                conn.execute("SELECT dc_lock_checklist_id(%s)", [checklist_id])
+            conn.execute("SELECT 1 FROM audit_head WHERE one FOR UPDATE")
             held = conn.execute("SELECT (SELECT count(*) FROM decisions) + "
                                 "(SELECT count(*) FROM audit_log)").fetchone()
             if held and int(str(held[0])):
@@ -362,6 +373,11 @@ def _into_server(src: _Rows, repo: Any, uri: str, progress: Callable[[str], None
                 conn.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), "
                              f"coalesce(max({_q(str(column))}), 0) + 1, false) FROM {_q(str(table))}",
                              [f"public.{table}", column])
+    except (psycopg.errors.DeadlockDetected, psycopg.errors.LockNotAvailable,
+            psycopg.errors.SerializationFailure):
+        raise StorageError(f"copy-register into {where}: the shared register was busy "
+                           "(someone was writing to it at the same time): nothing was copied; "
+                           "try again when nobody is using it") from None
     except psycopg.Error as exc:
         raise StorageError(f"copy-register into {where} failed: "
                            f"{' '.join(str(exc).split())}; nothing was copied") from None

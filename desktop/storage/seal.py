@@ -86,6 +86,7 @@ class AuditSeal:
         self._key: bytes | None = None
         self._keys_by_id: dict[str, bytes] | None = None
         self._folder_made = False  # made private by this object (once, not on every save)
+        self._pinned: tuple[Head | None] | None = None  # pin_head's reading
 
     @property
     def _key_path(self) -> Path:
@@ -192,9 +193,19 @@ class AuditSeal:
                     return  # a head that lags only weakens the check; it never blocks a save
                 self._folder_made = False
 
+    def pin_head(self) -> None:
+        """Read the head now, and answer head() with what was read from here on: for a
+        reader about to take its snapshot of a file another program may be writing (the head
+        is written after each commit, so a head read first never runs ahead of the snapshot,
+        and one read later may, which would look like rows removed)."""
+        self._pinned = (self.head(),)
+
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""
         import hmac
+
+        if self._pinned is not None:
+            return self._pinned[0]
 
         data = _read_small(self._head_path, _HEAD_BYTES)
         if data is None:

@@ -64,7 +64,10 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.dialogs = dialogs
         self._record_actions: list[QAction] = []
-        self.setWindowTitle(f"Decision Checklist — {Path(service.db_path()).name}")
+        # a file by its name; a shared register by its connection string (without a password:
+        # db_path() is the repository's location), which no file name would fit
+        where = service.db_path() if service.shared else Path(service.db_path()).name
+        self.setWindowTitle(f"Decision Checklist — {where}")
         self.setMinimumSize(640, 440)
 
         self.stack = QStackedWidget()

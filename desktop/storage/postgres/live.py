@@ -23,7 +23,7 @@ from desktop.domain.errors import LiveUpdatesLost, StorageError
 from desktop.domain.queries import RegisterChange
 from desktop.storage.postgres.migrate import _one_line
 from desktop.storage.postgres.p006_notify import CHANNEL
-from desktop.storage.postgres.uri import shown_uri
+from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
 if TYPE_CHECKING:
     import psycopg
@@ -70,7 +70,7 @@ class PostgresWatcher:
                                    keepalives_count=3)
         except psycopg.Error as exc:
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
-                                  f"{_one_line(exc)}") from None
+                                  f"{libpq_reason(_one_line(exc), self.uri)}") from None
         try:
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:

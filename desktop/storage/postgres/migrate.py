@@ -28,7 +28,7 @@ from desktop.storage.postgres import (
     p009_register_guards,
     p010_sign_off_guard,
 )
-from desktop.storage.postgres.uri import shown_uri
+from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
 if TYPE_CHECKING:
     import psycopg
@@ -105,12 +105,23 @@ def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...
     try:
         return psycopg.connect(uri, connect_timeout=timeout)
     except psycopg.OperationalError as exc:
-        advice, later = _advice(str(exc))
+        reason = libpq_reason(_one_line(exc), uri)
+        if _BAD_OPTION.search(reason):  # libpq refused an option before it tried the server
+            raise InvalidInput(f"--db {shown_uri(uri)}: {reason} (a connection option was "
+                               "refused before the server was tried: correct it in --db)"
+                               ) from None
+        advice, later = _advice(reason)
         raise (Unreachable if later else StorageError)(
             f"cannot connect to the shared register at {shown_uri(uri)}: "
-            f"{_one_line(exc)}{advice}") from None
-    except psycopg.ProgrammingError as exc:  # a malformed URI
-        raise InvalidInput(f"--db {shown_uri(uri)}: {str(exc).strip()}") from None
+            f"{reason}{advice}") from None
+    except psycopg.ProgrammingError as exc:  # a connection string libpq cannot read
+        raise InvalidInput(f"--db {shown_uri(uri)}: {libpq_reason(str(exc), uri)}") from None
+
+
+# libpq's words for an option it refuses before it tries any server (sslmode=bogus, port=x,
+# a weak sslmode with sslrootcert=system, ...): the server is not "away", the --db is wrong.
+_BAD_OPTION = re.compile(r"^(?!.*connection to server)(?:.*\binvalid\b|.*could not match|"
+                         r".*may not be used|.*not compiled in|.*not supported)", re.DOTALL)
 
 
 # What to do about what libpq said, and whether trying again later may work by itself.

@@ -381,6 +381,13 @@ class PostgresRepository:
         if state == "23505" and exc.diag.constraint_name == "idx_versions_one_current":
             return Refused("Another version of this record became the current one meanwhile: "
                            "read it again.")
+        if state == "23505" and exc.diag.constraint_name == "decisions_pkey":
+            # two imports of one bundle at once: the loser's check ran before the winner's
+            # commit; as on a register file, the one line of a decision already held
+            held = re.search(r"\(id\)=\((.*)\)", exc.diag.message_detail or "")
+            return InvalidInput(f"a decision with id {held.group(1) if held else 'given'} "
+                                "already exists (it was stored meanwhile, by another import "
+                                "or another person): nothing of this was stored")
         if state == "23505" and "sign_offs" in (exc.diag.constraint_name or "sign_offs"):
             return Refused("That role has already signed this version.")
         if isinstance(exc, psycopg.errors.DataError):

@@ -1,4 +1,11 @@
-"""Which kind of register a `--db` names, and a PostgreSQL URI as it may be shown (no psycopg)."""
+"""Which kind of register a `--db` names, and a connection string as it may be shown (no psycopg).
+
+A shared register is named by anything libpq accepts: a `postgresql://` (or `postgres://`) URI,
+or libpq's keyword/value form (`host=dbhost dbname=decisions user=alice`). A password given
+in either is never shown: every message, log line and window title that names a register
+goes through `shown_uri`, and libpq's own words about a connection string through
+`libpq_reason`.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,72 @@ import re
 
 SCHEMES = ("postgresql://", "postgres://")
 
+# libpq's connection keywords (PostgreSQL 17, "Parameter Key Words"): a `--db` that begins
+# with one of them and '=' is a keyword/value connection string, not a file.
+KEYWORDS = frozenset({
+    "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "require_auth",
+    "channel_binding", "connect_timeout", "client_encoding", "options", "application_name",
+    "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+    "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode",
+    "requiressl", "sslnegotiation", "sslcompression", "sslcert", "sslkey", "sslpassword",
+    "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+    "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
+    "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
+})
+_FIRST_KEYWORD = re.compile(r"\s*([A-Za-z_]+)\s*=")
+HIDDEN = "***"
+# A password in each form libpq reads: a URI's user:password@, a URI's ?password= (or
+# &sslpassword=), and the keyword form's password=value, quoted ('a b\'c') or not (a\ b).
+_URI_USERINFO = re.compile(r"((?:^|\s)postgres(?:ql)?://[^/?#@:\s]*):[^/?#@\s]*@",
+                           re.IGNORECASE)
+_URI_PARAMETER = re.compile(r"([?&](?:ssl)?password=)[^&#\s]*", re.IGNORECASE)
+# An unquoted value runs on to the next `keyword=`, not the next space: libpq would refuse
+# `password=hun ter2` (missing "=" after "ter2"), and "ter2" is still part of the password.
+_KEYWORD_VALUE = re.compile(
+    r"((?:^|(?<=\s))(?:ssl)?password\s*=\s*)"
+    r"('(?:[^'\\]|\\.)*(?:'|$)|.+?(?=\s+[A-Za-z_]+\s*=|\s*$))",
+    re.IGNORECASE | re.DOTALL)
+
 
 def is_postgres_uri(db: str | None) -> bool:
-    """True for a libpq connection URI (the shared register); a file path is not one."""
-    return db is not None and db.lower().startswith(SCHEMES)
+    """True for a libpq connection string (the shared register): a postgresql:// URI or the
+    keyword/value form; a file path is not one (name a file called `host=x` as ./host=x)."""
+    if db is None:
+        return False
+    if db.lower().startswith(SCHEMES):
+        return True
+    first = _FIRST_KEYWORD.match(db)
+    return first is not None and first.group(1).lower() in KEYWORDS
 
 
 def shown_uri(uri: str) -> str:
-    """The URI with any password left out, fit for a message or a log."""
-    uri = re.sub(r"^(postgres(?:ql)?://[^/?#@:]*):[^/?#@]*@", r"\1:***@", uri,
-                 flags=re.IGNORECASE)
-    return re.sub(r"([?&]password=)[^&#]*", r"\1***", uri, flags=re.IGNORECASE)
+    """The connection string (or any text naming one) with every password left out, fit for
+    a message, a log or a window title."""
+    uri = _URI_USERINFO.sub(rf"\1:{HIDDEN}@", uri)
+    uri = _URI_PARAMETER.sub(rf"\1{HIDDEN}", uri)
+    return _KEYWORD_VALUE.sub(rf"\1{HIDDEN}", uri)
+
+
+def _password_text(db: str) -> list[str]:
+    """The text of `db` that holds a password, however libpq would read it (or fail to)."""
+    found = [m.group(2) for m in _KEYWORD_VALUE.finditer(db)]
+    found += [m.group(0).split("=", 1)[1] for m in _URI_PARAMETER.finditer(db)]
+    userinfo = _URI_USERINFO.search(db)
+    if userinfo:
+        found.append(db[userinfo.end(1) + 1:userinfo.end() - 1])
+    return [text for text in found if text]
+
+
+def libpq_reason(message: str, db: str) -> str:
+    """libpq's (or psycopg's) words about the connection string `db`, on one line, with any
+    password, or a piece of one it quotes ('missing "=" after "b"'), left out."""
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    secrets = _password_text(db)
+    for secret in sorted(secrets, key=len, reverse=True):
+        line = line.replace(secret, HIDDEN)
+
+    def quoted(m: re.Match[str]) -> str:
+        piece = m.group(1)
+        return f'"{HIDDEN}"' if piece and any(piece in s for s in secrets) else m.group(0)
+
+    return re.sub(r'"([^"]*)"', quoted, line)

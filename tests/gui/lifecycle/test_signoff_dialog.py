@@ -58,6 +58,20 @@ def test_missing_name_shows_the_error_summary_whose_link_focuses_the_field(qtbot
     assert dialog.isVisible()
 
 
+@pytest.mark.parametrize("name", ["\u2800", "\u115f\u3164", "\u202e\u2066\u2069"])
+def test_a_name_with_no_visible_character_is_an_error_in_the_dialog(qtbot, service, ready,
+                                                                    name):
+    """The hostile tester's L4: the dialog refuses a name that shows nothing (set as text:
+    keyClicks takes ASCII only), nothing is recorded."""
+    dialog = make_dialog(qtbot, service, ready.id)
+    dialog.name.setText(name)
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.isVisible()
+    assert "no visible character" in dialog.fields["name"].error.text()
+    assert service.get(ready.id).sign_offs == ()
+    assert dialog.isVisible()
+
+
 def test_recording_a_sign_off_by_keyboard(qtbot, service, ready):
     dialog = make_dialog(qtbot, service, ready.id)
     dialog.role.setCurrentIndex(2)

@@ -265,3 +265,28 @@ def test_signed_copy_is_kept_with_its_sha256(service):
     for sql in ("UPDATE signed_copies SET data = '\\x00'", "DELETE FROM signed_copies"):
         refusal = refuses_raw_write(service, sql)  # on the server the role may not even try
         assert "locked" in refusal or "permission denied for table signed_copies" in refusal
+
+
+@pytest.mark.parametrize("name", ["\u2800", "\u115f\u3164", "\u202e\u2066\u2069",
+                                  "\u200b\u00a0\u3000"])
+def test_a_signer_name_with_no_visible_character_is_refused(service, name):
+    """The hostile tester's L4, on both engines: refused as input (exit 2), nothing stored."""
+    d = complete_decision(service)
+    request = lifecycle.SignOffRequest(role=ROLES[0], name=name, date="2026-11-20")
+    with pytest.raises(InvalidInput, match="no visible character"):
+        service.lifecycle.record_sign_off(d.id, request)
+    assert service.get(d.id).sign_offs == ()
+    assert not any(p.field == "name" for p in service.lifecycle.sign_off_problems(
+        service.get(d.id), replace(request, name="\u2800Jane Smith")))
+
+
+def test_a_bundle_whose_signer_name_shows_nothing_is_refused(service):
+    import json
+
+    from tests.helpers.cli import HAND_WRITTEN
+
+    record = {**HAND_WRITTEN["decisions"][0], "sign_offs": [
+        {"role": ROLES[0], "name": "\u115f\u3164", "date": "2026-11-20"}]}
+    with pytest.raises(InvalidInput, match=r"sign_offs\[0\]\.name: has no visible character"):
+        service.import_bundle(json.dumps({**HAND_WRITTEN, "decisions": [record]}))
+    assert service.register_count(RegisterQuery()) == 0

@@ -402,3 +402,79 @@ def test_a_copy_killed_part_way_leaves_the_target_empty(capsys, tmp_path, pg_ser
     assert empty >= RUNS // 2, "too few kills landed inside the copy"
     if probe is not None:
         pg_server.drop(probe)
+
+
+_WRITER = """
+import sys, time
+from desktop.application.bootstrap import open_service
+from desktop.domain.decision import Answer, Rating
+s = open_service(sys.argv[1], user="writer")
+print("ready", flush=True)
+n = 0
+while True:
+    d = s.create(f"Written during the copy {n}")
+    s.set_answer(d.id, "values", Answer(rating=Rating.GREEN, response="r"))
+    n += 1
+"""
+
+
+def test_a_source_being_written_copies_and_a_truncated_one_is_still_refused(capsys, tmp_path,
+                                                                            source):
+    """The hostile tester's M5: a copy of a file another program is writing was refused as
+    "behind its own audit seal" (the seal's head, read after the snapshot, ran ahead of it).
+    The head is read before the snapshot; a file really cut short is refused as before."""
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(source)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        for n in range(max(RUNS, 5)):
+            time.sleep(0.05)
+            status, out, err = run(capsys, "copy-register", source, tmp_path / f"live{n}.db")
+            assert status == 0 and "behind" not in err, err
+            assert out.startswith("copied ")
+    finally:
+        writer.kill()
+        writer.wait()
+    status, _, err = run(capsys, "audit", "--check", "--db", tmp_path / "live0.db")
+    assert status == 0, err
+    truncated = tmp_path / "truncated.db"  # the newest audit rows cut off, behind the seal
+    with sqlite3.connect(source) as live:  # the writer's rows are in the WAL too
+        conn = sqlite3.connect(truncated)
+        live.backup(conn)
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)")
+    conn.commit()
+    conn.close()
+    status, out, err = run(capsys, "copy-register", truncated, tmp_path / "t.db")
+    assert status != 0 and out == "" and "behind its own audit seal" in err, err
+    assert not (tmp_path / "t.db").exists()
+
+
+@pytest.mark.postgres
+def test_a_copy_while_an_author_creates_there_never_deadlocks(capsys, tmp_path, source,
+                                                              pg_register):
+    """The hostile tester's L2: a copy into a register where an author was creating ended 4
+    times in 12 with a raw 'deadlock detected': the copy held the audit head and waited for
+    a checklist's lock, the author (storing that checklist, p005) the other way round. Here
+    the author's transaction is held between its two locks while the copy starts: the copy
+    takes them in the author's order, so it waits, then copies."""
+    import threading
+
+    conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    [checklist_id] = conn.execute("SELECT min(checklist_id) FROM checklists").fetchone()
+    conn.close()
+    said: list = []
+    with pg_register.connect(autocommit=False) as author:  # as an author's create locks
+        author.execute("SELECT dc_lock_checklist_id(%s)", [checklist_id])
+        copy = threading.Thread(target=lambda: said.append(
+            run(capsys, "copy-register", source, pg_register.url())))
+        copy.start()
+        time.sleep(0.5)  # the copy is at its locks now
+        author.execute("SET lock_timeout = '5s'")
+        author.execute("SELECT 1 FROM audit_head WHERE one FOR UPDATE")  # never a deadlock
+        author.rollback()
+    copy.join(timeout=60)
+    [(status, out, err)] = said
+    assert status == 0 and "deadlock" not in err, err
+    assert out.startswith("copied ")

@@ -14,6 +14,7 @@ import pytest
 from desktop.application.bootstrap import open_service
 from desktop.domain.errors import Refused
 from desktop.domain.merge import EditConflict
+from desktop.domain.queries import RegisterQuery
 from tests.helpers.cli import HAND_WRITTEN, main_py, write_bundle
 from tests.helpers.engines import person
 from tests.helpers.lifecycle import ROLES, complete_decision
@@ -187,3 +188,24 @@ def test_a_server_lost_during_an_import_is_one_line(pg_register, tmp_path):
     assert "could not be reached" in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_loser_of_two_imports_of_one_bundle_is_told_in_one_line(pg_register, tmp_path):
+    """The hostile tester's L1: two imports of one bundle at once; the loser, whose check for
+    ids already held ran before the winner's commit, printed psycopg's UniqueViolation
+    (decisions_pkey). Here its check is made to miss the winner's rows, as in the race."""
+    from desktop.domain.errors import InvalidInput
+
+    bundle = json.dumps(HAND_WRITTEN)
+    winner = open_service(person(pg_register, "tester", "dc_author", "dc_clerk"))
+    loser = open_service(pg_register.url("alice"))
+    winner.import_bundle(bundle)
+    loser.repo.existing_ids = lambda ids: set()  # its look-up ran before the winner's commit
+    with pytest.raises(InvalidInput) as refused:
+        loser.import_bundle(bundle)
+    said = str(refused.value)
+    assert "a decision with id 0b5e7f44-3c1d-4a8e-9f2b-6d4c3a2b1e01 already exists" in said
+    assert "\n" not in said and "decisions_pkey" not in said
+    assert winner.register_count(RegisterQuery()) == len(HAND_WRITTEN["decisions"])
+    winner.close()
+    loser.close()

@@ -1,0 +1,35 @@
+"""A name must show something (the hostile tester's L4): a signer "named" U+2800 (the braille
+blank), Hangul fillers (U+115F, U+3164) or bidi controls alone names nobody on the printed
+record, so the rule (domain/visible.has_visible_character) refuses it; a real name in any
+script passes, invisible characters around it or not."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.domain.visible import BIDI_CONTROLS, has_visible_character
+
+INVISIBLE = st.sampled_from(sorted(
+    {"\u2800", "\u115f", "\u1160", "\u3164", "\uffa0", "\u200b", "\u200c", "\u200d", "\u2060",
+     "\ufeff", "\u00ad", "\u034f", "\u180e", "\u3000", "\u00a0", "\u2028", " ", "\t", "\u0301",
+     "\ufe0f", "\u200e", "\u200f", "\U000e0041"} | BIDI_CONTROLS))
+INVISIBLE_NAMES = st.lists(INVISIBLE, min_size=1, max_size=12).map("".join)
+SEEN = st.characters(whitelist_categories=("Lu", "Ll", "Lt", "Lo", "Nd", "So", "Sm", "Po"),
+                     blacklist_characters="\u115f\u1160\u3164\uffa0\u2800")
+
+
+@given(INVISIBLE_NAMES)
+def test_a_name_of_only_invisible_characters_is_not_visible(name):
+    assert not has_visible_character(name)
+
+
+@given(st.tuples(INVISIBLE_NAMES | st.just(""), SEEN, INVISIBLE_NAMES | st.just("")))
+def test_one_visible_character_among_invisible_ones_is_a_name(parts):
+    assert has_visible_character("".join(parts))
+
+
+def test_names_in_any_script_are_visible():
+    for name in ("Jane Smith", "Siân Ó Briain", "Ангела Меркель", "김민준", "محمد",
+                 "李小龍", "O'Neill-Jones", "😀"):
+        assert has_visible_character(name)
