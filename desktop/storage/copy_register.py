@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -392,15 +391,9 @@ def _into_file(src: _Rows, repo: Any, target: Path, progress: Callable[[str], No
 
     from desktop.paths import private_file
     from desktop.storage import migrations
-    from desktop.storage.files import fsync_dir
+    from desktop.storage.files import hidden_sibling, link_into_place
 
-    prefix = f".{target.name}.copying-"
-    with contextlib.suppress(OSError):  # leftovers of a copy killed part-way
-        for stale in target.parent.iterdir():
-            if stale.name.startswith(prefix) and time.time() - stale.stat().st_mtime > 60:
-                stale.unlink()
-    tmp = target.with_name(f"{prefix}{os.getpid()}")
-    extras = [Path(f"{tmp}{s}") for s in ("", "-wal", "-shm", "-journal")]
+    tmp, extras = hidden_sibling(target, "copying")  # a copy killed part-way's are cleared
     try:
         for p in extras:
             p.unlink(missing_ok=True)
@@ -434,19 +427,9 @@ def _into_file(src: _Rows, repo: Any, target: Path, progress: Callable[[str], No
             _anchor(conn)
         finally:
             conn.close()
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, target)  # never replaces a file made meanwhile
-        except FileExistsError:
+        if not link_into_place(tmp, target):  # never over a file made meanwhile
             raise InvalidInput(f"copy-register: {target} appeared while copying; it was left "
-                               "as it is. Nothing was copied") from None
-        except OSError:  # a file system without hard links
-            if target.exists():
-                raise InvalidInput(f"copy-register: {target} appeared while copying; it was "
-                                   "left as it is. Nothing was copied") from None
-            os.replace(tmp, target)
-        fsync_dir(target.parent)
+                               "as it is. Nothing was copied")
     except (sqlite3.Error, OSError) as exc:
         from desktop.storage.files import describe_os_error
 

@@ -13,8 +13,9 @@ from desktop.storage.files import (
     altered,
     connect_read_only,
     describe_os_error,
-    fsync_dir,
+    hidden_sibling,
     inspect_file,
+    link_into_place,
     schema_problem,
     unwritable,
 )
@@ -31,19 +32,11 @@ def _create_atomically(path: Path) -> None:
     temporary file, never a 0-byte or half-made database under the real name, which the
     next start would rightly refuse to open.
     """
-    import time
-
     from sqlite_utils import Database
 
     from desktop.storage import migrations
 
-    prefix = f".{path.name}.creating-"
-    with contextlib.suppress(OSError):  # leftovers of a crashed first start
-        for stale in path.parent.iterdir():
-            if stale.name.startswith(prefix) and time.time() - stale.stat().st_mtime > 60:
-                stale.unlink()
-    tmp = path.with_name(f"{prefix}{os.getpid()}")
-    extras = [Path(f"{tmp}{s}") for s in ("", "-wal", "-shm", "-journal")]
+    tmp, extras = hidden_sibling(path, "creating")  # a crashed first start's are cleared
     try:
         for p in extras:
             p.unlink(missing_ok=True)
@@ -58,16 +51,7 @@ def _create_atomically(path: Path) -> None:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # never replaces a file another copy created meanwhile
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(tmp, path)
-        fsync_dir(path.parent)
+        link_into_place(tmp, path)  # a file another copy created meanwhile is kept
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(describe_os_error(path, exc)) from None
     finally:

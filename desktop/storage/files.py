@@ -262,6 +262,39 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def hidden_sibling(target: Path, purpose: str) -> tuple[Path, list[Path]]:
+    """The name of a new hidden database file beside `target` (`.NAME.PURPOSE-PID`) and the
+    names SQLite may give its companions (itself, -wal, -shm, -journal), for the caller to
+    clear, build in, and remove at the end. Leftovers of a run killed part-way, over a
+    minute old, are removed first."""
+    import time
+
+    prefix = f".{target.name}.{purpose}-"
+    with contextlib.suppress(OSError):
+        for stale in target.parent.iterdir():
+            if stale.name.startswith(prefix) and time.time() - stale.stat().st_mtime > 60:
+                stale.unlink()
+    tmp = target.with_name(f"{prefix}{os.getpid()}")
+    return tmp, [Path(f"{tmp}{s}") for s in ("", "-wal", "-shm", "-journal")]
+
+
+def link_into_place(tmp: Path, target: Path) -> bool:
+    """Put the finished file `tmp` in place as `target` in one step, durably, never over a file
+    made there meanwhile: False (and `target` left as it is) if one was."""
+    with tmp.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if target.exists():
+            return False
+        os.replace(tmp, target)
+    fsync_dir(target.parent)
+    return True
+
+
 def atomic_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
