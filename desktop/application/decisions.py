@@ -593,7 +593,7 @@ class DecisionService:
         `source` names the bundle (its file name) in the audit log: each imported version
         that carries sign-offs gets a sign_off.<Role> row per sign-off and one `imported` row,
         by the importing user, in the same transaction as the records."""
-        from desktop.application.collector_pause import collector_paused
+        from desktop.domain.collector_pause import collector_paused
 
         with collector_paused():  # a bundle's objects all live until the end: see the module
             decisions, checklists, coded = self._prepared(text)
@@ -610,7 +610,7 @@ class DecisionService:
 
     def prepare_import(self, text: str) -> list[Decision]:
         """The decisions a bundle would add, checked as import checks them; writes nothing."""
-        from desktop.application.collector_pause import collector_paused
+        from desktop.domain.collector_pause import collector_paused
 
         with collector_paused():
             return self._prepared(text)[0]

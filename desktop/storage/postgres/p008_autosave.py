@@ -8,9 +8,10 @@ server never inlines: each call in each new transaction parsed and planned the b
 (20-60 us of server CPU a call, measured with /proc's utime+stime of the backend). As
 PL/pgSQL they keep their plans for the session; what each returns is unchanged.
 
-The lock triggers of answers (and the other child tables) and of search_index read the
-version's status once for an UPDATE that keeps the row's version (twice before), and
-search_index's asks who owns the tables only when the version is signed off.
+The lock trigger of search_index reads the version's status once for an UPDATE that keeps
+the row's version (twice before), and asks who owns the tables only when the version is
+signed off. (The child tables' lock trigger, dc_child_locked, gets the same single look in
+p010, which also makes it lock the version row.)
 """
 
 from __future__ import annotations
@@ -80,24 +81,6 @@ BEGIN
         WHEN p_decision = '' THEN 'register'
         ELSE 'edit'
     END;
-END $$;
-
--- options, answers, actions, documents, appraisals: as p001, one look at the version's
--- status when an UPDATE keeps the row in the same version.
-CREATE OR REPLACE FUNCTION dc_child_locked() RETURNS trigger LANGUAGE plpgsql
-SET search_path = public, pg_temp AS $$
-BEGIN
-    IF (TG_OP IN ('UPDATE', 'DELETE') AND
-            (SELECT status FROM versions WHERE id = OLD.version_id) = 'signed-off')
-       OR (TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.version_id IS DISTINCT FROM OLD.version_id))
-          AND (SELECT status FROM versions WHERE id = NEW.version_id) = 'signed-off' THEN
-        RAISE EXCEPTION 'locked: this version is signed off and cannot be changed'
-            USING ERRCODE = 'DC001';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
 END $$;
 
 -- search_index: as p004; the owner (who may rebuild a locked version's words) is asked

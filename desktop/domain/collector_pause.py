@@ -1,4 +1,5 @@
-"""Python's cycle collector held off while one batch of objects is built.
+"""Python's cycle collector held off while one batch of objects is built (an import of a
+bundle, a PDF document's build).
 
 An import parses a bundle into hundreds of thousands of small objects (dicts, strings, tuples,
 records) that all live until it ends. Each of them counts towards the collector's thresholds,
