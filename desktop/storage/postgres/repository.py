@@ -181,12 +181,13 @@ def _lexeme(word: str) -> str:
 
 def tsquery_text(search: str) -> str | None:
     """Every typed word as a prefix term (a word that tokenises into several is a phrase of
-    them, as FTS5 reads a quoted term); None if no word has a letter or digit."""
+    them, as FTS5 reads a quoted term); None if no word has a letter or digit. As FTS5 reads
+    an empty phrase, a typed word without one is passed over ("waste %" finds "waste")."""
     terms = []
     for typed in search.split():
         words = search_tokens(typed)
         if not words:
-            return None  # FTS5 matches nothing for an empty phrase: no text matches
+            continue
         parts = [f"'{_lexeme(w)}'" for w in words]
         parts[-1] += ":*"
         terms.append("(" + " <-> ".join(parts) + ")")
