@@ -197,10 +197,14 @@ def tsvector_text(text: str) -> str:
 def _line_vector(line: str, start: int) -> tuple[str, int]:
     """One line's part of a tsvector literal, its words numbered from `start`, and how many."""
     words = search_tokens(line)
-    return " ".join(f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
-                    for i, word in enumerate(words, start=start)), len(words)
+    if start + len(words) <= _MAX_POSITION:  # (nearly always: no position to clamp)
+        return " ".join([f"'{_lexeme(word)}':{i}" for i, word in enumerate(words, start)]), \
+            len(words)
+    return " ".join([f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
+                     for i, word in enumerate(words, start=start)]), len(words)
 
 
+@lru_cache(maxsize=8192)  # a record's words repeat: each is quoted once
 def _lexeme(word: str) -> str:
     data = word.encode("utf-8")[:_MAX_LEXEME].decode("utf-8", "ignore")
     return data.replace("\\", "\\\\").replace("'", "''")
