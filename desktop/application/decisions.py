@@ -807,7 +807,8 @@ def answered_against(decision: Decision, checklist: Checklist) -> Decision:
 
 def _with_status(decision: Decision) -> Decision:
     """The decision with the status its content gives it (draft or ready)."""
-    return replace(decision, status=derived_status(decision))
+    status = derived_status(decision)
+    return decision if status == decision.status else replace(decision, status=status)
 
 
 _NUL_ESCAPE = re.compile(r"\\u0000")

@@ -108,6 +108,7 @@ _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_ve
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
+_CODED = 32  # records whose codes are kept (an editor per open record saves each in turn)
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
@@ -170,10 +171,14 @@ def tsvector_text(text: str) -> str:
 def _line_vector(line: str, start: int) -> tuple[str, int]:
     """One line's part of a tsvector literal, its words numbered from `start`, and how many."""
     words = search_tokens(line)
-    return " ".join(f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
-                    for i, word in enumerate(words, start=start)), len(words)
+    if start + len(words) <= _MAX_POSITION:  # (nearly always: no position to clamp)
+        return " ".join([f"'{_lexeme(word)}':{i}" for i, word in enumerate(words, start)]), \
+            len(words)
+    return " ".join([f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
+                     for i, word in enumerate(words, start=start)]), len(words)
 
 
+@lru_cache(maxsize=8192)  # a record's words repeat: each is quoted once
 def _lexeme(word: str) -> str:
     data = word.encode("utf-8")[:_MAX_LEXEME].decode("utf-8", "ignore")
     return data.replace("\\", "\\\\").replace("'", "''")
@@ -282,9 +287,10 @@ class PostgresRepository:
         self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
         self._watchers: list[PostgresWatcher] = []  # closed with the repository
-        # the record whose codes were worked out last, and its codes: an autosave's record
-        # is the one the save before it wrote (its codes are checked, then written anew)
-        self._coded: tuple[Decision, tuple[str, str]] | None = None
+        # the records whose codes were worked out last (by identity: records are frozen), and
+        # their codes: an autosave's record is the one the save before it of that record
+        # wrote (its codes are checked, then written anew), whichever records were saved since
+        self._coded: dict[int, tuple[Decision, tuple[str, str]]] = {}
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -766,10 +772,14 @@ class PostgresRepository:
         return int(row[0])
 
     def _codes(self, decision: Decision) -> tuple[str, str]:
-        """codes(decision), worked out once for the record the last call was given."""
-        if self._coded is None or self._coded[0] is not decision:
-            self._coded = (decision, codes(decision))
-        return self._coded[1]
+        """codes(decision), worked out once for each of the last _CODED records given."""
+        held = self._coded.get(id(decision))
+        if held is not None and held[0] is decision:
+            return held[1]
+        if len(self._coded) >= _CODED:
+            del self._coded[next(iter(self._coded))]  # the oldest
+        self._coded[id(decision)] = (decision, codes(decision))
+        return self._coded[id(decision)][1]
 
     def _derived(self, decision: Decision,
                  known: tuple[str, str] | None = None) -> dict[str, Any]:
