@@ -92,6 +92,14 @@ def altered(path: Path, problem: str) -> DamagedDatabase:
         "untouched; restore it from a backup.")
 
 
+def _wal_has_frames(path: Path) -> bool:
+    """Whether the WAL beside path holds at least one frame (more than its 32-byte header)."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 32
+    except OSError:
+        return False
+
+
 def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     """Raise StorageError if an existing file must not be opened for writing.
 
@@ -127,7 +135,10 @@ def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     raw_page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if raw_page_size == 1 else raw_page_size
     page_count = int.from_bytes(header[28:32], "big")
-    if len(header) < 100 or size < page_size * page_count:
+    if len(header) < 100 or (size < page_size * page_count and not _wal_has_frames(path)):
+        # With frames in the WAL, page 1 may already hold the grown page count that a checkpoint
+        # cut short by a crash had not yet written out: SQLite recovers the rest from the WAL,
+        # and quick_check (here or in the background check) still finds real damage.
         raise DamagedDatabase(
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."

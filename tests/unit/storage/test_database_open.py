@@ -264,3 +264,49 @@ def test_backup_copy_opens(tmp_path, real_db):
         assert json.loads(json.dumps(db.execute("SELECT count(*) FROM versions").fetchone()))[0] == 31
     finally:
         db.close()
+
+
+_WRITE_THEN_DIE = """
+import os, sys
+from desktop.application.bootstrap import open_service
+svc = open_service(sys.argv[1], user="tester")
+svc.db.execute("PRAGMA wal_autocheckpoint=0")
+for i in range(40):
+    svc.create(f"After the checkpoint {i}", proposal="y" * 3000)
+os._exit(0)  # a crash: no close, so no checkpoint; the WAL holds every page written
+"""
+
+
+def _last_wal_frame_of_page_one(wal: bytes) -> bytes:
+    page_size = int.from_bytes(wal[8:12], "big")
+    found = b""
+    for at in range(32, len(wal) - 24 - page_size + 1, 24 + page_size):
+        if int.from_bytes(wal[at:at + 4], "big") == 1:
+            found = wal[at + 24:at + 24 + page_size]
+    return found
+
+
+def test_a_checkpoint_cut_short_by_a_crash_is_not_damage(tmp_path, real_db):
+    """A crash in the middle of a checkpoint: page 1, with the grown page count, was copied from
+    the WAL into the file before the pages that make the file that long. SQLite recovers it all
+    from the WAL, so the file must open with everything in it, not be called truncated."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", _WRITE_THEN_DIE, str(real_db)], check=True)
+    wal = real_db.with_name(real_db.name + "-wal").read_bytes()
+    page_one = _last_wal_frame_of_page_one(wal)
+    assert page_one, "the WAL holds a newer page 1"
+    with real_db.open("r+b") as fh:
+        fh.write(page_one)
+    header_pages = int.from_bytes(page_one[28:32], "big")
+    assert real_db.stat().st_size < header_pages * len(page_one), "the file is shorter than page 1 says"
+
+    from desktop.application.bootstrap import open_service
+
+    svc = open_service(real_db, user="tester")
+    try:
+        titles = {row["title"] for row in svc.db.query("SELECT title FROM versions")}
+        assert {f"After the checkpoint {i}" for i in range(40)} <= titles
+    finally:
+        svc.db.close()
