@@ -25,14 +25,7 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
-from desktop.domain.queries import (
-    ActionQuery,
-    ActionRow,
-    AuditEntry,
-    RegisterQuery,
-    RegisterRow,
-    SearchMatch,
-)
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import (
     codes,
     documents_from_record,
@@ -54,6 +47,9 @@ from desktop.storage.seal import AuditSeal
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
 
+    from desktop.domain.action_queries import ActionQuery, ActionRow
+    from desktop.domain.audit_entries import AuditEntry
+    from desktop.domain.search_matches import SearchMatch
     from desktop.storage.connection import LazyDatabase
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -785,6 +781,8 @@ class Repository(LifecycleTables):
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
         """Where `search` found each of these register rows (by decision id), read from the
         rows' own text: a page of the register at a time, only while searching."""
+        from desktop.domain.search_matches import SearchMatch
+
         rows = list(rows)
         typed = search.strip()
         if not typed or not rows:
@@ -856,6 +854,8 @@ class Repository(LifecycleTables):
     def open_actions(self, q: ActionQuery, offset: int = 0, limit: int = 200) -> list[ActionRow]:
         """One page of open actions across the register: overdue first, then in q's sort.
         About 40 ms a page on 10,000 decisions (67,000 actions)."""
+        from desktop.domain.action_queries import ActionRow
+
         where, params = self._action_where(q)
         order = ACTION_SORT_COLUMNS.get(q.sort, ACTION_SORT_COLUMNS["due"])
         direction = "DESC" if q.descending else "ASC"
@@ -900,6 +900,8 @@ class Repository(LifecycleTables):
 
     def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
         """The audit rows of one field of one version, oldest first."""
+        from desktop.domain.audit_entries import AuditEntry
+
         return [AuditEntry(*r) for r in self.db.execute(
             f"{_AUDIT_SELECT} WHERE decision_id = ? AND version = ? AND field = ? ORDER BY id",
             [decision_id, version, field])]
@@ -1283,6 +1285,8 @@ class Repository(LifecycleTables):
                 f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
+        from desktop.domain.audit_entries import AuditEntry
+
         sql = _AUDIT_SELECT
         params: list[Any] = []
         if decision_id is not None:
