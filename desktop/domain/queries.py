@@ -9,12 +9,11 @@ shared register's live updates (`register_changes.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from desktop.domain.decision import Rating, Status
+from desktop.domain.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RegisterRow:
     """One line of the register: the current version of a decision."""
 
@@ -41,7 +40,7 @@ class RegisterRow:
 
 
 
-@dataclass(frozen=True)
+@frozen
 class RegisterQuery:
     """What the register shows: search text, filters, sort and a page."""
 
