@@ -337,6 +337,57 @@ def _desktop_domain_rules_Allowed(_dc_defaults_, _dc_factories_, _dc_marker_, _d
     return __init__, __repr__, __eq__, __hash__
 
 
+def _desktop_storage_lifecycle_store_SignedCopy(_dc_defaults_, _dc_factories_, _dc_marker_, _dc_set_):
+    def __init__(self, id, filename, sha256, size, attached_at, attached_by):
+        _dc_set_(self, 'id', id)
+        _dc_set_(self, 'filename', filename)
+        _dc_set_(self, 'sha256', sha256)
+        _dc_set_(self, 'size', size)
+        _dc_set_(self, 'attached_at', attached_at)
+        _dc_set_(self, 'attached_by', attached_by)
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(id={self.id!r}, filename={self.filename!r}, sha256={self.sha256!r}, size={self.size!r}, attached_at={self.attached_at!r}, attached_by={self.attached_by!r})"
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.id,self.filename,self.sha256,self.size,self.attached_at,self.attached_by,)==(other.id,other.filename,other.sha256,other.size,other.attached_at,other.attached_by,)
+        return NotImplemented
+    def __hash__(self):
+        return hash((self.id,self.filename,self.sha256,self.size,self.attached_at,self.attached_by,))
+    return __init__, __repr__, __eq__, __hash__
+
+
+def _desktop_storage_seal_Head(_dc_defaults_, _dc_factories_, _dc_marker_, _dc_set_):
+    def __init__(self, last_id, last_hash, authentic):
+        _dc_set_(self, 'last_id', last_id)
+        _dc_set_(self, 'last_hash', last_hash)
+        _dc_set_(self, 'authentic', authentic)
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(last_id={self.last_id!r}, last_hash={self.last_hash!r}, authentic={self.authentic!r})"
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.last_id,self.last_hash,self.authentic,)==(other.last_id,other.last_hash,other.authentic,)
+        return NotImplemented
+    def __hash__(self):
+        return hash((self.last_id,self.last_hash,self.authentic,))
+    return __init__, __repr__, __eq__, __hash__
+
+
+def _desktop_storage_repository_AuditLogCheck(_dc_defaults_, _dc_factories_, _dc_marker_, _dc_set_):
+    def __init__(self, tampered, unverifiable, problems):
+        _dc_set_(self, 'tampered', tampered)
+        _dc_set_(self, 'unverifiable', unverifiable)
+        _dc_set_(self, 'problems', problems)
+    def __repr__(self):
+        return self.__class__.__qualname__ + f"(tampered={self.tampered!r}, unverifiable={self.unverifiable!r}, problems={self.problems!r})"
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.tampered,self.unverifiable,self.problems,)==(other.tampered,other.unverifiable,other.problems,)
+        return NotImplemented
+    def __hash__(self):
+        return hash((self.tampered,self.unverifiable,self.problems,))
+    return __init__, __repr__, __eq__, __hash__
+
+
 LAYOUTS = {
     'desktop.domain.checklist.Principle': (('slug', ''), ('number', ''), ('title', ''), ('wording', ''), ('guidance', ''), ('questions', ''), ('kind', '=')),
     'desktop.domain.checklist.SignOffRole': (('name', ''), ('required', '')),
@@ -353,6 +404,9 @@ LAYOUTS = {
     'desktop.domain.queries.RegisterQuery': (('search', '='), ('statuses', '='), ('ratings', '='), ('overdue_only', '='), ('in_call_in', '='), ('challenge_open', '='), ('today', '='), ('sort', '='), ('descending', '=')),
     'desktop.domain.timeline.Timeline': (('key_decision', ''), ('notice_date', ''), ('urgency_route', ''), ('decision_date', ''), ('publication_date', ''), ('call_in_days', ''), ('notice_clear_days', ''), ('call_in_end', ''), ('implementable_from', ''), ('challenge_end', '')),
     'desktop.domain.rules.Allowed': (('edit', ''), ('withdraw', ''), ('delete', ''), ('sign_off', ''), ('remove_sign_off', ''), ('amend', ''), ('mark_actions', ''), ('attach_signed_copy', ''), ('refusals', '')),
+    'desktop.storage.lifecycle_store.SignedCopy': (('id', ''), ('filename', ''), ('sha256', ''), ('size', ''), ('attached_at', ''), ('attached_by', '')),
+    'desktop.storage.seal.Head': (('last_id', ''), ('last_hash', ''), ('authentic', '')),
+    'desktop.storage.repository.AuditLogCheck': (('tampered', ''), ('unverifiable', ''), ('problems', '')),
 }
 MAKERS = {
     'desktop.domain.checklist.Principle': _desktop_domain_checklist_Principle,
@@ -370,4 +424,7 @@ MAKERS = {
     'desktop.domain.queries.RegisterQuery': _desktop_domain_queries_RegisterQuery,
     'desktop.domain.timeline.Timeline': _desktop_domain_timeline_Timeline,
     'desktop.domain.rules.Allowed': _desktop_domain_rules_Allowed,
+    'desktop.storage.lifecycle_store.SignedCopy': _desktop_storage_lifecycle_store_SignedCopy,
+    'desktop.storage.seal.Head': _desktop_storage_seal_Head,
+    'desktop.storage.repository.AuditLogCheck': _desktop_storage_repository_AuditLogCheck,
 }

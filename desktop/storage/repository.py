@@ -8,7 +8,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
+from desktop.domain.frozen import frozen
 from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import (
     codes,
@@ -1357,7 +1358,7 @@ class Repository(LifecycleTables):
         return AuditLogCheck(tuple(bad), unverifiable, tuple(problems))
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditLogCheck:
     """What re-deriving the audit log found."""
 
