@@ -14,13 +14,14 @@ from desktop.application.bootstrap import open_service
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Modules the first page of the register does without, each a few frozen dataclasses or
-# compiled patterns (~0.5 ms apiece): loaded where first used, after the first paint.
+# Modules the first page of the register does without (a frozen dataclass costs ~0.5 ms to
+# create): loaded where first used, after the first paint, or never.
 DEFERRED = (
     "desktop.domain.action_queries",  # the open actions
     "desktop.domain.audit_entries",  # the audit log's rows
     "desktop.domain.search_matches",  # a search's "Matched in"
     "desktop.domain.register_changes",  # the shared register's live updates
+    "ctypes",  # ~1 ms of C types: the None guard (desktop/ui/qt_guard.py) needs one of them
 )
 
 PROBE = """
