@@ -46,6 +46,11 @@ OPTIONAL_COLUMNS = ("timeline", "meeting_date", "decision_maker")
 # The timeline's filters sit with the statuses (after a rule): a button of their own pushed
 # "New decision" past the search box at 1024 px and 150%.
 TIMELINE_CHOICES = [("call-in", "In call-in"), ("challenge", "Challenge window open")]
+# The room Fusion (the app's only style) leaves either side of a cell's text, less one: its
+# PM_FocusFrameHMargin, 2 px at every scale and font DPI. Asking the style builds PySide's
+# QStyle type and its enums (~4 ms and 0.5 MiB before the first paint of a register with
+# rows); tests/gui/register/test_register_layout.py checks the style still says 2.
+FOCUS_FRAME_MARGIN = 2
 
 
 class RegisterTable(QTableView):
@@ -263,8 +268,6 @@ class RegisterView(QWidget):
     def _build_table(self) -> RegisterTable:
         if self._table is not None:
             return self._table
-        from PySide6.QtWidgets import QStyle
-
         table = self._table = RegisterTable()
         header = table.horizontalHeader()
         # The header paints its headings from plain items (header_labels): each call Qt makes
@@ -299,8 +302,7 @@ class RegisterView(QWidget):
         self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
         # A status reads whole at any width ("Ready for sign-off", not "Ready for si…"); only
         # a version number after it may be cut short.
-        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
-                                                table) + 1) + 8
+        margin = 2 * (FOCUS_FRAME_MARGIN + 1) + 8
         statuses = max(table.fontMetrics().horizontalAdvance(s.label) for s in Status) + margin
         for i, (key, label) in enumerate(COLUMNS):
             if key in widths:

@@ -47,6 +47,7 @@ def probe(app):
     print("appraisal-loaded", appraisal, file=sys.stderr, flush=True)
     later = sorted(m for m in deferred.split(",") if m in sys.modules)
     print("deferred-loaded", later, file=sys.stderr, flush=True)
+    print("qstyle-built", "PixelMetric" in made, file=sys.stderr, flush=True)
     from desktop.domain.decision import Rating
     from desktop.ui import theme
     for rating in Rating:  # every icon a register row can show
@@ -93,3 +94,9 @@ def test_a_register_without_appraisals_paints_without_the_appraisal_or_merge_mod
 def test_the_first_page_loads_no_module_it_does_not_show(tmp_path):
     out = _first_paint(tmp_path)
     assert "deferred-loaded []" in out, out
+
+
+def test_the_register_table_is_measured_without_building_pyside_s_qstyle(tmp_path):
+    # QStyle's enums (~4 ms, 0.5 MiB) wait until something after the first paint names it
+    out = _first_paint(tmp_path)
+    assert "qstyle-built False" in out, out
