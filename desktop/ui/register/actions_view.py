@@ -37,7 +37,7 @@ from desktop.ui.register.model import (
     PagedTableModel,
     _Index,
 )
-from desktop.ui.register.view import RegisterTable
+from desktop.ui.register.table import RegisterTable
 from desktop.ui.widgets import READING_WIDTH, text_label
 
 if TYPE_CHECKING:

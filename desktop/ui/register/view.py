@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMenu,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,10 +22,10 @@ from desktop.ui.register.model import COLUMNS, RegisterTableModel, header_labels
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QPaintEvent
+    from PySide6.QtCore import QModelIndex
 
     from desktop.application.decisions import DecisionService
-    from desktop.ui.register.model import PagedTableModel
+    from desktop.ui.register.table import RegisterTable
 
 # A search over 10,000 decisions takes about 15 ms, so results follow each keystroke at once.
 # A zero-interval timer still coalesces keystrokes that arrive while a query is running.
@@ -51,51 +48,6 @@ TIMELINE_CHOICES = [("call-in", "In call-in"), ("challenge", "Challenge window o
 # QStyle type and its enums (~4 ms and 0.5 MiB before the first paint of a register with
 # rows); tests/gui/register/test_register_layout.py checks the style still says 2.
 FOCUS_FRAME_MARGIN = 2
-
-
-class RegisterTable(QTableView):
-    """Enter or Return opens the current decision, as does a double click."""
-
-    open_requested = Signal(QModelIndex)
-    painted = Signal()  # after each paint of the rows
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        super().paintEvent(event)
-        self.painted.emit()
-
-    def list_of(self, name: str, selection: QAbstractItemView.SelectionMode) -> None:
-        """A read-only list of rows, one line each, sorted by its headings (the register's,
-        the open actions')."""
-        self.setAccessibleName(name)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(selection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setTabKeyNavigation(False)
-        self.verticalHeader().hide()
-        header = self.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
-        header.setAccessibleName("Column headings: choose one to sort by it")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        from PySide6.QtCore import Qt
-
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def selectAll(self) -> None:  # noqa: N802 - Qt override
-        # Rows arrive a page at a time: "all" must mean every decision that matches, not
-        # only those scrolled into view (a committee pack of "all" silently held the first 100).
-        model = cast("PagedTableModel | None", self.model())  # a register's or an actions list's
-        if model is not None and model.canFetchMore():
-            model.fetchMore(everything=True)
-        super().selectAll()
 
 
 class FilterButton(QToolButton):
@@ -268,6 +220,12 @@ class RegisterView(QWidget):
     def _build_table(self) -> RegisterTable:
         if self._table is not None:
             return self._table
+        # The table's module (and PySide's item-view and header types, their ~15 enums) loads
+        # only for a register with rows: an empty one paints its greeting without it.
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+        from desktop.ui.register.table import RegisterTable
+
         table = self._table = RegisterTable()
         header = table.horizontalHeader()
         # The header paints its headings from plain items (header_labels): each call Qt makes
