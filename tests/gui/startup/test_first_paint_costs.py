@@ -21,6 +21,7 @@ DEFERRED = (
     "desktop.domain.audit_entries",  # the audit log's rows
     "desktop.domain.search_matches",  # a search's "Matched in"
     "desktop.domain.register_changes",  # the shared register's live updates
+    "desktop.ui.worker_thread",  # QThread's type and enums: the first BackgroundOp's
     "ctypes",  # ~1 ms of C types: the None guard (desktop/ui/qt_guard.py) needs one of them
 )
 
