@@ -29,7 +29,7 @@ from desktop.domain.decision import (
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, StorageError
 from desktop.domain.fields import EXEMPT_PARAGRAPHS, FIELDS, REPORT_FIELDS, max_length, names
-from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import CODE_SCHEME
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from desktop.application.appraisals import AppraisalService
     from desktop.application.checklists import ChecklistService
     from desktop.application.lifecycle import LifecycleService
+    from desktop.domain.action_queries import ActionQuery, ActionRow
     from desktop.storage.connection import LazyDatabase
 
 MAX_TITLE = max_length("title")
@@ -59,7 +60,7 @@ MAX_REFERENCE = max_length("reference")
 
 
 T = TypeVar("T")
-Query = TypeVar("Query", RegisterQuery, ActionQuery)
+Query = TypeVar("Query", RegisterQuery, "ActionQuery")
 
 
 def os_user() -> str:

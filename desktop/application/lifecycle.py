@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
+from desktop.domain.audit_entries import AuditEntry
 from desktop.domain.checklist import Checklist, Principle, SignOffRole, numbered, role_key
 from desktop.domain.decision import (
     Answer,
@@ -25,7 +26,6 @@ from desktop.domain.decision import (
     detail_problems,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, Stale
-from desktop.domain.queries import AuditEntry
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.rules import allowed

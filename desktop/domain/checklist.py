@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from desktop.domain.digest import sha256_hex
 from desktop.domain.errors import ChecklistError
+from desktop.domain.frozen import frozen
 from desktop.domain.visible import BIDI_CONTROLS
 
 KINDS: tuple[str, ...] = ("principle", "duty")
@@ -25,7 +25,7 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
                  "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 
 
-@dataclass(frozen=True)
+@frozen
 class Principle:
     """One section of a checklist (a principle or a duty), with its guidance."""
 
@@ -74,7 +74,7 @@ def numbered(sections: Iterable[Principle]) -> str:
     return " and ".join(parts)
 
 
-@dataclass(frozen=True)
+@frozen
 class SignOffRole:
     """A role that signs the record; required roles must all sign before it locks."""
 
@@ -82,7 +82,7 @@ class SignOffRole:
     required: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Checklist:
     """A versioned checklist definition."""
 
@@ -219,7 +219,7 @@ def _validated_before(text: str, schema_path: Path) -> bool:
     return validation_digest(text, schema_text) in listed
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One way a checklist definition breaks the schema or a rule the schema cannot state
     (unique slugs and role names, sections numbered in order)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from desktop.domain.fields import LABELS
+from desktop.domain.frozen import frozen
 
 if TYPE_CHECKING:  # imported where an appraisal is read: not before the register's first paint
     from desktop.domain.appraisal import Appraisal
@@ -81,7 +82,7 @@ DELIVERY_MODEL_LABELS = {
 OPTION_STATUSES: tuple[str, ...] = ("recommended", "rejected")
 
 
-@dataclass(frozen=True)
+@frozen
 class Action:
     """Something to be done where a principle falls short."""
 
@@ -95,7 +96,7 @@ class Action:
         return bool(self.action.strip() and self.owner.strip() and self.due)
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     """A document the evidence rests on, as a background paper names it: its title, its date
     (YYYY-MM-DD, None until known) and where it is held (a file path, a web address, an
@@ -106,7 +107,7 @@ class Document:
     held_at: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Answer:
     """The answer to one section of a checklist."""
 
@@ -120,7 +121,7 @@ class Answer:
 EMPTY_ANSWER = Answer()
 
 
-@dataclass(frozen=True)
+@frozen
 class Option:
     """An option considered; one is recommended, the others rejected."""
 
@@ -130,7 +131,7 @@ class Option:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class SignOff:
     """A recorded sign-off by one role."""
 
@@ -141,7 +142,7 @@ class SignOff:
     comment: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """One version of a decision record."""
 

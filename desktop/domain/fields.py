@@ -7,10 +7,10 @@ keep theirs (contracts), so those lists name fields but take labels and limits f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from desktop.domain.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class DetailField:
     """One of a decision's details."""
 

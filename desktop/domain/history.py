@@ -12,7 +12,7 @@ FOLD_WINDOW_S = 5 * 60  # saves of one field by one person less than this apart 
 
 
 class Change(Protocol):
-    """An audit row (desktop.domain.queries.AuditEntry has these), read only."""
+    """An audit row (desktop.domain.audit_entries.AuditEntry has these), read only."""
 
     @property
     def id(self) -> int: ...

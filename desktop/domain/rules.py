@@ -8,15 +8,15 @@ one is kept for the record; once anyone has signed, the content they signed stay
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from desktop.domain.decision import Decision, Status
 from desktop.domain.errors import Refused
+from desktop.domain.frozen import frozen
 
 OPEN = (Status.DRAFT, Status.READY)
 
 
-@dataclass(frozen=True)
+@frozen
 class Allowed:
     """What may be done to one version of a record; for each thing refused, why, in words."""
 

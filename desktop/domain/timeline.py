@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from desktop.domain.decision import Decision
+from desktop.domain.frozen import frozen
 
 CALL_IN_DAYS = 5  # working days, the common period (register_settings "call_in_days")
 MAX_CALL_IN_DAYS = 30  # the longest call-in period a council may set
@@ -113,7 +113,7 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Timeline:
     """A decision's timeline; a date is None where the record lacks what it is worked from."""
 

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from desktop.domain.queries import ActionRow
+from desktop.domain.action_queries import ActionRow
 
 HEADER = ("Due date", "Overdue", "Owner", "Action", "Decision reference", "Decision",
           "Principle or duty")

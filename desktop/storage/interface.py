@@ -23,22 +23,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import Decision, SignOff
-from desktop.domain.queries import (
-    ActionQuery,
-    ActionRow,
-    AuditEntry,
-    RegisterChange,
-    RegisterQuery,
-    RegisterRow,
-    SearchMatch,
-)
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.storage.lifecycle_store import SignedCopy
 from desktop.storage.repository import AuditLogCheck
 from desktop.storage.seal import AuditSeal
+
+if TYPE_CHECKING:  # not needed for the register's first page (desktop/domain/queries.py)
+    from desktop.domain.action_queries import ActionQuery, ActionRow
+    from desktop.domain.audit_entries import AuditEntry
+    from desktop.domain.register_changes import RegisterChange
+    from desktop.domain.search_matches import SearchMatch
 
 Change = tuple[str, str | None, str | None]  # (field, old value, new value) of one audit row
 

@@ -7,10 +7,10 @@ checks at the end are plain functions over the sqlite-utils Database.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from desktop.domain.decision import Decision, SignOff
+from desktop.domain.frozen import frozen
 
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from desktop.storage.connection import LazyDatabase
 
 
-@dataclass(frozen=True)
+@frozen
 class SignedCopy:
     """A scan of the signed paper record, attached to a signed-off version."""
 

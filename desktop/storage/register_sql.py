@@ -11,12 +11,16 @@ written with SQLite's `?`; `Dialect.sql` puts in the engine's own.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.decision import Rating, Status
-from desktop.domain.queries import ActionQuery, ActionRow, RegisterQuery, RegisterRow, SearchMatch
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.verification import normalise_code
 from desktop.storage.search_words import containing, prefix_finder, search_tokens
+
+if TYPE_CHECKING:  # imported where used: the first paint needs neither (docs/ARCHITECTURE.md)
+    from desktop.domain.action_queries import ActionQuery, ActionRow
+    from desktop.domain.search_matches import SearchMatch
 
 # Runs one statement with its parameters and gives its rows (either repository's execute).
 Run = Callable[[str, list[Any]], Iterable[Sequence[Any]]]
@@ -238,6 +242,8 @@ def search_matches(d: Dialect, run: Run, search: str,
     if code is not None:
         coded = {r[0] for r in run(
             d.sql("SELECT decision_id FROM versions WHERE verification_code = ?"), [code])}
+    from desktop.domain.search_matches import SearchMatch
+
     found: dict[str, SearchMatch] = {}
     for r in rows:
         places = []
@@ -296,5 +302,7 @@ def open_actions(d: Dialect, q: ActionQuery, offset: int, limit: int
 
 def action_rows(records: Iterable[Sequence[Any]]) -> list[ActionRow]:
     """The rows of an `open_actions` query as ActionRows."""
+    from desktop.domain.action_queries import ActionRow
+
     return [ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
             for r in records]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +23,8 @@ from desktop.domain.decision import (
     completeness,
     overall_rating,
 )
-from desktop.domain.queries import (
-    ActionQuery,
-    ActionRow,
-    AuditEntry,
-    RegisterQuery,
-    RegisterRow,
-    SearchMatch,
-)
+from desktop.domain.frozen import frozen
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import (
     codes,
     documents_from_record,
@@ -55,6 +49,9 @@ from desktop.storage.search_words import search_tokens as search_tokens
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
 
+    from desktop.domain.action_queries import ActionQuery, ActionRow
+    from desktop.domain.audit_entries import AuditEntry
+    from desktop.domain.search_matches import SearchMatch
     from desktop.storage.connection import LazyDatabase
 
 _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
@@ -695,6 +692,8 @@ class Repository(LifecycleTables):
 
     def audit_rows(self, decision_id: str, version: int, field: str) -> list[AuditEntry]:
         """The audit rows of one field of one version, oldest first."""
+        from desktop.domain.audit_entries import AuditEntry
+
         return [AuditEntry(*r) for r in self.db.execute(
             f"{_AUDIT_SELECT} WHERE decision_id = ? AND version = ? AND field = ? ORDER BY id",
             [decision_id, version, field])]
@@ -1078,6 +1077,8 @@ class Repository(LifecycleTables):
                 f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
+        from desktop.domain.audit_entries import AuditEntry
+
         sql = _AUDIT_SELECT
         params: list[Any] = []
         if decision_id is not None:
@@ -1148,7 +1149,7 @@ class Repository(LifecycleTables):
         return AuditLogCheck(tuple(bad), unverifiable, tuple(problems))
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditLogCheck:
     """What re-deriving the audit log found."""
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from desktop.domain.frozen import frozen
 
 _KEY_BYTES, _HEAD_BYTES = 256, 4096  # a key file is 65 bytes, a head about 250
 
@@ -49,7 +50,7 @@ def key_id_of(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@frozen
 class Head:
     """The newest audit row the register had written, as recorded beside its key."""
 

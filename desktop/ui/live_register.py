@@ -27,7 +27,7 @@ BACKOFF_MS = (250, 500, 1000, 2000, 4000, 8000)
 class LiveRegister(QObject):
     """Others' committed changes, as signals (see the module)."""
 
-    changed = Signal(object)  # a list of desktop.domain.queries.RegisterChange
+    changed = Signal(object)  # a list of desktop.domain.register_changes.RegisterChange
     paused = Signal()
     resumed = Signal()
 

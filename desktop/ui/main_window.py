@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from desktop.application.decisions import DecisionService
-    from desktop.domain.queries import RegisterChange
+    from desktop.domain.register_changes import RegisterChange
     from desktop.ui.checklists.window import ChecklistsWindow
     from desktop.ui.council_settings import CouncilSettingsDialog
     from desktop.ui.editor.decision_editor import DecisionEditor

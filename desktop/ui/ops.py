@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from desktop.ui.worker_thread import WorkerThread
 
 
 class Cancelled(Exception):
@@ -51,15 +54,6 @@ class Context:
         self._cancel.set()
 
 
-class _Thread(QThread):
-    def __init__(self, body: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._body = body
-
-    def run(self) -> None:
-        self._body()
-
-
 class BackgroundOp(QObject):
     """One run of `work` in a worker thread; the callbacks run on the GUI thread.
 
@@ -83,14 +77,16 @@ class BackgroundOp(QObject):
         if progress is not None:
             self._progressed.connect(progress)  # receiver on the GUI thread: queued
         self._outcome.connect(self._deliver)  # a slot of this object (GUI thread): queued
-        self._thread: _Thread | None = None
+        self._thread: WorkerThread | None = None
         self._running = False
 
     def start(self) -> None:
         """Run the work in a new worker thread (once)."""
         if self._thread is not None:
             raise RuntimeError("a BackgroundOp runs once")
-        self._thread = _Thread(self._run, self)
+        from desktop.ui.worker_thread import WorkerThread  # QThread's enums: not at start-up
+
+        self._thread = WorkerThread(self._run, self)
         self._running = True
         self._thread.start()
 

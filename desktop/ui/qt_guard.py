@@ -22,11 +22,16 @@ def guard_singletons() -> bool:
     """Make None, True and False effectively immortal on CPython < 3.12. Returns True if applied."""
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
-    import ctypes
+    # ctypes' own C module, not the ctypes package (~1 ms before the first paint to define
+    # every C type): one integer as wide as a Py_ssize_t, which sys.maxsize tells.
+    import _ctypes
+
+    class SsizeT(_ctypes._SimpleCData):
+        _type_ = "q" if sys.maxsize > 2**32 else "i"
 
     for singleton in (None, True, False):
         # ob_refcnt is the first field of every object in a standard (non-debug) CPython build.
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        refcount = SsizeT.from_address(id(singleton))
         if refcount.value < _MARGIN:
             refcount.value += _MARGIN
     return True

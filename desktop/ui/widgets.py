@@ -6,7 +6,6 @@ from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QBoxLayout,
@@ -591,6 +590,8 @@ def takes_ring(widget: QWidget) -> bool:
     """Whether the focus ring goes round `widget` when it has the focus: text inputs, drop-down
     lists, tables and lists (whose own focus cue was a thin border), and widgets that ask for
     it (the error summary). Not a list inside a pop-up (a drop-down's own list)."""
+    from PySide6.QtWidgets import QAbstractItemView  # ~10 enums: not before the first paint
+
     if isinstance(widget, QAbstractItemView):
         from PySide6.QtCore import Qt  # not before the first paint: no list has focus then
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import LiveUpdatesLost, StorageError
-from desktop.domain.queries import RegisterChange
+from desktop.domain.register_changes import RegisterChange
 from desktop.storage.postgres.migrate import _one_line
 from desktop.storage.postgres.p006_notify import CHANNEL
 from desktop.storage.postgres.uri import libpq_reason, shown_uri

@@ -36,6 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.domain.action_queries import ActionQuery, ActionRow
+from desktop.domain.audit_entries import AuditEntry
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
     Action,
@@ -48,14 +50,7 @@ from desktop.domain.decision import (
     Status,
 )
 from desktop.domain.errors import InvalidInput, Refused, Stale, StorageError, Unreachable
-from desktop.domain.queries import (
-    ActionQuery,
-    ActionRow,
-    AuditEntry,
-    RegisterQuery,
-    RegisterRow,
-    SearchMatch,
-)
+from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import (
     codes,
     documents_from_record,
@@ -63,6 +58,7 @@ from desktop.domain.record import (
     section_slugs,
     sign_off_text,
 )
+from desktop.domain.search_matches import SearchMatch
 from desktop.domain.timeline import CALL_IN_DAYS, call_in_period, decision_timeline
 from desktop.storage import register_sql
 from desktop.storage.lifecycle_store import SignedCopy

@@ -25,19 +25,18 @@ KEYWORDS = frozenset({
     "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
     "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
 })
-_FIRST_KEYWORD = re.compile(r"\s*([A-Za-z_]+)\s*=")
+# The patterns are compiled where first used (re keeps them): a register file, the usual
+# `--db`, needs none of them before the window's first paint.
+_FIRST_KEYWORD = r"\s*([A-Za-z_]+)\s*="
 HIDDEN = "***"
 # A password in each form libpq reads: a URI's user:password@, a URI's ?password= (or
 # &sslpassword=), and the keyword form's password=value, quoted ('a b\'c') or not (a\ b).
-_URI_USERINFO = re.compile(r"((?:^|\s)postgres(?:ql)?://[^/?#@:\s]*):[^/?#@\s]*@",
-                           re.IGNORECASE)
-_URI_PARAMETER = re.compile(r"([?&](?:ssl)?password=)[^&#\s]*", re.IGNORECASE)
+_URI_USERINFO = r"((?:^|\s)postgres(?:ql)?://[^/?#@:\s]*):[^/?#@\s]*@"
+_URI_PARAMETER = r"([?&](?:ssl)?password=)[^&#\s]*"
 # An unquoted value runs on to the next `keyword=`, not the next space: libpq would refuse
 # `password=hun ter2` (missing "=" after "ter2"), and "ter2" is still part of the password.
-_KEYWORD_VALUE = re.compile(
-    r"((?:^|(?<=\s))(?:ssl)?password\s*=\s*)"
-    r"('(?:[^'\\]|\\.)*(?:'|$)|.+?(?=\s+[A-Za-z_]+\s*=|\s*$))",
-    re.IGNORECASE | re.DOTALL)
+_KEYWORD_VALUE = (r"((?:^|(?<=\s))(?:ssl)?password\s*=\s*)"
+                  r"('(?:[^'\\]|\\.)*(?:'|$)|.+?(?=\s+[A-Za-z_]+\s*=|\s*$))")
 
 
 def is_postgres_uri(db: str | None) -> bool:
@@ -47,23 +46,26 @@ def is_postgres_uri(db: str | None) -> bool:
         return False
     if db.lower().startswith(SCHEMES):
         return True
-    first = _FIRST_KEYWORD.match(db)
+    if "=" not in db:  # every keyword/value string has one; most file paths have none
+        return False
+    first = re.match(_FIRST_KEYWORD, db)
     return first is not None and first.group(1).lower() in KEYWORDS
 
 
 def shown_uri(uri: str) -> str:
     """The connection string (or any text naming one) with every password left out, fit for
     a message, a log or a window title."""
-    uri = _URI_USERINFO.sub(rf"\1:{HIDDEN}@", uri)
-    uri = _URI_PARAMETER.sub(rf"\1{HIDDEN}", uri)
-    return _KEYWORD_VALUE.sub(rf"\1{HIDDEN}", uri)
+    uri = re.sub(_URI_USERINFO, rf"\1:{HIDDEN}@", uri, flags=re.IGNORECASE)
+    uri = re.sub(_URI_PARAMETER, rf"\1{HIDDEN}", uri, flags=re.IGNORECASE)
+    return re.sub(_KEYWORD_VALUE, rf"\1{HIDDEN}", uri, flags=re.IGNORECASE | re.DOTALL)
 
 
 def _password_text(db: str) -> list[str]:
     """The text of `db` that holds a password, however libpq would read it (or fail to)."""
-    found = [m.group(2) for m in _KEYWORD_VALUE.finditer(db)]
-    found += [m.group(0).split("=", 1)[1] for m in _URI_PARAMETER.finditer(db)]
-    userinfo = _URI_USERINFO.search(db)
+    found = [m.group(2) for m in re.finditer(_KEYWORD_VALUE, db, re.IGNORECASE | re.DOTALL)]
+    found += [m.group(0).split("=", 1)[1]
+              for m in re.finditer(_URI_PARAMETER, db, re.IGNORECASE)]
+    userinfo = re.search(_URI_USERINFO, db, re.IGNORECASE)
     if userinfo:
         found.append(db[userinfo.end(1) + 1:userinfo.end() - 1])
     return [text for text in found if text]

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.action_queries import ActionQuery, ActionRow
 from desktop.domain.dates import short_date
 from desktop.domain.decision import Rating
 from desktop.domain.errors import KnownError
-from desktop.domain.queries import ActionQuery, ActionRow
 from desktop.ui import theme
 from desktop.ui.register.model import (
     ACCESSIBLE_TEXT_ROLE,
@@ -37,7 +37,7 @@ from desktop.ui.register.model import (
     PagedTableModel,
     _Index,
 )
-from desktop.ui.register.view import RegisterTable
+from desktop.ui.register.table import RegisterTable
 from desktop.ui.widgets import READING_WIDTH, text_label
 
 if TYPE_CHECKING:

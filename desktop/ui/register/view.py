@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMenu,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,10 +22,10 @@ from desktop.ui.register.model import COLUMNS, RegisterTableModel, header_labels
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QPaintEvent
+    from PySide6.QtCore import QModelIndex
 
     from desktop.application.decisions import DecisionService
-    from desktop.ui.register.model import PagedTableModel
+    from desktop.ui.register.table import RegisterTable
 
 # A search over 10,000 decisions takes about 15 ms, so results follow each keystroke at once.
 # A zero-interval timer still coalesces keystrokes that arrive while a query is running.
@@ -46,51 +43,11 @@ OPTIONAL_COLUMNS = ("timeline", "meeting_date", "decision_maker")
 # The timeline's filters sit with the statuses (after a rule): a button of their own pushed
 # "New decision" past the search box at 1024 px and 150%.
 TIMELINE_CHOICES = [("call-in", "In call-in"), ("challenge", "Challenge window open")]
-
-
-class RegisterTable(QTableView):
-    """Enter or Return opens the current decision, as does a double click."""
-
-    open_requested = Signal(QModelIndex)
-    painted = Signal()  # after each paint of the rows
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        super().paintEvent(event)
-        self.painted.emit()
-
-    def list_of(self, name: str, selection: QAbstractItemView.SelectionMode) -> None:
-        """A read-only list of rows, one line each, sorted by its headings (the register's,
-        the open actions')."""
-        self.setAccessibleName(name)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(selection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setTabKeyNavigation(False)
-        self.verticalHeader().hide()
-        header = self.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
-        header.setAccessibleName("Column headings: choose one to sort by it")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        from PySide6.QtCore import Qt
-
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def selectAll(self) -> None:  # noqa: N802 - Qt override
-        # Rows arrive a page at a time: "all" must mean every decision that matches, not
-        # only those scrolled into view (a committee pack of "all" silently held the first 100).
-        model = cast("PagedTableModel | None", self.model())  # a register's or an actions list's
-        if model is not None and model.canFetchMore():
-            model.fetchMore(everything=True)
-        super().selectAll()
+# The room Fusion (the app's only style) leaves either side of a cell's text, less one: its
+# PM_FocusFrameHMargin, 2 px at every scale and font DPI. Asking the style builds PySide's
+# QStyle type and its enums (~4 ms and 0.5 MiB before the first paint of a register with
+# rows); tests/gui/register/test_register_layout.py checks the style still says 2.
+FOCUS_FRAME_MARGIN = 2
 
 
 class FilterButton(QToolButton):
@@ -263,7 +220,11 @@ class RegisterView(QWidget):
     def _build_table(self) -> RegisterTable:
         if self._table is not None:
             return self._table
-        from PySide6.QtWidgets import QStyle
+        # The table's module (and PySide's item-view and header types, their ~15 enums) loads
+        # only for a register with rows: an empty one paints its greeting without it.
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+        from desktop.ui.register.table import RegisterTable
 
         table = self._table = RegisterTable()
         header = table.horizontalHeader()
@@ -299,8 +260,7 @@ class RegisterView(QWidget):
         self._least: dict[str, int] = {}  # the bold heading and its sort arrow, no less
         # A status reads whole at any width ("Ready for sign-off", not "Ready for si…"); only
         # a version number after it may be cut short.
-        margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
-                                                table) + 1) + 8
+        margin = 2 * (FOCUS_FRAME_MARGIN + 1) + 8
         statuses = max(table.fontMetrics().horizontalAdvance(s.label) for s in Status) + margin
         for i, (key, label) in enumerate(COLUMNS):
             if key in widths:

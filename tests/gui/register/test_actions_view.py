@@ -8,8 +8,8 @@ import io
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.domain.action_queries import ActionQuery
 from desktop.domain.decision import Action, Answer
-from desktop.domain.queries import ActionQuery
 from desktop.ui.main_window import ACTIONS_KEYS
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop.domain.decision import Answer, Rating
@@ -111,3 +112,43 @@ def test_at_1024x768_and_150_percent_ready_for_sign_off_reads_whole(
     assert not table.isColumnHidden(KEYS.index("reference"))
     # and the whole table is in view: no sideways scrolling
     assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_cells_text_margin_the_widths_assume_is_the_styles(qtbot, make_window, service, themed):
+    """RegisterView measures its columns with FOCUS_FRAME_MARGIN instead of asking the style
+    (which builds PySide's QStyle type before the first paint): it must be what the style says."""
+    from PySide6.QtWidgets import QStyle
+
+    from desktop.ui.register.view import FOCUS_FRAME_MARGIN
+
+    complete_decision(service)
+    table = make_window(service).register.table
+    assert table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                     table) == FOCUS_FRAME_MARGIN
+
+
+@pytest.mark.parametrize("scale", [{"QT_SCALE_FACTOR": "2"}, {"QT_FONT_DPI": "144"},
+                                   {"QT_SCALE_FACTOR": "1.5", "QT_FONT_DPI": "192"}])
+def test_the_cells_text_margin_is_the_same_at_every_scale(scale):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from desktop.ui.register.view import FOCUS_FRAME_MARGIN
+
+    script = """
+import sys
+from PySide6.QtWidgets import QApplication, QStyle, QTableView
+from desktop.ui import theme
+app = QApplication([sys.argv[0], "-style", "Fusion"])
+theme.apply_theme(app, set_style=False, oblique=False)
+table = QTableView()
+print(table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table))
+"""
+    root = Path(__file__).resolve().parents[3]
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                         text=True, timeout=60,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **scale})
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout.strip()) == FOCUS_FRAME_MARGIN

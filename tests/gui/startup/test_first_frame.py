@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.application.bootstrap import open_service
 from desktop.ui.main_window import MainWindow
-from desktop.ui.register.view import RegisterTable
+from desktop.ui.register.table import RegisterTable
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -31,6 +31,7 @@ report = first_paint.report_and_quit
 def probe(app):
     import PySide6.QtCore
     print("qt-namespace-built", "Qt" in PySide6.QtCore.__dict__, file=sys.stderr, flush=True)
+    print("table-loaded", "desktop.ui.register.table" in sys.modules, file=sys.stderr, flush=True)
     report(app)
 
 first_paint.report_and_quit = probe
@@ -56,6 +57,8 @@ def test_an_empty_register_paints_without_naming_qt(tmp_path):
                              capture_output=True, text=True, timeout=60)
         assert run.returncode == 0, run.stderr
     assert "qt-namespace-built False" in run.stderr, run.stderr
+    # nor the table's module (PySide's item-view and header types: ~15 enums)
+    assert "table-loaded False" in run.stderr, run.stderr
 
 
 def test_deferred_window_matches_after_start_up(qtbot, service, dialogs, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from desktop.domain.queries import ActionRow
+from desktop.domain.action_queries import ActionRow
 from desktop.export.actions_csv import actions_csv, neutralised
 
 

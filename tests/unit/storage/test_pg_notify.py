@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from desktop.application.bootstrap import open_service
 from desktop.domain.errors import LiveUpdatesLost
-from desktop.domain.queries import RegisterChange
+from desktop.domain.register_changes import RegisterChange
 from desktop.storage.postgres.live import EVERYTHING, PostgresWatcher, parse_payload
 from tests.helpers.engines import person
 from tests.helpers.lifecycle import ROLES, complete_decision, sign

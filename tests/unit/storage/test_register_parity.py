@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop.domain.action_queries import ActionQuery
 from desktop.domain.decision import Action, Answer, Rating
-from desktop.domain.queries import ActionQuery, RegisterQuery
+from desktop.domain.queries import RegisterQuery
 from desktop.storage.register_sql import ACTION_SORT_COLUMNS, SORT_COLUMNS
 from tests.helpers.shipped import SLUGS
 
