@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         # "51,984 overdue actions" leads to them: a link, reachable by Tab as well as the menu.
         self._link_later: list | None = [] if defer_extras else None  # its hand cursor
         self._started = False  # finish_start_up() has run
+        self._closed_down = False  # closeEvent accepted: nothing more to read or save
         self.overdue_link = LinkButton("", later=self._link_later)
         self.overdue_link.setToolTip(f"List the open actions, overdue first ({ACTIONS_KEYS})")
         self.overdue_link.clicked.connect(self.show_actions)
@@ -134,8 +135,11 @@ class MainWindow(QMainWindow):
             self._watch.start()
         else:
             from desktop.ui.live_register import LiveRegister
+            from desktop.ui.ops import GuiThreadCall
 
             self.live = LiveRegister(watcher, self)
+            # a lost connection is made again off the event loop; once it is, save at once
+            service.reconnect_in_background(GuiThreadCall(self._reconnected, self))
             self.live.changed.connect(self._changed_live)
             self.live.paused.connect(self._live_paused)
             self.live.resumed.connect(self._live_resumed)
@@ -622,10 +626,22 @@ class MainWindow(QMainWindow):
 
     def _live_resumed(self) -> None:
         """Listening again: what others changed meanwhile was not announced to us, so the
-        open record and the register are read again once."""
+        open record and the register are read again once (what was typed is saved first)."""
         self.live_label.hide()
         self.live_label.clear()
         self.statusBar().showMessage("Live updates are back", 4000)
+        if self._editor is not None:
+            self._editor.server_back()
+        self._read_again(everything=True)
+
+    def _reconnected(self, connected: bool) -> None:
+        """The window's own connection to the shared register was made again (on a thread of
+        its own): what was typed meanwhile is saved at once, and what could not be read
+        while it was away is read again."""
+        if not connected or self._closed_down:
+            return
+        if self._editor is not None:
+            self._editor.server_back()
         self._read_again(everything=True)
 
     def _others_changed(self) -> None:
@@ -894,6 +910,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.live is not None:
             self.live.close()
+        self._closed_down = True
         event.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
