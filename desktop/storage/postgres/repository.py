@@ -335,6 +335,11 @@ class PostgresRepository:
         connection. A host that drops packets then costs the caller nothing."""
         self._reconnected = done
 
+    @property
+    def reconnecting(self) -> bool:
+        """An attempt to connect again (reconnect_in_background's) is under way."""
+        return self._connecting is not None and not self._connecting.finished
+
     def _connected_meanwhile(self) -> psycopg.Connection[Any]:
         """The connection an attempt made, or Unreachable (an attempt started if none is
         under way: never more than one at a time)."""
