@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -28,6 +27,8 @@ from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
+from desktop.ui.status_label import StatusLabel
+from desktop.ui.status_line import StatusLine
 from desktop.ui.widgets import LinkButton, activate_focused_button
 
 if TYPE_CHECKING:
@@ -90,7 +91,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.count_label = QLabel()
+        # The status bar's texts give way in a narrow window: cut short with "…", whole in
+        # their tooltips and for a screen reader. The save status alone is never cut.
+        self.count_label = StatusLabel(cut_first=True)
         # "51,984 overdue actions" leads to them: a link, reachable by Tab as well as the menu.
         self._link_later: list | None = [] if defer_extras else None  # its hand cursor
         self._started = False  # finish_start_up() has run
@@ -99,17 +102,17 @@ class MainWindow(QMainWindow):
         self.overdue_link.setToolTip(f"List the open actions, overdue first ({ACTIONS_KEYS})")
         self.overdue_link.clicked.connect(self.show_actions)
         self.overdue_link.hide()
-        self.saved_label = QLabel()
-        self.saved_label.setAccessibleName("Save status")
-        self.statusBar().setContentsMargins(16, 0, 16, 0)
-        self.statusBar().addWidget(self.count_label)
-        self.statusBar().addWidget(self.overdue_link)
-        self.statusBar().addWidget(QWidget(), 1)
-        self.live_label = QLabel()  # "Live updates paused: reconnecting…" (a shared register)
-        self.live_label.setAccessibleName("Live updates")
+        self.saved_label = StatusLabel("Save status")
+        # "Live updates paused: reconnecting…" (a shared register)
+        self.live_label = StatusLabel("Live updates")
         self.live_label.hide()
-        self.statusBar().addPermanentWidget(self.live_label)
-        self.statusBar().addPermanentWidget(self.saved_label)
+        # In a narrow window the texts give way in order of need: the save status last.
+        self.status_line = StatusLine(
+            [self.count_label, self.overdue_link], [self.live_label, self.saved_label],
+            need=[self.overdue_link, self.saved_label, self.live_label, self.count_label])
+        self.statusBar().setContentsMargins(16, 0, 16, 0)
+        self.statusBar().addPermanentWidget(self.status_line, 1)
+        self.statusBar().messageChanged.connect(self.status_line.show_message)
 
         self.register.open_requested.connect(self.open_decision)
         self.register.new_requested.connect(self.new_decision)
