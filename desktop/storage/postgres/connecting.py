@@ -69,10 +69,6 @@ class Connecting(Generic[T]):
         result, self._result = self._result, None
         return result
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the attempt to end (for a caller that may block: the command line)."""
-        return self._finished.wait(timeout)
-
     def abandon(self) -> None:
         """Nobody will take it: a connection it made (now or later) is closed, and `done`
         is not called any more."""
