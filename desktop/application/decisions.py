@@ -280,6 +280,12 @@ class DecisionService:
         watches this instead of data_version); None on a register file."""
         return self.repo.watcher()
 
+    def reconnect_in_background(self, done: Callable[[bool], object]) -> None:
+        """For a window: a shared register's lost connection is made again on a thread of its
+        own, never on the caller's (its event loop); a step that finds it lost fails at once
+        (Unreachable), and `done(ok)` is called from that thread as each attempt ends."""
+        self.repo.reconnect_in_background(done)
+
     def resolve_id(self, text: str) -> str:
         """A full id, or a unique prefix of one (as shown in `list`)."""
         text = text.strip()

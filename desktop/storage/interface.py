@@ -20,7 +20,7 @@ and `audit --check` re-derives the chain only (PostgresRepository.check_audit_lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -46,11 +46,12 @@ class RegisterWatcher(Protocol):
     desktop/storage/postgres/live.py), on a connection of its own. No Qt: the window watches
     `fileno()` for readability and then calls `drain()`. `drain()` and `fileno()` raise
     LiveUpdatesLost once the connection has dropped; `reconnect()` tries once (True when
-    listening again: what was sent meanwhile is not kept, so read everything again)."""
+    listening again: what was sent meanwhile is not kept, so read everything again); given
+    `done`, it never waits: the attempt runs on a thread of its own and calls `done(ok)`."""
 
     def fileno(self) -> int: ...
     def drain(self) -> list[RegisterChange]: ...
-    def reconnect(self) -> bool: ...
+    def reconnect(self, done: Callable[[bool], object] | None = None) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -114,6 +115,9 @@ class DecisionRepository(Protocol):
     def current_version_id(self, decision: Decision) -> int | None: ...
     def data_version(self) -> int: ...
     def watcher(self) -> RegisterWatcher | None: ...  # None: no server to listen to (a file)
+    # a window's: a lost connection is made again off the caller's thread, done(ok) after each
+    # attempt (a file is never lost: nothing to do)
+    def reconnect_in_background(self, done: Callable[[bool], object]) -> None: ...
     def update(self, old: Decision, new: Decision, *,
                vid: int | None = None) -> list[Change]: ...
     def delete(self, decision_id: str, at: str) -> None: ...

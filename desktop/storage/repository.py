@@ -922,6 +922,9 @@ class Repository(LifecycleTables):
         """A file has no server to announce changes: the window looks at data_version."""
         return None
 
+    def reconnect_in_background(self, done: Callable[[bool], object]) -> None:
+        """A file is never lost as a server's connection is: nothing to make again."""
+
     def update(self, old: Decision, new: Decision, *,
                vid: int | None = None) -> list[tuple[str, str | None, str | None]]:
         """Write what changed between old and new (same version) and audit it (`vid`: the

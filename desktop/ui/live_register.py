@@ -5,7 +5,9 @@ A QSocketNotifier watches the listening connection's socket (the service's
 `changed` emitted with the changes. If the connection drops (the server restarted, the
 network went), `paused` is emitted, and reconnecting is tried with backoff (BACKOFF_MS);
 once listening again `resumed` is emitted: the window reads everything again once, since
-what was sent meanwhile is lost.
+what was sent meanwhile is lost. Each try connects on a thread of its own (the watcher's
+`reconnect(done)`): the event loop never waits for a server that does not answer, and the
+try's end comes back here through a GuiThreadCall.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from desktop.domain.errors import LiveUpdatesLost
+from desktop.ui.ops import GuiThreadCall
 
 if TYPE_CHECKING:
     from desktop.application.decisions import RegisterWatcher
@@ -37,9 +40,11 @@ class LiveRegister(QObject):
         self._notifier: QSocketNotifier | None = None
         self._tries = 0
         self._closed = False
+        self._trying = False  # a try's connection is being made on a thread of its own
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._reconnect)
+        self._attempt_ended = GuiThreadCall(self._ended, self)  # called from its thread
         if not self._arm():  # the server cannot be reached now: `listening` says so
             self._retry_later()
 
@@ -49,7 +54,8 @@ class LiveRegister(QObject):
 
     @property
     def reconnecting(self) -> bool:
-        return self._retry.isActive()
+        """A try is under way or waits for its time."""
+        return self._trying or self._retry.isActive()
 
     def _arm(self) -> bool:
         try:
@@ -91,12 +97,25 @@ class LiveRegister(QObject):
         self._tries += 1
 
     def _reconnect(self) -> None:
+        """A try: True (listening) at once only if a try that ended has connected; else one
+        is under way, and its end calls _ended."""
         if self._closed:
             return
-        if self._watcher.reconnect() and self._arm():
-            self._tries = 0
-            self.resumed.emit()
-            self.drain()  # anything that came with the LISTEN's reply
+        self._trying = not self._watcher.reconnect(self._attempt_ended)
+        if not self._trying:
+            if self._arm():
+                self._tries = 0
+                self.resumed.emit()
+                self.drain()  # anything that came with the LISTEN's reply
+            else:
+                self._retry_later()
+
+    def _ended(self, connected: bool) -> None:
+        self._trying = False
+        if self._closed or self._notifier is not None:
+            return
+        if connected:
+            self._reconnect()  # takes the connection made
         else:
             self._retry_later()
 

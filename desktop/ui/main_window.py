@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -28,6 +27,8 @@ from desktop.domain.errors import KnownError
 from desktop.domain.rules import allowed
 from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
+from desktop.ui.status_label import StatusLabel
+from desktop.ui.status_line import StatusLine
 from desktop.ui.widgets import LinkButton, activate_focused_button
 
 if TYPE_CHECKING:
@@ -90,25 +91,28 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self.count_label = QLabel()
+        # The status bar's texts give way in a narrow window: cut short with "…", whole in
+        # their tooltips and for a screen reader. The save status alone is never cut.
+        self.count_label = StatusLabel(cut_first=True)
         # "51,984 overdue actions" leads to them: a link, reachable by Tab as well as the menu.
         self._link_later: list | None = [] if defer_extras else None  # its hand cursor
         self._started = False  # finish_start_up() has run
+        self._closed_down = False  # closeEvent accepted: nothing more to read or save
         self.overdue_link = LinkButton("", later=self._link_later)
         self.overdue_link.setToolTip(f"List the open actions, overdue first ({ACTIONS_KEYS})")
         self.overdue_link.clicked.connect(self.show_actions)
         self.overdue_link.hide()
-        self.saved_label = QLabel()
-        self.saved_label.setAccessibleName("Save status")
-        self.statusBar().setContentsMargins(16, 0, 16, 0)
-        self.statusBar().addWidget(self.count_label)
-        self.statusBar().addWidget(self.overdue_link)
-        self.statusBar().addWidget(QWidget(), 1)
-        self.live_label = QLabel()  # "Live updates paused: reconnecting…" (a shared register)
-        self.live_label.setAccessibleName("Live updates")
+        self.saved_label = StatusLabel("Save status")
+        # "Live updates paused: reconnecting…" (a shared register)
+        self.live_label = StatusLabel("Live updates")
         self.live_label.hide()
-        self.statusBar().addPermanentWidget(self.live_label)
-        self.statusBar().addPermanentWidget(self.saved_label)
+        # In a narrow window the texts give way in order of need: the save status last.
+        self.status_line = StatusLine(
+            [self.count_label, self.overdue_link], [self.live_label, self.saved_label],
+            need=[self.overdue_link, self.saved_label, self.live_label, self.count_label])
+        self.statusBar().setContentsMargins(16, 0, 16, 0)
+        self.statusBar().addPermanentWidget(self.status_line, 1)
+        self.statusBar().messageChanged.connect(self.status_line.show_message)
 
         self.register.open_requested.connect(self.open_decision)
         self.register.new_requested.connect(self.new_decision)
@@ -134,8 +138,11 @@ class MainWindow(QMainWindow):
             self._watch.start()
         else:
             from desktop.ui.live_register import LiveRegister
+            from desktop.ui.ops import GuiThreadCall
 
             self.live = LiveRegister(watcher, self)
+            # a lost connection is made again off the event loop; once it is, save at once
+            service.reconnect_in_background(GuiThreadCall(self._reconnected, self))
             self.live.changed.connect(self._changed_live)
             self.live.paused.connect(self._live_paused)
             self.live.resumed.connect(self._live_resumed)
@@ -622,10 +629,22 @@ class MainWindow(QMainWindow):
 
     def _live_resumed(self) -> None:
         """Listening again: what others changed meanwhile was not announced to us, so the
-        open record and the register are read again once."""
+        open record and the register are read again once (what was typed is saved first)."""
         self.live_label.hide()
         self.live_label.clear()
         self.statusBar().showMessage("Live updates are back", 4000)
+        if self._editor is not None:
+            self._editor.server_back()
+        self._read_again(everything=True)
+
+    def _reconnected(self, connected: bool) -> None:
+        """The window's own connection to the shared register was made again (on a thread of
+        its own): what was typed meanwhile is saved at once, and what could not be read
+        while it was away is read again."""
+        if not connected or self._closed_down:
+            return
+        if self._editor is not None:
+            self._editor.server_back()
         self._read_again(everything=True)
 
     def _others_changed(self) -> None:
@@ -894,6 +913,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.live is not None:
             self.live.close()
+        self._closed_down = True
         event.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -5,8 +5,9 @@ connection's socket, for the window's event loop to watch (no polling); `drain()
 has arrived without waiting and gives one RegisterChange per notification, leaving out those
 sent by the repository's own session (its own saves, which the window already shows). When
 the connection has dropped, `drain()` raises LiveUpdatesLost and `reconnect()` tries once,
-quickly (the caller backs off between tries, and reads everything again once back: what was
-sent while nobody listened is not kept by the server).
+quickly, or on a thread of its own when given a `done` callback (a window: its event loop
+never waits); the caller backs off between tries, and reads everything again once back: what
+was sent while nobody listened is not kept by the server.
 
 A payload is a hint, never trusted (any session may NOTIFY any channel): one that is not
 ours to read becomes "read everything again".
@@ -27,6 +28,8 @@ from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
 if TYPE_CHECKING:
     import psycopg
+
+    from desktop.storage.postgres.connecting import Connecting
 
 # Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
 # holds the caller at most this long; keepalives notice a silent network within ~25 s.
@@ -58,6 +61,7 @@ class PostgresWatcher:
         self._own_pid = own_pid
         self._conn: psycopg.Connection[Any] | None = None
         self._closed = False
+        self._connecting: Connecting[psycopg.Connection[Any]] | None = None  # in flight
         self.reconnect()  # if the server cannot be reached now, fileno() says so
 
     def _listening(self) -> psycopg.Connection[Any]:
@@ -114,16 +118,39 @@ class PostgresWatcher:
         except Exception:  # noqa: BLE001 - the repository's connection is closed or lost
             return None
 
-    def reconnect(self) -> bool:
-        """Listen again on a new connection: True once listening, False if not yet."""
+    def reconnect(self, done: Callable[[bool], object] | None = None) -> bool:
+        """Listen again on a new connection: True once listening, False if not yet.
+
+        With `done`, never waits for the server (a window's event loop): the connection is
+        made on a thread of its own (desktop/storage/postgres/connecting.py), one attempt at
+        a time; False while it is under way, and `done(ok)` is called from that thread when
+        it ends; the next call takes its connection (True) or, if it failed, starts another."""
         if self._closed:
             return False
         self._drop()
+        if done is not None:
+            return self._taken(done)
         try:
             self._conn = self._listening()
         except StorageError:
             return False
         return True
+
+    def _taken(self, done: Callable[[bool], object]) -> bool:
+        from desktop.storage.postgres.connecting import Connecting
+
+        attempt = self._connecting
+        if attempt is not None and not attempt.finished:
+            return False
+        self._connecting = None
+        if attempt is not None:
+            try:
+                self._conn = attempt.take()
+                return True
+            except StorageError:
+                pass
+        self._connecting = Connecting(self._listening, lambda conn: conn.close(), done)
+        return False
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -133,5 +160,8 @@ class PostgresWatcher:
 
     def close(self) -> None:
         self._closed = True
+        attempt, self._connecting = self._connecting, None
+        if attempt is not None:
+            attempt.abandon()
         self._drop()
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
@@ -91,6 +91,7 @@ from desktop.storage.search_words import like_escaped, search_tokens
 if TYPE_CHECKING:
     import psycopg
 
+    from desktop.storage.postgres.connecting import Connecting
     from desktop.storage.postgres.live import PostgresWatcher
     from desktop.storage.seal import AuditSeal
 
@@ -287,6 +288,10 @@ class PostgresRepository:
         # their codes: an autosave's record is the one the save before it of that record
         # wrote (its codes are checked, then written anew), whichever records were saved since
         self._coded: dict[int, tuple[Decision, tuple[str, str]]] = {}
+        # set by a window: a lost connection is made again on a thread of its own, and this
+        # is called from that thread as each attempt ends (True: connected)
+        self._reconnected: Callable[[bool], object] | None = None
+        self._connecting: Connecting[psycopg.Connection[Any]] | None = None  # in flight
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -304,8 +309,46 @@ class PostgresRepository:
                 raise Unreachable(_lost(self.uri, "the connection was lost"))
             with suppress(Exception):  # it is gone either way
                 self._conn.close()
-            self._conn = _open(self.uri, timeout=RECONNECT_TIMEOUT)  # one line if not yet
+            if self._reconnected is None:
+                self._conn = _open(self.uri, timeout=RECONNECT_TIMEOUT)  # one line if not yet
+            else:
+                self._conn = self._connected_meanwhile()
         return self._conn
+
+    def reconnect_in_background(self, done: Callable[[bool], object]) -> None:
+        """From now on a lost connection is never made again on the caller's thread (a
+        window's event loop): an operation that finds it lost starts one attempt on a thread
+        of its own (unless one is under way) and fails at once (Unreachable); `done(ok)` is
+        called from that thread when the attempt ends, and the next operation takes the new
+        connection. A host that drops packets then costs the caller nothing."""
+        self._reconnected = done
+
+    @property
+    def reconnecting(self) -> bool:
+        """An attempt to connect again (reconnect_in_background's) is under way."""
+        return self._connecting is not None and not self._connecting.finished
+
+    def _connected_meanwhile(self) -> psycopg.Connection[Any]:
+        """The connection an attempt made, or Unreachable (an attempt started if none is
+        under way: never more than one at a time)."""
+        attempt = self._connecting
+        if attempt is not None and attempt.finished:
+            self._connecting = None
+            try:
+                return attempt.take()
+            except Exception:  # said as the attempt found it (one line), and tried again
+                self._connecting = self._attempt()
+                raise
+        if attempt is None:
+            self._connecting = self._attempt()
+        raise Unreachable(_lost(self.uri, "connecting again"))
+
+    def _attempt(self) -> Connecting[psycopg.Connection[Any]]:
+        from desktop.storage.postgres.connecting import Connecting
+
+        uri = self.uri
+        return Connecting(lambda: _open(uri, timeout=RECONNECT_TIMEOUT),
+                          lambda conn: conn.close(), self._reconnected)
 
     def _dead(self) -> bool:
         """True once the connection cannot be used again: lost (psycopg marks it broken or
@@ -460,6 +503,9 @@ class PostgresRepository:
     def close(self) -> None:
         for watcher in self._watchers:
             watcher.close()
+        attempt, self._connecting = self._connecting, None
+        if attempt is not None:
+            attempt.abandon()
         self._conn.close()
 
     def watcher(self) -> PostgresWatcher:

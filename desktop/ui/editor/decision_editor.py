@@ -51,6 +51,9 @@ AUTOSAVE_MS = 600
 RETRY_MS = 5000
 # While the shared register's server cannot be reached: tries 1, 2, 4... s apart, at most 30.
 AWAY_FIRST_MS, AWAY_LONGEST_MS = 1000, 30000
+# ...and this soon after a key typed meanwhile (a try never waits: the repository connects
+# on a thread of its own, one attempt at a time, and the window saves once it is back).
+AWAY_TYPED_MS = 500
 AWAY = ("The shared register can't be reached. Your changes are kept here and will be saved "
         "when it is back.")
 
@@ -229,6 +232,7 @@ class DecisionEditor(QWidget):
         self._happened = ""  # what another process did to the open record, once noticed
         self._state_note = ""  # the banner's own text (signed off, withdrawn...)
         self._away = False  # the shared register's server could not be reached at the last save
+        self._away_ms = AWAY_FIRST_MS  # the pace of the tries while it is away
         self._read_only = False
         self._dirty: set[int] = set()
         self._unsaved: list[int] = []  # pages typed on when the record was locked elsewhere
@@ -451,10 +455,9 @@ class DecisionEditor(QWidget):
         """Shows or takes down the calm notice that the server is away, and paces the next
         tries: sooner at first, then further apart (the first after a second)."""
         if away:
-            interval = AWAY_FIRST_MS if not self._away else min(
-                self._retry.interval() * 2, AWAY_LONGEST_MS)
-            self._retry.setInterval(interval)
-            self._retry.start()
+            self._away_ms = AWAY_FIRST_MS if not self._away else min(
+                self._away_ms * 2, AWAY_LONGEST_MS)
+            self._retry.start(self._away_ms)
         else:
             self._retry.setInterval(RETRY_MS)
         if away != self._away:
@@ -487,9 +490,17 @@ class DecisionEditor(QWidget):
         self._dirty.add(page)
         # Not restarted on every key: someone typing without a pause must still be saved
         # within AUTOSAVE_MS of the first unsaved key (the crash test kills a typing window).
-        # While the server is away, only the paced tries ask it (each may wait for it).
-        if not self._timer.isActive() and not self._away:
+        # While the server is away, the paced tries ask it, and one soon after typing.
+        if self._away:
+            if not self._retry.isActive() or self._retry.remainingTime() > AWAY_TYPED_MS:
+                self._retry.start(AWAY_TYPED_MS)
+        elif not self._timer.isActive():
             self._timer.start()
+
+    def server_back(self) -> None:
+        """The shared register can be reached again: what waits for it is saved at once."""
+        if self._away or self._dirty:
+            self.save_now()
 
     def unsaveable(self) -> list[str]:
         """Typed text that autosave cannot store (each page shows its own error beside it)."""
