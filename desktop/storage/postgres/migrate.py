@@ -27,6 +27,7 @@ from desktop.storage.postgres import (
     p008_autosave,
     p009_register_guards,
     p010_sign_off_guard,
+    p011_server_trust,
 )
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
@@ -45,6 +46,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p008_autosave.NAME, p008_autosave.SQL),
     (p009_register_guards.NAME, p009_register_guards.SQL),
     (p010_sign_off_guard.NAME, p010_sign_off_guard.SQL),
+    (p011_server_trust.NAME, p011_server_trust.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members
