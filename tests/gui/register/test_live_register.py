@@ -131,3 +131,38 @@ def test_the_listener_survives_a_server_restart(qtbot):
         author.close()
         live.close()
         reader.close()
+
+
+def test_a_flood_of_forged_notifications_is_read_again_a_bounded_number_of_times(
+        make_window, qtbot, two_people, pg_register, note):
+    """Anyone who can connect, with no role on the register (mallory), may NOTIFY its channel:
+    300 forged notifications, one each 5 ms, cost at most one re-read each COALESCE_MS (and
+    before coalescing, about one each), and a real change after them is still painted in time."""
+    import threading
+    import time
+
+    from desktop.storage.postgres.p006_notify import CHANNEL
+    from desktop.ui.live_register import COALESCE_MS
+
+    mine, theirs = two_people
+    window = make_window(mine)
+    reads = []
+    window.live.changed.connect(lambda changes: reads.append(len(changes)))
+
+    def forge():
+        with pg_register.connect("mallory") as conn:
+            for _ in range(300):
+                conn.execute("SELECT pg_notify(%s, '{\"kind\": \"unknown\"}')", (CHANNEL,))
+                time.sleep(0.005)
+
+    started = time.monotonic()
+    forger = threading.Thread(target=forge)
+    forger.start()
+    qtbot.waitUntil(lambda: not forger.is_alive(), timeout=30_000)
+    qtbot.waitUntil(lambda: sum(reads) == 300, timeout=2000)  # none lost, all coalesced
+    took_ms = (time.monotonic() - started) * 1000
+    note("300 forged NOTIFYs, 5 ms apart", f"{len(reads)} re-reads in {took_ms:.0f} ms")
+    assert len(reads) <= took_ms / COALESCE_MS + 2, (len(reads), took_ms)
+    qtbot.wait(2 * COALESCE_MS)
+    made = theirs.create("After the flood")  # a real change, alone: painted at once
+    qtbot.waitUntil(lambda: made.id in _rows(window), timeout=300)
