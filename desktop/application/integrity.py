@@ -436,8 +436,13 @@ def check_integrity(service: DecisionService) -> IntegrityReport:
     """Find changes made outside the app: audit chain, every version, triggers, stored copies."""
     if not isinstance(service.repo, Repository):
         return shared_register_check(service.repo)
-    # The check reads the SQLite file itself (storage/interface.py says so).
-    repo = service.repo
+    # The check reads the SQLite file itself (storage/interface.py says so), as one snapshot:
+    # another program may be writing it (the hostile tester's M5).
+    with service.repo.read_snapshot():
+        return _register_file_check(service.repo)
+
+
+def _register_file_check(repo: Repository) -> IntegrityReport:
     chain = repo.check_audit_log()
     audit_rows = repo.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     problems: list[str] = list(chain.problems) + call_in_setting_problems(repo)

@@ -447,10 +447,10 @@ class LifecycleService:
         def write() -> SignedCopy:
             repo = self.repo
             vid = repo.version_id(decision.id, decision.version)
-            copy_id = repo.attach_signed_copy(vid, filename, data, sha, stamp)
+            copy = repo.attach_signed_copy(vid, filename, data, sha, stamp)
             repo.audit(decision.id, decision.version,
                        [("signed_copy", None, f"{filename} (SHA-256 {sha})")], stamp)
-            return SignedCopy(copy_id, filename, sha, len(data), stamp, repo.user)
+            return copy
 
         return self.decisions.write(write)
 

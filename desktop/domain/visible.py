@@ -42,8 +42,30 @@ def isolated(text: str) -> str:
 _DRAW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f")
 
 
+def draws_nothing(c: str) -> bool:
+    """True if the one character `c` is not a visible character (see above)."""
+    return c in _DRAW_NOTHING or unicodedata.category(c)[0] in "ZCM"
+
+
 def has_visible_character(text: str) -> bool:
     """True if `text` shows at least one character on a page: a name of only spaces, bidi
     controls, zero-width characters, Hangul fillers or the braille blank names nobody."""
-    return any(c not in _DRAW_NOTHING and unicodedata.category(c)[0] not in "ZCM"
-               for c in text)
+    return not all(map(draws_nothing, text))
+
+
+def invisible_ranges() -> tuple[tuple[int, int], ...]:
+    """The code points that draw nothing, as (first, last) ranges: the same rule as
+    draws_nothing, for a check written in another language (the shared register's server,
+    p011). NUL and the surrogates are left out: no stored text can hold them."""
+    ranges: list[tuple[int, int]] = []
+    start = None
+    for cp in range(1, 0x110000):
+        if 0xD800 <= cp <= 0xDFFF or not draws_nothing(chr(cp)):
+            if start is not None:
+                ranges.append((start, cp - 1))
+                start = None
+        elif start is None:
+            start = cp
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+    return tuple(ranges)

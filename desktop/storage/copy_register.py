@@ -164,15 +164,9 @@ def _source(where: str) -> Iterator[tuple[_Rows, Any]]:
     db = open_database(path, read_only=True)
     try:
         repo = Repository(db, "copy-register", paths.audit_key_dir)
-        seal = repo.seal(for_writing=False)
-        if seal is not None:
-            seal.pin_head()  # before the snapshot: a live writer's later head is not a loss
-        db.conn.execute("BEGIN")  # one snapshot of a file another program may be writing
-        db.conn.execute("SELECT count(*) FROM audit_log").fetchone()  # taken now, not later
-        yield _Rows(db.conn), repo
+        with repo.read_snapshot():  # one snapshot of a file another program may be writing
+            yield _Rows(db.conn), repo
     finally:
-        with contextlib.suppress(sqlite3.Error):
-            db.conn.execute("ROLLBACK")
         db.close()
 
 

@@ -103,13 +103,13 @@ class LifecycleTables:
         return {(slug, position) for slug, position in rows}
 
     def attach_signed_copy(self, vid: int, filename: str, data: bytes, sha256: str,
-                           at: str) -> int:
+                           at: str) -> SignedCopy:
         cur = self.db.execute(
             "INSERT INTO signed_copies (version_id, filename, sha256, size, data, attached_at, "
             "attached_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [vid, filename, sha256, len(data), data, at, self.user],
         )
-        return cast(int, cur.lastrowid)  # set by the INSERT
+        return SignedCopy(cast(int, cur.lastrowid), filename, sha256, len(data), at, self.user)
 
     def signed_copies(self, vid: int) -> list[SignedCopy]:
         return [

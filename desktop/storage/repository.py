@@ -256,6 +256,30 @@ class Repository(LifecycleTables):
                 seal.write_head(*head)
                 self._written = head
 
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        """The reads inside see one moment of the file, however another program writes it
+        meanwhile: the seal's head is read first (a writer records it after each commit, so
+        one read before the snapshot never runs ahead of it; one read later may, which would
+        look like rows removed), then one read transaction is held. Inside a transaction
+        already: that is the snapshot."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        seal = self.seal(for_writing=False)
+        if seal is not None:
+            seal.pin_head()
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM audit_log").fetchone()  # taken now, not later
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if seal is not None:
+                seal.unpin_head()
+
     def close(self) -> None:
         self.db.close()
 

@@ -201,6 +201,10 @@ class AuditSeal:
         and one read later may, which would look like rows removed)."""
         self._pinned = (self.head(),)
 
+    def unpin_head(self) -> None:
+        """head() reads the head afresh again."""
+        self._pinned = None
+
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""
         import hmac

@@ -8,6 +8,12 @@ once listening again `resumed` is emitted: the window reads everything again onc
 what was sent meanwhile is lost. Each try connects on a thread of its own (the watcher's
 `reconnect(done)`): the event loop never waits for a server that does not answer, and the
 try's end comes back here through a GuiThreadCall.
+
+Anyone who can connect may NOTIFY the channel, a role on the register or not (PostgreSQL has
+no privilege for it), so a burst of notifications is made harmless here: `changed` is
+emitted for the first at once, and then at most once each COALESCE_MS, counted from the end
+of the last re-read, with everything that arrived meanwhile. One re-read at a time, and a
+flood costs at most one re-read each COALESCE_MS however many notifications it holds.
 """
 
 from __future__ import annotations
@@ -21,10 +27,14 @@ from desktop.ui.ops import GuiThreadCall
 
 if TYPE_CHECKING:
     from desktop.application.decisions import RegisterWatcher
+    from desktop.domain.queries import RegisterChange
 
 # Between tries to listen again: quick at first (a restart takes a second or two), then
 # every 8 s at most, so a server that is down for long costs next to nothing.
 BACKOFF_MS = (250, 500, 1000, 2000, 4000, 8000)
+# The least time between the end of one re-read and the next: a change arriving in a burst
+# is painted at most this much later (the budget is 300 ms; a change alone, at once).
+COALESCE_MS = 150
 
 
 class LiveRegister(QObject):
@@ -45,6 +55,10 @@ class LiveRegister(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._reconnect)
         self._attempt_ended = GuiThreadCall(self._ended, self)  # called from its thread
+        self._pending: list[RegisterChange] = []  # arrived while a re-read was held back
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.timeout.connect(self._release)
         if not self._arm():  # the server cannot be reached now: `listening` says so
             self._retry_later()
 
@@ -83,7 +97,17 @@ class LiveRegister(QObject):
             self._lost()
             return
         if changes:
-            self.changed.emit(changes)
+            self._pending.extend(changes)
+            if not self._hold.isActive():
+                self._release()
+
+    def _release(self) -> None:
+        """Say what changed, then hold the next for COALESCE_MS (see the module)."""
+        if not self._pending or self._closed:
+            return
+        changes, self._pending = self._pending, []
+        self.changed.emit(changes)
+        self._hold.start(COALESCE_MS)  # from the end of the re-read the signal ran
 
     def _lost(self) -> None:
         self._disarm()
@@ -122,5 +146,6 @@ class LiveRegister(QObject):
     def close(self) -> None:
         self._closed = True
         self._retry.stop()
+        self._hold.stop()
         self._disarm()
         self._watcher.close()

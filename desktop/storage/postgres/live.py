@@ -9,8 +9,14 @@ quickly, or on a thread of its own when given a `done` callback (a window: its e
 never waits); the caller backs off between tries, and reads everything again once back: what
 was sent while nobody listened is not kept by the server.
 
-A payload is a hint, never trusted (any session may NOTIFY any channel): one that is not
-ours to read becomes "read everything again".
+A payload is a hint, never trusted (any session may NOTIFY any channel: PostgreSQL has no
+privilege for it): one that is not ours to read becomes "read everything again". A
+notification whose sender is still connected as a database user with no role on the
+register (not a member of dc_reader, which authors and clerks are) is left out: one look-up
+per drain that brings a sender not seen in the last SENDER_TTL seconds, not one per
+notification. A sender already gone cannot be looked up (a command-line run ends right after
+its commit), so its notification counts: a forger who disconnects at once is not stopped
+here, only slowed by the window's coalescing (desktop/ui/live_register.py).
 """
 
 from __future__ import annotations
@@ -34,6 +40,11 @@ if TYPE_CHECKING:
 # Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
 # holds the caller at most this long; keepalives notice a silent network within ~25 s.
 RECONNECT_TIMEOUT = 2
+# Seconds a sender's membership is remembered: a backend's pid is reused once it ends, so not
+# for long (a flood from one connection costs one look-up each SENDER_TTL).
+SENDER_TTL = 2.0
+_MEMBERS = ("SELECT pid, coalesce(pg_has_role(usename, 'dc_reader', 'MEMBER'), false) "
+            "FROM pg_stat_activity WHERE pid = ANY(%s)")
 EVERYTHING = RegisterChange(None, None, "unknown")
 
 
@@ -62,6 +73,7 @@ class PostgresWatcher:
         self._conn: psycopg.Connection[Any] | None = None
         self._closed = False
         self._connecting: Connecting[psycopg.Connection[Any]] | None = None  # in flight
+        self._senders: dict[int, tuple[bool, float]] = {}  # pid -> (a member, when looked up)
         self.reconnect()  # if the server cannot be reached now, fileno() says so
 
     def _listening(self) -> psycopg.Connection[Any]:
@@ -100,17 +112,34 @@ class PostgresWatcher:
         conn = self._conn
         if conn is None or conn.closed:
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused")
+        own = self._own()
         try:
-            arrived = list(conn.notifies(timeout=0))
+            arrived = [n for n in conn.notifies(timeout=0)
+                       if n.channel == CHANNEL and (own is None or n.pid != own)]
             if conn.broken:
                 raise psycopg.OperationalError("the connection was lost")
+            outsiders = self._outsiders(conn, {n.pid for n in arrived})
         except psycopg.Error as exc:
             self._drop()
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
                                   f"{_one_line(exc)}") from None
-        own = self._own()
-        return [parse_payload(n.payload) for n in arrived
-                if n.channel == CHANNEL and (own is None or n.pid != own)]
+        return [parse_payload(n.payload) for n in arrived if n.pid not in outsiders]
+
+    def _outsiders(self, conn: psycopg.Connection[Any], pids: set[int]) -> set[int]:
+        """Those of `pids` connected as a user with no role on the register (see the module)."""
+        import time
+
+        now = time.monotonic()
+        unknown = [p for p in pids if now - self._senders.get(p, (True, -SENDER_TTL))[1]
+                   >= SENDER_TTL]
+        if unknown:
+            if len(self._senders) > 1000:
+                self._senders.clear()
+            found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
+            for pid in unknown:  # one gone already counts (see the module)
+                self._senders[pid] = (bool(found.get(pid, True)), now)
+        return {p for p in pids if p in self._senders and not self._senders[p][0]
+                and now - self._senders[p][1] < SENDER_TTL}
 
     def _own(self) -> int | None:
         try:

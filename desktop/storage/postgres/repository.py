@@ -1220,11 +1220,13 @@ class PostgresRepository:
             "(SELECT max(recorded_at) FROM sign_offs WHERE version_id = %s)", [vid, vid])}
 
     def attach_signed_copy(self, vid: int, filename: str, data: bytes, sha256: str,
-                           at: str) -> int:
+                           at: str) -> SignedCopy:
+        """The copy as the server stored it: its time and who attached it are the server's."""
         row = self._x("INSERT INTO signed_copies (version_id, filename, sha256, size, data, "
-                      "attached_at) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                      "attached_at) VALUES (%s, %s, %s, %s, %s, %s) "
+                      "RETURNING id, attached_at, attached_by",
                       [vid, filename, sha256, len(data), data, at]).fetchone()
-        return int(row[0])
+        return SignedCopy(int(row[0]), filename, sha256, len(data), str(row[1]), str(row[2]))
 
     def signed_copies(self, vid: int) -> list[SignedCopy]:
         return [SignedCopy(*r) for r in self._x(

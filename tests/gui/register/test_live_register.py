@@ -131,3 +131,51 @@ def test_the_listener_survives_a_server_restart(qtbot):
         author.close()
         live.close()
         reader.close()
+
+
+def _flood(db, user: str, n: int = 300) -> None:
+    """n forged notifications on the register's channel, 5 ms apart, as `user`."""
+    import time
+
+    from desktop.storage.postgres.p006_notify import CHANNEL
+
+    with db.connect(user) as conn:
+        for _ in range(n):
+            conn.execute("SELECT pg_notify(%s, '{\"kind\": \"unknown\"}')", (CHANNEL,))
+            time.sleep(0.005)
+
+
+@pytest.mark.parametrize("forger", ["mallory", "carol"])
+def test_a_flood_of_forged_notifications_is_read_again_a_bounded_number_of_times(
+        make_window, qtbot, two_people, pg_register, note, forger):
+    """Anyone who can connect may NOTIFY the channel (PostgreSQL has no privilege for it).
+    From a user with no role on the register (mallory), still connected: none is read.
+    From one with a role (carol, a reader): 300, one each 5 ms, cost at most one re-read each
+    COALESCE_MS (before coalescing, about one each). A real change after them is painted in
+    time."""
+    import threading
+    import time
+
+    from desktop.ui.live_register import COALESCE_MS
+
+    mine, theirs = two_people
+    window = make_window(mine)
+    reads = []
+    window.live.changed.connect(lambda changes: reads.append(len(changes)))
+
+    started = time.monotonic()
+    flood = threading.Thread(target=_flood, args=(pg_register, forger))
+    flood.start()
+    qtbot.waitUntil(lambda: not flood.is_alive(), timeout=30_000)
+    took_ms = (time.monotonic() - started) * 1000
+    if forger == "mallory":
+        qtbot.wait(2 * COALESCE_MS)
+        assert reads == []
+    else:
+        qtbot.waitUntil(lambda: sum(reads) == 300, timeout=2000)  # none lost, all coalesced
+        assert len(reads) <= took_ms / COALESCE_MS + 2, (len(reads), took_ms)
+    note(f"300 forged NOTIFYs, 5 ms apart, by {forger}",
+         f"{len(reads)} re-reads in {took_ms:.0f} ms")
+    qtbot.wait(2 * COALESCE_MS)
+    made = theirs.create("After the flood")  # a real change, alone: painted at once
+    qtbot.waitUntil(lambda: made.id in _rows(window), timeout=300)

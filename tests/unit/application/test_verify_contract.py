@@ -326,21 +326,24 @@ def test_sign_offs_that_came_by_import_say_so(service, db_path, capsys):
     for role in ROLES:
         d = sign(service, d.id, role, name=f"Signer for {role}")
     row = (d.id, 1, "imported", "cabinet\nbundle.json", "2026-11-26T10:00:00.000000Z")
+    day = row[4][:10]
     if is_shared(service):  # a client adds nothing to a locked record's history (p009): the owner
-        with service.test_register.connect() as conn:
-            conn.execute("INSERT INTO audit_log (decision_id, version, field, new_value, at) "
-                         "VALUES (%s, %s, %s, %s, %s)", row)
+        with service.test_register.connect() as conn:  # at the server's time (p011)
+            day = conn.execute("INSERT INTO audit_log (decision_id, version, field, new_value, "
+                               "at) VALUES (%s, %s, %s, %s, %s) RETURNING left(at, 10)",
+                               row).fetchone()[0]
+        assert day != row[4][:10]
     else:
         with service.repo.transaction():
             service.repo.audit(d.id, 1, [("imported", None, row[3])], row[4])
     status, out, _ = verify(db_path, capsys, code_for(d))
     assert status == 0
     lines = out.splitlines()
-    assert ("Sign-offs: signed elsewhere, imported on 2026-11-26 from cabinet bundle.json"
+    assert (f"Sign-offs: signed elsewhere, imported on {day} from cabinet bundle.json"
             in lines)
     assert f"  {ROLES[0]}: Signer for {ROLES[0]}, 2026-11-20, minute Min 45/26" in lines
     status, out, _ = verify(db_path, capsys, code_for(d), "--json")
-    assert json.loads(out)[0]["sign_offs_imported"] == {"date": "2026-11-26",
+    assert json.loads(out)[0]["sign_offs_imported"] == {"date": day,
                                                         "file": "cabinet\nbundle.json"}
 
 

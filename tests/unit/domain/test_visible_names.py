@@ -5,10 +5,17 @@ script passes, invisible characters around it or not."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.domain.visible import BIDI_CONTROLS, has_visible_character
+from desktop.domain.visible import (
+    BIDI_CONTROLS,
+    draws_nothing,
+    has_visible_character,
+    invisible_ranges,
+)
 
 INVISIBLE = st.sampled_from(sorted(
     {"\u2800", "\u115f", "\u1160", "\u3164", "\uffa0", "\u200b", "\u200c", "\u200d", "\u2060",
@@ -33,3 +40,12 @@ def test_names_in_any_script_are_visible():
     for name in ("Jane Smith", "Siân Ó Briain", "Ангела Меркель", "김민준", "محمد",
                  "李小龍", "O'Neill-Jones", "😀"):
         assert has_visible_character(name)
+
+
+def test_the_servers_set_is_the_rules_own():
+    """The shared register's check of a signer's name (p011) is built from this data: it must
+    be the rule's set, code point for code point (fails on a Python with newer Unicode)."""
+    from desktop.storage.postgres.invisible_ranges import RANGES, UNICODE_VERSION
+
+    assert (unicodedata.unidata_version, invisible_ranges()) == (UNICODE_VERSION, RANGES)
+    assert all(draws_nothing(chr(a)) and draws_nothing(chr(b)) for a, b in RANGES)

@@ -14,9 +14,9 @@ from desktop.storage.postgres.repository import PostgresRepository
 from desktop.storage.repository import Repository
 
 DESKTOP = Path(__file__).resolve().parents[3] / "desktop"
-# What integrity.py reads of the SQLite file itself (its triggers and raw rows): not part of
-# the seam, a second database brings its own checks.
-SQLITE_ONLY = {"db"}
+# What integrity.py reads of the SQLite file itself (its triggers and raw rows, in one
+# snapshot of the file): not part of the seam, a second database brings its own checks.
+SQLITE_ONLY = {"db", "read_snapshot"}
 
 
 def _protocol_members() -> set[str]:

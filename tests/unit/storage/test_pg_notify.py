@@ -149,3 +149,22 @@ def test_our_own_payloads_read_back(decision, version, kind):
                                      '{"kind": null}', '{"version": true, "kind": "x"}'])
 def test_a_payload_not_ours_reads_everything(payload):
     assert parse_payload(payload) == EVERYTHING
+
+
+def test_a_notification_from_a_user_with_no_role_is_left_out(two, pg_register):
+    """Anyone may NOTIFY the channel; one still connected as a user with no role on the
+    register (mallory) is not a change. A member's notification, forged or not, counts."""
+    from desktop.storage.postgres.p006_notify import CHANNEL
+
+    _mine, theirs, watcher = two
+    _quiet(watcher)
+    forged = "SELECT pg_notify(%s, '{\"kind\": \"new\", \"decision\": \"forged\"}')"
+    with pg_register.connect("mallory") as conn:
+        for _ in range(3):
+            conn.execute(forged, (CHANNEL,))
+        assert _arrived(watcher, within=0.5) == []
+        made = theirs.create("Real")
+        assert [c.decision_id for c in _arrived(watcher)] == [made.id]
+    with pg_register.connect("carol") as conn:  # a reader: a member, so it counts
+        conn.execute(forged, (CHANNEL,))
+        assert [c.decision_id for c in _arrived(watcher)] == ["forged"]
