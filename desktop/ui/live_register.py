@@ -27,7 +27,7 @@ from desktop.ui.ops import GuiThreadCall
 
 if TYPE_CHECKING:
     from desktop.application.decisions import RegisterWatcher
-    from desktop.domain.queries import RegisterChange
+    from desktop.domain.register_changes import RegisterChange
 
 # Between tries to listen again: quick at first (a restart takes a second or two), then
 # every 8 s at most, so a server that is down for long costs next to nothing.
