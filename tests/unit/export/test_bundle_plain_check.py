@@ -208,3 +208,32 @@ def test_no_single_mutation_is_plainly_valid_where_the_schema_refuses_it():
             accepted += 1
             assert generated_accepts(rec), (where, kind, value)
     assert checked > 3000 and accepted > 300  # both sides of the rule were looked at
+
+
+def test_its_names_limits_and_choices_are_the_schemas():
+    """What the quick look knows is read against the published schema, so a schema that
+    changes a limit, a choice or a key fails here as well as in the mutations above."""
+    from desktop.export import bundle_plain_check as plain
+    from desktop.export.bundle_schema import importer_schema, published_schema
+
+    schema = importer_schema(published_schema())
+    props = schema["properties"]
+    answer = props["answers"]["additionalProperties"]
+    assert {k for k, v in props.items() if v.get("maxLength")} == {*plain._LIMITED, "title"}
+    assert all(props[k]["maxLength"] == n for k, n in plain._LIMITED.items())
+    assert props["title"]["maxLength"] == 200 and props["title"]["minLength"] == 1
+    assert {k for k, v in props.items() if v.get("format") == "date"} == plain._DATES
+    assert {k for k, v in props.items() if v.get("format") == "date-time"} == plain._MOMENTS
+    assert {k for k, v in props.items() if v == {"type": "string"}} == plain._TEXT
+    assert set(props["delivery_model"]["enum"]) == plain._DELIVERY
+    assert set(props["status"]["enum"]) == plain._STATUS
+    assert set(props["urgency_route"]["enum"]) == plain._URGENCY
+    assert {*plain._RATING, None} == set(answer["properties"]["rating"]["enum"])
+    assert set(answer["properties"]) == plain._ANSWER_KEYS
+    assert set(props["options"]["items"]["properties"]) - {"weighted_total"} == plain._OPTION_KEYS
+    assert set(answer["properties"]["actions"]["items"]["properties"]) == plain._ACTION_KEYS
+    assert set(answer["properties"]["documents"]["items"]["properties"]) == plain._DOCUMENT_KEYS
+    assert set(props["sign_offs"]["items"]["properties"]) == plain._SIGN_OFF_KEYS
+    assert set(props["implications"]["properties"]) == plain._IMPLICATIONS
+    assert plain._SLUG.pattern.removesuffix("\\Z") + "$" == props["answers"]["propertyNames"][
+        "pattern"]
