@@ -177,19 +177,22 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
                       checklist: Checklist | None = None) -> dict[str, Any]:
     """Check one DECISION object; raise BundleError naming the path of the first problem.
 
-    The schema's rules are checked by the validator generated from it; the rules below are
+    The schema's rules are checked by the validator generated from it (a record that
+    bundle_plain_check finds plainly valid needs no more look); the rules below are
     those no schema says: answers only to sections of its checklist (when given), a version
     that is a whole number (JSON Schema counts 1.0 as one) and text that is valid Unicode.
     The id is read by _validated."""
     from fastjsonschema import JsonSchemaValueException
 
     from desktop.export import _bundle_validator
+    from desktop.export.bundle_plain_check import plainly_valid
 
-    validate: Callable[..., object] = _bundle_validator.validate  # generated: no annotations
-    try:
-        validate(value, _FORMATS)
-    except JsonSchemaValueException as exc:
-        raise _schema_error(exc, value, prefix, checklist) from None
+    if not plainly_valid(value, _FORMATS["date"], _FORMATS["date-time"]):
+        validate: Callable[..., object] = _bundle_validator.validate  # generated
+        try:
+            validate(value, _FORMATS)
+        except JsonSchemaValueException as exc:
+            raise _schema_error(exc, value, prefix, checklist) from None
     problem = _key_problem(value.get("answers") or {}, {"additionalProperties": True},
                            f"{prefix}.answers", checklist)
     if problem:
