@@ -13,17 +13,22 @@ will try again").
 `widths()` tells a StatusLine (desktop/ui/status_line.py) how little room the label can do
 with (its short form, or, `cut_first=True`, its first few characters: the register's
 counts, which the register shows above its rows too), its short form's and its whole text's.
+They are measured once a text and font: a StatusLine asks for them on every layout pass
+(about 30 times before the window's first paint), and a change of text, font, style or
+margins measures them again.
 """
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QLabel, QWidget
 
 _SHORTEST = 6  # characters shown (then "…") however narrow the window
 _BEFORE_DETAIL = re.compile(r": | — |, ")
+# What changes a label's widths besides its text (QWidget.event hands each to changeEvent).
+_REMEASURE = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange)
 
 
 def short_form(text: str) -> str:
@@ -40,6 +45,7 @@ class StatusLabel(QLabel):
         self._name = name
         self._cut_first = cut_first
         self._shown = ""  # what is painted when it is not the whole text
+        self._widths: tuple[int, int, int] | None = None  # widths(), until a change
         self._say()
 
     @property
@@ -49,6 +55,7 @@ class StatusLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt override
         super().setText(text)
+        self._widths = None
         self._say()
         self._measure()
 
@@ -61,13 +68,19 @@ class StatusLabel(QLabel):
 
     def widths(self) -> tuple[int, int, int]:
         """The least room it does with, its short form's, and its whole text's (pixels)."""
-        text = self.text()
-        short = short_form(text)
-        if self._cut_first and len(text) > _SHORTEST:
-            least = self._width(text[:_SHORTEST] + "…")
-        else:
-            least = self._width(short)
-        return min(least, self._width(short)), self._width(short), self._width(text)
+        if self._widths is None:
+            text = self.text()
+            short = self._width(short_form(text))
+            least = short
+            if self._cut_first and len(text) > _SHORTEST:
+                least = min(short, self._width(text[:_SHORTEST] + "…"))
+            self._widths = least, short, self._width(text)
+        return self._widths
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() in _REMEASURE:
+            self._widths = None
+        super().changeEvent(event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().minimumSizeHint()

@@ -108,3 +108,36 @@ def test_room_is_given_in_order_of_need():
     assert allot(240, wants) == [100, 80, 60]  # every short form
     assert allot(350, wants) == [200, 80, 60]  # the first whole, then no room for more
     assert allot(10_000, wants) == [200, 300, 150]
+
+
+def _measured(label: StatusLabel) -> tuple[int, int, int]:
+    """widths() worked out afresh from the label's font and margins as they are now."""
+    margins = label.contentsMargins()
+
+    def width(text: str) -> int:
+        return label.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right()
+
+    text = label.text()
+    least = width(text[:6] + "…") if len(text) > 6 else width(short_form(text))
+    short = width(short_form(text))
+    return min(least, short), short, width(text)
+
+
+def test_a_label_s_widths_follow_its_text_font_margins_and_style(qtbot):
+    # widths() is kept between layout passes: each change must measure it again
+    label = StatusLabel(cut_first=True)
+    qtbot.addWidget(label)
+    label.setText("10,000 decisions, 12 overdue reviews,")
+    assert label.widths() == _measured(label)
+    label.setText("Live updates paused: reconnecting…")
+    assert label.widths() == _measured(label)
+    before = label.widths()
+    label.setContentsMargins(10, 0, 30, 0)
+    assert label.widths() == _measured(label) == tuple(w + 40 for w in before)
+    font = label.font()
+    font.setPointSize(font.pointSize() * 2)
+    label.setFont(font)
+    assert label.widths() == _measured(label) and label.widths()[2] > before[2] + 40
+    label.setStyleSheet("QLabel { font-size: 7pt; padding-left: 5px; }")
+    label.ensurePolished()
+    assert label.widths() == _measured(label)

@@ -35,6 +35,15 @@ def recorded(cls, name, *args, **kwargs):
     return create(cls, name, *args, **kwargs)
 
 enum.EnumType._create_ = recorded
+from desktop.ui.status_label import StatusLabel
+measured = []
+measure = StatusLabel._width
+
+def counted(self, text):
+    measured.append(text)
+    return measure(self, text)
+
+StatusLabel._width = counted
 deferred = sys.argv[2]
 sys.argv = ["main.py", "--db", sys.argv[1]]
 from desktop.ui.startup import first_paint
@@ -49,6 +58,7 @@ def probe(app):
     later = sorted(m for m in deferred.split(",") if m in sys.modules)
     print("deferred-loaded", later, file=sys.stderr, flush=True)
     print("qstyle-built", "PixelMetric" in made, file=sys.stderr, flush=True)
+    print("status-measures", len(measured), file=sys.stderr, flush=True)
     from desktop.domain.decision import Rating
     from desktop.ui import theme
     for rating in Rating:  # every icon a register row can show
@@ -101,3 +111,11 @@ def test_the_register_table_is_measured_without_building_pyside_s_qstyle(tmp_pat
     # QStyle's enums (~4 ms, 0.5 MiB) wait until something after the first paint names it
     out = _first_paint(tmp_path)
     assert "qstyle-built False" in out, out
+
+
+def test_the_status_bar_measures_each_text_once_before_the_first_paint(tmp_path):
+    # Its StatusLine asks every label's widths on each layout pass (~30 before the first
+    # paint): 128 measurements until they were kept. Four labels, at most three widths each.
+    out = _first_paint(tmp_path)
+    count = int(out.split("status-measures ")[1].split()[0])
+    assert count <= 12, out
