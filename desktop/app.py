@@ -39,8 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     # collection back on once the window is built.
     gc.disable()
     # What the window needs that does not use Qt is imported before PySide6: once PySide6 is
-    # in, its __feature__ import hook reads the source of every module each later `import`
-    # statement names (inspect.getsource), ~4 ms over these modules and what they import.
+    # in, its __feature__ import hook reads the source of every module it sees loaded
+    # (inspect.getsource). desktop.ui answers for the modules loaded before it and for the
+    # package's own (desktop/ui/pyside_source_checks.py); a library module first loaded
+    # after it would still be read.
     import desktop.application.bootstrap
     import desktop.application.decisions
     import desktop.application.instance

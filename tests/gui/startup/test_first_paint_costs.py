@@ -5,6 +5,7 @@ read) and the merge of a save (at the first save), which wait until after it."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -119,3 +120,39 @@ def test_the_status_bar_measures_each_text_once_before_the_first_paint(tmp_path)
     out = _first_paint(tmp_path)
     count = int(out.split("status-measures ")[1].split()[0])
     assert count <= 12, out
+
+
+SOURCES_PROBE = """
+import atexit, sys
+read = []
+sys.addaudithook(lambda event, args: event == "open" and isinstance(args[0], str)
+                 and args[0].endswith(".py") and read.append(args[0]))
+atexit.register(lambda: print("sources-read", read, file=sys.stderr, flush=True))
+sys.argv = ["main.py", "--db", sys.argv[1]]
+from desktop.app import main
+raise SystemExit(main())
+"""
+
+
+def test_pyside_reads_the_source_of_no_module_of_ours_or_the_standard_library(tmp_path):
+    # PySide's __feature__ import hook read the source of each module an import statement
+    # named (39 before the first paint): desktop/ui/pyside_source_checks.py answers for them.
+    # Run as main.py runs, with bytecode (compiling a module opens its source too).
+    db = tmp_path / "register.db"
+    service = open_service(db, user="tester")
+    service.create("A decision")
+    service.db.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "DECISION_CHECKLIST_EXIT_AFTER_PAINT": "1", "PYTHONDONTWRITEBYTECODE": "",
+           "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    for _start in range(2):  # the first start compiles every module, and so opens its source
+        run = subprocess.run([sys.executable, "-c", SOURCES_PROBE, str(db)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+    line = next(x for x in run.stderr.splitlines() if x.startswith("sources-read "))
+    read = [Path(p) for p in ast.literal_eval(line.removeprefix("sources-read "))]
+    ours = [p for p in read if ROOT / "desktop" in p.parents]
+    assert ours == [], read
+    stdlib = Path(os.__file__).parent
+    assert [p.name for p in read if stdlib in p.parents and "site-packages" not in p.parts] \
+        == ["enum.py"], read  # PySide's own, read as it starts, before anything can answer
