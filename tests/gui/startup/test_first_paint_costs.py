@@ -1,7 +1,9 @@
 """What the window's first paint does without: OpenSSL (hashlib, ~3.6 MiB resident),
 PySide's `Qt` namespace (~95 enums, ~15 ms, 1.5 MiB), the options appraisal's domain (eight
 frozen dataclasses, ~4 million instructions each to create: imported where an appraisal is
-read) and the merge of a save (at the first save), which wait until after it."""
+read) and the merge of a save (at the first save), which wait until after it; PySide's
+import hook reading the source of every module (desktop/ui/pyside_source_checks.py) and the
+status bar measuring its texts on every layout pass, which it does without altogether."""
 
 from __future__ import annotations
 
