@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -41,7 +39,7 @@ from desktop.domain.record import (
     section_slugs,
 )
 from desktop.domain.timeline import CALL_IN_DAYS, Timeline, call_in_period, decision_timeline
-from desktop.domain.verification import normalise_code
+from desktop.storage import register_sql
 from desktop.storage.appraisal_store import (
     delete_appraisal,
     insert_appraisals,
@@ -49,7 +47,10 @@ from desktop.storage.appraisal_store import (
     write_appraisal,
 )
 from desktop.storage.lifecycle_store import LifecycleTables
+from desktop.storage.register_sql import SORT_COLUMNS as SORT_COLUMNS
 from desktop.storage.seal import AuditSeal
+from desktop.storage.search_words import like_escaped
+from desktop.storage.search_words import search_tokens as search_tokens
 
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
@@ -91,39 +92,6 @@ _VERSION_COLUMNS = (
 GENESIS_HASH = "0" * 64
 _AUDIT_SELECT = ("SELECT id, at, user, decision_id, version, field, old_value, new_value, "
                  "prev_hash, hash FROM audit_log")
-
-# Register sort keys -> SQL; every one is backed by a partial index on current versions.
-SORT_COLUMNS = {
-    "reference": "v.reference COLLATE NOCASE",
-    "title": "v.title COLLATE NOCASE",
-    "decision_maker": "v.decision_maker COLLATE NOCASE",
-    "meeting_date": "v.meeting_date",
-    "status": "v.status",
-    "complete": "v.complete",
-    "overall_rating": "v.overall_rank",
-    "review_date": "v.review_date",
-    "updated_at": "v.updated_at",
-}
-
-
-# An open action, the one rule for the overdue counts, the register's Overdue filter and the
-# list of open actions: on the current version of a decision that is not withdrawn, and not
-# marked done (its done state lives in action_progress, outside the locked rows).
-_OPEN_VERSIONS = "SELECT id FROM versions WHERE is_current = 1 AND status != 'withdrawn'"
-_NOT_DONE = ("NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
-             "AND p.slug = a.slug AND p.position = a.position)")
-_OPEN_ACTION = f"a.version_id IN ({_OPEN_VERSIONS}) AND {_NOT_DONE}"
-
-# Sort keys of the list of open actions -> SQL. Sections sort in their checklist's order.
-ACTION_SORT_COLUMNS = {
-    "due": "a.due IS NULL, a.due",
-    "owner": "a.owner COLLATE NOCASE",
-    "action": "a.action COLLATE NOCASE",
-    "decision": "v.reference COLLATE NOCASE, v.title COLLATE NOCASE",
-    "principle": "(SELECT s.position FROM checklist_sections s "
-                 "WHERE s.sha256 = v.checklist_sha256 AND s.slug = a.slug)",
-}
-
 
 _TIMELINE_INSERT = ("INSERT INTO version_timeline (version_id, publication_date, decision_date, "
                     "call_in_end, implementable_from, challenge_end, short_notice) "
@@ -187,40 +155,24 @@ def fts_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in text.split())
 
 
-_TOKEN = re.compile(r"[^\W_]+")
+def _title_fts_query(text: str) -> str:
+    """fts_query of `text` in the titles only."""
+    return "{title} : (" + fts_query(text) + ")"
 
 
-def search_tokens(text: str) -> list[str]:
-    """Words as the full-text index's tokenizer (unicode61, remove_diacritics 2) sees them:
-    runs of letters and digits, case-folded, accents dropped."""
-    return _TOKEN.findall(_plain(text).casefold())
-
-
-def _plain(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def prefix_finder(words: Iterable[str]) -> Callable[[str], bool]:
-    """Whether any of the (tokenized) search words begins a word of a text, as the index's
-    prefix search matches it (one regular expression, so a page of answers reads quickly)."""
-    words = sorted(set(words), key=len, reverse=True)
-    if not words:
-        return lambda text: False
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + ")")
-
-    def found(text: str) -> bool:
-        plain = _plain(text).casefold()
-        # A plain substring test first, in C: most texts without the word are passed over.
-        return any(w in plain for w in words) and pattern.search(plain) is not None
-
-    return found
-
-
-def _containing(text: str) -> str:
-    """A LIKE pattern (with ESCAPE '\\') matching any text that contains `text` as typed."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+# The register's SQL on a register file (desktop/storage/register_sql.py). The unary + keeps
+# SQLite walking the sort order's index and testing each row against the list of matches,
+# instead of fetching every match's (large) row and sorting them: 35 ms -> 1 ms for a common
+# word on 10,000 decisions.
+_MATCHED = "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+SQLITE = register_sql.Dialect(
+    mark="?", text_order="{} COLLATE NOCASE", binary="{}", like="LIKE", false="0",
+    arrays=False, no_limit=-1, words=fts_query, text_match=_MATCHED,
+    title_words=_title_fts_query, title_match=_MATCHED,
+    listed_reference=("+v.id IN (SELECT id FROM versions INDEXED BY "
+                      "idx_versions_current_reference WHERE is_current = 1 AND "
+                      "reference LIKE ? ESCAPE '\\')"),
+    searched_source="versions v INDEXED BY idx_versions_current_reference")
 
 
 def search_document(decision: Decision) -> tuple[str, str, str]:
@@ -637,74 +589,13 @@ class Repository(LifecycleTables):
             appraisal=load_appraisal(self.db.conn, vid),
         )
 
-    def _where(self, q: RegisterQuery, *, search: bool = True,
-               listed_references: bool = False) -> tuple[str, list[Any]]:
-        """The WHERE clause of a register query. search=False leaves out the search;
-        listed_references=True tests references against a list read from their (covering)
-        index, for a query that walks another index: a row's reference is then not read from
-        its (large) row."""
-        clauses = ["v.is_current = 1"]
-        params: list[Any] = []
-        if search and q.search.strip():
-            # The unary + keeps SQLite walking the sort order's index and testing each row
-            # against the list of matches, instead of fetching every match's (large) row and
-            # sorting them: 35 ms -> 1 ms for a common word on 10,000 decisions.
-            # Besides the text, a reference (any part of it) or a verification code (as
-            # typed: any case, spaces, O for 0) finds its decision, whichever version has it.
-            reference = "v.reference LIKE ? ESCAPE '\\'"
-            if listed_references:
-                reference = ("+v.id IN (SELECT id FROM versions INDEXED BY "
-                             "idx_versions_current_reference WHERE is_current = 1 AND "
-                             "reference LIKE ? ESCAPE '\\')")
-            found = ["+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
-                     reference]
-            typed = q.search.strip()
-            params += [fts_query(q.search), _containing(typed)]
-            code = normalise_code(typed)
-            if code is not None:
-                found.append("v.decision_id IN (SELECT decision_id FROM versions "
-                             "WHERE verification_code = ?)")
-                params.append(code)
-            clauses.append(f"({' OR '.join(found)})")
-        if q.statuses:
-            clauses.append(f"v.status IN ({','.join('?' * len(q.statuses))})")
-            params.extend(q.statuses)
-        if q.ratings:
-            wanted = list(q.ratings)
-            sql = f"v.overall_rating IN ({','.join('?' * len(wanted))})"
-            if "none" in wanted:
-                sql = f"({sql} OR v.overall_rating IS NULL)"
-            clauses.append(sql)
-            params.extend(wanted)
-        if q.overdue_only:
-            # Same rules as overdue_counts: nothing on a withdrawn record is overdue.
-            clauses.append(
-                "v.status != 'withdrawn' AND ((v.review_date IS NOT NULL AND v.review_date < ?) "
-                f"OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < ? "
-                f"AND {_NOT_DONE}))"
-            )
-            params.extend([q.today, q.today])
-        # The timeline's rules as desktop/domain/timeline.py's in_call_in and challenge_open,
-        # over its stored dates (indexed: no date is worked out row by row here).
-        if q.in_call_in:
-            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
-                           "WHERE call_in_end >= ? AND publication_date <= ?)")
-            params.extend([q.today, q.today])
-        if q.challenge_open:
-            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
-                           "WHERE challenge_end >= ? AND decision_date <= ?)")
-            params.extend([q.today, q.today])
-        return " AND ".join(clauses), params
-
     def register_count(self, q: RegisterQuery) -> int:
-        where, params = self._where(q)
         # Counting matches over the partial index of current versions' references, not their
         # rows: it holds what the reference test reads (38 -> 30 ms for a common word on
         # 100,000 decisions, 47 -> 12 ms for a word found nowhere).
-        source = "versions v INDEXED BY idx_versions_current_reference" if q.search.strip() else (
-            "versions v")
-        count: int = self.db.execute(
-            f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+        where, params = register_sql.where(SQLITE, q)
+        count: int = self.db.execute(*register_sql.count(
+            SQLITE, where, params, searched=bool(q.search.strip()))).fetchone()[0]
         return count
 
     def register_page(self, q: RegisterQuery, offset: int = 0, limit: int = 200) -> list[RegisterRow]:
@@ -716,19 +607,18 @@ class Repository(LifecycleTables):
         return self._register_rows(q, 0, -1)
 
     def _register_rows(self, q: RegisterQuery, offset: int, limit: int) -> Iterator[RegisterRow]:
-        where, params = self._where(q)
-        if not q.search.strip() or not fts_query(q.search):
-            yield from self._sorted_rows(where, params, q, offset, limit)
+        title = register_sql.title_test(SQLITE, q)
+        if title is None:
+            yield from self._sorted_rows(*register_sql.where(SQLITE, q), q, offset, limit)
             return
         # Ranked: the decisions whose title has every word come first, then the rest, each
         # part in the chosen sort (two queries, so each still walks its sort index).
-        titled = "+v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
-        title_match = "{title} : (" + fts_query(q.search) + ")"
+        titled, title_words = title
         # A title match is a match: the first part needs only the filters and the title test,
         # not the list of every match (14 -> 4 ms for a common word on 100,000 decisions).
-        filtered, filter_params = self._where(q, search=False)
+        filtered, filter_params = register_sql.where(SQLITE, q, search=False)
         taken = 0
-        for row in self._sorted_rows(f"{filtered} AND {titled}", [*filter_params, title_match],
+        for row in self._sorted_rows(f"{filtered} AND {titled}", [*filter_params, title_words],
                                      q, offset, limit):
             taken += 1
             yield row
@@ -737,137 +627,42 @@ class Repository(LifecycleTables):
         if taken:
             rest_offset = 0
         else:  # the page starts past the title matches: how many there are says where
-            rest_offset = offset - (self.db.execute(
-                f"SELECT count(*) FROM versions v WHERE {filtered} AND {titled}",
-                [*filter_params, title_match],
-            ).fetchone()[0] if offset else 0)
-        # The rest walks the sort index past every title match (all of it for a rare word).
-        where, params = self._where(q, listed_references=True)
-        yield from self._sorted_rows(f"{where} AND NOT {titled}", [*params, title_match], q,
+            rest_offset = offset - (self.db.execute(*register_sql.count(
+                SQLITE, f"{filtered} AND {titled}", [*filter_params, title_words],
+            )).fetchone()[0] if offset else 0)
+        # The rest walks the sort index past every title match (all of it for a rare word);
+        # a row's reference is tested against a list read from their (covering) index, so it
+        # is not read from its (large) row.
+        where, params = register_sql.where(SQLITE, q, listed_references=True)
+        yield from self._sorted_rows(f"{where} AND NOT {titled}", [*params, title_words], q,
                                      max(0, rest_offset), limit - taken if limit >= 0 else -1)
 
     def _sorted_rows(self, where: str, params: list[Any], q: RegisterQuery, offset: int,
                      limit: int) -> Iterator[RegisterRow]:
-        order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
-        direction = "DESC" if q.descending else "ASC"
-        sql = (
-            "SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
-            "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-            "v.verification_code, v.id, v.checklist_sha256, t.decision_date, "
-            "t.publication_date, t.call_in_end, t.implementable_from, t.challenge_end, "
-            "t.short_notice FROM versions v LEFT JOIN version_timeline t ON t.version_id = v.id "
-            f"WHERE {where} ORDER BY {order} {direction}, v.id {direction} LIMIT ? OFFSET ?"
-        )
-        counts = self.section_counts()
-        for r in self.db.execute(sql, [*params, limit, offset]):
-            yield RegisterRow(
-                id=r[0],
-                reference=r[1],
-                title=r[2],
-                decision_maker=r[3],
-                meeting_date=r[4],
-                status=Status(r[5]),
-                version=r[6],
-                complete=r[7],
-                overall_rating=Rating(r[8]) if r[8] else None,
-                review_date=r[9],
-                verification_code=r[10],
-                version_id=r[11],
-                sections=counts.get(r[12], 0),
-                decision_date=r[13],
-                publication_date=r[14],
-                call_in_end=r[15],
-                implementable_from=r[16],
-                challenge_end=r[17],
-                short_notice=bool(r[18]),
-            )
+        return register_sql.register_rows(
+            self.db.execute(*register_sql.rows(SQLITE, where, params, q, offset, limit)),
+            self.section_counts())
 
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
         """Where `search` found each of these register rows (by decision id), read from the
         rows' own text: a page of the register at a time, only while searching."""
-        rows = list(rows)
-        typed = search.strip()
-        if not typed or not rows:
-            return {}
-        words = search_tokens(typed)
-        has = prefix_finder(words)
-        vids = [r.version_id for r in rows]
-        marks = ",".join("?" * len(vids))
-        proposals = dict(self.db.execute(
-            f"SELECT id, proposal FROM versions WHERE id IN ({marks})", vids).fetchall())
-        answers: dict[int, list[str]] = {}
-        if words:
-            for vid, slug, response, evidence in self.db.execute(
-                    "SELECT a.version_id, a.slug, a.response, a.evidence FROM answers a "
-                    "JOIN versions v ON v.id = a.version_id LEFT JOIN checklist_sections s "
-                    "ON s.sha256 = v.checklist_sha256 AND s.slug = a.slug "
-                    f"WHERE a.version_id IN ({marks}) ORDER BY s.position, a.slug", vids):
-                if has(response) or has(evidence):
-                    answers.setdefault(vid, []).append(slug)
-        code = normalise_code(typed)
-        coded: set[str] = set()
-        if code is not None:
-            coded = {r[0] for r in self.db.execute(
-                "SELECT decision_id FROM versions WHERE verification_code = ?", [code])}
-        found: dict[str, SearchMatch] = {}
-        for r in rows:
-            places = []
-            if has(r.title):
-                places.append("title")
-            if has(proposals.get(r.version_id) or ""):
-                places.append("proposal")
-            slugs = answers.get(r.version_id, ())
-            if slugs:
-                places.append("answers")
-            if typed.casefold() in r.reference.casefold():
-                places.append("reference")
-            if r.id in coded:
-                places.append("verification code")
-            found[r.id] = SearchMatch(tuple(places), tuple(slugs))
-        return found
+        return register_sql.search_matches(SQLITE, self.db.execute, search, rows)
 
     def overdue_counts(self, today: str) -> tuple[int, int]:
         """(overdue reviews, overdue open actions) across current versions."""
-        reviews = self.db.execute(
-            "SELECT count(*) FROM versions WHERE is_current = 1 AND review_date < ? "
-            "AND status != 'withdrawn'",
-            [today],
-        ).fetchone()[0]
-        # The list of current version ids is built once; joining each action to its (large)
-        # versions row instead took 300 ms on 10,000 decisions, this takes 30-40 ms.
-        actions = self.db.execute(
-            f"SELECT count(*) FROM actions a WHERE a.due < ? AND {_OPEN_ACTION}", [today],
-        ).fetchone()[0]
+        reviews, actions = self.db.execute(*register_sql.overdue_counts(SQLITE, today)).fetchone()
         return reviews, actions
-
-    @staticmethod
-    def _action_where(q: ActionQuery) -> tuple[str, list[Any]]:
-        if not q.owner.strip():
-            return _OPEN_ACTION, []
-        return f"{_OPEN_ACTION} AND a.owner LIKE ? ESCAPE '\\'", [_containing(q.owner.strip())]
 
     def open_actions_count(self, q: ActionQuery) -> int:
         """How many open actions match (the same rule as overdue_counts)."""
-        where, params = self._action_where(q)
-        count: int = self.db.execute(f"SELECT count(*) FROM actions a WHERE {where}",
-                                     params).fetchone()[0]
+        count: int = self.db.execute(*register_sql.open_actions_count(SQLITE, q)).fetchone()[0]
         return count
 
     def open_actions(self, q: ActionQuery, offset: int = 0, limit: int = 200) -> list[ActionRow]:
         """One page of open actions across the register: overdue first, then in q's sort.
         About 40 ms a page on 10,000 decisions (67,000 actions)."""
-        where, params = self._action_where(q)
-        order = ACTION_SORT_COLUMNS.get(q.sort, ACTION_SORT_COLUMNS["due"])
-        direction = "DESC" if q.descending else "ASC"
-        order = ", ".join(f"{part} {direction}" for part in order.split(", "))
-        sql = (
-            "SELECT v.decision_id, v.reference, v.title, a.slug, a.position, a.action, a.owner, "
-            "a.due, coalesce(a.due < ?, 0) FROM actions a JOIN versions v ON v.id = a.version_id "
-            f"WHERE {where} ORDER BY coalesce(a.due < ?, 0) DESC, {order}, "
-            "a.version_id, a.slug, a.position LIMIT ? OFFSET ?"
-        )
-        return [ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
-                for r in self.db.execute(sql, [q.today, *params, q.today, limit, offset])]
+        return register_sql.action_rows(
+            self.db.execute(*register_sql.open_actions(SQLITE, q, offset, limit)))
 
     def find_by_code(self, code: str) -> list[tuple[str, int]]:
         return [
@@ -909,7 +704,7 @@ class Repository(LifecycleTables):
         characters in it are matched as themselves)."""
         return [r[0] for r in self.db.execute(
             "SELECT id FROM decisions WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
-            [re.sub(r"([\\%_])", r"\\\1", prefix) + "%", limit])]
+            [like_escaped(prefix) + "%", limit])]
 
     def all_ids(self) -> list[str]:
         return [

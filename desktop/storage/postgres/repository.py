@@ -64,7 +64,7 @@ from desktop.domain.record import (
     sign_off_text,
 )
 from desktop.domain.timeline import CALL_IN_DAYS, call_in_period, decision_timeline
-from desktop.domain.verification import normalise_code
+from desktop.storage import register_sql
 from desktop.storage.lifecycle_store import SignedCopy
 from desktop.storage.postgres.appraisal_rows import (
     APPRAISAL_JSON,
@@ -79,7 +79,6 @@ from desktop.storage.repository import (
     _VERSION_COLUMNS,
     GENESIS_HASH,
     AuditLogCheck,
-    _containing,
     _content_columns,
     _has_dates,
     _json_documents,
@@ -89,10 +88,9 @@ from desktop.storage.repository import (
     _timeline_row,
     answered_as,
     audit_hash,
-    prefix_finder,
     search_document,
-    search_tokens,
 )
+from desktop.storage.search_words import like_escaped, search_tokens
 
 if TYPE_CHECKING:
     import psycopg
@@ -102,30 +100,6 @@ if TYPE_CHECKING:
 
 Change = tuple[str, str | None, str | None]
 
-# Register sort keys -> SQL, each backed by a partial index on current versions (p001).
-SORT_COLUMNS = {
-    "reference": 'lower(v.reference) COLLATE "C"',
-    "title": 'lower(v.title) COLLATE "C"',
-    "decision_maker": 'lower(v.decision_maker) COLLATE "C"',
-    "meeting_date": "v.meeting_date",
-    "status": "v.status",
-    "complete": "v.complete",
-    "overall_rating": "v.overall_rank",
-    "review_date": "v.review_date",
-    "updated_at": "v.updated_at",
-}
-_OPEN_VERSIONS = "SELECT id FROM versions WHERE is_current = 1 AND status <> 'withdrawn'"
-_NOT_DONE = ("NOT EXISTS (SELECT 1 FROM action_progress p WHERE p.version_id = a.version_id "
-             "AND p.slug = a.slug AND p.position = a.position)")
-_OPEN_ACTION = f"a.version_id IN ({_OPEN_VERSIONS}) AND {_NOT_DONE}"
-ACTION_SORT_COLUMNS = {
-    "due": "a.due IS NULL, a.due",
-    "owner": 'lower(a.owner) COLLATE "C"',
-    "action": 'lower(a.action) COLLATE "C"',
-    "decision": 'lower(v.reference) COLLATE "C", lower(v.title) COLLATE "C"',
-    "principle": "(SELECT s.position FROM checklist_sections s "
-                 "WHERE s.sha256 = v.checklist_sha256 AND s.slug = a.slug)",
-}
 _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
                  "prev_hash, hash FROM audit_log")
 _MAX_POSITION = 16383  # a tsvector's highest word position: later words all have this one
@@ -207,16 +181,28 @@ def _lexeme(word: str) -> str:
 
 def tsquery_text(search: str) -> str | None:
     """Every typed word as a prefix term (a word that tokenises into several is a phrase of
-    them, as FTS5 reads a quoted term); None if no word has a letter or digit."""
+    them, as FTS5 reads a quoted term); None if no word has a letter or digit. As FTS5 reads
+    an empty phrase, a typed word without one is passed over ("waste %" finds "waste")."""
     terms = []
     for typed in search.split():
         words = search_tokens(typed)
         if not words:
-            return None  # FTS5 matches nothing for an empty phrase: no text matches
+            continue
         parts = [f"'{_lexeme(w)}'" for w in words]
         parts[-1] += ":*"
         terms.append("(" + " <-> ".join(parts) + ")")
     return " & ".join(terms) if terms else None
+
+
+# The register's SQL on the server (desktop/storage/register_sql.py): the search index is
+# p002's tsvectors, a text sorts by lower() in "C" order as p001's indexes hold it.
+_DIALECT = register_sql.Dialect(
+    mark="%s", text_order='lower({}) COLLATE "C"', binary='{} COLLATE "C"', like="ILIKE",
+    false="false", arrays=True, no_limit=None, words=tsquery_text,
+    text_match="v.id IN (SELECT version_id FROM search_index WHERE words @@ ?::tsquery)",
+    title_words=tsquery_text,
+    title_match="v.id IN (SELECT version_id FROM search_index WHERE title @@ ?::tsquery)",
+    listed_reference=None, searched_source="versions v")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -653,7 +639,7 @@ class PostgresRepository:
         return {r[0] for r in self._x("SELECT id FROM decisions WHERE id = ANY(%s)", [ids])}
 
     def ids_with_prefix(self, prefix: str, limit: int) -> list[str]:
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_escaped(prefix) + "%"
         return [r[0] for r in self._x(
             "SELECT id FROM decisions WHERE id LIKE %s ORDER BY id LIMIT %s", [pattern, limit])]
 
@@ -726,89 +712,19 @@ class PostgresRepository:
         return {"complete": row[0], "overall_rating": row[1], "verification_code": row[2],
                 "content_code": row[3]}
 
-    # ---- the register ---------------------------------------------------------------------
-    def _where(self, q: RegisterQuery) -> tuple[str, list[Any]]:
-        clauses = ["v.is_current = 1"]
-        params: list[Any] = []
-        typed = q.search.strip()
-        if typed:
-            found = ["v.reference ILIKE %s ESCAPE '\\'"]
-            params.append(_containing(typed))
-            query = tsquery_text(typed)
-            if query is not None:
-                found.append("v.id IN (SELECT version_id FROM search_index "
-                             "WHERE words @@ %s::tsquery)")
-                params.append(query)
-            code = normalise_code(typed)
-            if code is not None:
-                found.append("v.decision_id IN (SELECT decision_id FROM versions "
-                             "WHERE verification_code = %s)")
-                params.append(code)
-            clauses.append(f"({' OR '.join(found)})")
-        if q.statuses:
-            clauses.append("v.status = ANY(%s)")
-            params.append(list(q.statuses))
-        if q.ratings:
-            wanted = list(q.ratings)
-            sql = "v.overall_rating = ANY(%s)"
-            if "none" in wanted:
-                sql = f"({sql} OR v.overall_rating IS NULL)"
-            clauses.append(sql)
-            params.append(wanted)
-        if q.overdue_only:
-            clauses.append(
-                "v.status <> 'withdrawn' AND ((v.review_date IS NOT NULL AND v.review_date < %s) "
-                "OR EXISTS (SELECT 1 FROM actions a WHERE a.version_id = v.id AND a.due < %s "
-                f"AND {_NOT_DONE}))")
-            params.extend([q.today, q.today])
-        # The timeline's rules as desktop/domain/timeline.py's in_call_in and challenge_open,
-        # over its stored dates (indexed: no date is worked out row by row here).
-        if q.in_call_in:
-            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
-                           "WHERE call_in_end >= %s AND publication_date <= %s)")
-            params.extend([q.today, q.today])
-        if q.challenge_open:
-            clauses.append("v.id IN (SELECT version_id FROM version_timeline "
-                           "WHERE challenge_end >= %s AND decision_date <= %s)")
-            params.extend([q.today, q.today])
-        return " AND ".join(clauses), params
-
+    # ---- the register (desktop/storage/register_sql.py) ------------------------------------
     def register_count(self, q: RegisterQuery) -> int:
-        where, params = self._where(q)
-        return int(self._x(f"SELECT count(*) FROM versions v WHERE {where}",
-                           params).fetchone()[0])
+        return int(self._x(*register_sql.count(_DIALECT, *register_sql.where(_DIALECT, q)))
+                   .fetchone()[0])
 
     def register_page(self, q: RegisterQuery, offset: int = 0,
                       limit: int = 200) -> list[RegisterRow]:
         """One page of the register, filtered and sorted in SQL; while searching, the
         decisions whose title has every word come first (as on SQLite)."""
-        where, params = self._where(q)
-        order = SORT_COLUMNS.get(q.sort, SORT_COLUMNS["updated_at"])
-        direction = "DESC" if q.descending else "ASC"
-        ranked = ""
-        query = tsquery_text(q.search.strip()) if q.search.strip() else None
-        if query is not None:
-            ranked = ("(v.id IN (SELECT version_id FROM search_index "
-                      "WHERE title @@ %s::tsquery)) DESC, ")
-        sql = ("SELECT v.decision_id, v.reference, v.title, v.decision_maker, v.meeting_date, "
-               "v.status, v.version, v.complete, v.overall_rating, v.review_date, "
-               "v.verification_code, v.id, v.checklist_sha256, t.decision_date, "
-               "t.publication_date, t.call_in_end, t.implementable_from, t.challenge_end, "
-               "t.short_notice FROM versions v LEFT JOIN version_timeline t "
-               f"ON t.version_id = v.id WHERE {where} "
-               f"ORDER BY {ranked}{order} {direction}, v.id {direction} LIMIT %s OFFSET %s")
-        args = [*params, *([query] if query is not None else []),
-                limit if limit >= 0 else None, offset]
-        counts = self.section_counts()
-        return [RegisterRow(id=r[0], reference=r[1], title=r[2], decision_maker=r[3],
-                            meeting_date=r[4], status=Status(r[5]), version=r[6],
-                            complete=r[7], overall_rating=Rating(r[8]) if r[8] else None,
-                            review_date=r[9], verification_code=r[10], version_id=r[11],
-                            sections=counts.get(r[12], 0), decision_date=r[13],
-                            publication_date=r[14], call_in_end=r[15],
-                            implementable_from=r[16], challenge_end=r[17],
-                            short_notice=bool(r[18]))
-                for r in self._x(sql, args)]
+        where, params = register_sql.where(_DIALECT, q)
+        return list(register_sql.register_rows(self._x(*register_sql.rows(
+            _DIALECT, where, params, q, offset, limit, first=register_sql.title_test(_DIALECT, q),
+        )), self.section_counts()))
 
     def iter_register(self, q: RegisterQuery) -> Iterator[RegisterRow]:
         """The whole register, a page at a time (memory does not grow with the register)."""
@@ -821,78 +737,19 @@ class PostgresRepository:
             offset += _PAGE
 
     def search_matches(self, search: str, rows: Iterable[RegisterRow]) -> dict[str, SearchMatch]:
-        rows = list(rows)
-        typed = search.strip()
-        if not typed or not rows:
-            return {}
-        words = search_tokens(typed)
-        has = prefix_finder(words)
-        vids = [r.version_id for r in rows]
-        proposals = {r[0]: r[1] for r in self._x(
-            "SELECT id, proposal FROM versions WHERE id = ANY(%s)", [vids])}
-        answers: dict[int, list[str]] = {}
-        if words:
-            for vid, slug, response, evidence in self._x(
-                    "SELECT a.version_id, a.slug, a.response, a.evidence FROM answers a "
-                    "JOIN versions v ON v.id = a.version_id LEFT JOIN checklist_sections s "
-                    "ON s.sha256 = v.checklist_sha256 AND s.slug = a.slug "
-                    'WHERE a.version_id = ANY(%s) ORDER BY s.position, a.slug COLLATE "C"',
-                    [vids]):
-                if has(response) or has(evidence):
-                    answers.setdefault(vid, []).append(slug)
-        code = normalise_code(typed)
-        coded: set[str] = set()
-        if code is not None:
-            coded = {r[0] for r in self._x(
-                "SELECT decision_id FROM versions WHERE verification_code = %s", [code])}
-        found: dict[str, SearchMatch] = {}
-        for r in rows:
-            places = []
-            if has(r.title):
-                places.append("title")
-            if has(proposals.get(r.version_id) or ""):
-                places.append("proposal")
-            slugs = answers.get(r.version_id, ())
-            if slugs:
-                places.append("answers")
-            if typed.casefold() in r.reference.casefold():
-                places.append("reference")
-            if r.id in coded:
-                places.append("verification code")
-            found[r.id] = SearchMatch(tuple(places), tuple(slugs))
-        return found
+        return register_sql.search_matches(_DIALECT, self._x, search, rows)
 
     def overdue_counts(self, today: str) -> tuple[int, int]:
-        row = self._x(
-            "SELECT (SELECT count(*) FROM versions WHERE is_current = 1 AND review_date < %s "
-            "AND status <> 'withdrawn'), "
-            f"(SELECT count(*) FROM actions a WHERE a.due < %s AND {_OPEN_ACTION})",
-            [today, today]).fetchone()
+        row = self._x(*register_sql.overdue_counts(_DIALECT, today)).fetchone()
         return int(row[0]), int(row[1])
 
-    @staticmethod
-    def _action_where(q: ActionQuery) -> tuple[str, list[Any]]:
-        if not q.owner.strip():
-            return _OPEN_ACTION, []
-        return f"{_OPEN_ACTION} AND a.owner ILIKE %s ESCAPE '\\'", [_containing(q.owner.strip())]
-
     def open_actions_count(self, q: ActionQuery) -> int:
-        where, params = self._action_where(q)
-        return int(self._x(f"SELECT count(*) FROM actions a WHERE {where}",
-                           params).fetchone()[0])
+        return int(self._x(*register_sql.open_actions_count(_DIALECT, q)).fetchone()[0])
 
     def open_actions(self, q: ActionQuery, offset: int = 0,
                      limit: int = 200) -> list[ActionRow]:
-        where, params = self._action_where(q)
-        order = ACTION_SORT_COLUMNS.get(q.sort, ACTION_SORT_COLUMNS["due"])
-        direction = "DESC" if q.descending else "ASC"
-        order = ", ".join(f"{part} {direction}" for part in order.split(", "))
-        sql = ("SELECT v.decision_id, v.reference, v.title, a.slug, a.position, a.action, "
-               "a.owner, a.due, coalesce(a.due < %s, false) FROM actions a JOIN versions v "
-               f"ON v.id = a.version_id WHERE {where} ORDER BY coalesce(a.due < %s, false) "
-               f'DESC, {order}, a.version_id, a.slug COLLATE "C", a.position LIMIT %s OFFSET %s')
-        return [ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
-                for r in self._x(sql, [q.today, *params, q.today, limit, offset])]
+        return register_sql.action_rows(
+            self._x(*register_sql.open_actions(_DIALECT, q, offset, limit)))
 
     def find_by_code(self, code: str) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self._x(
