@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from desktop.storage.multi_row_insert import insert_rows
 from desktop.storage.schema_info import APPRAISAL_TABLES, LONG_LIST_TABLE
 
 if TYPE_CHECKING:  # imported where an appraisal is read: not before the register's first paint
@@ -62,26 +63,26 @@ def insert_appraisals(conn: Any, given: Iterable[tuple[int, Appraisal | None]]) 
     rows = [(vid, a) for vid, a in given if a is not None]
     if not rows:
         return
-    conn.executemany(
+    insert_rows(conn,
         "INSERT INTO appraisals (version_id, weights_locked_at, weights_locked_by, "
         "rejected_text) VALUES (?, ?, ?, ?)",
         [(vid, a.weights_locked_at, a.weights_locked_by, a.rejected_text) for vid, a in rows])
-    conn.executemany(
+    insert_rows(conn,
         "INSERT INTO appraisal_criteria (version_id, position, criterion, kind, title, weight, "
         "must_pass) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(vid, i, c.id, c.kind, c.title, c.weight, int(c.must_pass))
          for vid, a in rows for i, c in enumerate(a.criteria)])
-    conn.executemany(
+    insert_rows(conn,
         "INSERT INTO appraisal_scores (version_id, option, criterion, score, evidence, "
         "scored_by, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(vid, s.option, s.criterion, s.score, s.evidence, s.scored_by, s.scored_at)
          for vid, a in rows for s in a.scores])
-    conn.executemany(
+    insert_rows(conn,
         "INSERT INTO appraisal_weight_changes (version_id, position, criterion, old_weight, "
         "new_weight, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(vid, i, w.criterion, w.old, w.new, w.changed_at, w.changed_by)
          for vid, a in rows for i, w in enumerate(a.weight_changes)])
-    conn.executemany(
+    insert_rows(conn,
         f"INSERT INTO {LONG_LIST_TABLE} (version_id, position, name, kept, reason) "
         "VALUES (?, ?, ?, ?, ?)",
         [(vid, i, e.name, int(e.kept), e.reason)

@@ -41,6 +41,7 @@ from desktop.storage.appraisal_store import (
     write_appraisal,
 )
 from desktop.storage.lifecycle_store import LifecycleTables
+from desktop.storage.multi_row_insert import insert_rows
 from desktop.storage.register_sql import SORT_COLUMNS as SORT_COLUMNS
 from desktop.storage.seal import AuditSeal
 from desktop.storage.search_words import like_escaped
@@ -777,7 +778,7 @@ class Repository(LifecycleTables):
         """
         decisions, known = answered_as(decisions, checklist_sha, known_codes)
         conn = self.db.conn
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO decisions (id, current_version, created_at) VALUES (?, ?, ?)",
             # A version 1 is always a new decision (a clash fails on the primary key anyway).
             [(d.id, d.version, d.created_at) for d in decisions
@@ -810,18 +811,20 @@ class Repository(LifecycleTables):
             version_rows.append(tuple(values.values()))
             codes.append((values["verification_code"], values["content_code"]))
         if sql:
-            conn.executemany(sql, version_rows)
+            insert_rows(conn, sql, version_rows)
         self._insert_children(list(zip(vids, decisions, strict=True)))
         timed = [(vid, d) for vid, d in zip(vids, decisions, strict=True) if _has_dates(d)]
         if timed:
             days = self.call_in_days()
-            conn.executemany(_TIMELINE_INSERT, [
+            insert_rows(conn, _TIMELINE_INSERT, [
                 (vid, *_timeline_row(decision_timeline(d, days))) for vid, d in timed])
+        # One row a statement, as before: FTS5 lays out its index by the statements it is
+        # written in (several rows a statement gave other, equally good, index pages).
         conn.executemany(
             "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",
             [(vid, *search_document(d)) for vid, d in zip(vids, decisions, strict=True)],
         )
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO sign_offs (version_id, role, name, date, minute_reference, comment, "
             "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(vid, s.role, s.name, s.date, s.minute_reference, s.comment, d.updated_at,
@@ -848,7 +851,7 @@ class Repository(LifecycleTables):
     def _insert_children(self, rows: list[tuple[int, Decision]]) -> None:
         """Options, answers and actions of brand-new versions: nothing to delete first."""
         conn = self.db.conn
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO options (version_id, position, name, status, delivery_model, reason) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(vid, i, o.name, o.status, o.delivery_model, o.reason)
@@ -868,17 +871,17 @@ class Repository(LifecycleTables):
                         progress.append((vid, slug, i, d.updated_at, self.user))
                 documents.extend((vid, slug, i, x.title, x.date, x.held_at)
                                  for i, x in enumerate(a.documents))
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO answers (version_id, slug, rating, response, evidence) "
             "VALUES (?, ?, ?, ?, ?)", answers)
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO actions (version_id, slug, position, action, owner, due) "
             "VALUES (?, ?, ?, ?, ?, ?)", actions)
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO action_progress (version_id, slug, position, done_at, done_by) "
             "VALUES (?, ?, ?, ?, ?)", progress)
         insert_appraisals(conn, [(vid, d.appraisal) for vid, d in rows])
-        conn.executemany(
+        insert_rows(conn,
             "INSERT INTO documents (version_id, slug, position, title, date, held_at) "
             "VALUES (?, ?, ?, ?, ?, ?)", documents)
 
@@ -1040,7 +1043,8 @@ class Repository(LifecycleTables):
                 prev = h
         if not rows:
             return
-        self.db.conn.executemany(
+        insert_rows(
+            self.db.conn,
             "INSERT INTO audit_log (id, at, user, decision_id, version, field, old_value, "
             "new_value, prev_hash, hash, key_id, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?)",
