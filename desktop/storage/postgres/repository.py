@@ -83,7 +83,6 @@ from desktop.storage.repository import (
     _has_dates,
     _json_documents,
     _json_list,
-    _standing,
     _timeline_inputs,
     _timeline_row,
     answered_as,
@@ -91,6 +90,7 @@ from desktop.storage.repository import (
     search_document,
 )
 from desktop.storage.search_words import like_escaped, search_tokens
+from desktop.storage.worked_out import WorkedOut
 
 if TYPE_CHECKING:
     import psycopg
@@ -108,7 +108,9 @@ _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_ve
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
-_CODED = 32  # records whose codes are kept (an editor per open record saves each in turn)
+# the versions columns an autosave of an answer's text changes (dc_autosave sets them all)
+_PER_SAVE = frozenset({"updated_at", "verification_code", "content_code", "code_scheme",
+                       "complete", "overall_rating", "overall_rank"})
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
@@ -287,10 +289,7 @@ class PostgresRepository:
         self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
         self._watchers: list[PostgresWatcher] = []  # closed with the repository
-        # the records whose codes were worked out last (by identity: records are frozen), and
-        # their codes: an autosave's record is the one the save before it of that record
-        # wrote (its codes are checked, then written anew), whichever records were saved since
-        self._coded: dict[int, tuple[Decision, tuple[str, str]]] = {}
+        self._worked = WorkedOut()  # an autosave's record: the one the save before it wrote
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -771,22 +770,12 @@ class PostgresRepository:
             raise KeyError(decision_id)
         return int(row[0])
 
-    def _codes(self, decision: Decision) -> tuple[str, str]:
-        """codes(decision), worked out once for each of the last _CODED records given."""
-        held = self._coded.get(id(decision))
-        if held is not None and held[0] is decision:
-            return held[1]
-        if len(self._coded) >= _CODED:
-            del self._coded[next(iter(self._coded))]  # the oldest
-        self._coded[id(decision)] = (decision, codes(decision))
-        return self._coded[id(decision)][1]
-
     def _derived(self, decision: Decision,
                  known: tuple[str, str] | None = None) -> dict[str, Any]:
         """The versions columns worked out from a version (`known`: its codes, if given)."""
-        printed, content = known if known is not None else self._codes(decision)
+        printed, content = known if known is not None else self._worked.codes(decision)
         return {
-            **_standing(decision),
+            **self._worked.standing(decision),
             "verification_code": printed,
             "content_code": content if decision.code_scheme >= 2 else "",
             "code_scheme": decision.code_scheme,
@@ -1014,7 +1003,7 @@ class PostgresRepository:
             [decision.id]).fetchone()
         done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
         held = (decision.version, decision.status.value, decision.updated_at,
-                self._codes(decision)[0], len(decision.sign_offs), done)
+                self._worked.codes(decision)[0], len(decision.sign_offs), done)
         if row is None or tuple(row[1:]) != held:
             return None
         self._locked[int(row[0])] = (decision.updated_at, decision.status.value)
@@ -1050,9 +1039,12 @@ class PostgresRepository:
             return changes
         # Only the columns whose values differ from old's are set: fewer to send, and the
         # server's checks and indexes see only what changed (as the SQLite register does)
-        before = {**_content_columns(old), **_standing(old)}
-        after = {**_content_columns(new), **self._derived(new), "updated_at": new.updated_at}
+        before = {**_content_columns(old), **self._worked.standing(old)}
+        after = {**_content_columns(new), **self._derived(new, self._worked.codes(new, old)),
+                 "updated_at": new.updated_at}
         values = {c: v for c, v in after.items() if c not in before or before[c] != v}
+        if self._autosaved(old, new, vid, after, values, changes):
+            return changes
         sets = ", ".join(f"{c} = %s" for c in values)
         cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
                       "AND status = %s RETURNING id", [*values.values(), vid, old.updated_at,
@@ -1076,14 +1068,53 @@ class PostgresRepository:
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at,
                                    stored=old.answers.get(slug))
-        document = search_document(new)
-        if search_document(old) != document:  # the title's words only if it changed
+        document = self._worked.document(new)
+        if self._worked.document(old) != document:  # the title's words only if it changed
             title = "title = %s::tsvector, " if old.title != new.title else ""
             self._x(f"UPDATE search_index SET {title}words = %s::tsvector WHERE version_id = %s",
                     [*([tsvector_text(new.title)] if title else []),
                      tsvector_text("\n".join(document)), vid])
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes
+
+    def _autosaved(self, old: Decision, new: Decision, vid: int, after: dict[str, Any],
+                   values: dict[str, Any], changes: list[Change]) -> bool:
+        """Written by one dc_autosave call (p013) if `new` differs from `old` only in the
+        text or rating of one answer that has a row (and in what follows from that: the
+        per-save columns, the search words); False, nothing written, for any other change.
+        `after`: new's versions columns, `values`: those of them that differ from old's.
+
+        Only for a version current_version_id locked as `old` has it, in a transaction in
+        which the server wrote no audit rows of its own (those audit_many passes over)."""
+        if self._locked.get(vid) != (old.updated_at, old.status.value) or self._server_wrote:
+            return False
+        if (not set(values) <= _PER_SAVE or old.options != new.options
+                or old.appraisal != new.appraisal
+                or _timeline_inputs(old) != _timeline_inputs(new)):
+            return False
+        slugs = [slug for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)])
+                 if old.answer(slug) != new.answer(slug)]
+        if len(slugs) != 1:
+            return False
+        slug = slugs[0]
+        was, now = old.answers.get(slug), new.answer(slug)
+        if (was is None or not (was.rating or was.response or was.evidence or was.documents)
+                or was.actions != now.actions or any(a.done for a in was.actions)
+                or was.documents != now.documents):
+            return False  # its row, actions or documents change too: _write_answer's work
+        document = self._worked.document(new)
+        words = (tsvector_text("\n".join(document))
+                 if self._worked.document(old) != document else None)
+        self._locked.pop(vid, None)  # this call moves it on
+        self._x("SELECT dc_autosave(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s::tsvector, %s, %s, %s::text[], %s::text[], %s::text[])",
+                [vid, old.updated_at, old.status.value, new.updated_at,
+                 after["verification_code"], after["content_code"], after["code_scheme"],
+                 after["complete"], after["overall_rating"], after["overall_rank"],
+                 slug, now.rating.value if now.rating else None, now.response, now.evidence,
+                 words, new.id, new.version, [c[0] for c in changes], [c[1] for c in changes],
+                 [c[2] for c in changes]])
+        return True
 
     def delete(self, decision_id: str, at: str) -> None:
         vids = [r[0] for r in self._x("SELECT id FROM versions WHERE decision_id = %s",
