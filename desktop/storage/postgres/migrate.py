@@ -28,7 +28,6 @@ from desktop.storage.postgres import (
     p009_register_guards,
     p010_sign_off_guard,
     p011_autosave_checks,
-    p013_autosave_call,
 )
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
@@ -48,7 +47,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p009_register_guards.NAME, p009_register_guards.SQL),
     (p010_sign_off_guard.NAME, p010_sign_off_guard.SQL),
     (p011_autosave_checks.NAME, p011_autosave_checks.SQL),
-    (p013_autosave_call.NAME, p013_autosave_call.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

@@ -108,9 +108,6 @@ _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_ve
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
-# the versions columns an autosave of an answer's text changes (dc_autosave sets them all)
-_PER_SAVE = frozenset({"updated_at", "verification_code", "content_code", "code_scheme",
-                       "complete", "overall_rating", "overall_rank"})
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
@@ -1043,8 +1040,6 @@ class PostgresRepository:
         after = {**_content_columns(new), **self._derived(new, self._worked.codes(new, old)),
                  "updated_at": new.updated_at}
         values = {c: v for c, v in after.items() if c not in before or before[c] != v}
-        if self._autosaved(old, new, vid, after, values, changes):
-            return changes
         sets = ", ".join(f"{c} = %s" for c in values)
         cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
                       "AND status = %s RETURNING id", [*values.values(), vid, old.updated_at,
@@ -1076,45 +1071,6 @@ class PostgresRepository:
                      tsvector_text("\n".join(document)), vid])
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes
-
-    def _autosaved(self, old: Decision, new: Decision, vid: int, after: dict[str, Any],
-                   values: dict[str, Any], changes: list[Change]) -> bool:
-        """Written by one dc_autosave call (p013) if `new` differs from `old` only in the
-        text or rating of one answer that has a row (and in what follows from that: the
-        per-save columns, the search words); False, nothing written, for any other change.
-        `after`: new's versions columns, `values`: those of them that differ from old's.
-
-        Only for a version current_version_id locked as `old` has it, in a transaction in
-        which the server wrote no audit rows of its own (those audit_many passes over)."""
-        if self._locked.get(vid) != (old.updated_at, old.status.value) or self._server_wrote:
-            return False
-        if (not set(values) <= _PER_SAVE or old.options != new.options
-                or old.appraisal != new.appraisal
-                or _timeline_inputs(old) != _timeline_inputs(new)):
-            return False
-        slugs = [slug for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)])
-                 if old.answer(slug) != new.answer(slug)]
-        if len(slugs) != 1:
-            return False
-        slug = slugs[0]
-        was, now = old.answers.get(slug), new.answer(slug)
-        if (was is None or not (was.rating or was.response or was.evidence or was.documents)
-                or was.actions != now.actions or any(a.done for a in was.actions)
-                or was.documents != now.documents):
-            return False  # its row, actions or documents change too: _write_answer's work
-        document = self._worked.document(new)
-        words = (tsvector_text("\n".join(document))
-                 if self._worked.document(old) != document else None)
-        self._locked.pop(vid, None)  # this call moves it on
-        self._x("SELECT dc_autosave(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                "%s::tsvector, %s, %s, %s::text[], %s::text[], %s::text[])",
-                [vid, old.updated_at, old.status.value, new.updated_at,
-                 after["verification_code"], after["content_code"], after["code_scheme"],
-                 after["complete"], after["overall_rating"], after["overall_rank"],
-                 slug, now.rating.value if now.rating else None, now.response, now.evidence,
-                 words, new.id, new.version, [c[0] for c in changes], [c[1] for c in changes],
-                 [c[2] for c in changes]])
-        return True
 
     def delete(self, decision_id: str, at: str) -> None:
         vids = [r[0] for r in self._x("SELECT id FROM versions WHERE decision_id = %s",
