@@ -294,30 +294,40 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
     return Decision(**values)
 
 
+# The fields _flatten turns into one value each of its own (the options, the answers and
+# the appraisal are flattened apart)
+_DETAILS = ("title", "proposal", *_OPTIONAL_TEXT, "meeting_date", "review_date",
+            "key_decision", "delivery_model", "status", *REPORT_FIELDS)
+
+
 def _flatten(decision: Decision, same: frozenset[str] = frozenset(), *,
-             same_options: bool = False, same_appraisal: bool = False) -> dict[str, str | None]:
+             same_options: bool = False, same_appraisal: bool = False,
+             same_details: bool = False) -> dict[str, str | None]:
     """Field path -> text value, for audit rows and redlines.
 
     Parts the caller knows are equal in the record it compares with are left out (their
-    fields cannot differ): the answers to the slugs in `same`, the options, the appraisal."""
+    fields cannot differ): the answers to the slugs in `same`, the options, the appraisal,
+    the details (_DETAILS)."""
     flat: dict[str, str | None] = {}
-    for key in ("title", "proposal", *_OPTIONAL_TEXT, "meeting_date", "review_date"):
-        flat[key] = getattr(decision, key)
-    flat["key_decision"] = "yes" if decision.key_decision else "no"
-    flat["delivery_model"] = decision.delivery_model
+    if not same_details:
+        for key in ("title", "proposal", *_OPTIONAL_TEXT, "meeting_date", "review_date"):
+            flat[key] = getattr(decision, key)
+        flat["key_decision"] = "yes" if decision.key_decision else "no"
+        flat["delivery_model"] = decision.delivery_model
     if not same_options:
         flat["options"] = json.dumps(
             content_record(decision)["options"], ensure_ascii=False, sort_keys=True
         )
-    flat["status"] = decision.status.value
-    for key in REPORT_FIELDS:
-        value = getattr(decision, key)
-        if key == "recommendations":
-            flat[key] = json.dumps(list(value), ensure_ascii=False)
-        elif key == "background_papers":
-            flat[key] = json.dumps(documents_to_record(value), ensure_ascii=False)
-        else:
-            flat[key] = None if value is None else str(value)
+    if not same_details:
+        flat["status"] = decision.status.value
+        for key in REPORT_FIELDS:
+            value = getattr(decision, key)
+            if key == "recommendations":
+                flat[key] = json.dumps(list(value), ensure_ascii=False)
+            elif key == "background_papers":
+                flat[key] = json.dumps(documents_to_record(value), ensure_ascii=False)
+            else:
+                flat[key] = None if value is None else str(value)
     for slug in section_slugs(decision):
         if slug in same:
             continue
@@ -352,7 +362,8 @@ def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | 
     same = frozenset(slug for slug in section_slugs(new)
                      if slug in old_slugs and old.answer(slug) == new.answer(slug))
     equal = {"same_options": old.options == new.options,
-             "same_appraisal": old.appraisal == new.appraisal}
+             "same_appraisal": old.appraisal == new.appraisal,
+             "same_details": all(getattr(old, k) == getattr(new, k) for k in _DETAILS)}
     after = _flatten(new, same, **equal)
     before = _flatten(old, same, **equal)
     changes = [(k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]

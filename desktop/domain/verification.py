@@ -56,9 +56,14 @@ def _writes_alike(value: Any) -> bool:
 
 def verification_code(record: dict[str, Any]) -> str:
     """SHA-256 over the canonical content, shown as 12 Crockford base32 characters."""
+    return code_of(canonical_content(record))
+
+
+def code_of(content: bytes) -> str:
+    """The verification code of canonical content (canonical_content's bytes)."""
     import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
 
-    digest = hashlib.sha256(canonical_content(record)).digest()
+    digest = hashlib.sha256(content).digest()
     number = int.from_bytes(digest[:8], "big") >> (64 - 5 * _CODE_CHARS)
     chars = []
     for _ in range(_CODE_CHARS):

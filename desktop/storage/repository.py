@@ -20,13 +20,10 @@ from desktop.domain.decision import (
     Rating,
     SignOff,
     Status,
-    completeness,
-    overall_rating,
 )
 from desktop.domain.frozen import frozen
 from desktop.domain.queries import RegisterQuery, RegisterRow
 from desktop.domain.record import (
-    codes,
     documents_from_record,
     documents_to_record,
     field_changes,
@@ -46,6 +43,8 @@ from desktop.storage.register_sql import SORT_COLUMNS as SORT_COLUMNS
 from desktop.storage.seal import AuditSeal
 from desktop.storage.search_words import like_escaped
 from desktop.storage.search_words import search_tokens as search_tokens
+from desktop.storage.worked_out import WorkedOut
+from desktop.storage.worked_out import search_document as search_document
 
 if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from sqlite_utils import Database
@@ -55,7 +54,6 @@ if TYPE_CHECKING:  # sqlite-utils is imported when first needed
     from desktop.domain.search_matches import SearchMatch
     from desktop.storage.connection import LazyDatabase
 
-_RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
 _VERSION_COLUMNS = (
     "title",
     "proposal",
@@ -173,16 +171,6 @@ SQLITE = register_sql.Dialect(
     searched_source="versions v INDEXED BY idx_versions_current_reference")
 
 
-def search_document(decision: Decision) -> tuple[str, str, str]:
-    """(title, proposal, answers) text for the full-text index."""
-    parts = []
-    for slug in section_slugs(decision):
-        a = decision.answer(slug)
-        parts.extend([a.response, a.evidence])
-        parts.extend(text for x in a.documents for text in (x.title, x.held_at))
-    return decision.title, decision.proposal, "\n".join(p for p in parts if p)
-
-
 def answered_as(decisions: Iterable[Decision], checklist_sha: str | None,
                 known_codes: Iterable[tuple[str, str] | None] | None,
                 ) -> tuple[list[Decision], list[tuple[str, str] | None]]:
@@ -211,13 +199,6 @@ def _content_columns(d: Decision) -> dict[str, Any]:
     return values
 
 
-def _standing(d: Decision) -> dict[str, Any]:
-    """The versions columns worked out from its answers: how complete, the overall rating."""
-    rating = overall_rating(d)
-    return {"complete": completeness(d), "overall_rating": rating.value if rating else None,
-            "overall_rank": _RANK[rating.value if rating else None]}
-
-
 class Repository(LifecycleTables):
     """Reads and writes decision records in a sqlite-utils Database.
 
@@ -235,6 +216,7 @@ class Repository(LifecycleTables):
         self._written: tuple[int, str] | None = None  # the head this process last recorded
         self._identity_lost = False  # set when a write had to give the register a new id
         self._sections: dict[str, tuple[str, ...]] = {}  # checklist sha256 -> its slugs
+        self._worked = WorkedOut()  # an autosave's record: the one the save before it wrote
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -752,9 +734,9 @@ class Repository(LifecycleTables):
     def _derived(self, decision: Decision,
                  known: tuple[str, str] | None = None) -> dict[str, Any]:
         """The versions columns worked out from a version (`known`: its codes, if given)."""
-        printed, content = known if known is not None else codes(decision)
+        printed, content = known if known is not None else self._worked.codes(decision)
         return {
-            **_standing(decision),
+            **self._worked.standing(decision),
             "verification_code": printed,
             "content_code": content if decision.code_scheme >= 2 else "",
             "code_scheme": decision.code_scheme,
@@ -936,7 +918,7 @@ class Repository(LifecycleTables):
         ).fetchone()
         done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
         held = (decision.version, decision.status.value, decision.updated_at,
-                codes(decision)[0], len(decision.sign_offs), done)
+                self._worked.codes(decision)[0], len(decision.sign_offs), done)
         return row[0] if row is not None and tuple(row[1:]) == held else None
 
     def data_version(self) -> int:
@@ -961,8 +943,9 @@ class Repository(LifecycleTables):
         # Only the columns whose values differ from old's (as stored) are set: an indexed
         # column set to the value it holds still rewrites its index entry, and each page
         # written is one more the commit (synchronous=FULL) has to put on disk.
-        before = {**_content_columns(old), **_standing(old)}
-        after = {**_content_columns(new), **self._derived(new), "updated_at": new.updated_at}
+        before = {**_content_columns(old), **self._worked.standing(old)}
+        after = {**_content_columns(new), **self._derived(new, self._worked.codes(new, old)),
+                 "updated_at": new.updated_at}
         values = {c: v for c, v in after.items() if c not in before or before[c] != v}
         sets = ", ".join(f"{c} = ?" for c in values)
         self.db.execute(f"UPDATE versions SET {sets} WHERE id = ?", [*values.values(), vid])
@@ -975,8 +958,8 @@ class Repository(LifecycleTables):
         for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)]):
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at)
-        document = search_document(new)
-        if search_document(old) != document:  # no index rewrite for the same searchable text
+        document = self._worked.document(new)
+        if self._worked.document(old) != document:  # no index rewrite for the same searchable text
             self.db.execute("DELETE FROM search_index WHERE rowid = ?", [vid])
             self.db.execute(
                 "INSERT INTO search_index (rowid, title, proposal, answers) VALUES (?, ?, ?, ?)",

@@ -79,7 +79,6 @@ from desktop.storage.repository import (
     _has_dates,
     _json_documents,
     _json_list,
-    _standing,
     _timeline_inputs,
     _timeline_row,
     answered_as,
@@ -87,6 +86,7 @@ from desktop.storage.repository import (
     search_document,
 )
 from desktop.storage.search_words import like_escaped, search_tokens
+from desktop.storage.worked_out import WorkedOut
 
 if TYPE_CHECKING:
     import psycopg
@@ -105,7 +105,6 @@ _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_ve
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
-_CODED = 32  # records whose codes are kept (an editor per open record saves each in turn)
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
@@ -284,10 +283,7 @@ class PostgresRepository:
         self._locked: dict[int, tuple[str, str]] = {}
         self._changes = 0  # how often another connection's commit has been seen
         self._watchers: list[PostgresWatcher] = []  # closed with the repository
-        # the records whose codes were worked out last (by identity: records are frozen), and
-        # their codes: an autosave's record is the one the save before it of that record
-        # wrote (its codes are checked, then written anew), whichever records were saved since
-        self._coded: dict[int, tuple[Decision, tuple[str, str]]] = {}
+        self._worked = WorkedOut()  # an autosave's record: the one the save before it wrote
         # set by a window: a lost connection is made again on a thread of its own, and this
         # is called from that thread as each attempt ends (True: connected)
         self._reconnected: Callable[[bool], object] | None = None
@@ -813,22 +809,12 @@ class PostgresRepository:
             raise KeyError(decision_id)
         return int(row[0])
 
-    def _codes(self, decision: Decision) -> tuple[str, str]:
-        """codes(decision), worked out once for each of the last _CODED records given."""
-        held = self._coded.get(id(decision))
-        if held is not None and held[0] is decision:
-            return held[1]
-        if len(self._coded) >= _CODED:
-            del self._coded[next(iter(self._coded))]  # the oldest
-        self._coded[id(decision)] = (decision, codes(decision))
-        return self._coded[id(decision)][1]
-
     def _derived(self, decision: Decision,
                  known: tuple[str, str] | None = None) -> dict[str, Any]:
         """The versions columns worked out from a version (`known`: its codes, if given)."""
-        printed, content = known if known is not None else self._codes(decision)
+        printed, content = known if known is not None else self._worked.codes(decision)
         return {
-            **_standing(decision),
+            **self._worked.standing(decision),
             "verification_code": printed,
             "content_code": content if decision.code_scheme >= 2 else "",
             "code_scheme": decision.code_scheme,
@@ -1056,7 +1042,7 @@ class PostgresRepository:
             [decision.id]).fetchone()
         done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
         held = (decision.version, decision.status.value, decision.updated_at,
-                self._codes(decision)[0], len(decision.sign_offs), done)
+                self._worked.codes(decision)[0], len(decision.sign_offs), done)
         if row is None or tuple(row[1:]) != held:
             return None
         self._locked[int(row[0])] = (decision.updated_at, decision.status.value)
@@ -1092,8 +1078,9 @@ class PostgresRepository:
             return changes
         # Only the columns whose values differ from old's are set: fewer to send, and the
         # server's checks and indexes see only what changed (as the SQLite register does)
-        before = {**_content_columns(old), **_standing(old)}
-        after = {**_content_columns(new), **self._derived(new), "updated_at": new.updated_at}
+        before = {**_content_columns(old), **self._worked.standing(old)}
+        after = {**_content_columns(new), **self._derived(new, self._worked.codes(new, old)),
+                 "updated_at": new.updated_at}
         values = {c: v for c, v in after.items() if c not in before or before[c] != v}
         sets = ", ".join(f"{c} = %s" for c in values)
         cur = self._x(f"UPDATE versions SET {sets} WHERE id = %s AND updated_at = %s "
@@ -1118,8 +1105,8 @@ class PostgresRepository:
             if old.answer(slug) != new.answer(slug):
                 self._write_answer(vid, slug, new.answer(slug), new.updated_at,
                                    stored=old.answers.get(slug))
-        document = search_document(new)
-        if search_document(old) != document:  # the title's words only if it changed
+        document = self._worked.document(new)
+        if self._worked.document(old) != document:  # the title's words only if it changed
             title = "title = %s::tsvector, " if old.title != new.title else ""
             self._x(f"UPDATE search_index SET {title}words = %s::tsvector WHERE version_id = %s",
                     [*([tsvector_text(new.title)] if title else []),
