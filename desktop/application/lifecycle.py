@@ -30,14 +30,12 @@ from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.rules import allowed
 from desktop.domain.sign_off_dates import EARLIEST_SIGN_OFF_WORDS, sign_off_date_fault
+from desktop.domain.sign_off_limits import MAX_COMMENT, MAX_MINUTE, MAX_NAME
 from desktop.domain.typed_dates import is_iso_date
 from desktop.domain.visible import has_visible_character
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.lifecycle_store import SignedCopy
 
-MAX_NAME = 200
-MAX_MINUTE = 100
-MAX_COMMENT = 2000
 MAX_SIGNED_COPY = 100 * 1024 * 1024
 NOT_STARTED = "not started"
 

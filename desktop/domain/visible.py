@@ -36,10 +36,10 @@ def isolated(text: str) -> str:
 
 
 # Letters and symbols that draw nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
-# the braille blank (U+2800), Khmer's inherent vowels (U+17B4, U+17B5) and the combining
-# grapheme joiner (U+034F); with every separator (Z*), control, format or unassigned
+# the braille blank (U+2800), Khmer's inherent vowels (U+17B4, U+17B5), the combining
+# grapheme joiner (U+034F) and the musical null notehead (U+1D159); with every separator (Z*), control, format or unassigned
 # character (C*) and mark (M*, nothing to sit on alone), they are not a visible character.
-_DRAW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f")
+_DRAW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f\U0001d159")
 
 
 def draws_nothing(c: str) -> bool:

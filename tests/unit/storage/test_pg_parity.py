@@ -34,6 +34,9 @@ PG_ONLY_TABLES = {
     # which transaction deleted each decision, so only its own 'deleted' audit row is taken
     # (p009); a register file has no other writer to refuse
     "deleted_decisions",
+    # which transaction inserted each version, so only its own 'created' audit row explains
+    # its rows (p014)
+    "created_versions",
 }
 # Columns only the shared register has (table, column), and why.
 PG_ONLY_COLUMNS = {

@@ -139,11 +139,18 @@ def test_an_audit_row_names_a_decision_and_version_held_or_deleted_here(pg_regis
 
 
 def test_a_signed_off_version_takes_the_follow_up_the_app_writes(pg_register):
-    signed_off(pg_register)
-    with pg_register.connect("bob") as conn:
-        for field in ("answers.two.actions[0].done", "signed_copy"):
+    """A tick's and a signed copy's audit rows, each beside its tick or copy (p014's M4)."""
+    vid = signed_off(pg_register)
+    sha = hashlib.sha256(PDF).hexdigest()
+    with pg_register.connect("bob") as conn, conn.transaction():  # one save, one time
+        conn.execute("INSERT INTO action_progress (version_id, slug, position, done_at) "
+                     "VALUES (%s, 'two', 0, %s)", (vid, LATER))
+        conn.execute("INSERT INTO signed_copies (version_id, filename, sha256, size, data, "
+                     "attached_at) VALUES (%s, 's.pdf', '', 0, %s, %s)", (vid, PDF, LATER))
+        for field, value in (("answers.two.actions[0].done", "yes"),
+                             ("signed_copy", f"s.pdf (SHA-256 {sha})")):
             conn.execute("INSERT INTO audit_log (at, decision_id, version, field, new_value) "
-                         "VALUES (%s, 'd1', 1, %s, 'yes')", (LATER, field))
+                         "VALUES (%s, 'd1', 1, %s, %s)", (LATER, field, value))
     assert [r[5] for r in audit_rows(pg_register)][-2:] == ["answers.two.actions[0].done",
                                                             "signed_copy"]
 

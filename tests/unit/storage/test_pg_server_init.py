@@ -16,7 +16,8 @@ from tests.helpers.postgres import store_checklist
 
 TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "appraisal_long_list",
           "appraisal_scores", "appraisal_weight_changes", "appraisals", "audit_head", "audit_log",
-          "checklist_sections", "checklists", "decisions", "deleted_decisions", "documents", "options",
+          "checklist_sections", "checklists", "created_versions", "decisions", "deleted_decisions",
+          "documents", "options",
           "register_meta", "register_schema", "register_settings", "search_index", "sign_offs",
           "signed_copies", "version_timeline", "versions"}
 APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
