@@ -1,5 +1,5 @@
 """How long a sign-off's typed parts may be: the one rule the app's form (application.lifecycle)
-and the shared register's server (storage.postgres.p014) both enforce."""
+and the shared register's server (storage.postgres.p013) both enforce."""
 
 from __future__ import annotations
 

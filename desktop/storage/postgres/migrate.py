@@ -29,7 +29,7 @@ from desktop.storage.postgres import (
     p010_sign_off_guard,
     p011_autosave_checks,
     p012_server_trust,
-    p014_server_order,
+    p013_server_order,
 )
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
@@ -50,7 +50,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p010_sign_off_guard.NAME, p010_sign_off_guard.SQL),
     (p011_autosave_checks.NAME, p011_autosave_checks.SQL),
     (p012_server_trust.NAME, p012_server_trust.SQL),
-    (p014_server_order.NAME, p014_server_order.SQL),
+    (p013_server_order.NAME, p013_server_order.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLES = ("dc_reader", "dc_author", "dc_clerk")  # readers first: the others are members

@@ -35,7 +35,7 @@ PG_ONLY_TABLES = {
     # (p009); a register file has no other writer to refuse
     "deleted_decisions",
     # which transaction inserted each version, so only its own 'created' audit row explains
-    # its rows (p014)
+    # its rows (p013)
     "created_versions",
 }
 # Columns only the shared register has (table, column), and why.

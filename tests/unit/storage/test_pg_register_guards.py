@@ -139,7 +139,7 @@ def test_an_audit_row_names_a_decision_and_version_held_or_deleted_here(pg_regis
 
 
 def test_a_signed_off_version_takes_the_follow_up_the_app_writes(pg_register):
-    """A tick's and a signed copy's audit rows, each beside its tick or copy (p014's M4)."""
+    """A tick's and a signed copy's audit rows, each beside its tick or copy (p013's M4)."""
     vid = signed_off(pg_register)
     sha = hashlib.sha256(PDF).hexdigest()
     with pg_register.connect("bob") as conn, conn.transaction():  # one save, one time

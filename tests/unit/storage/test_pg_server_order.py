@@ -1,9 +1,9 @@
-"""What the second hostile tester of issue 17 still got past the server (p014): times that fell
+"""What the second hostile tester of issue 17 still got past the server (p013): times that fell
 behind audit ids (M1), a forged 'created' row that hid an edit (M2), rows moved between
 versions unaudited on one of them (M3), a signed copy's or a tick's audit row with no copy or
 tick (M4), a sign-off's name too long to print (M6) and the musical null notehead (L1).
 
-Each test failed before p014."""
+Each test failed before p013."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ from desktop.domain.sign_off_limits import MAX_COMMENT, MAX_MINUTE, MAX_NAME
 from desktop.storage.postgres.invisible_ranges import RANGES
 from desktop.storage.postgres.p012_server_trust import _bracket
 
-NAME = "p014_server_order"
+NAME = "p013_server_order"
 
 SQL = r"""
 -- ---- M1: a transaction's time, taken after the append lock, kept for the transaction -------
