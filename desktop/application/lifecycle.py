@@ -26,6 +26,7 @@ from desktop.domain.decision import (
     detail_problems,
 )
 from desktop.domain.errors import InvalidInput, NotFound, Refused, Stale
+from desktop.domain.held_versions import HeldVersions
 from desktop.domain.record import CODE_SCHEME, code_for, content_code, sign_off_text
 from desktop.domain.redline import FieldChange, diff_versions, principle_label
 from desktop.domain.rules import allowed
@@ -38,6 +39,15 @@ from desktop.storage.lifecycle_store import SignedCopy
 
 MAX_SIGNED_COPY = 100 * 1024 * 1024
 NOT_STARTED = "not started"
+
+
+def _local_day(stamp: str) -> str:
+    """The local day (YYYY-MM-DD) of a stored UTC timestamp, as DecisionService.today() gives
+    it; the stamp's own first ten characters if it is not a timestamp."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
+    except ValueError:
+        return stamp[:10]
 
 
 @dataclass(frozen=True)
@@ -366,6 +376,8 @@ class LifecycleService:
         since = decision.version - 1 if since is None else since
         if since < 1 or since >= decision.version:
             return []
+        if not self.held_versions(decision.id).holds(since):
+            return []  # imported at a later version: that one was made elsewhere
         earlier = self.decisions.get(decision.id, since)
         return diff_versions(earlier, decision, self.decisions.checklist_for(decision))
 
@@ -375,11 +387,17 @@ class LifecycleService:
         started = self.repo.version_started(decision.id, decision.version + 1)
         if not started:
             return None
-        try:  # stored in UTC; the day is the local one, as DecisionService.today() gives it
-            day = dt.datetime.fromisoformat(started).astimezone().date().isoformat()
-        except ValueError:
-            day = started[:10]
-        return decision.version + 1, day
+        return decision.version + 1, _local_day(started)
+
+    def held_versions(self, decision_id: str) -> HeldVersions:
+        """The earliest version this register holds of a decision (a bundle carries only the
+        current version, so one imported at version 7 starts here at 7) and the day it came."""
+        held = self.repo.versions_of(decision_id)
+        first = held[0][0] if held else 1
+        if first == 1:
+            return HeldVersions()
+        rows = self.repo.audit_rows(decision_id, first, "created")
+        return HeldVersions(first, _local_day(rows[0].at) if rows else "")
 
     def versions(self, decision_id: str) -> list[tuple[int, Status]]:
         """(version, status) of every version, oldest first."""

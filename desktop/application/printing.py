@@ -19,12 +19,17 @@ def print_record(service: DecisionService, decision_id: str, version: int | None
     decision = service.lifecycle.as_signed(service.get(service.resolve_id(decision_id), version))
     checklist = service.checklist_for(decision)
     changes: tuple[FieldChange, ...] = ()
+    earlier_versions = ""
     if decision.version > 1:
-        earlier = service.get(decision.id, decision.version - 1)
-        changes = tuple(diff_versions(earlier, decision, checklist))
+        held = service.lifecycle.held_versions(decision.id)
+        if held.holds(decision.version - 1):
+            earlier = service.get(decision.id, decision.version - 1)
+            changes = tuple(diff_versions(earlier, decision, checklist))
+        else:  # imported at this version: the one before was made elsewhere
+            earlier_versions = held.notice(decision.version)
     superseded = None
     if version is not None:
         later = service.lifecycle.superseded_by(decision)
         superseded = Superseded(*later) if later else None
     return PrintRecord(decision, checklist, code_for(decision), changes, superseded,
-                       call_in_days=service.call_in_days_for(decision))
+                       earlier_versions=earlier_versions, call_in_days=service.call_in_days_for(decision))

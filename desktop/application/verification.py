@@ -77,6 +77,7 @@ class Finding:
     amended: tuple[int, str, str] | None = None  # (next version, its date, its reason)
     imported: tuple[str, str] | None = None  # (date, bundle file) if the sign-offs came so
     caution: str | None = None  # why the register's audit trail cannot be authenticated here
+    earlier_versions: str = ""  # HeldVersions.notice: the versions before it are not held here
 
     @property
     def exit_status(self) -> int:
@@ -223,7 +224,8 @@ def _finding(service: DecisionService, match: Match, file_problems: tuple[str, .
     else:
         result, headline = MATCH, f"{code} is {what}, the current version"
     return Finding(result, code, headline, problems, d, match.current_version, sections,
-                   amended, imported)
+                   amended, imported,
+                   earlier_versions=service.lifecycle.held_versions(d.id).notice(d.version))
 
 
 # ---- files ------------------------------------------------------------------------------------
@@ -446,6 +448,8 @@ def format_finding(f: Finding) -> list[str]:
         version, date, reason = f.amended
         lines.append(f"Amended on {date or 'an unknown date'} (version {version}): "
                      f"{one_line(reason) or 'no reason recorded'}")
+    if f.earlier_versions:
+        lines.append(f.earlier_versions)
     lines += [f"What disagrees: {p}" for p in f.problems[1:]]
     from desktop.domain.decision import overall_rating
 

@@ -60,6 +60,9 @@ class PrintRecord:
     # An amended version prints a redline of what changed since the version before it.
     changes: tuple[FieldChange, ...] = ()
     superseded: Superseded | None = None
+    # What prints instead of the redline when the version before is not held here (a
+    # bundle carries the current version only): HeldVersions.notice; "" when it is held.
+    earlier_versions: str = ""
     # The status mark across every page, one entry a line; () for none. Left out, it is the
     # one for the decision's status (and `superseded`): see mark_for.
     mark: tuple[str, ...] | None = None

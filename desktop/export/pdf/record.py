@@ -299,6 +299,9 @@ class RecordStory:
                                 self.text(d.amendment_reason, "amendment_reason"))
         if self.rec.changes:
             out += self.part_section(f"Changes since version {d.version - 1}", self.redline())
+        elif self.rec.earlier_versions:
+            out += self.part_section("Earlier versions",
+                                     self.text(self.rec.earlier_versions, "earlier_versions"))
         out += self.part_section("Proposal", self.text(d.proposal, "proposal"))
         if d.recommendations:
             out += self.part_section("Recommendations", self.recommendations())

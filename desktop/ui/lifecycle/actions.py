@@ -89,9 +89,11 @@ class LifecycleActions:
         self.history_action.setEnabled(d is not None)
         if (d is not None and d.version > 1 and not d.is_locked and not d.sign_offs
                 and self.window.showing_editor()):
-            self.window.editor.set_banner(
+            # Imported at this version, it amends one made elsewhere, with a reason not known.
+            notice = self.service.lifecycle.held_versions(d.id).notice(d.version)
+            self.window.editor.set_banner(notice or (
                 f"Version {d.version} amends signed-off version {d.version - 1}: "
-                f"{d.amendment_reason} — Decision ▸ History shows the changes.")
+                f"{d.amendment_reason} — Decision ▸ History shows the changes."))
 
     def _changed(self, decision: Decision) -> None:
         """After a lifecycle change: `decision` is the record as the service wrote it."""

@@ -166,6 +166,9 @@ class HistoryView(QDialog):
         col.addWidget(text_label(" · ".join(
             f"Version {v}: {s.label}{' (current)' if v == d.version else ''}"
             for v, s in versions), "caption"))
+        if versions and versions[0][0] > 1:  # imported at a later version
+            self.missing = text_label(service.lifecycle.held_versions(d.id).missing(), "caption")
+            col.addWidget(self.missing)
 
         top = QHBoxLayout()
         self.check_button = QPushButton("Check audit trail")
