@@ -114,11 +114,20 @@ class PostgresWatcher:
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused")
         own = self._own()
         try:
-            arrived = [n for n in conn.notifies(timeout=0)
-                       if n.channel == CHANNEL and (own is None or n.pid != own)]
-            if conn.broken:
-                raise psycopg.OperationalError("the connection was lost")
-            outsiders = self._outsiders(conn, {n.pid for n in arrived})
+            arrived: list[psycopg.Notify] = []
+            outsiders: set[int] = set()
+            while True:
+                batch = [n for n in conn.notifies(timeout=0)
+                         if n.channel == CHANNEL and (own is None or n.pid != own)]
+                if conn.broken:
+                    raise psycopg.OperationalError("the connection was lost")
+                if not batch:
+                    break
+                arrived += batch
+                # A notification that arrives while the senders are looked up is read with
+                # that query's answer and kept in psycopg's backlog, so the socket will not
+                # be readable for it: read again until a pass brings nothing.
+                outsiders |= self._outsiders(conn, {n.pid for n in batch})
         except psycopg.Error as exc:
             self._drop()
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
