@@ -46,13 +46,21 @@ SENDER_TTL = 2.0
 _MEMBERS = ("SELECT pid, coalesce(pg_has_role(usename, 'dc_reader', 'MEMBER'), false) "
             "FROM pg_stat_activity WHERE pid = ANY(%s)")
 EVERYTHING = RegisterChange(None, None, "unknown")
+# Ours (p006_notify) is one flat object of a decision id of at most 512 bytes (JSON may escape
+# each to six characters), a version and a short kind: anything longer, or holding more than a
+# few brackets, is not ours and is never parsed (a deeply nested one would exhaust the stack).
+_LONGEST_PAYLOAD = 4096
+_MOST_BRACKETS = 64
 
 
 def parse_payload(payload: str) -> RegisterChange:
     """The change a notification's payload names; EVERYTHING if it is not one of ours."""
+    if len(payload) > _LONGEST_PAYLOAD or payload.count("[") + payload.count("{") \
+            > _MOST_BRACKETS:
+        return EVERYTHING
     try:
         data = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return EVERYTHING
     if not isinstance(data, dict):
         return EVERYTHING

@@ -84,6 +84,12 @@ def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int | None:
     return int(str(row[0])) if row else 0
 
 
+def no_role(user: str, where: str) -> InvalidInput:
+    """The one line for a database user who is a member of no dc_ role (exit 2)."""
+    return InvalidInput(f"your database role {user!r} has no role on the shared register "
+                        f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)")
+
+
 def refuse_newer(version: int, where: str) -> None:
     """Raise if a register's schema is newer than this app knows."""
     if version > SCHEMA_VERSION:

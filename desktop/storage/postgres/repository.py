@@ -221,7 +221,12 @@ def _lost(uri: str, why: str) -> str:
 def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
     """A connection (autocommit) to the register at `uri`, checked to hold a register this app
     knows, or a one-line error saying why not: at start, and again at each reconnection."""
-    from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
+    from desktop.storage.postgres.migrate import (
+        SCHEMA_VERSION,
+        connect,
+        no_role,
+        schema_version,
+    )
 
     conn = connect(uri, timeout=timeout)
     conn.autocommit = True
@@ -234,9 +239,7 @@ def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
         import psycopg
 
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
-            raise InvalidInput(
-                f"your database role {user!r} has no role on the shared register "
-                f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
+            raise no_role(user, where) from None
         if isinstance(exc, psycopg.Error):  # the server went away as it was asked
             raise Unreachable(f"cannot connect to the shared register at {where}: "
                                f"{_one_line(exc)}") from None
