@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import LiveUpdatesLost, StorageError
 from desktop.domain.register_changes import RegisterChange
-from desktop.storage.postgres.migrate import _one_line
+from desktop.storage.postgres.migrate import _one_line, silence_options
 from desktop.storage.postgres.p006_notify import CHANNEL
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from desktop.storage.postgres.connecting import Connecting
 
 # Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
-# holds the caller at most this long; keepalives notice a silent network within ~25 s.
+# holds the caller at most this long; keepalives notice a silent network within ~25 s
+# (migrate.silence_options).
 RECONNECT_TIMEOUT = 2
 # Seconds a sender's membership is remembered: a backend's pid is reused once it ends, so not
 # for long (a flood from one connection costs one look-up each SENDER_TTL).
@@ -89,9 +90,8 @@ class PostgresWatcher:
 
         try:
             conn = psycopg.connect(self.uri, autocommit=True,
-                                   connect_timeout=RECONNECT_TIMEOUT, keepalives=1,
-                                   keepalives_idle=10, keepalives_interval=5,
-                                   keepalives_count=3)
+                                   connect_timeout=RECONNECT_TIMEOUT,
+                                   **silence_options(self.uri))
         except psycopg.Error as exc:
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
                                   f"{libpq_reason(_one_line(exc), self.uri)}") from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import InvalidInput, StorageError, Unreachable
 from desktop.storage.postgres import (
@@ -99,6 +99,30 @@ def refuse_newer(version: int, where: str) -> None:
             "nothing was changed")
 
 
+# libpq's options that notice a TCP connection whose network has gone silent (libpq applies
+# them to TCP only): keepalives after 10 s idle, every 5 s, given up after 3 unanswered (~25 s);
+# and data sent but not acknowledged for 30 s ends the connection. A window bounds its own
+# waits more tightly still (watchdog.py); these cover the command line and the listener.
+_SILENCE_OPTIONS = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                    "keepalives_count": 3, "tcp_user_timeout": 30000}
+
+
+def silence_options(uri: str) -> dict[str, Any]:
+    """The options of _SILENCE_OPTIONS that `uri` leaves unset (a user's own value stands,
+    and a service file's: none is added to a connection string naming one)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        given = conninfo_to_dict(uri)
+    except Exception:  # noqa: BLE001 - unreadable: psycopg.connect says why, in one line
+        return {}
+    if "service" in given or os.environ.get("PGSERVICE"):
+        return {}
+    return {k: v for k, v in _SILENCE_OPTIONS.items() if k not in given}
+
+
 def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...]]:
     """A connection to the server, or a one-line error saying why there is none (Unreachable
     when trying again later may work: the server is down or the network is)."""
@@ -113,7 +137,7 @@ def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...
     if not psycopg_log.handlers:
         psycopg_log.addHandler(logging.NullHandler())
     try:
-        return psycopg.connect(uri, connect_timeout=timeout)
+        return psycopg.connect(uri, connect_timeout=timeout, **silence_options(uri))
     except psycopg.OperationalError as exc:
         reason = libpq_reason(_one_line(exc), uri)
         if _BAD_OPTION.search(reason):  # libpq refused an option before it tried the server
