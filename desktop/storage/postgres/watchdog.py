@@ -42,17 +42,19 @@ class Watchdog:
     def waiting(self, fd: int) -> Iterator[None]:
         """A wait on the connection whose socket is `fd`, cut after `limit` seconds."""
         with self._lock:
+            idle = self._deadline is None  # its thread waits for a deadline to be set
             if self._depth == 0:
                 self._fd = fd
                 self._deadline = time.monotonic() + self.limit
-            elif self._deadline is not None:
-                self._deadline = time.monotonic() + self.limit
+            elif self._deadline is not None:  # later than the last: its thread sees it
+                self._deadline = time.monotonic() + self.limit  # when that one comes
             self._depth += 1
             if self._thread is None and not self._closed:
                 self._thread = threading.Thread(target=self._run, name="dc-watchdog",
                                                 daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            elif idle and self._deadline is not None:
+                self._wake.notify()
         try:
             yield
         finally:
