@@ -322,14 +322,22 @@ class _Copier:
 def _into_server(src: _Rows, repo: Any, uri: str, progress: Callable[[str], None]) -> CopyResult:
     import psycopg
 
-    from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
+    from desktop.storage.postgres.migrate import (
+        SCHEMA_VERSION,
+        connect,
+        no_role,
+        schema_version,
+    )
     from desktop.storage.postgres.uri import shown_uri
 
     where = shown_uri(uri)
     conn = connect(uri)
     try:
         with conn.transaction():
-            version = schema_version(conn)
+            try:
+                version = schema_version(conn)
+            except psycopg.errors.InsufficientPrivilege:  # a member of no dc_ role
+                raise no_role(conn.info.user, where) from None
             if version != SCHEMA_VERSION:
                 raise InvalidInput(
                     f"copy-register: the database at {where} "

@@ -5,7 +5,8 @@ A QSocketNotifier watches the listening connection's socket (the service's
 `changed` emitted with the changes. If the connection drops (the server restarted, the
 network went), `paused` is emitted, and reconnecting is tried with backoff (BACKOFF_MS);
 once listening again `resumed` is emitted: the window reads everything again once, since
-what was sent meanwhile is lost. Each try connects on a thread of its own (the watcher's
+what was sent meanwhile is lost. `retry_now()` cuts a backoff short when the window has seen
+the server answer again. Each try connects on a thread of its own (the watcher's
 `reconnect(done)`): the event loop never waits for a server that does not answer, and the
 try's end comes back here through a GuiThreadCall.
 
@@ -133,6 +134,16 @@ class LiveRegister(QObject):
                 self.drain()  # anything that came with the LISTEN's reply
             else:
                 self._retry_later()
+
+    def retry_now(self) -> None:
+        """The server answers again (the window's own connection is back, or a save went
+        through): a listener backing off tries at once, not at its next time, which may be
+        BACKOFF_MS[-1] away."""
+        if self._closed or self._notifier is not None or self._trying:
+            return
+        self._retry.stop()
+        self._tries = 0
+        self._reconnect()
 
     def _ended(self, connected: bool) -> None:
         self._trying = False

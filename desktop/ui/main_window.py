@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.decision import Decision
-from desktop.domain.errors import KnownError
+from desktop.domain.errors import KnownError, Unreachable
 from desktop.domain.rules import allowed
 from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from desktop.ui.live_register import LiveRegister
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
+# A read the shared register's server was away for (it saves nothing, so no dialog).
+READ_LATER = ("The shared register can't be reached just now: what is shown may be out of "
+              "date, and is read again once it is back.")
 # How often the window on a register file looks for changes another process (a window
 # elsewhere, the command line) committed: one PRAGMA on its own connection, no file read. A
 # window on a shared register does not look: the server tells it (desktop/ui/live_register.py).
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(editor)
             editor.close_requested.connect(self.show_register)
             editor.saved.connect(lambda t: self.saved_label.setText(f"Saved at {t}"))
+            editor.saved.connect(lambda _t: self._server_answered())
             editor.save_failed.connect(self.saved_label.setText)
             editor.record_changed.connect(self.record_changed)
             editor.record_changed.connect(lambda _d: self._forget_saved_at())
@@ -449,8 +453,12 @@ class MainWindow(QMainWindow):
         """'1,204 decisions, 3 overdue reviews' (overdue=False: the cheap total alone)."""
         from desktop.domain.queries import RegisterQuery
 
-        total = self.service.register_count(RegisterQuery())
-        reviews, actions = self.service.overdue_counts() if overdue else (0, 0)
+        try:
+            total = self.service.register_count(RegisterQuery())
+            reviews, actions = self.service.overdue_counts() if overdue else (0, 0)
+        except KnownError as exc:  # the counts shown stay until they can be read again
+            self._not_read(exc)
+            return
         text = f"{total:,} decision{'s' if total != 1 else ''}"
         if overdue:
             text += f", {reviews:,} overdue review{'s' if reviews != 1 else ''}"
@@ -521,13 +529,13 @@ class MainWindow(QMainWindow):
                 return  # what was typed stays on screen, to be copied or corrected
             current = self.editor.decision.id if self.editor.decision else None
             self.stack.setCurrentIndex(REGISTER)
-            self.register.refresh()
+            self._refresh_register()
             if current:
                 self.register.select(current)
         elif self.showing_actions():
             self.stack.setCurrentIndex(REGISTER)
             # an action marked done on the way changes the counts (and shows the toolbar again)
-            self.register.refresh()
+            self._refresh_register()
         if self.register.stack.currentIndex() == 1:  # the empty register's greeting
             self.register.start_button.setFocus()
         else:
@@ -621,7 +629,20 @@ class MainWindow(QMainWindow):
                 editor.stored_changed()
             self._others_changed()
         except KnownError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
+            self._not_read(exc)
+
+    def _refresh_register(self) -> None:
+        """The register's rows read again on the way to them: a step that writes nothing, so
+        a server away is said in the status bar (they are read again once it is back)."""
+        try:
+            self.register.refresh()
+        except KnownError as exc:
+            self._not_read(exc)
+
+    def _not_read(self, exc: KnownError) -> None:
+        """What could not be read now, in the status bar (a read saves nothing: no dialog)."""
+        self.statusBar().showMessage(
+            READ_LATER if isinstance(exc, Unreachable) else str(exc), 8000)
 
     def _live_paused(self) -> None:
         self.live_label.setText("Live updates paused: reconnecting…")
@@ -643,9 +664,16 @@ class MainWindow(QMainWindow):
         while it was away is read again."""
         if not connected or self._closed_down:
             return
+        self._server_answered()
         if self._editor is not None:
             self._editor.server_back()
         self._read_again(everything=True)
+
+    def _server_answered(self) -> None:
+        """The shared register answered the window's own connection: live updates, if
+        paused, are tried again now rather than at their backoff's next time."""
+        if self.live is not None:
+            self.live.retry_now()
 
     def _others_changed(self) -> None:
         self.register.refresh()  # its counts_changed updates the status bar's counts

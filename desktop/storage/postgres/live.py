@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import LiveUpdatesLost, StorageError
 from desktop.domain.register_changes import RegisterChange
-from desktop.storage.postgres.migrate import _one_line
+from desktop.storage.postgres.migrate import _one_line, silence_options
 from desktop.storage.postgres.p006_notify import CHANNEL
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
 
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from desktop.storage.postgres.connecting import Connecting
 
 # Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
-# holds the caller at most this long; keepalives notice a silent network within ~25 s.
+# holds the caller at most this long; keepalives notice a silent network within ~25 s
+# (migrate.silence_options).
 RECONNECT_TIMEOUT = 2
 # Seconds a sender's membership is remembered: a backend's pid is reused once it ends, so not
 # for long (a flood from one connection costs one look-up each SENDER_TTL).
@@ -46,13 +47,21 @@ SENDER_TTL = 2.0
 _MEMBERS = ("SELECT pid, coalesce(pg_has_role(usename, 'dc_reader', 'MEMBER'), false) "
             "FROM pg_stat_activity WHERE pid = ANY(%s)")
 EVERYTHING = RegisterChange(None, None, "unknown")
+# Ours (p006_notify) is one flat object of a decision id of at most 512 bytes (JSON may escape
+# each to six characters), a version and a short kind: anything longer, or holding more than a
+# few brackets, is not ours and is never parsed (a deeply nested one would exhaust the stack).
+_LONGEST_PAYLOAD = 4096
+_MOST_BRACKETS = 64
 
 
 def parse_payload(payload: str) -> RegisterChange:
     """The change a notification's payload names; EVERYTHING if it is not one of ours."""
+    if len(payload) > _LONGEST_PAYLOAD or payload.count("[") + payload.count("{") \
+            > _MOST_BRACKETS:
+        return EVERYTHING
     try:
         data = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return EVERYTHING
     if not isinstance(data, dict):
         return EVERYTHING
@@ -81,9 +90,8 @@ class PostgresWatcher:
 
         try:
             conn = psycopg.connect(self.uri, autocommit=True,
-                                   connect_timeout=RECONNECT_TIMEOUT, keepalives=1,
-                                   keepalives_idle=10, keepalives_interval=5,
-                                   keepalives_count=3)
+                                   connect_timeout=RECONNECT_TIMEOUT,
+                                   **silence_options(self.uri))
         except psycopg.Error as exc:
             raise LiveUpdatesLost(f"live updates from {shown_uri(self.uri)} are paused: "
                                   f"{libpq_reason(_one_line(exc), self.uri)}") from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.errors import InvalidInput, StorageError, Unreachable
 from desktop.storage.postgres import (
@@ -86,6 +86,12 @@ def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int | None:
     return int(str(row[0])) if row else 0
 
 
+def no_role(user: str, where: str) -> InvalidInput:
+    """The one line for a database user who is a member of no dc_ role (exit 2)."""
+    return InvalidInput(f"your database role {user!r} has no role on the shared register "
+                        f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)")
+
+
 def refuse_newer(version: int, where: str) -> None:
     """Raise if a register's schema is newer than this app knows."""
     if version > SCHEMA_VERSION:
@@ -93,6 +99,30 @@ def refuse_newer(version: int, where: str) -> None:
             f"the shared register at {where} has schema version {version}, newer than this "
             f"version of Decision Checklist knows ({SCHEMA_VERSION}): upgrade the app first; "
             "nothing was changed")
+
+
+# libpq's options that notice a TCP connection whose network has gone silent (libpq applies
+# them to TCP only): keepalives after 10 s idle, every 5 s, given up after 3 unanswered (~25 s);
+# and data sent but not acknowledged for 30 s ends the connection. A window bounds its own
+# waits more tightly still (watchdog.py); these cover the command line and the listener.
+_SILENCE_OPTIONS = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                    "keepalives_count": 3, "tcp_user_timeout": 30000}
+
+
+def silence_options(uri: str) -> dict[str, Any]:
+    """The options of _SILENCE_OPTIONS that `uri` leaves unset (a user's own value stands,
+    and a service file's: none is added to a connection string naming one)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        given = conninfo_to_dict(uri)
+    except Exception:  # noqa: BLE001 - unreadable: psycopg.connect says why, in one line
+        return {}
+    if "service" in given or os.environ.get("PGSERVICE"):
+        return {}
+    return {k: v for k, v in _SILENCE_OPTIONS.items() if k not in given}
 
 
 def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...]]:
@@ -109,7 +139,7 @@ def connect(uri: str, timeout: int = 10) -> psycopg.Connection[tuple[object, ...
     if not psycopg_log.handlers:
         psycopg_log.addHandler(logging.NullHandler())
     try:
-        return psycopg.connect(uri, connect_timeout=timeout)
+        return psycopg.connect(uri, connect_timeout=timeout, **silence_options(uri))
     except psycopg.OperationalError as exc:
         reason = libpq_reason(_one_line(exc), uri)
         if _BAD_OPTION.search(reason):  # libpq refused an option before it tried the server

@@ -93,6 +93,7 @@ if TYPE_CHECKING:
 
     from desktop.storage.postgres.connecting import Connecting
     from desktop.storage.postgres.live import PostgresWatcher
+    from desktop.storage.postgres.watchdog import Watchdog
     from desktop.storage.seal import AuditSeal
 
 Change = tuple[str, str | None, str | None]
@@ -220,7 +221,12 @@ def _lost(uri: str, why: str) -> str:
 def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
     """A connection (autocommit) to the register at `uri`, checked to hold a register this app
     knows, or a one-line error saying why not: at start, and again at each reconnection."""
-    from desktop.storage.postgres.migrate import SCHEMA_VERSION, connect, schema_version
+    from desktop.storage.postgres.migrate import (
+        SCHEMA_VERSION,
+        connect,
+        no_role,
+        schema_version,
+    )
 
     conn = connect(uri, timeout=timeout)
     conn.autocommit = True
@@ -233,9 +239,7 @@ def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
         import psycopg
 
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):  # a member of no dc_ role
-            raise InvalidInput(
-                f"your database role {user!r} has no role on the shared register "
-                f"at {where}: ask IT for a role (dc_author, dc_clerk or dc_reader)") from None
+            raise no_role(user, where) from None
         if isinstance(exc, psycopg.Error):  # the server went away as it was asked
             raise Unreachable(f"cannot connect to the shared register at {where}: "
                                f"{_one_line(exc)}") from None
@@ -288,6 +292,9 @@ class PostgresRepository:
         # is called from that thread as each attempt ends (True: connected)
         self._reconnected: Callable[[bool], object] | None = None
         self._connecting: Connecting[psycopg.Connection[Any]] | None = None  # in flight
+        # set by a window too: how long one statement or transaction may wait for the
+        # network before its connection is cut (desktop/storage/postgres/watchdog.py)
+        self._watchdog: Watchdog | None = None
 
     @classmethod
     def connect(cls, uri: str) -> PostgresRepository:
@@ -316,8 +323,30 @@ class PostgresRepository:
         window's event loop): an operation that finds it lost starts one attempt on a thread
         of its own (unless one is under way) and fails at once (Unreachable); `done(ok)` is
         called from that thread when the attempt ends, and the next operation takes the new
-        connection. A host that drops packets then costs the caller nothing."""
+        connection. A host that drops packets then costs the caller nothing.
+
+        And a network that goes silent under an open connection costs it at most
+        RECONNECT_TIMEOUT seconds a wait: a statement, or a transaction since its last
+        statement, that waits longer has its connection cut (Unreachable; see watchdog.py)."""
+        from desktop.storage.postgres.watchdog import Watchdog
+
         self._reconnected = done
+        if self._watchdog is None:
+            self._watchdog = Watchdog(RECONNECT_TIMEOUT)
+
+    @contextmanager
+    def _bounded(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
+        """A wait for the server on `conn`, cut by the watchdog (a window's) if too long."""
+        if self._watchdog is None or conn.closed:
+            yield
+            return
+        with self._watchdog.waiting(conn.fileno()):
+            yield
+
+    @property
+    def watchdog(self) -> Watchdog | None:
+        """The bound on a wait for the network (a window's repository has one)."""
+        return self._watchdog
 
     @property
     def reconnecting(self) -> bool:
@@ -362,20 +391,26 @@ class PostgresRepository:
         A read outside a transaction whose connection turns out dead is read again once on
         a new one (a read is safe to repeat); a write never is: it may have been done."""
         try:
-            return self._live().execute(sql, params)  # type: ignore[arg-type]
+            return self._execute(sql, params)
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             if not (self._depth == 0 and _READ.match(sql) and self._dead()):
                 raise self._translated(exc) from None
         try:
-            return self._live().execute(sql, params)  # type: ignore[arg-type]
+            return self._execute(sql, params)
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
+
+    def _execute(self, sql: str, params: Iterable[Any] | dict[str, Any] | None) -> Any:
+        conn = self._live()
+        with self._bounded(conn):
+            return conn.execute(sql, params)  # type: ignore[arg-type]
 
     def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         try:
-            with self._live().cursor() as cur:
+            conn = self._live()
+            with self._bounded(conn), conn.cursor() as cur:
                 if self._depth:  # queued in the transaction's pipeline: no round trip
                     for row in rows:
                         cur.execute(sql, row)
@@ -447,7 +482,7 @@ class PostgresRepository:
             self._depth = 1
             self._locked.clear()
             try:
-                with conn.pipeline() as self._pipe:
+                with self._bounded(conn), conn.pipeline() as self._pipe:
                     conn.execute("BEGIN")
                     yield  # on an exception the finally rolls back, out of the pipeline
                     newest = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
@@ -462,7 +497,8 @@ class PostgresRepository:
                     # not execute("ROLLBACK"): psycopg then only schedules the clearing of its
                     # prepared statements, which a later pipeline ran after preparing new ones
                     # ("prepared statement _pg3_0 does not exist"); rollback() clears them now
-                    self._conn.rollback()
+                    with self._bounded(self._conn):
+                        self._conn.rollback()
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
         self._counts = None
@@ -502,6 +538,8 @@ class PostgresRepository:
         attempt, self._connecting = self._connecting, None
         if attempt is not None:
             attempt.abandon()
+        if self._watchdog is not None:
+            self._watchdog.close()
         self._conn.close()
 
     def watcher(self) -> PostgresWatcher:
@@ -866,9 +904,12 @@ class PostgresRepository:
                           f"({', '.join(['%s'] * len(values))}) RETURNING id")
             rows.append(tuple(values.values()))
         assert sql is not None
+        if len(asked) > 1 and self._watchdog is not None:
+            self._watchdog.patient()  # an import: the server may take longer (watchdog.py)
         vids: list[int] = []
         try:
-            with self._live().cursor() as cur:
+            conn = self._live()
+            with self._bounded(conn), conn.cursor() as cur:
                 cur.executemany(sql, rows, returning=True)
                 while True:
                     found = cur.fetchone()

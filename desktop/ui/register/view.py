@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.decision import Rating, Status
+from desktop.domain.errors import KnownError
 from desktop.ui import theme
 from desktop.ui.register.model import COLUMNS, RegisterTableModel, header_labels
 from desktop.ui.widgets import READING_WIDTH, LinkButton, primary_button, text_label
@@ -445,7 +446,11 @@ class RegisterView(QWidget):
     def _update_counts(self) -> None:
         # The whole register's count changes only with the data (refresh()), not per keystroke.
         if self._everything is None or self._data_changed:
-            self._everything = self.service.register_count(type(self.model.query)())
+            try:
+                self._everything = self.service.register_count(type(self.model.query)())
+            except KnownError:  # the shared register is away: counted when read again
+                if self._everything is None:
+                    return
         everything = self._everything
         empty = everything == 0
         if not empty:

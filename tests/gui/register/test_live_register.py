@@ -179,3 +179,27 @@ def test_a_flood_of_forged_notifications_is_read_again_a_bounded_number_of_times
     qtbot.wait(2 * COALESCE_MS)
     made = theirs.create("After the flood")  # a real change, alone: painted at once
     qtbot.waitUntil(lambda: made.id in _rows(window), timeout=300)
+
+
+def test_a_deeply_nested_payload_beside_a_real_change_loses_nothing(
+        make_window, qtbot, two_people, pg_register):
+    """Any member may NOTIFY anything: one payload nested 3,999 deep (pg_notify carries 8,000 bytes at most) (which json cannot
+    parse without running out of stack) arriving in the same drain as another user's real
+    change is "read everything again", and the real change is shown, with no error."""
+    import time
+
+    from desktop.storage.postgres.p006_notify import CHANNEL
+
+    mine, theirs = two_people
+    made = theirs.create("Close the old depot")
+    window = make_window(mine)
+    window.open_decision(made.id)
+    title = window.editor.details.inputs["title"]
+    assert window.live is not None and window.live.listening
+    theirs.update(made.id, title="Renamed in the same drain")
+    with pg_register.connect("carol") as conn:  # a reader: a member, so it counts
+        conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, "[" * 3999 + "]" * 3999))
+    time.sleep(0.5)  # both have arrived before the window drains
+    qtbot.waitUntil(lambda: title.text() == "Renamed in the same drain", timeout=WITHIN_MS)
+    assert window.live.listening
+    assert _rows(window)[made.id].title == "Renamed in the same drain"

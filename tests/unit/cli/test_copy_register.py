@@ -233,6 +233,14 @@ def test_a_shared_register_that_is_not_empty_or_not_made_is_refused(
     assert audit_rows(pg_register.url()) == before
 
 
+def test_a_user_with_no_role_is_told_so_in_one_line(capsys, source, pg_register):
+    status, out, err = run(capsys, "copy-register", source, pg_register.url("mallory"))
+    assert status == 2 and out == "", err
+    assert "'mallory' has no role on the shared register" in err
+    assert "permission denied" not in err and len(err.strip().splitlines()) == 1
+    assert audit_rows(pg_register.url()) == []
+
+
 def test_a_register_from_before_the_seal_checks_out_the_same_at_each_step(
         capsys, tmp_path, pg_register):
     """A file made before audit rows were sealed (schema 3: register_meta.sealed_from > 1),

@@ -139,9 +139,37 @@ def test_any_payload_is_a_change_or_read_everything(payload):
     assert change == EVERYTHING or isinstance(change.kind, str)
 
 
-@given(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.integers()), st.text())
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                     lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+                     max_leaves=200)
+
+
+@given(st.one_of(st.text(max_size=8000), _JSON.map(json.dumps),
+                 st.integers(1, 4000).map(lambda n: "[" * n + "]" * n),
+                 st.integers(1, 4000).map(lambda n: '{"a":' * n + "1" + "}" * n)))
+def test_no_payload_up_to_what_a_notify_carries_raises(payload):
+    """Arbitrary text and JSON (pg_notify carries at most 8000 bytes), nested however deep."""
+    change = parse_payload(payload.encode()[:8000].decode(errors="ignore"))
+    assert isinstance(change, RegisterChange)
+    assert change == EVERYTHING or isinstance(change.kind, str)
+
+
+@pytest.mark.parametrize("depth", [3000, 4000])
+def test_a_deeply_nested_payload_reads_everything(depth):
+    assert parse_payload("[" * depth + "]" * depth) == EVERYTHING
+    assert parse_payload('{"kind": "edit", "x": ' + "[" * depth + "]" * depth + "}") \
+        == EVERYTHING
+
+
+_NO_BRACKETS = st.characters(blacklist_characters="[{")
+
+
+@given(st.one_of(st.none(), st.text(_NO_BRACKETS, max_size=512)),
+       st.one_of(st.none(), st.integers()), st.text(_NO_BRACKETS, max_size=64))
 def test_our_own_payloads_read_back(decision, version, kind):
-    payload = json.dumps({"decision": decision, "version": version, "kind": kind})
+    """As p006_notify sends them: an id (a uuid, at most 512 bytes), a version, a kind."""
+    payload = json.dumps({"decision": decision, "version": version, "kind": kind},
+                         ensure_ascii=False)
     assert parse_payload(payload) == RegisterChange(decision or None, version, kind)
 
 
