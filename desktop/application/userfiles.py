@@ -15,6 +15,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.domain.errors import InvalidInput
 
@@ -142,12 +143,27 @@ def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         if size > limit:
             raise _too_large(label, limit, size)
         try:
-            data = fh.read(limit + 1)  # it may have grown since the fstat
+            data = _read_at_most(fh, size, limit)
         except OSError as exc:
             raise InvalidInput(f"{label}: {_reason(exc)}") from None
     if len(data) > limit:
         raise _too_large(label, limit)
     return data
+
+
+def _read_at_most(fh: BinaryIO, size: int, limit: int) -> bytes:
+    """The file's bytes, up to limit + 1 of them. Asks for its size (from the fstat) + 1, not
+    for limit + 1, which Python allocates at once (a 1 GiB buffer for every bundle); a file
+    that has grown since (or a /proc file, whose size says 0) is read on 1 MB at a time."""
+    parts = [fh.read(size + 1)]
+    total = len(parts[0])
+    while total > size and total <= limit:
+        part = fh.read(min(_MB, limit + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:

@@ -4,6 +4,7 @@ on sparse files of the real sizes (truncate writes none of their bytes)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -67,3 +68,13 @@ def test_a_file_exactly_at_its_limit_is_read(tmp_path):
     path = tmp_path / "at.json"
     path.write_bytes(b"x" * 1000)
     assert userfiles.read_bytes(path, limit=1000) == b"x" * 1000
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="Linux /proc only")
+def test_a_file_whose_stat_says_0_bytes_is_read_whole():
+    """/proc files say 0 bytes: what is read past the fstat's size is read on, to the limit."""
+    assert os.stat("/proc/self/status").st_size == 0
+    text = userfiles.read_bytes("/proc/self/status", limit=4 * MB)
+    assert text.startswith(b"Name:") and b"\nVmRSS:" in text
+    with pytest.raises(InvalidInput, match=r"is larger than 10 bytes, the most"):
+        userfiles.read_bytes("/proc/self/status", limit=10)
