@@ -23,7 +23,8 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024  # the largest other file read whole (a PDF, 
 # The largest JSON bundle read whole, and so the largest export-json writes. A register of
 # 100,000 decisions (the most the product supports, issue 18) exports as about 790 MiB at the
 # generated registers' ~8.3 kB a decision (bench/generate.py); this leaves ~30% for longer
-# ones. Importing one reads it whole: peak memory is about 6x the file (README, "Performance").
+# ones. Importing one reads it whole: peak memory is about 5x the file, exporting it about
+# 7x (README, "Bundles at scale").
 MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
 _MB = 1024 * 1024
 _SHOWN_CHARS = 120
