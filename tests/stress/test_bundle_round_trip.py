@@ -24,8 +24,9 @@ _BASE_BYTES = 150 * 2**20  # the interpreter, Qt-free imports and SQLite, before
 
 
 def _run(folder: Path, *argv) -> tuple[int, str, str, int]:
-    """(exit status, stdout, stderr, peak resident bytes) of one run of main.py."""
-    status, out, err, peak_kb = main_py_measured(folder, *argv, timeout=TIMEOUT, cwd=folder)
+    """(exit status, stdout, stderr, its own peak resident bytes) of one run of main.py."""
+    status, out, err, peak_kb = main_py_measured(folder, *argv, timeout=TIMEOUT, cwd=folder,
+                                                 own_peak=True)
     return status, out, err, peak_kb * 1024
 
 
