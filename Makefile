@@ -40,11 +40,12 @@ bench: $(VENV)/.installed-test  ## time each figure against its floor; exit 1 if
 # 20 races of two clerks signing at once, a pack with 1,000 meeting dates, `list --json`
 # memory at 10,000 and 100,000 decisions, 50 kills of the daily backup's child, 20 kills of
 # copy-register into a shared register and into a file, and 20 kills of the shared register's
-# server each during autosave, sign-off and import).
+# server each during autosave, sign-off and import), and a 10,000-decision register (a
+# 79 MB bundle) through export-json, import and export-json again.
 # `make test` runs the same tests in a reduced form.
 stress: $(VENV)/.installed-test  ## crash, kill and fuzz the real program for several minutes
 	QT_QPA_PLATFORM=offscreen DC_STRESS_KILLS=200 DC_FUZZ_EXAMPLES=800 DC_HYPOTHESIS=explore DC_STRESS_HOSTILE_ROUNDS=50 \
-		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 DC_BACKUP_KILLS=50 DC_PG_KILLS=20 \
+		DC_RACE_RUNS=20 DC_PACK_DATES=1000 DC_LIST_SIZES=10000,100000 DC_BACKUP_KILLS=50 DC_PG_KILLS=20 DC_BUNDLE_DECISIONS=10000 \
 		$(BIN)/python -m pytest -q -s --timeout=3600 tests/stress \
 		tests/unit/cli/test_import_fuzz.py tests/unit/export/test_pdf_text.py tests/unit/cli/test_cli_hardening.py \
 		tests/unit/domain/test_typed_dates.py tests/unit/application/test_sign_off_race.py \

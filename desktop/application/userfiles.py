@@ -4,7 +4,9 @@ messages. No Qt.
 The one rule for every file the program is told to read or write: it must be a regular file
 (or, for a write, not exist yet). A named pipe, a device, a folder or a socket is refused at
 once, from its stat, before anything opens it: opening a FIFO for reading waits for a writer
-for ever, and /dev/zero never ends. A file read whole into memory is at most MAX_INPUT_BYTES.
+for ever, and /dev/zero never ends. A file read whole into memory is at most MAX_INPUT_BYTES,
+or, for a JSON bundle, MAX_BUNDLE_BYTES: export-json refuses first to write one larger, so
+every bundle it writes can be imported again.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.domain.errors import InvalidInput
 
-MAX_INPUT_BYTES = 64 * 1024 * 1024  # the largest file read whole (a bundle, a PDF, a scan)
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # the largest other file read whole (a PDF, a scan, a checklist)
+# The largest JSON bundle read whole, and so the largest export-json writes. A register of
+# 100,000 decisions (the most the product supports, issue 18) exports as about 790 MiB at the
+# generated registers' ~8.3 kB a decision (bench/generate.py); this leaves ~30% for longer
+# ones. Importing one reads it whole: peak memory is about 5x the file, exporting it about
+# 7x (README, "Bundles at scale").
+MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
 _MB = 1024 * 1024
 _SHOWN_CHARS = 120
 
@@ -100,9 +109,28 @@ def _open_regular(path: Path, label: str) -> int:
     return fd
 
 
+def _in_mb(tenths: int) -> str:
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole:,} MB" if tenth == 0 else f"{whole:,}.{tenth} MB"
+
+
+def _limit_shown(limit: int) -> str:
+    """A limit as a message shows it: exact bytes under 1 MB, else MB to one decimal, down."""
+    return f"{limit:,} bytes" if limit < _MB else _in_mb(limit * 10 // _MB)
+
+
+def _size_over(size: int, limit: int) -> str:
+    """A size over `limit` as a message shows it beside _limit_shown(limit): exact bytes under
+    1 MB, else MB to the nearest tenth, but always above the limit shown, so the two numbers
+    never match: "larger than 64 MB (it is 64.4 MB)", and 64 MB and 1 byte is 64.1 MB."""
+    if size < _MB:
+        return f"{size:,} bytes"
+    return _in_mb(max((size * 20 // _MB + 1) // 2, limit * 10 // _MB + 1))
+
+
 def _too_large(label: str, limit: int, size: int | None = None) -> InvalidInput:
-    was = f" (it is {size / _MB:,.0f} MB)" if size is not None else ""
-    return InvalidInput(f"{label}: is larger than {limit // _MB} MB{was}, the most this "
+    was = f" (it is {_size_over(size, limit)})" if size is not None else ""
+    return InvalidInput(f"{label}: is larger than {_limit_shown(limit)}{was}, the most this "
                         "program reads")
 
 
@@ -116,12 +144,27 @@ def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         if size > limit:
             raise _too_large(label, limit, size)
         try:
-            data = fh.read(limit + 1)  # it may have grown since the fstat
+            data = _read_at_most(fh, size, limit)
         except OSError as exc:
             raise InvalidInput(f"{label}: {_reason(exc)}") from None
     if len(data) > limit:
         raise _too_large(label, limit)
     return data
+
+
+def _read_at_most(fh: BinaryIO, size: int, limit: int) -> bytes:
+    """The file's bytes, up to limit + 1 of them. Asks for its size (from the fstat) + 1, not
+    for limit + 1, which Python allocates at once (a 1 GiB buffer for every bundle); a file
+    that has grown since (or a /proc file, whose size says 0) is read on 1 MB at a time."""
+    parts = [fh.read(size + 1)]
+    total = len(parts[0])
+    while total > size and total <= limit:
+        part = fh.read(min(_MB, limit + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
@@ -130,6 +173,21 @@ def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
         return read_bytes(path, limit=limit).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{shown(path)}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_bundle(path: str | Path) -> str:
+    """A JSON bundle's text, of at most MAX_BUNDLE_BYTES (see refuse_unimportable_bundle)."""
+    return read_text(path, limit=MAX_BUNDLE_BYTES)
+
+
+def refuse_unimportable_bundle(path: str | Path, size: int) -> None:
+    """Refuse, before anything is written, a bundle of `size` bytes that read_bundle would
+    refuse: an export that import cannot read back is no export."""
+    if size > MAX_BUNDLE_BYTES:
+        raise InvalidInput(f"cannot write {shown(path)}: the bundle would be "
+                           f"{_size_over(size, MAX_BUNDLE_BYTES)}, larger than "
+                           f"{_limit_shown(MAX_BUNDLE_BYTES)}, the most import reads; export "
+                           "fewer decisions at a time (name their ids)")
 
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

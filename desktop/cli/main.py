@@ -12,7 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from desktop.application.userfiles import atomic_write, read_text, require_regular_file, shown
+from desktop.application.userfiles import (
+    atomic_write,
+    read_bundle,
+    refuse_unimportable_bundle,
+    require_regular_file,
+    shown,
+)
 from desktop.cli._output import (
     EXIT_BAD_INPUT,
     EXIT_NOT_FOUND,
@@ -206,8 +212,9 @@ def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace, service: DecisionService) -> int:
-    text = service.export_bundle(args.ids)
-    atomic_write(Path(args.out), text.encode("utf-8"))
+    data = service.export_bundle(args.ids).encode("utf-8")
+    refuse_unimportable_bundle(args.out, len(data))  # before anything is written
+    atomic_write(Path(args.out), data)
     return EXIT_OK
 
 
@@ -347,7 +354,7 @@ def run(argv: list[str]) -> int:
 
         if is_postgres_uri(args.db):
             if args.command == "import":
-                args.bundle_text = read_text(args.file)
+                args.bundle_text = read_bundle(args.file)
             service = open_service(args.db)
             status = handler(args, service)
             sys.stdout.flush()
@@ -361,7 +368,7 @@ def run(argv: list[str]) -> int:
                                  what="a database file")
         if args.command == "import":
             # A bundle that cannot be read or is refused leaves no new database file behind.
-            args.bundle_text = read_text(args.file)
+            args.bundle_text = read_bundle(args.file)
             if args.db is None or _missing(args.db):
                 _check_bundle(args.bundle_text)
         # restore must work on a file too damaged to open: it opens nothing first

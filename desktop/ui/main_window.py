@@ -736,10 +736,10 @@ class MainWindow(QMainWindow):
             return
 
         def run():
-            from desktop.application.userfiles import read_text
+            from desktop.application.userfiles import read_bundle
 
             # the same rules as the command line's: a regular file under the size cap
-            return self.service.import_bundle(read_text(path), source=Path(path).name)
+            return self.service.import_bundle(read_bundle(path), source=Path(path).name)
 
         imported = self._run("Cannot import this file", run)
         if imported is not None:

@@ -38,3 +38,26 @@ def test_import_of_a_fifo_is_refused_at_once(window, dialogs, tmp_path):
     kind, title, text = dialogs.calls[-1]
     assert (kind, title) == ("error", "Cannot import this file")
     assert "not a regular file" in text
+
+
+def test_import_reads_a_bundle_up_to_the_bundle_cap_not_the_cap_on_other_files(
+        window, service, dialogs, tmp_path, example_bundle_text, monkeypatch):
+    from desktop.application import userfiles
+
+    bundle = tmp_path / "large.json"
+    bundle.write_text(example_bundle_text, encoding="utf-8")
+    size = bundle.stat().st_size
+    monkeypatch.setattr(userfiles, "MAX_INPUT_BYTES", size // 8)  # a PDF this size: refused
+    monkeypatch.setattr(userfiles, "MAX_BUNDLE_BYTES", size)
+    dialogs.files.append(str(bundle))
+    window.import_file()
+    assert dialogs.calls[-1][:2] == ("info", "Imported"), dialogs.calls
+    assert len(service.repo.all_ids()) == 1
+
+    monkeypatch.setattr(userfiles, "MAX_BUNDLE_BYTES", size - 1)
+    dialogs.files.append(str(bundle))
+    window.import_file()
+    kind, title, text = dialogs.calls[-1]
+    assert (kind, title) == ("error", "Cannot import this file")
+    assert f"is larger than {size - 1:,} bytes (it is {size:,} bytes)" in text
+    assert len(service.repo.all_ids()) == 1

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.measured_run import main_py_measured
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = int(os.environ.get("DC_STRESS_HOSTILE_ROUNDS", "1"))
@@ -36,25 +36,9 @@ def _limited() -> None:
 
 def _run(folder: Path, *argv) -> tuple[int, str, str, int]:
     """(exit status, stdout, stderr, this run's peak resident KB) of main.py under the memory
-    limit; waited for with wait4, which gives each child's own peak."""
-    out_path, err_path = folder.parent / "out.txt", folder.parent / "err.txt"
-    with out_path.open("w") as out, err_path.open("w") as err:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *map(str, argv)],
-                                cwd="/", stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                preexec_fn=_limited)
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            proc.returncode = -9  # already reaped: stop Popen from waiting for it again
-            pytest.fail(f"main.py {' '.join(map(str, argv))} hung (killed after {RUN_TIMEOUT} s)")
-        time.sleep(0.01)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return (proc.returncode, out_path.read_text(), err_path.read_text(), usage.ru_maxrss)
+    limit."""
+    return main_py_measured(folder.parent, *argv, timeout=RUN_TIMEOUT, cwd="/",
+                            preexec_fn=_limited)
 
 
 def _own_peak_kb() -> int:

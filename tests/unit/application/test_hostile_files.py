@@ -103,18 +103,22 @@ def test_a_folder_as_input_is_refused(register, tmp_path, command):
             f"error: {tmp_path}: is a folder, not {what}")
 
 
-def test_an_input_over_the_size_cap_is_refused(register, tmp_path):
+@pytest.mark.parametrize(("command", "cap", "shown"), [
+    ("import", userfiles.MAX_BUNDLE_BYTES, "1,024 MB (it is 1,024.1 MB)"),
+    ("verify", userfiles.MAX_INPUT_BYTES, "64 MB (it is 64.1 MB)"),
+])
+def test_an_input_over_the_size_cap_is_refused(register, tmp_path, command, cap, shown):
     big = tmp_path / "big.json"
-    with big.open("wb") as fh:  # sparse: 64 MB + 1 byte without writing them
-        fh.truncate(userfiles.MAX_INPUT_BYTES + 1)
-    refused(main_py("--db", register, "import", big),
-            f"error: {big}: is larger than 64 MB (it is 64 MB), the most this program reads")
+    with big.open("wb") as fh:  # sparse: the cap + 1 byte without writing them
+        fh.truncate(cap + 1)
+    refused(main_py("--db", register, command, big),
+            f"error: {big}: is larger than {shown}, the most this program reads")
 
 
 def test_read_bytes_reads_no_more_than_its_limit(tmp_path):
     path = tmp_path / "ten.json"
     path.write_bytes(b"x" * 10)
-    with pytest.raises(InvalidInput, match="is larger than 0 MB"):
+    with pytest.raises(InvalidInput, match="is larger than 5 bytes"):
         userfiles.read_bytes(path, limit=5)
 
 
