@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from desktop.domain.decision import (
+    RATING_VALUE,
     Action,
     Answer,
     Decision,
@@ -89,7 +90,7 @@ def report_fields(rec: dict[str, Any]) -> dict[str, Any]:
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "rating": answer.rating.value if answer.rating else None,
+        "rating": RATING_VALUE.get(answer.rating),
         "response": answer.response,
         "evidence": answer.evidence,
     }
