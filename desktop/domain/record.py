@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from desktop.domain.decision import (
+    RATING_VALUE,
     Action,
     Answer,
     Decision,
@@ -89,7 +90,7 @@ def report_fields(rec: dict[str, Any]) -> dict[str, Any]:
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "rating": answer.rating.value if answer.rating else None,
+        "rating": RATING_VALUE.get(answer.rating),
         "response": answer.response,
         "evidence": answer.evidence,
     }
@@ -141,7 +142,8 @@ def content_record(decision: Decision) -> dict[str, Any]:
     rec["answers"] = {
         slug: answer_to_record(answers[slug])
         for slug in answer_order(decision)
-        if answers[slug] != _NOT_STARTED
+        # a rated answer is started: only an unrated one is compared with a blank Answer
+        if answers[slug].rating is not None or answers[slug] != _NOT_STARTED
     }
     rec["version"] = decision.version
     rec["checklist"] = {"id": decision.checklist_id, "version": decision.checklist_version}
@@ -246,9 +248,9 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
             rating=(_RATINGS.get(rating) or Rating(rating)) if rating else None,
             response=a.get("response", ""),
             evidence=a.get("evidence") or "",
-            actions=tuple(
+            actions=tuple([  # a list first: tuple(generator) costs a third more
                 Action(action=x["action"], owner=x["owner"], due=x["due"]) for x in actions
-            ) if actions else (),
+            ]) if actions else (),
             documents=documents_from_record(documents) if documents else (),
         )
     checklist = rec.get("checklist") or {}
@@ -262,7 +264,7 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
         review_date=rec.get("review_date"),
         key_decision=bool(rec.get("key_decision", False)),
         delivery_model=rec.get("delivery_model"),
-        options=tuple(
+        options=tuple([
             Option(
                 name=o["name"],
                 status=o["status"],
@@ -270,7 +272,7 @@ def from_record(rec: dict[str, Any], **fields: Any) -> Decision:
                 reason=o.get("reason") or "",
             )
             for o in rec.get("options") or ()
-        ),
+        ]),
         answers=answers,
         version=rec.get("version", 1),
         status=Status(rec.get("status", "draft")),

@@ -38,19 +38,30 @@ def canonical_content(record: dict[str, Any]) -> bytes:
 
 def _writes_alike(value: Any) -> bool:
     """Whether orjson and json write `value` alike: only dicts, lists, tuples, text, None,
-    booleans and integers of up to 64 bits in it (exactly those types, not subclasses)."""
+    booleans and integers of up to 64 bits in it (exactly those types, not subclasses).
+
+    One walk over the containers, each child's type looked at in place (most are text):
+    about half the time of putting every value on the stack."""
     stack = [value]
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
+        item = pop()
         kind = type(item)
-        if kind is str or item is None or kind is bool:
-            continue
+        children: Any
         if kind is dict:
-            stack.extend(item.values())
+            children = item.values()
         elif kind is list or kind is tuple:
-            stack.extend(item)
-        elif kind is not int or not -(2**63) <= item < 2**64:
-            return False
+            children = item
+        else:
+            children = (item,)  # only the value itself: a leaf
+        for child in children:
+            kind = type(child)
+            if kind is str or child is None or kind is bool:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                push(child)
+            elif kind is not int or not -(2**63) <= child < 2**64:
+                return False
     return True
 
 

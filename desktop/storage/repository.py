@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain.checklist import Checklist
 from desktop.domain.decision import (
+    RATING_VALUE,
     Action,
     Answer,
     Decision,
@@ -843,9 +844,10 @@ class Repository(LifecycleTables):
         actions: list[tuple[object, ...]] = []
         progress: list[tuple[object, ...]] = []
         documents: list[tuple[object, ...]] = []
+        rating_value = RATING_VALUE.get
         for vid, d in rows:  # one pass over the answers for their four tables
             for slug, a in d.answers.items():
-                answers.append((vid, slug, a.rating.value if a.rating else None, a.response,
+                answers.append((vid, slug, rating_value(a.rating), a.response,
                                 a.evidence))
                 for i, x in enumerate(a.actions):
                     actions.append((vid, slug, i, x.action, x.owner, x.due))

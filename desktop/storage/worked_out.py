@@ -28,9 +28,11 @@ def search_document(decision: Decision) -> tuple[str, str, str]:
     parts = []
     for slug in section_slugs(decision):
         a = decision.answer(slug)
-        parts.extend([a.response, a.evidence])
-        parts.extend(text for x in a.documents for text in (x.title, x.held_at))
-    return decision.title, decision.proposal, "\n".join(p for p in parts if p)
+        parts.append(a.response)
+        parts.append(a.evidence)
+        if a.documents:  # most answers name none: no generator made for them
+            parts.extend(text for x in a.documents for text in (x.title, x.held_at))
+    return decision.title, decision.proposal, "\n".join(filter(None, parts))  # blanks left out
 
 
 def standing(d: Decision) -> dict[str, Any]:
