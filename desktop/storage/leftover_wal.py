@@ -1,0 +1,138 @@
+"""A write-ahead log that no open connection is using: a crash's leftover, or a file copied in.
+
+SQLite merges any -wal beside a file into it when the next writing connection opens, and
+nothing in a WAL says which database it belongs to: one from another register, or another
+program, is checkpointed into the file and deleted, leaving the file corrupt. So a leftover
+WAL is checked first, on a private view of the file plus that WAL (wal_view), which changes
+nothing beside the file.
+
+A WAL that a live connection is using (the window is open and the command line runs beside
+it) is the normal case and is not checked: SQLite's unix VFS holds a shared lock on the
+-shm's dead-man-switch byte while any connection has the file open, and that is told
+without opening the -shm (/proc/locks), which matters because closing any descriptor of a
+file drops every POSIX lock this process holds on it, SQLite's included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from desktop.paths import private_file
+from desktop.storage.files import hidden_sibling
+
+WAL_HEADER_BYTES = 32
+DEAD_MAN_SWITCH_BYTE = 128  # UNIX_SHM_DMS in SQLite's os_unix.c: 120 + SQLITE_SHM_NLOCK
+PROC_LOCKS = Path("/proc/locks")
+
+
+def wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def shm_of(path: Path) -> Path:
+    return path.with_name(path.name + "-shm")
+
+
+def wal_has_frames(path: Path) -> bool:
+    """Whether the WAL beside path holds at least one frame (more than its 32-byte header)."""
+    try:
+        return wal_of(path).stat().st_size > WAL_HEADER_BYTES
+    except OSError:
+        return False
+
+
+def _locked_in_proc_locks(shm: os.stat_result, locks: str) -> bool:
+    """Whether /proc/locks lists a lock on the dead-man-switch byte of this -shm's inode."""
+    for line in locks.splitlines():
+        fields = line.split()
+        if "->" in fields:  # a process waiting for the lock, not holding it
+            continue
+        try:
+            inode = int(fields[5].rsplit(":", 1)[1])
+            start = int(fields[6])
+            end = fields[7]
+        except (IndexError, ValueError):
+            continue
+        if inode == shm.st_ino and start <= DEAD_MAN_SWITCH_BYTE and (
+                end == "EOF" or int(end) >= DEAD_MAN_SWITCH_BYTE):
+            return True
+    return False
+
+
+def _locked_by_probe(shm_path: Path) -> bool:
+    """Another process's lock on the dead-man-switch byte, by trying a non-blocking exclusive
+    lock on it (released at once). Only where /proc/locks is not there to read: closing the
+    descriptor drops this process's own locks on the file."""
+    import fcntl
+
+    try:
+        fd = os.open(shm_path, os.O_RDWR)
+    except OSError:
+        return True  # cannot tell: treat the WAL as in use, as before this check
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, DEAD_MAN_SWITCH_BYTE)
+        except OSError:
+            return True
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, DEAD_MAN_SWITCH_BYTE)
+        return False
+    finally:
+        os.close(fd)
+
+
+def in_use(path: Path) -> bool:
+    """Whether an open connection (in any process, this one included) is using path's WAL."""
+    shm_path = shm_of(path)
+    try:
+        shm = shm_path.stat()
+    except OSError:
+        return False  # no -shm: no connection has the file open in WAL mode
+    try:
+        locks = PROC_LOCKS.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        if os.name != "posix":
+            return True  # Windows locks the -shm differently: leave it to SQLite, as before
+        return _locked_by_probe(shm_path)
+    return _locked_in_proc_locks(shm, locks)
+
+
+def leftover(path: Path) -> bool:
+    """Whether path has a WAL with frames that no open connection is using."""
+    return wal_has_frames(path) and not in_use(path)
+
+
+@contextlib.contextmanager
+def wal_view(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection on path plus its WAL, opened on a private copy of the pair (the
+    file hard-linked where it can be) so that nothing beside path is created or changed: a
+    read-only connection on the file itself would create a -shm there."""
+    folder = None
+    try:
+        view, extras = hidden_sibling(path, "walcheck")
+        for p in extras:
+            p.unlink(missing_ok=True)
+        os.link(path, view)
+    except OSError:  # a read-only folder, or no hard links: a private folder instead
+        folder = Path(tempfile.mkdtemp(prefix="decision-checklist-walcheck-"))  # 0700
+        view = folder / path.name
+        extras = [Path(f"{view}{s}") for s in ("", "-wal", "-shm", "-journal")]
+        shutil.copyfile(path, view)
+    try:
+        shutil.copyfile(wal_of(path), private_file(wal_of(view)))  # the register's own words
+        conn = sqlite3.connect(f"{view.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        for p in extras:
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
