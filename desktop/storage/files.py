@@ -157,8 +157,8 @@ def _inspect_with_leftover_wal(path: Path) -> int:
     try:
         with leftover_wal.wal_view(path) as conn:
             return _inspect_connection(conn, path, integrity=True, full=True)
-    except StorageError:
-        pass  # said below, once it is known whether the file alone is sound
+    except StorageError as exc:  # said below, once it is known whether the file alone is sound
+        with_its_wal = exc
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(
             f"{path} has a write-ahead log ({wal}) left by a crash or copied in, and it could "
@@ -167,8 +167,11 @@ def _inspect_with_leftover_wal(path: Path) -> int:
     alone = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         _inspect_connection(alone, path, integrity=True)  # the file's own problem, if any
+        blank = alone.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
     finally:
         alone.close()
+    if blank:  # all there is of this database is in its WAL (never checkpointed): that is it
+        raise with_its_wal
     raise DamagedDatabase(
         f"{path} cannot be opened: its write-ahead log ({wal}) does not belong to it or is "
         "damaged. Both have been left untouched; restore the register from a backup, or move "
