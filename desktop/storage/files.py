@@ -158,6 +158,8 @@ def _inspect_with_leftover_wal(path: Path) -> int:
         with leftover_wal.wal_view(path) as conn:
             return _inspect_connection(conn, path, integrity=True, full=True)
     except StorageError as exc:  # said below, once it is known whether the file alone is sound
+        if not isinstance(exc, (NotOurs, DamagedDatabase)):  # e.g. locked: no verdict on it
+            raise
         with_its_wal = exc
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(

@@ -9,8 +9,10 @@ nothing beside the file.
 A WAL that a live connection is using (the window is open and the command line runs beside
 it) is the normal case and is not checked: SQLite's unix VFS holds a shared lock on the
 -shm's dead-man-switch byte while any connection has the file open, and that is told
-without opening the -shm (/proc/locks), which matters because closing any descriptor of a
-file drops every POSIX lock this process holds on it, SQLite's included.
+without opening the -shm (/proc/locks, Linux), which matters because closing any descriptor
+of a file drops every POSIX lock this process holds on it, SQLite's included. Elsewhere a WAL
+with a -shm beside it is taken to be in use, as before this check; one copied in alone (no
+-shm) is still checked.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from desktop.storage.files import hidden_sibling
 
 WAL_HEADER_BYTES = 32
 DEAD_MAN_SWITCH_BYTE = 128  # UNIX_SHM_DMS in SQLite's os_unix.c: 120 + SQLITE_SHM_NLOCK
+LOCK_BYTES = 0x40000000  # PENDING_BYTE: SQLite locks the database file from here on
 PROC_LOCKS = Path("/proc/locks")
 
 
@@ -47,59 +50,41 @@ def wal_has_frames(path: Path) -> bool:
         return False
 
 
-def _locked_in_proc_locks(shm: os.stat_result, locks: str) -> bool:
-    """Whether /proc/locks lists a lock on the dead-man-switch byte of this -shm's inode."""
+def _holds_lock(locks: str, inode: int, first: int, last: int) -> bool:
+    """Whether /proc/locks lists a lock held on any byte first..last of this inode."""
+    needle = f":{inode} "
     for line in locks.splitlines():
+        if needle not in line:
+            continue
         fields = line.split()
         if "->" in fields:  # a process waiting for the lock, not holding it
             continue
         try:
-            inode = int(fields[5].rsplit(":", 1)[1])
-            start = int(fields[6])
-            end = fields[7]
+            held_inode = int(fields[5].rsplit(":", 1)[1])
+            start, end = int(fields[6]), fields[7]
         except (IndexError, ValueError):
             continue
-        if inode == shm.st_ino and start <= DEAD_MAN_SWITCH_BYTE and (
-                end == "EOF" or int(end) >= DEAD_MAN_SWITCH_BYTE):
+        if held_inode == inode and start <= last and (end == "EOF" or int(end) >= first):
             return True
     return False
 
 
-def _locked_by_probe(shm_path: Path) -> bool:
-    """Another process's lock on the dead-man-switch byte, by trying a non-blocking exclusive
-    lock on it (released at once). Only where /proc/locks is not there to read: closing the
-    descriptor drops this process's own locks on the file."""
-    import fcntl
-
-    try:
-        fd = os.open(shm_path, os.O_RDWR)
-    except OSError:
-        return True  # cannot tell: treat the WAL as in use, as before this check
-    try:
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, DEAD_MAN_SWITCH_BYTE)
-        except OSError:
-            return True
-        fcntl.lockf(fd, fcntl.LOCK_UN, 1, DEAD_MAN_SWITCH_BYTE)
-        return False
-    finally:
-        os.close(fd)
-
-
 def in_use(path: Path) -> bool:
-    """Whether an open connection (in any process, this one included) is using path's WAL."""
+    """Whether an open connection (in any process, this one included) is using path's WAL: a
+    lock on the -shm's dead-man-switch byte, or on the file's own lock bytes (a connection in
+    exclusive locking mode keeps its WAL index in memory, with no -shm at all)."""
     shm_path = shm_of(path)
     try:
+        locks = PROC_LOCKS.read_text(encoding="ascii", errors="replace")
+    except OSError:  # not Linux: probing a lock means opening the file, and closing that
+        return shm_path.exists()  # descriptor would drop this process's own locks on it
+    try:
+        if _holds_lock(locks, path.stat().st_ino, LOCK_BYTES, LOCK_BYTES + 511):
+            return True
         shm = shm_path.stat()
     except OSError:
         return False  # no -shm: no connection has the file open in WAL mode
-    try:
-        locks = PROC_LOCKS.read_text(encoding="ascii", errors="replace")
-    except OSError:
-        if os.name != "posix":
-            return True  # Windows locks the -shm differently: leave it to SQLite, as before
-        return _locked_by_probe(shm_path)
-    return _locked_in_proc_locks(shm, locks)
+    return _holds_lock(locks, shm.st_ino, DEAD_MAN_SWITCH_BYTE, DEAD_MAN_SWITCH_BYTE)
 
 
 def leftover(path: Path) -> bool:

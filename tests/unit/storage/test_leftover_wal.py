@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -49,6 +48,17 @@ from desktop.application.bootstrap import open_service
 svc = open_service(sys.argv[1], user="tester")
 svc.db.execute("PRAGMA wal_autocheckpoint=0")
 svc.create("Written while open", proposal="z" * 3000)
+print("open", flush=True)
+time.sleep(60)
+"""
+
+
+# Holds the register in exclusive locking mode, frames in its WAL, until killed.
+_HOLD_EXCLUSIVE = """
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA locking_mode=EXCLUSIVE"); c.execute("PRAGMA wal_autocheckpoint=0")
+c.execute("CREATE TABLE written_in_exclusive_mode (x)")
 print("open", flush=True)
 time.sleep(60)
 """
@@ -216,17 +226,30 @@ def test_this_processs_own_open_connection_counts_as_live(tmp_path):
         svc.db.close()
 
 
-def test_the_probe_sees_another_processs_lock_where_there_is_no_proc_locks(tmp_path, monkeypatch):
+def test_without_proc_locks_a_wal_beside_a_shm_is_taken_to_be_in_use(tmp_path, monkeypatch):
+    """Not Linux: telling a lock means opening the file, and closing that descriptor would drop
+    this process's own SQLite locks on it. So a -shm means "in use", as before this check; a
+    -wal copied in alone is still checked."""
     a = _register(tmp_path / "A.db", 3)
+    assert _run(_WRITE_THEN_KILL, a, 1).returncode == -signal.SIGKILL
     monkeypatch.setattr(leftover_wal, "PROC_LOCKS", tmp_path / "no-such-file")
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD_OPEN, str(a)],
+    assert leftover_wal.in_use(a) and not leftover_wal.leftover(a)
+    a.with_name("A.db-shm").unlink()
+    assert leftover_wal.leftover(a)
+
+
+def test_a_connection_in_exclusive_mode_is_live_though_it_has_no_shm(tmp_path, capsys):
+    """Exclusive locking mode keeps the WAL index in memory: no -shm, but the file is locked,
+    and the command line says so rather than calling the WAL foreign."""
+    a = _register(tmp_path / "A.db", 3)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_EXCLUSIVE, str(a)],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        assert leftover_wal.wal_has_frames(a) and not a.with_name("A.db-shm").exists()
         assert leftover_wal.in_use(a)
+        assert cli.run(["--db", str(a), "list"]) == 1
+        assert "locked by another program" in capsys.readouterr().err
     finally:
         holder.kill()
         holder.wait()
-    started = time.monotonic()
-    assert not leftover_wal.in_use(a)
-    assert time.monotonic() - started < 1  # non-blocking
