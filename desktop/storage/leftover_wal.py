@@ -107,8 +107,9 @@ def wal_view(path: Path) -> Iterator[sqlite3.Connection]:
         folder = Path(tempfile.mkdtemp(prefix="decision-checklist-walcheck-"))  # 0700
         view = folder / path.name
         extras = [Path(f"{view}{s}") for s in ("", "-wal", "-shm", "-journal")]
-        shutil.copyfile(path, view)
     try:
+        if folder is not None:
+            shutil.copyfile(path, view)
         shutil.copyfile(wal_of(path), private_file(wal_of(view)))  # the register's own words
         conn = sqlite3.connect(f"{view.resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -253,3 +253,31 @@ def test_a_connection_in_exclusive_mode_is_live_though_it_has_no_shm(tmp_path, c
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_where_no_hard_link_can_be_made_the_view_is_a_private_copy_and_is_removed(
+        foreign_wal, capsys, monkeypatch, tmp_path):
+    a, _ = foreign_wal
+    views = tmp_path / "views"
+    views.mkdir()
+    monkeypatch.setenv("TMPDIR", str(views))
+    monkeypatch.setattr("tempfile.tempdir", None)
+
+    def no_link(*_args):
+        raise OSError("no hard links here")
+
+    import tempfile
+
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recorded_mkdtemp(**kwargs):
+        made.append(real_mkdtemp(**kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(leftover_wal.os, "link", no_link)
+    monkeypatch.setattr(leftover_wal.tempfile, "mkdtemp", recorded_mkdtemp)
+    err = _refused(a, capsys)
+    assert f"its write-ahead log ({a}-wal)" in err
+    assert len(made) == 1 and made[0].startswith(str(views))  # the view was made there
+    assert list(views.iterdir()) == []  # and removed
