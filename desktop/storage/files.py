@@ -155,7 +155,7 @@ def _inspect_with_leftover_wal(path: Path) -> int:
 
     wal = leftover_wal.wal_of(path)
     try:
-        with leftover_wal.wal_view(path) as conn:
+        with leftover_wal.wal_view(path, *hidden_sibling(path, "walcheck")) as conn:
             return _inspect_connection(conn, path, integrity=True, full=True)
     except StorageError as exc:  # said below, once it is known whether the file alone is sound
         if not isinstance(exc, (NotOurs, DamagedDatabase)):  # e.g. locked: no verdict on it

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.paths import private_file
-from desktop.storage.files import hidden_sibling
 
 WAL_HEADER_BYTES = 32
 DEAD_MAN_SWITCH_BYTE = 128  # UNIX_SHM_DMS in SQLite's os_unix.c: 120 + SQLITE_SHM_NLOCK
@@ -93,13 +92,13 @@ def leftover(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def wal_view(path: Path) -> Iterator[sqlite3.Connection]:
+def wal_view(path: Path, view: Path, extras: list[Path]) -> Iterator[sqlite3.Connection]:
     """A read-only connection on path plus its WAL, opened on a private copy of the pair (the
-    file hard-linked where it can be) so that nothing beside path is created or changed: a
-    read-only connection on the file itself would create a -shm there."""
+    file hard-linked as `view`, a hidden name beside it whose companions are `extras`, where
+    it can be) so that nothing beside path is created or changed: a read-only connection on
+    the file itself would create a -shm there."""
     folder = None
     try:
-        view, extras = hidden_sibling(path, "walcheck")
         for p in extras:
             p.unlink(missing_ok=True)
         os.link(path, view)

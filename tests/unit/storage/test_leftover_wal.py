@@ -203,7 +203,7 @@ def test_a_wal_that_a_live_connection_uses_is_not_checked(tmp_path, monkeypatch)
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
         assert leftover_wal.wal_has_frames(a) and leftover_wal.in_use(a)
 
-        def no_view(path):
+        def no_view(*_args):
             raise AssertionError("a WAL in use was checked")
 
         monkeypatch.setattr(leftover_wal, "wal_view", no_view)
