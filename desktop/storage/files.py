@@ -14,10 +14,13 @@ from desktop.domain.errors import DamagedDatabase, NotOurs, StorageError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    """Raise StorageError unless SQLite's quick_check passes (it reads the whole file)."""
+def quick_check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    """Raise StorageError unless SQLite's quick_check passes (it reads the whole file).
+
+    full=True runs integrity_check, about twice as long: it also finds an index that does not
+    match its table, which is what pages from another file's WAL most often leave behind."""
     try:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        result = conn.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}").fetchone()[0]
     except sqlite3.DatabaseError as exc:  # too damaged to even check
         if "locked" in str(exc) or "busy" in str(exc):
             raise
@@ -92,25 +95,13 @@ def altered(path: Path, problem: str) -> DamagedDatabase:
         "untouched; restore it from a backup.")
 
 
-def _wal_has_frames(path: Path) -> bool:
-    """Whether the WAL beside path holds at least one frame (more than its 32-byte header)."""
-    try:
-        return path.with_name(path.name + "-wal").stat().st_size > 32
-    except OSError:
-        return False
-
-
 def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     """Raise StorageError if an existing file must not be opened for writing.
 
     Returns (user_version, in WAL mode). integrity=False leaves out quick_check, for a caller
     that runs it later (desktop/storage/background_check.py) before anything is written.
     """
-    from desktop.storage import schema_info
-
-    APPLICATION_ID = schema_info.APPLICATION_ID  # noqa: N806 - read at call time (tests patch)
-    MIGRATION_SET = schema_info.MIGRATION_SET  # noqa: N806
-    SCHEMA_VERSION = schema_info.SCHEMA_VERSION  # noqa: N806
+    from desktop.storage import leftover_wal
 
     try:
         size = path.stat().st_size
@@ -135,7 +126,8 @@ def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
     raw_page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if raw_page_size == 1 else raw_page_size
     page_count = int.from_bytes(header[28:32], "big")
-    if len(header) < 100 or (size < page_size * page_count and not _wal_has_frames(path)):
+    if len(header) < 100 or (size < page_size * page_count
+                             and not leftover_wal.wal_has_frames(path)):
         # With frames in the WAL, page 1 may already hold the grown page count that a checkpoint
         # cut short by a crash had not yet written out: SQLite recovers the rest from the WAL,
         # and quick_check (here or in the background check) still finds real damage.
@@ -143,10 +135,62 @@ def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             f"{path} is damaged (the file is truncated). It has been left untouched; "
             "restore it from a backup."
         )
+    in_wal_mode = header[18] == 2 and header[19] == 2
+    if leftover_wal.leftover(path):
+        return _inspect_with_leftover_wal(path), in_wal_mode
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise StorageError(f"{path} cannot be opened: {exc}.") from None
+    try:
+        return _inspect_connection(conn, path, integrity=integrity), in_wal_mode
+    finally:
+        conn.close()
+
+
+def _inspect_with_leftover_wal(path: Path) -> int:
+    """inspect_file for a file whose WAL no open connection is using (leftover_wal): the file
+    as that WAL would make it is checked in full before anything merges the WAL into it."""
+    from desktop.storage import leftover_wal
+
+    wal = leftover_wal.wal_of(path)
+    try:
+        with leftover_wal.wal_view(path, *hidden_sibling(path, "walcheck")) as conn:
+            return _inspect_connection(conn, path, integrity=True, full=True)
+    except StorageError as exc:  # said below, once it is known whether the file alone is sound
+        if not isinstance(exc, (NotOurs, DamagedDatabase)):  # e.g. locked: no verdict on it
+            raise
+        with_its_wal = exc
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(
+            f"{path} has a write-ahead log ({wal}) left by a crash or copied in, and it could "
+            f"not be checked ({getattr(exc, 'strerror', None) or exc}). Both have been left "
+            "untouched; free some disk space and try again.") from None
+    alone = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        _inspect_connection(alone, path, integrity=True)  # the file's own problem, if any
+        blank = alone.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    finally:
+        alone.close()
+    if blank:  # all there is of this database is in its WAL (never checkpointed): that is it
+        raise with_its_wal
+    raise DamagedDatabase(
+        f"{path} cannot be opened: its write-ahead log ({wal}) does not belong to it or is "
+        "damaged. Both have been left untouched; restore the register from a backup, or move "
+        f"{wal.name} out of the folder to open the register as it was before that log was "
+        "written (whatever that log holds is then not in it).")
+
+
+def _inspect_connection(conn: sqlite3.Connection, path: Path, *, integrity: bool,
+                        full: bool = False) -> int:
+    """inspect_file's checks of what the file holds, on a read-only connection to it; its
+    user_version."""
+    from desktop.storage import schema_info
+
+    APPLICATION_ID = schema_info.APPLICATION_ID  # noqa: N806 - read at call time (tests patch)
+    MIGRATION_SET = schema_info.MIGRATION_SET  # noqa: N806
+    SCHEMA_VERSION = schema_info.SCHEMA_VERSION  # noqa: N806
+
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -181,8 +225,8 @@ def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             if problem:
                 raise altered(path, problem)
         if integrity or user_version < SCHEMA_VERSION:  # never migrate an unchecked file
-            quick_check(conn, path)
-        return user_version, header[18] == 2 and header[19] == 2
+            quick_check(conn, path, full=full)
+        return int(user_version)
     except sqlite3.DatabaseError as exc:
         message = str(exc)
         if "locked" in message or "busy" in message:
@@ -193,10 +237,6 @@ def inspect_file(path: Path, *, integrity: bool = True) -> tuple[int, bool]:
             f"{path} is damaged or not a database ({message}). It has been left untouched; "
             "restore it from a backup."
         ) from None
-    finally:
-        conn.close()
-
-
 
 
 def _nearly_full(folder: Path) -> bool:
