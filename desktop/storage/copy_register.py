@@ -293,7 +293,7 @@ class _Copier:
         return len(vids)
 
     def _search_rows(self, versions: list[tuple[str, int, Any]]) -> None:
-        from desktop.storage.repository import search_document
+        from desktop.storage.worked_out import search_document
 
         found = [(vid, self.repo.load(did, number)) for did, number, vid in versions]
         if self.into_server:

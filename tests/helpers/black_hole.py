@@ -11,31 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-_SOCKET = ".s.PGSQL.5432"
+from tests.helpers.unix_proxy import SOCKET, UnixProxy
 
 
-class BlackHoleProxy:
+class BlackHoleProxy(UnixProxy):
     """Forward to `server_socket` until swallow(), then answer nothing (see the module)."""
 
     def __init__(self, server_socket: Path) -> None:
-        self.server_socket = server_socket
-        self.folder = Path(tempfile.mkdtemp(prefix="dc-hole-", dir="/tmp"))
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(self.folder / _SOCKET))
-        self._listener.listen(64)
-        self._lock = threading.Lock()
-        self._open: list[socket.socket] = []  # every socket of ours still open
         self._swallowing = False
         self.swallowed = 0  # connections accepted and never answered
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, dbname: str, user: str) -> str:
-        return f"postgresql://{user}@/{dbname}?host={self.folder}"
+        super().__init__(server_socket, "dc-hole-")
 
     def swallow(self) -> None:
         """Cut what is forwarded now; answer nothing from now on."""
@@ -62,7 +51,7 @@ class BlackHoleProxy:
     def close(self) -> None:
         self.swallow()
         self._listener.close()
-        (self.folder / _SOCKET).unlink(missing_ok=True)
+        (self.folder / SOCKET).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.folder.rmdir()
 
@@ -77,10 +66,7 @@ class BlackHoleProxy:
                 if self._swallowing:  # held open, never read: libpq waits for its timeout
                     self.swallowed += 1
                     continue
-            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            server.connect(str(self.server_socket))
-            with self._lock:
-                self._open.append(server)
+            server = self._server()
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
 

@@ -13,30 +13,19 @@ from __future__ import annotations
 import contextlib
 import shutil
 import socket
-import tempfile
 import threading
 from pathlib import Path
 
-_SOCKET = ".s.PGSQL.5432"
+from tests.helpers.unix_proxy import UnixProxy
 
 
-class SilentProxy:
+class SilentProxy(UnixProxy):
     """Forward to `server_socket`, holding every byte while silenced (see the module)."""
 
     def __init__(self, server_socket: Path) -> None:
-        self.server_socket = server_socket
-        self.folder = Path(tempfile.mkdtemp(prefix="dc-silent-", dir="/tmp"))
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(self.folder / _SOCKET))
-        self._listener.listen(64)
         self._loud = threading.Event()
         self._loud.set()
-        self._lock = threading.Lock()
-        self._open: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, dbname: str, user: str) -> str:
-        return f"postgresql://{user}@/{dbname}?host={self.folder}"
+        super().__init__(server_socket, "dc-silent-")
 
     def silence(self) -> None:
         self._loud.clear()
@@ -61,10 +50,9 @@ class SilentProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            server.connect(str(self.server_socket))
+            server = self._server()
             with self._lock:
-                self._open += [client, server]
+                self._open.append(client)
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 

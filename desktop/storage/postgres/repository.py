@@ -83,10 +83,9 @@ from desktop.storage.repository import (
     _timeline_row,
     answered_as,
     audit_hash,
-    search_document,
 )
 from desktop.storage.search_words import like_escaped, search_tokens
-from desktop.storage.worked_out import WorkedOut
+from desktop.storage.worked_out import WorkedOut, search_document
 
 if TYPE_CHECKING:
     import psycopg

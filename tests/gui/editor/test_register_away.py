@@ -9,6 +9,7 @@ import pytest
 from desktop.application.bootstrap import open_service
 from desktop.ui.editor.decision_editor import AWAY
 from tests.helpers.lifecycle import complete_decision
+from tests.helpers.shared_register_window import editing_a_saved_title
 
 pytestmark = pytest.mark.postgres
 
@@ -21,13 +22,7 @@ def register(pg_own_register):
 def test_typing_while_the_server_is_stopped_is_kept_and_saved_when_it_is_back(
         register, pg_own_server, make_window, dialogs, qtbot):
     service = open_service(register.url("alice"))
-    decision = complete_decision(service, "Close the old depot")
-    window = make_window(service, autosave_ms=100, watch_ms=200)
-    window.open_decision(decision.id)
-    editor = window.editor
-    title = editor.details.inputs["title"]
-    qtbot.keyClicks(title, " now")
-    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    window, decision, editor, title = editing_a_saved_title(service, make_window, qtbot, watch_ms=200)
 
     pg_own_server.cluster.stop()
     qtbot.keyClicks(title, " and later")

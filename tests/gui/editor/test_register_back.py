@@ -10,7 +10,7 @@ import pytest
 
 from desktop.application.bootstrap import open_service
 from desktop.ui.live_register import BACKOFF_MS
-from tests.helpers.lifecycle import complete_decision
+from tests.helpers.shared_register_window import editing_a_saved_title
 
 pytestmark = pytest.mark.postgres
 
@@ -18,13 +18,7 @@ pytestmark = pytest.mark.postgres
 def test_the_first_step_after_the_server_is_back_shows_no_dialog(
         pg_own_register, pg_own_server, make_window, dialogs, qtbot, note):
     service = open_service(pg_own_register.url("alice"))
-    decision = complete_decision(service, "Close the old depot")
-    window = make_window(service, autosave_ms=100)
-    window.open_decision(decision.id)
-    editor = window.editor
-    title = editor.details.inputs["title"]
-    qtbot.keyClicks(title, " now")
-    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    window, _, _, _ = editing_a_saved_title(service, make_window, qtbot)
     assert window.live is not None
     qtbot.waitUntil(lambda: window.live.listening, timeout=5000)
 

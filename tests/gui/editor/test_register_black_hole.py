@@ -14,6 +14,7 @@ from desktop.application.bootstrap import open_service
 from desktop.ui.editor.decision_editor import AWAY
 from tests.helpers.black_hole import BlackHoleProxy
 from tests.helpers.lifecycle import complete_decision
+from tests.helpers.shared_register_window import editing_a_saved_title
 
 pytestmark = pytest.mark.postgres
 
@@ -46,13 +47,7 @@ def hole(pg_register):
 def test_the_window_never_freezes_while_the_server_is_a_black_hole(
         pg_register, hole, make_window, dialogs, qtbot, note):
     service = open_service(hole.url(pg_register.name, "alice"))
-    decision = complete_decision(service, "Close the old depot")
-    window = make_window(service, autosave_ms=100)
-    window.open_decision(decision.id)
-    editor = window.editor
-    title = editor.details.inputs["title"]
-    qtbot.keyClicks(title, " now")
-    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    window, decision, editor, title = editing_a_saved_title(service, make_window, qtbot)
 
     from desktop.export.pdf.styles import register_fonts
 

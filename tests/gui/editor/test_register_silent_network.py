@@ -15,7 +15,7 @@ from desktop.application.bootstrap import open_service
 from desktop.storage.postgres.repository import RECONNECT_TIMEOUT
 from desktop.ui.editor.decision_editor import AWAY
 from tests.gui.editor.test_register_black_hole import Ticks
-from tests.helpers.lifecycle import complete_decision
+from tests.helpers.shared_register_window import editing_a_saved_title
 from tests.helpers.silent_network import SilentProxy
 
 pytestmark = pytest.mark.postgres
@@ -40,13 +40,7 @@ def _title_rows(pg_register, decision_id: str) -> list[str]:
 def test_a_silent_network_holds_the_window_at_most_the_bound(
         pg_register, silent, make_window, dialogs, qtbot, note):
     service = open_service(silent.url(pg_register.name, "alice"))
-    decision = complete_decision(service, "Close the old depot")
-    window = make_window(service, autosave_ms=100)
-    window.open_decision(decision.id)
-    editor = window.editor
-    title = editor.details.inputs["title"]
-    qtbot.keyClicks(title, " now")
-    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    _, decision, editor, title = editing_a_saved_title(service, make_window, qtbot)
     assert service.repo.watchdog is not None and service.repo.watchdog.limit == RECONNECT_TIMEOUT
     before = _title_rows(pg_register, decision.id)
 
