@@ -29,8 +29,12 @@ lint: $(VENV)/.installed-test  ## ruff, the import contracts (layers, no Qt belo
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
-test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+# The suite runs on every core up to four (pytest-xdist), each worker with its own temporary
+# folders and, for the shared-register tests, its own throwaway PostgreSQL cluster.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))')
+
+test: $(VENV)/.installed-test lint  ## set up, lint, and run the whole suite headless, on every core
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(VENV)/.installed-test  ## time each figure against its floor; exit 1 if a budget is missed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(ARGS)
