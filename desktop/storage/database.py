@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.errors import StorageError
 from desktop.storage.files import (
+    BUSY_TIMEOUT_S,
     altered,
     connect_read_only,
     describe_os_error,
@@ -114,10 +115,9 @@ def open_database(path: Path | str, *, migrate: bool = True, check_integrity: bo
             _create_atomically(path)
             user_version = schema_info.SCHEMA_VERSION
     try:
-        conn = sqlite3.connect(str(path), timeout=2.0)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         db = LazyDatabase(conn)
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 2000")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -150,7 +150,6 @@ def _open_read_only(path: Path, user_version: int) -> LazyDatabase:
     why = unwritable(path) or f"{path} is open for reading only."
     try:
         conn = connect_read_only(path)
-        conn.execute("PRAGMA busy_timeout = 2000")
         current = (user_version == schema_info.SCHEMA_VERSION
                    and _all_migrations_recorded(conn))
     except sqlite3.Error as exc:

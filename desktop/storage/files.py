@@ -46,6 +46,10 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
+BUSY_TIMEOUT_S = 2.0
+"""How long a connection waits for another program's lock before saying the file is locked."""
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection that creates nothing beside the file (read_only_uri).
 
@@ -55,11 +59,15 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     SQLite always does (a journal that is not one is ignored and removed). So the file itself
     is read as immutable instead, here, where only what it is made of is being looked at.
     """
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+            if "locked" in str(exc) or "busy" in str(exc):
+                # waited once already: the caller's first query reports it at once, so a
+                # file another program holds is named after one wait, not two
+                conn.execute("PRAGMA busy_timeout = 0")
             return conn  # the caller's first query reports it as before
         conn.close()
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
