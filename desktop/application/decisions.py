@@ -759,13 +759,19 @@ class DecisionService:
 
     def export_bundle(self, decision_ids: list[str] | None = None) -> str:
         """A bundle of the given (default: all) decisions' current versions."""
-        from desktop.export.bundle import dump_bundle
+        return "".join(self.export_bundle_pieces(decision_ids))
+
+    def export_bundle_pieces(self, decision_ids: list[str] | None = None) -> Iterator[str]:
+        """export_bundle's text in pieces, one decision read at a time (export/bundle.py
+        bundle_pieces): the memory it needs does not grow with the register. Every id is
+        resolved first, so an unknown one is refused before any text is given."""
+        from desktop.export.bundle import bundle_pieces
 
         ids = decision_ids if decision_ids else self.repo.all_ids()
         # Each decision once, however often (or by whatever prefix) it was named: a bundle
         # with one id twice would be refused on import.
-        unique = dict.fromkeys(self.resolve_id(i) for i in ids)
-        return dump_bundle([self.get(i) for i in unique], self.call_in_days_for)
+        unique = list(dict.fromkeys(self.resolve_id(i) for i in ids))
+        return bundle_pieces((self.get(i) for i in unique), self.call_in_days_for)
 
     # ---- the decision timeline -----------------------------------------------------------
     def call_in_days(self) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -279,21 +280,52 @@ def _max_name_length(folder: Path) -> int:
         return 255
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
+def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file.
 
-    Only a regular file, or a new one, is written (see check_output): never a device, a FIFO,
-    a folder or a database."""
+    `data` may come in pieces (written as they come). Only a regular file, or a new one, is
+    written (see check_output): never a device, a FIFO, a folder or a database. If anything
+    fails or is refused part-way, the temporary file is removed and `path` is as it was."""
     check_output(path)
     path = Path(os.path.abspath(path))  # so that '.' or 'x/..' has a name to build on
     tmp = path.with_name(f".{path.name[:200]}.tmp-{os.getpid()}")
     try:
         tmp.unlink(missing_ok=True)  # one left by a crash of an earlier process with our pid
         with tmp.open("xb") as fh:
-            fh.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {shown(path)}: {_reason(exc)}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class _OverTheCap(Exception):
+    pass
+
+
+def write_bundle(path: str | Path, pieces: Iterable[str]) -> None:
+    """Write a bundle's text as it comes (atomic_write), refusing it as
+    refuse_unimportable_bundle does once it passes MAX_BUNDLE_BYTES: the rest is then only
+    counted, for the message, and `path` is left as it was."""
+    size = 0
+
+    def capped() -> Iterator[bytes]:
+        nonlocal size
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            size += len(data)
+            if size > MAX_BUNDLE_BYTES:
+                raise _OverTheCap
+            yield data
+
+    try:
+        atomic_write(path, capped())
+    except _OverTheCap:
+        size += sum(len(piece.encode("utf-8")) for piece in pieces)
+        refuse_unimportable_bundle(path, size)

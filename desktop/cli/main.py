@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from desktop.application.userfiles import (
-    atomic_write,
     read_bundle,
-    refuse_unimportable_bundle,
     require_regular_file,
     shown,
+    write_bundle,
 )
 from desktop.cli._output import (
     EXIT_BAD_INPUT,
@@ -212,9 +211,7 @@ def cmd_list(args: argparse.Namespace, service: DecisionService) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace, service: DecisionService) -> int:
-    data = service.export_bundle(args.ids).encode("utf-8")
-    refuse_unimportable_bundle(args.out, len(data))  # before anything is written
-    atomic_write(Path(args.out), data)
+    write_bundle(Path(args.out), service.export_bundle_pieces(args.ids))
     return EXIT_OK
 
 

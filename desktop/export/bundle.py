@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from desktop.domain.checklist import Checklist
@@ -359,4 +359,23 @@ def bundle_dict(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DA
 def dump_bundle(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DAYS) -> str:
     """The bundle as UTF-8 JSON text (stable key order, human-readable); `call_in_days`
     works out the export-only timeline dates (a function: each decision's own period)."""
-    return json.dumps(bundle_dict(decisions, call_in_days), ensure_ascii=False, indent=2) + "\n"
+    return "".join(bundle_pieces(decisions, call_in_days))
+
+
+def bundle_pieces(decisions: Iterable[Decision], call_in_days: CallInDays = CALL_IN_DAYS
+                  ) -> Iterator[str]:
+    """The bundle's text in pieces, one decision at a time, so that a register of any size is
+    written with one record in memory: joined, exactly
+    json.dumps(bundle_dict(...), ensure_ascii=False, indent=2) + "\n". A record is indented one
+    level deeper by putting four spaces after each of its line breaks, which are all
+    structural: json escapes every line break inside a string."""
+    def days(d: Decision) -> int:
+        return call_in_days if isinstance(call_in_days, int) else call_in_days(d)
+
+    yield '{\n  "format": ' + json.dumps(FORMAT, ensure_ascii=False) + ',\n  "decisions": ['
+    first = True
+    for d in decisions:
+        text = json.dumps(to_record(d, days(d)), ensure_ascii=False, indent=2)
+        yield ("\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
