@@ -268,7 +268,9 @@ def completed_slugs(decision: Decision) -> list[str]:
 
 def completeness(decision: Decision) -> int:
     """How many sections of the decision's checklist are complete."""
-    return sum(1 for slug in decision.sections if is_answer_complete(decision.answer(slug)))
+    answers = decision.answers  # a section without an answer is not complete (EMPTY_ANSWER)
+    return sum(1 for slug in decision.sections
+               if (a := answers.get(slug)) is not None and is_answer_complete(a))
 
 
 def sections_complete(decision: Decision) -> bool:
@@ -293,7 +295,8 @@ def is_complete(decision: Decision) -> bool:
 
 def overall_rating(decision: Decision) -> Rating | None:
     """The worst rating of its sections (red > amber > green); N/A only if all rated are N/A."""
-    ratings = [decision.answer(s).rating for s in decision.sections]
+    answers = decision.answers  # a section without an answer has no rating (EMPTY_ANSWER)
+    ratings = [a.rating for s in decision.sections if (a := answers.get(s)) is not None]
     rated = [r for r in ratings if r in _SEVERITY]
     if rated:
         return max(rated, key=_SEVERITY.__getitem__)
