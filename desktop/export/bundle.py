@@ -18,6 +18,7 @@ from desktop.domain.timeline import CALL_IN_DAYS
 FORMAT = "decision-checklist/1"
 MAX_NESTING = 64
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
 class BundleError(InvalidInput):
@@ -296,6 +297,8 @@ def parse_bundle(text: str, checklist_of: ChecklistOf | None = None) -> list[dic
 
 def _uuid(value: str, path: str) -> str:
     """The id in its canonical form; uuid.UUID also reads {...}, urn:uuid:... and no hyphens."""
+    if _CANONICAL_UUID.match(value):  # as the app writes it: already what str(UUID) gives
+        return value
     try:
         return str(uuid.UUID(value))
     except ValueError:
