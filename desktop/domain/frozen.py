@@ -82,4 +82,30 @@ def frozen(cls: C) -> C:
                      ("__eq__", eq), ("__hash__", hash_)):
         fn.__qualname__ = f"{cls.__qualname__}.{name}"
         setattr(cls, name, fn)
+    cls.__frozen_fields__ = frozenset(annotations)  # type: ignore[attr-defined]
     return cls
+
+
+R = TypeVar("R")
+
+
+def replaced(record: R, **changes: Any) -> R:
+    """`dataclasses.replace(record, **changes)`, the same record, made without passing every
+    field through `__init__` again (15 µs for the 45 fields of a `Decision`; this, 1 µs).
+
+    For a class `@frozen` generated the methods of, whose `__init__` only sets each field as
+    given: its fields are copied, then the changed ones set. Anything else (a class left to
+    the standard library, a name that is not a field) goes to `dataclasses.replace`, which
+    also says what is wrong."""
+    names: frozenset[str] | None = type(record).__dict__.get("__frozen_fields__")
+    if names is None or not names.issuperset(changes):
+        return dataclasses.replace(record, **changes)  # type: ignore[type-var]
+    state = record.__dict__
+    new = object.__new__(type(record))
+    into = new.__dict__
+    if len(state) == len(names):  # only its fields (nothing cached beside them)
+        into.update(state)
+    else:
+        into.update({name: value for name, value in state.items() if name in names})
+    into.update(changes)
+    return new

@@ -352,7 +352,9 @@ def _flatten(decision: Decision, same: frozenset[str] = frozenset(), *,
 
 def section_slugs(decision: Decision) -> list[str]:
     """Its checklist's slugs, then any other slug it has an answer for (sorted)."""
-    return [*decision.sections, *sorted(set(decision.answers) - set(decision.sections))]
+    sections = decision.sections
+    others = decision.answers.keys() - sections  # most records have none
+    return [*sections, *sorted(others)] if others else list(sections)
 
 
 def field_changes(old: Decision | None, new: Decision) -> list[tuple[str, str | None, str | None]]:

@@ -9,6 +9,7 @@ from typing import Any
 # Crockford base32: no I, L, O or U, so codes are hard to mistype.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_CHARS = 12
+_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _ALPHABET.encode("ascii"))
 CODE_PATTERN = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")
 
 
@@ -27,7 +28,9 @@ def canonical_content(record: dict[str, Any]) -> bytes:
     can write as UTF-8; any other type) takes json's own path, as do orjson's refusals."""
     import orjson
 
-    content = {k: v for k, v in record.items() if k not in _EXCLUDED}
+    # a content record holds none of them: no copy made for it
+    content = record if _EXCLUDED.isdisjoint(record) else {
+        k: v for k, v in record.items() if k not in _EXCLUDED}
     if _writes_alike(content):
         try:
             return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
@@ -72,15 +75,13 @@ def verification_code(record: dict[str, Any]) -> str:
 
 def code_of(content: bytes) -> str:
     """The verification code of canonical content (canonical_content's bytes)."""
+    import base64
     import hashlib  # OpenSSL: not before the window's first paint (desktop/app.py)
 
-    digest = hashlib.sha256(content).digest()
-    number = int.from_bytes(digest[:8], "big") >> (64 - 5 * _CODE_CHARS)
-    chars = []
-    for _ in range(_CODE_CHARS):
-        chars.append(_ALPHABET[number & 31])
-        number >>= 5
-    code = "".join(reversed(chars))
+    # The first 60 bits of the digest, five at a time from the top: base32's first twelve
+    # characters, in Crockford's alphabet.
+    code = base64.b32encode(hashlib.sha256(content).digest()[:8])[:_CODE_CHARS].translate(
+        _CROCKFORD).decode("ascii")
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 

@@ -18,6 +18,7 @@ from desktop.domain.timeline import CALL_IN_DAYS
 FORMAT = "decision-checklist/1"
 MAX_NESTING = 64
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
 class BundleError(InvalidInput):
@@ -182,12 +183,14 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
     those no schema says: answers only to sections of its checklist (when given), a version
     that is a whole number (JSON Schema counts 1.0 as one) and text that is valid Unicode.
     The id is read by _validated."""
-    from fastjsonschema import JsonSchemaValueException
-
-    from desktop.export import _bundle_validator
     from desktop.export.bundle_plain_check import plainly_valid
 
-    if not plainly_valid(value, _FORMATS["date"], _FORMATS["date-time"]):
+    plain = plainly_valid(value, _FORMATS["date"], _FORMATS["date-time"])
+    if not plain:
+        from fastjsonschema import JsonSchemaValueException
+
+        from desktop.export import _bundle_validator
+
         validate: Callable[..., object] = _bundle_validator.validate  # generated
         try:
             validate(value, _FORMATS)
@@ -197,6 +200,17 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
                            f"{prefix}.answers", checklist)
     if problem:
         raise problem
+    if not plain:  # a plainly valid record's numbers are ints, and it has no appraisal
+        _whole_numbers(value, prefix)
+    if surrogates:
+        _lone_surrogate(value, prefix)
+    decision: dict[str, Any] = value
+    return decision
+
+
+def _whole_numbers(value: dict[str, Any], prefix: str) -> None:
+    """A version, a checklist's version, an exempt paragraph and an appraisal's numbers are
+    whole numbers: 3.0 is refused (JSON Schema counts it as an integer)."""
     for where, number in (("version", value.get("version")),
                           ("checklist.version", (value.get("checklist") or {}).get("version")),
                           ("exempt_information.paragraph",
@@ -204,10 +218,6 @@ def validate_decision(value: Any, prefix: str, *, surrogates: bool = True,
         if isinstance(number, float):
             raise BundleError(f"{prefix}.{where}", "expected a whole number, found a number")
     _whole_appraisal_numbers(value.get("appraisal"), f"{prefix}.appraisal")
-    if surrogates:
-        _lone_surrogate(value, prefix)
-    decision: dict[str, Any] = value
-    return decision
 
 
 def _whole_appraisal_numbers(appraisal: Any, where: str) -> None:
@@ -296,6 +306,8 @@ def parse_bundle(text: str, checklist_of: ChecklistOf | None = None) -> list[dic
 
 def _uuid(value: str, path: str) -> str:
     """The id in its canonical form; uuid.UUID also reads {...}, urn:uuid:... and no hyphens."""
+    if _CANONICAL_UUID.match(value):  # as the app writes it: already what str(UUID) gives
+        return value
     try:
         return str(uuid.UUID(value))
     except ValueError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import chain
 
 # Rows a statement: past a few hundred the statement's text and its cached programs only grow
 # (measured: 64 rows gives most of the gain). Capped by the SQLite library's limit on
@@ -33,9 +34,9 @@ def insert_rows(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[obje
         return
     full = f"{head} VALUES {', '.join([one_row] * per)}"
     whole = len(rows) - len(rows) % per
+    flat = chain.from_iterable  # each batch's rows as one parameter list, at C speed
     for start in range(0, whole, per):
-        conn.execute(full, [value for row in rows[start:start + per] for value in row])
+        conn.execute(full, list(flat(rows[start:start + per])))
     rest = rows[whole:]
     if rest:
-        conn.execute(f"{head} VALUES {', '.join([one_row] * len(rest))}",
-                     [value for row in rest for value in row])
+        conn.execute(f"{head} VALUES {', '.join([one_row] * len(rest))}", list(flat(rest)))

@@ -85,6 +85,7 @@ class AuditSeal:
         self.folder = Path(folder)
         self.register_id = register_id
         self._key: bytes | None = None
+        self._key_id = ""  # key_id_of(_key), worked out once: every row sealed names it
         self._keys_by_id: dict[str, bytes] | None = None
         self._folder_made = False  # made private by this object (once, not on every save)
         self._pinned: tuple[Head | None] | None = None  # pin_head's reading
@@ -125,8 +126,8 @@ class AuditSeal:
                         os.fsync(fd)
                     finally:
                         os.close(fd)
-            self._key = key
-        return key_id_of(self._key), self._key
+            self._key, self._key_id = key, key_id_of(key)
+        return self._key_id, self._key
 
     def holds_key(self) -> bool:
         """Whether this computer holds the register's key."""

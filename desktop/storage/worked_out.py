@@ -26,8 +26,11 @@ _RANK = {None: 0, "not-applicable": 1, "green": 2, "amber": 3, "red": 4}
 def search_document(decision: Decision) -> tuple[str, str, str]:
     """(title, proposal, answers) text for the full-text index."""
     parts = []
+    answers = decision.answers
     for slug in section_slugs(decision):
-        a = decision.answer(slug)
+        a = answers.get(slug)
+        if a is None:  # a section not started has no text
+            continue
         parts.append(a.response)
         parts.append(a.evidence)
         if a.documents:  # most answers name none: no generator made for them

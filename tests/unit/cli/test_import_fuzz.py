@@ -177,6 +177,10 @@ NASTY = {
                       ' "proposal": "p"}]}',
     "NUL in a title (refused, naming its key path)": '{"format": "decision-checklist/1", "decisions": [{"title": "a\\u0000b",'
                       ' "proposal": "p"}]}',
+    # Written as itself, not escaped: strict JSON refuses a control character in a string.
+    "NUL written as itself in a title": '{"format": "decision-checklist/1", "decisions": '
+                                        '[{"title": "a\x00b", "proposal": "p"}]}',
+    "NUL written as itself between keys": '{"format": "decision-checklist/1",\x00 "decisions": []}',
     "not UTF-8": b'{"format": "decision-checklist/1", "decisions": [{"title": "\xff\xfe"}]}',
     "UTF-16 with BOM": '{"format": "decision-checklist/1", "decisions": []}'.encode("utf-16"),
     "empty file": b"",

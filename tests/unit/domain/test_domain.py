@@ -261,3 +261,14 @@ def test_an_audit_diff_that_skips_equal_parts_finds_every_field_a_whole_diff_fin
     whole_old, whole_new = _flatten(old), _flatten(new)
     whole = [(k, whole_old.get(k), v) for k, v in whole_new.items() if whole_old.get(k) != v]
     assert [c for c in field_changes(old, new) if not c[0].endswith(".done")] == whole
+
+
+_TYPED = st.sampled_from(["", " ", "\t\n", "x", " Yes. "])
+
+
+@given(st.sampled_from([None, *Rating]), _TYPED,
+       st.lists(st.builds(Action, _TYPED, _TYPED, st.sampled_from([None, "2026-03-01"])),
+                max_size=3))
+def test_an_answer_is_complete_exactly_when_answer_gaps_finds_nothing(rating, response, actions):
+    answer = Answer(rating, response, actions=tuple(actions))
+    assert is_answer_complete(answer) is (not answer_gaps(answer))

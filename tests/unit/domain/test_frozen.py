@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from desktop.domain import _frozen_methods
-from desktop.domain.frozen import frozen, layout_of
+from desktop.domain.frozen import frozen, layout_of, replaced
 from desktop.domain.frozen_codegen import FROZEN, OUT, source
 
 CLASSES = [getattr(importlib.import_module(module), name) for module, name in FROZEN]
@@ -107,3 +107,29 @@ def test_a_class_whose_fields_changed_gets_the_standard_methods_and_is_right():
     assert changed.__init__.__code__.co_filename != _frozen_methods.__file__
     assert repr(changed("a", 2)) == "Action(action='a', added=2)"
     assert changed("a") == changed("a", 0) != changed("a", 1)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_replaced_is_dataclasses_replace(cls):
+    mine = cls(**_values(cls))
+    for name in _values(cls):
+        fast, slow = replaced(mine, **{name: "changed"}), dataclasses.replace(mine, **{name: "changed"})
+        assert type(fast) is cls and fast == slow and repr(fast) == repr(slow)
+        assert hash(fast) == hash(slow) and vars(fast) == vars(slow)
+        assert getattr(mine, name) != "changed"  # the record replaced from is unchanged
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(fast, name, "x")
+    with pytest.raises(TypeError):
+        replaced(mine, unknown=1)
+
+
+def test_replaced_copies_the_fields_only_and_leaves_other_classes_to_dataclasses():
+    from desktop.domain.decision import Decision
+
+    decision = Decision("d1", "Title", answers={})
+    object.__setattr__(decision, "_cached", "stale")  # as functools.cached_property keeps one
+    changed = replaced(decision, title="New")
+    assert changed == dataclasses.replace(decision, title="New") and changed.title == "New"
+    assert "_cached" not in vars(changed)
+    changed_twin = _twin(Decision)(**{**dataclasses.asdict(decision), "answers": {}})
+    assert replaced(changed_twin, title="New") == dataclasses.replace(changed_twin, title="New")
