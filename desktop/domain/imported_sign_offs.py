@@ -32,11 +32,17 @@ class ImportedSignOffs:
         """Whether this role's sign-off was recorded elsewhere and came in the bundle."""
         return role_key(role) in {role_key(r) for r in self.roles}
 
+    def names(self) -> str:
+        """The roles in words: "A", "A and B", "A, B and C"."""
+        if len(self.roles) == 1:
+            return self.roles[0]
+        return f"{', '.join(self.roles[:-1])} and {self.roles[-1]}"
+
     def notice(self) -> str:
         """The plain words: which sign-offs were recorded elsewhere, and when and from which
         file they came."""
-        which = (f"The sign-off by {self.roles[0]} was" if len(self.roles) == 1 else
-                 f"The sign-offs by {', '.join(self.roles[:-1])} and {self.roles[-1]} were")
+        which = (f"The sign-off by {self.names()} was" if len(self.roles) == 1 else
+                 f"The sign-offs by {self.names()} were")
         return (f"{which} recorded elsewhere and imported on {long_date(self.day)} from "
                 f"{self.source}: this register holds them as that bundle gave them.")
 
@@ -66,3 +72,32 @@ def imported_sign_offs(entries: Iterable[AuditEntry], version: int,
         return None
     return ImportedSignOffs(roles, local_day(imported.at),
                             imported.new_value or "a bundle without a file name")
+
+
+def shown_values(entries: list[AuditEntry]) -> dict[int, str]:
+    """The words the audit log shows, in place of the stored value, for the rows of an import
+    that brought sign-offs (row id -> words): the `imported` row names the sign-offs it
+    brought and the file, and each of those sign-offs says it was recorded elsewhere."""
+    imports = {(e.decision_id, e.version) for e in entries if e.field == "imported"}
+    out: dict[int, str] = {}
+    for decision_id, version in imports:
+        rows = [e for e in entries if e.decision_id == decision_id]
+        found = imported_sign_offs(rows, version)
+        if found is None:
+            continue
+        newest: dict[str, AuditEntry] = {}
+        for e in rows:
+            if e.version != version:
+                continue
+            if e.field == "imported":
+                plural = "s" if len(found.roles) > 1 else ""
+                out[e.id] = (f"{found.source}, with the sign-off{plural} by {found.names()}, "
+                             "recorded elsewhere")
+                for key, sign_off in newest.items():
+                    if found.came_in(key):
+                        out[sign_off.id] = (f"{sign_off.new_value} (recorded elsewhere, "
+                                            f"imported from {found.source})")
+                newest.clear()
+            elif e.field.startswith("sign_off.") and e.new_value is not None:
+                newest[role_key(e.field.removeprefix("sign_off."))] = e
+    return out

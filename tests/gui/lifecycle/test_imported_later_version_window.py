@@ -65,3 +65,19 @@ def test_the_history_names_the_versions_not_held(qtbot, imported):
         f"{which} not held in this register: version {version} was imported from a bundle on ")
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Changes"]
     assert view._redline_tab is None
+
+
+def test_the_history_shows_imported_sign_offs_as_recorded_elsewhere(qtbot, imported):
+    here, did, _version, signed = imported
+    view = HistoryView(here, did)
+    qtbot.addWidget(view)
+    model = view.model
+    rows = {model.text(r, 3): model.text(r, 5) for r in range(model.rowCount())}
+    if not signed:  # a record without sign-offs brought none: no import row to word
+        assert "recorded elsewhere" not in " ".join(rows.values())
+        return
+    assert rows["Imported"] == (
+        "elsewhere.json, with the sign-offs by Proposing Director, Section 151 Officer, "
+        "Monitoring Officer and Chair or Portfolio Holder, recorded elsewhere")
+    assert rows["Sign-off: Monitoring Officer"].endswith(
+        "(recorded elsewhere, imported from elsewhere.json)")

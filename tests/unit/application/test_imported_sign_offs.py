@@ -151,3 +151,35 @@ def test_a_record_signed_here_says_nothing_of_elsewhere(any_service):
     text = _pdf_text(any_service, d.id)
     assert "recorded elsewhere" not in text.lower()
     assert text.count("Recorded in the register: signed on") == 4
+
+
+def test_the_audit_log_names_the_sign_offs_an_import_brought_and_the_file(any_service, fresh):
+    from desktop.domain.imported_sign_offs import shown_values
+
+    d, = any_service.import_bundle(json.dumps(_exported(fresh(), 2)), "cabinet.json")
+    d = sign(any_service, d.id, ROLES[2], name="Signed Here")
+    history = any_service.lifecycle.history(d.id)
+    shown = shown_values(history)
+    by_field = {e.field: shown.get(e.id, e.new_value) for e in history}
+    assert by_field["imported"] == ("cabinet.json, with the sign-offs by Proposing Director and "
+                                    "Section 151 Officer, recorded elsewhere")
+    assert by_field["sign_off.Proposing Director"] == (
+        "Signer for Proposing Director, 2026-11-20, minute Min 45/26 (recorded elsewhere, "
+        "imported from cabinet.json)")
+    assert by_field["sign_off.Monitoring Officer"] == "Signed Here, 2026-11-20, minute Min 45/26"
+
+
+def test_the_audit_command_prints_them_so(service, fresh, db_path, capsys):
+    from desktop.cli import main as cli
+
+    d, = service.import_bundle(json.dumps(_exported(fresh())), "cabinet.json")
+    capsys.readouterr()
+    assert cli.run(["--db", str(db_path), "audit", d.id]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    imported = [line.split("\t") for line in lines if "\tImported\t" in line]
+    assert [row[-1] for row in imported] == [
+        "cabinet.json, with the sign-offs by Proposing Director, Section 151 Officer, "
+        "Monitoring Officer and Chair or Portfolio Holder, recorded elsewhere"]
+    signed = [line.split("\t")[-1] for line in lines if "\tSign-off: " in line]
+    assert len(signed) == 4
+    assert all(v.endswith("(recorded elsewhere, imported from cabinet.json)") for v in signed)
