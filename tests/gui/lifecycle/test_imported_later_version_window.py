@@ -81,3 +81,21 @@ def test_the_history_shows_imported_sign_offs_as_recorded_elsewhere(qtbot, impor
         "Monitoring Officer and Chair or Portfolio Holder, recorded elsewhere")
     assert rows["Sign-off: Monitoring Officer"].endswith(
         "(recorded elsewhere, imported from elsewhere.json)")
+
+
+def test_the_summary_says_which_sign_offs_were_recorded_elsewhere(make_window, imported):
+    from tests.helpers.shipped import SUMMARY_PAGE
+
+    here, did, _version, signed = imported
+    window = make_window(here)
+    window.open_decision(did, SUMMARY_PAGE)
+    label = window.editor.summary.sign_offs_label
+    text = label.text() if label is not None else ""
+    if not signed:
+        assert "elsewhere" not in text
+        return
+    assert "✓ Monitoring Officer: signed by Signer for Monitoring Officer on " in text
+    assert text.count("(recorded elsewhere)") == 4
+    assert ("The sign-offs by Proposing Director, Section 151 Officer, Monitoring Officer and "
+            "Chair or Portfolio Holder were recorded elsewhere and imported on ") in text
+    assert "from elsewhere.json" in text
