@@ -42,19 +42,23 @@ def record_restore(service: DecisionService, source: Path, replaced: tuple[int, 
                           stamp)], accept_behind=True)
 
 
-def _stage(source: Path, replaced: tuple[int, str] | None,
+def _stage(source: Path, replaced: tuple[int, str] | None, db_path: Path,
            service_options: dict[str, Any]) -> Callable[[Path, Path | None], None]:
     """The prepare step of backup.restore: the restore's audit row written into the staged
-    copy (migrated first), so the restored file never stands without it."""
+    copy (migrated first), so the restored file never stands without it. The staged copy is
+    written as the file it becomes (db_path): not a copy of it (storage/file_identity.py)."""
     def prepare(staged: Path, saved: Path | None) -> None:
         from desktop.application import bootstrap
         from desktop.storage import migrations
         from desktop.storage.database import open_database
+        from desktop.storage.repository import Repository
 
         db = open_database(staged, migrate=False)
         try:
             migrations.apply(db)
             service = bootstrap.service_on(db, **service_options)
+            if isinstance(service.repo, Repository):  # a file's staged copy: always one
+                service.repo.taken_as(db_path)
             record_restore(service, Path(source), replaced, saved)
         finally:
             db.close()
@@ -152,7 +156,7 @@ def restore_register(source: Path, db_path: Path, *, folder: Path | None = None,
     _same_register(Path(source), Path(db_path))
     replaced = backups.chain_end(db_path)
     saved = backups.restore(source, db_path, folder=folder,
-                            prepare=_stage(source, replaced, service_options))
+                            prepare=_stage(source, replaced, Path(db_path), service_options))
     service = open_service(db_path, **service_options)
     try:
         _catch_up(service, Path(source))
@@ -167,7 +171,7 @@ def restore_open_register(service: DecisionService, source: Path, *, folder: Pat
     replaced = backups.chain_end(Path(service.db_path()))
     saved = _restore_open_service(
         service, source, folder=folder,
-        prepare=_stage(source, replaced, {"user": service.user,
-                                          "key_dir": service.repo.key_dir}))
+        prepare=_stage(source, replaced, Path(service.db_path()),
+                       {"user": service.user, "key_dir": service.repo.key_dir}))
     _catch_up(service, Path(source))
     return saved

@@ -673,6 +673,7 @@ class DecisionService:
                     raise BundleError(f"{prefix}.recommendations[{n}]",
                                       "is blank: leave a blank recommendation out")
             d = imported_appraisal(d, rec, prefix, checklist, stamp, self.user)
+            _refuse_contradicting_status(rec.get("status"), d, prefix, checklist)
             follows_completeness = rec.get("status") in (None, "draft", "ready")
             # draft/ready follow completeness (d is draft or ready here, never locked)
             if follows_completeness and (status := derived_status(d)) != d.status:
@@ -685,7 +686,7 @@ class DecisionService:
                 if gaps := appraisal_gaps(d):
                     raise BundleError(f"{prefix}.appraisal", "signed-off but the options "
                                       f"appraisal is not complete: {gaps[0]}")
-                missing = self._unsigned_roles(d, checklist)
+                missing = checklist.unsigned_roles(s.role for s in d.sign_offs)
                 if missing:
                     raise BundleError(f"{prefix}.sign_offs", f"signed-off but no sign-off by {', '.join(missing)}")
             d = self._imported_sign_offs(d, prefix, checklist)
@@ -712,13 +713,6 @@ class DecisionService:
                 return candidate, found
         raise BundleError(f"{prefix}.verification_code",
                           "does not match the content (the record was changed after export)")
-
-    @staticmethod
-    def _unsigned_roles(d: Decision, checklist: Checklist) -> list[str]:
-        """The checklist's required roles that no sign-off of `d` is by (any letter case)."""
-        signed = {s.role.casefold() for s in d.sign_offs}
-        return [r.name for r in checklist.sign_off_roles
-                if r.required and r.name.casefold() not in signed]
 
     def _imported_sign_offs(self, d: Decision, prefix: str, checklist: Checklist) -> Decision:
         """Check a bundle's sign-offs as the sign-off command would (the schema has checked the
@@ -756,7 +750,7 @@ class DecisionService:
         if d.status == Status.DRAFT:
             raise BundleError(f"{prefix}.sign_offs",
                               "sign-offs are recorded on a record that is not complete")
-        if d.status == Status.READY and not self._unsigned_roles(d, checklist):
+        if d.status == Status.READY and not checklist.unsigned_roles(s.role for s in d.sign_offs):
             d = replaced(d, status=Status.SIGNED_OFF)
         return d
 
@@ -825,6 +819,27 @@ def _with_status(decision: Decision) -> Decision:
     """The decision with the status its content gives it (draft or ready)."""
     status = derived_status(decision)
     return decision if status == decision.status else replace(decision, status=status)
+
+
+def _refuse_contradicting_status(given: str | None, d: Decision, prefix: str,
+                                 checklist: Checklist) -> None:
+    """Refuse a record whose status and sign-offs contradict each other, naming it: a draft
+    carries no sign-offs (they were of another version, or of none), and a record every
+    required role has signed is signed off, never still ready (the last required sign-off
+    locks it: Checklist.unsigned_roles). A record without a status takes the one its content
+    and sign-offs give it; signed-off with a required role unsigned is refused after this."""
+    from desktop.export.bundle import BundleError
+
+    if not d.sign_offs:
+        return
+    roles = ", ".join(s.role for s in d.sign_offs)
+    if given == "draft":
+        raise BundleError(f"{prefix}.status", f"{d.title!r} is a draft, but it carries sign-offs "
+                          f"by {roles}: a draft has none, so its status and sign_offs disagree")
+    if given == "ready" and not checklist.unsigned_roles(s.role for s in d.sign_offs):
+        raise BundleError(f"{prefix}.status", f"{d.title!r} is ready for sign-off, but every "
+                          f"required role has signed ({roles}): the last required sign-off "
+                          "signs a record off, so its status and sign_offs disagree")
 
 
 _NUL_ESCAPE = re.compile(r"\\u0000")

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from desktop.domain.audit_entries import AuditEntry
 from desktop.domain.checklist import Checklist, Principle, SignOffRole, numbered, role_key
@@ -36,6 +36,9 @@ from desktop.domain.typed_dates import is_iso_date
 from desktop.domain.visible import has_visible_character
 from desktop.storage.interface import DecisionRepository
 from desktop.storage.lifecycle_store import SignedCopy
+
+if TYPE_CHECKING:
+    from desktop.domain.imported_sign_offs import ImportedSignOffs
 
 MAX_SIGNED_COPY = 100 * 1024 * 1024
 NOT_STARTED = "not started"
@@ -212,7 +215,8 @@ class LifecycleService:
 
     def missing_roles(self, decision: Decision) -> list[str]:
         """Required roles that have not signed yet."""
-        return [r.name for r in self.role_states(decision) if r.required and not r.signed]
+        checklist = self.decisions.checklist_for(decision)
+        return checklist.unsigned_roles(s.role for s in decision.sign_offs)
 
     def sign_off_problems(self, decision: Decision, request: SignOffRequest) -> list[Problem]:
         """Everything that blocks recording this sign-off, input problems first."""
@@ -398,6 +402,17 @@ class LifecycleService:
             return HeldVersions()
         rows = self.repo.audit_rows(decision_id, first, "created")
         return HeldVersions(first, _local_day(rows[0].at) if rows else "")
+
+    def imported_sign_offs(self, decision: Decision) -> ImportedSignOffs | None:
+        """The version's sign-offs that came in a bundle (recorded in another register), with
+        the day and file they came from; None if none did."""
+        from desktop.domain.imported_sign_offs import imported_sign_offs
+
+        if not decision.sign_offs or not self.repo.audit_rows(decision.id, decision.version,
+                                                               "imported"):
+            return None
+        return imported_sign_offs(self.repo.audit_entries(decision.id), decision.version,
+                                  _local_day)
 
     def versions(self, decision_id: str) -> list[tuple[int, Status]]:
         """(version, status) of every version, oldest first."""

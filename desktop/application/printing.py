@@ -32,4 +32,5 @@ def print_record(service: DecisionService, decision_id: str, version: int | None
         later = service.lifecycle.superseded_by(decision)
         superseded = Superseded(*later) if later else None
     return PrintRecord(decision, checklist, code_for(decision), changes, superseded,
-                       earlier_versions=earlier_versions, call_in_days=service.call_in_days_for(decision))
+                       earlier_versions=earlier_versions, call_in_days=service.call_in_days_for(decision),
+                       imported=service.lifecycle.imported_sign_offs(decision))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pypdf, Pillow and zxing-cpp are imported when a file is rea
     from pypdf import PageObject, PdfReader
 
     from desktop.application.decisions import DecisionService
+    from desktop.domain.imported_sign_offs import ImportedSignOffs
 
 MATCH, SUPERSEDED, WITHDRAWN, NO_MATCH, ALTERED = (
     "match", "superseded", "withdrawn", "no-match", "altered")
@@ -75,7 +76,7 @@ class Finding:
     current_version: int | None = None
     sections: tuple[tuple[str, str, str | None], ...] = ()  # (slug, "1. Title", rating label)
     amended: tuple[int, str, str] | None = None  # (next version, its date, its reason)
-    imported: tuple[str, str] | None = None  # (date, bundle file) if the sign-offs came so
+    imported: ImportedSignOffs | None = None  # the sign-offs that came in a bundle, if any
     caution: str | None = None  # why the register's audit trail cannot be authenticated here
     earlier_versions: str = ""  # HeldVersions.notice: the versions before it are not held here
 
@@ -192,10 +193,7 @@ def _finding(service: DecisionService, match: Match, file_problems: tuple[str, .
          given.label if (given := d.answer(p.slug).rating) else None)
         for p in checklist.principles
     )
-    imported = None
-    rows = service.repo.audit_rows(d.id, d.version, "imported")
-    if rows:
-        imported = (rows[-1].at[:10], rows[-1].new_value or "")
+    imported = service.lifecycle.imported_sign_offs(d)
     current = service.get(d.id, match.current_version) if match.current_version != d.version \
         else d
     amended = None
@@ -458,15 +456,16 @@ def format_finding(f: Finding) -> list[str]:
     lines.append("Ratings:")
     lines += [f"  {title}: {rating or 'Not rated'}" for _, title, rating in f.sections]
     if f.imported:
-        date, source = f.imported
-        lines.append(f"Sign-offs: signed elsewhere, imported on {date} from "
-                     f"{one_line(source) or 'a bundle'}")
+        lines.append(f"Sign-offs: signed elsewhere, imported on {f.imported.day} from "
+                     f"{one_line(f.imported.source) or 'a bundle'}")
     if d.sign_offs:
         if not f.imported:
             lines.append("Sign-offs:")
         for s in d.sign_offs:
             minute = f", minute {one_line(s.minute_reference)}" if s.minute_reference else ""
-            lines.append(f"  {one_line(s.role)}: {one_line(s.name)}, {s.date}{minute}")
+            here = " (recorded in this register)" if f.imported and not f.imported.came_in(
+                s.role) else ""
+            lines.append(f"  {one_line(s.role)}: {one_line(s.name)}, {s.date}{minute}{here}")
     elif not f.imported:
         lines.append("Sign-offs: none recorded")
     lines.append(f"Decision: {d.id}")
@@ -505,7 +504,7 @@ def as_json(findings: list[Finding]) -> list[dict[str, Any]]:
                                    else None) for slug, _, _ in f.sections},
                 "sign_offs": [{"role": s.role, "name": s.name, "date": s.date,
                                "minute_reference": s.minute_reference} for s in d.sign_offs],
-                "sign_offs_imported": ({"date": f.imported[0], "file": f.imported[1]}
+                "sign_offs_imported": ({"date": f.imported.day, "file": f.imported.source}
                                        if f.imported else None),
             })
         out.append(rec)

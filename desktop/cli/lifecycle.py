@@ -68,11 +68,14 @@ def cmd_audit(args: argparse.Namespace, service: DecisionService) -> int:
         entries = service.lifecycle.history(decision_id)
     else:
         checklist, entries = None, service.repo.audit_entries()
+    from desktop.domain.imported_sign_offs import shown_values
+
+    shown = shown_values(entries)  # an import's rows say what came from elsewhere
     for e in entries:
         print("\t".join([
             one_line(e.at), one_line(e.user), one_line(e.decision_id), str(e.version),
             one_line(field_label(e.field, checklist)), one_line(e.old_value),
-            one_line(e.new_value),
+            one_line(shown.get(e.id, e.new_value)),
         ]))
     return 0
 

@@ -357,18 +357,19 @@ def _desktop_storage_lifecycle_store_SignedCopy(_dc_defaults_, _dc_factories_, _
 
 
 def _desktop_storage_seal_Head(_dc_defaults_, _dc_factories_, _dc_marker_, _dc_set_):
-    def __init__(self, last_id, last_hash, authentic):
+    def __init__(self, last_id, last_hash, authentic, path=_dc_defaults_['path']):
         _dc_set_(self, 'last_id', last_id)
         _dc_set_(self, 'last_hash', last_hash)
         _dc_set_(self, 'authentic', authentic)
+        _dc_set_(self, 'path', path)
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(last_id={self.last_id!r}, last_hash={self.last_hash!r}, authentic={self.authentic!r})"
+        return self.__class__.__qualname__ + f"(last_id={self.last_id!r}, last_hash={self.last_hash!r}, authentic={self.authentic!r}, path={self.path!r})"
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.last_id,self.last_hash,self.authentic,)==(other.last_id,other.last_hash,other.authentic,)
+            return (self.last_id,self.last_hash,self.authentic,self.path,)==(other.last_id,other.last_hash,other.authentic,other.path,)
         return NotImplemented
     def __hash__(self):
-        return hash((self.last_id,self.last_hash,self.authentic,))
+        return hash((self.last_id,self.last_hash,self.authentic,self.path,))
     return __init__, __repr__, __eq__, __hash__
 
 
@@ -405,7 +406,7 @@ LAYOUTS = {
     'desktop.domain.timeline.Timeline': (('key_decision', ''), ('notice_date', ''), ('urgency_route', ''), ('decision_date', ''), ('publication_date', ''), ('call_in_days', ''), ('notice_clear_days', ''), ('call_in_end', ''), ('implementable_from', ''), ('challenge_end', '')),
     'desktop.domain.rules.Allowed': (('edit', ''), ('withdraw', ''), ('delete', ''), ('sign_off', ''), ('remove_sign_off', ''), ('amend', ''), ('mark_actions', ''), ('attach_signed_copy', ''), ('refusals', '')),
     'desktop.storage.lifecycle_store.SignedCopy': (('id', ''), ('filename', ''), ('sha256', ''), ('size', ''), ('attached_at', ''), ('attached_by', '')),
-    'desktop.storage.seal.Head': (('last_id', ''), ('last_hash', ''), ('authentic', '')),
+    'desktop.storage.seal.Head': (('last_id', ''), ('last_hash', ''), ('authentic', ''), ('path', '=')),
     'desktop.storage.repository.AuditLogCheck': (('tampered', ''), ('unverifiable', ''), ('problems', '')),
 }
 MAKERS = {

@@ -160,6 +160,14 @@ class Checklist:
                 return p
         raise KeyError(slug)
 
+    def unsigned_roles(self, signed: Iterable[str]) -> list[str]:
+        """The required roles that none of the `signed` role names is (as `role_key` compares
+        them). A version is signed off exactly when this is empty: the last required sign-off
+        locks it. The sign-off command and bundle import both ask this; the database's
+        triggers hold the same rule."""
+        done = {role_key(name) for name in signed}
+        return [r.name for r in self.sign_off_roles if r.required and role_key(r.name) not in done]
+
     def role(self, name: str) -> SignOffRole | None:
         """The role whose name matches as `role_key` compares them, or None."""
         wanted = role_key(name)

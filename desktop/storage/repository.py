@@ -38,10 +38,11 @@ from desktop.storage.appraisal_store import (
     load_appraisal,
     write_appraisal,
 )
+from desktop.storage.file_identity import copy_of, current_file_id, file_path, new_file_id
 from desktop.storage.lifecycle_store import LifecycleTables
 from desktop.storage.multi_row_insert import insert_rows
 from desktop.storage.register_sql import SORT_COLUMNS as SORT_COLUMNS
-from desktop.storage.seal import AuditSeal
+from desktop.storage.seal import AuditSeal, Head
 from desktop.storage.search_words import like_escaped
 from desktop.storage.search_words import search_tokens as search_tokens
 from desktop.storage.worked_out import WorkedOut
@@ -227,6 +228,7 @@ class Repository(LifecycleTables):
         self._head: tuple[int, str] | None = None  # newest row appended, until committed
         self._written: tuple[int, str] | None = None  # the head this process last recorded
         self._identity_lost = False  # set when a write had to give the register a new id
+        self._file_path: tuple[str | None] | None = None  # file_path(), once worked out
         self._sections: dict[str, tuple[str, ...]] = {}  # checklist sha256 -> its slugs
         self._worked = WorkedOut()  # an autosave's record: the one the save before it wrote
 
@@ -248,7 +250,7 @@ class Repository(LifecycleTables):
             head, self._head = self._head, None
             seal = self.seal()
             if seal is not None:
-                seal.write_head(*head)
+                seal.write_head(*head, path=self.file_path())
                 self._written = head
 
     @contextmanager
@@ -283,6 +285,30 @@ class Repository(LifecycleTables):
         row = self.db.execute("PRAGMA database_list").fetchone()
         path: str = row[2] if row else "the database"
         return path
+
+    def file_path(self) -> str | None:
+        """The file as the seal's head records it (storage/file_identity.py); None in memory."""
+        if self._file_path is None:
+            row = self.db.execute("PRAGMA database_list").fetchone()
+            self._file_path = (file_path(row[2] if row else ""),)
+        return self._file_path[0]
+
+    def taken_as(self, path: Path) -> None:
+        """Write as the file at `path`: a restore's staged copy, which is put there."""
+        self._file_path = (file_path(str(path)),)
+
+    def _copy_of(self, seal: AuditSeal) -> str | None:
+        """The file this one is a copy of, whose head the seal's is (file_identity.copy_of)."""
+        head = seal.head()
+        return copy_of(self.file_path(), head.path if head else None, seal.register_id,
+                       seal.file_id)
+
+    def _made_its_own(self, seal: AuditSeal) -> AuditSeal:
+        """Give a copy of a register file an identity and head of its own, in the write
+        transaction now open (its first write): it no longer moves the original's head."""
+        assert self.key_dir is not None  # a seal was found there
+        self._seal = AuditSeal(self.key_dir, seal.register_id, new_file_id(self.db.conn))
+        return self._seal
 
     # ---- the register's identity and seal -------------------------------------------------
     @property
@@ -338,7 +364,7 @@ class Repository(LifecycleTables):
                 self.db.execute(
                     "INSERT INTO register_meta (key, value) VALUES ('register_id', ?)",
                     [register_id])
-            self._seal = AuditSeal(self.key_dir, register_id)
+            self._seal = AuditSeal(self.key_dir, register_id, current_file_id(self.db.conn))
         return self._seal
 
     # ---- checklists -------------------------------------------------------------------
@@ -1015,13 +1041,27 @@ class Repository(LifecycleTables):
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         last_id, prev = (row[0], row[1]) if row else (0, GENESIS_HASH)
         seal = self.seal()
-        if self._identity_lost:
+        # (the head this process wrote last is its own file's, so it is not looked at again)
+        mine = (last_id, prev) in (self._written, self._head)
+        original = self._copy_of(seal) if seal is not None and not mine else None
+        if seal is not None and original is not None:
+            # a copy of a register file (cp, a backup) written to where the original is: from
+            # now on it has a head of its own, and the original's is left as it was (an older
+            # copy is not behind a head of its own: it goes on from where it was copied)
+            replaced = None if accept_behind else self._replaced(seal, last_id)
+            seal = self._made_its_own(seal)
+            entries.insert(0, ("", 0, [("file_copy", None, (
+                f"this file ({self.file_path()}) is a copy of the register at {original}; "
+                "from this row on it keeps an audit seal of its own"))], entries[0][3]))
+            if replaced:  # and it stands where another file of the register stood
+                entries.insert(0, ("", 0, [("audit_seal", replaced, None)], entries[0][3]))
+        elif self._identity_lost:
             self._identity_lost = False
             entries.insert(0, ("", 0, [("audit_seal", "the register's identity (register_meta) "
                                         "was missing, removed outside the app; a new one was "
                                         "made, and rows sealed before cannot be checked", None)],
                                entries[0][3]))
-        elif seal is not None and (last_id, prev) not in (self._written, self._head):
+        elif seal is not None and not mine:
             behind = self._behind(seal, last_id, prev)
             if behind and not accept_behind:
                 # Rows the seal saw are gone (deleted, or an older copy put in place). Say
@@ -1081,27 +1121,44 @@ class Repository(LifecycleTables):
         return self._behind(seal, *(row if row else (0, GENESIS_HASH)))
 
     def _behind(self, seal: AuditSeal, last_id: int, last_hash: str) -> str | None:
-        """How the file falls short of the seal's head, or None if it holds the head row (or a
-        restore of the file says where the head went)."""
+        """How the file falls short of the seal's head, or of the head of another file of
+        this register that stood at its path; None if it holds each head's row (or a restore
+        of the file says where the head went). A copy not yet written to is held to the head
+        of the file it was copied from, as a backup is: it is that file's state as it was."""
         head = seal.head()
         if head is None:
             if seal.holds_key() and last_id >= self.sealed_from():
                 return ("the audit seal's record of the newest row is missing from "
                         f"{seal.folder} (removed, or lost in a crash between a save and its "
                         "seal), so rows removed from the end cannot be ruled out")
-            return None
+            return self._replaced(seal, last_id)
+        if self._holds(head, last_id):
+            return self._replaced(seal, last_id)
+        what = "" if head.authentic else " (the head record itself does not authenticate)"
+        return (f"the audit seal records row {head.last_id} (hash {head.last_hash[:16]}), "
+                f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
+
+    def _holds(self, head: Head, last_id: int) -> bool:
+        """Whether the file holds a head's row, or a restore of it says where the head went."""
         if head.authentic and head.last_id <= last_id:
             row = self.db.execute("SELECT hash FROM audit_log WHERE id = ?",
                                   [head.last_id]).fetchone()
             if row is not None and row[0] == head.last_hash:
-                return None
-        if head.authentic and self.db.execute(
-                "SELECT 1 FROM audit_log WHERE field = 'restored' AND instr(new_value, ?) > 0",
-                [f"ended at row {head.last_id} (hash {head.last_hash})"]).fetchone():
-            return None  # a restore replaced the file the head was of, and says so
-        what = "" if head.authentic else " (the head record itself does not authenticate)"
-        return (f"the audit seal records row {head.last_id} (hash {head.last_hash[:16]}), "
-                f"but the file ends at row {last_id} (hash {last_hash[:16]}){what}")
+                return True
+        return bool(head.authentic and self.db.execute(
+            "SELECT 1 FROM audit_log WHERE field = 'restored' AND instr(new_value, ?) > 0",
+            [f"ended at row {head.last_id} (hash {head.last_hash})"]).fetchone())
+
+    def _replaced(self, seal: AuditSeal, last_id: int) -> str | None:
+        """How this file (ending at row `last_id`) falls short of the head of another file of
+        the register that stood at its path (a copy, made its own, put in that file's place)."""
+        here = self.file_path()
+        for head in seal.other_heads():
+            if here is not None and head.path == here and not self._holds(head, last_id):
+                return (f"the audit seal of the register's file that stood at {here} records "
+                        f"row {head.last_id} (hash {head.last_hash[:16]}), which this file, "
+                        "another copy of the register, does not hold")
+        return None
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
         from desktop.domain.audit_entries import AuditEntry

@@ -8,6 +8,13 @@ lies the chain's head: the id and hash of the newest row this register has writt
 too. Deleting the newest rows, or putting an older copy of the file in place, leaves the file
 behind its own head, which the integrity check reports.
 
+The head also records the path of the file that wrote it, and a head belongs to one file: a
+register's first file uses `<register id>.head`, and a copy made its own (a `cp` of the file
+written to where the original still is: storage/file_identity.py) gets an identity of its
+own inside the register and `<register id>.<file id>.head`. So a copy that moves on never
+leaves the original behind a head it did not write, while an older copy put back at the
+original's path still falls short of the original's head.
+
 Someone who holds both the file and this folder can still rewrite history; only printed
 copies and backups kept elsewhere show that.
 """
@@ -20,7 +27,7 @@ from pathlib import Path
 
 from desktop.domain.frozen import frozen
 
-_KEY_BYTES, _HEAD_BYTES = 256, 4096  # a key file is 65 bytes, a head about 250
+_KEY_BYTES, _HEAD_BYTES = 256, 65536  # a key file is 65 bytes, a head about 250 and its path
 
 
 def _read_small(path: Path, limit: int) -> bytes | None:
@@ -57,6 +64,7 @@ class Head:
     last_id: int
     last_hash: str
     authentic: bool  # its MAC checked out with the register's key
+    path: str | None = None  # the file that wrote it (None: a head written before paths were)
 
 
 def _private_folder(folder: Path) -> None:
@@ -81,9 +89,10 @@ def _write_private(path: Path, data: bytes, *, fsync: bool) -> None:
 class AuditSeal:
     """The key and head of one register, kept in `folder` under the register's id."""
 
-    def __init__(self, folder: Path, register_id: str) -> None:
+    def __init__(self, folder: Path, register_id: str, file_id: str = "") -> None:
         self.folder = Path(folder)
         self.register_id = register_id
+        self.file_id = file_id  # "" for the register's first file (storage/file_identity.py)
         self._key: bytes | None = None
         self._key_id = ""  # key_id_of(_key), worked out once: every row sealed names it
         self._keys_by_id: dict[str, bytes] | None = None
@@ -96,7 +105,8 @@ class AuditSeal:
 
     @property
     def _head_path(self) -> Path:
-        return self.folder / f"{self.register_id}.head"
+        own = f".{self.file_id}" if self.file_id else ""
+        return self.folder / f"{self.register_id}{own}.head"
 
     # ---- the key --------------------------------------------------------------------------
     def _load_key(self, path: Path | None = None) -> bytes | None:
@@ -171,18 +181,26 @@ class AuditSeal:
         return hmac.compare_digest(expected, seal)
 
     # ---- the head -------------------------------------------------------------------------
-    def _head_mac(self, key: bytes, last_id: int, last_hash: str) -> str:
+    def _head_mac(self, key: bytes, last_id: int, last_hash: str, path: str | None,
+                  file_id: str) -> str:
         import hashlib
         import hmac
 
-        message = f"{self.register_id}:{last_id}:{last_hash}".encode()
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
+        message = f"{self.register_id}:{last_id}:{last_hash}"
+        if path is not None:  # the file that wrote it, and whose head this is
+            message += f":{file_id}:{path}"
+        return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
-    def write_head(self, last_id: int, last_hash: str) -> None:
-        """Record the newest row after a commit (best effort: the file is what counts)."""
+    def write_head(self, last_id: int, last_hash: str, path: str | None = None) -> None:
+        """Record the newest row after a commit (best effort: the file is what counts), and
+        the path of the file that wrote it."""
         key_id, key = self.writing_key()
-        data = json.dumps({"last_id": last_id, "last_hash": last_hash, "key_id": key_id,
-                           "mac": self._head_mac(key, last_id, last_hash)}).encode("ascii")
+        record: dict[str, object] = {"last_id": last_id, "last_hash": last_hash,
+                                     "key_id": key_id}
+        if path is not None:
+            record["path"] = path
+        record["mac"] = self._head_mac(key, last_id, last_hash, path, self.file_id)
+        data = json.dumps(record).encode("utf-8")
         for _attempt in range(2):  # once more, folder made again, if it went meanwhile
             try:
                 if not self._folder_made:
@@ -208,20 +226,41 @@ class AuditSeal:
 
     def head(self) -> Head | None:
         """The recorded head, or None if there is none (or it cannot be read)."""
-        import hmac
-
         if self._pinned is not None:
             return self._pinned[0]
+        return self._read_head(self._head_path, self.file_id)
 
-        data = _read_small(self._head_path, _HEAD_BYTES)
+    def other_heads(self) -> list[Head]:
+        """The heads of this register's other files (copies made their own, or the first
+        file, for a copy), each with the path of the file that wrote it."""
+        out = []
+        try:
+            paths = sorted(self.folder.glob(f"{self.register_id}*.head"))
+        except OSError:
+            return []
+        for path in paths[:1000]:
+            parts = path.name.split(".")
+            if path == self._head_path or parts[0] != self.register_id or len(parts) > 3:
+                continue
+            head = self._read_head(path, parts[1] if len(parts) == 3 else "")
+            if head is not None:
+                out.append(head)
+        return out
+
+    def _read_head(self, where: Path, file_id: str) -> Head | None:
+        import hmac
+
+        data = _read_small(where, _HEAD_BYTES)
         if data is None:
             return None
         try:
-            raw = json.loads(data.decode("ascii"))
+            raw = json.loads(data.decode("utf-8"))
             last_id, last_hash = int(raw["last_id"]), str(raw["last_hash"])
+            path = raw.get("path")
+            path = None if path is None else str(path)
             key = self.key(str(raw["key_id"]))
             authentic = key is not None and hmac.compare_digest(
-                self._head_mac(key, last_id, last_hash), str(raw["mac"]))
-        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+                self._head_mac(key, last_id, last_hash, path, file_id), str(raw["mac"]))
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
             return None
-        return Head(last_id, last_hash, authentic)
+        return Head(last_id, last_hash, authentic, path)

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import BaseDocTemplate, Flowable
 
+    from desktop.domain.imported_sign_offs import ImportedSignOffs
+
 CODE_MARKER = "decision-checklist-code:"  # in the PDF's Keywords, so `verify FILE.pdf` finds it
 PAGE_MARGIN_MM = 20
 BODY_WIDTH = (210 - 2 * PAGE_MARGIN_MM) * 72 / 25.4  # A4's text column, in points
@@ -67,6 +69,8 @@ class PrintRecord:
     # one for the decision's status (and `superseded`): see mark_for.
     mark: tuple[str, ...] | None = None
     call_in_days: int = CALL_IN_DAYS  # the council's call-in period, for the timeline
+    # The sign-offs that came in a bundle, recorded elsewhere (None: all made here, or none).
+    imported: ImportedSignOffs | None = None
 
     def __post_init__(self) -> None:
         if self.mark is None:

@@ -599,6 +599,9 @@ class RecordStory:
             f"By signing, each person named confirms that they have read version {d.version} of "
             f"this record (verification code <b>{self.rec.code}</b>) and that it is a fair account "
             "of the assessment.", s["Body"]), Spacer(0, 2 * mm)]
+        if self.rec.imported is not None:  # the file's name is user text: escaped, guarded
+            out += [*self.text(self.rec.imported.notice(), "sign_offs.imported"),
+                    Spacer(0, 2 * mm)]
         recorded = {x.role.casefold(): x for x in d.sign_offs}
         roles = [(r.name, r.required) for r in self.rec.checklist.sign_off_roles]
         known = {name.casefold() for name, _ in roles}
@@ -649,7 +652,9 @@ class RecordStory:
         )
         parts: list[Flowable] = [block]
         if done:
-            note = f"Recorded in the register: signed on {long_date(done.date)}"
+            elsewhere = self.rec.imported is not None and self.rec.imported.came_in(role)
+            note = (f"{'Recorded elsewhere, imported' if elsewhere else 'Recorded in the register'}"
+                    f": signed on {long_date(done.date)}")
             note += f", minute {minute}." if minute else "."
             parts += [Spacer(0, 2 * mm), self.P(note, s["Secondary"])]
         parts.append(Spacer(0, 7 * mm))

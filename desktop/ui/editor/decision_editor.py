@@ -768,7 +768,8 @@ class DecisionEditor(QWidget):
         last = self.summary_page
         page = max(0, min(self.appraisal_page, page))
         if page == last and self._decision is not None:
-            self.summary.show_decision(self._decision, self.service.checklist_for(self._decision))
+            self.summary.show_decision(self._decision, self.service.checklist_for(self._decision),
+                                       self.service.lifecycle.imported_sign_offs(self._decision))
         self.stack.setCurrentIndex(page)
         self.task_list.set_current(page)
         self.back_button.setEnabled(page > 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,25 +34,35 @@ from desktop.domain.timeline import decision_timeline
 from desktop.ui import theme
 from desktop.ui.widgets import ButtonRow, LinkButton, WarningText, primary_button, text_label
 
+if TYPE_CHECKING:
+    from desktop.domain.imported_sign_offs import ImportedSignOffs
+
 
 def first_lines(text: str, limit: int = 180) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def sign_off_lines(decision: Decision, checklist: Checklist) -> str:
-    """Who signed for which role and when, then the roles still to sign."""
+def sign_off_lines(decision: Decision, checklist: Checklist,
+                   imported: ImportedSignOffs | None = None) -> str:
+    """Who signed for which role and when (and which came in a bundle, recorded elsewhere),
+    then the roles still to sign."""
     by_role = {s.role.casefold(): s for s in decision.sign_offs}
     lines, waiting = [], []
     for role in checklist.sign_off_roles:
         s = by_role.get(role.name.casefold())
         if s is not None:
             minute = f", minute {s.minute_reference}" if s.minute_reference else ""
-            lines.append(f"✓ {role.name}: signed by {s.name} on {short_date(s.date)}{minute}")
+            elsewhere = (" (recorded elsewhere)" if imported is not None
+                         and imported.came_in(role.name) else "")
+            lines.append(f"✓ {role.name}: signed by {s.name} on {short_date(s.date)}{minute}"
+                         f"{elsewhere}")
         elif role.required:
             waiting.append(role.name)
     if waiting:
         lines.append(("Still to sign: " if lines else "To sign: ") + ", ".join(waiting) + ".")
+    if imported is not None:
+        lines.append(imported.notice())
     return "\n".join(lines)
 
 
@@ -77,7 +88,8 @@ class SummaryPage(QWidget):
         self.next_step: QPushButton | None = None  # the first focus (see focus_field)
         self.notice_warning: WarningText | None = None  # a key decision's short notice
 
-    def show_decision(self, decision: Decision, checklist: Checklist) -> None:
+    def show_decision(self, decision: Decision, checklist: Checklist,
+                      imported: ImportedSignOffs | None = None) -> None:
         if self._body is not None:
             self._layout.removeWidget(self._body)
             self._body.hide()
@@ -165,7 +177,7 @@ class SummaryPage(QWidget):
         col.addWidget(text_label(text))
         self.sign_offs_label = None
         if decision.sign_offs or ready:
-            self.sign_offs_label = text_label(sign_off_lines(decision, checklist))
+            self.sign_offs_label = text_label(sign_off_lines(decision, checklist, imported))
             self.sign_offs_label.setAccessibleName("Sign-offs")
             col.addWidget(self.sign_offs_label)
         buttons = ButtonRow()

@@ -76,11 +76,13 @@ class AuditTableModel(QAbstractTableModel):
     edit, the value before and after); edits with a row the check found altered are marked."""
 
     def __init__(self, entries: list[Edit], checklist: Checklist | None = None,
-                 parent=None) -> None:
+                 parent=None, shown: dict[int, str] | None = None) -> None:
         super().__init__(parent)
         self.entries = list(entries)
         self.checklist = checklist
         self.tampered: set[int] = set()
+        # row id -> what it shows instead of its value (imported_sign_offs.shown_values)
+        self.shown = shown or {}
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.entries)
@@ -109,6 +111,8 @@ class AuditTableModel(QAbstractTableModel):
             return str(e.version) if e.version else "—"
         if column == 3:
             return field_label(e.field, self.checklist)
+        if column == 5 and e.id in self.shown:
+            return self.shown[e.id]
         return value_text(e.old_value if column == 4 else e.new_value, e.field)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -193,8 +197,11 @@ class HistoryView(QDialog):
         self.tabs = QTabWidget()
         self._redline_tab: int | None = None  # the "Changes since version N" tab, if any
         # Newest first: the latest change is what a reader usually looks for.
-        self.model = AuditTableModel(fold_edits(service.lifecycle.history(d.id))[::-1],
-                                     service.checklist_for(d), self)
+        from desktop.domain.imported_sign_offs import shown_values
+
+        history = service.lifecycle.history(d.id)
+        self.model = AuditTableModel(fold_edits(history)[::-1], service.checklist_for(d), self,
+                                     shown_values(history))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setWordWrap(False)

@@ -65,3 +65,37 @@ def test_the_history_names_the_versions_not_held(qtbot, imported):
         f"{which} not held in this register: version {version} was imported from a bundle on ")
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Changes"]
     assert view._redline_tab is None
+
+
+def test_the_history_shows_imported_sign_offs_as_recorded_elsewhere(qtbot, imported):
+    here, did, _version, signed = imported
+    view = HistoryView(here, did)
+    qtbot.addWidget(view)
+    model = view.model
+    rows = {model.text(r, 3): model.text(r, 5) for r in range(model.rowCount())}
+    if not signed:  # a record without sign-offs brought none: no import row to word
+        assert "recorded elsewhere" not in " ".join(rows.values())
+        return
+    assert rows["Imported"] == (
+        "elsewhere.json, with the sign-offs by Proposing Director, Section 151 Officer, "
+        "Monitoring Officer and Chair or Portfolio Holder, recorded elsewhere")
+    assert rows["Sign-off: Monitoring Officer"].endswith(
+        "(recorded elsewhere, imported from elsewhere.json)")
+
+
+def test_the_summary_says_which_sign_offs_were_recorded_elsewhere(make_window, imported):
+    from tests.helpers.shipped import SUMMARY_PAGE
+
+    here, did, _version, signed = imported
+    window = make_window(here)
+    window.open_decision(did, SUMMARY_PAGE)
+    label = window.editor.summary.sign_offs_label
+    text = label.text() if label is not None else ""
+    if not signed:
+        assert "elsewhere" not in text
+        return
+    assert "✓ Monitoring Officer: signed by Signer for Monitoring Officer on " in text
+    assert text.count("(recorded elsewhere)") == 4
+    assert ("The sign-offs by Proposing Director, Section 151 Officer, Monitoring Officer and "
+            "Chair or Portfolio Holder were recorded elsewhere and imported on ") in text
+    assert "from elsewhere.json" in text

@@ -295,11 +295,15 @@ def test_imported_sign_offs_take_the_checklists_role_names(fresh, example_bundle
     assert stored.status == Status.READY  # one of four: not locked yet
 
 
-def test_a_ready_record_signed_by_every_required_role_imports_locked(fresh, example_bundle_text):
+def test_a_record_without_a_status_signed_by_every_required_role_imports_locked(
+        fresh, example_bundle_text):
+    """No status: the one its sign-offs give it (the last required one locks it). A record
+    that says it is ready with every role signed contradicts itself and is refused
+    (tests/unit/application/test_imported_sign_offs.py)."""
     svc = fresh()
     roles = ["Proposing Director", "section 151 officer", "Monitoring Officer",
              "Chair or Portfolio Holder"]
-    [d] = svc.import_bundle(_with_sign_offs(example_bundle_text, roles, status="ready"))
+    [d] = svc.import_bundle(_with_sign_offs(example_bundle_text, roles))
     assert svc.get(d.id).status == Status.SIGNED_OFF and svc.get(d.id).is_locked
 
 
@@ -323,7 +327,7 @@ def test_imported_codes_are_stored_as_the_content_gives_them(fresh, example_bund
     roles = ["Proposing Director", "section 151 officer", "Monitoring Officer",
              "Chair or Portfolio Holder"]
     source = fresh()
-    [signed] = source.import_bundle(_with_sign_offs(example_bundle_text, roles, status="ready"))
+    [signed] = source.import_bundle(_with_sign_offs(example_bundle_text, roles))
     draft = source.create("A draft", proposal="Not finished")
     exported = json.loads(source.export_bundle())
     assert all(r.get("verification_code") for r in exported["decisions"])

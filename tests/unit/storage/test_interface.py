@@ -15,8 +15,9 @@ from desktop.storage.repository import Repository
 
 DESKTOP = Path(__file__).resolve().parents[3] / "desktop"
 # What integrity.py reads of the SQLite file itself (its triggers and raw rows, in one
-# snapshot of the file): not part of the seam, a second database brings its own checks.
-SQLITE_ONLY = {"db", "read_snapshot"}
+# snapshot of the file): not part of the seam, a second database brings its own checks. And
+# what a restore's staged copy of a file is told (backups.py: the file it becomes, for its seal).
+SQLITE_ONLY = {"db", "read_snapshot", "taken_as"}
 
 
 def _protocol_members() -> set[str]:
