@@ -134,6 +134,8 @@ def _numbered_canvas_class() -> type[Canvas]:
             self._later: list[tuple[int, float, float, str]] = []  # page, x, y, anchor key
             self.anchors: dict[str, int] = {}
             self._marks: dict[int, list[tuple[str, float, float, str, int]]] = {}
+            # measurements and operators of the document's repeated tables (replay.py)
+            self.kept_drawings: dict[Any, Any] = {}
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
