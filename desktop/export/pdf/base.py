@@ -204,6 +204,9 @@ class Renderer:
         from desktop.export.pdf.parts import ParaCache
 
         self.para = ParaCache()
+        from desktop.export.pdf.replay import MadeTables
+
+        self.tables = MadeTables()  # the repeated tables, made once (parts.table's `made`)
         self.section_starts = True  # no running header on the first page of a section
         # The part of a record being laid out ("8. Long term and strategic"): a page that
         # starts inside one says so at its top (set by parts.PartMark).

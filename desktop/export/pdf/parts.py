@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tables import CellStyle
 
-from desktop.export.pdf.replay import ReplayTable, font_state, table_key, write_at
+from desktop.export.pdf.replay import MadeTables, ReplayTable, font_state, table_key, write_at
 from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
 if TYPE_CHECKING:
@@ -117,18 +117,29 @@ class ParaCache:
     LIMIT = 600  # longer text (a user's paragraph) is rarely repeated: not kept
 
     def __init__(self) -> None:
+        from desktop.export.pdf.plain_text import PlainFragments
+
         self._made: dict[tuple[str, int, str | None], dict[str, Any]] = {}
+        self._plain = PlainFragments()
+
+    def _new(self, text: str, style: PropertySet, bullet: str | None) -> SharedParagraph:
+        """SharedParagraph(text, style, bullet); plain text without ReportLab's parser."""
+        plain = self._plain.of(text, style)
+        if plain is None:
+            return SharedParagraph(text, style, bullet)
+        cleaned, frags = plain
+        return SharedParagraph(cleaned, style, bullet, frags=frags)
 
     def __call__(self, text: str, style: PropertySet,
                  bulletText: str | None = None) -> Paragraph:  # noqa: N803
         if len(text) > self.LIMIT:
-            para = SharedParagraph(text, style, bulletText)
+            para = self._new(text, style, bulletText)
             para._shared = {}
             return para
         key = (text, id(style), bulletText)  # the made dict keeps the style alive
         made = self._made.get(key)
         if made is None:
-            para = SharedParagraph(text, style, bulletText)
+            para = self._new(text, style, bulletText)
             para._shared = {}
             para._replayable = not any(hasattr(f, "cbDefn") or getattr(f, "link", None)
                                        or getattr(f, "us_lines", None) for f in para.frags)
@@ -258,10 +269,11 @@ class PageRef(Flowable):
 
 def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
           style: Sequence[tuple[Any, ...]] = (), cls: type[Table] = ReplayTable,
-          **kwargs: Any) -> Table:
+          made: MadeTables | None = None, **kwargs: Any) -> Table:
     """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica).
     Made as a ReplayTable (the default), its copies in the same document are measured and
-    drawn once (replay.py).
+    drawn once (replay.py); with `made` (the document's, Renderer.tables), a copy of one made
+    before is not made again.
 
     The style's leading commands that set every cell alike (the font, alignment, paddings,
     text colour) become the class defaults of the table's cell styles (cell_style_class)
@@ -271,6 +283,14 @@ def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
     kwargs.setdefault("hAlign", "LEFT")
     commands: list[Any] = [("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
                            *(tuple(_colour(x) for x in command) for command in style)]
+    key = None
+    if issubclass(cls, ReplayTable):
+        key = table_key(data, colWidths, commands, kwargs)
+        key = None if key is None else (cls, key)
+        if key is not None and made is not None:
+            copy = made.copy_of(key)
+            if copy is not None:
+                return copy
     n = 0
     while n < len(commands) and _sets_every_cell(commands[n]):
         n += 1
@@ -282,9 +302,10 @@ def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
     styles = [[cell(repr((i, j))) for j in range(columns)] for i in range(len(data))]
     out = cls(data, colWidths=colWidths, style=TableStyle(commands[n:]),
               cellStyles=styles if columns else None, **kwargs)
-    if isinstance(out, ReplayTable):
-        key = table_key(data, colWidths, commands, kwargs)
-        out._replay_key = None if key is None else (cls, key)
+    if isinstance(out, ReplayTable) and key is not None:
+        out._replay_key = key
+        if made is not None:
+            made.keep(key, out)
     return out
 
 

@@ -146,3 +146,33 @@ class ReplayTable(Table):
         start = len(code)
         super().draw()
         kept[key] = code[start:]
+
+
+class MadeTables:
+    """The tables of one document made through parts.table(made=...), by key: a table with
+    the key of one made before is a copy of that one as it was made (before it was measured),
+    so its style commands are not worked through cell by cell again. A copy has its own rows
+    and lists; the cells' flowables are shared, which ReportLab only reads, measures and
+    draws one table at a time."""
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, dict[str, Any]] = {}
+
+    def keep(self, key: Hashable, table: ReplayTable) -> None:
+        self._made.setdefault(key, _copied(table.__dict__))
+
+    def copy_of(self, key: Hashable) -> ReplayTable | None:
+        state = self._made.get(key)
+        if state is None:
+            return None
+        table_class: type[ReplayTable] = key[0]  # type: ignore[index]  # parts.table's key: (class, content)
+        copy = table_class.__new__(table_class)
+        copy.__dict__.update(_copied(state))
+        return copy
+
+
+def _copied(state: dict[str, Any]) -> dict[str, Any]:
+    """A table's attributes with its own lists (and rows of cells) and dictionaries."""
+    out = {k: v.copy() if type(v) in (list, dict) else v for k, v in state.items()}
+    out["_cellvalues"] = [list(row) for row in state["_cellvalues"]]
+    return out
