@@ -303,6 +303,15 @@ class Renderer:
         if self._page_mark:
             canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
 
+    def _text(self, canvas: Canvas, draw: str, x: float, y: float, text: str) -> None:
+        """canvas.drawString (or another of its `draw` methods) of text at x, y, replayed
+        when drawn the same way before (a header's title on each page of its record, a
+        part's name in every record): what it writes depends on the font set, nothing else."""
+        from desktop.export.pdf.replay import font_state
+
+        self._replay(canvas, ("text", draw, x, y, text, *font_state(canvas)),
+                     lambda: getattr(canvas, draw)(x, y, text))
+
     def _draw_header(self, canvas: Canvas, doc: BaseDocTemplate, header: str, part: str) -> None:
         width, height = doc.pagesize
         from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -318,11 +327,11 @@ class Renderer:
             part = _fit(f"{part}, continued", BOLD, 8.5, (right - left) * 0.6)
             canvas.setFont(BOLD, 8.5)
             canvas.setFillColor(colour(TEXT))
-            canvas.drawRightString(right, height - 12 * _MM, part)
+            self._text(canvas, "drawRightString", right, height - 12 * _MM, part)
             room -= stringWidth(part, BOLD, 8.5) + 6 * _MM
             canvas.setFont(REGULAR, 8.5)
             canvas.setFillColor(colour(SECONDARY))
-        canvas.drawString(left, height - 12 * _MM, _fit(header, REGULAR, 8.5, room))
+        self._text(canvas, "drawString", left, height - 12 * _MM, _fit(header, REGULAR, 8.5, room))
         canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
         canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)
