@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.cli import _output
         from desktop.cli.main import run  # ~10 ms of start-up the window does not need
 
-        status = run(argv)
+        status = run(argv, process_ends=True)
         if status == _output.RUN_SMOKE_TEST:
             from desktop.smoke import run_smoke_test
 

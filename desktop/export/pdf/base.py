@@ -138,6 +138,8 @@ def _numbered_canvas_class() -> type[Canvas]:
             self._later: list[tuple[int, float, float, str]] = []  # page, x, y, anchor key
             self.anchors: dict[str, int] = {}
             self._marks: dict[int, list[tuple[str, float, float, str, int]]] = {}
+            # measurements and operators of the document's repeated tables (replay.py)
+            self.kept_drawings: dict[Any, Any] = {}
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
@@ -206,6 +208,9 @@ class Renderer:
         from desktop.export.pdf.parts import ParaCache
 
         self.para = ParaCache()
+        from desktop.export.pdf.replay import MadeTables
+
+        self.tables = MadeTables()  # the repeated tables, made once (parts.table's `made`)
         self.section_starts = True  # no running header on the first page of a section
         # The part of a record being laid out ("8. Long term and strategic"): a page that
         # starts inside one says so at its top (set by parts.PartMark).
@@ -302,6 +307,15 @@ class Renderer:
         if self._page_mark:
             canvas.doForm(self._mark_form(canvas, self._page_mark, width, height))
 
+    def _text(self, canvas: Canvas, draw: str, x: float, y: float, text: str) -> None:
+        """canvas.drawString (or another of its `draw` methods) of text at x, y, replayed
+        when drawn the same way before (a header's title on each page of its record, a
+        part's name in every record): what it writes depends on the font set, nothing else."""
+        from desktop.export.pdf.replay import font_state
+
+        self._replay(canvas, ("text", draw, x, y, text, *font_state(canvas)),
+                     lambda: getattr(canvas, draw)(x, y, text))
+
     def _draw_header(self, canvas: Canvas, doc: BaseDocTemplate, header: str, part: str) -> None:
         width, height = doc.pagesize
         from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -317,11 +331,11 @@ class Renderer:
             part = _fit(f"{part}, continued", BOLD, 8.5, (right - left) * 0.6)
             canvas.setFont(BOLD, 8.5)
             canvas.setFillColor(colour(TEXT))
-            canvas.drawRightString(right, height - 12 * _MM, part)
+            self._text(canvas, "drawRightString", right, height - 12 * _MM, part)
             room -= stringWidth(part, BOLD, 8.5) + 6 * _MM
             canvas.setFont(REGULAR, 8.5)
             canvas.setFillColor(colour(SECONDARY))
-        canvas.drawString(left, height - 12 * _MM, _fit(header, REGULAR, 8.5, room))
+        self._text(canvas, "drawString", left, height - 12 * _MM, _fit(header, REGULAR, 8.5, room))
         canvas.setStrokeColor(colour(BORDER))
         canvas.setLineWidth(0.5)
         canvas.line(left, height - 13.5 * _MM, right, height - 13.5 * _MM)

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tables import CellStyle
 
+from desktop.export.pdf.replay import MadeTables, ReplayTable, font_state, table_key, write_at
 from desktop.export.pdf.styles import BORDER, LIGHT_FILL, REGULAR, TEXT, colour
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class SharedParagraph(Paragraph):
     # The wraps and drawings of this text and style, shared by its copies (None: not shared).
     _shared: dict[Any, Any] | None
     _replayable: bool
+    _made_as: tuple[str, int, str | None]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         shared = self.__dict__.get("_shared")
@@ -57,6 +59,23 @@ class SharedParagraph(Paragraph):
         self.width = availWidth
         return availWidth, self.height
 
+    def _kept_ops(self, canvas: Any) -> list[str] | None:
+        """The operators kept for drawing this paragraph from the canvas's font state, if any."""
+        shared = self.__dict__.get("_shared")
+        if shared is None or not self.__dict__.get("_replayable"):
+            return None
+        ops: list[str] | None = shared.get(("ops", self.width, *font_state(canvas)))
+        return ops
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - ReportLab's names
+        """A copy already drawn writes its kept operators where Flowable.drawOn would put
+        them, without saving and restoring the canvas's state in Python around them."""
+        ops = self._kept_ops(canvas)
+        if ops is None or getattr(self, "_showBoundary", None):
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]  # the stubs leave _sW out
+            return
+        write_at(canvas, self._hAlignAdjust(x, _sW), y, ops)  # type: ignore[attr-defined]  # ReportLab private
+
     def draw(self) -> None:
         """Draws; a copy of a paragraph already drawn at this width replays its operators.
 
@@ -69,8 +88,8 @@ class SharedParagraph(Paragraph):
         shared = self.__dict__.get("_shared")
         if shared is None or not self.__dict__.get("_replayable"):
             return super().draw()
-        canv: Any = self.canv  # its font state and operators: ReportLab privates, not in the stubs
-        key = ("ops", self.width, canv._fontname, canv._fontsize, canv._leading)
+        canv: Any = self.canv  # its operators: ReportLab private, not in the stubs
+        key = ("ops", self.width, *font_state(canv))
         ops = shared.get(key)
         code = canv._code
         if ops is None:
@@ -98,21 +117,33 @@ class ParaCache:
     LIMIT = 600  # longer text (a user's paragraph) is rarely repeated: not kept
 
     def __init__(self) -> None:
+        from desktop.export.pdf.plain_text import PlainFragments
+
         self._made: dict[tuple[str, int, str | None], dict[str, Any]] = {}
+        self._plain = PlainFragments()
+
+    def _new(self, text: str, style: PropertySet, bullet: str | None) -> SharedParagraph:
+        """SharedParagraph(text, style, bullet); plain text without ReportLab's parser."""
+        plain = self._plain.of(text, style)
+        if plain is None:
+            return SharedParagraph(text, style, bullet)
+        cleaned, frags = plain
+        return SharedParagraph(cleaned, style, bullet, frags=frags)
 
     def __call__(self, text: str, style: PropertySet,
                  bulletText: str | None = None) -> Paragraph:  # noqa: N803
         if len(text) > self.LIMIT:
-            para = SharedParagraph(text, style, bulletText)
+            para = self._new(text, style, bulletText)
             para._shared = {}
             return para
         key = (text, id(style), bulletText)  # the made dict keeps the style alive
         made = self._made.get(key)
         if made is None:
-            para = SharedParagraph(text, style, bulletText)
+            para = self._new(text, style, bulletText)
             para._shared = {}
             para._replayable = not any(hasattr(f, "cbDefn") or getattr(f, "link", None)
                                        or getattr(f, "us_lines", None) for f in para.frags)
+            para._made_as = key  # what identifies it in a kept table (replay.cell_key)
             self._made[key] = dict(para.__dict__)
             return para
         para = SharedParagraph.__new__(SharedParagraph)
@@ -237,8 +268,12 @@ class PageRef(Flowable):
 
 
 def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
-          style: Sequence[tuple[Any, ...]] = (), cls: type[Table] = Table, **kwargs: Any) -> Table:
+          style: Sequence[tuple[Any, ...]] = (), cls: type[Table] = ReplayTable,
+          made: MadeTables | None = None, **kwargs: Any) -> Table:
     """A Table whose plain-string cells use the embedded font (ReportLab defaults to Helvetica).
+    Made as a ReplayTable (the default), its copies in the same document are measured and
+    drawn once (replay.py); with `made` (the document's, Renderer.tables), a copy of one made
+    before is not made again.
 
     The style's leading commands that set every cell alike (the font, alignment, paddings,
     text colour) become the class defaults of the table's cell styles (cell_style_class)
@@ -248,6 +283,14 @@ def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
     kwargs.setdefault("hAlign", "LEFT")
     commands: list[Any] = [("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
                            *(tuple(_colour(x) for x in command) for command in style)]
+    key = None
+    if issubclass(cls, ReplayTable):
+        key = table_key(data, colWidths, commands, kwargs)
+        key = None if key is None else (cls, key)
+        if key is not None and made is not None:
+            copy = made.copy_of(key)
+            if copy is not None:
+                return copy
     n = 0
     while n < len(commands) and _sets_every_cell(commands[n]):
         n += 1
@@ -257,8 +300,13 @@ def table(data: Sequence[Row], colWidths: list[float],  # noqa: N803
     except TypeError:  # a value that cannot be a cache key (a list): every command as before
         cell, n = CellStyle, 0
     styles = [[cell(repr((i, j))) for j in range(columns)] for i in range(len(data))]
-    return cls(data, colWidths=colWidths, style=TableStyle(commands[n:]),
-               cellStyles=styles if columns else None, **kwargs)
+    out = cls(data, colWidths=colWidths, style=TableStyle(commands[n:]),
+              cellStyles=styles if columns else None, **kwargs)
+    if isinstance(out, ReplayTable) and key is not None:
+        out._replay_key = key
+        if made is not None:
+            made.keep(key, out)
+    return out
 
 
 _CELL_OPS = frozenset({"FONT", "FONTNAME", "FACE", "SIZE", "FONTSIZE", "LEADING", "TEXTCOLOR",

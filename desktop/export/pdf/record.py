@@ -327,7 +327,7 @@ class RecordStory:
                             ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
                             ("LEFTPADDING", (0, 0), (-1, -1), 8),
                             ("TOPPADDING", (0, 0), (-1, -1), 3),
-                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)], made=self.r.tables)
 
     def notices(self) -> list[Flowable]:
         """At the top of the record: exempt information, and a key decision's short notice."""
@@ -494,6 +494,7 @@ class RecordStory:
             style=[("BOX", (0, 0), (-1, -1), 1, TEXT), ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 8),
                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)],
+            made=self.r.tables,
         )
         # The principle's heading, its questions and its rating stay together on one page.
         part = PartMark(self.r, f"{p.number}. {self.r.guard.plain(p.title, 'checklist')}")
@@ -649,6 +650,7 @@ class RecordStory:
                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                    ("BOTTOMPADDING", (0, 2), (-1, 2), 0)],
+            made=self.r.tables,
         )
         parts: list[Flowable] = [block]
         if done:

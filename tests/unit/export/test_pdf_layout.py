@@ -14,6 +14,7 @@ from desktop.application.printing import print_record
 from desktop.export.pdf import parts as pdf_parts
 from desktop.export.pdf import render_pack, render_record
 from desktop.export.pdf.parts import KeepWithStart, ParaCache, SharedParagraph
+from desktop.export.pdf.replay import ReplayTable
 from desktop.export.pdf.styles import stylesheet
 from tests.helpers.lifecycle import ROLES
 from tests.helpers.pdf import page_texts
@@ -77,11 +78,13 @@ def test_cached_paragraphs_share_parsing_but_wrap_on_their_own():
 
 @pytest.fixture
 def plain_reportlab(monkeypatch):
-    """SharedParagraph behaving exactly as ReportLab's Paragraph (no shared wraps or replays)."""
+    """SharedParagraph behaving exactly as ReportLab's Paragraph and ReplayTable as its Table
+    (no shared wraps, kept tables or replays)."""
     def use_plain():
-        monkeypatch.setattr(pdf_parts.SharedParagraph, "wrap", pdf_parts.Paragraph.wrap)
-        monkeypatch.setattr(pdf_parts.SharedParagraph, "draw", pdf_parts.Paragraph.draw)
-        monkeypatch.setattr(pdf_parts.SharedParagraph, "split", pdf_parts.Paragraph.split)
+        for name in ("wrap", "draw", "split", "drawOn"):
+            monkeypatch.setattr(pdf_parts.SharedParagraph, name, getattr(pdf_parts.Paragraph, name))
+        for name in ("wrap", "draw", "drawOn"):
+            monkeypatch.setattr(ReplayTable, name, getattr(pdf_parts.Table, name))
     return use_plain
 
 
@@ -99,6 +102,30 @@ def test_shared_wraps_and_replayed_operators_draw_what_reportlab_draws(
     plain = render_pack(records, title="Cabinet pack")
     assert fast.pages == plain.pages
     assert streams(fast.pdf) == streams(plain.pdf)
+
+
+def test_a_repeated_table_is_measured_and_drawn_once(service, example_bundle_text, monkeypatch):
+    first = service.import_bundle(example_bundle_text)[0].id
+    record = print_record(service, first)
+    calls = {"wrap": 0, "draw": 0}
+
+    def counted(name):
+        plain = getattr(pdf_parts.Table, name)
+
+        def count(self, *args):
+            calls[name] += getattr(self, "_replay_key", None) is not None
+            return plain(self, *args)
+        return count
+
+    for name in calls:
+        monkeypatch.setattr(pdf_parts.Table, name, counted(name))
+    render_pack([record])
+    once = dict(calls)
+    calls.update(wrap=0, draw=0)
+    render_pack([record] * 3)
+    # the second and third copies' rating boxes and signature blocks are taken, not made
+    assert once["draw"] > 4 and calls["draw"] == once["draw"], (once, calls)
+    assert calls["wrap"] == once["wrap"], (once, calls)
 
 
 @pytest.fixture
