@@ -332,6 +332,8 @@ class PostgresRepository:
         self._reconnected = done
         if self._watchdog is None:
             self._watchdog = Watchdog(RECONNECT_TIMEOUT)
+        for watcher in self._watchers:  # their look-ups of senders too (live.py)
+            watcher.bound(self._watchdog.limit)
 
     @contextmanager
     def _bounded(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
@@ -550,6 +552,8 @@ class PostgresRepository:
             return None if self._conn.closed else int(self._conn.info.backend_pid)
 
         watcher = PostgresWatcher(self.uri, own_pid)
+        if self._watchdog is not None:
+            watcher.bound(self._watchdog.limit)
         self._watchers.append(watcher)
         return watcher
 
