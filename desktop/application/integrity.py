@@ -14,8 +14,9 @@ decides whether a record still agrees with itself and with its audit log:
 On the shared register (a PostgreSQL server) the server enforces what the file's own rows
 are checked for here: its triggers hold the lock, its log is append-only and chained by it,
 sign-offs and ticks are written only with their audit rows. So there the check re-derives
-the chain, and every version against its codes and its audit log (`shared_register_check`),
-through the repository's own methods; the triggers and raw rows are the server's.
+the chain, and every version against its codes, its audit log and its stored timeline (which
+the client writes on either engine) (`shared_register_check`), through the repository's own
+methods; the triggers and the other raw rows are the server's.
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def version_problems(repo: DecisionRepository, decision: Decision,
     if isinstance(repo, Repository):  # on a server only its functions write these rows
         problems.extend(stored_rows_problems(repo, decision, facts,
                                              start if start is not None else seal_start(repo)))
-        problems.extend(timeline_problems(repo, decision))
+    problems.extend(timeline_problems(repo, decision))  # the client's rows, on either engine
     signed = decision.status == Status.SIGNED_OFF
     if facts is None or not facts.signed_off:
         if signed:
@@ -246,12 +247,14 @@ _TIMELINE_COLUMNS = ("publication date", "decision date", "call-in end", "implem
                      "end of the challenge window", "short-notice flag")
 
 
-def timeline_problems(repo: Repository, decision: Decision) -> list[str]:
+def timeline_problems(repo: DecisionRepository, decision: Decision) -> list[str]:
     """Its stored timeline (version_timeline, which the register's filters read) must be the
-    one worked out again from its dates, with its call-in period (fixed at sign-off)."""
+    one worked out again from its dates, with its call-in period (fixed at sign-off). The
+    client writes it on either engine, so the shared register is checked for it too (a row
+    moved between versions by the owner, triggers off, the last hostile tester's case)."""
     vid = repo.version_id(decision.id, decision.version)
     expected = timeline_row(decision, repo.call_in_days_for(decision.id, decision.version))
-    stored = store.timeline_row(repo.db, vid)
+    stored = repo.stored_timeline(vid)
     if stored == expected:
         return []
     where = f"Decision {decision.id} version {decision.version}"

@@ -111,6 +111,14 @@ class LifecycleTables:
         )
         return SignedCopy(cast(int, cur.lastrowid), filename, sha256, len(data), at, self.user)
 
+    def stored_timeline(self, vid: int) -> tuple[object, ...] | None:
+        """The version's stored version_timeline row (after version_id), or None."""
+        row = self.db.execute(
+            "SELECT publication_date, decision_date, call_in_end, implementable_from, "
+            "challenge_end, short_notice FROM version_timeline WHERE version_id = ?",
+            [vid]).fetchone()
+        return tuple(row) if row else None
+
     def signed_copies(self, vid: int) -> list[SignedCopy]:
         return [
             SignedCopy(*r)
@@ -154,14 +162,6 @@ def decisions_without_one_current_version(db: LazyDatabase | Database, decision_
 def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     """(sha256, definition) of every stored checklist."""
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
-
-
-def timeline_row(db: LazyDatabase | Database, version_id: int) -> tuple[object, ...] | None:
-    """A version's stored version_timeline row (after version_id), or None."""
-    row = db.execute("SELECT publication_date, decision_date, call_in_end, implementable_from, "
-                     "challenge_end, short_notice FROM version_timeline WHERE version_id = ?",
-                     [version_id]).fetchone()
-    return tuple(row) if row else None
 
 
 def audited_call_in_days(db: LazyDatabase | Database) -> str | None:

@@ -843,6 +843,12 @@ class PostgresRepository:
             [code, code])]
 
     # ---- writing (inside transaction()) ----------------------------------------------------
+    def stored_timeline(self, vid: int) -> tuple[object, ...] | None:
+        """The version's stored version_timeline row (after version_id), or None."""
+        row = self._x(f"SELECT {', '.join(_TIMELINE_COLUMNS)} FROM version_timeline "
+                      "WHERE version_id = %s", [vid]).fetchone()
+        return tuple(row) if row else None
+
     def version_id(self, decision_id: str, version: int) -> int:
         row = self._x("SELECT id FROM versions WHERE decision_id = %s AND version = %s",
                       [decision_id, version]).fetchone()
