@@ -843,11 +843,14 @@ class PostgresRepository:
             [code, code])]
 
     # ---- writing (inside transaction()) ----------------------------------------------------
-    def stored_timeline(self, vid: int) -> tuple[object, ...] | None:
-        """The version's stored version_timeline row (after version_id), or None."""
-        row = self._x(f"SELECT {', '.join(_TIMELINE_COLUMNS)} FROM version_timeline "
-                      "WHERE version_id = %s", [vid]).fetchone()
-        return tuple(row) if row else None
+    def stored_timelines(self, decision_id: str | None = None
+                         ) -> dict[tuple[str, int], tuple[object, ...]]:
+        """(decision id, version) -> its stored version_timeline row (after version_id)."""
+        only = " WHERE v.decision_id = %s" if decision_id is not None else ""
+        return {(r[0], int(r[1])): tuple(r[2:]) for r in self._x(
+            f"SELECT v.decision_id, v.version, {', '.join('t.' + c for c in _TIMELINE_COLUMNS)} "
+            f"FROM version_timeline t JOIN versions v ON v.id = t.version_id{only}",
+            [] if decision_id is None else [decision_id])}
 
     def version_id(self, decision_id: str, version: int) -> int:
         row = self._x("SELECT id FROM versions WHERE decision_id = %s AND version = %s",
