@@ -14,14 +14,15 @@ decides whether a record still agrees with itself and with its audit log:
 On the shared register (a PostgreSQL server) the server enforces what the file's own rows
 are checked for here: its triggers hold the lock, its log is append-only and chained by it,
 sign-offs and ticks are written only with their audit rows. So there the check re-derives
-the chain, and every version against its codes and its audit log (`shared_register_check`),
-through the repository's own methods; the triggers and raw rows are the server's.
+the chain, and every version against its codes, its audit log and its stored timeline (which
+the client writes on either engine) (`shared_register_check`), through the repository's own
+methods; the triggers and the other raw rows are the server's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -182,11 +183,12 @@ def _section_label(repo: Repository, decision: Decision, slug: str) -> str:
 
 def version_problems(repo: DecisionRepository, decision: Decision,
                      facts: AuditedVersion | None, code: str | None = None,
-                     start: SealStart | None = None) -> list[str]:
+                     start: SealStart | None = None,
+                     timelines: StoredTimelines | None = None) -> list[str]:
     """Why this stored version no longer agrees with itself or its audit log (empty: it does).
 
     `code`, when given, is the code a printed copy carries: it must be one this version's
-    stored content still produces.
+    stored content still produces. `timelines`: as timeline_problems's.
     """
     where = f"Decision {decision.id} version {decision.version}"
     problems: list[str] = []
@@ -224,7 +226,7 @@ def version_problems(repo: DecisionRepository, decision: Decision,
     if isinstance(repo, Repository):  # on a server only its functions write these rows
         problems.extend(stored_rows_problems(repo, decision, facts,
                                              start if start is not None else seal_start(repo)))
-        problems.extend(timeline_problems(repo, decision))
+    problems.extend(timeline_problems(repo, decision, timelines))  # the client's, either engine
     signed = decision.status == Status.SIGNED_OFF
     if facts is None or not facts.signed_off:
         if signed:
@@ -246,12 +248,38 @@ _TIMELINE_COLUMNS = ("publication date", "decision date", "call-in end", "implem
                      "end of the challenge window", "short-notice flag")
 
 
-def timeline_problems(repo: Repository, decision: Decision) -> list[str]:
+@dataclass(frozen=True)
+class StoredTimelines:
+    """What a timeline is checked against, read in three statements (not three a version):
+    the stored rows, the call-in periods fixed at sign-off, and the register's period."""
+
+    rows: Mapping[tuple[str, int], tuple[object, ...]]
+    locked_days: Mapping[tuple[str, int], int]
+    register_days: int
+
+    @classmethod
+    def read(cls, repo: DecisionRepository, decision_id: str | None = None) -> StoredTimelines:
+        """The whole register's (or one decision's rows)."""
+        return cls(repo.stored_timelines(decision_id), repo.locked_call_in_days(),
+                   repo.call_in_days())
+
+    def call_in_days(self, decision: Decision) -> int:
+        """Its call-in period: fixed at its sign-off, else the register's (as the
+        repositories work timelines out again when the period changes)."""
+        return self.locked_days.get((decision.id, decision.version), self.register_days)
+
+
+def timeline_problems(repo: DecisionRepository, decision: Decision,
+                      timelines: StoredTimelines | None = None) -> list[str]:
     """Its stored timeline (version_timeline, which the register's filters read) must be the
-    one worked out again from its dates, with its call-in period (fixed at sign-off)."""
-    vid = repo.version_id(decision.id, decision.version)
-    expected = timeline_row(decision, repo.call_in_days_for(decision.id, decision.version))
-    stored = store.timeline_row(repo.db, vid)
+    one worked out again from its dates, with its call-in period (fixed at sign-off). The
+    client writes it on either engine, so the shared register is checked for it too (a row
+    moved between versions by the owner, triggers off, the last hostile tester's case).
+    `timelines`: read once for a whole-register check."""
+    if timelines is None:
+        timelines = StoredTimelines.read(repo, decision.id)
+    expected = timeline_row(decision, timelines.call_in_days(decision))
+    stored = timelines.rows.get((decision.id, decision.version))
     if stored == expected:
         return []
     where = f"Decision {decision.id} version {decision.version}"
@@ -372,6 +400,7 @@ def shared_register_check(repo: DecisionRepository) -> IntegrityReport:
     entries = repo.audit_entries()
     problems: list[str] = list(chain.problems)
     audited = audited_versions(repo)
+    timelines = StoredTimelines.read(repo)
     seen: set[tuple[str, int]] = set()
     signed = 0
     for did in repo.all_ids():
@@ -381,7 +410,8 @@ def shared_register_check(repo: DecisionRepository) -> IntegrityReport:
                 continue
             seen.add((did, version))
             signed += decision.status == Status.SIGNED_OFF
-            problems.extend(version_problems(repo, decision, audited.get((did, version))))
+            problems.extend(version_problems(repo, decision, audited.get((did, version)),
+                                             timelines=timelines))
     deleted = {e.decision_id for e in entries if e.field == "deleted"}
     for (did, version), facts in sorted(audited.items()):
         if (did, version) in seen or version == 0:
@@ -456,6 +486,7 @@ def _register_file_check(repo: Repository) -> IntegrityReport:
                     for name in sorted(set(actual) - set(expected)))
     audited = audited_versions(repo)
     start = seal_start(repo)
+    timelines = StoredTimelines.read(repo)
     seen: set[tuple[str, int]] = set()
     signed = 0
     for did, version in repo.db.execute(
@@ -466,7 +497,7 @@ def _register_file_check(repo: Repository) -> IntegrityReport:
         seen.add((did, version))
         signed += decision.status == Status.SIGNED_OFF
         problems.extend(version_problems(repo, decision, audited.get((did, version)),
-                                         start=start))
+                                         start=start, timelines=timelines))
     deleted = {r[0] for r in repo.db.execute(
         "SELECT DISTINCT decision_id FROM audit_log WHERE field = 'deleted'")}
     for (did, version), facts in sorted(audited.items()):

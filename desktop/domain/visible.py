@@ -37,14 +37,24 @@ def isolated(text: str) -> str:
 
 # Letters and symbols that draw nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
 # the braille blank (U+2800), Khmer's inherent vowels (U+17B4, U+17B5), the combining
-# grapheme joiner (U+034F) and the musical null notehead (U+1D159); with every separator (Z*), control, format or unassigned
-# character (C*) and mark (M*, nothing to sit on alone), they are not a visible character.
+# grapheme joiner (U+034F) and the musical null notehead (U+1D159); with every separator (Z*),
+# control, format, surrogate or unassigned character (Cc, Cf, Cs, Cn) and non-spacing mark
+# (Mn: nothing to sit on alone), they are not a visible character.
+#
+# Drawn, as the hostile tester of issue 17 found (each rendered in the window's DejaVu Sans
+# and in the PDF): a spacing mark (Mc, U+0903 DEVANAGARI SIGN VISARGA) and an enclosing one
+# (Me, U+20DD COMBINING ENCLOSING CIRCLE) have ink and width of their own; a private-use
+# character (Co) is drawn by whatever font holds it, else shown as a box in the window and as
+# its [U+XXXX] placeholder in the PDF (export/pdf/styles.TextGuard). U+1680 OGHAM SPACE MARK
+# is a dash in the window but a space separator all the same: the PDF, like Python's
+# str.split, breaks words at it and prints a word space, so a name of it prints as nothing.
 _DRAW_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f\U0001d159")
+_NOT_DRAWN = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Cn", "Mn"})
 
 
 def draws_nothing(c: str) -> bool:
     """True if the one character `c` is not a visible character (see above)."""
-    return c in _DRAW_NOTHING or unicodedata.category(c)[0] in "ZCM"
+    return c in _DRAW_NOTHING or unicodedata.category(c) in _NOT_DRAWN
 
 
 def has_visible_character(text: str) -> bool:

@@ -111,6 +111,16 @@ class LifecycleTables:
         )
         return SignedCopy(cast(int, cur.lastrowid), filename, sha256, len(data), at, self.user)
 
+    def stored_timelines(self, decision_id: str | None = None
+                         ) -> dict[tuple[str, int], tuple[object, ...]]:
+        """(decision id, version) -> its stored version_timeline row (after version_id)."""
+        only = " WHERE v.decision_id = ?" if decision_id is not None else ""
+        return {(r[0], r[1]): tuple(r[2:]) for r in self.db.execute(
+            "SELECT v.decision_id, v.version, t.publication_date, t.decision_date, "
+            "t.call_in_end, t.implementable_from, t.challenge_end, t.short_notice "
+            f"FROM version_timeline t JOIN versions v ON v.id = t.version_id{only}",
+            [] if decision_id is None else [decision_id])}
+
     def signed_copies(self, vid: int) -> list[SignedCopy]:
         return [
             SignedCopy(*r)
@@ -154,14 +164,6 @@ def decisions_without_one_current_version(db: LazyDatabase | Database, decision_
 def checklist_rows(db: LazyDatabase | Database) -> list[tuple[str, str]]:
     """(sha256, definition) of every stored checklist."""
     return [(r[0], r[1]) for r in db.execute("SELECT sha256, definition FROM checklists")]
-
-
-def timeline_row(db: LazyDatabase | Database, version_id: int) -> tuple[object, ...] | None:
-    """A version's stored version_timeline row (after version_id), or None."""
-    row = db.execute("SELECT publication_date, decision_date, call_in_end, implementable_from, "
-                     "challenge_end, short_notice FROM version_timeline WHERE version_id = ?",
-                     [version_id]).fetchone()
-    return tuple(row) if row else None
 
 
 def audited_call_in_days(db: LazyDatabase | Database) -> str | None:

@@ -17,6 +17,12 @@ per drain that brings a sender not seen in the last SENDER_TTL seconds, not one 
 notification. A sender already gone cannot be looked up (a command-line run ends right after
 its commit), so its notification counts: a forger who disconnects at once is not stopped
 here, only slowed by the window's coalescing (desktop/ui/live_register.py).
+
+That look-up is the one statement a drain sends, and a window drains on its event loop: once
+`bound(limit)` is called (a window's repository does, as it bounds its own statements), a
+look-up that waits longer than `limit` for a network gone silent has its connection cut by a
+watchdog of the watcher's own (watchdog.py): the drain raises LiveUpdatesLost, and the
+window reconnects off its event loop as for any lost connection.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from desktop.storage.postgres.connecting import Connecting
+    from desktop.storage.postgres.watchdog import Watchdog
 
 # Seconds: libpq's shortest connect timeout, so a try against a host that does not answer
 # holds the caller at most this long; keepalives notice a silent network within ~25 s
@@ -83,6 +90,7 @@ class PostgresWatcher:
         self._closed = False
         self._connecting: Connecting[psycopg.Connection[Any]] | None = None  # in flight
         self._senders: dict[int, tuple[bool, float]] = {}  # pid -> (a member, when looked up)
+        self._watchdog: Watchdog | None = None  # bound(): the look-up's bound (a window's)
         self.reconnect()  # if the server cannot be reached now, fileno() says so
 
     def _listening(self) -> psycopg.Connection[Any]:
@@ -152,11 +160,28 @@ class PostgresWatcher:
         if unknown:
             if len(self._senders) > 1000:
                 self._senders.clear()
-            found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
+            if self._watchdog is None:
+                found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
+            else:
+                with self._watchdog.waiting(conn.fileno()):
+                    found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
             for pid in unknown:  # one gone already counts (see the module)
                 self._senders[pid] = (bool(found.get(pid, True)), now)
         return {p for p in pids if p in self._senders and not self._senders[p][0]
                 and now - self._senders[p][1] < SENDER_TTL}
+
+    def bound(self, limit: float) -> None:
+        """From now on a drain's look-up that waits longer than `limit` seconds for the
+        server has its connection cut (see the module)."""
+        from desktop.storage.postgres.watchdog import Watchdog
+
+        if self._watchdog is None:
+            self._watchdog = Watchdog(limit)
+
+    @property
+    def watchdog(self) -> Watchdog | None:
+        """The look-up's bound, once bound() was called."""
+        return self._watchdog
 
     def _own(self) -> int | None:
         try:
@@ -209,5 +234,7 @@ class PostgresWatcher:
         attempt, self._connecting = self._connecting, None
         if attempt is not None:
             attempt.abandon()
+        if self._watchdog is not None:
+            self._watchdog.close()
         self._drop()
 

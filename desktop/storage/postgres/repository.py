@@ -332,6 +332,8 @@ class PostgresRepository:
         self._reconnected = done
         if self._watchdog is None:
             self._watchdog = Watchdog(RECONNECT_TIMEOUT)
+        for watcher in self._watchers:  # their look-ups of senders too (live.py)
+            watcher.bound(self._watchdog.limit)
 
     @contextmanager
     def _bounded(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
@@ -550,6 +552,8 @@ class PostgresRepository:
             return None if self._conn.closed else int(self._conn.info.backend_pid)
 
         watcher = PostgresWatcher(self.uri, own_pid)
+        if self._watchdog is not None:
+            watcher.bound(self._watchdog.limit)
         self._watchers.append(watcher)
         return watcher
 
@@ -839,6 +843,15 @@ class PostgresRepository:
             [code, code])]
 
     # ---- writing (inside transaction()) ----------------------------------------------------
+    def stored_timelines(self, decision_id: str | None = None
+                         ) -> dict[tuple[str, int], tuple[object, ...]]:
+        """(decision id, version) -> its stored version_timeline row (after version_id)."""
+        only = " WHERE v.decision_id = %s" if decision_id is not None else ""
+        return {(r[0], int(r[1])): tuple(r[2:]) for r in self._x(
+            f"SELECT v.decision_id, v.version, {', '.join('t.' + c for c in _TIMELINE_COLUMNS)} "
+            f"FROM version_timeline t JOIN versions v ON v.id = t.version_id{only}",
+            [] if decision_id is None else [decision_id])}
+
     def version_id(self, decision_id: str, version: int) -> int:
         row = self._x("SELECT id FROM versions WHERE decision_id = %s AND version = %s",
                       [decision_id, version]).fetchone()

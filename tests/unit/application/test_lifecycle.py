@@ -280,6 +280,45 @@ def test_a_signer_name_with_no_visible_character_is_refused(service, name):
         service.get(d.id), replace(request, name="\u2800Jane Smith")))
 
 
+@pytest.mark.parametrize(("name", "printed"), [
+    ("\u0903", "[U+0903]"),  # a spacing mark (Mc): DejaVu Sans lacks it, the PDF shows its code
+    ("\u20dd", "[U+20DD]"),  # an enclosing mark (Me)
+    ("\ue000", "[U+E000]"),  # private use (Co)
+    ("\U000f0000", "[U+F0000]"),
+])
+def test_a_signer_name_that_prints_is_accepted_and_printed(service, name, printed):
+    """The last hostile tester of issue 17, on both engines: a name of a character that draws
+    (domain/visible.py) is a name, stored, and printed on the record; U+1680 OGHAM SPACE MARK,
+    which the PDF prints as a word space, is still refused."""
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_record
+    from tests.helpers.pdf import page_texts
+
+    d = complete_decision(service)
+    with pytest.raises(InvalidInput, match=r"^name: "):  # white space to Python: "Enter the name"
+        sign(service, d.id, ROLES[0], name="\u1680")
+    d = sign(service, d.id, ROLES[0], name=name)
+    assert [s.name for s in service.get(d.id).sign_offs] == [name]
+    text = " ".join(page_texts(render_record(print_record(service, d.id)).pdf))
+    assert printed in text
+
+
+def test_the_ogham_space_mark_prints_as_a_word_space(tmp_path):
+    """Why a name of U+1680 is refused (domain/visible.py): the PDF prints it as a space."""
+    from desktop.application.bootstrap import open_service
+    from desktop.application.printing import print_record
+    from desktop.export.pdf import render_record
+    from tests.helpers.pdf import page_texts
+
+    service = open_service(tmp_path / "r.db")
+    try:
+        d = complete_decision(service, "Close\u1680the\u1680depot")
+        text = " ".join(page_texts(render_record(print_record(service, d.id)).pdf))
+    finally:
+        service.close()
+    assert "Close the depot" in text and "\u1680" not in text
+
+
 def test_a_bundle_whose_signer_name_shows_nothing_is_refused(service):
     import json
 

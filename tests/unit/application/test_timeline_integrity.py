@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from desktop.application.integrity import check_integrity
 from desktop.application.printing import print_record
 from desktop.domain.decision import Status
@@ -96,3 +98,44 @@ def test_a_call_in_period_added_outside_the_app_is_reported(service, db_path):
     lines = check_integrity(service).lines()
     assert any("call-in period was set to '10' outside the app" in line for line in lines)
     service.db.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("triggers", ["on", "off"])
+def test_a_timeline_moved_on_the_server_is_found_there_as_in_a_copy(pg_register, tmp_path,
+                                                                   triggers):
+    """The last hostile tester of issue 17: two versions' timeline rows swapped by raw SQL as
+    the owner (triggers on, or off), then `audit --check`: the server's check finds what the
+    same data copied to a register file finds (it found nothing)."""
+    from desktop.application.bootstrap import open_service
+    from desktop.storage.copy_register import copy_register
+
+    service = open_service(pg_register.url())
+    try:
+        signed = _timed(service)
+        draft = complete_decision(service, "Open a library")
+        service.update(draft.id, decision_date="2027-01-10")
+    finally:
+        service.close()
+    with pg_register.connect() as conn, conn.transaction():
+        if triggers == "off":
+            conn.execute("SET LOCAL session_replication_role = replica")
+        a, b = (conn.execute("SELECT id FROM versions WHERE decision_id = %s",
+                             (d.id,)).fetchone()[0] for d in (signed, draft))
+        conn.execute("UPDATE version_timeline SET version_id = CASE version_id WHEN %s THEN %s "
+                     "ELSE %s END WHERE version_id IN (%s, %s)", (a, -b, -a, a, b))
+        conn.execute("UPDATE version_timeline SET version_id = -version_id")
+
+    def timeline_lines(where) -> list[str]:
+        checked = open_service(where)
+        try:
+            return sorted(line for line in check_integrity(checked).lines()
+                          if "stored timeline" in line)
+        finally:
+            checked.close()
+
+    on_server = timeline_lines(pg_register.url())
+    assert [line.split(":")[0] for line in on_server] == sorted(
+        f"Decision {d.id} version 1" for d in (signed, draft))
+    copy_register(pg_register.url(), str(tmp_path / "copy.db"))
+    assert timeline_lines(tmp_path / "copy.db") == on_server

@@ -20,7 +20,7 @@ from desktop.domain.visible import (
 INVISIBLE = st.sampled_from(sorted(
     {"\u2800", "\u115f", "\u1160", "\u3164", "\uffa0", "\u200b", "\u200c", "\u200d", "\u2060",
      "\ufeff", "\u00ad", "\u034f", "\u180e", "\u3000", "\u00a0", "\u2028", " ", "\t", "\u0301",
-     "\ufe0f", "\u200e", "\u200f", "\U000e0041"} | BIDI_CONTROLS))
+     "\ufe0f", "\u200e", "\u200f", "\U000e0041", "\u1680"} | BIDI_CONTROLS))
 INVISIBLE_NAMES = st.lists(INVISIBLE, min_size=1, max_size=12).map("".join)
 SEEN = st.characters(whitelist_categories=("Lu", "Ll", "Lt", "Lo", "Nd", "So", "Sm", "Po"),
                      blacklist_characters="\u115f\u1160\u3164\uffa0\u2800")
@@ -40,6 +40,21 @@ def test_names_in_any_script_are_visible():
     for name in ("Jane Smith", "Siân Ó Briain", "Ангела Меркель", "김민준", "محمد",
                  "李小龍", "O'Neill-Jones", "😀"):
         assert has_visible_character(name)
+
+
+@given(st.characters(whitelist_categories=("Mc", "Me", "Co")))
+def test_a_spacing_or_enclosing_mark_or_a_private_use_character_is_visible(c):
+    """They draw (the last hostile tester of issue 17: U+0903, U+20DD, U+E000, rendered in the
+    window's DejaVu Sans and in the PDF, domain/visible.py): a name of one alone is a name."""
+    assert has_visible_character(c)
+
+
+def test_the_ogham_space_mark_is_not_a_name():
+    """A dash in the window, but white space to Python and to the PDF, which breaks words at
+    it and prints a word space (tests/unit/application/test_lifecycle.py prints one): a name
+    of it prints as nothing."""
+    assert "\u1680".isspace()
+    assert not has_visible_character("\u1680")
 
 
 def test_the_servers_set_is_the_rules_own():

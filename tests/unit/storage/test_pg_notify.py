@@ -196,3 +196,50 @@ def test_a_notification_from_a_user_with_no_role_is_left_out(two, pg_register):
     with pg_register.connect("carol") as conn:  # a reader: a member, so it counts
         conn.execute(forged, (CHANNEL,))
         assert [c.decision_id for c in _arrived(watcher)] == ["forged"]
+
+
+def test_a_drains_look_up_of_senders_is_cut_when_the_network_goes_silent(pg_register):
+    """The look-up of a new sender (pg_stat_activity) is the one statement a drain sends, on
+    a window's event loop: a network gone silent under it holds the window no longer than its
+    bound (watchdog.py), then the drain says the updates are lost (the window reconnects off
+    its event loop). A window's watcher gets the bound its repository's statements have."""
+    import threading
+    import time
+
+    from desktop.storage.postgres.p006_notify import CHANNEL
+    from desktop.storage.postgres.repository import RECONNECT_TIMEOUT
+    from tests.helpers.silent_network import SilentProxy
+
+    proxy = SilentProxy(pg_register.cluster.socket_dir / ".s.PGSQL.5432")
+    service = open_service(proxy.url(pg_register.name, "alice"))
+    try:
+        service.reconnect_in_background(lambda ok: None)  # as a window does
+        window_watcher = service.live_updates()
+        assert window_watcher is not None and window_watcher.watchdog is not None
+        assert window_watcher.watchdog.limit == RECONNECT_TIMEOUT
+
+        limit, silent_s = 0.5, 1.2  # a shorter bound than a window's, to keep the test short
+        watcher = PostgresWatcher(proxy.url(pg_register.name, "alice"), lambda: None)
+        watcher.bound(limit)
+        with pg_register.connect("carol") as conn:  # a sender not seen before: looked up
+            conn.execute("SELECT pg_notify(%s, '{\"kind\": \"new\", \"decision\": \"d\"}')",
+                         (CHANNEL,))
+            assert select.select([watcher.fileno()], [], [], 2.0)[0]  # it has arrived
+            proxy.silence()
+            threading.Timer(silent_s, proxy.resume).start()
+            started = time.monotonic()
+            with pytest.raises(LiveUpdatesLost):
+                watcher.drain()
+            held = time.monotonic() - started
+        assert limit <= held < limit + 0.5 < silent_s, f"the drain was held {held:.2f} s"
+        assert watcher.watchdog is not None and watcher.watchdog.cuts == 1
+        time.sleep(max(0.0, silent_s - held) + 0.1)  # the network answers again
+        assert watcher.reconnect()
+        with pg_register.connect("carol") as conn:
+            conn.execute("SELECT pg_notify(%s, '{\"kind\": \"new\", \"decision\": \"e\"}')",
+                         (CHANNEL,))
+            assert [c.decision_id for c in _arrived(watcher)] == ["e"]
+        watcher.close()
+    finally:
+        service.close()
+        proxy.close()

@@ -37,6 +37,8 @@ PG_ONLY_TABLES = {
     # which transaction inserted each version, so only its own 'created' audit row explains
     # its rows (p013)
     "created_versions",
+    # which transaction deleted each tick, so only its own untick's audit row stands (p015)
+    "unticked_actions",
 }
 # Columns only the shared register has (table, column), and why.
 PG_ONLY_COLUMNS = {

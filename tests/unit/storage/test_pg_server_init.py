@@ -19,7 +19,10 @@ TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "apprai
           "checklist_sections", "checklists", "created_versions", "decisions", "deleted_decisions",
           "documents", "options",
           "register_meta", "register_schema", "register_settings", "search_index", "sign_offs",
-          "signed_copies", "version_timeline", "versions"}
+          "signed_copies", "unticked_actions", "version_timeline", "versions"}
+# Migration numbers taken by a branch not merged yet (p014: another helper's; the lead renumbers
+# at merge time, and empties this).
+HELD_ELSEWHERE = frozenset({14})
 APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
 
 
@@ -189,7 +192,9 @@ def test_the_migrations_are_numbered_in_order():
     names = [name for name, _ in migrate.MIGRATIONS]
     numbers = [int(name[1:4]) for name in names]
     assert names[0].startswith("p001_") and all(name[0] == "p" and name[4] == "_" for name in names)
-    assert numbers == list(range(1, len(names) + 1))  # p001, p002, ... with no gap
+    # p001, p002, ... with no gap but the numbers another branch holds until they merge
+    assert numbers == [n for n in range(1, len(names) + len(HELD_ELSEWHERE) + 1)
+                       if n not in HELD_ELSEWHERE]
 
 
 @pytest.mark.postgres
