@@ -31,7 +31,7 @@ CREATE FUNCTION dc_save_answer(
     p_sign_offs bigint, p_done bigint,
     p_stamp text, p_complete integer, p_overall_rating text, p_overall_rank integer,
     p_verification_code text, p_content_code text, p_code_scheme integer,
-    p_slug text, p_rating text, p_response text, p_evidence text, p_words text,
+    p_slug text, p_rating text, p_response text, p_evidence text, p_words tsvector,
     p_fields text[], p_olds text[], p_news text[],
     OUT written boolean, OUT newest bigint)
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
@@ -59,7 +59,7 @@ BEGIN
                 quote_literal(p_slug) USING ERRCODE = 'DC003';
         END IF;
         IF p_words IS NOT NULL THEN
-            UPDATE search_index SET words = p_words::tsvector WHERE version_id = v.id;
+            UPDATE search_index SET words = p_words WHERE version_id = v.id;
         END IF;
         INSERT INTO audit_log (at, decision_id, version, field, old_value, new_value)
             SELECT p_stamp, p_decision_id, p_version, c.f, c.o, c.n
@@ -69,9 +69,9 @@ BEGIN
     SELECT coalesce(max(id), 0) INTO newest FROM audit_log;
 END $$;
 REVOKE EXECUTE ON FUNCTION dc_save_answer(text, integer, text, text, text, bigint, bigint,
-    text, integer, text, integer, text, text, integer, text, text, text, text, text, text[],
+    text, integer, text, integer, text, text, integer, text, text, text, text, tsvector, text[],
     text[], text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dc_save_answer(text, integer, text, text, text, bigint, bigint,
-    text, integer, text, integer, text, text, integer, text, text, text, text, text, text[],
+    text, integer, text, integer, text, text, integer, text, text, text, text, tsvector, text[],
     text[], text[]) TO dc_author, dc_clerk;
 """

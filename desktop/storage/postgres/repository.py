@@ -70,6 +70,12 @@ from desktop.storage.postgres.appraisal_rows import (
     insert_appraisals,
     who_the_server_keeps,
 )
+from desktop.storage.postgres.search_vector import (
+    MAX_POSITION,
+    lexeme_bytes,
+    register_dumper,
+    search_vector,
+)
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
     _VERSION_COLUMNS,
@@ -99,8 +105,6 @@ Change = tuple[str, str | None, str | None]
 
 _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
                  "prev_hash, hash FROM audit_log")
-_MAX_POSITION = 16383  # a tsvector's highest word position: later words all have this one
-_MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
 _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_version)\s*\()",
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
@@ -161,7 +165,7 @@ def tsvector_text(text: str) -> str:
     parts = []
     start = 1
     for line in text.split("\n"):
-        rendered, count = _line_vector(line, min(start, _MAX_POSITION))
+        rendered, count = _line_vector(line, min(start, MAX_POSITION))
         if count:
             parts.append(rendered)
             start += count
@@ -172,17 +176,16 @@ def tsvector_text(text: str) -> str:
 def _line_vector(line: str, start: int) -> tuple[str, int]:
     """One line's part of a tsvector literal, its words numbered from `start`, and how many."""
     words = search_tokens(line)
-    if start + len(words) <= _MAX_POSITION:  # (nearly always: no position to clamp)
+    if start + len(words) <= MAX_POSITION:  # (nearly always: no position to clamp)
         return " ".join([f"'{_lexeme(word)}':{i}" for i, word in enumerate(words, start)]), \
             len(words)
-    return " ".join([f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
+    return " ".join([f"'{_lexeme(word)}':{min(i, MAX_POSITION)}"
                      for i, word in enumerate(words, start=start)]), len(words)
 
 
 @lru_cache(maxsize=8192)  # a record's words repeat: each is quoted once
 def _lexeme(word: str) -> str:
-    data = word.encode("utf-8")[:_MAX_LEXEME].decode("utf-8", "ignore")
-    return data.replace("\\", "\\\\").replace("'", "''")
+    return lexeme_bytes(word).decode("utf-8").replace("\\", "\\\\").replace("'", "''")
 
 
 def tsquery_text(search: str) -> str | None:
@@ -234,6 +237,7 @@ def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
 
     conn = connect(uri, timeout=timeout)
     conn.autocommit = True
+    register_dumper(conn)  # search words go as binary tsvectors: nothing for it to parse
     where = shown_uri(uri)
     try:
         version = schema_version(conn)
@@ -938,7 +942,7 @@ class PostgresRepository:
                                           for vid, d in timed])
         self._many("INSERT INTO search_index (version_id, title, words) "
                    "VALUES (%s, %s::tsvector, %s::tsvector)",
-                   [(vid, tsvector_text(d.title), tsvector_text("\n".join(search_document(d))))
+                   [(vid, search_vector(d.title), search_vector("\n".join(search_document(d))))
                     for vid, d in pairs])
         audit_rows = []
         for vid, decision in pairs:
@@ -1157,7 +1161,7 @@ class PostgresRepository:
                if c not in before or before[c] != v):
             return None
         document = self._worked.document(new)
-        words = (tsvector_text("\n".join(document))
+        words = (search_vector("\n".join(document))
                  if self._worked.document(old) != document else None)
         rows = self._unwritten([(new.id, new.version, field_changes(old, new),
                                  new.updated_at)])
@@ -1229,8 +1233,8 @@ class PostgresRepository:
         if self._worked.document(old) != document:  # the title's words only if it changed
             title = "title = %s::tsvector, " if old.title != new.title else ""
             self._x(f"UPDATE search_index SET {title}words = %s::tsvector WHERE version_id = %s",
-                    [*([tsvector_text(new.title)] if title else []),
-                     tsvector_text("\n".join(document)), vid])
+                    [*([search_vector(new.title)] if title else []),
+                     search_vector("\n".join(document)), vid])
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes
 
