@@ -39,29 +39,38 @@ def lexeme_bytes(word: str) -> bytes:
 
 
 @lru_cache(maxsize=2048)
-def _line_lexemes(line: str) -> tuple[bytes, ...]:
-    return tuple(lexeme_bytes(word) for word in search_tokens(line))
+def _line_positions(line: str, start: int) -> tuple[dict[bytes, tuple[int, ...]], int]:
+    """One line's lexemes, each with its positions (its words numbered from `start`), and
+    how many words it has. Kept: an autosave's record holds the lines of the one before."""
+    found: dict[bytes, list[int]] = {}
+    words = search_tokens(line)
+    for i, word in enumerate(words, start):
+        found.setdefault(lexeme_bytes(word), []).append(i)
+    return {lexeme: tuple(p) for lexeme, p in found.items()}, len(words)
 
 
 def search_vector(text: str) -> SearchVector:
     """The tsvector of a text's words (what tsvector_text(text) reads as), in binary form.
 
-    Line by line (no word spans a line break), each line's lexemes kept: an autosave
-    retokenises only the lines typed in."""
-    positions: dict[bytes, list[int]] = {}
+    Line by line (no word spans a line break), each line's part kept with the position it
+    starts at: an autosave works out again only the lines typed in, and those after them
+    whose words moved, as tsvector_text does."""
+    positions: dict[bytes, tuple[int, ...]] = {}
     start = 1
     for line in text.split("\n"):
-        for i, lexeme in enumerate(_line_lexemes(line), start):
-            positions.setdefault(lexeme, []).append(i)
-            start = i + 1
+        found, count = _line_positions(line, start)
+        for lexeme, at in found.items():
+            held = positions.get(lexeme)
+            positions[lexeme] = at if held is None else held + at
+        start += count
     pack = struct.pack
     out = [pack(">i", len(positions))]
     for lexeme in sorted(positions):  # the server's order: memcmp, then the shorter first
-        found = positions[lexeme]  # rising; only the clamped last position repeats
-        if found[-1] > MAX_POSITION:
-            found = sorted({min(p, MAX_POSITION) for p in found})
-        found = found[:_MAX_POSITIONS]
-        out.append(lexeme + b"\0" + pack(f">{len(found) + 1}H", len(found), *found))
+        at = positions[lexeme]  # rising; only the clamped last position repeats
+        if at[-1] > MAX_POSITION:
+            at = tuple(sorted({min(p, MAX_POSITION) for p in at}))
+        at = at[:_MAX_POSITIONS]
+        out.append(lexeme + b"\0" + pack(f">{len(at) + 1}H", len(at), *at))
     return SearchVector(b"".join(out))
 
 
