@@ -21,6 +21,9 @@ Optimistic concurrency: `current_version_id` (the one check before an edit is wr
 the version's row (SELECT ... FOR UPDATE) until the transaction ends, so two writers of one
 record queue as BEGIN IMMEDIATE makes them queue on a file, and the second sees the first's
 save: the service then merges, or raises EditConflict (keep mine / take theirs / merge).
+`update_if_held` is that check and the writes in one go: for one answer's rating, response or
+evidence (an autosave's) one statement, p014's dc_save_answer, which the server checks and
+writes as the caller (one round trip); for anything else current_version_id and update.
 Every UPDATE of a version also carries what its writer read (updated_at and status) and is
 refused if the row has moved on (`ChangedElsewhere`). Server errors become the domain's.
 """
