@@ -35,7 +35,9 @@ from bench.harness import ROOT, Figure, interleaved
 # preparing of statements at their sixth execution varied it).
 # sign-off 7 -> 8 (p010): the decision's newest audit id is read before the record, the
 # basis record_sign_off's staleness check now rests on (not a column authors write).
-TRIPS = {"autosave": 2, "open": 2, "search": 5, "sign_off": 8, "import": 6}
+# autosave 2 -> 1 (p014): one answer's save is one statement, dc_save_answer (the check and
+# the writes on the server), with BEGIN and COMMIT in one pipeline sync.
+TRIPS = {"autosave": 1, "open": 2, "search": 5, "sign_off": 8, "import": 6}
 ACTIONS = {
     "autosave": "Autosave of one answer",
     "open": "Open a decision (the record and its checklist)",

@@ -480,8 +480,16 @@ class DecisionService:
         mine = _with_status(change(old))
         if mine == old:
             return old
+        stamped: list[Decision] = []
 
-        def write() -> tuple[Decision, tuple[str, ...]]:
+        def held_write() -> Callable[[], bool]:  # stored as held: nothing to merge
+            stamped.append(replace(mine, updated_at=self.timestamp()))
+            return self.repo.update_if_held(old, stamped[0])
+
+        if self.write(held_write)():
+            return stamped[0]
+
+        def write() -> tuple[Decision, tuple[str, ...]]:  # stored otherwise meanwhile
             vid = self.repo.current_version_id(old)
             conflicts: tuple[str, ...] = ()
             if vid is not None:  # stored as held: nothing to merge

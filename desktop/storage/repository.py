@@ -960,6 +960,16 @@ class Repository(LifecycleTables):
                 self._worked.codes(decision)[0], len(decision.sign_offs), done)
         return row[0] if row is not None and tuple(row[1:]) == held else None
 
+    def update_if_held(self, old: Decision, new: Decision) -> Callable[[], bool]:
+        """update(old, new) if `old` is still the current version, stored as the caller holds
+        it (current_version_id); inside transaction(). Returns whether it was written (to be
+        asked once the transaction has ended: the shared register learns it from its server
+        then)."""
+        vid = self.current_version_id(old)
+        if vid is not None:
+            self.update(old, new, vid=vid)
+        return lambda: vid is not None
+
     def data_version(self) -> int:
         """A number that changes when another connection (another window, the command line)
         commits to the file, and only then (SQLite's PRAGMA data_version: no file read)."""

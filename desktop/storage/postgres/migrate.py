@@ -30,6 +30,7 @@ from desktop.storage.postgres import (
     p011_autosave_checks,
     p012_server_trust,
     p013_server_order,
+    p014_one_statement_autosave,
     p015_unticks_and_names,
 )
 from desktop.storage.postgres.uri import libpq_reason, shown_uri
@@ -52,6 +53,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     (p011_autosave_checks.NAME, p011_autosave_checks.SQL),
     (p012_server_trust.NAME, p012_server_trust.SQL),
     (p013_server_order.NAME, p013_server_order.SQL),
+    (p014_one_statement_autosave.NAME, p014_one_statement_autosave.SQL),
     (p015_unticks_and_names.NAME, p015_unticks_and_names.SQL),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

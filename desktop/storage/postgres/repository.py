@@ -21,6 +21,9 @@ Optimistic concurrency: `current_version_id` (the one check before an edit is wr
 the version's row (SELECT ... FOR UPDATE) until the transaction ends, so two writers of one
 record queue as BEGIN IMMEDIATE makes them queue on a file, and the second sees the first's
 save: the service then merges, or raises EditConflict (keep mine / take theirs / merge).
+`update_if_held` is that check and the writes in one go: for one answer's rating, response or
+evidence (an autosave's) one statement, p014's dc_save_answer, which the server checks and
+writes as the caller (one round trip); for anything else current_version_id and update.
 Every UPDATE of a version also carries what its writer read (updated_at and status) and is
 refused if the row has moved on (`ChangedElsewhere`). Server errors become the domain's.
 """
@@ -70,6 +73,12 @@ from desktop.storage.postgres.appraisal_rows import (
     insert_appraisals,
     who_the_server_keeps,
 )
+from desktop.storage.postgres.search_vector import (
+    MAX_POSITION,
+    lexeme_bytes,
+    register_dumper,
+    search_vector,
+)
 from desktop.storage.postgres.uri import shown_uri
 from desktop.storage.repository import (
     _VERSION_COLUMNS,
@@ -99,12 +108,15 @@ Change = tuple[str, str | None, str | None]
 
 _AUDIT_SELECT = ('SELECT id, at, "user", decision_id, version, field, old_value, new_value, '
                  "prev_hash, hash FROM audit_log")
-_MAX_POSITION = 16383  # a tsvector's highest word position: later words all have this one
-_MAX_LEXEME = 500  # bytes are limited to 2047 a lexeme; a prefix of a longer word still finds it
 _READ = re.compile(r"\s*SELECT\b(?!.*\b(record_sign_off|remove_sign_off|amend_version)\s*\()",
                    re.IGNORECASE | re.DOTALL)  # a statement that writes nothing
 RECONNECT_TIMEOUT = 3  # seconds: a window waits for this while the server is away
 _PAGE = 1000  # rows a page when the whole register is streamed
+# The versions columns an answer's save changes (p014's dc_save_answer sets each of them).
+_SET_WITH_AN_ANSWER = frozenset({"updated_at", "complete", "overall_rating", "overall_rank",
+                                 "verification_code", "content_code", "code_scheme"})
+_SAVE_ANSWER = ("SELECT written, newest FROM dc_save_answer("
+                + ", ".join(["%s"] * 19) + ", %s::text[], %s::text[], %s::text[])")
 _TIMELINE_COLUMNS = ("publication_date", "decision_date", "call_in_end", "implementable_from",
                      "challenge_end", "short_notice")
 _TIMELINE_INSERT = (f"INSERT INTO version_timeline (version_id, {', '.join(_TIMELINE_COLUMNS)}) "
@@ -156,7 +168,7 @@ def tsvector_text(text: str) -> str:
     parts = []
     start = 1
     for line in text.split("\n"):
-        rendered, count = _line_vector(line, min(start, _MAX_POSITION))
+        rendered, count = _line_vector(line, min(start, MAX_POSITION))
         if count:
             parts.append(rendered)
             start += count
@@ -167,17 +179,16 @@ def tsvector_text(text: str) -> str:
 def _line_vector(line: str, start: int) -> tuple[str, int]:
     """One line's part of a tsvector literal, its words numbered from `start`, and how many."""
     words = search_tokens(line)
-    if start + len(words) <= _MAX_POSITION:  # (nearly always: no position to clamp)
+    if start + len(words) <= MAX_POSITION:  # (nearly always: no position to clamp)
         return " ".join([f"'{_lexeme(word)}':{i}" for i, word in enumerate(words, start)]), \
             len(words)
-    return " ".join([f"'{_lexeme(word)}':{min(i, _MAX_POSITION)}"
+    return " ".join([f"'{_lexeme(word)}':{min(i, MAX_POSITION)}"
                      for i, word in enumerate(words, start=start)]), len(words)
 
 
 @lru_cache(maxsize=8192)  # a record's words repeat: each is quoted once
 def _lexeme(word: str) -> str:
-    data = word.encode("utf-8")[:_MAX_LEXEME].decode("utf-8", "ignore")
-    return data.replace("\\", "\\\\").replace("'", "''")
+    return lexeme_bytes(word).decode("utf-8").replace("\\", "\\\\").replace("'", "''")
 
 
 def tsquery_text(search: str) -> str | None:
@@ -229,6 +240,7 @@ def _open(uri: str, timeout: int = 10) -> psycopg.Connection[Any]:
 
     conn = connect(uri, timeout=timeout)
     conn.autocommit = True
+    register_dumper(conn)  # search words go as binary tsvectors: nothing for it to parse
     where = shown_uri(uri)
     try:
         version = schema_version(conn)
@@ -279,6 +291,9 @@ class PostgresRepository:
         self._server_wrote: dict[tuple[str, int, str, str | None, str | None], int] = {}
         self._signed_here: set[int] = set()  # versions locked by record_sign_off just now
         self._seen: int | None = None  # the newest audit row at our last look
+        # the open transaction's own reading of the newest audit row, if a statement in it
+        # returned one (dc_save_answer): its row, fetched once the transaction has ended
+        self._newest: Callable[[], Any] | None = None
         self._depth = 0  # transactions open (1) and savepoints in them
         self._pipe: psycopg.Pipeline | None = None  # the open transaction's pipeline
         # version row id -> (updated_at, status) as current_version_id found and locked it
@@ -477,20 +492,23 @@ class PostgresRepository:
         if self._depth:
             yield from self._savepoint()
             return
-        newest = None
+        newest: Callable[[], Any] | None = None
         try:
             conn = self._live()
             self._depth = 1
             self._locked.clear()
+            self._newest = None
             try:
                 with self._bounded(conn), conn.pipeline() as self._pipe:
                     conn.execute("BEGIN")
                     yield  # on an exception the finally rolls back, out of the pipeline
-                    newest = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log")
+                    newest = self._newest or conn.execute(
+                        "SELECT coalesce(max(id), 0) FROM audit_log").fetchone
                     conn.execute("COMMIT")
             finally:
                 self._depth = 0
                 self._pipe = None
+                self._newest = None
                 self._locked.clear()
                 self._server_wrote.clear()
                 self._signed_here.clear()
@@ -503,8 +521,8 @@ class PostgresRepository:
         except Exception as exc:  # noqa: BLE001 - psycopg's errors become the domain's
             raise self._translated(exc) from None
         self._counts = None
-        row = newest.fetchone() if newest is not None else None
-        self._seen = int(row[0]) if row else self._seen
+        row = newest() if newest is not None else None
+        self._seen = int(row[-1]) if row else self._seen
 
     def _savepoint(self) -> Iterator[None]:
         """A nested transaction: a savepoint, synced at its end so that a server error in it
@@ -940,7 +958,7 @@ class PostgresRepository:
                                           for vid, d in timed])
         self._many("INSERT INTO search_index (version_id, title, words) "
                    "VALUES (%s, %s::tsvector, %s::tsvector)",
-                   [(vid, tsvector_text(d.title), tsvector_text("\n".join(search_document(d))))
+                   [(vid, search_vector(d.title), search_vector("\n".join(search_document(d))))
                     for vid, d in pairs])
         audit_rows = []
         for vid, decision in pairs:
@@ -1093,13 +1111,82 @@ class PostgresRepository:
             "(SELECT count(*) FROM action_progress p WHERE p.version_id = v.id) "
             "FROM versions v WHERE decision_id = %s AND is_current = 1 FOR UPDATE",
             [decision.id]).fetchone()
-        done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
-        held = (decision.version, decision.status.value, decision.updated_at,
-                self._worked.codes(decision)[0], len(decision.sign_offs), done)
-        if row is None or tuple(row[1:]) != held:
+        if row is None or tuple(row[1:]) != self._as_held(decision):
             return None
         self._locked[int(row[0])] = (decision.updated_at, decision.status.value)
         return int(row[0])
+
+    def _as_held(self, decision: Decision) -> tuple[int, str, str, str, int, int]:
+        """What current_version_id compares with the stored row: the version, its status, the
+        time of its last save, its printed code, how many sign-offs and ticked actions."""
+        done = sum(a.done for answer in decision.answers.values() for a in answer.actions)
+        return (decision.version, decision.status.value, decision.updated_at,
+                self._worked.codes(decision)[0], len(decision.sign_offs), done)
+
+    def update_if_held(self, old: Decision, new: Decision) -> Callable[[], bool]:
+        """update(old, new) if `old` is still the current version, stored as the caller holds
+        it (current_version_id's test); inside transaction(). Returns whether it was written,
+        to be asked once the transaction has ended.
+
+        A change of one answer's rating, response or evidence (an autosave's) is one
+        statement, p014's dc_save_answer: the server makes the same test and, if it holds,
+        the same writes, so the transaction is one round trip. Any other change is
+        current_version_id and update, two."""
+        args = self._answer_save(old, new)
+        if args is None:
+            vid = self.current_version_id(old)
+            if vid is not None:
+                self.update(old, new, vid=vid)
+            return lambda: vid is not None
+        cur = self._x(_SAVE_ANSWER, args)
+        fetched: list[Any] = []
+
+        def row() -> Any:  # (written, newest audit id), once the pipeline has been synced
+            if not fetched:
+                fetched.append(cur.fetchone())
+            return fetched[0]
+
+        self._newest = row  # transaction() reads the newest audit id from it: not again
+        return lambda: bool(row()[0])
+
+    def _answer_save(self, old: Decision, new: Decision) -> list[Any] | None:
+        """dc_save_answer's arguments for writing `new` over `old`, or None unless all that
+        differs is one answer's rating, response or evidence (its row stored, its actions and
+        documents as they were, none of them ticked) and what those change of the version
+        row (its codes, completeness and rating, the time of the save)."""
+        if (self._depth != 1 or old.id != new.id or old.version != new.version
+                or old.status != new.status or old.options != new.options
+                or old.appraisal != new.appraisal
+                or _timeline_inputs(old) != _timeline_inputs(new)):
+            return None
+        slugs = [slug for slug in dict.fromkeys([*section_slugs(old), *section_slugs(new)])
+                 if old.answer(slug) != new.answer(slug)]
+        if len(slugs) != 1:
+            return None
+        slug = slugs[0]
+        stored, answer = old.answers.get(slug), new.answer(slug)
+        if (stored is None  # a row to update (as _write_answer decides), nothing else
+                or not (stored.rating or stored.response or stored.evidence or stored.documents)
+                or stored.actions != answer.actions or any(a.done for a in stored.actions)
+                or stored.documents != answer.documents):
+            return None
+        before = {**_content_columns(old), **self._worked.standing(old)}
+        after = {**_content_columns(new), **self._derived(new, self._worked.codes(new, old)),
+                 "updated_at": new.updated_at}
+        if any(c not in _SET_WITH_AN_ANSWER for c, v in after.items()
+               if c not in before or before[c] != v):
+            return None
+        document = self._worked.document(new)
+        words = (search_vector("\n".join(document))
+                 if self._worked.document(old) != document else None)
+        rows = self._unwritten([(new.id, new.version, field_changes(old, new),
+                                 new.updated_at)])
+        return [old.id, *self._as_held(old), new.updated_at, after["complete"],
+                after["overall_rating"], after["overall_rank"], after["verification_code"],
+                after["content_code"], after["code_scheme"], slug,
+                answer.rating.value if answer.rating else None, answer.response,
+                answer.evidence, words, [r[3] for r in rows], [r[4] for r in rows],
+                [r[5] for r in rows]]
 
     def _newest_audit_row(self) -> int:
         row = self._x("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()
@@ -1162,8 +1249,8 @@ class PostgresRepository:
         if self._worked.document(old) != document:  # the title's words only if it changed
             title = "title = %s::tsvector, " if old.title != new.title else ""
             self._x(f"UPDATE search_index SET {title}words = %s::tsvector WHERE version_id = %s",
-                    [*([tsvector_text(new.title)] if title else []),
-                     tsvector_text("\n".join(document)), vid])
+                    [*([search_vector(new.title)] if title else []),
+                     search_vector("\n".join(document)), vid])
         self.audit(new.id, new.version, changes, new.updated_at)
         return changes
 
@@ -1286,6 +1373,13 @@ class PostgresRepository:
                    accept_behind: bool = False) -> None:
         """Append audit rows; the server sets each one's id, "user" and hash chain. A row
         the server's own function already wrote in this transaction is not written again."""
+        self._many("INSERT INTO audit_log (at, decision_id, version, field, old_value, "
+                   "new_value) VALUES (%s, %s, %s, %s, %s, %s)", self._unwritten(entries))
+
+    def _unwritten(self, entries: Iterable[tuple[str, int, Iterable[Change], str]]
+                   ) -> list[tuple[str, str, int, str, str | None, str | None]]:
+        """The audit rows (at, decision id, version, field, old, new) of `entries` that the
+        server's own function has not already written in this transaction."""
         rows = []
         for decision_id, version, changes, at in entries:
             for field, old_value, new_value in changes:
@@ -1294,8 +1388,7 @@ class PostgresRepository:
                     self._server_wrote[key] -= 1
                     continue
                 rows.append((at, decision_id, version, field, old_value, new_value))
-        self._many("INSERT INTO audit_log (at, decision_id, version, field, old_value, "
-                   "new_value) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+        return rows
 
     def audit_entries(self, decision_id: str | None = None) -> list[AuditEntry]:
         if decision_id is None:

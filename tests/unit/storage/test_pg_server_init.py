@@ -20,9 +20,9 @@ TABLES = {"action_progress", "actions", "answers", "appraisal_criteria", "apprai
           "documents", "options",
           "register_meta", "register_schema", "register_settings", "search_index", "sign_offs",
           "signed_copies", "unticked_actions", "version_timeline", "versions"}
-# Migration numbers taken by a branch not merged yet (p014: another helper's; the lead renumbers
-# at merge time, and empties this).
-HELD_ELSEWHERE = frozenset({14})
+# Migration numbers taken by a branch not merged yet (the lead renumbers at merge time, and
+# empties this).
+HELD_ELSEWHERE: frozenset[int] = frozenset()
 APPLIED = [(n, name) for n, (name, _) in enumerate(migrate.MIGRATIONS, start=1)]
 
 
