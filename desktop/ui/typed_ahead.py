@@ -109,6 +109,11 @@ class TypedAhead(QObject):
             return window is not None and watched is window.windowHandle()
         return None
 
+    def _bring_dialog_back(self) -> None:
+        if self._dialog is not None:
+            self._dialog.raise_()
+            self._dialog.activateWindow()
+
     def _give_soon(self) -> None:
         QTimer.singleShot(0, self._give)
 
@@ -154,6 +159,11 @@ class TypedAhead(QObject):
                 self.held.append(_copy(event))  # type: ignore[arg-type]
                 self._give_soon()
             return True
+        if kind == QEvent.Type.WindowActivate and self._dialog is not None \
+                and self._inside(watched, self._dialog) is False:
+            # another window activated (a click on it) while the dialog is up: as Qt does
+            # for a modal dialog, the dialog is activated again, and its keys wait for it
+            QTimer.singleShot(0, self._bring_dialog_back)
         if kind in (QEvent.Type.WindowActivate, QEvent.Type.FocusIn) and self.held:
             self._give_soon()  # the dialog may be where the keys go now
             return False
