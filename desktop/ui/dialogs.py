@@ -9,6 +9,8 @@ if TYPE_CHECKING:  # the window is painted before any of these is first needed
     from PySide6.QtGui import QAbstractFileIconProvider
     from PySide6.QtWidgets import QWidget
 
+    from desktop.ui.typed_ahead import TypedAhead
+
 
 class Dialogs:
     """Every modal question the window asks goes through one of these methods."""
@@ -49,13 +51,16 @@ class Dialogs:
 
         QMessageBox.critical(parent, title, text)
 
-    def choose_checklist(self, parent: QWidget | None, checklists: list):
+    def choose_checklist(self, parent: QWidget | None, checklists: list,
+                         typed_ahead: TypedAhead | None = None):
         """Which of these checklists (the default first) a new decision is answered
-        against; None if the user cancelled."""
+        against; None if the user cancelled. With `typed_ahead`, the keys typed before the
+        dialog had the focus are given to it (desktop/ui/typed_ahead.py)."""
         from desktop.ui.editor.checklist_choice import ChecklistChoiceDialog
 
         dialog = ChecklistChoiceDialog(checklists, parent)
-        return dialog.chosen() if dialog.exec() else None
+        answered = typed_ahead.run(dialog) if typed_ahead is not None else dialog.exec()
+        return dialog.chosen() if answered else None
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -203,7 +208,7 @@ class RecordingDialogs(Dialogs):
         picked = self.choices.pop(0)
         return choices[picked] if isinstance(picked, int) else picked
 
-    def choose_checklist(self, parent, checklists):
+    def choose_checklist(self, parent, checklists, typed_ahead=None):
         """From `checklist_choices` (an index, or None for Cancel); with none queued, the
         default, as Enter takes it."""
         self.calls.append(("choose_checklist", "New decision",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from desktop.ui.editor.decision_editor import DecisionEditor
     from desktop.ui.help_page import HelpDialog
     from desktop.ui.live_register import LiveRegister
+    from desktop.ui.typed_ahead import TypedAhead
 
 REGISTER, EDITOR, ACTIONS = 0, 1, 2
 # A read the shared register's server was away for (it saves nothing, so no dialog).
@@ -50,6 +51,8 @@ READ_LATER = ("The shared register can't be reached just now: what is shown may 
 # elsewhere, the command line) committed: one PRAGMA on its own connection, no file read. A
 # window on a shared register does not look: the server tells it (desktop/ui/live_register.py).
 WATCH_MS = 1500
+# What the window says when the app is started again on its register.
+ALREADY_OPEN = "This register is already open here, so no second window was opened."
 ACTIONS_KEYS = "Ctrl+Shift+A"  # Open actions: no text field takes it
 CHECKLISTS_KEYS = "Ctrl+Shift+L"  # Tools > Checklists: no text field takes it
 
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
         self._actions_view = None  # the open actions page, built when first shown
         self._checklists_window: ChecklistsWindow | None = None  # Tools > Checklists, when first opened
         self._untouched = None  # the Decision as "New decision" made it, until the user leaves
+        self._typed_ahead: TypedAhead | None = None  # keys typed ahead of a dialog, held for it
         self._autosave_ms = autosave_ms
         self._editor_settings = None
         self.stack.addWidget(self.register)
@@ -219,6 +223,16 @@ class MainWindow(QMainWindow):
         return self._editor
 
     @property
+    def typed_ahead(self) -> TypedAhead:
+        """What holds the keys typed ahead of a dialog the user asked for (built on first use,
+        or after the first paint: its Qt names would build enums before it)."""
+        if self._typed_ahead is None:
+            from desktop.ui.typed_ahead import TypedAhead
+
+            self._typed_ahead = TypedAhead(self)
+        return self._typed_ahead
+
+    @property
     def actions_view(self):
         """The open actions page, built the first time it is shown."""
         if self._actions_view is None:
@@ -249,7 +263,13 @@ class MainWindow(QMainWindow):
         """Build the editor once the event loop is idle (called after the first paint)."""
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: self.editor)
+        QTimer.singleShot(0, self._build_when_idle)
+
+    def _build_when_idle(self) -> None:
+        """The editor, and what Ctrl+N's first use would otherwise load as its keys arrive."""
+        self.editor  # noqa: B018 - built on first use
+        self.typed_ahead  # noqa: B018
+        import desktop.ui.editor.checklist_choice  # noqa: F401 - the "New decision" chooser
 
     # ---- actions and menus ------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -694,14 +714,20 @@ class MainWindow(QMainWindow):
 
     def new_decision(self) -> None:
         """A new draft; when the register holds more than one checklist, the user picks the
-        one it is answered against (the default preselected)."""
+        one it is answered against (the default preselected). What is typed meanwhile (Ctrl+N,
+        Return and a title, back to back) goes to the chooser and then to the title: held
+        while the editor and the chooser are built and until each has the focus."""
+        with self.typed_ahead.holding():
+            self._new_decision()
+
+    def _new_decision(self) -> None:
         self.editor.save_now()
         choices = self._run("Cannot create a decision", self.service.checklists.newest)
         if not choices:
             return
         checklist = choices[0]
         if len(choices) > 1:
-            checklist = self.dialogs.choose_checklist(self, choices)
+            checklist = self.dialogs.choose_checklist(self, choices, self.typed_ahead)
             if checklist is None:
                 return
         decision = self._run("Cannot create a decision",
@@ -953,9 +979,12 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def bring_to_front(self) -> None:
-        """Called when a second copy is started on the same database."""
+        """Called when a second copy is started on the same database: this window comes to
+        the front and says why no second one opened (a window already in front would
+        otherwise show nothing at all)."""
         if self.isMinimized():
             self.showNormal()
         self.show()
         self.raise_()
         self.activateWindow()
+        self.statusBar().showMessage(ALREADY_OPEN, 10000)

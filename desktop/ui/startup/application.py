@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer
 
 ACTIVATE = b"activate\n"
+# How long a second copy waits for the running one to answer: a copy still starting answers
+# once its window is painted (well under a second, on a busy machine a few).
+ANSWER_WAIT_S = 8.0
 
 
 class SingleInstance:
@@ -78,17 +81,27 @@ class SingleInstance:
             sock.disconnectFromServer()
             sock.deleteLater()
 
-    def ask_running_copy_to_activate(self) -> bool:
-        """True if the running copy answered."""
+    def ask_running_copy_to_activate(self, wait_s: float = ANSWER_WAIT_S) -> bool:
+        """True if the running copy answered. A copy still starting (the app double-clicked
+        twice) listens only once its window is painted: it is asked again until then."""
+        import time
+
         from PySide6.QtNetwork import QLocalSocket
 
+        deadline = time.monotonic() + wait_s
         sock = QLocalSocket()
         sock.connectToServer(self.key)
-        if not sock.waitForConnected(1000):
-            return False
+        while not sock.waitForConnected(1000):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+            sock.abort()
+            sock.connectToServer(self.key)
         sock.write(ACTIVATE)
         sock.flush()
-        answered = sock.waitForReadyRead(2000) and bytes(sock.readAll().data()).startswith(b"ok")
+        # a copy that has just painted finishes its start-up before it reads the question
+        left_ms = max(2000, int((deadline - time.monotonic()) * 1000))
+        answered = sock.waitForReadyRead(left_ms) and bytes(sock.readAll().data()).startswith(b"ok")
         sock.disconnectFromServer()
         return bool(answered)
 

@@ -95,14 +95,14 @@ def test_new_decision_asks_by_keyboard_and_enter_takes_the_default(
     and focused; Enter makes a decision on them. Down then Enter takes the statutory duties."""
     from desktop.ui.dialogs import Dialogs
 
-    monkeypatch.setattr(dialogs, "choose_checklist",
-                        lambda parent, choices: Dialogs.choose_checklist(dialogs, parent, choices))
+    monkeypatch.setattr(dialogs, "choose_checklist", lambda parent, choices, typed_ahead=None:
+                        Dialogs.choose_checklist(dialogs, parent, choices, typed_ahead))
     window = make_window(service)
     seen = []
 
     def answer(*keys):
         def press():
-            dialog = QApplication.activeModalWidget()
+            dialog = QApplication.activeWindow()  # shown without Qt's modality: typed_ahead.py
             if not (isinstance(dialog, ChecklistChoiceDialog)
                     and QApplication.focusWidget() in dialog.buttons):
                 QTimer.singleShot(20, press)  # until it shows, its default radio focused
