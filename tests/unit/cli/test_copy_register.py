@@ -389,7 +389,15 @@ def test_a_copy_killed_part_way_leaves_the_target_empty(capsys, tmp_path, pg_ser
         db = pg_server.register() if into == "server" else None
         target = db.url() if db else tmp_path / f"killed-{i}.db"
         proc = _copy_process(source, target)
-        time.sleep(rng.uniform(0.3 * took, 0.9 * took))
+        # killed just after a batch before the last was reported, at random: inside the copy
+        # however busy the machine is (a kill timed from the probe's run landed after the
+        # commit on a machine that had got quicker since)
+        inside = f"copied {500 * rng.randrange(1, BIG // 500 + 1)} of {BIG}".encode()
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith(inside):
+                break
+        time.sleep(rng.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         held = _held(target)
