@@ -28,7 +28,7 @@ from desktop.domain.rules import allowed
 from desktop.domain.visible import isolated
 from desktop.ui.register.view import RegisterView
 from desktop.ui.status_label import StatusLabel
-from desktop.ui.status_line import StatusLine
+from desktop.ui.status_line import StatusBar, StatusLine
 from desktop.ui.widgets import LinkButton, activate_focused_button
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.status_line = StatusLine(
             [self.count_label, self.overdue_link], [self.live_label, self.saved_label],
             need=[self.overdue_link, self.saved_label, self.live_label, self.count_label])
+        self.setStatusBar(StatusBar(self))
         self.statusBar().setContentsMargins(16, 0, 16, 0)
         self.statusBar().addPermanentWidget(self.status_line, 1)
         self.statusBar().messageChanged.connect(self.status_line.show_message)

@@ -20,11 +20,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from desktop.ui.status_label import StatusLabel
 
 GAP = 16  # px between two texts
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar, whose messages the status line shows (`show_message`).
+
+    QStatusBar paints a message itself too, left of its widgets: with the line taking the
+    whole bar, only the message's first letter showed, in the bar's left margin, before every
+    message and menu tip ("T This register is already open here"). This bar paints no message;
+    its background and border are the style sheet's, drawn before paintEvent."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        event.accept()
 
 
 def _widths(widget: QWidget) -> tuple[int, int, int]:
