@@ -253,11 +253,13 @@ def run_gui(db_path: str | None, dialogs=None, settings: QSettings | None = None
 
     instance = SingleInstance(path)
     if not instance.acquire():
+        # switched to the window already open: what the user asked for, so no error (exit 0)
         switched = instance.ask_running_copy_to_activate()
-        print(f"error: {shown_register(path)} is already open in another Decision Checklist window"
+        print(("" if switched else "error: ") + f"{shown_register(path)} is already open in "
+              "another Decision Checklist window"
               + ("; switched to it." if switched else "; close that window first."),
               file=sys.stderr)
-        return 1
+        return 0 if switched else 1
 
     from desktop.ui.startup.checks import StartUpChecks
 

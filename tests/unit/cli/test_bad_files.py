@@ -412,8 +412,8 @@ def test_two_command_line_copies_at_once(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX process handling")
 def test_second_running_copy(tmp_path, note):
-    """The window holds the database: a second window says so and exits 1 at once (no modal
-    dialog); the command line still works beside the window, through SQLite's own locking."""
+    """The window holds the database: a second window brings the first to the front, says so
+    and exits 0 (no modal dialog); the command line still works beside the window, through SQLite's own locking."""
     db = _wal_database(tmp_path / "decisions.db")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path),
                DECISION_CHECKLIST_LOCK_DIR=str(tmp_path))
@@ -428,8 +428,12 @@ def test_second_running_copy(tmp_path, note):
         second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db)],
                                 env=env, capture_output=True, text=True, timeout=30)
         assert first.poll() is None, first.communicate()[1]
-        note("a second running copy of the window", assert_refused(
-            second.returncode, second.stderr, "already open in another Decision Checklist window"))
+        assert second.returncode == 0, second.stderr  # the first is brought to the front
+        assert ("already open in another Decision Checklist window; switched to it."
+                in second.stderr), second.stderr
+        note("a second running copy of the window", "the first comes to the front and says so; "
+             "the second prints '... is already open in another Decision Checklist window; "
+             "switched to it.' and exits 0")
         listing = main_py("--db", str(db), "list")
         assert listing.returncode == 0 and "Join a shared highways" in listing.stdout
         added = main_py("--db", str(db), "import", str(fresh_bundle(tmp_path, "9")))
