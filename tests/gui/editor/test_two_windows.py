@@ -65,9 +65,20 @@ def test_two_windows_on_a_principle_keep_both_parts(two_windows, service, qtbot)
     assert page_a.evidence.toPlainText() == "B's survey"
 
 
-def test_a_field_both_typed_in_keeps_both_texts(two_windows, service, qtbot):
+def _type_unread_by(qtbot, monkeypatch, window, other, widget, text):
+    """_type in `window`, with `other` not reading the change again before its own typing:
+    it hears of it (its timer on a file, the server's announcement on a shared register) and
+    is kept from reading it, so the two type from the same text however busy the machine."""
+    heard: list[bool] = []
+    with monkeypatch.context() as held:
+        held.setattr(other.editor, "stored_changed", lambda *_a, **_k: heard.append(True))
+        _type(qtbot, window, widget, text)
+        qtbot.waitUntil(lambda: bool(heard), timeout=5000)
+
+
+def test_a_field_both_typed_in_keeps_both_texts(two_windows, service, qtbot, monkeypatch):
     a, b, decision_id = two_windows
-    _type(qtbot, a, a.editor.details.inputs["title"], " AAA")
+    _type_unread_by(qtbot, monkeypatch, a, b, a.editor.details.inputs["title"], " AAA")
     b_title = b.editor.details.inputs["title"]
     _type(qtbot, b, b_title, " BBB")
 
@@ -94,9 +105,9 @@ def test_a_field_both_typed_in_keeps_both_texts(two_windows, service, qtbot):
     assert service.get(decision_id).title == "Draft one AAA and B"
 
 
-def test_closing_with_a_refused_field_asks_once(two_windows, qtbot, dialogs):
+def test_closing_with_a_refused_field_asks_once(two_windows, qtbot, dialogs, monkeypatch):
     a, b, _ = two_windows
-    _type(qtbot, a, a.editor.details.inputs["title"], " AAA")
+    _type_unread_by(qtbot, monkeypatch, a, b, a.editor.details.inputs["title"], " AAA")
     _type(qtbot, b, b.editor.details.inputs["title"], " BBB")
     dialogs.calls.clear()
     dialogs.confirm_answer = False  # Cancel: stay
