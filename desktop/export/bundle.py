@@ -360,11 +360,16 @@ def record_to_decision(d: dict[str, Any], **fields: Any) -> Decision:
 CallInDays = int | Callable[[Decision], int]  # one period, or each decision's own
 
 
+def _period_of(call_in_days: CallInDays) -> Callable[[Decision], int]:
+    """Each decision's call-in period, from one period or a function giving each its own."""
+    if isinstance(call_in_days, int):
+        return lambda _d: call_in_days
+    return call_in_days
+
+
 def bundle_dict(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DAYS
                 ) -> dict[str, Any]:
-    def days(d: Decision) -> int:
-        return call_in_days if isinstance(call_in_days, int) else call_in_days(d)
-
+    days = _period_of(call_in_days)
     return {"format": FORMAT, "decisions": [to_record(d, days(d)) for d in decisions]}
 
 
@@ -381,9 +386,7 @@ def bundle_pieces(decisions: Iterable[Decision], call_in_days: CallInDays = CALL
     json.dumps(bundle_dict(...), ensure_ascii=False, indent=2) + "\n". A record is indented one
     level deeper by putting four spaces after each of its line breaks, which are all
     structural: json escapes every line break inside a string."""
-    def days(d: Decision) -> int:
-        return call_in_days if isinstance(call_in_days, int) else call_in_days(d)
-
+    days = _period_of(call_in_days)
     yield '{\n  "format": ' + json.dumps(FORMAT, ensure_ascii=False) + ',\n  "decisions": ['
     first = True
     for d in decisions:

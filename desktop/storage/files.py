@@ -14,6 +14,11 @@ from desktop.domain.errors import DamagedDatabase, NotOurs, StorageError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def is_locked(exc: BaseException) -> bool:
+    """Whether an SQLite error is another connection's lock ("database is locked", "busy")."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def quick_check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
     """Raise StorageError unless SQLite's quick_check passes (it reads the whole file).
 
@@ -22,7 +27,7 @@ def quick_check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> 
     try:
         result = conn.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}").fetchone()[0]
     except sqlite3.DatabaseError as exc:  # too damaged to even check
-        if "locked" in str(exc) or "busy" in str(exc):
+        if is_locked(exc):
             raise
         result = str(exc)
     if result != "ok":
@@ -64,7 +69,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
-            if "locked" in str(exc) or "busy" in str(exc):
+            if is_locked(exc):
                 # waited once already: the caller's first query reports it at once, so a
                 # file another program holds is named after one wait, not two
                 conn.execute("PRAGMA busy_timeout = 0")
@@ -237,7 +242,7 @@ def _inspect_connection(conn: sqlite3.Connection, path: Path, *, integrity: bool
         return int(user_version)
     except sqlite3.DatabaseError as exc:
         message = str(exc)
-        if "locked" in message or "busy" in message:
+        if is_locked(exc):
             raise StorageError(
                 f"{path} is locked by another program. Close the other program and try again."
             ) from None
@@ -305,7 +310,7 @@ def describe_os_error(path: Path | str, exc: BaseException) -> str:
             f"{path} is in a folder you cannot write to. "
             "Copy it to a folder you own (such as Documents) and open it there."
         )
-    if "locked" in text or "busy" in text:
+    if is_locked(exc):
         return f"{path} is locked by another program. Close the other program and try again."
     if "unable to open" in text:
         return f"{path} cannot be opened or created: check the folder exists and you can write to it."
