@@ -258,9 +258,9 @@ class StoredTimelines:
     register_days: int
 
     @classmethod
-    def read(cls, repo: DecisionRepository, decision_id: str | None = None) -> StoredTimelines:
-        """The whole register's (or one decision's rows)."""
-        return cls(repo.stored_timelines(decision_id), repo.locked_call_in_days(),
+    def read(cls, repo: DecisionRepository) -> StoredTimelines:
+        """The whole register's."""
+        return cls(repo.stored_timelines(None), repo.locked_call_in_days(),
                    repo.call_in_days())
 
     def call_in_days(self, decision: Decision) -> int:
@@ -276,10 +276,13 @@ def timeline_problems(repo: DecisionRepository, decision: Decision,
     client writes it on either engine, so the shared register is checked for it too (a row
     moved between versions by the owner, triggers off, the last hostile tester's case).
     `timelines`: read once for a whole-register check."""
-    if timelines is None:
-        timelines = StoredTimelines.read(repo, decision.id)
-    expected = timeline_row(decision, timelines.call_in_days(decision))
-    stored = timelines.rows.get((decision.id, decision.version))
+    key = (decision.id, decision.version)
+    if timelines is None:  # one decision (a sign-off, verify): two indexed look-ups
+        period = repo.call_in_days_for(decision.id, decision.version)
+        stored = repo.stored_timelines(decision.id).get(key)
+    else:
+        period, stored = timelines.call_in_days(decision), timelines.rows.get(key)
+    expected = timeline_row(decision, period)
     if stored == expected:
         return []
     where = f"Decision {decision.id} version {decision.version}"

@@ -78,10 +78,15 @@ def shown_values(entries: list[AuditEntry]) -> dict[int, str]:
     """The words the audit log shows, in place of the stored value, for the rows of an import
     that brought sign-offs (row id -> words): the `imported` row names the sign-offs it
     brought and the file, and each of those sign-offs says it was recorded elsewhere."""
-    imports = {(e.decision_id, e.version) for e in entries if e.field == "imported"}
+    by_decision: dict[str, list[AuditEntry]] = {}
+    imports = set()
+    for e in entries:  # each decision's rows, gathered once (not once an import)
+        by_decision.setdefault(e.decision_id, []).append(e)
+        if e.field == "imported":
+            imports.add((e.decision_id, e.version))
     out: dict[int, str] = {}
     for decision_id, version in imports:
-        rows = [e for e in entries if e.decision_id == decision_id]
+        rows = by_decision[decision_id]
         found = imported_sign_offs(rows, version)
         if found is None:
             continue

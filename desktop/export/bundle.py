@@ -373,12 +373,6 @@ def bundle_dict(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DA
     return {"format": FORMAT, "decisions": [to_record(d, days(d)) for d in decisions]}
 
 
-def dump_bundle(decisions: list[Decision], call_in_days: CallInDays = CALL_IN_DAYS) -> str:
-    """The bundle as UTF-8 JSON text (stable key order, human-readable); `call_in_days`
-    works out the export-only timeline dates (a function: each decision's own period)."""
-    return "".join(bundle_pieces(decisions, call_in_days))
-
-
 def bundle_pieces(decisions: Iterable[Decision], call_in_days: CallInDays = CALL_IN_DAYS
                   ) -> Iterator[str]:
     """The bundle's text in pieces, one decision at a time, so that a register of any size is

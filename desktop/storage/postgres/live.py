@@ -160,11 +160,10 @@ class PostgresWatcher:
         if unknown:
             if len(self._senders) > 1000:
                 self._senders.clear()
-            if self._watchdog is None:
+            from desktop.storage.postgres.watchdog import bounded
+
+            with bounded(self._watchdog, conn):
                 found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
-            else:
-                with self._watchdog.waiting(conn.fileno()):
-                    found = dict(conn.execute(_MEMBERS, [unknown]).fetchall())
             for pid in unknown:  # one gone already counts (see the module)
                 self._senders[pid] = (bool(found.get(pid, True)), now)
         return {p for p in pids if p in self._senders and not self._senders[p][0]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -350,14 +350,11 @@ class PostgresRepository:
         for watcher in self._watchers:  # their look-ups of senders too (live.py)
             watcher.bound(self._watchdog.limit)
 
-    @contextmanager
-    def _bounded(self, conn: psycopg.Connection[Any]) -> Iterator[None]:
+    def _bounded(self, conn: psycopg.Connection[Any]) -> AbstractContextManager[None]:
         """A wait for the server on `conn`, cut by the watchdog (a window's) if too long."""
-        if self._watchdog is None or conn.closed:
-            yield
-            return
-        with self._watchdog.waiting(conn.fileno()):
-            yield
+        from desktop.storage.postgres.watchdog import bounded
+
+        return bounded(self._watchdog, conn)
 
     @property
     def watchdog(self) -> Watchdog | None:

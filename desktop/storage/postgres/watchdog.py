@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 
 class Watchdog:
@@ -98,3 +99,14 @@ def _shut_down(fd: int) -> None:
             duplicate.shutdown(socket.SHUT_RDWR)
         finally:
             duplicate.close()
+
+
+@contextlib.contextmanager
+def bounded(watchdog: Watchdog | None, conn: Any) -> Iterator[None]:
+    """A wait for the server on `conn` (a psycopg connection), cut by `watchdog` if too long;
+    unbounded without one, or on a closed connection."""
+    if watchdog is None or conn.closed:
+        yield
+        return
+    with watchdog.waiting(conn.fileno()):
+        yield
