@@ -59,6 +59,8 @@ class LifecycleActions:
         self.checker: AuditCheckRunner | None = None  # made on first use
         self.last_report: IntegrityReport | None = None
         self._busy: QProgressBar | None = None
+        # (decision id, version) -> the held-versions notice of its banner (_show_state)
+        self._held_notice: tuple[tuple[str, int], str] | None = None
 
     def current(self):
         decision_id = self.window.current_decision_id()
@@ -90,13 +92,20 @@ class LifecycleActions:
         if (d is not None and d.version > 1 and not d.is_locked and not d.sign_offs
                 and self.window.showing_editor()):
             # Imported at this version, it amends one made elsewhere, with a reason not known.
-            notice = self.service.lifecycle.held_versions(d.id).notice(d.version)
+            # Read once a version, not at every autosave (record_changed): which versions a
+            # register holds changes only with a new version, which is another key.
+            key = (d.id, d.version)
+            if self._held_notice is None or self._held_notice[0] != key:
+                self._held_notice = (key, self.service.lifecycle.held_versions(d.id).notice(
+                    d.version))
+            notice = self._held_notice[1]
             self.window.editor.set_banner(notice or (
                 f"Version {d.version} amends signed-off version {d.version - 1}: "
                 f"{d.amendment_reason} — Decision ▸ History shows the changes."))
 
     def _changed(self, decision: Decision) -> None:
         """After a lifecycle change: `decision` is the record as the service wrote it."""
+        self._held_notice = None
         self.window.refresh()
         self.window.record_changed.emit(decision)  # and so record_changed() above
 
